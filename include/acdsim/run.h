@@ -1,0 +1,66 @@
+/*
+ * run: independent replications of a scenario on worker threads, and the
+ * estimates across them (interface.md "Results").
+ *
+ * Replication i always uses the streams seeded from (seed, i), and results
+ * are combined in replication order, so the output does not depend on the
+ * number of threads.
+ */
+#ifndef ACDSIM_RUN_H
+#define ACDSIM_RUN_H
+
+#include "acdsim/scenario.h"
+#include "acdsim/stats.h"
+#include <stddef.h>
+#include <stdint.h>
+
+struct acd_run_opts {
+    unsigned replications; /* 0: the scenario's */
+    uint64_t seed;
+    bool seed_set; /* false: the scenario's seed */
+    unsigned threads; /* 0: one per online CPU, capped at replications */
+};
+
+struct acd_scope_result {
+    const char *name; /* borrowed from the scenario ("" for the center) */
+    unsigned scope;   /* ACD_SCOPE_* */
+    struct acd_estimate metric[ACD_METRIC_COUNT];
+    struct acd_estimate total[ACD_TOTAL_COUNT];
+};
+
+struct acd_interval_result {
+    double start_s, end_s; /* clock times */
+    struct acd_scope_result all;
+    struct acd_scope_result *types; /* n_call_types */
+};
+
+struct acd_results {
+    const struct acd_scenario *sc; /* borrowed */
+    uint64_t seed;
+    unsigned replications, threads;
+    struct acd_scope_result summary;
+    struct acd_scope_result *types;  /* sc->n_call_types */
+    struct acd_scope_result *groups; /* sc->n_groups */
+    size_t n_intervals;              /* 0 for a steady-state horizon */
+    struct acd_interval_result *intervals;
+    double wall_s;
+    uint64_t calls, events; /* summed over replications */
+};
+
+/* Run and estimate. Borrows sc (must outlive the results). Returns new
+ * results; caller frees with acd_results_free. Cannot fail on a valid
+ * scenario (resources: abort). */
+struct acd_results *acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts);
+void acd_results_free(struct acd_results *r);
+
+/* Combine replications' stats into estimates. Exposed for the staffing
+ * search and tests: reps[0..n) all from the same scenario. */
+struct acd_results *acd_results_from_reps(const struct acd_scenario *sc,
+                                          const struct acd_rep_stats *const *reps, size_t n);
+
+/* Look up a scope by "metric" (center) or "type.metric" / "group.metric".
+ * Returns NULL if the scope or metric is unknown; *m receives the metric. */
+const struct acd_scope_result *acd_results_lookup(const struct acd_results *r, const char *scope,
+                                                  enum acd_metric *m);
+
+#endif

@@ -1,0 +1,147 @@
+/*
+ * stats: what one replication accumulates (counts, sums, time integrals and
+ * a fixed-size wait histogram), the metric definitions of interface.md as a
+ * table, and estimates across replications (mean and Student-t 95% CI).
+ *
+ * Memory is fixed per scope: nothing here grows with the horizon.
+ */
+#ifndef ACDSIM_STATS_H
+#define ACDSIM_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Wait histogram: an exact count of zero waits, 0.05 s bins up to 120 s,
+ * then bins growing by 1% up to ~1e7 s, then one overflow bin. Quantiles
+ * interpolate linearly inside a bin (error < half a bin width). */
+#define ACD_HIST_LINEAR_BINS 2400
+#define ACD_HIST_LINEAR_WIDTH_S 0.05
+#define ACD_HIST_LOG_BINS 1150
+#define ACD_HIST_BINS (ACD_HIST_LINEAR_BINS + ACD_HIST_LOG_BINS + 1)
+
+struct acd_hist {
+    uint64_t zeros;
+    uint64_t total;
+    uint32_t bins[ACD_HIST_BINS];
+};
+
+void acd_stats_hist_reset(struct acd_hist *h);
+void acd_stats_hist_add(struct acd_hist *h, double x);
+/* dst += src */
+void acd_stats_hist_merge(struct acd_hist *dst, const struct acd_hist *src);
+/* q in [0,1]; NAN if empty. */
+double acd_stats_hist_quantile(const struct acd_hist *h, double q);
+
+/* Raw per-replication counts and sums of one scope. The names are the
+ * `totals` keys of interface.md (plus a few more). Calls count in the scope
+ * of their arrival; time integrals cover the measuring window only. */
+struct acd_counts {
+    double offered;
+    double answered;
+    double answered_within_t;
+    double abandoned;
+    double abandoned_within_t;
+    double blocked;
+    double waited;              /* offered calls that did not reach an agent at once */
+    double wait_sum_s;          /* time in queue of all offered calls */
+    double answered_wait_sum_s; /* time in queue of answered calls */
+    double queue_area_s;        /* integral of the number waiting, call-seconds */
+    double busy_agent_s;        /* integral of busy agents (talk + wrap-up) */
+    double staffed_agent_s;     /* integral of staffed agents */
+    double window_s;            /* clock time of the measuring window */
+};
+
+/* dst += src, field by field (window_s is not summed: scopes share it). */
+void acd_stats_counts_add(struct acd_counts *dst, const struct acd_counts *src);
+
+/* Where a metric applies. */
+enum {
+    ACD_SCOPE_CENTER = 1u << 0,
+    ACD_SCOPE_TYPE = 1u << 1,
+    ACD_SCOPE_GROUP = 1u << 2,
+    ACD_SCOPE_INTERVAL = 1u << 3,
+};
+
+enum acd_metric {
+    ACD_M_OFFERED,
+    ACD_M_SERVICE_LEVEL,
+    ACD_M_SERVICE_LEVEL_ANSWERED,
+    ACD_M_ANSWERED_RATE,
+    ACD_M_ABANDON_RATE,
+    ACD_M_BLOCKED_RATE,
+    ACD_M_P_WAIT,
+    ACD_M_ASA,
+    ACD_M_MEAN_WAIT,
+    ACD_M_WAIT_P90,
+    ACD_M_MEAN_QUEUE_LEN,
+    ACD_M_OCCUPANCY,
+    ACD_M_BUSY_AGENTS,
+    ACD_M_STAFFED_AGENTS,
+    ACD_METRIC_COUNT
+};
+
+struct acd_metric_def {
+    const char *key;   /* interface.md key, e.g. "service_level" */
+    const char *label; /* human label for the text table */
+    const char *unit;  /* "", "s", "calls", "agents" */
+    bool is_ratio;     /* printed as a percentage in text output */
+    unsigned scopes;   /* ACD_SCOPE_* where it applies */
+    /* One replication's value; NAN when undefined (e.g. ASA with no answered
+     * call). NAN values are left out of the estimate. */
+    double (*eval)(const struct acd_counts *c, const struct acd_hist *h);
+};
+
+extern const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT];
+/* ACD_METRIC_COUNT if unknown. */
+enum acd_metric acd_stats_metric_find(const char *key);
+
+enum acd_total {
+    ACD_T_OFFERED,
+    ACD_T_ANSWERED,
+    ACD_T_ANSWERED_WITHIN_T,
+    ACD_T_ABANDONED,
+    ACD_T_ABANDONED_WITHIN_T,
+    ACD_T_BLOCKED,
+    ACD_T_WAITED,
+    ACD_T_WAIT_SUM,
+    ACD_T_ANSWERED_WAIT_SUM,
+    ACD_T_QUEUE_AREA,
+    ACD_T_BUSY_AGENT_S,
+    ACD_T_STAFFED_AGENT_S,
+    ACD_TOTAL_COUNT
+};
+
+struct acd_total_def {
+    const char *key; /* "offered", "wait_sum_s", ... */
+    unsigned scopes;
+    size_t offset; /* offsetof(struct acd_counts, field) */
+};
+extern const struct acd_total_def acd_totals[ACD_TOTAL_COUNT];
+
+/* Mean and 95% CI half-width across replications. */
+struct acd_estimate {
+    double mean; /* NAN if n == 0 */
+    double ci95; /* NAN if n < 2 */
+    unsigned n;  /* replications with a defined value */
+};
+
+/* Estimate from x[0..n) skipping NAN values (Student t, n-1 d.o.f.). */
+struct acd_estimate acd_stats_estimate(const double *x, size_t n);
+
+/* Streaming mean/variance (Welford), for benchmarks and internal checks. */
+struct acd_tally {
+    uint64_t n;
+    double mean, m2;
+};
+static inline void
+acd_stats_tally_add(struct acd_tally *t, double x)
+{
+    t->n++;
+    double d = x - t->mean;
+    t->mean += d / (double)t->n;
+    t->m2 += d * (x - t->mean);
+}
+double acd_stats_tally_var(const struct acd_tally *t);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * units: parsing and formatting of the interface's durations, rates and
+ * clock times. Pure functions; no allocation.
+ *
+ * Durations: `90`, `90s`, `1.5m`, `2h`, `00:30` (hh:mm, like clock times),
+ * `01:02:03` (hh:mm:ss); bare numbers are seconds. Rates: `2/s`, `120/min`,
+ * `7200/h`, bare numbers are per second. Clock times: `07:00`, `07:00:30`.
+ */
+#ifndef ACDSIM_UNITS_H
+#define ACDSIM_UNITS_H
+
+#include <stddef.h>
+
+/* Each returns 0 and stores the value, or -1 (value untouched) if `s` is
+ * not of the form. They accept negative and zero values; range checks are
+ * the caller's (so it can say "must be positive" rather than "bad syntax"). */
+int acd_units_parse_duration(const char *s, double *out_s);
+int acd_units_parse_rate(const char *s, double *out_per_s);
+int acd_units_parse_clock(const char *s, double *out_s); /* seconds after midnight, < 48h */
+/* Strict non-negative integer / real; the whole string must be consumed. */
+int acd_units_parse_uint(const char *s, unsigned long long *out);
+int acd_units_parse_real(const char *s, double *out);
+
+/* "07:30" (or "07:30:15" when seconds are not whole minutes). Returns buf. */
+char *acd_units_format_clock(double t_s, char *buf, size_t n);
+
+#endif

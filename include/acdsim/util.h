@@ -1,0 +1,63 @@
+/*
+ * util: memory allocation that never returns NULL, located assertions and
+ * small helpers shared by every module.
+ *
+ * Error classes (DEVELOPERS.md): a bug trips ACD_ASSERT (prints file, line,
+ * function and aborts); running out of memory aborts in xmalloc with the
+ * size asked for; user input errors never reach this module.
+ */
+#ifndef ACDSIM_UTIL_H
+#define ACDSIM_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocate or abort with the size on stderr. Caller frees with free(). */
+void *acd_xmalloc(size_t size);
+void *acd_xcalloc(size_t n, size_t size);
+void *acd_xrealloc(void *p, size_t size);
+/* Grow an array of n elements of `size` bytes to at least `need`; returns the
+ * (possibly moved) array and updates *cap. Aborts on overflow. */
+void *acd_xgrow(void *p, size_t *cap, size_t need, size_t size);
+char *acd_xstrdup(const char *s);
+char *acd_xstrndup(const char *s, size_t n);
+/* printf into a new string; caller frees. */
+char *acd_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Report a failed assertion and abort. Used by ACD_ASSERT; never returns. */
+_Noreturn void acd_assert_fail(const char *file, int line, const char *func, const char *expr);
+
+/* Cheap invariant checks stay in release builds (cimba assert_release). */
+#define ACD_ASSERT(x) ((x) ? (void)0 : acd_assert_fail(__FILE__, __LINE__, __func__, #x))
+#ifdef ACD_DEBUG_CHECKS
+#define ACD_DEBUG_ASSERT(x) ACD_ASSERT(x)
+#else
+#define ACD_DEBUG_ASSERT(x) ((void)0)
+#endif
+
+#define ACD_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Route GSL's error handler to acd_assert_fail: a GSL error is a bug here,
+ * because every parameter is validated before GSL sees it. Idempotent. */
+void acd_util_install_gsl_handler(void);
+
+/* MurmurHash3 finalizer: a bijective 64-bit mixer used to derive seeds. */
+static inline uint64_t
+acd_fmix64(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ULL;
+    k ^= k >> 33;
+    return k;
+}
+
+/* Levenshtein distance, for "did you mean" suggestions. */
+size_t acd_edit_distance(const char *a, const char *b);
+
+/* Write `len` bytes to `path` atomically: a temporary file in the same
+ * directory, fsync, rename. Returns 0, or -1 with errno set. */
+int acd_write_file_atomic(const char *path, const char *data, size_t len);
+
+#endif

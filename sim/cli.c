@@ -1,0 +1,6 @@
+/* cli: placeholder until the module lands. */
+int
+main(void)
+{
+    return 0;
+}

@@ -1,0 +1,2 @@
+/* cli_run: placeholder until the module lands. */
+typedef int acd_placeholder_cli_run;

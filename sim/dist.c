@@ -1,0 +1,2 @@
+/* dist: placeholder until the module lands. */
+typedef int acd_placeholder_dist;

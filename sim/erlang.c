@@ -1,0 +1,2 @@
+/* erlang: placeholder until the module lands. */
+typedef int acd_placeholder_erlang;

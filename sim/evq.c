@@ -1,0 +1,2 @@
+/* evq: placeholder until the module lands. */
+typedef int acd_placeholder_evq;

@@ -1,0 +1,2 @@
+/* report: placeholder until the module lands. */
+typedef int acd_placeholder_report;

@@ -1,0 +1,2 @@
+/* rng: placeholder until the module lands. */
+typedef int acd_placeholder_rng;

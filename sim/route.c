@@ -1,0 +1,2 @@
+/* route: placeholder until the module lands. */
+typedef int acd_placeholder_route;

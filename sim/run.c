@@ -1,0 +1,2 @@
+/* run: placeholder until the module lands. */
+typedef int acd_placeholder_run;

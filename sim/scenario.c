@@ -1,0 +1,2 @@
+/* scenario: placeholder until the module lands. */
+typedef int acd_placeholder_scenario;

@@ -1,0 +1,2 @@
+/* sim: placeholder until the module lands. */
+typedef int acd_placeholder_sim;

@@ -1,0 +1,2 @@
+/* stats: placeholder until the module lands. */
+typedef int acd_placeholder_stats;

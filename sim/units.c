@@ -1,0 +1,2 @@
+/* units: placeholder until the module lands. */
+typedef int acd_placeholder_units;
