@@ -1,0 +1,21 @@
+/*
+ * cli: the acdsim command line. main() in cli.c dispatches to one function
+ * per command; each takes the command's argv (argv[0] is the command name)
+ * and returns the process exit code.
+ */
+#ifndef ACDSIM_CLI_H
+#define ACDSIM_CLI_H
+
+/* Exit codes (interface.md). */
+enum {
+    ACD_EXIT_OK = 0,
+    ACD_EXIT_RUNTIME = 1, /* I/O failure and the like */
+    ACD_EXIT_USAGE = 2,   /* bad usage or invalid scenario */
+    ACD_EXIT_ASSERT = 3,  /* an --assert failed */
+};
+
+int acd_cli_run(int argc, char **argv);      /* cli_run.c */
+int acd_cli_validate(int argc, char **argv); /* cli_run.c */
+int acd_cli_erlang(int argc, char **argv);   /* cli_erlang.c */
+
+#endif
