@@ -1,2 +1,305 @@
-/* stats: placeholder until the module lands. */
-typedef int acd_placeholder_stats;
+/*
+ * stats: fixed-size wait histogram, the metric and totals tables of
+ * interface.md, and Student-t estimates across replications (GSL).
+ */
+#include "acdsim/stats.h"
+#include "acdsim/util.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- histogram --------------------------------------------------------- */
+
+#define LINEAR_END_S (ACD_HIST_LINEAR_BINS * ACD_HIST_LINEAR_WIDTH_S)
+#define LOG_RATIO    1.01
+
+#define INV_LN_RATIO 100.49916945163199 /* 1 / ln(LOG_RATIO) */
+
+static inline size_t
+bin_of(double x)
+{
+    if (x < LINEAR_END_S)
+        return (size_t)(x / ACD_HIST_LINEAR_WIDTH_S);
+    double k = floor(log(x / LINEAR_END_S) * INV_LN_RATIO);
+    if (k >= ACD_HIST_LOG_BINS)
+        return ACD_HIST_BINS - 1;
+    return ACD_HIST_LINEAR_BINS + (size_t)k;
+}
+
+static void
+bin_bounds(size_t b, double *lo, double *hi)
+{
+    if (b < ACD_HIST_LINEAR_BINS) {
+        *lo = (double)b * ACD_HIST_LINEAR_WIDTH_S;
+        *hi = *lo + ACD_HIST_LINEAR_WIDTH_S;
+    } else if (b < ACD_HIST_BINS - 1) {
+        *lo = LINEAR_END_S * pow(LOG_RATIO, (double)(b - ACD_HIST_LINEAR_BINS));
+        *hi = *lo * LOG_RATIO;
+    } else {
+        *lo = LINEAR_END_S * pow(LOG_RATIO, (double)ACD_HIST_LOG_BINS);
+        *hi = *lo;
+    }
+}
+
+void
+acd_stats_hist_reset(struct acd_hist *h)
+{
+    memset(h, 0, sizeof(*h));
+}
+
+void
+acd_stats_hist_add(struct acd_hist *h, double x)
+{
+    h->total++;
+    if (x <= 0) {
+        h->zeros++;
+        return;
+    }
+    h->bins[bin_of(x)]++;
+}
+
+void
+acd_stats_hist_merge(struct acd_hist *dst, const struct acd_hist *src)
+{
+    dst->zeros += src->zeros;
+    dst->total += src->total;
+    for (size_t i = 0; i < ACD_HIST_BINS; i++)
+        dst->bins[i] += src->bins[i];
+}
+
+double
+acd_stats_hist_quantile(const struct acd_hist *h, double q)
+{
+    if (h->total == 0)
+        return ACD_NAN;
+    /* The smallest x with F(x) >= q; linear inside a bin. */
+    double target = q * (double)h->total;
+    if ((double)h->zeros >= target)
+        return 0;
+    double cum = (double)h->zeros;
+    for (size_t b = 0; b < ACD_HIST_BINS; b++) {
+        double c = h->bins[b];
+        if (c > 0 && cum + c >= target) {
+            double lo, hi;
+            bin_bounds(b, &lo, &hi);
+            return lo + (hi - lo) * (target - cum) / c;
+        }
+        cum += c;
+    }
+    double lo, hi;
+    bin_bounds(ACD_HIST_BINS - 1, &lo, &hi);
+    return hi;
+}
+
+/* --- counts ------------------------------------------------------------ */
+
+void
+acd_stats_counts_add(struct acd_counts *dst, const struct acd_counts *src)
+{
+    dst->offered += src->offered;
+    dst->answered += src->answered;
+    dst->answered_within_t += src->answered_within_t;
+    dst->abandoned += src->abandoned;
+    dst->abandoned_within_t += src->abandoned_within_t;
+    dst->blocked += src->blocked;
+    dst->waited += src->waited;
+    dst->wait_sum_s += src->wait_sum_s;
+    dst->answered_wait_sum_s += src->answered_wait_sum_s;
+    dst->queue_area_s += src->queue_area_s;
+    dst->busy_agent_s += src->busy_agent_s;
+    dst->staffed_agent_s += src->staffed_agent_s;
+}
+
+/* --- metrics ----------------------------------------------------------- */
+
+static inline double
+ratio(double num, double den)
+{
+    return den > 0 ? num / den : ACD_NAN;
+}
+
+static double
+m_offered(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return c->offered;
+}
+
+static double
+m_service_level(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->answered_within_t, c->offered);
+}
+
+static double
+m_service_level_answered(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->answered_within_t, c->answered);
+}
+
+static double
+m_answered_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->answered, c->offered);
+}
+
+static double
+m_abandon_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->abandoned, c->offered);
+}
+
+static double
+m_blocked_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->blocked, c->offered);
+}
+
+static double
+m_p_wait(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->waited, c->offered);
+}
+
+static double
+m_asa(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->answered_wait_sum_s, c->answered);
+}
+
+static double
+m_mean_wait(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->wait_sum_s, c->offered);
+}
+
+static double
+m_wait_p90(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)c;
+    return h ? acd_stats_hist_quantile(h, 0.9) : ACD_NAN;
+}
+
+static double
+m_mean_queue_len(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->queue_area_s, c->window_s);
+}
+
+static double
+m_occupancy(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->busy_agent_s, c->staffed_agent_s);
+}
+
+static double
+m_busy_agents(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->busy_agent_s, c->window_s);
+}
+
+static double
+m_staffed_agents(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->staffed_agent_s, c->window_s);
+}
+
+#define CALLS  (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_INTERVAL)
+#define AGENTS (ACD_SCOPE_CENTER | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
+
+const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT] = {
+    [ACD_M_OFFERED] = {"offered", "Offered calls", "calls", false, CALLS, m_offered},
+    [ACD_M_SERVICE_LEVEL] = {"service_level", "Service level (of offered)", "", true, CALLS,
+                             m_service_level},
+    [ACD_M_SERVICE_LEVEL_ANSWERED] = {"service_level_answered", "Service level (of answered)", "",
+                                      true, CALLS, m_service_level_answered},
+    [ACD_M_ANSWERED_RATE] = {"answered_rate", "Answered", "", true, CALLS, m_answered_rate},
+    [ACD_M_ABANDON_RATE] = {"abandon_rate", "Abandoned", "", true, CALLS, m_abandon_rate},
+    [ACD_M_BLOCKED_RATE] = {"blocked_rate", "Busy signals", "", true, CALLS, m_blocked_rate},
+    [ACD_M_P_WAIT] = {"p_wait", "Had to wait", "", true, CALLS, m_p_wait},
+    [ACD_M_ASA] = {"asa_s", "ASA (answered calls)", "s", false, CALLS, m_asa},
+    [ACD_M_MEAN_WAIT] = {"mean_wait_s", "Mean wait (all calls)", "s", false, CALLS, m_mean_wait},
+    [ACD_M_WAIT_P90] = {"wait_p90_s", "90th percentile wait", "s", false, CALLS, m_wait_p90},
+    [ACD_M_MEAN_QUEUE_LEN] = {"mean_queue_len", "Mean calls waiting", "calls", false, CALLS,
+                              m_mean_queue_len},
+    [ACD_M_OCCUPANCY] = {"occupancy", "Occupancy", "", true, AGENTS, m_occupancy},
+    [ACD_M_BUSY_AGENTS] = {"busy_agents", "Busy agents", "agents", false, AGENTS, m_busy_agents},
+    [ACD_M_STAFFED_AGENTS] = {"staffed_agents", "Staffed agents", "agents", false, AGENTS,
+                              m_staffed_agents},
+};
+
+#define ALL (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
+#define TOTAL(k, field, scopes)                                                                    \
+    {                                                                                              \
+        k, scopes, offsetof(struct acd_counts, field)                                              \
+    }
+
+const struct acd_total_def acd_totals[ACD_TOTAL_COUNT] = {
+    [ACD_T_OFFERED] = TOTAL("offered", offered, CALLS),
+    [ACD_T_ANSWERED] = TOTAL("answered", answered, ALL),
+    [ACD_T_ANSWERED_WITHIN_T] = TOTAL("answered_within_t", answered_within_t, ALL),
+    [ACD_T_ABANDONED] = TOTAL("abandoned", abandoned, CALLS),
+    [ACD_T_ABANDONED_WITHIN_T] = TOTAL("abandoned_within_t", abandoned_within_t, CALLS),
+    [ACD_T_BLOCKED] = TOTAL("blocked", blocked, CALLS),
+    [ACD_T_WAITED] = TOTAL("waited", waited, CALLS),
+    [ACD_T_WAIT_SUM] = TOTAL("wait_sum_s", wait_sum_s, CALLS),
+    [ACD_T_ANSWERED_WAIT_SUM] = TOTAL("answered_wait_sum_s", answered_wait_sum_s, ALL),
+    [ACD_T_QUEUE_AREA] = TOTAL("queue_len_s", queue_area_s, CALLS),
+    [ACD_T_BUSY_AGENT_S] = TOTAL("busy_agent_s", busy_agent_s, AGENTS),
+    [ACD_T_STAFFED_AGENT_S] = TOTAL("staffed_agent_s", staffed_agent_s, AGENTS),
+};
+
+enum acd_metric
+acd_stats_metric_find(const char *key)
+{
+    for (size_t i = 0; i < ACD_METRIC_COUNT; i++)
+        if (strcmp(acd_metrics[i].key, key) == 0)
+            return (enum acd_metric)i;
+    return ACD_METRIC_COUNT;
+}
+
+/* --- estimates --------------------------------------------------------- */
+
+struct acd_estimate
+acd_stats_estimate(const double *x, size_t n)
+{
+    struct acd_estimate e = {.mean = ACD_NAN, .ci95 = ACD_NAN, .n = 0};
+    double small[64];
+    double *v = n <= 64 ? small : acd_xmalloc(n * sizeof(double));
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]))
+            v[m++] = x[i];
+    e.n = (unsigned)m;
+    if (m > 0)
+        e.mean = gsl_stats_mean(v, 1, m);
+    if (m > 1) {
+        double sd = gsl_stats_sd_m(v, 1, m, e.mean);
+        e.ci95 = gsl_cdf_tdist_Pinv(0.975, (double)(m - 1)) * sd / sqrt((double)m);
+    }
+    if (v != small)
+        free(v);
+    return e;
+}
+
+double
+acd_stats_tally_var(const struct acd_tally *t)
+{
+    return t->n > 1 ? t->m2 / (double)(t->n - 1) : ACD_NAN;
+}

@@ -62,8 +62,11 @@ extern const struct acd_dist_type *const acd_dist_types[];
 
 /* Look up by name; NULL if unknown. */
 const struct acd_dist_type *acd_dist_find(const char *name);
-/* Validate and prepare; see acd_dist_type.setup. On success d owns its data
- * (free with acd_dist_fini). */
+/* Validate and prepare; see acd_dist_type.setup. For `empirical`, first load
+ * the samples (acd_dist_load_samples) and store them in d->samples and
+ * d->n_samples (d takes ownership); setup keeps them. Any other field of d
+ * is overwritten. On success d owns its data (free with acd_dist_fini); on
+ * failure the caller still frees with acd_dist_fini. */
 int acd_dist_setup(struct acd_dist *d, const struct acd_dist_type *type,
                    const struct acd_dist_params *p, char *err, size_t errlen);
 /* An exponential with the given mean (used for Poisson inter-arrivals). */

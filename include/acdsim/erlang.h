@@ -65,12 +65,12 @@ double acd_erlang_c(unsigned c, double a);
 
 /* Staffing targets; NAN means "no target". */
 struct acd_erlang_targets {
-    double service_level;          /* minimum service_level (answered within T / offered) */
-    bool sl_over_answered;         /* use service_level_answered instead */
-    double max_abandon;            /* maximum abandon_rate */
-    double max_asa_s;              /* maximum asa_s */
-    double max_occupancy;          /* maximum occupancy */
-    double max_blocked;            /* maximum blocked_rate (Erlang B) */
+    double service_level;  /* minimum service_level (answered within T / offered) */
+    bool sl_over_answered; /* use service_level_answered instead */
+    double max_abandon;    /* maximum abandon_rate */
+    double max_asa_s;      /* maximum asa_s */
+    double max_occupancy;  /* maximum occupancy */
+    double max_blocked;    /* maximum blocked_rate (Erlang B) */
 };
 
 /* Smallest number of agents meeting every target (p->agents ignored).

@@ -14,10 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct acd_rep_stats;
+
 struct acd_run_opts {
     unsigned replications; /* 0: the scenario's */
     uint64_t seed;
-    bool seed_set; /* false: the scenario's seed */
+    bool seed_set;    /* false: the scenario's seed */
     unsigned threads; /* 0: one per online CPU, capped at replications */
 };
 

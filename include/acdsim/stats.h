@@ -15,10 +15,10 @@
 /* Wait histogram: an exact count of zero waits, 0.05 s bins up to 120 s,
  * then bins growing by 1% up to ~1e7 s, then one overflow bin. Quantiles
  * interpolate linearly inside a bin (error < half a bin width). */
-#define ACD_HIST_LINEAR_BINS 2400
+#define ACD_HIST_LINEAR_BINS    2400
 #define ACD_HIST_LINEAR_WIDTH_S 0.05
-#define ACD_HIST_LOG_BINS 1150
-#define ACD_HIST_BINS (ACD_HIST_LINEAR_BINS + ACD_HIST_LOG_BINS + 1)
+#define ACD_HIST_LOG_BINS       1150
+#define ACD_HIST_BINS           (ACD_HIST_LINEAR_BINS + ACD_HIST_LOG_BINS + 1)
 
 struct acd_hist {
     uint64_t zeros;

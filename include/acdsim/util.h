@@ -36,6 +36,8 @@ _Noreturn void acd_assert_fail(const char *file, int line, const char *func, con
 #endif
 
 #define ACD_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* NAN as a double (plain NAN is a float and trips -Wdouble-promotion). */
+#define ACD_NAN ((double)NAN)
 
 /* Route GSL's error handler to acd_assert_fail: a GSL error is a bug here,
  * because every parameter is validated before GSL sees it. Idempotent. */

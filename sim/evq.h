@@ -1,0 +1,82 @@
+/*
+ * evq: the future event list - an array-backed binary heap of (time, priority,
+ * sequence) keys with an index per event, so cancel and reschedule are
+ * O(log n). Events are small records (kind, object) in a slot pool that
+ * grows to the high-water mark and is then reused: no allocation per event.
+ *
+ * Order is total: earlier time first, then lower priority value, then
+ * scheduling order (FIFO). Results therefore never depend on heap layout.
+ * Internal to the engine (sim.c); tests and bench use it directly.
+ */
+#ifndef ACDSIM_EVQ_H
+#define ACDSIM_EVQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ACD_EVQ_NONE UINT32_MAX
+
+/* Priorities: smaller runs first among events at the same time. */
+#define ACD_EVQ_PRIO_MIN (-32768)
+#define ACD_EVQ_PRIO_MAX 32767
+
+struct acd_evq_entry {
+    double t;
+    uint64_t key; /* (priority + 32768) << 47 | sequence */
+    uint32_t id;  /* slot index */
+};
+
+struct acd_evq_slot {
+    uint32_t heap_idx; /* position in heap, or ACD_EVQ_NONE when free */
+    uint32_t kind;
+    uint32_t obj;
+    uint32_t next_free;
+};
+
+struct acd_evq {
+    struct acd_evq_entry *heap;
+    struct acd_evq_slot *slot;
+    size_t n;        /* events pending */
+    size_t cap;      /* capacity of heap and slot arrays */
+    uint32_t free;   /* head of the free slot list */
+    uint32_t n_used; /* slots ever handed out (high-water mark) */
+    uint64_t seq;
+};
+
+/* A popped event. */
+struct acd_evq_item {
+    double t;
+    uint32_t kind;
+    uint32_t obj;
+};
+
+/* Prepare an empty queue with room for `cap_hint` events (grows as needed). */
+void acd_evq_init(struct acd_evq *q, size_t cap_hint);
+void acd_evq_fini(struct acd_evq *q);
+/* Remove every event (keeps memory). */
+void acd_evq_clear(struct acd_evq *q);
+
+/* Schedule; returns a handle valid until the event is popped or cancelled. */
+uint32_t acd_evq_push(struct acd_evq *q, double t, int prio, uint32_t kind, uint32_t obj);
+/* Pop the earliest event into *out; false if empty. */
+bool acd_evq_pop(struct acd_evq *q, struct acd_evq_item *out);
+/* Cancel a pending event. The handle must be pending (asserted). */
+void acd_evq_cancel(struct acd_evq *q, uint32_t h);
+/* Move a pending event to time t (it keeps kind/obj, gets a new sequence). */
+void acd_evq_reschedule(struct acd_evq *q, uint32_t h, double t);
+bool acd_evq_is_pending(const struct acd_evq *q, uint32_t h);
+
+static inline size_t
+acd_evq_len(const struct acd_evq *q)
+{
+    return q->n;
+}
+
+/* Time of the earliest event; +INFINITY if empty. */
+double acd_evq_peek_time(const struct acd_evq *q);
+
+/* Check heap order and back-indices (tests; O(n)). */
+bool acd_evq_verify(const struct acd_evq *q);
+
+#endif
