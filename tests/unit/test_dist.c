@@ -1,11 +1,12 @@
 /* Unit tests for distributions: each entry's mean and variance against the
  * parameters (tolerance: 5 standard errors estimated from the sample), and
  * parameter validation. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
 
 #include "acdsim/diag.h"
 #include "acdsim/dist.h"

@@ -1,10 +1,11 @@
 /* Unit tests for the event list: ordering, ties, cancel, reschedule, and a
  * randomized stress test against a sorted reference. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
 
 #include "evq.h"
 #include <math.h>

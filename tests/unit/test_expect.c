@@ -1,21 +1,300 @@
-/* Unit tests for expect (placeholder until the module lands). */
+/*
+ * Unit tests for expect: the `--assert` grammar (good and bad input, with
+ * the messages users see), scope checks against a scenario, and evaluation
+ * on hand-built results.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "acdsim/expect.h"
+#include "acdsim/run.h"
+#include "acdsim/scenario.h"
+#include "acdsim/stats.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ----------------------------------------------------------------- parse */
+
+struct good_case {
+    const char *text;
+    const char *scope; /* NULL: center */
+    enum acd_metric metric;
+    enum acd_expect_op op;
+    double value;
+};
+
+static const struct good_case good[] = {
+    {"service_level>=0.9", NULL, ACD_M_SERVICE_LEVEL, ACD_OP_GE, 0.9},
+    {"  service_level >= 0.9  ", NULL, ACD_M_SERVICE_LEVEL, ACD_OP_GE, 0.9},
+    {"abandon_rate<=0.05", NULL, ACD_M_ABANDON_RATE, ACD_OP_LE, 0.05},
+    {"asa_s<30", NULL, ACD_M_ASA, ACD_OP_LT, 30.0},
+    {"offered > 1.5e3", NULL, ACD_M_OFFERED, ACD_OP_GT, 1500.0},
+    {"billing.service_level>=0.8", "billing", ACD_M_SERVICE_LEVEL, ACD_OP_GE, 0.8},
+    {"csr . occupancy <= 0.95", "csr", ACD_M_OCCUPANCY, ACD_OP_LE, 0.95},
+    {"tier.1.abandon_rate<0.1", "tier.1", ACD_M_ABANDON_RATE, ACD_OP_LT, 0.1},
+    {"service_level>=80%", NULL, ACD_M_SERVICE_LEVEL, ACD_OP_GE, 0.8},
+    {"mean_wait_s>=-1", NULL, ACD_M_MEAN_WAIT, ACD_OP_GE, -1.0},
+};
+
 static void
-test_placeholder(void **state)
+test_parse_good(void **state)
 {
     (void)state;
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        struct acd_expect e;
+        char err[256] = "";
+        if (acd_expect_parse(good[i].text, &e, err, sizeof(err)) != 0)
+            fail_msg("'%s' rejected: %s", good[i].text, err);
+        assert_string_equal(e.text, good[i].text);
+        if (good[i].scope)
+            assert_string_equal(e.scope, good[i].scope);
+        else
+            assert_null(e.scope);
+        assert_int_equal(e.metric, good[i].metric);
+        assert_int_equal(e.op, good[i].op);
+        assert_true(fabs(e.value - good[i].value) < 1e-12);
+        acd_expect_fini(&e);
+    }
+}
+
+struct bad_case {
+    const char *text;
+    const char *msg; /* a substring of the error message */
+};
+
+static const struct bad_case bad[] = {
+    {"", "expected [SCOPE.]METRIC OP NUMBER"},
+    {"service_level", "expected [SCOPE.]METRIC OP NUMBER"},
+    {"service_level==0.9", "unsupported operator '=='"},
+    {"service_level=0.9", "unsupported operator '='"},
+    {"service_level=>0.9", "unsupported operator '=>'"},
+    {"service_level!=0.9", "unsupported operator '!='"},
+    {"service_level>>0.9", "unsupported operator '>>'"},
+    {"servce_level>=0.9", "unknown metric 'servce_level' (did you mean 'service_level'?)"},
+    {"wibble>=1", "unknown metric 'wibble'; known metrics: offered, service_level"},
+    {"service_level>=", "expected a number after '>='"},
+    {"service_level>=abc", "expected a number after the operator, got 'abc'"},
+    {"service_level>=0.9x", "got '0.9x'"},
+    {"service_level>=nan", "got 'nan'"},
+    {"service_level>=inf", "got 'inf'"},
+    {">=0.9", "expected [SCOPE.]METRIC OP NUMBER"},
+    {".service_level>=0.9", "expected [SCOPE.]METRIC OP NUMBER"},
+    {"billing.>=0.9", "expected [SCOPE.]METRIC OP NUMBER"},
+    {"asa_s<=30%", "'asa_s' is not a ratio"},
+};
+
+static void
+test_parse_bad(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct acd_expect e;
+        char err[512] = "";
+        if (acd_expect_parse(bad[i].text, &e, err, sizeof(err)) == 0)
+            fail_msg("'%s' accepted", bad[i].text);
+        if (!strstr(err, bad[i].msg))
+            fail_msg("'%s': message '%s' lacks '%s'", bad[i].text, err, bad[i].msg);
+        /* Nothing owned after a failure; fini is still safe. */
+        assert_null(e.text);
+        assert_null(e.scope);
+        acd_expect_fini(&e);
+    }
+}
+
+static void
+test_parse_short_err_buffer(void **state)
+{
+    (void)state;
+    struct acd_expect e;
+    char err[8];
+    assert_int_equal(acd_expect_parse("wibble>=1", &e, err, sizeof(err)), -1);
+    assert_true(strlen(err) < sizeof(err));
+    acd_expect_fini(NULL);
+}
+
+/* --------------------------------------------------- check and evaluate */
+
+struct fixture {
+    struct acd_scenario sc;
+    struct acd_call_type types[2];
+    struct acd_agent_group groups[2];
+    struct acd_results r;
+    struct acd_scope_result type_res[2];
+    struct acd_scope_result group_res[2];
+};
+
+static void
+fill(struct acd_scope_result *s, double mean, double ci)
+{
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        s->metric[m] = (struct acd_estimate){.mean = mean, .ci95 = ci, .n = 20};
+}
+
+static int
+setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    f->types[0].name = "billing";
+    f->types[1].name = "outages";
+    f->groups[0].name = "csr";
+    f->groups[1].name = "outages"; /* same name as a call type */
+    f->sc.name = "test";
+    f->sc.n_call_types = 2;
+    f->sc.call_types = f->types;
+    f->sc.n_groups = 2;
+    f->sc.groups = f->groups;
+    f->r.sc = &f->sc;
+    f->r.replications = 20;
+    fill(&f->r.summary, 0.5, 0.01);
+    f->r.summary.metric[ACD_M_SERVICE_LEVEL].mean = 0.8123;
+    f->r.summary.metric[ACD_M_SERVICE_LEVEL].ci95 = 0.0041;
+    fill(&f->type_res[0], 0.7, 0.02);
+    fill(&f->type_res[1], 0.95, 0.01);
+    fill(&f->group_res[0], 0.91, 0.003);
+    fill(&f->group_res[1], 0.42, 0.003);
+    f->r.types = f->type_res;
+    f->r.groups = f->group_res;
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    free(*state);
+    return 0;
+}
+
+/* Parse and check; returns the check's result and its message. */
+static int
+check(const struct fixture *f, const char *text, char *err, size_t errlen)
+{
+    struct acd_expect e;
+    assert_int_equal(acd_expect_parse(text, &e, err, errlen), 0);
+    int rc = acd_expect_check(&e, &f->sc, err, errlen);
+    acd_expect_fini(&e);
+    return rc;
+}
+
+static void
+test_check_scopes(void **state)
+{
+    struct fixture *f = *state;
+    char err[256];
+    assert_int_equal(check(f, "service_level>=0.8", err, sizeof(err)), 0);
+    assert_int_equal(check(f, "occupancy<=0.9", err, sizeof(err)), 0);
+    assert_int_equal(check(f, "billing.service_level>=0.8", err, sizeof(err)), 0);
+    assert_int_equal(check(f, "csr.occupancy<=0.9", err, sizeof(err)), 0);
+    /* "outages" names both: the metric decides which is meant. */
+    assert_int_equal(check(f, "outages.abandon_rate<=0.1", err, sizeof(err)), 0);
+    assert_int_equal(check(f, "outages.occupancy<=0.9", err, sizeof(err)), 0);
+
+    assert_int_equal(check(f, "biling.service_level>=0.8", err, sizeof(err)), -1);
+    assert_string_equal(err, "unknown call type or agent group 'biling' (did you mean 'billing'?)");
+    assert_int_equal(check(f, "nobody.service_level>=0.8", err, sizeof(err)), -1);
+    assert_string_equal(err, "unknown call type or agent group 'nobody'");
+    assert_int_equal(check(f, "billing.occupancy<=0.9", err, sizeof(err)), -1);
+    assert_string_equal(err, "metric 'occupancy' does not apply to call type 'billing'");
+    assert_int_equal(check(f, "csr.service_level>=0.8", err, sizeof(err)), -1);
+    assert_string_equal(err, "metric 'service_level' does not apply to agent group 'csr'");
+}
+
+/* Evaluate expressions; returns failures and the text written. */
+static size_t
+eval(const struct fixture *f, const char *const *texts, size_t n, char **out)
+{
+    struct acd_expect *e = calloc(n, sizeof(*e));
+    char err[256];
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(acd_expect_parse(texts[i], &e[i], err, sizeof(err)), 0);
+        assert_int_equal(acd_expect_check(&e[i], &f->sc, err, sizeof(err)), 0);
+    }
+    size_t len = 0;
+    FILE *fp = open_memstream(out, &len);
+    size_t failed = acd_expect_eval(e, n, &f->r, fp);
+    fclose(fp);
+    for (size_t i = 0; i < n; i++)
+        acd_expect_fini(&e[i]);
+    free(e);
+    return failed;
+}
+
+static void
+test_eval_pass(void **state)
+{
+    struct fixture *f = *state;
+    const char *texts[] = {"service_level>=0.8", "service_level<0.9", "billing.service_level>0.69",
+                           "outages.service_level>=0.95", "csr.occupancy<=0.91",
+                           "outages.occupancy<0.5"};
+    char *out;
+    assert_int_equal(eval(f, texts, 6, &out), 0);
+    assert_string_equal(out, "");
+    free(out);
+}
+
+static void
+test_eval_fail_message(void **state)
+{
+    struct fixture *f = *state;
+    const char *texts[] = {"service_level>=0.9", "service_level>=0.8", "billing.service_level>=0.8"};
+    char *out;
+    assert_int_equal(eval(f, texts, 3, &out), 2);
+    assert_string_equal(out, "acdsim: assertion failed: service_level>=0.9: measured 0.8123 "
+                             "± 0.0041 (95% CI over 20 replications)\n"
+                             "acdsim: assertion failed: billing.service_level>=0.8: measured 0.7 "
+                             "± 0.02 (95% CI over 20 replications)\n");
+    free(out);
+}
+
+static void
+test_eval_digits_show_violation(void **state)
+{
+    /* 0.99948 printed with 4 digits would read 0.9995, which looks like it
+     * meets >= 0.9995: the message must show enough digits. */
+    struct fixture *f = *state;
+    f->r.summary.metric[ACD_M_SERVICE_LEVEL].mean = 0.99948;
+    const char *texts[] = {"service_level>=0.9995"};
+    char *out;
+    assert_int_equal(eval(f, texts, 1, &out), 1);
+    assert_non_null(strstr(out, "measured 0.99948 ±"));
+    free(out);
+}
+
+static void
+test_eval_undefined(void **state)
+{
+    /* A NaN mean (e.g. ASA with no answered call) never passes; a NaN CI
+     * (one replication) is said so. */
+    struct fixture *f = *state;
+    f->r.summary.metric[ACD_M_ASA].mean = (double)NAN;
+    f->r.summary.metric[ACD_M_OCCUPANCY] = (struct acd_estimate){.mean = 0.97, .ci95 = (double)NAN,
+                                                                 .n = 1};
+    const char *texts[] = {"asa_s<=30", "occupancy<=0.9"};
+    char *out;
+    assert_int_equal(eval(f, texts, 2, &out), 2);
+    assert_non_null(strstr(out, "asa_s<=30: not measured"));
+    assert_non_null(strstr(out, "occupancy<=0.9: measured 0.97 (no CI: 1 replication)"));
+    free(out);
 }
 
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_placeholder),
+        cmocka_unit_test(test_parse_good),
+        cmocka_unit_test(test_parse_bad),
+        cmocka_unit_test(test_parse_short_err_buffer),
+        cmocka_unit_test_setup_teardown(test_check_scopes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_pass, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_fail_message, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_digits_show_violation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_undefined, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

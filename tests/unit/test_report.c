@@ -1,21 +1,526 @@
-/* Unit tests for report (placeholder until the module lands). */
+/*
+ * Unit tests for report: the text, json and csv writers on hand-built
+ * results (no engine involved). The JSON is parsed back with jansson and
+ * every number compared bit for bit; the CSV rows are checked against the
+ * JSON; NaN estimates must come out as null / empty.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "acdsim/report.h"
+#include "acdsim/run.h"
+#include "acdsim/scenario.h"
+#include "acdsim/stats.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N_TYPES  2
+#define N_GROUPS 1
+
+/* A scenario and results built by hand: every estimate a distinct,
+ * "high-entropy" value so a number written in the wrong place shows. */
+struct fixture {
+    struct acd_scenario sc;
+    struct acd_call_type types[N_TYPES];
+    struct acd_agent_group groups[N_GROUPS];
+    struct acd_results r;
+    struct acd_scope_result type_res[N_TYPES];
+    struct acd_scope_result group_res[N_GROUPS];
+};
+
 static void
-test_placeholder(void **state)
+fill_scope(struct acd_scope_result *s, const char *name, unsigned scope, double base)
+{
+    s->name = name;
+    s->scope = scope;
+    for (int m = 0; m < ACD_METRIC_COUNT; m++) {
+        s->metric[m].mean = base + 0.0123 * m + 0.000417;
+        s->metric[m].ci95 = 0.00071 * (m + 1) + base / 1000.0;
+        s->metric[m].n = 7;
+    }
+    for (int k = 0; k < ACD_TOTAL_COUNT; k++) {
+        s->total[k].mean = 1000.0 * base + 17.385 * k;
+        s->total[k].ci95 = 2.385 + k;
+        s->total[k].n = 7;
+    }
+}
+
+static int
+setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    f->types[0].name = "billing";
+    f->types[1].name = "sales, \"east\""; /* needs CSV quoting */
+    f->groups[0].name = "csr";
+    f->sc.name = "Test center";
+    f->sc.path = "test.yaml";
+    f->sc.seed = 42;
+    f->sc.replications = 7;
+    f->sc.sl_threshold_s = 20.0;
+    f->sc.sl_target = 0.80;
+    f->sc.max_abandon = 0.05;
+    f->sc.max_asa_s = (double)NAN;
+    f->sc.max_occupancy = (double)NAN;
+    f->sc.n_call_types = N_TYPES;
+    f->sc.call_types = f->types;
+    f->sc.n_groups = N_GROUPS;
+    f->sc.groups = f->groups;
+
+    f->r.sc = &f->sc;
+    f->r.seed = 987654321;
+    f->r.replications = 7;
+    f->r.threads = 3;
+    fill_scope(&f->r.summary, "", ACD_SCOPE_CENTER, 0.5);
+    for (int k = 0; k < N_TYPES; k++)
+        fill_scope(&f->type_res[k], f->types[k].name, ACD_SCOPE_TYPE, 0.25 + 0.125 * k);
+    fill_scope(&f->group_res[0], "csr", ACD_SCOPE_GROUP, 0.875);
+    f->r.types = f->type_res;
+    f->r.groups = f->group_res;
+    /* Service level 81.2% meets 80%; abandon rate 6.1% misses 5%. */
+    f->r.summary.metric[ACD_M_SERVICE_LEVEL].mean = 0.8123;
+    f->r.summary.metric[ACD_M_ABANDON_RATE].mean = 0.061;
+    /* Undefined estimates: must become null, not NaN. */
+    f->r.summary.metric[ACD_M_WAIT_P90].mean = (double)NAN;
+    f->r.summary.metric[ACD_M_WAIT_P90].ci95 = (double)NAN;
+    f->type_res[1].metric[ACD_M_ASA].ci95 = (double)NAN;
+    f->r.wall_s = 0.4125;
+    f->r.calls = 123456789;
+    f->r.events = 987654321012;
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    free(*state);
+    return 0;
+}
+
+/* Run a writer into a string (caller frees). */
+static char *
+render(const char *format, const struct acd_results *r, bool no_timing)
+{
+    const struct acd_format *fmt = acd_format_find(format);
+    assert_non_null(fmt);
+    struct acd_report_opts o = {.no_timing = no_timing};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    assert_int_equal(fmt->write(out, r, &o), 0);
+    assert_int_equal(fclose(out), 0);
+    return buf;
+}
+
+static json_t *
+parse_json(const char *text)
+{
+    json_error_t err;
+    json_t *root = json_loads(text, 0, &err);
+    if (!root)
+        fail_msg("JSON does not parse: %s at line %d", err.text, err.line);
+    return root;
+}
+
+/* The estimate object {"mean", "ci95"} must hold exactly e's numbers. */
+static void
+check_estimate(const json_t *o, const struct acd_estimate *e, const char *what)
+{
+    if (!json_is_object(o))
+        fail_msg("%s: not an object", what);
+    assert_int_equal(json_object_size(o), 2);
+    const json_t *mean = json_object_get(o, "mean"), *ci = json_object_get(o, "ci95");
+    const json_t *pair[2] = {mean, ci};
+    const double want[2] = {e->mean, e->ci95};
+    for (int i = 0; i < 2; i++) {
+        if (isnan(want[i])) {
+            if (!json_is_null(pair[i]))
+                fail_msg("%s: NaN not written as null", what);
+        } else if (!json_is_number(pair[i]) || json_number_value(pair[i]) != want[i]) {
+            fail_msg("%s: %.17g written as %.17g", what, want[i], json_number_value(pair[i]));
+        }
+    }
+}
+
+/* A scope object holds exactly the metrics and totals that apply, in table
+ * order, with the right numbers. */
+static void
+check_scope(const json_t *o, const struct acd_scope_result *s, unsigned scope)
+{
+    assert_true(json_is_object(o));
+    size_t want_keys = 1; /* totals */
+    for (int m = 0; m < ACD_METRIC_COUNT; m++) {
+        const json_t *e = json_object_get(o, acd_metrics[m].key);
+        if (acd_metrics[m].scopes & scope) {
+            check_estimate(e, &s->metric[m], acd_metrics[m].key);
+            want_keys++;
+        } else {
+            assert_null(e);
+        }
+    }
+    assert_int_equal(json_object_size(o), want_keys);
+    const json_t *t = json_object_get(o, "totals");
+    assert_true(json_is_object(t));
+    size_t want_totals = 0;
+    for (int k = 0; k < ACD_TOTAL_COUNT; k++) {
+        const json_t *e = json_object_get(t, acd_totals[k].key);
+        if (acd_totals[k].scopes & scope) {
+            check_estimate(e, &s->total[k], acd_totals[k].key);
+            want_totals++;
+        } else {
+            assert_null(e);
+        }
+    }
+    assert_int_equal(json_object_size(t), want_totals);
+}
+
+static void
+test_format_table(void **state)
 {
     (void)state;
+    assert_string_equal(acd_format_find("text")->name, "text");
+    assert_string_equal(acd_format_find("json")->name, "json");
+    assert_string_equal(acd_format_find("csv")->name, "csv");
+    assert_null(acd_format_find("xml"));
+    assert_null(acd_format_find(""));
+    size_t n = 0;
+    while (acd_formats[n])
+        n++;
+    assert_int_equal(n, 3);
+}
+
+static void
+test_json_shape(void **state)
+{
+    struct fixture *f = *state;
+    char *text = render("json", &f->r, false);
+    json_t *root = parse_json(text);
+
+    /* Top-level keys in interface.md's order. */
+    static const char *const keys[] = {"acdsim",       "scenario",   "seed",
+                                       "replications", "summary",    "call_types",
+                                       "agent_groups", "intervals",  "run"};
+    assert_int_equal(json_object_size(root), 9);
+    const char *prev = text;
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        char quoted[64];
+        snprintf(quoted, sizeof(quoted), "\n  \"%s\":", keys[i]);
+        const char *at = strstr(text, quoted);
+        assert_non_null(at);
+        assert_true(at >= prev);
+        prev = at;
+    }
+    assert_string_equal(json_string_value(json_object_get(root, "acdsim")), "0.1.0");
+    assert_string_equal(json_string_value(json_object_get(root, "scenario")), "Test center");
+    assert_int_equal(json_integer_value(json_object_get(root, "seed")), 987654321);
+    assert_int_equal(json_integer_value(json_object_get(root, "replications")), 7);
+    assert_true(json_is_array(json_object_get(root, "intervals")));
+    assert_int_equal(json_array_size(json_object_get(root, "intervals")), 0);
+
+    check_scope(json_object_get(root, "summary"), &f->r.summary, ACD_SCOPE_CENTER);
+    const json_t *types = json_object_get(root, "call_types");
+    assert_int_equal(json_object_size(types), N_TYPES);
+    for (int k = 0; k < N_TYPES; k++)
+        check_scope(json_object_get(types, f->types[k].name), &f->type_res[k], ACD_SCOPE_TYPE);
+    const json_t *groups = json_object_get(root, "agent_groups");
+    assert_int_equal(json_object_size(groups), N_GROUPS);
+    check_scope(json_object_get(groups, "csr"), &f->group_res[0], ACD_SCOPE_GROUP);
+
+    const json_t *run = json_object_get(root, "run");
+    assert_true(json_number_value(json_object_get(run, "wall_s")) == 0.4125);
+    assert_int_equal(json_integer_value(json_object_get(run, "threads")), 3);
+    assert_int_equal(json_integer_value(json_object_get(run, "calls")), 123456789);
+    assert_int_equal(json_integer_value(json_object_get(run, "events")), 987654321012);
+
+    /* The file writer and the string agree byte for byte. */
+    struct acd_report_opts o = {0};
+    char *s = acd_report_json_string(&f->r, &o);
+    assert_string_equal(s, text);
+    assert_int_equal(s[strlen(s) - 1], '\n');
+    free(s);
+    json_decref(root);
+    free(text);
+}
+
+static void
+test_json_nan_is_null(void **state)
+{
+    struct fixture *f = *state;
+    char *text = render("json", &f->r, false);
+    assert_null(strstr(text, "nan"));
+    assert_null(strstr(text, "NaN"));
+    json_t *root = parse_json(text);
+    const json_t *p90 = json_object_get(json_object_get(root, "summary"), "wait_p90_s");
+    assert_true(json_is_null(json_object_get(p90, "mean")));
+    assert_true(json_is_null(json_object_get(p90, "ci95")));
+    const json_t *asa = json_object_get(
+        json_object_get(json_object_get(root, "call_types"), f->types[1].name), "asa_s");
+    assert_true(json_is_real(json_object_get(asa, "mean")));
+    assert_true(json_is_null(json_object_get(asa, "ci95")));
+    json_decref(root);
+    free(text);
+}
+
+static void
+test_json_no_timing(void **state)
+{
+    struct fixture *f = *state;
+    char *a = render("json", &f->r, true);
+    f->r.wall_s = 12.5;
+    f->r.threads = 1;
+    char *b = render("json", &f->r, true);
+    assert_string_equal(a, b); /* nothing run-dependent left */
+    json_t *root = parse_json(a);
+    const json_t *run = json_object_get(root, "run");
+    assert_true(json_is_null(json_object_get(run, "wall_s")));
+    assert_true(json_is_null(json_object_get(run, "threads")));
+    assert_int_equal(json_integer_value(json_object_get(run, "calls")), 123456789);
+    json_decref(root);
+    free(a);
+    free(b);
+}
+
+static void
+test_json_seed_full_width(void **state)
+{
+    /* Seeds are uint64; json_int_t is signed, so the writer must not wrap. */
+    struct fixture *f = *state;
+    f->r.seed = UINT64_MAX - 58;
+    char *text = render("json", &f->r, true);
+    assert_non_null(strstr(text, "\n  \"seed\": 18446744073709551557,\n"));
+    json_error_t err;
+    json_t *root = json_loads(text, JSON_DECODE_INT_AS_REAL, &err);
+    assert_non_null(root);
+    json_decref(root);
+    free(text);
+}
+
+/* Split one CSV line (RFC 4180) into at most 5 fields, in place. */
+static int
+csv_split(char *line, char **fields, int max)
+{
+    int n = 0;
+    char *p = line;
+    while (n < max) {
+        if (*p == '"') {
+            char *w = ++p;
+            fields[n++] = w;
+            for (;;) {
+                if (*p == '"' && p[1] == '"') {
+                    *w++ = '"';
+                    p += 2;
+                } else if (*p == '"') {
+                    p++;
+                    break;
+                } else {
+                    *w++ = *p++;
+                }
+            }
+            *w = '\0';
+        } else {
+            fields[n++] = p;
+            p += strcspn(p, ",");
+        }
+        if (*p != ',') {
+            *p = '\0';
+            break;
+        }
+        *p++ = '\0';
+    }
+    return n;
+}
+
+/* The JSON estimate a CSV row names. */
+static const json_t *
+json_for_row(const json_t *root, const char *scope, const char *name, const char *metric)
+{
+    const json_t *s = NULL;
+    if (strcmp(scope, "summary") == 0)
+        s = json_object_get(root, "summary");
+    else if (strcmp(scope, "call_type") == 0)
+        s = json_object_get(json_object_get(root, "call_types"), name);
+    else if (strcmp(scope, "agent_group") == 0)
+        s = json_object_get(json_object_get(root, "agent_groups"), name);
+    if (strncmp(metric, "totals.", 7) == 0)
+        return json_object_get(json_object_get(s, "totals"), metric + 7);
+    return json_object_get(s, metric);
+}
+
+static void
+check_csv_number(const char *field, const json_t *j)
+{
+    if (json_is_null(j)) {
+        assert_string_equal(field, "");
+        return;
+    }
+    char *end;
+    double x = strtod(field, &end);
+    assert_true(*field && *end == '\0');
+    if (x != json_number_value(j))
+        fail_msg("CSV %s != JSON %.17g", field, json_number_value(j));
+}
+
+static void
+test_csv_matches_json(void **state)
+{
+    struct fixture *f = *state;
+    char *csv = render("csv", &f->r, false);
+    char *js = render("json", &f->r, false);
+    json_t *root = parse_json(js);
+
+    char *save = NULL;
+    char *line = strtok_r(csv, "\n", &save);
+    assert_string_equal(line, "scope,name,metric,mean,ci95");
+    size_t rows = 0, json_numbers = 0, quoted_seen = 0;
+    while ((line = strtok_r(NULL, "\n", &save))) {
+        char *fld[5];
+        assert_int_equal(csv_split(line, fld, 5), 5);
+        if (strcmp(fld[1], f->types[1].name) == 0)
+            quoted_seen++;
+        const json_t *e = json_for_row(root, fld[0], fld[1], fld[2]);
+        if (!e)
+            fail_msg("CSV row %s,%s,%s has no JSON counterpart", fld[0], fld[1], fld[2]);
+        check_csv_number(fld[3], json_object_get(e, "mean"));
+        check_csv_number(fld[4], json_object_get(e, "ci95"));
+        rows++;
+    }
+    /* Every JSON estimate has a row: count them. */
+    const char *scopes[] = {"summary", "call_types", "agent_groups"};
+    for (int i = 0; i < 3; i++) {
+        const json_t *s = json_object_get(root, scopes[i]);
+        const json_t *objs[N_TYPES + 1];
+        size_t n = 0;
+        if (i == 0) {
+            objs[n++] = s;
+        } else {
+            const char *k;
+            const json_t *v;
+            json_object_foreach((json_t *)s, k, v) objs[n++] = v;
+        }
+        for (size_t j = 0; j < n; j++)
+            json_numbers += json_object_size(objs[j]) - 1 +
+                            json_object_size(json_object_get(objs[j], "totals"));
+    }
+    assert_int_equal(rows, json_numbers);
+    assert_true(quoted_seen > 0);
+    json_decref(root);
+    free(js);
+    free(csv);
+}
+
+static void
+test_csv_quoting(void **state)
+{
+    struct fixture *f = *state;
+    char *csv = render("csv", &f->r, false);
+    assert_non_null(strstr(csv, "\ncall_type,\"sales, \"\"east\"\"\",offered,"));
+    assert_non_null(strstr(csv, "\ncall_type,billing,offered,"));
+    assert_non_null(strstr(csv, "\nsummary,,totals.offered,"));
+    assert_non_null(strstr(csv, "\nsummary,,wait_p90_s,,\n"));
+    free(csv);
+}
+
+static void
+test_text_table(void **state)
+{
+    struct fixture *f = *state;
+    char *text = render("text", &f->r, false);
+    /* Header, sections and every applicable label. */
+    assert_non_null(strstr(text, "Test center"));
+    assert_non_null(strstr(text, "7 replications, seed 987654321"));
+    assert_non_null(strstr(text, "Call type: billing"));
+    assert_non_null(strstr(text, "Agent group: csr"));
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        assert_non_null(strstr(text, acd_metrics[m].label));
+    /* Ratios as percentages with one decimal, CI in points. */
+    assert_non_null(strstr(text, "81.2%"));
+    /* Verdict: SL met, abandon missed, no ASA target given. */
+    assert_non_null(strstr(text, "met\n"));
+    assert_non_null(strstr(text, "MISSED\n"));
+    assert_non_null(strstr(text, "Verdict: 1 of 2 targets MISSED"));
+    assert_non_null(strstr(text, "on 3 threads"));
+    /* Fits in 80 columns (count characters, not bytes: "±"). */
+    for (const char *l = text; *l;) {
+        size_t cols = 0;
+        const char *p = l;
+        for (; *p && *p != '\n'; p++)
+            cols += ((unsigned char)*p & 0xC0) != 0x80;
+        if (cols > 80)
+            fail_msg("line wider than 80 columns: %.*s", (int)(p - l), l);
+        l = *p ? p + 1 : p;
+    }
+    assert_null(strstr(text, "\033[")); /* no colour into a file */
+    free(text);
+}
+
+static void
+test_text_no_timing(void **state)
+{
+    struct fixture *f = *state;
+    char *a = render("text", &f->r, true);
+    f->r.wall_s = 99.0;
+    f->r.threads = 8;
+    char *b = render("text", &f->r, true);
+    assert_string_equal(a, b);
+    assert_null(strstr(a, "thread"));
+    free(a);
+    free(b);
+}
+
+static void
+test_text_all_met(void **state)
+{
+    struct fixture *f = *state;
+    f->r.summary.metric[ACD_M_ABANDON_RATE].mean = 0.031;
+    f->sc.max_asa_s = 30.0;
+    f->r.summary.metric[ACD_M_ASA].mean = 12.34;
+    char *text = render("text", &f->r, false);
+    assert_non_null(strstr(text, "12.3s"));
+    assert_non_null(strstr(text, "Verdict: all 3 targets met"));
+    assert_null(strstr(text, "MISSED"));
+    free(text);
+}
+
+static void
+test_write_error(void **state)
+{
+    /* A stream that cannot be written: every writer reports -1. */
+    struct fixture *f = *state;
+    struct acd_report_opts o = {0};
+    for (size_t i = 0; acd_formats[i]; i++) {
+        FILE *ro = fopen("/dev/null", "r");
+        assert_non_null(ro);
+        int rc = acd_formats[i]->write(ro, &f->r, &o);
+        if (rc == 0)
+            rc = fflush(ro) == 0 && !ferror(ro) ? 0 : -1;
+        assert_int_equal(rc, -1);
+        fclose(ro);
+    }
 }
 
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_placeholder),
+        cmocka_unit_test(test_format_table),
+        cmocka_unit_test_setup_teardown(test_json_shape, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_nan_is_null, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_no_timing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_seed_full_width, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_matches_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_quoting, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text_no_timing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text_all_met, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_error, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

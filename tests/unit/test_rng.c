@@ -1,9 +1,10 @@
 /* Unit tests for RNG streams: determinism and independence of seeds. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
 
 #include "acdsim/rng.h"
 #include <stdlib.h>

@@ -1,11 +1,12 @@
 /* Unit tests for the engine through the step API: conservation of calls,
  * determinism, stepping equals running, staffing changes, flat memory, and
  * exact small cases (deterministic arrivals/handle times). */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
 
 #include "acdsim/run.h"
 #include "acdsim/sim.h"

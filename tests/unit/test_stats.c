@@ -1,10 +1,11 @@
 /* Unit tests for stats: histogram quantiles, Student-t CIs, Welford tally,
  * metric definitions on hand-made counts. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
 
 #include "acdsim/stats.h"
 #include "approx.h"
