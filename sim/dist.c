@@ -47,10 +47,13 @@ check_cv(const struct acd_dist_params *p, char *err, size_t errlen)
 
 /* --- samplers -------------------------------------------------------- */
 
+/* -mean * log(U), U in (0,1): the same law as gsl_ran_exponential, which
+ * uses log1p(-U); glibc's log is about twice as fast as log1p, and this is
+ * the hottest sampler (every inter-arrival time). */
 static double
 sample_exponential(const struct acd_dist *d, gsl_rng *r)
 {
-    return gsl_ran_exponential(r, d->a);
+    return -d->a * log(gsl_rng_uniform_pos(r));
 }
 
 static double

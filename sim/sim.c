@@ -13,7 +13,6 @@
 #include "model.h"
 #include "route.h"
 
-#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,7 +162,7 @@ schedule_arrival(struct acd_sim *s, uint32_t k)
     t->arrival_ev = ACD_EVQ_NONE;
     if (!(t->rate_per_s > 0))
         return;
-    double next = s->now + gsl_ran_exponential(t->r_arrivals, 1.0 / t->rate_per_s);
+    double next = s->now - log(gsl_rng_uniform_pos(t->r_arrivals)) / t->rate_per_s;
     if (next < s->horizon_end_s)
         t->arrival_ev = acd_evq_push(&s->evq, next, ev_prio[EV_ARRIVAL], EV_ARRIVAL, k);
 }
