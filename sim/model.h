@@ -64,7 +64,10 @@ struct acd_group_rt {
     uint32_t n_busy;
     uint32_t n_staffed; /* logged on: idle + busy (leaving ones included) */
     uint32_t n_target;  /* staffing asked for */
-    double last_t;      /* last change of n_busy / n_staffed */
+    double busy_last_t;    /* last change of n_busy (time integral) */
+    double staffed_last_t; /* last change of n_staffed; kept apart so the
+                              staffed integral adds few, long terms: exact
+                              for constant staffing */
     uint32_t n_skills;
     uint32_t *skills;
     uint32_t n_members;

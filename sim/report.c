@@ -1,2 +1,508 @@
-/* report: placeholder until the module lands. */
-typedef int acd_placeholder_report;
+/*
+ * report: the results of `acdsim run` written as a KPI table for people
+ * (text), the interface.md document (json) or one row per number (csv).
+ *
+ * Writers only read struct acd_results; they never run anything, so tests
+ * feed them hand-built results. Which metrics and totals appear in a scope
+ * comes from the acd_metrics / acd_totals tables (their `scopes` bits), never
+ * from lists kept here.
+ */
+#include "acdsim/report.h"
+#include "acdsim/util.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+/* Text table geometry: 2 + 36 + 12 + 12 = 62 columns, well inside 80. */
+#define LABEL_W 36
+#define MEAN_W  12
+#define CI_W    12
+
+/* A fixed-width buffer for one formatted number ("81.2%", "12.3s"). */
+#define NUM_BUF 48
+
+/* ---------------------------------------------------------------- helpers */
+
+/* A scope and the ACD_SCOPE_* bit that decides which metrics it shows. The
+ * engine fills acd_scope_result.scope too, but the writer's context is the
+ * authority: a call type inside an interval is still a call type. */
+static bool
+metric_applies(enum acd_metric m, unsigned scope)
+{
+    return (acd_metrics[m].scopes & scope) != 0;
+}
+
+static bool
+total_applies(enum acd_total t, unsigned scope)
+{
+    return (acd_totals[t].scopes & scope) != 0;
+}
+
+/* Clock time of day as "07:30" (or "07:30:15"). Local, so the report does not
+ * depend on the units module for one line of formatting. */
+static char *
+format_clock(double t_s, char *buf, size_t n)
+{
+    long s = lround(t_s);
+    if (s % 60)
+        snprintf(buf, n, "%02ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+    else
+        snprintf(buf, n, "%02ld:%02ld", s / 3600, s / 60 % 60);
+    return buf;
+}
+
+/* A duration in the scenario's own style: "8h", "30m", "90s", "1.5h". */
+static char *
+format_duration(double s, char *buf, size_t n)
+{
+    if (s >= 3600 && fmod(s, 360) == 0)
+        snprintf(buf, n, "%.10gh", s / 3600);
+    else if (s >= 60 && fmod(s, 6) == 0)
+        snprintf(buf, n, "%.10gm", s / 60);
+    else
+        snprintf(buf, n, "%.10gs", s);
+    return buf;
+}
+
+/* ------------------------------------------------------------------- json */
+
+/* Jansson returns NULL only when out of memory: a resource failure, so
+ * abort like acd_xmalloc (callers never check). */
+static json_t *
+jcheck(json_t *j)
+{
+    if (!j) {
+        fputs("acdsim: out of memory building JSON\n", stderr);
+        abort();
+    }
+    return j;
+}
+
+static void
+jset(json_t *obj, const char *key, json_t *value)
+{
+    if (json_object_set_new(obj, key, jcheck(value)) != 0) {
+        /* Only invalid UTF-8 keys fail here; names come from YAML (UTF-8),
+         * so this is a bug, not input. */
+        fprintf(stderr, "acdsim: cannot add JSON key '%s'\n", key);
+        abort();
+    }
+}
+
+/* A JSON number for finite x, null otherwise (JSON has no NaN). */
+static json_t *
+jreal(double x)
+{
+    return isfinite(x) ? json_real(x) : json_null();
+}
+
+static json_t *
+jstr(const char *s)
+{
+    json_t *j = json_string(s ? s : "");
+    /* Invalid UTF-8 (only from hand-built scenarios): keep the document
+     * valid rather than abort. */
+    return j ? j : json_string("?");
+}
+
+static json_t *
+estimate_json(const struct acd_estimate *e)
+{
+    json_t *o = jcheck(json_object());
+    jset(o, "mean", jreal(e->mean));
+    jset(o, "ci95", jreal(e->ci95));
+    return o;
+}
+
+/* Add one scope's applicable metrics in table order, then "totals". */
+static void
+fill_scope_json(json_t *o, const struct acd_scope_result *s, unsigned scope)
+{
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        if (metric_applies(m, scope))
+            jset(o, acd_metrics[m].key, estimate_json(&s->metric[m]));
+    json_t *t = jcheck(json_object());
+    for (int k = 0; k < ACD_TOTAL_COUNT; k++)
+        if (total_applies(k, scope))
+            jset(t, acd_totals[k].key, estimate_json(&s->total[k]));
+    jset(o, "totals", t);
+}
+
+static json_t *
+scope_json(const struct acd_scope_result *s, unsigned scope)
+{
+    json_t *o = jcheck(json_object());
+    fill_scope_json(o, s, scope);
+    return o;
+}
+
+static json_t *
+intervals_json(const struct acd_results *r)
+{
+    json_t *a = jcheck(json_array());
+    for (size_t i = 0; i < r->n_intervals; i++) {
+        const struct acd_interval_result *iv = &r->intervals[i];
+        char buf[32];
+        json_t *o = jcheck(json_object());
+        jset(o, "start", jstr(format_clock(iv->start_s, buf, sizeof(buf))));
+        jset(o, "end", jstr(format_clock(iv->end_s, buf, sizeof(buf))));
+        fill_scope_json(o, &iv->all, ACD_SCOPE_INTERVAL);
+        if (iv->types && r->sc) {
+            json_t *ct = jcheck(json_object());
+            for (size_t k = 0; k < r->sc->n_call_types; k++)
+                jset(ct, r->sc->call_types[k].name, scope_json(&iv->types[k], ACD_SCOPE_TYPE));
+            jset(o, "call_types", ct);
+        }
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+static json_t *
+results_json(const struct acd_results *r, const struct acd_report_opts *o)
+{
+    const struct acd_scenario *sc = r->sc;
+    json_t *root = jcheck(json_object());
+    jset(root, "acdsim", jstr(ACD_VERSION));
+    jset(root, "scenario", jstr(sc ? sc->name : ""));
+    /* Placeholder: the seed is a uint64, wider than json_int_t; the real
+     * digits are spliced in after dumping (see acd_report_json_string). */
+    jset(root, "seed", json_integer(0));
+    jset(root, "replications", json_integer(r->replications));
+    jset(root, "summary", scope_json(&r->summary, ACD_SCOPE_CENTER));
+
+    json_t *types = jcheck(json_object());
+    json_t *groups = jcheck(json_object());
+    if (sc) {
+        for (size_t k = 0; k < sc->n_call_types; k++)
+            jset(types, sc->call_types[k].name, scope_json(&r->types[k], ACD_SCOPE_TYPE));
+        for (size_t g = 0; g < sc->n_groups; g++)
+            jset(groups, sc->groups[g].name, scope_json(&r->groups[g], ACD_SCOPE_GROUP));
+    }
+    jset(root, "call_types", types);
+    jset(root, "agent_groups", groups);
+    jset(root, "intervals", intervals_json(r));
+
+    json_t *run = jcheck(json_object());
+    bool timing = !(o && o->no_timing);
+    /* Wall time and thread count are the only things that vary between runs
+     * with the same seed; --no-timing nulls both. */
+    jset(run, "wall_s", timing ? jreal(r->wall_s) : json_null());
+    jset(run, "threads", timing ? json_integer(r->threads) : json_null());
+    jset(run, "calls", json_integer((json_int_t)r->calls));
+    jset(run, "events", json_integer((json_int_t)r->events));
+    jset(root, "run", run);
+    return root;
+}
+
+char *
+acd_report_json_string(const struct acd_results *r, const struct acd_report_opts *o)
+{
+    json_t *root = results_json(r, o);
+    char *dump = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    json_decref(root);
+    if (!dump) {
+        fputs("acdsim: out of memory writing JSON\n", stderr);
+        abort();
+    }
+    /* Literal newlines never occur inside JSON strings, so the first
+     * "\n  \"seed\": 0" is the top-level key. */
+    static const char key[] = "\n  \"seed\": 0";
+    char *at = strstr(dump, key);
+    ACD_ASSERT(at != NULL);
+    size_t head = (size_t)(at - dump) + sizeof(key) - 2; /* up to the space before 0 */
+    char *s = acd_xasprintf("%.*s%" PRIu64 "%s\n", (int)head, dump, r->seed, at + sizeof(key) - 1);
+    free(dump);
+    return s;
+}
+
+static int
+write_json(FILE *out, const struct acd_results *r, const struct acd_report_opts *o)
+{
+    char *s = acd_report_json_string(r, o);
+    size_t len = strlen(s);
+    size_t w = fwrite(s, 1, len, out);
+    free(s);
+    return w == len ? 0 : -1;
+}
+
+/* -------------------------------------------------------------------- csv */
+
+/* RFC 4180: quote a field holding a comma, quote or line break, doubling
+ * embedded quotes. */
+static void
+csv_field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+/* The shortest %g form that reads back as exactly x; empty for NaN. */
+static void
+csv_number(FILE *out, double x)
+{
+    if (!isfinite(x))
+        return;
+    char buf[40];
+    for (int p = 15; p <= 17; p++) {
+        snprintf(buf, sizeof(buf), "%.*g", p, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    fputs(buf, out);
+}
+
+static void
+csv_row(FILE *out, const char *scope, const char *name, const char *prefix, const char *metric,
+        const struct acd_estimate *e)
+{
+    fprintf(out, "%s,", scope);
+    csv_field(out, name);
+    fprintf(out, ",%s%s,", prefix, metric);
+    csv_number(out, e->mean);
+    fputc(',', out);
+    csv_number(out, e->ci95);
+    fputc('\n', out);
+}
+
+static void
+csv_scope(FILE *out, const char *scope_name, const char *name, const struct acd_scope_result *s,
+          unsigned scope)
+{
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        if (metric_applies(m, scope))
+            csv_row(out, scope_name, name, "", acd_metrics[m].key, &s->metric[m]);
+    for (int k = 0; k < ACD_TOTAL_COUNT; k++)
+        if (total_applies(k, scope))
+            csv_row(out, scope_name, name, "totals.", acd_totals[k].key, &s->total[k]);
+}
+
+static int
+write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *o)
+{
+    (void)o;
+    const struct acd_scenario *sc = r->sc;
+    fputs("scope,name,metric,mean,ci95\n", out);
+    csv_scope(out, "summary", "", &r->summary, ACD_SCOPE_CENTER);
+    for (size_t k = 0; sc && k < sc->n_call_types; k++)
+        csv_scope(out, "call_type", sc->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
+    for (size_t g = 0; sc && g < sc->n_groups; g++)
+        csv_scope(out, "agent_group", sc->groups[g].name, &r->groups[g], ACD_SCOPE_GROUP);
+    /* Operating days: the center's figures per interval, named by start. */
+    for (size_t i = 0; i < r->n_intervals; i++) {
+        char buf[32];
+        format_clock(r->intervals[i].start_s, buf, sizeof(buf));
+        csv_scope(out, "interval", buf, &r->intervals[i].all, ACD_SCOPE_INTERVAL);
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------- text */
+
+/* Decimals for a plain (non-ratio, non-time) metric: whole calls for the
+ * offered count, two places for time averages like queue length. */
+static int
+plain_decimals(enum acd_metric m)
+{
+    return m == ACD_M_OFFERED ? 0 : 2;
+}
+
+/* Format a mean (ci = false) or a CI half-width (ci = true) in the metric's
+ * display unit: percent (CI in percentage points), seconds, or plain. */
+static char *
+format_value(enum acd_metric m, double x, bool ci, char *buf, size_t n)
+{
+    const struct acd_metric_def *d = &acd_metrics[m];
+    if (!isfinite(x)) {
+        snprintf(buf, n, "%s", ci ? "" : "n/a");
+        return buf;
+    }
+    const char *pm = ci ? "± " : "";
+    if (d->is_ratio)
+        snprintf(buf, n, "%s%.1f%s", pm, 100.0 * x, ci ? "" : "%");
+    else if (d->unit && strcmp(d->unit, "s") == 0)
+        snprintf(buf, n, "%s%.1fs", pm, x);
+    else
+        snprintf(buf, n, "%s%.*f", pm, plain_decimals(m), x);
+    return buf;
+}
+
+/* Pad with spaces to `width` display columns; the "±" is two bytes but one
+ * column, so count characters, not bytes. */
+static void
+put_right(FILE *out, const char *s, int width)
+{
+    int cols = 0;
+    for (const char *p = s; *p; p++)
+        cols += ((unsigned char)*p & 0xC0) != 0x80;
+    for (; cols < width; cols++)
+        fputc(' ', out);
+    fputs(s, out);
+}
+
+static void
+text_scope(FILE *out, const char *title, const struct acd_scope_result *s, unsigned scope)
+{
+    fprintf(out, "\n%-*s", 2 + LABEL_W, title);
+    put_right(out, "mean", MEAN_W);
+    put_right(out, "±95% CI", CI_W);
+    fputc('\n', out);
+    for (int m = 0; m < ACD_METRIC_COUNT; m++) {
+        if (!metric_applies(m, scope))
+            continue;
+        char mean[NUM_BUF], ci[NUM_BUF];
+        fprintf(out, "  %-*.*s", LABEL_W, LABEL_W, acd_metrics[m].label);
+        put_right(out, format_value(m, s->metric[m].mean, false, mean, sizeof(mean)), MEAN_W);
+        put_right(out, format_value(m, s->metric[m].ci95, true, ci, sizeof(ci)), CI_W);
+        fputc('\n', out);
+    }
+}
+
+/* One goal of the scenario: a center metric, a bound and its direction. */
+struct target {
+    enum acd_metric metric;
+    double bound;
+    bool at_least; /* mean >= bound, else mean <= bound */
+    const char *what;
+};
+
+/* Returns 1 met, 0 missed, -1 not measurable (NaN mean). */
+static int
+text_target(FILE *out, const struct acd_results *r, const struct target *t)
+{
+    double x = r->summary.metric[t->metric].mean;
+    char mean[NUM_BUF], bound[NUM_BUF], line[2 * NUM_BUF + 64];
+    format_value(t->metric, t->bound, false, bound, sizeof(bound));
+    format_value(t->metric, x, false, mean, sizeof(mean));
+    snprintf(line, sizeof(line), "%s %s %s", t->what, t->at_least ? ">=" : "<=", bound);
+    int met = isnan(x) ? -1 : t->at_least ? x >= t->bound : x <= t->bound;
+    fprintf(out, "  %-*.*s", LABEL_W, LABEL_W, line);
+    put_right(out, mean, MEAN_W);
+    put_right(out, met < 0 ? "n/a" : met ? "met" : "MISSED", CI_W);
+    fputc('\n', out);
+    return met;
+}
+
+static void
+text_verdict(FILE *out, const struct acd_results *r)
+{
+    const struct acd_scenario *sc = r->sc;
+    char sl_what[64];
+    snprintf(sl_what, sizeof(sl_what), "Service level (%gs)", sc->sl_threshold_s);
+    const struct target targets[] = {
+        {.metric = ACD_M_SERVICE_LEVEL, .bound = sc->sl_target, .at_least = true, .what = sl_what},
+        {.metric = ACD_M_ABANDON_RATE, .bound = sc->max_abandon, .what = "Abandon rate"},
+        {.metric = ACD_M_ASA, .bound = sc->max_asa_s, .what = "Average speed of answer"},
+        {.metric = ACD_M_OCCUPANCY, .bound = sc->max_occupancy, .what = "Occupancy"},
+    };
+    fprintf(out, "\n%-*s", 2 + LABEL_W, "Targets");
+    put_right(out, "mean", MEAN_W);
+    put_right(out, "verdict", CI_W);
+    fputc('\n', out);
+    int n = 0, missed = 0, unknown = 0;
+    for (size_t i = 0; i < ACD_ARRAY_LEN(targets); i++) {
+        if (isnan(targets[i].bound))
+            continue; /* goal not given in the scenario */
+        int met = text_target(out, r, &targets[i]);
+        n++;
+        missed += met == 0;
+        unknown += met < 0;
+    }
+    if (missed)
+        fprintf(out, "\nVerdict: %d of %d targets MISSED\n", missed, n);
+    else if (unknown)
+        fprintf(out, "\nVerdict: %d of %d targets met, %d not measurable\n", n - unknown, n,
+                unknown);
+    else
+        fprintf(out, "\nVerdict: all %d targets met\n", n);
+}
+
+/* Per-interval overview for an operating day: a few center means a row. */
+static void
+text_intervals(FILE *out, const struct acd_results *r)
+{
+    static const enum acd_metric cols[] = {ACD_M_OFFERED, ACD_M_SERVICE_LEVEL, ACD_M_ABANDON_RATE,
+                                           ACD_M_ASA, ACD_M_OCCUPANCY};
+    static const char *const heads[] = {"offered", "SL", "abandon", "ASA", "occupancy"};
+    fprintf(out, "\n%-13s", "Interval");
+    for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++)
+        put_right(out, heads[c], 11);
+    fputc('\n', out);
+    for (size_t i = 0; i < r->n_intervals; i++) {
+        const struct acd_interval_result *iv = &r->intervals[i];
+        char a[32], b[32], v[NUM_BUF];
+        fprintf(out, "  %s-%-5s", format_clock(iv->start_s, a, sizeof(a)),
+                format_clock(iv->end_s, b, sizeof(b)));
+        for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++)
+            put_right(out, format_value(cols[c], iv->all.metric[cols[c]].mean, false, v, sizeof(v)),
+                      11);
+        fputc('\n', out);
+    }
+}
+
+static int
+write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts *o)
+{
+    const struct acd_scenario *sc = r->sc;
+    fprintf(out, "%s\n", sc && sc->name ? sc->name : "(unnamed scenario)");
+    fprintf(out, "%u replication%s, seed %" PRIu64, r->replications,
+            r->replications == 1 ? "" : "s", r->seed);
+    if (sc && sc->horizon == ACD_HORIZON_STEADY) {
+        char d[32], w[32];
+        fprintf(out, "; steady state, %s each (%s warm-up)",
+                format_duration(sc->duration_s, d, sizeof(d)),
+                format_duration(sc->warmup_s, w, sizeof(w)));
+    }
+    fputc('\n', out);
+
+    char title[LABEL_W + 32];
+    text_scope(out, "Call center", &r->summary, ACD_SCOPE_CENTER);
+    for (size_t k = 0; sc && k < sc->n_call_types; k++) {
+        snprintf(title, sizeof(title), "Call type: %.*s", LABEL_W - 11, sc->call_types[k].name);
+        text_scope(out, title, &r->types[k], ACD_SCOPE_TYPE);
+    }
+    for (size_t g = 0; sc && g < sc->n_groups; g++) {
+        snprintf(title, sizeof(title), "Agent group: %.*s", LABEL_W - 13, sc->groups[g].name);
+        text_scope(out, title, &r->groups[g], ACD_SCOPE_GROUP);
+    }
+    if (r->n_intervals)
+        text_intervals(out, r);
+    if (sc)
+        text_verdict(out, r);
+
+    fprintf(out, "\n%" PRIu64 " calls and %" PRIu64 " events simulated", r->calls, r->events);
+    if (!(o && o->no_timing))
+        fprintf(out, " in %.2fs on %u thread%s", r->wall_s, r->threads, r->threads == 1 ? "" : "s");
+    fputs(".\n", out);
+    return ferror(out) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ table */
+
+static const struct acd_format format_text = {.name = "text", .write = write_text};
+static const struct acd_format format_json = {.name = "json", .write = write_json};
+static const struct acd_format format_csv = {.name = "csv", .write = write_csv};
+
+const struct acd_format *const acd_formats[] = {&format_text, &format_json, &format_csv, NULL};
+
+const struct acd_format *
+acd_format_find(const char *name)
+{
+    for (size_t i = 0; acd_formats[i]; i++)
+        if (strcmp(acd_formats[i]->name, name) == 0)
+            return acd_formats[i];
+    return NULL;
+}

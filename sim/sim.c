@@ -132,16 +132,24 @@ touch_queue(struct acd_sim *s, uint32_t k)
     t->q_last_t = s->now;
 }
 
-/* Bring group g's busy/staffed integrals up to now. */
+/* Bring group g's busy-agent integral up to now. */
 static inline void
+touch_busy(struct acd_sim *s, uint32_t gi)
+{
+    struct acd_group_rt *g = &s->groups[gi];
+    group_counts(s, s->time_bin, gi)->busy_agent_s += g->n_busy * (s->now - g->busy_last_t);
+    g->busy_last_t = s->now;
+}
+
+/* Bring group g's busy and staffed integrals up to now. */
+static void
 touch_group(struct acd_sim *s, uint32_t gi)
 {
     struct acd_group_rt *g = &s->groups[gi];
-    double dt = s->now - g->last_t;
-    struct acd_counts *c = group_counts(s, s->time_bin, gi);
-    c->busy_agent_s += g->n_busy * dt;
-    c->staffed_agent_s += g->n_staffed * dt;
-    g->last_t = s->now;
+    touch_busy(s, gi);
+    group_counts(s, s->time_bin, gi)->staffed_agent_s +=
+        g->n_staffed * (s->now - g->staffed_last_t);
+    g->staffed_last_t = s->now;
 }
 
 static void
@@ -186,7 +194,7 @@ answer(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
     gc->answered_wait_sum_s += wait_s;
     acd_stats_hist_add(&s->st.hists[(size_t)x->bin * s->n_types + k], wait_s);
 
-    touch_group(s, ag->group);
+    touch_busy(s, ag->group);
     s->groups[ag->group].n_busy++;
     s->n_busy++;
     ag->state = ACD_AGENT_BUSY;
@@ -284,7 +292,7 @@ static void
 on_depart(struct acd_sim *s, uint32_t a)
 {
     struct acd_agent *ag = &s->agents[a];
-    touch_group(s, ag->group);
+    touch_busy(s, ag->group);
     s->groups[ag->group].n_busy--;
     s->n_busy--;
     if (ag->leaving) {

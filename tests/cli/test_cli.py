@@ -1,4 +1,420 @@
 #!/usr/bin/env python3
-"""Placeholder until the feature lands."""
-print("1..1")
-print("ok 1 - placeholder")
+"""End-to-end tests of `acdsim run`, `acdsim validate` and the top-level
+command line (TAP output).
+
+Environment: ACDSIM = the binary, TESTS_DIR = the tests directory
+(scenarios live in TESTS_DIR/../scenarios). Python standard library only.
+Replication counts are small (-r 4) to keep the suite fast.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ACDSIM = os.environ.get("ACDSIM", "acdsim")
+TESTS_DIR = os.environ.get("TESTS_DIR", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SCENARIOS = os.path.join(TESTS_DIR, "..", "scenarios")
+UTILITY = os.path.join(SCENARIOS, "utility.yaml")
+
+METRICS = ["offered", "service_level", "service_level_answered", "answered_rate",
+           "abandon_rate", "blocked_rate", "p_wait", "asa_s", "mean_wait_s", "wait_p90_s",
+           "mean_queue_len", "occupancy", "busy_agents", "staffed_agents"]
+CALL_METRICS = ["offered", "service_level", "abandon_rate", "asa_s"]
+GROUP_METRICS = ["occupancy", "busy_agents", "staffed_agents"]
+TOTALS = ["offered", "answered", "answered_within_t", "abandoned", "abandoned_within_t",
+          "blocked", "wait_sum_s", "busy_agent_s", "staffed_agent_s"]
+FAST = ["-r", "4"]
+
+TMP = tempfile.mkdtemp(prefix="acdsim-cli-")
+TESTS = []
+
+
+def test(desc):
+    def register(fn):
+        TESTS.append((desc, fn))
+        return fn
+    return register
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+def run(*args, stdout=subprocess.PIPE, timeout=240):
+    p = subprocess.run([ACDSIM, *args], stdout=stdout, stderr=subprocess.PIPE,
+                       timeout=timeout)
+    out = p.stdout.decode("utf-8", "replace") if p.stdout is not None else ""
+    return p.returncode, out, p.stderr.decode("utf-8", "replace")
+
+
+def expect_rc(res, rc, what):
+    got, out, err = res
+    check(got == rc, f"{what}: exit {got}, expected {rc}; stderr: {err.strip()[:400]}")
+    return out, err
+
+
+_cache = {}
+
+
+def cached(*args):
+    """Runs shared by several checks are made once."""
+    if args not in _cache:
+        _cache[args] = run(*args)
+    return _cache[args]
+
+
+def json_run(*extra):
+    out, _ = expect_rc(cached("run", *FAST, "--no-timing", "-f", "json", *extra), 0, "json run")
+    try:
+        return out, json.loads(out)
+    except ValueError as e:
+        raise Failure(f"stdout is not JSON: {e}")
+
+
+# ------------------------------------------------------------ top level
+
+@test("--version prints 'acdsim 0.1.0'")
+def _():
+    out, _ = expect_rc(run("--version"), 0, "--version")
+    check(out == "acdsim 0.1.0\n", f"got {out!r}")
+
+
+@test("--help and -h list the commands on stdout, exit 0")
+def _():
+    for flag in ("--help", "-h"):
+        out, _ = expect_rc(run(flag), 0, flag)
+        for cmd in ("run", "validate", "erlang", "staff", "live", "compare"):
+            check(re.search(rf"^\s+{cmd}\b", out, re.M), f"{flag}: '{cmd}' not listed")
+
+
+@test("no arguments: usage on stderr, exit 2")
+def _():
+    out, err = expect_rc(run(), 2, "no args")
+    check(out == "", "stdout not empty")
+    check("usage" in err, "no usage on stderr")
+
+
+@test("unknown command: error and usage on stderr, exit 2")
+def _():
+    out, err = expect_rc(run("rnu"), 2, "unknown command")
+    check(out == "", "stdout not empty")
+    check("unknown command 'rnu'" in err and "did you mean 'run'" in err, err)
+    check("usage" in err, "no usage on stderr")
+
+
+@test("unknown global option exits 2")
+def _():
+    out, err = expect_rc(run("--frobnicate"), 2, "unknown option")
+    check(out == "" and "--frobnicate" in err, err)
+
+
+@test("staff/live/compare: 'not available yet', exit 2")
+def _():
+    for cmd in ("staff", "live", "compare"):
+        out, err = expect_rc(run(cmd, UTILITY), 2, cmd)
+        check(out == "", f"{cmd}: stdout not empty")
+        check(f"acdsim: '{cmd}' is not available yet in this version" in err, err)
+
+
+@test("run --help and validate --help: exit 0, document the options")
+def _():
+    out, _ = expect_rc(run("run", "--help"), 0, "run --help")
+    for opt in ("--replications", "--seed", "--threads", "--format", "--out", "--assert",
+                "--no-timing", "--quiet", "service_level"):
+        check(opt in out, f"run --help lacks {opt}")
+    check(max(len(l) for l in out.splitlines()) <= 80, "run --help wider than 80 columns")
+    out, _ = expect_rc(run("validate", "--help"), 0, "validate --help")
+    check("usage: acdsim validate" in out, out)
+
+
+# ------------------------------------------------------------------ run
+
+@test("run (default scenario) text: KPI table, exit 0")
+def _():
+    out, err = expect_rc(cached("run", *FAST), 0, "run")
+    for s in ("Riverside Utilities", "4 replications", "Service level", "Call type: billing",
+              "Agent group: csr", "Verdict:"):
+        check(s in out, f"text output lacks {s!r}")
+    check(re.search(r"\d+\.\d%\s+± \d+\.\d", out), "no 'NN.N% ± N.N' cell")
+    check(max(len(l) for l in out.splitlines()) <= 80, "text wider than 80 columns")
+    check("\033[" not in out, "colour codes into a pipe")
+
+
+@test("run -f json: the interface.md keys")
+def _():
+    _, doc = json_run()
+    for k in ("acdsim", "scenario", "seed", "replications", "summary", "call_types",
+              "agent_groups", "intervals", "run"):
+        check(k in doc, f"missing top-level key {k}")
+    check(list(doc)[:4] == ["acdsim", "scenario", "seed", "replications"], list(doc))
+    check(doc["acdsim"] == "0.1.0", doc["acdsim"])
+    check(doc["replications"] == 4, doc["replications"])
+    check(isinstance(doc["seed"], int), "seed not an integer")
+    for m in METRICS:
+        e = doc["summary"].get(m)
+        check(isinstance(e, dict) and set(e) == {"mean", "ci95"}, f"summary.{m}: {e}")
+    for t in TOTALS:
+        check(t in doc["summary"]["totals"], f"summary.totals lacks {t}")
+    check(set(doc["call_types"]) == {"billing", "payments", "outages"}, list(doc["call_types"]))
+    for m in CALL_METRICS:
+        check(m in doc["call_types"]["billing"], f"call_types.billing lacks {m}")
+    check(set(doc["agent_groups"]) == {"csr", "outage_desk"}, list(doc["agent_groups"]))
+    for m in GROUP_METRICS:
+        check(m in doc["agent_groups"]["csr"], f"agent_groups.csr lacks {m}")
+    check(doc["intervals"] == [], "steady state: intervals must be []")
+    for k in ("wall_s", "calls", "events"):
+        check(k in doc["run"], f"run lacks {k}")
+    check(doc["run"]["wall_s"] is None, "--no-timing: wall_s must be null")
+    check(doc["run"]["calls"] > 0 and doc["run"]["events"] > 0, doc["run"])
+    sl = doc["summary"]["service_level"]
+    check(0 <= sl["mean"] <= 1 and sl["ci95"] >= 0, sl)
+
+
+@test("run -f csv: header and one row per JSON number")
+def _():
+    out, _ = expect_rc(cached("run", *FAST, "--no-timing", "-f", "csv"), 0, "csv")
+    lines = out.splitlines()
+    check(lines[0] == "scope,name,metric,mean,ci95", lines[0])
+    _, doc = json_run()
+    rows = {}
+    for line in lines[1:]:
+        scope, name, metric, mean, ci = line.split(",")
+        rows[(scope, name, metric)] = (mean, ci)
+    def num(s):
+        return None if s == "" else float(s)
+    for m, e in doc["summary"].items():
+        if m == "totals":
+            continue
+        check(("summary", "", m) in rows, f"no CSV row for summary {m}")
+        check(num(rows[("summary", "", m)][0]) == e["mean"], f"summary {m} differs")
+    for t, e in doc["summary"]["totals"].items():
+        check(num(rows[("summary", "", "totals." + t)][0]) == e["mean"], f"totals.{t} differs")
+    for name, scope in doc["call_types"].items():
+        e = scope["service_level"]
+        check(num(rows[("call_type", name, "service_level")][1]) == e["ci95"],
+              f"{name} ci differs")
+    check(("agent_group", "csr", "occupancy") in rows, "no agent_group rows")
+
+
+@test("same seed: -j 1 and -j 2 give byte-identical JSON (--no-timing)")
+def _():
+    a, _ = expect_rc(run("run", *FAST, "-s", "7", "-j", "1", "--no-timing", "-f", "json"), 0,
+                     "-j 1")
+    b, _ = expect_rc(run("run", *FAST, "-s", "7", "-j", "2", "--no-timing", "-f", "json"), 0,
+                     "-j 2")
+    check(a == b, "outputs differ")
+    check(json.loads(a)["seed"] == 7, "seed not reported")
+
+
+@test("different seeds give different results")
+def _():
+    a, _ = expect_rc(run("run", *FAST, "-s", "7", "--no-timing", "-f", "json"), 0, "seed 7")
+    b, _ = expect_rc(run("run", *FAST, "-s", "8", "--no-timing", "-f", "json"), 0, "seed 8")
+    check(json.loads(a)["summary"] != json.loads(b)["summary"], "seeds 7 and 8 agree")
+
+
+@test("--no-timing nulls run.wall_s; without it wall_s is a number")
+def _():
+    out, _ = expect_rc(cached("run", *FAST, "-f", "json"), 0, "json with timing")
+    doc = json.loads(out)
+    check(isinstance(doc["run"]["wall_s"], (int, float)), doc["run"])
+
+
+@test("--assert that holds: exit 0, results printed")
+def _():
+    out, err = expect_rc(run("run", *FAST, "--assert", "offered>0",
+                             "--assert", "service_level >= 0"), 0, "passing assert")
+    check("Service level" in out, "results not printed")
+    check("assertion failed" not in err, err)
+
+
+@test("--assert service_level>=0.999 violated: exit 3, message with value and CI")
+def _():
+    out, err = expect_rc(run("run", *FAST, "--assert", "service_level>=0.999"), 3, "failing assert")
+    check("Service level" in out, "results not printed before the verdict")
+    check(re.search(r"^acdsim: assertion failed: service_level>=0\.999: measured [0-9.e-]+ "
+                    r"± [0-9.e-]+ \(95% CI over 4 replications\)$", err, re.M), err)
+
+
+@test("--assert billing.service_level>=0.999 (call type scope): exit 3")
+def _():
+    _, err = expect_rc(run("run", *FAST, "--assert", "billing.service_level>=0.999"), 3,
+                       "call-type assert")
+    check("assertion failed: billing.service_level>=0.999: measured" in err, err)
+
+
+@test("--assert only the failing ones are reported")
+def _():
+    _, err = expect_rc(run("run", *FAST, "--assert", "offered>0",
+                           "--assert", "abandon_rate<0"), 3, "mixed asserts")
+    lines = [l for l in err.splitlines() if "assertion failed" in l]
+    check(len(lines) == 1 and "abandon_rate<0" in lines[0], err)
+
+
+@test("--assert with an unknown metric or scope: exit 2 before running")
+def _():
+    out, err = expect_rc(run("run", *FAST, "--assert", "servce_level>=0.8"), 2, "unknown metric")
+    check(out == "", "stdout not empty")
+    check("servce_level" in err and "did you mean 'service_level'" in err, err)
+    out, err = expect_rc(run("run", *FAST, "--assert", "biling.service_level>=0.8"), 2,
+                         "unknown scope")
+    check(out == "" and "did you mean 'billing'" in err, err)
+    out, err = expect_rc(run("run", *FAST, "--assert", "csr.service_level>=0.8"), 2,
+                         "metric not for a group")
+    check(out == "" and "does not apply" in err, err)
+
+
+BAD_OPTIONS = [
+    (["-r", "x"], "acdsim run: error: --replications: expected a positive integer, got 'x'\n"),
+    (["-r", "99999999999"], "--replications: at most"),
+    (["-r", "0"], "--replications: expected a positive integer"),
+    (["-r", "-3"], "--replications"),
+    (["--replications=4x"], "got '4x'"),
+    (["-s", "-1"], "--seed"),
+    (["-s", "18446744073709551616"], "--seed"),
+    (["-j", "abc"], "--threads"),
+    (["-f", "xml"], "--format: expected one of text, json, csv, got 'xml'"),
+    (["--bogus"], "unknown option '--bogus'"),
+    (["-Z"], "unknown option '-Z'"),
+    (["--quiet=yes"], "--quiet: takes no argument"),
+    (["-r"], "--replications: missing argument"),
+    (["-o", "/nonexistent-acdsim/dir"], "--out"),
+    ([UTILITY, UTILITY], "unexpected argument"),
+]
+
+
+@test("bad options: exit 2, empty stdout, the option named on stderr")
+def _():
+    for args, msg in BAD_OPTIONS:
+        out, err = expect_rc(run("run", *args), 2, " ".join(args))
+        check(out == "", f"{args}: stdout not empty")
+        check(msg in err, f"{args}: stderr lacks {msg!r}: {err.strip()}")
+
+
+@test("several bad options: all reported at once")
+def _():
+    out, err = expect_rc(run("run", "-r", "x", "-f", "xml", "-j", "0"), 2, "three errors")
+    check(out == "", "stdout not empty")
+    for opt in ("--replications", "--format", "--threads"):
+        check(opt in err, f"{opt} not reported: {err}")
+
+
+@test("an invalid scenario: file:line:col error, exit 2, nothing on stdout")
+def _():
+    path = os.path.join(TMP, "bad.yaml")
+    with open(path, "w") as f:
+        f.write("name: bad\nreplications: lots\ncall_types: []\nagent_groups: []\n")
+    out, err = expect_rc(run("run", path), 2, "bad scenario")
+    check(out == "", "stdout not empty")
+    check(re.search(re.escape(path) + r":\d+:\d+: error: ", err), err)
+    out, err = expect_rc(run("run", os.path.join(TMP, "missing.yaml")), 2, "missing file")
+    check(out == "" and "missing.yaml" in err, err)
+
+
+@test("--out DIR: created, results.json equals the stdout JSON (--no-timing)")
+def _():
+    d = os.path.join(TMP, "out1")
+    out, _ = expect_rc(run("run", *FAST, "--no-timing", "-f", "json", "-o", d), 0, "--out")
+    with open(os.path.join(d, "results.json")) as f:
+        check(f.read() == out, "results.json differs from stdout")
+    check(os.listdir(d) == ["results.json"], f"stray files: {os.listdir(d)}")
+    # Existing DIR, text on stdout: the file is still JSON.
+    out, _ = expect_rc(run("run", *FAST, "--no-timing", "-o", d), 0, "--out again")
+    with open(os.path.join(d, "results.json")) as f:
+        json.load(f)
+
+
+@test("--out with an error elsewhere: DIR not created")
+def _():
+    d = os.path.join(TMP, "out2")
+    expect_rc(run("run", "-r", "x", "-o", d), 2, "bad -r with --out")
+    check(not os.path.exists(d), "DIR created despite the error")
+    f = os.path.join(TMP, "plainfile")
+    open(f, "w").close()
+    _, err = expect_rc(run("run", "-o", f), 2, "--out on a file")
+    check("not a directory" in err, err)
+
+
+@test("-q: nothing on stdout, --out still written")
+def _():
+    d = os.path.join(TMP, "out3")
+    out, _ = expect_rc(run("run", *FAST, "-q", "-o", d), 0, "-q")
+    check(out == "", "stdout not empty")
+    check(os.path.exists(os.path.join(d, "results.json")), "results.json missing")
+
+
+@test("stdout on a full disk: exit 1 with a message")
+def _():
+    if not os.path.exists("/dev/full"):
+        return "skip no /dev/full"
+    with open("/dev/full", "w") as full:
+        rc, _, err = run("run", *FAST, "-f", "json", stdout=full)
+    check(rc == 1, f"exit {rc}")
+    check("standard output" in err, err)
+
+
+@test("stdout into a closed pipe: exit 1, no SIGPIPE death")
+def _():
+    # Close the read end before the child starts, so every write fails.
+    r, w = os.pipe()
+    os.close(r)
+    try:
+        p = subprocess.run([ACDSIM, "run", "--help"], stdout=w, stderr=subprocess.PIPE,
+                           timeout=60)
+    finally:
+        os.close(w)
+    err = p.stderr.decode("utf-8", "replace")
+    check(p.returncode == 1, f"exit {p.returncode}: {err}")
+    check("standard output" in err, err)
+
+
+# ------------------------------------------------------------- validate
+
+@test("validate scenarios/utility.yaml: 'ok (3 call types, 2 agent groups)'")
+def _():
+    out, _ = expect_rc(run("validate", UTILITY), 0, "validate")
+    check(out == f"{UTILITY}: ok (3 call types, 2 agent groups)\n", out)
+
+
+@test("validate: missing argument, missing file, invalid file: exit 2")
+def _():
+    out, err = expect_rc(run("validate"), 2, "no SCENARIO")
+    check(out == "" and "missing SCENARIO" in err, err)
+    out, err = expect_rc(run("validate", os.path.join(TMP, "nope.yaml")), 2, "missing file")
+    check(out == "" and "nope.yaml" in err, err)
+
+
+def main():
+    print(f"1..{len(TESTS)}", flush=True)
+    failed = 0
+    for i, (desc, fn) in enumerate(TESTS, 1):
+        try:
+            res = fn()
+            if isinstance(res, str) and res.startswith("skip"):
+                print(f"ok {i} - {desc} # SKIP {res[5:]}")
+            else:
+                print(f"ok {i} - {desc}")
+        except Failure as e:
+            failed += 1
+            print(f"not ok {i} - {desc}")
+            for line in str(e).splitlines() or [""]:
+                print(f"# {line}")
+        except Exception as e:  # a crash in one check must not hide the others
+            failed += 1
+            print(f"not ok {i} - {desc}")
+            print(f"# {type(e).__name__}: {e}")
+        sys.stdout.flush()
+    shutil.rmtree(TMP, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -108,7 +108,7 @@ static void
 test_stress_against_reference(void **state)
 {
     (void)state;
-    enum { OPS = 200000, MAXN = 4096 };
+    enum { OPS = 200000, MAXN = 1024 };
     struct ref *r = calloc(OPS, sizeof(*r));
     size_t nr = 0;
     uint64_t seq = 0;

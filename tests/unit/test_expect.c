@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include "acdsim/expect.h"
@@ -229,9 +230,9 @@ static void
 test_eval_pass(void **state)
 {
     struct fixture *f = *state;
-    const char *texts[] = {"service_level>=0.8", "service_level<0.9", "billing.service_level>0.69",
-                           "outages.service_level>=0.95", "csr.occupancy<=0.91",
-                           "outages.occupancy<0.5"};
+    const char *texts[] = {"service_level>=0.8",         "service_level<0.9",
+                           "billing.service_level>0.69", "outages.service_level>=0.95",
+                           "csr.occupancy<=0.91",        "outages.occupancy<0.5"};
     char *out;
     assert_int_equal(eval(f, texts, 6, &out), 0);
     assert_string_equal(out, "");
@@ -242,7 +243,8 @@ static void
 test_eval_fail_message(void **state)
 {
     struct fixture *f = *state;
-    const char *texts[] = {"service_level>=0.9", "service_level>=0.8", "billing.service_level>=0.8"};
+    const char *texts[] = {"service_level>=0.9", "service_level>=0.8",
+                           "billing.service_level>=0.8"};
     char *out;
     assert_int_equal(eval(f, texts, 3, &out), 2);
     assert_string_equal(out, "acdsim: assertion failed: service_level>=0.9: measured 0.8123 "
@@ -273,8 +275,8 @@ test_eval_undefined(void **state)
      * (one replication) is said so. */
     struct fixture *f = *state;
     f->r.summary.metric[ACD_M_ASA].mean = (double)NAN;
-    f->r.summary.metric[ACD_M_OCCUPANCY] = (struct acd_estimate){.mean = 0.97, .ci95 = (double)NAN,
-                                                                 .n = 1};
+    f->r.summary.metric[ACD_M_OCCUPANCY] =
+        (struct acd_estimate){.mean = 0.97, .ci95 = (double)NAN, .n = 1};
     const char *texts[] = {"asa_s<=30", "occupancy<=0.9"};
     char *out;
     assert_int_equal(eval(f, texts, 2, &out), 2);

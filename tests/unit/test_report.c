@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include "acdsim/report.h"
@@ -205,9 +206,9 @@ test_json_shape(void **state)
     json_t *root = parse_json(text);
 
     /* Top-level keys in interface.md's order. */
-    static const char *const keys[] = {"acdsim",       "scenario",   "seed",
-                                       "replications", "summary",    "call_types",
-                                       "agent_groups", "intervals",  "run"};
+    static const char *const keys[] = {"acdsim",       "scenario",  "seed",
+                                       "replications", "summary",   "call_types",
+                                       "agent_groups", "intervals", "run"};
     assert_int_equal(json_object_size(root), 9);
     const char *prev = text;
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
@@ -506,6 +507,62 @@ test_write_error(void **state)
     }
 }
 
+static void
+test_intervals(void **state)
+{
+    /* An operating day: intervals carry the same keys, clock times, and
+     * nested call types; CSV gets interval rows; text a per-interval table. */
+    struct fixture *f = *state;
+    struct acd_interval_result iv[2];
+    struct acd_scope_result iv_types[2][N_TYPES];
+    for (int i = 0; i < 2; i++) {
+        iv[i].start_s = 8 * 3600.0 + 1800.0 * i;
+        iv[i].end_s = iv[i].start_s + 1800.0;
+        fill_scope(&iv[i].all, "", ACD_SCOPE_INTERVAL, 0.3 + 0.1 * i);
+        for (int k = 0; k < N_TYPES; k++)
+            fill_scope(&iv_types[i][k], f->types[k].name, ACD_SCOPE_TYPE, 0.6 + 0.01 * k);
+        iv[i].types = iv_types[i];
+    }
+    f->r.n_intervals = 2;
+    f->r.intervals = iv;
+
+    char *js = render("json", &f->r, true);
+    json_t *root = parse_json(js);
+    const json_t *a = json_object_get(root, "intervals");
+    assert_int_equal(json_array_size(a), 2);
+    const json_t *second = json_array_get(a, 1);
+    assert_string_equal(json_string_value(json_object_get(second, "start")), "08:30");
+    assert_string_equal(json_string_value(json_object_get(second, "end")), "09:00");
+    /* Keys in order: start, end, the metrics, totals, call_types. */
+    const char *first_key = NULL;
+    const char *k;
+    const json_t *v;
+    size_t i = 0;
+    json_object_foreach((json_t *)second, k, v)
+    {
+        if (i++ == 2)
+            first_key = k;
+    }
+    assert_string_equal(first_key, acd_metrics[0].key);
+    assert_int_equal(json_integer_value(json_object_get(root, "replications")), 7);
+    check_estimate(json_object_get(second, "service_level"), &iv[1].all.metric[ACD_M_SERVICE_LEVEL],
+                   "interval service_level");
+    check_estimate(
+        json_object_get(json_object_get(json_object_get(second, "call_types"), "billing"), "asa_s"),
+        &iv_types[1][0].metric[ACD_M_ASA], "interval billing asa_s");
+    json_decref(root);
+    free(js);
+
+    char *csv = render("csv", &f->r, true);
+    assert_non_null(strstr(csv, "\ninterval,08:30,service_level,"));
+    free(csv);
+    char *text = render("text", &f->r, true);
+    assert_non_null(strstr(text, "08:30-09:00"));
+    free(text);
+    f->r.n_intervals = 0;
+    f->r.intervals = NULL;
+}
+
 int
 main(void)
 {
@@ -521,6 +578,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_text_no_timing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text_all_met, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_intervals, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
