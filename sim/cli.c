@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 struct command {
     const char *name;
     const char *summary;

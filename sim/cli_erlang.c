@@ -398,17 +398,6 @@ check_opts(const struct erlang_opts *o, struct errors *e)
                      "--max-asa, --max-occupancy, --max-blocked) asks for the minimum");
 }
 
-static bool
-meets_targets(const struct acd_erlang_result *r, const struct acd_erlang_targets *t)
-{
-    double sl = t->sl_over_answered ? r->service_level_answered : r->service_level;
-    return (isnan(t->service_level) || sl >= t->service_level) &&
-           (isnan(t->max_abandon) || r->abandon_rate <= t->max_abandon) &&
-           (isnan(t->max_asa_s) || r->asa_s <= t->max_asa_s) &&
-           (isnan(t->max_occupancy) || r->occupancy <= t->max_occupancy) &&
-           (isnan(t->max_blocked) || r->blocked_rate <= t->max_blocked);
-}
-
 /* ---------------------------------------------------------------------------
  * Output
  */
@@ -546,7 +535,7 @@ print_text(const struct acd_erlang_params *p, const struct acd_erlang_targets *t
         if (searched)
             printf("Minimum agents meeting every target (%s): %u\n", line, p->agents);
         else
-            printf("Targets (%s): %s\n", line, meets_targets(r, t) ? "met" : "NOT met");
+            printf("Targets (%s): %s\n", line, acd_erlang_meets_targets(r, t) ? "met" : "NOT met");
     }
     printf("\n");
     struct row rows[ACD_ERLANG_CLI_ROWS];
@@ -601,7 +590,7 @@ print_json(const struct acd_erlang_params *p, const struct acd_erlang_targets *t
         json_object_set_new(o, "targets", jt);
         if (searched)
             json_object_set_new(o, "min_agents", json_integer(p->agents));
-        json_object_set_new(o, "meets_targets", json_boolean(meets_targets(r, t)));
+        json_object_set_new(o, "meets_targets", json_boolean(acd_erlang_meets_targets(r, t)));
     }
     struct row rows[ACD_ERLANG_CLI_ROWS];
     result_rows(r, rows);

@@ -549,6 +549,7 @@ acd_cli_run(int argc, char **argv)
 
     /* Check the scenario even after option errors: report everything at
      * once. A stray argument makes the scenario path doubtful, so not then. */
+    int usage_errors = a.n_errors;
     struct acd_scenario *sc = argc - first <= 1 ? load_scenario(path) : NULL;
     if (!sc && argc - first <= 1)
         a.n_errors++;
@@ -556,7 +557,9 @@ acd_cli_run(int argc, char **argv)
 
     int rc;
     if (a.n_errors) {
-        fputs("Try 'acdsim run --help'.\n", stderr);
+        /* The hint helps with options, not with a scenario's own errors. */
+        if (usage_errors)
+            fputs("Try 'acdsim run --help'.\n", stderr);
         rc = ACD_EXIT_USAGE;
     } else {
         rc = execute(&a, sc, ex);

@@ -572,8 +572,8 @@ acd_erlang_eval(const struct acd_erlang_params *p, struct acd_erlang_result *r, 
     return eval_any(p, r, err, errlen) < 0 ? -1 : 0;
 }
 
-static bool
-meets_targets(const struct acd_erlang_result *r, const struct acd_erlang_targets *t)
+bool
+acd_erlang_meets_targets(const struct acd_erlang_result *r, const struct acd_erlang_targets *t)
 {
     if (!isnan(t->service_level)) {
         double sl = t->sl_over_answered ? r->service_level_answered : r->service_level;
@@ -634,7 +634,7 @@ try_agents(struct acd_erlang_params *q, unsigned c, const struct acd_erlang_targ
     }
     if (rc < 0)
         return -1;
-    *ok = meets_targets(&r, t);
+    *ok = acd_erlang_meets_targets(&r, t);
     return 0;
 }
 

@@ -62,8 +62,8 @@ struct acd_type_rt {
 struct acd_group_rt {
     uint32_t idle_head, idle_tail, n_idle; /* idle agents, longest idle first */
     uint32_t n_busy;
-    uint32_t n_staffed; /* logged on: idle + busy (leaving ones included) */
-    uint32_t n_target;  /* staffing asked for */
+    uint32_t n_staffed;    /* logged on: idle + busy (leaving ones included) */
+    uint32_t n_target;     /* staffing asked for */
     double busy_last_t;    /* last change of n_busy (time integral) */
     double staffed_last_t; /* last change of n_staffed; kept apart so the
                               staffed integral adds few, long terms: exact

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /* Text table geometry: 2 + 36 + 12 + 12 = 62 columns, well inside 80. */
 #define LABEL_W 36
 #define MEAN_W  12

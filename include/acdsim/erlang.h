@@ -45,8 +45,8 @@ struct acd_erlang_result {
     /* Further figures (interface extensions). */
     double p_abandon_within_t;     /* abandoned with W <= T / offered */
     double p_wait_gt_t;            /* W > T / offered */
-    double mean_wait_given_wait_s; /* E[W | W > 0] (answered or abandoned) */
-    double mean_wait_abandoned_s;  /* E[W | abandoned]; NAN without abandonment */
+    double mean_wait_given_wait_s; /* E[W | W > 0] (answered or abandoned); 0 if nobody waits */
+    double mean_wait_abandoned_s;  /* E[W | abandoned]; NAN when nobody abandons */
     double mean_in_system;
     double throughput_per_s; /* answered per second */
 };
@@ -54,7 +54,9 @@ struct acd_erlang_result {
 /* Validate p: on error write a message naming the option and return -1. */
 int acd_erlang_check(const struct acd_erlang_params *p, char *err, size_t errlen);
 /* Compute every figure. Erlang C with a >= c and no capacity limit is
- * unstable: returns -1 with a message. Returns 0 on success. */
+ * unstable: returns -1 with a message. A queue chain needing more than 4
+ * million states (absurd loads) also returns -1 with a message. Returns 0
+ * on success. Thread-safe: no global state. */
 int acd_erlang_eval(const struct acd_erlang_params *p, struct acd_erlang_result *r, char *err,
                     size_t errlen);
 
@@ -72,6 +74,10 @@ struct acd_erlang_targets {
     double max_occupancy;  /* maximum occupancy */
     double max_blocked;    /* maximum blocked_rate (Erlang B) */
 };
+
+/* True when r meets every target in t (NAN targets are ignored). */
+bool acd_erlang_meets_targets(const struct acd_erlang_result *r,
+                              const struct acd_erlang_targets *t);
 
 /* Smallest number of agents meeting every target (p->agents ignored).
  * Returns 0 and sets *agents, or -1 with a message (no target, or none

@@ -16,8 +16,9 @@
  * the caller's (so it can say "must be positive" rather than "bad syntax"). */
 int acd_units_parse_duration(const char *s, double *out_s);
 int acd_units_parse_rate(const char *s, double *out_per_s);
-int acd_units_parse_clock(const char *s, double *out_s); /* seconds after midnight, < 48h */
-/* Strict non-negative integer / real; the whole string must be consumed. */
+int acd_units_parse_clock(const char *s, double *out_s); /* seconds after midnight, <= 48:00 */
+/* Strict integer (non-negative) / real (signed, finite); the whole string
+ * must be consumed. */
 int acd_units_parse_uint(const char *s, unsigned long long *out);
 int acd_units_parse_real(const char *s, double *out);
 
