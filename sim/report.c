@@ -425,6 +425,8 @@ text_verdict(FILE *out, const struct acd_results *r)
     else if (unknown)
         fprintf(out, "\nVerdict: %d of %d targets met, %d not measurable\n", n - unknown, n,
                 unknown);
+    else if (n == 1)
+        fprintf(out, "\nVerdict: the target is met\n");
     else
         fprintf(out, "\nVerdict: all %d targets met\n", n);
 }
