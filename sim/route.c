@@ -65,3 +65,12 @@ acd_route_find(const char *name)
             return acd_route_policies[i];
     return NULL;
 }
+
+const char *
+acd_sim_policy_name(size_t i)
+{
+    for (size_t n = 0; acd_route_policies[n]; n++)
+        if (n == i)
+            return acd_route_policies[n]->name;
+    return NULL;
+}

@@ -18,9 +18,9 @@
  */
 #include "acdsim/scenario.h"
 #include "acdsim/diag.h"
+#include "acdsim/sim.h" /* routing policy names */
 #include "acdsim/units.h"
 #include "acdsim/util.h"
-#include "route.h" /* only the policy names: adding a policy is one entry in route.c */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -999,15 +999,14 @@ routing_policy(struct ctx *c, void *obj, const struct node *k, const struct node
     const char *s = get_name(c, k, v);
     if (!s)
         return;
-    if (acd_route_find(s)) {
-        free(sc->routing);
-        sc->routing = acd_xstrdup(s);
-        return;
-    }
     const char *names[32];
     size_t n = 0;
-    for (; acd_route_policies[n] && n < ACD_ARRAY_LEN(names); n++)
-        names[n] = acd_route_policies[n]->name;
+    for (; n < ACD_ARRAY_LEN(names) && (names[n] = acd_sim_policy_name(n)); n++)
+        if (strcmp(names[n], s) == 0) {
+            free(sc->routing);
+            sc->routing = acd_xstrdup(s);
+            return;
+        }
     const char *near = suggest(s, names, n);
     if (near) {
         err(c, v, "unknown routing policy '%s' (did you mean '%s'?)", show(s).s, near);

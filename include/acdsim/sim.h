@@ -21,6 +21,10 @@
 
 struct acd_sim;
 
+/* Name of the i-th routing policy the engine knows, NULL past the last (for
+ * checking a scenario's `routing.policy` and listing the choices). */
+const char *acd_sim_policy_name(size_t i);
+
 /* Everything one replication measured. Bins are measuring windows: one bin
  * for a steady-state horizon (warm-up excluded), one per interval for an
  * operating day. Arrays are indexed [bin * n_types + type] and
