@@ -112,6 +112,29 @@ acd_stats_counts_add(struct acd_counts *dst, const struct acd_counts *src)
     dst->queue_area_s += src->queue_area_s;
     dst->busy_agent_s += src->busy_agent_s;
     dst->staffed_agent_s += src->staffed_agent_s;
+    dst->fresh += src->fresh;
+    dst->retrials += src->retrials;
+    dst->repeats += src->repeats;
+    dst->callbacks += src->callbacks;
+    dst->balked += src->balked;
+    dst->timed_out += src->timed_out;
+    dst->callback_requested += src->callback_requested;
+    dst->disconnected += src->disconnected;
+    dst->escalated += src->escalated;
+    dst->issues += src->issues;
+    dst->issues_resolved += src->issues_resolved;
+    dst->issues_fcr += src->issues_fcr;
+    dst->issue_contacts += src->issue_contacts;
+    dst->resolution_time_sum_s += src->resolution_time_sum_s;
+    dst->customer_within_t += src->customer_within_t;
+    dst->idle_agent_s += src->idle_agent_s;
+    dst->talk_agent_s += src->talk_agent_s;
+    dst->wrap_agent_s += src->wrap_agent_s;
+    dst->break_agent_s += src->break_agent_s;
+    dst->off_agent_s += src->off_agent_s;
+    dst->labor_cost += src->labor_cost;
+    dst->abandon_cost += src->abandon_cost;
+    dst->repeat_cost += src->repeat_cost;
 }
 
 /* --- metrics ----------------------------------------------------------- */
@@ -220,8 +243,127 @@ m_staffed_agents(const struct acd_counts *c, const struct acd_hist *h)
     return ratio(c->staffed_agent_s, c->window_s);
 }
 
+static double
+m_service_level_customer(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->customer_within_t, c->issues);
+}
+
+static double
+m_fcr_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->issues_fcr, c->issues);
+}
+
+static double
+m_escalation_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->escalated, c->answered);
+}
+
+static double
+m_repeat_share(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->repeats, c->offered);
+}
+
+static double
+m_retrial_share(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->retrials, c->offered);
+}
+
+static double
+m_contacts_per_issue(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->issue_contacts, c->issues);
+}
+
+static double
+m_resolution_time(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->resolution_time_sum_s, c->issues_resolved);
+}
+
+static double
+m_balk_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->balked, c->offered);
+}
+
+static double
+m_timeout_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->timed_out, c->offered);
+}
+
+static double
+m_callback_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->callback_requested, c->offered);
+}
+
+/* State shares are of the time agents are logged on or on break. */
+static inline double
+present_s(const struct acd_counts *c)
+{
+    return c->idle_agent_s + c->talk_agent_s + c->wrap_agent_s + c->break_agent_s;
+}
+
+static double
+m_idle_share(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->idle_agent_s, present_s(c));
+}
+
+static double
+m_talk_share(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->talk_agent_s, present_s(c));
+}
+
+static double
+m_wrap_share(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->wrap_agent_s, present_s(c));
+}
+
+static double
+m_break_share(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->break_agent_s, present_s(c));
+}
+
+static double
+m_cost(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return c->labor_cost + c->abandon_cost + c->repeat_cost;
+}
+
+static double
+m_cost_per_call(const struct acd_counts *c, const struct acd_hist *h)
+{
+    return ratio(m_cost(c, h), c->answered);
+}
+
 #define CALLS  (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_INTERVAL)
 #define AGENTS (ACD_SCOPE_CENTER | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
+#define ALL    (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
 
 const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT] = {
     [ACD_M_OFFERED] = {"offered", "Offered calls", "calls", false, CALLS, m_offered},
@@ -242,9 +384,34 @@ const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT] = {
     [ACD_M_BUSY_AGENTS] = {"busy_agents", "Busy agents", "agents", false, AGENTS, m_busy_agents},
     [ACD_M_STAFFED_AGENTS] = {"staffed_agents", "Staffed agents", "agents", false, AGENTS,
                               m_staffed_agents},
+    [ACD_M_SERVICE_LEVEL_CUSTOMER] = {"service_level_customer", "Service level (of customers)", "",
+                                      true, CALLS, m_service_level_customer},
+    [ACD_M_FCR_RATE] = {"fcr_rate", "First-call resolution", "", true, CALLS, m_fcr_rate, true, 1},
+    [ACD_M_ESCALATION_RATE] = {"escalation_rate", "Escalated (of answered)", "", true, ALL,
+                               m_escalation_rate, true, 0},
+    [ACD_M_REPEAT_SHARE] = {"repeat_share", "Repeat calls (of offered)", "", true, CALLS,
+                            m_repeat_share, true, 0},
+    [ACD_M_RETRIAL_SHARE] = {"retrial_share", "Retrials (of offered)", "", true, CALLS,
+                             m_retrial_share, true, 0},
+    [ACD_M_CONTACTS_PER_ISSUE] = {"contacts_per_issue", "Contacts per issue", "calls", false, CALLS,
+                                  m_contacts_per_issue, true, 1},
+    [ACD_M_RESOLUTION_TIME] = {"resolution_time_s", "Time to resolution", "s", false, CALLS,
+                               m_resolution_time, true, ACD_NAN},
+    [ACD_M_BALK_RATE] = {"balk_rate", "Balked", "", true, CALLS, m_balk_rate, true, 0},
+    [ACD_M_TIMEOUT_RATE] = {"timeout_rate", "Queue timeouts", "", true, CALLS, m_timeout_rate, true,
+                            0},
+    [ACD_M_CALLBACK_RATE] = {"callback_rate", "Chose a callback", "", true, CALLS, m_callback_rate,
+                             true, 0},
+    [ACD_M_IDLE_SHARE] = {"idle_share", "Time idle", "", true, AGENTS, m_idle_share},
+    [ACD_M_TALK_SHARE] = {"talk_share", "Time talking", "", true, AGENTS, m_talk_share},
+    [ACD_M_WRAP_SHARE] = {"wrap_share", "Time in wrap-up", "", true, AGENTS, m_wrap_share, true, 0},
+    [ACD_M_BREAK_SHARE] = {"break_share", "Time on break", "", true, AGENTS, m_break_share, true,
+                           0},
+    [ACD_M_COST] = {"cost", "Cost", "", false, ALL, m_cost, true, 0},
+    [ACD_M_COST_PER_CALL] = {"cost_per_call", "Cost per answered call", "", false, ALL,
+                             m_cost_per_call, true, 0},
 };
 
-#define ALL (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
 #define TOTAL(k, field, scopes)                                                                    \
     {                                                                                              \
         k, scopes, offsetof(struct acd_counts, field)                                              \
@@ -263,6 +430,29 @@ const struct acd_total_def acd_totals[ACD_TOTAL_COUNT] = {
     [ACD_T_QUEUE_AREA] = TOTAL("queue_len_s", queue_area_s, CALLS),
     [ACD_T_BUSY_AGENT_S] = TOTAL("busy_agent_s", busy_agent_s, AGENTS),
     [ACD_T_STAFFED_AGENT_S] = TOTAL("staffed_agent_s", staffed_agent_s, AGENTS),
+    [ACD_T_FRESH] = TOTAL("fresh", fresh, CALLS),
+    [ACD_T_RETRIALS] = TOTAL("retrials", retrials, CALLS),
+    [ACD_T_REPEATS] = TOTAL("repeat_calls", repeats, CALLS),
+    [ACD_T_CALLBACKS] = TOTAL("callbacks", callbacks, CALLS),
+    [ACD_T_BALKED] = TOTAL("balked", balked, CALLS),
+    [ACD_T_TIMED_OUT] = TOTAL("timed_out", timed_out, CALLS),
+    [ACD_T_CALLBACK_REQUESTED] = TOTAL("callback_requested", callback_requested, CALLS),
+    [ACD_T_DISCONNECTED] = TOTAL("disconnected", disconnected, CALLS),
+    [ACD_T_ESCALATED] = TOTAL("escalated", escalated, ALL),
+    [ACD_T_ISSUES] = TOTAL("issues", issues, CALLS),
+    [ACD_T_ISSUES_RESOLVED] = TOTAL("issues_resolved", issues_resolved, CALLS),
+    [ACD_T_ISSUES_FCR] = TOTAL("issues_fcr", issues_fcr, CALLS),
+    [ACD_T_ISSUE_CONTACTS] = TOTAL("issue_contacts", issue_contacts, CALLS),
+    [ACD_T_RESOLUTION_TIME_SUM] = TOTAL("resolution_time_sum_s", resolution_time_sum_s, CALLS),
+    [ACD_T_CUSTOMER_WITHIN_T] = TOTAL("customer_within_t", customer_within_t, CALLS),
+    [ACD_T_IDLE_AGENT_S] = TOTAL("idle_agent_s", idle_agent_s, AGENTS),
+    [ACD_T_TALK_AGENT_S] = TOTAL("talk_agent_s", talk_agent_s, AGENTS),
+    [ACD_T_WRAP_AGENT_S] = TOTAL("wrap_agent_s", wrap_agent_s, AGENTS),
+    [ACD_T_BREAK_AGENT_S] = TOTAL("break_agent_s", break_agent_s, AGENTS),
+    [ACD_T_OFF_AGENT_S] = TOTAL("off_agent_s", off_agent_s, AGENTS),
+    [ACD_T_LABOR_COST] = TOTAL("labor_cost", labor_cost, AGENTS),
+    [ACD_T_ABANDON_COST] = TOTAL("abandon_cost", abandon_cost, CALLS),
+    [ACD_T_REPEAT_COST] = TOTAL("repeat_cost", repeat_cost, CALLS),
 };
 
 enum acd_metric

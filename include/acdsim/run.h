@@ -10,6 +10,7 @@
 #define ACDSIM_RUN_H
 
 #include "acdsim/scenario.h"
+#include "acdsim/sim.h"
 #include "acdsim/stats.h"
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +22,11 @@ struct acd_run_opts {
     uint64_t seed;
     bool seed_set;    /* false: the scenario's seed */
     unsigned threads; /* 0: one per online CPU, capped at replications */
+    /* Per-call trace of one replication (see sim.h); NULL: none. Called from
+     * the worker running that replication only, so records arrive in order. */
+    acd_trace_fn *trace;
+    void *trace_ud;
+    unsigned trace_replication;
 };
 
 struct acd_scope_result {

@@ -19,6 +19,9 @@
 
 struct acd_diags;
 
+/* Every field's zero value means "feature off" (or the documented default),
+ * so a scenario built in memory (tests, benchmarks) needs only what it uses. */
+
 /* Where something was defined, for diagnostics raised after parsing. */
 struct acd_srcpos {
     unsigned line, col; /* 1-based */
@@ -29,20 +32,129 @@ enum acd_horizon_kind {
     ACD_HORIZON_DAY     /* horizon: {open, close, interval}: one day per replication */
 };
 
+/* What happens to calls still waiting when the center closes (day horizon). */
+enum acd_close_policy {
+    ACD_CLOSE_DRAIN,       /* default: no new calls; agents on duty serve the queue */
+    ACD_CLOSE_DISCONNECT,  /* waiting calls are disconnected at close */
+    ACD_CLOSE_UNTIL_EMPTY, /* every agent on duty at close stays until the queue is empty */
+};
+
+/* Retrials after a busy signal or after abandoning: the caller tries again
+ * with probability p_first after a first attempt, p_later after a retrial,
+ * after `delay`, at most `max_attempts` attempts in all (the first
+ * included). enabled == false: callers never retry. */
+struct acd_retrial {
+    bool enabled;
+    double p_first, p_later;
+    struct acd_dist delay;
+    unsigned max_attempts;
+};
+
+/* Resolution at one tier (call_types[].resolution[]). A call answered by an
+ * agent of this tier is resolved with p_resolve; if not, it is escalated
+ * (warm transfer: joins the next tier's queue, waits again, may abandon)
+ * with p_escalate, otherwise the customer calls back later (repeat call). */
+struct acd_resolution {
+    unsigned tier; /* 1-based */
+    double p_resolve;
+    double p_escalate;
+    bool has_handle; /* handle time of legs escalated INTO this tier */
+    struct acd_dist handle;
+    int priority; /* routing priority of legs escalated into this tier */
+};
+
 struct acd_call_type {
     char *name;
-    double rate_per_s; /* Poisson arrival rate (steady state) */
+    double rate_per_s; /* steady: Poisson arrival rate */
+    /* Day: expected calls per interval (n_intervals values), NULL otherwise.
+     * Arrivals are a piecewise-constant Poisson process. */
+    double *calls_per_interval;
     struct acd_dist handle;
+    /* Optional per-interval handle time (n_intervals, NULL: `handle` all day),
+     * e.g. from the `aht` column of an arrivals CSV; taken at the call's
+     * arrival interval. */
+    struct acd_dist *handle_by_interval;
     bool has_patience; /* false: callers never abandon */
     struct acd_dist patience;
+    struct acd_dist *patience_by_interval; /* optional, like handle_by_interval */
+
+    int priority;            /* larger = more urgent (priority_score, skill routing ties) */
+    double wait_bonus_per_s; /* priority_score: score = priority + bonus * wait */
+    double overflow_delay_s; /* overflow policy: secondary groups see the call after this wait */
+
+    double balk_prob;                 /* a caller who would have to wait hangs up at once */
+    double queue_timeout_s;           /* 0: none; after this wait the call leaves the queue */
+    bool has_timeout_to;              /* false: timed-out calls go to voicemail (they end) */
+    size_t timeout_to;                /* call type whose queue takes timed-out calls */
+    struct acd_retrial retry_busy;    /* after a busy signal (or a balk) */
+    struct acd_retrial retry_abandon; /* after abandoning */
+
+    bool callback_enabled;       /* virtual hold */
+    double callback_threshold_s; /* offered when the predicted wait exceeds this */
+    double callback_accept_prob;
+
+    size_t n_resolution; /* entries, sorted by tier; 0: every answered call resolves */
+    struct acd_resolution *resolution;
+    bool has_repeat_delay; /* required when some tier can leave an issue unresolved */
+    struct acd_dist repeat_delay;
+
+    double cost_per_abandon; /* currency units per abandoned call */
+    double cost_per_repeat;  /* per repeat call */
     struct acd_srcpos pos;
+};
+
+/* A skill with its preference level (1 = primary). */
+struct acd_skill {
+    size_t type; /* index into call_types */
+    unsigned level;
+};
+
+struct acd_break {
+    double start_s; /* clock time */
+    double length_s;
+};
+
+struct acd_shift {
+    double start_s, end_s; /* clock times, start < end */
+    unsigned count;
+    size_t n_breaks;
+    struct acd_break *breaks; /* sorted, inside [start, end) */
+};
+
+/* Handle time or wrap-up for one call type in a group (overrides). */
+struct acd_type_dist {
+    size_t type;
+    struct acd_dist dist;
 };
 
 struct acd_agent_group {
     char *name;
+    unsigned tier; /* 1 = front line (default; 0 reads as 1), 2 = senior, 3 = supervisors... */
     size_t n_skills;
-    size_t *skills; /* indices into acd_scenario.call_types, in the order given */
-    unsigned agents;
+    size_t *skills;               /* call type indices in the order given */
+    struct acd_skill *skill_lv;   /* same order, with preference levels */
+    unsigned agents;              /* constant staffing (steady, or day without a plan) */
+    unsigned *agents_by_interval; /* day: per-interval staffing (n_intervals), or NULL */
+    size_t n_shifts;              /* day: shifts instead of per-interval staffing */
+    struct acd_shift *shifts;
+    double absenteeism; /* each scheduled agent is absent for the day with this probability */
+
+    size_t n_handle; /* handle time overrides by call type */
+    struct acd_type_dist *handle;
+    bool has_wrap_up; /* wrap-up for every call type... */
+    struct acd_dist wrap_up;
+    size_t n_wrap_by_type; /* ...or per call type (overrides) */
+    struct acd_type_dist *wrap_by_type;
+
+    /* Supervisor assist: when set, the group takes a call only while that
+     * call type's queue has more than assist_queue_len calls waiting (if
+     * assist_by_len) or its oldest call has waited more than assist_wait_s
+     * (if assist_by_wait). */
+    bool assist_by_len, assist_by_wait;
+    unsigned assist_queue_len;
+    double assist_wait_s;
+
+    double cost_per_hour; /* per paid agent-hour (staffed + break) */
     struct acd_srcpos pos;
 };
 
@@ -55,8 +167,14 @@ struct acd_scenario {
     unsigned replications;
 
     enum acd_horizon_kind horizon;
-    double duration_s; /* steady: length of each replication, warm-up included */
-    double warmup_s;   /* steady: calls arriving before this are not counted */
+    double duration_s;  /* steady: length of each replication, warm-up included */
+    double warmup_s;    /* steady: calls arriving before this are not counted */
+    double open_s;      /* day: clock time of opening (seconds after midnight) */
+    double close_s;     /* day: clock time of closing */
+    double interval_s;  /* day: interval length; (close - open) is a multiple */
+    size_t n_intervals; /* day: (close - open) / interval; 0 for steady */
+    enum acd_close_policy close_policy;
+    double busyness_cv; /* day-to-day volume: gamma multiplier (mean 1) per replication; 0: none */
 
     double sl_threshold_s; /* default 20 s */
     double sl_target;      /* default 0.80 */
@@ -65,7 +183,7 @@ struct acd_scenario {
     double max_occupancy;  /* targets.max_occupancy, NAN if not given */
 
     long queue_capacity; /* waiting places, ACD_UNLIMITED if not given; 0 = loss system */
-    long queue_lines;    /* lines/trunks incl. calls in service, ACD_UNLIMITED if not given */
+    long queue_lines;    /* lines/trunks (talking + waiting), ACD_UNLIMITED if not given */
 
     char *routing; /* routing policy name; "longest_idle" by default */
 
@@ -73,6 +191,7 @@ struct acd_scenario {
     struct acd_call_type *call_types;
     size_t n_groups;
     struct acd_agent_group *groups;
+    unsigned max_tier; /* highest group tier (0 or 1 if no tiers given) */
 };
 
 /* Parse a file. Returns 0 and a new scenario in *out (caller frees with

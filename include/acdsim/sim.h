@@ -38,6 +38,62 @@ struct acd_rep_stats {
     uint64_t events;        /* events executed */
 };
 
+/* Per-call trace: one record per call leg when the leg ends (answered legs
+ * at the end of their talk time, once the resolution is known). */
+enum acd_call_source {
+    ACD_SRC_FRESH,      /* a customer's first call about an issue */
+    ACD_SRC_RETRIAL,    /* after a busy signal, a balk or an abandon */
+    ACD_SRC_REPEAT,     /* the issue was not resolved: the customer calls again */
+    ACD_SRC_CALLBACK,   /* the center dials back a virtual-hold caller */
+    ACD_SRC_ESCALATION, /* warm transfer to the next tier (same call) */
+    ACD_SRC_TRANSFER,   /* queue timeout routed to another call type (same call) */
+};
+
+enum acd_outcome {
+    ACD_OUT_ANSWERED,
+    ACD_OUT_ABANDONED,
+    ACD_OUT_BLOCKED,
+    ACD_OUT_BALKED,
+    ACD_OUT_TIMEOUT,  /* queue timeout (voicemail, or transferred: see next leg) */
+    ACD_OUT_CALLBACK, /* accepted a callback: left the line, keeps its place */
+    ACD_OUT_DISCONNECTED,
+};
+
+/* What followed an answered leg. */
+enum acd_after {
+    ACD_AFTER_NONE,      /* not answered */
+    ACD_AFTER_RESOLVED,  /* issue resolved */
+    ACD_AFTER_ESCALATED, /* warm transfer to the next tier */
+    ACD_AFTER_REPEAT,    /* unresolved: the customer will call again */
+    ACD_AFTER_UNRESOLVED /* unresolved, no further contact today */
+};
+
+struct acd_trace_rec {
+    uint64_t call_id;  /* leg id, unique within the replication */
+    uint64_t issue_id; /* the customer problem the leg belongs to */
+    size_t type;       /* call type index */
+    unsigned tier;     /* tier of the queue the leg waited in (1 = front line) */
+    unsigned attempt;  /* call attempt number of the issue (1 = first call) */
+    enum acd_call_source source;
+    double t_arrive_s; /* reached the ACD (clock seconds) */
+    double t_end_s;    /* answered, abandoned, blocked... (end of waiting) */
+    double t_done_s;   /* end of talk for answered legs, else t_end_s */
+    size_t group;      /* answering group, SIZE_MAX if none */
+    enum acd_outcome outcome;
+    enum acd_after after;
+    bool counted; /* arrived inside a reported bin (not in warm-up) */
+};
+
+/* Called from the thread running the replication; must not call back into
+ * the sim. NULL fn: no trace (the default). */
+typedef void acd_trace_fn(void *ud, const struct acd_trace_rec *rec);
+void acd_sim_set_trace(struct acd_sim *s, acd_trace_fn *fn, void *ud);
+
+/* Names for trace and report output ("fresh", "answered", "resolved"...). */
+const char *acd_sim_source_name(enum acd_call_source src);
+const char *acd_sim_outcome_name(enum acd_outcome out);
+const char *acd_sim_after_name(enum acd_after after);
+
 /* Create replication `replication` of `sc` with master seed `seed`. Borrows
  * sc, which must outlive the sim. Allocates all pools up front. */
 struct acd_sim *acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned replication);

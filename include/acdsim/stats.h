@@ -48,8 +48,28 @@ struct acd_counts {
     double answered_wait_sum_s; /* time in queue of answered calls */
     double queue_area_s;        /* integral of the number waiting, call-seconds */
     double busy_agent_s;        /* integral of busy agents (talk + wrap-up) */
-    double staffed_agent_s;     /* integral of staffed agents */
+    double staffed_agent_s;     /* integral of staffed agents (logged on, not on break) */
     double window_s;            /* clock time of the measuring window */
+
+    /* Offered calls by source: fresh + retrials + repeats + callbacks = offered
+     * (a warm transfer or a timeout transfer is a leg of the same call, not a
+     * new offered call). */
+    double fresh, retrials, repeats, callbacks;
+    /* Further outcomes: answered + abandoned + blocked + balked + timed_out +
+     * callback_requested + disconnected = offered. */
+    double balked, timed_out, callback_requested, disconnected;
+    double escalated; /* answered calls transferred to a higher tier */
+    /* Issue level (customer problems), counted in the bin of the first call. */
+    double issues;                /* fresh calls: issues raised */
+    double issues_resolved;       /* resolved the same day */
+    double issues_fcr;            /* resolved on the first call (warm transfers included) */
+    double issue_contacts;        /* calls (attempts) made by all issues */
+    double resolution_time_sum_s; /* first call to resolution, resolved issues */
+    double customer_within_t;     /* issues whose first call was answered within T */
+    /* Agent time by state (agent-seconds); staffed = idle + talk + wrap. */
+    double idle_agent_s, talk_agent_s, wrap_agent_s, break_agent_s, off_agent_s;
+    /* Costs (currency units): paid agent time, abandoned calls, repeat calls. */
+    double labor_cost, abandon_cost, repeat_cost;
 };
 
 /* dst += src, field by field (window_s is not summed: scopes share it). */
@@ -78,6 +98,22 @@ enum acd_metric {
     ACD_M_OCCUPANCY,
     ACD_M_BUSY_AGENTS,
     ACD_M_STAFFED_AGENTS,
+    ACD_M_SERVICE_LEVEL_CUSTOMER,
+    ACD_M_FCR_RATE,
+    ACD_M_ESCALATION_RATE,
+    ACD_M_REPEAT_SHARE,
+    ACD_M_RETRIAL_SHARE,
+    ACD_M_CONTACTS_PER_ISSUE,
+    ACD_M_RESOLUTION_TIME,
+    ACD_M_BALK_RATE,
+    ACD_M_TIMEOUT_RATE,
+    ACD_M_CALLBACK_RATE,
+    ACD_M_IDLE_SHARE,
+    ACD_M_TALK_SHARE,
+    ACD_M_WRAP_SHARE,
+    ACD_M_BREAK_SHARE,
+    ACD_M_COST,
+    ACD_M_COST_PER_CALL,
     ACD_METRIC_COUNT
 };
 
@@ -90,6 +126,12 @@ struct acd_metric_def {
     /* One replication's value; NAN when undefined (e.g. ASA with no answered
      * call). NAN values are left out of the estimate. */
     double (*eval)(const struct acd_counts *c, const struct acd_hist *h);
+    /* Feature metrics take this value when their feature is not used (FCR
+     * 1, escalation 0...); the text table leaves them out then. NAN (and for
+     * the core metrics, 0 with off_value_set false): always shown. JSON and
+     * CSV always carry every metric. */
+    bool off_value_set;
+    double off_value;
 };
 
 extern const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT];
@@ -109,6 +151,29 @@ enum acd_total {
     ACD_T_QUEUE_AREA,
     ACD_T_BUSY_AGENT_S,
     ACD_T_STAFFED_AGENT_S,
+    ACD_T_FRESH,
+    ACD_T_RETRIALS,
+    ACD_T_REPEATS,
+    ACD_T_CALLBACKS,
+    ACD_T_BALKED,
+    ACD_T_TIMED_OUT,
+    ACD_T_CALLBACK_REQUESTED,
+    ACD_T_DISCONNECTED,
+    ACD_T_ESCALATED,
+    ACD_T_ISSUES,
+    ACD_T_ISSUES_RESOLVED,
+    ACD_T_ISSUES_FCR,
+    ACD_T_ISSUE_CONTACTS,
+    ACD_T_RESOLUTION_TIME_SUM,
+    ACD_T_CUSTOMER_WITHIN_T,
+    ACD_T_IDLE_AGENT_S,
+    ACD_T_TALK_AGENT_S,
+    ACD_T_WRAP_AGENT_S,
+    ACD_T_BREAK_AGENT_S,
+    ACD_T_OFF_AGENT_S,
+    ACD_T_LABOR_COST,
+    ACD_T_ABANDON_COST,
+    ACD_T_REPEAT_COST,
     ACD_TOTAL_COUNT
 };
 
