@@ -4,7 +4,8 @@
  * Everything the user gave is checked before the first replication starts:
  * every option, the scenario and every --assert, with all errors reported at
  * once (exit 2). Only then does the run start; its output goes to stdout
- * and, with --out, to DIR/results.json.
+ * and, with --out, to DIR/results.json; with --trace, one replication's
+ * per-call trace goes to a CSV file.
  *
  * The options are one table (name, argument, help, setter) from which the
  * getopt_long arrays and the --help text are both built, so they cannot
@@ -15,11 +16,14 @@
 #include "acdsim/report.h"
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"
+#include "acdsim/sim.h"
 #include "acdsim/util.h"
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -39,8 +43,11 @@ struct run_args {
     struct acd_run_opts run;
     const struct acd_format *format;
     const char *out_dir;
-    bool out_dir_missing; /* --out DIR does not exist yet: create it */
-    char **asserts;       /* the --assert texts, borrowed from argv */
+    bool out_dir_missing;   /* --out DIR does not exist yet: create it */
+    const char *trace_path; /* --trace FILE, once its name passed the checks */
+    bool trace_given;       /* --trace seen, valid or not */
+    bool trace_rep_set;     /* --trace-replication given */
+    char **asserts;         /* the --assert texts, borrowed from argv */
     size_t n_asserts, cap_asserts;
     struct acd_report_opts report;
     bool quiet, help;
@@ -141,8 +148,35 @@ set_format(struct run_args *a, const char *arg, char *err, size_t errlen)
     return -1;
 }
 
-/* DIR must be a directory we can write, or missing with an existing parent:
- * checked now so a long run never ends in "cannot create". */
+/* The directory that holds `path` (everything before the last '/' that is
+ * not trailing) must exist and be writable: checked now so a long run never
+ * ends in "cannot create". */
+static int
+check_parent(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    while (n > 0 && path[n - 1] != '/')
+        n--;
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    char *parent = n ? acd_xstrndup(path, n) : acd_xstrdup(".");
+    int rc = 0;
+    if (stat(parent, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "parent directory '%s' of '%s' does not exist", parent, path);
+        rc = -1;
+    } else if (access(parent, W_OK | X_OK) != 0) {
+        snprintf(err, errlen, "cannot create '%s': %s", path, strerror(errno));
+        rc = -1;
+    }
+    free(parent);
+    return rc;
+}
+
+/* DIR must be a directory we can write, or missing with an existing parent
+ * (as recorded in out_dir_missing). */
 static int
 set_out(struct run_args *a, const char *arg, char *err, size_t errlen)
 {
@@ -168,26 +202,59 @@ set_out(struct run_args *a, const char *arg, char *err, size_t errlen)
         snprintf(err, errlen, "cannot use '%s': %s", arg, strerror(errno));
         return -1;
     }
-    /* The parent: everything before the last '/' that is not trailing. */
-    size_t n = strlen(arg);
-    while (n > 1 && arg[n - 1] == '/')
-        n--;
-    while (n > 0 && arg[n - 1] != '/')
-        n--;
-    while (n > 1 && arg[n - 1] == '/')
-        n--;
-    char *parent = n ? acd_xstrndup(arg, n) : acd_xstrdup(".");
-    int rc = 0;
-    if (stat(parent, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "parent directory '%s' of '%s' does not exist", parent, arg);
-        rc = -1;
-    } else if (access(parent, W_OK | X_OK) != 0) {
-        snprintf(err, errlen, "cannot create '%s': %s", arg, strerror(errno));
-        rc = -1;
-    }
-    free(parent);
+    int rc = check_parent(arg, err, errlen);
     a->out_dir_missing = rc == 0;
     return rc;
+}
+
+/* FILE is written through a temporary file in its directory and renamed
+ * at the end, so it must name a regular file (or nothing yet) in a
+ * directory we can write: renaming over /dev/null or a directory would be
+ * a disaster or a late failure. */
+static int
+set_trace(struct run_args *a, const char *arg, char *err, size_t errlen)
+{
+    struct stat st;
+    a->trace_given = true;
+    a->trace_path = NULL; /* a later valid --trace wins, as for other options */
+    size_t n = strlen(arg);
+    if (n == 0 || arg[n - 1] == '/') {
+        snprintf(err, errlen, "expected a file name, got '%s'", arg);
+        return -1;
+    }
+    if (stat(arg, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "'%s' is a directory", arg);
+            return -1;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            snprintf(err, errlen, "'%s' exists and is not a regular file", arg);
+            return -1;
+        }
+    } else if (errno != ENOENT) {
+        snprintf(err, errlen, "cannot use '%s': %s", arg, strerror(errno));
+        return -1;
+    }
+    a->trace_path = arg;
+    return 0; /* its directory: check_trace, once --out is known */
+}
+
+static int
+set_trace_replication(struct run_args *a, const char *arg, char *err, size_t errlen)
+{
+    unsigned long long v;
+    int rc = parse_uint(arg, 0, MAX_REPLICATIONS - 1, &v);
+    if (rc == -2) {
+        snprintf(err, errlen, "at most %llu, got '%s'", MAX_REPLICATIONS - 1, arg);
+        return -1;
+    }
+    if (rc != 0) {
+        snprintf(err, errlen, "expected a replication number (0, 1, ...), got '%s'", arg);
+        return -1;
+    }
+    a->run.trace_replication = (unsigned)v;
+    a->trace_rep_set = true;
+    return 0;
 }
 
 static int
@@ -224,7 +291,7 @@ set_help(struct run_args *a, const char *arg, char *err, size_t errlen)
 }
 
 /* getopt_long values for options without a short form. */
-enum { OPT_ASSERT = 256, OPT_NO_TIMING };
+enum { OPT_ASSERT = 256, OPT_NO_TIMING, OPT_TRACE, OPT_TRACE_REPLICATION };
 
 struct opt_def {
     const char *name;
@@ -261,6 +328,16 @@ static const struct opt_def run_opts[] = {
      .metavar = "DIR",
      .set = set_out,
      .help = "also write DIR/results.json; DIR is created\nif missing (its parent must exist)"},
+    {.name = "trace",
+     .val = OPT_TRACE,
+     .metavar = "FILE",
+     .set = set_trace,
+     .help = "write the per-call trace of one replication to\nFILE (CSV, see below)"},
+    {.name = "trace-replication",
+     .val = OPT_TRACE_REPLICATION,
+     .metavar = "N",
+     .set = set_trace_replication,
+     .help = "the replication --trace writes, 0 to R-1\n(default 0)"},
     {.name = "assert",
      .val = OPT_ASSERT,
      .metavar = "EXPR",
@@ -296,7 +373,11 @@ print_options(FILE *out, const struct opt_def *defs, size_t n)
         else
             snprintf(head, sizeof(head), "    --%s%s%s", defs[i].name, defs[i].metavar ? " " : "",
                      defs[i].metavar ? defs[i].metavar : "");
-        fprintf(out, "  %-22s ", head);
+        /* A long head gets its own line rather than a ragged help column. */
+        if (strlen(head) > 22)
+            fprintf(out, "  %s\n%25s", head, "");
+        else
+            fprintf(out, "  %-22s ", head);
         for (const char *h = defs[i].help; *h; h++) {
             fputc(*h, out);
             if (*h == '\n')
@@ -331,7 +412,13 @@ run_help(FILE *out)
         fprintf(out, " %s%s", acd_metrics[m].key, m + 1 < ACD_METRIC_COUNT ? "," : "");
         col += w;
     }
-    fputs("\n\nexit status: 0 ok, 1 runtime failure, 2 bad usage or invalid scenario,\n"
+    fputs("\n\n--trace FILE writes one CSV row per call leg, in the order legs end:\n"
+          "  call_id,issue_id,type,tier,attempt,source,arrival_s,end_s,done_s,group,\n"
+          "  outcome,after,counted\n"
+          "arrival_s, end_s (end of waiting) and done_s (end of talk) are clock\n"
+          "seconds; group is empty if no agent took the leg; counted is 0 for legs\n"
+          "outside the measured window (warm-up). FILE appears only when complete.\n"
+          "\nexit status: 0 ok, 1 runtime failure, 2 bad usage or invalid scenario,\n"
           "             3 an --assert failed\n",
           out);
 }
@@ -502,6 +589,198 @@ write_out_dir(const struct run_args *a, const struct acd_results *r)
     return rc;
 }
 
+/* ------------------------------------------------------------------ trace */
+
+/* --trace FILE: rows go to FILE.tmp.PID while the replication runs; the
+ * file is renamed to FILE only once complete, so FILE is never half
+ * written and nothing is left behind when writing fails. */
+struct trace_file {
+    const char *path;
+    char *tmp;
+    FILE *f;
+    const struct acd_scenario *sc;
+};
+
+/* RFC 4180: quote a field holding a comma, quote or line break. */
+static void
+csv_field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+/* The shortest %g form that reads back as exactly x (as the csv report
+ * writes numbers), so trace times can be compared exactly. */
+static void
+csv_time(FILE *out, double x)
+{
+    char buf[40];
+    for (int p = 15; p <= 17; p++) {
+        snprintf(buf, sizeof(buf), "%.*g", p, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    fputs(buf, out);
+}
+
+static const char trace_header[] = "call_id,issue_id,type,tier,attempt,source,arrival_s,end_s,"
+                                   "done_s,group,outcome,after,counted\n";
+
+/* acd_trace_fn: runs on the worker thread of the traced replication only,
+ * while the main thread waits in acd_run, so the stream needs no lock.
+ * Write errors stick in the stream and are reported by trace_finish. */
+static void
+trace_row(void *ud, const struct acd_trace_rec *rec)
+{
+    struct trace_file *t = ud;
+    const struct acd_scenario *sc = t->sc;
+    FILE *f = t->f;
+    if (ferror(f))
+        return; /* already failed: do not spend the run on a dead file */
+    ACD_ASSERT(rec->type < sc->n_call_types);
+    ACD_ASSERT(rec->group == SIZE_MAX || rec->group < sc->n_groups);
+    fprintf(f, "%" PRIu64 ",%" PRIu64 ",", rec->call_id, rec->issue_id);
+    csv_field(f, sc->call_types[rec->type].name);
+    fprintf(f, ",%u,%u,%s,", rec->tier, rec->attempt, acd_sim_source_name(rec->source));
+    csv_time(f, rec->t_arrive_s);
+    fputc(',', f);
+    csv_time(f, rec->t_end_s);
+    fputc(',', f);
+    csv_time(f, rec->t_done_s);
+    fputc(',', f);
+    if (rec->group != SIZE_MAX)
+        csv_field(f, sc->groups[rec->group].name);
+    fprintf(f, ",%s,%s,%d\n", acd_sim_outcome_name(rec->outcome), acd_sim_after_name(rec->after),
+            rec->counted ? 1 : 0);
+}
+
+static void
+trace_discard(struct trace_file *t)
+{
+    if (t->f)
+        fclose(t->f);
+    t->f = NULL;
+    if (t->tmp)
+        unlink(t->tmp);
+    free(t->tmp);
+    t->tmp = NULL;
+}
+
+/* Create the temporary file and write the header. Returns 0, or -1 after
+ * reporting (and removing whatever was created). */
+static int
+trace_open(struct trace_file *t, const char *path, const struct acd_scenario *sc)
+{
+    *t = (struct trace_file){.path = path, .sc = sc};
+    /* Same naming as acd_write_file_atomic: next to FILE, so the final
+     * rename stays inside one file system. */
+    t->tmp = acd_xasprintf("%s.tmp.%ld", path, (long)getpid());
+    int fd = open(t->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) {
+        free(t->tmp); /* nothing was created: nothing to unlink */
+        t->tmp = NULL;
+        goto fail;
+    }
+    if (!(t->f = fdopen(fd, "w"))) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        goto fail;
+    }
+    /* Large writes: a long run makes millions of rows. */
+    setvbuf(t->f, NULL, _IOFBF, 1 << 16);
+    if (fputs(trace_header, t->f) == EOF)
+        goto fail;
+    return 0;
+fail:;
+    int saved = errno;
+    fprintf(stderr, "acdsim run: error: cannot write %s: %s\n", path, strerror(saved));
+    trace_discard(t);
+    return -1;
+}
+
+/* Flush, sync and rename into place. Returns 0, or -1 after reporting and
+ * removing the temporary file. */
+static int
+trace_finish(struct trace_file *t)
+{
+    errno = 0;
+    bool ok = fflush(t->f) == 0 && !ferror(t->f) && fsync(fileno(t->f)) == 0;
+    int saved = errno;
+    ok = fclose(t->f) == 0 && ok;
+    t->f = NULL;
+    if (!ok && !saved)
+        saved = errno;
+    if (ok && rename(t->tmp, t->path) != 0) {
+        ok = false;
+        saved = errno;
+    }
+    if (ok) {
+        free(t->tmp);
+        t->tmp = NULL;
+        return 0;
+    }
+    fprintf(stderr, "acdsim run: error: cannot write %s: %s\n", t->path,
+            strerror(saved ? saved : EIO));
+    trace_discard(t);
+    return -1;
+}
+
+/* Same path once trailing slashes are dropped ("out/" is "out"). */
+static bool
+same_dir(const char *a, size_t na, const char *b)
+{
+    size_t nb = strlen(b);
+    while (na > 1 && a[na - 1] == '/')
+        na--;
+    while (nb > 1 && b[nb - 1] == '/')
+        nb--;
+    return na == nb && strncmp(a, b, na) == 0;
+}
+
+/* What the option setters cannot check alone: FILE's directory must exist,
+ * unless it is the --out DIR this run creates (`-o out --trace
+ * out/trace.csv`); --trace-replication needs --trace and must name a
+ * replication of this run (-r or the scenario's count). Returns the number
+ * of errors reported. */
+static int
+check_trace(struct run_args *a, const struct acd_scenario *sc)
+{
+    int errors = 0;
+    char err[ERR_LEN];
+    if (a->trace_path) {
+        const char *slash = strrchr(a->trace_path, '/');
+        bool in_new_out = slash && a->out_dir && a->out_dir_missing &&
+                          same_dir(a->trace_path, (size_t)(slash - a->trace_path), a->out_dir);
+        if (!in_new_out && check_parent(a->trace_path, err, sizeof(err)) != 0) {
+            cmd_error("run", "--trace: %s", err);
+            errors++;
+        }
+    }
+    if (a->trace_rep_set && !a->trace_given) {
+        cmd_error("run", "--trace-replication: needs --trace FILE");
+        errors++;
+    }
+    unsigned reps = a->run.replications ? a->run.replications : sc ? sc->replications : 0;
+    if (a->trace_given && reps && a->run.trace_replication >= reps) {
+        cmd_error("run", "--trace-replication: %u is not a replication of this run (0 to %u)",
+                  a->run.trace_replication, reps - 1);
+        errors++;
+    }
+    return errors;
+}
+
+/* ------------------------------------------------------------------- run */
+
 /* Run, print and check, once everything is valid. */
 static int
 execute(const struct run_args *a, const struct acd_scenario *sc, const struct acd_expect *ex)
@@ -511,8 +790,18 @@ execute(const struct run_args *a, const struct acd_scenario *sc, const struct ac
                 strerror(errno));
         return ACD_EXIT_RUNTIME;
     }
-    struct acd_results *r = acd_run(sc, &a->run);
+    struct trace_file trace = {0};
+    struct acd_run_opts opts = a->run;
+    if (a->trace_path) {
+        if (trace_open(&trace, a->trace_path, sc) != 0)
+            return ACD_EXIT_RUNTIME;
+        opts.trace = trace_row;
+        opts.trace_ud = &trace;
+    }
+    struct acd_results *r = acd_run(sc, &opts);
     int rc = ACD_EXIT_OK;
+    if (a->trace_path && trace_finish(&trace) != 0)
+        rc = ACD_EXIT_RUNTIME;
     if (!a->quiet) {
         errno = 0;
         int w = a->format->write(stdout, r, &a->report);
@@ -549,8 +838,9 @@ acd_cli_run(int argc, char **argv)
 
     /* Check the scenario even after option errors: report everything at
      * once. A stray argument makes the scenario path doubtful, so not then. */
-    int usage_errors = a.n_errors;
     struct acd_scenario *sc = argc - first <= 1 ? load_scenario(path) : NULL;
+    a.n_errors += check_trace(&a, sc);
+    int usage_errors = a.n_errors;
     if (!sc && argc - first <= 1)
         a.n_errors++;
     struct acd_expect *ex = prepare_asserts(&a, sc);

@@ -62,15 +62,6 @@ strip_dup(const char *s, size_t n)
     return acd_xstrndup(s, n);
 }
 
-static enum acd_metric
-find_metric(const char *key)
-{
-    for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (strcmp(acd_metrics[m].key, key) == 0)
-            return (enum acd_metric)m;
-    return ACD_METRIC_COUNT;
-}
-
 /* The closest candidate if it is a plausible typo, else NULL. */
 static const char *
 suggest(const char *word, const char *const *cands, size_t n)
@@ -163,7 +154,7 @@ acd_expect_parse(const char *text, struct acd_expect *e, char *err, size_t errle
         snprintf(err, errlen, "%s", grammar);
         goto fail;
     }
-    m = find_metric(key);
+    m = acd_stats_metric_find(key);
     if (m == ACD_METRIC_COUNT) {
         unknown_metric(key, err, errlen);
         goto fail;

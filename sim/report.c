@@ -300,11 +300,19 @@ write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *
         csv_scope(out, "call_type", sc->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
     for (size_t g = 0; sc && g < sc->n_groups; g++)
         csv_scope(out, "agent_group", sc->groups[g].name, &r->groups[g], ACD_SCOPE_GROUP);
-    /* Operating days: the center's figures per interval, named by start. */
+    /* Operating days: the center's figures per interval, named by start,
+     * then each call type's as "07:00/billing" (start first, so the name
+     * sorts by time and a '/' in a type name cannot be misread). */
     for (size_t i = 0; i < r->n_intervals; i++) {
-        char buf[32];
-        format_clock(r->intervals[i].start_s, buf, sizeof(buf));
-        csv_scope(out, "interval", buf, &r->intervals[i].all, ACD_SCOPE_INTERVAL);
+        const struct acd_interval_result *iv = &r->intervals[i];
+        char start[32];
+        format_clock(iv->start_s, start, sizeof(start));
+        csv_scope(out, "interval", start, &iv->all, ACD_SCOPE_INTERVAL);
+        for (size_t k = 0; iv->types && sc && k < sc->n_call_types; k++) {
+            char *name = acd_xasprintf("%s/%s", start, sc->call_types[k].name);
+            csv_scope(out, "interval_call_type", name, &iv->types[k], ACD_SCOPE_TYPE);
+            free(name);
+        }
     }
     return ferror(out) ? -1 : 0;
 }
@@ -352,15 +360,73 @@ put_right(FILE *out, const char *s, int width)
     fputs(s, out);
 }
 
+/* Which metric rows the text tables show, decided once for the whole report
+ * so that every section lists the same ones. */
+struct text_rows {
+    bool shown[ACD_METRIC_COUNT];
+};
+
+/* A feature metric says its feature is in use when its mean is defined and
+ * is not the "off" value (off value NaN: when its mean is defined at all).
+ * An undefined mean (no replication measured it) says nothing either way. */
+static bool
+feature_in_use(enum acd_metric m, const struct acd_estimate *e)
+{
+    double off = acd_metrics[m].off_value;
+    return isfinite(e->mean) && (isnan(off) || e->mean != off);
+}
+
+static bool
+scope_uses(enum acd_metric m, const struct acd_scope_result *s, unsigned scope)
+{
+    return metric_applies(m, scope) && feature_in_use(m, &s->metric[m]);
+}
+
+/* Core metrics always; a feature metric (off_value_set) only if some scope
+ * of the report, intervals included, uses its feature: a plain scenario
+ * keeps its short table, and a feature used by one call type shows in all
+ * sections for comparison. JSON and CSV carry every metric regardless. */
 static void
-text_scope(FILE *out, const char *title, const struct acd_scope_result *s, unsigned scope)
+choose_rows(const struct acd_results *r, struct text_rows *rows)
+{
+    const struct acd_scenario *sc = r->sc;
+    for (int m = 0; m < ACD_METRIC_COUNT; m++) {
+        bool on = !acd_metrics[m].off_value_set || scope_uses(m, &r->summary, ACD_SCOPE_CENTER);
+        for (size_t k = 0; !on && sc && k < sc->n_call_types; k++)
+            on = scope_uses(m, &r->types[k], ACD_SCOPE_TYPE);
+        for (size_t g = 0; !on && sc && g < sc->n_groups; g++)
+            on = scope_uses(m, &r->groups[g], ACD_SCOPE_GROUP);
+        for (size_t i = 0; !on && i < r->n_intervals; i++) {
+            const struct acd_interval_result *iv = &r->intervals[i];
+            on = scope_uses(m, &iv->all, ACD_SCOPE_INTERVAL);
+            for (size_t k = 0; !on && iv->types && sc && k < sc->n_call_types; k++)
+                on = scope_uses(m, &iv->types[k], ACD_SCOPE_TYPE);
+        }
+        rows->shown[m] = on;
+    }
+}
+
+/* Money rows follow their own section: when only agents are paid, a zero
+ * cost under every call type is noise. The center shows its costs on one
+ * line instead (text_costs). */
+static bool
+is_money(enum acd_metric m)
+{
+    return m == ACD_M_COST || m == ACD_M_COST_PER_CALL;
+}
+
+static void
+text_scope(FILE *out, const struct text_rows *rows, const char *title,
+           const struct acd_scope_result *s, unsigned scope)
 {
     fprintf(out, "\n%-*s", 2 + LABEL_W, title);
     put_right(out, "mean", MEAN_W);
     put_right(out, "±95% CI", CI_W);
     fputc('\n', out);
     for (int m = 0; m < ACD_METRIC_COUNT; m++) {
-        if (!metric_applies(m, scope))
+        if (!metric_applies(m, scope) || !rows->shown[m])
+            continue;
+        if (is_money(m) && (scope == ACD_SCOPE_CENTER || !scope_uses(ACD_M_COST, s, scope)))
             continue;
         char mean[NUM_BUF], ci[NUM_BUF];
         fprintf(out, "  %-*.*s", LABEL_W, LABEL_W, acd_metrics[m].label);
@@ -368,6 +434,45 @@ text_scope(FILE *out, const char *title, const struct acd_scope_result *s, unsig
         put_right(out, format_value(m, s->metric[m].ci95, true, ci, sizeof(ci)), CI_W);
         fputc('\n', out);
     }
+}
+
+/* The center's costs when there are any: "Costs: 5312.50 per day, 4.21 per
+ * answered call", and the parts when more than one kind of cost occurs. */
+static void
+text_costs(FILE *out, const struct acd_results *r)
+{
+    static const struct {
+        enum acd_total total;
+        const char *what;
+    } parts[] = {
+        {ACD_T_LABOR_COST, "agents"},
+        {ACD_T_ABANDON_COST, "abandoned calls"},
+        {ACD_T_REPEAT_COST, "repeat calls"},
+    };
+    const struct acd_scope_result *s = &r->summary;
+    if (!(s->metric[ACD_M_COST].mean > 0)) /* NaN too */
+        return;
+    bool day = r->sc && r->sc->horizon == ACD_HORIZON_DAY;
+    char cost[NUM_BUF], per_call[NUM_BUF];
+    format_value(ACD_M_COST, s->metric[ACD_M_COST].mean, false, cost, sizeof(cost));
+    format_value(ACD_M_COST_PER_CALL, s->metric[ACD_M_COST_PER_CALL].mean, false, per_call,
+                 sizeof(per_call));
+    fprintf(out, "  Costs: %s per %s, %s per answered call\n", cost, day ? "day" : "replication",
+            per_call);
+    int n = 0;
+    for (size_t i = 0; i < ACD_ARRAY_LEN(parts); i++)
+        n += s->total[parts[i].total].mean > 0;
+    if (n < 2)
+        return;
+    const char *sep = "    (";
+    for (size_t i = 0; i < ACD_ARRAY_LEN(parts); i++) {
+        double x = s->total[parts[i].total].mean;
+        if (!(x > 0))
+            continue;
+        fprintf(out, "%s%s %.2f", sep, parts[i].what, x);
+        sep = ", ";
+    }
+    fputs(")\n", out);
 }
 
 /* One goal of the scenario: a center metric, a bound and its direction. */
@@ -431,13 +536,17 @@ text_verdict(FILE *out, const struct acd_results *r)
         fprintf(out, "\nVerdict: all %d targets met\n", n);
 }
 
-/* Per-interval overview for an operating day: a few center means a row. */
+/* Per-interval overview of an operating day, one line per interval with a
+ * few center means: 13 + 5 * 11 = 68 columns. */
 static void
 text_intervals(FILE *out, const struct acd_results *r)
 {
     static const enum acd_metric cols[] = {ACD_M_OFFERED, ACD_M_SERVICE_LEVEL, ACD_M_ABANDON_RATE,
                                            ACD_M_ASA, ACD_M_OCCUPANCY};
-    static const char *const heads[] = {"offered", "SL", "abandon", "ASA", "occupancy"};
+    char sl_head[32];
+    snprintf(sl_head, sizeof(sl_head), "SL %gs", r->sc ? r->sc->sl_threshold_s : 0.0);
+    const char *heads[] = {"offered", sl_head, "abandoned", "ASA", "occupancy"};
+    _Static_assert(ACD_ARRAY_LEN(cols) == ACD_ARRAY_LEN(heads), "one heading per column");
     fprintf(out, "\n%-13s", "Interval");
     for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++)
         put_right(out, heads[c], 11);
@@ -454,33 +563,53 @@ text_intervals(FILE *out, const struct acd_results *r)
     }
 }
 
+/* "N replications, seed S" and the horizon, on one line if it fits. */
+static void
+text_header(FILE *out, const struct acd_results *r)
+{
+    const struct acd_scenario *sc = r->sc;
+    char runs[96], horizon[128] = "";
+    fprintf(out, "%s\n", sc && sc->name ? sc->name : "(unnamed scenario)");
+    snprintf(runs, sizeof(runs), "%u replication%s, seed %" PRIu64, r->replications,
+             r->replications == 1 ? "" : "s", r->seed);
+    char a[32], b[32], c[32];
+    if (sc && sc->horizon == ACD_HORIZON_STEADY)
+        snprintf(horizon, sizeof(horizon), "steady state, %s each (%s warm-up)",
+                 format_duration(sc->duration_s, a, sizeof(a)),
+                 format_duration(sc->warmup_s, b, sizeof(b)));
+    else if (sc && sc->horizon == ACD_HORIZON_DAY)
+        snprintf(horizon, sizeof(horizon), "operating day %s-%s, %zu intervals of %s",
+                 format_clock(sc->open_s, a, sizeof(a)), format_clock(sc->close_s, b, sizeof(b)),
+                 sc->n_intervals, format_duration(sc->interval_s, c, sizeof(c)));
+    if (!*horizon)
+        fprintf(out, "%s\n", runs);
+    else if (strlen(runs) + 2 + strlen(horizon) <= 80)
+        fprintf(out, "%s; %s\n", runs, horizon);
+    else
+        fprintf(out, "%s\n%s\n", runs, horizon);
+}
+
 static int
 write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts *o)
 {
     const struct acd_scenario *sc = r->sc;
-    fprintf(out, "%s\n", sc && sc->name ? sc->name : "(unnamed scenario)");
-    fprintf(out, "%u replication%s, seed %" PRIu64, r->replications,
-            r->replications == 1 ? "" : "s", r->seed);
-    if (sc && sc->horizon == ACD_HORIZON_STEADY) {
-        char d[32], w[32];
-        fprintf(out, "; steady state, %s each (%s warm-up)",
-                format_duration(sc->duration_s, d, sizeof(d)),
-                format_duration(sc->warmup_s, w, sizeof(w)));
-    }
-    fputc('\n', out);
+    struct text_rows rows;
+    choose_rows(r, &rows);
+    text_header(out, r);
 
     char title[LABEL_W + 32];
-    text_scope(out, "Call center", &r->summary, ACD_SCOPE_CENTER);
+    text_scope(out, &rows, "Call center", &r->summary, ACD_SCOPE_CENTER);
+    text_costs(out, r);
+    if (r->n_intervals)
+        text_intervals(out, r);
     for (size_t k = 0; sc && k < sc->n_call_types; k++) {
         snprintf(title, sizeof(title), "Call type: %.*s", LABEL_W - 11, sc->call_types[k].name);
-        text_scope(out, title, &r->types[k], ACD_SCOPE_TYPE);
+        text_scope(out, &rows, title, &r->types[k], ACD_SCOPE_TYPE);
     }
     for (size_t g = 0; sc && g < sc->n_groups; g++) {
         snprintf(title, sizeof(title), "Agent group: %.*s", LABEL_W - 13, sc->groups[g].name);
-        text_scope(out, title, &r->groups[g], ACD_SCOPE_GROUP);
+        text_scope(out, &rows, title, &r->groups[g], ACD_SCOPE_GROUP);
     }
-    if (r->n_intervals)
-        text_intervals(out, r);
     if (sc)
         text_verdict(out, r);
 

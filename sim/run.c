@@ -47,6 +47,7 @@ rep_stats_free(struct acd_rep_stats *r)
 
 struct job {
     const struct acd_scenario *sc;
+    const struct acd_run_opts *opts;
     uint64_t seed;
     unsigned n;
     atomic_uint next;
@@ -62,6 +63,8 @@ worker(void *arg)
         if (i >= j->n)
             break;
         struct acd_sim *s = acd_sim_new(j->sc, j->seed, i);
+        if (j->opts->trace && i == j->opts->trace_replication)
+            acd_sim_set_trace(s, j->opts->trace, j->opts->trace_ud);
         acd_sim_run(s);
         j->out[i] = rep_stats_copy(acd_sim_stats(s));
         acd_sim_free(s);
@@ -83,6 +86,7 @@ acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts)
     double t0 = wall_now();
     struct job j = {
         .sc = sc,
+        .opts = opts,
         .seed = opts->seed_set ? opts->seed : sc->seed,
         .n = opts->replications ? opts->replications : sc->replications,
     };
@@ -132,6 +136,7 @@ scope_center(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c, s
 {
     memset(c, 0, sizeof(*c));
     acd_stats_hist_reset(h);
+    c->window_s = 0;
     for (size_t k = 0; k < rs->n_types; k++) {
         acd_stats_counts_add(c, &rs->type_counts[bin * rs->n_types + k]);
         acd_stats_hist_merge(h, &rs->hists[bin * rs->n_types + k]);
@@ -146,18 +151,67 @@ scope_center(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c, s
     }
 }
 
+/* A call type over every reported bin (idx = type). */
 static void
 scope_type(const struct acd_rep_stats *rs, size_t k, struct acd_counts *c, struct acd_hist *h)
 {
-    *c = rs->type_counts[k];
-    *h = rs->hists[k];
+    memset(c, 0, sizeof(*c));
+    acd_stats_hist_reset(h);
+    double window = 0;
+    for (size_t b = 0; b < rs->n_bins; b++) {
+        acd_stats_counts_add(c, &rs->type_counts[b * rs->n_types + k]);
+        acd_stats_hist_merge(h, &rs->hists[b * rs->n_types + k]);
+        window += rs->type_counts[b * rs->n_types + k].window_s;
+    }
+    c->window_s = window;
 }
 
+/* An agent group over every reported bin (idx = group). */
 static void
 scope_group(const struct acd_rep_stats *rs, size_t g, struct acd_counts *c, struct acd_hist *h)
 {
-    *c = rs->group_counts[g];
+    memset(c, 0, sizeof(*c));
     (void)h;
+    double window = 0;
+    for (size_t b = 0; b < rs->n_bins; b++) {
+        acd_stats_counts_add(c, &rs->group_counts[b * rs->n_groups + g]);
+        window += rs->group_counts[b * rs->n_groups + g].window_s;
+    }
+    c->window_s = window;
+}
+
+/* The whole center over every reported bin. */
+static void
+scope_center_all(const struct acd_rep_stats *rs, size_t unused, struct acd_counts *c,
+                 struct acd_hist *h)
+{
+    (void)unused;
+    struct acd_counts part;
+    struct acd_hist *ph = acd_xmalloc(sizeof(*ph));
+    memset(c, 0, sizeof(*c));
+    acd_stats_hist_reset(h);
+    double window = 0;
+    for (size_t b = 0; b < rs->n_bins; b++) {
+        scope_center(rs, b, &part, ph);
+        acd_stats_counts_add(c, &part);
+        acd_stats_hist_merge(h, ph);
+        window += part.window_s;
+    }
+    c->window_s = window;
+    free(ph);
+}
+
+/* Interval scopes: idx = bin * (n_types + 1) + (type + 1), type -1 = all. */
+static void
+scope_interval(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c, struct acd_hist *h)
+{
+    size_t b = idx / (rs->n_types + 1), k = idx % (rs->n_types + 1);
+    if (k == 0) {
+        scope_center(rs, b, c, h);
+        return;
+    }
+    *c = rs->type_counts[b * rs->n_types + k - 1];
+    *h = rs->hists[b * rs->n_types + k - 1];
 }
 
 static void
@@ -213,9 +267,9 @@ acd_results_from_reps(const struct acd_scenario *sc, const struct acd_rep_stats 
         r->calls += reps[i]->calls;
         r->events += reps[i]->events;
     }
-    /* Steady state: bin 0 is the whole measuring window. Operating days
-     * (later) add one interval result per bin. */
-    estimate_scope(&r->summary, ACD_SCOPE_CENTER, "", reps, n, scope_center, 0, true);
+    /* Summary scopes cover every reported bin (the steady-state window, or
+     * the operating day); an operating day adds one result per interval. */
+    estimate_scope(&r->summary, ACD_SCOPE_CENTER, "", reps, n, scope_center_all, 0, true);
     r->types = acd_xcalloc(sc->n_call_types, sizeof(*r->types));
     for (size_t k = 0; k < sc->n_call_types; k++)
         estimate_scope(&r->types[k], ACD_SCOPE_TYPE, sc->call_types[k].name, reps, n, scope_type, k,
@@ -224,6 +278,22 @@ acd_results_from_reps(const struct acd_scenario *sc, const struct acd_rep_stats 
     for (size_t g = 0; g < sc->n_groups; g++)
         estimate_scope(&r->groups[g], ACD_SCOPE_GROUP, sc->groups[g].name, reps, n, scope_group, g,
                        false);
+    if (sc->horizon == ACD_HORIZON_DAY) {
+        size_t nt = sc->n_call_types;
+        r->n_intervals = sc->n_intervals;
+        r->intervals = acd_xcalloc(r->n_intervals, sizeof(*r->intervals));
+        for (size_t b = 0; b < r->n_intervals; b++) {
+            struct acd_interval_result *iv = &r->intervals[b];
+            iv->start_s = sc->open_s + (double)b * sc->interval_s;
+            iv->end_s = b + 1 == r->n_intervals ? sc->close_s : iv->start_s + sc->interval_s;
+            estimate_scope(&iv->all, ACD_SCOPE_INTERVAL, "", reps, n, scope_interval, b * (nt + 1),
+                           true);
+            iv->types = acd_xcalloc(nt, sizeof(*iv->types));
+            for (size_t k = 0; k < nt; k++)
+                estimate_scope(&iv->types[k], ACD_SCOPE_TYPE, sc->call_types[k].name, reps, n,
+                               scope_interval, b * (nt + 1) + k + 1, true);
+        }
+    }
     return r;
 }
 
