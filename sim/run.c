@@ -142,12 +142,19 @@ scope_center(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c, s
         acd_stats_hist_merge(h, &rs->hists[bin * rs->n_types + k]);
         c->window_s = rs->type_counts[bin * rs->n_types + k].window_s;
     }
-    /* Agent integrals come from the groups; the types carry none. Answered
-     * counts come from the types (the groups' are a breakdown of them). */
+    /* Agent time and labor cost come from the groups; the types carry
+     * none. Calls come from the types (the groups' answered counts include
+     * escalated legs, a different thing). */
     for (size_t g = 0; g < rs->n_groups; g++) {
         const struct acd_counts *gc = &rs->group_counts[bin * rs->n_groups + g];
         c->busy_agent_s += gc->busy_agent_s;
         c->staffed_agent_s += gc->staffed_agent_s;
+        c->idle_agent_s += gc->idle_agent_s;
+        c->talk_agent_s += gc->talk_agent_s;
+        c->wrap_agent_s += gc->wrap_agent_s;
+        c->break_agent_s += gc->break_agent_s;
+        c->off_agent_s += gc->off_agent_s;
+        c->labor_cost += gc->labor_cost;
     }
 }
 
