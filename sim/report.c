@@ -8,6 +8,7 @@
  * from lists kept here.
  */
 #include "acdsim/report.h"
+#include "acdsim/sim.h"
 #include "acdsim/util.h"
 
 #include <inttypes.h>
@@ -366,44 +367,15 @@ struct text_rows {
     bool shown[ACD_METRIC_COUNT];
 };
 
-/* A feature metric says its feature is in use when its mean is defined and
- * is not the "off" value (off value NaN: when its mean is defined at all).
- * An undefined mean (no replication measured it) says nothing either way. */
-static bool
-feature_in_use(enum acd_metric m, const struct acd_estimate *e)
-{
-    double off = acd_metrics[m].off_value;
-    return isfinite(e->mean) && (isnan(off) || e->mean != off);
-}
-
-static bool
-scope_uses(enum acd_metric m, const struct acd_scope_result *s, unsigned scope)
-{
-    return metric_applies(m, scope) && feature_in_use(m, &s->metric[m]);
-}
-
-/* Core metrics always; a feature metric (off_value_set) only if some scope
- * of the report, intervals included, uses its feature: a plain scenario
- * keeps its short table, and a feature used by one call type shows in all
- * sections for comparison. JSON and CSV carry every metric regardless. */
+/* Core metrics always; a feature metric only if the scenario uses one of
+ * its features (a plain scenario keeps its short table). JSON and CSV carry
+ * every metric regardless. Without a scenario, every row is shown. */
 static void
 choose_rows(const struct acd_results *r, struct text_rows *rows)
 {
-    const struct acd_scenario *sc = r->sc;
-    for (int m = 0; m < ACD_METRIC_COUNT; m++) {
-        bool on = !acd_metrics[m].off_value_set || scope_uses(m, &r->summary, ACD_SCOPE_CENTER);
-        for (size_t k = 0; !on && sc && k < sc->n_call_types; k++)
-            on = scope_uses(m, &r->types[k], ACD_SCOPE_TYPE);
-        for (size_t g = 0; !on && sc && g < sc->n_groups; g++)
-            on = scope_uses(m, &r->groups[g], ACD_SCOPE_GROUP);
-        for (size_t i = 0; !on && i < r->n_intervals; i++) {
-            const struct acd_interval_result *iv = &r->intervals[i];
-            on = scope_uses(m, &iv->all, ACD_SCOPE_INTERVAL);
-            for (size_t k = 0; !on && iv->types && sc && k < sc->n_call_types; k++)
-                on = scope_uses(m, &iv->types[k], ACD_SCOPE_TYPE);
-        }
-        rows->shown[m] = on;
-    }
+    unsigned used = r->sc ? acd_sim_features(r->sc) : ~0u;
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        rows->shown[m] = !acd_metrics[m].feature || (acd_metrics[m].feature & used);
 }
 
 /* Money rows follow their own section: when only agents are paid, a zero
@@ -426,7 +398,11 @@ text_scope(FILE *out, const struct text_rows *rows, const char *title,
     for (int m = 0; m < ACD_METRIC_COUNT; m++) {
         if (!metric_applies(m, scope) || !rows->shown[m])
             continue;
-        if (is_money(m) && (scope == ACD_SCOPE_CENTER || !scope_uses(ACD_M_COST, s, scope)))
+        /* Money rows only where this scope has a cost (when only agents
+         * are paid, a zero under every call type is noise); the center has
+         * its own line (text_costs). */
+        double cost = s->metric[ACD_M_COST].mean;
+        if (is_money(m) && (scope == ACD_SCOPE_CENTER || !(isfinite(cost) && cost != 0)))
             continue;
         char mean[NUM_BUF], ci[NUM_BUF];
         fprintf(out, "  %-*.*s", LABEL_W, LABEL_W, acd_metrics[m].label);

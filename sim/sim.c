@@ -1634,3 +1634,39 @@ acd_sim_after_name(enum acd_after after)
 {
     return (size_t)after < ACD_ARRAY_LEN(after_names) ? after_names[after] : "?";
 }
+
+unsigned
+acd_sim_features(const struct acd_scenario *sc)
+{
+    unsigned f = 0;
+    for (size_t k = 0; k < sc->n_call_types; k++) {
+        const struct acd_call_type *ct = &sc->call_types[k];
+        for (size_t i = 0; i < ct->n_resolution; i++) {
+            if (ct->resolution[i].p_resolve < 1)
+                f |= ACD_FEAT_RESOLUTION;
+            if (ct->resolution[i].p_escalate > 0)
+                f |= ACD_FEAT_ESCALATION;
+        }
+        if (ct->retry_busy.enabled || ct->retry_abandon.enabled)
+            f |= ACD_FEAT_RETRIAL;
+        if (ct->callback_enabled)
+            f |= ACD_FEAT_CALLBACK;
+        if (ct->balk_prob > 0)
+            f |= ACD_FEAT_BALK;
+        if (ct->queue_timeout_s > 0)
+            f |= ACD_FEAT_TIMEOUT;
+        if (ct->cost_per_abandon > 0 || ct->cost_per_repeat > 0)
+            f |= ACD_FEAT_COST;
+    }
+    for (size_t g = 0; g < sc->n_groups; g++) {
+        const struct acd_agent_group *ag = &sc->groups[g];
+        if (ag->has_wrap_up || ag->n_wrap_by_type)
+            f |= ACD_FEAT_WRAP;
+        for (size_t i = 0; i < ag->n_shifts; i++)
+            if (ag->shifts[i].n_breaks)
+                f |= ACD_FEAT_BREAK;
+        if (ag->cost_per_hour > 0)
+            f |= ACD_FEAT_COST;
+    }
+    return f;
+}

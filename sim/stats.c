@@ -3,6 +3,7 @@
  * interface.md, and Student-t estimates across replications (GSL).
  */
 #include "acdsim/stats.h"
+#include "acdsim/sim.h" /* ACD_FEAT_* */
 #include "acdsim/util.h"
 
 #include <gsl/gsl_cdf.h>
@@ -361,9 +362,12 @@ m_cost_per_call(const struct acd_counts *c, const struct acd_hist *h)
     return ratio(m_cost(c, h), c->answered);
 }
 
-#define CALLS  (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_INTERVAL)
-#define AGENTS (ACD_SCOPE_CENTER | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
-#define ALL    (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
+/* Customer-level metrics differ from call-level ones only when a customer
+ * can call more than once or stay unresolved. */
+#define CUSTOMER (ACD_FEAT_RESOLUTION | ACD_FEAT_RETRIAL | ACD_FEAT_CALLBACK)
+#define CALLS    (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_INTERVAL)
+#define AGENTS   (ACD_SCOPE_CENTER | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
+#define ALL      (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
 
 const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT] = {
     [ACD_M_OFFERED] = {"offered", "Offered calls", "calls", false, CALLS, m_offered},
@@ -385,31 +389,32 @@ const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT] = {
     [ACD_M_STAFFED_AGENTS] = {"staffed_agents", "Staffed agents", "agents", false, AGENTS,
                               m_staffed_agents},
     [ACD_M_SERVICE_LEVEL_CUSTOMER] = {"service_level_customer", "Service level (of customers)", "",
-                                      true, CALLS, m_service_level_customer},
-    [ACD_M_FCR_RATE] = {"fcr_rate", "First-call resolution", "", true, CALLS, m_fcr_rate, true, 1},
+                                      true, CALLS, m_service_level_customer, CUSTOMER},
+    [ACD_M_FCR_RATE] = {"fcr_rate", "First-call resolution", "", true, CALLS, m_fcr_rate, CUSTOMER},
     [ACD_M_ESCALATION_RATE] = {"escalation_rate", "Escalated (of answered)", "", true, ALL,
-                               m_escalation_rate, true, 0},
+                               m_escalation_rate, ACD_FEAT_ESCALATION},
     [ACD_M_REPEAT_SHARE] = {"repeat_share", "Repeat calls (of offered)", "", true, CALLS,
-                            m_repeat_share, true, 0},
+                            m_repeat_share, ACD_FEAT_RESOLUTION},
     [ACD_M_RETRIAL_SHARE] = {"retrial_share", "Retrials (of offered)", "", true, CALLS,
-                             m_retrial_share, true, 0},
+                             m_retrial_share, ACD_FEAT_RETRIAL},
     [ACD_M_CONTACTS_PER_ISSUE] = {"contacts_per_issue", "Contacts per issue", "calls", false, CALLS,
-                                  m_contacts_per_issue, true, 1},
+                                  m_contacts_per_issue, CUSTOMER},
     [ACD_M_RESOLUTION_TIME] = {"resolution_time_s", "Time to resolution", "s", false, CALLS,
-                               m_resolution_time, true, ACD_NAN},
-    [ACD_M_BALK_RATE] = {"balk_rate", "Balked", "", true, CALLS, m_balk_rate, true, 0},
-    [ACD_M_TIMEOUT_RATE] = {"timeout_rate", "Queue timeouts", "", true, CALLS, m_timeout_rate, true,
-                            0},
+                               m_resolution_time, CUSTOMER},
+    [ACD_M_BALK_RATE] = {"balk_rate", "Balked", "", true, CALLS, m_balk_rate, ACD_FEAT_BALK},
+    [ACD_M_TIMEOUT_RATE] = {"timeout_rate", "Queue timeouts", "", true, CALLS, m_timeout_rate,
+                            ACD_FEAT_TIMEOUT},
     [ACD_M_CALLBACK_RATE] = {"callback_rate", "Chose a callback", "", true, CALLS, m_callback_rate,
-                             true, 0},
+                             ACD_FEAT_CALLBACK},
     [ACD_M_IDLE_SHARE] = {"idle_share", "Time idle", "", true, AGENTS, m_idle_share},
     [ACD_M_TALK_SHARE] = {"talk_share", "Time talking", "", true, AGENTS, m_talk_share},
-    [ACD_M_WRAP_SHARE] = {"wrap_share", "Time in wrap-up", "", true, AGENTS, m_wrap_share, true, 0},
-    [ACD_M_BREAK_SHARE] = {"break_share", "Time on break", "", true, AGENTS, m_break_share, true,
-                           0},
-    [ACD_M_COST] = {"cost", "Cost", "", false, ALL, m_cost, true, 0},
+    [ACD_M_WRAP_SHARE] = {"wrap_share", "Time in wrap-up", "", true, AGENTS, m_wrap_share,
+                          ACD_FEAT_WRAP},
+    [ACD_M_BREAK_SHARE] = {"break_share", "Time on break", "", true, AGENTS, m_break_share,
+                           ACD_FEAT_BREAK},
+    [ACD_M_COST] = {"cost", "Cost", "", false, ALL, m_cost, ACD_FEAT_COST},
     [ACD_M_COST_PER_CALL] = {"cost_per_call", "Cost per answered call", "", false, ALL,
-                             m_cost_per_call, true, 0},
+                             m_cost_per_call, ACD_FEAT_COST},
 };
 
 #define TOTAL(k, field, scopes)                                                                    \

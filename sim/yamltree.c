@@ -218,7 +218,7 @@ yaml_problem(struct acd_yerror *e, const yaml_parser_t *p, const char *text, siz
             fail(e, line, col, "%s", problem);
         else if (strstr(problem, "octet"))
             fail(e, line, col, "%s (byte 0x%02X; is the file UTF-8?)", problem,
-                   (unsigned)p->problem_value);
+                 (unsigned)p->problem_value);
         else
             fail(e, line, col, "%s (U+%04X)", problem, (unsigned)p->problem_value);
         break;
@@ -232,8 +232,8 @@ yaml_problem(struct acd_yerror *e, const yaml_parser_t *p, const char *text, siz
         const char *hint =
             char_at(text, len, line, col) == '\t' ? " (tabs are not allowed in indentation)" : "";
         if (p->context && (cline != line || ccol != col))
-            fail(e, line, col, "%s (%s that started at line %u, column %u)%s", problem,
-                   p->context, cline, ccol, hint);
+            fail(e, line, col, "%s (%s that started at line %u, column %u)%s", problem, p->context,
+                 cline, ccol, hint);
         else
             fail(e, line, col, "%s%s", problem, hint);
         break;
@@ -242,7 +242,7 @@ yaml_problem(struct acd_yerror *e, const yaml_parser_t *p, const char *text, siz
         oom();
     default:
         fail(e, to_uint(p->problem_mark.line + 1), to_uint(p->problem_mark.column + 1), "%s",
-               problem);
+             problem);
         break;
     }
 }
@@ -286,8 +286,8 @@ attach(struct acd_ytree *t, struct open_coll *stack, size_t depth, struct acd_yn
 /* One event into the tree. Returns 1 at the end of the stream, 0 to go on,
  * -1 after reporting an error. */
 static int
-take_event(struct acd_yerror *e, struct acd_ytree *t, const yaml_event_t *ev, struct open_coll *stack,
-           size_t *depth, int *docs)
+take_event(struct acd_yerror *e, struct acd_ytree *t, const yaml_event_t *ev,
+           struct open_coll *stack, size_t *depth, int *docs)
 {
     unsigned line = to_uint(ev->start_mark.line + 1), col = to_uint(ev->start_mark.column + 1);
     const yaml_char_t *anchor = NULL;
@@ -299,7 +299,7 @@ take_event(struct acd_yerror *e, struct acd_ytree *t, const yaml_event_t *ev, st
     case YAML_DOCUMENT_START_EVENT:
         if ((*docs)++ > 0) {
             fail(e, line, col,
-                   "multiple YAML documents in one scenario file (only one is allowed)");
+                 "multiple YAML documents in one scenario file (only one is allowed)");
             return -1;
         }
         return 0;
@@ -309,7 +309,7 @@ take_event(struct acd_yerror *e, struct acd_ytree *t, const yaml_event_t *ev, st
     case YAML_ALIAS_EVENT:
         if (++t->n_items > ACD_YTREE_MAX_NODES) {
             fail(e, line, col, "scenario is too large (more than %d YAML nodes)",
-                   ACD_YTREE_MAX_NODES);
+                 ACD_YTREE_MAX_NODES);
             return -1;
         }
         break;
@@ -333,7 +333,8 @@ take_event(struct acd_yerror *e, struct acd_ytree *t, const yaml_event_t *ev, st
             fail(e, line, col, "nesting is too deep (more than %d levels)", ACD_YTREE_MAX_DEPTH);
             return -1;
         }
-        n = new_node(t, ev->type == YAML_SEQUENCE_START_EVENT ? ACD_Y_SEQ : ACD_Y_MAP, ev->start_mark);
+        n = new_node(t, ev->type == YAML_SEQUENCE_START_EVENT ? ACD_Y_SEQ : ACD_Y_MAP,
+                     ev->start_mark);
         attach(t, stack, *depth, n);
         anchor = ev->type == YAML_SEQUENCE_START_EVENT ? ev->data.sequence_start.anchor
                                                        : ev->data.mapping_start.anchor;
@@ -359,7 +360,7 @@ take_event(struct acd_yerror *e, struct acd_ytree *t, const yaml_event_t *ev, st
         n = find_anchor(t, ev->data.alias.anchor);
         if (!n) {
             fail(e, line, col, "undefined alias '%s' (an alias must follow its anchor)",
-                   acd_ytree_show((const char *)ev->data.alias.anchor).s);
+                 acd_ytree_show((const char *)ev->data.alias.anchor).s);
             return -1;
         }
         attach(t, stack, *depth, n);

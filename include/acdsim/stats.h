@@ -126,12 +126,11 @@ struct acd_metric_def {
     /* One replication's value; NAN when undefined (e.g. ASA with no answered
      * call). NAN values are left out of the estimate. */
     double (*eval)(const struct acd_counts *c, const struct acd_hist *h);
-    /* Feature metrics take this value when their feature is not used (FCR
-     * 1, escalation 0...); the text table leaves them out then. NAN (and for
-     * the core metrics, 0 with off_value_set false): always shown. JSON and
-     * CSV always carry every metric. */
-    bool off_value_set;
-    double off_value;
+    /* Feature metrics: the ACD_FEAT_* bits (sim.h) of the model features
+     * that make the metric say something; the text table shows the row only
+     * when the scenario uses one of them. 0: a core metric, always shown.
+     * JSON and CSV always carry every metric. */
+    unsigned feature;
 };
 
 extern const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT];

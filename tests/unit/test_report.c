@@ -22,8 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define N_TYPES  2
-#define N_GROUPS 1
+#define N_TYPES     2
+#define N_GROUPS    1
+#define N_INTERVALS 3
 
 /* A scenario and results built by hand: every estimate a distinct,
  * "high-entropy" value so a number written in the wrong place shows. */
@@ -34,6 +35,8 @@ struct fixture {
     struct acd_results r;
     struct acd_scope_result type_res[N_TYPES];
     struct acd_scope_result group_res[N_GROUPS];
+    struct acd_interval_result iv[N_INTERVALS];
+    struct acd_scope_result iv_types[N_INTERVALS][N_TYPES];
 };
 
 static void
@@ -96,6 +99,57 @@ setup(void **state)
     f->r.events = 987654321012;
     *state = f;
     return 0;
+}
+
+/* Make the fixture an operating day 08:00-09:30 in 30-minute intervals. */
+static void
+add_intervals(struct fixture *f)
+{
+    f->sc.horizon = ACD_HORIZON_DAY;
+    f->sc.open_s = 8 * 3600.0;
+    f->sc.interval_s = 1800.0;
+    f->sc.n_intervals = N_INTERVALS;
+    f->sc.close_s = f->sc.open_s + N_INTERVALS * f->sc.interval_s;
+    for (int i = 0; i < N_INTERVALS; i++) {
+        struct acd_interval_result *iv = &f->iv[i];
+        iv->start_s = f->sc.open_s + f->sc.interval_s * i;
+        iv->end_s = iv->start_s + f->sc.interval_s;
+        fill_scope(&iv->all, "", ACD_SCOPE_INTERVAL, 0.3 + 0.1 * i);
+        for (int k = 0; k < N_TYPES; k++)
+            fill_scope(&f->iv_types[i][k], f->types[k].name, ACD_SCOPE_TYPE,
+                       0.6 + 0.01 * k + 0.1 * i);
+        iv->types = f->iv_types[i];
+    }
+    f->r.n_intervals = N_INTERVALS;
+    f->r.intervals = f->iv;
+}
+
+/* Every scope's feature metrics at zero, as a plain scenario measures most
+ * of them (the fixture's scenario uses no feature). */
+static void
+scope_off(struct acd_scope_result *s)
+{
+    for (int m = 0; m < ACD_METRIC_COUNT; m++) {
+        if (!acd_metrics[m].feature)
+            continue;
+        s->metric[m].mean = 0;
+        s->metric[m].ci95 = 0;
+    }
+}
+
+static void
+all_off(struct fixture *f)
+{
+    scope_off(&f->r.summary);
+    for (int k = 0; k < N_TYPES; k++)
+        scope_off(&f->type_res[k]);
+    for (int g = 0; g < N_GROUPS; g++)
+        scope_off(&f->group_res[g]);
+    for (size_t i = 0; i < f->r.n_intervals; i++) {
+        scope_off(&f->iv[i].all);
+        for (int k = 0; k < N_TYPES; k++)
+            scope_off(&f->iv_types[i][k]);
+    }
 }
 
 static int
@@ -350,6 +404,19 @@ json_for_row(const json_t *root, const char *scope, const char *name, const char
         s = json_object_get(json_object_get(root, "call_types"), name);
     else if (strcmp(scope, "agent_group") == 0)
         s = json_object_get(json_object_get(root, "agent_groups"), name);
+    else if (strcmp(scope, "interval") == 0 || strcmp(scope, "interval_call_type") == 0) {
+        /* "08:30" or "08:30/billing": the interval by its start. */
+        const char *slash = strchr(name, '/');
+        size_t n = slash ? (size_t)(slash - name) : strlen(name);
+        const json_t *a = json_object_get(root, "intervals");
+        for (size_t i = 0; i < json_array_size(a) && !s; i++) {
+            const char *start = json_string_value(json_object_get(json_array_get(a, i), "start"));
+            if (strlen(start) == n && strncmp(start, name, n) == 0)
+                s = json_array_get(a, i);
+        }
+        if (s && strcmp(scope, "interval_call_type") == 0)
+            s = slash ? json_object_get(json_object_get(s, "call_types"), slash + 1) : NULL;
+    }
     if (strncmp(metric, "totals.", 7) == 0)
         return json_object_get(json_object_get(s, "totals"), metric + 7);
     return json_object_get(s, metric);
@@ -369,10 +436,30 @@ check_csv_number(const char *field, const json_t *j)
         fail_msg("CSV %s != JSON %.17g", field, json_number_value(j));
 }
 
-static void
-test_csv_matches_json(void **state)
+/* The {mean, ci95} objects anywhere in a results document. */
+static size_t
+count_estimates(const json_t *j)
 {
-    struct fixture *f = *state;
+    if (json_is_object(j)) {
+        if (json_object_size(j) == 2 && json_object_get(j, "mean") && json_object_get(j, "ci95"))
+            return 1;
+        size_t n = 0;
+        const char *k;
+        const json_t *v;
+        json_object_foreach((json_t *)j, k, v) n += strcmp(k, "run") ? count_estimates(v) : 0;
+        return n;
+    }
+    size_t n = 0;
+    for (size_t i = 0; json_is_array(j) && i < json_array_size(j); i++)
+        n += count_estimates(json_array_get(j, i));
+    return n;
+}
+
+/* Every CSV row names a JSON estimate with the same numbers, and every JSON
+ * estimate has a row. */
+static void
+check_csv_against_json(struct fixture *f)
+{
     char *csv = render("csv", &f->r, false);
     char *js = render("json", &f->r, false);
     json_t *root = parse_json(js);
@@ -394,27 +481,18 @@ test_csv_matches_json(void **state)
         rows++;
     }
     /* Every JSON estimate has a row: count them. */
-    const char *scopes[] = {"summary", "call_types", "agent_groups"};
-    for (int i = 0; i < 3; i++) {
-        const json_t *s = json_object_get(root, scopes[i]);
-        const json_t *objs[N_TYPES + 1];
-        size_t n = 0;
-        if (i == 0) {
-            objs[n++] = s;
-        } else {
-            const char *k;
-            const json_t *v;
-            json_object_foreach((json_t *)s, k, v) objs[n++] = v;
-        }
-        for (size_t j = 0; j < n; j++)
-            json_numbers += json_object_size(objs[j]) - 1 +
-                            json_object_size(json_object_get(objs[j], "totals"));
-    }
+    json_numbers = count_estimates(root);
     assert_int_equal(rows, json_numbers);
     assert_true(quoted_seen > 0);
     json_decref(root);
     free(js);
     free(csv);
+}
+
+static void
+test_csv_matches_json(void **state)
+{
+    check_csv_against_json(*state);
 }
 
 static void
@@ -440,7 +518,8 @@ test_text_table(void **state)
     assert_non_null(strstr(text, "Call type: billing"));
     assert_non_null(strstr(text, "Agent group: csr"));
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        assert_non_null(strstr(text, acd_metrics[m].label));
+        if (!acd_metrics[m].feature) /* the fixture's scenario uses no feature */
+            assert_non_null(strstr(text, acd_metrics[m].label));
     /* Ratios as percentages with one decimal, CI in points. */
     assert_non_null(strstr(text, "81.2%"));
     /* Verdict: SL met, abandon missed, no ASA target given. */
@@ -507,60 +586,292 @@ test_write_error(void **state)
     }
 }
 
-static void
-test_intervals(void **state)
+/* Count occurrences of needle in hay. */
+static size_t
+count_str(const char *hay, const char *needle)
 {
-    /* An operating day: intervals carry the same keys, clock times, and
-     * nested call types; CSV gets interval rows; text a per-interval table. */
-    struct fixture *f = *state;
-    struct acd_interval_result iv[2];
-    struct acd_scope_result iv_types[2][N_TYPES];
-    for (int i = 0; i < 2; i++) {
-        iv[i].start_s = 8 * 3600.0 + 1800.0 * i;
-        iv[i].end_s = iv[i].start_s + 1800.0;
-        fill_scope(&iv[i].all, "", ACD_SCOPE_INTERVAL, 0.3 + 0.1 * i);
-        for (int k = 0; k < N_TYPES; k++)
-            fill_scope(&iv_types[i][k], f->types[k].name, ACD_SCOPE_TYPE, 0.6 + 0.01 * k);
-        iv[i].types = iv_types[i];
-    }
-    f->r.n_intervals = 2;
-    f->r.intervals = iv;
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
 
+/* Every line fits in 80 columns (characters, not bytes: "±"). */
+static void
+check_width(const char *text)
+{
+    for (const char *l = text; *l;) {
+        size_t cols = 0;
+        const char *p = l;
+        for (; *p && *p != '\n'; p++)
+            cols += ((unsigned char)*p & 0xC0) != 0x80;
+        if (cols > 80)
+            fail_msg("line wider than 80 columns: %.*s", (int)(p - l), l);
+        l = *p ? p + 1 : p;
+    }
+}
+
+static void
+test_intervals_json(void **state)
+{
+    /* An operating day: intervals carry the interval metrics, clock times,
+     * totals and nested call types, in that order. */
+    struct fixture *f = *state;
+    add_intervals(f);
     char *js = render("json", &f->r, true);
     json_t *root = parse_json(js);
     const json_t *a = json_object_get(root, "intervals");
-    assert_int_equal(json_array_size(a), 2);
-    const json_t *second = json_array_get(a, 1);
-    assert_string_equal(json_string_value(json_object_get(second, "start")), "08:30");
-    assert_string_equal(json_string_value(json_object_get(second, "end")), "09:00");
-    /* Keys in order: start, end, the metrics, totals, call_types. */
-    const char *first_key = NULL;
-    const char *k;
-    const json_t *v;
-    size_t i = 0;
-    json_object_foreach((json_t *)second, k, v)
-    {
-        if (i++ == 2)
-            first_key = k;
+    assert_int_equal(json_array_size(a), N_INTERVALS);
+    for (int i = 0; i < N_INTERVALS; i++) {
+        const json_t *iv = json_array_get(a, (size_t)i);
+        char start[8], end[8];
+        snprintf(start, sizeof(start), "%02d:%02d", 8 + i / 2, 30 * (i % 2));
+        snprintf(end, sizeof(end), "%02d:%02d", 8 + (i + 1) / 2, 30 * ((i + 1) % 2));
+        assert_string_equal(json_string_value(json_object_get(iv, "start")), start);
+        assert_string_equal(json_string_value(json_object_get(iv, "end")), end);
+        /* start, end, the interval metrics + totals (as check_scope wants),
+         * call_types. */
+        json_t *copy = json_deep_copy(iv);
+        json_object_del(copy, "start");
+        json_object_del(copy, "end");
+        json_object_del(copy, "call_types");
+        check_scope(copy, &f->iv[i].all, ACD_SCOPE_INTERVAL);
+        json_decref(copy);
+        const json_t *ct = json_object_get(iv, "call_types");
+        assert_int_equal(json_object_size(ct), N_TYPES);
+        for (int k = 0; k < N_TYPES; k++)
+            check_scope(json_object_get(ct, f->types[k].name), &f->iv_types[i][k], ACD_SCOPE_TYPE);
+        const char *keys[4] = {0};
+        const char *k;
+        const json_t *v;
+        size_t n = 0;
+        json_object_foreach((json_t *)iv, k, v)
+        {
+            if (n < 3)
+                keys[n] = k;
+            keys[3] = k;
+            n++;
+        }
+        assert_string_equal(keys[0], "start");
+        assert_string_equal(keys[1], "end");
+        assert_string_equal(keys[2], acd_metrics[0].key);
+        assert_string_equal(keys[3], "call_types");
     }
-    assert_string_equal(first_key, acd_metrics[0].key);
-    assert_int_equal(json_integer_value(json_object_get(root, "replications")), 7);
-    check_estimate(json_object_get(second, "service_level"), &iv[1].all.metric[ACD_M_SERVICE_LEVEL],
-                   "interval service_level");
-    check_estimate(
-        json_object_get(json_object_get(json_object_get(second, "call_types"), "billing"), "asa_s"),
-        &iv_types[1][0].metric[ACD_M_ASA], "interval billing asa_s");
+    /* Interval-only metrics appear (occupancy applies to intervals). */
+    assert_non_null(json_object_get(json_array_get(a, 0), "occupancy"));
     json_decref(root);
     free(js);
+}
 
+static void
+test_intervals_csv(void **state)
+{
+    struct fixture *f = *state;
+    add_intervals(f);
+    check_csv_against_json(f);
     char *csv = render("csv", &f->r, true);
     assert_non_null(strstr(csv, "\ninterval,08:30,service_level,"));
+    assert_non_null(strstr(csv, "\ninterval,08:30,occupancy,"));
+    assert_non_null(strstr(csv, "\ninterval,09:00,totals.offered,"));
+    assert_non_null(strstr(csv, "\ninterval_call_type,08:00/billing,asa_s,"));
+    /* A quoted type name quotes the whole "start/name" field. */
+    assert_non_null(strstr(csv, "\ninterval_call_type,\"09:00/sales, \"\"east\"\"\",offered,"));
+    /* Call types in an interval carry call metrics only. */
+    assert_null(strstr(csv, "\ninterval_call_type,08:00/billing,occupancy,"));
     free(csv);
+}
+
+static void
+test_intervals_text(void **state)
+{
+    /* The per-interval table: right after the center section, one line per
+     * interval, 80 columns. */
+    struct fixture *f = *state;
+    add_intervals(f);
+    f->iv[2].all.metric[ACD_M_ASA].mean = (double)NAN; /* no call answered */
     char *text = render("text", &f->r, true);
-    assert_non_null(strstr(text, "08:30-09:00"));
+    check_width(text);
+    assert_non_null(strstr(text, "operating day 08:00-09:30, 3 intervals of 30m"));
+    const char *center = strstr(text, "\nCall center");
+    const char *table = strstr(text, "\nInterval ");
+    const char *types = strstr(text, "\nCall type: billing");
+    assert_non_null(center);
+    assert_non_null(table);
+    assert_non_null(types);
+    assert_true(center < table && table < types);
+    assert_non_null(strstr(table, "SL 20s"));
+    assert_non_null(strstr(table, "occupancy"));
+    assert_int_equal(count_str(text, "\n  08:"), 2);
+    assert_int_equal(count_str(text, "\n  09:00-09:30 "), 1);
+    /* Row 08:30: offered as whole calls, SL as a percentage, ASA in s. */
+    char want[128];
+    const struct acd_scope_result *s = &f->iv[1].all;
+    snprintf(want, sizeof(want), "  08:30-09:00 %10.0f %9.1f%% %9.1f%% %9.1fs %9.1f%%\n",
+             s->metric[ACD_M_OFFERED].mean, 100 * s->metric[ACD_M_SERVICE_LEVEL].mean,
+             100 * s->metric[ACD_M_ABANDON_RATE].mean, s->metric[ACD_M_ASA].mean,
+             100 * s->metric[ACD_M_OCCUPANCY].mean);
+    assert_non_null(strstr(text, want));
+    const char *last = strstr(text, "\n  09:00-09:30 ");
+    assert_non_null(last);
+    assert_non_null(strstr(last, "n/a"));
     free(text);
+
+    /* Steady state: no interval table. */
     f->r.n_intervals = 0;
-    f->r.intervals = NULL;
+    f->sc.horizon = ACD_HORIZON_STEADY;
+    text = render("text", &f->r, true);
+    assert_null(strstr(text, "\nInterval "));
+    free(text);
+}
+
+static void
+test_text_feature_rows(void **state)
+{
+    /* A plain scenario: feature metrics are left out of every section, core
+     * metrics stay. */
+    struct fixture *f = *state;
+    add_intervals(f);
+    all_off(f);
+    char *text = render("text", &f->r, true);
+    for (int m = 0; m < ACD_METRIC_COUNT; m++) {
+        const struct acd_metric_def *d = &acd_metrics[m];
+        char row[64];
+        snprintf(row, sizeof(row), "\n  %s  ", d->label);
+        if (d->feature)
+            assert_null(strstr(text, row));
+        else
+            assert_non_null(strstr(text, row));
+    }
+    assert_null(strstr(text, "Costs:"));
+    /* JSON and CSV still carry every metric. */
+    char *js = render("json", &f->r, true);
+    assert_non_null(strstr(js, "\"fcr_rate\""));
+    assert_non_null(strstr(js, "\"cost_per_call\""));
+    free(js);
+    char *csv = render("csv", &f->r, true);
+    assert_non_null(strstr(csv, "\nsummary,,escalation_rate,0,0\n"));
+    free(csv);
+    free(text);
+
+    /* One call type uses a feature (balking): its row shows in every section
+     * it applies to (center and both call types), not in groups; the other
+     * features stay hidden. */
+    f->types[0].balk_prob = 0.1;
+    f->type_res[0].metric[ACD_M_BALK_RATE].mean = 0.0375;
+    text = render("text", &f->r, true);
+    assert_int_equal(count_str(text, "\n  Balked  "), 1 + N_TYPES);
+    assert_non_null(strstr(text, "3.8%"));
+    assert_null(strstr(text, "First-call resolution"));
+    free(text);
+
+    /* Resolution in use: the customer-level rows appear. */
+    struct acd_resolution res = {.tier = 1, .p_resolve = 0.8};
+    f->types[1].n_resolution = 1;
+    f->types[1].resolution = &res;
+    f->type_res[1].metric[ACD_M_RESOLUTION_TIME].mean = 345.6;
+    text = render("text", &f->r, true);
+    assert_int_equal(count_str(text, "\n  First-call resolution  "), 1 + N_TYPES);
+    assert_int_equal(count_str(text, "\n  Time to resolution  "), 1 + N_TYPES);
+    assert_non_null(strstr(text, "345.6s"));
+    free(text);
+    f->types[1].n_resolution = 0;
+    f->types[1].resolution = NULL;
+    f->types[0].balk_prob = 0;
+}
+
+static void
+test_text_group_and_costs(void **state)
+{
+    /* Groups show occupancy, agents and state shares; costs appear where
+     * they are non-zero, and the center states them on one line. */
+    struct fixture *f = *state;
+    all_off(f);
+    /* csr works a shift with a break, and is paid. */
+    struct acd_break brk = {10 * 3600.0, 900};
+    struct acd_shift shift = {8 * 3600.0, 12 * 3600.0, 4, 1, &brk};
+    f->groups[0].n_shifts = 1;
+    f->groups[0].shifts = &shift;
+    struct acd_scope_result *c = &f->r.summary, *g = &f->group_res[0];
+    g->metric[ACD_M_BREAK_SHARE].mean = 0.0625;
+    c->metric[ACD_M_BREAK_SHARE].mean = 0.0625;
+    char *text = render("text", &f->r, true);
+    const char *grp = strstr(text, "\nAgent group: csr");
+    assert_non_null(grp);
+    static const char *const group_rows[] = {"Occupancy", "Busy agents",  "Staffed agents",
+                                             "Time idle", "Time talking", "Time on break"};
+    for (size_t i = 0; i < sizeof(group_rows) / sizeof(group_rows[0]); i++)
+        assert_non_null(strstr(grp, group_rows[i]));
+    assert_null(strstr(grp, "Time in wrap-up"));
+    assert_non_null(strstr(grp, "6.2%")); /* 6.25% rounds to even in printf */
+    assert_null(strstr(text, "Cost"));
+    free(text);
+
+    /* Paid agents and abandoned calls: a Costs line in the center (per
+     * replication in steady state), cost rows in the group and the call
+     * type that has costs, none in the other. */
+    f->groups[0].cost_per_hour = 25;
+    c->metric[ACD_M_COST].mean = 5312.5;
+    c->metric[ACD_M_COST_PER_CALL].mean = 4.2125;
+    c->total[ACD_T_LABOR_COST].mean = 4800.0;
+    c->total[ACD_T_ABANDON_COST].mean = 512.5;
+    c->total[ACD_T_REPEAT_COST].mean = 0.0;
+    g->metric[ACD_M_COST].mean = 4800.0;
+    g->metric[ACD_M_COST_PER_CALL].mean = 3.8125;
+    f->type_res[0].metric[ACD_M_COST].mean = 512.5;
+    f->type_res[0].metric[ACD_M_COST_PER_CALL].mean = 0.625;
+    text = render("text", &f->r, true);
+    check_width(text);
+    assert_non_null(strstr(text, "\n  Costs: 5312.50 per replication, 4.21 per answered call\n"
+                                 "    (agents 4800.00, abandoned calls 512.50)\n"));
+    const char *center_end = strstr(text, "\nCall type: billing");
+    const char *cost_row = strstr(text, "\n  Cost  ");
+    assert_true(cost_row > center_end); /* no Cost row in the center table */
+    const char *sales = strstr(text, "\nCall type: sales");
+    grp = strstr(text, "\nAgent group: csr");
+    assert_int_equal(count_str(text, "\n  Cost  "), 2);
+    assert_true(cost_row < sales);
+    assert_non_null(strstr(grp, "4800.00"));
+    assert_non_null(strstr(grp, "Cost per answered call"));
+    const char *sales_cost = strstr(sales, "\n  Cost");
+    assert_true(sales_cost == NULL || sales_cost > grp); /* none for sales */
+    free(text);
+
+    /* Only one kind of cost: no breakdown line; a day says "per day". */
+    c->total[ACD_T_ABANDON_COST].mean = 0.0;
+    f->sc.horizon = ACD_HORIZON_DAY;
+    f->sc.open_s = 7 * 3600.0;
+    f->sc.close_s = 19 * 3600.0;
+    f->sc.interval_s = 1800.0;
+    f->sc.n_intervals = 24;
+    text = render("text", &f->r, true);
+    assert_non_null(strstr(text, "\n  Costs: 5312.50 per day, 4.21 per answered call\n\n"));
+    assert_non_null(strstr(text, "operating day 07:00-19:00, 24 intervals of 30m"));
+    free(text);
+}
+
+static void
+test_text_header_wraps(void **state)
+{
+    /* A long seed and replication count push the horizon to its own line. */
+    struct fixture *f = *state;
+    f->r.seed = UINT64_MAX;
+    f->r.replications = 1000000;
+    f->sc.horizon = ACD_HORIZON_STEADY;
+    f->sc.duration_s = 200000;
+    f->sc.warmup_s = 5000;
+    char *text = render("text", &f->r, true);
+    check_width(text);
+    assert_non_null(strstr(text, "\n1000000 replications, seed 18446744073709551615\n"
+                                 "steady state, 200000s each (5000s warm-up)\n"));
+    free(text);
+    f->r.seed = 7;
+    f->r.replications = 20;
+    f->sc.duration_s = 8 * 3600.0;
+    f->sc.warmup_s = 1800.0;
+    text = render("text", &f->r, true);
+    assert_non_null(
+        strstr(text, "\n20 replications, seed 7; steady state, 8h each (30m warm-up)\n"));
+    free(text);
 }
 
 int
@@ -578,7 +889,12 @@ main(void)
         cmocka_unit_test_setup_teardown(test_text_no_timing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text_all_met, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_error, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_intervals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_intervals_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_intervals_csv, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_intervals_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text_feature_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text_group_and_costs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text_header_wraps, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 
 #include "acdsim/diag.h"
 #include "acdsim/scenario.h"
+#include "acdsim/sim.h"
 #include "acdsim/util.h"
 #include "approx.h"
 
@@ -531,7 +532,8 @@ test_unknown_keys(void **state)
     EXPECT_ERRORS(y, "10:1: unknown key 'seeds' in scenario (did you mean 'seed'?)",
                   "11:1: unknown key 'rep' in scenario (did you mean 'replications'?)",
                   "12:1: unknown key 'foo' in scenario (expected one of: name, seed, replications, "
-                  "horizon, service_level, targets, call_types, agent_groups, queue, routing)");
+                  "horizon, busyness, service_level, targets, call_types, agent_groups, queue, "
+                  "routing)");
     free(y);
     y = acd_xasprintf("%sservice_level: {treshold: 20s, Target: 0.8}\n"
                       "targets: {max_abandon_rate: 0.1}\nqueue: {size: 3}\n",
@@ -590,7 +592,8 @@ test_types(void **state)
                   "1:7: 'name' must be a name (found a list)",
                   "2:7: 'seed' must be a non-negative integer (found a mapping)",
                   "3:15: 'replications' must be a non-negative integer (found '2.5')",
-                  "4:10: 'horizon' must be a mapping like {duration: 8h, warmup: 30m} (found '8h')",
+                  "4:10: 'horizon' must be a mapping like {duration: 8h, warmup: 30m} or {open: "
+                  "\"07:00\", close: \"19:00\", interval: 30m} (found '8h')",
                   "5:16: 'service_level' must be a mapping like {threshold: 20s, target: 0.80} "
                   "(found a list)",
                   "6:10: 'targets' must be a mapping like {max_abandon: 0.05, max_asa: 30s} (found "
@@ -626,8 +629,7 @@ test_types(void **state)
                   "10:11: 'name' must not be empty",
                   "11:13: 'skills' must be a list of call type names like [billing, payments] "
                   "(found 'calls')",
-                  "12:13: a list of 'agents' per interval needs an operating-day horizon; "
-                  "operating-day horizons (open/close/interval) are not supported yet");
+                  "12:13: a list of 'agents' per interval needs an operating-day horizon");
     EXPECT_ERRORS("horizon: {duration: 1h}\ncall_types: []\nagent_groups: []\n",
                   "2:13: 'call_types' must list at least one call type",
                   "3:15: 'agent_groups' must list at least one agent group");
@@ -637,7 +639,8 @@ test_types(void **state)
                   "agent_groups: [{name: g, skills: [], agents: 1}, {name: h, skills: [[a]], "
                   "agents: 1}]\n",
                   "3:34: 'skills' must list at least one call type",
-                  "3:69: a skill must be a call type name (found a list)");
+                  "3:69: a skill must be a call type name or a mapping like {type: billing, "
+                  "level: 2} (found a list)");
 }
 
 static void
@@ -802,24 +805,989 @@ test_missing_keys(void **state)
                   "8:5: agent group is missing 'agents'", "9:10: routing is missing 'policy'");
 }
 
+/* ------------------------------------------------------ operating days */
+
+/* Four intervals: 08:00, 08:30, 09:00, 09:30. */
+#define DAY_HORIZON "horizon: {open: \"08:00\", close: \"10:00\", interval: 30m}\n"
+
+/* A valid day scenario around one call type's and one group's extra keys
+ * (each a block of lines indented like the entry's keys). Lines: 1 horizon,
+ * 2 call_types:, 3 - name: a, 4 arrivals, 5 handle_time, then ct_extra;
+ * then agent_groups:, - name: g, skills: [a], then grp_extra. */
+static char *
+day_scenario(const char *ct_extra, const char *grp_extra)
+{
+    return acd_xasprintf(DAY_HORIZON "call_types:\n"
+                                     "  - name: a\n"
+                                     "    arrivals: {per_interval: [10, 20, 30, 40]}\n"
+                                     "    handle_time: {dist: gamma, mean: 4m, cv: 0.5}\n"
+                                     "%s"
+                                     "agent_groups:\n"
+                                     "  - name: g\n"
+                                     "    skills: [a]\n"
+                                     "%s",
+                         ct_extra, grp_extra);
+}
+
 static void
 test_operating_day(void **state)
 {
     (void)state;
-    EXPECT_ERRORS("horizon: {open: \"08:00\", close: \"12:00\", interval: 30m}\n"
+    /* The example of interface.md: per-interval volumes and staffing. */
+    struct acd_scenario *sc =
+        load_ok("horizon: {open: \"08:00\", close: \"12:00\", interval: 30m}\n"
+                "call_types:\n"
+                "  - name: billing\n"
+                "    arrivals: {per_interval: [40, 65, 90, 80, 70, 60, 55, 50]}\n"
+                "    handle_time: {dist: lognormal, mean: 4m, cv: 0.8}\n"
+                "agent_groups:\n"
+                "  - name: csr1\n"
+                "    skills: [billing]\n"
+                "    agents: [8, 10, 12, 12, 11, 10, 9, 9]\n");
+    assert_int_equal(sc->horizon, ACD_HORIZON_DAY);
+    assert_approx(sc->open_s, 8 * 3600.0, 0, 0);
+    assert_approx(sc->close_s, 12 * 3600.0, 0, 0);
+    assert_approx(sc->interval_s, 1800, 0, 0);
+    assert_int_equal(sc->n_intervals, 8);
+    assert_int_equal(sc->close_policy, ACD_CLOSE_DRAIN);
+    assert_approx(sc->busyness_cv, 0, 0, 0);
+    assert_approx(sc->duration_s, 0, 0, 0); /* steady fields stay zero */
+    assert_approx(sc->warmup_s, 0, 0, 0);
+    const struct acd_call_type *ct = &sc->call_types[0];
+    assert_non_null(ct->calls_per_interval);
+    assert_approx(ct->calls_per_interval[0], 40, 0, 0);
+    assert_approx(ct->calls_per_interval[7], 50, 0, 0);
+    assert_null(ct->handle_by_interval);
+    assert_null(ct->patience_by_interval);
+    const struct acd_agent_group *g = &sc->groups[0];
+    assert_non_null(g->agents_by_interval);
+    assert_int_equal(g->agents, 8); /* the first interval's */
+    assert_int_equal(g->agents_by_interval[2], 12);
+    assert_int_equal(g->agents_by_interval[7], 9);
+    assert_int_equal(g->n_shifts, 0);
+    acd_scenario_free(sc);
+
+    /* Past midnight, a close policy, busyness, a constant rate all day,
+     * constant staffing, unquoted clock times. */
+    sc = load_ok("horizon:\n"
+                 "  open: 22:00\n"
+                 "  close: \"26:00\"\n"
+                 "  interval: 1h\n"
+                 "  close_policy: until_empty\n"
+                 "busyness: {cv: 0.1}\n"
+                 "call_types:\n"
+                 "  - {name: a, arrivals: {rate: 120/h}, handle_time: {dist: exponential, mean: "
+                 "1m}}\n"
+                 "agent_groups:\n"
+                 "  - {name: g, skills: [a], agents: 3}\n");
+    assert_approx(sc->open_s, 22 * 3600.0, 0, 0);
+    assert_approx(sc->close_s, 26 * 3600.0, 0, 0);
+    assert_int_equal(sc->n_intervals, 4);
+    assert_int_equal(sc->close_policy, ACD_CLOSE_UNTIL_EMPTY);
+    assert_approx(sc->busyness_cv, 0.1, 1e-12, 0);
+    assert_approx(sc->call_types[0].rate_per_s, 120 / 3600.0, 1e-12, 0);
+    for (size_t i = 0; i < 4; i++)
+        assert_approx(sc->call_types[0].calls_per_interval[i], 120, 1e-9, 0);
+    assert_int_equal(sc->groups[0].agents, 3);
+    assert_null(sc->groups[0].agents_by_interval);
+    acd_scenario_free(sc);
+
+    sc = load_ok("horizon: {open: \"00:00\", close: \"48:00\", interval: 16h, close_policy: "
+                 "disconnect}\n"
+                 "call_types: [{name: a, arrivals: {per_interval: [0, 0.5, 1e3]}, handle_time: "
+                 "{dist: exponential, mean: 1m}}]\n"
+                 "agent_groups: [{name: g, skills: [a]}]\n"); /* no staffing: 0 agents */
+    assert_int_equal(sc->n_intervals, 3);
+    assert_int_equal(sc->close_policy, ACD_CLOSE_DISCONNECT);
+    assert_approx(sc->call_types[0].calls_per_interval[2], 1000, 0, 0);
+    assert_int_equal(sc->groups[0].agents, 0);
+    acd_scenario_free(sc);
+}
+
+#define DAY_HORIZON_POLICY(policy)                                                                 \
+    "horizon: {open: \"08:00\", close: \"10:00\", interval: 30m, close_policy: " policy "}\n"      \
+    "call_types: [{name: a, arrivals: {rate: 1}, handle_time: {dist: exponential, mean: "          \
+    "1m}}]\n"                                                                                      \
+    "agent_groups: [{name: g, skills: [a], agents: 1}]\n"
+
+static void
+test_day_horizon_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *horizon, *want;
+    } cases[] = {
+        {"{open: \"08:00\", close: \"10:00\", duration: 8h}",
+         "1:42: 'duration' cannot be combined with 'open' in horizon: use {duration, warmup} for "
+         "a steady state or {open, close, interval} for an operating day"},
+        {"{warmup: 1m, interval: 30m}",
+         "1:23: 'interval' cannot be combined with 'warmup' in horizon: use {duration, warmup} "
+         "for a steady state or {open, close, interval} for an operating day"},
+        {"{open: \"10:00\", close: \"08:00\", interval: 30m}",
+         "1:33: 'close' (08:00) must be later than 'open' (10:00)"},
+        {"{open: \"08:00\", close: \"08:00\", interval: 30m}",
+         "1:33: 'close' (08:00) must be later than 'open' (08:00)"},
+        {"{open: \"08:00\", close: \"10:00\", interval: 45m}",
+         "1:52: 'interval' (45m) must divide the opening hours (08:00 to 10:00) into whole "
+         "intervals"},
+        {"{open: \"08:00\", close: \"10:00\", interval: 3h}",
+         "1:52: 'interval' (3h) must divide the opening hours (08:00 to 10:00) into whole "
+         "intervals"},
+        {"{open: \"08:00\", close: \"10:00\", interval: 0}",
+         "1:52: 'interval' must be greater than 0 (found '0')"},
+        {"{open: \"00:00\", close: \"48:00\", interval: 10s}",
+         "1:52: 'interval' (10s) makes 17280 intervals (at most 10000 are allowed)"},
+        {"{open: 8am, close: \"10:00\", interval: 30m}",
+         "1:17: 'open' must be a clock time like \"07:30\" (from 00:00 to 48:00) (found '8am')"},
+        {"{open: \"08:00\", close: \"49:00\", interval: 30m}",
+         "1:33: 'close' must be a clock time like \"07:30\" (from 00:00 to 48:00) (found "
+         "'49:00')"},
+        {"{open: \"08:00\", interval: 30m}", "1:10: horizon is missing 'close'"},
+        {"{}", "1:10: horizon is missing 'duration' (or 'open', 'close' and 'interval' for an "
+               "operating day)"},
+        {"{opne: \"08:00\", close: \"10:00\", interval: 30m}",
+         "1:11: unknown key 'opne' in horizon (did you mean 'open'?)"},
+    };
+    for (size_t i = 0; i < ACD_ARRAY_LEN(cases); i++) {
+        /* Per-interval data needs valid intervals: never a cascade. */
+        char *y = acd_xasprintf("horizon: %s\n"
+                                "call_types: [{name: a, arrivals: {per_interval: [1, 2]}, "
+                                "handle_time: {dist: exponential, mean: 1m}}]\n"
+                                "agent_groups: [{name: g, skills: [a], agents: [1, 2, 3]}]\n",
+                                cases[i].horizon);
+        const char *want[] = {cases[i].want};
+        print_message("# case %zu: %s\n", i, cases[i].horizon);
+        expect_errors_len(y, strlen(y), want, 1);
+        free(y);
+    }
+    /* The close policy: its own error only (the intervals are valid). */
+    EXPECT_ERRORS(DAY_HORIZON_POLICY("drian"),
+                  "1:71: unknown close_policy 'drian' (did you mean 'drain'?)");
+    EXPECT_ERRORS(DAY_HORIZON_POLICY("wait"),
+                  "1:71: unknown close_policy 'wait' (expected one of: drain, disconnect, "
+                  "until_empty)");
+    EXPECT_ERRORS("horizon: {duration: 8h, close_policy: drain}\n"
+                  "call_types: [{name: a, arrivals: {rate: 1}, handle_time: {dist: exponential, "
+                  "mean: 1m}}]\n"
+                  "agent_groups: [{name: g, skills: [a], agents: 1}]\n",
+                  "1:25: 'close_policy' needs an operating-day horizon (horizon: {open, close, "
+                  "interval}, not duration)");
+    /* Missing parts are listed together. */
+    EXPECT_ERRORS("horizon: {close_policy: drain}\n"
+                  "call_types: [{name: a, arrivals: {rate: 1}, handle_time: {dist: exponential, "
+                  "mean: 1m}}]\n"
+                  "agent_groups: [{name: g, skills: [a]}]\n",
+                  "1:10: horizon is missing 'open'", "1:10: horizon is missing 'close'",
+                  "1:10: horizon is missing 'interval'");
+}
+
+/* Day-only keys in a steady-state scenario, and the reverse. */
+static void
+test_day_keys_in_steady(void **state)
+{
+    (void)state;
+    EXPECT_ERRORS("horizon: {duration: 8h}\n"
+                  "busyness: {cv: 0.1}\n"
+                  "call_types:\n"
+                  "  - name: a\n"
+                  "    arrivals: {per_interval: [1, 2]}\n"
+                  "    handle_time: {dist: gamma, mean: 4m, cv: 1, by_interval: [4m, 5m]}\n"
+                  "    patience: {dist: exponential, mean: 1m, by_interval: [1m, 1m]}\n"
+                  "  - name: b\n"
+                  "    arrivals: {file: b.csv}\n"
+                  "    handle_time: {dist: exponential, mean: 1m}\n"
+                  "agent_groups:\n"
+                  "  - {name: g, skills: [a], agents: [1, 2]}\n"
+                  "  - {name: h, skills: [b], shifts: [{start: \"08:00\", end: \"09:00\", "
+                  "count: 1}]}\n",
+                  "2:1: 'busyness' needs an operating-day horizon (horizon: {open, close, "
+                  "interval}, not duration)",
+                  "5:16: 'per_interval' needs an operating-day horizon (horizon: {open, close, "
+                  "interval}, not duration)",
+                  "6:49: 'by_interval' needs an operating-day horizon (horizon: {open, close, "
+                  "interval}, not duration)",
+                  "7:45: 'by_interval' needs an operating-day horizon (horizon: {open, close, "
+                  "interval}, not duration)",
+                  "9:16: 'file' needs an operating-day horizon (horizon: {open, close, "
+                  "interval}, not duration)",
+                  "12:36: a list of 'agents' per interval needs an operating-day horizon",
+                  "13:28: 'shifts' needs an operating-day horizon (horizon: {open, close, "
+                  "interval}, not duration)");
+    /* by_interval is only for a call type's handle_time and patience. */
+    char *y = day_scenario("    retry: {busy: {p_first: 1, delay: {dist: exponential, mean: 1m, "
+                           "by_interval: [1, 2, 3, 4]}}}\n",
+                           "    agents: 1\n");
+    EXPECT_ERRORS(y, "6:69: unknown key 'by_interval' in delay (expected one of: dist, mean, cv, "
+                     "k, min, max, file)");
+    free(y);
+}
+
+static void
+test_day_lists(void **state)
+{
+    (void)state;
+    char *y = acd_xasprintf(DAY_HORIZON "busyness: {cv: -1}\n"
+                                        "call_types:\n"
+                                        "  - name: a\n"
+                                        "    arrivals: {per_interval: [1, -2, x, [3]]}\n"
+                                        "    handle_time: {dist: exponential, mean: 1m}\n"
+                                        "  - name: b\n"
+                                        "    arrivals: {per_interval: [1, 2, 3]}\n"
+                                        "    handle_time: {dist: exponential, mean: 1m}\n"
+                                        "  - name: c\n"
+                                        "    arrivals: {per_interval: 12, rate: 1}\n"
+                                        "    handle_time: {dist: exponential, mean: 1m}\n"
+                                        "  - name: d\n"
+                                        "    arrivals: {}\n"
+                                        "    handle_time: {dist: exponential, mean: 1m}\n"
+                                        "agent_groups:\n"
+                                        "  - {name: g, skills: [a, b, c, d], agents: [1, 2, "
+                                        "2.5, 1000001, 3]}\n");
+    EXPECT_ERRORS(y, "2:16: 'cv' must not be negative (found '-1')",
+                  "5:34: values in 'per_interval' must be numbers >= 0 (found '-2')",
+                  "5:38: values in 'per_interval' must be numbers >= 0 (found 'x')",
+                  "5:41: values in 'per_interval' must be numbers >= 0 (found a list)",
+                  "8:30: 'per_interval' must have 4 values, one per interval (found 3)",
+                  "11:30: 'per_interval' must be a list with one value per interval (found '12')",
+                  "11:34: 'rate' cannot be combined with 'per_interval' in arrivals (give one of "
+                  "'rate', 'per_interval' or 'file')",
+                  "14:15: arrivals needs 'rate', 'per_interval' or 'file'",
+                  "17:45: 'agents' must have 4 values, one per interval (found 5)",
+                  "17:52: values in 'agents' must be integers from 0 to 1000000 (found '2.5')",
+                  "17:57: values in 'agents' must be integers from 0 to 1000000 (found "
+                  "'1000001')");
+    free(y);
+}
+
+/* Temporary files for CSV tests; `dir` is removed with its files. */
+struct tmpdir {
+    char dir[64];
+    char *files[8];
+    size_t n;
+};
+
+static void
+tmp_init(struct tmpdir *t)
+{
+    strcpy(t->dir, "/tmp/acdsim-csv-XXXXXX");
+    assert_non_null(mkdtemp(t->dir));
+    t->n = 0;
+}
+
+static void
+tmp_write(struct tmpdir *t, const char *name, const char *text)
+{
+    char *path = acd_xasprintf("%s/%s", t->dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    assert_true(t->n < ACD_ARRAY_LEN(t->files));
+    t->files[t->n++] = path;
+}
+
+static void
+tmp_fini(struct tmpdir *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        unlink(t->files[i]);
+        free(t->files[i]);
+    }
+    rmdir(t->dir);
+}
+
+static struct acd_scenario *
+load_ok_in(const char *dir, const char *yaml)
+{
+    struct acd_diags d;
+    acd_diags_init(&d);
+    struct acd_scenario *sc = NULL;
+    int rc = acd_scenario_load_string("t.yaml", dir, yaml, strlen(yaml), &sc, &d);
+    if (rc != 0)
+        print_diags(&d);
+    assert_int_equal(rc, 0);
+    acd_diags_fini(&d);
+    return sc;
+}
+
+/* Like expect_errors_len, with files: each wanted line is "FILE:line:col:
+ * message", where FILE is t.yaml or @/NAME for a file of `dir`. */
+static void
+expect_errors_in(const char *dir, const char *yaml, const char *const *want, size_t n_want)
+{
+    struct acd_diags d;
+    acd_diags_init(&d);
+    struct acd_scenario *sc = NULL;
+    int rc = acd_scenario_load_string("t.yaml", dir, yaml, strlen(yaml), &sc, &d);
+    bool same = d.n == n_want;
+    size_t dl = strlen(dir);
+    for (size_t i = 0; same && i < n_want; i++) {
+        const char *file = d.v[i].file;
+        char got[1024];
+        if (strncmp(file, dir, dl) == 0 && file[dl] == '/')
+            snprintf(got, sizeof(got), "@%s:%u:%u: %s", file + dl, d.v[i].line, d.v[i].col,
+                     d.v[i].msg);
+        else
+            snprintf(got, sizeof(got), "%s:%u:%u: %s", file, d.v[i].line, d.v[i].col, d.v[i].msg);
+        same = strcmp(got, want[i]) == 0;
+    }
+    if (!same) {
+        print_error("expected:\n");
+        for (size_t i = 0; i < n_want; i++)
+            print_message("  %s\n", want[i]);
+        print_error("got:\n");
+        print_diags(&d);
+    }
+    assert_int_equal(rc, -1);
+    assert_null(sc);
+    assert_true(same);
+    acd_diags_fini(&d);
+}
+
+#define EXPECT_ERRORS_IN(dir, yaml, ...)                                                           \
+    do {                                                                                           \
+        const char *const want_[] = {__VA_ARGS__};                                                 \
+        expect_errors_in((dir), (yaml), want_, ACD_ARRAY_LEN(want_));                              \
+    } while (0)
+
+static void
+test_csv_files(void **state)
+{
+    (void)state;
+    struct tmpdir t;
+    tmp_init(&t);
+    /* Interval start times, in any order, with spaces, quotes, CRLF,
+     * comments and blank lines. */
+    tmp_write(&t, "a.csv",
+              "\xEF\xBB\xBFInterval, Calls\r\n"
+              "# the forecast\r\n"
+              "\"09:30\",40\r\n"
+              "08:00 , 10\r\n"
+              "\r\n"
+              "08:30,20.5\r\n"
+              "9:00,30\r\n");
+    /* Interval numbers and an aht column. */
+    tmp_write(&t, "b.csv", "start,calls,aht\n1,5,4m\n2,6,300\n3,7,5m\n4,8,1:00:00\n");
+    /* Staffing. */
+    tmp_write(&t, "s.csv", "interval,agents\n08:00,3\n08:30,4\n09:00,5\n09:30,6\n");
+    char *y = acd_xasprintf(DAY_HORIZON "call_types:\n"
+                                        "  - name: a\n"
+                                        "    arrivals: {file: a.csv}\n"
+                                        "    handle_time: {dist: gamma, mean: 4m, cv: 0.5}\n"
+                                        "  - name: b\n"
+                                        "    arrivals: {file: b.csv}\n"
+                                        "    handle_time: {dist: gamma, mean: 2m, cv: 0.5}\n"
+                                        "    patience: {dist: exponential, mean: 1m}\n"
+                                        "agent_groups:\n"
+                                        "  - {name: g, skills: [a, b], agents: {file: s.csv}}\n");
+    struct acd_scenario *sc = load_ok_in(t.dir, y);
+    const struct acd_call_type *a = &sc->call_types[0], *b = &sc->call_types[1];
+    assert_approx(a->calls_per_interval[0], 10, 0, 0);
+    assert_approx(a->calls_per_interval[1], 20.5, 0, 0);
+    assert_approx(a->calls_per_interval[2], 30, 0, 0);
+    assert_approx(a->calls_per_interval[3], 40, 0, 0);
+    assert_null(a->handle_by_interval);
+    assert_approx(b->calls_per_interval[3], 8, 0, 0);
+    /* aht sets per-interval handle means: same family and cv. */
+    assert_non_null(b->handle_by_interval);
+    static const double aht[] = {240, 300, 300, 3600};
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(b->handle_by_interval[i].type->name, "gamma");
+        assert_approx(b->handle_by_interval[i].mean_s, aht[i], 1e-12, 0);
+        assert_approx(b->handle_by_interval[i].cv, 0.5, 1e-12, 0);
+    }
+    assert_approx(b->handle.mean_s, 120, 1e-12, 0); /* the all-day one is kept */
+    assert_null(b->patience_by_interval);
+    assert_int_equal(sc->groups[0].agents, 3);
+    assert_int_equal(sc->groups[0].agents_by_interval[3], 6);
+    acd_scenario_free(sc);
+    free(y);
+
+    /* Relative to the scenario file's directory when loaded from a file. */
+    tmp_write(&t, "day.yaml",
+              DAY_HORIZON "call_types: [{name: a, arrivals: {file: a.csv}, handle_time: {dist: "
+                          "exponential, mean: 1m}}]\n"
+                          "agent_groups: [{name: g, skills: [a], agents: {file: s.csv}}]\n");
+    struct acd_diags d;
+    acd_diags_init(&d);
+    assert_int_equal(acd_scenario_load_file(t.files[t.n - 1], &sc, &d), 0);
+    assert_approx(sc->call_types[0].calls_per_interval[3], 40, 0, 0);
+    acd_scenario_free(sc);
+    acd_diags_fini(&d);
+    tmp_fini(&t);
+}
+
+static void
+test_csv_errors(void **state)
+{
+    (void)state;
+    struct tmpdir t;
+    tmp_init(&t);
+    tmp_write(&t, "rows.csv",
+              "interval,calls\n"
+              "08:00,1\n"
+              "08:15,2\n"    /* not an interval start */
+              "5,3\n"        /* no interval 5 */
+              "soon,4\n"     /* neither */
+              "08:00,5\n"    /* twice */
+              "08:30,-1\n"   /* negative */
+              "09:00\n"      /* too few fields */
+              "09:30,1, 2\n" /* too many */
+              "10:00,1\n");  /* after closing */
+    tmp_write(&t, "header.csv", "time,calls\n08:00,1\n");
+    tmp_write(&t, "empty.csv", "# nothing yet\n\n");
+    tmp_write(&t, "missing.csv", "start,calls,aht\n2,1,4m\n4,1,0\n");
+    tmp_write(&t, "staff.csv", "interval,agents\n08:00,1.5\n08:30,2\n09:00,2\n09:30,2\n");
+    char *y = acd_xasprintf(DAY_HORIZON "call_types:\n"
+                                        "  - {name: a, arrivals: {file: rows.csv}, handle_time: "
+                                        "{dist: exponential, mean: 1m}}\n"
+                                        "  - {name: b, arrivals: {file: header.csv}, "
+                                        "handle_time: {dist: exponential, mean: 1m}}\n"
+                                        "  - {name: c, arrivals: {file: empty.csv}, handle_time: "
+                                        "{dist: exponential, mean: 1m}}\n"
+                                        "  - {name: d, arrivals: {file: missing.csv}, "
+                                        "handle_time: {dist: exponential, mean: 1m}}\n"
+                                        "  - {name: e, arrivals: {file: nope.csv}, handle_time: "
+                                        "{dist: exponential, mean: 1m}}\n"
+                                        "agent_groups:\n"
+                                        "  - {name: g, skills: [a, b, c, d, e], agents: {file: "
+                                        "staff.csv}}\n");
+    EXPECT_ERRORS_IN(
+        t.dir, y,
+        "@/rows.csv:3:1: '08:15' is not the start of an interval (they start every 30m from "
+        "08:00 to 09:30)",
+        "@/rows.csv:4:1: interval 5 does not exist (intervals are numbered 1 to 4)",
+        "@/rows.csv:5:1: expected an interval start like 08:00 or an interval number from 1 to "
+        "4 (found 'soon')",
+        "@/rows.csv:6:1: interval 08:00 is given twice (first on line 2)",
+        "@/rows.csv:7:7: 'calls' values must be numbers >= 0 (found '-1')",
+        "@/rows.csv:8:1: expected 2 fields as in the header (found 1)",
+        "@/rows.csv:9:10: expected 2 fields as in the header (found 3)",
+        "@/rows.csv:10:1: '10:00' is not the start of an interval (they start every 30m from "
+        "08:00 to 09:30)",
+        "@/header.csv:1:1: expected the header row 'interval,calls' or 'start,calls,aht'",
+        "@/empty.csv:1:1: arrivals file is empty (expected the header row 'interval,calls' or "
+        "'start,calls,aht')",
+        "@/missing.csv:3:5: 'aht' values must be durations > 0 like 4m or 240 (found '0')",
+        "@/missing.csv:1:1: 2 intervals are missing (08:00, 09:00): every interval from 08:00 to "
+        "09:30 must be given once",
+        "@/nope.csv:1:1: cannot open arrivals file: No such file or directory",
+        "@/staff.csv:2:7: 'agents' values must be integers from 0 to 1000000 (found '1.5')");
+    free(y);
+    tmp_fini(&t);
+}
+
+static void
+test_by_interval(void **state)
+{
+    (void)state;
+    struct tmpdir t;
+    tmp_init(&t);
+    tmp_write(&t, "ht.txt", "60\n120\n180\n");
+    char *y = acd_xasprintf(
+        DAY_HORIZON "call_types:\n"
+                    "  - name: a\n"
+                    "    arrivals: {rate: 1/min}\n"
+                    "    handle_time: {dist: lognormal, mean: 4m, cv: 0.8, by_interval: [4m, 5m, "
+                    "6m, 3m]}\n"
+                    "    patience: {dist: erlang, mean: 1m, k: 4, by_interval: [1m, 2m, 3m, 4m]}\n"
+                    "  - name: b\n"
+                    "    arrivals: {rate: 1/min}\n"
+                    "    handle_time: {dist: uniform, min: 1m, max: 3m, by_interval: [1m, 2m, 3m, "
+                    "4m]}\n"
+                    "    patience: {dist: empirical, file: ht.txt, by_interval: [1m, 2m, 3m, "
+                    "4m]}\n"
+                    "agent_groups: [{name: g, skills: [a, b], agents: 1}]\n");
+    struct acd_scenario *sc = load_ok_in(t.dir, y);
+    const struct acd_call_type *a = &sc->call_types[0], *b = &sc->call_types[1];
+    static const double hm[] = {240, 300, 360, 180};
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(a->handle_by_interval[i].type->name, "lognormal");
+        assert_approx(a->handle_by_interval[i].mean_s, hm[i], 1e-12, 0);
+        assert_approx(a->handle_by_interval[i].cv, 0.8, 1e-12, 0);
+        assert_string_equal(a->patience_by_interval[i].type->name, "erlang");
+        assert_approx(a->patience_by_interval[i].mean_s, 60.0 * (double)(i + 1), 1e-12, 0);
+        assert_approx(a->patience_by_interval[i].cv, 0.5, 1e-12, 0);
+        /* Uniform and empirical are scaled: the same shape. */
+        assert_string_equal(b->handle_by_interval[i].type->name, "uniform");
+        assert_approx(b->handle_by_interval[i].mean_s, 60.0 * (double)(i + 1), 1e-12, 0);
+        assert_approx(b->handle_by_interval[i].cv, b->handle.cv, 1e-12, 0);
+        assert_string_equal(b->patience_by_interval[i].type->name, "empirical");
+        assert_int_equal(b->patience_by_interval[i].n_samples, 3);
+        assert_approx(b->patience_by_interval[i].mean_s, 60.0 * (double)(i + 1), 1e-12, 0);
+        assert_approx(b->patience_by_interval[i].cv, b->patience.cv, 1e-12, 0);
+    }
+    acd_scenario_free(sc);
+    free(y);
+
+    /* Errors: values, length, and the arrivals file's aht given as well. */
+    tmp_write(&t, "aht.csv", "start,calls,aht\n1,1,1m\n2,1,1m\n3,1,1m\n4,1,1m\n");
+    y = acd_xasprintf(DAY_HORIZON "call_types:\n"
+                                  "  - name: a\n"
+                                  "    arrivals: {file: aht.csv}\n"
+                                  "    handle_time: {dist: exponential, mean: 1m, by_interval: "
+                                  "[1m, 1m, 1m, 1m]}\n"
+                                  "    patience: {dist: exponential, mean: 1m, by_interval: [1m, "
+                                  "0, -1m, x]}\n"
+                                  "  - name: b\n"
+                                  "    arrivals: {rate: 1}\n"
+                                  "    handle_time: {dist: exponential, mean: 1m, by_interval: "
+                                  "{a: 1}}\n"
+                                  "    patience: {dist: exponential, mean: 1m, by_interval: [1m]}\n"
+                                  "agent_groups: [{name: g, skills: [a, b], agents: 1}]\n");
+    EXPECT_ERRORS_IN(t.dir, y,
+                     "t.yaml:5:48: 'by_interval' cannot be combined with the 'aht' column of the "
+                     "arrivals file (give per-interval handle times once)",
+                     "t.yaml:6:63: values in 'by_interval' must be durations > 0 like 4m or 240 "
+                     "(found '0')",
+                     "t.yaml:6:66: values in 'by_interval' must be durations > 0 like 4m or 240 "
+                     "(found '-1m')",
+                     "t.yaml:6:71: values in 'by_interval' must be durations > 0 like 4m or 240 "
+                     "(found 'x')",
+                     "t.yaml:9:61: 'by_interval' must be a list with one value per interval "
+                     "(found a mapping)",
+                     "t.yaml:10:58: 'by_interval' must have 4 values, one per interval (found "
+                     "1)");
+    free(y);
+    tmp_fini(&t);
+}
+
+static void
+test_call_type_fields(void **state)
+{
+    (void)state;
+    /* Absent keys leave every field off. */
+    struct acd_scenario *sc = load_ok(MINIMAL);
+    const struct acd_call_type *ct = &sc->call_types[0];
+    assert_int_equal(ct->priority, 0);
+    assert_approx(ct->wait_bonus_per_s, 0, 0, 0);
+    assert_approx(ct->overflow_delay_s, 0, 0, 0);
+    assert_approx(ct->balk_prob, 0, 0, 0);
+    assert_approx(ct->queue_timeout_s, 0, 0, 0);
+    assert_false(ct->has_timeout_to);
+    assert_false(ct->retry_busy.enabled);
+    assert_false(ct->retry_abandon.enabled);
+    assert_false(ct->callback_enabled);
+    assert_int_equal(ct->n_resolution, 0);
+    assert_null(ct->resolution);
+    assert_false(ct->has_repeat_delay);
+    assert_approx(ct->cost_per_abandon, 0, 0, 0);
+    assert_approx(ct->cost_per_repeat, 0, 0, 0);
+    assert_null(ct->calls_per_interval);
+    const struct acd_agent_group *g = &sc->groups[0];
+    assert_int_equal(g->tier, 1);
+    assert_int_equal(sc->max_tier, 1);
+    assert_int_equal(g->skill_lv[0].type, 0);
+    assert_int_equal(g->skill_lv[0].level, 1);
+    assert_null(g->agents_by_interval);
+    assert_approx(g->absenteeism, 0, 0, 0);
+    assert_int_equal(g->n_handle, 0);
+    assert_false(g->has_wrap_up);
+    assert_int_equal(g->n_wrap_by_type, 0);
+    assert_false(g->assist_by_len);
+    assert_false(g->assist_by_wait);
+    assert_approx(g->cost_per_hour, 0, 0, 0);
+    acd_scenario_free(sc);
+
+    sc = load_ok("horizon: {duration: 1h}\n"
+                 "call_types:\n"
+                 "  - name: a\n"
+                 "    arrivals: {rate: 1/min}\n"
+                 "    handle_time: {dist: exponential, mean: 3m}\n"
+                 "    priority: -5\n"
+                 "    wait_bonus: 60/min\n"
+                 "    overflow_delay: 30s\n"
+                 "    balk: 0.1\n"
+                 "    queue_timeout: {after: 5m, to: b}\n"
+                 "    retry:\n"
+                 "      busy: {p_first: 0.8, delay: {dist: exponential, mean: 2m}}\n"
+                 "      abandon: {p_first: 0.5, p_later: 0.25, delay: {dist: deterministic, "
+                 "mean: 10m}, max_attempts: 1}\n"
+                 "    callback: {threshold: 90s, accept: 0.4}\n"
+                 "    resolution:\n"
+                 "      - {tier: 2, resolve: 0.9, handle_time: {dist: exponential, mean: 8m}, "
+                 "priority: 7}\n"
+                 "      - {tier: 1, resolve: 0.7, escalate: 0.5}\n"
+                 "    repeat_delay: {dist: exponential, mean: 2h}\n"
+                 "    costs: {abandon: 2.5, repeat: 4}\n"
+                 "  - name: b\n"
+                 "    arrivals: {rate: 0}\n"
+                 "    handle_time: {dist: exponential, mean: 3m}\n"
+                 "    priority: 1000000\n"
+                 "    wait_bonus: 0.5\n"
+                 "    queue_timeout: {after: 1m}\n"
+                 "    resolution: [{tier: 1, resolve: 1}]\n"
+                 "agent_groups:\n"
+                 "  - {name: g, skills: [a, b], agents: 2}\n"
+                 "  - {name: s, tier: 2, skills: [a], agents: 1}\n");
+    const struct acd_call_type *a = &sc->call_types[0], *b = &sc->call_types[1];
+    assert_int_equal(a->priority, -5);
+    assert_approx(a->wait_bonus_per_s, 1, 1e-12, 0);
+    assert_approx(a->overflow_delay_s, 30, 0, 0);
+    assert_approx(a->balk_prob, 0.1, 0, 0);
+    assert_approx(a->queue_timeout_s, 300, 0, 0);
+    assert_true(a->has_timeout_to);
+    assert_int_equal(a->timeout_to, 1);
+    assert_true(a->retry_busy.enabled);
+    assert_approx(a->retry_busy.p_first, 0.8, 0, 0);
+    assert_approx(a->retry_busy.p_later, 0.8, 0, 0); /* default: p_first */
+    assert_int_equal(a->retry_busy.max_attempts, 3); /* default */
+    assert_approx(a->retry_busy.delay.mean_s, 120, 1e-12, 0);
+    assert_true(a->retry_abandon.enabled);
+    assert_approx(a->retry_abandon.p_later, 0.25, 0, 0);
+    assert_int_equal(a->retry_abandon.max_attempts, 1);
+    assert_string_equal(a->retry_abandon.delay.type->name, "deterministic");
+    assert_true(a->callback_enabled);
+    assert_approx(a->callback_threshold_s, 90, 0, 0);
+    assert_approx(a->callback_accept_prob, 0.4, 0, 0);
+    assert_int_equal(a->n_resolution, 2);
+    assert_int_equal(a->resolution[0].tier, 1); /* sorted by tier */
+    assert_approx(a->resolution[0].p_resolve, 0.7, 0, 0);
+    assert_approx(a->resolution[0].p_escalate, 0.5, 0, 0);
+    assert_false(a->resolution[0].has_handle);
+    assert_int_equal(a->resolution[0].priority, 0);
+    assert_int_equal(a->resolution[1].tier, 2);
+    assert_approx(a->resolution[1].p_escalate, 0, 0, 0); /* default */
+    assert_true(a->resolution[1].has_handle);
+    assert_approx(a->resolution[1].handle.mean_s, 480, 1e-12, 0);
+    assert_int_equal(a->resolution[1].priority, 7);
+    assert_true(a->has_repeat_delay);
+    assert_approx(a->repeat_delay.mean_s, 7200, 1e-12, 0);
+    assert_approx(a->cost_per_abandon, 2.5, 0, 0);
+    assert_approx(a->cost_per_repeat, 4, 0, 0);
+    assert_int_equal(b->priority, 1000000);
+    assert_approx(b->wait_bonus_per_s, 0.5, 0, 0);
+    assert_approx(b->queue_timeout_s, 60, 0, 0);
+    assert_false(b->has_timeout_to); /* voicemail */
+    assert_int_equal(b->n_resolution, 1);
+    assert_false(b->has_repeat_delay); /* every issue resolves at tier 1 */
+    assert_int_equal(sc->max_tier, 2);
+    assert_int_equal(sc->groups[1].tier, 2);
+    acd_scenario_free(sc);
+}
+
+static void
+test_call_type_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *extra, *want;
+    } cases[] = {
+        {"priority: 1.5", "6:15: 'priority' must be an integer (found '1.5')"},
+        {"priority: -1000001", "6:15: 'priority' must be from -1000000 to 1000000 (found "
+                               "'-1000001')"},
+        {"wait_bonus: -1/s", "6:17: 'wait_bonus' must not be negative (found '-1/s')"},
+        {"overflow_delay: -1s", "6:21: 'overflow_delay' must not be negative (found '-1s')"},
+        {"balk: 1.5", "6:11: 'balk' must be between 0 and 1 (found '1.5')"},
+        {"queue_timeout: 5m", "6:20: 'queue_timeout' must be a mapping like {after: 5m, to: "
+                              "voicemail} (found '5m')"},
+        {"queue_timeout: {after: 0}", "6:28: 'after' must be greater than 0 (found '0')"},
+        {"queue_timeout: {to: backlog}", "6:20: queue_timeout is missing 'after'"},
+        {"queue_timeout: {after: 1m, to: voicemial}",
+         "6:36: unknown queue_timeout target 'voicemial' (did you mean 'voicemail'?)"},
+        {"queue_timeout: {after: 1m, to: backlg}",
+         "6:36: unknown queue_timeout target 'backlg' (did you mean 'backlog'?)"},
+        {"queue_timeout: {after: 1m, to: zzzzzz}",
+         "6:36: unknown queue_timeout target 'zzzzzz' (expected voicemail or a call type: a, "
+         "backlog)"},
+        {"queue_timeout: {after: 1m, to: a}",
+         "6:36: queue_timeout cannot send call type 'a' back to its own queue (name another "
+         "call type, or voicemail)"},
+        {"retry: {busy: {p_first: 0.5}}", "6:19: busy is missing 'delay'"},
+        {"retry: {abandon: {delay: {dist: exponential, mean: 1m}}}",
+         "6:22: abandon is missing 'p_first'"},
+        {"retry: {busy: {p_first: 2, delay: {dist: exponential, mean: 1m}}}",
+         "6:29: 'p_first' must be between 0 and 1 (found '2')"},
+        {"retry: {busy: {p_first: 1, max_attempts: 0, delay: {dist: exponential, mean: 1m}}}",
+         "6:46: 'max_attempts' must be at least 1 (found '0')"},
+        {"retry: {busy: {p_first: 1, delay: {dist: exponential}}}",
+         "6:39: the exponential distribution needs 'mean' (usage: {dist: exponential, mean: "
+         "DURATION})"},
+        {"retry: {bussy: {p_first: 1}}", "6:13: unknown key 'bussy' in retry (did you mean "
+                                         "'busy'?)"},
+        {"callback: {threshold: 1m}", "6:15: callback is missing 'accept'"},
+        {"callback: {threshold: -1m, accept: 0.5}",
+         "6:27: 'threshold' must not be negative (found '-1m')"},
+        {"resolution: {tier: 1}", "6:17: 'resolution' must be a list like [{tier: 1, resolve: "
+                                  "0.8, escalate: 0.5}] (found a mapping)"},
+        {"resolution: []", "6:17: 'resolution' must list at least one tier"},
+        {"resolution: [1]", "6:18: a resolution entry must be a mapping like {tier: 1, resolve: "
+                            "0.8} (found '1')"},
+        {"resolution: [{tier: 0, resolve: 1}]", "6:25: 'tier' must be at least 1 (found '0')"},
+        {"resolution: [{tier: 1}]", "6:18: resolution entry is missing 'resolve'"},
+        {"resolution: [{tier: 1, resolve: 1}, {tier: 1, resolve: 0.5, escalate: 1}]",
+         "6:41: tier 1 is given twice in resolution (first at line 6)"},
+        {"resolution: [{tier: 1, resolve: 0.5, escalate: 1.5}]",
+         "6:52: 'escalate' must be between 0 and 1 (found '1.5')"},
+        {"resolution: [{tier: 1, resolve: 0.8}]",
+         "3:5: call type 'a' needs 'repeat_delay': at tier 1 some issues stay unresolved "
+         "without escalation, and those customers call again"},
+        {"resolution: [{tier: 1, resolve: 0.8}]\n    repeat_dealy: {dist: exponential, mean: 1h}",
+         "7:5: unknown key 'repeat_dealy' in call type (did you mean 'repeat_delay'?)"},
+        {"costs: {abandon: -1, repeat: 2}", "6:22: 'abandon' must not be negative (found '-1')"},
+        {"costs: {abandon: 1, repaet: 2}",
+         "6:25: unknown key 'repaet' in costs (did you mean 'repeat'?)"},
+    };
+    for (size_t i = 0; i < ACD_ARRAY_LEN(cases); i++) {
+        char *y = acd_xasprintf("horizon: {duration: 1h}\n"
+                                "call_types:\n"
+                                "  - name: a\n"
+                                "    arrivals: {rate: 1/min}\n"
+                                "    handle_time: {dist: exponential, mean: 3m}\n"
+                                "    %s\n"
+                                "  - {name: backlog, arrivals: {rate: 0}, handle_time: {dist: "
+                                "exponential, mean: 1m}}\n"
+                                "agent_groups:\n"
+                                "  - {name: g, skills: [a, backlog], agents: 2}\n",
+                                cases[i].extra);
+        const char *want[] = {cases[i].want};
+        print_message("# case %zu: %s\n", i, cases[i].extra);
+        expect_errors_len(y, strlen(y), want, 1);
+        free(y);
+    }
+}
+
+static void
+test_escalation(void **state)
+{
+    (void)state;
+    /* Escalating from tier 1 needs a tier-2 (or higher) group with the
+     * skill; from tier 2, tier 3. */
+    EXPECT_ERRORS("horizon: {duration: 1h}\n"
                   "call_types:\n"
                   "  - name: billing\n"
-                  "    arrivals: {file: forecasts/billing.csv}\n"
-                  "    handle_time: {dist: lognormal, mean: 4m, cv: 0.8}\n"
+                  "    arrivals: {rate: 1/min}\n"
+                  "    handle_time: {dist: exponential, mean: 3m}\n"
+                  "    resolution:\n"
+                  "      - {tier: 1, resolve: 0.7, escalate: 1}\n"
+                  "      - {tier: 2, resolve: 0.9, escalate: 0.5}\n"
+                  "    repeat_delay: {dist: exponential, mean: 1h}\n"
+                  "  - name: other\n"
+                  "    arrivals: {rate: 1/min}\n"
+                  "    handle_time: {dist: exponential, mean: 3m}\n"
                   "agent_groups:\n"
-                  "  - name: csr1\n"
-                  "    skills: [billing]\n"
-                  "    shifts: [{start: \"08:00\", end: \"12:00\", count: 6}]\n",
-                  "1:11: operating-day horizons (open/close/interval) are not supported yet",
-                  "4:16: 'file' needs an operating-day horizon; operating-day horizons "
-                  "(open/close/interval) are not supported yet",
-                  "9:5: 'shifts' needs an operating-day horizon; operating-day horizons "
-                  "(open/close/interval) are not supported yet");
+                  "  - {name: g, skills: [billing], agents: 2}\n"
+                  "  - {name: s, tier: 3, skills: [other], agents: 1}\n",
+                  "7:9: escalation from tier 1 needs a group of tier 2 or above with skill "
+                  "'billing'",
+                  "8:9: escalation from tier 2 needs a group of tier 3 or above with skill "
+                  "'billing'");
+    /* A tier-3 group serves escalations from tier 1 and 2. */
+    struct acd_scenario *sc = load_ok("horizon: {duration: 1h}\n"
+                                      "call_types:\n"
+                                      "  - name: billing\n"
+                                      "    arrivals: {rate: 1/min}\n"
+                                      "    handle_time: {dist: exponential, mean: 3m}\n"
+                                      "    resolution:\n"
+                                      "      - {tier: 1, resolve: 0.7, escalate: 1}\n"
+                                      "      - {tier: 2, resolve: 0.9, escalate: 1}\n"
+                                      "agent_groups:\n"
+                                      "  - {name: g, skills: [billing], agents: 2}\n"
+                                      "  - {name: s, tier: 3, skills: [billing], agents: 1}\n");
+    assert_int_equal(sc->max_tier, 3);
+    acd_scenario_free(sc);
+    /* A bad tier or skill: no escalation error on top. */
+    EXPECT_ERRORS("horizon: {duration: 1h}\n"
+                  "call_types:\n"
+                  "  - name: billing\n"
+                  "    arrivals: {rate: 1/min}\n"
+                  "    handle_time: {dist: exponential, mean: 3m}\n"
+                  "    resolution: [{tier: 1, resolve: 0.7, escalate: 1}]\n"
+                  "agent_groups:\n"
+                  "  - {name: g, skills: [billing], agents: 2}\n"
+                  "  - {name: s, tier: two, skills: [billing], agents: 1}\n",
+                  "9:21: 'tier' must be a non-negative integer (found 'two')");
+    EXPECT_ERRORS("horizon: {duration: 1h}\n"
+                  "call_types:\n"
+                  "  - name: billing\n"
+                  "    arrivals: {rate: 1/min}\n"
+                  "    handle_time: {dist: exponential, mean: 3m}\n"
+                  "    resolution: [{tier: 1, resolve: 0.7, escalate: 1}]\n"
+                  "agent_groups:\n"
+                  "  - {name: g, skills: [billing], agents: 2}\n"
+                  "  - {name: s, tier: 2, skills: [biling], agents: 1}\n",
+                  "9:33: unknown call type 'biling' in skills (did you mean 'billing'?)");
+}
+
+static void
+test_group_fields(void **state)
+{
+    (void)state;
+    char *y = day_scenario(
+        "  - name: b\n"
+        "    arrivals: {rate: 1/min}\n"
+        "    handle_time: {dist: exponential, mean: 1m}\n",
+        "    tier: 2\n"
+        "    absenteeism: 0.05\n"
+        "    cost_per_hour: 27.5\n"
+        "    shifts:\n"
+        "      - {start: \"07:30\", end: \"10:00\", count: 3, breaks: [{start: \"08:00\", length: "
+        "15m}, {start: \"08:15\", length: 15m}]}\n"
+        "      - {start: \"09:00\", end: \"26:00\", count: 1}\n"
+        "    handle_time: {a: {dist: exponential, mean: 5m}}\n"
+        "    wrap_up: {dist: exponential, mean: 30s}\n"
+        "    assist: {queue_len: 8}\n"
+        "  - name: h\n"
+        "    skills: [b, {type: a, level: 3}]\n"
+        "    agents: 2\n"
+        "    wrap_up: {a: {dist: deterministic, mean: 1m}, b: {dist: exponential, mean: 10s}}\n"
+        "    assist: {oldest_wait: 2m, queue_len: 0}\n");
+    struct acd_scenario *sc = load_ok(y);
+    free(y);
+    const struct acd_agent_group *g = &sc->groups[0], *h = &sc->groups[1];
+    assert_int_equal(g->tier, 2);
+    assert_int_equal(h->tier, 1);
+    assert_int_equal(sc->max_tier, 2);
+    assert_approx(g->absenteeism, 0.05, 0, 0);
+    assert_approx(g->cost_per_hour, 27.5, 0, 0);
+    assert_int_equal(g->agents, 0);
+    assert_null(g->agents_by_interval);
+    assert_int_equal(g->n_shifts, 2);
+    assert_approx(g->shifts[0].start_s, 7.5 * 3600, 0, 0);
+    assert_approx(g->shifts[0].end_s, 10 * 3600.0, 0, 0);
+    assert_int_equal(g->shifts[0].count, 3);
+    assert_int_equal(g->shifts[0].n_breaks, 2);
+    assert_approx(g->shifts[0].breaks[1].start_s, 8.25 * 3600, 0, 0);
+    assert_approx(g->shifts[0].breaks[1].length_s, 900, 0, 0);
+    assert_approx(g->shifts[1].end_s, 26 * 3600.0, 0, 0);
+    assert_int_equal(g->shifts[1].n_breaks, 0);
+    assert_int_equal(g->n_handle, 1);
+    assert_int_equal(g->handle[0].type, 0);
+    assert_approx(g->handle[0].dist.mean_s, 300, 1e-12, 0);
+    assert_true(g->has_wrap_up);
+    assert_approx(g->wrap_up.mean_s, 30, 1e-12, 0);
+    assert_int_equal(g->n_wrap_by_type, 0);
+    assert_true(g->assist_by_len);
+    assert_false(g->assist_by_wait);
+    assert_int_equal(g->assist_queue_len, 8);
+    /* Skills: names take their position as level; {type, level} says it. */
+    assert_int_equal(g->n_skills, 1);
+    assert_int_equal(g->skill_lv[0].level, 1);
+    assert_int_equal(h->n_skills, 2);
+    assert_int_equal(h->skills[0], 1);
+    assert_int_equal(h->skills[1], 0);
+    assert_int_equal(h->skill_lv[0].type, 1);
+    assert_int_equal(h->skill_lv[0].level, 1);
+    assert_int_equal(h->skill_lv[1].type, 0);
+    assert_int_equal(h->skill_lv[1].level, 3);
+    assert_int_equal(h->agents, 2);
+    assert_false(h->has_wrap_up);
+    assert_int_equal(h->n_wrap_by_type, 2);
+    assert_int_equal(h->wrap_by_type[0].type, 0);
+    assert_string_equal(h->wrap_by_type[0].dist.type->name, "deterministic");
+    assert_int_equal(h->wrap_by_type[1].type, 1);
+    assert_approx(h->wrap_by_type[1].dist.mean_s, 10, 1e-12, 0);
+    assert_true(h->assist_by_len);
+    assert_true(h->assist_by_wait);
+    assert_int_equal(h->assist_queue_len, 0);
+    assert_approx(h->assist_wait_s, 120, 0, 0);
+    acd_scenario_free(sc);
+}
+
+static void
+test_group_errors(void **state)
+{
+    (void)state;
+    /* Each case: the one group's keys after `skills: [a]` (line 9 on). */
+    static const struct {
+        const char *extra, *want;
+    } cases[] = {
+        {"    agents: 1\n    shifts: [{start: \"08:00\", end: \"10:00\", count: 1}]\n",
+         "10:5: 'shifts' cannot be combined with 'agents' in agent group (give per-interval "
+         "'agents' or 'shifts')"},
+        {"    shifts: []\n", "9:13: 'shifts' must list at least one shift"},
+        {"    shifts: {start: \"08:00\"}\n", "9:13: 'shifts' must be a list like [{start: "
+                                             "\"08:00\", end: \"16:00\", count: 5}] (found a "
+                                             "mapping)"},
+        {"    shifts: [8h]\n", "9:14: a shift must be a mapping like {start: \"08:00\", end: "
+                               "\"16:00\", count: 5} (found '8h')"},
+        {"    shifts: [{start: \"10:00\", end: \"08:00\", count: 1}]\n",
+         "9:36: 'end' (08:00) must be later than 'start' (10:00)"},
+        {"    shifts: [{start: \"08:00\", end: \"10:00\", count: 0}]\n",
+         "9:52: 'count' must be at least 1 (found '0')"},
+        {"    shifts: [{start: \"08:00\", end: \"10:00\"}]\n", "9:14: shift is missing 'count'"},
+        {"    shifts: [{start: \"08:00\", end: \"10:00\", count: 1, breaks: [{start: \"09:50\", "
+         "length: 15m}]}]\n",
+         "9:64: the break at 09:50 (15m) is not inside its shift (08:00 to 10:00)"},
+        {"    shifts: [{start: \"08:00\", end: \"10:00\", count: 1, breaks: [{start: \"07:50\", "
+         "length: 5m}]}]\n",
+         "9:64: the break at 07:50 (5m) is not inside its shift (08:00 to 10:00)"},
+        {"    shifts: [{start: \"08:00\", end: \"10:00\", count: 1, breaks: [{start: \"09:00\", "
+         "length: 15m}, {start: \"08:30\", length: 15m}]}]\n",
+         "9:95: breaks must be listed in time order (08:30 comes before 09:00, line 9)"},
+        {"    shifts: [{start: \"08:00\", end: \"10:00\", count: 1, breaks: [{start: \"09:00\", "
+         "length: 15m}, {start: \"09:10\", length: 15m}]}]\n",
+         "9:95: the break at 09:10 overlaps the break at 09:00 (line 9)"},
+        {"    shifts: [{start: \"08:00\", end: \"10:00\", count: 1, breaks: [{start: \"09:00\", "
+         "length: 0}]}]\n",
+         "9:89: 'length' must be greater than 0 (found '0')"},
+        {"    shifts: [{start: \"08:00\", end: \"10:00\", count: 1, breaks: {start: \"09:00\"}}]\n",
+         "9:63: 'breaks' must be a list like [{start: \"10:00\", length: 15m}] (found a "
+         "mapping)"},
+        {"    agents: {fiel: s.csv}\n",
+         "9:14: unknown key 'fiel' in agents (did you mean 'file'?)"},
+        {"    agents: {}\n", "9:13: agents is missing 'file'"},
+        {"    agents: -1\n", "9:13: 'agents' must be a non-negative integer (found '-1')"},
+        {"    tier: 0\n    agents: 1\n", "9:11: 'tier' must be at least 1 (found '0')"},
+        {"    tier: 101\n    agents: 1\n", "9:11: 'tier' must be at most 100 (found '101')"},
+        {"    absenteeism: 1.2\n", "9:18: 'absenteeism' must be between 0 and 1 (found '1.2')"},
+        {"    cost_per_hour: -3\n", "9:20: 'cost_per_hour' must not be negative (found '-3')"},
+        {"    handle_time: {b: {dist: exponential, mean: 1m}}\n",
+         "9:19: call type 'b' in handle_time is not one of the skills of agent group 'g' (an "
+         "override applies to the group's own call types)"},
+        {"    handle_time: {aa: {dist: exponential, mean: 1m}}\n",
+         "9:19: unknown call type 'aa' in handle_time (call types: a, b)"},
+        {"    handle_time: {a: {dist: exponential, mean: 1m}, a: {dist: exponential, mean: 2m}}\n",
+         "9:53: duplicate key 'a' in handle_time (first given at line 9)"},
+        {"    handle_time: {a: 4m}\n", "9:22: 'a' must be a mapping like {dist: exponential, mean: "
+                                       "3m} (found '4m')"},
+        {"    handle_time: {dist: exponential, mean: 1m}\n",
+         "9:18: 'handle_time' in an agent group must be a mapping from call type to "
+         "distribution, like {billing: {dist: exponential, mean: 5m}} (found a distribution)"},
+        {"    wrap_up: {dist: exponential, men: 1m}\n",
+         "9:34: unknown key 'men' in wrap_up (did you mean 'mean'?)"},
+        {"    wrap_up: {dsit: exponential, mean: 1m}\n",
+         "9:15: unknown key 'dsit' in wrap_up (did you mean 'dist'?)"},
+        {"    wrap_up: {b: {dist: exponential, mean: 1m}}\n",
+         "9:15: call type 'b' in wrap_up is not one of the skills of agent group 'g' (an "
+         "override applies to the group's own call types)"},
+        {"    wrap_up: 30s\n", "9:14: 'wrap_up' must be a mapping like {dist: exponential, "
+                               "mean: 3m} (found '30s')"},
+        {"    assist: {}\n", "9:13: assist needs 'queue_len' or 'oldest_wait' (or both)"},
+        {"    assist: {queue_len: -1}\n",
+         "9:25: 'queue_len' must be a non-negative integer (found '-1')"},
+        {"    assist: {oldest_wiat: 1m}\n",
+         "9:14: unknown key 'oldest_wiat' in assist (did you mean 'oldest_wait'?)"},
+    };
+    for (size_t i = 0; i < ACD_ARRAY_LEN(cases); i++) {
+        char *y = acd_xasprintf(DAY_HORIZON "call_types:\n"
+                                            "  - {name: a, arrivals: {rate: 1}, handle_time: "
+                                            "{dist: exponential, mean: 1m}}\n"
+                                            "  - {name: b, arrivals: {rate: 1}, handle_time: "
+                                            "{dist: exponential, mean: 1m}}\n"
+                                            "agent_groups:\n"
+                                            "  - {name: h, skills: [b], agents: 1}\n"
+                                            "  - name: g\n"
+                                            "    skills: [a]\n"
+                                            "%s",
+                                cases[i].extra);
+        const char *want[] = {cases[i].want};
+        print_message("# case %zu: %s", i, cases[i].extra);
+        expect_errors_len(y, strlen(y), want, 1);
+        free(y);
+    }
+    /* Skills as mappings. */
+    EXPECT_ERRORS(DAY_HORIZON "call_types:\n"
+                              "  - {name: a, arrivals: {rate: 1}, handle_time: {dist: "
+                              "exponential, mean: 1m}}\n"
+                              "agent_groups:\n"
+                              "  - {name: g, skills: [{type: a, level: 0}]}\n"
+                              "  - {name: h, skills: [{level: 2}, {type: aa}, {typ: a}]}\n"
+                              "  - {name: i, skills: [{type: a, level: 1}, a]}\n",
+                  "5:41: 'level' must be at least 1 (found '0')", "6:24: skill is missing 'type'",
+                  "6:43: unknown call type 'aa' in skills (call types: a)",
+                  "6:49: unknown key 'typ' in skill (did you mean 'type'?)",
+                  "7:45: call type 'a' is listed twice in skills");
 }
 
 static void
@@ -829,10 +1797,142 @@ test_routing(void **state)
     char *y = acd_xasprintf("%srouting: longest_idel\n", MINIMAL);
     EXPECT_ERRORS(y, "10:10: unknown routing policy 'longest_idel' (did you mean 'longest_idle'?)");
     free(y);
+    /* Every policy the engine knows validates, in both forms; the list
+     * grows with the engine, so it is asked here too. */
+    const char *names[32];
+    size_t n = 0;
+    bool has_random = false;
+    for (; n < ACD_ARRAY_LEN(names) && (names[n] = acd_sim_policy_name(n)); n++) {
+        y = acd_xasprintf("%srouting: {policy: %s}\n", MINIMAL, names[n]);
+        struct acd_scenario *sc = load_ok(y);
+        assert_string_equal(sc->routing, names[n]);
+        acd_scenario_free(sc);
+        free(y);
+        has_random = has_random || strcmp(names[n], "random") == 0;
+    }
+    assert_true(n >= 1 && strcmp(names[0], "longest_idle") == 0);
+    if (has_random) {
+        y = acd_xasprintf("%srouting: random\n", MINIMAL);
+        struct acd_scenario *sc = load_ok(y);
+        assert_string_equal(sc->routing, "random");
+        acd_scenario_free(sc);
+        free(y);
+    }
+    size_t cap = 64;
+    for (size_t i = 0; i < n; i++)
+        cap += strlen(names[i]) + 2;
+    char *list = acd_xmalloc(cap);
+    list[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        snprintf(list + strlen(list), cap - strlen(list), "%s%s", i ? ", " : "", names[i]);
+    char *want =
+        acd_xasprintf("10:19: unknown routing policy 'skills_based' (known policies: %s)", list);
     y = acd_xasprintf("%srouting: {policy: skills_based, order: 1}\n", MINIMAL);
-    EXPECT_ERRORS(y, "10:19: unknown routing policy 'skills_based' (known policies: longest_idle)",
-                  "10:33: unknown key 'order' in routing (expected one of: policy)");
+    EXPECT_ERRORS(y, want, "10:33: unknown key 'order' in routing (expected one of: policy)");
     free(y);
+    free(want);
+    free(list);
+}
+
+/* A value shared through an alias is checked at each use, but its
+ * diagnostics are given once. */
+static void
+test_alias_errors_once(void **state)
+{
+    (void)state;
+    EXPECT_ERRORS("horizon: {duration: 1h}\n"
+                  "call_types:\n"
+                  "  - {name: a, arrivals: {rate: 1}, handle_time: &h {dist: gamma, mean: 1m}}\n"
+                  "  - {name: b, arrivals: {rate: 1}, handle_time: *h, patience: *h}\n"
+                  "agent_groups: [{name: g, skills: [a, b], agents: 1}]\n",
+                  "3:49: the gamma distribution needs 'cv' (usage: {dist: gamma, mean: DURATION, "
+                  "cv: NUMBER})");
+}
+
+/* Every key of the schema at once (the fuzz tests mutate it too). Refers
+ * to arrivals.csv and staff.csv in its directory. */
+static const char RICH_DAY[] =
+    "name: Rich day\n"
+    "horizon: {open: \"08:00\", close: \"10:00\", interval: 30m, close_policy: drain}\n"
+    "busyness: {cv: 0.05}\n"
+    "routing: {policy: longest_idle}\n"
+    "queue: {capacity: 50, lines: 80}\n"
+    "call_types:\n"
+    "  - name: billing\n"
+    "    arrivals: {file: arrivals.csv}\n"
+    "    handle_time: &ht {dist: lognormal, mean: 4m, cv: 0.8}\n"
+    "    patience: {dist: exponential, mean: 3m, by_interval: [3m, 3m, 2m, 2m]}\n"
+    "    priority: 2\n"
+    "    wait_bonus: 0.1\n"
+    "    overflow_delay: 20s\n"
+    "    balk: 0.02\n"
+    "    queue_timeout: {after: 10m, to: payments}\n"
+    "    retry:\n"
+    "      busy: {p_first: 0.8, delay: {dist: exponential, mean: 2m}}\n"
+    "      abandon: {p_first: 0.5, p_later: 0.3, delay: {dist: exponential, mean: 10m}, "
+    "max_attempts: 4}\n"
+    "    callback: {threshold: 2m, accept: 0.4}\n"
+    "    resolution:\n"
+    "      - {tier: 1, resolve: 0.8, escalate: 0.5}\n"
+    "      - {tier: 2, resolve: 0.95, handle_time: {dist: gamma, mean: 6m, cv: 0.5}, "
+    "priority: 5}\n"
+    "    repeat_delay: {dist: exponential, mean: 1h}\n"
+    "    costs: {abandon: 3, repeat: 5}\n"
+    "  - name: payments\n"
+    "    arrivals: {per_interval: [5, 9, 16, 21]}\n"
+    "    handle_time: {dist: gamma, mean: 6m, cv: 0.7, by_interval: [6m, 6m, 7m, 7m]}\n"
+    "  - name: outages\n"
+    "    arrivals: {rate: 60/h}\n"
+    "    handle_time: *ht\n"
+    "agent_groups:\n"
+    "  - name: csr\n"
+    "    skills: [billing, {type: payments, level: 2}, outages]\n"
+    "    shifts:\n"
+    "      - {start: \"08:00\", end: \"10:00\", count: 5, breaks: [{start: \"09:00\", length: "
+    "15m}]}\n"
+    "    absenteeism: 0.05\n"
+    "    handle_time: {payments: {dist: gamma, mean: 5m, cv: 0.6}}\n"
+    "    wrap_up: {dist: exponential, mean: 30s}\n"
+    "    cost_per_hour: 27.5\n"
+    "  - name: senior\n"
+    "    tier: 2\n"
+    "    skills: [billing]\n"
+    "    agents: {file: staff.csv}\n"
+    "    wrap_up: {billing: {dist: exponential, mean: 1m}}\n"
+    "  - name: supervisors\n"
+    "    tier: 3\n"
+    "    skills: [billing, payments, outages]\n"
+    "    agents: [1, 1, 2, 2]\n"
+    "    assist: {queue_len: 8, oldest_wait: 90s}\n";
+
+static void
+write_rich_files(struct tmpdir *t)
+{
+    tmp_write(t, "arrivals.csv",
+              "start,calls,aht\n08:00,10,4m\n08:30,20,4m\n09:00,30,5m\n"
+              "09:30,25,5m\n");
+    tmp_write(t, "staff.csv", "interval,agents\n1,2\n2,2\n3,3\n4,3\n");
+}
+
+static void
+test_rich_day(void **state)
+{
+    (void)state;
+    struct tmpdir t;
+    tmp_init(&t);
+    write_rich_files(&t);
+    struct acd_scenario *sc = load_ok_in(t.dir, RICH_DAY);
+    assert_int_equal(sc->n_call_types, 3);
+    assert_int_equal(sc->n_groups, 3);
+    assert_int_equal(sc->max_tier, 3);
+    assert_approx(sc->call_types[0].handle_by_interval[2].mean_s, 300, 1e-12, 0);
+    assert_approx(sc->call_types[0].patience_by_interval[3].mean_s, 120, 1e-12, 0);
+    assert_int_equal(sc->call_types[0].timeout_to, 1);
+    assert_int_equal(sc->groups[0].skill_lv[1].level, 2);
+    assert_int_equal(sc->groups[0].skill_lv[2].level, 3);
+    assert_int_equal(sc->groups[1].agents_by_interval[2], 3);
+    acd_scenario_free(sc);
+    tmp_fini(&t);
 }
 
 /* Errors come out in file order whatever order the checks run in, and every
@@ -925,12 +2025,12 @@ test_files(void **state)
 /* Load and discard; the only check is that nothing crashes or leaks, and
  * that failure and success are reported consistently. */
 static void
-load_any(const char *text, size_t len)
+load_any_in(const char *dir, const char *text, size_t len)
 {
     struct acd_diags d;
     acd_diags_init(&d);
     struct acd_scenario *sc = NULL;
-    int rc = acd_scenario_load_string("fuzz.yaml", "/nonexistent", text, len, &sc, &d);
+    int rc = acd_scenario_load_string("fuzz.yaml", dir, text, len, &sc, &d);
     if (rc == 0) {
         assert_non_null(sc);
         assert_int_equal(d.n_errors, 0);
@@ -946,6 +2046,12 @@ load_any(const char *text, size_t len)
     acd_diags_fini(&d);
 }
 
+static void
+load_any(const char *text, size_t len)
+{
+    load_any_in("/nonexistent", text, len);
+}
+
 static uint64_t rng_state = 0x243F6A8885A308D3u;
 
 static uint64_t
@@ -955,22 +2061,18 @@ next_rand(void)
     return acd_fmix64(rng_state);
 }
 
+/* Every truncation of `base`, then random mutations of it: byte flips,
+ * YAML punctuation, deletions, insertions. */
 static void
-test_fuzz(void **state)
+fuzz_text(const char *dir, const char *base, size_t len, int mutations)
 {
-    (void)state;
-    const char *base = acd_default_scenario_yaml;
-    size_t len = acd_default_scenario_len;
     char *buf = acd_xmalloc(len + 64);
-
-    /* Every truncation of the default scenario. */
     for (size_t n = 0; n <= len; n++) {
         memcpy(buf, base, n);
-        load_any(buf, n);
+        load_any_in(dir, buf, n);
     }
-    /* Random mutations of it: byte flips, YAML punctuation, deletions. */
     static const char punct[] = ":-[]{},&*!|>'\"#%@` \t\n?~0.";
-    for (int i = 0; i < 3000; i++) {
+    for (int i = 0; i < mutations; i++) {
         memcpy(buf, base, len);
         size_t n = len;
         int edits = 1 + (int)(next_rand() % 4);
@@ -994,24 +2096,68 @@ test_fuzz(void **state)
                 break;
             }
         }
-        load_any(buf, n);
+        load_any_in(dir, buf, n);
     }
     free(buf);
+}
+
+static void
+test_fuzz(void **state)
+{
+    (void)state;
+    fuzz_text("/nonexistent", acd_default_scenario_yaml, acd_default_scenario_len, 3000);
+    /* The whole schema, with its CSV files present. */
+    struct tmpdir td;
+    tmp_init(&td);
+    write_rich_files(&td);
+    fuzz_text(td.dir, RICH_DAY, strlen(RICH_DAY), 3000);
+    tmp_fini(&td);
 
     /* Pure random bytes, and random YAML-ish token soup. */
     char junk[512];
     static const char *const tokens[] = {
-        "horizon", "call_types", "agent_groups",
-        "name",    ":",          " ",
-        "\n",      "  ",         "- ",
-        "{",       "}",          "[",
-        "]",       ",",          "&a ",
-        "*a",      "dist",       "mean",
-        "1m",      "-1",         "0",
-        "skills",  "x",          "agents",
-        "rate",    "2/s",        "handle_time",
-        "---",     "\t",         "patience",
-        "k",       "cv",
+        "horizon",
+        "call_types",
+        "agent_groups",
+        "name",
+        ":",
+        " ",
+        "\n",
+        "  ",
+        "- ",
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        "&a ",
+        "*a",
+        "dist",
+        "mean",
+        "1m",
+        "-1",
+        "0",
+        "skills",
+        "x",
+        "agents",
+        "rate",
+        "2/s",
+        "handle_time",
+        "---",
+        "\t",
+        "patience",
+        "k",
+        "cv",
+        "open",
+        "close",
+        "interval",
+        "\"08:00\"",
+        "per_interval",
+        "shifts",
+        "resolution",
+        "tier",
+        "escalate",
+        "by_interval",
     };
     for (int i = 0; i < 2000; i++) {
         size_t n = (size_t)(next_rand() % sizeof(junk));
@@ -1073,13 +2219,38 @@ test_hostile(void **state)
     load_any(y, strlen(y));
     free(y);
 
+    /* An alias of a long list used again and again: the walk stops. */
+    size_t cap = 200000 + 3000 * 120;
+    y = acd_xmalloc(cap);
+    /* 10,000 intervals; 3,000 call types each walking the 10,000 values. */
+    at = (size_t)snprintf(y, cap,
+                          "horizon: {open: \"00:00\", close: \"41:40\", interval: "
+                          "15s}\nl: &l [1");
+    for (int i = 1; i < 10000; i++)
+        at += (size_t)snprintf(y + at, cap - at, ", 1");
+    at += (size_t)snprintf(y + at, cap - at, "]\ncall_types:\n");
+    for (int i = 0; i < 3000; i++)
+        at += (size_t)snprintf(y + at, cap - at,
+                               "  - {name: t%d, arrivals: {per_interval: *l}, handle_time: "
+                               "{dist: exponential, mean: 1m}}\n",
+                               i);
+    snprintf(y + at, cap - at, "agent_groups: [{name: g, skills: [t0], agents: 1}]\n");
+    struct acd_diags d;
+    acd_diags_init(&d);
+    struct acd_scenario *sc = NULL;
+    assert_int_equal(acd_scenario_load_string("t.yaml", NULL, y, strlen(y), &sc, &d), -1);
+    bool said = false;
+    for (size_t i = 0; i < d.n; i++)
+        said = said || strstr(d.v[i].msg, "too large once its aliases are expanded");
+    assert_true(said);
+    acd_diags_fini(&d);
+    free(y);
+
     /* A huge key is cut in the message. */
     y = acd_xmalloc(200);
     memset(y, 'k', 150);
     strcpy(y + 150, ": 1\n");
-    struct acd_diags d;
     acd_diags_init(&d);
-    struct acd_scenario *sc = NULL;
     assert_int_equal(acd_scenario_load_string("t.yaml", NULL, y, strlen(y), &sc, &d), -1);
     assert_true(strlen(d.v[0].msg) < 200);
     assert_non_null(strstr(d.v[0].msg, "kkk...'"));
@@ -1108,7 +2279,20 @@ main(void)
         cmocka_unit_test(test_cross_references),
         cmocka_unit_test(test_missing_keys),
         cmocka_unit_test(test_operating_day),
+        cmocka_unit_test(test_day_horizon_errors),
+        cmocka_unit_test(test_day_keys_in_steady),
+        cmocka_unit_test(test_day_lists),
+        cmocka_unit_test(test_csv_files),
+        cmocka_unit_test(test_csv_errors),
+        cmocka_unit_test(test_by_interval),
+        cmocka_unit_test(test_call_type_fields),
+        cmocka_unit_test(test_call_type_errors),
+        cmocka_unit_test(test_escalation),
+        cmocka_unit_test(test_group_fields),
+        cmocka_unit_test(test_group_errors),
         cmocka_unit_test(test_routing),
+        cmocka_unit_test(test_alias_errors_once),
+        cmocka_unit_test(test_rich_day),
         cmocka_unit_test(test_many_errors_in_order),
         cmocka_unit_test(test_files),
         cmocka_unit_test(test_fuzz),
