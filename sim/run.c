@@ -18,40 +18,27 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A replication's stats, copied out of its sim (which is then freed). */
-static struct acd_rep_stats *
-rep_stats_copy(const struct acd_rep_stats *src)
-{
-    struct acd_rep_stats *d = acd_xmalloc(sizeof(*d));
-    *d = *src;
-    size_t nt = src->n_bins * src->n_types, ng = src->n_bins * src->n_groups;
-    d->type_counts = acd_xmalloc((nt ? nt : 1) * sizeof(struct acd_counts));
-    d->group_counts = acd_xmalloc((ng ? ng : 1) * sizeof(struct acd_counts));
-    d->hists = acd_xmalloc((nt ? nt : 1) * sizeof(struct acd_hist));
-    memcpy(d->type_counts, src->type_counts, nt * sizeof(struct acd_counts));
-    memcpy(d->group_counts, src->group_counts, ng * sizeof(struct acd_counts));
-    memcpy(d->hists, src->hists, nt * sizeof(struct acd_hist));
-    return d;
-}
+/* Each replication is reduced, as soon as it ends, to one row of values:
+ * every metric and total of every scope (center, call types, groups,
+ * intervals). Rows are kept by replication index and estimated at the end;
+ * memory is the rows (a few kB a replication), never the raw histograms. */
+#define ROW (ACD_METRIC_COUNT + ACD_TOTAL_COUNT)
 
-static void
-rep_stats_free(struct acd_rep_stats *r)
-{
-    if (!r)
-        return;
-    free(r->type_counts);
-    free(r->group_counts);
-    free(r->hists);
-    free(r);
-}
+struct scope_def;
+static size_t list_scopes(const struct acd_scenario *sc, struct scope_def **out);
+static void observe(const struct scope_def *d, size_t n_scopes, const struct acd_rep_stats *rs,
+                    double *row);
 
 struct job {
     const struct acd_scenario *sc;
     const struct acd_run_opts *opts;
+    const struct scope_def *scopes;
+    size_t n_scopes;
     uint64_t seed;
     unsigned n;
     atomic_uint next;
-    struct acd_rep_stats **out;
+    double **rows; /* [replication] -> n_scopes * ROW values */
+    uint64_t *calls, *events;
 };
 
 static void *
@@ -66,11 +53,19 @@ worker(void *arg)
         if (j->opts->trace && i == j->opts->trace_replication)
             acd_sim_set_trace(s, j->opts->trace, j->opts->trace_ud);
         acd_sim_run(s);
-        j->out[i] = rep_stats_copy(acd_sim_stats(s));
+        const struct acd_rep_stats *st = acd_sim_stats(s);
+        j->rows[i] = acd_xmalloc(j->n_scopes * ROW * sizeof(double));
+        observe(j->scopes, j->n_scopes, st, j->rows[i]);
+        j->calls[i] = st->calls;
+        j->events[i] = st->events;
         acd_sim_free(s);
     }
     return NULL;
 }
+
+static struct acd_results *results_from_rows(const struct acd_scenario *sc,
+                                             const struct scope_def *d, size_t n_scopes,
+                                             const double *const *rows, size_t n);
 
 static double
 wall_now(void)
@@ -92,7 +87,12 @@ acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts)
     };
     atomic_init(&j.next, 0);
     ACD_ASSERT(j.n > 0);
-    j.out = acd_xcalloc(j.n, sizeof(*j.out));
+    struct scope_def *scopes;
+    j.n_scopes = list_scopes(sc, &scopes);
+    j.scopes = scopes;
+    j.rows = acd_xcalloc(j.n, sizeof(*j.rows));
+    j.calls = acd_xcalloc(j.n, sizeof(*j.calls));
+    j.events = acd_xcalloc(j.n, sizeof(*j.events));
 
     unsigned threads = opts->threads;
     if (threads == 0) {
@@ -117,12 +117,18 @@ acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts)
     }
 
     struct acd_results *r =
-        acd_results_from_reps(sc, (const struct acd_rep_stats *const *)j.out, j.n);
+        results_from_rows(sc, scopes, j.n_scopes, (const double *const *)j.rows, j.n);
     r->seed = j.seed;
     r->threads = threads ? threads : 1;
-    for (unsigned i = 0; i < j.n; i++)
-        rep_stats_free(j.out[i]);
-    free(j.out);
+    for (unsigned i = 0; i < j.n; i++) {
+        r->calls += j.calls[i];
+        r->events += j.events[i];
+        free(j.rows[i]);
+    }
+    free(j.rows);
+    free(j.calls);
+    free(j.events);
+    free(scopes);
     r->wall_s = wall_now() - t0;
     return r;
 }
@@ -221,86 +227,154 @@ scope_interval(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c,
     *h = rs->hists[b * rs->n_types + k - 1];
 }
 
-static void
-estimate_scope(struct acd_scope_result *out, unsigned scope, const char *name,
-               const struct acd_rep_stats *const *reps, size_t n, scope_fn *get, size_t idx,
-               bool has_hist)
+struct scope_def {
+    unsigned scope; /* ACD_SCOPE_* for applicability */
+    const char *name;
+    scope_fn *get;
+    size_t idx;
+    bool has_hist;
+    struct acd_scope_result *(*place)(struct acd_results *r, size_t idx); /* where it goes */
+    size_t place_idx;
+};
+
+static struct acd_scope_result *
+place_summary(struct acd_results *r, size_t i)
 {
-    out->name = name;
-    out->scope = scope;
-    struct acd_counts *c = acd_xcalloc(n, sizeof(*c));
-    struct acd_hist *h = acd_xmalloc(sizeof(*h));
-    double *x = acd_xcalloc(n, sizeof(double));
-    /* p90 needs each replication's histogram: evaluate it while we have it. */
-    double *p90 = acd_xcalloc(n, sizeof(double));
-    for (size_t i = 0; i < n; i++) {
-        acd_stats_hist_reset(h);
-        get(reps[i], idx, &c[i], h);
-        p90[i] = has_hist ? acd_metrics[ACD_M_WAIT_P90].eval(&c[i], h) : ACD_NAN;
-    }
-    for (size_t m = 0; m < ACD_METRIC_COUNT; m++) {
-        if (!(acd_metrics[m].scopes & scope)) {
-            out->metric[m] = (struct acd_estimate){ACD_NAN, ACD_NAN, 0};
-            continue;
-        }
-        for (size_t i = 0; i < n; i++)
-            x[i] = m == ACD_M_WAIT_P90 ? p90[i] : acd_metrics[m].eval(&c[i], NULL);
-        out->metric[m] = acd_stats_estimate(x, n);
-    }
-    for (size_t t = 0; t < ACD_TOTAL_COUNT; t++) {
-        if (!(acd_totals[t].scopes & scope)) {
-            out->total[t] = (struct acd_estimate){ACD_NAN, ACD_NAN, 0};
-            continue;
-        }
-        for (size_t i = 0; i < n; i++)
-            x[i] = *(const double *)((const char *)&c[i] + acd_totals[t].offset);
-        out->total[t] = acd_stats_estimate(x, n);
-    }
-    free(c);
-    free(h);
-    free(x);
-    free(p90);
+    (void)i;
+    return &r->summary;
 }
 
-struct acd_results *
-acd_results_from_reps(const struct acd_scenario *sc, const struct acd_rep_stats *const *reps,
-                      size_t n)
+static struct acd_scope_result *
+place_type(struct acd_results *r, size_t i)
+{
+    return &r->types[i];
+}
+
+static struct acd_scope_result *
+place_group(struct acd_results *r, size_t i)
+{
+    return &r->groups[i];
+}
+
+static struct acd_scope_result *
+place_interval(struct acd_results *r, size_t i)
+{
+    size_t nt = r->sc->n_call_types, b = i / (nt + 1), k = i % (nt + 1);
+    return k == 0 ? &r->intervals[b].all : &r->intervals[b].types[k - 1];
+}
+
+/* Every scope of sc's results, in output order. Caller frees *out. */
+static size_t
+list_scopes(const struct acd_scenario *sc, struct scope_def **out)
+{
+    size_t nt = sc->n_call_types, ng = sc->n_groups;
+    size_t ni = sc->horizon == ACD_HORIZON_DAY ? sc->n_intervals : 0;
+    size_t n = 1 + nt + ng + ni * (nt + 1), i = 0;
+    struct scope_def *d = acd_xcalloc(n, sizeof(*d));
+    d[i++] = (struct scope_def){ACD_SCOPE_CENTER, "", scope_center_all, 0, true, place_summary, 0};
+    for (size_t k = 0; k < nt; k++)
+        d[i++] = (struct scope_def){
+            ACD_SCOPE_TYPE, sc->call_types[k].name, scope_type, k, true, place_type, k};
+    for (size_t g = 0; g < ng; g++)
+        d[i++] = (struct scope_def){
+            ACD_SCOPE_GROUP, sc->groups[g].name, scope_group, g, false, place_group, g};
+    for (size_t b = 0; b < ni; b++)
+        for (size_t k = 0; k <= nt; k++) {
+            size_t idx = b * (nt + 1) + k;
+            d[i++] = (struct scope_def){k ? ACD_SCOPE_TYPE : ACD_SCOPE_INTERVAL,
+                                        k ? sc->call_types[k - 1].name : "",
+                                        scope_interval,
+                                        idx,
+                                        true,
+                                        place_interval,
+                                        idx};
+        }
+    ACD_ASSERT(i == n);
+    *out = d;
+    return n;
+}
+
+/* One replication's row: every metric (NAN where it does not apply or is
+ * undefined) and total of every scope. */
+static void
+observe(const struct scope_def *d, size_t n_scopes, const struct acd_rep_stats *rs, double *row)
+{
+    struct acd_hist *h = acd_xmalloc(sizeof(*h));
+    for (size_t si = 0; si < n_scopes; si++, row += ROW) {
+        struct acd_counts c;
+        acd_stats_hist_reset(h);
+        d[si].get(rs, d[si].idx, &c, h);
+        for (size_t m = 0; m < ACD_METRIC_COUNT; m++)
+            row[m] = !(acd_metrics[m].scopes & d[si].scope)   ? ACD_NAN
+                     : m == ACD_M_WAIT_P90 && !d[si].has_hist ? ACD_NAN
+                                                              : acd_metrics[m].eval(&c, h);
+        for (size_t t = 0; t < ACD_TOTAL_COUNT; t++)
+            row[ACD_METRIC_COUNT + t] =
+                acd_totals[t].scopes & d[si].scope
+                    ? *(const double *)((const char *)&c + acd_totals[t].offset)
+                    : ACD_NAN;
+    }
+    free(h);
+}
+
+static struct acd_results *
+results_from_rows(const struct acd_scenario *sc, const struct scope_def *d, size_t n_scopes,
+                  const double *const *rows, size_t n)
 {
     ACD_ASSERT(n > 0);
     struct acd_results *r = acd_xcalloc(1, sizeof(*r));
     r->sc = sc;
     r->replications = (unsigned)n;
-    for (size_t i = 0; i < n; i++) {
-        r->calls += reps[i]->calls;
-        r->events += reps[i]->events;
-    }
-    /* Summary scopes cover every reported bin (the steady-state window, or
-     * the operating day); an operating day adds one result per interval. */
-    estimate_scope(&r->summary, ACD_SCOPE_CENTER, "", reps, n, scope_center_all, 0, true);
-    r->types = acd_xcalloc(sc->n_call_types, sizeof(*r->types));
-    for (size_t k = 0; k < sc->n_call_types; k++)
-        estimate_scope(&r->types[k], ACD_SCOPE_TYPE, sc->call_types[k].name, reps, n, scope_type, k,
-                       true);
-    r->groups = acd_xcalloc(sc->n_groups, sizeof(*r->groups));
-    for (size_t g = 0; g < sc->n_groups; g++)
-        estimate_scope(&r->groups[g], ACD_SCOPE_GROUP, sc->groups[g].name, reps, n, scope_group, g,
-                       false);
+    r->types = acd_xcalloc(sc->n_call_types ? sc->n_call_types : 1, sizeof(*r->types));
+    r->groups = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*r->groups));
     if (sc->horizon == ACD_HORIZON_DAY) {
-        size_t nt = sc->n_call_types;
         r->n_intervals = sc->n_intervals;
         r->intervals = acd_xcalloc(r->n_intervals, sizeof(*r->intervals));
         for (size_t b = 0; b < r->n_intervals; b++) {
             struct acd_interval_result *iv = &r->intervals[b];
             iv->start_s = sc->open_s + (double)b * sc->interval_s;
             iv->end_s = b + 1 == r->n_intervals ? sc->close_s : iv->start_s + sc->interval_s;
-            estimate_scope(&iv->all, ACD_SCOPE_INTERVAL, "", reps, n, scope_interval, b * (nt + 1),
-                           true);
-            iv->types = acd_xcalloc(nt, sizeof(*iv->types));
-            for (size_t k = 0; k < nt; k++)
-                estimate_scope(&iv->types[k], ACD_SCOPE_TYPE, sc->call_types[k].name, reps, n,
-                               scope_interval, b * (nt + 1) + k + 1, true);
+            iv->types = acd_xcalloc(sc->n_call_types ? sc->n_call_types : 1, sizeof(*iv->types));
         }
     }
+    double *x = acd_xcalloc(n, sizeof(double));
+    for (size_t si = 0; si < n_scopes; si++) {
+        struct acd_scope_result *out = d[si].place(r, d[si].place_idx);
+        out->name = d[si].name;
+        out->scope = d[si].scope;
+        for (size_t v = 0; v < ROW; v++) {
+            for (size_t i = 0; i < n; i++)
+                x[i] = rows[i][si * ROW + v];
+            struct acd_estimate e = acd_stats_estimate(x, n);
+            if (v < ACD_METRIC_COUNT)
+                out->metric[v] = e;
+            else
+                out->total[v - ACD_METRIC_COUNT] = e;
+        }
+    }
+    free(x);
+    return r;
+}
+
+struct acd_results *
+acd_results_from_reps(const struct acd_scenario *sc, const struct acd_rep_stats *const *reps,
+                      size_t n)
+{
+    struct scope_def *d;
+    size_t n_scopes = list_scopes(sc, &d);
+    double **rows = acd_xcalloc(n, sizeof(*rows));
+    for (size_t i = 0; i < n; i++) {
+        rows[i] = acd_xmalloc(n_scopes * ROW * sizeof(double));
+        observe(d, n_scopes, reps[i], rows[i]);
+    }
+    struct acd_results *r = results_from_rows(sc, d, n_scopes, (const double *const *)rows, n);
+    for (size_t i = 0; i < n; i++) {
+        r->calls += reps[i]->calls;
+        r->events += reps[i]->events;
+        free(rows[i]);
+    }
+    free(rows);
+    free(d);
     return r;
 }
 

@@ -735,7 +735,9 @@ on_timeout(struct acd_sim *s, uint32_t c)
     x->source = ACD_SRC_TRANSFER;
     x->type = (uint32_t)ct->timeout_to;
     x->t_arrive = s->now;
-    enqueue(s, c, queue_index(s, x->type, 1), false);
+    uint32_t qi = queue_index(s, x->type, 1);
+    enqueue(s, c, qi, false);
+    poke_queue(s, qi); /* idle agents of the new queue take it at once */
 }
 
 static void
@@ -842,7 +844,9 @@ on_talk_end(struct acd_sim *s, uint32_t a)
         x->id = s->next_call_id++;
         x->source = ACD_SRC_ESCALATION;
         x->t_arrive = s->now;
-        enqueue(s, c, queue_index(s, k, g->tier + 1), false);
+        uint32_t qi = queue_index(s, k, g->tier + 1);
+        enqueue(s, c, qi, false);
+        poke_queue(s, qi); /* an idle agent of the next tier takes it at once */
     } else {
         call_free(s, c);
     }

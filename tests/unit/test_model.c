@@ -425,10 +425,16 @@ test_escalation_rate(void **state)
     double se = sqrt(p * (1 - p) / tier1);
     assert_true(fabs(esc / tier1 - p) <= 4 * se);
     assert_true(c->escalated >= esc);
-    /* Escalated legs wait in the tier-2 queue and only tier 2 answers them. */
+    /* Escalated legs wait in the tier-2 queue and only tier 2 answers them;
+     * an idle tier-2 agent takes one at once (warm transfer, no wait). */
+    size_t at_once = 0, escalated_legs = 0;
     for (size_t i = 0; i < t.n; i++)
-        if (t.v[i].source == ACD_SRC_ESCALATION && t.v[i].outcome == ACD_OUT_ANSWERED)
+        if (t.v[i].source == ACD_SRC_ESCALATION && t.v[i].outcome == ACD_OUT_ANSWERED) {
             assert_int_equal(t.v[i].group, 1);
+            escalated_legs++;
+            at_once += t.v[i].t_end_s == t.v[i].t_arrive_s;
+        }
+    assert_true(at_once > escalated_legs / 2);
     free(t.v);
     acd_sim_free(s);
     free(f);
