@@ -12,33 +12,12 @@
 #include "acdsim/scenario.h"
 #include "acdsim/sim.h"
 #include "acdsim/util.h"
+#include "bench.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double
-wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static long
-peak_rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof(line), f))
-        if (strncmp(line, "VmHWM:", 6) == 0)
-            kb = strtol(line + 6, NULL, 10);
-    if (f)
-        fclose(f);
-    return kb;
-}
 
 int
 main(int argc, char **argv)
@@ -68,10 +47,10 @@ main(int argc, char **argv)
         .groups = &g,
     };
     acd_util_install_gsl_handler();
-    double t0 = wall_now();
+    double t0 = bench_wall_now();
     struct acd_sim *s = acd_sim_new(&sc, sc.seed, 0);
     acd_sim_run(s);
-    double wall = wall_now() - t0;
+    double wall = bench_wall_now() - t0;
     const struct acd_rep_stats *st = acd_sim_stats(s);
     const struct acd_counts *c = &st->type_counts[0];
     printf("calls       %llu\n", (unsigned long long)st->calls);
@@ -79,7 +58,7 @@ main(int argc, char **argv)
     printf("wall_s      %.3f\n", wall);
     printf("calls_per_s %.0f\n", (double)st->calls / wall);
     printf("events_per_s %.0f\n", (double)st->events / wall);
-    printf("peak_rss_kb %ld\n", peak_rss_kb());
+    printf("peak_rss_kb %ld\n", bench_peak_rss_kb());
     printf("check       abandon_rate %.5f (exact 0.013858), service_level %.5f (exact 0.985419)\n",
            c->abandoned / c->offered, c->answered_within_t / c->offered);
     acd_sim_free(s);

@@ -10,24 +10,11 @@
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"
 #include "acdsim/util.h"
+#include "bench.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static long
-peak_rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof(line), f))
-        if (strncmp(line, "VmHWM:", 6) == 0)
-            kb = strtol(line + 6, NULL, 10);
-    if (f)
-        fclose(f);
-    return kb;
-}
 
 int
 main(int argc, char **argv)
@@ -56,7 +43,7 @@ main(int argc, char **argv)
     printf("wall_s       %.3f\n", r->wall_s);
     printf("calls_per_s  %.0f\n", (double)r->calls / r->wall_s);
     printf("events_per_s %.0f\n", (double)r->events / r->wall_s);
-    printf("peak_rss_kb  %ld\n", peak_rss_kb());
+    printf("peak_rss_kb  %ld\n", bench_peak_rss_kb());
     acd_results_free(r);
     acd_scenario_free(sc);
     return 0;

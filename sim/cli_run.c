@@ -601,37 +601,6 @@ struct trace_file {
     const struct acd_scenario *sc;
 };
 
-/* RFC 4180: quote a field holding a comma, quote or line break. */
-static void
-csv_field(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
-/* The shortest %g form that reads back as exactly x (as the csv report
- * writes numbers), so trace times can be compared exactly. */
-static void
-csv_time(FILE *out, double x)
-{
-    char buf[40];
-    for (int p = 15; p <= 17; p++) {
-        snprintf(buf, sizeof(buf), "%.*g", p, x);
-        if (strtod(buf, NULL) == x)
-            break;
-    }
-    fputs(buf, out);
-}
-
 static const char trace_header[] = "call_id,issue_id,type,tier,attempt,source,arrival_s,end_s,"
                                    "done_s,group,outcome,after,counted\n";
 
@@ -649,16 +618,16 @@ trace_row(void *ud, const struct acd_trace_rec *rec)
     ACD_ASSERT(rec->type < sc->n_call_types);
     ACD_ASSERT(rec->group == SIZE_MAX || rec->group < sc->n_groups);
     fprintf(f, "%" PRIu64 ",%" PRIu64 ",", rec->call_id, rec->issue_id);
-    csv_field(f, sc->call_types[rec->type].name);
+    acd_report_csv_field(f, sc->call_types[rec->type].name);
     fprintf(f, ",%u,%u,%s,", rec->tier, rec->attempt, acd_sim_source_name(rec->source));
-    csv_time(f, rec->t_arrive_s);
+    acd_report_csv_number(f, rec->t_arrive_s);
     fputc(',', f);
-    csv_time(f, rec->t_end_s);
+    acd_report_csv_number(f, rec->t_end_s);
     fputc(',', f);
-    csv_time(f, rec->t_done_s);
+    acd_report_csv_number(f, rec->t_done_s);
     fputc(',', f);
     if (rec->group != SIZE_MAX)
-        csv_field(f, sc->groups[rec->group].name);
+        acd_report_csv_field(f, sc->groups[rec->group].name);
     fprintf(f, ",%s,%s,%d\n", acd_sim_outcome_name(rec->outcome), acd_sim_after_name(rec->after),
             rec->counted ? 1 : 0);
 }

@@ -232,10 +232,8 @@ write_json(FILE *out, const struct acd_results *r, const struct acd_report_opts 
 
 /* -------------------------------------------------------------------- csv */
 
-/* RFC 4180: quote a field holding a comma, quote or line break, doubling
- * embedded quotes. */
-static void
-csv_field(FILE *out, const char *s)
+void
+acd_report_csv_field(FILE *out, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {
         fputs(s, out);
@@ -250,9 +248,8 @@ csv_field(FILE *out, const char *s)
     fputc('"', out);
 }
 
-/* The shortest %g form that reads back as exactly x; empty for NaN. */
-static void
-csv_number(FILE *out, double x)
+void
+acd_report_csv_number(FILE *out, double x)
 {
     if (!isfinite(x))
         return;
@@ -270,11 +267,11 @@ csv_row(FILE *out, const char *scope, const char *name, const char *prefix, cons
         const struct acd_estimate *e)
 {
     fprintf(out, "%s,", scope);
-    csv_field(out, name);
+    acd_report_csv_field(out, name);
     fprintf(out, ",%s%s,", prefix, metric);
-    csv_number(out, e->mean);
+    acd_report_csv_number(out, e->mean);
     fputc(',', out);
-    csv_number(out, e->ci95);
+    acd_report_csv_number(out, e->ci95);
     fputc('\n', out);
 }
 

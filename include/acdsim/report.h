@@ -23,6 +23,12 @@ struct acd_format {
 extern const struct acd_format *const acd_formats[];
 const struct acd_format *acd_format_find(const char *name);
 
+/* CSV building blocks shared by the writers (results, per-call trace):
+ * a field quoted per RFC 4180 when it holds a comma, quote or line break;
+ * a number in the shortest form that reads back exactly (nothing for NaN). */
+void acd_report_csv_field(FILE *out, const char *s);
+void acd_report_csv_number(FILE *out, double x);
+
 /* Results as a JSON document (jansson), as written by the json format.
  * Returns a new string; caller frees. */
 char *acd_report_json_string(const struct acd_results *r, const struct acd_report_opts *o);
