@@ -65,7 +65,7 @@ struct acd_resolution {
 
 struct acd_call_type {
     char *name;
-    double rate_per_s; /* steady: Poisson arrival rate */
+    double rate_per_s; /* Poisson arrival rate given as `rate` (day: also in calls_per_interval) */
     /* Day: expected calls per interval (n_intervals values), NULL otherwise.
      * Arrivals are a piecewise-constant Poisson process. */
     double *calls_per_interval;
@@ -196,8 +196,8 @@ struct acd_scenario {
 
 /* Parse a file. Returns 0 and a new scenario in *out (caller frees with
  * acd_scenario_free), or -1 with every error appended to diags and *out set
- * to NULL. Relative paths inside the file (empirical samples) resolve
- * against the file's directory. */
+ * to NULL. Relative paths inside the file (empirical samples, arrivals and
+ * staffing CSV files) resolve against the file's directory. */
 int acd_scenario_load_file(const char *path, struct acd_scenario **out, struct acd_diags *diags);
 /* Same from memory; `name` is used as the file name in diagnostics and
  * `base_dir` (may be NULL = ".") for relative paths. */
