@@ -133,19 +133,23 @@ acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts)
     return r;
 }
 
-/* One scope's counts (and histogram) in replication i. */
+/* One scope's counts in a replication, and the wait histograms that make
+ * up its distribution (appended to hs[*nh]; quantiles read them together,
+ * so nothing is merged or copied). */
+struct hist_list {
+    const struct acd_hist **v;
+    size_t n;
+};
 typedef void scope_fn(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c,
-                      struct acd_hist *h);
+                      struct hist_list *hl);
 
 static void
-scope_center(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c, struct acd_hist *h)
+scope_center(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c, struct hist_list *hl)
 {
     memset(c, 0, sizeof(*c));
-    acd_stats_hist_reset(h);
-    c->window_s = 0;
     for (size_t k = 0; k < rs->n_types; k++) {
         acd_stats_counts_add(c, &rs->type_counts[bin * rs->n_types + k]);
-        acd_stats_hist_merge(h, &rs->hists[bin * rs->n_types + k]);
+        hl->v[hl->n++] = &rs->hists[bin * rs->n_types + k];
         c->window_s = rs->type_counts[bin * rs->n_types + k].window_s;
     }
     /* Agent time and labor cost come from the groups; the types carry
@@ -166,14 +170,13 @@ scope_center(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c, s
 
 /* A call type over every reported bin (idx = type). */
 static void
-scope_type(const struct acd_rep_stats *rs, size_t k, struct acd_counts *c, struct acd_hist *h)
+scope_type(const struct acd_rep_stats *rs, size_t k, struct acd_counts *c, struct hist_list *hl)
 {
     memset(c, 0, sizeof(*c));
-    acd_stats_hist_reset(h);
     double window = 0;
     for (size_t b = 0; b < rs->n_bins; b++) {
         acd_stats_counts_add(c, &rs->type_counts[b * rs->n_types + k]);
-        acd_stats_hist_merge(h, &rs->hists[b * rs->n_types + k]);
+        hl->v[hl->n++] = &rs->hists[b * rs->n_types + k];
         window += rs->type_counts[b * rs->n_types + k].window_s;
     }
     c->window_s = window;
@@ -181,10 +184,10 @@ scope_type(const struct acd_rep_stats *rs, size_t k, struct acd_counts *c, struc
 
 /* An agent group over every reported bin (idx = group). */
 static void
-scope_group(const struct acd_rep_stats *rs, size_t g, struct acd_counts *c, struct acd_hist *h)
+scope_group(const struct acd_rep_stats *rs, size_t g, struct acd_counts *c, struct hist_list *hl)
 {
+    (void)hl;
     memset(c, 0, sizeof(*c));
-    (void)h;
     double window = 0;
     for (size_t b = 0; b < rs->n_bins; b++) {
         acd_stats_counts_add(c, &rs->group_counts[b * rs->n_groups + g]);
@@ -196,35 +199,32 @@ scope_group(const struct acd_rep_stats *rs, size_t g, struct acd_counts *c, stru
 /* The whole center over every reported bin. */
 static void
 scope_center_all(const struct acd_rep_stats *rs, size_t unused, struct acd_counts *c,
-                 struct acd_hist *h)
+                 struct hist_list *hl)
 {
     (void)unused;
     struct acd_counts part;
-    struct acd_hist *ph = acd_xmalloc(sizeof(*ph));
     memset(c, 0, sizeof(*c));
-    acd_stats_hist_reset(h);
     double window = 0;
     for (size_t b = 0; b < rs->n_bins; b++) {
-        scope_center(rs, b, &part, ph);
+        scope_center(rs, b, &part, hl);
         acd_stats_counts_add(c, &part);
-        acd_stats_hist_merge(h, ph);
         window += part.window_s;
     }
     c->window_s = window;
-    free(ph);
 }
 
 /* Interval scopes: idx = bin * (n_types + 1) + (type + 1), type -1 = all. */
 static void
-scope_interval(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c, struct acd_hist *h)
+scope_interval(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c,
+               struct hist_list *hl)
 {
     size_t b = idx / (rs->n_types + 1), k = idx % (rs->n_types + 1);
     if (k == 0) {
-        scope_center(rs, b, c, h);
+        scope_center(rs, b, c, hl);
         return;
     }
     *c = rs->type_counts[b * rs->n_types + k - 1];
-    *h = rs->hists[b * rs->n_types + k - 1];
+    hl->v[hl->n++] = &rs->hists[b * rs->n_types + k - 1];
 }
 
 struct scope_def {
@@ -299,22 +299,26 @@ list_scopes(const struct acd_scenario *sc, struct scope_def **out)
 static void
 observe(const struct scope_def *d, size_t n_scopes, const struct acd_rep_stats *rs, double *row)
 {
-    struct acd_hist *h = acd_xmalloc(sizeof(*h));
+    struct hist_list hl = {acd_xmalloc((rs->n_bins * rs->n_types + 1) * sizeof(*hl.v)), 0};
     for (size_t si = 0; si < n_scopes; si++, row += ROW) {
         struct acd_counts c;
-        acd_stats_hist_reset(h);
-        d[si].get(rs, d[si].idx, &c, h);
-        for (size_t m = 0; m < ACD_METRIC_COUNT; m++)
-            row[m] = !(acd_metrics[m].scopes & d[si].scope)   ? ACD_NAN
-                     : m == ACD_M_WAIT_P90 && !d[si].has_hist ? ACD_NAN
-                                                              : acd_metrics[m].eval(&c, h);
+        hl.n = 0;
+        d[si].get(rs, d[si].idx, &c, &hl);
+        for (size_t m = 0; m < ACD_METRIC_COUNT; m++) {
+            if (!(acd_metrics[m].scopes & d[si].scope))
+                row[m] = ACD_NAN;
+            else if (m == ACD_M_WAIT_P90)
+                row[m] = d[si].has_hist ? acd_stats_hist_quantile_n(hl.v, hl.n, 0.9) : ACD_NAN;
+            else
+                row[m] = acd_metrics[m].eval(&c, NULL);
+        }
         for (size_t t = 0; t < ACD_TOTAL_COUNT; t++)
             row[ACD_METRIC_COUNT + t] =
                 acd_totals[t].scopes & d[si].scope
                     ? *(const double *)((const char *)&c + acd_totals[t].offset)
                     : ACD_NAN;
     }
-    free(h);
+    free(hl.v);
 }
 
 static struct acd_results *

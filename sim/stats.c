@@ -75,15 +75,29 @@ acd_stats_hist_merge(struct acd_hist *dst, const struct acd_hist *src)
 double
 acd_stats_hist_quantile(const struct acd_hist *h, double q)
 {
-    if (h->total == 0)
+    return acd_stats_hist_quantile_n(&h, 1, q);
+}
+
+double
+acd_stats_hist_quantile_n(const struct acd_hist *const *hs, size_t n, double q)
+{
+    uint64_t total = 0, zeros = 0;
+    for (size_t i = 0; i < n; i++) {
+        total += hs[i]->total;
+        zeros += hs[i]->zeros;
+    }
+    if (total == 0)
         return ACD_NAN;
-    /* The smallest x with F(x) >= q; linear inside a bin. */
-    double target = q * (double)h->total;
-    if ((double)h->zeros >= target)
+    /* The smallest x with F(x) >= q; linear inside a bin. The walk stops at
+     * the quantile's bin, so a list of histograms costs no more than one. */
+    double target = q * (double)total;
+    if ((double)zeros >= target)
         return 0;
-    double cum = (double)h->zeros;
+    double cum = (double)zeros;
     for (size_t b = 0; b < ACD_HIST_BINS; b++) {
-        double c = h->bins[b];
+        double c = 0;
+        for (size_t i = 0; i < n; i++)
+            c += hs[i]->bins[b];
         if (c > 0 && cum + c >= target) {
             double lo, hi;
             bin_bounds(b, &lo, &hi);

@@ -32,6 +32,8 @@ void acd_stats_hist_add(struct acd_hist *h, double x);
 void acd_stats_hist_merge(struct acd_hist *dst, const struct acd_hist *src);
 /* q in [0,1]; NAN if empty. */
 double acd_stats_hist_quantile(const struct acd_hist *h, double q);
+/* The quantile of n histograms taken together (as if merged). */
+double acd_stats_hist_quantile_n(const struct acd_hist *const *hs, size_t n, double q);
 
 /* Raw per-replication counts and sums of one scope. The names are the
  * `totals` keys of interface.md (plus a few more). Calls count in the scope
