@@ -584,6 +584,140 @@ test_random_routing_spreads(void **state)
     free(f);
 }
 
+static void
+test_busyness_and_absenteeism(void **state)
+{
+    (void)state;
+    /* Day-to-day volume: a gamma multiplier with cv 0.3 makes the number of
+     * calls vary far more than Poisson (variance mean + cv^2 mean^2). */
+    struct fixture *f = fixture_new(0, 120, 0, 20, 0);
+    day(f, 8 * 3600, 10, 1800, 100);
+    f->sc.busyness_cv = 0.3;
+    f->g[0].absenteeism = 0.5;
+    const unsigned n = 200;
+    double sum = 0, sum2 = 0, staffed = 0;
+    for (unsigned rep = 0; rep < n; rep++) {
+        struct acd_sim *s = acd_sim_new(&f->sc, 11, rep);
+        acd_sim_run(s);
+        const struct acd_rep_stats *st = acd_sim_stats(s);
+        double x = SUM(st, offered);
+        sum += x;
+        sum2 += x * x;
+        for (size_t b = 0; b < st->n_bins; b++)
+            staffed += st->group_counts[b].staffed_agent_s / (10 * 1800.0);
+        acd_sim_free(s);
+    }
+    double mean = sum / n, var = (sum2 - n * mean * mean) / (n - 1);
+    double want = mean + 0.09 * mean * mean; /* about 91,000 vs Poisson 1,000 */
+    assert_true(fabs(mean - 1000) < 4 * sqrt(want / n));
+    assert_true(var > 0.5 * want && var < 1.5 * want);
+    /* Absenteeism 0.5 of 20 scheduled: 10 present on average (sd 2.2). */
+    assert_true(fabs(staffed / n - 10) < 4 * sqrt(20 * 0.25 / n));
+    free(f);
+}
+
+static void
+test_close_policies(void **state)
+{
+    (void)state;
+    /* Overloaded at close: disconnect cuts the queue at close; drain serves
+     * it; nobody is answered after close when disconnecting. */
+    struct fixture *f = fixture_new(0, 300, 0, 4, 0);
+    day(f, 8 * 3600, 4, 1800, 40);
+    double close = f->sc.close_s;
+    struct trace t;
+    f->sc.close_policy = ACD_CLOSE_DISCONNECT;
+    struct acd_sim *s = run_traced(f, 0, &t);
+    size_t cut = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        if (t.v[i].outcome == ACD_OUT_ANSWERED)
+            assert_true(t.v[i].t_end_s <= close);
+        if (t.v[i].outcome == ACD_OUT_DISCONNECTED) {
+            assert_true(t.v[i].t_end_s == close);
+            cut++;
+        }
+    }
+    assert_true(cut > 0 && SUM(acd_sim_stats(s), disconnected) > 0);
+    free(t.v);
+    acd_sim_free(s);
+
+    f->sc.close_policy = ACD_CLOSE_DRAIN;
+    s = run_traced(f, 0, &t);
+    size_t after = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        assert_true(t.v[i].outcome != ACD_OUT_DISCONNECTED);
+        after += t.v[i].outcome == ACD_OUT_ANSWERED && t.v[i].t_end_s > close;
+    }
+    assert_true(after > 0); /* the queue drained after close */
+    free(t.v);
+    acd_sim_free(s);
+
+    /* Shift agents leaving at close stay until the queue is empty. */
+    f->g[0].agents = 0;
+    f->shift[0] = (struct acd_shift){8 * 3600, close, 4, 0, NULL};
+    f->g[0].n_shifts = 1;
+    f->g[0].shifts = &f->shift[0];
+    f->sc.close_policy = ACD_CLOSE_UNTIL_EMPTY;
+    s = run_traced(f, 0, &t);
+    after = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        assert_true(t.v[i].outcome != ACD_OUT_DISCONNECTED);
+        after += t.v[i].outcome == ACD_OUT_ANSWERED && t.v[i].t_end_s > close;
+    }
+    assert_true(after > 0);
+    free(t.v);
+    acd_sim_free(s);
+    free(f);
+}
+
+/* Mean wait of answered fresh legs of call type k in a trace. */
+static double
+mean_wait(const struct trace *t, size_t k)
+{
+    double sum = 0, n = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].type == k && t->v[i].outcome == ACD_OUT_ANSWERED &&
+            t->v[i].source == ACD_SRC_FRESH) {
+            sum += t->v[i].t_end_s - t->v[i].t_arrive_s;
+            n++;
+        }
+    return sum / n;
+}
+
+static void
+test_priorities(void **state)
+{
+    (void)state;
+    /* Two call types share one group near saturation. With priority_score
+     * the urgent type (priority 10) waits far less than the other; with
+     * skill_priority the agents' primary skill does. */
+    for (int policy = 0; policy < 2; policy++) {
+        struct fixture *f = fixture_new(0.2, 60, 0, 25, 50000);
+        f->ct[1] = f->ct[0];
+        f->ct[1].name = "other";
+        f->sc.n_call_types = 2;
+        f->g[0].n_skills = 2;
+        f->skills[0][1] = 1;
+        f->lv[0][1] = (struct acd_skill){1, 2};
+        if (policy == 0) {
+            f->sc.routing = "priority_score";
+            f->ct[0].priority = 10;
+        } else {
+            f->sc.routing = "skill_priority";
+        }
+        struct trace t;
+        struct acd_sim *s = run_traced(f, 0, &t);
+        double urgent = mean_wait(&t, 0), other = mean_wait(&t, 1);
+        if (!(urgent < 0.5 * other)) {
+            print_error("policy %d: waits %.2f s (preferred) vs %.2f s\n", policy, urgent, other);
+            fail();
+        }
+        free(t.v);
+        acd_sim_free(s);
+        free(f);
+    }
+}
+
 int
 main(void)
 {
@@ -602,6 +736,9 @@ main(void)
         cmocka_unit_test(test_overflow_delay),
         cmocka_unit_test(test_wrap_up_in_occupancy_not_wait),
         cmocka_unit_test(test_random_routing_spreads),
+        cmocka_unit_test(test_busyness_and_absenteeism),
+        cmocka_unit_test(test_close_policies),
+        cmocka_unit_test(test_priorities),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
