@@ -1541,7 +1541,7 @@ test_call_type_errors(void **state)
                                 "  - {name: g, skills: [a, backlog], agents: 2}\n",
                                 cases[i].extra);
         const char *want[] = {cases[i].want};
-        print_message("# case %zu: %s\n", i, cases[i].extra);
+        print_message("# case %zu\n", i); /* extra spans lines: TAP needs # */
         expect_errors_len(y, strlen(y), want, 1);
         free(y);
     }
@@ -1772,7 +1772,7 @@ test_group_errors(void **state)
                                             "%s",
                                 cases[i].extra);
         const char *want[] = {cases[i].want};
-        print_message("# case %zu: %s", i, cases[i].extra);
+        print_message("# case %zu\n", i);
         expect_errors_len(y, strlen(y), want, 1);
         free(y);
     }
