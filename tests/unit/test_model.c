@@ -718,6 +718,51 @@ test_priorities(void **state)
     }
 }
 
+static void
+test_timeout_transfer_and_costs(void **state)
+{
+    (void)state;
+    /* Calls waiting 60 s move to a second call type's queue, served by its
+     * own group: the same call continues there as a transfer leg. */
+    struct fixture *f = fixture_new(0.3, 60, 0, 17, 40000);
+    f->ct[1] = f->ct[0];
+    f->ct[1].name = "overflow_desk";
+    f->ct[1].rate_per_s = 0;
+    f->sc.n_call_types = 2;
+    f->ct[0].queue_timeout_s = 60;
+    f->ct[0].has_timeout_to = true;
+    f->ct[0].timeout_to = 1;
+    struct acd_agent_group *g = add_group(f, "desk", 3, 1, 1);
+    f->skills[1][0] = 1;
+    f->lv[1][0] = (struct acd_skill){1, 1};
+    g->cost_per_hour = 36;
+    f->ct[0].cost_per_abandon = 5;
+    struct trace t;
+    struct acd_sim *s = run_traced(f, 0, &t);
+    size_t timeouts = 0, transfers = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        const struct acd_trace_rec *r = &t.v[i];
+        timeouts += r->outcome == ACD_OUT_TIMEOUT;
+        if (r->source == ACD_SRC_TRANSFER) {
+            transfers++;
+            assert_int_equal(r->type, 1);
+            if (r->outcome == ACD_OUT_ANSWERED)
+                assert_int_equal(r->group, 1);
+        }
+    }
+    assert_true(timeouts > 50 && transfers == timeouts);
+    /* Labor cost: paid hours (staffed + break) at 36 an hour; nobody on
+     * the first type's patience-free queue abandons, so no abandon cost. */
+    const struct acd_rep_stats *st = acd_sim_stats(s);
+    const struct acd_counts *dc = &st->group_counts[1];
+    assert_approx(dc->labor_cost, (dc->staffed_agent_s + dc->break_agent_s) / 3600 * 36, 1e-12, 0);
+    assert_approx(dc->labor_cost, 3 * 40000 / 3600.0 * 36, 1e-9, 0);
+    assert_true(st->type_counts[0].abandon_cost == 0);
+    free(t.v);
+    acd_sim_free(s);
+    free(f);
+}
+
 int
 main(void)
 {
@@ -739,6 +784,7 @@ main(void)
         cmocka_unit_test(test_busyness_and_absenteeism),
         cmocka_unit_test(test_close_policies),
         cmocka_unit_test(test_priorities),
+        cmocka_unit_test(test_timeout_transfer_and_costs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
