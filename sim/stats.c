@@ -379,9 +379,11 @@ m_cost_per_call(const struct acd_counts *c, const struct acd_hist *h)
 /* Customer-level metrics differ from call-level ones only when a customer
  * can call more than once or stay unresolved. */
 #define CUSTOMER (ACD_FEAT_RESOLUTION | ACD_FEAT_RETRIAL | ACD_FEAT_CALLBACK)
-#define CALLS    (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_INTERVAL)
-#define AGENTS   (ACD_SCOPE_CENTER | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
-#define ALL      (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
+/* Time shares say more than occupancy only with wrap-up or breaks. */
+#define STATES (ACD_FEAT_WRAP | ACD_FEAT_BREAK)
+#define CALLS  (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_INTERVAL)
+#define AGENTS (ACD_SCOPE_CENTER | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
+#define ALL    (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
 
 const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT] = {
     [ACD_M_OFFERED] = {"offered", "Offered calls", "calls", false, CALLS, m_offered},
@@ -420,8 +422,8 @@ const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT] = {
                             ACD_FEAT_TIMEOUT},
     [ACD_M_CALLBACK_RATE] = {"callback_rate", "Chose a callback", "", true, CALLS, m_callback_rate,
                              ACD_FEAT_CALLBACK},
-    [ACD_M_IDLE_SHARE] = {"idle_share", "Time idle", "", true, AGENTS, m_idle_share},
-    [ACD_M_TALK_SHARE] = {"talk_share", "Time talking", "", true, AGENTS, m_talk_share},
+    [ACD_M_IDLE_SHARE] = {"idle_share", "Time idle", "", true, AGENTS, m_idle_share, STATES},
+    [ACD_M_TALK_SHARE] = {"talk_share", "Time talking", "", true, AGENTS, m_talk_share, STATES},
     [ACD_M_WRAP_SHARE] = {"wrap_share", "Time in wrap-up", "", true, AGENTS, m_wrap_share,
                           ACD_FEAT_WRAP},
     [ACD_M_BREAK_SHARE] = {"break_share", "Time on break", "", true, AGENTS, m_break_share,
