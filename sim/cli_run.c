@@ -4,8 +4,10 @@
  * Everything the user gave is checked before the first replication starts:
  * every option, the scenario and every --assert, with all errors reported at
  * once (exit 2). Only then does the run start; its output goes to stdout
- * and, with --out, to DIR/results.json; with --trace, one replication's
- * per-call trace goes to a CSV file.
+ * and, with --out, to the data files of a report folder (results.json,
+ * intervals.csv, groups.csv); with --trace, one replication's per-call
+ * trace goes to a CSV file. Files appear only once complete, also when the
+ * run is interrupted by a signal.
  *
  * The options are one table (name, argument, help, setter) from which the
  * getopt_long arrays and the --help text are both built, so they cannot
@@ -24,7 +26,9 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +49,7 @@ struct run_args {
     const char *out_dir;
     bool out_dir_missing;   /* --out DIR does not exist yet: create it */
     const char *trace_path; /* --trace FILE, once its name passed the checks */
+    char *trace_in_out;     /* FILE put into --out DIR (see check_trace); owned */
     bool trace_given;       /* --trace seen, valid or not */
     bool trace_rep_set;     /* --trace-replication given */
     char **asserts;         /* the --assert texts, borrowed from argv */
@@ -207,14 +212,11 @@ set_out(struct run_args *a, const char *arg, char *err, size_t errlen)
     return rc;
 }
 
-/* FILE is written through a temporary file in its directory and renamed
- * at the end, so it must name a regular file (or nothing yet) in a
- * directory we can write: renaming over /dev/null or a directory would be
- * a disaster or a late failure. */
+/* Only the form of FILE here: where it goes depends on --out, which may
+ * come later on the command line (see check_trace). */
 static int
 set_trace(struct run_args *a, const char *arg, char *err, size_t errlen)
 {
-    struct stat st;
     a->trace_given = true;
     a->trace_path = NULL; /* a later valid --trace wins, as for other options */
     size_t n = strlen(arg);
@@ -222,21 +224,32 @@ set_trace(struct run_args *a, const char *arg, char *err, size_t errlen)
         snprintf(err, errlen, "expected a file name, got '%s'", arg);
         return -1;
     }
-    if (stat(arg, &st) == 0) {
+    a->trace_path = arg;
+    return 0;
+}
+
+/* The trace is written through a temporary file in its directory and
+ * renamed at the end, so it must name a regular file (or nothing yet):
+ * renaming over /dev/null or a directory would be a disaster or a late
+ * failure. */
+static int
+check_trace_file(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
-            snprintf(err, errlen, "'%s' is a directory", arg);
+            snprintf(err, errlen, "'%s' is a directory", path);
             return -1;
         }
         if (!S_ISREG(st.st_mode)) {
-            snprintf(err, errlen, "'%s' exists and is not a regular file", arg);
+            snprintf(err, errlen, "'%s' exists and is not a regular file", path);
             return -1;
         }
     } else if (errno != ENOENT) {
-        snprintf(err, errlen, "cannot use '%s': %s", arg, strerror(errno));
+        snprintf(err, errlen, "cannot use '%s': %s", path, strerror(errno));
         return -1;
     }
-    a->trace_path = arg;
-    return 0; /* its directory: check_trace, once --out is known */
+    return 0;
 }
 
 static int
@@ -327,12 +340,14 @@ static const struct opt_def run_opts[] = {
      .val = 'o',
      .metavar = "DIR",
      .set = set_out,
-     .help = "also write DIR/results.json; DIR is created\nif missing (its parent must exist)"},
+     .help = "also write results.json, intervals.csv and\ngroups.csv into DIR (see below); DIR is\n"
+             "created if missing (its parent must exist)"},
     {.name = "trace",
      .val = OPT_TRACE,
      .metavar = "FILE",
      .set = set_trace,
-     .help = "write the per-call trace of one replication to\nFILE (CSV, see below)"},
+     .help = "write the per-call trace of one replication to\nFILE (CSV, see below); with --out, "
+             "a FILE\nwithout a directory part goes into DIR"},
     {.name = "trace-replication",
      .val = OPT_TRACE_REPLICATION,
      .metavar = "N",
@@ -418,6 +433,17 @@ run_help(FILE *out)
           "arrival_s, end_s (end of waiting) and done_s (end of talk) are clock\n"
           "seconds; group is empty if no agent took the leg; counted is 0 for legs\n"
           "outside the measured window (warm-up). FILE appears only when complete.\n"
+          "\n--out DIR writes, each only once complete (a failed or interrupted run\n"
+          "leaves none of them, nor any temporary file):\n"
+          "  results.json   the same document as -f json\n"
+          "  intervals.csv  start,end,call_type, then METRIC,METRIC_ci95 pairs and\n"
+          "                 totals.KEY,totals.KEY_ci95 pairs: per interval, a row\n"
+          "                 for the center (call_type *) and one per call type;\n"
+          "                 steady state: the same rows once, start and end empty\n"
+          "  groups.csv     group, then the agent-group metrics and totals pairs\n"
+          "An empty cell is an undefined value or one that does not apply. A DIR\n"
+          "that cannot be created or written exits 2 before the run; a failed\n"
+          "write exits 1.\n"
           "\nexit status: 0 ok, 1 runtime failure, 2 bad usage or invalid scenario,\n"
           "             3 an --assert failed\n",
           out);
@@ -576,28 +602,201 @@ check_stdout(void)
     return -1;
 }
 
+/* ------------------------------------------------------------- out files */
+
+/* Every file a run writes (the trace, the report folder) goes to
+ * PATH.tmp.PID next to PATH and is renamed only once complete and synced:
+ * PATH is never half written, and a failed write leaves nothing behind. */
+struct out_file {
+    char *path; /* final name */
+    char *tmp;  /* the temporary name while it exists, else NULL */
+    FILE *f;    /* open while being written */
+};
+
+/* Temporary files that exist right now, and the --out DIR this run made,
+ * for the signal handler: an interrupted run (Ctrl-C, kill) removes them
+ * before dying. Only the main thread changes these, and never while the
+ * worker threads run (acd_run joins them), so a handler on any thread sees
+ * either a valid path or NULL; lock-free atomics make the stores safe
+ * against the handler. The strings are freed only after being cleared. */
+#define MAX_PENDING 8
+static _Atomic(const char *) pending[MAX_PENDING];
+static _Atomic(const char *) created_dir;
+
+static void
+pending_set(const char *old, const char *new)
+{
+    for (size_t i = 0; i < MAX_PENDING; i++) {
+        if (atomic_load(&pending[i]) == old) {
+            atomic_store(&pending[i], new);
+            return;
+        }
+    }
+    ACD_ASSERT(!"more temporary files than MAX_PENDING");
+}
+
+/* Async-signal-safe: unlink, rmdir and raise only. SA_RESETHAND restored
+ * the default action, so the re-raised signal (blocked until we return)
+ * ends the process with the usual status. */
+static void
+on_fatal_signal(int sig)
+{
+    int saved = errno;
+    for (size_t i = 0; i < MAX_PENDING; i++) {
+        const char *p = atomic_load(&pending[i]);
+        if (p)
+            unlink(p);
+    }
+    const char *d = atomic_load(&created_dir);
+    if (d)
+        rmdir(d); /* only if empty: a committed file stays */
+    errno = saved;
+    raise(sig);
+}
+
+static void
+install_cleanup(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa = {.sa_handler = on_fatal_signal, .sa_flags = SA_RESETHAND};
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < ACD_ARRAY_LEN(sigs); i++) {
+        struct sigaction old;
+        /* Keep a signal the caller ignores ignored (nohup, background jobs). */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+static void
+out_error(const char *path, int err)
+{
+    fprintf(stderr, "acdsim run: error: cannot write %s: %s\n", path, strerror(err ? err : EIO));
+}
+
+/* Close (if open), remove the temporary file and forget it. Keeps errno. */
+static void
+out_discard(struct out_file *o)
+{
+    int saved = errno;
+    if (o->f)
+        fclose(o->f);
+    o->f = NULL;
+    if (o->tmp) {
+        unlink(o->tmp);
+        pending_set(o->tmp, NULL);
+        free(o->tmp);
+        o->tmp = NULL;
+    }
+    free(o->path);
+    o->path = NULL;
+    errno = saved;
+}
+
+/* Create PATH's temporary file for writing. Returns 0, or -1 after
+ * reporting (nothing is left behind). */
+static int
+out_open(struct out_file *o, const char *path)
+{
+    *o = (struct out_file){.path = acd_xstrdup(path)};
+    /* Same naming as acd_write_file_atomic: next to PATH, so the final
+     * rename stays inside one file system. */
+    o->tmp = acd_xasprintf("%s.tmp.%ld", path, (long)getpid());
+    pending_set(NULL, o->tmp); /* before it exists: no window without cleanup */
+    int fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0 && !(o->f = fdopen(fd, "w"))) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+    }
+    if (!o->f) {
+        out_error(path, errno);
+        out_discard(o);
+        return -1;
+    }
+    /* Large writes: a long run's trace has millions of rows. */
+    setvbuf(o->f, NULL, _IOFBF, 1 << 16);
+    return 0;
+}
+
+/* Flush, sync and close; the file keeps its temporary name. Returns 0, or
+ * -1 after reporting and discarding it. Write errors earlier on stuck in
+ * the stream and show here; write_err is their errno if the caller saw it
+ * (the first cause beats whatever the flush says next), else 0. */
+static int
+out_close(struct out_file *o, int write_err)
+{
+    errno = 0;
+    bool ok = fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;
+    int saved = write_err ? write_err : errno;
+    ok = fclose(o->f) == 0 && ok;
+    o->f = NULL;
+    if (ok)
+        return 0;
+    out_error(o->path, saved ? saved : errno);
+    out_discard(o);
+    return -1;
+}
+
+/* Rename a closed file into place. Returns 0, or -1 after reporting and
+ * discarding it. */
+static int
+out_commit(struct out_file *o)
+{
+    if (rename(o->tmp, o->path) != 0) {
+        out_error(o->path, errno);
+        out_discard(o);
+        return -1;
+    }
+    pending_set(o->tmp, NULL);
+    free(o->tmp);
+    o->tmp = NULL;
+    free(o->path);
+    o->path = NULL;
+    return 0;
+}
+
+/* -------------------------------------------------------------- out dir */
+
+#define MAX_REPORT_FILES 4
+
+/* --out DIR: every file of acd_report_files is written in full to its
+ * temporary name first; only when all are complete are they renamed, so a
+ * failure (a full disk, a signal) leaves none of them, not a mix of new
+ * and missing files. A failed rename (which does not happen within one
+ * directory short of a vanished DIR) discards the rest. */
 static int
 write_out_dir(const struct run_args *a, const struct acd_results *r)
 {
-    char *path = acd_xasprintf("%s/results.json", a->out_dir);
-    char *json = acd_report_json_string(r, &a->report);
-    int rc = acd_write_file_atomic(path, json, strlen(json));
-    if (rc != 0)
-        fprintf(stderr, "acdsim run: error: cannot write %s: %s\n", path, strerror(errno));
-    free(json);
-    free(path);
+    struct out_file files[MAX_REPORT_FILES] = {{0}};
+    size_t n = 0;
+    int rc = 0;
+    for (; acd_report_files[n].name && rc == 0; n++) {
+        ACD_ASSERT(n < MAX_REPORT_FILES);
+        char *path = acd_xasprintf("%s/%s", a->out_dir, acd_report_files[n].name);
+        rc = out_open(&files[n], path);
+        free(path);
+        if (rc == 0) {
+            errno = 0;
+            bool failed = acd_report_files[n].write(files[n].f, r, &a->report) != 0;
+            rc = out_close(&files[n], failed || ferror(files[n].f) ? errno : 0);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (rc == 0)
+            rc = out_commit(&files[i]);
+        else
+            out_discard(&files[i]);
+    }
     return rc;
 }
 
 /* ------------------------------------------------------------------ trace */
 
-/* --trace FILE: rows go to FILE.tmp.PID while the replication runs; the
- * file is renamed to FILE only once complete, so FILE is never half
- * written and nothing is left behind when writing fails. */
+/* --trace FILE: rows go to FILE's temporary file while the replication
+ * runs (see struct out_file). */
 struct trace_file {
-    const char *path;
-    char *tmp;
-    FILE *f;
+    struct out_file file;
     const struct acd_scenario *sc;
 };
 
@@ -612,7 +811,7 @@ trace_row(void *ud, const struct acd_trace_rec *rec)
 {
     struct trace_file *t = ud;
     const struct acd_scenario *sc = t->sc;
-    FILE *f = t->f;
+    FILE *f = t->file.f;
     if (ferror(f))
         return; /* already failed: do not spend the run on a dead file */
     ACD_ASSERT(rec->type < sc->n_call_types);
@@ -632,49 +831,16 @@ trace_row(void *ud, const struct acd_trace_rec *rec)
             rec->counted ? 1 : 0);
 }
 
-static void
-trace_discard(struct trace_file *t)
-{
-    if (t->f)
-        fclose(t->f);
-    t->f = NULL;
-    if (t->tmp)
-        unlink(t->tmp);
-    free(t->tmp);
-    t->tmp = NULL;
-}
-
 /* Create the temporary file and write the header. Returns 0, or -1 after
  * reporting (and removing whatever was created). */
 static int
 trace_open(struct trace_file *t, const char *path, const struct acd_scenario *sc)
 {
-    *t = (struct trace_file){.path = path, .sc = sc};
-    /* Same naming as acd_write_file_atomic: next to FILE, so the final
-     * rename stays inside one file system. */
-    t->tmp = acd_xasprintf("%s.tmp.%ld", path, (long)getpid());
-    int fd = open(t->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) {
-        free(t->tmp); /* nothing was created: nothing to unlink */
-        t->tmp = NULL;
-        goto fail;
-    }
-    if (!(t->f = fdopen(fd, "w"))) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        goto fail;
-    }
-    /* Large writes: a long run makes millions of rows. */
-    setvbuf(t->f, NULL, _IOFBF, 1 << 16);
-    if (fputs(trace_header, t->f) == EOF)
-        goto fail;
+    t->sc = sc;
+    if (out_open(&t->file, path) != 0)
+        return -1;
+    fputs(trace_header, t->file.f); /* an error shows in trace_finish */
     return 0;
-fail:;
-    int saved = errno;
-    fprintf(stderr, "acdsim run: error: cannot write %s: %s\n", path, strerror(saved));
-    trace_discard(t);
-    return -1;
 }
 
 /* Flush, sync and rename into place. Returns 0, or -1 after reporting and
@@ -682,26 +848,10 @@ fail:;
 static int
 trace_finish(struct trace_file *t)
 {
-    errno = 0;
-    bool ok = fflush(t->f) == 0 && !ferror(t->f) && fsync(fileno(t->f)) == 0;
-    int saved = errno;
-    ok = fclose(t->f) == 0 && ok;
-    t->f = NULL;
-    if (!ok && !saved)
-        saved = errno;
-    if (ok && rename(t->tmp, t->path) != 0) {
-        ok = false;
-        saved = errno;
-    }
-    if (ok) {
-        free(t->tmp);
-        t->tmp = NULL;
-        return 0;
-    }
-    fprintf(stderr, "acdsim run: error: cannot write %s: %s\n", t->path,
-            strerror(saved ? saved : EIO));
-    trace_discard(t);
-    return -1;
+    /* The rows' errno was the worker thread's; the flush tells again. */
+    if (out_close(&t->file, 0) != 0)
+        return -1;
+    return out_commit(&t->file);
 }
 
 /* Same path once trailing slashes are dropped ("out/" is "out"). */
@@ -716,9 +866,11 @@ same_dir(const char *a, size_t na, const char *b)
     return na == nb && strncmp(a, b, na) == 0;
 }
 
-/* What the option setters cannot check alone: FILE's directory must exist,
- * unless it is the --out DIR this run creates (`-o out --trace
- * out/trace.csv`); --trace-replication needs --trace and must name a
+/* What the option setters cannot check alone. With --out DIR, a FILE
+ * without a directory part goes into DIR (`-o out --trace calls.csv` is
+ * out/calls.csv; ./calls.csv keeps it here), and must not be one of the
+ * report's own files. FILE's directory must exist, unless it is the --out
+ * DIR this run creates. --trace-replication needs --trace and must name a
  * replication of this run (-r or the scenario's count). Returns the number
  * of errors reported. */
 static int
@@ -728,9 +880,26 @@ check_trace(struct run_args *a, const struct acd_scenario *sc)
     char err[ERR_LEN];
     if (a->trace_path) {
         const char *slash = strrchr(a->trace_path, '/');
-        bool in_new_out = slash && a->out_dir && a->out_dir_missing &&
-                          same_dir(a->trace_path, (size_t)(slash - a->trace_path), a->out_dir);
-        if (!in_new_out && check_parent(a->trace_path, err, sizeof(err)) != 0) {
+        if (!slash && a->out_dir) {
+            size_t n = strlen(a->out_dir);
+            while (n > 1 && a->out_dir[n - 1] == '/')
+                n--;
+            a->trace_in_out = acd_xasprintf("%.*s/%s", (int)n, a->out_dir, a->trace_path);
+            a->trace_path = a->trace_in_out;
+            slash = a->trace_path + n;
+        }
+        bool in_out = slash && a->out_dir &&
+                      same_dir(a->trace_path, (size_t)(slash - a->trace_path), a->out_dir);
+        const char *base = slash ? slash + 1 : a->trace_path;
+        for (size_t i = 0; in_out && acd_report_files[i].name; i++) {
+            if (strcmp(base, acd_report_files[i].name) == 0) {
+                cmd_error("run", "--trace: '%s' is one of the files --out writes", a->trace_path);
+                errors++;
+            }
+        }
+        if (!(in_out && a->out_dir_missing) &&
+            (check_parent(a->trace_path, err, sizeof(err)) != 0 ||
+             check_trace_file(a->trace_path, err, sizeof(err)) != 0)) {
             cmd_error("run", "--trace: %s", err);
             errors++;
         }
@@ -754,21 +923,28 @@ check_trace(struct run_args *a, const struct acd_scenario *sc)
 static int
 execute(const struct run_args *a, const struct acd_scenario *sc, const struct acd_expect *ex)
 {
-    if (a->out_dir && a->out_dir_missing && mkdir(a->out_dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "acdsim run: error: cannot create directory %s: %s\n", a->out_dir,
-                strerror(errno));
-        return ACD_EXIT_RUNTIME;
+    if (a->out_dir || a->trace_path)
+        install_cleanup();
+    if (a->out_dir && a->out_dir_missing) {
+        if (mkdir(a->out_dir, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "acdsim run: error: cannot create directory %s: %s\n", a->out_dir,
+                    strerror(errno));
+            return ACD_EXIT_RUNTIME;
+        }
+        atomic_store(&created_dir, a->out_dir);
     }
     struct trace_file trace = {0};
     struct acd_run_opts opts = a->run;
+    int rc = ACD_EXIT_OK;
     if (a->trace_path) {
-        if (trace_open(&trace, a->trace_path, sc) != 0)
-            return ACD_EXIT_RUNTIME;
+        if (trace_open(&trace, a->trace_path, sc) != 0) {
+            rc = ACD_EXIT_RUNTIME;
+            goto done;
+        }
         opts.trace = trace_row;
         opts.trace_ud = &trace;
     }
     struct acd_results *r = acd_run(sc, &opts);
-    int rc = ACD_EXIT_OK;
     if (a->trace_path && trace_finish(&trace) != 0)
         rc = ACD_EXIT_RUNTIME;
     if (!a->quiet) {
@@ -783,6 +959,11 @@ execute(const struct run_args *a, const struct acd_scenario *sc, const struct ac
     if (acd_expect_eval(ex, a->n_asserts, r, stderr) > 0 && rc == ACD_EXIT_OK)
         rc = ACD_EXIT_ASSERT;
     acd_results_free(r);
+done:
+    /* A DIR this run made and then could not fill goes again (rmdir only
+     * removes it empty: a trace written into it stays). */
+    if (atomic_exchange(&created_dir, NULL) && rc == ACD_EXIT_RUNTIME)
+        rmdir(a->out_dir);
     return rc;
 }
 
@@ -828,6 +1009,7 @@ acd_cli_run(int argc, char **argv)
     free(ex);
     acd_scenario_free(sc);
     free(a.asserts);
+    free(a.trace_in_out);
     return rc;
 }
 

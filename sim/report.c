@@ -1,6 +1,7 @@
 /*
  * report: the results of `acdsim run` written as a KPI table for people
- * (text), the interface.md document (json) or one row per number (csv).
+ * (text), the interface.md document (json) or one row per number (csv),
+ * and the wide CSV files of a report folder (intervals.csv, groups.csv).
  *
  * Writers only read struct acd_results; they never run anything, so tests
  * feed them hand-built results. Which metrics and totals appear in a scope
@@ -315,6 +316,110 @@ write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *
     return ferror(out) ? -1 : 0;
 }
 
+/* ------------------------------------------------------- report folder */
+
+/* The wide CSV files have one column pair per figure. Which figures get a
+ * column comes from the table scopes (`columns`); which cells of a row hold
+ * a number comes from the row's own scope, so a call type's row leaves the
+ * agent columns of intervals.csv empty rather than writing zeros. */
+static void
+wide_header(FILE *out, unsigned columns)
+{
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        if (metric_applies(m, columns))
+            fprintf(out, ",%s,%s_ci95", acd_metrics[m].key, acd_metrics[m].key);
+    for (int k = 0; k < ACD_TOTAL_COUNT; k++)
+        if (total_applies(k, columns))
+            fprintf(out, ",totals.%s,totals.%s_ci95", acd_totals[k].key, acd_totals[k].key);
+    fputc('\n', out);
+}
+
+static void
+wide_pair(FILE *out, const struct acd_estimate *e, bool applies)
+{
+    fputc(',', out);
+    if (applies)
+        acd_report_csv_number(out, e->mean);
+    fputc(',', out);
+    if (applies)
+        acd_report_csv_number(out, e->ci95);
+}
+
+static void
+wide_values(FILE *out, const struct acd_scope_result *s, unsigned columns, unsigned scope)
+{
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        if (metric_applies(m, columns))
+            wide_pair(out, &s->metric[m], metric_applies(m, scope));
+    for (int k = 0; k < ACD_TOTAL_COUNT; k++)
+        if (total_applies(k, columns))
+            wide_pair(out, &s->total[k], total_applies(k, scope));
+    fputc('\n', out);
+}
+
+#define INTERVAL_COLUMNS (ACD_SCOPE_INTERVAL | ACD_SCOPE_TYPE)
+
+/* One row of intervals.csv; start and end may be empty (steady state). */
+static void
+interval_row(FILE *out, const char *start, const char *end, const char *type,
+             const struct acd_scope_result *s, unsigned scope)
+{
+    fprintf(out, "%s,%s,", start, end);
+    acd_report_csv_field(out, type);
+    wide_values(out, s, INTERVAL_COLUMNS, scope);
+}
+
+int
+acd_report_write_intervals_csv(FILE *out, const struct acd_results *r)
+{
+    const struct acd_scenario *sc = r->sc;
+    fputs("start,end,call_type", out);
+    wide_header(out, INTERVAL_COLUMNS);
+    if (r->n_intervals == 0) {
+        /* Steady state: the measuring window is the only "interval". */
+        interval_row(out, "", "", ACD_REPORT_ALL_TYPES, &r->summary, ACD_SCOPE_CENTER);
+        for (size_t k = 0; sc && r->types && k < sc->n_call_types; k++)
+            interval_row(out, "", "", sc->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
+    }
+    for (size_t i = 0; i < r->n_intervals; i++) {
+        const struct acd_interval_result *iv = &r->intervals[i];
+        char start[32], end[32];
+        format_clock(iv->start_s, start, sizeof(start));
+        format_clock(iv->end_s, end, sizeof(end));
+        interval_row(out, start, end, ACD_REPORT_ALL_TYPES, &iv->all, ACD_SCOPE_INTERVAL);
+        for (size_t k = 0; sc && iv->types && k < sc->n_call_types; k++)
+            interval_row(out, start, end, sc->call_types[k].name, &iv->types[k], ACD_SCOPE_TYPE);
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+int
+acd_report_write_groups_csv(FILE *out, const struct acd_results *r)
+{
+    const struct acd_scenario *sc = r->sc;
+    fputs("group", out);
+    wide_header(out, ACD_SCOPE_GROUP);
+    for (size_t g = 0; sc && r->groups && g < sc->n_groups; g++) {
+        acd_report_csv_field(out, sc->groups[g].name);
+        wide_values(out, &r->groups[g], ACD_SCOPE_GROUP, ACD_SCOPE_GROUP);
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+static int
+write_intervals_file(FILE *out, const struct acd_results *r, const struct acd_report_opts *o)
+{
+    (void)o;
+    return acd_report_write_intervals_csv(out, r);
+}
+
+static int
+write_groups_file(FILE *out, const struct acd_results *r, const struct acd_report_opts *o)
+{
+    (void)o;
+    return acd_report_write_groups_csv(out, r);
+}
+
 /* ------------------------------------------------------------------- text */
 
 /* Decimals for a plain (non-ratio, non-time) metric: whole calls for the
@@ -600,6 +705,14 @@ static const struct acd_format format_json = {.name = "json", .write = write_jso
 static const struct acd_format format_csv = {.name = "csv", .write = write_csv};
 
 const struct acd_format *const acd_formats[] = {&format_text, &format_json, &format_csv, NULL};
+
+/* results.json is the json format's output, byte for byte. */
+const struct acd_report_file acd_report_files[] = {
+    {.name = "results.json", .write = write_json},
+    {.name = "intervals.csv", .write = write_intervals_file},
+    {.name = "groups.csv", .write = write_groups_file},
+    {.name = NULL},
+};
 
 const struct acd_format *
 acd_format_find(const char *name)

@@ -10,6 +10,8 @@
 #include "acdsim/sim.h"
 #include "acdsim/util.h"
 
+#include <gsl/gsl_sort_double.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -25,19 +27,32 @@
 #define ROW (ACD_METRIC_COUNT + ACD_TOTAL_COUNT)
 
 struct scope_def;
+
+/* A row: n_scopes * ROW scope values, then the calls-waiting samples, then
+ * the answered and abandoned wait CDFs at n_cdf points. */
+struct row_layout {
+    const struct scope_def *scopes;
+    size_t n_scopes;
+    size_t n_samples;
+    double sample_t0_s, sample_step_s;
+    size_t n_cdf;
+    double cdf_dx_s;
+    size_t len;
+};
+
 static size_t list_scopes(const struct acd_scenario *sc, struct scope_def **out);
-static void observe(const struct scope_def *d, size_t n_scopes, const struct acd_rep_stats *rs,
-                    double *row);
+static void layout_init(struct row_layout *l, const struct acd_scenario *sc,
+                        const struct scope_def *scopes, size_t n_scopes);
+static void observe(const struct row_layout *l, const struct acd_rep_stats *rs, double *row);
 
 struct job {
     const struct acd_scenario *sc;
     const struct acd_run_opts *opts;
-    const struct scope_def *scopes;
-    size_t n_scopes;
+    struct row_layout layout;
     uint64_t seed;
     unsigned n;
     atomic_uint next;
-    double **rows; /* [replication] -> n_scopes * ROW values */
+    double **rows; /* [replication] -> layout.len values */
     uint64_t *calls, *events;
 };
 
@@ -54,8 +69,8 @@ worker(void *arg)
             acd_sim_set_trace(s, j->opts->trace, j->opts->trace_ud);
         acd_sim_run(s);
         const struct acd_rep_stats *st = acd_sim_stats(s);
-        j->rows[i] = acd_xmalloc(j->n_scopes * ROW * sizeof(double));
-        observe(j->scopes, j->n_scopes, st, j->rows[i]);
+        j->rows[i] = acd_xmalloc(j->layout.len * sizeof(double));
+        observe(&j->layout, st, j->rows[i]);
         j->calls[i] = st->calls;
         j->events[i] = st->events;
         acd_sim_free(s);
@@ -64,8 +79,8 @@ worker(void *arg)
 }
 
 static struct acd_results *results_from_rows(const struct acd_scenario *sc,
-                                             const struct scope_def *d, size_t n_scopes,
-                                             const double *const *rows, size_t n);
+                                             const struct row_layout *l, const double *const *rows,
+                                             size_t n);
 
 static double
 wall_now(void)
@@ -88,8 +103,8 @@ acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts)
     atomic_init(&j.next, 0);
     ACD_ASSERT(j.n > 0);
     struct scope_def *scopes;
-    j.n_scopes = list_scopes(sc, &scopes);
-    j.scopes = scopes;
+    size_t n_scopes = list_scopes(sc, &scopes);
+    layout_init(&j.layout, sc, scopes, n_scopes);
     j.rows = acd_xcalloc(j.n, sizeof(*j.rows));
     j.calls = acd_xcalloc(j.n, sizeof(*j.calls));
     j.events = acd_xcalloc(j.n, sizeof(*j.events));
@@ -116,8 +131,7 @@ acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts)
         free(tid);
     }
 
-    struct acd_results *r =
-        results_from_rows(sc, scopes, j.n_scopes, (const double *const *)j.rows, j.n);
+    struct acd_results *r = results_from_rows(sc, &j.layout, (const double *const *)j.rows, j.n);
     r->seed = j.seed;
     r->threads = threads ? threads : 1;
     for (unsigned i = 0; i < j.n; i++) {
@@ -297,10 +311,28 @@ list_scopes(const struct acd_scenario *sc, struct scope_def **out)
 /* One replication's row: every metric (NAN where it does not apply or is
  * undefined) and total of every scope. */
 static void
-observe(const struct scope_def *d, size_t n_scopes, const struct acd_rep_stats *rs, double *row)
+layout_init(struct row_layout *l, const struct acd_scenario *sc, const struct scope_def *scopes,
+            size_t n_scopes)
 {
-    struct hist_list hl = {acd_xmalloc((rs->n_bins * rs->n_types + 1) * sizeof(*hl.v)), 0};
-    for (size_t si = 0; si < n_scopes; si++, row += ROW) {
+    l->scopes = scopes;
+    l->n_scopes = n_scopes;
+    l->n_samples = acd_sim_samples(sc, &l->sample_t0_s, &l->sample_step_s);
+    /* CDF points from 0 to 8 thresholds (at least 4 minutes), every 1/120. */
+    double x_max = 8 * sc->sl_threshold_s > 240 ? 8 * sc->sl_threshold_s : 240;
+    l->n_cdf = 121;
+    l->cdf_dx_s = x_max / 120;
+    l->len = n_scopes * ROW + l->n_samples + 2 * l->n_cdf;
+}
+
+/* One replication's row: every metric (NAN where it does not apply or is
+ * undefined) and total of every scope, then the series and the CDFs. */
+static void
+observe(const struct row_layout *l, const struct acd_rep_stats *rs, double *row)
+{
+    const struct scope_def *d = l->scopes;
+    size_t nh = rs->n_bins * rs->n_types + rs->n_types + 1;
+    struct hist_list hl = {acd_xmalloc(nh * sizeof(*hl.v)), 0};
+    for (size_t si = 0; si < l->n_scopes; si++, row += ROW) {
         struct acd_counts c;
         hl.n = 0;
         d[si].get(rs, d[si].idx, &c, &hl);
@@ -318,13 +350,55 @@ observe(const struct scope_def *d, size_t n_scopes, const struct acd_rep_stats *
                     ? *(const double *)((const char *)&c + acd_totals[t].offset)
                     : ACD_NAN;
     }
+    ACD_ASSERT(rs->n_samples == l->n_samples);
+    memcpy(row, rs->samples, l->n_samples * sizeof(double));
+    row += l->n_samples;
+    /* Answered waits of every reported bin; abandoned waits by type. */
+    hl.n = 0;
+    for (size_t i = 0; i < rs->n_bins * rs->n_types; i++)
+        hl.v[hl.n++] = &rs->hists[i];
+    for (size_t i = 0; i < l->n_cdf; i++)
+        row[i] = acd_stats_hist_cdf_n(hl.v, hl.n, (double)i * l->cdf_dx_s);
+    row += l->n_cdf;
+    hl.n = 0;
+    for (size_t k = 0; k < rs->n_types; k++)
+        hl.v[hl.n++] = &rs->abandon_hists[k];
+    for (size_t i = 0; i < l->n_cdf; i++)
+        row[i] = acd_stats_hist_cdf_n(hl.v, hl.n, (double)i * l->cdf_dx_s);
     free(hl.v);
 }
 
+/* Mean and 10th/90th percentiles across replications of rows[.][off+i]. */
+static void
+band(const double *const *rows, size_t n, size_t off, size_t points, double *mean, double *p10,
+     double *p90, double *x)
+{
+    for (size_t i = 0; i < points; i++) {
+        size_t m = 0;
+        for (size_t r = 0; r < n; r++)
+            if (!isnan(rows[r][off + i]))
+                x[m++] = rows[r][off + i];
+        if (m == 0) {
+            mean[i] = ACD_NAN;
+            if (p10)
+                p10[i] = p90[i] = ACD_NAN;
+            continue;
+        }
+        mean[i] = gsl_stats_mean(x, 1, m);
+        if (p10) {
+            gsl_sort(x, 1, m);
+            p10[i] = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.1);
+            p90[i] = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.9);
+        }
+    }
+}
+
 static struct acd_results *
-results_from_rows(const struct acd_scenario *sc, const struct scope_def *d, size_t n_scopes,
+results_from_rows(const struct acd_scenario *sc, const struct row_layout *l,
                   const double *const *rows, size_t n)
 {
+    const struct scope_def *d = l->scopes;
+    size_t n_scopes = l->n_scopes;
     ACD_ASSERT(n > 0);
     struct acd_results *r = acd_xcalloc(1, sizeof(*r));
     r->sc = sc;
@@ -356,6 +430,25 @@ results_from_rows(const struct acd_scenario *sc, const struct scope_def *d, size
                 out->total[v - ACD_METRIC_COUNT] = e;
         }
     }
+    size_t off = n_scopes * ROW;
+    struct acd_band *q = &r->queue_len;
+    q->n = l->n_samples;
+    q->t0_s = l->sample_t0_s;
+    q->step_s = l->sample_step_s;
+    q->mean = acd_xcalloc(q->n ? q->n : 1, sizeof(double));
+    q->p10 = acd_xcalloc(q->n ? q->n : 1, sizeof(double));
+    q->p90 = acd_xcalloc(q->n ? q->n : 1, sizeof(double));
+    band(rows, n, off, q->n, q->mean, q->p10, q->p90, x);
+    off += q->n;
+    struct acd_wait_cdf *w = &r->wait_cdf;
+    w->n = l->n_cdf;
+    w->x_s = acd_xcalloc(w->n, sizeof(double));
+    w->answered = acd_xcalloc(w->n, sizeof(double));
+    w->abandoned = acd_xcalloc(w->n, sizeof(double));
+    for (size_t i = 0; i < w->n; i++)
+        w->x_s[i] = (double)i * l->cdf_dx_s;
+    band(rows, n, off, w->n, w->answered, NULL, NULL, x);
+    band(rows, n, off + w->n, w->n, w->abandoned, NULL, NULL, x);
     free(x);
     return r;
 }
@@ -366,12 +459,14 @@ acd_results_from_reps(const struct acd_scenario *sc, const struct acd_rep_stats 
 {
     struct scope_def *d;
     size_t n_scopes = list_scopes(sc, &d);
+    struct row_layout l;
+    layout_init(&l, sc, d, n_scopes);
     double **rows = acd_xcalloc(n, sizeof(*rows));
     for (size_t i = 0; i < n; i++) {
-        rows[i] = acd_xmalloc(n_scopes * ROW * sizeof(double));
-        observe(d, n_scopes, reps[i], rows[i]);
+        rows[i] = acd_xmalloc(l.len * sizeof(double));
+        observe(&l, reps[i], rows[i]);
     }
-    struct acd_results *r = results_from_rows(sc, d, n_scopes, (const double *const *)rows, n);
+    struct acd_results *r = results_from_rows(sc, &l, (const double *const *)rows, n);
     for (size_t i = 0; i < n; i++) {
         r->calls += reps[i]->calls;
         r->events += reps[i]->events;
@@ -392,6 +487,12 @@ acd_results_free(struct acd_results *r)
     for (size_t i = 0; i < r->n_intervals; i++)
         free(r->intervals[i].types);
     free(r->intervals);
+    free(r->queue_len.mean);
+    free(r->queue_len.p10);
+    free(r->queue_len.p90);
+    free(r->wait_cdf.x_s);
+    free(r->wait_cdf.answered);
+    free(r->wait_cdf.abandoned);
     free(r);
 }
 

@@ -43,16 +43,18 @@ enum ev_kind {
     EV_RETRY,
     EV_REPEAT,
     EV_ARRIVAL,
+    EV_SAMPLE,
     EV_KINDS
 };
 
 /* At equal times: statistics boundaries first (so windows are exact), then
  * agents becoming free (a freed agent can take a call arriving at the same
- * instant), shift plans, then callers giving up, then new attempts. */
+ * instant), shift plans, then callers giving up, then new attempts; samples
+ * last (they only read the state, so they change no other event's order). */
 static const int ev_prio[EV_KINDS] = {
     [EV_BOUNDARY] = -4,  [EV_TALK_END] = -3, [EV_WRAP_END] = -3, [EV_PLAN] = -2,
     [EV_BREAK_END] = -2, [EV_ABANDON] = 0,   [EV_TIMEOUT] = 0,   [EV_VISIBLE] = 0,
-    [EV_RETRY] = 1,      [EV_REPEAT] = 1,    [EV_ARRIVAL] = 1,
+    [EV_RETRY] = 1,      [EV_REPEAT] = 1,    [EV_ARRIVAL] = 1,   [EV_SAMPLE] = 2,
 };
 
 enum step_kind { STEP_LOGON, STEP_BREAK, STEP_LOGOFF };
@@ -704,6 +706,8 @@ on_abandon(struct acd_sim *s, uint32_t c)
         tc->abandoned++;
         tc->abandoned_within_t += wait_s <= s->sl_threshold_s;
         tc->wait_sum_s += wait_s;
+        if (x->bin < s->st.n_bins)
+            acd_stats_hist_add(&s->st.abandon_hists[x->type], wait_s);
     }
     emit(s, x, ACD_OUT_ABANDONED, ACD_AFTER_NONE, ACD_NONE, s->now);
     maybe_retry(s, x, &ctype(s, s->issues[x->issue].type)->retry_abandon);
@@ -1055,12 +1059,21 @@ on_boundary(struct acd_sim *s, uint32_t b)
     after_close_check(s);
 }
 
+/* Sample k of the calls-waiting series. */
+static void
+on_sample(struct acd_sim *s, uint32_t k)
+{
+    s->st.samples[k] = s->n_waiting;
+    if (k + 1 < s->st.n_samples)
+        push(s, s->st.sample_t0_s + (k + 1) * s->st.sample_step_s, EV_SAMPLE, k + 1);
+}
+
 typedef void handler_fn(struct acd_sim *s, uint32_t obj);
 static handler_fn *const handlers[EV_KINDS] = {
     [EV_BOUNDARY] = on_boundary, [EV_TALK_END] = on_talk_end,   [EV_WRAP_END] = on_wrap_end,
     [EV_PLAN] = on_plan,         [EV_BREAK_END] = on_break_end, [EV_ABANDON] = on_abandon,
     [EV_TIMEOUT] = on_timeout,   [EV_VISIBLE] = on_visible,     [EV_RETRY] = on_retry,
-    [EV_REPEAT] = on_repeat,     [EV_ARRIVAL] = on_arrival,
+    [EV_REPEAT] = on_repeat,     [EV_ARRIVAL] = on_arrival,     [EV_SAMPLE] = on_sample,
 };
 
 /* --- agents and staffing ------------------------------------------------ */
@@ -1368,6 +1381,15 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
     s->st.type_counts = acd_xcalloc((n_bins + 1) * s->n_types, sizeof(struct acd_counts));
     s->st.group_counts = acd_xcalloc((n_bins + 1) * s->n_groups, sizeof(struct acd_counts));
     s->st.hists = acd_xcalloc((n_bins + 1) * s->n_types, sizeof(struct acd_hist));
+    s->st.abandon_hists = acd_xcalloc(s->n_types, sizeof(struct acd_hist));
+    double w0, step;
+    size_t n_samples = acd_sim_samples(sc, &w0, &step);
+    s->st.n_samples = n_samples;
+    s->st.sample_t0_s = w0;
+    s->st.sample_step_s = step;
+    s->st.samples = acd_xcalloc(n_samples ? n_samples : 1, sizeof(double));
+    if (n_samples)
+        push(s, w0, EV_SAMPLE, 0);
     s->roster_s = acd_xcalloc((n_bins + 1) * s->n_groups, sizeof(double));
     s->bin_start_s = acd_xcalloc(n_bins + 1, sizeof(double));
     s->bin_end_s = acd_xcalloc(n_bins + 1, sizeof(double));
@@ -1435,6 +1457,8 @@ acd_sim_free(struct acd_sim *s)
     free(s->st.type_counts);
     free(s->st.group_counts);
     free(s->st.hists);
+    free(s->st.abandon_hists);
+    free(s->st.samples);
     free(s->roster_s);
     free(s->bin_start_s);
     free(s->bin_end_s);
@@ -1637,6 +1661,30 @@ const char *
 acd_sim_after_name(enum acd_after after)
 {
     return (size_t)after < ACD_ARRAY_LEN(after_names) ? after_names[after] : "?";
+}
+
+size_t
+acd_sim_samples(const struct acd_scenario *sc, double *t0_s, double *step_s)
+{
+    /* Points at a fixed step over the reported window, both ends included:
+     * every 5 minutes of a day of half-hour intervals, 200 steps of a
+     * steady-state window; at most 2,000 steps. */
+    bool day = sc->horizon == ACD_HORIZON_DAY;
+    double w0 = day ? sc->open_s : sc->warmup_s, w1 = day ? sc->close_s : sc->duration_s;
+    double step = day ? sc->interval_s / 6 : (w1 - w0) / 200;
+    if (!(step > 0) || !(w1 > w0)) {
+        *t0_s = w0;
+        *step_s = 0;
+        return 0;
+    }
+    size_t n = (size_t)floor((w1 - w0) / step + 1e-9) + 1;
+    if (n > 2001) {
+        step = (w1 - w0) / 2000;
+        n = 2001;
+    }
+    *t0_s = w0;
+    *step_s = step;
+    return n;
 }
 
 unsigned

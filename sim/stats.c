@@ -73,6 +73,35 @@ acd_stats_hist_merge(struct acd_hist *dst, const struct acd_hist *src)
 }
 
 double
+acd_stats_hist_cdf_n(const struct acd_hist *const *hs, size_t n, double x)
+{
+    uint64_t total = 0, below = 0;
+    for (size_t i = 0; i < n; i++) {
+        total += hs[i]->total;
+        below += hs[i]->zeros;
+    }
+    if (total == 0)
+        return ACD_NAN;
+    if (x < 0)
+        return 0;
+    double cum = (double)below;
+    size_t last = bin_of(x);
+    for (size_t b = 0; b <= last && b < ACD_HIST_BINS; b++) {
+        double c = 0;
+        for (size_t i = 0; i < n; i++)
+            c += hs[i]->bins[b];
+        if (b < last) {
+            cum += c;
+        } else {
+            double lo, hi;
+            bin_bounds(b, &lo, &hi);
+            cum += hi > lo ? c * (x - lo) / (hi - lo) : c;
+        }
+    }
+    return cum / (double)total;
+}
+
+double
 acd_stats_hist_quantile(const struct acd_hist *h, double q)
 {
     return acd_stats_hist_quantile_n(&h, 1, q);

@@ -33,4 +33,39 @@ void acd_report_csv_number(FILE *out, double x);
  * Returns a new string; caller frees. */
 char *acd_report_json_string(const struct acd_results *r, const struct acd_report_opts *o);
 
+/* The data files of a report folder, for spreadsheets and chart scripts.
+ * Both write RFC 4180 CSV with a header line; numbers as by
+ * acd_report_csv_number, so a value reads back equal to the JSON one; an
+ * empty cell is a NaN estimate or a figure that does not apply to the row.
+ * Both borrow r and return 0, or -1 when the stream reports an error.
+ *
+ * intervals.csv: `start,end,call_type,` then `<metric>,<metric>_ci95` for
+ * every metric that applies to an interval or a call type, then
+ * `totals.<key>,totals.<key>_ci95` likewise (acd_metrics / acd_totals
+ * order). An operating day has, per interval in time order, one row for
+ * the whole center (call_type `*`, ACD_REPORT_ALL_TYPES: an empty key
+ * would read as missing in pandas or R and drop out of a group-by) and
+ * then one per call type in scenario order; start and end are clock times ("07:30") as
+ * in the JSON. A steady-state run has no intervals: it gets the same rows
+ * once for its whole measuring window (the center from the summary, each
+ * type from call_types) with start and end empty, so the file always has
+ * one shape. */
+#define ACD_REPORT_ALL_TYPES "*"
+int acd_report_write_intervals_csv(FILE *out, const struct acd_results *r);
+
+/* groups.csv: `group,` then `<metric>,<metric>_ci95` for every metric that
+ * applies to an agent group, then their `totals.` pairs (answered,
+ * busy_agent_s, staffed_agent_s, agent seconds by state, labor_cost...);
+ * one row per agent group in scenario order, over the whole run. */
+int acd_report_write_groups_csv(FILE *out, const struct acd_results *r);
+
+/* The data files of a report folder (`run --out DIR`, later `acdsim
+ * report`), in the order they are written; ends with a NULL name. Writers
+ * have the acd_format signature; the CSV ones ignore the options. */
+struct acd_report_file {
+    const char *name; /* "results.json", "intervals.csv", "groups.csv" */
+    int (*write)(FILE *out, const struct acd_results *r, const struct acd_report_opts *o);
+};
+extern const struct acd_report_file acd_report_files[];
+
 #endif

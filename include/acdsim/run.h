@@ -42,6 +42,23 @@ struct acd_interval_result {
     struct acd_scope_result *types; /* n_call_types */
 };
 
+/* A quantity sampled over time in every replication: its mean and the 10th
+ * and 90th percentiles across replications at each point. */
+struct acd_band {
+    size_t n;
+    double t0_s, step_s; /* point i is at t0_s + i * step_s (clock seconds) */
+    double *mean, *p10, *p90;
+};
+
+/* The waiting-time distribution (center, reported window): the mean over
+ * replications of each one's empirical CDF at x_s[i]. */
+struct acd_wait_cdf {
+    size_t n;
+    double *x_s;
+    double *answered;  /* share of answered calls that waited <= x */
+    double *abandoned; /* share of abandoned calls that hung up by x */
+};
+
 struct acd_results {
     const struct acd_scenario *sc; /* borrowed */
     uint64_t seed;
@@ -51,6 +68,8 @@ struct acd_results {
     struct acd_scope_result *groups; /* sc->n_groups */
     size_t n_intervals;              /* 0 for a steady-state horizon */
     struct acd_interval_result *intervals;
+    struct acd_band queue_len; /* calls waiting over the horizon */
+    struct acd_wait_cdf wait_cdf;
     double wall_s;
     uint64_t calls, events; /* summed over replications */
 };

@@ -36,6 +36,10 @@ enum {
 };
 unsigned acd_sim_features(const struct acd_scenario *sc);
 
+/* Layout of the calls-waiting series every replication samples: returns
+ * the number of points; *t0_s and *step_s place them in clock time. */
+size_t acd_sim_samples(const struct acd_scenario *sc, double *t0_s, double *step_s);
+
 /* Name of the i-th routing policy the engine knows, NULL past the last (for
  * checking a scenario's `routing.policy` and listing the choices). */
 const char *acd_sim_policy_name(size_t i);
@@ -48,9 +52,15 @@ struct acd_rep_stats {
     size_t n_bins, n_types, n_groups;
     struct acd_counts *type_counts;
     struct acd_counts *group_counts;
-    struct acd_hist *hists; /* answered calls' waits, per bin x type */
-    uint64_t calls;         /* calls generated (warm-up included) */
-    uint64_t events;        /* events executed */
+    struct acd_hist *hists;         /* answered calls' waits, per bin x type */
+    struct acd_hist *abandon_hists; /* abandoned calls' waits, per type (reported bins) */
+    /* Calls waiting (all queues, on hold) sampled every sample_step_s from
+     * sample_t0_s: n_samples points covering the reported window. */
+    size_t n_samples;
+    double sample_t0_s, sample_step_s;
+    double *samples;
+    uint64_t calls;  /* calls generated (warm-up included) */
+    uint64_t events; /* events executed */
 };
 
 /* Per-call trace: one record per call leg when the leg ends (answered legs

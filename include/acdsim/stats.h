@@ -32,6 +32,9 @@ void acd_stats_hist_add(struct acd_hist *h, double x);
 void acd_stats_hist_merge(struct acd_hist *dst, const struct acd_hist *src);
 /* q in [0,1]; NAN if empty. */
 double acd_stats_hist_quantile(const struct acd_hist *h, double q);
+/* Share of the n histograms' values <= x (linear inside a bin); NAN if
+ * empty. */
+double acd_stats_hist_cdf_n(const struct acd_hist *const *hs, size_t n, double x);
 /* The quantile of n histograms taken together (as if merged). */
 double acd_stats_hist_quantile_n(const struct acd_hist *const *hs, size_t n, double q);
 

@@ -27,6 +27,7 @@ GROUP_METRICS = ["occupancy", "busy_agents", "staffed_agents"]
 TOTALS = ["offered", "answered", "answered_within_t", "abandoned", "abandoned_within_t",
           "blocked", "wait_sum_s", "busy_agent_s", "staffed_agent_s"]
 FAST = ["-r", "4"]
+OUT_FILES = ["groups.csv", "intervals.csv", "results.json"]  # what --out DIR holds, sorted
 
 TMP = tempfile.mkdtemp(prefix="acdsim-cli-")
 TESTS = []
@@ -130,6 +131,8 @@ def _():
     for opt in ("--replications", "--seed", "--threads", "--format", "--out", "--trace",
                 "--trace-replication", "--assert", "--no-timing", "--quiet", "service_level"):
         check(opt in out, f"run --help lacks {opt}")
+    for name in OUT_FILES:
+        check(name in out, f"run --help does not name {name}")
     check(max(len(l) for l in out.splitlines()) <= 80, "run --help wider than 80 columns")
     out, _ = expect_rc(run("validate", "--help"), 0, "validate --help")
     check("usage: acdsim validate" in out, out)
@@ -438,7 +441,8 @@ def _():
     out, _ = expect_rc(run("run", *FAST, "--no-timing", "-f", "json", "-o", d), 0, "--out")
     with open(os.path.join(d, "results.json")) as f:
         check(f.read() == out, "results.json differs from stdout")
-    check(os.listdir(d) == ["results.json"], f"stray files: {os.listdir(d)}")
+    # The data files and nothing else (tests/cli/test_outdir.py checks them).
+    check(sorted(os.listdir(d)) == OUT_FILES, f"files in DIR: {sorted(os.listdir(d))}")
     # Existing DIR, text on stdout: the file is still JSON.
     out, _ = expect_rc(run("run", *FAST, "--no-timing", "-o", d), 0, "--out again")
     with open(os.path.join(d, "results.json")) as f:
@@ -461,7 +465,7 @@ def _():
     d = os.path.join(TMP, "out3")
     out, _ = expect_rc(run("run", *FAST, "-q", "-o", d), 0, "-q")
     check(out == "", "stdout not empty")
-    check(os.path.exists(os.path.join(d, "results.json")), "results.json missing")
+    check(sorted(os.listdir(d)) == OUT_FILES, f"files in DIR: {sorted(os.listdir(d))}")
 
 
 @test("stdout on a full disk: exit 1 with a message")

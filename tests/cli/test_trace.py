@@ -305,7 +305,8 @@ def _():
     out = os.path.join(TMP, "newout")
     expect_rc(run("run", scenario("newout.yaml"), "-q", "-o", out, "--trace",
                   os.path.join(out, "t.csv")), 0, "-o new dir")
-    check(sorted(os.listdir(out)) == ["results.json", "t.csv"], sorted(os.listdir(out)))
+    check(sorted(os.listdir(out)) == ["groups.csv", "intervals.csv", "results.json", "t.csv"],
+          sorted(os.listdir(out)))
 
 
 BAD = [

@@ -763,6 +763,47 @@ test_timeout_transfer_and_costs(void **state)
     free(f);
 }
 
+static void
+test_series_and_wait_cdf(void **state)
+{
+    (void)state;
+    /* Erlang A: the sampled calls-waiting series averages to the
+     * time-average queue length; the answered-wait CDF starts at the share
+     * answered at once, rises monotonically and passes the service level at
+     * the threshold. */
+    struct fixture *f = fixture_new(2, 50, 120, 105, 105000);
+    f->sc.warmup_s = 5000;
+    f->sc.replications = 10;
+    struct acd_run_opts o = {.threads = 2};
+    struct acd_results *r = acd_run(&f->sc, &o);
+    const struct acd_band *q = &r->queue_len;
+    assert_int_equal(q->n, 201);
+    assert_true(q->t0_s == 5000 && q->step_s == 500);
+    double sum = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        assert_true(q->p10[i] <= q->mean[i] + 1e-9 && q->mean[i] <= q->p90[i] + 1e-9);
+        sum += q->mean[i];
+    }
+    /* 201 snapshots x 10 replications vs the exact Lq = 3.326 (Erlang A):
+     * snapshots are correlated over ~100 s, 500 s apart: nearly independent,
+     * sd of one snapshot ~ 5, so the mean of 2,010 has sd ~ 0.12. */
+    assert_true(fabs(sum / (double)q->n - 3.326) < 0.6);
+    const struct acd_wait_cdf *w = &r->wait_cdf;
+    assert_int_equal(w->n, 121);
+    for (size_t i = 1; i < w->n; i++) {
+        assert_true(w->answered[i] >= w->answered[i - 1] - 1e-12);
+        assert_true(w->abandoned[i] >= w->abandoned[i - 1] - 1e-12);
+    }
+    /* At 20 s: answered within 20 s / answered = service_level_answered. */
+    size_t at_t = (size_t)(20 / w->x_s[1] + 0.5);
+    assert_approx(w->x_s[at_t], 20, 1e-12, 0);
+    struct acd_estimate sla = r->summary.metric[ACD_M_SERVICE_LEVEL_ANSWERED];
+    assert_true(fabs(w->answered[at_t] - sla.mean) < 0.002);
+    assert_true(w->answered[0] > 0.5 && w->answered[w->n - 1] > 0.999);
+    acd_results_free(r);
+    free(f);
+}
+
 int
 main(void)
 {
@@ -785,6 +826,7 @@ main(void)
         cmocka_unit_test(test_close_policies),
         cmocka_unit_test(test_priorities),
         cmocka_unit_test(test_timeout_transfer_and_costs),
+        cmocka_unit_test(test_series_and_wait_cdf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

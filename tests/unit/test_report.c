@@ -2,7 +2,9 @@
  * Unit tests for report: the text, json and csv writers on hand-built
  * results (no engine involved). The JSON is parsed back with jansson and
  * every number compared bit for bit; the CSV rows are checked against the
- * JSON; NaN estimates must come out as null / empty.
+ * JSON; NaN estimates must come out as null / empty. The report folder's
+ * wide CSV files (intervals.csv, groups.csv) are checked cell by cell
+ * against the hand-built estimates.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -358,7 +360,7 @@ test_json_seed_full_width(void **state)
     free(text);
 }
 
-/* Split one CSV line (RFC 4180) into at most 5 fields, in place. */
+/* Split one CSV line (RFC 4180) into at most `max` fields, in place. */
 static int
 csv_split(char *line, char **fields, int max)
 {
@@ -874,6 +876,276 @@ test_text_header_wraps(void **state)
     free(text);
 }
 
+/* ------------------------------------------------- report folder (wide CSV) */
+
+#define MAX_FIELDS 512
+
+typedef int csv_writer(FILE *out, const struct acd_results *r);
+
+static char *
+render_with(csv_writer *write, const struct acd_results *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    assert_int_equal(write(out, r), 0);
+    assert_int_equal(fclose(out), 0);
+    return buf;
+}
+
+/* The header a wide file must have: LEAD, then a pair per metric and per
+ * total whose scopes meet COLUMNS, in table order. */
+static char *
+expected_header(const char *lead, unsigned columns)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    fputs(lead, out);
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        if (acd_metrics[m].scopes & columns)
+            fprintf(out, ",%s,%s_ci95", acd_metrics[m].key, acd_metrics[m].key);
+    for (int k = 0; k < ACD_TOTAL_COUNT; k++)
+        if (acd_totals[k].scopes & columns)
+            fprintf(out, ",totals.%s,totals.%s_ci95", acd_totals[k].key, acd_totals[k].key);
+    assert_int_equal(fclose(out), 0);
+    return buf;
+}
+
+/* A cell holds exactly `want`, or nothing when want is NaN. */
+static void
+check_cell(const char *cell, double want, const char *col, const char *where)
+{
+    if (isnan(want)) {
+        if (*cell)
+            fail_msg("%s: %s is '%s', expected empty", where, col, cell);
+        return;
+    }
+    char *end;
+    double x = strtod(cell, &end);
+    if (!*cell || *end || x != want)
+        fail_msg("%s: %s is '%s', expected %.17g", where, col, cell, want);
+}
+
+struct wide_seen {
+    size_t numbers, not_applicable, nan;
+};
+
+/* Check the value cells of one row from column `first` on against scope
+ * result s, whose row scope is `scope`: figures that do not apply are
+ * empty. Column names are looked up in the tables, not assumed. */
+static void
+check_wide_row(char **hdr, char **fld, int n, int first, const struct acd_scope_result *s,
+               unsigned scope, const char *where, struct wide_seen *seen)
+{
+    for (int i = first; i + 1 < n; i += 2) {
+        const char *name = hdr[i];
+        char ci_name[96];
+        snprintf(ci_name, sizeof(ci_name), "%s_ci95", name);
+        assert_string_equal(hdr[i + 1], ci_name);
+        const struct acd_estimate *e = NULL;
+        bool applies = false;
+        if (strncmp(name, "totals.", 7) == 0) {
+            for (int k = 0; k < ACD_TOTAL_COUNT && !e; k++)
+                if (strcmp(acd_totals[k].key, name + 7) == 0) {
+                    e = &s->total[k];
+                    applies = (acd_totals[k].scopes & scope) != 0;
+                }
+        } else {
+            enum acd_metric m = acd_stats_metric_find(name);
+            if (m < ACD_METRIC_COUNT) {
+                e = &s->metric[m];
+                applies = (acd_metrics[m].scopes & scope) != 0;
+            }
+        }
+        if (!e)
+            fail_msg("%s: unknown column %s", where, name);
+        double mean = applies ? e->mean : (double)NAN, ci = applies ? e->ci95 : (double)NAN;
+        check_cell(fld[i], mean, name, where);
+        check_cell(fld[i + 1], ci, ci_name, where);
+        seen->not_applicable += !applies;
+        seen->nan += applies && (isnan(e->mean) || isnan(e->ci95));
+        seen->numbers += applies && !isnan(e->mean);
+    }
+}
+
+/* Split `text` into lines (in place); returns the count. */
+static int
+split_lines(char *text, char **lines, int max)
+{
+    int n = 0;
+    char *save = NULL;
+    for (char *l = strtok_r(text, "\n", &save); l && n < max; l = strtok_r(NULL, "\n", &save))
+        lines[n++] = l;
+    return n;
+}
+
+static void
+test_intervals_csv_file(void **state)
+{
+    /* An operating day: per interval the center ("*") then each type,
+     * every cell the fixture's number or empty where it does not apply. */
+    struct fixture *f = *state;
+    add_intervals(f);
+    f->iv_types[1][0].metric[ACD_M_ASA].mean = (double)NAN; /* no call answered */
+    char *csv = render_with(acd_report_write_intervals_csv, &f->r);
+    char *want = expected_header("start,end,call_type", ACD_SCOPE_INTERVAL | ACD_SCOPE_TYPE);
+    assert_int_equal(strncmp(csv, want, strlen(want)), 0);
+    assert_int_equal(csv[strlen(want)], '\n');
+    /* The quoted type name, whole. */
+    assert_non_null(strstr(csv, "\n08:30,09:00,\"sales, \"\"east\"\"\","));
+
+    char *lines[64];
+    int n_lines = split_lines(csv, lines, 64);
+    assert_int_equal(n_lines, 1 + N_INTERVALS * (N_TYPES + 1));
+    char *hdr[MAX_FIELDS], *fld[MAX_FIELDS];
+    int n = csv_split(lines[0], hdr, MAX_FIELDS);
+    assert_true(n > 3 && n < MAX_FIELDS);
+    static const char *const starts[] = {"08:00", "08:30", "09:00", "09:30"};
+    struct wide_seen seen = {0};
+    for (int i = 0; i < N_INTERVALS; i++) {
+        for (int k = -1; k < N_TYPES; k++) {
+            char *line = lines[1 + i * (N_TYPES + 1) + (k + 1)];
+            char where[64];
+            snprintf(where, sizeof(where), "interval %d, type %d", i, k);
+            assert_int_equal(csv_split(line, fld, MAX_FIELDS), n);
+            assert_string_equal(fld[0], starts[i]);
+            assert_string_equal(fld[1], starts[i + 1]);
+            assert_string_equal(fld[2], k < 0 ? ACD_REPORT_ALL_TYPES : f->types[k].name);
+            const struct acd_scope_result *s = k < 0 ? &f->iv[i].all : &f->iv_types[i][k];
+            check_wide_row(hdr, fld, n, 3, s, k < 0 ? ACD_SCOPE_INTERVAL : ACD_SCOPE_TYPE, where,
+                           &seen);
+        }
+    }
+    assert_true(seen.numbers > 100);
+    assert_true(seen.not_applicable > 0); /* agent columns of call-type rows */
+    assert_int_equal(seen.nan, 1);
+    free(want);
+    free(csv);
+}
+
+static void
+test_intervals_csv_steady(void **state)
+{
+    /* No intervals: the center (from the summary) and each call type, once,
+     * with start and end empty. */
+    struct fixture *f = *state;
+    char *csv = render_with(acd_report_write_intervals_csv, &f->r);
+    char *lines[8];
+    assert_int_equal(split_lines(csv, lines, 8), 1 + 1 + N_TYPES);
+    assert_int_equal(strncmp(lines[1], ",,*,", 4), 0); /* empty is really empty */
+    char *hdr[MAX_FIELDS], *fld[MAX_FIELDS];
+    int n = csv_split(lines[0], hdr, MAX_FIELDS);
+    struct wide_seen seen = {0};
+    for (int k = -1; k < N_TYPES; k++) {
+        assert_int_equal(csv_split(lines[2 + k], fld, MAX_FIELDS), n);
+        assert_string_equal(fld[0], "");
+        assert_string_equal(fld[1], "");
+        assert_string_equal(fld[2], k < 0 ? ACD_REPORT_ALL_TYPES : f->types[k].name);
+        check_wide_row(hdr, fld, n, 3, k < 0 ? &f->r.summary : &f->type_res[k],
+                       k < 0 ? ACD_SCOPE_CENTER : ACD_SCOPE_TYPE, "steady", &seen);
+    }
+    /* The fixture's NaNs: the center's p90 wait, one type's ASA CI. */
+    assert_int_equal(seen.nan, 2);
+    free(csv);
+
+    /* Without a scenario there are no names: the center row only. */
+    f->r.sc = NULL;
+    csv = render_with(acd_report_write_intervals_csv, &f->r);
+    assert_int_equal(split_lines(csv, lines, 8), 2);
+    free(csv);
+}
+
+static void
+test_groups_csv_file(void **state)
+{
+    struct fixture *f = *state;
+    f->group_res[0].total[ACD_T_LABOR_COST].ci95 = (double)NAN;
+    char *csv = render_with(acd_report_write_groups_csv, &f->r);
+    char *want = expected_header("group", ACD_SCOPE_GROUP);
+    assert_int_equal(strncmp(csv, want, strlen(want)), 0);
+    assert_int_equal(csv[strlen(want)], '\n');
+    /* The totals a manager asks for are there. */
+    static const char *const cols[] = {",totals.answered,",
+                                       ",totals.busy_agent_s,",
+                                       ",totals.staffed_agent_s,",
+                                       ",totals.talk_agent_s,",
+                                       ",totals.idle_agent_s,",
+                                       ",totals.labor_cost,",
+                                       ",occupancy,"};
+    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+        if (!strstr(want, cols[i]))
+            fail_msg("groups.csv header lacks %s", cols[i]);
+    /* Call metrics do not apply to a group. */
+    assert_null(strstr(want, ",service_level,"));
+
+    char *lines[8];
+    assert_int_equal(split_lines(csv, lines, 8), 1 + N_GROUPS);
+    char *hdr[MAX_FIELDS], *fld[MAX_FIELDS];
+    int n = csv_split(lines[0], hdr, MAX_FIELDS);
+    assert_int_equal(csv_split(lines[1], fld, MAX_FIELDS), n);
+    assert_string_equal(fld[0], "csr");
+    struct wide_seen seen = {0};
+    check_wide_row(hdr, fld, n, 1, &f->group_res[0], ACD_SCOPE_GROUP, "csr", &seen);
+    assert_int_equal(seen.not_applicable, 0); /* every column is a group figure */
+    assert_int_equal(seen.nan, 1);
+    free(want);
+    free(csv);
+
+    f->r.sc = NULL; /* no scenario, no group names: header only */
+    csv = render_with(acd_report_write_groups_csv, &f->r);
+    assert_int_equal(split_lines(csv, lines, 8), 1);
+    free(csv);
+}
+
+static void
+test_report_files(void **state)
+{
+    /* The folder's files in order; results.json is the json format's
+     * output byte for byte; the CSV entries are the writers above. */
+    struct fixture *f = *state;
+    add_intervals(f);
+    static const char *const names[] = {"results.json", "intervals.csv", "groups.csv"};
+    static csv_writer *const writers[] = {NULL, acd_report_write_intervals_csv,
+                                          acd_report_write_groups_csv};
+    struct acd_report_opts o = {.no_timing = true};
+    size_t i = 0;
+    for (; acd_report_files[i].name; i++) {
+        assert_true(i < 3);
+        assert_string_equal(acd_report_files[i].name, names[i]);
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&buf, &len);
+        assert_non_null(out);
+        assert_int_equal(acd_report_files[i].write(out, &f->r, &o), 0);
+        assert_int_equal(fclose(out), 0);
+        char *want = writers[i] ? render_with(writers[i], &f->r) : render("json", &f->r, true);
+        assert_string_equal(buf, want);
+        free(want);
+        free(buf);
+    }
+    assert_int_equal(i, 3);
+}
+
+static void
+test_wide_write_error(void **state)
+{
+    /* A stream that cannot be written: the folder writers report -1. */
+    struct fixture *f = *state;
+    struct acd_report_opts o = {0};
+    for (size_t i = 0; acd_report_files[i].name; i++) {
+        FILE *ro = fopen("/dev/null", "r");
+        assert_non_null(ro);
+        int rc = acd_report_files[i].write(ro, &f->r, &o);
+        if (rc == 0)
+            rc = fflush(ro) == 0 && !ferror(ro) ? 0 : -1;
+        assert_int_equal(rc, -1);
+        fclose(ro);
+    }
+}
+
 int
 main(void)
 {
@@ -895,6 +1167,11 @@ main(void)
         cmocka_unit_test_setup_teardown(test_text_feature_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text_group_and_costs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text_header_wraps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_intervals_csv_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_intervals_csv_steady, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_groups_csv_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wide_write_error, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
