@@ -158,9 +158,121 @@ intervals_json(const struct acd_results *r)
                 jset(ct, r->sc->call_types[k].name, scope_json(&iv->types[k], ACD_SCOPE_TYPE));
             jset(o, "call_types", ct);
         }
+        if (iv->groups && r->sc) {
+            json_t *gs = jcheck(json_object());
+            for (size_t g = 0; g < r->sc->n_groups; g++)
+                jset(gs, r->sc->groups[g].name, scope_json(&iv->groups[g], ACD_SCOPE_GROUP));
+            jset(o, "agent_groups", gs);
+        }
         json_array_append_new(a, o);
     }
     return a;
+}
+
+static json_t *
+reals_json(const double *x, size_t n)
+{
+    json_t *a = jcheck(json_array());
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, jcheck(jreal(x[i])));
+    return a;
+}
+
+/* What a report needs to draw the results without the scenario file: the
+ * horizon, the goals, the names, tiers. */
+static json_t *
+setup_json(const struct acd_scenario *sc)
+{
+    json_t *o = jcheck(json_object());
+    json_t *h = jcheck(json_object());
+    char buf[32];
+    if (sc->horizon == ACD_HORIZON_DAY) {
+        jset(h, "open", jstr(format_clock(sc->open_s, buf, sizeof(buf))));
+        jset(h, "close", jstr(format_clock(sc->close_s, buf, sizeof(buf))));
+        jset(h, "interval_s", jreal(sc->interval_s));
+    } else {
+        jset(h, "duration_s", jreal(sc->duration_s));
+        jset(h, "warmup_s", jreal(sc->warmup_s));
+    }
+    jset(o, "horizon", h);
+    json_t *sl = jcheck(json_object());
+    jset(sl, "threshold_s", jreal(sc->sl_threshold_s));
+    jset(sl, "target", jreal(sc->sl_target));
+    jset(o, "service_level", sl);
+    json_t *t = jcheck(json_object());
+    jset(t, "max_abandon", jreal(sc->max_abandon));
+    jset(t, "max_asa_s", jreal(sc->max_asa_s));
+    jset(t, "max_occupancy", jreal(sc->max_occupancy));
+    jset(o, "targets", t);
+    json_t *gs = jcheck(json_object());
+    for (size_t g = 0; g < sc->n_groups; g++) {
+        json_t *gi = jcheck(json_object());
+        jset(gi, "tier", json_integer(sc->groups[g].tier ? sc->groups[g].tier : 1));
+        jset(gs, sc->groups[g].name, gi);
+    }
+    jset(o, "agent_groups", gs);
+    return o;
+}
+
+static json_t *
+series_json(const struct acd_results *r)
+{
+    json_t *o = jcheck(json_object());
+    const struct acd_band *q = &r->queue_len;
+    json_t *ql = jcheck(json_object());
+    jset(ql, "t0_s", jreal(q->t0_s));
+    jset(ql, "step_s", jreal(q->step_s));
+    jset(ql, "mean", reals_json(q->mean, q->n));
+    jset(ql, "p10", reals_json(q->p10, q->n));
+    jset(ql, "p90", reals_json(q->p90, q->n));
+    jset(o, "queue_len", ql);
+    return o;
+}
+
+static json_t *
+wait_cdf_json(const struct acd_results *r)
+{
+    const struct acd_wait_cdf *w = &r->wait_cdf;
+    json_t *o = jcheck(json_object());
+    jset(o, "x_s", reals_json(w->x_s, w->n));
+    jset(o, "answered", reals_json(w->answered, w->n));
+    jset(o, "abandoned", reals_json(w->abandoned, w->n));
+    return o;
+}
+
+static json_t *
+erlang_json(const struct acd_results *r)
+{
+    const struct acd_erlang_cmp *e = &r->erlang;
+    if (!e->valid)
+        return json_null();
+    static const char *const model[] = {
+        [ACD_ERLANG_B] = "b", [ACD_ERLANG_C] = "c", [ACD_ERLANG_A] = "a"};
+    json_t *o = jcheck(json_object());
+    jset(o, "model", jstr(model[e->params.model]));
+    jset(o, "exact", json_boolean(e->exponential));
+    jset(o, "rate_per_s", jreal(e->params.rate_per_s));
+    jset(o, "aht_s", jreal(e->params.aht_s));
+    jset(o, "patience_s",
+         e->params.model == ACD_ERLANG_A ? jreal(e->params.patience_s) : json_null());
+    jset(o, "agents", json_integer(e->params.agents));
+    jset(o, "queue_capacity",
+         e->params.queue_capacity >= 0 ? json_integer(e->params.queue_capacity) : json_null());
+    const struct acd_erlang_result *v = &e->value;
+    json_t *m = jcheck(json_object());
+    jset(m, "service_level", jreal(v->service_level));
+    jset(m, "service_level_answered", jreal(v->service_level_answered));
+    jset(m, "answered_rate", jreal(v->answered_rate));
+    jset(m, "abandon_rate", jreal(v->abandon_rate));
+    jset(m, "blocked_rate", jreal(v->blocked_rate));
+    jset(m, "p_wait", jreal(v->p_wait));
+    jset(m, "asa_s", jreal(v->asa_s));
+    jset(m, "mean_wait_s", jreal(v->mean_wait_s));
+    jset(m, "mean_queue_len", jreal(v->mean_queue_len));
+    jset(m, "occupancy", jreal(v->occupancy));
+    jset(m, "busy_agents", jreal(v->busy_agents));
+    jset(o, "metrics", m);
+    return o;
 }
 
 static json_t *
@@ -187,6 +299,13 @@ results_json(const struct acd_results *r, const struct acd_report_opts *o)
     jset(root, "call_types", types);
     jset(root, "agent_groups", groups);
     jset(root, "intervals", intervals_json(r));
+    /* Extensions (interface.md allows them): enough to draw the report
+     * again from results.json alone. */
+    if (sc)
+        jset(root, "setup", setup_json(sc));
+    jset(root, "series", series_json(r));
+    jset(root, "wait_cdf", wait_cdf_json(r));
+    jset(root, "erlang", erlang_json(r));
 
     json_t *run = jcheck(json_object());
     bool timing = !(o && o->no_timing);

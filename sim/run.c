@@ -241,6 +241,15 @@ scope_interval(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c,
     hl->v[hl->n++] = &rs->hists[b * rs->n_types + k - 1];
 }
 
+/* Interval x group scopes: idx = bin * n_groups + group. */
+static void
+scope_interval_group(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c,
+                     struct hist_list *hl)
+{
+    (void)hl;
+    *c = rs->group_counts[idx];
+}
+
 struct scope_def {
     unsigned scope; /* ACD_SCOPE_* for applicability */
     const char *name;
@@ -271,6 +280,13 @@ place_group(struct acd_results *r, size_t i)
 }
 
 static struct acd_scope_result *
+place_interval_group(struct acd_results *r, size_t i)
+{
+    size_t ng = r->sc->n_groups;
+    return &r->intervals[i / ng].groups[i % ng];
+}
+
+static struct acd_scope_result *
 place_interval(struct acd_results *r, size_t i)
 {
     size_t nt = r->sc->n_call_types, b = i / (nt + 1), k = i % (nt + 1);
@@ -283,7 +299,7 @@ list_scopes(const struct acd_scenario *sc, struct scope_def **out)
 {
     size_t nt = sc->n_call_types, ng = sc->n_groups;
     size_t ni = sc->horizon == ACD_HORIZON_DAY ? sc->n_intervals : 0;
-    size_t n = 1 + nt + ng + ni * (nt + 1), i = 0;
+    size_t n = 1 + nt + ng + ni * (nt + 1 + ng), i = 0;
     struct scope_def *d = acd_xcalloc(n, sizeof(*d));
     d[i++] = (struct scope_def){ACD_SCOPE_CENTER, "", scope_center_all, 0, true, place_summary, 0};
     for (size_t k = 0; k < nt; k++)
@@ -303,6 +319,11 @@ list_scopes(const struct acd_scenario *sc, struct scope_def **out)
                                         place_interval,
                                         idx};
         }
+    for (size_t b = 0; b < ni; b++)
+        for (size_t g = 0; g < ng; g++)
+            d[i++] = (struct scope_def){
+                ACD_SCOPE_GROUP,      sc->groups[g].name, scope_interval_group, b * ng + g, false,
+                place_interval_group, b * ng + g};
     ACD_ASSERT(i == n);
     *out = d;
     return n;
@@ -393,6 +414,44 @@ band(const double *const *rows, size_t n, size_t off, size_t points, double *mea
     }
 }
 
+/* Erlang figures for a stationary scenario with one call type. */
+static void
+erlang_compare(const struct acd_scenario *sc, struct acd_erlang_cmp *e)
+{
+    memset(e, 0, sizeof(*e));
+    if (sc->horizon != ACD_HORIZON_STEADY || sc->n_call_types != 1)
+        return;
+    const struct acd_call_type *ct = &sc->call_types[0];
+    unsigned agents = 0;
+    for (size_t g = 0; g < sc->n_groups; g++)
+        agents += sc->groups[g].agents;
+    struct acd_erlang_params *p = &e->params;
+    p->rate_per_s = ct->rate_per_s;
+    p->aht_s = ct->handle.mean_s;
+    p->agents = agents;
+    p->sl_threshold_s = sc->sl_threshold_s;
+    p->queue_capacity = sc->queue_capacity;
+    if (sc->queue_lines >= 0) {
+        long room = sc->queue_lines - (long)agents;
+        if (room < 0)
+            return; /* fewer lines than agents: not an Erlang system */
+        if (p->queue_capacity < 0 || room < p->queue_capacity)
+            p->queue_capacity = room;
+    }
+    if (ct->has_patience) {
+        p->model = ACD_ERLANG_A;
+        p->patience_s = ct->patience.mean_s;
+    } else {
+        p->model = p->queue_capacity == 0 ? ACD_ERLANG_B : ACD_ERLANG_C;
+    }
+    char err[128];
+    if (agents == 0 || acd_erlang_eval(p, &e->value, err, sizeof(err)) != 0)
+        return; /* e.g. unstable Erlang C: nothing to compare */
+    e->valid = true;
+    e->exponential = strcmp(ct->handle.type->name, "exponential") == 0 &&
+                     (!ct->has_patience || strcmp(ct->patience.type->name, "exponential") == 0);
+}
+
 static struct acd_results *
 results_from_rows(const struct acd_scenario *sc, const struct row_layout *l,
                   const double *const *rows, size_t n)
@@ -413,6 +472,7 @@ results_from_rows(const struct acd_scenario *sc, const struct row_layout *l,
             iv->start_s = sc->open_s + (double)b * sc->interval_s;
             iv->end_s = b + 1 == r->n_intervals ? sc->close_s : iv->start_s + sc->interval_s;
             iv->types = acd_xcalloc(sc->n_call_types ? sc->n_call_types : 1, sizeof(*iv->types));
+            iv->groups = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*iv->groups));
         }
     }
     double *x = acd_xcalloc(n, sizeof(double));
@@ -450,6 +510,7 @@ results_from_rows(const struct acd_scenario *sc, const struct row_layout *l,
     band(rows, n, off, w->n, w->answered, NULL, NULL, x);
     band(rows, n, off + w->n, w->n, w->abandoned, NULL, NULL, x);
     free(x);
+    erlang_compare(sc, &r->erlang);
     return r;
 }
 
@@ -484,8 +545,10 @@ acd_results_free(struct acd_results *r)
         return;
     free(r->types);
     free(r->groups);
-    for (size_t i = 0; i < r->n_intervals; i++)
+    for (size_t i = 0; i < r->n_intervals; i++) {
         free(r->intervals[i].types);
+        free(r->intervals[i].groups);
+    }
     free(r->intervals);
     free(r->queue_len.mean);
     free(r->queue_len.p10);

@@ -9,6 +9,7 @@
 #ifndef ACDSIM_RUN_H
 #define ACDSIM_RUN_H
 
+#include "acdsim/erlang.h"
 #include "acdsim/scenario.h"
 #include "acdsim/sim.h"
 #include "acdsim/stats.h"
@@ -39,7 +40,8 @@ struct acd_scope_result {
 struct acd_interval_result {
     double start_s, end_s; /* clock times */
     struct acd_scope_result all;
-    struct acd_scope_result *types; /* n_call_types */
+    struct acd_scope_result *types;  /* n_call_types */
+    struct acd_scope_result *groups; /* n_groups */
 };
 
 /* A quantity sampled over time in every replication: its mean and the 10th
@@ -59,6 +61,18 @@ struct acd_wait_cdf {
     double *abandoned; /* share of abandoned calls that hung up by x */
 };
 
+/* The exact Erlang figures for a stationary one-call-type scenario (rate,
+ * mean handle time, mean patience, agents of every group with the skill,
+ * waiting room), to set beside the simulation. `exact` holds when handle
+ * times and patience are exponential; otherwise it is the usual Erlang
+ * approximation. */
+struct acd_erlang_cmp {
+    bool valid;
+    bool exponential;
+    struct acd_erlang_params params;
+    struct acd_erlang_result value;
+};
+
 struct acd_results {
     const struct acd_scenario *sc; /* borrowed */
     uint64_t seed;
@@ -68,7 +82,8 @@ struct acd_results {
     struct acd_scope_result *groups; /* sc->n_groups */
     size_t n_intervals;              /* 0 for a steady-state horizon */
     struct acd_interval_result *intervals;
-    struct acd_band queue_len; /* calls waiting over the horizon */
+    struct acd_band queue_len;    /* calls waiting over the horizon */
+    struct acd_erlang_cmp erlang; /* valid only for a stationary one-call-type scenario */
     struct acd_wait_cdf wait_cdf;
     double wall_s;
     uint64_t calls, events; /* summed over replications */

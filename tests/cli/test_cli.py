@@ -310,7 +310,7 @@ def _():
     check([iv.get("end") for iv in ivs] == DAY_STARTS[1:] + ["10:00"], "interval ends")
     metrics = [k for k in doc["summary"] if k != "totals"]
     for iv in ivs:
-        keys = [k for k in iv if k not in ("start", "end", "totals", "call_types")]
+        keys = [k for k in iv if k not in ("start", "end", "totals", "call_types", "agent_groups")]
         check(keys == metrics, f"{iv['start']}: metric keys {keys}")
         check(set(iv["call_types"]) == {"billing", "sales"}, f"{iv['start']}: call_types")
         check("offered" in iv["totals"], f"{iv['start']}: totals")

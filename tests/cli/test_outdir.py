@@ -105,7 +105,7 @@ def out_run(name, scn, *extra):
 
 
 def metric_keys(scope):
-    return [k for k in scope if k not in ("start", "end", "totals", "call_types")]
+    return [k for k in scope if k not in ("start", "end", "totals", "call_types", "agent_groups")]
 
 
 def check_header(header, lead, scopes):

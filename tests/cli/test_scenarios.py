@@ -104,7 +104,7 @@ def check_scope(where, scope):
     """Every metric present is a {mean, ci95} whose mean is a number (or
     null: undefined in every replication) in its range."""
     for m, e in scope.items():
-        if m in ("totals", "call_types", "start", "end"):
+        if m in ("totals", "call_types", "agent_groups", "start", "end"):
             continue
         check(isinstance(e, dict) and "mean" in e and "ci95" in e, f"{where}.{m}: {e!r}")
         v, ci = e["mean"], e["ci95"]
