@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -786,6 +787,49 @@ text_header(FILE *out, const struct acd_results *r)
         fprintf(out, "%s\n%s\n", runs, horizon);
 }
 
+/* A stationary one-type scenario beside exact Erlang: simulated mean and
+ * CI against the formula, so a trainer can show both agree (or, with
+ * non-exponential times, how far the Erlang approximation is off). */
+static void
+text_erlang(FILE *out, const struct acd_results *r)
+{
+    static const struct {
+        enum acd_metric m;
+        size_t off;
+    } rows[] = {
+        {ACD_M_SERVICE_LEVEL, offsetof(struct acd_erlang_result, service_level)},
+        {ACD_M_ABANDON_RATE, offsetof(struct acd_erlang_result, abandon_rate)},
+        {ACD_M_BLOCKED_RATE, offsetof(struct acd_erlang_result, blocked_rate)},
+        {ACD_M_P_WAIT, offsetof(struct acd_erlang_result, p_wait)},
+        {ACD_M_ASA, offsetof(struct acd_erlang_result, asa_s)},
+        {ACD_M_MEAN_QUEUE_LEN, offsetof(struct acd_erlang_result, mean_queue_len)},
+        {ACD_M_OCCUPANCY, offsetof(struct acd_erlang_result, occupancy)},
+    };
+    static const char *const model[] = {
+        [ACD_ERLANG_B] = "Erlang B", [ACD_ERLANG_C] = "Erlang C", [ACD_ERLANG_A] = "Erlang A"};
+    const struct acd_erlang_cmp *e = &r->erlang;
+    if (!e->valid)
+        return;
+    char title[LABEL_W + 32];
+    snprintf(title, sizeof(title), "%s %s", model[e->params.model],
+             e->exponential ? "(exact)" : "(approximation)");
+    fprintf(out, "\n%-*s", 2 + LABEL_W, title);
+    put_right(out, "simulated", MEAN_W);
+    put_right(out, "formula", CI_W);
+    fputc('\n', out);
+    for (size_t i = 0; i < ACD_ARRAY_LEN(rows); i++) {
+        double exact = *(const double *)((const char *)&e->value + rows[i].off);
+        char sim[NUM_BUF], ex[NUM_BUF];
+        fprintf(out, "  %-*.*s", LABEL_W, LABEL_W, acd_metrics[rows[i].m].label);
+        put_right(
+            out,
+            format_value(rows[i].m, r->summary.metric[rows[i].m].mean, false, sim, sizeof(sim)),
+            MEAN_W);
+        put_right(out, format_value(rows[i].m, exact, false, ex, sizeof(ex)), CI_W);
+        fputc('\n', out);
+    }
+}
+
 static int
 write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts *o)
 {
@@ -807,6 +851,7 @@ write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts 
         snprintf(title, sizeof(title), "Agent group: %.*s", LABEL_W - 13, sc->groups[g].name);
         text_scope(out, &rows, title, &r->groups[g], ACD_SCOPE_GROUP);
     }
+    text_erlang(out, r);
     if (sc)
         text_verdict(out, r);
 
