@@ -14,7 +14,9 @@ BUILD_DIR=${BUILD_DIR:-build}
 
 # Debian packages: build, libraries, and what the tests drive.
 PKGS_BUILD="gcc pkg-config meson ninja-build libgsl-dev libyaml-dev libjansson-dev"
-PKGS_TEST="libcmocka-dev python3"
+PKGS_TEST="libcmocka-dev python3 chromium fonts-dejavu-core"
+# gnuplot draws the report's charts (run --out DIR); without it they are skipped.
+PKGS_REPORT="gnuplot-nox"
 
 install_missing() {
     missing=""
@@ -43,12 +45,12 @@ cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
 run)
-    install_missing $PKGS_BUILD $PKGS_TEST
+    install_missing $PKGS_BUILD $PKGS_TEST $PKGS_REPORT
     build
     exec "$BUILD_DIR/acdsim" run "$@"
     ;;
 test)
-    install_missing $PKGS_BUILD $PKGS_TEST
+    install_missing $PKGS_BUILD $PKGS_TEST $PKGS_REPORT
     build
     exec meson test -C "$BUILD_DIR" --print-errorlogs "$@"
     ;;

@@ -4,10 +4,10 @@
  * Everything the user gave is checked before the first replication starts:
  * every option, the scenario and every --assert, with all errors reported at
  * once (exit 2). Only then does the run start; its output goes to stdout
- * and, with --out, to the data files of a report folder (results.json,
- * intervals.csv, groups.csv); with --trace, one replication's per-call
- * trace goes to a CSV file. Files appear only once complete, also when the
- * run is interrupted by a signal.
+ * and, with --out, to a report folder (outdir.c: data files, charts,
+ * index.html); with --trace, one replication's per-call trace goes to a CSV
+ * file. Files appear only once complete, also when the run is interrupted
+ * by a signal (outdir.c's cleanup).
  *
  * The options are one table (name, argument, help, setter) from which the
  * getopt_long arrays and the --help text are both built, so they cannot
@@ -15,6 +15,7 @@
  */
 #include "acdsim/diag.h"
 #include "acdsim/expect.h"
+#include "acdsim/outdir.h"
 #include "acdsim/report.h"
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"
@@ -23,12 +24,9 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -433,17 +431,23 @@ run_help(FILE *out)
           "arrival_s, end_s (end of waiting) and done_s (end of talk) are clock\n"
           "seconds; group is empty if no agent took the leg; counted is 0 for legs\n"
           "outside the measured window (warm-up). FILE appears only when complete.\n"
-          "\n--out DIR writes, each only once complete (a failed or interrupted run\n"
-          "leaves none of them, nor any temporary file):\n"
+          "\n--out DIR writes a report folder, each file only once all are complete\n"
+          "(a failed or interrupted run leaves none of them, nor any temporary file):\n"
           "  results.json   the same document as -f json\n"
           "  intervals.csv  start,end,call_type, then METRIC,METRIC_ci95 pairs and\n"
           "                 totals.KEY,totals.KEY_ci95 pairs: per interval, a row\n"
           "                 for the center (call_type *) and one per call type;\n"
           "                 steady state: the same rows once, start and end empty\n"
           "  groups.csv     group, then the agent-group metrics and totals pairs\n"
-          "An empty cell is an undefined value or one that does not apply. A DIR\n"
-          "that cannot be created or written exits 2 before the run; a failed\n"
-          "write exits 1.\n"
+          "  NAME.png, NAME.svg  charts drawn by gnuplot, those that apply:\n"
+          "                 service_level, calls, wait_times, agents (per interval),\n"
+          "                 wait_cdf, queue, resolution (tiers), erlang (one\n"
+          "                 stationary call type)\n"
+          "  index.html     one page with the KPIs, the SLA verdict and the charts\n"
+          "An empty cell is an undefined value or one that does not apply. Without\n"
+          "gnuplot on PATH the charts are skipped (one notice, exit 0). A DIR that\n"
+          "cannot be created or written exits 2 before the run; a failed write or\n"
+          "a gnuplot error exits 1.\n"
           "\nexit status: 0 ok, 1 runtime failure, 2 bad usage or invalid scenario,\n"
           "             3 an --assert failed\n",
           out);
@@ -602,201 +606,12 @@ check_stdout(void)
     return -1;
 }
 
-/* ------------------------------------------------------------- out files */
-
-/* Every file a run writes (the trace, the report folder) goes to
- * PATH.tmp.PID next to PATH and is renamed only once complete and synced:
- * PATH is never half written, and a failed write leaves nothing behind. */
-struct out_file {
-    char *path; /* final name */
-    char *tmp;  /* the temporary name while it exists, else NULL */
-    FILE *f;    /* open while being written */
-};
-
-/* Temporary files that exist right now, and the --out DIR this run made,
- * for the signal handler: an interrupted run (Ctrl-C, kill) removes them
- * before dying. Only the main thread changes these, and never while the
- * worker threads run (acd_run joins them), so a handler on any thread sees
- * either a valid path or NULL; lock-free atomics make the stores safe
- * against the handler. The strings are freed only after being cleared. */
-#define MAX_PENDING 8
-static _Atomic(const char *) pending[MAX_PENDING];
-static _Atomic(const char *) created_dir;
-
-static void
-pending_set(const char *old, const char *new)
-{
-    for (size_t i = 0; i < MAX_PENDING; i++) {
-        if (atomic_load(&pending[i]) == old) {
-            atomic_store(&pending[i], new);
-            return;
-        }
-    }
-    ACD_ASSERT(!"more temporary files than MAX_PENDING");
-}
-
-/* Async-signal-safe: unlink, rmdir and raise only. SA_RESETHAND restored
- * the default action, so the re-raised signal (blocked until we return)
- * ends the process with the usual status. */
-static void
-on_fatal_signal(int sig)
-{
-    int saved = errno;
-    for (size_t i = 0; i < MAX_PENDING; i++) {
-        const char *p = atomic_load(&pending[i]);
-        if (p)
-            unlink(p);
-    }
-    const char *d = atomic_load(&created_dir);
-    if (d)
-        rmdir(d); /* only if empty: a committed file stays */
-    errno = saved;
-    raise(sig);
-}
-
-static void
-install_cleanup(void)
-{
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    struct sigaction sa = {.sa_handler = on_fatal_signal, .sa_flags = SA_RESETHAND};
-    sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < ACD_ARRAY_LEN(sigs); i++) {
-        struct sigaction old;
-        /* Keep a signal the caller ignores ignored (nohup, background jobs). */
-        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-            sigaction(sigs[i], &sa, NULL);
-    }
-}
-
-static void
-out_error(const char *path, int err)
-{
-    fprintf(stderr, "acdsim run: error: cannot write %s: %s\n", path, strerror(err ? err : EIO));
-}
-
-/* Close (if open), remove the temporary file and forget it. Keeps errno. */
-static void
-out_discard(struct out_file *o)
-{
-    int saved = errno;
-    if (o->f)
-        fclose(o->f);
-    o->f = NULL;
-    if (o->tmp) {
-        unlink(o->tmp);
-        pending_set(o->tmp, NULL);
-        free(o->tmp);
-        o->tmp = NULL;
-    }
-    free(o->path);
-    o->path = NULL;
-    errno = saved;
-}
-
-/* Create PATH's temporary file for writing. Returns 0, or -1 after
- * reporting (nothing is left behind). */
-static int
-out_open(struct out_file *o, const char *path)
-{
-    *o = (struct out_file){.path = acd_xstrdup(path)};
-    /* Same naming as acd_write_file_atomic: next to PATH, so the final
-     * rename stays inside one file system. */
-    o->tmp = acd_xasprintf("%s.tmp.%ld", path, (long)getpid());
-    pending_set(NULL, o->tmp); /* before it exists: no window without cleanup */
-    int fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0 && !(o->f = fdopen(fd, "w"))) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-    }
-    if (!o->f) {
-        out_error(path, errno);
-        out_discard(o);
-        return -1;
-    }
-    /* Large writes: a long run's trace has millions of rows. */
-    setvbuf(o->f, NULL, _IOFBF, 1 << 16);
-    return 0;
-}
-
-/* Flush, sync and close; the file keeps its temporary name. Returns 0, or
- * -1 after reporting and discarding it. Write errors earlier on stuck in
- * the stream and show here; write_err is their errno if the caller saw it
- * (the first cause beats whatever the flush says next), else 0. */
-static int
-out_close(struct out_file *o, int write_err)
-{
-    errno = 0;
-    bool ok = fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;
-    int saved = write_err ? write_err : errno;
-    ok = fclose(o->f) == 0 && ok;
-    o->f = NULL;
-    if (ok)
-        return 0;
-    out_error(o->path, saved ? saved : errno);
-    out_discard(o);
-    return -1;
-}
-
-/* Rename a closed file into place. Returns 0, or -1 after reporting and
- * discarding it. */
-static int
-out_commit(struct out_file *o)
-{
-    if (rename(o->tmp, o->path) != 0) {
-        out_error(o->path, errno);
-        out_discard(o);
-        return -1;
-    }
-    pending_set(o->tmp, NULL);
-    free(o->tmp);
-    o->tmp = NULL;
-    free(o->path);
-    o->path = NULL;
-    return 0;
-}
-
-/* -------------------------------------------------------------- out dir */
-
-#define MAX_REPORT_FILES 4
-
-/* --out DIR: every file of acd_report_files is written in full to its
- * temporary name first; only when all are complete are they renamed, so a
- * failure (a full disk, a signal) leaves none of them, not a mix of new
- * and missing files. A failed rename (which does not happen within one
- * directory short of a vanished DIR) discards the rest. */
-static int
-write_out_dir(const struct run_args *a, const struct acd_results *r)
-{
-    struct out_file files[MAX_REPORT_FILES] = {{0}};
-    size_t n = 0;
-    int rc = 0;
-    for (; acd_report_files[n].name && rc == 0; n++) {
-        ACD_ASSERT(n < MAX_REPORT_FILES);
-        char *path = acd_xasprintf("%s/%s", a->out_dir, acd_report_files[n].name);
-        rc = out_open(&files[n], path);
-        free(path);
-        if (rc == 0) {
-            errno = 0;
-            bool failed = acd_report_files[n].write(files[n].f, r, &a->report) != 0;
-            rc = out_close(&files[n], failed || ferror(files[n].f) ? errno : 0);
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (rc == 0)
-            rc = out_commit(&files[i]);
-        else
-            out_discard(&files[i]);
-    }
-    return rc;
-}
-
 /* ------------------------------------------------------------------ trace */
 
 /* --trace FILE: rows go to FILE's temporary file while the replication
- * runs (see struct out_file). */
+ * runs (see struct acd_outdir_file). */
 struct trace_file {
-    struct out_file file;
+    struct acd_outdir_file file;
     const struct acd_scenario *sc;
 };
 
@@ -837,7 +652,7 @@ static int
 trace_open(struct trace_file *t, const char *path, const struct acd_scenario *sc)
 {
     t->sc = sc;
-    if (out_open(&t->file, path) != 0)
+    if (acd_outdir_file_open(&t->file, path, stderr) != 0)
         return -1;
     fputs(trace_header, t->file.f); /* an error shows in trace_finish */
     return 0;
@@ -849,9 +664,9 @@ static int
 trace_finish(struct trace_file *t)
 {
     /* The rows' errno was the worker thread's; the flush tells again. */
-    if (out_close(&t->file, 0) != 0)
+    if (acd_outdir_file_close(&t->file, 0, stderr) != 0)
         return -1;
-    return out_commit(&t->file);
+    return acd_outdir_file_commit(&t->file, stderr);
 }
 
 /* Same path once trailing slashes are dropped ("out/" is "out"). */
@@ -891,11 +706,9 @@ check_trace(struct run_args *a, const struct acd_scenario *sc)
         bool in_out = slash && a->out_dir &&
                       same_dir(a->trace_path, (size_t)(slash - a->trace_path), a->out_dir);
         const char *base = slash ? slash + 1 : a->trace_path;
-        for (size_t i = 0; in_out && acd_report_files[i].name; i++) {
-            if (strcmp(base, acd_report_files[i].name) == 0) {
-                cmd_error("run", "--trace: '%s' is one of the files --out writes", a->trace_path);
-                errors++;
-            }
+        if (in_out && acd_outdir_is_report_file(base)) {
+            cmd_error("run", "--trace: '%s' is one of the files --out writes", a->trace_path);
+            errors++;
         }
         if (!(in_out && a->out_dir_missing) &&
             (check_parent(a->trace_path, err, sizeof(err)) != 0 ||
@@ -924,14 +737,14 @@ static int
 execute(const struct run_args *a, const struct acd_scenario *sc, const struct acd_expect *ex)
 {
     if (a->out_dir || a->trace_path)
-        install_cleanup();
+        acd_outdir_cleanup_install();
     if (a->out_dir && a->out_dir_missing) {
         if (mkdir(a->out_dir, 0777) != 0 && errno != EEXIST) {
             fprintf(stderr, "acdsim run: error: cannot create directory %s: %s\n", a->out_dir,
                     strerror(errno));
             return ACD_EXIT_RUNTIME;
         }
-        atomic_store(&created_dir, a->out_dir);
+        acd_outdir_track_dir(a->out_dir);
     }
     struct trace_file trace = {0};
     struct acd_run_opts opts = a->run;
@@ -954,7 +767,7 @@ execute(const struct run_args *a, const struct acd_scenario *sc, const struct ac
         if (check_stdout() != 0 || w != 0)
             rc = ACD_EXIT_RUNTIME;
     }
-    if (a->out_dir && write_out_dir(a, r) != 0)
+    if (a->out_dir && acd_outdir_write(a->out_dir, r, &a->report, stderr) != 0)
         rc = ACD_EXIT_RUNTIME;
     if (acd_expect_eval(ex, a->n_asserts, r, stderr) > 0 && rc == ACD_EXIT_OK)
         rc = ACD_EXIT_ASSERT;
@@ -962,7 +775,7 @@ execute(const struct run_args *a, const struct acd_scenario *sc, const struct ac
 done:
     /* A DIR this run made and then could not fill goes again (rmdir only
      * removes it empty: a trace written into it stays). */
-    if (atomic_exchange(&created_dir, NULL) && rc == ACD_EXIT_RUNTIME)
+    if (acd_outdir_track_dir(NULL) && rc == ACD_EXIT_RUNTIME)
         rmdir(a->out_dir);
     return rc;
 }

@@ -1,7 +1,15 @@
 /*
  * plot: the report's charts, drawn by gnuplot (an external program) from
- * the scripts in plots/*.gp, which are embedded in the binary at build time.
+ * the scripts plots/NAME.gp, which are embedded in the binary at build time.
  * The engine never depends on this module.
+ *
+ * Each chart that applies to the results (a table in plot.c: per-interval
+ * charts need an operating day, the Erlang comparison a stationary one-type
+ * scenario...) gets a data file and one gnuplot process, which writes a PNG
+ * and an SVG. The processes run side by side. Every file is written under a
+ * temporary name (PATH.tmp.PID, registered with outdir's signal cleanup)
+ * and renamed only by acd_plot_commit, so the caller can make the whole
+ * report folder appear at once.
  */
 #ifndef ACDSIM_PLOT_H
 #define ACDSIM_PLOT_H
@@ -10,28 +18,46 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+/* Pixel size of every PNG (and of every SVG's width/height). */
+#define ACD_PLOT_WIDTH  960
+#define ACD_PLOT_HEIGHT 540
+
 struct acd_chart {
     const char *name;  /* file stem: "service_level" -> service_level.png/.svg */
     const char *title; /* caption for the HTML report */
     char *svg;         /* the SVG document (owned), NULL if not drawn */
-    char *png_path;    /* written PNG (owned), NULL if not drawn */
-    char *svg_path;    /* written SVG (owned), NULL if not drawn */
+    char *png_path;    /* DIR/NAME.png (owned), NULL if not drawn */
+    char *svg_path;    /* DIR/NAME.svg (owned), NULL if not drawn */
+    /* Temporary names while the files are not committed (owned); NULL
+     * once renamed or removed. */
+    char *png_tmp, *svg_tmp;
 };
 
 struct acd_charts {
     size_t n;
-    struct acd_chart *v;  /* owned */
+    struct acd_chart *v;  /* owned; only the charts that were drawn */
     bool gnuplot_missing; /* no gnuplot on PATH: no chart drawn */
     char *error;          /* first gnuplot error (owned), NULL if none */
+    char *warnings;       /* what gnuplot printed on success (owned), NULL if nothing */
 };
 
-/* Draw every chart that applies to r as PNG and SVG files in dir, each
- * written under a temporary name that the caller renames (see outdir.h) -
- * or directly final names: the contract is in plot.c's header comment.
- * Borrows r. Returns 0 (charts drawn, or gnuplot missing: see
- * out->gnuplot_missing), -1 on a gnuplot error (out->error says which
- * chart and what gnuplot printed). Caller finalizes out. */
+/* Draw every chart that applies to r into dir (which must exist), under
+ * temporary names. Borrows r. Returns 0 (charts drawn, or gnuplot missing:
+ * see out->gnuplot_missing, n == 0), or -1 on an error: out->error says
+ * which chart and what gnuplot (or the system) said, and no file is left.
+ * Caller finalizes out with acd_plot_charts_fini in every case. */
 int acd_plot_render(const char *dir, const struct acd_results *r, struct acd_charts *out);
+
+/* Rename every drawn chart to its final name. Returns 0, or -1 after
+ * writing "acdsim: error: ..." to err (the rest stay temporary, and
+ * acd_plot_charts_fini removes them). */
+int acd_plot_commit(struct acd_charts *c, FILE *err);
+
+/* Remove any temporary file still there and free everything. Keeps errno. */
 void acd_plot_charts_fini(struct acd_charts *c);
+
+/* The i-th chart's file stem in drawing order ("service_level"), NULL
+ * past the last: lets callers recognise the report's own files. */
+const char *acd_plot_chart_name(size_t i);
 
 #endif

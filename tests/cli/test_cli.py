@@ -27,7 +27,13 @@ GROUP_METRICS = ["occupancy", "busy_agents", "staffed_agents"]
 TOTALS = ["offered", "answered", "answered_within_t", "abandoned", "abandoned_within_t",
           "blocked", "wait_sum_s", "busy_agent_s", "staffed_agent_s"]
 FAST = ["-r", "4"]
-OUT_FILES = ["groups.csv", "intervals.csv", "results.json"]  # what --out DIR holds, sorted
+# What --out DIR holds (sorted) for the default, steady-state scenario: the
+# data files, the page, and with gnuplot on PATH the charts that apply
+# (tests/cli/test_charts.py checks them).
+REPORT_FILES = ["groups.csv", "index.html", "intervals.csv", "results.json"]
+STEADY_CHARTS = ["queue", "wait_cdf"]
+OUT_FILES = sorted(REPORT_FILES + ([c + e for c in STEADY_CHARTS for e in (".png", ".svg")]
+                                   if shutil.which("gnuplot") else []))
 
 TMP = tempfile.mkdtemp(prefix="acdsim-cli-")
 TESTS = []
@@ -131,7 +137,7 @@ def _():
     for opt in ("--replications", "--seed", "--threads", "--format", "--out", "--trace",
                 "--trace-replication", "--assert", "--no-timing", "--quiet", "service_level"):
         check(opt in out, f"run --help lacks {opt}")
-    for name in OUT_FILES:
+    for name in REPORT_FILES:
         check(name in out, f"run --help does not name {name}")
     check(max(len(l) for l in out.splitlines()) <= 80, "run --help wider than 80 columns")
     out, _ = expect_rc(run("validate", "--help"), 0, "validate --help")
@@ -441,7 +447,7 @@ def _():
     out, _ = expect_rc(run("run", *FAST, "--no-timing", "-f", "json", "-o", d), 0, "--out")
     with open(os.path.join(d, "results.json")) as f:
         check(f.read() == out, "results.json differs from stdout")
-    # The data files and nothing else (tests/cli/test_outdir.py checks them).
+    # The report's files and nothing else (tests/cli/test_outdir.py checks them).
     check(sorted(os.listdir(d)) == OUT_FILES, f"files in DIR: {sorted(os.listdir(d))}")
     # Existing DIR, text on stdout: the file is still JSON.
     out, _ = expect_rc(run("run", *FAST, "--no-timing", "-o", d), 0, "--out again")

@@ -32,7 +32,19 @@ SCENARIOS = os.path.abspath(os.path.join(TESTS_DIR, "..", "scenarios"))
 TRAINING = os.path.join(SCENARIOS, "training.yaml")  # operating day, 16 x 15 min
 UTILITY = os.path.join(SCENARIOS, "utility.yaml")    # steady state
 FAST = ["-r", "4", "--no-timing"]
-OUT_FILES = ["groups.csv", "intervals.csv", "results.json"]
+# What DIR holds (sorted): the data files, the page and, with gnuplot on
+# PATH, the charts that apply (tests/cli/test_charts.py checks those).
+REPORT_FILES = ["groups.csv", "index.html", "intervals.csv", "results.json"]
+
+
+def out_files(charts):
+    if not shutil.which("gnuplot"):
+        charts = []
+    return sorted(REPORT_FILES + [c + e for c in charts for e in (".png", ".svg")])
+
+
+OUT_FILES = out_files(["queue", "wait_cdf"])  # steady state (utility.yaml)
+DAY_FILES = out_files(["service_level", "calls", "wait_times", "agents", "wait_cdf", "queue"])
 CENTER = "*"  # intervals.csv: call_type of the whole center's rows
 
 TMP = tempfile.mkdtemp(prefix="acdsim-outdir-")
@@ -165,10 +177,10 @@ def interval_starts(doc):
 
 # ---------------------------------------------------------- operating day
 
-@test("training (operating day): DIR holds exactly the data files; results.json = -f json")
+@test("training (operating day): DIR holds exactly the report's files; results.json = -f json")
 def _():
     d, _, out = out_run("day", TRAINING)
-    check(sorted(os.listdir(d)) == OUT_FILES, f"files in DIR: {sorted(os.listdir(d))}")
+    check(sorted(os.listdir(d)) == DAY_FILES, f"files in DIR: {sorted(os.listdir(d))}")
     with open(os.path.join(d, "results.json")) as f:
         check(f.read() == out, "results.json differs from the stdout JSON")
 

@@ -4,10 +4,10 @@
 For every scenarios/*.yaml (the embedded default included):
 
   * `acdsim validate FILE` exits 0 and prints 'FILE: ok (...)';
-  * `acdsim run FILE -f json -j 2` (the file's own replications) exits 0
-    within the time budget: the scenarios are meant to run in under 2 s on
-    2 cores; the test fails above 4 s to allow for CI noise, and reports
-    the time measured either way;
+  * `acdsim run FILE -f json -j 2` (the file's own replications) exits 0;
+    the wall time is printed as a TAP comment for information only (speed
+    claims live in bench/README.md, never in timed tests: a loaded or
+    sanitized CI machine must not fail the suite);
   * the JSON is plausible: calls offered in every call type, every rate a
     fraction, waits and queue lengths not negative, busy agents not more
     than staffed agents; an operating day (horizon open/close/interval)
@@ -34,8 +34,6 @@ ACDSIM = os.environ.get("ACDSIM", "acdsim")
 TESTS_DIR = os.environ.get("TESTS_DIR", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCENARIOS = os.path.normpath(os.path.join(TESTS_DIR, "..", "scenarios"))
 
-BUDGET_S = 2.0   # what the scenarios are designed for (2 cores, default replications)
-LIMIT_S = 4.0    # what fails the test: the budget plus room for a noisy CI machine
 TIMEOUT_S = 120  # a hung run must not hang the suite
 
 FRACTIONS = ["service_level", "service_level_answered", "answered_rate", "abandon_rate",
@@ -165,7 +163,7 @@ def per_scenario_tests(sc):
         check(rc == 0, f"exit {rc}; stderr: {err.strip()[:1500]}")
         check(out.startswith(f"{sc.path}: ok"), f"stdout: {out.strip()}")
 
-    @test(f"{sc.name}: run -f json -j 2 exits 0 within {LIMIT_S:g} s (designed for {BUDGET_S:g} s)")
+    @test(f"{sc.name}: run -f json -j 2 exits 0")
     def _():
         doc, wall = sc.json_run()
         info = doc.get("run", {})
@@ -173,9 +171,6 @@ def per_scenario_tests(sc):
         engine = f"{engine:.2f} s" if isinstance(engine, (int, float)) else "n/a"
         print(f"# {sc.name}: {doc.get('replications')} replications, {wall:.2f} s wall "
               f"(engine {engine}), {info.get('calls')} calls")
-        check(wall <= LIMIT_S, f"took {wall:.2f} s, limit {LIMIT_S:g} s")
-        if wall > BUDGET_S:
-            return f"note slower than the {BUDGET_S:g} s design budget: {wall:.2f} s"
 
     @test(f"{sc.name}: summary, call types and agent groups are plausible")
     def _():

@@ -1,0 +1,326 @@
+/*
+ * outdir: the report folder, written all or nothing, and the temporary
+ * files and signal-time cleanup under it (see outdir.h).
+ *
+ * Not here: what goes into each file (report.c, plot.c, html.c) and the
+ * command-line checks on DIR (cli_run.c, cli_report.c).
+ */
+#include "acdsim/outdir.h"
+#include "acdsim/html.h"
+#include "acdsim/plot.h"
+#include "acdsim/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define INDEX_HTML "index.html"
+/* results.json, intervals.csv, groups.csv and index.html. */
+#define MAX_FILES 8
+/* Files that exist at once under temporary names: the folder's files, two
+ * per chart plus its data file, and a trace. */
+#define MAX_PENDING  64
+#define MAX_CHILDREN 16
+
+/* ------------------------------------------------------ signal cleanup */
+
+/* Temporary files that exist right now, gnuplot processes still running
+ * and the DIR this process made, for the signal handler: an interrupted
+ * run (Ctrl-C, kill) removes them before dying. Only the main thread
+ * changes these, and never while worker threads run (acd_run joins them),
+ * so a handler on any thread sees either a valid entry or an empty one;
+ * lock-free atomics make the stores safe against the handler. The strings
+ * are freed only after being cleared. */
+static _Atomic(const char *) pending[MAX_PENDING];
+static _Atomic(pid_t) children[MAX_CHILDREN];
+static _Atomic(const char *) created_dir;
+static atomic_bool installed;
+
+void
+acd_outdir_track_tmp(const char *old, const char *tmp)
+{
+    for (size_t i = 0; i < MAX_PENDING; i++) {
+        if (atomic_load(&pending[i]) == old) {
+            atomic_store(&pending[i], tmp);
+            return;
+        }
+    }
+    ACD_ASSERT(!"more temporary files than MAX_PENDING");
+}
+
+void
+acd_outdir_track_child(pid_t pid, bool on)
+{
+    pid_t from = on ? 0 : pid, to = on ? pid : 0;
+    for (size_t i = 0; i < MAX_CHILDREN; i++) {
+        if (atomic_load(&children[i]) == from) {
+            atomic_store(&children[i], to);
+            return;
+        }
+    }
+    ACD_ASSERT(!"more child processes than MAX_CHILDREN");
+}
+
+const char *
+acd_outdir_track_dir(const char *dir)
+{
+    return atomic_exchange(&created_dir, dir);
+}
+
+/* Async-signal-safe: kill, waitpid, unlink, rmdir and raise only. The
+ * children go first, so none can create a file after the unlinks.
+ * SA_RESETHAND restored the default action, so the re-raised signal
+ * (blocked until we return) ends the process with the usual status. */
+static void
+on_fatal_signal(int sig)
+{
+    int saved = errno;
+    for (size_t i = 0; i < MAX_CHILDREN; i++) {
+        pid_t pid = atomic_load(&children[i]);
+        if (pid > 0) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+        }
+    }
+    for (size_t i = 0; i < MAX_PENDING; i++) {
+        const char *p = atomic_load(&pending[i]);
+        if (p)
+            unlink(p);
+    }
+    const char *d = atomic_load(&created_dir);
+    if (d)
+        rmdir(d); /* only if empty: a committed file stays */
+    errno = saved;
+    raise(sig);
+}
+
+void
+acd_outdir_cleanup_install(void)
+{
+    if (atomic_exchange(&installed, true))
+        return;
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa = {.sa_handler = on_fatal_signal, .sa_flags = SA_RESETHAND};
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < ACD_ARRAY_LEN(sigs); i++) {
+        struct sigaction old;
+        /* Keep a signal the caller ignores ignored (nohup, background jobs). */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+/* ------------------------------------------------------ temporary files */
+
+static void
+write_error(FILE *err, const char *path, int e)
+{
+    fprintf(err, "acdsim: error: cannot write %s: %s\n", path, strerror(e ? e : EIO));
+}
+
+void
+acd_outdir_file_discard(struct acd_outdir_file *o)
+{
+    int saved = errno;
+    if (o->f)
+        fclose(o->f);
+    o->f = NULL;
+    if (o->tmp) {
+        unlink(o->tmp);
+        acd_outdir_track_tmp(o->tmp, NULL);
+        free(o->tmp);
+        o->tmp = NULL;
+    }
+    free(o->path);
+    o->path = NULL;
+    errno = saved;
+}
+
+int
+acd_outdir_file_open(struct acd_outdir_file *o, const char *path, FILE *err)
+{
+    *o = (struct acd_outdir_file){.path = acd_xstrdup(path)};
+    /* Same naming as acd_write_file_atomic: next to PATH, so the final
+     * rename stays inside one file system. */
+    o->tmp = acd_xasprintf("%s.tmp.%ld", path, (long)getpid());
+    acd_outdir_track_tmp(NULL, o->tmp); /* before it exists: no window without cleanup */
+    int fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0 && !(o->f = fdopen(fd, "w"))) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+    }
+    if (!o->f) {
+        write_error(err, path, errno);
+        acd_outdir_file_discard(o);
+        return -1;
+    }
+    /* Large writes: a long run's trace has millions of rows. */
+    setvbuf(o->f, NULL, _IOFBF, 1 << 16);
+    return 0;
+}
+
+int
+acd_outdir_file_close(struct acd_outdir_file *o, int write_err, FILE *err)
+{
+    errno = 0;
+    bool ok = fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;
+    int saved = write_err ? write_err : errno;
+    ok = fclose(o->f) == 0 && ok;
+    o->f = NULL;
+    if (ok)
+        return 0;
+    write_error(err, o->path, saved ? saved : errno);
+    acd_outdir_file_discard(o);
+    return -1;
+}
+
+int
+acd_outdir_file_commit(struct acd_outdir_file *o, FILE *err)
+{
+    if (rename(o->tmp, o->path) != 0) {
+        write_error(err, o->path, errno);
+        acd_outdir_file_discard(o);
+        return -1;
+    }
+    acd_outdir_track_tmp(o->tmp, NULL);
+    free(o->tmp);
+    o->tmp = NULL;
+    free(o->path);
+    o->path = NULL;
+    return 0;
+}
+
+/* --------------------------------------------------------------- folder */
+
+bool
+acd_outdir_is_report_file(const char *name)
+{
+    for (size_t i = 0; acd_report_files[i].name; i++)
+        if (strcmp(name, acd_report_files[i].name) == 0)
+            return true;
+    if (strcmp(name, INDEX_HTML) == 0)
+        return true;
+    const char *dot = strrchr(name, '.');
+    if (!dot || (strcmp(dot, ".png") != 0 && strcmp(dot, ".svg") != 0))
+        return false;
+    const char *stem;
+    for (size_t i = 0; (stem = acd_plot_chart_name(i)); i++)
+        if (strlen(stem) == (size_t)(dot - name) && strncmp(name, stem, (size_t)(dot - name)) == 0)
+            return true;
+    return false;
+}
+
+/* Write one file of the folder to its temporary name through `write`.
+ * Returns 0, or -1 after reporting (the file is discarded). */
+static int
+write_one(struct acd_outdir_file *file, const char *dir, const char *name,
+          int (*write)(FILE *, const void *, const void *), const void *a, const void *b, FILE *err)
+{
+    char *path = acd_xasprintf("%s/%s", dir, name);
+    int rc = acd_outdir_file_open(file, path, err);
+    free(path);
+    if (rc != 0)
+        return -1;
+    errno = 0;
+    bool failed = write(file->f, a, b) != 0;
+    return acd_outdir_file_close(file, failed || ferror(file->f) ? errno : 0, err);
+}
+
+/* Adapters to write_one's shape: the data files' writers take options,
+ * the page takes the charts. */
+struct data_writer {
+    const struct acd_report_file *file;
+    const struct acd_report_opts *opts;
+};
+
+static int
+write_data(FILE *f, const void *a, const void *b)
+{
+    const struct data_writer *w = b;
+    return w->file->write(f, a, w->opts);
+}
+
+static int
+write_html(FILE *f, const void *a, const void *b)
+{
+    return acd_html_write(f, a, b);
+}
+
+/* DIR without trailing slashes ("out/" names files "out/x", not "out//x"). */
+static char *
+trim_dir(const char *dir)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    return acd_xstrndup(dir, n);
+}
+
+int
+acd_outdir_write(const char *dir_arg, const struct acd_results *r, const struct acd_report_opts *o,
+                 FILE *err)
+{
+    acd_outdir_cleanup_install();
+    char *dir = trim_dir(dir_arg);
+    const char *prev_dir = NULL;
+    bool created = false;
+    if (mkdir(dir, 0777) == 0) {
+        created = true;
+        prev_dir = acd_outdir_track_dir(dir);
+    } else if (errno != EEXIST) {
+        fprintf(err, "acdsim: error: cannot create directory %s: %s\n", dir, strerror(errno));
+        free(dir);
+        return -1;
+    }
+
+    /* Data files first: they do not need gnuplot, and a full disk shows
+     * before any gnuplot process starts. A failure stops at once. */
+    struct acd_outdir_file files[MAX_FILES] = {{0}};
+    size_t n = 0;
+    struct acd_charts charts = {0};
+    int rc = 0;
+    for (; acd_report_files[n].name && rc == 0; n++) {
+        ACD_ASSERT(n + 1 < MAX_FILES); /* room for index.html */
+        struct data_writer w = {&acd_report_files[n], o};
+        rc = write_one(&files[n], dir, acd_report_files[n].name, write_data, r, &w, err);
+    }
+    if (rc == 0) {
+        rc = acd_plot_render(dir, r, &charts);
+        if (rc != 0)
+            fprintf(err, "acdsim: error: %s\n", charts.error);
+        else if (charts.gnuplot_missing)
+            fputs("acdsim: gnuplot not found; charts skipped\n", err);
+        if (charts.warnings)
+            fprintf(err, "%s", charts.warnings);
+    }
+    if (rc == 0)
+        rc = write_one(&files[n++], dir, INDEX_HTML, write_html, r, &charts, err);
+
+    /* Commit: data files, charts, then the page that shows them. A failed
+     * rename (which does not happen within one directory short of a
+     * vanished DIR) discards the rest. */
+    for (size_t i = 0; i + 1 < n && rc == 0; i++)
+        rc = acd_outdir_file_commit(&files[i], err);
+    if (rc == 0)
+        rc = acd_plot_commit(&charts, err);
+    if (rc == 0 && n > 0)
+        rc = acd_outdir_file_commit(&files[n - 1], err);
+    for (size_t i = 0; i < n; i++)
+        acd_outdir_file_discard(&files[i]);
+    acd_plot_charts_fini(&charts);
+
+    if (created) {
+        if (rc != 0)
+            rmdir(dir);
+        acd_outdir_track_dir(prev_dir);
+    }
+    free(dir);
+    return rc;
+}
