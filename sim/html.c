@@ -18,6 +18,7 @@
  */
 #include "acdsim/html.h"
 #include "acdsim/sim.h"
+#include "acdsim/units.h"
 #include "acdsim/util.h"
 
 #include <inttypes.h>
@@ -57,31 +58,6 @@ put_esc(FILE *out, const char *s)
 }
 
 /* ------------------------------------------------------------- formatting */
-
-/* Clock time of day as "07:30" (or "07:30:15"), as in report.c. */
-static char *
-format_clock(double t_s, char *buf, size_t n)
-{
-    long s = lround(t_s);
-    if (s % 60)
-        snprintf(buf, n, "%02ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
-    else
-        snprintf(buf, n, "%02ld:%02ld", s / 3600, s / 60 % 60);
-    return buf;
-}
-
-/* A duration in the scenario's own style: "8h", "30m", "90s", "1.5h". */
-static char *
-format_duration(double s, char *buf, size_t n)
-{
-    if (s >= 3600 && fmod(s, 360) == 0)
-        snprintf(buf, n, "%.10gh", s / 3600);
-    else if (s >= 60 && fmod(s, 6) == 0)
-        snprintf(buf, n, "%.10gm", s / 60);
-    else
-        snprintf(buf, n, "%.10gs", s);
-    return buf;
-}
 
 /* x with `decimals` places and thousands separators ("12,345.6"): counts
  * over a day run into the tens of thousands. */
@@ -406,12 +382,13 @@ put_header(FILE *out, const struct acd_results *r)
     fputs("</h1>\n<p class=\"sub\">", out);
     if (sc && sc->horizon == ACD_HORIZON_DAY)
         fprintf(out, "Operating day %s\u2013%s in %zu intervals of %s", /* en dash */
-                format_clock(sc->open_s, a, sizeof(a)), format_clock(sc->close_s, b, sizeof(b)),
-                sc->n_intervals, format_duration(sc->interval_s, c, sizeof(c)));
+                acd_units_format_clock(sc->open_s, a, sizeof(a)),
+                acd_units_format_clock(sc->close_s, b, sizeof(b)), sc->n_intervals,
+                acd_units_format_duration(sc->interval_s, c, sizeof(c)));
     else if (sc)
         fprintf(out, "Steady state, %s per replication (%s warm-up)",
-                format_duration(sc->duration_s, a, sizeof(a)),
-                format_duration(sc->warmup_s, b, sizeof(b)));
+                acd_units_format_duration(sc->duration_s, a, sizeof(a)),
+                acd_units_format_duration(sc->warmup_s, b, sizeof(b)));
     fprintf(out, "%s%u replication%s &#183; seed %" PRIu64 "</p>\n</div></header>\n",
             sc ? " &#183; " : "", r->replications, r->replications == 1 ? "" : "s", r->seed);
 }
@@ -482,7 +459,8 @@ put_interval_summary(FILE *out, const struct acd_results *r)
             break;
         }
         fprintf(out, "%s%s\u2013%s", runs ? ", " : "; missed ",
-                format_clock(iv[i].start_s, a, sizeof(a)), format_clock(iv[j].end_s, b, sizeof(b)));
+                acd_units_format_clock(iv[i].start_s, a, sizeof(a)),
+                acd_units_format_clock(iv[j].end_s, b, sizeof(b)));
         runs++;
         i = j + 1;
     }
@@ -611,12 +589,13 @@ put_scenario(FILE *out, const struct page *p)
         fputs("<dt>Horizon</dt><dd>", out);
         if (sc->horizon == ACD_HORIZON_DAY)
             fprintf(out, "operating day %s\u2013%s, %zu intervals of %s",
-                    format_clock(sc->open_s, a, sizeof(a)), format_clock(sc->close_s, b, sizeof(b)),
-                    sc->n_intervals, format_duration(sc->interval_s, c, sizeof(c)));
+                    acd_units_format_clock(sc->open_s, a, sizeof(a)),
+                    acd_units_format_clock(sc->close_s, b, sizeof(b)), sc->n_intervals,
+                    acd_units_format_duration(sc->interval_s, c, sizeof(c)));
         else
             fprintf(out, "steady state, %s per replication (%s warm-up)",
-                    format_duration(sc->duration_s, a, sizeof(a)),
-                    format_duration(sc->warmup_s, b, sizeof(b)));
+                    acd_units_format_duration(sc->duration_s, a, sizeof(a)),
+                    acd_units_format_duration(sc->warmup_s, b, sizeof(b)));
         fputs("</dd>\n", out);
     }
     fprintf(out, "<dt>Replications</dt><dd>%u</dd>\n", r->replications);
@@ -780,9 +759,9 @@ put_intervals(FILE *out, const struct page *p)
             enum verdict v = judge(sl, sc->sl_target, true);
             char x[NUM_BUF];
             fprintf(out, "<li class=\"%s\" title=\"%s\u2013%s: %s\"><b>%s</b>%s %s</li>\n",
-                    verdicts[v].cls, format_clock(iv->start_s, a, sizeof(a)),
-                    format_clock(iv->end_s, b, sizeof(b)), verdicts[v].word, a, verdicts[v].mark,
-                    format_mean(ACD_M_SERVICE_LEVEL, sl, x, sizeof(x)));
+                    verdicts[v].cls, acd_units_format_clock(iv->start_s, a, sizeof(a)),
+                    acd_units_format_clock(iv->end_s, b, sizeof(b)), verdicts[v].word, a,
+                    verdicts[v].mark, format_mean(ACD_M_SERVICE_LEVEL, sl, x, sizeof(x)));
         }
         fputs("</ol>\n", out);
     }
@@ -798,8 +777,9 @@ put_intervals(FILE *out, const struct page *p)
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
         char when[80];
-        snprintf(when, sizeof(when), "%s\u2013%s", format_clock(iv->start_s, a, sizeof(a)),
-                 format_clock(iv->end_s, b, sizeof(b)));
+        snprintf(when, sizeof(when), "%s\u2013%s",
+                 acd_units_format_clock(iv->start_s, a, sizeof(a)),
+                 acd_units_format_clock(iv->end_s, b, sizeof(b)));
         put_interval_row(out, when, &iv->all, sc);
     }
     fputs("</tbody></table></div>\n</section>\n", out);
@@ -1193,9 +1173,9 @@ put_erlang(FILE *out, const struct page *p)
     double per_h = pr->rate_per_s * 3600;
     int dec = fabs(per_h - round(per_h)) < 1e-9 * fmax(1, per_h) ? 0 : 1;
     fprintf(out, ", %s calls/h, mean handle time %s", format_grouped(per_h, dec, a, sizeof(a)),
-            format_duration(pr->aht_s, b, sizeof(b)));
+            acd_units_format_duration(pr->aht_s, b, sizeof(b)));
     if (pr->model == ACD_ERLANG_A)
-        fprintf(out, ", mean patience %s", format_duration(pr->patience_s, a, sizeof(a)));
+        fprintf(out, ", mean patience %s", acd_units_format_duration(pr->patience_s, a, sizeof(a)));
     fprintf(out, ", %u agent%s", pr->agents, pr->agents == 1 ? "" : "s");
     if (pr->model != ACD_ERLANG_B && pr->queue_capacity >= 0)
         fprintf(out, ", %ld waiting place%s", pr->queue_capacity,

@@ -10,6 +10,7 @@
  */
 #include "acdsim/report.h"
 #include "acdsim/sim.h"
+#include "acdsim/units.h"
 #include "acdsim/util.h"
 
 #include <inttypes.h>
@@ -42,32 +43,6 @@ static bool
 total_applies(enum acd_total t, unsigned scope)
 {
     return (acd_totals[t].scopes & scope) != 0;
-}
-
-/* Clock time of day as "07:30" (or "07:30:15"). Local, so the report does not
- * depend on the units module for one line of formatting. */
-static char *
-format_clock(double t_s, char *buf, size_t n)
-{
-    long s = lround(t_s);
-    if (s % 60)
-        snprintf(buf, n, "%02ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
-    else
-        snprintf(buf, n, "%02ld:%02ld", s / 3600, s / 60 % 60);
-    return buf;
-}
-
-/* A duration in the scenario's own style: "8h", "30m", "90s", "1.5h". */
-static char *
-format_duration(double s, char *buf, size_t n)
-{
-    if (s >= 3600 && fmod(s, 360) == 0)
-        snprintf(buf, n, "%.10gh", s / 3600);
-    else if (s >= 60 && fmod(s, 6) == 0)
-        snprintf(buf, n, "%.10gm", s / 60);
-    else
-        snprintf(buf, n, "%.10gs", s);
-    return buf;
 }
 
 /* ------------------------------------------------------------------- json */
@@ -150,8 +125,8 @@ intervals_json(const struct acd_results *r)
         const struct acd_interval_result *iv = &r->intervals[i];
         char buf[32];
         json_t *o = jcheck(json_object());
-        jset(o, "start", jstr(format_clock(iv->start_s, buf, sizeof(buf))));
-        jset(o, "end", jstr(format_clock(iv->end_s, buf, sizeof(buf))));
+        jset(o, "start", jstr(acd_units_format_clock(iv->start_s, buf, sizeof(buf))));
+        jset(o, "end", jstr(acd_units_format_clock(iv->end_s, buf, sizeof(buf))));
         fill_scope_json(o, &iv->all, ACD_SCOPE_INTERVAL);
         if (iv->types && r->sc) {
             json_t *ct = jcheck(json_object());
@@ -188,8 +163,8 @@ setup_json(const struct acd_scenario *sc)
     json_t *h = jcheck(json_object());
     char buf[32];
     if (sc->horizon == ACD_HORIZON_DAY) {
-        jset(h, "open", jstr(format_clock(sc->open_s, buf, sizeof(buf))));
-        jset(h, "close", jstr(format_clock(sc->close_s, buf, sizeof(buf))));
+        jset(h, "open", jstr(acd_units_format_clock(sc->open_s, buf, sizeof(buf))));
+        jset(h, "close", jstr(acd_units_format_clock(sc->close_s, buf, sizeof(buf))));
         jset(h, "interval_s", jreal(sc->interval_s));
     } else {
         jset(h, "duration_s", jreal(sc->duration_s));
@@ -425,7 +400,7 @@ write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
         char start[32];
-        format_clock(iv->start_s, start, sizeof(start));
+        acd_units_format_clock(iv->start_s, start, sizeof(start));
         csv_scope(out, "interval", start, &iv->all, ACD_SCOPE_INTERVAL);
         for (size_t k = 0; iv->types && sc && k < sc->n_call_types; k++) {
             char *name = acd_xasprintf("%s/%s", start, sc->call_types[k].name);
@@ -504,8 +479,8 @@ acd_report_write_intervals_csv(FILE *out, const struct acd_results *r)
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
         char start[32], end[32];
-        format_clock(iv->start_s, start, sizeof(start));
-        format_clock(iv->end_s, end, sizeof(end));
+        acd_units_format_clock(iv->start_s, start, sizeof(start));
+        acd_units_format_clock(iv->end_s, end, sizeof(end));
         interval_row(out, start, end, ACD_REPORT_ALL_TYPES, &iv->all, ACD_SCOPE_INTERVAL);
         for (size_t k = 0; sc && iv->types && k < sc->n_call_types; k++)
             interval_row(out, start, end, sc->call_types[k].name, &iv->types[k], ACD_SCOPE_TYPE);
@@ -752,8 +727,8 @@ text_intervals(FILE *out, const struct acd_results *r)
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
         char a[32], b[32], v[NUM_BUF];
-        fprintf(out, "  %s-%-5s", format_clock(iv->start_s, a, sizeof(a)),
-                format_clock(iv->end_s, b, sizeof(b)));
+        fprintf(out, "  %s-%-5s", acd_units_format_clock(iv->start_s, a, sizeof(a)),
+                acd_units_format_clock(iv->end_s, b, sizeof(b)));
         for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++)
             put_right(out, format_value(cols[c], iv->all.metric[cols[c]].mean, false, v, sizeof(v)),
                       11);
@@ -773,12 +748,13 @@ text_header(FILE *out, const struct acd_results *r)
     char a[32], b[32], c[32];
     if (sc && sc->horizon == ACD_HORIZON_STEADY)
         snprintf(horizon, sizeof(horizon), "steady state, %s each (%s warm-up)",
-                 format_duration(sc->duration_s, a, sizeof(a)),
-                 format_duration(sc->warmup_s, b, sizeof(b)));
+                 acd_units_format_duration(sc->duration_s, a, sizeof(a)),
+                 acd_units_format_duration(sc->warmup_s, b, sizeof(b)));
     else if (sc && sc->horizon == ACD_HORIZON_DAY)
         snprintf(horizon, sizeof(horizon), "operating day %s-%s, %zu intervals of %s",
-                 format_clock(sc->open_s, a, sizeof(a)), format_clock(sc->close_s, b, sizeof(b)),
-                 sc->n_intervals, format_duration(sc->interval_s, c, sizeof(c)));
+                 acd_units_format_clock(sc->open_s, a, sizeof(a)),
+                 acd_units_format_clock(sc->close_s, b, sizeof(b)), sc->n_intervals,
+                 acd_units_format_duration(sc->interval_s, c, sizeof(c)));
     if (!*horizon)
         fprintf(out, "%s\n", runs);
     else if (strlen(runs) + 2 + strlen(horizon) <= 80)

@@ -328,3 +328,17 @@ acd_units_format_clock(double t_s, char *buf, size_t n)
     }
     return buf;
 }
+
+char *
+acd_units_format_duration(double s, char *buf, size_t n)
+{
+    /* In the scenario's own style: whole tenths of an hour as hours, whole
+     * tenths of a minute as minutes, else seconds. */
+    if (s >= 3600 && fmod(s, 360) == 0)
+        snprintf(buf, n, "%.10gh", s / 3600);
+    else if (s >= 60 && fmod(s, 6) == 0)
+        snprintf(buf, n, "%.10gm", s / 60);
+    else
+        snprintf(buf, n, "%.10gs", s);
+    return buf;
+}

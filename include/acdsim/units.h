@@ -25,4 +25,8 @@ int acd_units_parse_real(const char *s, double *out);
 /* "07:30" (or "07:30:15" when seconds are not whole minutes). Returns buf. */
 char *acd_units_format_clock(double t_s, char *buf, size_t n);
 
+/* "8h", "30m", "90s", "1.5h": a duration as a scenario would write it.
+ * Returns buf. */
+char *acd_units_format_duration(double s, char *buf, size_t n);
+
 #endif

@@ -34,23 +34,8 @@ NOT_LINKED = "not available in this build"
 LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): error: ")
 
 TMP = tempfile.mkdtemp(prefix="acdsim-report-")
-TESTS = []
-
-
-def test(desc):
-    def register(fn):
-        TESTS.append((desc, fn))
-        return fn
-    return register
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
+import taplib  # noqa: E402  (the shared TAP harness)
+from taplib import Failure, check, test  # noqa: E402
 
 
 def run(*args, stdin=None, timeout=240):
@@ -305,27 +290,7 @@ def _():
 
 
 def main():
-    print(f"1..{len(TESTS)}", flush=True)
-    failed = 0
-    for i, (desc, fn) in enumerate(TESTS, 1):
-        try:
-            res = fn()
-            if isinstance(res, str) and res.startswith("skip"):
-                print(f"ok {i} - {desc} # SKIP {res[5:]}")
-            else:
-                print(f"ok {i} - {desc}")
-        except Failure as e:
-            failed += 1
-            print(f"not ok {i} - {desc}")
-            for line in str(e).splitlines() or [""]:
-                print(f"# {line}")
-        except Exception as e:  # a crash in one check must not hide the others
-            failed += 1
-            print(f"not ok {i} - {desc}")
-            print(f"# {type(e).__name__}: {e}")
-        sys.stdout.flush()
-    shutil.rmtree(TMP, ignore_errors=True)
-    return 1 if failed else 0
+    return taplib.run(cleanup=TMP)
 
 
 if __name__ == "__main__":
