@@ -21,6 +21,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -695,3 +696,18 @@ acd_erlang_min_agents(const struct acd_erlang_params *p, const struct acd_erlang
     *agents = hi;
     return 0;
 }
+
+#define FIELD(k)                                                                                   \
+    {                                                                                              \
+#k, offsetof(struct acd_erlang_result, k)                                                  \
+    }
+const struct acd_field acd_erlang_fields[] = {
+    FIELD(service_level),  FIELD(service_level_answered),
+    FIELD(answered_rate),  FIELD(abandon_rate),
+    FIELD(blocked_rate),   FIELD(p_wait),
+    FIELD(asa_s),          FIELD(mean_wait_s),
+    FIELD(mean_queue_len), FIELD(occupancy),
+    FIELD(busy_agents),
+};
+#undef FIELD
+const size_t acd_erlang_n_fields = ACD_ARRAY_LEN(acd_erlang_fields);

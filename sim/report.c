@@ -234,19 +234,10 @@ erlang_json(const struct acd_results *r)
     jset(o, "agents", json_integer(e->params.agents));
     jset(o, "queue_capacity",
          e->params.queue_capacity >= 0 ? json_integer(e->params.queue_capacity) : json_null());
-    const struct acd_erlang_result *v = &e->value;
     json_t *m = jcheck(json_object());
-    jset(m, "service_level", jreal(v->service_level));
-    jset(m, "service_level_answered", jreal(v->service_level_answered));
-    jset(m, "answered_rate", jreal(v->answered_rate));
-    jset(m, "abandon_rate", jreal(v->abandon_rate));
-    jset(m, "blocked_rate", jreal(v->blocked_rate));
-    jset(m, "p_wait", jreal(v->p_wait));
-    jset(m, "asa_s", jreal(v->asa_s));
-    jset(m, "mean_wait_s", jreal(v->mean_wait_s));
-    jset(m, "mean_queue_len", jreal(v->mean_queue_len));
-    jset(m, "occupancy", jreal(v->occupancy));
-    jset(m, "busy_agents", jreal(v->busy_agents));
+    for (size_t i = 0; i < acd_erlang_n_fields; i++)
+        jset(m, acd_erlang_fields[i].key,
+             jreal(*(const double *)((const char *)&e->value + acd_erlang_fields[i].offset)));
     jset(o, "metrics", m);
     return o;
 }

@@ -1034,11 +1034,25 @@ read_service_level(struct reader *rd, json_t *v, const struct jpath *p, struct a
     warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
 }
 
+/* Read every field of `fields` from object v into base (null = NAN); other
+ * keys are warnings. */
+static void
+read_real_fields(struct reader *rd, json_t *v, const struct jpath *p,
+                 const struct acd_field *fields, size_t n, void *base)
+{
+    const char *keys[16];
+    ACD_ASSERT(n <= ACD_ARRAY_LEN(keys));
+    if (!want_object(rd, v, p))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        keys[i] = fields[i].key;
+        member_real(rd, v, p, keys[i], true, (double *)((char *)base + fields[i].offset));
+    }
+    warn_unknown(rd, v, p, keys, n);
+}
+
 /* setup.targets: each a number, or null for "no such goal". */
-static const struct {
-    const char *key;
-    size_t offset; /* of the double in struct acd_scenario */
-} target_keys[] = {
+static const struct acd_field target_keys[] = {
     {"max_abandon", offsetof(struct acd_scenario, max_abandon)},
     {"max_asa_s", offsetof(struct acd_scenario, max_asa_s)},
     {"max_occupancy", offsetof(struct acd_scenario, max_occupancy)},
@@ -1047,14 +1061,7 @@ static const struct {
 static void
 read_targets(struct reader *rd, json_t *v, const struct jpath *p, struct acd_scenario *sc)
 {
-    const char *keys[ACD_ARRAY_LEN(target_keys)];
-    if (!want_object(rd, v, p))
-        return;
-    for (size_t i = 0; i < ACD_ARRAY_LEN(target_keys); i++) {
-        keys[i] = target_keys[i].key;
-        member_real(rd, v, p, keys[i], true, (double *)((char *)sc + target_keys[i].offset));
-    }
-    warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
+    read_real_fields(rd, v, p, target_keys, ACD_ARRAY_LEN(target_keys), sc);
 }
 
 /* read_named callback: setup.agent_groups.NAME = {"tier": N}. */
@@ -1255,36 +1262,12 @@ read_wait_cdf(struct reader *rd, json_t *v, const struct jpath *p, struct acd_re
     warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
 }
 
-/* erlang.metrics: the figures report.c writes, by key. */
-static const struct {
-    const char *key;
-    size_t offset; /* of the double in struct acd_erlang_result */
-} erlang_keys[] = {
-    {"service_level", offsetof(struct acd_erlang_result, service_level)},
-    {"service_level_answered", offsetof(struct acd_erlang_result, service_level_answered)},
-    {"answered_rate", offsetof(struct acd_erlang_result, answered_rate)},
-    {"abandon_rate", offsetof(struct acd_erlang_result, abandon_rate)},
-    {"blocked_rate", offsetof(struct acd_erlang_result, blocked_rate)},
-    {"p_wait", offsetof(struct acd_erlang_result, p_wait)},
-    {"asa_s", offsetof(struct acd_erlang_result, asa_s)},
-    {"mean_wait_s", offsetof(struct acd_erlang_result, mean_wait_s)},
-    {"mean_queue_len", offsetof(struct acd_erlang_result, mean_queue_len)},
-    {"occupancy", offsetof(struct acd_erlang_result, occupancy)},
-    {"busy_agents", offsetof(struct acd_erlang_result, busy_agents)},
-};
-
+/* erlang.metrics: the figures report.c writes (acd_erlang_fields). */
 static void
 read_erlang_metrics(struct reader *rd, json_t *v, const struct jpath *p,
                     struct acd_erlang_result *e)
 {
-    const char *keys[ACD_ARRAY_LEN(erlang_keys)];
-    if (!want_object(rd, v, p))
-        return;
-    for (size_t i = 0; i < ACD_ARRAY_LEN(erlang_keys); i++) {
-        keys[i] = erlang_keys[i].key;
-        member_real(rd, v, p, keys[i], true, (double *)((char *)e + erlang_keys[i].offset));
-    }
-    warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
+    read_real_fields(rd, v, p, acd_erlang_fields, acd_erlang_n_fields, e);
 }
 
 static void

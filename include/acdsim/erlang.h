@@ -12,6 +12,7 @@
 #ifndef ACDSIM_ERLANG_H
 #define ACDSIM_ERLANG_H
 
+#include "acdsim/util.h"
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -50,6 +51,12 @@ struct acd_erlang_result {
     double mean_in_system;
     double throughput_per_s; /* answered per second */
 };
+
+/* The figures that share a metric key with the simulator (service_level,
+ * abandon_rate, asa_s...), as a table: what results.json's "erlang" block
+ * writes and reads back. */
+extern const struct acd_field acd_erlang_fields[]; /* offsets in acd_erlang_result */
+extern const size_t acd_erlang_n_fields;
 
 /* Validate p: on error write a message naming the option and return -1. */
 int acd_erlang_check(const struct acd_erlang_params *p, char *err, size_t errlen);

@@ -35,6 +35,12 @@ _Noreturn void acd_assert_fail(const char *file, int line, const char *func, con
 #define ACD_DEBUG_ASSERT(x) ((void)0)
 #endif
 
+/* A named double inside a struct (tables of fields read or written by key). */
+struct acd_field {
+    const char *key;
+    size_t offset;
+};
+
 #define ACD_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 /* NAN as a double (plain NAN is a float and trips -Wdouble-promotion). */
 #define ACD_NAN ((double)NAN)
