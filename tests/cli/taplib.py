@@ -54,3 +54,10 @@ def run(cleanup=None):
     if cleanup:
         shutil.rmtree(cleanup, ignore_errors=True)
     return 1 if failed else 0
+
+
+def expect_rc(res, rc, what):
+    """res = (exit code, stdout, stderr): check the exit code, return (out, err)."""
+    got, out, err = res
+    check(got == rc, f"{what}: exit {got}, expected {rc}; stderr: {err.strip()[:400]}")
+    return out, err

@@ -67,7 +67,7 @@ agent_groups:
 
 TMP = tempfile.mkdtemp(prefix="acdsim-charts-")
 import taplib  # noqa: E402  (the shared TAP harness)
-from taplib import Failure, check, test  # noqa: E402
+from taplib import Failure, check, expect_rc, test  # noqa: E402
 
 
 def run(*args, env=None, cwd=None, timeout=240):
@@ -75,12 +75,6 @@ def run(*args, env=None, cwd=None, timeout=240):
                        env=env, cwd=cwd, timeout=timeout)
     return (p.returncode, p.stdout.decode("utf-8", "replace"),
             p.stderr.decode("utf-8", "replace"))
-
-
-def expect_rc(res, rc, what):
-    got, out, err = res
-    check(got == rc, f"{what}: exit {got}, expected {rc}; stderr: {err.strip()[:400]}")
-    return out, err
 
 
 def path(*parts):

@@ -37,7 +37,7 @@ OUT_FILES = sorted(REPORT_FILES + ([c + e for c in STEADY_CHARTS for e in (".png
 
 TMP = tempfile.mkdtemp(prefix="acdsim-cli-")
 import taplib  # noqa: E402  (the shared TAP harness)
-from taplib import Failure, check, test  # noqa: E402
+from taplib import Failure, check, expect_rc, test  # noqa: E402
 
 
 def run(*args, stdout=subprocess.PIPE, timeout=240):
@@ -45,12 +45,6 @@ def run(*args, stdout=subprocess.PIPE, timeout=240):
                        timeout=timeout)
     out = p.stdout.decode("utf-8", "replace") if p.stdout is not None else ""
     return p.returncode, out, p.stderr.decode("utf-8", "replace")
-
-
-def expect_rc(res, rc, what):
-    got, out, err = res
-    check(got == rc, f"{what}: exit {got}, expected {rc}; stderr: {err.strip()[:400]}")
-    return out, err
 
 
 _cache = {}

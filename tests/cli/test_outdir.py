@@ -49,7 +49,7 @@ CENTER = "*"  # intervals.csv: call_type of the whole center's rows
 
 TMP = tempfile.mkdtemp(prefix="acdsim-outdir-")
 import taplib  # noqa: E402  (the shared TAP harness)
-from taplib import Failure, check, test  # noqa: E402
+from taplib import Failure, check, expect_rc, test  # noqa: E402
 
 
 def run(*args, preexec_fn=None, cwd=None, timeout=240):
@@ -57,12 +57,6 @@ def run(*args, preexec_fn=None, cwd=None, timeout=240):
                        preexec_fn=preexec_fn, cwd=cwd, timeout=timeout)
     return (p.returncode, p.stdout.decode("utf-8", "replace"),
             p.stderr.decode("utf-8", "replace"))
-
-
-def expect_rc(res, rc, what):
-    got, out, err = res
-    check(got == rc, f"{what}: exit {got}, expected {rc}; stderr: {err.strip()[:400]}")
-    return out, err
 
 
 def path(*parts):

@@ -35,19 +35,13 @@ LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): error: ")
 
 TMP = tempfile.mkdtemp(prefix="acdsim-report-")
 import taplib  # noqa: E402  (the shared TAP harness)
-from taplib import Failure, check, test  # noqa: E402
+from taplib import Failure, check, expect_rc, test  # noqa: E402
 
 
 def run(*args, stdin=None, timeout=240):
     p = subprocess.run([ACDSIM, *args], input=stdin, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, timeout=timeout)
     return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
-
-
-def expect_rc(res, rc, what):
-    got, out, err = res
-    check(got == rc, f"{what}: exit {got}, expected {rc}; stderr: {err.strip()[:400]}")
-    return out, err
 
 
 def path(*parts):

@@ -86,7 +86,7 @@ queue: {capacity: 4}
 
 TMP = tempfile.mkdtemp(prefix="acdsim-trace-")
 import taplib  # noqa: E402  (the shared TAP harness)
-from taplib import Failure, check, test  # noqa: E402
+from taplib import Failure, check, expect_rc, test  # noqa: E402
 
 
 def scenario(name, text=STEADY):
@@ -108,12 +108,6 @@ def run(*args, preexec_fn=None, timeout=120):
                        timeout=timeout, preexec_fn=preexec_fn)
     return (p.returncode, p.stdout.decode("utf-8", "replace"),
             p.stderr.decode("utf-8", "replace"))
-
-
-def expect_rc(res, rc, what):
-    got, out, err = res
-    check(got == rc, f"{what}: exit {got}, expected {rc}; stderr: {err.strip()[:400]}")
-    return out, err
 
 
 def read_trace(path):
