@@ -29,7 +29,9 @@ static const struct command commands[] = {
     {.name = "report",
      .summary = "draw the report again from a results.json",
      .fn = acd_cli_report},
-    {.name = "staff", .summary = "staffing recommendation per interval and group"},
+    {.name = "staff",
+     .summary = "staffing recommendation per interval and group",
+     .fn = acd_cli_staff},
     {.name = "live", .summary = "live view of a running simulation"},
     {.name = "compare", .summary = "paired comparison of two scenarios"},
 };

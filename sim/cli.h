@@ -6,6 +6,12 @@
 #ifndef ACDSIM_CLI_H
 #define ACDSIM_CLI_H
 
+#include "acdsim/run.h"
+#include "acdsim/scenario.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
 /* Exit codes (interface.md). */
 enum {
     ACD_EXIT_OK = 0,
@@ -18,5 +24,60 @@ int acd_cli_run(int argc, char **argv);      /* cli_run.c */
 int acd_cli_validate(int argc, char **argv); /* cli_run.c */
 int acd_cli_erlang(int argc, char **argv);   /* cli_erlang.c */
 int acd_cli_report(int argc, char **argv);   /* cli_report.c */
+int acd_cli_staff(int argc, char **argv);    /* cli_staff.c */
+
+/* ------------------------------------------- shared by run and staff (cli_opts.c) */
+
+#define ACD_CLI_MAX_REPLICATIONS 1000000ULL
+#define ACD_CLI_ERR_LEN          512
+
+/* What every simulating command's arguments start with: the common
+ * setters below receive the command's struct as void * and write here. */
+struct acd_cli_common {
+    struct acd_run_opts run;
+    const char *out_dir;
+    bool out_dir_missing; /* --out DIR does not exist yet: create it */
+    bool quiet, help;
+    int n_errors;
+};
+
+/* Option setter: returns 0, or -1 after writing the problem to err. */
+typedef int acd_cli_setter(void *a, const char *arg, char *err, size_t errlen);
+
+struct acd_cli_opt {
+    const char *name;
+    int val;             /* short option character, or a value >= 256 */
+    const char *metavar; /* NULL: takes no argument */
+    const char *help;
+    acd_cli_setter *set;
+};
+
+void acd_cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A plain decimal integer in [lo, hi]: no sign, no spaces, no suffix.
+ * Returns 0, -1 if not an integer (or below lo), -2 if above hi. */
+int acd_cli_parse_uint(const char *s, unsigned long long lo, unsigned long long hi,
+                       unsigned long long *out);
+/* The message for a positive-integer option that acd_cli_parse_uint
+ * rejected with rc; returns -1. */
+int acd_cli_bad_positive(int rc, const char *arg, unsigned long long hi, char *err, size_t errlen);
+/* The directory that would hold `path` exists and is writable. */
+int acd_cli_check_parent(const char *path, char *err, size_t errlen);
+
+/* Common setters (a: a struct starting with struct acd_cli_common). */
+acd_cli_setter acd_cli_set_replications, acd_cli_set_seed, acd_cli_set_threads, acd_cli_set_out,
+    acd_cli_set_quiet, acd_cli_set_help;
+
+/* Aligned help text for an option table. */
+void acd_cli_print_options(FILE *out, const struct acd_cli_opt *defs, size_t n);
+/* getopt_long over an option table, reporting every error (counted in the
+ * struct acd_cli_common that a starts with). Returns the first operand's
+ * index. */
+int acd_cli_parse_options(const char *cmd, const struct acd_cli_opt *defs, size_t n, void *a,
+                          int argc, char **argv);
+/* A scenario file, or the embedded default when path is NULL; prints every
+ * diagnostic; NULL if invalid. Caller frees. */
+struct acd_scenario *acd_cli_load_scenario(const char *path);
+/* Flush stdout; on an error report it for `cmd` and return -1. */
+int acd_cli_check_stdout(const char *cmd);
 
 #endif

@@ -149,26 +149,6 @@ option_name(int val)
     return "?";
 }
 
-/* A fraction given as 0.8 or 80%. */
-static int
-parse_fraction(const char *s, double *out)
-{
-    size_t n = strlen(s);
-    if (n > 1 && s[n - 1] == '%') {
-        char buf[64];
-        if (n >= sizeof buf)
-            return -1;
-        memcpy(buf, s, n - 1);
-        buf[n - 1] = '\0';
-        double v;
-        if (acd_units_parse_real(buf, &v) < 0)
-            return -1;
-        *out = v / 100.0;
-        return 0;
-    }
-    return acd_units_parse_real(s, out);
-}
-
 static void
 opt_duration(struct errors *e, const char *opt, const char *arg, bool positive, double *out)
 {
@@ -187,7 +167,7 @@ static void
 opt_fraction(struct errors *e, const char *opt, const char *arg, bool lo_closed, double *out)
 {
     double v;
-    if (parse_fraction(arg, &v) < 0)
+    if (acd_units_parse_fraction(arg, &v) < 0)
         add_error(e, "--%s: expected a fraction such as 0.8 or 80%%, got '%s'", opt, arg);
     else if (!(lo_closed ? v >= 0.0 : v > 0.0) || v > 1.0)
         add_error(e, "--%s: must be %s 0 and at most 1 (100%%), got '%s'", opt,

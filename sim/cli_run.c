@@ -34,18 +34,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Sanity bounds: far beyond any useful value, small enough that a typo does
- * not allocate gigabytes. */
-#define MAX_REPLICATIONS 1000000ULL
-#define MAX_THREADS      1024ULL
-
-#define ERR_LEN 512
+#define MAX_REPLICATIONS ACD_CLI_MAX_REPLICATIONS
+#define ERR_LEN          ACD_CLI_ERR_LEN
 
 struct run_args {
-    struct acd_run_opts run;
+    struct acd_cli_common c; /* first: the common setters write here */
     const struct acd_format *format;
-    const char *out_dir;
-    bool out_dir_missing;   /* --out DIR does not exist yet: create it */
     const char *trace_path; /* --trace FILE, once its name passed the checks */
     char *trace_in_out;     /* FILE put into --out DIR (see check_trace); owned */
     bool trace_given;       /* --trace seen, valid or not */
@@ -53,93 +47,12 @@ struct run_args {
     char **asserts;         /* the --assert texts, borrowed from argv */
     size_t n_asserts, cap_asserts;
     struct acd_report_opts report;
-    bool quiet, help;
-    int n_errors;
 };
 
-static void cmd_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-cmd_error(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "acdsim %s: error: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
-
-/* A plain decimal integer in [lo, hi]: no sign, no spaces, no suffix
- * (strtoull alone would take "-1" and " 5"). Returns 0, -1 if not an
- * integer (or below lo), -2 if above hi. */
 static int
-parse_uint(const char *s, unsigned long long lo, unsigned long long hi, unsigned long long *out)
+set_format(void *ud, const char *arg, char *err, size_t errlen)
 {
-    if (!*s || strspn(s, "0123456789") != strlen(s))
-        return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, NULL, 10);
-    if (errno == ERANGE || v > hi)
-        return -2;
-    if (v < lo)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-/* The message for a positive-integer option that parse_uint rejected. */
-static int
-bad_positive(int rc, const char *arg, unsigned long long hi, char *err, size_t errlen)
-{
-    if (rc == -2)
-        snprintf(err, errlen, "at most %llu, got '%s'", hi, arg);
-    else
-        snprintf(err, errlen, "expected a positive integer, got '%s'", arg);
-    return -1;
-}
-
-/* Option setters: return 0, or -1 after writing the problem to err. */
-typedef int opt_setter(struct run_args *a, const char *arg, char *err, size_t errlen);
-
-static int
-set_replications(struct run_args *a, const char *arg, char *err, size_t errlen)
-{
-    unsigned long long v;
-    int rc = parse_uint(arg, 1, MAX_REPLICATIONS, &v);
-    if (rc != 0)
-        return bad_positive(rc, arg, MAX_REPLICATIONS, err, errlen);
-    a->run.replications = (unsigned)v;
-    return 0;
-}
-
-static int
-set_seed(struct run_args *a, const char *arg, char *err, size_t errlen)
-{
-    unsigned long long v;
-    if (parse_uint(arg, 0, UINT64_MAX, &v) != 0) {
-        snprintf(err, errlen, "expected an integer from 0 to 2^64-1, got '%s'", arg);
-        return -1;
-    }
-    a->run.seed = (uint64_t)v;
-    a->run.seed_set = true;
-    return 0;
-}
-
-static int
-set_threads(struct run_args *a, const char *arg, char *err, size_t errlen)
-{
-    unsigned long long v;
-    int rc = parse_uint(arg, 1, MAX_THREADS, &v);
-    if (rc != 0)
-        return bad_positive(rc, arg, MAX_THREADS, err, errlen);
-    a->run.threads = (unsigned)v;
-    return 0;
-}
-
-static int
-set_format(struct run_args *a, const char *arg, char *err, size_t errlen)
-{
+    struct run_args *a = ud;
     a->format = acd_format_find(arg);
     if (a->format)
         return 0;
@@ -151,70 +64,12 @@ set_format(struct run_args *a, const char *arg, char *err, size_t errlen)
     return -1;
 }
 
-/* The directory that holds `path` (everything before the last '/' that is
- * not trailing) must exist and be writable: checked now so a long run never
- * ends in "cannot create". */
-static int
-check_parent(const char *path, char *err, size_t errlen)
-{
-    struct stat st;
-    size_t n = strlen(path);
-    while (n > 1 && path[n - 1] == '/')
-        n--;
-    while (n > 0 && path[n - 1] != '/')
-        n--;
-    while (n > 1 && path[n - 1] == '/')
-        n--;
-    char *parent = n ? acd_xstrndup(path, n) : acd_xstrdup(".");
-    int rc = 0;
-    if (stat(parent, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "parent directory '%s' of '%s' does not exist", parent, path);
-        rc = -1;
-    } else if (access(parent, W_OK | X_OK) != 0) {
-        snprintf(err, errlen, "cannot create '%s': %s", path, strerror(errno));
-        rc = -1;
-    }
-    free(parent);
-    return rc;
-}
-
-/* DIR must be a directory we can write, or missing with an existing parent
- * (as recorded in out_dir_missing). */
-static int
-set_out(struct run_args *a, const char *arg, char *err, size_t errlen)
-{
-    struct stat st;
-    a->out_dir = arg;
-    a->out_dir_missing = false;
-    if (!*arg) {
-        snprintf(err, errlen, "expected a directory, got ''");
-        return -1;
-    }
-    if (stat(arg, &st) == 0) {
-        if (!S_ISDIR(st.st_mode)) {
-            snprintf(err, errlen, "'%s' exists and is not a directory", arg);
-            return -1;
-        }
-        if (access(arg, W_OK | X_OK) != 0) {
-            snprintf(err, errlen, "cannot write into '%s': %s", arg, strerror(errno));
-            return -1;
-        }
-        return 0;
-    }
-    if (errno != ENOENT) {
-        snprintf(err, errlen, "cannot use '%s': %s", arg, strerror(errno));
-        return -1;
-    }
-    int rc = check_parent(arg, err, errlen);
-    a->out_dir_missing = rc == 0;
-    return rc;
-}
-
 /* Only the form of FILE here: where it goes depends on --out, which may
  * come later on the command line (see check_trace). */
 static int
-set_trace(struct run_args *a, const char *arg, char *err, size_t errlen)
+set_trace(void *ud, const char *arg, char *err, size_t errlen)
 {
+    struct run_args *a = ud;
     a->trace_given = true;
     a->trace_path = NULL; /* a later valid --trace wins, as for other options */
     size_t n = strlen(arg);
@@ -251,10 +106,11 @@ check_trace_file(const char *path, char *err, size_t errlen)
 }
 
 static int
-set_trace_replication(struct run_args *a, const char *arg, char *err, size_t errlen)
+set_trace_replication(void *ud, const char *arg, char *err, size_t errlen)
 {
+    struct run_args *a = ud;
     unsigned long long v;
-    int rc = parse_uint(arg, 0, MAX_REPLICATIONS - 1, &v);
+    int rc = acd_cli_parse_uint(arg, 0, MAX_REPLICATIONS - 1, &v);
     if (rc == -2) {
         snprintf(err, errlen, "at most %llu, got '%s'", MAX_REPLICATIONS - 1, arg);
         return -1;
@@ -263,14 +119,15 @@ set_trace_replication(struct run_args *a, const char *arg, char *err, size_t err
         snprintf(err, errlen, "expected a replication number (0, 1, ...), got '%s'", arg);
         return -1;
     }
-    a->run.trace_replication = (unsigned)v;
+    a->c.run.trace_replication = (unsigned)v;
     a->trace_rep_set = true;
     return 0;
 }
 
 static int
-add_assert(struct run_args *a, const char *arg, char *err, size_t errlen)
+add_assert(void *ud, const char *arg, char *err, size_t errlen)
 {
+    struct run_args *a = ud;
     (void)err, (void)errlen;
     a->asserts = acd_xgrow(a->asserts, &a->cap_asserts, a->n_asserts + 1, sizeof(*a->asserts));
     a->asserts[a->n_asserts++] = (char *)arg;
@@ -278,56 +135,33 @@ add_assert(struct run_args *a, const char *arg, char *err, size_t errlen)
 }
 
 static int
-set_no_timing(struct run_args *a, const char *arg, char *err, size_t errlen)
+set_no_timing(void *ud, const char *arg, char *err, size_t errlen)
 {
+    struct run_args *a = ud;
     (void)arg, (void)err, (void)errlen;
     a->report.no_timing = true;
-    return 0;
-}
-
-static int
-set_quiet(struct run_args *a, const char *arg, char *err, size_t errlen)
-{
-    (void)arg, (void)err, (void)errlen;
-    a->quiet = true;
-    return 0;
-}
-
-static int
-set_help(struct run_args *a, const char *arg, char *err, size_t errlen)
-{
-    (void)arg, (void)err, (void)errlen;
-    a->help = true;
     return 0;
 }
 
 /* getopt_long values for options without a short form. */
 enum { OPT_ASSERT = 256, OPT_NO_TIMING, OPT_TRACE, OPT_TRACE_REPLICATION };
 
-struct opt_def {
-    const char *name;
-    int val;             /* short option character, or OPT_* */
-    const char *metavar; /* NULL: takes no argument */
-    const char *help;
-    opt_setter *set;
-};
-
-static const struct opt_def run_opts[] = {
+static const struct acd_cli_opt run_opts[] = {
     {.name = "replications",
      .val = 'r',
      .metavar = "N",
-     .set = set_replications,
+     .set = acd_cli_set_replications,
      .help = "independent replications (overrides the scenario)"},
     {.name = "seed",
      .val = 's',
      .metavar = "S",
-     .set = set_seed,
+     .set = acd_cli_set_seed,
      .help = "master seed, 0..2^64-1 (overrides the scenario);\n"
              "same seed, same output, bit for bit"},
     {.name = "threads",
      .val = 'j',
      .metavar = "T",
-     .set = set_threads,
+     .set = acd_cli_set_threads,
      .help = "worker threads (default: one per CPU);\nresults do not depend on T"},
     {.name = "format",
      .val = 'f',
@@ -337,7 +171,7 @@ static const struct opt_def run_opts[] = {
     {.name = "out",
      .val = 'o',
      .metavar = "DIR",
-     .set = set_out,
+     .set = acd_cli_set_out,
      .help = "also write results.json, intervals.csv and\ngroups.csv into DIR (see below); DIR is\n"
              "created if missing (its parent must exist)"},
     {.name = "trace",
@@ -364,41 +198,14 @@ static const struct opt_def run_opts[] = {
              "output is byte-\nidentical between runs and thread counts"},
     {.name = "quiet",
      .val = 'q',
-     .set = set_quiet,
+     .set = acd_cli_set_quiet,
      .help = "print nothing on stdout (with --out or --assert)"},
-    {.name = "help", .val = 'h', .set = set_help, .help = "show this help"},
+    {.name = "help", .val = 'h', .set = acd_cli_set_help, .help = "show this help"},
 };
 
-static const struct opt_def validate_opts[] = {
-    {.name = "help", .val = 'h', .set = set_help, .help = "show this help"},
+static const struct acd_cli_opt validate_opts[] = {
+    {.name = "help", .val = 'h', .set = acd_cli_set_help, .help = "show this help"},
 };
-
-/* Print an option table as aligned help text; continuation lines of a help
- * string (after '\n') are indented under the first. */
-static void
-print_options(FILE *out, const struct opt_def *defs, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        char head[64];
-        if (defs[i].val < 256)
-            snprintf(head, sizeof(head), "-%c, --%s%s%s", defs[i].val, defs[i].name,
-                     defs[i].metavar ? " " : "", defs[i].metavar ? defs[i].metavar : "");
-        else
-            snprintf(head, sizeof(head), "    --%s%s%s", defs[i].name, defs[i].metavar ? " " : "",
-                     defs[i].metavar ? defs[i].metavar : "");
-        /* A long head gets its own line rather than a ragged help column. */
-        if (strlen(head) > 22)
-            fprintf(out, "  %s\n%25s", head, "");
-        else
-            fprintf(out, "  %-22s ", head);
-        for (const char *h = defs[i].help; *h; h++) {
-            fputc(*h, out);
-            if (*h == '\n')
-                fprintf(out, "%25s", "");
-        }
-        fputc('\n', out);
-    }
-}
 
 static void
 run_help(FILE *out)
@@ -411,7 +218,7 @@ run_help(FILE *out)
           "\n"
           "options:\n",
           out);
-    print_options(out, run_opts, ACD_ARRAY_LEN(run_opts));
+    acd_cli_print_options(out, run_opts, ACD_ARRAY_LEN(run_opts));
     fputs("\n--assert EXPR is [SCOPE.]METRIC OP NUMBER: OP is >=, <=, > or <; SCOPE a\n"
           "call type or agent group; ratios also take percentages (80%). Metrics:\n ",
           out);
@@ -464,110 +271,8 @@ validate_help(FILE *out)
           "\n"
           "options:\n",
           out);
-    print_options(out, validate_opts, ACD_ARRAY_LEN(validate_opts));
+    acd_cli_print_options(out, validate_opts, ACD_ARRAY_LEN(validate_opts));
     fputs("\nexit status: 0 all valid, 2 bad usage or an invalid scenario\n", out);
-}
-
-/* Name of the option getopt_long reported by value (for error messages). */
-static const char *
-opt_name(const struct opt_def *defs, size_t n, int val, char *buf, size_t len)
-{
-    for (size_t i = 0; i < n; i++)
-        if (defs[i].val == val) {
-            snprintf(buf, len, "--%s", defs[i].name);
-            return buf;
-        }
-    snprintf(buf, len, "-%c", val);
-    return buf;
-}
-
-static bool
-is_known(const struct opt_def *defs, size_t n, int val)
-{
-    for (size_t i = 0; i < n; i++)
-        if (defs[i].val == val)
-            return true;
-    return false;
-}
-
-/* Parse argv with getopt_long from an option table, reporting every error.
- * Returns the index of the first operand. */
-static int
-parse_options(const char *cmd, const struct opt_def *defs, size_t n, struct run_args *a, int argc,
-              char **argv)
-{
-    struct option *longs = acd_xcalloc(n + 1, sizeof(*longs));
-    char shorts[2 * ACD_ARRAY_LEN(run_opts) + 2] = ":"; /* ':' reports missing arguments */
-    size_t ns = 1;
-    for (size_t i = 0; i < n; i++) {
-        longs[i] = (struct option){.name = defs[i].name,
-                                   .has_arg = defs[i].metavar ? required_argument : no_argument,
-                                   .val = defs[i].val};
-        if (defs[i].val < 256) {
-            shorts[ns++] = (char)defs[i].val;
-            if (defs[i].metavar)
-                shorts[ns++] = ':';
-        }
-    }
-    shorts[ns] = '\0';
-
-    char err[ERR_LEN], name[64];
-    opterr = 0;
-    optind = 0; /* glibc: 0 re-initialises getopt for this argv */
-    int c;
-    while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-        if (c == '?') {
-            /* glibc: optopt is 0 for an unknown long option, the option's
-             * value for `--flag=x` on a flag, else the unknown character. */
-            if (!optopt)
-                cmd_error(cmd, "unknown option '%s'", argv[optind - 1]);
-            else if (is_known(defs, n, optopt))
-                cmd_error(cmd, "%s: takes no argument",
-                          opt_name(defs, n, optopt, name, sizeof(name)));
-            else
-                cmd_error(cmd, "unknown option '-%c'", optopt);
-            a->n_errors++;
-            continue;
-        }
-        if (c == ':') {
-            cmd_error(cmd, "%s: missing argument", opt_name(defs, n, optopt, name, sizeof(name)));
-            a->n_errors++;
-            continue;
-        }
-        for (size_t i = 0; i < n; i++) {
-            if (defs[i].val != c)
-                continue;
-            if (defs[i].set(a, optarg, err, sizeof(err)) != 0) {
-                cmd_error(cmd, "--%s: %s", defs[i].name, err);
-                a->n_errors++;
-            }
-            break;
-        }
-    }
-    free(longs);
-    return optind;
-}
-
-/* Load a scenario file, or the embedded default when path is NULL. Prints
- * every diagnostic; returns NULL if the scenario is invalid. */
-static struct acd_scenario *
-load_scenario(const char *path)
-{
-    struct acd_diags diags;
-    struct acd_scenario *sc = NULL;
-    acd_diags_init(&diags);
-    int rc =
-        path ? acd_scenario_load_file(path, &sc, &diags)
-             : acd_scenario_load_string(ACD_DEFAULT_SCENARIO_NAME, NULL, acd_default_scenario_yaml,
-                                        acd_default_scenario_len, &sc, &diags);
-    acd_diags_sort(&diags);
-    acd_diags_print(&diags, stderr); /* warnings too, on success */
-    if (rc != 0 || acd_diags_has_errors(&diags)) {
-        acd_scenario_free(sc);
-        sc = NULL;
-    }
-    acd_diags_fini(&diags);
-    return sc;
 }
 
 /* Parse and check every --assert against the scenario. Returns the parsed
@@ -581,7 +286,7 @@ prepare_asserts(struct run_args *a, const struct acd_scenario *sc)
     for (size_t i = 0; i < a->n_asserts; i++) {
         if (acd_expect_parse(a->asserts[i], &ex[i], err, sizeof(err)) != 0 ||
             (sc && acd_expect_check(&ex[i], sc, err, sizeof(err)) != 0)) {
-            cmd_error("run", "--assert '%s': %s", a->asserts[i], err);
+            acd_cli_error("run", "--assert '%s': %s", a->asserts[i], err);
             bad++;
         }
     }
@@ -589,21 +294,10 @@ prepare_asserts(struct run_args *a, const struct acd_scenario *sc)
         for (size_t i = 0; i < a->n_asserts; i++)
             acd_expect_fini(&ex[i]);
         free(ex);
-        a->n_errors += bad;
+        a->c.n_errors += bad;
         return NULL;
     }
     return ex;
-}
-
-/* stdout after the report: flush so a full disk or a closed pipe shows now. */
-static int
-check_stdout(void)
-{
-    if (fflush(stdout) == 0 && !ferror(stdout))
-        return 0;
-    fprintf(stderr, "acdsim run: error: writing to standard output: %s\n",
-            strerror(errno ? errno : EIO));
-    return -1;
 }
 
 /* ------------------------------------------------------------------ trace */
@@ -695,36 +389,36 @@ check_trace(struct run_args *a, const struct acd_scenario *sc)
     char err[ERR_LEN];
     if (a->trace_path) {
         const char *slash = strrchr(a->trace_path, '/');
-        if (!slash && a->out_dir) {
-            size_t n = strlen(a->out_dir);
-            while (n > 1 && a->out_dir[n - 1] == '/')
+        if (!slash && a->c.out_dir) {
+            size_t n = strlen(a->c.out_dir);
+            while (n > 1 && a->c.out_dir[n - 1] == '/')
                 n--;
-            a->trace_in_out = acd_xasprintf("%.*s/%s", (int)n, a->out_dir, a->trace_path);
+            a->trace_in_out = acd_xasprintf("%.*s/%s", (int)n, a->c.out_dir, a->trace_path);
             a->trace_path = a->trace_in_out;
             slash = a->trace_path + n;
         }
-        bool in_out = slash && a->out_dir &&
-                      same_dir(a->trace_path, (size_t)(slash - a->trace_path), a->out_dir);
+        bool in_out = slash && a->c.out_dir &&
+                      same_dir(a->trace_path, (size_t)(slash - a->trace_path), a->c.out_dir);
         const char *base = slash ? slash + 1 : a->trace_path;
         if (in_out && acd_outdir_is_report_file(base)) {
-            cmd_error("run", "--trace: '%s' is one of the files --out writes", a->trace_path);
+            acd_cli_error("run", "--trace: '%s' is one of the files --out writes", a->trace_path);
             errors++;
         }
-        if (!(in_out && a->out_dir_missing) &&
-            (check_parent(a->trace_path, err, sizeof(err)) != 0 ||
+        if (!(in_out && a->c.out_dir_missing) &&
+            (acd_cli_check_parent(a->trace_path, err, sizeof(err)) != 0 ||
              check_trace_file(a->trace_path, err, sizeof(err)) != 0)) {
-            cmd_error("run", "--trace: %s", err);
+            acd_cli_error("run", "--trace: %s", err);
             errors++;
         }
     }
     if (a->trace_rep_set && !a->trace_given) {
-        cmd_error("run", "--trace-replication: needs --trace FILE");
+        acd_cli_error("run", "--trace-replication: needs --trace FILE");
         errors++;
     }
-    unsigned reps = a->run.replications ? a->run.replications : sc ? sc->replications : 0;
-    if (a->trace_given && reps && a->run.trace_replication >= reps) {
-        cmd_error("run", "--trace-replication: %u is not a replication of this run (0 to %u)",
-                  a->run.trace_replication, reps - 1);
+    unsigned reps = a->c.run.replications ? a->c.run.replications : sc ? sc->replications : 0;
+    if (a->trace_given && reps && a->c.run.trace_replication >= reps) {
+        acd_cli_error("run", "--trace-replication: %u is not a replication of this run (0 to %u)",
+                      a->c.run.trace_replication, reps - 1);
         errors++;
     }
     return errors;
@@ -736,18 +430,18 @@ check_trace(struct run_args *a, const struct acd_scenario *sc)
 static int
 execute(const struct run_args *a, const struct acd_scenario *sc, const struct acd_expect *ex)
 {
-    if (a->out_dir || a->trace_path)
+    if (a->c.out_dir || a->trace_path)
         acd_outdir_cleanup_install();
-    if (a->out_dir && a->out_dir_missing) {
-        if (mkdir(a->out_dir, 0777) != 0 && errno != EEXIST) {
-            fprintf(stderr, "acdsim run: error: cannot create directory %s: %s\n", a->out_dir,
+    if (a->c.out_dir && a->c.out_dir_missing) {
+        if (mkdir(a->c.out_dir, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "acdsim run: error: cannot create directory %s: %s\n", a->c.out_dir,
                     strerror(errno));
             return ACD_EXIT_RUNTIME;
         }
-        acd_outdir_track_dir(a->out_dir);
+        acd_outdir_track_dir(a->c.out_dir);
     }
     struct trace_file trace = {0};
-    struct acd_run_opts opts = a->run;
+    struct acd_run_opts opts = a->c.run;
     int rc = ACD_EXIT_OK;
     if (a->trace_path) {
         if (trace_open(&trace, a->trace_path, sc) != 0) {
@@ -760,14 +454,14 @@ execute(const struct run_args *a, const struct acd_scenario *sc, const struct ac
     struct acd_results *r = acd_run(sc, &opts);
     if (a->trace_path && trace_finish(&trace) != 0)
         rc = ACD_EXIT_RUNTIME;
-    if (!a->quiet) {
+    if (!a->c.quiet) {
         errno = 0;
         int w = a->format->write(stdout, r, &a->report);
         /* A failed write sets stdout's error flag; check_stdout reports it. */
-        if (check_stdout() != 0 || w != 0)
+        if (acd_cli_check_stdout("run") != 0 || w != 0)
             rc = ACD_EXIT_RUNTIME;
     }
-    if (a->out_dir && acd_outdir_write(a->out_dir, r, &a->report, stderr) != 0)
+    if (a->c.out_dir && acd_outdir_write(a->c.out_dir, r, &a->report, stderr) != 0)
         rc = ACD_EXIT_RUNTIME;
     if (acd_expect_eval(ex, a->n_asserts, r, stderr) > 0 && rc == ACD_EXIT_OK)
         rc = ACD_EXIT_ASSERT;
@@ -776,7 +470,7 @@ done:
     /* A DIR this run made and then could not fill goes again (rmdir only
      * removes it empty: a trace written into it stays). */
     if (acd_outdir_track_dir(NULL) && rc == ACD_EXIT_RUNTIME)
-        rmdir(a->out_dir);
+        rmdir(a->c.out_dir);
     return rc;
 }
 
@@ -785,8 +479,8 @@ acd_cli_run(int argc, char **argv)
 {
     struct run_args a = {.format = acd_format_find("text")};
     ACD_ASSERT(a.format != NULL);
-    int first = parse_options("run", run_opts, ACD_ARRAY_LEN(run_opts), &a, argc, argv);
-    if (a.help) {
+    int first = acd_cli_parse_options("run", run_opts, ACD_ARRAY_LEN(run_opts), &a, argc, argv);
+    if (a.c.help) {
         run_help(stdout);
         free(a.asserts);
         return ACD_EXIT_OK;
@@ -795,21 +489,21 @@ acd_cli_run(int argc, char **argv)
     if (first < argc)
         path = argv[first];
     for (int i = first + 1; i < argc; i++) {
-        cmd_error("run", "unexpected argument '%s' (one SCENARIO at most)", argv[i]);
-        a.n_errors++;
+        acd_cli_error("run", "unexpected argument '%s' (one SCENARIO at most)", argv[i]);
+        a.c.n_errors++;
     }
 
     /* Check the scenario even after option errors: report everything at
      * once. A stray argument makes the scenario path doubtful, so not then. */
-    struct acd_scenario *sc = argc - first <= 1 ? load_scenario(path) : NULL;
-    a.n_errors += check_trace(&a, sc);
-    int usage_errors = a.n_errors;
+    struct acd_scenario *sc = argc - first <= 1 ? acd_cli_load_scenario(path) : NULL;
+    a.c.n_errors += check_trace(&a, sc);
+    int usage_errors = a.c.n_errors;
     if (!sc && argc - first <= 1)
-        a.n_errors++;
+        a.c.n_errors++;
     struct acd_expect *ex = prepare_asserts(&a, sc);
 
     int rc;
-    if (a.n_errors) {
+    if (a.c.n_errors) {
         /* The hint helps with options, not with a scenario's own errors. */
         if (usage_errors)
             fputs("Try 'acdsim run --help'.\n", stderr);
@@ -830,23 +524,23 @@ int
 acd_cli_validate(int argc, char **argv)
 {
     struct run_args a = {0};
-    int first =
-        parse_options("validate", validate_opts, ACD_ARRAY_LEN(validate_opts), &a, argc, argv);
-    if (a.help) {
+    int first = acd_cli_parse_options("validate", validate_opts, ACD_ARRAY_LEN(validate_opts), &a,
+                                      argc, argv);
+    if (a.c.help) {
         validate_help(stdout);
         return ACD_EXIT_OK;
     }
     if (first >= argc) {
-        cmd_error("validate", "missing SCENARIO");
-        a.n_errors++;
+        acd_cli_error("validate", "missing SCENARIO");
+        a.c.n_errors++;
     }
-    if (a.n_errors) {
+    if (a.c.n_errors) {
         fputs("Try 'acdsim validate --help'.\n", stderr);
         return ACD_EXIT_USAGE;
     }
     int rc = ACD_EXIT_OK;
     for (int i = first; i < argc; i++) {
-        struct acd_scenario *sc = load_scenario(argv[i]);
+        struct acd_scenario *sc = acd_cli_load_scenario(argv[i]);
         if (!sc) {
             rc = ACD_EXIT_USAGE;
             continue;

@@ -21,8 +21,6 @@
 #include <unistd.h>
 
 #define INDEX_HTML "index.html"
-/* results.json, intervals.csv, groups.csv and index.html. */
-#define MAX_FILES 8
 /* Files that exist at once under temporary names: the folder's files, two
  * per chart plus its data file, and a trace. */
 #define MAX_PENDING  64
@@ -199,6 +197,18 @@ acd_outdir_file_commit(struct acd_outdir_file *o, FILE *err)
 
 /* --------------------------------------------------------------- folder */
 
+/* What `acdsim staff --out` adds (staff_report.c composes them; the names
+ * are here so that this module need not depend on that one). */
+static const char *const staff_files[] = {"staffing.json", "staffing.csv", "recommended.yaml",
+                                          "staff_curve.json", "staff_curve.csv"};
+static const char *const staff_charts[] = {"staffing", "staff_curve"};
+
+static bool
+is_stem(const char *name, size_t len, const char *stem)
+{
+    return strlen(stem) == len && strncmp(name, stem, len) == 0;
+}
+
 bool
 acd_outdir_is_report_file(const char *name)
 {
@@ -207,12 +217,19 @@ acd_outdir_is_report_file(const char *name)
             return true;
     if (strcmp(name, INDEX_HTML) == 0)
         return true;
+    for (size_t i = 0; i < ACD_ARRAY_LEN(staff_files); i++)
+        if (strcmp(name, staff_files[i]) == 0)
+            return true;
     const char *dot = strrchr(name, '.');
     if (!dot || (strcmp(dot, ".png") != 0 && strcmp(dot, ".svg") != 0))
         return false;
+    size_t len = (size_t)(dot - name);
     const char *stem;
     for (size_t i = 0; (stem = acd_plot_chart_name(i)); i++)
-        if (strlen(stem) == (size_t)(dot - name) && strncmp(name, stem, (size_t)(dot - name)) == 0)
+        if (is_stem(name, len, stem))
+            return true;
+    for (size_t i = 0; i < ACD_ARRAY_LEN(staff_charts); i++)
+        if (is_stem(name, len, staff_charts[i]))
             return true;
     return false;
 }
@@ -263,10 +280,29 @@ trim_dir(const char *dir)
     return acd_xstrndup(dir, n);
 }
 
+static int
+write_text(FILE *f, const void *a, const void *b)
+{
+    (void)b;
+    const struct acd_outdir_text *t = a;
+    return fwrite(t->text, 1, t->len, f) == t->len ? 0 : -1;
+}
+
 int
-acd_outdir_write(const char *dir_arg, const struct acd_results *r, const struct acd_report_opts *o,
+acd_outdir_write(const char *dir, const struct acd_results *r, const struct acd_report_opts *o,
                  FILE *err)
 {
+    return acd_outdir_write_ex(dir, r, o, NULL, err);
+}
+
+int
+acd_outdir_write_ex(const char *dir_arg, const struct acd_results *r,
+                    const struct acd_report_opts *o, const struct acd_outdir_extra *extra,
+                    FILE *err)
+{
+    static const struct acd_outdir_extra none = {0};
+    if (!extra)
+        extra = &none;
     acd_outdir_cleanup_install();
     char *dir = trim_dir(dir_arg);
     const char *prev_dir = NULL;
@@ -282,17 +318,23 @@ acd_outdir_write(const char *dir_arg, const struct acd_results *r, const struct 
 
     /* Data files first: they do not need gnuplot, and a full disk shows
      * before any gnuplot process starts. A failure stops at once. */
-    struct acd_outdir_file files[MAX_FILES] = {{0}};
+    size_t n_data = 0;
+    while (r && acd_report_files[n_data].name)
+        n_data++;
+    struct acd_outdir_file *files =
+        acd_xcalloc(n_data + extra->n_files + 1, sizeof(*files)); /* + index.html */
     size_t n = 0;
     struct acd_charts charts = {0};
     int rc = 0;
-    for (; acd_report_files[n].name && rc == 0; n++) {
-        ACD_ASSERT(n + 1 < MAX_FILES); /* room for index.html */
+    for (; n < n_data && rc == 0; n++) {
         struct data_writer w = {&acd_report_files[n], o};
         rc = write_one(&files[n], dir, acd_report_files[n].name, write_data, r, &w, err);
     }
+    for (size_t i = 0; i < extra->n_files && rc == 0; i++, n++)
+        rc = write_one(&files[n], dir, extra->files[i].name, write_text, &extra->files[i], NULL,
+                       err);
     if (rc == 0) {
-        rc = acd_plot_render(dir, r, &charts);
+        rc = acd_plot_render_ex(dir, r, extra->charts, extra->n_charts, &charts);
         if (rc != 0)
             fprintf(err, "acdsim: error: %s\n", charts.error);
         else if (charts.gnuplot_missing)
@@ -300,20 +342,23 @@ acd_outdir_write(const char *dir_arg, const struct acd_results *r, const struct 
         if (charts.warnings)
             fprintf(err, "%s", charts.warnings);
     }
-    if (rc == 0)
+    bool page = r != NULL;
+    if (rc == 0 && page)
         rc = write_one(&files[n++], dir, INDEX_HTML, write_html, r, &charts, err);
 
     /* Commit: data files, charts, then the page that shows them. A failed
      * rename (which does not happen within one directory short of a
      * vanished DIR) discards the rest. */
-    for (size_t i = 0; i + 1 < n && rc == 0; i++)
+    size_t before_charts = page && n > 0 ? n - 1 : n;
+    for (size_t i = 0; i < before_charts && rc == 0; i++)
         rc = acd_outdir_file_commit(&files[i], err);
     if (rc == 0)
         rc = acd_plot_commit(&charts, err);
-    if (rc == 0 && n > 0)
-        rc = acd_outdir_file_commit(&files[n - 1], err);
+    for (size_t i = before_charts; i < n && rc == 0; i++)
+        rc = acd_outdir_file_commit(&files[i], err);
     for (size_t i = 0; i < n; i++)
         acd_outdir_file_discard(&files[i]);
+    free(files);
     acd_plot_charts_fini(&charts);
 
     if (created) {

@@ -537,6 +537,10 @@ acd_plot_chart_name(size_t i)
 static void
 common_vars(FILE *f, const struct acd_results *r, const char *datafile)
 {
+    /* Without results (an extra chart alone): empty names, NaN figures. */
+    static const struct acd_results none = {0};
+    if (!r)
+        r = &none;
     const struct acd_scenario *sc = r->sc;
     fputs("datafile = ", f);
     gp_string(f, datafile);
@@ -560,9 +564,12 @@ common_vars(FILE *f, const struct acd_results *r, const char *datafile)
     gp_array(f, "groups", n_groups(r), group_name, sc);
 }
 
-/* One gnuplot process drawing one chart. */
+/* One gnuplot process drawing one chart: a row of `charts`, or a
+ * caller's extra chart. */
 struct job {
-    const struct chart_def *def;
+    const struct chart_def *def;        /* NULL for an extra chart */
+    const struct acd_plot_extra *extra; /* NULL for a row of `charts` */
+    const char *name, *gp;              /* file stem and script, from either */
     struct acd_chart *chart;
     char *data_tmp;  /* its data file (tracked), removed when done */
     char *script;    /* what goes to gnuplot's stdin */
@@ -598,7 +605,7 @@ script_pass(FILE *f, struct job *j, const char *terminal, const char *out, size_
     fputc('\n', f);
     fflush(f); /* updates j->script and j->len */
     *first = count_lines(j->script, j->len) + 1;
-    fprintf(f, "%s\nunset output\n", j->def->script);
+    fprintf(f, "%s\nunset output\n", j->gp);
 }
 
 /* ---------------------------------------------------------- processes */
@@ -650,27 +657,31 @@ static int
 prepare(struct job *j, const char *dir, const struct acd_results *r, char **error)
 {
     const struct chart_def *d = j->def;
-    j->data_tmp = tmp_name(dir, d->name, "dat");
+    const char *name = j->name;
+    j->data_tmp = tmp_name(dir, name, "dat");
     acd_outdir_track_tmp(NULL, j->data_tmp);
     FILE *f = fopen(j->data_tmp, "w");
     if (f) {
-        fprintf(f, "# acdsim chart data: %s (layout: plots/%s.gp)\n", d->name, d->name);
-        d->data(f, r);
+        fprintf(f, "# acdsim chart data: %s (layout: plots/%s.gp)\n", name, name);
+        if (d)
+            d->data(f, r);
+        else
+            fputs(j->extra->data, f);
         bool ok = !ferror(f);
         if (fclose(f) != 0 || !ok)
             f = NULL;
     }
     if (!f) {
-        *error = acd_xasprintf("chart %s: cannot write %s: %s", d->name, j->data_tmp,
+        *error = acd_xasprintf("chart %s: cannot write %s: %s", name, j->data_tmp,
                                strerror(errno ? errno : EIO));
         return -1;
     }
 
     struct acd_chart *c = j->chart;
-    c->png_path = acd_xasprintf("%s/%s.png", dir, d->name);
-    c->svg_path = acd_xasprintf("%s/%s.svg", dir, d->name);
-    c->png_tmp = tmp_name(dir, d->name, "png");
-    c->svg_tmp = tmp_name(dir, d->name, "svg");
+    c->png_path = acd_xasprintf("%s/%s.png", dir, name);
+    c->svg_path = acd_xasprintf("%s/%s.svg", dir, name);
+    c->png_tmp = tmp_name(dir, name, "png");
+    c->svg_tmp = tmp_name(dir, name, "svg");
     acd_outdir_track_tmp(NULL, c->png_tmp);
     acd_outdir_track_tmp(NULL, c->svg_tmp);
 
@@ -678,15 +689,17 @@ prepare(struct job *j, const char *dir, const struct acd_results *r, char **erro
     ACD_ASSERT(s != NULL); /* only fails without memory */
     fputs("set encoding utf8\n", s);
     fputs(acd_plot_common_yaml, s);
-    fprintf(s, "\n# Variables of this run (chart %s)\n", d->name);
+    fprintf(s, "\n# Variables of this run (chart %s)\n", name);
     common_vars(s, r, j->data_tmp);
-    if (d->vars)
+    if (d && d->vars)
         d->vars(s, r);
-    fprintf(s, "\n# plots/%s.gp as PNG, then as SVG\n", d->name);
+    if (!d && j->extra->vars)
+        fprintf(s, "%s\n", j->extra->vars);
+    fprintf(s, "\n# plots/%s.gp as PNG, then as SVG\n", name);
     script_pass(s, j, "pngcairo", c->png_tmp, &j->body_line[0]);
     fputs("reset\n", s);
     script_pass(s, j, "svg", c->svg_tmp, &j->body_line[1]);
-    j->body_lines = count_lines(d->script, strlen(d->script));
+    j->body_lines = count_lines(j->gp, strlen(j->gp));
     int closed = fclose(s);
     ACD_ASSERT(closed == 0);
     return 0;
@@ -757,7 +770,7 @@ done:
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
     if (rc != 0)
-        *error = acd_xasprintf("chart %s: cannot run %s: %s", j->def->name, gnuplot, strerror(e));
+        *error = acd_xasprintf("chart %s: cannot run %s: %s", j->name, gnuplot, strerror(e));
     return rc;
 }
 
@@ -767,8 +780,8 @@ done:
 static void
 pump(struct job *jobs, size_t n)
 {
-    struct pollfd pfd[2 * N_CHARTS];
-    struct job *owner[2 * N_CHARTS];
+    struct pollfd *pfd = acd_xcalloc(2 * n + 1, sizeof(*pfd));
+    struct job **owner = acd_xcalloc(2 * n + 1, sizeof(*owner));
     for (;;) {
         size_t np = 0;
         for (size_t i = 0; i < n; i++) {
@@ -782,7 +795,7 @@ pump(struct job *jobs, size_t n)
             }
         }
         if (np == 0)
-            return;
+            break;
         if (poll(pfd, np, -1) < 0) {
             ACD_ASSERT(errno == EINTR);
             continue;
@@ -814,6 +827,8 @@ pump(struct job *jobs, size_t n)
             }
         }
     }
+    free(pfd);
+    free(owner);
 }
 
 /* gnuplot's message on one line: its lines trimmed, blank ones and the
@@ -847,7 +862,7 @@ tell_message(const struct job *j)
             unsigned long line = strtoul(a + sizeof(at) - 1, &end, 10);
             size_t k = line >= j->body_line[1] ? 1 : 0;
             if (line >= j->body_line[k] && line < j->body_line[k] + j->body_lines)
-                fprintf(f, "%s.gp line %lu", j->def->name, line - j->body_line[k] + 1);
+                fprintf(f, "%s.gp line %lu", j->name, line - j->body_line[k] + 1);
             else
                 fprintf(f, "line %lu of the script acdsim composed", line);
             a = end;
@@ -905,7 +920,7 @@ sync_file(const char *path)
 static int
 finish(struct job *j, char **error, char **warnings)
 {
-    const char *name = j->def->name;
+    const char *name = j->name;
     j->msg[j->msg_len] = '\0';
     char *msg = tell_message(j);
     int rc = -1;
@@ -948,26 +963,40 @@ finish(struct job *j, char **error, char **warnings)
 int
 acd_plot_render(const char *dir, const struct acd_results *r, struct acd_charts *out)
 {
+    return acd_plot_render_ex(dir, r, NULL, 0, out);
+}
+
+int
+acd_plot_render_ex(const char *dir, const struct acd_results *r, const struct acd_plot_extra *extra,
+                   size_t n_extra, struct acd_charts *out)
+{
     *out = (struct acd_charts){0};
     char *gnuplot = find_gnuplot();
     if (!gnuplot) {
         out->gnuplot_missing = true;
         return 0;
     }
-    out->v = acd_xcalloc(N_CHARTS, sizeof(*out->v));
-    struct job jobs[N_CHARTS];
+    size_t max = N_CHARTS + n_extra;
+    out->v = acd_xcalloc(max, sizeof(*out->v));
+    struct job *jobs = acd_xcalloc(max, sizeof(*jobs));
     size_t n = 0;
     int rc = 0;
-    for (size_t i = 0; i < N_CHARTS; i++) {
-        if (!charts[i].applies(r))
+    for (size_t i = 0; i < max && rc == 0; i++) {
+        const struct chart_def *d = i < N_CHARTS ? &charts[i] : NULL;
+        const struct acd_plot_extra *x = d ? NULL : &extra[i - N_CHARTS];
+        if (d && (!r || !d->applies(r)))
             continue;
-        jobs[n] = (struct job){.def = &charts[i], .chart = &out->v[n], .in_fd = -1, .err_fd = -1};
-        out->v[n] = (struct acd_chart){.name = charts[i].name, .title = charts[i].title};
+        jobs[n] = (struct job){.def = d,
+                               .extra = x,
+                               .name = d ? d->name : x->name,
+                               .gp = d ? d->script : x->script,
+                               .chart = &out->v[n],
+                               .in_fd = -1,
+                               .err_fd = -1};
+        out->v[n] = (struct acd_chart){.name = jobs[n].name, .title = d ? d->title : x->title};
         out->n = ++n;
-        if (prepare(&jobs[n - 1], dir, r, &out->error) != 0) {
+        if (prepare(&jobs[n - 1], dir, r, &out->error) != 0)
             rc = -1;
-            break;
-        }
     }
 
     /* A gnuplot that stops reading (an error) must not kill us with
@@ -1015,6 +1044,7 @@ acd_plot_render(const char *dir, const struct acd_results *r, struct acd_charts 
     }
     sigaction(SIGCHLD, &old_chld, NULL);
     free(gnuplot);
+    free(jobs);
     if (rc != 0) {
         /* Nothing half-done stays: the caller sees n == 0. */
         struct acd_charts keep = {.error = out->error, .warnings = out->warnings};

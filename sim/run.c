@@ -45,15 +45,16 @@ static void layout_init(struct row_layout *l, const struct acd_scenario *sc,
                         const struct scope_def *scopes, size_t n_scopes);
 static void observe(const struct row_layout *l, const struct acd_rep_stats *rs, double *row);
 
+/* Replications handed out to workers one at a time (replication i always
+ * gets the streams of (seed, i)). */
 struct job {
     const struct acd_scenario *sc;
     const struct acd_run_opts *opts;
-    struct row_layout layout;
     uint64_t seed;
     unsigned n;
     atomic_uint next;
-    double **rows; /* [replication] -> layout.len values */
-    uint64_t *calls, *events;
+    acd_run_rep_fn *fn;
+    void *ud;
 };
 
 static void *
@@ -68,14 +69,69 @@ worker(void *arg)
         if (j->opts->trace && i == j->opts->trace_replication)
             acd_sim_set_trace(s, j->opts->trace, j->opts->trace_ud);
         acd_sim_run(s);
-        const struct acd_rep_stats *st = acd_sim_stats(s);
-        j->rows[i] = acd_xmalloc(j->layout.len * sizeof(double));
-        observe(&j->layout, st, j->rows[i]);
-        j->calls[i] = st->calls;
-        j->events[i] = st->events;
+        j->fn(j->ud, i, acd_sim_stats(s));
         acd_sim_free(s);
     }
     return NULL;
+}
+
+static unsigned
+run_threads(const struct acd_run_opts *opts, unsigned n)
+{
+    unsigned threads = opts->threads;
+    if (threads == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = cpus > 0 ? (unsigned)cpus : 1;
+    }
+    return threads > n ? n : threads;
+}
+
+void
+acd_run_reps(const struct acd_scenario *sc, const struct acd_run_opts *opts, acd_run_rep_fn *fn,
+             void *ud)
+{
+    struct job j = {
+        .sc = sc,
+        .opts = opts,
+        .seed = opts->seed_set ? opts->seed : sc->seed,
+        .n = opts->replications ? opts->replications : sc->replications,
+        .fn = fn,
+        .ud = ud,
+    };
+    atomic_init(&j.next, 0);
+    ACD_ASSERT(j.n > 0);
+    unsigned threads = run_threads(opts, j.n);
+    if (threads <= 1) {
+        worker(&j);
+        return;
+    }
+    pthread_t *tid = acd_xcalloc(threads, sizeof(*tid));
+    unsigned started = 0;
+    for (; started < threads; started++)
+        if (pthread_create(&tid[started], NULL, worker, &j) != 0)
+            break;
+    if (started == 0)
+        worker(&j); /* no thread could start: run here */
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    free(tid);
+}
+
+/* acd_run's reduction: each replication becomes its row. */
+struct rows {
+    struct row_layout layout;
+    double **rows; /* [replication] -> layout.len values */
+    uint64_t *calls, *events;
+};
+
+static void
+keep_row(void *ud, unsigned i, const struct acd_rep_stats *st)
+{
+    struct rows *rw = ud;
+    rw->rows[i] = acd_xmalloc(rw->layout.len * sizeof(double));
+    observe(&rw->layout, st, rw->rows[i]);
+    rw->calls[i] = st->calls;
+    rw->events[i] = st->events;
 }
 
 static struct acd_results *results_from_rows(const struct acd_scenario *sc,
@@ -94,54 +150,29 @@ struct acd_results *
 acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts)
 {
     double t0 = wall_now();
-    struct job j = {
-        .sc = sc,
-        .opts = opts,
-        .seed = opts->seed_set ? opts->seed : sc->seed,
-        .n = opts->replications ? opts->replications : sc->replications,
-    };
-    atomic_init(&j.next, 0);
-    ACD_ASSERT(j.n > 0);
+    unsigned n = opts->replications ? opts->replications : sc->replications;
+    ACD_ASSERT(n > 0);
     struct scope_def *scopes;
     size_t n_scopes = list_scopes(sc, &scopes);
-    layout_init(&j.layout, sc, scopes, n_scopes);
-    j.rows = acd_xcalloc(j.n, sizeof(*j.rows));
-    j.calls = acd_xcalloc(j.n, sizeof(*j.calls));
-    j.events = acd_xcalloc(j.n, sizeof(*j.events));
+    struct rows rw;
+    layout_init(&rw.layout, sc, scopes, n_scopes);
+    rw.rows = acd_xcalloc(n, sizeof(*rw.rows));
+    rw.calls = acd_xcalloc(n, sizeof(*rw.calls));
+    rw.events = acd_xcalloc(n, sizeof(*rw.events));
+    acd_run_reps(sc, opts, keep_row, &rw);
 
-    unsigned threads = opts->threads;
-    if (threads == 0) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = cpus > 0 ? (unsigned)cpus : 1;
-    }
-    if (threads > j.n)
-        threads = j.n;
-    if (threads <= 1) {
-        worker(&j);
-    } else {
-        pthread_t *tid = acd_xcalloc(threads, sizeof(*tid));
-        unsigned started = 0;
-        for (; started < threads; started++)
-            if (pthread_create(&tid[started], NULL, worker, &j) != 0)
-                break;
-        if (started == 0)
-            worker(&j); /* no thread could start: run here */
-        for (unsigned i = 0; i < started; i++)
-            pthread_join(tid[i], NULL);
-        free(tid);
-    }
-
-    struct acd_results *r = results_from_rows(sc, &j.layout, (const double *const *)j.rows, j.n);
-    r->seed = j.seed;
+    struct acd_results *r = results_from_rows(sc, &rw.layout, (const double *const *)rw.rows, n);
+    r->seed = opts->seed_set ? opts->seed : sc->seed;
+    unsigned threads = run_threads(opts, n);
     r->threads = threads ? threads : 1;
-    for (unsigned i = 0; i < j.n; i++) {
-        r->calls += j.calls[i];
-        r->events += j.events[i];
-        free(j.rows[i]);
+    for (unsigned i = 0; i < n; i++) {
+        r->calls += rw.calls[i];
+        r->events += rw.events[i];
+        free(rw.rows[i]);
     }
-    free(j.rows);
-    free(j.calls);
-    free(j.events);
+    free(rw.rows);
+    free(rw.calls);
+    free(rw.events);
     free(scopes);
     r->wall_s = wall_now() - t0;
     return r;
@@ -157,13 +188,12 @@ struct hist_list {
 typedef void scope_fn(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c,
                       struct hist_list *hl);
 
-static void
-scope_center(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c, struct hist_list *hl)
+void
+acd_run_center_counts(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c)
 {
     memset(c, 0, sizeof(*c));
     for (size_t k = 0; k < rs->n_types; k++) {
         acd_stats_counts_add(c, &rs->type_counts[bin * rs->n_types + k]);
-        hl->v[hl->n++] = &rs->hists[bin * rs->n_types + k];
         c->window_s = rs->type_counts[bin * rs->n_types + k].window_s;
     }
     /* Agent time and labor cost come from the groups; the types carry
@@ -180,6 +210,14 @@ scope_center(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c, s
         c->off_agent_s += gc->off_agent_s;
         c->labor_cost += gc->labor_cost;
     }
+}
+
+static void
+scope_center(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c, struct hist_list *hl)
+{
+    acd_run_center_counts(rs, bin, c);
+    for (size_t k = 0; k < rs->n_types; k++)
+        hl->v[hl->n++] = &rs->hists[bin * rs->n_types + k];
 }
 
 /* A call type over every reported bin (idx = type). */

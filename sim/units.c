@@ -135,6 +135,25 @@ acd_units_parse_real(const char *s, double *out)
 }
 
 int
+acd_units_parse_fraction(const char *s, double *out)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n > 1 && s[n - 1] == '%') {
+        char buf[64];
+        if (n >= sizeof buf)
+            return -1;
+        memcpy(buf, s, n - 1);
+        buf[n - 1] = '\0';
+        double v;
+        if (acd_units_parse_real(buf, &v) < 0)
+            return -1;
+        *out = v / 100.0;
+        return 0;
+    }
+    return acd_units_parse_real(s, out);
+}
+
+int
 acd_units_parse_uint(const char *s, unsigned long long *out)
 {
     if (!s || !is_digit(s[0]))

@@ -14,6 +14,7 @@
 #ifndef ACDSIM_OUTDIR_H
 #define ACDSIM_OUTDIR_H
 
+#include "acdsim/plot.h"
 #include "acdsim/report.h"
 #include "acdsim/run.h"
 #include <stdbool.h>
@@ -30,8 +31,33 @@
 int acd_outdir_write(const char *dir, const struct acd_results *r, const struct acd_report_opts *o,
                      FILE *err);
 
+/* What a command adds to the folder (`acdsim staff --out`): files whose
+ * text it composed, and charts (plot.h). Borrowed. */
+struct acd_outdir_text {
+    const char *name; /* file name in DIR, e.g. "staffing.json" */
+    const char *text;
+    size_t len;
+};
+
+struct acd_outdir_extra {
+    size_t n_files;
+    const struct acd_outdir_text *files;
+    size_t n_charts;
+    const struct acd_plot_extra *charts;
+};
+
+/* acd_outdir_write with extra files and charts, all committed together
+ * (data files, extra files, charts, index.html last). extra may be NULL;
+ * r may be NULL, and then the folder holds only the extra files and
+ * charts (no data files of a run, no index.html). */
+int acd_outdir_write_ex(const char *dir, const struct acd_results *r,
+                        const struct acd_report_opts *o, const struct acd_outdir_extra *extra,
+                        FILE *err);
+
 /* True if NAME (a file name without directory) is one of the files
- * acd_outdir_write may write: a data file, index.html or a chart. */
+ * acd_outdir_write may write: a data file, index.html or a chart; also
+ * those of `acdsim staff --out` (staffing.json, staffing.csv,
+ * recommended.yaml, staff_curve.json, staff_curve.csv and their charts). */
 bool acd_outdir_is_report_file(const char *name);
 
 /* ----------------------------------------------- temporary-then-rename */

@@ -48,6 +48,23 @@ struct acd_charts {
  * Caller finalizes out with acd_plot_charts_fini in every case. */
 int acd_plot_render(const char *dir, const struct acd_results *r, struct acd_charts *out);
 
+/* A chart whose data and variables the caller composed (`acdsim staff`'s
+ * charts): drawn like the others, from the embedded script, after the
+ * common variables (those of r, or empty/NaN ones without r) and then
+ * `vars`, which may override them. */
+struct acd_plot_extra {
+    const char *name;   /* file stem, as acd_chart.name */
+    const char *title;  /* caption for the HTML report */
+    const char *script; /* the chart's script (an embedded plots/NAME.gp) */
+    const char *data;   /* the data file's text (layout: the script's comments) */
+    const char *vars;   /* gnuplot assignments, or NULL */
+};
+
+/* acd_plot_render, then the n_extra extra charts appended to out (r may be
+ * NULL: only the extra charts). Borrows everything. */
+int acd_plot_render_ex(const char *dir, const struct acd_results *r,
+                       const struct acd_plot_extra *extra, size_t n_extra, struct acd_charts *out);
+
 /* Rename every drawn chart to its final name. Returns 0, or -1 after
  * writing "acdsim: error: ..." to err (the rest stay temporary, and
  * acd_plot_charts_fini removes them). */

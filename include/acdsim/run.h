@@ -95,6 +95,19 @@ struct acd_results {
 struct acd_results *acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts);
 void acd_results_free(struct acd_results *r);
 
+/* Run replications [0, n) of sc (n, seed and threads as in opts; trace
+ * ignored) and hand each one's stats to fn, on the worker thread that ran
+ * it, in no particular order: fn must only write to per-replication slots.
+ * The stats are borrowed for the duration of the call. acd_run is this
+ * plus the full reduction; the staffing search uses it with a light one. */
+typedef void acd_run_rep_fn(void *ud, unsigned replication, const struct acd_rep_stats *st);
+void acd_run_reps(const struct acd_scenario *sc, const struct acd_run_opts *opts,
+                  acd_run_rep_fn *fn, void *ud);
+
+/* The whole center's counts in bin `bin` of a replication: the call types'
+ * calls and the groups' agent time (what an interval's `*` row reports). */
+void acd_run_center_counts(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c);
+
 /* Combine replications' stats into estimates. Exposed for the staffing
  * search and tests: reps[0..n) all from the same scenario. */
 struct acd_results *acd_results_from_reps(const struct acd_scenario *sc,

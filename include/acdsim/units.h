@@ -21,6 +21,8 @@ int acd_units_parse_clock(const char *s, double *out_s); /* seconds after midnig
  * must be consumed. */
 int acd_units_parse_uint(const char *s, unsigned long long *out);
 int acd_units_parse_real(const char *s, double *out);
+/* A fraction given as 0.8 or 80% (no range check). */
+int acd_units_parse_fraction(const char *s, double *out);
 
 /* "07:30" (or "07:30:15" when seconds are not whole minutes). Returns buf. */
 char *acd_units_format_clock(double t_s, char *buf, size_t n);
