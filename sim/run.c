@@ -416,14 +416,16 @@ observe(const struct row_layout *l, const struct acd_rep_stats *rs, double *row)
     hl.n = 0;
     for (size_t i = 0; i < rs->n_bins * rs->n_types; i++)
         hl.v[hl.n++] = &rs->hists[i];
+    double *xs = acd_xmalloc(l->n_cdf * sizeof(double));
     for (size_t i = 0; i < l->n_cdf; i++)
-        row[i] = acd_stats_hist_cdf_n(hl.v, hl.n, (double)i * l->cdf_dx_s);
+        xs[i] = (double)i * l->cdf_dx_s;
+    acd_stats_hist_cdf_many(hl.v, hl.n, xs, l->n_cdf, row);
     row += l->n_cdf;
     hl.n = 0;
     for (size_t k = 0; k < rs->n_types; k++)
         hl.v[hl.n++] = &rs->abandon_hists[k];
-    for (size_t i = 0; i < l->n_cdf; i++)
-        row[i] = acd_stats_hist_cdf_n(hl.v, hl.n, (double)i * l->cdf_dx_s);
+    acd_stats_hist_cdf_many(hl.v, hl.n, xs, l->n_cdf, row);
+    free(xs);
     free(hl.v);
 }
 

@@ -75,30 +75,55 @@ acd_stats_hist_merge(struct acd_hist *dst, const struct acd_hist *src)
 double
 acd_stats_hist_cdf_n(const struct acd_hist *const *hs, size_t n, double x)
 {
+    double out;
+    acd_stats_hist_cdf_many(hs, n, &x, 1, &out);
+    return out;
+}
+
+/* Values in bin b of all n histograms. */
+static double
+bin_count(const struct acd_hist *const *hs, size_t n, size_t b)
+{
+    double c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += hs[i]->bins[b];
+    return c;
+}
+
+void
+acd_stats_hist_cdf_many(const struct acd_hist *const *hs, size_t n, const double *x, size_t m,
+                        double *out)
+{
     uint64_t total = 0, below = 0;
     for (size_t i = 0; i < n; i++) {
         total += hs[i]->total;
         below += hs[i]->zeros;
     }
-    if (total == 0)
-        return ACD_NAN;
-    if (x < 0)
-        return 0;
+    /* One walk over the bins for all the points: the sums are the same,
+     * in the same order, as a walk per point. */
     double cum = (double)below;
-    size_t last = bin_of(x);
-    for (size_t b = 0; b <= last && b < ACD_HIST_BINS; b++) {
-        double c = 0;
-        for (size_t i = 0; i < n; i++)
-            c += hs[i]->bins[b];
-        if (b < last) {
-            cum += c;
-        } else {
-            double lo, hi;
-            bin_bounds(b, &lo, &hi);
-            cum += hi > lo ? c * (x - lo) / (hi - lo) : c;
+    size_t b = 0;
+    for (size_t j = 0; j < m; j++) {
+        ACD_ASSERT(j == 0 || x[j] >= x[j - 1]);
+        if (total == 0) {
+            out[j] = ACD_NAN;
+            continue;
         }
+        if (x[j] < 0) {
+            out[j] = 0;
+            continue;
+        }
+        size_t last = bin_of(x[j]);
+        for (; b < last && b < ACD_HIST_BINS; b++)
+            cum += bin_count(hs, n, b);
+        double part = 0;
+        if (last < ACD_HIST_BINS) {
+            double c = bin_count(hs, n, last), lo, hi;
+            bin_bounds(last, &lo, &hi);
+            part = hi > lo ? c * (x[j] - lo) / (hi - lo) : c;
+        }
+        out[j] = (cum + part) / (double)total;
     }
-    return cum / (double)total;
 }
 
 double

@@ -35,6 +35,9 @@ double acd_stats_hist_quantile(const struct acd_hist *h, double q);
 /* Share of the n histograms' values <= x (linear inside a bin); NAN if
  * empty. */
 double acd_stats_hist_cdf_n(const struct acd_hist *const *hs, size_t n, double x);
+/* The same at m ascending points x[0..m) into out[0..m), in one walk. */
+void acd_stats_hist_cdf_many(const struct acd_hist *const *hs, size_t n, const double *x, size_t m,
+                             double *out);
 /* The quantile of n histograms taken together (as if merged). */
 double acd_stats_hist_quantile_n(const struct acd_hist *const *hs, size_t n, double q);
 
