@@ -39,6 +39,8 @@ struct acd_cli_common {
     bool out_dir_missing; /* --out DIR does not exist yet: create it */
     bool quiet, help;
     int n_errors;
+    char **asserts; /* the --assert texts, borrowed from argv */
+    size_t n_asserts, cap_asserts;
 };
 
 /* Option setter: returns 0, or -1 after writing the problem to err. */
@@ -65,7 +67,15 @@ int acd_cli_check_parent(const char *path, char *err, size_t errlen);
 
 /* Common setters (a: a struct starting with struct acd_cli_common). */
 acd_cli_setter acd_cli_set_replications, acd_cli_set_seed, acd_cli_set_threads, acd_cli_set_out,
-    acd_cli_set_quiet, acd_cli_set_help;
+    acd_cli_set_quiet, acd_cli_set_help, acd_cli_add_assert;
+
+struct acd_expect;
+/* Parse and check every --assert against the scenario (NULL: the scenario
+ * was invalid; the assertions are still parsed). Returns the parsed array
+ * (c->n_asserts entries; caller finalizes each and frees), or NULL after
+ * reporting errors (counted in c->n_errors). */
+struct acd_expect *acd_cli_prepare_asserts(const char *cmd, struct acd_cli_common *c,
+                                           const struct acd_scenario *sc);
 
 /* Aligned help text for an option table. */
 void acd_cli_print_options(FILE *out, const struct acd_cli_opt *defs, size_t n);

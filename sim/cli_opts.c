@@ -5,6 +5,7 @@
  * and error reporting.
  */
 #include "acdsim/diag.h"
+#include "acdsim/expect.h"
 #include "acdsim/util.h"
 #include "cli.h"
 
@@ -322,4 +323,37 @@ acd_cli_check_stdout(const char *cmd)
     fprintf(stderr, "acdsim %s: error: writing to standard output: %s\n", cmd,
             strerror(errno ? errno : EIO));
     return -1;
+}
+
+int
+acd_cli_add_assert(void *a, const char *arg, char *err, size_t errlen)
+{
+    struct acd_cli_common *c = a;
+    (void)err, (void)errlen;
+    c->asserts = acd_xgrow(c->asserts, &c->cap_asserts, c->n_asserts + 1, sizeof(*c->asserts));
+    c->asserts[c->n_asserts++] = (char *)arg;
+    return 0; /* parsed once the scenario is known */
+}
+
+struct acd_expect *
+acd_cli_prepare_asserts(const char *cmd, struct acd_cli_common *c, const struct acd_scenario *sc)
+{
+    struct acd_expect *ex = acd_xcalloc(c->n_asserts ? c->n_asserts : 1, sizeof(*ex));
+    char err[ACD_CLI_ERR_LEN];
+    int bad = 0;
+    for (size_t i = 0; i < c->n_asserts; i++) {
+        if (acd_expect_parse(c->asserts[i], &ex[i], err, sizeof(err)) != 0 ||
+            (sc && acd_expect_check(&ex[i], sc, err, sizeof(err)) != 0)) {
+            acd_cli_error(cmd, "--assert '%s': %s", c->asserts[i], err);
+            bad++;
+        }
+    }
+    if (bad || !sc) {
+        for (size_t i = 0; i < c->n_asserts; i++)
+            acd_expect_fini(&ex[i]);
+        free(ex);
+        c->n_errors += bad;
+        return NULL;
+    }
+    return ex;
 }

@@ -44,8 +44,6 @@ struct run_args {
     char *trace_in_out;     /* FILE put into --out DIR (see check_trace); owned */
     bool trace_given;       /* --trace seen, valid or not */
     bool trace_rep_set;     /* --trace-replication given */
-    char **asserts;         /* the --assert texts, borrowed from argv */
-    size_t n_asserts, cap_asserts;
     struct acd_report_opts report;
 };
 
@@ -125,16 +123,6 @@ set_trace_replication(void *ud, const char *arg, char *err, size_t errlen)
 }
 
 static int
-add_assert(void *ud, const char *arg, char *err, size_t errlen)
-{
-    struct run_args *a = ud;
-    (void)err, (void)errlen;
-    a->asserts = acd_xgrow(a->asserts, &a->cap_asserts, a->n_asserts + 1, sizeof(*a->asserts));
-    a->asserts[a->n_asserts++] = (char *)arg;
-    return 0; /* parsed once the scenario is known */
-}
-
-static int
 set_no_timing(void *ud, const char *arg, char *err, size_t errlen)
 {
     struct run_args *a = ud;
@@ -188,7 +176,7 @@ static const struct acd_cli_opt run_opts[] = {
     {.name = "assert",
      .val = OPT_ASSERT,
      .metavar = "EXPR",
-     .set = add_assert,
+     .set = acd_cli_add_assert,
      .help = "check a result after the run, e.g.\n'service_level>=0.8', "
              "'billing.abandon_rate<=0.05';\nrepeatable; a failed check exits 3"},
     {.name = "no-timing",
@@ -273,31 +261,6 @@ validate_help(FILE *out)
           out);
     acd_cli_print_options(out, validate_opts, ACD_ARRAY_LEN(validate_opts));
     fputs("\nexit status: 0 all valid, 2 bad usage or an invalid scenario\n", out);
-}
-
-/* Parse and check every --assert against the scenario. Returns the parsed
- * array (n_asserts entries) or NULL after reporting errors. */
-static struct acd_expect *
-prepare_asserts(struct run_args *a, const struct acd_scenario *sc)
-{
-    struct acd_expect *ex = acd_xcalloc(a->n_asserts ? a->n_asserts : 1, sizeof(*ex));
-    char err[ERR_LEN];
-    int bad = 0;
-    for (size_t i = 0; i < a->n_asserts; i++) {
-        if (acd_expect_parse(a->asserts[i], &ex[i], err, sizeof(err)) != 0 ||
-            (sc && acd_expect_check(&ex[i], sc, err, sizeof(err)) != 0)) {
-            acd_cli_error("run", "--assert '%s': %s", a->asserts[i], err);
-            bad++;
-        }
-    }
-    if (bad || !sc) {
-        for (size_t i = 0; i < a->n_asserts; i++)
-            acd_expect_fini(&ex[i]);
-        free(ex);
-        a->c.n_errors += bad;
-        return NULL;
-    }
-    return ex;
 }
 
 /* ------------------------------------------------------------------ trace */
@@ -463,7 +426,7 @@ execute(const struct run_args *a, const struct acd_scenario *sc, const struct ac
     }
     if (a->c.out_dir && acd_outdir_write(a->c.out_dir, r, &a->report, stderr) != 0)
         rc = ACD_EXIT_RUNTIME;
-    if (acd_expect_eval(ex, a->n_asserts, r, stderr) > 0 && rc == ACD_EXIT_OK)
+    if (acd_expect_eval(ex, a->c.n_asserts, r, stderr) > 0 && rc == ACD_EXIT_OK)
         rc = ACD_EXIT_ASSERT;
     acd_results_free(r);
 done:
@@ -482,7 +445,7 @@ acd_cli_run(int argc, char **argv)
     int first = acd_cli_parse_options("run", run_opts, ACD_ARRAY_LEN(run_opts), &a, argc, argv);
     if (a.c.help) {
         run_help(stdout);
-        free(a.asserts);
+        free(a.c.asserts);
         return ACD_EXIT_OK;
     }
     const char *path = NULL;
@@ -500,7 +463,7 @@ acd_cli_run(int argc, char **argv)
     int usage_errors = a.c.n_errors;
     if (!sc && argc - first <= 1)
         a.c.n_errors++;
-    struct acd_expect *ex = prepare_asserts(&a, sc);
+    struct acd_expect *ex = acd_cli_prepare_asserts("run", &a.c, sc);
 
     int rc;
     if (a.c.n_errors) {
@@ -511,11 +474,11 @@ acd_cli_run(int argc, char **argv)
     } else {
         rc = execute(&a, sc, ex);
     }
-    for (size_t i = 0; ex && i < a.n_asserts; i++)
+    for (size_t i = 0; ex && i < a.c.n_asserts; i++)
         acd_expect_fini(&ex[i]);
     free(ex);
     acd_scenario_free(sc);
-    free(a.asserts);
+    free(a.c.asserts);
     free(a.trace_in_out);
     return rc;
 }

@@ -6,6 +6,7 @@
  * it (--group, --interval) are checked before anything is simulated, all
  * errors at once (exit 2).
  */
+#include "acdsim/expect.h"
 #include "acdsim/outdir.h"
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"
@@ -233,6 +234,7 @@ enum {
     OPT_GROUP,
     OPT_INTERVAL,
     OPT_AGENTS,
+    OPT_ASSERT,
 };
 
 static const struct acd_cli_opt staff_opts[] = {
@@ -272,6 +274,10 @@ static const struct acd_cli_opt staff_opts[] = {
      "also write the report folder of the recommended\nplan, staffing.json/.csv, the staffing "
      "chart and\nrecommended.yaml into DIR",
      acd_cli_set_out},
+    {"assert", OPT_ASSERT, "EXPR",
+     "check the recommended plan's results (as `run\n--assert`), e.g. 'occupancy<=0.85';\n"
+     "repeatable; a failed check exits 3",
+     acd_cli_add_assert},
     {"quiet", 'q', NULL, "no progress on stderr", acd_cli_set_quiet},
     {"help", 'h', NULL, "show this help", acd_cli_set_help},
 };
@@ -302,7 +308,8 @@ staff_help(FILE *out)
           "scenario with the recommended staffing, for `acdsim run`). With --curve:\n"
           "staff_curve.json, staff_curve.csv and staff_curve.png/.svg.\n"
           "\nexit status: 0 ok (also when a goal cannot be met: see 'feasible'),\n"
-          "             1 runtime failure, 2 bad usage or invalid scenario\n",
+          "             1 runtime failure, 2 bad usage or invalid scenario,\n"
+          "             3 an --assert failed\n",
           out);
 }
 
@@ -483,7 +490,7 @@ make_out_dir(const struct staff_args *a)
 
 static int
 execute(const struct staff_args *a, const char *path, const struct acd_scenario *sc,
-        const struct acd_staff_opts *o, size_t group, size_t bin)
+        const struct acd_staff_opts *o, size_t group, size_t bin, const struct acd_expect *ex)
 {
     if (a->c.out_dir && make_out_dir(a) != 0)
         return ACD_EXIT_RUNTIME;
@@ -505,20 +512,25 @@ execute(const struct staff_args *a, const char *path, const struct acd_scenario 
         errno = 0;
         if (a->format->write(stdout, s) != 0 || acd_cli_check_stdout("staff") != 0)
             rc = ACD_EXIT_RUNTIME;
-        if (a->c.out_dir) {
-            /* The recommended plan's full report, from the same seeds. */
+        if (a->c.out_dir || a->c.n_asserts) {
+            /* The recommended plan's full results, from the same seeds. */
             struct acd_scenario *plan = acd_staff_plan(sc, s->agents, &s->targets);
-            struct acd_run_opts ro = o->seed_set
-                                         ? (struct acd_run_opts){.seed = o->seed, .seed_set = true}
-                                         : (struct acd_run_opts){0};
-            ro.replications = o->replications;
-            ro.threads = o->threads;
+            struct acd_run_opts ro = {
+                .replications = o->replications,
+                .seed = o->seed,
+                .seed_set = o->seed_set,
+                .threads = o->threads,
+            };
             struct acd_results *r = acd_run(plan, &ro);
-            size_t len = 0;
-            char *text = scenario_text(path, &len);
-            if (acd_staff_write_out(a->c.out_dir, s, r, text, len, stderr) != 0)
-                rc = ACD_EXIT_RUNTIME;
-            free(text);
+            if (a->c.out_dir) {
+                size_t len = 0;
+                char *text = scenario_text(path, &len);
+                if (acd_staff_write_out(a->c.out_dir, s, r, text, len, stderr) != 0)
+                    rc = ACD_EXIT_RUNTIME;
+                free(text);
+            }
+            if (acd_expect_eval(ex, a->c.n_asserts, r, stderr) > 0 && rc == ACD_EXIT_OK)
+                rc = ACD_EXIT_ASSERT;
             acd_results_free(r);
             acd_staff_plan_free(plan);
         }
@@ -547,6 +559,7 @@ acd_cli_staff(int argc, char **argv)
         acd_cli_parse_options("staff", staff_opts, ACD_ARRAY_LEN(staff_opts), &a, argc, argv);
     if (a.c.help) {
         staff_help(stdout);
+        free(a.c.asserts);
         return ACD_EXIT_OK;
     }
     const char *path = first < argc ? argv[first] : NULL;
@@ -584,7 +597,12 @@ acd_cli_staff(int argc, char **argv)
             a.c.n_errors++;
         }
         a.c.n_errors += check_curve(&a, sc, &group, &bin);
+        if (a.curve && a.c.n_asserts) {
+            acd_cli_error("staff", "--assert checks a recommendation, not a --curve");
+            a.c.n_errors++;
+        }
     }
+    struct acd_expect *ex = acd_cli_prepare_asserts("staff", &a.c, sc);
     int rc;
     if (a.c.n_errors) {
         if (usage_errors || sc)
@@ -596,9 +614,13 @@ acd_cli_staff(int argc, char **argv)
             o.progress = on_progress;
             o.progress_ud = &p;
         }
-        rc = execute(&a, path, sc, &o, group, bin);
+        rc = execute(&a, path, sc, &o, group, bin, ex);
         progress_end(&p);
     }
+    for (size_t i = 0; ex && i < a.c.n_asserts; i++)
+        acd_expect_fini(&ex[i]);
+    free(ex);
+    free(a.c.asserts);
     acd_scenario_free(sc);
     return rc;
 }

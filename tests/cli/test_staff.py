@@ -263,6 +263,15 @@ agent_groups:
     check(met and met[0] == 54, f"first count meeting the goal: {met[:1]}")
 
 
+@test("--assert checks the recommended plan: exit 0 when it holds, 3 when not")
+def _():
+    expect_rc(acdsim("staff", SCENARIO, "-q", "-r", "20", "--assert", "service_level>=0.8"), 0,
+              "assert that holds")
+    _, err = expect_rc(acdsim("staff", SCENARIO, "-q", "-r", "20", "--assert", "occupancy<=0.3"),
+                       3, "assert that fails")
+    check("occupancy<=0.3" in err, err)
+
+
 @test("staff --help: exit 0, every option, within 80 columns")
 def _():
     out, _ = expect_rc(acdsim("staff", "--help"), 0, "staff --help")
