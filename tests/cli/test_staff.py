@@ -272,6 +272,37 @@ def _():
     check("occupancy<=0.3" in err, err)
 
 
+@test("progress on stderr: a line per phase in a log, one updating line on a terminal, "
+      "none with --quiet")
+def _():
+    import pty
+    args = [ACDSIM, "staff", SCENARIO, "-r", "10", "-f", "json"]
+    p = subprocess.run(args, capture_output=True, text=True)
+    check(p.returncode == 0, p.stderr)
+    lines = p.stderr.splitlines()
+    check("\r" not in p.stderr and any(line.startswith("acdsim staff: add") for line in lines)
+          and any(line.startswith("acdsim staff: final") for line in lines), p.stderr)
+    check(len(lines) < 10, f"{len(lines)} lines of progress in a log")
+    json.loads(p.stdout)  # stdout stays the document
+    q = subprocess.run(args + ["-q"], capture_output=True, text=True)
+    check(q.returncode == 0 and q.stderr == "" and q.stdout == p.stdout, q.stderr)
+    master, slave = pty.openpty()
+    # Read the terminal while the search runs: a full pty would block it.
+    t = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    got = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the last writer closed the terminal
+            break
+        if not chunk:
+            break
+        got += chunk
+    os.close(master)
+    check(t.wait() == 0 and b"\r" in got and b"plans simulated" in got, repr(got[-300:]))
+
+
 @test("staff --help: exit 0, every option, within 80 columns")
 def _():
     out, _ = expect_rc(acdsim("staff", "--help"), 0, "staff --help")
