@@ -205,6 +205,13 @@ def _():
           f"{doc['agent_hours']} vs {staff_doc()['agent_hours']} agent-hours")
 
 
+@test("same seed, same output, byte for byte, with 1 or 2 threads")
+def _():
+    a, _ = expect_rc(acdsim("staff", SCENARIO, "-q", "-r", "20", "-j", "1", "-f", "json"), 0, "-j 1")
+    b, _ = expect_rc(acdsim("staff", SCENARIO, "-q", "-r", "20", "-j", "2", "-f", "json"), 0, "-j 2")
+    check(a == b, "outputs differ")
+
+
 @test("-f csv: one row per interval x group, the same agents as the JSON")
 def _():
     out, _ = expect_rc(acdsim("staff", SCENARIO, "-f", "csv", "-q", "-j", "2"), 0, "csv")
