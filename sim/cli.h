@@ -18,5 +18,6 @@ int acd_cli_run(int argc, char **argv);      /* cli_run.c */
 int acd_cli_validate(int argc, char **argv); /* cli_run.c */
 int acd_cli_erlang(int argc, char **argv);   /* cli_erlang.c */
 int acd_cli_report(int argc, char **argv);   /* cli_report.c */
+int acd_cli_live(int argc, char **argv);     /* cli_live.c (built with libev + ncurses) */
 
 #endif

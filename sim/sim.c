@@ -1603,6 +1603,12 @@ acd_sim_is_done(const struct acd_sim *s)
 }
 
 double
+acd_sim_next_event_s(const struct acd_sim *s)
+{
+    return acd_evq_len(&s->evq) ? acd_evq_peek_time(&s->evq) : (double)INFINITY;
+}
+
+double
 acd_sim_now(const struct acd_sim *s)
 {
     return s->now;

@@ -141,6 +141,8 @@ bool acd_sim_run_before(struct acd_sim *s, double t_s);
 /* Execute exactly one event (for "step to next event"); false if none. */
 bool acd_sim_step(struct acd_sim *s);
 bool acd_sim_is_done(const struct acd_sim *s);
+/* Time of the next pending event, INFINITY if none. */
+double acd_sim_next_event_s(const struct acd_sim *s);
 double acd_sim_now(const struct acd_sim *s);
 /* Time arrivals stop (end of the horizon). */
 double acd_sim_horizon_end(const struct acd_sim *s);

@@ -1,0 +1,335 @@
+/*
+ * cli_live: `acdsim live [SCENARIO] [options]` - option parsing, the
+ * scenario and the script, then the live loop (live_ui.c), and the KPI
+ * summary of the run on quit (the same writers as `acdsim run`, on one
+ * replication). Errors in options, scenario or script are all reported
+ * before anything starts (exit 2).
+ */
+#include "acdsim/diag.h"
+#include "acdsim/report.h"
+#include "acdsim/run.h"
+#include "acdsim/scenario.h"
+#include "acdsim/units.h"
+#include "acdsim/util.h"
+#include "cli.h"
+#include "live.h"
+#include "live_script.h"
+#include "live_ui.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SPEED 3600.0
+
+struct live_args {
+    uint64_t seed;
+    bool seed_set;
+    double speed; /* 0: as fast as possible */
+    bool speed_set;
+    const char *script;
+    bool paused, headless, help;
+    const struct acd_format *format;
+    struct acd_report_opts report;
+    int n_errors;
+};
+
+typedef int opt_setter(struct live_args *a, const char *arg, char *err, size_t errlen);
+
+static int
+set_seed(struct live_args *a, const char *arg, char *err, size_t errlen)
+{
+    unsigned long long v;
+    if (acd_units_parse_uint(arg, &v) != 0) {
+        snprintf(err, errlen, "expected an integer from 0 to 2^64-1, got '%s'", arg);
+        return -1;
+    }
+    a->seed = (uint64_t)v;
+    a->seed_set = true;
+    return 0;
+}
+
+static int
+set_speed(struct live_args *a, const char *arg, char *err, size_t errlen)
+{
+    double v;
+    a->speed_set = true;
+    if (strcmp(arg, "max") == 0) {
+        a->speed = 0;
+        return 0;
+    }
+    size_t n = strlen(arg);
+    char *num = acd_xstrndup(arg, n && (arg[n - 1] == 'x' || arg[n - 1] == 'X') ? n - 1 : n);
+    int rc = acd_units_parse_real(num, &v);
+    free(num);
+    if (rc != 0 || !(v >= 1) || v > MAX_SPEED) {
+        snprintf(err, errlen, "expected a speed from 1 to %g (or max), got '%s'", MAX_SPEED, arg);
+        return -1;
+    }
+    a->speed = v;
+    return 0;
+}
+
+static int
+set_script(struct live_args *a, const char *arg, char *err, size_t errlen)
+{
+    (void)err, (void)errlen;
+    a->script = arg; /* read once the scenario is known */
+    return 0;
+}
+
+static int
+set_format(struct live_args *a, const char *arg, char *err, size_t errlen)
+{
+    a->format = acd_format_find(arg);
+    if (a->format)
+        return 0;
+    snprintf(err, errlen, "expected text, json or csv, got '%s'", arg);
+    return -1;
+}
+
+static int
+set_paused(struct live_args *a, const char *arg, char *err, size_t errlen)
+{
+    (void)arg, (void)err, (void)errlen;
+    a->paused = true;
+    return 0;
+}
+
+static int
+set_headless(struct live_args *a, const char *arg, char *err, size_t errlen)
+{
+    (void)arg, (void)err, (void)errlen;
+    a->headless = true;
+    return 0;
+}
+
+static int
+set_no_timing(struct live_args *a, const char *arg, char *err, size_t errlen)
+{
+    (void)arg, (void)err, (void)errlen;
+    a->report.no_timing = true;
+    return 0;
+}
+
+static int
+set_help(struct live_args *a, const char *arg, char *err, size_t errlen)
+{
+    (void)arg, (void)err, (void)errlen;
+    a->help = true;
+    return 0;
+}
+
+enum { OPT_SPEED = 256, OPT_SCRIPT, OPT_PAUSED, OPT_NO_UI, OPT_NO_TIMING };
+
+static const struct opt_def {
+    const char *name;
+    int val;
+    const char *metavar; /* NULL: no argument */
+    const char *help;
+    opt_setter *set;
+} opts[] = {
+    {"seed", 's', "S", "master seed (overrides the scenario)", set_seed},
+    {"speed", OPT_SPEED, "X",
+     "simulated seconds per wall second, 1 to 3600,\nor max (default 60; "
+     "--no-ui: max)",
+     set_speed},
+    {"script", OPT_SCRIPT, "FILE", "replay timed interventions from FILE\n(see docs/live.md)",
+     set_script},
+    {"paused", OPT_PAUSED, NULL, "start paused", set_paused},
+    {"no-ui", OPT_NO_UI, NULL,
+     "no screen: run the same loop to the end of\nthe day (or the "
+     "script's quit), print the KPIs",
+     set_headless},
+    {"format", 'f', "FMT", "KPI summary on quit: text (default), json, csv", set_format},
+    {"no-timing", OPT_NO_TIMING, NULL, "omit wall-clock time from the summary", set_no_timing},
+    {"help", 'h', NULL, "show this help", set_help},
+};
+
+static void
+help(FILE *out)
+{
+    fputs("usage: acdsim live [SCENARIO] [options]\n"
+          "\n"
+          "Run SCENARIO (default: the built-in scenario) paced to the wall clock and\n"
+          "draw it as a call-center wallboard. On quit, print the KPIs of the run so\n"
+          "far (one replication, as `acdsim run -r 1` would).\n"
+          "\n"
+          "options:\n",
+          out);
+    for (size_t i = 0; i < ACD_ARRAY_LEN(opts); i++) {
+        char head[64];
+        if (opts[i].val < 256)
+            snprintf(head, sizeof(head), "-%c, --%s%s%s", opts[i].val, opts[i].name,
+                     opts[i].metavar ? " " : "", opts[i].metavar ? opts[i].metavar : "");
+        else
+            snprintf(head, sizeof(head), "    --%s%s%s", opts[i].name, opts[i].metavar ? " " : "",
+                     opts[i].metavar ? opts[i].metavar : "");
+        fprintf(out, "  %-20s ", head);
+        for (const char *h = opts[i].help; *h; h++) {
+            fputc(*h, out);
+            if (*h == '\n')
+                fprintf(out, "%23s", "");
+        }
+        fputc('\n', out);
+    }
+    fputs("\nkeys: space pause/resume, + - speed, n one event, a d add/remove an agent\n"
+          "in the selected group, [ ] select a group, s surge (arrivals x2 for 30\n"
+          "simulated minutes), r restart with a new seed, ? help, q quit\n"
+          "\nscript lines: at 09:30 remove 3 agents from csr1 | at 10:00 add 2 agents\n"
+          "to csr1 | at 10:15 surge [TYPE] [x2] [for 30m] | at 11:00 pause | at 12:00 quit\n"
+          "\nexit status: 0 ok, 1 runtime failure (no usable terminal), 2 bad usage,\n"
+          "             invalid scenario or script\n",
+          out);
+}
+
+static void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+cmd_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("acdsim live: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static int
+parse_options(struct live_args *a, int argc, char **argv)
+{
+    size_t n = ACD_ARRAY_LEN(opts);
+    struct option longs[ACD_ARRAY_LEN(opts) + 1];
+    char shorts[2 * ACD_ARRAY_LEN(opts) + 2] = ":";
+    size_t ns = 1;
+    for (size_t i = 0; i < n; i++) {
+        longs[i] = (struct option){.name = opts[i].name,
+                                   .has_arg = opts[i].metavar ? required_argument : no_argument,
+                                   .val = opts[i].val};
+        if (opts[i].val < 256) {
+            shorts[ns++] = (char)opts[i].val;
+            if (opts[i].metavar)
+                shorts[ns++] = ':';
+        }
+    }
+    shorts[ns] = '\0';
+    longs[n] = (struct option){0};
+    char err[256];
+    opterr = 0;
+    optind = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+        if (c == '?' || c == ':') {
+            if (c == ':')
+                cmd_error("%s: missing argument", argv[optind - 1]);
+            else
+                cmd_error("unknown option '%s'", argv[optind - 1]);
+            a->n_errors++;
+            continue;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (opts[i].val == c) {
+                if (opts[i].set(a, optarg, err, sizeof(err)) != 0) {
+                    cmd_error("--%s: %s", opts[i].name, err);
+                    a->n_errors++;
+                }
+                break;
+            }
+    }
+    return optind;
+}
+
+/* The scenario file, or the embedded default; every diagnostic printed. */
+static struct acd_scenario *
+load_scenario(const char *path)
+{
+    struct acd_diags diags;
+    struct acd_scenario *sc = NULL;
+    acd_diags_init(&diags);
+    int rc =
+        path ? acd_scenario_load_file(path, &sc, &diags)
+             : acd_scenario_load_string(ACD_DEFAULT_SCENARIO_NAME, NULL, acd_default_scenario_yaml,
+                                        acd_default_scenario_len, &sc, &diags);
+    acd_diags_sort(&diags);
+    acd_diags_print(&diags, stderr);
+    if (rc != 0 || acd_diags_has_errors(&diags)) {
+        acd_scenario_free(sc);
+        sc = NULL;
+    }
+    acd_diags_fini(&diags);
+    return sc;
+}
+
+static int
+summary(struct acd_live *l, const struct live_args *a)
+{
+    struct acd_results *r = acd_live_results(l);
+    if (!acd_live_is_done(l) && a->format == acd_format_find("text")) {
+        char t[32];
+        acd_units_format_clock(acd_sim_now(l->sim), t, sizeof(t));
+        printf("acdsim live: stopped at %s, before the end: the KPIs so far\n\n", t);
+    }
+    errno = 0;
+    int w = a->format->write(stdout, r, &a->report);
+    acd_results_free(r);
+    if (w != 0 || fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "acdsim live: error: writing to standard output: %s\n",
+                strerror(errno ? errno : EIO));
+        return ACD_EXIT_RUNTIME;
+    }
+    return ACD_EXIT_OK;
+}
+
+int
+acd_cli_live(int argc, char **argv)
+{
+    struct live_args a = {.speed = 60, .format = acd_format_find("text")};
+    ACD_ASSERT(a.format != NULL);
+    int first = parse_options(&a, argc, argv);
+    if (a.help) {
+        help(stdout);
+        return ACD_EXIT_OK;
+    }
+    if (a.headless && !a.speed_set)
+        a.speed = 0;
+    for (int i = first + 1; i < argc; i++) {
+        cmd_error("unexpected argument '%s' (one SCENARIO at most)", argv[i]);
+        a.n_errors++;
+    }
+    int usage_errors = a.n_errors;
+    struct acd_scenario *sc =
+        argc - first <= 1 ? load_scenario(first < argc ? argv[first] : NULL) : NULL;
+    if (!sc && argc - first <= 1)
+        a.n_errors++;
+    struct acd_live_script script = {0};
+    if (sc && a.script) {
+        struct acd_diags diags;
+        acd_diags_init(&diags);
+        if (acd_live_script_load(a.script, sc, &script, &diags) != 0)
+            a.n_errors++;
+        acd_diags_print(&diags, stderr);
+        acd_diags_fini(&diags);
+    }
+    if (a.n_errors) {
+        if (usage_errors)
+            fputs("Try 'acdsim live --help'.\n", stderr);
+        acd_live_script_fini(&script);
+        acd_scenario_free(sc);
+        return ACD_EXIT_USAGE;
+    }
+    setlocale(LC_ALL, ""); /* UTF-8 block characters when the terminal has them */
+    setlocale(LC_NUMERIC, "C");
+    struct acd_live *l =
+        acd_live_new(sc, a.seed_set ? a.seed : sc->seed, a.script ? &script : NULL);
+    struct acd_live_ui_opts o = {.speed = a.speed, .paused = a.paused, .headless = a.headless};
+    int rc = acd_live_ui_run(l, &o) == 0 ? summary(l, &a) : ACD_EXIT_RUNTIME;
+    acd_live_free(l);
+    acd_live_script_fini(&script);
+    acd_scenario_free(sc);
+    return rc;
+}
