@@ -182,8 +182,8 @@ help(FILE *out)
           "simulated minutes), r restart with a new seed, ? help, q quit\n"
           "\nscript lines: at 09:30 remove 3 agents from csr1 | at 10:00 add 2 agents\n"
           "to csr1 | at 10:15 surge [TYPE] [x2] [for 30m] | at 11:00 pause | at 12:00 quit\n"
-          "\nexit status: 0 ok, 1 runtime failure (no usable terminal), 2 bad usage,\n"
-          "             invalid scenario or script\n",
+          "\nexit status: 0 ok, 1 runtime failure, 2 bad usage (also: no usable\n"
+          "             terminal without --no-ui), invalid scenario or script\n",
           out);
 }
 
@@ -327,7 +327,7 @@ acd_cli_live(int argc, char **argv)
     struct acd_live *l =
         acd_live_new(sc, a.seed_set ? a.seed : sc->seed, a.script ? &script : NULL);
     struct acd_live_ui_opts o = {.speed = a.speed, .paused = a.paused, .headless = a.headless};
-    int rc = acd_live_ui_run(l, &o) == 0 ? summary(l, &a) : ACD_EXIT_RUNTIME;
+    int rc = acd_live_ui_run(l, &o) == 0 ? summary(l, &a) : ACD_EXIT_USAGE;
     acd_live_free(l);
     acd_live_script_fini(&script);
     acd_scenario_free(sc);

@@ -171,15 +171,15 @@ static int
 draw_queues(const struct acd_live *l, const struct acd_live_ui *ui, int y, int max_rows)
 {
     const struct acd_snapshot *sn = l->snap;
-    int bar_w = COLS - 66;
+    int bar_w = COLS - 70;
     if (bar_w < 6)
         bar_w = 6;
     int x_old = 12 + 5 + bar_w + 1;
     attron(A_BOLD);
     put(y, 0, COLS, " QUEUES");
     char h[256];
-    snprintf(h, sizeof(h), "%-*s %6s %7s %7s %6s %6s %6s", bar_w + 4, "WAITING", "OLDEST", "SL int",
-             "SL day", "ASA", "ABAND", "BUSY");
+    snprintf(h, sizeof(h), "%-*s %6s %7s %7s %6s %6s %7s", bar_w + 5, "WAITING", "OLDEST", "SL int",
+             "SL day", "ASA", "ABAND", "CALLS/H");
     put(y, 12, COLS - 12, h);
     attroff(A_BOLD);
     y++;
@@ -220,10 +220,12 @@ draw_queues(const struct acd_live *l, const struct acd_live_ui *ui, int y, int m
         put(y, x_old + 23, 6, buf);
         snprintf(buf, sizeof(buf), "%6.0f", t->day.abandoned + t->day.blocked);
         put(y, x_old + 30, 6, buf);
+        snprintf(buf, sizeof(buf), "%7.0f", t->rate_per_s * 3600);
+        put(y, x_old + 37, 7, buf);
         if (t->rate_factor != 1) {
             snprintf(buf, sizeof(buf), " x%g", t->rate_factor);
             attron(A_BOLD);
-            put(y, x_old + 37, COLS - x_old - 37, buf);
+            put(y, x_old + 44, COLS - x_old - 44, buf);
             attroff(A_BOLD);
         }
     }
@@ -488,6 +490,9 @@ acd_live_draw(const struct acd_live *l, const struct acd_live_ui *ui)
     snprintf(keys, sizeof(keys),
              " SPC pause  +/- speed  n step  a/d agent  [/] group  s surge  r restart  ? help  "
              "q quit");
+    if (COLS < (int)strlen(keys))
+        snprintf(keys, sizeof(keys),
+                 " SPC pause +/- speed n step a/d agent [/] group s surge r restart ? help q quit");
     attron(A_REVERSE);
     mvhline(rows - 1, 0, ' ', COLS);
     put(rows - 1, 0, COLS, ui->status[0] ? ui->status : keys);

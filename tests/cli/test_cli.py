@@ -102,9 +102,9 @@ def _():
     check(out == "" and "--frobnicate" in err, err)
 
 
-@test("staff/live/compare: 'not available yet', exit 2")
+@test("staff/compare: 'not available yet', exit 2")
 def _():
-    for cmd in ("staff", "live", "compare"):
+    for cmd in ("staff", "compare"):
         out, err = expect_rc(run(cmd, UTILITY), 2, cmd)
         check(out == "", f"{cmd}: stdout not empty")
         check(f"acdsim: '{cmd}' is not available yet in this version" in err, err)
