@@ -150,7 +150,10 @@ draw_header(const struct acd_live *l, const struct acd_live_ui *ui)
     mvhline(0, 0, ' ', COLS);
     put(0, 0, COLS, line);
     int x = n > 0 ? n : 0;
-    if (l->surge_on || (sn->n_types && sn->types[0].rate_factor != 1)) {
+    bool surge = l->surge_on;
+    for (size_t k = 0; k < sn->n_types; k++)
+        surge |= sn->types[k].rate_factor != 1;
+    if (surge) {
         attron(A_BOLD);
         put(0, x, COLS - x, "  SURGE");
         attroff(A_BOLD);
