@@ -205,9 +205,11 @@ draw_queues(const struct acd_live *l, const struct acd_live_ui *ui, int y, int m
             put(y, 17 + i, 3, ui->utf8 ? "\u2588" : "#");
         attroff(ui->color ? COLOR_PAIR(t->waiting ? PAIR_WARN : PAIR_GOOD) : A_BOLD);
         char old[16];
-        if (t->waiting)
-            acd_units_format_clock(t->oldest_wait_s, old, sizeof(old));
-        else
+        if (t->waiting) {
+            /* m:ss, as wallboards show it; 99:59 at most */
+            int w = t->oldest_wait_s < 5999 ? (int)floor(t->oldest_wait_s) : 5999;
+            snprintf(old, sizeof(old), "%d:%02d", w / 60, w % 60);
+        } else
             snprintf(old, sizeof(old), "-");
         snprintf(buf, sizeof(buf), "%6s", old);
         put(y, x_old, 6, buf);
