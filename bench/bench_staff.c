@@ -24,15 +24,7 @@ main(int argc, char **argv)
         fprintf(stderr, "usage: bench_staff SCENARIO [THREADS [REPLICATIONS]]\n");
         return 2;
     }
-    acd_util_install_gsl_handler();
-    struct acd_diags d;
-    acd_diags_init(&d);
-    struct acd_scenario *sc;
-    if (acd_scenario_load_file(argv[1], &sc, &d) != 0) {
-        acd_diags_print(&d, stderr);
-        return 2;
-    }
-    acd_diags_fini(&d);
+    struct acd_scenario *sc = bench_load_scenario(argv[1]);
     struct acd_staff_opts o = {.threads = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 10) : 2};
     if (argc > 3)
         o.replications = (unsigned)strtoul(argv[3], NULL, 10);

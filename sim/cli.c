@@ -14,6 +14,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifdef ACD_HAVE_LIVE
+#define ACD_CLI_LIVE acd_cli_live
+#else
+#define ACD_CLI_LIVE NULL /* built without libev or ncurses */
+#endif
+
 struct command {
     const char *name;
     const char *summary;
@@ -32,7 +38,7 @@ static const struct command commands[] = {
     {.name = "staff",
      .summary = "staffing recommendation per interval and group",
      .fn = acd_cli_staff},
-    {.name = "live", .summary = "live view of a running simulation"},
+    {.name = "live", .summary = "live view of a running simulation", .fn = ACD_CLI_LIVE},
     {.name = "compare", .summary = "paired comparison of two scenarios"},
 };
 

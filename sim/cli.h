@@ -20,6 +20,9 @@ enum {
     ACD_EXIT_ASSERT = 3,  /* an --assert failed */
 };
 
+/* cli_live.c, built when libev and ncurses are found (ACD_HAVE_LIVE) */
+int acd_cli_live(int argc, char **argv);
+
 int acd_cli_run(int argc, char **argv);      /* cli_run.c */
 int acd_cli_validate(int argc, char **argv); /* cli_run.c */
 int acd_cli_erlang(int argc, char **argv);   /* cli_erlang.c */

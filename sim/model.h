@@ -60,14 +60,6 @@ struct acd_call {
     int32_t priority;    /* routing priority (priority_score) */
 };
 
-enum acd_agent_state {
-    ACD_AGENT_OFF,
-    ACD_AGENT_IDLE,
-    ACD_AGENT_TALK,
-    ACD_AGENT_WRAP,
-    ACD_AGENT_BREAK
-};
-
 struct acd_agent {
     double idle_since;
     double break_len_s; /* length of the break waiting for the call to end */
@@ -102,6 +94,8 @@ struct acd_group_queue {
 
 struct acd_type_rt {
     double rate_per_s;
+    double plan_rate_per_s;          /* the scenario's rate now, before rate_factor */
+    double rate_factor;              /* intervention on top of the plan (1: none) */
     uint32_t arrival_ev;             /* pending arrival, or ACD_EVQ_NONE */
     double q_last_t;                 /* last change of n_waiting (time integral) */
     uint32_t n_waiting;              /* legs waiting in all tiers of this type */
@@ -117,6 +111,8 @@ struct acd_group_rt {
     uint32_t n_staffed; /* logged on, not on break: idle + talk + wrap */
     uint32_t n_break;
     uint32_t n_target; /* staffing asked for (count-staffed groups) */
+    uint32_t n_plan;   /* the plan's staffing now, before agent_offset */
+    int agent_offset;  /* intervention on top of the plan (count-staffed) */
     double busy_last_t, talk_last_t, staffed_last_t, break_last_t, roster_last_t;
     uint32_t tier;
     bool assist;
@@ -156,7 +152,8 @@ struct acd_sim {
     double warmup_s;      /* steady: end of warm-up */
     double horizon_end_s; /* arrivals stop (steady: duration, day: close) */
     bool day;
-    bool closed; /* arrivals have stopped */
+    bool closed;            /* arrivals have stopped */
+    uint32_t next_boundary; /* boundaries executed so far (day: the next one's index) */
     bool done;
 
     struct acd_issue *issues;

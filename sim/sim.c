@@ -1021,10 +1021,19 @@ disconnect_all(struct acd_sim *s)
 /* Staffing of count-staffed group g in interval b, after absenteeism. */
 static unsigned planned_agents(const struct acd_sim *s, uint32_t g, size_t b);
 
+/* The plan's staffing of group g now, with the interventions on top. */
+static unsigned
+with_offset(const struct acd_sim *s, uint32_t g)
+{
+    long n = (long)s->groups[g].n_plan + s->groups[g].agent_offset;
+    return n > 0 ? (unsigned)n : 0;
+}
+
 static void
 on_boundary(struct acd_sim *s, uint32_t b)
 {
     touch_all(s);
+    s->next_boundary = b + 1;
     uint32_t nb = (uint32_t)s->st.n_bins;
     uint32_t bin = b < nb ? b : nb;
     s->time_bin = bin;
@@ -1037,15 +1046,19 @@ on_boundary(struct acd_sim *s, uint32_t b)
     if (b < nb) {
         for (uint32_t k = 0; k < s->n_types; k++) {
             const struct acd_call_type *ct = ctype(s, k);
-            double r = ct->calls_per_interval
-                           ? ct->calls_per_interval[b] / s->sc->interval_s * s->busyness
-                           : 0;
+            double plan = ct->calls_per_interval
+                              ? ct->calls_per_interval[b] / s->sc->interval_s * s->busyness
+                              : 0;
+            s->types[k].plan_rate_per_s = plan;
+            double r = plan * s->types[k].rate_factor; /* factor 1: plan, exactly */
             if (r != s->types[k].rate_per_s || s->types[k].arrival_ev == ACD_EVQ_NONE)
                 acd_sim_set_rate(s, k, r);
         }
         for (uint32_t g = 0; g < s->n_groups; g++)
-            if (s->sc->groups[g].n_shifts == 0)
-                acd_sim_set_agents(s, g, planned_agents(s, g, b));
+            if (s->sc->groups[g].n_shifts == 0) {
+                s->groups[g].n_plan = planned_agents(s, g, b);
+                acd_sim_set_agents(s, g, with_offset(s, g));
+            }
         return;
     }
     /* Closing time: no new calls. */
@@ -1158,6 +1171,45 @@ acd_sim_set_rate(struct acd_sim *s, size_t k, double rate_per_s)
     cancel(s, &t->arrival_ev);
     t->rate_per_s = rate_per_s;
     schedule_arrival(s, (uint32_t)k);
+    return 0;
+}
+
+/* Is the plan in force now, and not about to be re-applied by a boundary
+ * at this very instant? Then an intervention applies at once; otherwise
+ * the next boundary applies it. */
+static bool
+plan_active(const struct acd_sim *s)
+{
+    if (s->closed || s->done)
+        return false;
+    if (!s->day)
+        return true;
+    if (s->next_boundary == 0)
+        return false; /* not open yet */
+    uint32_t b = s->next_boundary;
+    return !(b < s->st.n_bins && s->bin_start_s[b] == s->now);
+}
+
+int
+acd_sim_adjust_agents(struct acd_sim *s, size_t gi, int delta)
+{
+    if (gi >= s->n_groups || s->sc->groups[gi].n_shifts > 0)
+        return -1;
+    s->groups[gi].agent_offset += delta;
+    if (plan_active(s))
+        acd_sim_set_agents(s, gi, with_offset(s, (uint32_t)gi));
+    return 0;
+}
+
+int
+acd_sim_set_rate_factor(struct acd_sim *s, size_t k, double factor)
+{
+    if (k >= s->n_types || !(factor >= 0) || !isfinite(factor))
+        return -1;
+    struct acd_type_rt *t = &s->types[k];
+    t->rate_factor = factor;
+    if (plan_active(s))
+        acd_sim_set_rate(s, k, t->plan_rate_per_s * factor);
     return 0;
 }
 
@@ -1351,6 +1403,8 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
         struct acd_type_rt *t = &s->types[k];
         t->arrival_ev = ACD_EVQ_NONE;
         t->rate_per_s = s->day ? 0 : ct->rate_per_s;
+        t->plan_rate_per_s = t->rate_per_s;
+        t->rate_factor = 1;
         t->patience = ct->has_patience ? &ct->patience : NULL;
         t->r_arrivals = acd_rng_new(seed, rep, ACD_STREAM_ARRIVALS, k);
         t->r_handle = acd_rng_new(seed, rep, ACD_STREAM_HANDLE, k);
@@ -1413,8 +1467,10 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
 
     setup_staffing(s);
     if (!s->day)
-        for (uint32_t gi = 0; gi < s->n_groups; gi++)
-            acd_sim_set_agents(s, gi, planned_agents(s, gi, 0));
+        for (uint32_t gi = 0; gi < s->n_groups; gi++) {
+            s->groups[gi].n_plan = planned_agents(s, gi, 0);
+            acd_sim_set_agents(s, gi, s->groups[gi].n_plan);
+        }
     for (uint32_t k = 0; k < s->n_types; k++)
         schedule_arrival(s, k);
     return s;
@@ -1484,11 +1540,15 @@ finish(struct acd_sim *s)
     s->done = true;
 }
 
-bool
-acd_sim_run_until(struct acd_sim *s, double t_s)
+/* Events up to t_s (inclusive, or strictly before), then the clock to t_s. */
+static bool
+run_to(struct acd_sim *s, double t_s, bool inclusive)
 {
     struct acd_evq_item ev;
-    while (acd_evq_peek_time(&s->evq) <= t_s) {
+    for (;;) {
+        double t = acd_evq_peek_time(&s->evq);
+        if (inclusive ? !(t <= t_s) : !(t < t_s))
+            break;
         acd_evq_pop(&s->evq, &ev);
         dispatch(s, &ev);
     }
@@ -1499,6 +1559,18 @@ acd_sim_run_until(struct acd_sim *s, double t_s)
     if (t_s > s->now)
         s->now = t_s;
     return true;
+}
+
+bool
+acd_sim_run_until(struct acd_sim *s, double t_s)
+{
+    return run_to(s, t_s, true);
+}
+
+bool
+acd_sim_run_before(struct acd_sim *s, double t_s)
+{
+    return run_to(s, t_s, false);
 }
 
 void
@@ -1528,6 +1600,12 @@ bool
 acd_sim_is_done(const struct acd_sim *s)
 {
     return s->done;
+}
+
+double
+acd_sim_next_event_s(const struct acd_sim *s)
+{
+    return acd_evq_len(&s->evq) ? acd_evq_peek_time(&s->evq) : (double)INFINITY;
 }
 
 double
@@ -1586,6 +1664,9 @@ acd_snapshot_new(const struct acd_scenario *sc)
     snap->n_groups = sc->n_groups;
     snap->types = acd_xcalloc(snap->n_types, sizeof(*snap->types));
     snap->groups = acd_xcalloc(snap->n_groups, sizeof(*snap->groups));
+    snap->n_bins = sc->horizon == ACD_HORIZON_DAY ? sc->n_intervals : 1;
+    snap->bin_offered = acd_xcalloc(snap->n_bins, sizeof(double));
+    snap->bin_within_t = acd_xcalloc(snap->n_bins, sizeof(double));
     return snap;
 }
 
@@ -1596,15 +1677,43 @@ acd_snapshot_free(struct acd_snapshot *snap)
         return;
     free(snap->types);
     free(snap->groups);
+    free(snap->bin_offered);
+    free(snap->bin_within_t);
+    free(snap->agent_state);
     free(snap);
+}
+
+static void
+calls_add(struct acd_snapshot_calls *d, const struct acd_counts *c)
+{
+    d->offered += c->offered;
+    d->answered += c->answered;
+    d->answered_within_t += c->answered_within_t;
+    d->abandoned += c->abandoned;
+    d->blocked += c->blocked;
+    d->answered_wait_sum_s += c->answered_wait_sum_s;
 }
 
 void
 acd_sim_snapshot(const struct acd_sim *s, struct acd_snapshot *out)
 {
     ACD_ASSERT(out->n_types == s->n_types && out->n_groups == s->n_groups);
+    ACD_ASSERT(out->n_bins == s->st.n_bins);
     out->now_s = s->now;
     out->events = s->st.events;
+    out->calls = s->st.calls;
+    out->done = s->done;
+    out->closed = s->closed;
+    out->bin = s->call_bin;
+    size_t nb = s->st.n_bins;
+    for (size_t b = 0; b < nb; b++) {
+        out->bin_offered[b] = out->bin_within_t[b] = 0;
+        for (size_t k = 0; k < s->n_types; k++) {
+            const struct acd_counts *c = &s->st.type_counts[b * s->n_types + k];
+            out->bin_offered[b] += c->offered;
+            out->bin_within_t[b] += c->answered_within_t;
+        }
+    }
     for (uint32_t k = 0; k < s->n_types; k++) {
         double oldest = 0;
         for (unsigned t = 1; t <= s->n_tiers; t++) {
@@ -1616,13 +1725,52 @@ acd_sim_snapshot(const struct acd_sim *s, struct acd_snapshot *out)
                     break;
                 }
         }
-        out->types[k].waiting = s->types[k].n_waiting;
-        out->types[k].oldest_wait_s = oldest;
+        struct acd_snapshot_type *st = &out->types[k];
+        st->waiting = s->types[k].n_waiting;
+        st->oldest_wait_s = oldest;
+        st->rate_per_s = s->types[k].rate_per_s;
+        st->rate_factor = s->types[k].rate_factor;
+        memset(&st->interval, 0, sizeof(st->interval));
+        memset(&st->day, 0, sizeof(st->day));
+        if (s->call_bin < nb)
+            calls_add(&st->interval, &s->st.type_counts[(size_t)s->call_bin * s->n_types + k]);
+        for (size_t b = 0; b < nb; b++)
+            calls_add(&st->day, &s->st.type_counts[b * s->n_types + k]);
     }
+    size_t n_agents = 0;
+    for (size_t g = 0; g < s->n_groups; g++)
+        n_agents += s->groups[g].n_members;
+    out->agent_state = acd_xgrow(out->agent_state, &out->agents_cap, n_agents ? n_agents : 1,
+                                 sizeof(*out->agent_state));
+    out->n_agents = 0;
     for (size_t g = 0; g < s->n_groups; g++) {
-        out->groups[g].staffed = s->groups[g].n_staffed;
-        out->groups[g].busy = s->groups[g].n_busy;
-        out->groups[g].idle = s->groups[g].n_idle;
+        const struct acd_group_rt *gr = &s->groups[g];
+        struct acd_snapshot_group *sg = &out->groups[g];
+        sg->staffed = gr->n_staffed;
+        sg->busy = gr->n_busy;
+        sg->idle = gr->n_idle;
+        sg->members = gr->n_members;
+        sg->first = out->n_agents;
+        sg->target = gr->n_target;
+        sg->offset = gr->agent_offset;
+        sg->by_shifts = s->sc->groups[g].n_shifts > 0;
+        memset(sg->by_state, 0, sizeof(sg->by_state));
+        for (uint32_t i = 0; i < gr->n_members; i++) {
+            uint8_t st = s->agents[gr->members[i]].state;
+            out->agent_state[out->n_agents++] = st;
+            sg->by_state[st]++;
+        }
+        /* Extrapolated to now, nothing written: the sim's integrals stay
+         * as they are (see struct acd_snapshot). */
+        sg->busy_s = sg->staffed_s = 0;
+        for (size_t b = 0; b < nb; b++) {
+            sg->busy_s += s->st.group_counts[b * s->n_groups + g].busy_agent_s;
+            sg->staffed_s += s->st.group_counts[b * s->n_groups + g].staffed_agent_s;
+        }
+        if (s->time_bin < nb) {
+            sg->busy_s += gr->n_busy * (s->now - gr->busy_last_t);
+            sg->staffed_s += gr->n_staffed * (s->now - gr->staffed_last_t);
+        }
     }
 }
 

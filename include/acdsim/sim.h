@@ -132,9 +132,17 @@ bool acd_sim_run_until(struct acd_sim *s, double t_s);
 /* Run to the end: arrivals stop at the horizon, calls in the system are
  * finished. */
 void acd_sim_run(struct acd_sim *s);
+/* Execute every event with time < t_s (strictly) and set the clock to t_s:
+ * the state at t_s before anything scheduled for t_s. Interventions timed
+ * at t_s are applied here, so that an interval boundary at t_s sees them
+ * exactly as it would see the same change written in the scenario. Returns
+ * true while the run is not finished. */
+bool acd_sim_run_before(struct acd_sim *s, double t_s);
 /* Execute exactly one event (for "step to next event"); false if none. */
 bool acd_sim_step(struct acd_sim *s);
 bool acd_sim_is_done(const struct acd_sim *s);
+/* Time of the next pending event, INFINITY if none. */
+double acd_sim_next_event_s(const struct acd_sim *s);
 double acd_sim_now(const struct acd_sim *s);
 /* Time arrivals stop (end of the horizon). */
 double acd_sim_horizon_end(const struct acd_sim *s);
@@ -148,18 +156,64 @@ int acd_sim_set_agents(struct acd_sim *s, size_t g, unsigned n);
  * so the pending arrival is redrawn). rate 0 stops arrivals. */
 int acd_sim_set_rate(struct acd_sim *s, size_t k, double rate_per_s);
 
+/* Interventions that hold across interval boundaries (the live view and
+ * its scripts). An operating day re-applies the plan at every boundary, so
+ * these are kept as offsets on top of it: the group's staffing is
+ * max(0, planned + offset) and the type's arrival rate planned x factor
+ * from now on. A change made at the instant of a pending interval boundary
+ * (see acd_sim_run_before) is left to that boundary, so "from 09:30 on,
+ * three agents fewer" gives the same replication, bit for bit, as the
+ * scenario with its per-interval staffing reduced by three from 09:30
+ * (without absenteeism, which draws per planned agent). Before opening and
+ * after closing the offset is only recorded. Count-staffed groups only:
+ * returns -1 for a shift-staffed group or an index out of range, else 0. */
+int acd_sim_adjust_agents(struct acd_sim *s, size_t g, int delta);
+/* Factor > 0 on the planned arrival rate of type k (1 ends a surge).
+ * Returns 0, -1 if k is out of range or the factor is not finite and >= 0. */
+int acd_sim_set_rate_factor(struct acd_sim *s, size_t k, double factor);
+
 /* The replication's accumulators so far (time integrals are brought up to
  * the current time first). Borrowed; valid until the next call on s. */
 const struct acd_rep_stats *acd_sim_stats(struct acd_sim *s);
 
-/* A cheap view of the current state, for the live view. Caller-owned arrays
- * sized by acd_snapshot_new. */
+/* Agent states, as the snapshot reports them. */
+enum acd_agent_state {
+    ACD_AGENT_OFF, /* off shift (or removed) */
+    ACD_AGENT_IDLE,
+    ACD_AGENT_TALK,
+    ACD_AGENT_WRAP,
+    ACD_AGENT_BREAK,
+    ACD_AGENT_STATES
+};
+
+/* Call counts of one call type over some bins (offered calls only). */
+struct acd_snapshot_calls {
+    double offered, answered, answered_within_t, abandoned, blocked;
+    double answered_wait_sum_s;
+};
+
+/* A view of the current state, for the live view: read only, it changes
+ * nothing in the sim (time integrals are extrapolated to now, not brought
+ * up to date), so taking snapshots cannot change a replication's results.
+ * Caller-owned (acd_snapshot_new / acd_snapshot_free); acd_sim_snapshot
+ * grows the agent array as groups gain agents. */
 struct acd_snapshot_type {
     unsigned waiting;
     double oldest_wait_s; /* 0 if none waiting */
+    double rate_per_s;    /* arrival rate now, factor included */
+    double rate_factor;
+    struct acd_snapshot_calls interval; /* the current interval (bin) */
+    struct acd_snapshot_calls day;      /* every reported bin so far */
 };
 struct acd_snapshot_group {
     unsigned staffed, busy, idle;
+    unsigned by_state[ACD_AGENT_STATES]; /* every member of the group */
+    unsigned members;                    /* agents ever created (the grid) */
+    size_t first;                        /* members' states at agent_state[first...] */
+    unsigned target;                     /* count-staffed: staffing asked for now */
+    int offset;                          /* acd_sim_adjust_agents so far */
+    bool by_shifts;
+    double busy_s, staffed_s; /* agent-seconds over the reported bins so far */
 };
 struct acd_snapshot {
     double now_s;
@@ -167,6 +221,14 @@ struct acd_snapshot {
     struct acd_snapshot_type *types;
     struct acd_snapshot_group *groups;
     uint64_t events;
+    uint64_t calls;
+    bool done, closed;
+    size_t n_bins; /* reported bins (intervals of a day; 1 for steady state) */
+    size_t bin;    /* the bin calls arriving now count in; n_bins outside (warm-up...) */
+    /* Center counts per reported bin (the service level sparkline). */
+    double *bin_offered, *bin_within_t;
+    size_t n_agents, agents_cap;
+    uint8_t *agent_state; /* enum acd_agent_state, grouped by group in member order */
 };
 struct acd_snapshot *acd_snapshot_new(const struct acd_scenario *sc);
 void acd_snapshot_free(struct acd_snapshot *snap);

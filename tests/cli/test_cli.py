@@ -102,9 +102,9 @@ def _():
     check(out == "" and "--frobnicate" in err, err)
 
 
-@test("live/compare: 'not available yet', exit 2")
+@test("compare: 'not available yet', exit 2")
 def _():
-    for cmd in ("live", "compare"):
+    for cmd in ("compare",):
         out, err = expect_rc(run(cmd, UTILITY), 2, cmd)
         check(out == "", f"{cmd}: stdout not empty")
         check(f"acdsim: '{cmd}' is not available yet in this version" in err, err)

@@ -261,14 +261,69 @@ test_loss_system(void **state)
     acd_sim_free(s);
 }
 
+/* The live view's contract: snapshots change nothing (same stats bit for
+ * bit with a snapshot after every step), they agree with the engine, and
+ * interventions hold (offset on top of the plan, factor on the rate). */
+static void
+test_snapshot_read_only_and_interventions(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_init(&f, 0.3, 100, 120, 31, 20000, 2000);
+    struct acd_sim *a = acd_sim_new(&f.sc, 5, 0);
+    acd_sim_run(a);
+    struct acd_sim *b = acd_sim_new(&f.sc, 5, 0);
+    struct acd_snapshot *snap = acd_snapshot_new(&f.sc);
+    double t = 0;
+    while (acd_sim_run_until(b, t)) {
+        acd_sim_snapshot(b, snap);
+        unsigned by_state = 0;
+        for (int st = 0; st < ACD_AGENT_STATES; st++)
+            by_state += snap->groups[0].by_state[st];
+        assert_int_equal(by_state, snap->groups[0].members);
+        assert_int_equal(snap->n_agents, snap->groups[0].members);
+        assert_true(snap->groups[0].busy_s <= snap->groups[0].staffed_s + 1e-9);
+        t += 61.7;
+    }
+    const struct acd_rep_stats *sa = acd_sim_stats(a), *sb = acd_sim_stats(b);
+    assert_memory_equal(sa->type_counts, sb->type_counts, sizeof(struct acd_counts));
+    assert_memory_equal(sa->group_counts, sb->group_counts, sizeof(struct acd_counts));
+    assert_int_equal(sa->events, sb->events);
+
+    /* Interventions: -5 agents then a factor of 2 on the rate. */
+    struct acd_sim *c = acd_sim_new(&f.sc, 5, 0);
+    acd_sim_run_before(c, 5000);
+    assert_true(acd_sim_now(c) == 5000);
+    assert_int_equal(acd_sim_adjust_agents(c, 0, -5), 0);
+    assert_int_equal(acd_sim_adjust_agents(c, 1, -5), -1);
+    assert_int_equal(acd_sim_set_rate_factor(c, 0, 2), 0);
+    assert_int_equal(acd_sim_set_rate_factor(c, 0, -1), -1);
+    acd_sim_snapshot(c, snap);
+    assert_int_equal(snap->groups[0].target, 26);
+    assert_int_equal(snap->groups[0].offset, -5);
+    assert_true(snap->types[0].rate_per_s == 0.6);
+    acd_sim_run_until(c, 8000);
+    acd_sim_snapshot(c, snap);
+    assert_int_equal(snap->groups[0].members - snap->groups[0].by_state[ACD_AGENT_OFF], 26);
+    assert_true(acd_sim_next_event_s(c) > 8000);
+    acd_snapshot_free(snap);
+    acd_sim_free(a);
+    acd_sim_free(b);
+    acd_sim_free(c);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_conservation),       cmocka_unit_test(test_determinism_and_stepping),
-        cmocka_unit_test(test_staffed_time_exact), cmocka_unit_test(test_staffing_change_mid_run),
-        cmocka_unit_test(test_memory_flat),        cmocka_unit_test(test_run_threads_identical),
+        cmocka_unit_test(test_conservation),
+        cmocka_unit_test(test_determinism_and_stepping),
+        cmocka_unit_test(test_staffed_time_exact),
+        cmocka_unit_test(test_staffing_change_mid_run),
+        cmocka_unit_test(test_memory_flat),
+        cmocka_unit_test(test_run_threads_identical),
         cmocka_unit_test(test_loss_system),
+        cmocka_unit_test(test_snapshot_read_only_and_interventions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

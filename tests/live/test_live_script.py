@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""acdsim live without a terminal: scripts of interventions (located errors,
+exit 2, never a crash on any input) and determinism through the live path -
+a script gives the same final KPIs, bit for bit, as the equivalent scenario
+change run by `acdsim run -r 1` (acceptance 2 of the live-view issue)."""
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+TESTS = os.environ.get("TESTS_DIR", os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(TESTS, "cli"))
+from taplib import check, expect_rc, run, test  # noqa: E402
+
+ACDSIM = os.environ.get("ACDSIM", "acdsim")
+LIVE = os.path.join(TESTS, "live")
+DESK = os.path.join(LIVE, "desk.yaml")
+TMP = tempfile.mkdtemp(prefix="acdsim-live-")
+
+
+def acdsim(*args, stdin=subprocess.DEVNULL):
+    p = subprocess.run([ACDSIM, *args], capture_output=True, text=True, stdin=stdin,
+                       timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def script(text):
+    path = os.path.join(TMP, f"s{random.getrandbits(32)}.txt")
+    with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
+        f.write(text)
+    return path
+
+
+def same_as_run(scenario, live_args, what):
+    ref, _ = expect_rc(acdsim("run", scenario, "-r", "1", "-j", "1", "--no-timing",
+                              "-f", "json"), 0, "run")
+    got, _ = expect_rc(acdsim("live", DESK, "--no-ui", "--no-timing", "-f", "json",
+                              *live_args), 0, "live")
+    check(got == ref, f"{what}: live output differs from run:\n{got[:300]}\nvs\n{ref[:300]}")
+
+
+@test("live --no-ui without interventions = run -r 1 (json, byte for byte)")
+def _():
+    same_as_run(DESK, [], "plain")
+
+
+@test("'at 09:30 remove 3 agents from csr1' = per-interval agents minus 3 from 09:30")
+def _():
+    same_as_run(os.path.join(LIVE, "desk_minus3.yaml"),
+                ["--script", os.path.join(LIVE, "remove3.txt")], "remove 3")
+
+
+@test("'at 10:00 surge orders x2 for 30m' = that interval's calls doubled")
+def _():
+    same_as_run(os.path.join(LIVE, "desk_surge.yaml"),
+                ["--script", os.path.join(LIVE, "surge.txt")], "surge")
+
+
+@test("paced (--speed 3600) gives the same KPIs as max speed")
+def _():
+    rem = os.path.join(LIVE, "remove3.txt")
+    fast, _ = expect_rc(acdsim("live", DESK, "--no-ui", "--no-timing", "-f", "json",
+                               "--script", rem), 0, "max")
+    paced, _ = expect_rc(acdsim("live", DESK, "--no-ui", "--no-timing", "-f", "json",
+                                "--script", rem, "--speed", "3600"), 0, "paced")
+    check(fast == paced, "paced and max-speed runs differ")
+
+
+@test("script quit: stops there, summary says so")
+def _():
+    out, _ = expect_rc(acdsim("live", DESK, "--no-ui", "--no-timing",
+                              "--script", script("at 09:45 quit\n")), 0, "quit")
+    check("stopped at 09:45" in out and "Offered calls" in out, out[:400])
+
+
+@test("bad script: every error located file:line:col, exit 2, nothing on stdout")
+def _():
+    text = ("at 09:30 remove 3 agents from csr2\n"
+            "at 9h remove 3 agents from csr1\n"
+            "at 10:00 surg orders\n"
+            "\n"
+            "at 10:00 add 0 agents to csr1\n"
+            "foo\n"
+            "at 10:00 surge ordrs x2\n"
+            "at 10:00 surge x0 for 30m\n"
+            "at 10:00 add 2 agents\n"
+            "at 10:00 add 2 people to csr1\n"
+            "at 11:00 quit now\n"
+            "at 10:00 surge for\n"
+            "  # a comment\n"
+            "at 10:00 surge all x1.5 for 15m # fine\n")
+    path = script(text)
+    out, err = expect_rc(acdsim("live", DESK, "--no-ui", "--script", path), 2, "bad script")
+    check(out == "", "stdout not empty")
+    want = [
+        "1:31: error: unknown agent group 'csr2' (did you mean 'csr1'?)",
+        "2:4: error: expected a clock time like 09:30, got '9h'",
+        "3:10: error: unknown command 'surg' (did you mean 'surge'?)",
+        "5:14: error: expected a number of agents from 1 to 100000, got '0'",
+        "6:1: error: expected 'at TIME COMMAND', got 'foo'",
+        "7:16: error: unknown call type 'ordrs' (did you mean 'orders'?)",
+        "8:16: error: expected a factor like x2 (above 0, at most x100), got 'x0'",
+        "9:23: error: expected 'to'",
+        "10:16: error: expected 'agents', got 'people'",
+        "11:15: error: unexpected 'now'",
+        "12:20: error: expected a duration after 'for'",
+    ]
+    lines = err.strip().splitlines()
+    check(len(lines) == len(want), f"expected {len(want)} errors, got:\n{err}")
+    for line, w in zip(lines, want):
+        check(line == f"{path}:{w}", f"got {line!r}, expected {path}:{w}")
+
+
+@test("missing script file, bad options: exit 2 with a message")
+def _():
+    _, err = expect_rc(acdsim("live", DESK, "--no-ui", "--script", "/nonexistent/s.txt"), 2,
+                       "missing")
+    check("/nonexistent/s.txt:1:1: error: cannot read script" in err, err)
+    _, err = expect_rc(acdsim("live", "--speed", "0"), 2, "speed 0")
+    check("--speed: expected a speed from 1 to 3600 (or max)" in err, err)
+    _, err = expect_rc(acdsim("live", "--frob"), 2, "unknown option")
+    check("unknown option '--frob'" in err, err)
+
+
+@test("no terminal without --no-ui: exit 2, says so")
+def _():
+    out, err = expect_rc(acdsim("live", DESK), 2, "no tty")
+    check(out == "" and "needs a terminal" in err, err)
+
+
+@test("live --help documents keys and options")
+def _():
+    out, _ = expect_rc(acdsim("live", "--help"), 0, "help")
+    for s in ("--script", "--speed", "--seed", "--no-ui", "--paused", "surge", "restart"):
+        check(s in out, f"--help lacks {s}")
+    check(max(len(x) for x in out.splitlines()) <= 80, "--help wider than 80 columns")
+
+
+@test("fuzz: 300 random scripts never crash (exit 0 or 2 only)")
+def _():
+    rng = random.Random(6)
+    words = ["at", "09:30", "10:00", "25:00", "add", "remove", "surge", "pause", "quit",
+             "agents", "to", "from", "csr1", "orders", "x2", "x0.5", "for", "30m", "-1", "3",
+             "#", "\t", "99999999999999999999", "all", "agent"]
+    for i in range(300):
+        if i % 3 == 0:
+            text = bytes(rng.randrange(256) for _ in range(rng.randrange(200)))
+            text = text.decode("latin-1")
+        else:
+            text = "\n".join(" ".join(rng.choice(words) for _ in range(rng.randrange(9)))
+                             for _ in range(rng.randrange(6)))
+        path = script(text)
+        rc, _, err = acdsim("live", DESK, "--no-ui", "--no-timing", "--script", path)
+        check(rc in (0, 2), f"script {i}: exit {rc}: {err[-300:]}\n{text!r}")
+
+
+sys.exit(run(cleanup=TMP))
