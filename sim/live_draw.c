@@ -128,13 +128,18 @@ draw_header(const struct acd_live *l, const struct acd_live_ui *ui)
     const struct acd_snapshot *sn = l->snap;
     const struct acd_scenario *sc = l->sc;
     char now[32], iv[64], speed[24], line[512];
+    /* Below 100 columns the header drops its spacing and labels so the
+     * seed still fits in 80. */
+    bool wide = COLS >= 100;
+    const char *sep = wide ? "  " : " ";
     hms(l, sn->now_s, now, sizeof(now));
     if (sc->horizon == ACD_HORIZON_DAY && sn->bin < sn->n_bins) {
         char a[16], b[16];
         double t0 = sc->open_s + (double)sn->bin * sc->interval_s;
-        snprintf(
-            iv, sizeof(iv), "interval %s-%s (%zu/%zu)", acd_units_format_clock(t0, a, sizeof(a)),
-            acd_units_format_clock(t0 + sc->interval_s, b, sizeof(b)), sn->bin + 1, sn->n_bins);
+        snprintf(iv, sizeof(iv), "%s%s-%s (%zu/%zu)", wide ? "interval " : "",
+                 acd_units_format_clock(t0, a, sizeof(a)),
+                 acd_units_format_clock(t0 + sc->interval_s, b, sizeof(b)), sn->bin + 1,
+                 sn->n_bins);
     } else if (sc->horizon == ACD_HORIZON_DAY) {
         snprintf(iv, sizeof(iv), "%s", sn->closed ? "closed" : "before opening");
     } else {
@@ -145,7 +150,8 @@ draw_header(const struct acd_live *l, const struct acd_live_ui *ui)
     else
         snprintf(speed, sizeof(speed), "speed max");
     const char *state = sn->done ? "DAY OVER" : ui->paused ? "PAUSED" : "RUNNING";
-    int n = snprintf(line, sizeof(line), " ACDSIM LIVE  %s  %s  %s  %s", now, iv, speed, state);
+    int n = snprintf(line, sizeof(line), " %s%s%s%s%s%s%s%s%s", wide ? "ACDSIM LIVE" : "LIVE", sep,
+                     now, sep, iv, sep, speed, sep, state);
     attron(A_REVERSE);
     mvhline(0, 0, ' ', COLS);
     put(0, 0, COLS, line);
@@ -155,12 +161,14 @@ draw_header(const struct acd_live *l, const struct acd_live_ui *ui)
         surge |= sn->types[k].rate_factor != 1;
     if (surge) {
         attron(A_BOLD);
-        put(0, x, COLS - x, "  SURGE");
+        char tag[16];
+        snprintf(tag, sizeof(tag), "%sSURGE", sep);
+        put(0, x, COLS - x, tag);
         attroff(A_BOLD);
-        x += 7;
+        x += (int)strlen(tag);
     }
     char ev[64];
-    snprintf(ev, sizeof(ev), "  ev %llu  seed %llu  ", (unsigned long long)sn->events,
+    snprintf(ev, sizeof(ev), "%sev %llu%sseed %llu  ", sep, (unsigned long long)sn->events, sep,
              (unsigned long long)l->seed);
     put(0, x, COLS - x, ev);
     x += (int)strlen(ev);
