@@ -428,11 +428,12 @@ struct search {
     const struct acd_staff_opts *o;
     size_t nb, ng;
     unsigned evals, max_evals;
-    const char *phase; /* for progress */
-    size_t failing;    /* bins missing in the last evaluation of the plan itself */
-    double *cost;      /* per group: weight of an agent-hour */
-    unsigned *cap;     /* per group: no plan goes above this in any bin */
-    bool *frozen;      /* per bin: misses and no extra agent helps */
+    const char *phase;  /* for progress */
+    size_t failing;     /* bins missing in the last evaluation of the plan itself */
+    double *cost;       /* per group: weight of an agent-hour */
+    unsigned *cap;      /* per group: no plan goes above this in any bin */
+    bool *frozen;       /* per bin: misses and no extra agent helps */
+    double *frozen_ref; /* per frozen bin: its shortfall when it froze */
     unsigned *trial;
     struct acd_staff_kpi *kpi, *kpi_trial;
     double *score, *score_trial;
@@ -534,11 +535,26 @@ phase_add(struct search *s, unsigned *plan)
     free(best);
 }
 
+/* How much worse a frozen bin may get from a removal: agents beyond what
+ * helps (say, more than the lines can feed) change its figures only by
+ * the noise of the shifted random draws. */
+#define FROZEN_SLACK 0.02
+
+/* Bin b of a trial is acceptable: it meets, or it is frozen and no worse
+ * (within the slack) than when it froze. */
 static bool
-all_met(const struct search *s, const struct acd_staff_kpi *kpi)
+bin_ok(const struct search *s, const struct acd_staff_kpi *kpi, const double *score, size_t b)
+{
+    if (s->frozen[b])
+        return score[b] <= s->frozen_ref[b] * (1 + FROZEN_SLACK);
+    return kpi[b].met;
+}
+
+static bool
+all_ok(const struct search *s, const struct acd_staff_kpi *kpi, const double *score)
 {
     for (size_t b = 0; b < s->nb; b++)
-        if (!kpi[b].met && !s->frozen[b])
+        if (!bin_ok(s, kpi, score, b))
             return false;
     return true;
 }
@@ -561,7 +577,7 @@ phase_remove(struct search *s, unsigned *plan)
                 memcpy(s->trial, plan, nb * ng * sizeof(*plan));
                 size_t n_try = 0;
                 for (size_t b = parity; b < nb; b += 2)
-                    if (plan[b * ng + g] > 0 && !s->frozen[b]) {
+                    if (plan[b * ng + g] > 0) {
                         s->trial[b * ng + g]--;
                         n_try++;
                     }
@@ -571,9 +587,11 @@ phase_remove(struct search *s, unsigned *plan)
                 size_t n_take = 0;
                 memcpy(s->trial, plan, nb * ng * sizeof(*plan));
                 for (size_t b = parity; b < nb; b += 2) {
-                    take[b] = plan[b * ng + g] > 0 && !s->frozen[b] && s->kpi_trial[b].met &&
-                              (b == 0 || s->kpi_trial[b - 1].met || s->frozen[b - 1]) &&
-                              (b + 1 == nb || s->kpi_trial[b + 1].met || s->frozen[b + 1]);
+                    const struct acd_staff_kpi *k = s->kpi_trial;
+                    const double *sc = s->score_trial;
+                    take[b] = plan[b * ng + g] > 0 && bin_ok(s, k, sc, b) &&
+                              (b == 0 || bin_ok(s, k, sc, b - 1)) &&
+                              (b + 1 == nb || bin_ok(s, k, sc, b + 1));
                     if (take[b]) {
                         s->trial[b * ng + g]--;
                         n_take++;
@@ -584,7 +602,7 @@ phase_remove(struct search *s, unsigned *plan)
                 if (n_take < n_try) {
                     /* Fewer removals than tried: confirm them together. */
                     eval_plan(s, s->trial, s->kpi_trial, s->score_trial);
-                    if (!all_met(s, s->kpi_trial))
+                    if (!all_ok(s, s->kpi_trial, s->score_trial))
                         continue;
                 }
                 memcpy(plan, s->trial, nb * ng * sizeof(*plan));
@@ -609,16 +627,18 @@ phase_check(struct search *s, unsigned *plan, struct acd_staff_result *r)
         r->n_checks = 0;
         for (size_t b = 0; b < nb && budget_left(s); b++)
             for (size_t g = 0; g < ng && budget_left(s); g++) {
-                if (plan[b * ng + g] == 0 || s->frozen[b])
+                if (plan[b * ng + g] == 0)
                     continue;
                 memcpy(s->trial, plan, nb * ng * sizeof(*plan));
                 s->trial[b * ng + g]--;
                 eval_plan(s, s->trial, s->kpi_trial, s->score_trial);
-                if (all_met(s, s->kpi_trial)) {
+                if (all_ok(s, s->kpi_trial, s->score_trial)) {
                     memcpy(plan, s->trial, nb * ng * sizeof(*plan));
                     again = true;
                     continue;
                 }
+                if (s->frozen[b])
+                    continue; /* a bin that misses anyway proves nothing */
                 struct acd_staff_check *c = &r->checks[r->n_checks++];
                 c->bin = b;
                 c->group = g;
@@ -682,6 +702,7 @@ acd_staff_search(const struct acd_scenario *sc, const struct acd_staff_opts *o)
         .cost = acd_xcalloc(ng ? ng : 1, sizeof(double)),
         .cap = acd_xcalloc(ng ? ng : 1, sizeof(unsigned)),
         .frozen = acd_xcalloc(nb, sizeof(bool)),
+        .frozen_ref = acd_xcalloc(nb, sizeof(double)),
         .trial = acd_xcalloc(n ? n : 1, sizeof(unsigned)),
         .kpi = acd_xcalloc(nb, sizeof(struct acd_staff_kpi)),
         .kpi_trial = acd_xcalloc(nb, sizeof(struct acd_staff_kpi)),
@@ -729,6 +750,8 @@ acd_staff_search(const struct acd_scenario *sc, const struct acd_staff_opts *o)
     unsigned *plan = r->agents;
     memcpy(plan, r->start, n * sizeof(*plan));
     phase_add(&s, plan);
+    for (size_t b = 0; b < nb; b++)
+        s.frozen_ref[b] = s.score[b];
     phase_remove(&s, plan);
     phase_check(&s, plan, r);
 
@@ -755,6 +778,7 @@ acd_staff_search(const struct acd_scenario *sc, const struct acd_staff_opts *o)
     free(s.cost);
     free(s.cap);
     free(s.frozen);
+    free(s.frozen_ref);
     free(s.trial);
     free(s.kpi);
     free(s.kpi_trial);

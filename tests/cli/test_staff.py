@@ -310,6 +310,36 @@ def _():
     check(t.wait() == 0 and b"\r" in got and b"plans simulated" in got, repr(got[-300:]))
 
 
+@test("goals out of reach (5 lines): not feasible, exit 0, and no agent beyond the lines")
+def _():
+    path = write("lines.yaml", """name: five lines
+seed: 1
+replications: 10
+horizon: {open: "08:00", close: "10:00", interval: 30m}
+service_level: {threshold: 20s, target: 0.95}
+targets: {max_abandon: 0.01}
+queue: {lines: 5}
+call_types:
+  - name: a
+    arrivals: {per_interval: [0, 100, 200, 0]}
+    handle_time: {dist: exponential, mean: 4m}
+    patience: {dist: exponential, mean: 1m}
+agent_groups:
+  - name: g
+    skills: [a]
+    agents: [2, 2, 2, 2]
+""")
+    out, _ = expect_rc(acdsim("staff", path, "-q", "-j", "2", "-f", "json"), 0, "staff")
+    doc = json.loads(out)
+    check(doc["feasible"] is False, "reported feasible")
+    missed = [iv["interval"] for iv in doc["intervals"] if not iv["met"]]
+    check(missed == ["08:30", "09:00"], f"missed intervals {missed}")
+    agents = {r["interval"]: r["agents"] for r in doc["recommendation"]}
+    check(agents == {"08:00": 0, "08:30": 5, "09:00": 5, "09:30": 0}, f"plan {agents}")
+    out, _ = expect_rc(acdsim("staff", path, "-q", "-j", "2"), 0, "staff text")
+    check("NOT feasible" in out and "08:30, 09:00" in out, out[-400:])
+
+
 @test("staff --help: exit 0, every option, within 80 columns")
 def _():
     out, _ = expect_rc(acdsim("staff", "--help"), 0, "staff --help")
