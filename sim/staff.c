@@ -107,14 +107,6 @@ acd_staff_plan_free(struct acd_scenario *plan)
     free(plan);
 }
 
-double
-acd_staff_bin_start(const struct acd_staff_result *r, size_t b)
-{
-    if (r->sc->horizon != ACD_HORIZON_DAY)
-        return ACD_NAN;
-    return r->sc->open_s + (double)b * r->sc->interval_s;
-}
-
 /* Length of bin b in hours (the measured window for a steady state). */
 static double
 bin_hours(const struct acd_scenario *sc, size_t b)

@@ -129,9 +129,6 @@ struct acd_staff_result *acd_staff_search(const struct acd_scenario *sc,
                                           const struct acd_staff_opts *o);
 void acd_staff_result_free(struct acd_staff_result *r);
 
-/* Clock time where bin b starts (NAN for a steady state). */
-double acd_staff_bin_start(const struct acd_staff_result *r, size_t b);
-
 /* A scenario with plan agents[bin * n_groups + group] and the targets'
  * service-level threshold/target: a copy of sc that shares everything
  * with it except the groups and their per-interval staffing. Borrows sc
