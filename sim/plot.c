@@ -50,8 +50,8 @@ extern const char acd_plot_erlang_yaml[];
 
 /* A number in a data file: NaN is gnuplot's "undefined", which it leaves
  * out of a plot (and breaks a line there). */
-static void
-num(FILE *f, double x)
+void
+acd_plot_num(FILE *f, double x)
 {
     if (isfinite(x))
         fprintf(f, " %.10g", x);
@@ -61,11 +61,11 @@ num(FILE *f, double x)
 
 /* A gnuplot string literal: single quotes take nothing literally but a
  * doubled quote. Control characters would end the command: blanks. */
-static void
-gp_string(FILE *f, const char *s)
+void
+acd_plot_string(FILE *f, const char *s)
 {
     fputc('\'', f);
-    for (; *s; s++) {
+    for (; s && *s; s++) {
         if (*s == '\'')
             fputs("''", f);
         else if ((unsigned char)*s < 0x20)
@@ -76,8 +76,8 @@ gp_string(FILE *f, const char *s)
     fputc('\'', f);
 }
 
-static void
-gp_number(FILE *f, const char *name, double x)
+void
+acd_plot_var(FILE *f, const char *name, double x)
 {
     if (isfinite(x))
         fprintf(f, "%s = %.17g\n", name, x);
@@ -87,15 +87,15 @@ gp_number(FILE *f, const char *name, double x)
 
 /* `n_NAME = N` and `array NAME[N] = [...]` (gnuplot arrays are 1-based and
  * cannot be empty: one blank entry stands in). */
-static void
-gp_array(FILE *f, const char *name, size_t n, const char *(*get)(const void *, size_t),
-         const void *ud)
+void
+acd_plot_array(FILE *f, const char *name, size_t n, const char *(*get)(const void *, size_t),
+               const void *ud)
 {
     fprintf(f, "n_%s = %zu\narray %s[%zu] = [", name, n, name, n ? n : 1);
     for (size_t i = 0; i < n; i++) {
         if (i)
             fputs(", ", f);
-        gp_string(f, get(ud, i));
+        acd_plot_string(f, get(ud, i));
     }
     if (!n)
         fputs("''", f);
@@ -191,9 +191,9 @@ data_service_level(FILE *f, const struct acd_results *r)
             const struct acd_interval_result *iv = &r->intervals[i];
             const struct acd_estimate *e =
                 &(s ? &iv->types[s - 1] : &iv->all)->metric[ACD_M_SERVICE_LEVEL];
-            num(f, mid(iv));
-            num(f, e->mean);
-            num(f, e->ci95);
+            acd_plot_num(f, mid(iv));
+            acd_plot_num(f, e->mean);
+            acd_plot_num(f, e->ci95);
             fputc('\n', f);
         }
         fputs("\n\n", f);
@@ -212,12 +212,12 @@ data_calls(FILE *f, const struct acd_results *r)
         double offered = t[ACD_T_OFFERED].mean, answered = t[ACD_T_ANSWERED].mean;
         double abandoned = t[ACD_T_ABANDONED].mean, blocked = t[ACD_T_BLOCKED].mean;
         double other = offered - answered - abandoned - blocked;
-        num(f, mid(&r->intervals[i]));
-        num(f, answered);
-        num(f, abandoned);
-        num(f, blocked);
-        num(f, other > 1e-9 * offered ? other : 0); /* rounding, not calls */
-        num(f, offered);
+        acd_plot_num(f, mid(&r->intervals[i]));
+        acd_plot_num(f, answered);
+        acd_plot_num(f, abandoned);
+        acd_plot_num(f, blocked);
+        acd_plot_num(f, other > 1e-9 * offered ? other : 0); /* rounding, not calls */
+        acd_plot_num(f, offered);
         fputc('\n', f);
     }
 }
@@ -244,11 +244,11 @@ data_wait_times(FILE *f, const struct acd_results *r)
         for (size_t i = 0; i < r->n_intervals; i++) {
             const struct acd_interval_result *iv = &r->intervals[i];
             const struct acd_scope_result *sc = s ? &iv->types[s - 1] : &iv->all;
-            num(f, mid(iv));
-            num(f, sc->metric[ACD_M_ASA].mean);
-            num(f, sc->metric[ACD_M_ASA].ci95);
-            num(f, sc->metric[ACD_M_WAIT_P90].mean);
-            num(f, sc->metric[ACD_M_WAIT_P90].ci95);
+            acd_plot_num(f, mid(iv));
+            acd_plot_num(f, sc->metric[ACD_M_ASA].mean);
+            acd_plot_num(f, sc->metric[ACD_M_ASA].ci95);
+            acd_plot_num(f, sc->metric[ACD_M_WAIT_P90].mean);
+            acd_plot_num(f, sc->metric[ACD_M_WAIT_P90].ci95);
             fputc('\n', f);
         }
         fputs("\n\n", f);
@@ -263,11 +263,11 @@ data_agents(FILE *f, const struct acd_results *r)
         for (size_t i = 0; i < r->n_intervals; i++) {
             const struct acd_interval_result *iv = &r->intervals[i];
             const struct acd_scope_result *sc = s ? &iv->groups[s - 1] : &iv->all;
-            num(f, mid(iv));
-            num(f, sc->metric[ACD_M_STAFFED_AGENTS].mean);
-            num(f, sc->metric[ACD_M_BUSY_AGENTS].mean);
-            num(f, sc->metric[ACD_M_OCCUPANCY].mean);
-            num(f, sc->metric[ACD_M_OCCUPANCY].ci95);
+            acd_plot_num(f, mid(iv));
+            acd_plot_num(f, sc->metric[ACD_M_STAFFED_AGENTS].mean);
+            acd_plot_num(f, sc->metric[ACD_M_BUSY_AGENTS].mean);
+            acd_plot_num(f, sc->metric[ACD_M_OCCUPANCY].mean);
+            acd_plot_num(f, sc->metric[ACD_M_OCCUPANCY].ci95);
             fputc('\n', f);
         }
         fputs("\n\n", f);
@@ -280,9 +280,9 @@ data_wait_cdf(FILE *f, const struct acd_results *r)
     const struct acd_wait_cdf *w = &r->wait_cdf;
     fputs("# wait_s answered abandoned\n", f);
     for (size_t i = 0; i < w->n; i++) {
-        num(f, w->x_s[i]);
-        num(f, w->answered[i]);
-        num(f, w->abandoned[i]);
+        acd_plot_num(f, w->x_s[i]);
+        acd_plot_num(f, w->answered[i]);
+        acd_plot_num(f, w->abandoned[i]);
         fputc('\n', f);
     }
 }
@@ -304,10 +304,10 @@ data_queue(FILE *f, const struct acd_results *r)
     const struct acd_band *b = &r->queue_len;
     fputs("# t_s mean p10 p90\n", f);
     for (size_t i = 0; i < b->n; i++) {
-        num(f, b->t0_s + (double)i * b->step_s);
-        num(f, b->mean[i]);
-        num(f, b->p10[i]);
-        num(f, b->p90[i]);
+        acd_plot_num(f, b->t0_s + (double)i * b->step_s);
+        acd_plot_num(f, b->mean[i]);
+        acd_plot_num(f, b->p10[i]);
+        acd_plot_num(f, b->p90[i]);
         fputc('\n', f);
     }
 }
@@ -349,8 +349,8 @@ data_resolution(FILE *f, const struct acd_results *r)
     for (size_t s = 0; s <= n_types(r); s++) {
         const struct acd_scope_result *sc = s ? &r->types[s - 1] : &r->summary;
         for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++) {
-            num(f, sc->metric[cols[c]].mean);
-            num(f, sc->metric[cols[c]].ci95);
+            acd_plot_num(f, sc->metric[cols[c]].mean);
+            acd_plot_num(f, sc->metric[cols[c]].ci95);
         }
         fputc('\n', f);
     }
@@ -367,7 +367,7 @@ data_resolution(FILE *f, const struct acd_results *r)
                 ans += r->groups[g].total[ACD_T_ANSWERED].mean;
             }
         }
-        num(f, ans > 0 ? esc / ans : ACD_NAN);
+        acd_plot_num(f, ans > 0 ? esc / ans : ACD_NAN);
         fputc('\n', f);
     }
     free(tiers);
@@ -383,7 +383,7 @@ vars_resolution(FILE *f, const struct acd_results *r)
     rows[0] = "All calls";
     for (size_t k = 0; k < nt; k++)
         rows[k + 1] = r->sc->call_types[k].name;
-    gp_array(f, "rows", nt + 1, string_at, rows);
+    acd_plot_array(f, "rows", nt + 1, string_at, rows);
     free(rows);
 
     size_t ng = n_groups(r);
@@ -403,8 +403,8 @@ vars_resolution(FILE *f, const struct acd_results *r)
             members[t] = more;
         }
     }
-    gp_array(f, "tiers", ntier, string_at, labels);
-    gp_array(f, "tier_groups", ntier, string_at, members);
+    acd_plot_array(f, "tiers", ntier, string_at, labels);
+    acd_plot_array(f, "tier_groups", ntier, string_at, members);
     for (size_t t = 0; t < 2 * ntier; t++)
         free(labels[t]);
     free(labels);
@@ -467,9 +467,9 @@ data_erlang(FILE *f, const struct acd_results *r)
             const struct erlang_row *row = &erlang_rows[i];
             if (row->seconds != seconds || !erlang_row_applies(&r->erlang, row))
                 continue;
-            num(f, r->summary.metric[row->metric].mean);
-            num(f, r->summary.metric[row->metric].ci95);
-            num(f, erlang_exact(&r->erlang, row));
+            acd_plot_num(f, r->summary.metric[row->metric].mean);
+            acd_plot_num(f, r->summary.metric[row->metric].ci95);
+            acd_plot_num(f, erlang_exact(&r->erlang, row));
             fputc('\n', f);
         }
         fputs("\n\n", f);
@@ -482,7 +482,7 @@ vars_erlang(FILE *f, const struct acd_results *r)
     static const char *const model[] = {
         [ACD_ERLANG_B] = "Erlang B", [ACD_ERLANG_C] = "Erlang C", [ACD_ERLANG_A] = "Erlang A"};
     fputs("model = ", f);
-    gp_string(f, model[r->erlang.params.model]);
+    acd_plot_string(f, model[r->erlang.params.model]);
     fprintf(f, "\nexact = %d\n", r->erlang.exponential);
     const char *labels[2][ACD_ARRAY_LEN(erlang_rows)];
     size_t n[2] = {0, 0};
@@ -491,8 +491,8 @@ vars_erlang(FILE *f, const struct acd_results *r)
         if (erlang_row_applies(&r->erlang, row))
             labels[row->seconds][n[row->seconds]++] = row->label;
     }
-    gp_array(f, "shares", n[0], string_at, labels[0]);
-    gp_array(f, "times", n[1], string_at, labels[1]);
+    acd_plot_array(f, "shares", n[0], string_at, labels[0]);
+    acd_plot_array(f, "times", n[1], string_at, labels[1]);
 }
 
 /* ---------------------------------------------------------- the charts */
@@ -543,25 +543,25 @@ common_vars(FILE *f, const struct acd_results *r, const char *datafile)
         r = &none;
     const struct acd_scenario *sc = r->sc;
     fputs("datafile = ", f);
-    gp_string(f, datafile);
+    acd_plot_string(f, datafile);
     fputs("\nscenario = ", f);
-    gp_string(f, sc ? sc->name : "");
+    acd_plot_string(f, sc ? sc->name : "");
     fprintf(f, "\nday = %d\n", r->n_intervals > 0);
     if (r->n_intervals > 0) {
         const struct acd_interval_result *first = &r->intervals[0];
-        gp_number(f, "open_s", first->start_s);
-        gp_number(f, "close_s", r->intervals[r->n_intervals - 1].end_s);
-        gp_number(f, "interval_s", first->end_s - first->start_s);
+        acd_plot_var(f, "open_s", first->start_s);
+        acd_plot_var(f, "close_s", r->intervals[r->n_intervals - 1].end_s);
+        acd_plot_var(f, "interval_s", first->end_s - first->start_s);
     } else {
         fputs("open_s = NaN\nclose_s = NaN\ninterval_s = NaN\n", f);
     }
-    gp_number(f, "threshold_s", sc ? sc->sl_threshold_s : ACD_NAN);
-    gp_number(f, "sl_target", sc ? sc->sl_target : ACD_NAN);
-    gp_number(f, "max_asa_s", sc ? sc->max_asa_s : ACD_NAN);
-    gp_number(f, "max_abandon", sc ? sc->max_abandon : ACD_NAN);
-    gp_number(f, "max_occupancy", sc ? sc->max_occupancy : ACD_NAN);
-    gp_array(f, "types", n_types(r), type_name, sc);
-    gp_array(f, "groups", n_groups(r), group_name, sc);
+    acd_plot_var(f, "threshold_s", sc ? sc->sl_threshold_s : ACD_NAN);
+    acd_plot_var(f, "sl_target", sc ? sc->sl_target : ACD_NAN);
+    acd_plot_var(f, "max_asa_s", sc ? sc->max_asa_s : ACD_NAN);
+    acd_plot_var(f, "max_abandon", sc ? sc->max_abandon : ACD_NAN);
+    acd_plot_var(f, "max_occupancy", sc ? sc->max_occupancy : ACD_NAN);
+    acd_plot_array(f, "types", n_types(r), type_name, sc);
+    acd_plot_array(f, "groups", n_groups(r), group_name, sc);
 }
 
 /* One gnuplot process drawing one chart: a row of `charts`, or a
@@ -601,7 +601,7 @@ script_pass(FILE *f, struct job *j, const char *terminal, const char *out, size_
     fprintf(f, "set terminal %s size %d,%d noenhanced font 'sans-serif,10' background '#ffffff'\n",
             terminal, ACD_PLOT_WIDTH, ACD_PLOT_HEIGHT);
     fputs("set output ", f);
-    gp_string(f, out);
+    acd_plot_string(f, out);
     fputc('\n', f);
     fflush(f); /* updates j->script and j->len */
     *first = count_lines(j->script, j->len) + 1;

@@ -12,6 +12,7 @@
 #include "acdsim/sim.h"
 #include "acdsim/units.h"
 #include "acdsim/util.h"
+#include "json_out.h"
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -47,72 +48,24 @@ total_applies(enum acd_total t, unsigned scope)
 
 /* ------------------------------------------------------------------- json */
 
-/* Jansson returns NULL only when out of memory: a resource failure, so
- * abort like acd_xmalloc (callers never check). */
-static json_t *
-jcheck(json_t *j)
-{
-    if (!j) {
-        fputs("acdsim: out of memory building JSON\n", stderr);
-        abort();
-    }
-    return j;
-}
-
-static void
-jset(json_t *obj, const char *key, json_t *value)
-{
-    if (json_object_set_new(obj, key, jcheck(value)) != 0) {
-        /* Only invalid UTF-8 keys fail here; names come from YAML (UTF-8),
-         * so this is a bug, not input. */
-        fprintf(stderr, "acdsim: cannot add JSON key '%s'\n", key);
-        abort();
-    }
-}
-
-/* A JSON number for finite x, null otherwise (JSON has no NaN). */
-static json_t *
-jreal(double x)
-{
-    return isfinite(x) ? json_real(x) : json_null();
-}
-
-static json_t *
-jstr(const char *s)
-{
-    json_t *j = json_string(s ? s : "");
-    /* Invalid UTF-8 (only from hand-built scenarios): keep the document
-     * valid rather than abort. */
-    return j ? j : json_string("?");
-}
-
-static json_t *
-estimate_json(const struct acd_estimate *e)
-{
-    json_t *o = jcheck(json_object());
-    jset(o, "mean", jreal(e->mean));
-    jset(o, "ci95", jreal(e->ci95));
-    return o;
-}
-
 /* Add one scope's applicable metrics in table order, then "totals". */
 static void
 fill_scope_json(json_t *o, const struct acd_scope_result *s, unsigned scope)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
         if (metric_applies(m, scope))
-            jset(o, acd_metrics[m].key, estimate_json(&s->metric[m]));
-    json_t *t = jcheck(json_object());
+            acd_json_set(o, acd_metrics[m].key, acd_json_estimate(&s->metric[m]));
+    json_t *t = acd_json_check(json_object());
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
         if (total_applies(k, scope))
-            jset(t, acd_totals[k].key, estimate_json(&s->total[k]));
-    jset(o, "totals", t);
+            acd_json_set(t, acd_totals[k].key, acd_json_estimate(&s->total[k]));
+    acd_json_set(o, "totals", t);
 }
 
 static json_t *
 scope_json(const struct acd_scope_result *s, unsigned scope)
 {
-    json_t *o = jcheck(json_object());
+    json_t *o = acd_json_check(json_object());
     fill_scope_json(o, s, scope);
     return o;
 }
@@ -120,27 +73,30 @@ scope_json(const struct acd_scope_result *s, unsigned scope)
 static json_t *
 intervals_json(const struct acd_results *r)
 {
-    json_t *a = jcheck(json_array());
+    json_t *a = acd_json_check(json_array());
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
         char buf[32];
-        json_t *o = jcheck(json_object());
-        jset(o, "start", jstr(acd_units_format_clock(iv->start_s, buf, sizeof(buf))));
-        jset(o, "end", jstr(acd_units_format_clock(iv->end_s, buf, sizeof(buf))));
+        json_t *o = acd_json_check(json_object());
+        acd_json_set(o, "start",
+                     acd_json_str(acd_units_format_clock(iv->start_s, buf, sizeof(buf))));
+        acd_json_set(o, "end", acd_json_str(acd_units_format_clock(iv->end_s, buf, sizeof(buf))));
         fill_scope_json(o, &iv->all, ACD_SCOPE_INTERVAL);
         if (iv->types && r->sc) {
-            json_t *ct = jcheck(json_object());
+            json_t *ct = acd_json_check(json_object());
             for (size_t k = 0; k < r->sc->n_call_types; k++)
-                jset(ct, r->sc->call_types[k].name, scope_json(&iv->types[k], ACD_SCOPE_TYPE));
-            jset(o, "call_types", ct);
+                acd_json_set(ct, r->sc->call_types[k].name,
+                             scope_json(&iv->types[k], ACD_SCOPE_TYPE));
+            acd_json_set(o, "call_types", ct);
         }
         if (iv->groups && r->sc) {
-            json_t *gs = jcheck(json_object());
+            json_t *gs = acd_json_check(json_object());
             for (size_t g = 0; g < r->sc->n_groups; g++)
-                jset(gs, r->sc->groups[g].name, scope_json(&iv->groups[g], ACD_SCOPE_GROUP));
-            jset(o, "agent_groups", gs);
+                acd_json_set(gs, r->sc->groups[g].name,
+                             scope_json(&iv->groups[g], ACD_SCOPE_GROUP));
+            acd_json_set(o, "agent_groups", gs);
         }
-        json_array_append_new(a, o);
+        acd_json_push(a, o);
     }
     return a;
 }
@@ -148,9 +104,9 @@ intervals_json(const struct acd_results *r)
 static json_t *
 reals_json(const double *x, size_t n)
 {
-    json_t *a = jcheck(json_array());
+    json_t *a = acd_json_check(json_array());
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, jcheck(jreal(x[i])));
+        acd_json_push(a, acd_json_real(x[i]));
     return a;
 }
 
@@ -159,49 +115,50 @@ reals_json(const double *x, size_t n)
 static json_t *
 setup_json(const struct acd_scenario *sc)
 {
-    json_t *o = jcheck(json_object());
-    json_t *h = jcheck(json_object());
+    json_t *o = acd_json_check(json_object());
+    json_t *h = acd_json_check(json_object());
     char buf[32];
     if (sc->horizon == ACD_HORIZON_DAY) {
-        jset(h, "open", jstr(acd_units_format_clock(sc->open_s, buf, sizeof(buf))));
-        jset(h, "close", jstr(acd_units_format_clock(sc->close_s, buf, sizeof(buf))));
-        jset(h, "interval_s", jreal(sc->interval_s));
+        acd_json_set(h, "open", acd_json_str(acd_units_format_clock(sc->open_s, buf, sizeof(buf))));
+        acd_json_set(h, "close",
+                     acd_json_str(acd_units_format_clock(sc->close_s, buf, sizeof(buf))));
+        acd_json_set(h, "interval_s", acd_json_real(sc->interval_s));
     } else {
-        jset(h, "duration_s", jreal(sc->duration_s));
-        jset(h, "warmup_s", jreal(sc->warmup_s));
+        acd_json_set(h, "duration_s", acd_json_real(sc->duration_s));
+        acd_json_set(h, "warmup_s", acd_json_real(sc->warmup_s));
     }
-    jset(o, "horizon", h);
-    json_t *sl = jcheck(json_object());
-    jset(sl, "threshold_s", jreal(sc->sl_threshold_s));
-    jset(sl, "target", jreal(sc->sl_target));
-    jset(o, "service_level", sl);
-    json_t *t = jcheck(json_object());
-    jset(t, "max_abandon", jreal(sc->max_abandon));
-    jset(t, "max_asa_s", jreal(sc->max_asa_s));
-    jset(t, "max_occupancy", jreal(sc->max_occupancy));
-    jset(o, "targets", t);
-    json_t *gs = jcheck(json_object());
+    acd_json_set(o, "horizon", h);
+    json_t *sl = acd_json_check(json_object());
+    acd_json_set(sl, "threshold_s", acd_json_real(sc->sl_threshold_s));
+    acd_json_set(sl, "target", acd_json_real(sc->sl_target));
+    acd_json_set(o, "service_level", sl);
+    json_t *t = acd_json_check(json_object());
+    acd_json_set(t, "max_abandon", acd_json_real(sc->max_abandon));
+    acd_json_set(t, "max_asa_s", acd_json_real(sc->max_asa_s));
+    acd_json_set(t, "max_occupancy", acd_json_real(sc->max_occupancy));
+    acd_json_set(o, "targets", t);
+    json_t *gs = acd_json_check(json_object());
     for (size_t g = 0; g < sc->n_groups; g++) {
-        json_t *gi = jcheck(json_object());
-        jset(gi, "tier", json_integer(sc->groups[g].tier ? sc->groups[g].tier : 1));
-        jset(gs, sc->groups[g].name, gi);
+        json_t *gi = acd_json_check(json_object());
+        acd_json_set(gi, "tier", json_integer(sc->groups[g].tier ? sc->groups[g].tier : 1));
+        acd_json_set(gs, sc->groups[g].name, gi);
     }
-    jset(o, "agent_groups", gs);
+    acd_json_set(o, "agent_groups", gs);
     return o;
 }
 
 static json_t *
 series_json(const struct acd_results *r)
 {
-    json_t *o = jcheck(json_object());
+    json_t *o = acd_json_check(json_object());
     const struct acd_band *q = &r->queue_len;
-    json_t *ql = jcheck(json_object());
-    jset(ql, "t0_s", jreal(q->t0_s));
-    jset(ql, "step_s", jreal(q->step_s));
-    jset(ql, "mean", reals_json(q->mean, q->n));
-    jset(ql, "p10", reals_json(q->p10, q->n));
-    jset(ql, "p90", reals_json(q->p90, q->n));
-    jset(o, "queue_len", ql);
+    json_t *ql = acd_json_check(json_object());
+    acd_json_set(ql, "t0_s", acd_json_real(q->t0_s));
+    acd_json_set(ql, "step_s", acd_json_real(q->step_s));
+    acd_json_set(ql, "mean", reals_json(q->mean, q->n));
+    acd_json_set(ql, "p10", reals_json(q->p10, q->n));
+    acd_json_set(ql, "p90", reals_json(q->p90, q->n));
+    acd_json_set(o, "queue_len", ql);
     return o;
 }
 
@@ -209,10 +166,10 @@ static json_t *
 wait_cdf_json(const struct acd_results *r)
 {
     const struct acd_wait_cdf *w = &r->wait_cdf;
-    json_t *o = jcheck(json_object());
-    jset(o, "x_s", reals_json(w->x_s, w->n));
-    jset(o, "answered", reals_json(w->answered, w->n));
-    jset(o, "abandoned", reals_json(w->abandoned, w->n));
+    json_t *o = acd_json_check(json_object());
+    acd_json_set(o, "x_s", reals_json(w->x_s, w->n));
+    acd_json_set(o, "answered", reals_json(w->answered, w->n));
+    acd_json_set(o, "abandoned", reals_json(w->abandoned, w->n));
     return o;
 }
 
@@ -224,21 +181,24 @@ erlang_json(const struct acd_results *r)
         return json_null();
     static const char *const model[] = {
         [ACD_ERLANG_B] = "b", [ACD_ERLANG_C] = "c", [ACD_ERLANG_A] = "a"};
-    json_t *o = jcheck(json_object());
-    jset(o, "model", jstr(model[e->params.model]));
-    jset(o, "exact", json_boolean(e->exponential));
-    jset(o, "rate_per_s", jreal(e->params.rate_per_s));
-    jset(o, "aht_s", jreal(e->params.aht_s));
-    jset(o, "patience_s",
-         e->params.model == ACD_ERLANG_A ? jreal(e->params.patience_s) : json_null());
-    jset(o, "agents", json_integer(e->params.agents));
-    jset(o, "queue_capacity",
-         e->params.queue_capacity >= 0 ? json_integer(e->params.queue_capacity) : json_null());
-    json_t *m = jcheck(json_object());
+    json_t *o = acd_json_check(json_object());
+    acd_json_set(o, "model", acd_json_str(model[e->params.model]));
+    acd_json_set(o, "exact", json_boolean(e->exponential));
+    acd_json_set(o, "rate_per_s", acd_json_real(e->params.rate_per_s));
+    acd_json_set(o, "aht_s", acd_json_real(e->params.aht_s));
+    acd_json_set(o, "patience_s",
+                 e->params.model == ACD_ERLANG_A ? acd_json_real(e->params.patience_s)
+                                                 : json_null());
+    acd_json_set(o, "agents", json_integer(e->params.agents));
+    acd_json_set(o, "queue_capacity",
+                 e->params.queue_capacity >= 0 ? json_integer(e->params.queue_capacity)
+                                               : json_null());
+    json_t *m = acd_json_check(json_object());
     for (size_t i = 0; i < acd_erlang_n_fields; i++)
-        jset(m, acd_erlang_fields[i].key,
-             jreal(*(const double *)((const char *)&e->value + acd_erlang_fields[i].offset)));
-    jset(o, "metrics", m);
+        acd_json_set(m, acd_erlang_fields[i].key,
+                     acd_json_real(
+                         *(const double *)((const char *)&e->value + acd_erlang_fields[i].offset)));
+    acd_json_set(o, "metrics", m);
     return o;
 }
 
@@ -246,65 +206,50 @@ static json_t *
 results_json(const struct acd_results *r, const struct acd_report_opts *o)
 {
     const struct acd_scenario *sc = r->sc;
-    json_t *root = jcheck(json_object());
-    jset(root, "acdsim", jstr(ACD_VERSION));
-    jset(root, "scenario", jstr(sc ? sc->name : ""));
+    json_t *root = acd_json_check(json_object());
+    acd_json_set(root, "acdsim", acd_json_str(ACD_VERSION));
+    acd_json_set(root, "scenario", acd_json_str(sc ? sc->name : ""));
     /* Placeholder: the seed is a uint64, wider than json_int_t; the real
      * digits are spliced in after dumping (see acd_report_json_string). */
-    jset(root, "seed", json_integer(0));
-    jset(root, "replications", json_integer(r->replications));
-    jset(root, "summary", scope_json(&r->summary, ACD_SCOPE_CENTER));
+    acd_json_set(root, "seed", json_integer(0));
+    acd_json_set(root, "replications", json_integer(r->replications));
+    acd_json_set(root, "summary", scope_json(&r->summary, ACD_SCOPE_CENTER));
 
-    json_t *types = jcheck(json_object());
-    json_t *groups = jcheck(json_object());
+    json_t *types = acd_json_check(json_object());
+    json_t *groups = acd_json_check(json_object());
     if (sc) {
         for (size_t k = 0; k < sc->n_call_types; k++)
-            jset(types, sc->call_types[k].name, scope_json(&r->types[k], ACD_SCOPE_TYPE));
+            acd_json_set(types, sc->call_types[k].name, scope_json(&r->types[k], ACD_SCOPE_TYPE));
         for (size_t g = 0; g < sc->n_groups; g++)
-            jset(groups, sc->groups[g].name, scope_json(&r->groups[g], ACD_SCOPE_GROUP));
+            acd_json_set(groups, sc->groups[g].name, scope_json(&r->groups[g], ACD_SCOPE_GROUP));
     }
-    jset(root, "call_types", types);
-    jset(root, "agent_groups", groups);
-    jset(root, "intervals", intervals_json(r));
+    acd_json_set(root, "call_types", types);
+    acd_json_set(root, "agent_groups", groups);
+    acd_json_set(root, "intervals", intervals_json(r));
     /* Extensions (interface.md allows them): enough to draw the report
      * again from results.json alone. */
     if (sc)
-        jset(root, "setup", setup_json(sc));
-    jset(root, "series", series_json(r));
-    jset(root, "wait_cdf", wait_cdf_json(r));
-    jset(root, "erlang", erlang_json(r));
+        acd_json_set(root, "setup", setup_json(sc));
+    acd_json_set(root, "series", series_json(r));
+    acd_json_set(root, "wait_cdf", wait_cdf_json(r));
+    acd_json_set(root, "erlang", erlang_json(r));
 
-    json_t *run = jcheck(json_object());
+    json_t *run = acd_json_check(json_object());
     bool timing = !(o && o->no_timing);
     /* Wall time and thread count are the only things that vary between runs
      * with the same seed; --no-timing nulls both. */
-    jset(run, "wall_s", timing ? jreal(r->wall_s) : json_null());
-    jset(run, "threads", timing ? json_integer(r->threads) : json_null());
-    jset(run, "calls", json_integer((json_int_t)r->calls));
-    jset(run, "events", json_integer((json_int_t)r->events));
-    jset(root, "run", run);
+    acd_json_set(run, "wall_s", timing ? acd_json_real(r->wall_s) : json_null());
+    acd_json_set(run, "threads", timing ? json_integer(r->threads) : json_null());
+    acd_json_set(run, "calls", json_integer((json_int_t)r->calls));
+    acd_json_set(run, "events", json_integer((json_int_t)r->events));
+    acd_json_set(root, "run", run);
     return root;
 }
 
 char *
 acd_report_json_string(const struct acd_results *r, const struct acd_report_opts *o)
 {
-    json_t *root = results_json(r, o);
-    char *dump = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-    json_decref(root);
-    if (!dump) {
-        fputs("acdsim: out of memory writing JSON\n", stderr);
-        abort();
-    }
-    /* Literal newlines never occur inside JSON strings, so the first
-     * "\n  \"seed\": 0" is the top-level key. */
-    static const char key[] = "\n  \"seed\": 0";
-    char *at = strstr(dump, key);
-    ACD_ASSERT(at != NULL);
-    size_t head = (size_t)(at - dump) + sizeof(key) - 2; /* up to the space before 0 */
-    char *s = acd_xasprintf("%.*s%" PRIu64 "%s\n", (int)head, dump, r->seed, at + sizeof(key) - 1);
-    free(dump);
-    return s;
+    return acd_json_dump(results_json(r, o), true, r->seed);
 }
 
 static int

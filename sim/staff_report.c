@@ -16,6 +16,7 @@
 #include "acdsim/scenario_patch.h"
 #include "acdsim/units.h"
 #include "acdsim/util.h"
+#include "json_out.h"
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -125,39 +126,6 @@ text_targets(FILE *out, const struct acd_staff_targets *t)
 
 /* ------------------------------------------------------------------- json */
 
-/* Jansson returns NULL only when out of memory: abort like acd_xmalloc. */
-static json_t *
-jcheck(json_t *j)
-{
-    if (!j) {
-        fputs("acdsim: out of memory building JSON\n", stderr);
-        abort();
-    }
-    return j;
-}
-
-static void
-jset(json_t *obj, const char *key, json_t *value)
-{
-    if (json_object_set_new(obj, key, jcheck(value)) != 0) {
-        fprintf(stderr, "acdsim: cannot add JSON key '%s'\n", key);
-        abort();
-    }
-}
-
-static void
-jpush(json_t *arr, json_t *value)
-{
-    if (json_array_append_new(arr, jcheck(value)) != 0)
-        abort(); /* only without memory */
-}
-
-static json_t *
-jreal(double x)
-{
-    return isfinite(x) ? json_real(x) : json_null();
-}
-
 /* A count that may be fractional (a shift plan's time average): whole
  * numbers as JSON integers. */
 static json_t *
@@ -165,38 +133,22 @@ jcount(double x)
 {
     if (isfinite(x) && x == floor(x) && fabs(x) < 9007199254740992.0)
         return json_integer((json_int_t)x);
-    return jreal(x);
-}
-
-static json_t *
-jstr(const char *s)
-{
-    json_t *j = json_string(s ? s : "");
-    return j ? j : json_string("?"); /* invalid UTF-8 (hand-built scenarios) */
+    return acd_json_real(x);
 }
 
 static json_t *
 jinterval(const struct acd_scenario *sc, size_t b)
 {
     char buf[32];
-    return steady(sc) ? json_null() : jstr(bin_label(sc, b, buf, sizeof(buf)));
-}
-
-static json_t *
-estimate_json(const struct acd_estimate *e)
-{
-    json_t *o = jcheck(json_object());
-    jset(o, "mean", jreal(e->mean));
-    jset(o, "ci95", jreal(e->ci95));
-    return o;
+    return steady(sc) ? json_null() : acd_json_str(bin_label(sc, b, buf, sizeof(buf)));
 }
 
 static json_t *
 achieved_json(const struct acd_staff_kpi *k, const struct acd_staff_targets *t)
 {
-    json_t *o = jcheck(json_object());
+    json_t *o = acd_json_check(json_object());
     for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++)
-        jset(o, kpi_key(&kpis[i], t), estimate_json(kpi_at(k, &kpis[i])));
+        acd_json_set(o, kpi_key(&kpis[i], t), acd_json_estimate(kpi_at(k, &kpis[i])));
     return o;
 }
 
@@ -204,20 +156,20 @@ achieved_json(const struct acd_staff_kpi *k, const struct acd_staff_targets *t)
 static json_t *
 targets_json(const struct acd_staff_targets *t)
 {
-    json_t *o = jcheck(json_object());
+    json_t *o = acd_json_check(json_object());
     if (isfinite(t->sl_target))
-        jset(o, "service_level", json_real(t->sl_target));
+        acd_json_set(o, "service_level", json_real(t->sl_target));
     if (isfinite(t->sl_threshold_s))
-        jset(o, "threshold_s", json_real(t->sl_threshold_s));
-    jset(o, "sl_definition", jstr(t->sl_answered ? "answered" : "offered"));
+        acd_json_set(o, "threshold_s", json_real(t->sl_threshold_s));
+    acd_json_set(o, "sl_definition", acd_json_str(t->sl_answered ? "answered" : "offered"));
     if (isfinite(t->max_abandon))
-        jset(o, "abandon_rate", json_real(t->max_abandon));
+        acd_json_set(o, "abandon_rate", json_real(t->max_abandon));
     if (isfinite(t->max_asa_s))
-        jset(o, "asa_s", json_real(t->max_asa_s));
+        acd_json_set(o, "asa_s", json_real(t->max_asa_s));
     if (isfinite(t->max_occupancy))
-        jset(o, "occupancy", json_real(t->max_occupancy));
+        acd_json_set(o, "occupancy", json_real(t->max_occupancy));
     if (isfinite(t->probability))
-        jset(o, "probability", json_real(t->probability));
+        acd_json_set(o, "probability", json_real(t->probability));
     return o;
 }
 
@@ -225,9 +177,9 @@ targets_json(const struct acd_staff_targets *t)
 static void
 fill_interval(json_t *o, const struct acd_staff_kpi *k, const struct acd_staff_targets *t)
 {
-    jset(o, "achieved", achieved_json(k, t));
-    jset(o, "p_met", jreal(k->p_met));
-    jset(o, "met", json_boolean(k->met));
+    acd_json_set(o, "achieved", achieved_json(k, t));
+    acd_json_set(o, "p_met", acd_json_real(k->p_met));
+    acd_json_set(o, "met", json_boolean(k->met));
 }
 
 /* A check holds (the plan is minimal there) when with one agent fewer
@@ -246,107 +198,81 @@ result_json(const struct acd_staff_result *s)
     const struct acd_scenario *sc = s->sc;
     const struct acd_staff_targets *t = &s->targets;
     ACD_ASSERT(sc && s->n_groups == sc->n_groups);
-    json_t *root = jcheck(json_object());
-    jset(root, "scenario", jstr(sc->name));
-    jset(root, "targets", targets_json(t));
-    jset(root, "replications", json_integer(s->replications));
-    jset(root, "seed", json_integer(0)); /* the uint64 goes in as text: see below */
-    jset(root, "feasible", json_boolean(s->feasible));
-    jset(root, "evaluations", json_integer(s->evaluations));
+    json_t *root = acd_json_check(json_object());
+    acd_json_set(root, "scenario", acd_json_str(sc->name));
+    acd_json_set(root, "targets", targets_json(t));
+    acd_json_set(root, "replications", json_integer(s->replications));
+    acd_json_set(root, "seed", json_integer(0)); /* the uint64 goes in as text: see below */
+    acd_json_set(root, "feasible", json_boolean(s->feasible));
+    acd_json_set(root, "evaluations", json_integer(s->evaluations));
 
-    json_t *rec = jcheck(json_array());
+    json_t *rec = acd_json_check(json_array());
     for (size_t b = 0; b < s->n_bins; b++) {
         for (size_t g = 0; g < s->n_groups; g++) {
             size_t i = b * s->n_groups + g;
-            json_t *o = jcheck(json_object());
-            jset(o, "interval", jinterval(sc, b));
-            jset(o, "group", jstr(sc->groups[g].name));
-            jset(o, "agents", json_integer(s->agents[i]));
-            jset(o, "current", jcount(s->current[i]));
-            jset(o, "start", s->start ? json_integer(s->start[i]) : json_null());
-            jpush(rec, o);
+            json_t *o = acd_json_check(json_object());
+            acd_json_set(o, "interval", jinterval(sc, b));
+            acd_json_set(o, "group", acd_json_str(sc->groups[g].name));
+            acd_json_set(o, "agents", json_integer(s->agents[i]));
+            acd_json_set(o, "current", jcount(s->current[i]));
+            acd_json_set(o, "start", s->start ? json_integer(s->start[i]) : json_null());
+            acd_json_push(rec, o);
         }
     }
-    jset(root, "recommendation", rec);
-    jset(root, "agent_hours", jreal(s->agent_hours));
-    jset(root, "cost", jreal(s->cost));
-    jset(root, "achieved", achieved_json(&s->achieved, t));
+    acd_json_set(root, "recommendation", rec);
+    acd_json_set(root, "agent_hours", acd_json_real(s->agent_hours));
+    acd_json_set(root, "cost", acd_json_real(s->cost));
+    acd_json_set(root, "achieved", achieved_json(&s->achieved, t));
 
-    json_t *cur = jcheck(json_object());
-    jset(cur, "agent_hours", jreal(s->current_agent_hours));
-    jset(cur, "cost", jreal(s->current_cost));
-    jset(cur, "achieved", achieved_json(&s->achieved_current, t));
-    jset(root, "current_plan", cur);
+    json_t *cur = acd_json_check(json_object());
+    acd_json_set(cur, "agent_hours", acd_json_real(s->current_agent_hours));
+    acd_json_set(cur, "cost", acd_json_real(s->current_cost));
+    acd_json_set(cur, "achieved", achieved_json(&s->achieved_current, t));
+    acd_json_set(root, "current_plan", cur);
 
-    json_t *ivs = jcheck(json_array());
+    json_t *ivs = acd_json_check(json_array());
     for (size_t b = 0; b < s->n_bins; b++) {
-        json_t *o = jcheck(json_object());
-        jset(o, "interval", jinterval(sc, b));
+        json_t *o = acd_json_check(json_object());
+        acd_json_set(o, "interval", jinterval(sc, b));
         fill_interval(o, &s->kpi[b], t);
-        json_t *c = jcheck(json_object());
+        json_t *c = acd_json_check(json_object());
         fill_interval(c, &s->kpi_current[b], t);
-        jset(o, "current", c);
-        jpush(ivs, o);
+        acd_json_set(o, "current", c);
+        acd_json_push(ivs, o);
     }
-    jset(root, "intervals", ivs);
+    acd_json_set(root, "intervals", ivs);
 
-    json_t *min = jcheck(json_array());
+    json_t *min = acd_json_check(json_array());
     for (size_t i = 0; i < s->n_checks; i++) {
         const struct acd_staff_check *ck = &s->checks[i];
         ACD_ASSERT(ck->bin < s->n_bins && ck->group < s->n_groups);
         unsigned rec_agents = s->agents[ck->bin * s->n_groups + ck->group];
-        json_t *o = jcheck(json_object());
-        jset(o, "interval", jinterval(sc, ck->bin));
-        jset(o, "group", jstr(sc->groups[ck->group].name));
-        jset(o, "agents", json_integer(rec_agents > 0 ? rec_agents - 1 : 0));
-        jset(o, "achieved", achieved_json(&ck->kpi, t));
-        jset(o, "p_met", jreal(ck->kpi.p_met));
-        jset(o, "met", json_boolean(ck->kpi.met));
-        jset(o, "minimal", json_boolean(check_holds(s, ck)));
+        json_t *o = acd_json_check(json_object());
+        acd_json_set(o, "interval", jinterval(sc, ck->bin));
+        acd_json_set(o, "group", acd_json_str(sc->groups[ck->group].name));
+        acd_json_set(o, "agents", json_integer(rec_agents > 0 ? rec_agents - 1 : 0));
+        acd_json_set(o, "achieved", achieved_json(&ck->kpi, t));
+        acd_json_set(o, "p_met", acd_json_real(ck->kpi.p_met));
+        acd_json_set(o, "met", json_boolean(ck->kpi.met));
+        acd_json_set(o, "minimal", json_boolean(check_holds(s, ck)));
         if (ck->missed_bin < s->n_bins && !ck->missed.met) {
-            jset(o, "missed_interval", jinterval(sc, ck->missed_bin));
+            acd_json_set(o, "missed_interval", jinterval(sc, ck->missed_bin));
             if (ck->missed_bin != ck->bin) {
-                json_t *m = jcheck(json_object());
+                json_t *m = acd_json_check(json_object());
                 fill_interval(m, &ck->missed, t);
-                jset(o, "missed", m);
+                acd_json_set(o, "missed", m);
             }
         }
-        jpush(min, o);
+        acd_json_push(min, o);
     }
-    jset(root, "minimality", min);
+    acd_json_set(root, "minimality", min);
     return root;
-}
-
-/* Dump with reals that read back equal; the top-level "seed" placeholder
- * becomes the unsigned 64-bit seed (jansson's integers are signed). */
-static char *
-dump_json(json_t *root, bool has_seed, uint64_t seed)
-{
-    char *dump = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
-    json_decref(root);
-    if (!dump) {
-        fputs("acdsim: out of memory writing JSON\n", stderr);
-        abort();
-    }
-    if (!has_seed) {
-        char *s = acd_xasprintf("%s\n", dump);
-        free(dump);
-        return s;
-    }
-    /* Strings never hold a literal newline, so this is the top-level key. */
-    static const char key[] = "\n  \"seed\": 0";
-    char *at = strstr(dump, key);
-    ACD_ASSERT(at != NULL);
-    size_t head = (size_t)(at - dump) + sizeof(key) - 2;
-    char *s = acd_xasprintf("%.*s%" PRIu64 "%s\n", (int)head, dump, seed, at + sizeof(key) - 1);
-    free(dump);
-    return s;
 }
 
 char *
 acd_staff_json_string(const struct acd_staff_result *s)
 {
-    return dump_json(result_json(s), true, s->seed);
+    return acd_json_dump(result_json(s), true, s->seed);
 }
 
 static const char *
@@ -360,39 +286,40 @@ curve_json(const struct acd_staff_curve *c)
 {
     ACD_ASSERT(c->sc);
     const struct acd_staff_targets *t = &c->targets;
-    json_t *root = jcheck(json_object());
-    jset(root, "scenario", jstr(c->sc->name));
-    jset(root, "group", jstr(curve_group(c)));
-    jset(root, "interval", jinterval(c->sc, c->bin));
-    jset(root, "targets", targets_json(t));
-    json_t *pts = jcheck(json_array());
+    json_t *root = acd_json_check(json_object());
+    acd_json_set(root, "scenario", acd_json_str(c->sc->name));
+    acd_json_set(root, "group", acd_json_str(curve_group(c)));
+    acd_json_set(root, "interval", jinterval(c->sc, c->bin));
+    acd_json_set(root, "targets", targets_json(t));
+    json_t *pts = acd_json_check(json_array());
     for (size_t i = 0; i < c->n; i++) {
         const struct acd_staff_curve_point *p = &c->v[i];
-        json_t *o = jcheck(json_object());
-        jset(o, "agents", json_integer(p->agents));
-        jset(o, "achieved", achieved_json(&p->kpi, t));
-        jset(o, "p_met", jreal(p->kpi.p_met));
-        jset(o, "met", json_boolean(p->kpi.met));
+        json_t *o = acd_json_check(json_object());
+        acd_json_set(o, "agents", json_integer(p->agents));
+        acd_json_set(o, "achieved", achieved_json(&p->kpi, t));
+        acd_json_set(o, "p_met", acd_json_real(p->kpi.p_met));
+        acd_json_set(o, "met", json_boolean(p->kpi.met));
         if (p->has_erlang) {
             const struct acd_erlang_result *e = &p->erlang;
-            json_t *x = jcheck(json_object());
-            jset(x, sl_key(t),
-                 jreal(t->sl_answered ? e->service_level_answered : e->service_level));
-            jset(x, "abandon_rate", jreal(e->abandon_rate));
-            jset(x, "asa_s", jreal(e->asa_s));
-            jset(x, "occupancy", jreal(e->occupancy));
-            jset(o, "erlang", x);
+            json_t *x = acd_json_check(json_object());
+            acd_json_set(
+                x, sl_key(t),
+                acd_json_real(t->sl_answered ? e->service_level_answered : e->service_level));
+            acd_json_set(x, "abandon_rate", acd_json_real(e->abandon_rate));
+            acd_json_set(x, "asa_s", acd_json_real(e->asa_s));
+            acd_json_set(x, "occupancy", acd_json_real(e->occupancy));
+            acd_json_set(o, "erlang", x);
         }
-        jpush(pts, o);
+        acd_json_push(pts, o);
     }
-    jset(root, "points", pts);
+    acd_json_set(root, "points", pts);
     return root;
 }
 
 char *
 acd_staff_curve_json_string(const struct acd_staff_curve *c)
 {
-    return dump_json(curve_json(c), false, 0);
+    return acd_json_dump(curve_json(c), false, 0);
 }
 
 static int
@@ -980,69 +907,36 @@ acd_staff_format_find(const char *name)
 
 /* ----------------------------------------------------------------- charts */
 
-/* A number in a chart's data file or variables: NaN is gnuplot's
- * "undefined". */
-static void
-gp_num(FILE *f, double x)
-{
-    if (isfinite(x))
-        fprintf(f, " %.10g", x);
-    else
-        fputs(" NaN", f);
-}
-
-static void
-gp_var(FILE *f, const char *name, double x)
-{
-    if (isfinite(x))
-        fprintf(f, "%s = %.17g\n", name, x);
-    else
-        fprintf(f, "%s = NaN\n", name);
-}
-
-/* A gnuplot string literal (single quotes; control characters blanked). */
-static void
-gp_string(FILE *f, const char *s)
-{
-    fputc('\'', f);
-    for (; s && *s; s++) {
-        if (*s == '\'')
-            fputs("''", f);
-        else if ((unsigned char)*s < 0x20)
-            fputc(' ', f);
-        else
-            fputc(*s, f);
-    }
-    fputc('\'', f);
-}
-
 /* The variables of the staffing charts (plots/staffing.gp,
  * plots/staff_curve.gp): the search's targets override the scenario's. */
 static void
 gp_targets(FILE *f, const struct acd_scenario *sc, const struct acd_staff_targets *t)
 {
     fputs("scenario = ", f);
-    gp_string(f, sc->name);
+    acd_plot_string(f, sc->name);
     fputc('\n', f);
-    gp_var(f, "threshold_s", t->sl_threshold_s);
-    gp_var(f, "sl_target", t->sl_target);
-    gp_var(f, "max_abandon", t->max_abandon);
-    gp_var(f, "max_asa_s", t->max_asa_s);
-    gp_var(f, "max_occupancy", t->max_occupancy);
+    acd_plot_var(f, "threshold_s", t->sl_threshold_s);
+    acd_plot_var(f, "sl_target", t->sl_target);
+    acd_plot_var(f, "max_abandon", t->max_abandon);
+    acd_plot_var(f, "max_asa_s", t->max_asa_s);
+    acd_plot_var(f, "max_occupancy", t->max_occupancy);
     fprintf(f, "sl_answered = %d\n", t->sl_answered);
+}
+
+static const char *
+group_name(const void *sc, size_t g)
+{
+    return ((const struct acd_scenario *)sc)->groups[g].name;
 }
 
 /* Block 0, one line per bin: start (s after midnight; NaN for a steady
  * state), total recommended, total current, the achieved SL mean and CI
  * of the recommended plan, the same for the current plan, then per group
  * its recommended and current agents. */
-static char *
-staffing_data(const struct acd_staff_result *s)
+static int
+staffing_data(FILE *f, const void *x)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    ACD_ASSERT(f != NULL); /* only fails without memory */
+    const struct acd_staff_result *s = x;
     size_t ng = s->n_groups;
     for (size_t b = 0; b < s->n_bins; b++) {
         unsigned rec = 0;
@@ -1051,90 +945,70 @@ staffing_data(const struct acd_staff_result *s)
             rec += s->agents[b * ng + g];
             cur += s->current[b * ng + g];
         }
-        gp_num(f, steady(s->sc) ? ACD_NAN : s->sc->open_s + (double)b * s->sc->interval_s);
-        gp_num(f, rec);
-        gp_num(f, cur);
-        gp_num(f, s->kpi[b].sl.mean);
-        gp_num(f, s->kpi[b].sl.ci95);
-        gp_num(f, s->kpi_current[b].sl.mean);
-        gp_num(f, s->kpi_current[b].sl.ci95);
+        acd_plot_num(f, steady(s->sc) ? ACD_NAN : s->sc->open_s + (double)b * s->sc->interval_s);
+        acd_plot_num(f, rec);
+        acd_plot_num(f, cur);
+        acd_plot_num(f, s->kpi[b].sl.mean);
+        acd_plot_num(f, s->kpi[b].sl.ci95);
+        acd_plot_num(f, s->kpi_current[b].sl.mean);
+        acd_plot_num(f, s->kpi_current[b].sl.ci95);
         for (size_t g = 0; g < ng; g++) {
-            gp_num(f, s->agents[b * ng + g]);
-            gp_num(f, s->current[b * ng + g]);
+            acd_plot_num(f, s->agents[b * ng + g]);
+            acd_plot_num(f, s->current[b * ng + g]);
         }
         fputc('\n', f);
     }
-    int closed = fclose(f);
-    ACD_ASSERT(closed == 0);
-    return buf;
+    return 0;
 }
 
-static char *
-staffing_vars(const struct acd_staff_result *s)
+static int
+staffing_vars(FILE *f, const void *x)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    ACD_ASSERT(f != NULL);
+    const struct acd_staff_result *s = x;
     const struct acd_scenario *sc = s->sc;
     gp_targets(f, sc, &s->targets);
     fprintf(f, "day = %d\n", !steady(sc));
-    gp_var(f, "open_s", steady(sc) ? ACD_NAN : sc->open_s);
-    gp_var(f, "interval_s", steady(sc) ? ACD_NAN : sc->interval_s);
-    gp_var(f, "close_s", steady(sc) ? ACD_NAN : sc->open_s + (double)s->n_bins * sc->interval_s);
-    fprintf(f, "n_bins = %zu\nn_groups = %zu\narray groups[%zu] = [", s->n_bins, s->n_groups,
-            s->n_groups ? s->n_groups : 1);
-    for (size_t g = 0; g < s->n_groups; g++) {
-        if (g)
-            fputs(", ", f);
-        gp_string(f, sc->groups[g].name);
-    }
-    fputs(s->n_groups ? "]\n" : "'']\n", f);
-    gp_var(f, "whole_sl", s->achieved.sl.mean);
-    gp_var(f, "whole_sl_current", s->achieved_current.sl.mean);
-    int closed = fclose(f);
-    ACD_ASSERT(closed == 0);
-    return buf;
+    acd_plot_var(f, "open_s", steady(sc) ? ACD_NAN : sc->open_s);
+    acd_plot_var(f, "interval_s", steady(sc) ? ACD_NAN : sc->interval_s);
+    acd_plot_var(f, "close_s",
+                 steady(sc) ? ACD_NAN : sc->open_s + (double)s->n_bins * sc->interval_s);
+    fprintf(f, "n_bins = %zu\n", s->n_bins);
+    acd_plot_array(f, "groups", s->n_groups, group_name, sc);
+    acd_plot_var(f, "whole_sl", s->achieved.sl.mean);
+    acd_plot_var(f, "whole_sl_current", s->achieved_current.sl.mean);
+    return 0;
 }
 
 /* One line per point: agents, SL mean and CI, abandon rate mean and CI,
  * ASA mean and CI, the Erlang SL, abandon rate and ASA (NaN if none),
  * met (1/0). */
-static char *
-curve_data(const struct acd_staff_curve *c)
+static int
+curve_data(FILE *f, const void *x)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    ACD_ASSERT(f != NULL);
+    const struct acd_staff_curve *c = x;
     for (size_t i = 0; i < c->n; i++) {
         const struct acd_staff_curve_point *p = &c->v[i];
         double e[4];
         erlang_values(p, &c->targets, e);
-        gp_num(f, p->agents);
-        gp_num(f, p->kpi.sl.mean);
-        gp_num(f, p->kpi.sl.ci95);
-        gp_num(f, p->kpi.abandon_rate.mean);
-        gp_num(f, p->kpi.abandon_rate.ci95);
-        gp_num(f, p->kpi.asa_s.mean);
-        gp_num(f, p->kpi.asa_s.ci95);
-        gp_num(f, e[0]);
-        gp_num(f, e[1]);
-        gp_num(f, e[2]);
+        acd_plot_num(f, p->agents);
+        acd_plot_num(f, p->kpi.sl.mean);
+        acd_plot_num(f, p->kpi.sl.ci95);
+        acd_plot_num(f, p->kpi.abandon_rate.mean);
+        acd_plot_num(f, p->kpi.abandon_rate.ci95);
+        acd_plot_num(f, p->kpi.asa_s.mean);
+        acd_plot_num(f, p->kpi.asa_s.ci95);
+        acd_plot_num(f, e[0]);
+        acd_plot_num(f, e[1]);
+        acd_plot_num(f, e[2]);
         fprintf(f, " %d\n", p->kpi.met);
     }
-    int closed = fclose(f);
-    ACD_ASSERT(closed == 0);
-    return buf;
+    return 0;
 }
 
-static char *
-curve_vars(const struct acd_staff_curve *c)
+static int
+curve_vars(FILE *f, const void *x)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    ACD_ASSERT(f != NULL);
+    const struct acd_staff_curve *c = x;
     gp_targets(f, c->sc, &c->targets);
     bool erlang = false, abandon = false, asa = false;
     for (size_t i = 0; i < c->n; i++) {
@@ -1146,29 +1020,31 @@ curve_vars(const struct acd_staff_curve *c)
      * ones exist. */
     fprintf(f, "has_erlang = %d\nhas_abandon = %d\nhas_asa = %d\n", erlang, abandon, asa);
     fputs("group = ", f);
-    gp_string(f, curve_group(c));
+    acd_plot_string(f, curve_group(c));
     char label[32];
     fputs("\ninterval = ", f);
-    gp_string(f, bin_label(c->sc, c->bin, label, sizeof(label)));
+    acd_plot_string(f, bin_label(c->sc, c->bin, label, sizeof(label)));
     unsigned lo = c->n ? c->v[0].agents : 0, hi = c->n ? c->v[c->n - 1].agents : 0;
     fprintf(f, "\nagents_lo = %u\nagents_hi = %u\n", lo, hi);
-    int closed = fclose(f);
-    ACD_ASSERT(closed == 0);
-    return buf;
+    return 0;
 }
 
 /* ----------------------------------------------------------------- folder */
 
+/* What write puts on a stream, as a new string (caller frees). */
 static char *
 to_string(int (*write)(FILE *, const void *), const void *x, size_t *len)
 {
     char *buf = NULL;
-    FILE *f = open_memstream(&buf, len);
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
     ACD_ASSERT(f != NULL);
     int rc = write(f, x);
     ACD_ASSERT(rc == 0); /* a memory stream fails only without memory */
     int closed = fclose(f);
     ACD_ASSERT(closed == 0);
+    if (len)
+        *len = n;
     return buf;
 }
 
@@ -1247,7 +1123,7 @@ acd_staff_write_out(const char *dir, const struct acd_staff_result *s,
             files[nf++] = (struct acd_outdir_text){"recommended.yaml", yaml, strlen(yaml)};
     }
 
-    char *data = staffing_data(s), *vars = staffing_vars(s);
+    char *data = to_string(staffing_data, s, NULL), *vars = to_string(staffing_vars, s, NULL);
     const struct acd_plot_extra chart = {
         .name = "staffing",
         .title = "Recommended and current agents per interval",
@@ -1279,7 +1155,7 @@ acd_staff_write_curve_out(const char *dir, const struct acd_staff_curve *c, FILE
         {"staff_curve.json", json, strlen(json)},
         {"staff_curve.csv", csv, csv_len},
     };
-    char *data = curve_data(c), *vars = curve_vars(c);
+    char *data = to_string(curve_data, c, NULL), *vars = to_string(curve_vars, c, NULL);
     const struct acd_plot_extra chart = {
         .name = "staff_curve",
         .title = "Service level, abandon rate and ASA against agents",

@@ -73,6 +73,18 @@ int acd_plot_commit(struct acd_charts *c, FILE *err);
 /* Remove any temporary file still there and free everything. Keeps errno. */
 void acd_plot_charts_fini(struct acd_charts *c);
 
+/* Writing gnuplot input (data files and variables), for every chart's
+ * data: a data-file number (" 1.5", NaN as gnuplot's undefined " NaN");
+ * `NAME = x` (17 digits, NaN); a string literal (single quotes, control
+ * characters blanked; NULL is ''); `n_NAME = n` and `array NAME[n] =
+ * [...]` of get(ud, i) (an empty array gets one blank entry: gnuplot
+ * arrays cannot be empty). */
+void acd_plot_num(FILE *f, double x);
+void acd_plot_var(FILE *f, const char *name, double x);
+void acd_plot_string(FILE *f, const char *s);
+void acd_plot_array(FILE *f, const char *name, size_t n, const char *(*get)(const void *, size_t),
+                    const void *ud);
+
 /* The i-th chart's file stem in drawing order ("service_level"), NULL
  * past the last: lets callers recognise the report's own files. */
 const char *acd_plot_chart_name(size_t i);

@@ -1,0 +1,34 @@
+/*
+ * json_out: what the JSON writers (report.c, staff_report.c) share on top
+ * of jansson. Jansson returns NULL only without memory, which aborts here
+ * as acd_xmalloc does, so writers never check.
+ */
+#ifndef ACDSIM_JSON_OUT_H
+#define ACDSIM_JSON_OUT_H
+
+#include "acdsim/stats.h"
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* j itself; aborts if NULL (out of memory). */
+json_t *acd_json_check(json_t *j);
+/* obj[key] = value (steals value). */
+void acd_json_set(json_t *obj, const char *key, json_t *value);
+/* arr += value (steals value). */
+void acd_json_push(json_t *arr, json_t *value);
+/* A number for finite x, null otherwise (JSON has no NaN). */
+json_t *acd_json_real(double x);
+/* A string; invalid UTF-8 (hand-built scenarios only) becomes "?" so the
+ * document stays valid. NULL is "". */
+json_t *acd_json_str(const char *s);
+/* {"mean", "ci95"}. */
+json_t *acd_json_estimate(const struct acd_estimate *e);
+
+/* Dump root (consumed) indented, reals with 17 digits (they read back
+ * equal), with a final newline. A top-level "seed" must then hold the
+ * placeholder 0 when has_seed: it becomes the unsigned 64-bit seed
+ * (jansson's integers are signed). Caller frees. */
+char *acd_json_dump(json_t *root, bool has_seed, uint64_t seed);
+
+#endif
