@@ -444,30 +444,10 @@ check_curve(const struct staff_args *a, const struct acd_scenario *sc, size_t *g
 static char *
 scenario_text(const char *path, size_t *len)
 {
-    if (!path) {
-        *len = acd_default_scenario_len;
-        char *s = acd_xmalloc(*len + 1);
-        memcpy(s, acd_default_scenario_yaml, *len);
-        s[*len] = '\0';
-        return s;
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    char *s = acd_read_file(path, SIZE_MAX, len);
+    if (!s)
         fprintf(stderr, "acdsim staff: warning: cannot read %s again (%s): no recommended.yaml\n",
                 path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *s = acd_xmalloc(cap);
-    size_t got;
-    while ((got = fread(s + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap)
-            s = acd_xrealloc(s, cap *= 2);
-    }
-    fclose(f);
-    s[n] = '\0';
-    *len = n;
     return s;
 }
 

@@ -374,28 +374,13 @@ acd_live_script_load(const char *path, const struct acd_scenario *sc, struct acd
                      struct acd_diags *diags)
 {
     memset(out, 0, sizeof(*out));
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    size_t len;
+    char *buf = acd_read_file(path, SIZE_MAX, &len);
+    if (!buf) {
         acd_diags_error(diags, path, 0, 0, "cannot read script: %s", strerror(errno));
         return -1;
     }
-    size_t cap = 4096, len = 0;
-    char *buf = acd_xmalloc(cap);
-    size_t got;
-    while ((got = fread(buf + len, 1, cap - len, f)) > 0) {
-        len += got;
-        if (len == cap)
-            buf = acd_xgrow(buf, &cap, cap + 1, 1);
-    }
-    int bad = ferror(f);
-    fclose(f);
-    int rc;
-    if (bad) {
-        acd_diags_error(diags, path, 0, 0, "cannot read script: read error");
-        rc = -1;
-    } else {
-        rc = acd_live_script_parse(path, buf, len, sc, out, diags);
-    }
+    int rc = acd_live_script_parse(path, buf, len, sc, out, diags);
     free(buf);
     return rc;
 }

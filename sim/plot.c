@@ -874,32 +874,6 @@ tell_message(const struct job *j)
     return out;
 }
 
-/* Read a whole file into a new NUL-terminated string, or NULL (errno). */
-static char *
-slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = acd_xmalloc(cap);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0)
-            buf = acd_xgrow(buf, &cap, cap * 2, 1);
-    }
-    bool ok = !ferror(f);
-    fclose(f);
-    if (!ok) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 /* Make an output durable before its rename, like the other files of the
  * folder (gnuplot does not sync). */
 static int
@@ -941,7 +915,8 @@ finish(struct job *j, char **error, char **warnings)
         size_t len = 0;
         struct stat st;
         if (stat(c->png_tmp, &st) != 0 || st.st_size == 0 || sync_file(c->png_tmp) != 0 ||
-            !(c->svg = slurp(c->svg_tmp, &len)) || len == 0 || sync_file(c->svg_tmp) != 0) {
+            !(c->svg = acd_read_file(c->svg_tmp, SIZE_MAX, &len)) || len == 0 ||
+            sync_file(c->svg_tmp) != 0) {
             *error = acd_xasprintf("chart %s: gnuplot wrote no %s%s%s", name,
                                    c->svg ? "PNG" : "SVG", *msg ? ": " : "", msg);
         } else {

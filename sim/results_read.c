@@ -1563,29 +1563,17 @@ acd_results_read_json(const char *path, struct acd_results **r_out, struct acd_s
         acd_diags_error(diags, name, 0, 0, "cannot open: %s", strerror(errno));
         return -1;
     }
-    size_t len = 0, cap = 0;
-    char *buf = NULL;
-    bool too_big = false;
-    for (;;) {
-        buf = acd_xgrow(buf, &cap, len + 65536, 1);
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (len > MAX_BYTES) {
-            too_big = true;
-            break;
-        }
-        if (got == 0)
-            break;
-    }
-    int read_errno = ferror(f) ? errno : 0;
+    size_t len = 0;
+    char *buf = acd_read_stream(f, MAX_BYTES, &len);
+    int read_errno = buf ? 0 : errno;
     if (!from_stdin)
         fclose(f);
     int rc = -1;
-    if (read_errno)
-        acd_diags_error(diags, name, 0, 0, "cannot read: %s", strerror(read_errno));
-    else if (too_big)
+    if (read_errno == EFBIG)
         acd_diags_error(diags, name, 0, 0, "larger than %u MiB: not a results document",
                         MAX_BYTES >> 20);
+    else if (read_errno)
+        acd_diags_error(diags, name, 0, 0, "cannot read: %s", strerror(read_errno));
     else
         rc = acd_results_read_json_string(name, buf, len, r_out, sc_out, diags);
     free(buf);

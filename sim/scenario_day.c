@@ -251,50 +251,6 @@ acd_scn_resolve_path(const struct ctx *c, const char *file)
     return acd_xasprintf("%s%s%s", c->base_dir, c->base_dir[n - 1] == '/' ? "" : "/", file);
 }
 
-/* The whole file, NUL-terminated, or NULL with errno set (EFBIG: over the
- * size limit). Caller frees. */
-static char *
-read_text(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = acd_xmalloc(cap);
-    for (;;) {
-        if (n + 1 >= cap) {
-            if (cap > ACD_SCN_MAX_BYTES) {
-                free(buf);
-                fclose(f);
-                errno = EFBIG;
-                return NULL;
-            }
-            cap *= 2;
-            buf = acd_xrealloc(buf, cap);
-        }
-        size_t r = fread(buf + n, 1, cap - 1 - n, f);
-        n += r;
-        if (r == 0) {
-            int e = ferror(f) ? EIO : 0;
-            fclose(f);
-            if (e) {
-                free(buf);
-                errno = e;
-                return NULL;
-            }
-            break;
-        }
-    }
-    if (n > ACD_SCN_MAX_BYTES) {
-        free(buf);
-        errno = EFBIG;
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 struct csv_field {
     const char *s; /* trimmed, unquoted, NUL-terminated in the line buffer */
     unsigned col;
@@ -459,7 +415,7 @@ acd_scn_read_interval_csv(struct ctx *c, const struct acd_ynode *fv, enum csv_ki
     char *path = acd_scn_resolve_path(c, fv->s);
     struct csv_read r = {c, fv, path, true};
     size_t len = 0;
-    char *text = read_text(path, &len);
+    char *text = acd_read_file(path, ACD_SCN_MAX_BYTES, &len);
     if (!text) {
         if (errno == EFBIG)
             csv_err(&r, 1, 1, "%s is too large (more than %d MB)", what,

@@ -143,6 +143,49 @@ acd_edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
+char *
+acd_read_stream(FILE *f, size_t max_bytes, size_t *len)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = acd_xmalloc(cap);
+    for (;;) {
+        if (n + 1 == cap)
+            buf = acd_xgrow(buf, &cap, cap + 1, 1);
+        errno = 0;
+        size_t got = fread(buf + n, 1, cap - 1 - n, f);
+        n += got;
+        if (n > max_bytes) {
+            free(buf);
+            errno = EFBIG;
+            return NULL;
+        }
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        int e = errno ? errno : EIO;
+        free(buf);
+        errno = e;
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+char *
+acd_read_file(const char *path, size_t max_bytes, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = acd_read_stream(f, max_bytes, len);
+    int e = errno;
+    fclose(f);
+    errno = e;
+    return buf;
+}
+
 int
 acd_write_file_atomic(const char *path, const char *data, size_t len)
 {

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Allocate or abort with the size on stderr. Caller frees with free(). */
 void *acd_xmalloc(size_t size);
@@ -44,6 +45,13 @@ struct acd_field {
 #define ACD_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 /* NAN as a double (plain NAN is a float and trips -Wdouble-promotion). */
 #define ACD_NAN ((double)NAN)
+
+/* All of stream f (left open) as a new NUL-terminated string of *len
+ * bytes; caller frees. NULL with errno set on a read error (the read's
+ * errno, else EIO) or when the stream holds more than max_bytes (EFBIG). */
+char *acd_read_stream(FILE *f, size_t max_bytes, size_t *len);
+/* The same for the file at path (NULL with fopen's errno too). */
+char *acd_read_file(const char *path, size_t max_bytes, size_t *len);
 
 /* Route GSL's error handler to acd_assert_fail: a GSL error is a bug here,
  * because every parameter is validated before GSL sees it. Idempotent. */
