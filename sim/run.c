@@ -119,10 +119,23 @@ acd_run_reps(const struct acd_scenario *sc, const struct acd_run_opts *opts, acd
 
 /* acd_run's reduction: each replication becomes its row. */
 struct rows {
+    struct scope_def *scopes;
     struct row_layout layout;
+    size_t n;
     double **rows; /* [replication] -> layout.len values */
     uint64_t *calls, *events;
 };
+
+static void
+rows_init(struct rows *rw, const struct acd_scenario *sc, size_t n)
+{
+    size_t n_scopes = list_scopes(sc, &rw->scopes);
+    layout_init(&rw->layout, sc, rw->scopes, n_scopes);
+    rw->n = n;
+    rw->rows = acd_xcalloc(n, sizeof(*rw->rows));
+    rw->calls = acd_xcalloc(n, sizeof(*rw->calls));
+    rw->events = acd_xcalloc(n, sizeof(*rw->events));
+}
 
 static void
 keep_row(void *ud, unsigned i, const struct acd_rep_stats *st)
@@ -138,6 +151,24 @@ static struct acd_results *results_from_rows(const struct acd_scenario *sc,
                                              const struct row_layout *l, const double *const *rows,
                                              size_t n);
 
+/* The estimates from every kept row; frees the rows. */
+static struct acd_results *
+rows_finish(struct rows *rw, const struct acd_scenario *sc)
+{
+    struct acd_results *r =
+        results_from_rows(sc, &rw->layout, (const double *const *)rw->rows, rw->n);
+    for (size_t i = 0; i < rw->n; i++) {
+        r->calls += rw->calls[i];
+        r->events += rw->events[i];
+        free(rw->rows[i]);
+    }
+    free(rw->rows);
+    free(rw->calls);
+    free(rw->events);
+    free(rw->scopes);
+    return r;
+}
+
 static double
 wall_now(void)
 {
@@ -152,28 +183,13 @@ acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts)
     double t0 = wall_now();
     unsigned n = opts->replications ? opts->replications : sc->replications;
     ACD_ASSERT(n > 0);
-    struct scope_def *scopes;
-    size_t n_scopes = list_scopes(sc, &scopes);
     struct rows rw;
-    layout_init(&rw.layout, sc, scopes, n_scopes);
-    rw.rows = acd_xcalloc(n, sizeof(*rw.rows));
-    rw.calls = acd_xcalloc(n, sizeof(*rw.calls));
-    rw.events = acd_xcalloc(n, sizeof(*rw.events));
+    rows_init(&rw, sc, n);
     acd_run_reps(sc, opts, keep_row, &rw);
-
-    struct acd_results *r = results_from_rows(sc, &rw.layout, (const double *const *)rw.rows, n);
+    struct acd_results *r = rows_finish(&rw, sc);
     r->seed = opts->seed_set ? opts->seed : sc->seed;
     unsigned threads = run_threads(opts, n);
     r->threads = threads ? threads : 1;
-    for (unsigned i = 0; i < n; i++) {
-        r->calls += rw.calls[i];
-        r->events += rw.events[i];
-        free(rw.rows[i]);
-    }
-    free(rw.rows);
-    free(rw.calls);
-    free(rw.events);
-    free(scopes);
     r->wall_s = wall_now() - t0;
     return r;
 }
@@ -558,24 +574,11 @@ struct acd_results *
 acd_results_from_reps(const struct acd_scenario *sc, const struct acd_rep_stats *const *reps,
                       size_t n)
 {
-    struct scope_def *d;
-    size_t n_scopes = list_scopes(sc, &d);
-    struct row_layout l;
-    layout_init(&l, sc, d, n_scopes);
-    double **rows = acd_xcalloc(n, sizeof(*rows));
-    for (size_t i = 0; i < n; i++) {
-        rows[i] = acd_xmalloc(l.len * sizeof(double));
-        observe(&l, reps[i], rows[i]);
-    }
-    struct acd_results *r = results_from_rows(sc, &l, (const double *const *)rows, n);
-    for (size_t i = 0; i < n; i++) {
-        r->calls += reps[i]->calls;
-        r->events += reps[i]->events;
-        free(rows[i]);
-    }
-    free(rows);
-    free(d);
-    return r;
+    struct rows rw;
+    rows_init(&rw, sc, n);
+    for (size_t i = 0; i < n; i++)
+        keep_row(&rw, (unsigned)i, reps[i]);
+    return rows_finish(&rw, sc);
 }
 
 void
