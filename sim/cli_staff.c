@@ -36,7 +36,8 @@ struct staff_args {
     unsigned max_evaluations;
     bool curve;
     const char *group, *interval;
-    unsigned lo, hi; /* --agents LO:HI; 0, 0: automatic */
+    double interval_clock_s; /* --interval, parsed */
+    unsigned lo, hi;         /* --agents LO:HI; 0, 0: automatic */
 };
 
 static int
@@ -193,6 +194,7 @@ set_interval(void *ud, const char *arg, char *err, size_t errlen)
         return -1;
     }
     ((struct staff_args *)ud)->interval = arg;
+    ((struct staff_args *)ud)->interval_clock_s = t;
     return 0;
 }
 
@@ -421,8 +423,7 @@ check_curve(const struct staff_args *a, const struct acd_scenario *sc, size_t *g
     }
     *bin = busiest_bin(sc);
     if (a->interval) {
-        double t;
-        acd_units_parse_clock(a->interval, &t);
+        double t = a->interval_clock_s;
         double k = (t - sc->open_s) / sc->interval_s;
         if (t < sc->open_s || t >= sc->close_s || fabs(k - round(k)) > 1e-9) {
             char o[16], c[16];

@@ -270,6 +270,17 @@ agent_groups:
     check(met and met[0] == 54, f"first count meeting the goal: {met[:1]}")
 
 
+@test("--curve on a day: the chosen interval and group, the counts asked for")
+def _():
+    out, _ = expect_rc(acdsim("staff", SCENARIO, "--curve", "--group", "csr1", "--interval",
+                              "09:00", "--agents", "8:10", "-r", "10", "-q", "-f", "json"),
+                       0, "curve on a day")
+    doc = json.loads(out)
+    check(doc["interval"] == "09:00" and doc["group"] == "csr1", f"{doc['interval']} {doc['group']}")
+    check([p["agents"] for p in doc["points"]] == [8, 9, 10], "agent counts")
+    check(all("erlang" not in p for p in doc["points"]), "Erlang figures on a multi-group day")
+
+
 @test("--assert checks the recommended plan: exit 0 when it holds, 3 when not")
 def _():
     expect_rc(acdsim("staff", SCENARIO, "-q", "-r", "20", "--assert", "service_level>=0.8"), 0,
