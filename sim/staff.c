@@ -238,9 +238,7 @@ kpi_of(const struct acd_staff_targets *t, const double *v, size_t n, size_t n_sl
         /* p_met moves in steps of 1/n; the mean shortfall per replication
          * ranks plans between the steps. */
         k->met = k->p_met >= t->probability - 1e-12;
-        *score = (k->met ? 0 : t->probability - k->p_met) + soft / (double)n;
-        if (k->met)
-            *score = 0;
+        *score = k->met ? 0 : t->probability - k->p_met + soft / (double)n;
     }
     /* A missing bin can be so overloaded that one more agent changes no
      * goal's figure (service level 0 either way); the waits still shrink,
