@@ -6,7 +6,8 @@
 
 #include "acdsim/diag.h"
 #include "acdsim/scenario.h"
-#include "acdsim/util.h"
+#include "acdsim/scenario_load.h"
+#include "util.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -15,10 +15,10 @@
 #include "acdsim/diag.h"
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"
-#include "acdsim/util.h"
 #include "bench.h"
 #include "live.h"
 #include "live_draw.h"
+#include "util.h"
 
 #include <curses.h>
 #include <stdio.h>

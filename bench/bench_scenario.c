@@ -9,8 +9,8 @@
 #include "acdsim/diag.h"
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"
-#include "acdsim/util.h"
 #include "bench.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

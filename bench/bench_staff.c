@@ -11,8 +11,8 @@
 #include "acdsim/diag.h"
 #include "acdsim/scenario.h"
 #include "acdsim/staff.h"
-#include "acdsim/util.h"
 #include "bench.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

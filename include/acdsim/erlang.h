@@ -12,7 +12,7 @@
 #ifndef ACDSIM_ERLANG_H
 #define ACDSIM_ERLANG_H
 
-#include "acdsim/util.h"
+#include "util.h"
 #include <stdbool.h>
 #include <stddef.h>
 

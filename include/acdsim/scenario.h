@@ -194,26 +194,26 @@ struct acd_scenario {
     unsigned max_tier; /* highest group tier (0 or 1 if no tiers given) */
 };
 
-/* Parse a file. Returns 0 and a new scenario in *out (caller frees with
- * acd_scenario_free), or -1 with every error appended to diags and *out set
- * to NULL. Relative paths inside the file (empirical samples, arrivals and
- * staffing CSV files) resolve against the file's directory. */
-int acd_scenario_load_file(const char *path, struct acd_scenario **out, struct acd_diags *diags);
-/* Same from memory; `name` is used as the file name in diagnostics and
- * `base_dir` (may be NULL = ".") for relative paths. */
-int acd_scenario_load_string(const char *name, const char *base_dir, const char *text, size_t len,
-                             struct acd_scenario **out, struct acd_diags *diags);
+/* Model features a scenario uses (bit mask), so reports can leave out the
+ * rows of features that are off. */
+enum {
+    ACD_FEAT_RESOLUTION = 1u << 0, /* some tier resolves less than every call */
+    ACD_FEAT_ESCALATION = 1u << 1, /* some tier escalates */
+    ACD_FEAT_RETRIAL = 1u << 2,    /* callers retry after busy / abandon */
+    ACD_FEAT_CALLBACK = 1u << 3,   /* virtual hold */
+    ACD_FEAT_BALK = 1u << 4,
+    ACD_FEAT_TIMEOUT = 1u << 5,
+    ACD_FEAT_WRAP = 1u << 6,  /* after-call work */
+    ACD_FEAT_BREAK = 1u << 7, /* shifts with breaks */
+    ACD_FEAT_COST = 1u << 8,  /* some cost is given */
+};
+unsigned acd_scenario_features(const struct acd_scenario *sc);
+
 /* NULL is a no-op. */
 void acd_scenario_free(struct acd_scenario *sc);
 
 /* Index of a call type / group by name, or SIZE_MAX. */
 size_t acd_scenario_find_call_type(const struct acd_scenario *sc, const char *name);
 size_t acd_scenario_find_group(const struct acd_scenario *sc, const char *name);
-
-/* The built-in default scenario (scenarios/utility.yaml, embedded at build
- * time). Static storage. */
-extern const char acd_default_scenario_yaml[];
-extern const size_t acd_default_scenario_len;
-#define ACD_DEFAULT_SCENARIO_NAME "<default:utility.yaml>"
 
 #endif

@@ -21,21 +21,6 @@
 
 struct acd_sim;
 
-/* Model features a scenario uses (bit mask), so reports can leave out the
- * rows of features that are off. */
-enum {
-    ACD_FEAT_RESOLUTION = 1u << 0, /* some tier resolves less than every call */
-    ACD_FEAT_ESCALATION = 1u << 1, /* some tier escalates */
-    ACD_FEAT_RETRIAL = 1u << 2,    /* callers retry after busy / abandon */
-    ACD_FEAT_CALLBACK = 1u << 3,   /* virtual hold */
-    ACD_FEAT_BALK = 1u << 4,
-    ACD_FEAT_TIMEOUT = 1u << 5,
-    ACD_FEAT_WRAP = 1u << 6,  /* after-call work */
-    ACD_FEAT_BREAK = 1u << 7, /* shifts with breaks */
-    ACD_FEAT_COST = 1u << 8,  /* some cost is given */
-};
-unsigned acd_sim_features(const struct acd_scenario *sc);
-
 /* Layout of the calls-waiting series every replication samples: returns
  * the number of points; *t0_s and *step_s place them in clock time. */
 size_t acd_sim_samples(const struct acd_scenario *sc, double *t0_s, double *step_s);

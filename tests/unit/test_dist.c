@@ -10,7 +10,7 @@
 
 #include "acdsim/diag.h"
 #include "acdsim/dist.h"
-#include "acdsim/rng.h"
+#include "rng.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

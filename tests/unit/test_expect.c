@@ -10,10 +10,10 @@
 
 #include <cmocka.h>
 
-#include "acdsim/expect.h"
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"
 #include "acdsim/stats.h"
+#include "expect.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -14,11 +14,11 @@
 
 #include <cmocka.h>
 
-#include "acdsim/html.h"
-#include "acdsim/plot.h"
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"
 #include "acdsim/stats.h"
+#include "html.h"
+#include "plot.h"
 
 #include <ctype.h>
 #include <math.h>

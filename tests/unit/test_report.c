@@ -13,10 +13,10 @@
 
 #include <cmocka.h>
 
-#include "acdsim/report.h"
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"
 #include "acdsim/stats.h"
+#include "report.h"
 
 #include <jansson.h>
 #include <math.h>

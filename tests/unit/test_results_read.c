@@ -15,13 +15,13 @@
 #include <cmocka.h>
 
 #include "acdsim/diag.h"
-#include "acdsim/report.h"
-#include "acdsim/results_read.h"
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"
 #include "acdsim/sim.h"
 #include "acdsim/stats.h"
-#include "acdsim/util.h"
+#include "report.h"
+#include "results_read.h"
+#include "util.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -448,7 +448,7 @@ test_features_marked(void **state)
     struct doc d;
     doc_read(&d, json, strlen(json));
     assert_int_equal(d.rc, 0);
-    assert_int_equal(acd_sim_features(d.sc), 0);
+    assert_int_equal(acd_scenario_features(d.sc), 0);
     doc_fini(&d);
     free(json);
 
@@ -466,7 +466,7 @@ test_features_marked(void **state)
     assert_int_equal(d.rc, 0);
     unsigned want = ACD_FEAT_RESOLUTION | ACD_FEAT_ESCALATION | ACD_FEAT_RETRIAL | ACD_FEAT_WRAP |
                     ACD_FEAT_BREAK | ACD_FEAT_COST;
-    assert_int_equal(acd_sim_features(d.sc), want);
+    assert_int_equal(acd_scenario_features(d.sc), want);
     assert_true(d.sc->call_types[0].cost_per_abandon == 2.5);
     assert_true(d.sc->groups[0].cost_per_hour == 20.0);
     assert_true(d.sc->call_types[0].resolution[0].p_escalate == 0.05);

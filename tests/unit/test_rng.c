@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "acdsim/rng.h"
+#include "rng.h"
 #include <stdlib.h>
 
 static void

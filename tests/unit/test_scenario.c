@@ -18,9 +18,10 @@
 
 #include "acdsim/diag.h"
 #include "acdsim/scenario.h"
+#include "acdsim/scenario_load.h"
 #include "acdsim/sim.h"
-#include "acdsim/util.h"
 #include "approx.h"
+#include "util.h"
 
 #include <math.h>
 #include <stdio.h>

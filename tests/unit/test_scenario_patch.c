@@ -20,9 +20,10 @@
 
 #include "acdsim/diag.h"
 #include "acdsim/scenario.h"
-#include "acdsim/scenario_patch.h"
+#include "acdsim/scenario_load.h"
 #include "acdsim/staff.h"
-#include "acdsim/util.h"
+#include "scenario_patch.h"
+#include "util.h"
 
 #include <limits.h>
 #include <math.h>

@@ -11,7 +11,7 @@
 #include "acdsim/run.h"
 #include "acdsim/sim.h"
 #include "approx.h"
-#include "model.h"
+#include "sim_int.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

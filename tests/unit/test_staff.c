@@ -18,6 +18,7 @@
 #include "acdsim/diag.h"
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"
+#include "acdsim/scenario_load.h"
 #include "acdsim/sim.h"
 #include "acdsim/staff.h"
 #include "approx.h"

@@ -22,9 +22,10 @@
 #include "acdsim/diag.h"
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"
+#include "acdsim/scenario_load.h"
 #include "acdsim/staff.h"
-#include "acdsim/staff_report.h"
-#include "acdsim/util.h"
+#include "staff_report.h"
+#include "util.h"
 
 #include <dirent.h>
 #include <jansson.h>

@@ -15,8 +15,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "acdsim/units.h"
 #include "approx.h"
+#include "units.h"
 
 /* Sentinel: a rejected input must not touch the output. */
 #define UNTOUCHED (-12345.0)

@@ -1,0 +1,360 @@
+/*
+ * cli_opts: what the simulating commands (run, staff) share - option
+ * tables from which both getopt_long's arrays and the --help text are
+ * built, the common options (-r, -s, -j, -o, -q, -h), scenario loading
+ * and error reporting.
+ */
+#include "acdsim/diag.h"
+#include "acdsim/scenario_load.h"
+#include "cli.h"
+#include "expect.h"
+#include "util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Sanity bounds: far beyond any useful value, small enough that a typo does
+ * not allocate gigabytes. */
+#define MAX_REPLICATIONS ACD_CLI_MAX_REPLICATIONS
+#define MAX_THREADS      1024ULL
+
+void
+acd_cli_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "acdsim %s: error: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+/* A plain decimal integer in [lo, hi]: no sign, no spaces, no suffix
+ * (strtoull alone would take "-1" and " 5"). Returns 0, -1 if not an
+ * integer (or below lo), -2 if above hi. */
+int
+acd_cli_parse_uint(const char *s, unsigned long long lo, unsigned long long hi,
+                   unsigned long long *out)
+{
+    if (!*s || strspn(s, "0123456789") != strlen(s))
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, NULL, 10);
+    if (errno == ERANGE || v > hi)
+        return -2;
+    if (v < lo)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* The message for a positive-integer option that parse_uint rejected. */
+int
+acd_cli_bad_positive(int rc, const char *arg, unsigned long long hi, char *err, size_t errlen)
+{
+    if (rc == -2)
+        snprintf(err, errlen, "at most %llu, got '%s'", hi, arg);
+    else
+        snprintf(err, errlen, "expected a positive integer, got '%s'", arg);
+    return -1;
+}
+
+int
+acd_cli_set_replications(void *a, const char *arg, char *err, size_t errlen)
+{
+    struct acd_cli_common *c = a;
+    unsigned long long v;
+    int rc = acd_cli_parse_uint(arg, 1, MAX_REPLICATIONS, &v);
+    if (rc != 0)
+        return acd_cli_bad_positive(rc, arg, MAX_REPLICATIONS, err, errlen);
+    c->run.replications = (unsigned)v;
+    return 0;
+}
+
+int
+acd_cli_set_seed(void *a, const char *arg, char *err, size_t errlen)
+{
+    struct acd_cli_common *c = a;
+    unsigned long long v;
+    if (acd_cli_parse_uint(arg, 0, UINT64_MAX, &v) != 0) {
+        snprintf(err, errlen, "expected an integer from 0 to 2^64-1, got '%s'", arg);
+        return -1;
+    }
+    c->run.seed = (uint64_t)v;
+    c->run.seed_set = true;
+    return 0;
+}
+
+int
+acd_cli_set_threads(void *a, const char *arg, char *err, size_t errlen)
+{
+    struct acd_cli_common *c = a;
+    unsigned long long v;
+    int rc = acd_cli_parse_uint(arg, 1, MAX_THREADS, &v);
+    if (rc != 0)
+        return acd_cli_bad_positive(rc, arg, MAX_THREADS, err, errlen);
+    c->run.threads = (unsigned)v;
+    return 0;
+}
+
+/* The directory that holds `path` (everything before the last '/' that is
+ * not trailing) must exist and be writable: checked now so a long run never
+ * ends in "cannot create". */
+int
+acd_cli_check_parent(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    while (n > 0 && path[n - 1] != '/')
+        n--;
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    char *parent = n ? acd_xstrndup(path, n) : acd_xstrdup(".");
+    int rc = 0;
+    if (stat(parent, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "parent directory '%s' of '%s' does not exist", parent, path);
+        rc = -1;
+    } else if (access(parent, W_OK | X_OK) != 0) {
+        snprintf(err, errlen, "cannot create '%s': %s", path, strerror(errno));
+        rc = -1;
+    }
+    free(parent);
+    return rc;
+}
+
+/* DIR must be a directory we can write, or missing with an existing parent
+ * (as recorded in out_dir_missing). */
+int
+acd_cli_set_out(void *a, const char *arg, char *err, size_t errlen)
+{
+    struct acd_cli_common *c = a;
+    struct stat st;
+    c->out_dir = arg;
+    c->out_dir_missing = false;
+    if (!*arg) {
+        snprintf(err, errlen, "expected a directory, got ''");
+        return -1;
+    }
+    if (stat(arg, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "'%s' exists and is not a directory", arg);
+            return -1;
+        }
+        if (access(arg, W_OK | X_OK) != 0) {
+            snprintf(err, errlen, "cannot write into '%s': %s", arg, strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    if (errno != ENOENT) {
+        snprintf(err, errlen, "cannot use '%s': %s", arg, strerror(errno));
+        return -1;
+    }
+    int rc = acd_cli_check_parent(arg, err, errlen);
+    c->out_dir_missing = rc == 0;
+    return rc;
+}
+
+int
+acd_cli_set_quiet(void *a, const char *arg, char *err, size_t errlen)
+{
+    struct acd_cli_common *c = a;
+    (void)arg, (void)err, (void)errlen;
+    c->quiet = true;
+    return 0;
+}
+
+int
+acd_cli_set_help(void *a, const char *arg, char *err, size_t errlen)
+{
+    struct acd_cli_common *c = a;
+    (void)arg, (void)err, (void)errlen;
+    c->help = true;
+    return 0;
+}
+
+/* Print an option table as aligned help text; continuation lines of a help
+ * string (after '\n') are indented under the first. */
+void
+acd_cli_print_options(FILE *out, const struct acd_cli_opt *defs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char head[64];
+        if (defs[i].val < 256)
+            snprintf(head, sizeof(head), "-%c, --%s%s%s", defs[i].val, defs[i].name,
+                     defs[i].metavar ? " " : "", defs[i].metavar ? defs[i].metavar : "");
+        else
+            snprintf(head, sizeof(head), "    --%s%s%s", defs[i].name, defs[i].metavar ? " " : "",
+                     defs[i].metavar ? defs[i].metavar : "");
+        /* A long head gets its own line rather than a ragged help column. */
+        if (strlen(head) > 22)
+            fprintf(out, "  %s\n%25s", head, "");
+        else
+            fprintf(out, "  %-22s ", head);
+        for (const char *h = defs[i].help; *h; h++) {
+            fputc(*h, out);
+            if (*h == '\n')
+                fprintf(out, "%25s", "");
+        }
+        fputc('\n', out);
+    }
+}
+
+/* Name of the option getopt_long reported by value (for error messages). */
+static const char *
+opt_name(const struct acd_cli_opt *defs, size_t n, int val, char *buf, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (defs[i].val == val) {
+            snprintf(buf, len, "--%s", defs[i].name);
+            return buf;
+        }
+    snprintf(buf, len, "-%c", val);
+    return buf;
+}
+
+static bool
+is_known(const struct acd_cli_opt *defs, size_t n, int val)
+{
+    for (size_t i = 0; i < n; i++)
+        if (defs[i].val == val)
+            return true;
+    return false;
+}
+
+/* Parse argv with getopt_long from an option table, reporting every error.
+ * Returns the index of the first operand. */
+int
+acd_cli_parse_options(const char *cmd, const struct acd_cli_opt *defs, size_t n, void *a, int argc,
+                      char **argv)
+{
+    struct acd_cli_common *common = a;
+    struct option *longs = acd_xcalloc(n + 1, sizeof(*longs));
+    char *shorts = acd_xmalloc(2 * n + 2);
+    shorts[0] = ':'; /* ':' reports missing arguments */
+    size_t ns = 1;
+    for (size_t i = 0; i < n; i++) {
+        longs[i] = (struct option){.name = defs[i].name,
+                                   .has_arg = defs[i].metavar ? required_argument : no_argument,
+                                   .val = defs[i].val};
+        if (defs[i].val < 256) {
+            shorts[ns++] = (char)defs[i].val;
+            if (defs[i].metavar)
+                shorts[ns++] = ':';
+        }
+    }
+    shorts[ns] = '\0';
+
+    char err[ACD_CLI_ERR_LEN], name[64];
+    opterr = 0;
+    optind = 0; /* glibc: 0 re-initialises getopt for this argv */
+    int c;
+    while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+        if (c == '?') {
+            /* glibc: optopt is 0 for an unknown long option, the option's
+             * value for `--flag=x` on a flag, else the unknown character. */
+            if (!optopt)
+                acd_cli_error(cmd, "unknown option '%s'", argv[optind - 1]);
+            else if (is_known(defs, n, optopt))
+                acd_cli_error(cmd, "%s: takes no argument",
+                              opt_name(defs, n, optopt, name, sizeof(name)));
+            else
+                acd_cli_error(cmd, "unknown option '-%c'", optopt);
+            common->n_errors++;
+            continue;
+        }
+        if (c == ':') {
+            acd_cli_error(cmd, "%s: missing argument",
+                          opt_name(defs, n, optopt, name, sizeof(name)));
+            common->n_errors++;
+            continue;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (defs[i].val != c)
+                continue;
+            if (defs[i].set(a, optarg, err, sizeof(err)) != 0) {
+                acd_cli_error(cmd, "--%s: %s", defs[i].name, err);
+                common->n_errors++;
+            }
+            break;
+        }
+    }
+    free(longs);
+    free(shorts);
+    return optind;
+}
+
+/* Load a scenario file, or the embedded default when path is NULL. Prints
+ * every diagnostic; returns NULL if the scenario is invalid. */
+struct acd_scenario *
+acd_cli_load_scenario(const char *path)
+{
+    struct acd_diags diags;
+    struct acd_scenario *sc = NULL;
+    acd_diags_init(&diags);
+    int rc =
+        path ? acd_scenario_load_file(path, &sc, &diags)
+             : acd_scenario_load_string(ACD_DEFAULT_SCENARIO_NAME, NULL, acd_default_scenario_yaml,
+                                        acd_default_scenario_len, &sc, &diags);
+    acd_diags_sort(&diags);
+    acd_diags_print(&diags, stderr); /* warnings too, on success */
+    if (rc != 0 || acd_diags_has_errors(&diags)) {
+        acd_scenario_free(sc);
+        sc = NULL;
+    }
+    acd_diags_fini(&diags);
+    return sc;
+}
+
+/* stdout after the report: flush so a full disk or a closed pipe shows now. */
+int
+acd_cli_check_stdout(const char *cmd)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return 0;
+    fprintf(stderr, "acdsim %s: error: writing to standard output: %s\n", cmd,
+            strerror(errno ? errno : EIO));
+    return -1;
+}
+
+int
+acd_cli_add_assert(void *a, const char *arg, char *err, size_t errlen)
+{
+    struct acd_cli_common *c = a;
+    (void)err, (void)errlen;
+    c->asserts = acd_xgrow(c->asserts, &c->cap_asserts, c->n_asserts + 1, sizeof(*c->asserts));
+    c->asserts[c->n_asserts++] = (char *)arg;
+    return 0; /* parsed once the scenario is known */
+}
+
+struct acd_expect *
+acd_cli_prepare_asserts(const char *cmd, struct acd_cli_common *c, const struct acd_scenario *sc)
+{
+    struct acd_expect *ex = acd_xcalloc(c->n_asserts ? c->n_asserts : 1, sizeof(*ex));
+    char err[ACD_CLI_ERR_LEN];
+    int bad = 0;
+    for (size_t i = 0; i < c->n_asserts; i++) {
+        if (acd_expect_parse(c->asserts[i], &ex[i], err, sizeof(err)) != 0 ||
+            (sc && acd_expect_check(&ex[i], sc, err, sizeof(err)) != 0)) {
+            acd_cli_error(cmd, "--assert '%s': %s", c->asserts[i], err);
+            bad++;
+        }
+    }
+    if (bad || !sc) {
+        for (size_t i = 0; i < c->n_asserts; i++)
+            acd_expect_fini(&ex[i]);
+        free(ex);
+        c->n_errors += bad;
+        return NULL;
+    }
+    return ex;
+}

@@ -1,0 +1,204 @@
+/*
+ * evq: binary min-heap with cached keys and back-indices (libev's ANHE idea).
+ * The comparison is inlined and branch-light; the heap moves 24-byte entries
+ * and updates one back-index per move.
+ */
+#include "evq.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SEQ_BITS 47
+
+static inline bool
+less(const struct acd_evq_entry *a, const struct acd_evq_entry *b)
+{
+    return a->t < b->t || (a->t == b->t && a->key < b->key);
+}
+
+void
+acd_evq_init(struct acd_evq *q, size_t cap_hint)
+{
+    memset(q, 0, sizeof(*q));
+    q->cap = cap_hint < 16 ? 16 : cap_hint;
+    q->heap = acd_xmalloc(q->cap * sizeof(*q->heap));
+    q->slot = acd_xmalloc(q->cap * sizeof(*q->slot));
+    q->free = ACD_EVQ_NONE;
+}
+
+void
+acd_evq_fini(struct acd_evq *q)
+{
+    free(q->heap);
+    free(q->slot);
+    memset(q, 0, sizeof(*q));
+}
+
+void
+acd_evq_clear(struct acd_evq *q)
+{
+    q->n = 0;
+    q->n_used = 0;
+    q->free = ACD_EVQ_NONE;
+    q->seq = 0;
+}
+
+static void
+grow(struct acd_evq *q)
+{
+    size_t cap = q->cap * 2;
+    ACD_ASSERT(cap < ACD_EVQ_NONE);
+    q->heap = acd_xrealloc(q->heap, cap * sizeof(*q->heap));
+    q->slot = acd_xrealloc(q->slot, cap * sizeof(*q->slot));
+    q->cap = cap;
+}
+
+static inline void
+place(struct acd_evq *q, size_t i, struct acd_evq_entry e)
+{
+    q->heap[i] = e;
+    q->slot[e.id].heap_idx = (uint32_t)i;
+}
+
+static void
+sift_up(struct acd_evq *q, size_t i, struct acd_evq_entry e)
+{
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!less(&e, &q->heap[p]))
+            break;
+        place(q, i, q->heap[p]);
+        i = p;
+    }
+    place(q, i, e);
+}
+
+static void
+sift_down(struct acd_evq *q, size_t i, struct acd_evq_entry e)
+{
+    size_t n = q->n;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && less(&q->heap[c + 1], &q->heap[c]))
+            c++;
+        if (!less(&q->heap[c], &e))
+            break;
+        place(q, i, q->heap[c]);
+        i = c;
+    }
+    place(q, i, e);
+}
+
+static inline uint64_t
+make_key(struct acd_evq *q, int prio)
+{
+    ACD_ASSERT(prio >= ACD_EVQ_PRIO_MIN && prio <= ACD_EVQ_PRIO_MAX);
+    uint64_t seq = q->seq++;
+    ACD_ASSERT(seq < (1ULL << SEQ_BITS));
+    return ((uint64_t)(prio - ACD_EVQ_PRIO_MIN) << SEQ_BITS) | seq;
+}
+
+uint32_t
+acd_evq_push(struct acd_evq *q, double t, int prio, uint32_t kind, uint32_t obj)
+{
+    ACD_ASSERT(!isnan(t));
+    uint32_t id = q->free;
+    if (id != ACD_EVQ_NONE) {
+        q->free = q->slot[id].next_free;
+    } else {
+        if (q->n_used == q->cap)
+            grow(q);
+        id = q->n_used++;
+    }
+    q->slot[id].kind = kind;
+    q->slot[id].obj = obj;
+    struct acd_evq_entry e = {.t = t, .key = make_key(q, prio), .id = id};
+    sift_up(q, q->n++, e);
+    return id;
+}
+
+static void
+release(struct acd_evq *q, uint32_t id)
+{
+    q->slot[id].heap_idx = ACD_EVQ_NONE;
+    q->slot[id].next_free = q->free;
+    q->free = id;
+}
+
+/* Remove the entry at heap position i and restore the heap. */
+static void
+remove_at(struct acd_evq *q, size_t i)
+{
+    struct acd_evq_entry last = q->heap[--q->n];
+    if (i == q->n)
+        return;
+    if (i > 0 && less(&last, &q->heap[(i - 1) / 2]))
+        sift_up(q, i, last);
+    else
+        sift_down(q, i, last);
+}
+
+bool
+acd_evq_pop(struct acd_evq *q, struct acd_evq_item *out)
+{
+    if (q->n == 0)
+        return false;
+    uint32_t id = q->heap[0].id;
+    out->t = q->heap[0].t;
+    out->kind = q->slot[id].kind;
+    out->obj = q->slot[id].obj;
+    remove_at(q, 0);
+    release(q, id);
+    return true;
+}
+
+bool
+acd_evq_is_pending(const struct acd_evq *q, uint32_t h)
+{
+    return h < q->n_used && q->slot[h].heap_idx != ACD_EVQ_NONE;
+}
+
+void
+acd_evq_cancel(struct acd_evq *q, uint32_t h)
+{
+    ACD_ASSERT(acd_evq_is_pending(q, h));
+    remove_at(q, q->slot[h].heap_idx);
+    release(q, h);
+}
+
+void
+acd_evq_reschedule(struct acd_evq *q, uint32_t h, double t)
+{
+    ACD_ASSERT(acd_evq_is_pending(q, h));
+    size_t i = q->slot[h].heap_idx;
+    struct acd_evq_entry e = q->heap[i];
+    int prio = (int)(e.key >> SEQ_BITS) + ACD_EVQ_PRIO_MIN;
+    e.t = t;
+    e.key = make_key(q, prio);
+    if (i > 0 && less(&e, &q->heap[(i - 1) / 2]))
+        sift_up(q, i, e);
+    else
+        sift_down(q, i, e);
+}
+
+double
+acd_evq_peek_time(const struct acd_evq *q)
+{
+    return q->n ? q->heap[0].t : (double)INFINITY;
+}
+
+bool
+acd_evq_verify(const struct acd_evq *q)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->slot[q->heap[i].id].heap_idx != i)
+            return false;
+        if (i > 0 && less(&q->heap[i], &q->heap[(i - 1) / 2]))
+            return false;
+    }
+    return true;
+}

@@ -1,0 +1,238 @@
+/*
+ * route: the routing policy table.
+ *
+ * Every policy answers the same two questions (route.h). Eligibility is
+ * common to all: a group may serve a queue if it has the call type as a
+ * skill and its tier is at least the queue's tier; an assist-only group
+ * only while its thresholds are exceeded. Policies differ in preference:
+ *
+ *   longest_idle    agent idle the longest; call waiting the longest
+ *   random          a uniformly chosen idle agent; call waiting the longest
+ *   skill_priority  agents whose skill level for the call is best, then
+ *                   longest idle; agents take their best-level calls first
+ *   overflow        primary groups (skill level 1) see a call at once,
+ *                   others only once it has waited the type's overflow delay
+ *   priority_score  calls by priority + wait_bonus * wait, then waiting time
+ *
+ * Ties go to the group / queue listed first, so results are deterministic.
+ */
+#include "route.h"
+#include "util.h"
+
+#include <string.h>
+
+/* May group g (skill level `level`) take a leg of q that has waited wait_s? */
+static inline bool
+eligible(const struct acd_sim *s, uint32_t g, uint32_t level, const struct acd_queue *q,
+         double wait_s, unsigned extra, bool overflow)
+{
+    if (overflow && level > 1 && wait_s < s->sc->call_types[q->type].overflow_delay_s)
+        return false;
+    return !s->groups[g].assist || acd_model_assist_ok(s, g, q, extra);
+}
+
+static inline double
+leg_wait(const struct acd_sim *s, uint32_t c)
+{
+    return s->now - s->calls[c].t_queue;
+}
+
+/* --- agents for a leg --------------------------------------------------- */
+
+/* The eligible idle agent with the best (level if by_level, then idle
+ * time). */
+static uint32_t
+best_idle(const struct acd_sim *s, uint32_t c, uint32_t qi, unsigned extra, bool by_level,
+          bool overflow)
+{
+    const struct acd_queue *q = &s->queues[qi];
+    bool check = overflow || q->has_assist; /* else every group may take it */
+    double wait_s = extra || !check ? 0 : leg_wait(s, c);
+    uint32_t best = ACD_NONE, best_level = 0;
+    double best_t = 0;
+    for (uint32_t i = 0; i < q->n_groups; i++) {
+        uint32_t g = q->groups[i];
+        if (s->groups[g].n_idle == 0 ||
+            (check && !eligible(s, g, q->levels[i], q, wait_s, extra, overflow)))
+            continue;
+        uint32_t a = s->groups[g].idle_head;
+        double t = s->agents[a].idle_since;
+        if (best == ACD_NONE || (by_level && q->levels[i] < best_level) ||
+            ((!by_level || q->levels[i] == best_level) && t < best_t)) {
+            best = a;
+            best_t = t;
+            best_level = q->levels[i];
+        }
+    }
+    return best;
+}
+
+static uint32_t
+agent_longest_idle(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra)
+{
+    return best_idle(s, c, q, extra, false, false);
+}
+
+static uint32_t
+agent_skill_priority(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra)
+{
+    return best_idle(s, c, q, extra, true, false);
+}
+
+static uint32_t
+agent_overflow(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra)
+{
+    return best_idle(s, c, q, extra, false, true);
+}
+
+static uint32_t
+agent_random(const struct acd_sim *s, uint32_t c, uint32_t qi, unsigned extra)
+{
+    const struct acd_queue *q = &s->queues[qi];
+    double wait_s = extra ? 0 : leg_wait(s, c);
+    unsigned long n = 0;
+    for (uint32_t i = 0; i < q->n_groups; i++) {
+        uint32_t g = q->groups[i];
+        if (eligible(s, g, q->levels[i], q, wait_s, extra, false))
+            n += s->groups[g].n_idle;
+    }
+    if (n == 0)
+        return ACD_NONE;
+    unsigned long k = gsl_rng_uniform_int(s->r_routing, n);
+    for (uint32_t i = 0; i < q->n_groups; i++) {
+        uint32_t g = q->groups[i];
+        if (!eligible(s, g, q->levels[i], q, wait_s, extra, false))
+            continue;
+        if (k >= s->groups[g].n_idle) {
+            k -= s->groups[g].n_idle;
+            continue;
+        }
+        uint32_t a = s->groups[g].idle_head;
+        while (k-- > 0)
+            a = s->agents[a].next;
+        return a;
+    }
+    ACD_ASSERT(!"unreachable: idle count changed while choosing");
+    return ACD_NONE;
+}
+
+/* --- legs for an agent -------------------------------------------------- */
+
+enum call_order { BY_WAIT, BY_LEVEL, BY_SCORE };
+
+static uint32_t
+best_leg(const struct acd_sim *s, uint32_t a, enum call_order order, bool overflow)
+{
+    uint32_t gi = s->agents[a].group;
+    const struct acd_group_rt *g = &s->groups[gi];
+    bool check = overflow || g->assist; /* else every queue of the group is open to it */
+    uint32_t best = ACD_NONE, best_level = 0;
+    double best_t = 0, best_score = 0;
+    for (uint32_t i = 0; i < g->n_queues; i++) {
+        const struct acd_queue *q = &s->queues[g->queues[i].queue];
+        if (q->len == 0)
+            continue;
+        uint32_t level = g->queues[i].level;
+        if (order == BY_LEVEL && best != ACD_NONE && level > best_level)
+            break;            /* queues are sorted by level: a better one was found */
+        uint32_t c = q->head; /* the longest-waiting leg of its queue */
+        double t = s->calls[c].t_queue;
+        if (check && !eligible(s, gi, level, q, s->now - t, 0, overflow))
+            continue;
+        double score = 0;
+        if (order == BY_SCORE)
+            score = q->priority + s->sc->call_types[q->type].wait_bonus_per_s * (s->now - t);
+        bool better;
+        if (best == ACD_NONE)
+            better = true;
+        else if (order == BY_SCORE && score != best_score)
+            better = score > best_score;
+        else
+            better = t < best_t;
+        if (better) {
+            best = c;
+            best_t = t;
+            best_level = level;
+            best_score = score;
+        }
+    }
+    return best;
+}
+
+static uint32_t
+call_oldest(const struct acd_sim *s, uint32_t a)
+{
+    return best_leg(s, a, BY_WAIT, false);
+}
+
+static uint32_t
+call_by_level(const struct acd_sim *s, uint32_t a)
+{
+    return best_leg(s, a, BY_LEVEL, false);
+}
+
+static uint32_t
+call_overflow(const struct acd_sim *s, uint32_t a)
+{
+    return best_leg(s, a, BY_WAIT, true);
+}
+
+static uint32_t
+call_by_score(const struct acd_sim *s, uint32_t a)
+{
+    return best_leg(s, a, BY_SCORE, false);
+}
+
+static const struct acd_route_policy longest_idle = {
+    .name = "longest_idle",
+    .summary = "calls go to the longest-idle skilled agent; agents take the longest-waiting call",
+    .pick_agent = agent_longest_idle,
+    .pick_call = call_oldest,
+};
+static const struct acd_route_policy random_ = {
+    .name = "random",
+    .summary = "calls go to a uniformly chosen idle skilled agent",
+    .pick_agent = agent_random,
+    .pick_call = call_oldest,
+};
+static const struct acd_route_policy skill_priority = {
+    .name = "skill_priority",
+    .summary = "agents prefer their primary skill; calls prefer agents for whom it is primary",
+    .pick_agent = agent_skill_priority,
+    .pick_call = call_by_level,
+};
+static const struct acd_route_policy overflow = {
+    .name = "overflow",
+    .summary = "secondary groups see a call only after the call type's overflow delay",
+    .pick_agent = agent_overflow,
+    .pick_call = call_overflow,
+    .uses_overflow = true,
+};
+static const struct acd_route_policy priority_score = {
+    .name = "priority_score",
+    .summary = "agents take the call with the highest priority + wait bonus x wait",
+    .pick_agent = agent_longest_idle,
+    .pick_call = call_by_score,
+};
+
+const struct acd_route_policy *const acd_route_policies[] = {
+    &longest_idle, &random_, &skill_priority, &overflow, &priority_score, NULL,
+};
+
+const struct acd_route_policy *
+acd_route_find(const char *name)
+{
+    for (size_t i = 0; acd_route_policies[i]; i++)
+        if (strcmp(acd_route_policies[i]->name, name) == 0)
+            return acd_route_policies[i];
+    return NULL;
+}
+
+const char *
+acd_sim_policy_name(size_t i)
+{
+    for (size_t n = 0; acd_route_policies[n]; n++)
+        if (n == i)
+            return acd_route_policies[n]->name;
+    return NULL;
+}

@@ -1,0 +1,31 @@
+/*
+ * route: routing policies as a table of named entries (tmux cmd_entry
+ * style). A policy answers two questions: which idle agent takes a call
+ * leg, and which waiting leg an agent who becomes free takes. Adding a
+ * policy is one new entry in route.c.
+ */
+#ifndef ACDSIM_ROUTE_H
+#define ACDSIM_ROUTE_H
+
+#include "sim_int.h"
+
+struct acd_route_policy {
+    const char *name;
+    const char *summary;
+    /* An idle agent that may take leg c of queue q now, or ACD_NONE. With
+     * extra = 1 the leg is arriving (not yet in q, wait 0). Does not change
+     * state: the caller takes the agent off the idle list. */
+    uint32_t (*pick_agent)(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra);
+    /* The waiting leg agent a takes next, or ACD_NONE. Does not change
+     * state. */
+    uint32_t (*pick_call)(const struct acd_sim *s, uint32_t a);
+    /* Legs become visible to more agents as they wait (overflow delays):
+     * the engine re-offers them when a delay passes. */
+    bool uses_overflow;
+};
+
+/* NULL-terminated table. */
+extern const struct acd_route_policy *const acd_route_policies[];
+const struct acd_route_policy *acd_route_find(const char *name);
+
+#endif

@@ -1,0 +1,618 @@
+/*
+ * run: replications on worker threads and estimates across them.
+ *
+ * Workers take replication indices from a shared counter; each replication
+ * is a fresh acd_sim seeded from (seed, index) and its stats are kept by
+ * index. Estimates are computed afterwards in index order, so neither the
+ * thread count nor the scheduling can change a single bit of the output.
+ */
+#include "acdsim/run.h"
+#include "acdsim/sim.h"
+#include "util.h"
+
+#include <gsl/gsl_sort_double.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Each replication is reduced, as soon as it ends, to one row of values:
+ * every metric and total of every scope (center, call types, groups,
+ * intervals). Rows are kept by replication index and estimated at the end;
+ * memory is the rows (a few kB a replication), never the raw histograms. */
+#define ROW (ACD_METRIC_COUNT + ACD_TOTAL_COUNT)
+
+struct scope_def;
+
+/* A row: n_scopes * ROW scope values, then the calls-waiting samples, then
+ * the answered and abandoned wait CDFs at n_cdf points. */
+struct row_layout {
+    const struct scope_def *scopes;
+    size_t n_scopes;
+    size_t n_samples;
+    double sample_t0_s, sample_step_s;
+    size_t n_cdf;
+    double cdf_dx_s;
+    size_t len;
+};
+
+static size_t list_scopes(const struct acd_scenario *sc, struct scope_def **out);
+static void layout_init(struct row_layout *l, const struct acd_scenario *sc,
+                        const struct scope_def *scopes, size_t n_scopes);
+static void observe(const struct row_layout *l, const struct acd_rep_stats *rs, double *row);
+
+/* Replications handed out to workers one at a time (replication i always
+ * gets the streams of (seed, i)). */
+struct job {
+    const struct acd_scenario *sc;
+    const struct acd_run_opts *opts;
+    uint64_t seed;
+    unsigned n;
+    atomic_uint next;
+    acd_run_rep_fn *fn;
+    void *ud;
+};
+
+static void *
+worker(void *arg)
+{
+    struct job *j = arg;
+    for (;;) {
+        unsigned i = atomic_fetch_add(&j->next, 1);
+        if (i >= j->n)
+            break;
+        struct acd_sim *s = acd_sim_new(j->sc, j->seed, i);
+        if (j->opts->trace && i == j->opts->trace_replication)
+            acd_sim_set_trace(s, j->opts->trace, j->opts->trace_ud);
+        acd_sim_run(s);
+        j->fn(j->ud, i, acd_sim_stats(s));
+        acd_sim_free(s);
+    }
+    return NULL;
+}
+
+static unsigned
+run_threads(const struct acd_run_opts *opts, unsigned n)
+{
+    unsigned threads = opts->threads;
+    if (threads == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = cpus > 0 ? (unsigned)cpus : 1;
+    }
+    return threads > n ? n : threads;
+}
+
+void
+acd_run_reps(const struct acd_scenario *sc, const struct acd_run_opts *opts, acd_run_rep_fn *fn,
+             void *ud)
+{
+    struct job j = {
+        .sc = sc,
+        .opts = opts,
+        .seed = opts->seed_set ? opts->seed : sc->seed,
+        .n = opts->replications ? opts->replications : sc->replications,
+        .fn = fn,
+        .ud = ud,
+    };
+    atomic_init(&j.next, 0);
+    ACD_ASSERT(j.n > 0);
+    unsigned threads = run_threads(opts, j.n);
+    if (threads <= 1) {
+        worker(&j);
+        return;
+    }
+    pthread_t *tid = acd_xcalloc(threads, sizeof(*tid));
+    unsigned started = 0;
+    for (; started < threads; started++)
+        if (pthread_create(&tid[started], NULL, worker, &j) != 0)
+            break;
+    if (started == 0)
+        worker(&j); /* no thread could start: run here */
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    free(tid);
+}
+
+/* acd_run's reduction: each replication becomes its row. */
+struct rows {
+    struct scope_def *scopes;
+    struct row_layout layout;
+    size_t n;
+    double **rows; /* [replication] -> layout.len values */
+    uint64_t *calls, *events;
+};
+
+static void
+rows_init(struct rows *rw, const struct acd_scenario *sc, size_t n)
+{
+    size_t n_scopes = list_scopes(sc, &rw->scopes);
+    layout_init(&rw->layout, sc, rw->scopes, n_scopes);
+    rw->n = n;
+    rw->rows = acd_xcalloc(n, sizeof(*rw->rows));
+    rw->calls = acd_xcalloc(n, sizeof(*rw->calls));
+    rw->events = acd_xcalloc(n, sizeof(*rw->events));
+}
+
+static void
+keep_row(void *ud, unsigned i, const struct acd_rep_stats *st)
+{
+    struct rows *rw = ud;
+    rw->rows[i] = acd_xmalloc(rw->layout.len * sizeof(double));
+    observe(&rw->layout, st, rw->rows[i]);
+    rw->calls[i] = st->calls;
+    rw->events[i] = st->events;
+}
+
+static struct acd_results *results_from_rows(const struct acd_scenario *sc,
+                                             const struct row_layout *l, const double *const *rows,
+                                             size_t n);
+
+/* The estimates from every kept row; frees the rows. */
+static struct acd_results *
+rows_finish(struct rows *rw, const struct acd_scenario *sc)
+{
+    struct acd_results *r =
+        results_from_rows(sc, &rw->layout, (const double *const *)rw->rows, rw->n);
+    for (size_t i = 0; i < rw->n; i++) {
+        r->calls += rw->calls[i];
+        r->events += rw->events[i];
+        free(rw->rows[i]);
+    }
+    free(rw->rows);
+    free(rw->calls);
+    free(rw->events);
+    free(rw->scopes);
+    return r;
+}
+
+static double
+wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+struct acd_results *
+acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts)
+{
+    double t0 = wall_now();
+    unsigned n = opts->replications ? opts->replications : sc->replications;
+    ACD_ASSERT(n > 0);
+    struct rows rw;
+    rows_init(&rw, sc, n);
+    acd_run_reps(sc, opts, keep_row, &rw);
+    struct acd_results *r = rows_finish(&rw, sc);
+    r->seed = opts->seed_set ? opts->seed : sc->seed;
+    unsigned threads = run_threads(opts, n);
+    r->threads = threads ? threads : 1;
+    r->wall_s = wall_now() - t0;
+    return r;
+}
+
+/* One scope's counts in a replication, and the wait histograms that make
+ * up its distribution (appended to hs[*nh]; quantiles read them together,
+ * so nothing is merged or copied). */
+struct hist_list {
+    const struct acd_hist **v;
+    size_t n;
+};
+typedef void scope_fn(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c,
+                      struct hist_list *hl);
+
+void
+acd_run_center_counts(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c)
+{
+    memset(c, 0, sizeof(*c));
+    for (size_t k = 0; k < rs->n_types; k++) {
+        acd_stats_counts_add(c, &rs->type_counts[bin * rs->n_types + k]);
+        c->window_s = rs->type_counts[bin * rs->n_types + k].window_s;
+    }
+    /* Agent time and labor cost come from the groups; the types carry
+     * none. Calls come from the types (the groups' answered counts include
+     * escalated legs, a different thing). */
+    for (size_t g = 0; g < rs->n_groups; g++) {
+        const struct acd_counts *gc = &rs->group_counts[bin * rs->n_groups + g];
+        c->busy_agent_s += gc->busy_agent_s;
+        c->staffed_agent_s += gc->staffed_agent_s;
+        c->idle_agent_s += gc->idle_agent_s;
+        c->talk_agent_s += gc->talk_agent_s;
+        c->wrap_agent_s += gc->wrap_agent_s;
+        c->break_agent_s += gc->break_agent_s;
+        c->off_agent_s += gc->off_agent_s;
+        c->labor_cost += gc->labor_cost;
+    }
+}
+
+static void
+scope_center(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c, struct hist_list *hl)
+{
+    acd_run_center_counts(rs, bin, c);
+    for (size_t k = 0; k < rs->n_types; k++)
+        hl->v[hl->n++] = &rs->hists[bin * rs->n_types + k];
+}
+
+/* A call type over every reported bin (idx = type). */
+static void
+scope_type(const struct acd_rep_stats *rs, size_t k, struct acd_counts *c, struct hist_list *hl)
+{
+    memset(c, 0, sizeof(*c));
+    double window = 0;
+    for (size_t b = 0; b < rs->n_bins; b++) {
+        acd_stats_counts_add(c, &rs->type_counts[b * rs->n_types + k]);
+        hl->v[hl->n++] = &rs->hists[b * rs->n_types + k];
+        window += rs->type_counts[b * rs->n_types + k].window_s;
+    }
+    c->window_s = window;
+}
+
+/* An agent group over every reported bin (idx = group). */
+static void
+scope_group(const struct acd_rep_stats *rs, size_t g, struct acd_counts *c, struct hist_list *hl)
+{
+    (void)hl;
+    memset(c, 0, sizeof(*c));
+    double window = 0;
+    for (size_t b = 0; b < rs->n_bins; b++) {
+        acd_stats_counts_add(c, &rs->group_counts[b * rs->n_groups + g]);
+        window += rs->group_counts[b * rs->n_groups + g].window_s;
+    }
+    c->window_s = window;
+}
+
+/* The whole center over every reported bin. */
+static void
+scope_center_all(const struct acd_rep_stats *rs, size_t unused, struct acd_counts *c,
+                 struct hist_list *hl)
+{
+    (void)unused;
+    struct acd_counts part;
+    memset(c, 0, sizeof(*c));
+    double window = 0;
+    for (size_t b = 0; b < rs->n_bins; b++) {
+        scope_center(rs, b, &part, hl);
+        acd_stats_counts_add(c, &part);
+        window += part.window_s;
+    }
+    c->window_s = window;
+}
+
+/* Interval scopes: idx = bin * (n_types + 1) + (type + 1), type -1 = all. */
+static void
+scope_interval(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c,
+               struct hist_list *hl)
+{
+    size_t b = idx / (rs->n_types + 1), k = idx % (rs->n_types + 1);
+    if (k == 0) {
+        scope_center(rs, b, c, hl);
+        return;
+    }
+    *c = rs->type_counts[b * rs->n_types + k - 1];
+    hl->v[hl->n++] = &rs->hists[b * rs->n_types + k - 1];
+}
+
+/* Interval x group scopes: idx = bin * n_groups + group. */
+static void
+scope_interval_group(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c,
+                     struct hist_list *hl)
+{
+    (void)hl;
+    *c = rs->group_counts[idx];
+}
+
+struct scope_def {
+    unsigned scope; /* ACD_SCOPE_* for applicability */
+    const char *name;
+    scope_fn *get;
+    size_t idx;
+    bool has_hist;
+    struct acd_scope_result *(*place)(struct acd_results *r, size_t idx); /* where it goes */
+    size_t place_idx;
+};
+
+static struct acd_scope_result *
+place_summary(struct acd_results *r, size_t i)
+{
+    (void)i;
+    return &r->summary;
+}
+
+static struct acd_scope_result *
+place_type(struct acd_results *r, size_t i)
+{
+    return &r->types[i];
+}
+
+static struct acd_scope_result *
+place_group(struct acd_results *r, size_t i)
+{
+    return &r->groups[i];
+}
+
+static struct acd_scope_result *
+place_interval_group(struct acd_results *r, size_t i)
+{
+    size_t ng = r->sc->n_groups;
+    return &r->intervals[i / ng].groups[i % ng];
+}
+
+static struct acd_scope_result *
+place_interval(struct acd_results *r, size_t i)
+{
+    size_t nt = r->sc->n_call_types, b = i / (nt + 1), k = i % (nt + 1);
+    return k == 0 ? &r->intervals[b].all : &r->intervals[b].types[k - 1];
+}
+
+/* Every scope of sc's results, in output order. Caller frees *out. */
+static size_t
+list_scopes(const struct acd_scenario *sc, struct scope_def **out)
+{
+    size_t nt = sc->n_call_types, ng = sc->n_groups;
+    size_t ni = sc->horizon == ACD_HORIZON_DAY ? sc->n_intervals : 0;
+    size_t n = 1 + nt + ng + ni * (nt + 1 + ng), i = 0;
+    struct scope_def *d = acd_xcalloc(n, sizeof(*d));
+    d[i++] = (struct scope_def){ACD_SCOPE_CENTER, "", scope_center_all, 0, true, place_summary, 0};
+    for (size_t k = 0; k < nt; k++)
+        d[i++] = (struct scope_def){
+            ACD_SCOPE_TYPE, sc->call_types[k].name, scope_type, k, true, place_type, k};
+    for (size_t g = 0; g < ng; g++)
+        d[i++] = (struct scope_def){
+            ACD_SCOPE_GROUP, sc->groups[g].name, scope_group, g, false, place_group, g};
+    for (size_t b = 0; b < ni; b++)
+        for (size_t k = 0; k <= nt; k++) {
+            size_t idx = b * (nt + 1) + k;
+            d[i++] = (struct scope_def){k ? ACD_SCOPE_TYPE : ACD_SCOPE_INTERVAL,
+                                        k ? sc->call_types[k - 1].name : "",
+                                        scope_interval,
+                                        idx,
+                                        true,
+                                        place_interval,
+                                        idx};
+        }
+    for (size_t b = 0; b < ni; b++)
+        for (size_t g = 0; g < ng; g++)
+            d[i++] = (struct scope_def){
+                ACD_SCOPE_GROUP,      sc->groups[g].name, scope_interval_group, b * ng + g, false,
+                place_interval_group, b * ng + g};
+    ACD_ASSERT(i == n);
+    *out = d;
+    return n;
+}
+
+/* One replication's row: every metric (NAN where it does not apply or is
+ * undefined) and total of every scope. */
+static void
+layout_init(struct row_layout *l, const struct acd_scenario *sc, const struct scope_def *scopes,
+            size_t n_scopes)
+{
+    l->scopes = scopes;
+    l->n_scopes = n_scopes;
+    l->n_samples = acd_sim_samples(sc, &l->sample_t0_s, &l->sample_step_s);
+    /* CDF points from 0 to 8 thresholds (at least 4 minutes), every 1/120. */
+    double x_max = 8 * sc->sl_threshold_s > 240 ? 8 * sc->sl_threshold_s : 240;
+    l->n_cdf = 121;
+    l->cdf_dx_s = x_max / 120;
+    l->len = n_scopes * ROW + l->n_samples + 2 * l->n_cdf;
+}
+
+/* One replication's row: every metric (NAN where it does not apply or is
+ * undefined) and total of every scope, then the series and the CDFs. */
+static void
+observe(const struct row_layout *l, const struct acd_rep_stats *rs, double *row)
+{
+    const struct scope_def *d = l->scopes;
+    size_t nh = rs->n_bins * rs->n_types + rs->n_types + 1;
+    struct hist_list hl = {acd_xmalloc(nh * sizeof(*hl.v)), 0};
+    for (size_t si = 0; si < l->n_scopes; si++, row += ROW) {
+        struct acd_counts c;
+        hl.n = 0;
+        d[si].get(rs, d[si].idx, &c, &hl);
+        for (size_t m = 0; m < ACD_METRIC_COUNT; m++) {
+            if (!(acd_metrics[m].scopes & d[si].scope))
+                row[m] = ACD_NAN;
+            else if (m == ACD_M_WAIT_P90)
+                row[m] = d[si].has_hist ? acd_stats_hist_quantile_n(hl.v, hl.n, 0.9) : ACD_NAN;
+            else
+                row[m] = acd_metrics[m].eval(&c, NULL);
+        }
+        for (size_t t = 0; t < ACD_TOTAL_COUNT; t++)
+            row[ACD_METRIC_COUNT + t] =
+                acd_totals[t].scopes & d[si].scope
+                    ? *(const double *)((const char *)&c + acd_totals[t].offset)
+                    : ACD_NAN;
+    }
+    ACD_ASSERT(rs->n_samples == l->n_samples);
+    memcpy(row, rs->samples, l->n_samples * sizeof(double));
+    row += l->n_samples;
+    /* Answered waits of every reported bin; abandoned waits by type. */
+    hl.n = 0;
+    for (size_t i = 0; i < rs->n_bins * rs->n_types; i++)
+        hl.v[hl.n++] = &rs->hists[i];
+    double *xs = acd_xmalloc(l->n_cdf * sizeof(double));
+    for (size_t i = 0; i < l->n_cdf; i++)
+        xs[i] = (double)i * l->cdf_dx_s;
+    acd_stats_hist_cdf_many(hl.v, hl.n, xs, l->n_cdf, row);
+    row += l->n_cdf;
+    hl.n = 0;
+    for (size_t k = 0; k < rs->n_types; k++)
+        hl.v[hl.n++] = &rs->abandon_hists[k];
+    acd_stats_hist_cdf_many(hl.v, hl.n, xs, l->n_cdf, row);
+    free(xs);
+    free(hl.v);
+}
+
+/* Mean and 10th/90th percentiles across replications of rows[.][off+i]. */
+static void
+band(const double *const *rows, size_t n, size_t off, size_t points, double *mean, double *p10,
+     double *p90, double *x)
+{
+    for (size_t i = 0; i < points; i++) {
+        size_t m = 0;
+        for (size_t r = 0; r < n; r++)
+            if (!isnan(rows[r][off + i]))
+                x[m++] = rows[r][off + i];
+        if (m == 0) {
+            mean[i] = ACD_NAN;
+            if (p10)
+                p10[i] = p90[i] = ACD_NAN;
+            continue;
+        }
+        mean[i] = gsl_stats_mean(x, 1, m);
+        if (p10) {
+            gsl_sort(x, 1, m);
+            p10[i] = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.1);
+            p90[i] = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.9);
+        }
+    }
+}
+
+/* Erlang figures for a stationary scenario with one call type. */
+static void
+erlang_compare(const struct acd_scenario *sc, struct acd_erlang_cmp *e)
+{
+    memset(e, 0, sizeof(*e));
+    if (sc->horizon != ACD_HORIZON_STEADY || sc->n_call_types != 1)
+        return;
+    const struct acd_call_type *ct = &sc->call_types[0];
+    unsigned agents = 0;
+    for (size_t g = 0; g < sc->n_groups; g++)
+        agents += sc->groups[g].agents;
+    struct acd_erlang_params *p = &e->params;
+    p->rate_per_s = ct->rate_per_s;
+    p->aht_s = ct->handle.mean_s;
+    p->agents = agents;
+    p->sl_threshold_s = sc->sl_threshold_s;
+    p->queue_capacity = sc->queue_capacity;
+    if (sc->queue_lines >= 0) {
+        long room = sc->queue_lines - (long)agents;
+        if (room < 0)
+            return; /* fewer lines than agents: not an Erlang system */
+        if (p->queue_capacity < 0 || room < p->queue_capacity)
+            p->queue_capacity = room;
+    }
+    if (ct->has_patience) {
+        p->model = ACD_ERLANG_A;
+        p->patience_s = ct->patience.mean_s;
+    } else {
+        p->model = p->queue_capacity == 0 ? ACD_ERLANG_B : ACD_ERLANG_C;
+    }
+    char err[128];
+    if (agents == 0 || acd_erlang_eval(p, &e->value, err, sizeof(err)) != 0)
+        return; /* e.g. unstable Erlang C: nothing to compare */
+    e->valid = true;
+    e->exponential = strcmp(ct->handle.type->name, "exponential") == 0 &&
+                     (!ct->has_patience || strcmp(ct->patience.type->name, "exponential") == 0);
+}
+
+static struct acd_results *
+results_from_rows(const struct acd_scenario *sc, const struct row_layout *l,
+                  const double *const *rows, size_t n)
+{
+    const struct scope_def *d = l->scopes;
+    size_t n_scopes = l->n_scopes;
+    ACD_ASSERT(n > 0);
+    struct acd_results *r = acd_xcalloc(1, sizeof(*r));
+    r->sc = sc;
+    r->replications = (unsigned)n;
+    r->types = acd_xcalloc(sc->n_call_types ? sc->n_call_types : 1, sizeof(*r->types));
+    r->groups = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*r->groups));
+    if (sc->horizon == ACD_HORIZON_DAY) {
+        r->n_intervals = sc->n_intervals;
+        r->intervals = acd_xcalloc(r->n_intervals, sizeof(*r->intervals));
+        for (size_t b = 0; b < r->n_intervals; b++) {
+            struct acd_interval_result *iv = &r->intervals[b];
+            iv->start_s = sc->open_s + (double)b * sc->interval_s;
+            iv->end_s = b + 1 == r->n_intervals ? sc->close_s : iv->start_s + sc->interval_s;
+            iv->types = acd_xcalloc(sc->n_call_types ? sc->n_call_types : 1, sizeof(*iv->types));
+            iv->groups = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*iv->groups));
+        }
+    }
+    double *x = acd_xcalloc(n, sizeof(double));
+    for (size_t si = 0; si < n_scopes; si++) {
+        struct acd_scope_result *out = d[si].place(r, d[si].place_idx);
+        out->name = d[si].name;
+        out->scope = d[si].scope;
+        for (size_t v = 0; v < ROW; v++) {
+            for (size_t i = 0; i < n; i++)
+                x[i] = rows[i][si * ROW + v];
+            struct acd_estimate e = acd_stats_estimate(x, n);
+            if (v < ACD_METRIC_COUNT)
+                out->metric[v] = e;
+            else
+                out->total[v - ACD_METRIC_COUNT] = e;
+        }
+    }
+    size_t off = n_scopes * ROW;
+    struct acd_band *q = &r->queue_len;
+    q->n = l->n_samples;
+    q->t0_s = l->sample_t0_s;
+    q->step_s = l->sample_step_s;
+    q->mean = acd_xcalloc(q->n ? q->n : 1, sizeof(double));
+    q->p10 = acd_xcalloc(q->n ? q->n : 1, sizeof(double));
+    q->p90 = acd_xcalloc(q->n ? q->n : 1, sizeof(double));
+    band(rows, n, off, q->n, q->mean, q->p10, q->p90, x);
+    off += q->n;
+    struct acd_wait_cdf *w = &r->wait_cdf;
+    w->n = l->n_cdf;
+    w->x_s = acd_xcalloc(w->n, sizeof(double));
+    w->answered = acd_xcalloc(w->n, sizeof(double));
+    w->abandoned = acd_xcalloc(w->n, sizeof(double));
+    for (size_t i = 0; i < w->n; i++)
+        w->x_s[i] = (double)i * l->cdf_dx_s;
+    band(rows, n, off, w->n, w->answered, NULL, NULL, x);
+    band(rows, n, off + w->n, w->n, w->abandoned, NULL, NULL, x);
+    free(x);
+    erlang_compare(sc, &r->erlang);
+    return r;
+}
+
+struct acd_results *
+acd_results_from_reps(const struct acd_scenario *sc, const struct acd_rep_stats *const *reps,
+                      size_t n)
+{
+    struct rows rw;
+    rows_init(&rw, sc, n);
+    for (size_t i = 0; i < n; i++)
+        keep_row(&rw, (unsigned)i, reps[i]);
+    return rows_finish(&rw, sc);
+}
+
+void
+acd_results_free(struct acd_results *r)
+{
+    if (!r)
+        return;
+    free(r->types);
+    free(r->groups);
+    for (size_t i = 0; i < r->n_intervals; i++) {
+        free(r->intervals[i].types);
+        free(r->intervals[i].groups);
+    }
+    free(r->intervals);
+    free(r->queue_len.mean);
+    free(r->queue_len.p10);
+    free(r->queue_len.p90);
+    free(r->wait_cdf.x_s);
+    free(r->wait_cdf.answered);
+    free(r->wait_cdf.abandoned);
+    free(r);
+}
+
+const struct acd_scope_result *
+acd_results_lookup(const struct acd_results *r, const char *scope, enum acd_metric *m)
+{
+    (void)m;
+    if (!scope || !*scope)
+        return &r->summary;
+    for (size_t k = 0; k < r->sc->n_call_types; k++)
+        if (strcmp(r->sc->call_types[k].name, scope) == 0)
+            return &r->types[k];
+    for (size_t g = 0; g < r->sc->n_groups; g++)
+        if (strcmp(r->sc->groups[g].name, scope) == 0)
+            return &r->groups[g];
+    return NULL;
+}

@@ -1,0 +1,570 @@
+/*
+ * stats: fixed-size wait histogram, the metric and totals tables of
+ * interface.md, and Student-t estimates across replications (GSL).
+ */
+#include "acdsim/stats.h"
+#include "acdsim/scenario.h" /* ACD_FEAT_* */
+#include "util.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- histogram --------------------------------------------------------- */
+
+#define LINEAR_END_S (ACD_HIST_LINEAR_BINS * ACD_HIST_LINEAR_WIDTH_S)
+#define LOG_RATIO    1.01
+
+#define INV_LN_RATIO 100.49916945163199 /* 1 / ln(LOG_RATIO) */
+
+static inline size_t
+bin_of(double x)
+{
+    if (x < LINEAR_END_S)
+        return (size_t)(x / ACD_HIST_LINEAR_WIDTH_S);
+    double k = floor(log(x / LINEAR_END_S) * INV_LN_RATIO);
+    if (k >= ACD_HIST_LOG_BINS)
+        return ACD_HIST_BINS - 1;
+    return ACD_HIST_LINEAR_BINS + (size_t)k;
+}
+
+static void
+bin_bounds(size_t b, double *lo, double *hi)
+{
+    if (b < ACD_HIST_LINEAR_BINS) {
+        *lo = (double)b * ACD_HIST_LINEAR_WIDTH_S;
+        *hi = *lo + ACD_HIST_LINEAR_WIDTH_S;
+    } else if (b < ACD_HIST_BINS - 1) {
+        *lo = LINEAR_END_S * pow(LOG_RATIO, (double)(b - ACD_HIST_LINEAR_BINS));
+        *hi = *lo * LOG_RATIO;
+    } else {
+        *lo = LINEAR_END_S * pow(LOG_RATIO, (double)ACD_HIST_LOG_BINS);
+        *hi = *lo;
+    }
+}
+
+void
+acd_stats_hist_reset(struct acd_hist *h)
+{
+    memset(h, 0, sizeof(*h));
+}
+
+void
+acd_stats_hist_add(struct acd_hist *h, double x)
+{
+    h->total++;
+    if (x <= 0) {
+        h->zeros++;
+        return;
+    }
+    h->bins[bin_of(x)]++;
+}
+
+void
+acd_stats_hist_merge(struct acd_hist *dst, const struct acd_hist *src)
+{
+    dst->zeros += src->zeros;
+    dst->total += src->total;
+    for (size_t i = 0; i < ACD_HIST_BINS; i++)
+        dst->bins[i] += src->bins[i];
+}
+
+double
+acd_stats_hist_cdf_n(const struct acd_hist *const *hs, size_t n, double x)
+{
+    double out;
+    acd_stats_hist_cdf_many(hs, n, &x, 1, &out);
+    return out;
+}
+
+/* Values in bin b of all n histograms. */
+static double
+bin_count(const struct acd_hist *const *hs, size_t n, size_t b)
+{
+    double c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += hs[i]->bins[b];
+    return c;
+}
+
+void
+acd_stats_hist_cdf_many(const struct acd_hist *const *hs, size_t n, const double *x, size_t m,
+                        double *out)
+{
+    uint64_t total = 0, below = 0;
+    for (size_t i = 0; i < n; i++) {
+        total += hs[i]->total;
+        below += hs[i]->zeros;
+    }
+    /* One walk over the bins for all the points: the sums are the same,
+     * in the same order, as a walk per point. */
+    double cum = (double)below;
+    size_t b = 0;
+    for (size_t j = 0; j < m; j++) {
+        ACD_ASSERT(j == 0 || x[j] >= x[j - 1]);
+        if (total == 0) {
+            out[j] = ACD_NAN;
+            continue;
+        }
+        if (x[j] < 0) {
+            out[j] = 0;
+            continue;
+        }
+        size_t last = bin_of(x[j]);
+        for (; b < last && b < ACD_HIST_BINS; b++)
+            cum += bin_count(hs, n, b);
+        double part = 0;
+        if (last < ACD_HIST_BINS) {
+            double c = bin_count(hs, n, last), lo, hi;
+            bin_bounds(last, &lo, &hi);
+            part = hi > lo ? c * (x[j] - lo) / (hi - lo) : c;
+        }
+        out[j] = (cum + part) / (double)total;
+    }
+}
+
+double
+acd_stats_hist_quantile(const struct acd_hist *h, double q)
+{
+    return acd_stats_hist_quantile_n(&h, 1, q);
+}
+
+double
+acd_stats_hist_quantile_n(const struct acd_hist *const *hs, size_t n, double q)
+{
+    uint64_t total = 0, zeros = 0;
+    for (size_t i = 0; i < n; i++) {
+        total += hs[i]->total;
+        zeros += hs[i]->zeros;
+    }
+    if (total == 0)
+        return ACD_NAN;
+    /* The smallest x with F(x) >= q; linear inside a bin. The walk stops at
+     * the quantile's bin, so a list of histograms costs no more than one. */
+    double target = q * (double)total;
+    if ((double)zeros >= target)
+        return 0;
+    double cum = (double)zeros;
+    for (size_t b = 0; b < ACD_HIST_BINS; b++) {
+        double c = 0;
+        for (size_t i = 0; i < n; i++)
+            c += hs[i]->bins[b];
+        if (c > 0 && cum + c >= target) {
+            double lo, hi;
+            bin_bounds(b, &lo, &hi);
+            return lo + (hi - lo) * (target - cum) / c;
+        }
+        cum += c;
+    }
+    double lo, hi;
+    bin_bounds(ACD_HIST_BINS - 1, &lo, &hi);
+    return hi;
+}
+
+/* --- counts ------------------------------------------------------------ */
+
+void
+acd_stats_counts_add(struct acd_counts *dst, const struct acd_counts *src)
+{
+    dst->offered += src->offered;
+    dst->answered += src->answered;
+    dst->answered_within_t += src->answered_within_t;
+    dst->abandoned += src->abandoned;
+    dst->abandoned_within_t += src->abandoned_within_t;
+    dst->blocked += src->blocked;
+    dst->waited += src->waited;
+    dst->wait_sum_s += src->wait_sum_s;
+    dst->answered_wait_sum_s += src->answered_wait_sum_s;
+    dst->queue_area_s += src->queue_area_s;
+    dst->busy_agent_s += src->busy_agent_s;
+    dst->staffed_agent_s += src->staffed_agent_s;
+    dst->fresh += src->fresh;
+    dst->retrials += src->retrials;
+    dst->repeats += src->repeats;
+    dst->callbacks += src->callbacks;
+    dst->balked += src->balked;
+    dst->timed_out += src->timed_out;
+    dst->callback_requested += src->callback_requested;
+    dst->disconnected += src->disconnected;
+    dst->escalated += src->escalated;
+    dst->issues += src->issues;
+    dst->issues_resolved += src->issues_resolved;
+    dst->issues_fcr += src->issues_fcr;
+    dst->issue_contacts += src->issue_contacts;
+    dst->resolution_time_sum_s += src->resolution_time_sum_s;
+    dst->customer_within_t += src->customer_within_t;
+    dst->idle_agent_s += src->idle_agent_s;
+    dst->talk_agent_s += src->talk_agent_s;
+    dst->wrap_agent_s += src->wrap_agent_s;
+    dst->break_agent_s += src->break_agent_s;
+    dst->off_agent_s += src->off_agent_s;
+    dst->labor_cost += src->labor_cost;
+    dst->abandon_cost += src->abandon_cost;
+    dst->repeat_cost += src->repeat_cost;
+}
+
+/* --- metrics ----------------------------------------------------------- */
+
+static inline double
+ratio(double num, double den)
+{
+    return den > 0 ? num / den : ACD_NAN;
+}
+
+static double
+m_offered(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return c->offered;
+}
+
+static double
+m_service_level(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->answered_within_t, c->offered);
+}
+
+static double
+m_service_level_answered(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->answered_within_t, c->answered);
+}
+
+static double
+m_answered_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->answered, c->offered);
+}
+
+static double
+m_abandon_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->abandoned, c->offered);
+}
+
+static double
+m_blocked_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->blocked, c->offered);
+}
+
+static double
+m_p_wait(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->waited, c->offered);
+}
+
+static double
+m_asa(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->answered_wait_sum_s, c->answered);
+}
+
+static double
+m_mean_wait(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->wait_sum_s, c->offered);
+}
+
+static double
+m_wait_p90(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)c;
+    return h ? acd_stats_hist_quantile(h, 0.9) : ACD_NAN;
+}
+
+static double
+m_mean_queue_len(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->queue_area_s, c->window_s);
+}
+
+static double
+m_occupancy(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->busy_agent_s, c->staffed_agent_s);
+}
+
+static double
+m_busy_agents(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->busy_agent_s, c->window_s);
+}
+
+static double
+m_staffed_agents(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->staffed_agent_s, c->window_s);
+}
+
+static double
+m_service_level_customer(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->customer_within_t, c->issues);
+}
+
+static double
+m_fcr_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->issues_fcr, c->issues);
+}
+
+static double
+m_escalation_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->escalated, c->answered);
+}
+
+static double
+m_repeat_share(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->repeats, c->offered);
+}
+
+static double
+m_retrial_share(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->retrials, c->offered);
+}
+
+static double
+m_contacts_per_issue(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->issue_contacts, c->issues);
+}
+
+static double
+m_resolution_time(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->resolution_time_sum_s, c->issues_resolved);
+}
+
+static double
+m_balk_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->balked, c->offered);
+}
+
+static double
+m_timeout_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->timed_out, c->offered);
+}
+
+static double
+m_callback_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->callback_requested, c->offered);
+}
+
+/* State shares are of the time agents are logged on or on break. */
+static inline double
+present_s(const struct acd_counts *c)
+{
+    return c->idle_agent_s + c->talk_agent_s + c->wrap_agent_s + c->break_agent_s;
+}
+
+static double
+m_idle_share(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->idle_agent_s, present_s(c));
+}
+
+static double
+m_talk_share(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->talk_agent_s, present_s(c));
+}
+
+static double
+m_wrap_share(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->wrap_agent_s, present_s(c));
+}
+
+static double
+m_break_share(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->break_agent_s, present_s(c));
+}
+
+static double
+m_cost(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return c->labor_cost + c->abandon_cost + c->repeat_cost;
+}
+
+static double
+m_cost_per_call(const struct acd_counts *c, const struct acd_hist *h)
+{
+    return ratio(m_cost(c, h), c->answered);
+}
+
+/* Customer-level metrics differ from call-level ones only when a customer
+ * can call more than once or stay unresolved. */
+#define CUSTOMER (ACD_FEAT_RESOLUTION | ACD_FEAT_RETRIAL | ACD_FEAT_CALLBACK)
+/* Time shares say more than occupancy only with wrap-up or breaks. */
+#define STATES (ACD_FEAT_WRAP | ACD_FEAT_BREAK)
+#define CALLS  (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_INTERVAL)
+#define AGENTS (ACD_SCOPE_CENTER | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
+#define ALL    (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
+
+const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT] = {
+    [ACD_M_OFFERED] = {"offered", "Offered calls", "calls", false, CALLS, m_offered},
+    [ACD_M_SERVICE_LEVEL] = {"service_level", "Service level (of offered)", "", true, CALLS,
+                             m_service_level},
+    [ACD_M_SERVICE_LEVEL_ANSWERED] = {"service_level_answered", "Service level (of answered)", "",
+                                      true, CALLS, m_service_level_answered},
+    [ACD_M_ANSWERED_RATE] = {"answered_rate", "Answered", "", true, CALLS, m_answered_rate},
+    [ACD_M_ABANDON_RATE] = {"abandon_rate", "Abandoned", "", true, CALLS, m_abandon_rate},
+    [ACD_M_BLOCKED_RATE] = {"blocked_rate", "Busy signals", "", true, CALLS, m_blocked_rate},
+    [ACD_M_P_WAIT] = {"p_wait", "Had to wait", "", true, CALLS, m_p_wait},
+    [ACD_M_ASA] = {"asa_s", "ASA (answered calls)", "s", false, CALLS, m_asa},
+    [ACD_M_MEAN_WAIT] = {"mean_wait_s", "Mean wait (all calls)", "s", false, CALLS, m_mean_wait},
+    [ACD_M_WAIT_P90] = {"wait_p90_s", "90th percentile wait", "s", false, CALLS, m_wait_p90},
+    [ACD_M_MEAN_QUEUE_LEN] = {"mean_queue_len", "Mean calls waiting", "calls", false, CALLS,
+                              m_mean_queue_len},
+    [ACD_M_OCCUPANCY] = {"occupancy", "Occupancy", "", true, AGENTS, m_occupancy},
+    [ACD_M_BUSY_AGENTS] = {"busy_agents", "Busy agents", "agents", false, AGENTS, m_busy_agents},
+    [ACD_M_STAFFED_AGENTS] = {"staffed_agents", "Staffed agents", "agents", false, AGENTS,
+                              m_staffed_agents},
+    [ACD_M_SERVICE_LEVEL_CUSTOMER] = {"service_level_customer", "Service level (of customers)", "",
+                                      true, CALLS, m_service_level_customer, CUSTOMER},
+    [ACD_M_FCR_RATE] = {"fcr_rate", "First-call resolution", "", true, CALLS, m_fcr_rate, CUSTOMER},
+    [ACD_M_ESCALATION_RATE] = {"escalation_rate", "Escalated (of answered)", "", true, ALL,
+                               m_escalation_rate, ACD_FEAT_ESCALATION},
+    [ACD_M_REPEAT_SHARE] = {"repeat_share", "Repeat calls (of offered)", "", true, CALLS,
+                            m_repeat_share, ACD_FEAT_RESOLUTION},
+    [ACD_M_RETRIAL_SHARE] = {"retrial_share", "Retrials (of offered)", "", true, CALLS,
+                             m_retrial_share, ACD_FEAT_RETRIAL},
+    [ACD_M_CONTACTS_PER_ISSUE] = {"contacts_per_issue", "Contacts per issue", "calls", false, CALLS,
+                                  m_contacts_per_issue, CUSTOMER},
+    [ACD_M_RESOLUTION_TIME] = {"resolution_time_s", "Time to resolution", "s", false, CALLS,
+                               m_resolution_time, CUSTOMER},
+    [ACD_M_BALK_RATE] = {"balk_rate", "Balked", "", true, CALLS, m_balk_rate, ACD_FEAT_BALK},
+    [ACD_M_TIMEOUT_RATE] = {"timeout_rate", "Queue timeouts", "", true, CALLS, m_timeout_rate,
+                            ACD_FEAT_TIMEOUT},
+    [ACD_M_CALLBACK_RATE] = {"callback_rate", "Chose a callback", "", true, CALLS, m_callback_rate,
+                             ACD_FEAT_CALLBACK},
+    [ACD_M_IDLE_SHARE] = {"idle_share", "Time idle", "", true, AGENTS, m_idle_share, STATES},
+    [ACD_M_TALK_SHARE] = {"talk_share", "Time talking", "", true, AGENTS, m_talk_share, STATES},
+    [ACD_M_WRAP_SHARE] = {"wrap_share", "Time in wrap-up", "", true, AGENTS, m_wrap_share,
+                          ACD_FEAT_WRAP},
+    [ACD_M_BREAK_SHARE] = {"break_share", "Time on break", "", true, AGENTS, m_break_share,
+                           ACD_FEAT_BREAK},
+    [ACD_M_COST] = {"cost", "Cost", "", false, ALL, m_cost, ACD_FEAT_COST},
+    [ACD_M_COST_PER_CALL] = {"cost_per_call", "Cost per answered call", "", false, ALL,
+                             m_cost_per_call, ACD_FEAT_COST},
+};
+
+#define TOTAL(k, field, scopes)                                                                    \
+    {                                                                                              \
+        k, scopes, offsetof(struct acd_counts, field)                                              \
+    }
+
+const struct acd_total_def acd_totals[ACD_TOTAL_COUNT] = {
+    [ACD_T_OFFERED] = TOTAL("offered", offered, CALLS),
+    [ACD_T_ANSWERED] = TOTAL("answered", answered, ALL),
+    [ACD_T_ANSWERED_WITHIN_T] = TOTAL("answered_within_t", answered_within_t, ALL),
+    [ACD_T_ABANDONED] = TOTAL("abandoned", abandoned, CALLS),
+    [ACD_T_ABANDONED_WITHIN_T] = TOTAL("abandoned_within_t", abandoned_within_t, CALLS),
+    [ACD_T_BLOCKED] = TOTAL("blocked", blocked, CALLS),
+    [ACD_T_WAITED] = TOTAL("waited", waited, CALLS),
+    [ACD_T_WAIT_SUM] = TOTAL("wait_sum_s", wait_sum_s, CALLS),
+    [ACD_T_ANSWERED_WAIT_SUM] = TOTAL("answered_wait_sum_s", answered_wait_sum_s, ALL),
+    [ACD_T_QUEUE_AREA] = TOTAL("queue_len_s", queue_area_s, CALLS),
+    [ACD_T_BUSY_AGENT_S] = TOTAL("busy_agent_s", busy_agent_s, AGENTS),
+    [ACD_T_STAFFED_AGENT_S] = TOTAL("staffed_agent_s", staffed_agent_s, AGENTS),
+    [ACD_T_FRESH] = TOTAL("fresh", fresh, CALLS),
+    [ACD_T_RETRIALS] = TOTAL("retrials", retrials, CALLS),
+    [ACD_T_REPEATS] = TOTAL("repeat_calls", repeats, CALLS),
+    [ACD_T_CALLBACKS] = TOTAL("callbacks", callbacks, CALLS),
+    [ACD_T_BALKED] = TOTAL("balked", balked, CALLS),
+    [ACD_T_TIMED_OUT] = TOTAL("timed_out", timed_out, CALLS),
+    [ACD_T_CALLBACK_REQUESTED] = TOTAL("callback_requested", callback_requested, CALLS),
+    [ACD_T_DISCONNECTED] = TOTAL("disconnected", disconnected, CALLS),
+    [ACD_T_ESCALATED] = TOTAL("escalated", escalated, ALL),
+    [ACD_T_ISSUES] = TOTAL("issues", issues, CALLS),
+    [ACD_T_ISSUES_RESOLVED] = TOTAL("issues_resolved", issues_resolved, CALLS),
+    [ACD_T_ISSUES_FCR] = TOTAL("issues_fcr", issues_fcr, CALLS),
+    [ACD_T_ISSUE_CONTACTS] = TOTAL("issue_contacts", issue_contacts, CALLS),
+    [ACD_T_RESOLUTION_TIME_SUM] = TOTAL("resolution_time_sum_s", resolution_time_sum_s, CALLS),
+    [ACD_T_CUSTOMER_WITHIN_T] = TOTAL("customer_within_t", customer_within_t, CALLS),
+    [ACD_T_IDLE_AGENT_S] = TOTAL("idle_agent_s", idle_agent_s, AGENTS),
+    [ACD_T_TALK_AGENT_S] = TOTAL("talk_agent_s", talk_agent_s, AGENTS),
+    [ACD_T_WRAP_AGENT_S] = TOTAL("wrap_agent_s", wrap_agent_s, AGENTS),
+    [ACD_T_BREAK_AGENT_S] = TOTAL("break_agent_s", break_agent_s, AGENTS),
+    [ACD_T_OFF_AGENT_S] = TOTAL("off_agent_s", off_agent_s, AGENTS),
+    [ACD_T_LABOR_COST] = TOTAL("labor_cost", labor_cost, AGENTS),
+    [ACD_T_ABANDON_COST] = TOTAL("abandon_cost", abandon_cost, CALLS),
+    [ACD_T_REPEAT_COST] = TOTAL("repeat_cost", repeat_cost, CALLS),
+};
+
+enum acd_metric
+acd_stats_metric_find(const char *key)
+{
+    for (size_t i = 0; i < ACD_METRIC_COUNT; i++)
+        if (strcmp(acd_metrics[i].key, key) == 0)
+            return (enum acd_metric)i;
+    return ACD_METRIC_COUNT;
+}
+
+/* --- estimates --------------------------------------------------------- */
+
+struct acd_estimate
+acd_stats_estimate(const double *x, size_t n)
+{
+    struct acd_estimate e = {.mean = ACD_NAN, .ci95 = ACD_NAN, .n = 0};
+    double small[64];
+    double *v = n <= 64 ? small : acd_xmalloc(n * sizeof(double));
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]))
+            v[m++] = x[i];
+    e.n = (unsigned)m;
+    if (m > 0)
+        e.mean = gsl_stats_mean(v, 1, m);
+    if (m > 1) {
+        double sd = gsl_stats_sd_m(v, 1, m, e.mean);
+        e.ci95 = gsl_cdf_tdist_Pinv(0.975, (double)(m - 1)) * sd / sqrt((double)m);
+    }
+    if (v != small)
+        free(v);
+    return e;
+}
+
+double
+acd_stats_tally_var(const struct acd_tally *t)
+{
+    return t->n > 1 ? t->m2 / (double)(t->n - 1) : ACD_NAN;
+}

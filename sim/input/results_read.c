@@ -1,0 +1,1581 @@
+/*
+ * results_read: results.json back into struct acd_results and a scenario
+ * synthesized for it (contract in results_read.h).
+ *
+ * jansson parses; this file checks the tree against the layout report.c
+ * writes, walking it with a path (summary.asa_s.mean) so that every problem
+ * names the value it is about. jansson keeps no positions, so the line and
+ * column of a problem are found afterwards by walking the text along the
+ * same path (locate): problems are rare, the walk is cheap, and the tree
+ * stays jansson's own.
+ *
+ * The seed is a uint64, wider than jansson's integers (json_int_t is
+ * int64): report.c splices its digits into the text after dumping, and this
+ * reader takes them out before parsing (take_seed).
+ *
+ * Which metrics and totals a scope holds comes from the acd_metrics /
+ * acd_totals tables (their `scopes` bits), as in the writer; never from
+ * lists kept here.
+ */
+#include "results_read.h"
+#include "units.h"
+#include "util.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Limits that keep hostile or mistaken input cheap; real documents are a
+ * few megabytes at most. The others match what the scenario parser and
+ * `acdsim run` accept. */
+#define MAX_BYTES        (512u * 1024u * 1024u)
+#define MAX_MESSAGES     50 /* errors, and separately warnings */
+#define MAX_REPLICATIONS 1000000ULL
+#define MAX_INTERVALS    10000
+#define MAX_TIER         100ULL
+#define MAX_PATH_DEPTH   16 /* the layout nests 6 deep */
+/* (close - open) / interval must be this close to a whole number (as in
+ * the scenario parser). */
+#define INTERVAL_TOL 1e-6
+/* A clock time in the document is whole seconds (report.c rounds). */
+#define CLOCK_TOL_S 0.5
+
+/* ------------------------------------------------------------------ paths */
+
+/* Where a value is in the document: a chain from the value up to a member
+ * of the root. NULL is the root itself. */
+struct jpath {
+    const struct jpath *up;
+    const char *key; /* member name, or NULL for an array element */
+    size_t index;
+};
+
+static struct jpath
+at_key(const struct jpath *up, const char *key)
+{
+    return (struct jpath){.up = up, .key = key};
+}
+
+static struct jpath
+at_index(const struct jpath *up, size_t index)
+{
+    return (struct jpath){.up = up, .index = index};
+}
+
+/* The chain from the root down, in v[0..n). Paths deeper than the layout
+ * cannot be built by this file. */
+static size_t
+path_steps(const struct jpath *p, const struct jpath **v)
+{
+    size_t n = 0;
+    for (const struct jpath *q = p; q; q = q->up)
+        n++;
+    ACD_ASSERT(n <= MAX_PATH_DEPTH);
+    size_t i = n;
+    for (const struct jpath *q = p; q; q = q->up)
+        v[--i] = q;
+    return n;
+}
+
+/* "intervals[3].call_types.billing.asa_s" (new string, caller frees). */
+static char *
+path_text(const struct jpath *p)
+{
+    const struct jpath *v[MAX_PATH_DEPTH];
+    size_t n = path_steps(p, v);
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += v[i]->key ? strlen(v[i]->key) + 1 : 24;
+    char *s = acd_xmalloc(len), *w = s;
+    *w = '\0';
+    for (size_t i = 0; i < n; i++) {
+        size_t room = len - (size_t)(w - s);
+        int k = v[i]->key ? snprintf(w, room, "%s%s", i ? "." : "", v[i]->key)
+                          : snprintf(w, room, "[%zu]", v[i]->index);
+        w += k > 0 ? (size_t)k : 0;
+    }
+    return s;
+}
+
+/* ----------------------------------------------------------- text cursor */
+
+/* A position in the text with its 1-based line and column. Columns count
+ * characters (UTF-8 sequences), as jansson's do. Every step checks the
+ * end, so the walks below are safe on any text. */
+struct cursor {
+    const char *s;
+    size_t n, i;
+    unsigned line, col;
+};
+
+static bool
+at_end(const struct cursor *c)
+{
+    return c->i >= c->n;
+}
+
+static char
+peek(const struct cursor *c)
+{
+    return at_end(c) ? '\0' : c->s[c->i];
+}
+
+static void
+advance(struct cursor *c)
+{
+    if (at_end(c))
+        return;
+    unsigned char b = (unsigned char)c->s[c->i++];
+    if (b == '\n') {
+        c->line++;
+        c->col = 1;
+    } else if ((b & 0xC0) != 0x80) {
+        c->col++;
+    }
+}
+
+static void
+skip_ws(struct cursor *c)
+{
+    while (!at_end(c) && strchr(" \t\r\n", c->s[c->i]))
+        advance(c);
+}
+
+/* At an opening quote: past the closing one (or to the end). */
+static void
+skip_string(struct cursor *c)
+{
+    advance(c);
+    while (!at_end(c)) {
+        char ch = peek(c);
+        advance(c);
+        if (ch == '\\')
+            advance(c);
+        else if (ch == '"')
+            return;
+    }
+}
+
+/* Past one value. Containers by counting brackets (strings skipped whole),
+ * without recursion, so no nesting can exhaust the stack. */
+static void
+skip_value(struct cursor *c)
+{
+    char ch = peek(c);
+    if (ch == '"') {
+        skip_string(c);
+        return;
+    }
+    if (ch != '{' && ch != '[') {
+        while (!at_end(c) && !strchr(",]} \t\r\n", peek(c)))
+            advance(c);
+        return;
+    }
+    size_t depth = 0;
+    while (!at_end(c)) {
+        ch = peek(c);
+        if (ch == '"') {
+            skip_string(c);
+            continue;
+        }
+        advance(c);
+        if (ch == '{' || ch == '[')
+            depth++;
+        else if ((ch == '}' || ch == ']') && --depth == 0)
+            return;
+    }
+}
+
+static int
+hex_digit(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* Four hex digits after "\u"; -1 if malformed. */
+static long
+read_u4(struct cursor *c)
+{
+    long v = 0;
+    for (int k = 0; k < 4; k++) {
+        int d = hex_digit(peek(c));
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+        advance(c);
+    }
+    return v;
+}
+
+/* One character of a string token, escapes decoded to UTF-8 in buf;
+ * returns its length (0 at the closing quote or a malformed escape). */
+static size_t
+string_char(struct cursor *c, char buf[4])
+{
+    char ch = peek(c);
+    if (at_end(c) || ch == '"')
+        return 0;
+    advance(c);
+    if (ch != '\\') {
+        buf[0] = ch;
+        return 1;
+    }
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    ch = peek(c);
+    advance(c);
+    const char *e = ch ? strchr(from, ch) : NULL;
+    if (e) {
+        buf[0] = to[e - from];
+        return 1;
+    }
+    if (ch != 'u')
+        return 0;
+    long u = read_u4(c);
+    if (u >= 0xD800 && u < 0xDC00 && peek(c) == '\\') { /* a surrogate pair */
+        advance(c);
+        advance(c);
+        long lo = read_u4(c);
+        if (lo < 0xDC00 || lo > 0xDFFF)
+            return 0;
+        u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+    }
+    if (u < 0)
+        return 0;
+    if (u < 0x80) {
+        buf[0] = (char)u;
+        return 1;
+    }
+    if (u < 0x800) {
+        buf[0] = (char)(0xC0 | (u >> 6));
+        buf[1] = (char)(0x80 | (u & 0x3F));
+        return 2;
+    }
+    if (u < 0x10000) {
+        buf[0] = (char)(0xE0 | (u >> 12));
+        buf[1] = (char)(0x80 | ((u >> 6) & 0x3F));
+        buf[2] = (char)(0x80 | (u & 0x3F));
+        return 3;
+    }
+    buf[0] = (char)(0xF0 | (u >> 18));
+    buf[1] = (char)(0x80 | ((u >> 12) & 0x3F));
+    buf[2] = (char)(0x80 | ((u >> 6) & 0x3F));
+    buf[3] = (char)(0x80 | (u & 0x3F));
+    return 4;
+}
+
+/* At a string token: whether it spells `key` (escapes decoded); always
+ * moves past the token. */
+static bool
+key_equals(struct cursor *c, const char *key)
+{
+    if (peek(c) != '"')
+        return false;
+    advance(c);
+    size_t k = 0, klen = strlen(key);
+    bool eq = true;
+    char buf[4];
+    size_t m;
+    while ((m = string_char(c, buf)) > 0) {
+        eq = eq && k + m <= klen && memcmp(key + k, buf, m) == 0;
+        k += m;
+    }
+    if (peek(c) != '"') { /* a malformed escape: not a key we know */
+        eq = false;
+        while (!at_end(c) && peek(c) != '"') {
+            if (peek(c) == '\\')
+                advance(c);
+            advance(c);
+        }
+    }
+    advance(c);
+    return eq && k == klen;
+}
+
+/* Where the value at path p starts (with at_name, where the member name
+ * of that value starts), or, if the text does not have it (a missing key),
+ * where the innermost container on the way that exists starts. Runs on
+ * text jansson accepted, but assumes nothing of it. */
+static void
+locate(const char *text, size_t len, const struct jpath *p, bool at_name, unsigned *line,
+       unsigned *col)
+{
+    const struct jpath *v[MAX_PATH_DEPTH];
+    size_t n = path_steps(p, v);
+    struct cursor c = {.s = text, .n = len, .line = 1, .col = 1};
+    skip_ws(&c);
+    for (size_t d = 0; d < n; d++) {
+        struct cursor container = c;
+        bool found = false;
+        if (v[d]->key && peek(&c) == '{') {
+            advance(&c);
+            for (;;) {
+                skip_ws(&c);
+                if (peek(&c) != '"')
+                    break;
+                struct cursor name = c;
+                bool eq = key_equals(&c, v[d]->key);
+                skip_ws(&c);
+                if (peek(&c) == ':')
+                    advance(&c);
+                skip_ws(&c);
+                if (eq) {
+                    found = true;
+                    if (at_name && d + 1 == n)
+                        c = name;
+                    break;
+                }
+                skip_value(&c);
+                skip_ws(&c);
+                if (peek(&c) != ',')
+                    break;
+                advance(&c);
+            }
+        } else if (!v[d]->key && peek(&c) == '[') {
+            advance(&c);
+            for (size_t k = 0;; k++) {
+                skip_ws(&c);
+                if (at_end(&c) || peek(&c) == ']')
+                    break;
+                if (k == v[d]->index) {
+                    found = true;
+                    break;
+                }
+                skip_value(&c);
+                skip_ws(&c);
+                if (peek(&c) != ',')
+                    break;
+                advance(&c);
+            }
+        }
+        if (!found) {
+            c = container;
+            break;
+        }
+    }
+    *line = c.line;
+    *col = c.col;
+}
+
+/* The top-level "seed": its digits, if they are a plain integer that fits
+ * a uint64 (anything else is left to jansson and the checks, which report
+ * it). On success, *at and *ndigits say where the digits are. */
+static bool
+take_seed(const char *text, size_t len, uint64_t *seed, size_t *at, size_t *ndigits)
+{
+    struct cursor c = {.s = text, .n = len, .line = 1, .col = 1};
+    skip_ws(&c);
+    if (peek(&c) != '{')
+        return false;
+    advance(&c);
+    for (;;) {
+        skip_ws(&c);
+        if (peek(&c) != '"')
+            return false;
+        bool eq = key_equals(&c, "seed");
+        skip_ws(&c);
+        if (peek(&c) != ':')
+            return false;
+        advance(&c);
+        skip_ws(&c);
+        if (eq)
+            break;
+        skip_value(&c);
+        skip_ws(&c);
+        if (peek(&c) != ',')
+            return false;
+        advance(&c);
+    }
+    size_t i = c.i, j = i;
+    uint64_t v = 0;
+    while (j < len && text[j] >= '0' && text[j] <= '9') {
+        unsigned d = (unsigned)(text[j] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return false; /* jansson says "too big integer", located */
+        v = v * 10 + d;
+        j++;
+    }
+    /* Not a JSON integer: leading zeros, a fraction or an exponent. */
+    if (j == i || (j - i > 1 && text[i] == '0') || (j < len && strchr(".eE", text[j])))
+        return false;
+    *seed = v;
+    *at = i;
+    *ndigits = j - i;
+    return true;
+}
+
+/* ----------------------------------------------------------------- reader */
+
+struct reader {
+    const char *file; /* name in diagnostics */
+    const char *text; /* the document as parsed (seed digits blanked) */
+    size_t len;
+    struct acd_diags *diags;
+    size_t n_errors, n_warnings;
+    unsigned replications; /* for acd_estimate.n; 0 until known */
+};
+
+static void report(struct reader *rd, enum acd_diag_level level, const struct jpath *p,
+                   bool at_name, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* One located diagnostic, prefixed with the path of the value; located at
+ * the value, or at its member name with at_name (for what is wrong with
+ * the name itself: unknown, empty). After MAX_MESSAGES of a kind, one note
+ * (where the next one would have been) says the rest is not shown: a
+ * mangled file must not bury the first, most telling error. */
+static void
+report(struct reader *rd, enum acd_diag_level level, const struct jpath *p, bool at_name,
+       const char *fmt, ...)
+{
+    size_t *count = level == ACD_DIAG_ERROR ? &rd->n_errors : &rd->n_warnings;
+    if ((*count)++ > MAX_MESSAGES)
+        return;
+    unsigned line, col;
+    locate(rd->text, rd->len, p, at_name, &line, &col);
+    if (*count > MAX_MESSAGES) {
+        acd_diags_add(rd->diags, ACD_DIAG_NOTE, rd->file, line, col, "more %ss not shown",
+                      level == ACD_DIAG_ERROR ? "error" : "warning");
+        return;
+    }
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    char *where = path_text(p);
+    acd_diags_add(rd->diags, level, rd->file, line, col, "%s%s%s", where, *where ? ": " : "", msg);
+    free(where);
+}
+
+#define ERROR(rd, p, ...)      report((rd), ACD_DIAG_ERROR, (p), false, __VA_ARGS__)
+#define ERROR_NAME(rd, p, ...) report((rd), ACD_DIAG_ERROR, (p), true, __VA_ARGS__)
+#define WARN_NAME(rd, p, ...)  report((rd), ACD_DIAG_WARNING, (p), true, __VA_ARGS__)
+
+static const char *
+kind(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+        return "an integer";
+    case JSON_REAL:
+        return "a number";
+    case JSON_TRUE:
+        return "true";
+    case JSON_FALSE:
+        return "false";
+    case JSON_NULL:
+        return "null";
+    }
+    return "something else";
+}
+
+static bool
+want_object(struct reader *rd, const json_t *v, const struct jpath *p)
+{
+    if (json_is_object(v))
+        return true;
+    ERROR(rd, p, "expected an object, got %s", kind(v));
+    return false;
+}
+
+static bool
+want_array(struct reader *rd, const json_t *v, const struct jpath *p)
+{
+    if (json_is_array(v))
+        return true;
+    ERROR(rd, p, "expected an array, got %s", kind(v));
+    return false;
+}
+
+/* Member `key` of the object at p (its own path in *kp), or NULL after
+ * reporting it missing. */
+static json_t *
+need(struct reader *rd, json_t *obj, const struct jpath *p, const char *key, struct jpath *kp)
+{
+    *kp = at_key(p, key);
+    json_t *v = json_object_get(obj, key);
+    if (!v)
+        ERROR(rd, p, "missing key '%s'", key);
+    return v;
+}
+
+/* A number, or null (NaN) when null_ok. */
+static bool
+get_real(struct reader *rd, const json_t *v, const struct jpath *p, bool null_ok, double *out)
+{
+    if (json_is_number(v)) {
+        *out = json_number_value(v);
+        return true;
+    }
+    if (null_ok && json_is_null(v)) {
+        *out = ACD_NAN;
+        return true;
+    }
+    ERROR(rd, p, "expected a number%s, got %s", null_ok ? " or null" : "", kind(v));
+    return false;
+}
+
+/* A finite number > 0 (or >= 0 when zero_ok). */
+static bool
+get_positive(struct reader *rd, const json_t *v, const struct jpath *p, bool zero_ok, double *out)
+{
+    double x;
+    if (!get_real(rd, v, p, false, &x))
+        return false;
+    if (!isfinite(x) || x < 0 || (x == 0 && !zero_ok)) {
+        ERROR(rd, p, "expected a %s number, got %.17g", zero_ok ? "non-negative" : "positive", x);
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
+/* An integer in [lo, hi]. */
+static bool
+get_uint(struct reader *rd, const json_t *v, const struct jpath *p, unsigned long long lo,
+         unsigned long long hi, unsigned long long *out)
+{
+    if (!json_is_integer(v)) {
+        ERROR(rd, p, "expected an integer, got %s", kind(v));
+        return false;
+    }
+    json_int_t x = json_integer_value(v);
+    if (x < 0 || (unsigned long long)x < lo || (unsigned long long)x > hi) {
+        ERROR(rd, p, "expected an integer from %llu to %llu, got %lld", lo, hi, (long long)x);
+        return false;
+    }
+    *out = (unsigned long long)x;
+    return true;
+}
+
+static const char *
+get_string(struct reader *rd, const json_t *v, const struct jpath *p)
+{
+    if (json_is_string(v))
+        return json_string_value(v);
+    ERROR(rd, p, "expected a string, got %s", kind(v));
+    return NULL;
+}
+
+static bool
+in_list(const char *key, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(key, list[i]) == 0)
+            return true;
+    return false;
+}
+
+/* A warning for each member of the object at p that is not in known[]. */
+static void
+warn_unknown(struct reader *rd, json_t *obj, const struct jpath *p, const char *const *known,
+             size_t n_known)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v)
+    {
+        if (!in_list(key, known, n_known)) {
+            struct jpath kp = at_key(p, key);
+            WARN_NAME(rd, &kp, "unknown key (ignored)");
+        }
+    }
+}
+
+/* ----------------------------------------------------------------- scopes */
+
+static const char *
+scope_what(unsigned scope)
+{
+    switch (scope) {
+    case ACD_SCOPE_CENTER:
+        return "the whole center";
+    case ACD_SCOPE_TYPE:
+        return "a call type";
+    case ACD_SCOPE_GROUP:
+        return "an agent group";
+    default:
+        return "an interval";
+    }
+}
+
+static const struct acd_estimate nan_estimate = {.mean = ACD_NAN, .ci95 = ACD_NAN, .n = 0};
+
+/* {"mean": x, "ci95": y}, each a number or null (NaN). The document does
+ * not say how many replications had a defined value; a defined mean
+ * counts them all. */
+static void
+read_estimate(struct reader *rd, json_t *v, const struct jpath *p, struct acd_estimate *e)
+{
+    static const char *const keys[] = {"mean", "ci95"};
+    *e = nan_estimate;
+    if (!want_object(rd, v, p))
+        return;
+    struct jpath kp;
+    json_t *x;
+    if ((x = need(rd, v, p, "mean", &kp)))
+        get_real(rd, x, &kp, true, &e->mean);
+    if ((x = need(rd, v, p, "ci95", &kp)))
+        get_real(rd, x, &kp, true, &e->ci95);
+    warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
+    e->n = isfinite(e->mean) ? rd->replications : 0;
+}
+
+static int
+total_find(const char *key)
+{
+    for (int k = 0; k < ACD_TOTAL_COUNT; k++)
+        if (strcmp(acd_totals[k].key, key) == 0)
+            return k;
+    return ACD_TOTAL_COUNT;
+}
+
+/* The "totals" object of a scope. */
+static void
+read_totals(struct reader *rd, json_t *v, const struct jpath *p, unsigned scope,
+            struct acd_scope_result *out)
+{
+    if (!want_object(rd, v, p))
+        return;
+    for (int k = 0; k < ACD_TOTAL_COUNT; k++) {
+        struct jpath kp;
+        json_t *x;
+        if ((acd_totals[k].scopes & scope) && (x = need(rd, v, p, acd_totals[k].key, &kp)))
+            read_estimate(rd, x, &kp, &out->total[k]);
+    }
+    const char *key;
+    json_t *x;
+    json_object_foreach(v, key, x)
+    {
+        struct jpath kp = at_key(p, key);
+        int k = total_find(key);
+        if (k == ACD_TOTAL_COUNT)
+            WARN_NAME(rd, &kp, "unknown total (ignored)");
+        else if (!(acd_totals[k].scopes & scope))
+            WARN_NAME(rd, &kp, "does not apply to %s (ignored)", scope_what(scope));
+    }
+}
+
+/* One scope: every metric that applies to it, then "totals"; `extra` are
+ * the other keys its object may hold (an interval's start, end...). A
+ * metric or total that does not apply stays NaN, as the engine leaves it. */
+static void
+read_scope(struct reader *rd, json_t *v, const struct jpath *p, unsigned scope, const char *name,
+           struct acd_scope_result *out, const char *const *extra, size_t n_extra)
+{
+    out->name = name;
+    out->scope = scope;
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        out->metric[m] = nan_estimate;
+    for (int k = 0; k < ACD_TOTAL_COUNT; k++)
+        out->total[k] = nan_estimate;
+    if (!want_object(rd, v, p))
+        return;
+    struct jpath kp;
+    json_t *x;
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        if ((acd_metrics[m].scopes & scope) && (x = need(rd, v, p, acd_metrics[m].key, &kp)))
+            read_estimate(rd, x, &kp, &out->metric[m]);
+    if ((x = need(rd, v, p, "totals", &kp)))
+        read_totals(rd, x, &kp, scope, out);
+    const char *key;
+    json_object_foreach(v, key, x)
+    {
+        if (strcmp(key, "totals") == 0 || in_list(key, extra, n_extra))
+            continue;
+        kp = at_key(p, key);
+        enum acd_metric m = acd_stats_metric_find(key);
+        if (m == ACD_METRIC_COUNT)
+            WARN_NAME(rd, &kp, "unknown metric (ignored)");
+        else if (!(acd_metrics[m].scopes & scope))
+            WARN_NAME(rd, &kp, "does not apply to %s (ignored)", scope_what(scope));
+    }
+}
+
+/* The names of "call_types" or "agent_groups" (object keys, in document
+ * order, which is the scenario's). Returns how many; *names is a new array
+ * of borrowed strings (from the tree). */
+static size_t
+read_names(struct reader *rd, json_t *obj, const struct jpath *p, const char *what,
+           const char ***names)
+{
+    size_t n = json_object_size(obj), i = 0;
+    *names = acd_xcalloc(n ? n : 1, sizeof(**names));
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v)
+    {
+        if (!*key) {
+            struct jpath kp = at_key(p, key);
+            ERROR_NAME(rd, &kp, "%s needs a name", what);
+        }
+        (*names)[i++] = key;
+    }
+    return i;
+}
+
+/* An object keyed by the names of the top level's call types or agent
+ * groups (an interval's "call_types", setup's "agent_groups"): each name
+ * must be there, and no other. Calls fn for each, in `names` order. */
+static void
+read_named(struct reader *rd, json_t *obj, const struct jpath *p, const char *what,
+           const char *const *names, size_t n, const char *where,
+           void (*fn)(struct reader *rd, json_t *v, const struct jpath *p, size_t i, void *ud),
+           void *ud)
+{
+    if (!want_object(rd, obj, p))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        struct jpath kp = at_key(p, names[i]);
+        json_t *v = json_object_get(obj, names[i]);
+        if (v)
+            fn(rd, v, &kp, i, ud);
+        else
+            ERROR(rd, p, "missing %s '%s'", what, names[i]);
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v)
+    {
+        if (!in_list(key, names, n)) {
+            struct jpath kp = at_key(p, key);
+            ERROR_NAME(rd, &kp, "unknown %s (not in %s)", what, where);
+        }
+    }
+}
+
+/* --------------------------------------------------------------- document */
+
+/* What the checks know so far; later parts are checked against earlier
+ * ones only when those were valid, so one mistake is reported once. */
+struct doc {
+    struct acd_results *r;
+    struct acd_scenario *sc;
+    const char **type_names, **group_names; /* borrowed from the tree */
+    bool types_ok, groups_ok;
+    bool horizon_ok; /* sc's horizon fields are valid */
+};
+
+static void
+init_scope(struct acd_scope_result *s, const char *name, unsigned scope)
+{
+    s->name = name;
+    s->scope = scope;
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        s->metric[m] = nan_estimate;
+    for (int k = 0; k < ACD_TOTAL_COUNT; k++)
+        s->total[k] = nan_estimate;
+}
+
+/* Scopes for n names, every estimate NaN until read; never NULL (as the
+ * engine allocates them). */
+static struct acd_scope_result *
+new_scopes(size_t n, unsigned scope)
+{
+    struct acd_scope_result *v = acd_xcalloc(n ? n : 1, sizeof(*v));
+    for (size_t i = 0; i < n; i++)
+        init_scope(&v[i], "", scope);
+    return v;
+}
+
+/* read_named callback: the scope of the i-th call type or agent group. */
+struct named_scopes {
+    struct acd_scope_result *v;
+    const struct acd_scenario *sc;
+    unsigned scope; /* ACD_SCOPE_TYPE or ACD_SCOPE_GROUP */
+};
+
+static void
+named_scope(struct reader *rd, json_t *v, const struct jpath *p, size_t i, void *ud)
+{
+    const struct named_scopes *ns = ud;
+    const char *name =
+        ns->scope == ACD_SCOPE_TYPE ? ns->sc->call_types[i].name : ns->sc->groups[i].name;
+    read_scope(rd, v, p, ns->scope, name, &ns->v[i], NULL, 0);
+}
+
+static bool
+member_real(struct reader *rd, json_t *obj, const struct jpath *p, const char *key, bool null_ok,
+            double *out)
+{
+    struct jpath kp;
+    json_t *x = need(rd, obj, p, key, &kp);
+    return x && get_real(rd, x, &kp, null_ok, out);
+}
+
+static bool
+member_positive(struct reader *rd, json_t *obj, const struct jpath *p, const char *key,
+                bool zero_ok, double *out)
+{
+    struct jpath kp;
+    json_t *x = need(rd, obj, p, key, &kp);
+    return x && get_positive(rd, x, &kp, zero_ok, out);
+}
+
+static bool
+member_uint(struct reader *rd, json_t *obj, const struct jpath *p, const char *key,
+            unsigned long long lo, unsigned long long hi, unsigned long long *out)
+{
+    struct jpath kp;
+    json_t *x = need(rd, obj, p, key, &kp);
+    return x && get_uint(rd, x, &kp, lo, hi, out);
+}
+
+/* A clock time ("07:30") member. */
+static bool
+member_clock(struct reader *rd, json_t *obj, const struct jpath *p, const char *key, double *out)
+{
+    struct jpath kp;
+    json_t *x = need(rd, obj, p, key, &kp);
+    const char *s = x ? get_string(rd, x, &kp) : NULL;
+    if (!s)
+        return false;
+    if (acd_units_parse_clock(s, out) == 0)
+        return true;
+    ERROR(rd, &kp, "expected a clock time such as \"07:30\", got \"%s\"", s);
+    return false;
+}
+
+/* ----------------------------------------------------------------- header */
+
+static void
+read_header(struct reader *rd, json_t *root, const uint64_t *seed, struct doc *d)
+{
+    struct jpath kp;
+    json_t *x;
+    if ((x = need(rd, root, NULL, "acdsim", &kp)))
+        get_string(rd, x, &kp); /* any version: the layout is what is checked */
+    if ((x = need(rd, root, NULL, "scenario", &kp))) {
+        const char *s = get_string(rd, x, &kp);
+        d->sc->name = acd_xstrdup(s ? s : "");
+    }
+    /* take_seed has the digits when they are a plain integer; otherwise the
+     * tree has the value, which is then wrong in some way to report. */
+    unsigned long long v;
+    if ((x = need(rd, root, NULL, "seed", &kp))) {
+        if (seed)
+            d->r->seed = *seed;
+        else if (get_uint(rd, x, &kp, 0, UINT64_MAX, &v))
+            d->r->seed = v;
+    }
+    if (member_uint(rd, root, NULL, "replications", 1, MAX_REPLICATIONS, &v))
+        d->r->replications = rd->replications = (unsigned)v;
+    d->sc->seed = d->r->seed;
+    d->sc->replications = d->r->replications;
+}
+
+/* "call_types" or "agent_groups" at the top: the names, which every other
+ * part is checked against. */
+static size_t
+read_catalog(struct reader *rd, json_t *obj, const struct jpath *p, const char *what,
+             const char ***names, bool *ok)
+{
+    *names = NULL;
+    if (!obj || !want_object(rd, obj, p))
+        return 0;
+    *ok = true;
+    return read_names(rd, obj, p, what, names);
+}
+
+static void
+read_scopes(struct reader *rd, json_t *root, struct doc *d)
+{
+    struct acd_scenario *sc = d->sc;
+    struct acd_results *r = d->r;
+    struct jpath tp, gp, sp;
+    json_t *types = need(rd, root, NULL, "call_types", &tp);
+    json_t *groups = need(rd, root, NULL, "agent_groups", &gp);
+    size_t nt = read_catalog(rd, types, &tp, "a call type", &d->type_names, &d->types_ok);
+    size_t ng = read_catalog(rd, groups, &gp, "an agent group", &d->group_names, &d->groups_ok);
+    sc->call_types = acd_xcalloc(nt ? nt : 1, sizeof(*sc->call_types));
+    sc->n_call_types = nt;
+    for (size_t k = 0; k < nt; k++)
+        sc->call_types[k].name = acd_xstrdup(d->type_names[k]);
+    sc->groups = acd_xcalloc(ng ? ng : 1, sizeof(*sc->groups));
+    sc->n_groups = ng;
+    for (size_t g = 0; g < ng; g++)
+        sc->groups[g].name = acd_xstrdup(d->group_names[g]);
+
+    init_scope(&r->summary, "", ACD_SCOPE_CENTER);
+    r->types = new_scopes(nt, ACD_SCOPE_TYPE);
+    r->groups = new_scopes(ng, ACD_SCOPE_GROUP);
+    json_t *x;
+    if ((x = need(rd, root, NULL, "summary", &sp)))
+        read_scope(rd, x, &sp, ACD_SCOPE_CENTER, "", &r->summary, NULL, 0);
+    struct named_scopes ts = {r->types, sc, ACD_SCOPE_TYPE}, gs = {r->groups, sc, ACD_SCOPE_GROUP};
+    for (size_t k = 0; k < nt; k++) {
+        struct jpath kp = at_key(&tp, d->type_names[k]);
+        named_scope(rd, json_object_get(types, d->type_names[k]), &kp, k, &ts);
+    }
+    for (size_t g = 0; g < ng; g++) {
+        struct jpath kp = at_key(&gp, d->group_names[g]);
+        named_scope(rd, json_object_get(groups, d->group_names[g]), &kp, g, &gs);
+    }
+}
+
+/* ------------------------------------------------------------------ setup */
+
+static const char *const day_keys[] = {"open", "close", "interval_s"};
+static const char *const steady_keys[] = {"duration_s", "warmup_s"};
+
+static bool
+has_any(json_t *obj, const char *const *keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (json_object_get(obj, keys[i]))
+            return true;
+    return false;
+}
+
+static void
+read_day(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
+{
+    double open, close, iv;
+    bool ok = member_clock(rd, v, p, "open", &open);
+    ok = member_clock(rd, v, p, "close", &close) && ok;
+    ok = member_positive(rd, v, p, "interval_s", false, &iv) && ok;
+    warn_unknown(rd, v, p, day_keys, ACD_ARRAY_LEN(day_keys));
+    if (!ok)
+        return;
+    struct jpath cp = at_key(p, "close"), ip = at_key(p, "interval_s");
+    if (close <= open) {
+        ERROR(rd, &cp, "must be later than 'open'");
+        return;
+    }
+    double q = (close - open) / iv, n = round(q);
+    if (n < 1 || fabs(q - n) > INTERVAL_TOL) {
+        ERROR(rd, &ip, "%.17g s does not divide the opening hours into whole intervals", iv);
+        return;
+    }
+    if (n > MAX_INTERVALS) {
+        ERROR(rd, &ip, "makes %.0f intervals (at most %d are allowed)", n, MAX_INTERVALS);
+        return;
+    }
+    d->sc->horizon = ACD_HORIZON_DAY;
+    d->sc->open_s = open;
+    d->sc->close_s = close;
+    d->sc->interval_s = iv;
+    d->sc->n_intervals = (size_t)n;
+    d->horizon_ok = true;
+}
+
+static void
+read_steady(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
+{
+    double duration, warmup;
+    bool ok = member_positive(rd, v, p, "duration_s", false, &duration);
+    ok = member_positive(rd, v, p, "warmup_s", true, &warmup) && ok;
+    warn_unknown(rd, v, p, steady_keys, ACD_ARRAY_LEN(steady_keys));
+    if (!ok)
+        return;
+    if (warmup >= duration) {
+        struct jpath wp = at_key(p, "warmup_s");
+        ERROR(rd, &wp, "must be shorter than duration_s");
+        return;
+    }
+    d->sc->horizon = ACD_HORIZON_STEADY;
+    d->sc->duration_s = duration;
+    d->sc->warmup_s = warmup;
+    d->horizon_ok = true;
+}
+
+static void
+read_horizon(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
+{
+    if (!want_object(rd, v, p))
+        return;
+    bool day = has_any(v, day_keys, ACD_ARRAY_LEN(day_keys));
+    bool steady = has_any(v, steady_keys, ACD_ARRAY_LEN(steady_keys));
+    if (day && steady)
+        ERROR(rd, p,
+              "has keys of an operating day (open, close, interval_s) and of a steady state "
+              "(duration_s, warmup_s)");
+    else if (day)
+        read_day(rd, v, p, d);
+    else if (steady)
+        read_steady(rd, v, p, d);
+    else
+        ERROR(rd, p,
+              "expected open, close and interval_s (an operating day) or duration_s and "
+              "warmup_s (a steady state)");
+}
+
+static void
+read_service_level(struct reader *rd, json_t *v, const struct jpath *p, struct acd_scenario *sc)
+{
+    static const char *const keys[] = {"threshold_s", "target"};
+    if (!want_object(rd, v, p))
+        return;
+    member_positive(rd, v, p, "threshold_s", true, &sc->sl_threshold_s);
+    double target;
+    if (member_real(rd, v, p, "target", false, &target)) {
+        struct jpath tp = at_key(p, "target");
+        if (target < 0 || target > 1)
+            ERROR(rd, &tp, "expected a share from 0 to 1, got %.17g", target);
+        sc->sl_target = target;
+    }
+    warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
+}
+
+/* Read every field of `fields` from object v into base (null = NAN); other
+ * keys are warnings. */
+static void
+read_real_fields(struct reader *rd, json_t *v, const struct jpath *p,
+                 const struct acd_field *fields, size_t n, void *base)
+{
+    const char *keys[16];
+    ACD_ASSERT(n <= ACD_ARRAY_LEN(keys));
+    if (!want_object(rd, v, p))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        keys[i] = fields[i].key;
+        member_real(rd, v, p, keys[i], true, (double *)((char *)base + fields[i].offset));
+    }
+    warn_unknown(rd, v, p, keys, n);
+}
+
+/* setup.targets: each a number, or null for "no such goal". */
+static const struct acd_field target_keys[] = {
+    {"max_abandon", offsetof(struct acd_scenario, max_abandon)},
+    {"max_asa_s", offsetof(struct acd_scenario, max_asa_s)},
+    {"max_occupancy", offsetof(struct acd_scenario, max_occupancy)},
+};
+
+static void
+read_targets(struct reader *rd, json_t *v, const struct jpath *p, struct acd_scenario *sc)
+{
+    read_real_fields(rd, v, p, target_keys, ACD_ARRAY_LEN(target_keys), sc);
+}
+
+/* read_named callback: setup.agent_groups.NAME = {"tier": N}. */
+static void
+group_tier(struct reader *rd, json_t *v, const struct jpath *p, size_t g, void *ud)
+{
+    static const char *const keys[] = {"tier"};
+    struct acd_scenario *sc = ud;
+    unsigned long long tier;
+    if (!want_object(rd, v, p))
+        return;
+    if (member_uint(rd, v, p, "tier", 1, MAX_TIER, &tier))
+        sc->groups[g].tier = (unsigned)tier;
+    warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
+}
+
+static void
+read_setup(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
+{
+    static const char *const keys[] = {"horizon", "service_level", "targets", "agent_groups"};
+    if (!want_object(rd, v, p))
+        return;
+    struct jpath kp;
+    json_t *x;
+    if ((x = need(rd, v, p, "horizon", &kp)))
+        read_horizon(rd, x, &kp, d);
+    if ((x = need(rd, v, p, "service_level", &kp)))
+        read_service_level(rd, x, &kp, d->sc);
+    if ((x = need(rd, v, p, "targets", &kp)))
+        read_targets(rd, x, &kp, d->sc);
+    if ((x = need(rd, v, p, "agent_groups", &kp)) && d->groups_ok)
+        read_named(rd, x, &kp, "agent group", d->group_names, d->sc->n_groups, "agent_groups",
+                   group_tier, d->sc);
+    warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
+}
+
+/* -------------------------------------------------------------- intervals */
+
+static const char *const interval_extra[] = {"start", "end", "call_types", "agent_groups"};
+
+/* An interval's "start" or "end". With `known`, *t is what the horizon
+ * says and the text must agree; otherwise the text sets *t. */
+static void
+interval_clock(struct reader *rd, json_t *v, const struct jpath *p, const char *key, bool known,
+               double *t)
+{
+    double x;
+    if (!member_clock(rd, v, p, key, &x))
+        return;
+    if (!known) {
+        *t = x;
+        return;
+    }
+    if (fabs(x - *t) > CLOCK_TOL_S) {
+        char want[32];
+        struct jpath kp = at_key(p, key);
+        ERROR(rd, &kp, "expected \"%s\" (from the horizon: open + interval number x interval_s)",
+              acd_units_format_clock(*t, want, sizeof(want)));
+    }
+}
+
+static void
+read_interval(struct reader *rd, json_t *v, const struct jpath *p, size_t i, bool times_known,
+              struct doc *d)
+{
+    struct acd_scenario *sc = d->sc;
+    struct acd_interval_result *iv = &d->r->intervals[i];
+    iv->types = new_scopes(sc->n_call_types, ACD_SCOPE_TYPE);
+    iv->groups = new_scopes(sc->n_groups, ACD_SCOPE_GROUP);
+    if (times_known) { /* as the engine places them (run.c) */
+        iv->start_s = sc->open_s + (double)i * sc->interval_s;
+        iv->end_s = i + 1 == sc->n_intervals ? sc->close_s : iv->start_s + sc->interval_s;
+    }
+    read_scope(rd, v, p, ACD_SCOPE_INTERVAL, "", &iv->all, interval_extra,
+               ACD_ARRAY_LEN(interval_extra));
+    if (!json_is_object(v))
+        return; /* reported */
+    interval_clock(rd, v, p, "start", times_known, &iv->start_s);
+    interval_clock(rd, v, p, "end", times_known, &iv->end_s);
+    struct jpath kp;
+    json_t *x;
+    if ((x = need(rd, v, p, "call_types", &kp)) && d->types_ok) {
+        struct named_scopes ns = {iv->types, sc, ACD_SCOPE_TYPE};
+        read_named(rd, x, &kp, "call type", d->type_names, sc->n_call_types, "call_types",
+                   named_scope, &ns);
+    }
+    if ((x = need(rd, v, p, "agent_groups", &kp)) && d->groups_ok) {
+        struct named_scopes ns = {iv->groups, sc, ACD_SCOPE_GROUP};
+        read_named(rd, x, &kp, "agent group", d->group_names, sc->n_groups, "agent_groups",
+                   named_scope, &ns);
+    }
+}
+
+static void
+read_intervals(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
+{
+    const struct acd_scenario *sc = d->sc;
+    if (!want_array(rd, v, p))
+        return;
+    size_t n = json_array_size(v);
+    bool times_known = false;
+    if (d->horizon_ok && sc->horizon == ACD_HORIZON_STEADY && n) {
+        ERROR(rd, p, "a steady-state horizon has no intervals, found %zu", n);
+    } else if (d->horizon_ok && sc->horizon == ACD_HORIZON_DAY && n != sc->n_intervals) {
+        char a[32], b[32];
+        ERROR(rd, p, "expected %zu intervals (%s to %s, %.17g s each), found %zu", sc->n_intervals,
+              acd_units_format_clock(sc->open_s, a, sizeof(a)),
+              acd_units_format_clock(sc->close_s, b, sizeof(b)), sc->interval_s, n);
+    } else {
+        times_known = d->horizon_ok && sc->horizon == ACD_HORIZON_DAY;
+    }
+    if (n > MAX_INTERVALS) {
+        ERROR(rd, p, "%zu intervals (at most %d are allowed)", n, MAX_INTERVALS);
+        return;
+    }
+    d->r->intervals = acd_xcalloc(n ? n : 1, sizeof(*d->r->intervals));
+    d->r->n_intervals = n;
+    for (size_t i = 0; i < n; i++) {
+        struct jpath ip = at_index(p, i);
+        read_interval(rd, json_array_get(v, i), &ip, i, times_known, d);
+    }
+}
+
+/* ------------------------------------------------- series, CDFs, Erlang */
+
+/* Parallel arrays must have one length: the first one read sets it. */
+struct length {
+    size_t n;
+    const char *by; /* key of the array that set n; NULL: not set yet */
+};
+
+/* obj[key]: an array of numbers or nulls (NaN). Returns a new array (at
+ * least one element), or NULL after reporting. */
+static double *
+read_reals(struct reader *rd, json_t *obj, const struct jpath *p, const char *key,
+           struct length *len)
+{
+    struct jpath kp;
+    json_t *x = need(rd, obj, p, key, &kp);
+    if (!x || !want_array(rd, x, &kp))
+        return NULL;
+    size_t n = json_array_size(x);
+    if (!len->by) {
+        len->n = n;
+        len->by = key;
+    } else if (n != len->n) {
+        ERROR(rd, &kp, "expected %zu values (as many as %s), found %zu", len->n, len->by, n);
+        return NULL;
+    }
+    double *v = acd_xcalloc(n ? n : 1, sizeof(double));
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        struct jpath ip = at_index(&kp, i);
+        ok = get_real(rd, json_array_get(x, i), &ip, true, &v[i]) && ok;
+    }
+    if (!ok) {
+        free(v);
+        return NULL;
+    }
+    return v;
+}
+
+static void
+read_series(struct reader *rd, json_t *v, const struct jpath *p, struct acd_results *r)
+{
+    static const char *const keys[] = {"queue_len"};
+    static const char *const band_keys[] = {"t0_s", "step_s", "mean", "p10", "p90"};
+    if (!want_object(rd, v, p))
+        return;
+    warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
+    struct jpath qp;
+    json_t *q = need(rd, v, p, "queue_len", &qp);
+    if (!q || !want_object(rd, q, &qp))
+        return;
+    struct acd_band *b = &r->queue_len;
+    member_real(rd, q, &qp, "t0_s", false, &b->t0_s);
+    member_real(rd, q, &qp, "step_s", false, &b->step_s);
+    struct length len = {0};
+    b->mean = read_reals(rd, q, &qp, "mean", &len);
+    b->p10 = read_reals(rd, q, &qp, "p10", &len);
+    b->p90 = read_reals(rd, q, &qp, "p90", &len);
+    b->n = len.n;
+    warn_unknown(rd, q, &qp, band_keys, ACD_ARRAY_LEN(band_keys));
+}
+
+static void
+read_wait_cdf(struct reader *rd, json_t *v, const struct jpath *p, struct acd_results *r)
+{
+    static const char *const keys[] = {"x_s", "answered", "abandoned"};
+    if (!want_object(rd, v, p))
+        return;
+    struct acd_wait_cdf *w = &r->wait_cdf;
+    struct length len = {0};
+    w->x_s = read_reals(rd, v, p, "x_s", &len);
+    w->answered = read_reals(rd, v, p, "answered", &len);
+    w->abandoned = read_reals(rd, v, p, "abandoned", &len);
+    w->n = len.n;
+    warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
+}
+
+/* erlang.metrics: the figures report.c writes (acd_erlang_fields). */
+static void
+read_erlang_metrics(struct reader *rd, json_t *v, const struct jpath *p,
+                    struct acd_erlang_result *e)
+{
+    read_real_fields(rd, v, p, acd_erlang_fields, acd_erlang_n_fields, e);
+}
+
+static void
+read_erlang(struct reader *rd, json_t *v, const struct jpath *p, struct acd_results *r)
+{
+    static const char *const keys[] = {"model",      "exact",  "rate_per_s",     "aht_s",
+                                       "patience_s", "agents", "queue_capacity", "metrics"};
+    static const char *const models[] = {
+        [ACD_ERLANG_B] = "b", [ACD_ERLANG_C] = "c", [ACD_ERLANG_A] = "a"};
+    struct acd_erlang_cmp *e = &r->erlang;
+    if (json_is_null(v))
+        return; /* no comparison: not a stationary one-call-type run */
+    if (!want_object(rd, v, p))
+        return;
+    struct acd_erlang_params *ep = &e->params;
+    struct jpath kp;
+    json_t *x;
+    if ((x = need(rd, v, p, "model", &kp))) {
+        const char *s = get_string(rd, x, &kp);
+        size_t m = 0;
+        while (s && m < ACD_ARRAY_LEN(models) && strcmp(s, models[m]) != 0)
+            m++;
+        if (s && m == ACD_ARRAY_LEN(models))
+            ERROR(rd, &kp, "expected \"b\", \"c\" or \"a\", got \"%s\"", s);
+        else if (s)
+            ep->model = (enum acd_erlang_model)m;
+    }
+    if ((x = need(rd, v, p, "exact", &kp))) {
+        if (json_is_boolean(x))
+            e->exponential = json_is_true(x);
+        else
+            ERROR(rd, &kp, "expected true or false, got %s", kind(x));
+    }
+    member_positive(rd, v, p, "rate_per_s", false, &ep->rate_per_s);
+    member_positive(rd, v, p, "aht_s", false, &ep->aht_s);
+    if (member_real(rd, v, p, "patience_s", true, &ep->patience_s) && ep->model == ACD_ERLANG_A &&
+        !(ep->patience_s > 0)) {
+        kp = at_key(p, "patience_s");
+        ERROR(rd, &kp, "Erlang A needs a positive mean patience");
+    }
+    unsigned long long n;
+    if (member_uint(rd, v, p, "agents", 1, UINT32_MAX, &n))
+        ep->agents = (unsigned)n;
+    ep->queue_capacity = -1;
+    if ((x = need(rd, v, p, "queue_capacity", &kp)) && !json_is_null(x) &&
+        get_uint(rd, x, &kp, 0, INT32_MAX, &n))
+        ep->queue_capacity = (long)n;
+    /* The document has the figures set beside the simulation; the rest of
+     * struct acd_erlang_result is not in it. */
+    struct acd_erlang_result *ev = &e->value;
+    ev->offered_load = ep->rate_per_s * ep->aht_s;
+    ev->p_abandon_within_t = ev->p_wait_gt_t = ev->mean_wait_given_wait_s = ACD_NAN;
+    ev->mean_wait_abandoned_s = ev->mean_in_system = ev->throughput_per_s = ACD_NAN;
+    if ((x = need(rd, v, p, "metrics", &kp)))
+        read_erlang_metrics(rd, x, &kp, ev);
+    warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
+    e->valid = true;
+}
+
+static void
+read_run(struct reader *rd, json_t *v, const struct jpath *p, struct acd_results *r)
+{
+    static const char *const keys[] = {"wall_s", "threads", "calls", "events"};
+    if (!want_object(rd, v, p))
+        return;
+    struct jpath kp;
+    json_t *x;
+    unsigned long long n;
+    /* --no-timing writes null for both: NaN and 0 threads. */
+    r->wall_s = ACD_NAN;
+    member_real(rd, v, p, "wall_s", true, &r->wall_s);
+    if ((x = need(rd, v, p, "threads", &kp)) && !json_is_null(x) &&
+        get_uint(rd, x, &kp, 0, UINT32_MAX, &n))
+        r->threads = (unsigned)n;
+    if (member_uint(rd, v, p, "calls", 0, INT64_MAX, &n))
+        r->calls = n;
+    if (member_uint(rd, v, p, "events", 0, INT64_MAX, &n))
+        r->events = n;
+    warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
+}
+
+/* ------------------------------------------------------ the scenario's rest */
+
+/* x / y when that is a positive number, else `fallback`. */
+static double
+observed(double x, double y, double fallback)
+{
+    double q = x / y;
+    return isfinite(q) && q > 0 ? q : fallback;
+}
+
+/*
+ * The text report shows a feature's metric rows only when the scenario uses
+ * the feature (acd_scenario_features). results.json has no model parameters, so
+ * the features the results show in use are marked on the fields
+ * acd_scenario_features reads: costs with the observed rate (cost per abandoned
+ * call, per repeat call, per paid agent-hour: exactly the parameters, since
+ * costs are linear), shares with the observed share (balking among offered
+ * calls, escalation among answered calls, FCR among issues for a tier that
+ * leaves issues unresolved: escalations or repeat calls), and flags or
+ * markers where the document has no figure (retrials and callbacks
+ * enabled, wrap-up present, a queue timeout of unknown length = INFINITY, a
+ * zero-length break in an empty shift). A feature that was configured but
+ * never happened in any replication stays unmarked: its rows would have
+ * been all zeros. `> 0` is false for NaN, so undefined totals mark nothing.
+ */
+static void
+mark_features(struct acd_scenario *sc, const struct acd_results *r)
+{
+    for (size_t k = 0; k < sc->n_call_types; k++) {
+        struct acd_call_type *ct = &sc->call_types[k];
+        const struct acd_estimate *t = r->types[k].total;
+#define T(name) (t[ACD_T_##name].mean)
+        /* Unresolved issues alone say nothing: abandoned callers leave
+         * theirs unresolved in any scenario. An issue a tier does not
+         * resolve is escalated or called about again. */
+        bool escalated = T(ESCALATED) > 0;
+        if (escalated || T(REPEATS) > 0) {
+            double fcr = T(ISSUES_FCR) / T(ISSUES);
+            ct->n_resolution = 1;
+            ct->resolution = acd_xcalloc(1, sizeof(*ct->resolution));
+            ct->resolution[0].tier = 1;
+            ct->resolution[0].p_resolve = fcr >= 0 && fcr < 1 ? fcr : 0;
+            ct->resolution[0].p_escalate = escalated ? observed(T(ESCALATED), T(ANSWERED), 1) : 0;
+        }
+        ct->retry_busy.enabled = T(RETRIALS) > 0;
+        ct->callback_enabled = T(CALLBACK_REQUESTED) > 0 || T(CALLBACKS) > 0;
+        if (T(BALKED) > 0)
+            ct->balk_prob = observed(T(BALKED), T(OFFERED), 1);
+        if (T(TIMED_OUT) > 0)
+            ct->queue_timeout_s = (double)INFINITY;
+        if (T(ABANDON_COST) > 0)
+            ct->cost_per_abandon = observed(T(ABANDON_COST), T(ABANDONED), T(ABANDON_COST));
+        if (T(REPEAT_COST) > 0)
+            ct->cost_per_repeat = observed(T(REPEAT_COST), T(REPEATS), T(REPEAT_COST));
+    }
+    for (size_t g = 0; g < sc->n_groups; g++) {
+        struct acd_agent_group *ag = &sc->groups[g];
+        const struct acd_estimate *t = r->groups[g].total;
+        ag->has_wrap_up = T(WRAP_AGENT_S) > 0;
+        if (T(BREAK_AGENT_S) > 0) {
+            bool day = sc->horizon == ACD_HORIZON_DAY;
+            ag->n_shifts = 1;
+            ag->shifts = acd_xcalloc(1, sizeof(*ag->shifts));
+            ag->shifts[0].start_s = day ? sc->open_s : 0;
+            ag->shifts[0].end_s = day ? sc->close_s : sc->duration_s;
+            ag->shifts[0].n_breaks = 1;
+            ag->shifts[0].breaks = acd_xcalloc(1, sizeof(*ag->shifts[0].breaks));
+            ag->shifts[0].breaks[0].start_s = ag->shifts[0].start_s;
+        }
+        if (T(LABOR_COST) > 0) {
+            double paid_h = (T(STAFFED_AGENT_S) + T(BREAK_AGENT_S)) / 3600;
+            ag->cost_per_hour = observed(T(LABOR_COST), paid_h, T(LABOR_COST));
+        }
+#undef T
+    }
+}
+
+/* What the checks did not fill, once the document is valid. */
+static void
+finish(struct doc *d)
+{
+    struct acd_scenario *sc = d->sc;
+    struct acd_results *r = d->r;
+    sc->routing = acd_xstrdup(""); /* not recorded */
+    sc->queue_capacity = sc->queue_lines = ACD_UNLIMITED;
+    if (r->erlang.valid) {
+        r->erlang.params.sl_threshold_s = sc->sl_threshold_s;
+        sc->queue_capacity = r->erlang.params.queue_capacity;
+    }
+    for (size_t g = 0; g < sc->n_groups; g++)
+        if (sc->groups[g].tier > sc->max_tier)
+            sc->max_tier = sc->groups[g].tier;
+    if (sc->horizon == ACD_HORIZON_DAY) {
+        /* The forecast is not recorded; the mean fresh calls per interval
+         * estimate it (retrials and repeat calls excluded). */
+        for (size_t k = 0; k < sc->n_call_types; k++) {
+            double *v = acd_xcalloc(sc->n_intervals, sizeof(double));
+            for (size_t i = 0; i < sc->n_intervals; i++)
+                v[i] = r->intervals[i].types[k].total[ACD_T_FRESH].mean;
+            sc->call_types[k].calls_per_interval = v;
+        }
+    }
+    mark_features(sc, r);
+}
+
+static const char *const top_keys[] = {
+    "acdsim",    "scenario", "seed",   "replications", "summary", "call_types", "agent_groups",
+    "intervals", "setup",    "series", "wait_cdf",     "erlang",  "run",
+};
+
+static void
+read_document(struct reader *rd, json_t *root, const uint64_t *seed, struct doc *d)
+{
+    if (!want_object(rd, root, NULL))
+        return;
+    /* Some other JSON document: one error, not one per missing key. */
+    if (!has_any(root, top_keys, ACD_ARRAY_LEN(top_keys))) {
+        ERROR(rd, NULL,
+              "not an acdsim results document (expected the keys of `acdsim run -f "
+              "json`: acdsim, scenario, seed, summary...)");
+        return;
+    }
+    read_header(rd, root, seed, d);
+    read_scopes(rd, root, d);
+    struct jpath kp;
+    json_t *x;
+    /* Setup first: the intervals are checked against its horizon. */
+    if ((x = need(rd, root, NULL, "setup", &kp)))
+        read_setup(rd, x, &kp, d);
+    if ((x = need(rd, root, NULL, "intervals", &kp)))
+        read_intervals(rd, x, &kp, d);
+    if ((x = need(rd, root, NULL, "series", &kp)))
+        read_series(rd, x, &kp, d->r);
+    if ((x = need(rd, root, NULL, "wait_cdf", &kp)))
+        read_wait_cdf(rd, x, &kp, d->r);
+    if ((x = need(rd, root, NULL, "erlang", &kp)))
+        read_erlang(rd, x, &kp, d->r);
+    if ((x = need(rd, root, NULL, "run", &kp)))
+        read_run(rd, x, &kp, d->r);
+    warn_unknown(rd, root, NULL, top_keys, ACD_ARRAY_LEN(top_keys));
+}
+
+/* ------------------------------------------------------------------- API */
+
+int
+acd_results_read_json_string(const char *name, const char *text, size_t len,
+                             struct acd_results **r_out, struct acd_scenario **sc_out,
+                             struct acd_diags *diags)
+{
+    *r_out = NULL;
+    *sc_out = NULL;
+    struct reader rd = {.file = name, .text = text, .len = len, .diags = diags};
+
+    /* A seed beyond INT64_MAX would make jansson fail ("too big integer"):
+     * its digits are read here and blanked to "0   " (same length, so
+     * every line and column stays put). */
+    uint64_t seed;
+    size_t at, ndigits;
+    bool have_seed = take_seed(text, len, &seed, &at, &ndigits);
+    char *copy = NULL;
+    if (have_seed) {
+        copy = acd_xmalloc(len);
+        memcpy(copy, text, len);
+        memset(copy + at, ' ', ndigits);
+        copy[at] = '0';
+        rd.text = copy;
+    }
+
+    json_error_t jerr;
+    json_t *root = json_loadb(rd.text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        bool at_eof = jerr.position >= 0 && (size_t)jerr.position >= len;
+        acd_diags_error(diags, name, jerr.line > 0 ? (unsigned)jerr.line : 0,
+                        jerr.column > 0 ? (unsigned)jerr.column : 0, "not valid JSON%s: %s",
+                        at_eof ? " (the document ends too early: truncated?)" : "", jerr.text);
+        free(copy);
+        return -1;
+    }
+
+    struct acd_results *r = acd_xcalloc(1, sizeof(*r));
+    struct acd_scenario *sc = acd_xcalloc(1, sizeof(*sc));
+    r->sc = sc;
+    sc->path = acd_xstrdup(name);
+    struct doc d = {.r = r, .sc = sc};
+    read_document(&rd, root, have_seed ? &seed : NULL, &d);
+    if (rd.n_errors == 0)
+        finish(&d);
+    free(d.type_names);
+    free(d.group_names);
+    json_decref(root);
+    free(copy);
+    if (rd.n_errors) {
+        acd_results_free(r);
+        acd_scenario_free(sc);
+        return -1;
+    }
+    *r_out = r;
+    *sc_out = sc;
+    return 0;
+}
+
+int
+acd_results_read_json(const char *path, struct acd_results **r_out, struct acd_scenario **sc_out,
+                      struct acd_diags *diags)
+{
+    *r_out = NULL;
+    *sc_out = NULL;
+    bool from_stdin = strcmp(path, "-") == 0;
+    const char *name = from_stdin ? "<stdin>" : path;
+    FILE *f = from_stdin ? stdin : fopen(path, "rb");
+    if (!f) {
+        acd_diags_error(diags, name, 0, 0, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    size_t len = 0;
+    char *buf = acd_read_stream(f, MAX_BYTES, &len);
+    int read_errno = buf ? 0 : errno;
+    if (!from_stdin)
+        fclose(f);
+    int rc = -1;
+    if (read_errno == EFBIG)
+        acd_diags_error(diags, name, 0, 0, "larger than %u MiB: not a results document",
+                        MAX_BYTES >> 20);
+    else if (read_errno)
+        acd_diags_error(diags, name, 0, 0, "cannot read: %s", strerror(read_errno));
+    else
+        rc = acd_results_read_json_string(name, buf, len, r_out, sc_out, diags);
+    free(buf);
+    return rc;
+}

@@ -1,0 +1,421 @@
+/*
+ * scenario_calls: one entry of `call_types` - name, arrivals, handle time,
+ * patience, priority, queue timeout, retrials, callback, resolution tiers,
+ * repeat calls and costs - and the checks within one call type once all
+ * its keys are read.
+ *
+ * It is not where names of other call types are resolved (queue_timeout's
+ * target: scenario_check.c) nor where per-interval data is read
+ * (scenario_day.c) or distributions set up (scenario_dist.c).
+ */
+#include "acdsim/scenario.h"
+#include "scenario_int.h"
+#include "util.h"
+#include "yamltree.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------- call types */
+
+static struct ct_state *
+cur_ct(struct ctx *c)
+{
+    return &c->cts[c->cur];
+}
+
+static void
+ct_name(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct acd_call_type *ct = obj;
+    const char *s = acd_scn_get_name(c, k, v);
+    if (!s)
+        return;
+    ct->name = acd_xstrdup(s);
+    ct->pos.line = v->line;
+    ct->pos.col = v->col;
+}
+
+/* Arrivals are read here and committed once it is clear that exactly one
+ * form was given. */
+struct arr_parse {
+    double rate_per_s;
+    double *calls; /* per_interval or file */
+    double *aht;   /* the file's aht column */
+};
+
+static void
+arr_rate(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct arr_parse *ap = obj;
+    double x;
+    if (acd_scn_get_rate(c, k, v, &x) && acd_scn_check_nonneg(c, k, v, x))
+        ap->rate_per_s = x;
+}
+
+static void
+arr_per_interval(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct arr_parse *ap = obj;
+    free(ap->calls);
+    ap->calls = acd_scn_interval_list(c, k, v, E_CALLS);
+}
+
+static void
+arr_file(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct arr_parse *ap = obj;
+    if (!acd_scn_get_name(c, k, v))
+        return;
+    free(ap->calls);
+    free(ap->aht);
+    acd_scn_read_interval_csv(c, v, CSV_ARRIVALS, &ap->calls, &ap->aht);
+}
+
+enum { A_RATE, A_PER_INTERVAL, A_FILE };
+
+static const struct key_desc arrivals_keys[] = {
+    [A_RATE] = KEY_FN("rate", arr_rate, 0),
+    [A_PER_INTERVAL] = KEY_FN("per_interval", arr_per_interval, KEY_DAY),
+    [A_FILE] = KEY_FN("file", arr_file, KEY_DAY),
+};
+
+static void
+ct_arrivals(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct acd_call_type *ct = obj;
+    struct ct_state *st = cur_ct(c);
+    if (!acd_scn_expect_map(c, k, v,
+                            c->mode == MODE_DAY
+                                ? "a mapping like {per_interval: [40, 65, 90]}, {file: PATH} or "
+                                  "{rate: 120/h}"
+                                : "a mapping like {rate: 120/h}"))
+        return;
+    struct arr_parse ap;
+    memset(&ap, 0, sizeof(ap));
+    struct seen s;
+    acd_scn_walk_map(c, v, "arrivals", arrivals_keys, ACD_ARRAY_LEN(arrivals_keys), &ap, &s);
+    const struct acd_ynode *first = acd_scn_first_key(&s, s.keys);
+    unsigned n_given = 0;
+    for (unsigned j = 0; j < ACD_ARRAY_LEN(arrivals_keys); j++) {
+        if (!(s.keys & BIT(j)))
+            continue;
+        n_given++;
+        if (s.key[j] != first)
+            acd_scn_err(c, s.key[j],
+                        "'%s' cannot be combined with '%s' in arrivals (give one of 'rate', "
+                        "'per_interval' or 'file')",
+                        s.key[j]->s, first->s);
+    }
+    if (n_given == 0 && !s.meant) {
+        if (c->mode == MODE_STEADY)
+            acd_scn_err(c, v, "arrivals is missing 'rate'");
+        else
+            acd_scn_err(c, v, "arrivals needs 'rate', 'per_interval' or 'file'");
+    }
+    if (n_given == 1 && !s.bad) {
+        if (s.keys & BIT(A_RATE)) {
+            ct->rate_per_s = ap.rate_per_s;
+            if (c->mode == MODE_DAY && c->n_iv) {
+                /* A constant rate all day. */
+                ct->calls_per_interval = acd_xcalloc(c->n_iv, sizeof(double));
+                for (size_t i = 0; i < c->n_iv; i++)
+                    ct->calls_per_interval[i] = ap.rate_per_s * c->sc->interval_s;
+            }
+        } else if (ap.calls) {
+            ct->calls_per_interval = ap.calls;
+            ap.calls = NULL;
+            st->aht = ap.aht;
+            st->aht_file = s.val[A_FILE];
+            ap.aht = NULL;
+        }
+    }
+    free(ap.calls);
+    free(ap.aht);
+}
+
+static void
+ct_handle_time(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct acd_call_type *ct = obj;
+    struct ct_state *st = cur_ct(c);
+    st->handle_ok = acd_scn_parse_dist_by(c, k, v, &ct->handle, &st->handle_spec,
+                                          &ct->handle_by_interval, &st->handle_by);
+}
+
+static void
+ct_patience(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct acd_call_type *ct = obj;
+    ct->has_patience =
+        acd_scn_parse_dist_by(c, k, v, &ct->patience, NULL, &ct->patience_by_interval, NULL);
+}
+
+static void
+qt_to(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    (void)obj;
+    const char *s = acd_scn_get_name(c, k, v);
+    if (s && strcmp(s, "voicemail") != 0)
+        cur_ct(c)->timeout_to = v; /* a call type: resolved once all are known */
+}
+
+static void
+ct_queue_timeout(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    static const struct key_desc keys[] = {
+        KEY_V("after", V_DURATION_POS, struct acd_call_type, queue_timeout_s, KEY_REQUIRED),
+        KEY_FN("to", qt_to, 0),
+    };
+    if (acd_scn_expect_map(c, k, v, "a mapping like {after: 5m, to: voicemail}"))
+        acd_scn_walk_map(c, v, "queue_timeout", keys, ACD_ARRAY_LEN(keys), obj, NULL);
+}
+
+enum { R_P_FIRST, R_P_LATER, R_DELAY, R_MAX_ATTEMPTS };
+
+static const struct key_desc retrial_keys[] = {
+    [R_P_FIRST] = KEY_V("p_first", V_FRACTION, struct acd_retrial, p_first, KEY_REQUIRED),
+    [R_P_LATER] = KEY_V("p_later", V_FRACTION, struct acd_retrial, p_later, 0),
+    [R_DELAY] = KEY_V("delay", V_DIST, struct acd_retrial, delay, KEY_REQUIRED),
+    [R_MAX_ATTEMPTS] =
+        KEY_N("max_attempts", V_UINT1, struct acd_retrial, max_attempts, ACD_SCN_MAX_ATTEMPTS, 0),
+};
+
+static void
+parse_retrial(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v,
+              struct acd_retrial *r)
+{
+    if (!acd_scn_expect_map(c, k, v,
+                            "a mapping like {p_first: 0.6, delay: {dist: exponential, mean: 10m}}"))
+        return;
+    struct seen s;
+    acd_scn_walk_map(c, v, k->s, retrial_keys, ACD_ARRAY_LEN(retrial_keys), r, &s);
+    if (!(s.keys & BIT(R_P_LATER)))
+        r->p_later = r->p_first;
+    if (!(s.keys & BIT(R_MAX_ATTEMPTS)))
+        r->max_attempts = ACD_SCN_DEFAULT_ATTEMPTS;
+    r->enabled = acd_scn_is_ok(&s, R_P_FIRST) && acd_scn_is_ok(&s, R_DELAY) && !s.bad && !s.meant;
+}
+
+static void
+retry_busy(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct acd_call_type *ct = obj;
+    parse_retrial(c, k, v, &ct->retry_busy);
+}
+
+static void
+retry_abandon(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct acd_call_type *ct = obj;
+    parse_retrial(c, k, v, &ct->retry_abandon);
+}
+
+static void
+ct_retry(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    static const struct key_desc keys[] = {
+        KEY_FN("busy", retry_busy, 0),
+        KEY_FN("abandon", retry_abandon, 0),
+    };
+    if (acd_scn_expect_map(c, k, v, "a mapping like {busy: {...}, abandon: {...}}"))
+        acd_scn_walk_map(c, v, "retry", keys, ACD_ARRAY_LEN(keys), obj, NULL);
+}
+
+static void
+ct_callback(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    static const struct key_desc keys[] = {
+        KEY_VH("threshold", V_DURATION, struct acd_call_type, callback_threshold_s,
+               callback_enabled, KEY_REQUIRED),
+        KEY_V("accept", V_FRACTION, struct acd_call_type, callback_accept_prob, KEY_REQUIRED),
+    };
+    if (acd_scn_expect_map(c, k, v, "a mapping like {threshold: 2m, accept: 0.6}"))
+        acd_scn_walk_map(c, v, "callback", keys, ACD_ARRAY_LEN(keys), obj, NULL);
+}
+
+enum { RS_TIER, RS_RESOLVE, RS_ESCALATE, RS_HANDLE, RS_PRIORITY };
+
+static const struct key_desc resolution_keys[] = {
+    [RS_TIER] = KEY_N("tier", V_UINT1, struct acd_resolution, tier, ACD_SCN_MAX_TIER, KEY_REQUIRED),
+    [RS_RESOLVE] = KEY_V("resolve", V_FRACTION, struct acd_resolution, p_resolve, KEY_REQUIRED),
+    [RS_ESCALATE] = KEY_V("escalate", V_FRACTION, struct acd_resolution, p_escalate, 0),
+    [RS_HANDLE] = KEY_VH("handle_time", V_DIST, struct acd_resolution, handle, has_handle, 0),
+    [RS_PRIORITY] =
+        KEY_N("priority", V_INT, struct acd_resolution, priority, ACD_SCN_MAX_PRIORITY, 0),
+};
+
+struct res_entry {
+    struct acd_resolution r;
+    const struct acd_ynode *at;
+};
+
+static int
+cmp_res_entry(const void *a, const void *b)
+{
+    const struct res_entry *x = a, *y = b;
+    if (x->r.tier != y->r.tier)
+        return x->r.tier < y->r.tier ? -1 : 1;
+    return acd_scn_is_after(x->at, y->at) ? 1 : acd_scn_is_after(y->at, x->at) ? -1 : 0;
+}
+
+static void
+ct_resolution(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct acd_call_type *ct = obj;
+    struct ct_state *st = cur_ct(c);
+    if (v->kind != ACD_Y_SEQ) {
+        acd_scn_err(c, acd_scn_where(k, v),
+                    "'%s' must be a list like [{tier: 1, resolve: 0.8, escalate: 0.5}] (found %s)",
+                    k->s, acd_ytree_found(v).s);
+        return;
+    }
+    if (v->n == 0) {
+        acd_scn_err(c, v, "'%s' must list at least one tier", k->s);
+        return;
+    }
+    struct res_entry *e = acd_xcalloc(v->n, sizeof(*e));
+    bool ok = true;
+    for (size_t i = 0; i < v->n; i++) {
+        const struct acd_ynode *item = v->kids[i];
+        e[i].at = item;
+        if (item->kind != ACD_Y_MAP) {
+            acd_scn_err(
+                c, item,
+                "a resolution entry must be a mapping like {tier: 1, resolve: 0.8} (found %s)",
+                acd_ytree_found(item).s);
+            ok = false;
+            continue;
+        }
+        struct seen s;
+        acd_scn_walk_map(c, item, "resolution entry", resolution_keys,
+                         ACD_ARRAY_LEN(resolution_keys), &e[i].r, &s);
+        if (!acd_scn_is_ok(&s, RS_TIER) || !acd_scn_is_ok(&s, RS_RESOLVE) || s.bad || s.meant)
+            ok = false;
+        if (!acd_scn_is_ok(&s, RS_TIER))
+            e[i].r.tier = 0; /* sorts first; never compared as a duplicate */
+    }
+    qsort(e, v->n, sizeof(*e), cmp_res_entry);
+    for (size_t i = 1; i < v->n; i++)
+        if (e[i].r.tier && e[i].r.tier == e[i - 1].r.tier) {
+            acd_scn_err(c, e[i].at, "tier %u is given twice in resolution (first at line %u)",
+                        e[i].r.tier, e[i - 1].at->line);
+            ok = false;
+        }
+    ct->resolution = acd_xcalloc(v->n, sizeof(*ct->resolution));
+    st->res_pos = acd_xcalloc(v->n, sizeof(*st->res_pos));
+    ct->n_resolution = v->n;
+    for (size_t i = 0; i < v->n; i++) {
+        ct->resolution[i] = e[i].r;
+        st->res_pos[i] = (struct acd_srcpos){e[i].at->line, e[i].at->col};
+    }
+    st->res_ok = ok;
+    free(e);
+}
+
+static void
+ct_costs(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    static const struct key_desc keys[] = {
+        KEY_V("abandon", V_NUMBER, struct acd_call_type, cost_per_abandon, 0),
+        KEY_V("repeat", V_NUMBER, struct acd_call_type, cost_per_repeat, 0),
+    };
+    if (acd_scn_expect_map(c, k, v, "a mapping like {abandon: 4.5, repeat: 6}"))
+        acd_scn_walk_map(c, v, "costs", keys, ACD_ARRAY_LEN(keys), obj, NULL);
+}
+
+enum { CT_REPEAT_DELAY = 12 };
+
+static const struct key_desc call_type_keys[] = {
+    KEY_FN("name", ct_name, KEY_REQUIRED),
+    KEY_FN("arrivals", ct_arrivals, KEY_REQUIRED),
+    KEY_FN("handle_time", ct_handle_time, KEY_REQUIRED),
+    KEY_FN("patience", ct_patience, 0),
+    KEY_N("priority", V_INT, struct acd_call_type, priority, ACD_SCN_MAX_PRIORITY, 0),
+    KEY_V("wait_bonus", V_RATE, struct acd_call_type, wait_bonus_per_s, 0),
+    KEY_V("overflow_delay", V_DURATION, struct acd_call_type, overflow_delay_s, 0),
+    KEY_V("balk", V_FRACTION, struct acd_call_type, balk_prob, 0),
+    KEY_FN("queue_timeout", ct_queue_timeout, 0),
+    KEY_FN("retry", ct_retry, 0),
+    KEY_FN("callback", ct_callback, 0),
+    KEY_FN("resolution", ct_resolution, 0),
+    [CT_REPEAT_DELAY] =
+        KEY_VH("repeat_delay", V_DIST, struct acd_call_type, repeat_delay, has_repeat_delay, 0),
+    KEY_FN("costs", ct_costs, 0),
+};
+
+/* Checks within one call type once all its keys are read. */
+static void
+finish_call_type(struct ctx *c, struct acd_call_type *ct, const struct seen *s)
+{
+    struct ct_state *st = cur_ct(c);
+    if (st->aht) {
+        if (st->handle_by)
+            acd_scn_err(
+                c, st->handle_by,
+                "'by_interval' cannot be combined with the 'aht' column of the arrivals file "
+                "(give per-interval handle times once)");
+        else if (st->handle_ok)
+            acd_scn_derive_dists(c, "handle_time", &st->handle_spec, &ct->handle, st->aht,
+                                 st->aht_file, &ct->handle_by_interval);
+        free(st->aht);
+        st->aht = NULL;
+    }
+    /* Unresolved, unescalated customers call again: after how long? */
+    if (st->res_ok && !((s->keys | s->meant) & BIT(CT_REPEAT_DELAY)))
+        for (size_t i = 0; i < ct->n_resolution; i++) {
+            const struct acd_resolution *r = &ct->resolution[i];
+            if (r->p_resolve < 1 && r->p_escalate < 1) {
+                acd_scn_err(c, st->map,
+                            "call type%s%s%s needs 'repeat_delay': at tier %u some issues stay "
+                            "unresolved without escalation, and those customers call again",
+                            ct->name ? " '" : "", ct->name ? acd_ytree_show(ct->name).s : "",
+                            ct->name ? "'" : "", r->tier);
+                break;
+            }
+        }
+}
+
+void
+acd_scn_top_call_types(struct ctx *c, void *obj, const struct acd_ynode *k,
+                       const struct acd_ynode *v)
+{
+    struct acd_scenario *sc = obj;
+    if (v->kind != ACD_Y_SEQ) {
+        acd_scn_err(c, acd_scn_where(k, v), "'%s' must be a list of call types (found %s)", k->s,
+                    acd_ytree_found(v).s);
+        return;
+    }
+    if (v->n == 0) {
+        acd_scn_err(c, v, "'%s' must list at least one call type", k->s);
+        return;
+    }
+    sc->call_types = acd_xcalloc(v->n, sizeof(*sc->call_types));
+    sc->n_call_types = v->n;
+    c->cts = acd_xcalloc(v->n, sizeof(*c->cts));
+    c->ct_listed = true;
+    c->ct_names_ok = true;
+    for (size_t i = 0; i < v->n; i++) {
+        const struct acd_ynode *item = v->kids[i];
+        struct acd_call_type *ct = &sc->call_types[i];
+        ct->pos.line = item->line;
+        ct->pos.col = item->col;
+        c->cts[i].map = item;
+        if (item->kind != ACD_Y_MAP) {
+            acd_scn_err(
+                c, item,
+                "a call type must be a mapping with name, arrivals and handle_time (found %s)",
+                acd_ytree_found(item).s);
+            c->ct_names_ok = false;
+            continue;
+        }
+        c->cur = i;
+        struct seen s;
+        acd_scn_walk_map(c, item, "call type", call_type_keys, ACD_ARRAY_LEN(call_type_keys), ct,
+                         &s);
+        finish_call_type(c, ct, &s);
+        if (!ct->name)
+            c->ct_names_ok = false;
+    }
+}

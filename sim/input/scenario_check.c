@@ -1,0 +1,356 @@
+/*
+ * scenario_check: the cross-reference checks after the walk, once every
+ * call type and agent group is read: duplicate names, skills and per-type
+ * overrides resolved to call types, call types that no group serves,
+ * queue_timeout targets, and escalation to a higher tier.
+ *
+ * It is not where any key is read, and it reports nothing about a value
+ * already reported as bad during the walk.
+ */
+#include "acdsim/scenario.h"
+#include "scenario_int.h"
+#include "util.h"
+#include "yamltree.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------- cross references */
+
+struct name_ix {
+    const char *name;
+    size_t ix;
+};
+
+static int
+cmp_name_ix(const void *a, const void *b)
+{
+    const struct name_ix *x = a, *y = b;
+    int r = strcmp(x->name, y->name);
+    return r ? r : (x->ix > y->ix) - (x->ix < y->ix);
+}
+
+/* Sorted (name, index) pairs of the named entries, for duplicate checks and
+ * O(log n) lookups; caller frees. */
+static struct name_ix *
+name_index(const void *base, size_t n, size_t stride, size_t name_off, size_t *n_out)
+{
+    struct name_ix *v = acd_xcalloc(n ? n : 1, sizeof(*v));
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = *(char *const *)((const char *)base + i * stride + name_off);
+        if (name)
+            v[m++] = (struct name_ix){name, i};
+    }
+    qsort(v, m, sizeof(*v), cmp_name_ix);
+    *n_out = m;
+    return v;
+}
+
+/* The index of the first entry named `name`, or SIZE_MAX. */
+static size_t
+lookup(const struct name_ix *ix, size_t n, const char *name)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(ix[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && strcmp(ix[lo].name, name) == 0 ? ix[lo].ix : SIZE_MAX;
+}
+
+/* Report every repeated name; returns true if there was one. */
+static bool
+check_duplicates(struct ctx *c, const struct name_ix *v, size_t n, const char *what,
+                 const struct acd_srcpos *(*pos)(const struct acd_scenario *, size_t))
+{
+    bool dup = false;
+    size_t first = 0; /* start of the run of equal names */
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(v[i].name, v[i - 1].name) != 0) {
+            first = i;
+            continue;
+        }
+        const struct acd_srcpos *p = pos(c->sc, v[i].ix);
+        dup = true;
+        acd_scn_err_at(c, p->line, p->col, "duplicate %s name '%s' (first defined at line %u)",
+                       what, acd_ytree_show(v[i].name).s, pos(c->sc, v[first].ix)->line);
+    }
+    return dup;
+}
+
+static const struct acd_srcpos *
+ct_pos(const struct acd_scenario *sc, size_t i)
+{
+    return &sc->call_types[i].pos;
+}
+
+static const struct acd_srcpos *
+group_pos(const struct acd_scenario *sc, size_t i)
+{
+    return &sc->groups[i].pos;
+}
+
+static const char **
+ct_names(const struct acd_scenario *sc, size_t extra)
+{
+    const char **names = acd_xcalloc(sc->n_call_types + extra, sizeof(*names));
+    for (size_t i = 0; i < sc->n_call_types; i++)
+        names[i] = sc->call_types[i].name;
+    return names;
+}
+
+static void
+unknown_ct(struct ctx *c, const struct acd_ynode *at, const char *in)
+{
+    const struct acd_scenario *sc = c->sc;
+    const char **names = ct_names(sc, 0);
+    const char *near = acd_scn_suggest(at->s, names, sc->n_call_types);
+    if (near) {
+        acd_scn_err(c, at, "unknown call type '%s' in %s (did you mean '%s'?)",
+                    acd_ytree_show(at->s).s, in, near);
+    } else {
+        char *list = acd_scn_join(names, sc->n_call_types);
+        acd_scn_err(c, at, "unknown call type '%s' in %s (call types: %s)", acd_ytree_show(at->s).s,
+                    in, list);
+        free(list);
+    }
+    free(names);
+}
+
+static bool
+has_skill(const struct acd_agent_group *g, size_t type)
+{
+    for (size_t i = 0; i < g->n_skills; i++)
+        if (g->skills[i] == type)
+            return true;
+    return false;
+}
+
+/* Resolve every group's skills to call type indices, then check that each
+ * call type is served by some group. Returns true when every skill of
+ * every group resolved. */
+static bool
+resolve_skills(struct ctx *c, const struct name_ix *ix, size_t n_ix, bool *group_ok)
+{
+    struct acd_scenario *sc = c->sc;
+    size_t *mark = acd_xcalloc(sc->n_call_types, sizeof(*mark));
+    /* With a name given twice, "not served" could be about the wrong one. */
+    bool all_ok = c->ct_names_ok && !c->ct_dups;
+
+    for (size_t g = 0; g < sc->n_groups; g++) {
+        const struct grp_state *gs = &c->gps[g];
+        struct acd_agent_group *grp = &sc->groups[g];
+        if (!gs->skills_given) {
+            all_ok = false;
+            continue;
+        }
+        group_ok[g] = true;
+        grp->skills = acd_xcalloc(gs->n_skill_items, sizeof(*grp->skills));
+        grp->skill_lv = acd_xcalloc(gs->n_skill_items, sizeof(*grp->skill_lv));
+        for (size_t i = 0; i < gs->n_skill_items; i++) {
+            const struct acd_ynode *name = gs->skill_names[i];
+            size_t t = name ? lookup(ix, n_ix, name->s) : SIZE_MAX;
+            if (t == SIZE_MAX) {
+                /* Unknown names are only reliable when every call type
+                 * has a name; otherwise the first error says enough. */
+                if (name && c->ct_names_ok)
+                    unknown_ct(c, name, "skills");
+                group_ok[g] = false;
+                continue;
+            }
+            if (mark[t] == g + 1) {
+                acd_scn_err(c, name, "call type '%s' is listed twice in skills",
+                            acd_ytree_show(name->s).s);
+                group_ok[g] = false;
+                continue;
+            }
+            mark[t] = g + 1;
+            grp->skills[grp->n_skills] = t;
+            grp->skill_lv[grp->n_skills] = (struct acd_skill){t, gs->skill_levels[i]};
+            grp->n_skills++;
+        }
+        all_ok = all_ok && group_ok[g];
+    }
+
+    if (all_ok) {
+        bool *served = acd_xcalloc(sc->n_call_types, sizeof(*served));
+        for (size_t g = 0; g < sc->n_groups; g++)
+            for (size_t i = 0; i < sc->groups[g].n_skills; i++)
+                served[sc->groups[g].skills[i]] = true;
+        for (size_t i = 0; i < sc->n_call_types; i++)
+            if (!served[i])
+                acd_scn_err_at(
+                    c, sc->call_types[i].pos.line, sc->call_types[i].pos.col,
+                    "call type '%s' is not served by any agent group (add it to a group's "
+                    "skills)",
+                    acd_ytree_show(sc->call_types[i].name).s);
+        free(served);
+    }
+    free(mark);
+    return all_ok;
+}
+
+/* Names of per-type overrides (a group's handle_time, wrap_up): known call
+ * types, each once, among the group's skills. `mark` and `first` are
+ * scratch arrays of n_call_types; `stamp` is unique to this mapping. */
+static void
+resolve_type_dists(struct ctx *c, const struct name_ix *ix, size_t n_ix, size_t g, bool skills_ok,
+                   struct acd_type_dist *td, size_t n, const struct acd_ynode **keys,
+                   const char *what, size_t *mark, size_t *first, size_t stamp)
+{
+    const struct acd_agent_group *grp = &c->sc->groups[g];
+    for (size_t i = 0; i < n; i++) {
+        const struct acd_ynode *k = keys[i];
+        if (!k)
+            continue;
+        size_t t = lookup(ix, n_ix, k->s);
+        if (t == SIZE_MAX) {
+            if (c->ct_names_ok)
+                unknown_ct(c, k, what);
+            continue;
+        }
+        if (mark[t] == stamp) {
+            acd_scn_err(c, k, "duplicate key '%s' in %s (first given at line %u)",
+                        acd_ytree_show(k->s).s, what, keys[first[t]]->line);
+            continue;
+        }
+        mark[t] = stamp;
+        first[t] = i;
+        if (skills_ok && !has_skill(grp, t))
+            acd_scn_err(
+                c, k,
+                "call type '%s' in %s is not one of the skills of agent group '%s' (an override "
+                "applies to the group's own call types)",
+                acd_ytree_show(k->s).s, what, grp->name ? acd_ytree_show(grp->name).s : "?");
+        td[i].type = t;
+    }
+}
+
+static void
+resolve_overrides(struct ctx *c, const struct name_ix *ix, size_t n_ix, const bool *group_ok)
+{
+    struct acd_scenario *sc = c->sc;
+    size_t *mark = acd_xcalloc(sc->n_call_types, sizeof(*mark));
+    size_t *first = acd_xcalloc(sc->n_call_types, sizeof(*first));
+    size_t stamp = 0;
+    for (size_t g = 0; g < sc->n_groups; g++) {
+        struct acd_agent_group *grp = &sc->groups[g];
+        const struct grp_state *gs = &c->gps[g];
+        if (grp->n_handle)
+            resolve_type_dists(c, ix, n_ix, g, group_ok[g], grp->handle, grp->n_handle,
+                               gs->handle_keys, "handle_time", mark, first, ++stamp);
+        if (grp->n_wrap_by_type)
+            resolve_type_dists(c, ix, n_ix, g, group_ok[g], grp->wrap_by_type, grp->n_wrap_by_type,
+                               gs->wrap_keys, "wrap_up", mark, first, ++stamp);
+    }
+    free(mark);
+    free(first);
+}
+
+static void
+resolve_timeouts(struct ctx *c, const struct name_ix *ix, size_t n_ix)
+{
+    struct acd_scenario *sc = c->sc;
+    for (size_t i = 0; i < sc->n_call_types; i++) {
+        const struct acd_ynode *to = c->cts[i].timeout_to;
+        if (!to)
+            continue;
+        size_t t = lookup(ix, n_ix, to->s);
+        if (t == SIZE_MAX) {
+            if (!c->ct_names_ok)
+                continue;
+            const char **names = ct_names(sc, 1);
+            names[sc->n_call_types] = "voicemail";
+            const char *near = acd_scn_suggest(to->s, names, sc->n_call_types + 1);
+            if (near) {
+                acd_scn_err(c, to, "unknown queue_timeout target '%s' (did you mean '%s'?)",
+                            acd_ytree_show(to->s).s, near);
+            } else {
+                char *list = acd_scn_join(names, sc->n_call_types);
+                acd_scn_err(
+                    c, to,
+                    "unknown queue_timeout target '%s' (expected voicemail or a call type: %s)",
+                    acd_ytree_show(to->s).s, list);
+                free(list);
+            }
+            free(names);
+        } else if (t == i) {
+            acd_scn_err(
+                c, to,
+                "queue_timeout cannot send call type '%s' back to its own queue (name another "
+                "call type, or voicemail)",
+                acd_ytree_show(to->s).s);
+        } else {
+            sc->call_types[i].has_timeout_to = true;
+            sc->call_types[i].timeout_to = t;
+        }
+    }
+}
+
+/* Escalation from tier t is a transfer into the queue of tier t + 1: some
+ * group of tier t + 1 or above must take the call type. */
+static void
+check_escalation(struct ctx *c)
+{
+    struct acd_scenario *sc = c->sc;
+    unsigned *top = acd_xcalloc(sc->n_call_types, sizeof(*top)); /* highest tier serving it */
+    for (size_t g = 0; g < sc->n_groups; g++)
+        for (size_t i = 0; i < sc->groups[g].n_skills; i++) {
+            size_t t = sc->groups[g].skills[i];
+            if (sc->groups[g].tier > top[t])
+                top[t] = sc->groups[g].tier;
+        }
+    for (size_t i = 0; i < sc->n_call_types; i++) {
+        const struct acd_call_type *ct = &sc->call_types[i];
+        if (!c->cts[i].res_ok)
+            continue;
+        for (size_t j = 0; j < ct->n_resolution; j++) {
+            const struct acd_resolution *r = &ct->resolution[j];
+            if (r->p_escalate > 0 && top[i] < r->tier + 1)
+                acd_scn_err_at(
+                    c, c->cts[i].res_pos[j].line, c->cts[i].res_pos[j].col,
+                    "escalation from tier %u needs a group of tier %u or above with skill "
+                    "'%s'",
+                    r->tier, r->tier + 1, acd_ytree_show(ct->name).s);
+        }
+    }
+    free(top);
+}
+
+void
+acd_scn_cross_check(struct ctx *c)
+{
+    struct acd_scenario *sc = c->sc;
+    size_t n;
+    if (c->groups_listed) {
+        struct name_ix *v = name_index(sc->groups, sc->n_groups, sizeof(*sc->groups),
+                                       offsetof(struct acd_agent_group, name), &n);
+        check_duplicates(c, v, n, "agent group", group_pos);
+        free(v);
+        for (size_t g = 0; g < sc->n_groups; g++)
+            if (sc->groups[g].tier > sc->max_tier)
+                sc->max_tier = sc->groups[g].tier;
+    }
+    if (!c->ct_listed)
+        return;
+    struct name_ix *ix = name_index(sc->call_types, sc->n_call_types, sizeof(*sc->call_types),
+                                    offsetof(struct acd_call_type, name), &n);
+    c->ct_dups = check_duplicates(c, ix, n, "call type", ct_pos);
+    resolve_timeouts(c, ix, n);
+    if (c->groups_listed) {
+        bool *group_ok = acd_xcalloc(sc->n_groups, sizeof(*group_ok));
+        bool skills_ok = resolve_skills(c, ix, n, group_ok);
+        resolve_overrides(c, ix, n, group_ok);
+        if (skills_ok && c->tiers_ok)
+            check_escalation(c);
+        free(group_ok);
+    }
+    free(ix);
+}

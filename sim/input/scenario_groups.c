@@ -1,0 +1,307 @@
+/*
+ * scenario_groups: one entry of `agent_groups` - name, skills, agents (a
+ * count, a list per interval or a staffing file), tier, absenteeism,
+ * handle time and wrap-up overrides, assist thresholds and cost - and the
+ * checks within one group once all its keys are read.
+ *
+ * It is not where skills and override keys are resolved to call types
+ * (scenario_check.c, once every call type is known), nor where shifts are
+ * read (scenario_day.c).
+ */
+#include "acdsim/scenario.h"
+#include "scenario_int.h"
+#include "util.h"
+#include "yamltree.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* -------------------------------------------------------- agent groups */
+
+static struct grp_state *
+cur_grp(struct ctx *c)
+{
+    return &c->gps[c->cur];
+}
+
+static void
+grp_name(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct acd_agent_group *g = obj;
+    const char *s = acd_scn_get_name(c, k, v);
+    if (!s)
+        return;
+    g->name = acd_xstrdup(s);
+    g->pos.line = v->line;
+    g->pos.col = v->col;
+}
+
+struct skill_parse {
+    const struct acd_ynode *type;
+    unsigned level;
+};
+
+static void
+skill_type(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct skill_parse *sp = obj;
+    if (acd_scn_get_name(c, k, v))
+        sp->type = v;
+}
+
+static const struct key_desc skill_keys[] = {
+    KEY_FN("type", skill_type, KEY_REQUIRED),
+    KEY_N("level", V_UINT1, struct skill_parse, level, ACD_SCN_MAX_LEVEL, 0),
+};
+
+/* Skills are names (level = position) or {type, level}; the names are
+ * resolved once every call type is known. */
+static void
+grp_skills(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    (void)obj;
+    struct grp_state *gs = cur_grp(c);
+    if (v->kind != ACD_Y_SEQ) {
+        acd_scn_err(c, acd_scn_where(k, v),
+                    "'%s' must be a list of call type names like [billing, payments] (found %s)",
+                    k->s, acd_ytree_found(v).s);
+        return;
+    }
+    if (v->n == 0) {
+        acd_scn_err(c, v, "'%s' must list at least one call type", k->s);
+        return;
+    }
+    if (!acd_scn_visit(c, v, v->n))
+        return;
+    gs->skills_given = true;
+    gs->n_skill_items = v->n;
+    gs->skill_names = acd_xcalloc(v->n, sizeof(*gs->skill_names));
+    gs->skill_levels = acd_xcalloc(v->n, sizeof(*gs->skill_levels));
+    for (size_t i = 0; i < v->n; i++) {
+        const struct acd_ynode *item = v->kids[i];
+        struct skill_parse sp = {NULL, i < UINT_MAX ? (unsigned)i + 1 : UINT_MAX};
+        if (item->kind == ACD_Y_SCALAR && !item->is_null && strlen(item->s) == item->len) {
+            sp.type = item;
+        } else if (item->kind == ACD_Y_MAP) {
+            struct seen s;
+            acd_scn_walk_map(c, item, "skill", skill_keys, ACD_ARRAY_LEN(skill_keys), &sp, &s);
+            if (s.bad || s.meant)
+                sp.type = NULL;
+        } else {
+            acd_scn_err(
+                c, item,
+                "a skill must be a call type name or a mapping like {type: billing, level: 2} "
+                "(found %s)",
+                acd_ytree_found(item).s);
+        }
+        gs->skill_names[i] = sp.type;
+        gs->skill_levels[i] = sp.level;
+    }
+}
+
+struct agents_file {
+    double *v;
+};
+
+static void
+agents_file(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct agents_file *af = obj;
+    if (acd_scn_get_name(c, k, v))
+        acd_scn_read_interval_csv(c, v, CSV_STAFFING, &af->v, NULL);
+}
+
+static void
+grp_agents(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    static const struct key_desc file_keys[] = {
+        KEY_FN("file", agents_file, KEY_REQUIRED),
+    };
+    struct acd_agent_group *g = obj;
+    double *per = NULL;
+    if (v->kind == ACD_Y_SEQ || (v->kind == ACD_Y_MAP && c->mode != MODE_STEADY)) {
+        if (c->mode == MODE_STEADY) {
+            acd_scn_err(c, v, "a list of 'agents' per interval needs an operating-day horizon");
+            return;
+        }
+        if (v->kind == ACD_Y_SEQ) {
+            per = acd_scn_interval_list(c, k, v, E_AGENTS);
+        } else {
+            struct agents_file af = {NULL};
+            acd_scn_walk_map(c, v, "agents", file_keys, ACD_ARRAY_LEN(file_keys), &af, NULL);
+            per = af.v;
+        }
+        if (!per)
+            return;
+        g->agents_by_interval = acd_xcalloc(c->n_iv, sizeof(*g->agents_by_interval));
+        for (size_t i = 0; i < c->n_iv; i++)
+            g->agents_by_interval[i] = (unsigned)per[i];
+        g->agents = g->agents_by_interval[0];
+        free(per);
+        return;
+    }
+    unsigned long long u;
+    if (acd_scn_get_uint(c, k, v, ACD_SCN_MAX_AGENTS, &u))
+        g->agents = (unsigned)u;
+}
+/* `{CALL_TYPE: DIST, ...}`: the distributions now, the names once every
+ * call type is known. */
+static void
+parse_type_dists(struct ctx *c, const struct acd_ynode *v, struct acd_type_dist **out,
+                 size_t *n_out, const struct acd_ynode ***keys_out, const char *what)
+{
+    size_t n = v->n / 2;
+    struct acd_type_dist *td = acd_xcalloc(n ? n : 1, sizeof(*td));
+    const struct acd_ynode **keys = acd_xcalloc(n ? n : 1, sizeof(*keys));
+    for (size_t i = 0; i < n; i++) {
+        const struct acd_ynode *k = v->kids[2 * i], *d = v->kids[2 * i + 1];
+        td[i].type = SIZE_MAX;
+        if (k->kind != ACD_Y_SCALAR || k->is_null || strlen(k->s) != k->len) {
+            acd_scn_err(c, k, "keys in %s must be call type names (found %s)", what,
+                        acd_ytree_found(k).s);
+            continue;
+        }
+        keys[i] = k;
+        acd_scn_parse_dist(c, k, d, &td[i].dist);
+    }
+    *out = td;
+    *n_out = n;
+    *keys_out = keys;
+}
+
+static void
+grp_handle_time(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct acd_agent_group *g = obj;
+    static const char expect[] =
+        "a mapping from call type to distribution, like {billing: {dist: exponential, mean: 5m}}";
+    if (!acd_scn_expect_map(c, k, v, expect))
+        return;
+    /* One distribution for every call type is the call types' own
+     * handle_time: say so once, not once per key. */
+    for (size_t i = 0; i + 1 < v->n; i += 2) {
+        const struct acd_ynode *key = v->kids[i];
+        if (key->kind == ACD_Y_SCALAR && !key->is_null && strcmp(key->s, "dist") == 0) {
+            acd_scn_err(c, v, "'%s' in an agent group must be %s (found a distribution)", k->s,
+                        expect);
+            return;
+        }
+    }
+    parse_type_dists(c, v, &g->handle, &g->n_handle, &cur_grp(c)->handle_keys, k->s);
+}
+
+/* `wrap_up: DIST` (a mapping with `dist`, or whose values are not all
+ * mappings: a mistyped distribution rather than call types), or
+ * `wrap_up: {CALL_TYPE: DIST, ...}`. */
+static void
+grp_wrap_up(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct acd_agent_group *g = obj;
+    bool by_type = v->kind == ACD_Y_MAP && v->n > 0;
+    for (size_t i = 0; by_type && i + 1 < v->n; i += 2) {
+        const struct acd_ynode *key = v->kids[i];
+        if (v->kids[i + 1]->kind != ACD_Y_MAP ||
+            (key->kind == ACD_Y_SCALAR && key->s && strcmp(key->s, "dist") == 0))
+            by_type = false;
+    }
+    if (by_type)
+        parse_type_dists(c, v, &g->wrap_by_type, &g->n_wrap_by_type, &cur_grp(c)->wrap_keys, k->s);
+    else
+        g->has_wrap_up = acd_scn_parse_dist(c, k, v, &g->wrap_up);
+}
+
+static void
+grp_assist(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    static const struct key_desc keys[] = {
+        KEY_NH("queue_len", V_UINT, struct acd_agent_group, assist_queue_len, assist_by_len,
+               ACD_SCN_MAX_QUEUE, 0),
+        KEY_VH("oldest_wait", V_DURATION, struct acd_agent_group, assist_wait_s, assist_by_wait, 0),
+    };
+    if (!acd_scn_expect_map(c, k, v, "a mapping like {queue_len: 10, oldest_wait: 2m}"))
+        return;
+    struct seen s;
+    acd_scn_walk_map(c, v, "assist", keys, ACD_ARRAY_LEN(keys), obj, &s);
+    if (!s.keys && !s.meant)
+        acd_scn_err(c, v, "assist needs 'queue_len' or 'oldest_wait' (or both)");
+}
+
+enum { G_NAME, G_SKILLS, G_AGENTS, G_SHIFTS, G_TIER };
+
+static const struct key_desc group_keys[] = {
+    [G_NAME] = KEY_FN("name", grp_name, KEY_REQUIRED),
+    [G_SKILLS] = KEY_FN("skills", grp_skills, KEY_REQUIRED),
+    [G_AGENTS] = KEY_FN("agents", grp_agents, 0),
+    [G_SHIFTS] = KEY_FN("shifts", acd_scn_grp_shifts, KEY_DAY),
+    [G_TIER] = KEY_N("tier", V_UINT1, struct acd_agent_group, tier, ACD_SCN_MAX_TIER, 0),
+    KEY_V("absenteeism", V_FRACTION, struct acd_agent_group, absenteeism, 0),
+    KEY_FN("handle_time", grp_handle_time, 0),
+    KEY_FN("wrap_up", grp_wrap_up, 0),
+    KEY_FN("assist", grp_assist, 0),
+    KEY_V("cost_per_hour", V_NUMBER, struct acd_agent_group, cost_per_hour, 0),
+};
+
+static void
+finish_group(struct ctx *c, struct acd_agent_group *g, const struct acd_ynode *map,
+             const struct seen *s)
+{
+    if (!(s->keys & BIT(G_TIER)))
+        g->tier = 1;
+    if ((s->bad | s->meant) & BIT(G_TIER))
+        c->tiers_ok = false;
+    unsigned staffing = s->keys & (BIT(G_AGENTS) | BIT(G_SHIFTS));
+    if (staffing == (BIT(G_AGENTS) | BIT(G_SHIFTS))) {
+        const struct acd_ynode *later = acd_scn_is_after(s->key[G_AGENTS], s->key[G_SHIFTS])
+                                            ? s->key[G_AGENTS]
+                                            : s->key[G_SHIFTS];
+        acd_scn_err(
+            c, later,
+            "'%s' cannot be combined with '%s' in agent group (give per-interval 'agents' or "
+            "'shifts')",
+            later->s, later == s->key[G_AGENTS] ? "shifts" : "agents");
+    } else if (!staffing && c->mode == MODE_STEADY && !(s->meant & BIT(G_AGENTS))) {
+        acd_scn_err(c, map, "agent group is missing 'agents'");
+    }
+}
+
+void
+acd_scn_top_agent_groups(struct ctx *c, void *obj, const struct acd_ynode *k,
+                         const struct acd_ynode *v)
+{
+    struct acd_scenario *sc = obj;
+    if (v->kind != ACD_Y_SEQ) {
+        acd_scn_err(c, acd_scn_where(k, v), "'%s' must be a list of agent groups (found %s)", k->s,
+                    acd_ytree_found(v).s);
+        return;
+    }
+    if (v->n == 0) {
+        acd_scn_err(c, v, "'%s' must list at least one agent group", k->s);
+        return;
+    }
+    sc->groups = acd_xcalloc(v->n, sizeof(*sc->groups));
+    sc->n_groups = v->n;
+    c->gps = acd_xcalloc(v->n, sizeof(*c->gps));
+    c->groups_listed = true;
+    c->tiers_ok = true;
+    for (size_t i = 0; i < v->n; i++) {
+        const struct acd_ynode *item = v->kids[i];
+        struct acd_agent_group *g = &sc->groups[i];
+        g->pos.line = item->line;
+        g->pos.col = item->col;
+        g->tier = 1;
+        c->gps[i].map = item;
+        if (item->kind != ACD_Y_MAP) {
+            acd_scn_err(c, item,
+                        "an agent group must be a mapping with name, skills and agents (found %s)",
+                        acd_ytree_found(item).s);
+            continue;
+        }
+        c->cur = i;
+        struct seen s;
+        acd_scn_walk_map(c, item, "agent group", group_keys, ACD_ARRAY_LEN(group_keys), g, &s);
+        finish_group(c, g, item, &s);
+    }
+}

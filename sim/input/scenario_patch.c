@@ -1,0 +1,826 @@
+/*
+ * scenario_patch: a scenario's text with a new staffing plan (see
+ * scenario_patch.h).
+ *
+ * The text is parsed once with libyaml into a small tree of nodes that
+ * keep their byte ranges (the events' start_mark.index / end_mark.index);
+ * the changes become a list of edits (start, end, replacement) that never
+ * overlap, applied back to front so earlier offsets stay valid. A block
+ * collection's end mark is where the next token starts (after blank lines
+ * and comments), so ranges use the end of the last scalar inside
+ * (content_end) instead: what follows a value - its comment, the blank
+ * lines - stays where it was.
+ *
+ * Not here: what the numbers mean (scenario*.c parses the result again).
+ */
+#include "scenario_patch.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+/* Deeper than the scenario parser allows (ACD_YTREE_MAX_DEPTH), so any
+ * file that loads can be patched; bounds the recursive walks. */
+#define MAX_DEPTH 256
+/* A copied alias (an anchor inside a removed value) is at most this long:
+ * nested aliases could otherwise expand without bound. */
+#define MAX_COPY (1 << 20)
+
+enum pkind { P_SCALAR, P_SEQ, P_MAP, P_ALIAS };
+
+struct pnode {
+    enum pkind kind;
+    bool flow;  /* flow collection ({...}, [...]) */
+    bool plain; /* plain scalar */
+    size_t start, end, col;
+    char *anchor;         /* owned, NULL if none */
+    char *value;          /* scalar text, or the alias's anchor name (owned) */
+    size_t vlen;          /* scalar bytes (may hold a NUL) */
+    struct pnode *target; /* alias: the anchored node, NULL if unknown */
+    struct pnode **kids;  /* sequence items, or key, value, key, value... */
+    size_t n, cap;
+};
+
+struct edit {
+    size_t start, end;
+    char *text; /* owned */
+};
+
+struct patch {
+    const char *text;
+    size_t len;
+    const char *name;
+    struct acd_diags *diags;
+    struct pnode **nodes; /* every node, for freeing */
+    size_t n_nodes, cap_nodes;
+    struct edit *edits;
+    size_t n_edits, cap_edits;
+    size_t n_primary; /* edits[0..n_primary): staffing and targets */
+};
+
+/* ------------------------------------------------------------------ tree */
+
+static struct pnode *
+new_node(struct patch *p, enum pkind kind, const yaml_event_t *ev)
+{
+    struct pnode *n = acd_xcalloc(1, sizeof(*n));
+    n->kind = kind;
+    n->start = ev->start_mark.index;
+    n->end = ev->end_mark.index;
+    n->col = ev->start_mark.column;
+    p->nodes = acd_xgrow(p->nodes, &p->cap_nodes, p->n_nodes + 1, sizeof(*p->nodes));
+    p->nodes[p->n_nodes++] = n;
+    return n;
+}
+
+static void
+add_kid(struct pnode *parent, struct pnode *kid)
+{
+    parent->kids = acd_xgrow(parent->kids, &parent->cap, parent->n + 1, sizeof(*parent->kids));
+    parent->kids[parent->n++] = kid;
+}
+
+/* Anchors in document order; a later definition of a name wins from
+ * there on. */
+struct anchors {
+    struct pnode **v;
+    size_t n, cap;
+};
+
+static struct pnode *
+find_anchor(const struct anchors *a, const char *name)
+{
+    for (size_t i = a->n; i-- > 0;)
+        if (strcmp(a->v[i]->anchor, name) == 0)
+            return a->v[i];
+    return NULL;
+}
+
+static void
+add_anchor(struct anchors *a, struct pnode *n)
+{
+    if (!n->anchor)
+        return;
+    a->v = acd_xgrow(a->v, &a->cap, a->n + 1, sizeof(*a->v));
+    a->v[a->n++] = n;
+}
+
+static char *
+dup_anchor(const yaml_char_t *s)
+{
+    return s ? acd_xstrdup((const char *)s) : NULL;
+}
+
+/* Parse the first document into a tree. Returns its root, or NULL after
+ * a diagnostic. */
+static struct pnode *
+build(struct patch *p)
+{
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        fputs("acdsim: out of memory (libyaml)\n", stderr);
+        abort();
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)p->text, p->len);
+    struct pnode *stack[MAX_DEPTH + 1];
+    size_t depth = 0;
+    struct pnode *root = NULL;
+    struct anchors anchors = {0};
+    bool done = false, failed = false;
+    while (!done && !failed) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            acd_diags_error(p->diags, p->name, (unsigned)parser.problem_mark.line + 1,
+                            (unsigned)parser.problem_mark.column + 1, "cannot patch: %s",
+                            parser.problem ? parser.problem : "not YAML");
+            failed = true;
+            break;
+        }
+        struct pnode *n = NULL;
+        switch (ev.type) {
+        case YAML_SCALAR_EVENT:
+            n = new_node(p, P_SCALAR, &ev);
+            n->anchor = dup_anchor(ev.data.scalar.anchor);
+            n->value = acd_xstrndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
+            n->vlen = ev.data.scalar.length;
+            n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+            add_anchor(&anchors, n);
+            break;
+        case YAML_ALIAS_EVENT:
+            n = new_node(p, P_ALIAS, &ev);
+            n->value = acd_xstrdup((const char *)ev.data.alias.anchor);
+            n->target = find_anchor(&anchors, n->value);
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT: {
+            bool seq = ev.type == YAML_SEQUENCE_START_EVENT;
+            n = new_node(p, seq ? P_SEQ : P_MAP, &ev);
+            n->anchor =
+                dup_anchor(seq ? ev.data.sequence_start.anchor : ev.data.mapping_start.anchor);
+            n->flow = seq ? ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+                          : ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
+            break;
+        }
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            ACD_ASSERT(depth > 0); /* libyaml pairs them */
+            stack[depth - 1]->end = ev.end_mark.index;
+            /* Anchored once complete: an alias inside refers to an
+             * earlier definition, never to its own container. */
+            add_anchor(&anchors, stack[--depth]);
+            break;
+        case YAML_DOCUMENT_END_EVENT:
+            done = true; /* only the first document counts */
+            break;
+        case YAML_STREAM_END_EVENT:
+            done = true;
+            break;
+        default:
+            break;
+        }
+        if (n) {
+            if (depth > 0)
+                add_kid(stack[depth - 1], n);
+            else if (!root)
+                root = n;
+            if (n->kind == P_SEQ || n->kind == P_MAP) {
+                if (depth == MAX_DEPTH) {
+                    acd_diags_error(p->diags, p->name, (unsigned)ev.start_mark.line + 1,
+                                    (unsigned)ev.start_mark.column + 1,
+                                    "cannot patch: nested more than %d levels deep", MAX_DEPTH);
+                    failed = true;
+                } else {
+                    stack[depth++] = n;
+                }
+            }
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    free(anchors.v);
+    return failed ? NULL : root;
+}
+
+/* ---------------------------------------------------------------- ranges */
+
+static bool
+is_space(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+/* Where a node's own text ends: a block collection at its last scalar,
+ * any node before trailing blanks and line breaks (block scalars end
+ * after theirs). */
+static size_t
+content_end(const struct patch *p, const struct pnode *n)
+{
+    for (int d = 0; (n->kind == P_SEQ || n->kind == P_MAP) && !n->flow && n->n > 0 && d < MAX_DEPTH;
+         d++)
+        n = n->kids[n->n - 1];
+    size_t e = n->end;
+    while (e > n->start && is_space(p->text[e - 1]))
+        e--;
+    return e;
+}
+
+/* True if only blanks precede pos on its line; *ls = the line's start. */
+static bool
+starts_line(const struct patch *p, size_t pos, size_t *ls)
+{
+    size_t s = pos;
+    while (s > 0 && (p->text[s - 1] == ' ' || p->text[s - 1] == '\t'))
+        s--;
+    *ls = s;
+    return s == 0 || p->text[s - 1] == '\n';
+}
+
+/* After a comment that ends pos's line ("- {...}   # evening"): it was
+ * about the last item of a block collection that goes; else pos. */
+static size_t
+past_comment(const struct patch *p, size_t pos)
+{
+    size_t e = pos;
+    while (e < p->len && (p->text[e] == ' ' || p->text[e] == '\t'))
+        e++;
+    if (e == pos || e >= p->len || p->text[e] != '#')
+        return pos;
+    const char *nl = memchr(p->text + e, '\n', p->len - e);
+    size_t end = nl ? (size_t)(nl - p->text) : p->len;
+    while (end > e && p->text[end - 1] == '\r')
+        end--;
+    return end;
+}
+
+/* Position of the line break ending the line that holds pos (or len). */
+static size_t
+line_end(const struct patch *p, size_t pos)
+{
+    const char *nl = memchr(p->text + pos, '\n', p->len - pos);
+    return nl ? (size_t)(nl - p->text) : p->len;
+}
+
+/* ----------------------------------------------------------------- edits */
+
+static void
+add_edit(struct patch *p, size_t start, size_t end, char *text)
+{
+    ACD_ASSERT(start <= end && end <= p->len);
+    p->edits = acd_xgrow(p->edits, &p->cap_edits, p->n_edits + 1, sizeof(*p->edits));
+    p->edits[p->n_edits++] = (struct edit){start, end, text};
+}
+
+/* True if [start, end) lies inside a primary edit that removes or
+ * replaces text. */
+static bool
+inside_primary(const struct patch *p, size_t start, size_t end)
+{
+    for (size_t i = 0; i < p->n_primary; i++) {
+        const struct edit *e = &p->edits[i];
+        if (e->start < e->end && e->start <= start && end <= e->end)
+            return true;
+    }
+    return false;
+}
+
+/* True if [start, end) touches a primary edit's range (an insertion point
+ * counts when strictly inside). */
+static bool
+in_primary(const struct patch *p, size_t start, size_t end)
+{
+    for (size_t i = 0; i < p->n_primary; i++) {
+        const struct edit *e = &p->edits[i];
+        if (start < e->end && end > e->start)
+            return true;
+        if (e->start == e->end && e->start > start && e->start < end)
+            return true;
+    }
+    return false;
+}
+
+static bool
+is_key(const struct pnode *k, const char *name)
+{
+    return k->kind == P_SCALAR && strlen(k->value) == k->vlen && strcmp(k->value, name) == 0;
+}
+
+/* Index of the pair whose key is name in map m, or SIZE_MAX. */
+static size_t
+find_key(const struct pnode *m, const char *name)
+{
+    for (size_t i = 0; i + 1 < m->n; i += 2)
+        if (is_key(m->kids[i], name))
+            return i;
+    return SIZE_MAX;
+}
+
+/* Replace map m's value at pair i with `text`: a block collection from
+ * just after the key's colon (so the new flow value sits on the key's
+ * line), anything else over its own range. */
+static void
+replace_value(struct patch *p, const struct pnode *m, size_t i, const char *text)
+{
+    const struct pnode *k = m->kids[i], *v = m->kids[i + 1];
+    size_t start = v->start, end = content_end(p, v);
+    if ((v->kind == P_SEQ || v->kind == P_MAP) && !v->flow) {
+        const char *colon = memchr(p->text + k->end, ':', v->start - k->end);
+        start = colon ? (size_t)(colon - p->text) + 1 : v->start;
+        end = past_comment(p, end);
+    }
+    /* "key:" right before: the value needs its blank. */
+    bool blank = start > 0 && p->text[start - 1] == ':';
+    if (end < start) /* an empty value (null) */
+        end = start;
+    add_edit(p, start, end, acd_xasprintf("%s%s", blank ? " " : "", text));
+}
+
+/* Replace pair i of m (key and value) with `text` ("agents: [...]"). */
+static void
+replace_pair(struct patch *p, const struct pnode *m, size_t i, const char *text)
+{
+    const struct pnode *v = m->kids[i + 1];
+    size_t end = content_end(p, v);
+    if ((v->kind == P_SEQ || v->kind == P_MAP) && !v->flow)
+        end = past_comment(p, end);
+    add_edit(p, m->kids[i]->start, end, acd_xstrdup(text));
+}
+
+/* Remove pair i of m (never its first pair in block style: the first key
+ * may share its line with "- "). */
+static void
+remove_pair(struct patch *p, const struct pnode *m, size_t i)
+{
+    const struct pnode *k = m->kids[i], *v = m->kids[i + 1];
+    size_t start = k->start, end = content_end(p, v);
+    if (m->flow) {
+        /* With its separating comma: the one before, or after if first. */
+        size_t s = start;
+        while (s > m->start && is_space(p->text[s - 1]))
+            s--;
+        if (i > 0 && s > m->start && p->text[s - 1] == ',') {
+            start = s - 1;
+        } else {
+            size_t e = end;
+            while (e < m->end && is_space(p->text[e]))
+                e++;
+            if (e < m->end && p->text[e] == ',')
+                end = e + 1;
+        }
+    } else {
+        /* The whole lines, comments on them included. (After "- " the
+         * key alone goes: "-" then the item's other keys below is the
+         * same item.) */
+        size_t ls;
+        if (starts_line(p, start, &ls)) {
+            start = ls;
+            end = line_end(p, end);
+            if (end < p->len)
+                end++; /* its line break */
+        }
+    }
+    add_edit(p, start, end, acd_xstrdup(""));
+}
+
+/* Add `key: value` to map m: in a flow mapping before its closing brace,
+ * in a block mapping on a new line after its last line, indented as its
+ * keys - or, at_top, before its first key when that starts a line (the
+ * top level: its end may be a group's end, which gets its own insertion
+ * there). */
+static void
+insert_pair(struct patch *p, const struct pnode *m, const char *pair, bool at_top)
+{
+    if (m->flow) {
+        size_t close = m->end;
+        while (close > m->start && p->text[close - 1] != '}')
+            close--;
+        ACD_ASSERT(close > m->start); /* a flow mapping ends with its brace */
+        size_t at = close - 1;
+        while (at > m->start + 1 && is_space(p->text[at - 1]))
+            at--;
+        add_edit(p, at, at, acd_xasprintf("%s%s", m->n ? ", " : "", pair));
+        return;
+    }
+    size_t col = m->n ? m->kids[0]->col : m->col, ls;
+    if (at_top && m->n && starts_line(p, m->kids[0]->start, &ls)) {
+        add_edit(p, ls, ls, acd_xasprintf("%*s%s\n", (int)col, "", pair));
+        return;
+    }
+    size_t at = m->n ? line_end(p, content_end(p, m)) : content_end(p, m);
+    add_edit(p, at, at, acd_xasprintf("\n%*s%s", (int)col, "", pair));
+}
+
+/* Set key in map m (the top level) to value: replace its value, or add
+ * the pair. */
+static void
+set_key(struct patch *p, const struct pnode *m, const char *key, const char *value)
+{
+    size_t i = find_key(m, key);
+    if (i != SIZE_MAX) {
+        replace_value(p, m, i, value);
+    } else {
+        char *pair = acd_xasprintf("%s: %s", key, value);
+        insert_pair(p, m, pair, true);
+        free(pair);
+    }
+}
+
+/* ----------------------------------------------------------- formatting */
+
+/* A number as the shortest text that reads back equal ("0.8", "20"). */
+static void
+put_number(FILE *f, double x)
+{
+    char buf[40];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, sizeof(buf), "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    fputs(buf, f);
+}
+
+static char *
+plan_text(const struct acd_scenario *sc, const unsigned *agents, size_t g)
+{
+    if (sc->horizon == ACD_HORIZON_STEADY)
+        return acd_xasprintf("%u", agents[g]);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ACD_ASSERT(f != NULL); /* only fails without memory */
+    fputc('[', f);
+    for (size_t b = 0; b < sc->n_intervals; b++)
+        fprintf(f, "%s%u", b ? ", " : "", agents[b * sc->n_groups + g]);
+    fputc(']', f);
+    int closed = fclose(f);
+    ACD_ASSERT(closed == 0);
+    return buf;
+}
+
+/* A YAML double-quoted string. */
+static void
+put_quoted(FILE *f, const char *s, size_t n)
+{
+    fputc('"', f);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch < 0x20 || ch == 0x7f)
+            fprintf(f, "\\x%02x", ch);
+        else
+            fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+/* A plain scalar that means the same inside a flow collection. */
+static bool
+flow_safe(const struct pnode *n)
+{
+    if (!n->plain || n->vlen == 0 || strlen(n->value) != n->vlen)
+        return false;
+    for (size_t i = 0; i < n->vlen; i++) {
+        char ch = n->value[i];
+        if (!(ch == '_' || ch == '.' || ch == '+' || ch == '-' || ch == '/' || ch == ' ' ||
+              ch == ':' || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+              (ch >= 'A' && ch <= 'Z')))
+            return false;
+    }
+    return !strstr(n->value, ": ") && n->value[n->vlen - 1] != ':' && n->value[0] != '-' &&
+           n->value[n->vlen - 1] != ' ';
+}
+
+/* Node n in flow style (aliases expanded). Returns false if too deep or
+ * too long. */
+static bool
+put_flow(FILE *f, const struct pnode *n, int depth, size_t *budget)
+{
+    if (depth > MAX_DEPTH || *budget == 0)
+        return false;
+    (*budget)--;
+    switch (n->kind) {
+    case P_ALIAS:
+        if (!n->target)
+            return false;
+        return put_flow(f, n->target, depth + 1, budget);
+    case P_SCALAR:
+        if (n->plain && n->vlen == 0)
+            fputs("null", f);
+        else if (flow_safe(n))
+            fputs(n->value, f);
+        else
+            put_quoted(f, n->value, n->vlen);
+        *budget = *budget > n->vlen ? *budget - n->vlen : 0;
+        return *budget > 0;
+    case P_SEQ:
+    case P_MAP:
+        fputc(n->kind == P_SEQ ? '[' : '{', f);
+        for (size_t i = 0; i < n->n; i++) {
+            if (i)
+                fputs(n->kind == P_MAP && i % 2 ? ": " : ", ", f);
+            if (!put_flow(f, n->kids[i], depth + 1, budget))
+                return false;
+        }
+        fputc(n->kind == P_SEQ ? ']' : '}', f);
+        return true;
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------ the edits */
+
+/* Each group's staffing. Returns false after a diagnostic. */
+static bool
+patch_groups(struct patch *p, const struct pnode *groups, const struct acd_scenario *sc,
+             const unsigned *agents)
+{
+    if (groups->kind != P_SEQ || groups->n != sc->n_groups) {
+        acd_diags_error(p->diags, p->name, 1, 1,
+                        "cannot patch: 'agent_groups' must be a list of the scenario's %zu groups",
+                        sc->n_groups);
+        return false;
+    }
+    bool *done = acd_xcalloc(sc->n_groups, sizeof(*done));
+    bool ok = true;
+    for (size_t i = 0; i < groups->n && ok; i++) {
+        const struct pnode *m = groups->kids[i];
+        /* A group given as an alias is patched where it is defined. */
+        for (int d = 0; m && m->kind == P_ALIAS && d < MAX_DEPTH; d++)
+            m = m->target;
+        if (!m || m->kind != P_MAP) {
+            acd_diags_error(p->diags, p->name, 1, 1,
+                            "cannot patch: agent group %zu is not a mapping", i + 1);
+            ok = false;
+            break;
+        }
+        size_t g = i, ni = find_key(m, "name");
+        if (ni != SIZE_MAX && m->kids[ni + 1]->kind == P_SCALAR) {
+            size_t by_name = acd_scenario_find_group(sc, m->kids[ni + 1]->value);
+            if (by_name != SIZE_MAX)
+                g = by_name;
+        }
+        if (done[g])
+            continue; /* the same node twice (an alias): patched once */
+        done[g] = true;
+        char *plan = plan_text(sc, agents, g);
+        size_t ia = find_key(m, "agents"), is = find_key(m, "shifts");
+        if (ia != SIZE_MAX && (is == SIZE_MAX || ia < is)) {
+            replace_value(p, m, ia, plan);
+            if (is != SIZE_MAX)
+                remove_pair(p, m, is);
+        } else if (is != SIZE_MAX) {
+            char *pair = acd_xasprintf("agents: %s", plan);
+            replace_pair(p, m, is, pair);
+            free(pair);
+            if (ia != SIZE_MAX)
+                remove_pair(p, m, ia);
+        } else {
+            char *pair = acd_xasprintf("agents: %s", plan);
+            insert_pair(p, m, pair, false);
+            free(pair);
+        }
+        free(plan);
+    }
+    free(done);
+    return ok;
+}
+
+static bool
+same(double a, double b)
+{
+    return a == b || (isnan(a) && isnan(b));
+}
+
+static void
+patch_targets(struct patch *p, const struct pnode *root, const struct acd_scenario *sc,
+              const struct acd_staff_targets *t)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    if (!same(t->sl_target, sc->sl_target) || !same(t->sl_threshold_s, sc->sl_threshold_s)) {
+        FILE *f = open_memstream(&buf, &len);
+        ACD_ASSERT(f != NULL);
+        const char *sep = "{";
+        if (isfinite(t->sl_threshold_s)) {
+            fputs("{threshold: ", f);
+            put_number(f, t->sl_threshold_s);
+            fputc('s', f);
+            sep = ", ";
+        }
+        if (isfinite(t->sl_target)) {
+            fprintf(f, "%starget: ", sep);
+            put_number(f, t->sl_target);
+            sep = ", ";
+        }
+        fputs(*sep == '{' ? "{}" : "}", f);
+        int closed = fclose(f);
+        ACD_ASSERT(closed == 0);
+        set_key(p, root, "service_level", buf);
+        free(buf);
+        buf = NULL;
+    }
+    if (same(t->max_abandon, sc->max_abandon) && same(t->max_asa_s, sc->max_asa_s) &&
+        same(t->max_occupancy, sc->max_occupancy))
+        return;
+    const struct {
+        const char *key;
+        double x;
+        const char *unit;
+    } goals[] = {
+        {"max_abandon", t->max_abandon, ""},
+        {"max_asa", t->max_asa_s, "s"},
+        {"max_occupancy", t->max_occupancy, ""},
+    };
+    FILE *f = open_memstream(&buf, &len);
+    ACD_ASSERT(f != NULL);
+    const char *sep = "{";
+    for (size_t i = 0; i < ACD_ARRAY_LEN(goals); i++) {
+        if (!isfinite(goals[i].x))
+            continue;
+        fprintf(f, "%s%s: ", sep, goals[i].key);
+        put_number(f, goals[i].x);
+        fputs(goals[i].unit, f);
+        sep = ", ";
+    }
+    if (*sep != '{')
+        fputc('}', f);
+    int closed = fclose(f);
+    ACD_ASSERT(closed == 0);
+    size_t i = find_key(root, "targets");
+    if (*buf)
+        set_key(p, root, "targets", buf);
+    else if (i != SIZE_MAX)
+        remove_pair(p, root, i);
+    free(buf);
+}
+
+/* Walk for relative `file:` values and for aliases to anchors inside a
+ * primary edit; both become secondary edits outside the primary ones. */
+static bool
+patch_refs(struct patch *p, const struct pnode *n, const char *base_dir, int depth)
+{
+    if (depth > MAX_DEPTH)
+        return true;
+    if (n->kind == P_ALIAS && n->target && !in_primary(p, n->start, n->end) &&
+        inside_primary(p, n->target->start, n->target->end)) {
+        char *buf = NULL;
+        size_t len = 0, budget = MAX_COPY;
+        FILE *f = open_memstream(&buf, &len);
+        ACD_ASSERT(f != NULL);
+        bool ok = put_flow(f, n->target, 0, &budget);
+        int closed = fclose(f);
+        ACD_ASSERT(closed == 0);
+        if (!ok) {
+            free(buf);
+            acd_diags_error(p->diags, p->name, 1, 1,
+                            "cannot patch: alias *%s refers to a value that is removed and "
+                            "cannot be copied",
+                            n->value);
+            return false;
+        }
+        add_edit(p, n->start, n->end, buf);
+        return true;
+    }
+    if (n->kind == P_MAP && base_dir) {
+        for (size_t i = 0; i + 1 < n->n; i += 2) {
+            const struct pnode *k = n->kids[i], *v = n->kids[i + 1];
+            if (!is_key(k, "file") || v->kind != P_SCALAR || v->vlen == 0 ||
+                strlen(v->value) != v->vlen || v->value[0] == '/' ||
+                in_primary(p, v->start, v->end))
+                continue;
+            char *path = acd_xasprintf("%s%s%s", base_dir,
+                                       base_dir[strlen(base_dir) - 1] == '/' ? "" : "/", v->value);
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *f = open_memstream(&buf, &len);
+            ACD_ASSERT(f != NULL);
+            put_quoted(f, path, strlen(path));
+            int closed = fclose(f);
+            ACD_ASSERT(closed == 0);
+            free(path);
+            add_edit(p, v->start, content_end(p, v), buf);
+        }
+    }
+    if (n->kind == P_SEQ || n->kind == P_MAP)
+        for (size_t i = 0; i < n->n; i++)
+            if (!patch_refs(p, n->kids[i], base_dir, depth + 1))
+                return false;
+    return true;
+}
+
+static int
+by_start(const void *a, const void *b)
+{
+    const struct edit *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->end < y->end ? -1 : x->end > y->end;
+}
+
+/* Sort the edits; false if two overlap (a file that reaches one value
+ * twice, e.g. a group anchored inside another group's shifts). */
+static bool
+sort_edits(struct patch *p)
+{
+    qsort(p->edits, p->n_edits, sizeof(*p->edits), by_start);
+    for (size_t i = 1; i < p->n_edits; i++)
+        if (p->edits[i].start < p->edits[i - 1].end)
+            return false;
+    return true;
+}
+
+/* The text with every (sorted) edit applied, the comment first. */
+static char *
+apply(struct patch *p, const char *comment)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ACD_ASSERT(f != NULL);
+    size_t pos = 0;
+    /* A byte-order mark must stay first. */
+    if (p->len >= 3 && memcmp(p->text, "\xEF\xBB\xBF", 3) == 0) {
+        fwrite(p->text, 1, 3, f);
+        pos = 3;
+    }
+    for (const char *c = comment; c && *c;) {
+        size_t n = strcspn(c, "\n");
+        fprintf(f, "# %.*s\n", (int)n, c);
+        c += n + (c[n] == '\n');
+    }
+    for (size_t i = 0; i < p->n_edits; i++) {
+        const struct edit *e = &p->edits[i];
+        ACD_ASSERT(e->start >= pos); /* never overlapping */
+        fwrite(p->text + pos, 1, e->start - pos, f);
+        fputs(e->text, f);
+        pos = e->end;
+    }
+    fwrite(p->text + pos, 1, p->len - pos, f);
+    int closed = fclose(f);
+    ACD_ASSERT(closed == 0);
+    return buf;
+}
+
+int
+acd_scenario_patch_staffing(const char *text, size_t len, const char *name, const char *base_dir,
+                            const struct acd_scenario *sc, const unsigned *agents,
+                            const struct acd_staff_targets *t, const char *comment, char **out,
+                            struct acd_diags *diags)
+{
+    *out = NULL;
+    struct patch p = {.text = text, .len = len, .name = name ? name : "<scenario>", .diags = diags};
+    struct pnode *root = build(&p);
+    bool ok = root != NULL;
+    if (!ok && !acd_diags_has_errors(diags))
+        acd_diags_error(diags, p.name, 1, 1, "cannot patch: the scenario is empty");
+    if (ok && root->kind != P_MAP) {
+        acd_diags_error(diags, p.name, 1, 1, "cannot patch: the scenario is not a mapping");
+        ok = false;
+    }
+    size_t gi = ok ? find_key(root, "agent_groups") : SIZE_MAX;
+    if (ok && gi == SIZE_MAX) {
+        acd_diags_error(diags, p.name, 1, 1, "cannot patch: no 'agent_groups'");
+        ok = false;
+    }
+    if (ok) {
+        const struct pnode *groups = root->kids[gi + 1];
+        for (int d = 0; groups && groups->kind == P_ALIAS && d < MAX_DEPTH; d++)
+            groups = groups->target;
+        ok = groups && patch_groups(&p, groups, sc, agents);
+        if (!groups)
+            acd_diags_error(diags, p.name, 1, 1,
+                            "cannot patch: 'agent_groups' is an unknown alias");
+    }
+    if (ok && t)
+        patch_targets(&p, root, sc, t);
+    p.n_primary = p.n_edits;
+    if (ok)
+        ok = patch_refs(&p, root, base_dir, 0);
+    if (ok) {
+        /* patch_refs keeps its edits outside the primary ones. */
+        for (size_t i = p.n_primary; i < p.n_edits; i++)
+            ACD_ASSERT(!in_primary(&p, p.edits[i].start, p.edits[i].end));
+        ok = sort_edits(&p);
+        if (!ok)
+            acd_diags_error(diags, p.name, 1, 1,
+                            "cannot patch: the file reaches one value in two ways");
+    }
+    if (ok) {
+        *out = apply(&p, comment);
+    }
+    for (size_t i = 0; i < p.n_edits; i++)
+        free(p.edits[i].text);
+    free(p.edits);
+    for (size_t i = 0; i < p.n_nodes; i++) {
+        free(p.nodes[i]->anchor);
+        free(p.nodes[i]->value);
+        free(p.nodes[i]->kids);
+        free(p.nodes[i]);
+    }
+    free(p.nodes);
+    return ok ? 0 : -1;
+}

@@ -1,0 +1,121 @@
+/*
+ * scenario_types: what every layer may ask of a parsed scenario - freeing it,
+ * finding a call type or group by name, the model features it uses. The
+ * parser that builds one lives in the input layer (input/scenario.c).
+ */
+#include "acdsim/scenario.h"
+#include "util.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+free_dists(struct acd_dist *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        acd_dist_fini(&v[i]);
+    free(v);
+}
+
+static void
+free_type_dists(struct acd_type_dist *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        acd_dist_fini(&v[i].dist);
+    free(v);
+}
+
+void
+acd_scenario_free(struct acd_scenario *sc)
+{
+    if (!sc)
+        return;
+    for (size_t i = 0; i < sc->n_call_types; i++) {
+        struct acd_call_type *ct = &sc->call_types[i];
+        free(ct->name);
+        free(ct->calls_per_interval);
+        acd_dist_fini(&ct->handle);
+        free_dists(ct->handle_by_interval, sc->n_intervals);
+        acd_dist_fini(&ct->patience);
+        free_dists(ct->patience_by_interval, sc->n_intervals);
+        acd_dist_fini(&ct->retry_busy.delay);
+        acd_dist_fini(&ct->retry_abandon.delay);
+        for (size_t j = 0; j < ct->n_resolution; j++)
+            acd_dist_fini(&ct->resolution[j].handle);
+        free(ct->resolution);
+        acd_dist_fini(&ct->repeat_delay);
+    }
+    for (size_t i = 0; i < sc->n_groups; i++) {
+        struct acd_agent_group *g = &sc->groups[i];
+        free(g->name);
+        free(g->skills);
+        free(g->skill_lv);
+        free(g->agents_by_interval);
+        for (size_t j = 0; j < g->n_shifts; j++)
+            free(g->shifts[j].breaks);
+        free(g->shifts);
+        free_type_dists(g->handle, g->n_handle);
+        acd_dist_fini(&g->wrap_up);
+        free_type_dists(g->wrap_by_type, g->n_wrap_by_type);
+    }
+    free(sc->call_types);
+    free(sc->groups);
+    free(sc->name);
+    free(sc->path);
+    free(sc->routing);
+    free(sc);
+}
+
+size_t
+acd_scenario_find_call_type(const struct acd_scenario *sc, const char *name)
+{
+    for (size_t i = 0; i < sc->n_call_types; i++)
+        if (strcmp(sc->call_types[i].name, name) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+size_t
+acd_scenario_find_group(const struct acd_scenario *sc, const char *name)
+{
+    for (size_t i = 0; i < sc->n_groups; i++)
+        if (strcmp(sc->groups[i].name, name) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+unsigned
+acd_scenario_features(const struct acd_scenario *sc)
+{
+    unsigned f = 0;
+    for (size_t k = 0; k < sc->n_call_types; k++) {
+        const struct acd_call_type *ct = &sc->call_types[k];
+        for (size_t i = 0; i < ct->n_resolution; i++) {
+            if (ct->resolution[i].p_resolve < 1)
+                f |= ACD_FEAT_RESOLUTION;
+            if (ct->resolution[i].p_escalate > 0)
+                f |= ACD_FEAT_ESCALATION;
+        }
+        if (ct->retry_busy.enabled || ct->retry_abandon.enabled)
+            f |= ACD_FEAT_RETRIAL;
+        if (ct->callback_enabled)
+            f |= ACD_FEAT_CALLBACK;
+        if (ct->balk_prob > 0)
+            f |= ACD_FEAT_BALK;
+        if (ct->queue_timeout_s > 0)
+            f |= ACD_FEAT_TIMEOUT;
+        if (ct->cost_per_abandon > 0 || ct->cost_per_repeat > 0)
+            f |= ACD_FEAT_COST;
+    }
+    for (size_t g = 0; g < sc->n_groups; g++) {
+        const struct acd_agent_group *ag = &sc->groups[g];
+        if (ag->has_wrap_up || ag->n_wrap_by_type)
+            f |= ACD_FEAT_WRAP;
+        for (size_t i = 0; i < ag->n_shifts; i++)
+            if (ag->shifts[i].n_breaks)
+                f |= ACD_FEAT_BREAK;
+        if (ag->cost_per_hour > 0)
+            f |= ACD_FEAT_COST;
+    }
+    return f;
+}

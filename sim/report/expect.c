@@ -1,0 +1,332 @@
+/*
+ * expect: `--assert EXPR` checks, `[SCOPE.]METRIC OP NUMBER`, parsed and
+ * checked against the scenario before anything runs (so a typo costs no
+ * simulation time), then evaluated on the means of the results.
+ *
+ * Not here: the results lookup for other clients (run.c owns
+ * acd_results_lookup); this module resolves scopes by name itself so it
+ * depends only on the scenario and the results' arrays.
+ */
+#include "expect.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct op_def {
+    const char *text;
+    bool (*holds)(double x, double bound);
+};
+
+static bool
+op_ge(double x, double b)
+{
+    return x >= b;
+}
+static bool
+op_le(double x, double b)
+{
+    return x <= b;
+}
+static bool
+op_gt(double x, double b)
+{
+    return x > b;
+}
+static bool
+op_lt(double x, double b)
+{
+    return x < b;
+}
+
+/* Two-character operators first, so ">=" is not read as ">". */
+static const struct op_def ops[] = {
+    [ACD_OP_GE] = {.text = ">=", .holds = op_ge},
+    [ACD_OP_LE] = {.text = "<=", .holds = op_le},
+    [ACD_OP_GT] = {.text = ">", .holds = op_gt},
+    [ACD_OP_LT] = {.text = "<", .holds = op_lt},
+};
+
+static const char grammar[] = "expected [SCOPE.]METRIC OP NUMBER with OP one of >=, <=, >, <";
+
+/* Copy s[0..n) without surrounding white space into a new string. */
+static char *
+strip_dup(const char *s, size_t n)
+{
+    while (n && isspace((unsigned char)*s))
+        s++, n--;
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    return acd_xstrndup(s, n);
+}
+
+/* The closest candidate if it is a plausible typo, else NULL. */
+static const char *
+suggest(const char *word, const char *const *cands, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = acd_edit_distance(word, cands[i]);
+        if (d < best_d)
+            best = cands[i], best_d = d;
+    }
+    size_t len = strlen(word);
+    return best && best_d <= (len < 6 ? 2 : len / 3) ? best : NULL;
+}
+
+static void
+unknown_metric(const char *key, char *err, size_t errlen)
+{
+    const char *keys[ACD_METRIC_COUNT];
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        keys[m] = acd_metrics[m].key;
+    const char *s = suggest(key, keys, ACD_METRIC_COUNT);
+    if (s) {
+        snprintf(err, errlen, "unknown metric '%s' (did you mean '%s'?)", key, s);
+        return;
+    }
+    int n = snprintf(err, errlen, "unknown metric '%s'; known metrics:", key);
+    for (int m = 0; m < ACD_METRIC_COUNT && n >= 0 && (size_t)n < errlen; m++)
+        n += snprintf(err + n, errlen - (size_t)n, "%s %s", m ? "," : "", acd_metrics[m].key);
+}
+
+/* Parse the bound: a finite number, or a percentage for ratio metrics. */
+static int
+parse_bound(const char *s, enum acd_metric m, double *out, char *err, size_t errlen)
+{
+    char *end;
+    double v = strtod(s, &end);
+    bool pct = end != s && *end == '%' && end[1] == '\0';
+    if (end == s || (*end && !pct) || !isfinite(v)) {
+        snprintf(err, errlen, "expected a number after the operator, got '%s'", s);
+        return -1;
+    }
+    if (pct && !acd_metrics[m].is_ratio) {
+        snprintf(err, errlen, "'%s' is not a ratio; give the bound without '%%'",
+                 acd_metrics[m].key);
+        return -1;
+    }
+    *out = pct ? v / 100.0 : v;
+    return 0;
+}
+
+int
+acd_expect_parse(const char *text, struct acd_expect *e, char *err, size_t errlen)
+{
+    memset(e, 0, sizeof(*e));
+    const char *at = strpbrk(text, "<>=!");
+    if (!at) {
+        snprintf(err, errlen, "%s", grammar);
+        return -1;
+    }
+    int op = -1;
+    for (size_t i = 0; i < ACD_ARRAY_LEN(ops); i++)
+        if (strncmp(at, ops[i].text, strlen(ops[i].text)) == 0) {
+            op = (int)i;
+            break;
+        }
+    size_t op_len = op >= 0 ? strlen(ops[op].text) : 0;
+    if (op < 0 || (at[op_len] && strchr("<>=!", at[op_len]))) {
+        size_t n = strspn(at, "<>=!");
+        snprintf(err, errlen, "unsupported operator '%.*s'; use one of >=, <=, >, <", (int)n, at);
+        return -1;
+    }
+
+    char *lhs = strip_dup(text, (size_t)(at - text));
+    char *rhs = strip_dup(at + op_len, strlen(at + op_len));
+    char *scope = NULL;
+    const char *key = lhs;
+    /* Metric keys hold no dots, so the last dot splits scope and metric and
+     * a scope name may itself contain dots. */
+    char *dot = strrchr(lhs, '.');
+    if (dot) {
+        *dot = '\0';
+        scope = strip_dup(lhs, strlen(lhs));
+        key = dot + 1;
+        while (isspace((unsigned char)*key))
+            key++;
+    }
+    enum acd_metric m = ACD_METRIC_COUNT;
+    if (!*key || (scope && !*scope)) {
+        snprintf(err, errlen, "%s", grammar);
+        goto fail;
+    }
+    m = acd_stats_metric_find(key);
+    if (m == ACD_METRIC_COUNT) {
+        unknown_metric(key, err, errlen);
+        goto fail;
+    }
+    if (!*rhs) {
+        snprintf(err, errlen, "expected a number after '%s'", ops[op].text);
+        goto fail;
+    }
+    if (parse_bound(rhs, m, &e->value, err, errlen) != 0)
+        goto fail;
+
+    e->text = acd_xstrdup(text);
+    e->scope = scope;
+    e->metric = m;
+    e->op = (enum acd_expect_op)op;
+    free(lhs);
+    free(rhs);
+    return 0;
+fail:
+    free(scope);
+    free(lhs);
+    free(rhs);
+    memset(e, 0, sizeof(*e));
+    return -1;
+}
+
+void
+acd_expect_fini(struct acd_expect *e)
+{
+    if (!e)
+        return;
+    free(e->text);
+    free(e->scope);
+    memset(e, 0, sizeof(*e));
+}
+
+/* Where a scoped assertion points: a call type or an agent group. A name
+ * used by both resolves to whichever the metric applies to (call type
+ * first). Returns the ACD_SCOPE_* kind and the index, or 0. */
+static unsigned
+resolve(const struct acd_scenario *sc, const char *scope, enum acd_metric m, size_t *idx)
+{
+    size_t type = SIZE_MAX, group = SIZE_MAX;
+    for (size_t k = 0; k < sc->n_call_types && type == SIZE_MAX; k++)
+        if (strcmp(sc->call_types[k].name, scope) == 0)
+            type = k;
+    for (size_t g = 0; g < sc->n_groups && group == SIZE_MAX; g++)
+        if (strcmp(sc->groups[g].name, scope) == 0)
+            group = g;
+    unsigned applies = acd_metrics[m].scopes;
+    if (type != SIZE_MAX && (applies & ACD_SCOPE_TYPE || group == SIZE_MAX)) {
+        *idx = type;
+        return ACD_SCOPE_TYPE;
+    }
+    if (group != SIZE_MAX) {
+        *idx = group;
+        return ACD_SCOPE_GROUP;
+    }
+    return 0;
+}
+
+static const char *
+scope_kind_name(unsigned kind)
+{
+    return kind == ACD_SCOPE_TYPE    ? "call type"
+           : kind == ACD_SCOPE_GROUP ? "agent group"
+                                     : "center";
+}
+
+static void
+unknown_scope(const struct acd_scenario *sc, const char *scope, char *err, size_t errlen)
+{
+    size_t n = sc->n_call_types + sc->n_groups;
+    const char **names = acd_xcalloc(n ? n : 1, sizeof(*names));
+    for (size_t k = 0; k < sc->n_call_types; k++)
+        names[k] = sc->call_types[k].name;
+    for (size_t g = 0; g < sc->n_groups; g++)
+        names[sc->n_call_types + g] = sc->groups[g].name;
+    const char *s = suggest(scope, names, n);
+    if (s)
+        snprintf(err, errlen, "unknown call type or agent group '%s' (did you mean '%s'?)", scope,
+                 s);
+    else
+        snprintf(err, errlen, "unknown call type or agent group '%s'", scope);
+    free(names);
+}
+
+int
+acd_expect_check(const struct acd_expect *e, const struct acd_scenario *sc, char *err,
+                 size_t errlen)
+{
+    const struct acd_metric_def *d = &acd_metrics[e->metric];
+    if (!e->scope) {
+        if (d->scopes & ACD_SCOPE_CENTER)
+            return 0;
+        snprintf(err, errlen, "metric '%s' needs a scope: a call type or agent group", d->key);
+        return -1;
+    }
+    size_t idx;
+    unsigned kind = resolve(sc, e->scope, e->metric, &idx);
+    if (!kind) {
+        unknown_scope(sc, e->scope, err, errlen);
+        return -1;
+    }
+    if (!(d->scopes & kind)) {
+        snprintf(err, errlen, "metric '%s' does not apply to %s '%s'", d->key,
+                 scope_kind_name(kind), e->scope);
+        return -1;
+    }
+    return 0;
+}
+
+/* The estimate an assertion is about, or NULL if its scope is unknown. */
+static const struct acd_estimate *
+lookup(const struct acd_expect *e, const struct acd_results *r)
+{
+    if (!e->scope)
+        return &r->summary.metric[e->metric];
+    size_t idx;
+    unsigned kind = r->sc ? resolve(r->sc, e->scope, e->metric, &idx) : 0;
+    if (kind == ACD_SCOPE_TYPE)
+        return &r->types[idx].metric[e->metric];
+    if (kind == ACD_SCOPE_GROUP)
+        return &r->groups[idx].metric[e->metric];
+    return NULL;
+}
+
+/* The measured mean with just enough digits that the printed number itself
+ * visibly violates the bound (0.9995 for 0.99948 against >= 0.9995 would
+ * mislead). */
+static void
+format_measured(const struct acd_expect *e, double x, char *buf, size_t n)
+{
+    for (int p = 4; p <= 17; p++) {
+        snprintf(buf, n, "%.*g", p, x);
+        if (ops[e->op].holds(strtod(buf, NULL), e->value) == ops[e->op].holds(x, e->value))
+            return;
+    }
+}
+
+size_t
+acd_expect_eval(const struct acd_expect *e, size_t n, const struct acd_results *r, FILE *out)
+{
+    size_t failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct acd_estimate *est = lookup(&e[i], r);
+        if (est && !isnan(est->mean) && ops[e[i].op].holds(est->mean, e[i].value))
+            continue;
+        failed++;
+        if (!est) {
+            fprintf(out, "acdsim: assertion failed: %s: unknown scope '%s'\n", e[i].text,
+                    e[i].scope);
+            continue;
+        }
+        if (isnan(est->mean)) {
+            fprintf(out,
+                    "acdsim: assertion failed: %s: not measured (undefined in all %u "
+                    "replications)\n",
+                    e[i].text, r->replications);
+            continue;
+        }
+        char mean[40];
+        format_measured(&e[i], est->mean, mean, sizeof(mean));
+        unsigned reps = est->n ? est->n : r->replications;
+        if (isnan(est->ci95))
+            fprintf(out, "acdsim: assertion failed: %s: measured %s (no CI: %u replication%s)\n",
+                    e[i].text, mean, reps, reps == 1 ? "" : "s");
+        else
+            fprintf(out,
+                    "acdsim: assertion failed: %s: measured %s ± %.2g (95%% CI over %u "
+                    "replications)\n",
+                    e[i].text, mean, est->ci95, reps);
+    }
+    return failed;
+}

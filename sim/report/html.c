@@ -1,0 +1,1275 @@
+/*
+ * html: the report folder's index.html, one self-contained page for people
+ * who would rather look than read: the scenario, the targets verdict, the
+ * service level per interval (met / missed), the KPI table with confidence
+ * intervals, the charts inlined as SVG and the Erlang comparison.
+ *
+ * The page has no JavaScript and no external asset: the CSS is inline, the
+ * charts are gnuplot's SVG documents copied into the page, fonts are the
+ * system's. Every name that comes from the scenario or from gnuplot is
+ * escaped. Nothing here depends on the time of writing, so the same results
+ * give the same bytes.
+ *
+ * Reads struct acd_results only; numbers are formatted with the text
+ * report's conventions (report.c): shares as percentages with their CI in
+ * percentage points, times in seconds, the targets verdict with the same
+ * rules. Which metric rows appear follows the text report too: core metrics
+ * always, feature metrics only when the scenario uses the feature.
+ */
+#include "html.h"
+#include "acdsim/sim.h"
+#include "units.h"
+#include "util.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A buffer for one formatted number ("81.2%", "± 1.3", "12,345"). */
+#define NUM_BUF 64
+
+/* ---------------------------------------------------------------- escaping */
+
+/* HTML escapes by byte; NULL: the byte stands for itself. Quotes are
+ * escaped everywhere so the same helper serves text and attribute values. */
+static const char *const escapes[256] = {
+    ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+};
+
+static void
+put_esc_n(FILE *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n && s[i]; i++) {
+        const char *e = escapes[(unsigned char)s[i]];
+        if (e)
+            fputs(e, out);
+        else
+            fputc(s[i], out);
+    }
+}
+
+static void
+put_esc(FILE *out, const char *s)
+{
+    if (s)
+        put_esc_n(out, s, strlen(s));
+}
+
+/* ------------------------------------------------------------- formatting */
+
+/* x with `decimals` places and thousands separators ("12,345.6"): counts
+ * over a day run into the tens of thousands. */
+static char *
+format_grouped(double x, int decimals, char *buf, size_t n)
+{
+    char raw[NUM_BUF];
+    snprintf(raw, sizeof(raw), "%.*f", decimals, fabs(x));
+    const char *dot = strchr(raw, '.');
+    size_t int_len = dot ? (size_t)(dot - raw) : strlen(raw);
+    size_t o = 0;
+    /* "-0" reads as a bug; a rounded-away negative prints as 0. */
+    if (x < 0 && strspn(raw, "0.") != strlen(raw) && o + 1 < n)
+        buf[o++] = '-';
+    for (size_t i = 0; i < int_len && o + 2 < n; i++) {
+        if (i > 0 && (int_len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = raw[i];
+    }
+    for (const char *p = dot; p && *p && o + 1 < n; p++)
+        buf[o++] = *p;
+    buf[o] = '\0';
+    return buf;
+}
+
+/* Decimals for a plain (non-ratio, non-time) metric: whole calls for the
+ * offered count, two places for averages like queue length (report.c). */
+static int
+plain_decimals(enum acd_metric m)
+{
+    return m == ACD_M_OFFERED ? 0 : 2;
+}
+
+static bool
+is_seconds(enum acd_metric m)
+{
+    return acd_metrics[m].unit && strcmp(acd_metrics[m].unit, "s") == 0;
+}
+
+/* A mean in the metric's display unit; "n/a" when undefined. */
+static char *
+format_mean(enum acd_metric m, double x, char *buf, size_t n)
+{
+    if (!isfinite(x))
+        snprintf(buf, n, "n/a");
+    else if (acd_metrics[m].is_ratio)
+        snprintf(buf, n, "%.1f%%", 100.0 * x);
+    else if (is_seconds(m))
+        snprintf(buf, n, "%.1fs", x);
+    else
+        format_grouped(x, plain_decimals(m), buf, n);
+    return buf;
+}
+
+/* A CI half-width ("± 1.3": percentage points for shares); "" if none. */
+static char *
+format_ci(enum acd_metric m, double ci, char *buf, size_t n)
+{
+    char v[NUM_BUF];
+    if (!isfinite(ci))
+        v[0] = '\0';
+    else if (acd_metrics[m].is_ratio)
+        snprintf(v, sizeof(v), "%.1f", 100.0 * ci);
+    else if (is_seconds(m))
+        snprintf(v, sizeof(v), "%.1fs", ci);
+    else
+        format_grouped(ci, plain_decimals(m), v, sizeof(v));
+    snprintf(buf, n, "%s%s", *v ? "± " : "", v);
+    return buf;
+}
+
+/* A signed difference in the metric's unit ("+0.4 pts", "-1.2s"). */
+static char *
+format_diff(enum acd_metric m, double d, char *buf, size_t n)
+{
+    if (!isfinite(d))
+        snprintf(buf, n, "n/a");
+    else if (acd_metrics[m].is_ratio)
+        snprintf(buf, n, "%+.1f pts", 100.0 * d);
+    else if (is_seconds(m))
+        snprintf(buf, n, "%+.1fs", d);
+    else
+        snprintf(buf, n, "%+.2f", d);
+    return buf;
+}
+
+/* ------------------------------------------------------------- verdicts */
+
+enum verdict { V_MET, V_MISSED, V_NA };
+
+/* The class, the mark and the word of a verdict: colour is never the only
+ * signal (the mark and the word say it too, for colour-blind readers and
+ * black-and-white printouts). */
+static const struct {
+    const char *cls, *mark, *word;
+} verdicts[] = {
+    [V_MET] = {"met", "\u2713", "met"},
+    [V_MISSED] = {"missed", "\u2717", "missed"},
+    [V_NA] = {"na", "\u2013", "n/a"},
+};
+
+static enum verdict
+judge(double x, double bound, bool at_least)
+{
+    if (isnan(x))
+        return V_NA;
+    return (at_least ? x >= bound : x <= bound) ? V_MET : V_MISSED;
+}
+
+static void
+put_badge(FILE *out, enum verdict v, const char *word)
+{
+    fprintf(out, "<span class=\"badge %s\"><span aria-hidden=\"true\">%s</span> %s</span>",
+            verdicts[v].cls, verdicts[v].mark, word ? word : verdicts[v].word);
+}
+
+/* One goal of the scenario: a center metric, a bound and its direction
+ * (report.c's targets; a NaN bound means the goal was not given). */
+struct target {
+    enum acd_metric metric;
+    double bound;
+    bool at_least;
+    const char *what;
+};
+
+#define N_TARGETS 4
+
+/* The scenario's goals in report.c's order; sl_what holds the service
+ * level's caption ("Service level (20s)"). */
+static void
+list_targets(const struct acd_scenario *sc, struct target t[N_TARGETS], char *sl_what, size_t n)
+{
+    snprintf(sl_what, n, "Service level (%gs)", sc->sl_threshold_s);
+    t[0] = (struct target){ACD_M_SERVICE_LEVEL, sc->sl_target, true, sl_what};
+    t[1] = (struct target){ACD_M_ABANDON_RATE, sc->max_abandon, false, "Abandon rate"};
+    t[2] = (struct target){ACD_M_ASA, sc->max_asa_s, false, "Average speed of answer"};
+    t[3] = (struct target){ACD_M_OCCUPANCY, sc->max_occupancy, false, "Occupancy"};
+}
+
+/* ------------------------------------------------------------------ style */
+
+/* One stylesheet, inline: system fonts; tabular figures so columns of
+ * numbers line up; tables scroll sideways inside their card on a phone
+ * rather than widening the page, their first column staying in view. A
+ * rule or a few per string: C compilers need not take string literals
+ * over 4095 bytes. */
+static const char *const css[] = {
+    ":root{--ink:#1d2939;--muted:#5d6b82;--line:#e4e7ec;--bg:#f3f5f8;--card:#fff;"
+    "--head:#14213d;--accent:#2f6fdf;--met:#16703a;--met-bg:#dcf3e4;--miss:#b42318;"
+    "--miss-bg:#fde4e1;--na:#5d6b82;--na-bg:#eceff3;color-scheme:light}\n",
+    "*{box-sizing:border-box}\n",
+    "html{-webkit-text-size-adjust:100%;text-size-adjust:100%}\n",
+    "body{margin:0;background:var(--bg);color:var(--ink);font:15px/1.5 system-ui,"
+    "-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",\"Noto Sans\",\"DejaVu Sans\","
+    "Arial,sans-serif}\n",
+    ".wrap{max-width:1200px;margin:0 auto;padding:0 24px}\n",
+    "header.top{background:var(--head);color:#fff;padding:26px 0 20px}\n",
+    ".kicker{margin:0;font-size:12px;letter-spacing:.08em;text-transform:uppercase;"
+    "color:#a9b7d4}\n",
+    "h1{margin:4px 0 6px;font-size:28px;line-height:1.25;font-weight:650;"
+    "overflow-wrap:anywhere}\n",
+    ".sub{margin:0;color:#d3dbea}\n",
+    "nav.toc{background:#fff;border-bottom:1px solid var(--line)}\n",
+    "nav.toc .wrap{display:flex;flex-wrap:wrap;gap:4px 22px;padding-top:10px;"
+    "padding-bottom:10px}\n",
+    "nav.toc a{color:var(--muted);text-decoration:none;font-size:14px;font-weight:500}\n",
+    "nav.toc a:hover{color:var(--accent)}\n",
+    "main.wrap{padding-top:20px;padding-bottom:8px}\n",
+    "section{background:var(--card);border:1px solid var(--line);border-radius:10px;"
+    "padding:20px 22px;margin:0 0 20px;box-shadow:0 1px 2px rgba(16,24,40,.05);min-width:0}\n",
+    "h2{margin:0 0 4px;font-size:19px;line-height:1.3}\n",
+    "h3{margin:22px 0 8px;font-size:15px}\n",
+    ".lead{margin:0 0 16px;color:var(--muted);font-size:14px}\n",
+    ".row{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:20px}\n",
+    ".row>section{margin:0 0 20px}\n",
+    ".banner{display:flex;align-items:center;gap:14px;border-radius:8px;padding:14px 18px;"
+    "margin:0 0 18px;border:1px solid}\n",
+    ".banner .mark{font-size:24px;font-weight:700;line-height:1}\n",
+    ".banner strong{font-size:17px}\n",
+    ".banner span.note{display:block;font-size:13px;color:var(--ink)}\n",
+    ".banner.met{background:var(--met-bg);border-color:#a6dcb8;color:var(--met)}\n",
+    ".banner.missed{background:var(--miss-bg);border-color:#f5b5ac;color:var(--miss)}\n",
+    ".banner.na{background:var(--na-bg);border-color:#d0d5dd;color:var(--na)}\n",
+    ".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:14px}\n",
+    ".kpi{border:1px solid var(--line);border-top:4px solid #c7cfdb;border-radius:8px;"
+    "padding:12px 14px}\n",
+    ".kpi.met{border-top-color:var(--met)}\n",
+    ".kpi.missed{border-top-color:var(--miss)}\n",
+    ".kpi .label{font-size:13px;color:var(--muted)}\n",
+    ".kpi .value{font-size:28px;font-weight:650;line-height:1.2;"
+    "font-variant-numeric:tabular-nums}\n",
+    ".kpi .value .ci{font-size:13px;font-weight:400}\n",
+    ".kpi .goal{margin-top:6px;font-size:13px;color:var(--muted);display:flex;"
+    "flex-direction:column;align-items:flex-start;gap:4px}\n",
+    ".kpi .goal span.target{white-space:nowrap}\n",
+    "dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:7px 18px;"
+    "margin:12px 0 0}\n",
+    "dl.facts dt{color:var(--muted)}\n",
+    "dl.facts dd{margin:0;overflow-wrap:anywhere}\n",
+    ".chip{display:inline-block;background:#eef2f8;border:1px solid #dde3ee;"
+    "border-radius:6px;padding:0 8px;margin:0 6px 4px 0;font-size:14px}\n",
+    ".chip small{color:var(--muted)}\n",
+    ".scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:0 -4px;padding:0 4px}\n",
+    /* Separate borders: with collapsed ones the sticky first column's
+     * background hides its row line. */
+    "table{border-collapse:separate;border-spacing:0;width:100%;"
+    "font-variant-numeric:tabular-nums}\n",
+    "th,td{padding:7px 12px;border-bottom:1px solid var(--line);text-align:right;"
+    "white-space:nowrap;vertical-align:baseline}\n",
+    "th:first-child,td:first-child{text-align:left;padding-left:4px}\n",
+    "thead th{font-size:12px;font-weight:600;letter-spacing:.03em;text-transform:uppercase;"
+    "color:var(--muted);border-bottom:2px solid var(--line);vertical-align:bottom}\n",
+    "tbody th{font-weight:500}\n",
+    "table.narrow{width:auto;min-width:min(100%,560px)}\n",
+    "tbody tr:hover{background:#f8fafc}\n",
+    "table.kpi-table tbody th{position:sticky;left:0;background:var(--card);z-index:1}\n",
+    "table.kpi-table tbody tr:hover th{background:#f8fafc}\n",
+    "tr.group th{padding-top:16px;font-size:12px;font-weight:600;text-transform:uppercase;"
+    "letter-spacing:.03em;color:var(--accent)}\n",
+    ".ci{color:var(--muted);font-size:.86em;margin-left:.4em}\n",
+    ".nil{color:#98a2b3}\n",
+    ".badge{display:inline-block;border-radius:999px;padding:1px 10px;font-size:13px;"
+    "font-weight:600;white-space:nowrap}\n",
+    ".badge.met{background:var(--met-bg);color:var(--met)}\n",
+    ".badge.missed{background:var(--miss-bg);color:var(--miss)}\n",
+    ".badge.na{background:var(--na-bg);color:var(--na)}\n",
+    "tr.met>:first-child,tr.missed>:first-child,tr.na>:first-child{padding-left:12px}\n",
+    "tr.na>:first-child{box-shadow:inset 3px 0 0 #c7cfdb}\n",
+    "tr.missed td:first-child{box-shadow:inset 3px 0 0 var(--miss)}\n",
+    "tr.met td:first-child{box-shadow:inset 3px 0 0 var(--met)}\n",
+    ".legend{display:flex;flex-wrap:wrap;gap:8px 16px;margin:0 0 14px;font-size:13px;"
+    "color:var(--muted);align-items:center}\n",
+    ".strip{display:grid;grid-template-columns:repeat(var(--cols,8),minmax(0,1fr));gap:5px;"
+    "list-style:none;margin:0 0 18px;padding:0}\n",
+    ".strip li{border-radius:6px;padding:5px 2px;text-align:center;font-size:12px;"
+    "line-height:1.35;font-variant-numeric:tabular-nums}\n",
+    ".strip li b{display:block;font-size:13px}\n",
+    "th.v,td.v{text-align:center}\n",
+    ".legend .item{display:inline-flex;align-items:center;gap:6px;white-space:nowrap}\n",
+    "td .sub{display:block;font-size:12px;color:var(--muted)}\n",
+    "#targets-table td:first-child{white-space:normal}\n",
+    ".strip li.met{background:var(--met-bg);color:var(--met)}\n",
+    ".strip li.missed{background:var(--miss-bg);color:var(--miss)}\n",
+    ".strip li.na{background:var(--na-bg);color:var(--na)}\n",
+    /* One chart per row: gnuplot draws at 960 px with 10 pt labels, which
+     * two columns would shrink below legibility. */
+    ".charts{display:grid;grid-template-columns:minmax(0,1fr);gap:18px}\n",
+    "figure{margin:0;border:1px solid var(--line);border-radius:8px;padding:10px;"
+    "background:#fff;min-width:0}\n",
+    "figure svg{display:block;width:100%;max-width:1000px;height:auto;margin:0 auto}\n",
+    "figcaption{margin-top:8px;font-size:14px;color:var(--ink)}\n",
+    "figcaption .files{color:var(--muted);font-size:13px}\n",
+    "figcaption a{color:var(--accent)}\n",
+    ".notice{border:1px solid #f3d08b;border-left:4px solid #d98a00;background:#fff8e8;"
+    "border-radius:6px;padding:12px 16px;margin:0 0 16px}\n",
+    ".info{border:1px solid #c9d8f5;border-left:4px solid var(--accent);background:#f1f6ff;"
+    "border-radius:6px;padding:12px 16px;margin:0 0 16px}\n",
+    ".notice pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:8px 0 0;font-size:13px}\n",
+    ".note{font-size:13px;color:var(--muted);margin:12px 0 0}\n",
+    "code{font-family:ui-monospace,\"SFMono-Regular\",Menlo,Consolas,\"DejaVu Sans Mono\","
+    "monospace;font-size:.92em}\n",
+    "footer{color:var(--muted);font-size:13px;padding:4px 0 32px}\n",
+    "@media (max-width:900px){.row{grid-template-columns:minmax(0,1fr)}"
+    ".strip{grid-template-columns:repeat(var(--cols-mid,8),minmax(0,1fr))}}\n",
+    "@media (max-width:640px){body{font-size:14px}.wrap{padding:0 12px}"
+    "header.top{padding:18px 0 14px}h1{font-size:22px}"
+    "section{padding:16px 14px;border-radius:8px}"
+    ".cards{grid-template-columns:repeat(2,minmax(0,1fr));gap:10px}"
+    ".kpi .value{font-size:22px}"
+    "th,td{padding:6px 8px}td .ci{display:block;margin:0}"
+    "table.kpi-table tbody th{white-space:normal;min-width:8.5em}"
+    ".strip{grid-template-columns:repeat(var(--cols-narrow,4),minmax(0,1fr))}"
+    "dl.facts{grid-template-columns:minmax(0,1fr);gap:0}dl.facts dd{margin:0 0 8px}}\n",
+    "@media print{body{background:#fff}nav.toc{display:none}"
+    "section{box-shadow:none;break-inside:avoid}}\n",
+};
+
+/* ------------------------------------------------------------ the parts */
+
+/* Which metric rows the tables show, like the text report: core metrics
+ * always, a feature metric only if the scenario uses one of its features.
+ * Without a scenario, every row. */
+static void
+choose_rows(const struct acd_results *r, bool shown[ACD_METRIC_COUNT])
+{
+    unsigned used = r->sc ? acd_scenario_features(r->sc) : ~0u;
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        shown[m] = !acd_metrics[m].feature || (acd_metrics[m].feature & used);
+}
+
+static bool
+is_money(enum acd_metric m)
+{
+    return m == ACD_M_COST || m == ACD_M_COST_PER_CALL;
+}
+
+/* "81.2% <span class=ci>± 1.3</span>" for a table cell or a card. */
+static void
+put_estimate(FILE *out, enum acd_metric m, const struct acd_estimate *e)
+{
+    char mean[NUM_BUF], ci[NUM_BUF];
+    format_mean(m, e->mean, mean, sizeof(mean));
+    format_ci(m, e->ci95, ci, sizeof(ci));
+    if (!isfinite(e->mean)) {
+        fprintf(out, "<span class=\"nil\">%s</span>", mean);
+        return;
+    }
+    fputs(mean, out);
+    if (*ci)
+        fprintf(out, "<span class=\"ci\">%s</span>", ci);
+}
+
+static void
+put_header(FILE *out, const struct acd_results *r)
+{
+    const struct acd_scenario *sc = r->sc;
+    char a[32], b[32], c[32];
+    fputs("<header class=\"top\"><div class=\"wrap\">\n"
+          "<p class=\"kicker\">acdsim &#183; call center simulation report</p>\n<h1>",
+          out);
+    put_esc(out, sc && sc->name && *sc->name ? sc->name : "Unnamed scenario");
+    fputs("</h1>\n<p class=\"sub\">", out);
+    if (sc && sc->horizon == ACD_HORIZON_DAY)
+        fprintf(out, "Operating day %s\u2013%s in %zu intervals of %s", /* en dash */
+                acd_units_format_clock(sc->open_s, a, sizeof(a)),
+                acd_units_format_clock(sc->close_s, b, sizeof(b)), sc->n_intervals,
+                acd_units_format_duration(sc->interval_s, c, sizeof(c)));
+    else if (sc)
+        fprintf(out, "Steady state, %s per replication (%s warm-up)",
+                acd_units_format_duration(sc->duration_s, a, sizeof(a)),
+                acd_units_format_duration(sc->warmup_s, b, sizeof(b)));
+    fprintf(out, "%s%u replication%s &#183; seed %" PRIu64 "</p>\n</div></header>\n",
+            sc ? " &#183; " : "", r->replications, r->replications == 1 ? "" : "s", r->seed);
+}
+
+struct page {
+    const struct acd_results *r;
+    const struct acd_charts *charts;
+    bool shown[ACD_METRIC_COUNT];
+    struct target targets[N_TARGETS];
+    char sl_what[64];
+};
+
+static void
+put_nav(FILE *out, const struct page *p)
+{
+    /* Anchors only: a table of contents that needs no script. */
+    static const struct {
+        const char *id, *label;
+        bool erlang_only;
+    } links[] = {
+        {"overview", "Overview", false},  {"intervals", "Intervals", false},
+        {"kpis", "Key figures", false},   {"charts", "Charts", false},
+        {"erlang", "Erlang check", true},
+    };
+    fputs("<nav class=\"toc\" aria-label=\"Sections\"><div class=\"wrap\">", out);
+    for (size_t i = 0; i < ACD_ARRAY_LEN(links); i++)
+        if (!links[i].erlang_only || p->r->erlang.valid)
+            fprintf(out, "<a href=\"#%s\">%s</a>", links[i].id, links[i].label);
+    fputs("</div></nav>\n", out);
+}
+
+/* Most runs of missed intervals named in the overview; more read "...". */
+#define MAX_MISSED_RUNS 4
+
+/* "Service level goal met in 9 of 16 intervals; missed 09:15-11:00." The
+ * runs of consecutive missed intervals tell a manager when the day goes
+ * wrong without reading the table. */
+static void
+put_interval_summary(FILE *out, const struct acd_results *r)
+{
+    const struct acd_scenario *sc = r->sc;
+    if (!sc || r->n_intervals == 0) {
+        fputs("Averages over the measuring window, across replications.", out);
+        return;
+    }
+    size_t met = 0, judged = 0, runs = 0;
+    for (size_t i = 0; i < r->n_intervals; i++) {
+        enum verdict v =
+            judge(r->intervals[i].all.metric[ACD_M_SERVICE_LEVEL].mean, sc->sl_target, true);
+        met += v == V_MET;
+        judged += v != V_NA;
+    }
+    fprintf(out, "Service level goal met in %zu of %zu interval%s", met, judged,
+            judged == 1 ? "" : "s");
+    for (size_t i = 0; i < r->n_intervals;) {
+        const struct acd_interval_result *iv = r->intervals;
+        if (judge(iv[i].all.metric[ACD_M_SERVICE_LEVEL].mean, sc->sl_target, true) != V_MISSED) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j + 1 < r->n_intervals && judge(iv[j + 1].all.metric[ACD_M_SERVICE_LEVEL].mean,
+                                               sc->sl_target, true) == V_MISSED)
+            j++;
+        char a[32], b[32];
+        if (runs == MAX_MISSED_RUNS) {
+            fputs(", \u2026", out);
+            break;
+        }
+        fprintf(out, "%s%s\u2013%s", runs ? ", " : "; missed ",
+                acd_units_format_clock(iv[i].start_s, a, sizeof(a)),
+                acd_units_format_clock(iv[j].end_s, b, sizeof(b)));
+        runs++;
+        i = j + 1;
+    }
+    fputs(".", out);
+}
+
+/* The overall verdict: how many of the scenario's goals are met. */
+static void
+put_banner(FILE *out, const struct page *p)
+{
+    int n = 0, missed = 0, unknown = 0;
+    for (int i = 0; i < N_TARGETS; i++) {
+        const struct target *t = &p->targets[i];
+        if (isnan(t->bound))
+            continue;
+        enum verdict v = judge(p->r->summary.metric[t->metric].mean, t->bound, t->at_least);
+        n++;
+        missed += v == V_MISSED;
+        unknown += v == V_NA;
+    }
+    enum verdict v = missed ? V_MISSED : unknown || n == 0 ? V_NA : V_MET;
+    fprintf(out,
+            "<div id=\"verdict\" class=\"banner %s\"><span class=\"mark\" "
+            "aria-hidden=\"true\">%s</span><div><strong>",
+            verdicts[v].cls, verdicts[v].mark);
+    if (n == 0)
+        fputs("No targets set", out);
+    else if (missed)
+        fprintf(out, "%d of %d target%s missed", missed, n, n == 1 ? "" : "s");
+    else if (unknown)
+        fprintf(out, "%d of %d targets met, %d not measurable", n - unknown, n, unknown);
+    else if (n == 1)
+        fputs("The target is met", out);
+    else
+        fprintf(out, "All %d targets met", n);
+    fputs("</strong><span class=\"note\">", out);
+    put_interval_summary(out, p->r);
+    fputs("</span></div></div>\n", out);
+}
+
+/* Headline cards: a few center figures a manager looks for first, each
+ * with its goal when the scenario sets one. */
+static void
+put_cards(FILE *out, const struct page *p)
+{
+    static const enum acd_metric headline[] = {ACD_M_SERVICE_LEVEL, ACD_M_ABANDON_RATE, ACD_M_ASA,
+                                               ACD_M_OCCUPANCY, ACD_M_OFFERED};
+    const struct acd_scope_result *s = &p->r->summary;
+    fputs("<div class=\"cards\">\n", out);
+    for (size_t i = 0; i < ACD_ARRAY_LEN(headline); i++) {
+        enum acd_metric m = headline[i];
+        const struct target *t = NULL;
+        for (int k = 0; k < N_TARGETS; k++)
+            if (p->targets[k].metric == m && !isnan(p->targets[k].bound))
+                t = &p->targets[k];
+        enum verdict v = t ? judge(s->metric[m].mean, t->bound, t->at_least) : V_NA;
+        fprintf(out, "<div class=\"kpi%s%s\"><div class=\"label\">", t ? " " : "",
+                t ? verdicts[v].cls : "");
+        put_esc(out, m == ACD_M_SERVICE_LEVEL ? p->sl_what : acd_metrics[m].label);
+        fputs("</div><div class=\"value\">", out);
+        put_estimate(out, m, &s->metric[m]);
+        fputs("</div><div class=\"goal\">", out);
+        if (t) {
+            char bound[NUM_BUF];
+            put_badge(out, v, NULL);
+            fprintf(out, "<span class=\"target\">target %s %s</span>",
+                    t->at_least ? "&#8805;" : "&#8804;",
+                    format_mean(m, t->bound, bound, sizeof(bound)));
+        } else {
+            fputs("no target", out);
+        }
+        fputs("</div></div>\n", out);
+    }
+    fputs("</div>\n", out);
+}
+
+static void
+put_overview(FILE *out, const struct page *p)
+{
+    fputs("<section id=\"overview\" aria-labelledby=\"h-overview\">\n"
+          "<h2 id=\"h-overview\">Overview</h2>\n<p class=\"lead\">",
+          out);
+    if (p->r->sc && p->r->sc->horizon == ACD_HORIZON_DAY)
+        fputs("The whole operating day", out);
+    else
+        fputs("The measuring window (warm-up excluded)", out);
+    fprintf(out,
+            ": mean of %u replication%s, with the half-width of the 95%% confidence "
+            "interval.</p>\n",
+            p->r->replications, p->r->replications == 1 ? "" : "s");
+    put_banner(out, p);
+    put_cards(out, p);
+    fputs("</section>\n", out);
+}
+
+/* What staffs a group, in a few words: "8 agents", "staffing plan". */
+static void
+put_staffing(FILE *out, const struct acd_agent_group *g)
+{
+    if (g->n_shifts)
+        fprintf(out, "%zu shift%s", g->n_shifts, g->n_shifts == 1 ? "" : "s");
+    else if (g->agents_by_interval)
+        fputs("staffing plan", out);
+    else
+        fprintf(out, "%u agent%s", g->agents, g->agents == 1 ? "" : "s");
+}
+
+static void
+put_scenario(FILE *out, const struct page *p)
+{
+    const struct acd_results *r = p->r;
+    const struct acd_scenario *sc = r->sc;
+    char a[32], b[32], c[32];
+    fputs("<section id=\"scenario\" aria-labelledby=\"h-scenario\">\n"
+          "<h2 id=\"h-scenario\">Scenario</h2>\n<dl class=\"facts\">\n",
+          out);
+    fputs("<dt>Name</dt><dd>", out);
+    put_esc(out, sc && sc->name ? sc->name : "");
+    fputs("</dd>\n", out);
+    if (sc && sc->path) {
+        fputs("<dt>File</dt><dd><code>", out);
+        put_esc(out, sc->path);
+        fputs("</code></dd>\n", out);
+    }
+    if (sc) {
+        fputs("<dt>Horizon</dt><dd>", out);
+        if (sc->horizon == ACD_HORIZON_DAY)
+            fprintf(out, "operating day %s\u2013%s, %zu intervals of %s",
+                    acd_units_format_clock(sc->open_s, a, sizeof(a)),
+                    acd_units_format_clock(sc->close_s, b, sizeof(b)), sc->n_intervals,
+                    acd_units_format_duration(sc->interval_s, c, sizeof(c)));
+        else
+            fprintf(out, "steady state, %s per replication (%s warm-up)",
+                    acd_units_format_duration(sc->duration_s, a, sizeof(a)),
+                    acd_units_format_duration(sc->warmup_s, b, sizeof(b)));
+        fputs("</dd>\n", out);
+    }
+    fprintf(out, "<dt>Replications</dt><dd>%u</dd>\n", r->replications);
+    fprintf(out, "<dt>Seed</dt><dd>%" PRIu64 "</dd>\n", r->seed);
+    if (sc) {
+        char t[NUM_BUF];
+        fprintf(out, "<dt>Service level goal</dt><dd>%s of calls answered within %gs</dd>\n",
+                format_mean(ACD_M_SERVICE_LEVEL, sc->sl_target, t, sizeof(t)), sc->sl_threshold_s);
+        fprintf(out, "<dt>Call types</dt><dd>");
+        for (size_t k = 0; k < sc->n_call_types; k++) {
+            fputs("<span class=\"chip\">", out);
+            put_esc(out, sc->call_types[k].name);
+            fputs("</span>", out);
+        }
+        fputs("</dd>\n<dt>Agent groups</dt><dd>", out);
+        for (size_t g = 0; g < sc->n_groups; g++) {
+            const struct acd_agent_group *ag = &sc->groups[g];
+            fputs("<span class=\"chip\">", out);
+            put_esc(out, ag->name);
+            fputs(" <small>", out);
+            put_staffing(out, ag);
+            if (sc->max_tier > 1)
+                fprintf(out, ", tier %u", ag->tier ? ag->tier : 1);
+            fputs("</small></span>", out);
+        }
+        fputs("</dd>\n", out);
+        if (sc->routing) {
+            fputs("<dt>Routing</dt><dd>", out);
+            put_esc(out, sc->routing);
+            fputs("</dd>\n", out);
+        }
+    }
+    fputs("</dl>\n</section>\n", out);
+}
+
+static void
+put_targets(FILE *out, const struct page *p)
+{
+    fputs("<section id=\"targets\" aria-labelledby=\"h-targets\">\n"
+          "<h2 id=\"h-targets\">Targets</h2>\n"
+          "<p class=\"lead\">The scenario&#39;s goals against the simulated mean.</p>\n",
+          out);
+    int n = 0;
+    for (int i = 0; i < N_TARGETS; i++)
+        n += !isnan(p->targets[i].bound);
+    if (n == 0) {
+        fputs("<p>The scenario sets no targets.</p>\n</section>\n", out);
+        return;
+    }
+    fputs("<div class=\"scroll\"><table id=\"targets-table\">\n<thead><tr><th scope=\"col\">"
+          "Target</th><th scope=\"col\">Result</th>"
+          "<th scope=\"col\">Verdict</th></tr></thead>\n<tbody>\n",
+          out);
+    for (int i = 0; i < N_TARGETS; i++) {
+        const struct target *t = &p->targets[i];
+        if (isnan(t->bound))
+            continue;
+        const struct acd_estimate *e = &p->r->summary.metric[t->metric];
+        enum verdict v = judge(e->mean, t->bound, t->at_least);
+        char bound[NUM_BUF];
+        fprintf(out, "<tr class=\"%s\"><td>", verdicts[v].cls);
+        put_esc(out, t->what);
+        /* The goal under its name keeps the table narrow enough for a
+         * phone without scrolling. */
+        fprintf(out, "<span class=\"sub\">goal %s %s</span></td><td>",
+                t->at_least ? "&#8805;" : "&#8804;",
+                format_mean(t->metric, t->bound, bound, sizeof(bound)));
+        put_estimate(out, t->metric, e);
+        fputs("</td><td>", out);
+        put_badge(out, v, NULL);
+        fputs("</td></tr>\n", out);
+    }
+    fputs("</tbody></table></div>\n</section>\n", out);
+}
+
+static void
+put_legend(FILE *out, const struct acd_scenario *sc)
+{
+    char t[NUM_BUF];
+    format_mean(ACD_M_SERVICE_LEVEL, sc->sl_target, t, sizeof(t));
+    fputs("<div class=\"legend\" id=\"legend\"><span class=\"item\">", out);
+    put_badge(out, V_MET, NULL);
+    fprintf(out, " service level &#8805; %s</span><span class=\"item\">", t);
+    put_badge(out, V_MISSED, NULL);
+    fprintf(out, " below %s</span><span class=\"item\">", t);
+    put_badge(out, V_NA, NULL);
+    fputs(" no calls offered</span></div>\n", out);
+}
+
+/* One line of the interval table: the center's figures over [a, b). */
+static void
+put_interval_row(FILE *out, const char *when, const struct acd_scope_result *s,
+                 const struct acd_scenario *sc)
+{
+    static const enum acd_metric cols[] = {ACD_M_SERVICE_LEVEL, ACD_M_OFFERED, ACD_M_ABANDON_RATE,
+                                           ACD_M_ASA, ACD_M_OCCUPANCY};
+    enum verdict v = judge(s->metric[ACD_M_SERVICE_LEVEL].mean, sc->sl_target, true);
+    /* The verdict comes right after the time, so a phone shows both
+     * before the table scrolls. */
+    fprintf(out, "<tr class=\"%s\"><td>%s</td><td class=\"v\">", verdicts[v].cls, when);
+    put_badge(out, v, NULL);
+    fputs("</td>", out);
+    for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++) {
+        fputs("<td>", out);
+        if (cols[c] == ACD_M_SERVICE_LEVEL) {
+            put_estimate(out, cols[c], &s->metric[cols[c]]);
+        } else {
+            char v_buf[NUM_BUF];
+            double x = s->metric[cols[c]].mean;
+            format_mean(cols[c], x, v_buf, sizeof(v_buf));
+            fprintf(out, isfinite(x) ? "%s" : "<span class=\"nil\">%s</span>", v_buf);
+        }
+        fputs("</td>", out);
+    }
+    fputs("</tr>\n", out);
+}
+
+/* Tiles per row for n tiles, at most max per row, rows as even as can be:
+ * 18 tiles at 16 a row would leave 2 on the second; 9 and 9 look better. */
+static size_t
+balanced_cols(size_t n, size_t max)
+{
+    size_t rows = (n + max - 1) / max;
+    return rows ? (n + rows - 1) / rows : 1;
+}
+
+static void
+put_intervals(FILE *out, const struct page *p)
+{
+    const struct acd_results *r = p->r;
+    const struct acd_scenario *sc = r->sc;
+    char t[NUM_BUF], a[32], b[32];
+    fputs("<section id=\"intervals\" aria-labelledby=\"h-intervals\">\n"
+          "<h2 id=\"h-intervals\">Service level by interval</h2>\n<p class=\"lead\">",
+          out);
+    if (!sc) {
+        fputs("No scenario: no service level goal to judge against.</p>\n</section>\n", out);
+        return;
+    }
+    format_mean(ACD_M_SERVICE_LEVEL, sc->sl_target, t, sizeof(t));
+    fprintf(out, "Share of offered calls answered within %gs, against the %s goal. ",
+            sc->sl_threshold_s, t);
+    if (r->n_intervals)
+        fputs("Each interval is judged on its own mean.</p>\n", out);
+    else
+        fputs("A steady-state run has one measuring window.</p>\n", out);
+    put_legend(out, sc);
+
+    /* At a glance: one tile per interval, in time order. */
+    if (r->n_intervals) {
+        /* Rows of equal length at every width: as many tiles per row as
+         * fit (16, 8 or 4), spread evenly over the rows needed. */
+        fprintf(out,
+                "<ol class=\"strip\" aria-label=\"Verdict per interval\" "
+                "style=\"--cols:%zu;--cols-mid:%zu;--cols-narrow:%zu\">\n",
+                balanced_cols(r->n_intervals, 16), balanced_cols(r->n_intervals, 8),
+                balanced_cols(r->n_intervals, 4));
+        for (size_t i = 0; i < r->n_intervals; i++) {
+            const struct acd_interval_result *iv = &r->intervals[i];
+            double sl = iv->all.metric[ACD_M_SERVICE_LEVEL].mean;
+            enum verdict v = judge(sl, sc->sl_target, true);
+            char x[NUM_BUF];
+            fprintf(out, "<li class=\"%s\" title=\"%s\u2013%s: %s\"><b>%s</b>%s %s</li>\n",
+                    verdicts[v].cls, acd_units_format_clock(iv->start_s, a, sizeof(a)),
+                    acd_units_format_clock(iv->end_s, b, sizeof(b)), verdicts[v].word, a,
+                    verdicts[v].mark, format_mean(ACD_M_SERVICE_LEVEL, sl, x, sizeof(x)));
+        }
+        fputs("</ol>\n", out);
+    }
+
+    fputs("<div class=\"scroll\"><table id=\"sla\">\n<thead><tr><th scope=\"col\">Interval</th>"
+          "<th scope=\"col\" class=\"v\">Verdict</th><th scope=\"col\">Service level</th>"
+          "<th scope=\"col\">Offered</th><th scope=\"col\">Abandoned</th>"
+          "<th scope=\"col\">ASA</th><th scope=\"col\">Occupancy</th></tr></thead>\n"
+          "<tbody>\n",
+          out);
+    if (r->n_intervals == 0)
+        put_interval_row(out, "Measuring window", &r->summary, sc);
+    for (size_t i = 0; i < r->n_intervals; i++) {
+        const struct acd_interval_result *iv = &r->intervals[i];
+        char when[80];
+        snprintf(when, sizeof(when), "%s\u2013%s",
+                 acd_units_format_clock(iv->start_s, a, sizeof(a)),
+                 acd_units_format_clock(iv->end_s, b, sizeof(b)));
+        put_interval_row(out, when, &iv->all, sc);
+    }
+    fputs("</tbody></table></div>\n</section>\n", out);
+}
+
+/* A table of metric rows by scope columns. `first` is the center (NULL:
+ * none), then cols[0..n) with their names. Rows: metrics that apply to
+ * `scope` or to the center and that the scenario uses. */
+struct kpi_table {
+    const char *id, *caption;
+    unsigned scope; /* ACD_SCOPE_TYPE or ACD_SCOPE_GROUP */
+    const struct acd_scope_result *center;
+    const struct acd_scope_result *cols;
+    size_t n;
+    const char *(*name)(const struct acd_scenario *sc, size_t i);
+};
+
+static const char *
+type_name(const struct acd_scenario *sc, size_t i)
+{
+    return sc->call_types[i].name;
+}
+
+static const char *
+group_name(const struct acd_scenario *sc, size_t i)
+{
+    return sc->groups[i].name;
+}
+
+static void
+put_kpi_cell(FILE *out, enum acd_metric m, const struct acd_scope_result *s, bool applies)
+{
+    fputs("<td>", out);
+    /* A money cell is noise where this scope has no cost (only agents are
+     * paid): report.c leaves those rows out of the type sections. */
+    double cost = s ? s->metric[ACD_M_COST].mean : ACD_NAN;
+    if (!applies || !s || (is_money(m) && !(isfinite(cost) && cost != 0)))
+        fputs("<span class=\"nil\">\u2014</span>", out);
+    else
+        put_estimate(out, m, &s->metric[m]);
+    fputs("</td>", out);
+}
+
+static void
+put_kpi_table(FILE *out, const struct page *p, const struct kpi_table *k)
+{
+    const struct acd_scenario *sc = p->r->sc;
+    /* One or two value columns spread over the full width would put the
+     * numbers far from their labels. */
+    size_t n_cols = k->n + (k->center != NULL);
+    fprintf(out, "<div class=\"scroll\"><table class=\"kpi-table%s\" id=\"%s\">\n",
+            n_cols <= 2 ? " narrow" : "", k->id);
+    fputs("<thead><tr><th scope=\"col\">", out);
+    put_esc(out, k->caption);
+    fputs("</th>", out);
+    if (k->center)
+        fputs("<th scope=\"col\">Call center</th>", out);
+    for (size_t i = 0; i < k->n; i++) {
+        fputs("<th scope=\"col\">", out);
+        put_esc(out, k->name(sc, i));
+        fputs("</th>", out);
+    }
+    fputs("</tr></thead>\n<tbody>\n", out);
+    for (int m = 0; m < ACD_METRIC_COUNT; m++) {
+        bool in_cols = (acd_metrics[m].scopes & k->scope) != 0;
+        bool in_center = k->center && (acd_metrics[m].scopes & ACD_SCOPE_CENTER);
+        /* The center column carries agent metrics too; a group table
+         * lists only what applies to groups. */
+        if (!p->shown[m] || !(in_cols || (in_center && k->scope == ACD_SCOPE_TYPE)))
+            continue;
+        fputs("<tr><th scope=\"row\">", out);
+        put_esc(out, acd_metrics[m].label);
+        fputs("</th>", out);
+        if (k->center)
+            put_kpi_cell(out, m, k->center, in_center);
+        for (size_t i = 0; i < k->n; i++)
+            put_kpi_cell(out, m, &k->cols[i], in_cols);
+        fputs("</tr>\n", out);
+    }
+    fputs("</tbody></table></div>\n", out);
+}
+
+static void
+put_kpis(FILE *out, const struct page *p)
+{
+    const struct acd_results *r = p->r;
+    const struct acd_scenario *sc = r->sc;
+    fputs("<section id=\"kpis\" aria-labelledby=\"h-kpis\">\n"
+          "<h2 id=\"h-kpis\">Key figures</h2>\n<p class=\"lead\">Mean over ",
+          out);
+    fputs(sc && sc->horizon == ACD_HORIZON_DAY ? "the day" : "the measuring window", out);
+    fputs(", &#177; the half-width of its 95% confidence interval across replications "
+          "(percentage points for shares).</p>\n",
+          out);
+    /* Only one call type: its column would repeat the center's. */
+    bool per_type = sc && r->types && sc->n_call_types > 1;
+    struct kpi_table calls = {
+        .id = "kpi",
+        .caption = "Metric",
+        .scope = ACD_SCOPE_TYPE,
+        .center = &r->summary,
+        .cols = per_type ? r->types : NULL,
+        .n = per_type ? sc->n_call_types : 0,
+        .name = type_name,
+    };
+    put_kpi_table(out, p, &calls);
+    if (sc && r->groups && sc->n_groups) {
+        fputs("<h3>Agent groups</h3>\n", out);
+        struct kpi_table groups = {
+            .id = "groups",
+            .caption = "Metric",
+            .scope = ACD_SCOPE_GROUP,
+            .cols = r->groups,
+            .n = sc->n_groups,
+            .name = group_name,
+        };
+        put_kpi_table(out, p, &groups);
+    }
+    fputs("</section>\n", out);
+}
+
+/* ------------------------------------------------------------------ charts */
+
+/* Attributes that do not belong in the page (see put_svg). */
+static bool
+svg_attr_dropped(const char *name, size_t n)
+{
+    static const char *const drop[] = {"xmlns", "xmlns:xlink"};
+    for (size_t i = 0; i < ACD_ARRAY_LEN(drop); i++)
+        if (strlen(drop[i]) == n && strncmp(name, drop[i], n) == 0)
+            return true;
+    return false;
+}
+
+static bool
+name_is(const char *name, size_t n, const char *want)
+{
+    return strlen(want) == n && strncmp(name, want, n) == 0;
+}
+
+/* A value with every "url(#" turned into "url(#c<k>-". */
+static void
+put_svg_value(FILE *out, const char *v, size_t n, size_t k)
+{
+    static const char url[] = "url(#";
+    const size_t u = sizeof(url) - 1;
+    size_t i = 0;
+    while (i < n) {
+        if (n - i >= u && strncmp(v + i, url, u) == 0) {
+            fprintf(out, "%sc%zu-", url, k);
+            i += u;
+        } else {
+            fputc(v[i++], out);
+        }
+    }
+}
+
+/* Copy one start or end tag from s ("<name attr='v' ...>") with its ids and
+ * local references prefixed; returns the position after it. */
+static const char *
+put_svg_tag(FILE *out, const char *s, const char *end, size_t k)
+{
+    const char *p = s + 1 + (s[1] == '/'); /* an end tag: "</g>" */
+    p += strcspn(p, " \t\r\n/>");
+    fwrite(s, 1, (size_t)(p - s), out);
+    while (p < end && *p != '>') {
+        size_t ws = strspn(p, " \t\r\n/");
+        fwrite(p, 1, ws, out);
+        p += ws;
+        if (p >= end || *p == '>')
+            break;
+        const char *name = p;
+        size_t n = strcspn(p, "= \t\r\n/>");
+        /* gnuplot writes some attributes as "fill = 'red'". */
+        const char *eq = p + n + strspn(p + n, " \t\r\n");
+        const char *val = *eq == '=' ? eq + 1 + strspn(eq + 1, " \t\r\n") : eq;
+        if (*eq != '=' || (*val != '"' && *val != '\'')) {
+            /* A bare or unquoted attribute (or a stray '='): as it is, and
+             * always at least one byte on, so the loop ends. */
+            size_t m = n ? n : 1;
+            fwrite(name, 1, m, out);
+            p = name + m;
+            continue;
+        }
+        p = val - 1;
+        char q = p[1];
+        const char *v = p + 2, *close = strchr(v, q);
+        if (!close || close >= end)
+            close = end;
+        size_t vn = (size_t)(close - v);
+        p = close < end ? close + 1 : end;
+        if (svg_attr_dropped(name, n))
+            continue;
+        fwrite(name, 1, n, out);
+        fprintf(out, "=%c", q);
+        if (name_is(name, n, "id")) {
+            fprintf(out, "c%zu-", k);
+        } else if ((name_is(name, n, "href") || name_is(name, n, "xlink:href")) && vn &&
+                   *v == '#') {
+            fprintf(out, "#c%zu-", k);
+            v++;
+            vn--;
+        }
+        put_svg_value(out, v, vn, k);
+        fputc(q, out);
+    }
+    if (p < end) {
+        fputc('>', out);
+        p++;
+    }
+    return p;
+}
+
+/* Copy a gnuplot SVG document into the page. The XML prolog and DOCTYPE
+ * (everything before "<svg") do not belong in HTML; the namespace
+ * declarations are implied by the HTML parser, and dropping them keeps the
+ * page free of URLs. Every id and every local reference (href="#x",
+ * url(#x)) gets the prefix "c<k>-": gnuplot names its markers and patterns
+ * the same in every chart (gpPt1, gpPat1...), and a page with several
+ * charts would otherwise resolve all references to the first chart's. */
+static void
+put_svg(FILE *out, const char *svg, size_t k)
+{
+    const char *s = strstr(svg, "<svg"), *end = s;
+    for (const char *e = strstr(s, "</svg>"); e; e = strstr(e + 1, "</svg>"))
+        end = e + strlen("</svg>");
+    while (s < end) {
+        const char *lt = memchr(s, '<', (size_t)(end - s));
+        if (!lt)
+            lt = end;
+        fwrite(s, 1, (size_t)(lt - s), out); /* text between tags */
+        s = lt;
+        if (s == end)
+            break;
+        /* Comments, CDATA and declarations are copied as they are. */
+        static const struct {
+            const char *open, *close;
+        } verbatim[] = {{"<!--", "-->"}, {"<![CDATA[", "]]>"}, {"<!", ">"}, {"<?", ">"}};
+        bool copied = false;
+        for (size_t i = 0; i < ACD_ARRAY_LEN(verbatim) && !copied; i++) {
+            if (strncmp(s, verbatim[i].open, strlen(verbatim[i].open)) != 0)
+                continue;
+            const char *c = strstr(s, verbatim[i].close);
+            const char *stop = c && c < end ? c + strlen(verbatim[i].close) : end;
+            fwrite(s, 1, (size_t)(stop - s), out);
+            s = stop;
+            copied = true;
+        }
+        if (!copied)
+            s = put_svg_tag(out, s, end, k);
+    }
+    fputc('\n', out);
+}
+
+/* An SVG we will not inline: no <svg> element, or anything that could run
+ * a script (gnuplot's interactive "mouse" output loads JavaScript). */
+static bool
+svg_is_embeddable(const char *svg)
+{
+    static const char *const unsafe[] = {"<script",
+                                         "javascript:", " onload=", " onclick=", "<foreignObject"};
+    const char *s = svg ? strstr(svg, "<svg") : NULL;
+    if (!s || !strstr(s, "</svg>"))
+        return false;
+    for (size_t i = 0; i < ACD_ARRAY_LEN(unsafe); i++)
+        if (strstr(s, unsafe[i]))
+            return false;
+    return true;
+}
+
+static void
+put_charts(FILE *out, const struct page *p)
+{
+    const struct acd_charts *c = p->charts;
+    fputs("<section id=\"charts\" aria-labelledby=\"h-charts\">\n"
+          "<h2 id=\"h-charts\">Charts</h2>\n",
+          out);
+    size_t drawn = 0;
+    for (size_t i = 0; c && i < c->n; i++)
+        drawn += svg_is_embeddable(c->v[i].svg);
+    if (!c) {
+        fputs("<div class=\"notice\" id=\"charts-missing\"><strong>No charts in this "
+              "report.</strong> They were not drawn when it was written.</div>\n",
+              out);
+    } else if (c->gnuplot_missing) {
+        fputs("<div class=\"notice\" id=\"charts-missing\"><strong>Charts are missing: "
+              "gnuplot was not found.</strong> The report was written without them. Install "
+              "gnuplot (Debian: <code>apt-get install gnuplot-nox</code>) and draw the report "
+              "again from its data, without simulating: <code>acdsim report results.json --out "
+              "DIR</code>.</div>\n",
+              out);
+    } else if (c->error) {
+        fputs("<div class=\"notice\" id=\"charts-error\"><strong>gnuplot failed", out);
+        fputs(drawn ? "; some charts are missing." : "; no chart was drawn.", out);
+        fputs("</strong><pre>", out);
+        put_esc(out, c->error);
+        fputs("</pre></div>\n", out);
+    } else if (c->n == 0) {
+        fputs("<div class=\"notice\" id=\"charts-missing\">No chart applies to these "
+              "results.</div>\n",
+              out);
+    }
+    if (drawn)
+        fputs("<div class=\"charts\">\n", out);
+    size_t fig = 0;
+    for (size_t i = 0; c && i < c->n; i++) {
+        const struct acd_chart *ch = &c->v[i];
+        if (!svg_is_embeddable(ch->svg))
+            continue;
+        fputs("<figure id=\"chart-", out);
+        put_esc(out, ch->name);
+        fputs("\">\n", out);
+        put_svg(out, ch->svg, ++fig);
+        fprintf(out, "<figcaption><strong>Figure %zu.</strong> ", fig);
+        put_esc(out, ch->title ? ch->title : ch->name);
+        if (ch->png_path && ch->name) {
+            /* The files sit beside index.html in the report folder. */
+            fputs(" <span class=\"files\">(<a href=\"", out);
+            put_esc(out, ch->name);
+            fputs(".png\">PNG</a>, <a href=\"", out);
+            put_esc(out, ch->name);
+            fputs(".svg\">SVG</a>)</span>", out);
+        }
+        fputs("</figcaption>\n</figure>\n", out);
+    }
+    if (drawn)
+        fputs("</div>\n", out);
+    fputs("</section>\n", out);
+}
+
+/* ----------------------------------------------------------------- erlang */
+
+/* When an Erlang figure means something for the model. */
+enum erlang_when { E_ALWAYS, E_WAITING, E_ABANDON, E_BLOCKING };
+
+static const struct {
+    enum acd_metric metric;
+    size_t offset; /* double in struct acd_erlang_result */
+    enum erlang_when when;
+} erlang_rows[] = {
+    {ACD_M_SERVICE_LEVEL, offsetof(struct acd_erlang_result, service_level), E_ALWAYS},
+    {ACD_M_SERVICE_LEVEL_ANSWERED, offsetof(struct acd_erlang_result, service_level_answered),
+     E_WAITING},
+    {ACD_M_ANSWERED_RATE, offsetof(struct acd_erlang_result, answered_rate), E_ALWAYS},
+    {ACD_M_ABANDON_RATE, offsetof(struct acd_erlang_result, abandon_rate), E_ABANDON},
+    {ACD_M_BLOCKED_RATE, offsetof(struct acd_erlang_result, blocked_rate), E_BLOCKING},
+    {ACD_M_P_WAIT, offsetof(struct acd_erlang_result, p_wait), E_WAITING},
+    {ACD_M_ASA, offsetof(struct acd_erlang_result, asa_s), E_WAITING},
+    {ACD_M_MEAN_WAIT, offsetof(struct acd_erlang_result, mean_wait_s), E_WAITING},
+    {ACD_M_MEAN_QUEUE_LEN, offsetof(struct acd_erlang_result, mean_queue_len), E_WAITING},
+    {ACD_M_OCCUPANCY, offsetof(struct acd_erlang_result, occupancy), E_ALWAYS},
+    {ACD_M_BUSY_AGENTS, offsetof(struct acd_erlang_result, busy_agents), E_ALWAYS},
+};
+
+static bool
+erlang_row_applies(enum erlang_when w, const struct acd_erlang_params *pr)
+{
+    bool loss = pr->model == ACD_ERLANG_B;
+    bool blocking = loss || pr->queue_capacity >= 0;
+    const bool applies[] = {
+        [E_ALWAYS] = true,
+        [E_WAITING] = !loss,
+        [E_ABANDON] = pr->model == ACD_ERLANG_A,
+        [E_BLOCKING] = blocking,
+    };
+    return applies[w];
+}
+
+static const char *
+erlang_model_name(const struct acd_erlang_params *pr)
+{
+    if (pr->model == ACD_ERLANG_B)
+        return "Erlang B (M/M/c/c)";
+    if (pr->model == ACD_ERLANG_A)
+        return pr->queue_capacity >= 0 ? "Erlang A (M/M/c/K+M)" : "Erlang A (M/M/c+M)";
+    return pr->queue_capacity >= 0 ? "Erlang C (M/M/c/K)" : "Erlang C (M/M/c)";
+}
+
+static void
+put_erlang(FILE *out, const struct page *p)
+{
+    const struct acd_erlang_cmp *e = &p->r->erlang;
+    const struct acd_erlang_params *pr = &e->params;
+    char a[NUM_BUF], b[NUM_BUF];
+    fputs("<section id=\"erlang\" aria-labelledby=\"h-erlang\">\n"
+          "<h2 id=\"h-erlang\">Erlang comparison</h2>\n<p class=\"lead\">",
+          out);
+    fputs("The simulation beside the queueing formula for the same center: ", out);
+    put_esc(out, erlang_model_name(pr));
+    /* 120/h reads back as 120.00000000000001 calls per hour. */
+    double per_h = pr->rate_per_s * 3600;
+    int dec = fabs(per_h - round(per_h)) < 1e-9 * fmax(1, per_h) ? 0 : 1;
+    fprintf(out, ", %s calls/h, mean handle time %s", format_grouped(per_h, dec, a, sizeof(a)),
+            acd_units_format_duration(pr->aht_s, b, sizeof(b)));
+    if (pr->model == ACD_ERLANG_A)
+        fprintf(out, ", mean patience %s", acd_units_format_duration(pr->patience_s, a, sizeof(a)));
+    fprintf(out, ", %u agent%s", pr->agents, pr->agents == 1 ? "" : "s");
+    if (pr->model != ACD_ERLANG_B && pr->queue_capacity >= 0)
+        fprintf(out, ", %ld waiting place%s", pr->queue_capacity,
+                pr->queue_capacity == 1 ? "" : "s");
+    fputs(".</p>\n", out);
+    fprintf(out, "<div class=\"info\" id=\"erlang-kind\">%s</div>\n",
+            e->exponential
+                ? "<strong>Exact.</strong> Handle times and patience are exponential, so the "
+                  "formula is exact for this model: the simulation should agree within its "
+                  "confidence intervals."
+                : "<strong>Approximation.</strong> Handle times or patience are not "
+                  "exponential, so the formula is the usual approximation: differences are "
+                  "expected and show how much the distributions matter.");
+    fputs("<div class=\"scroll\"><table id=\"erlang-table\">\n<thead><tr>"
+          "<th scope=\"col\">Metric</th><th scope=\"col\">Simulation</th>"
+          "<th scope=\"col\">Formula</th><th scope=\"col\">Difference</th>"
+          "<th scope=\"col\">Within CI</th></tr></thead>\n<tbody>\n",
+          out);
+    for (size_t i = 0; i < ACD_ARRAY_LEN(erlang_rows); i++) {
+        if (!erlang_row_applies(erlang_rows[i].when, pr))
+            continue;
+        enum acd_metric m = erlang_rows[i].metric;
+        const struct acd_estimate *sim = &p->r->summary.metric[m];
+        double exact;
+        memcpy(&exact, (const char *)&e->value + erlang_rows[i].offset, sizeof(exact));
+        double d = sim->mean - exact;
+        enum verdict v = !isfinite(d) || !isfinite(sim->ci95) ? V_NA
+                         : fabs(d) <= sim->ci95               ? V_MET
+                                                              : V_MISSED;
+        static const char *const within[] = {[V_MET] = "yes", [V_MISSED] = "no", [V_NA] = "n/a"};
+        fputs("<tr><th scope=\"row\">", out);
+        put_esc(out, acd_metrics[m].label);
+        fputs("</th><td>", out);
+        put_estimate(out, m, sim);
+        fprintf(out, "</td><td>%s</td><td>%s</td><td>%s %s</td></tr>\n",
+                format_mean(m, exact, a, sizeof(a)), format_diff(m, d, b, sizeof(b)),
+                verdicts[v].mark, within[v]);
+    }
+    fputs("</tbody></table></div>\n</section>\n", out);
+}
+
+/* ------------------------------------------------------------------- page */
+
+static void
+put_footer(FILE *out, const struct acd_results *r)
+{
+    char a[NUM_BUF], b[NUM_BUF];
+    /* No wall time or date: the same results give the same page. */
+    fprintf(out,
+            "<footer class=\"wrap\"><p>Written by acdsim %s. %s calls and %s events "
+            "simulated in %u replication%s.</p></footer>\n",
+            ACD_VERSION, format_grouped((double)r->calls, 0, a, sizeof(a)),
+            format_grouped((double)r->events, 0, b, sizeof(b)), r->replications,
+            r->replications == 1 ? "" : "s");
+}
+
+int
+acd_html_write(FILE *out, const struct acd_results *r, const struct acd_charts *charts)
+{
+    struct page p = {.r = r, .charts = charts};
+    choose_rows(r, p.shown);
+    if (r->sc)
+        list_targets(r->sc, p.targets, p.sl_what, sizeof(p.sl_what));
+    else /* no scenario, no goals: every target "not given" */
+        for (int i = 0; i < N_TARGETS; i++)
+            p.targets[i] = (struct target){.metric = ACD_M_SERVICE_LEVEL, .bound = ACD_NAN};
+    if (!r->sc)
+        snprintf(p.sl_what, sizeof(p.sl_what), "%s", acd_metrics[ACD_M_SERVICE_LEVEL].label);
+
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+          out);
+    fprintf(out, "<meta name=\"generator\" content=\"acdsim %s\">\n<title>", ACD_VERSION);
+    put_esc(out, r->sc && r->sc->name ? r->sc->name : "Unnamed scenario");
+    fputs(" &#183; acdsim report</title>\n<style>\n", out);
+    for (size_t i = 0; i < ACD_ARRAY_LEN(css); i++)
+        fputs(css[i], out);
+    fputs("</style>\n</head>\n<body>\n", out);
+    put_header(out, r);
+    put_nav(out, &p);
+    fputs("<main class=\"wrap\">\n", out);
+    put_overview(out, &p);
+    fputs("<div class=\"row\">\n", out);
+    put_targets(out, &p);
+    put_scenario(out, &p);
+    fputs("</div>\n", out);
+    put_intervals(out, &p);
+    put_kpis(out, &p);
+    put_charts(out, &p);
+    if (r->erlang.valid)
+        put_erlang(out, &p);
+    fputs("</main>\n", out);
+    put_footer(out, r);
+    fputs("</body>\n</html>\n", out);
+    /* Flush so an error on the last buffer (a full disk) shows here. */
+    return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}

@@ -1,0 +1,19 @@
+/*
+ * html: the report's index.html - one self-contained page (charts inlined
+ * as SVG, no external assets, no JavaScript) with the scenario summary, the
+ * KPI table with CIs, the SLA verdict per interval, the charts and the
+ * Erlang comparison.
+ */
+#ifndef ACDSIM_HTML_H
+#define ACDSIM_HTML_H
+
+#include "acdsim/run.h"
+#include "plot.h"
+#include <stdio.h>
+
+/* Write the page. charts may be NULL or have no SVGs (then a notice says
+ * why: gnuplot missing, or its error). Borrows both. Returns 0 or -1 on an
+ * I/O error. */
+int acd_html_write(FILE *out, const struct acd_results *r, const struct acd_charts *charts);
+
+#endif

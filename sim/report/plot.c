@@ -1,0 +1,1073 @@
+/*
+ * plot: the report's charts (see plot.h). gnuplot does the drawing; this
+ * file decides which charts apply, writes each one's data file and
+ * variables, runs the gnuplot processes side by side and collects what
+ * they wrote and said.
+ *
+ * The scripts are plots/NAME.gp, embedded at build time by tools/embed.c
+ * (which names every array NAME_yaml, after its first use). Each chart is
+ * one row of `charts` below: name, caption, script, when it applies, and
+ * the functions writing its data and its own variables - adding a chart is
+ * adding a row and a script, not a case in a switch.
+ *
+ * Not here: the report folder's other files and their commit (outdir.c),
+ * the HTML page (html.c).
+ */
+#include "plot.h"
+#include "tmpfile.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* The embedded scripts (build/plot_*.c). */
+extern const char acd_plot_common_yaml[];
+extern const char acd_plot_service_level_yaml[];
+extern const char acd_plot_calls_yaml[];
+extern const char acd_plot_wait_times_yaml[];
+extern const char acd_plot_agents_yaml[];
+extern const char acd_plot_wait_cdf_yaml[];
+extern const char acd_plot_queue_yaml[];
+extern const char acd_plot_resolution_yaml[];
+extern const char acd_plot_erlang_yaml[];
+
+/* gnuplot's stderr kept per chart: far more than any error message. */
+#define MAX_MESSAGE 4096
+
+/* -------------------------------------------------------------- helpers */
+
+/* A number in a data file: NaN is gnuplot's "undefined", which it leaves
+ * out of a plot (and breaks a line there). */
+void
+acd_plot_num(FILE *f, double x)
+{
+    if (isfinite(x))
+        fprintf(f, " %.10g", x);
+    else
+        fputs(" NaN", f);
+}
+
+/* A gnuplot string literal: single quotes take nothing literally but a
+ * doubled quote. Control characters would end the command: blanks. */
+void
+acd_plot_string(FILE *f, const char *s)
+{
+    fputc('\'', f);
+    for (; s && *s; s++) {
+        if (*s == '\'')
+            fputs("''", f);
+        else if ((unsigned char)*s < 0x20)
+            fputc(' ', f);
+        else
+            fputc(*s, f);
+    }
+    fputc('\'', f);
+}
+
+void
+acd_plot_var(FILE *f, const char *name, double x)
+{
+    if (isfinite(x))
+        fprintf(f, "%s = %.17g\n", name, x);
+    else
+        fprintf(f, "%s = NaN\n", name);
+}
+
+/* `n_NAME = N` and `array NAME[N] = [...]` (gnuplot arrays are 1-based and
+ * cannot be empty: one blank entry stands in). */
+void
+acd_plot_array(FILE *f, const char *name, size_t n, const char *(*get)(const void *, size_t),
+               const void *ud)
+{
+    fprintf(f, "n_%s = %zu\narray %s[%zu] = [", name, n, name, n ? n : 1);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputs(", ", f);
+        acd_plot_string(f, get(ud, i));
+    }
+    if (!n)
+        fputs("''", f);
+    fputs("]\n", f);
+}
+
+static const char *
+type_name(const void *ud, size_t i)
+{
+    return ((const struct acd_scenario *)ud)->call_types[i].name;
+}
+
+static const char *
+group_name(const void *ud, size_t i)
+{
+    return ((const struct acd_scenario *)ud)->groups[i].name;
+}
+
+static const char *
+string_at(const void *ud, size_t i)
+{
+    return ((const char *const *)ud)[i];
+}
+
+static size_t
+n_types(const struct acd_results *r)
+{
+    return r->sc ? r->sc->n_call_types : 0;
+}
+
+static size_t
+n_groups(const struct acd_results *r)
+{
+    return r->sc ? r->sc->n_groups : 0;
+}
+
+static double
+mid(const struct acd_interval_result *iv)
+{
+    return (iv->start_s + iv->end_s) / 2;
+}
+
+/* ------------------------------------------------- when a chart applies */
+
+static bool
+has_intervals(const struct acd_results *r)
+{
+    return r->n_intervals > 0;
+}
+
+static bool
+has_interval_groups(const struct acd_results *r)
+{
+    return r->n_intervals > 0 && r->intervals[0].groups && n_groups(r) > 0;
+}
+
+static bool
+has_wait_cdf(const struct acd_results *r)
+{
+    return r->wait_cdf.n > 0;
+}
+
+static bool
+has_queue_series(const struct acd_results *r)
+{
+    return r->queue_len.n > 0;
+}
+
+/* Escalations or repeat calls happened: the model has tiers that do not
+ * resolve every call. Judged from the results, so that `acdsim report`
+ * draws the same charts as the run did. */
+static bool
+has_resolution(const struct acd_results *r)
+{
+    return r->summary.metric[ACD_M_ESCALATION_RATE].mean > 0 ||
+           r->summary.metric[ACD_M_REPEAT_SHARE].mean > 0;
+}
+
+static bool
+has_erlang(const struct acd_results *r)
+{
+    return r->erlang.valid;
+}
+
+/* ------------------------------------------------------- per-chart data */
+
+/* Service level per interval: block 0 the center, block k call type k. */
+static void
+data_service_level(FILE *f, const struct acd_results *r)
+{
+    for (size_t s = 0; s <= n_types(r); s++) {
+        for (size_t i = 0; i < r->n_intervals; i++) {
+            const struct acd_interval_result *iv = &r->intervals[i];
+            const struct acd_estimate *e =
+                &(s ? &iv->types[s - 1] : &iv->all)->metric[ACD_M_SERVICE_LEVEL];
+            acd_plot_num(f, mid(iv));
+            acd_plot_num(f, e->mean);
+            acd_plot_num(f, e->ci95);
+            fputc('\n', f);
+        }
+        fputs("\n\n", f);
+    }
+}
+
+/* Calls per interval by outcome (center). "Other" is whatever ended
+ * neither answered, abandoned nor blocked: balked, timed out, callback
+ * requested, disconnected at close. */
+static void
+data_calls(FILE *f, const struct acd_results *r)
+{
+    fputs("# midpoint answered abandoned blocked other offered\n", f);
+    for (size_t i = 0; i < r->n_intervals; i++) {
+        const struct acd_estimate *t = r->intervals[i].all.total;
+        double offered = t[ACD_T_OFFERED].mean, answered = t[ACD_T_ANSWERED].mean;
+        double abandoned = t[ACD_T_ABANDONED].mean, blocked = t[ACD_T_BLOCKED].mean;
+        double other = offered - answered - abandoned - blocked;
+        acd_plot_num(f, mid(&r->intervals[i]));
+        acd_plot_num(f, answered);
+        acd_plot_num(f, abandoned);
+        acd_plot_num(f, blocked);
+        acd_plot_num(f, other > 1e-9 * offered ? other : 0); /* rounding, not calls */
+        acd_plot_num(f, offered);
+        fputc('\n', f);
+    }
+}
+
+/* Legend entries only for outcomes that occur. */
+static void
+vars_calls(FILE *f, const struct acd_results *r)
+{
+    bool blocked = false, other = false;
+    for (size_t i = 0; i < r->n_intervals; i++) {
+        const struct acd_estimate *t = r->intervals[i].all.total;
+        blocked = blocked || t[ACD_T_BLOCKED].mean > 0;
+        for (enum acd_total k = ACD_T_BALKED; k <= ACD_T_DISCONNECTED; k++)
+            other = other || t[k].mean > 0;
+    }
+    fprintf(f, "has_blocked = %d\nhas_other = %d\n", blocked, other);
+}
+
+/* ASA and 90th-percentile wait: block 0 the center, block k call type k. */
+static void
+data_wait_times(FILE *f, const struct acd_results *r)
+{
+    for (size_t s = 0; s <= n_types(r); s++) {
+        for (size_t i = 0; i < r->n_intervals; i++) {
+            const struct acd_interval_result *iv = &r->intervals[i];
+            const struct acd_scope_result *sc = s ? &iv->types[s - 1] : &iv->all;
+            acd_plot_num(f, mid(iv));
+            acd_plot_num(f, sc->metric[ACD_M_ASA].mean);
+            acd_plot_num(f, sc->metric[ACD_M_ASA].ci95);
+            acd_plot_num(f, sc->metric[ACD_M_WAIT_P90].mean);
+            acd_plot_num(f, sc->metric[ACD_M_WAIT_P90].ci95);
+            fputc('\n', f);
+        }
+        fputs("\n\n", f);
+    }
+}
+
+/* Agents: block 0 the center, block g agent group g. */
+static void
+data_agents(FILE *f, const struct acd_results *r)
+{
+    for (size_t s = 0; s <= n_groups(r); s++) {
+        for (size_t i = 0; i < r->n_intervals; i++) {
+            const struct acd_interval_result *iv = &r->intervals[i];
+            const struct acd_scope_result *sc = s ? &iv->groups[s - 1] : &iv->all;
+            acd_plot_num(f, mid(iv));
+            acd_plot_num(f, sc->metric[ACD_M_STAFFED_AGENTS].mean);
+            acd_plot_num(f, sc->metric[ACD_M_BUSY_AGENTS].mean);
+            acd_plot_num(f, sc->metric[ACD_M_OCCUPANCY].mean);
+            acd_plot_num(f, sc->metric[ACD_M_OCCUPANCY].ci95);
+            fputc('\n', f);
+        }
+        fputs("\n\n", f);
+    }
+}
+
+static void
+data_wait_cdf(FILE *f, const struct acd_results *r)
+{
+    const struct acd_wait_cdf *w = &r->wait_cdf;
+    fputs("# wait_s answered abandoned\n", f);
+    for (size_t i = 0; i < w->n; i++) {
+        acd_plot_num(f, w->x_s[i]);
+        acd_plot_num(f, w->answered[i]);
+        acd_plot_num(f, w->abandoned[i]);
+        fputc('\n', f);
+    }
+}
+
+static void
+vars_wait_cdf(FILE *f, const struct acd_results *r)
+{
+    /* No abandoned call in any replication: the column is all NaN, and a
+     * curve with no point is a gnuplot warning, not a line. */
+    bool abandoned = false;
+    for (size_t i = 0; i < r->wait_cdf.n; i++)
+        abandoned = abandoned || isfinite(r->wait_cdf.abandoned[i]);
+    fprintf(f, "has_abandoned = %d\n", abandoned);
+}
+
+static void
+data_queue(FILE *f, const struct acd_results *r)
+{
+    const struct acd_band *b = &r->queue_len;
+    fputs("# t_s mean p10 p90\n", f);
+    for (size_t i = 0; i < b->n; i++) {
+        acd_plot_num(f, b->t0_s + (double)i * b->step_s);
+        acd_plot_num(f, b->mean[i]);
+        acd_plot_num(f, b->p10[i]);
+        acd_plot_num(f, b->p90[i]);
+        fputc('\n', f);
+    }
+}
+
+/* Tiers present among the agent groups, ascending, into tiers[] (at most
+ * n_groups entries). Returns how many. */
+static size_t
+group_tiers(const struct acd_scenario *sc, unsigned *tiers)
+{
+    size_t n = 0;
+    for (size_t g = 0; g < sc->n_groups; g++) {
+        unsigned t = sc->groups[g].tier ? sc->groups[g].tier : 1;
+        size_t i = n;
+        while (i > 0 && tiers[i - 1] > t)
+            i--;
+        if (i > 0 && tiers[i - 1] == t)
+            continue;
+        memmove(&tiers[i + 1], &tiers[i], (n - i) * sizeof(*tiers));
+        tiers[i] = t;
+        n++;
+    }
+    return n;
+}
+
+static unsigned
+group_tier(const struct acd_scenario *sc, size_t g)
+{
+    return sc->groups[g].tier ? sc->groups[g].tier : 1;
+}
+
+/* Block 0: the center, then each call type: FCR, escalation and repeat
+ * shares with CIs. Block 1: per tier, the escalated share of the calls its
+ * groups answered (pooled over the groups: sums of the mean counts). */
+static void
+data_resolution(FILE *f, const struct acd_results *r)
+{
+    static const enum acd_metric cols[] = {ACD_M_FCR_RATE, ACD_M_ESCALATION_RATE,
+                                           ACD_M_REPEAT_SHARE};
+    for (size_t s = 0; s <= n_types(r); s++) {
+        const struct acd_scope_result *sc = s ? &r->types[s - 1] : &r->summary;
+        for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++) {
+            acd_plot_num(f, sc->metric[cols[c]].mean);
+            acd_plot_num(f, sc->metric[cols[c]].ci95);
+        }
+        fputc('\n', f);
+    }
+    fputs("\n\n", f);
+    if (!r->sc)
+        return;
+    unsigned *tiers = acd_xcalloc(r->sc->n_groups + 1, sizeof(*tiers));
+    size_t nt = group_tiers(r->sc, tiers);
+    for (size_t t = 0; t < nt; t++) {
+        double esc = 0, ans = 0;
+        for (size_t g = 0; g < r->sc->n_groups; g++) {
+            if (group_tier(r->sc, g) == tiers[t]) {
+                esc += r->groups[g].total[ACD_T_ESCALATED].mean;
+                ans += r->groups[g].total[ACD_T_ANSWERED].mean;
+            }
+        }
+        acd_plot_num(f, ans > 0 ? esc / ans : ACD_NAN);
+        fputc('\n', f);
+    }
+    free(tiers);
+}
+
+/* Row labels: "All calls" and the call types; per tier, "Tier 2" and its
+ * groups ("csr3, supervisors"). */
+static void
+vars_resolution(FILE *f, const struct acd_results *r)
+{
+    size_t nt = n_types(r);
+    const char **rows = acd_xcalloc(nt + 1, sizeof(*rows));
+    rows[0] = "All calls";
+    for (size_t k = 0; k < nt; k++)
+        rows[k + 1] = r->sc->call_types[k].name;
+    acd_plot_array(f, "rows", nt + 1, string_at, rows);
+    free(rows);
+
+    size_t ng = n_groups(r);
+    unsigned *tiers = acd_xcalloc(ng + 1, sizeof(*tiers));
+    size_t ntier = ng ? group_tiers(r->sc, tiers) : 0;
+    char **labels = acd_xcalloc(2 * ntier + 1, sizeof(*labels));
+    char **members = labels + ntier;
+    for (size_t t = 0; t < ntier; t++) {
+        labels[t] = acd_xasprintf("Tier %u", tiers[t]);
+        members[t] = acd_xstrdup("");
+        for (size_t g = 0; g < ng; g++) {
+            if (group_tier(r->sc, g) != tiers[t])
+                continue;
+            char *more =
+                acd_xasprintf("%s%s%s", members[t], *members[t] ? ", " : "", r->sc->groups[g].name);
+            free(members[t]);
+            members[t] = more;
+        }
+    }
+    acd_plot_array(f, "tiers", ntier, string_at, labels);
+    acd_plot_array(f, "tier_groups", ntier, string_at, members);
+    for (size_t t = 0; t < 2 * ntier; t++)
+        free(labels[t]);
+    free(labels);
+    free(tiers);
+}
+
+/* The Erlang comparison's rows: shares in block 0, times in block 1. */
+enum erlang_when { ALWAYS, IF_ABANDON, IF_BLOCKING, IF_QUEUE };
+
+static const struct erlang_row {
+    enum acd_metric metric;
+    size_t exact; /* offsetof(struct acd_erlang_result, ...) */
+    const char *label;
+    bool seconds;
+    enum erlang_when when;
+} erlang_rows[] = {
+    {ACD_M_SERVICE_LEVEL, offsetof(struct acd_erlang_result, service_level), "Service level", false,
+     ALWAYS},
+    {ACD_M_P_WAIT, offsetof(struct acd_erlang_result, p_wait), "Had to wait", false, IF_QUEUE},
+    {ACD_M_ABANDON_RATE, offsetof(struct acd_erlang_result, abandon_rate), "Abandoned", false,
+     IF_ABANDON},
+    {ACD_M_BLOCKED_RATE, offsetof(struct acd_erlang_result, blocked_rate), "Busy signals", false,
+     IF_BLOCKING},
+    {ACD_M_OCCUPANCY, offsetof(struct acd_erlang_result, occupancy), "Occupancy", false, ALWAYS},
+    {ACD_M_ASA, offsetof(struct acd_erlang_result, asa_s), "ASA", true, IF_QUEUE},
+    {ACD_M_MEAN_WAIT, offsetof(struct acd_erlang_result, mean_wait_s), "Mean wait (all calls)",
+     true, IF_QUEUE},
+};
+
+static bool
+erlang_row_applies(const struct acd_erlang_cmp *e, const struct erlang_row *row)
+{
+    switch (row->when) {
+    case ALWAYS:
+        return true;
+    case IF_ABANDON:
+        return e->params.model == ACD_ERLANG_A;
+    case IF_BLOCKING:
+        return e->params.model == ACD_ERLANG_B || e->params.queue_capacity >= 0;
+    case IF_QUEUE:
+        return e->params.model != ACD_ERLANG_B;
+    }
+    return false;
+}
+
+static double
+erlang_exact(const struct acd_erlang_cmp *e, const struct erlang_row *row)
+{
+    double v;
+    memcpy(&v, (const char *)&e->value + row->exact, sizeof(v));
+    return v;
+}
+
+/* Block 0 shares, block 1 times: simulation mean, its CI, Erlang value. */
+static void
+data_erlang(FILE *f, const struct acd_results *r)
+{
+    for (int seconds = 0; seconds <= 1; seconds++) {
+        for (size_t i = 0; i < ACD_ARRAY_LEN(erlang_rows); i++) {
+            const struct erlang_row *row = &erlang_rows[i];
+            if (row->seconds != seconds || !erlang_row_applies(&r->erlang, row))
+                continue;
+            acd_plot_num(f, r->summary.metric[row->metric].mean);
+            acd_plot_num(f, r->summary.metric[row->metric].ci95);
+            acd_plot_num(f, erlang_exact(&r->erlang, row));
+            fputc('\n', f);
+        }
+        fputs("\n\n", f);
+    }
+}
+
+static void
+vars_erlang(FILE *f, const struct acd_results *r)
+{
+    static const char *const model[] = {
+        [ACD_ERLANG_B] = "Erlang B", [ACD_ERLANG_C] = "Erlang C", [ACD_ERLANG_A] = "Erlang A"};
+    fputs("model = ", f);
+    acd_plot_string(f, model[r->erlang.params.model]);
+    fprintf(f, "\nexact = %d\n", r->erlang.exponential);
+    const char *labels[2][ACD_ARRAY_LEN(erlang_rows)];
+    size_t n[2] = {0, 0};
+    for (size_t i = 0; i < ACD_ARRAY_LEN(erlang_rows); i++) {
+        const struct erlang_row *row = &erlang_rows[i];
+        if (erlang_row_applies(&r->erlang, row))
+            labels[row->seconds][n[row->seconds]++] = row->label;
+    }
+    acd_plot_array(f, "shares", n[0], string_at, labels[0]);
+    acd_plot_array(f, "times", n[1], string_at, labels[1]);
+}
+
+/* ---------------------------------------------------------- the charts */
+
+struct chart_def {
+    const char *name;
+    const char *title;
+    const char *script;
+    bool (*applies)(const struct acd_results *r);
+    void (*data)(FILE *f, const struct acd_results *r);
+    void (*vars)(FILE *f, const struct acd_results *r); /* NULL: common ones only */
+};
+
+/* Drawing order is the report's reading order: the verdict first. */
+static const struct chart_def charts[] = {
+    {"service_level", "Service level per interval", acd_plot_service_level_yaml, has_intervals,
+     data_service_level, NULL},
+    {"calls", "Calls per interval by outcome", acd_plot_calls_yaml, has_intervals, data_calls,
+     vars_calls},
+    {"wait_times", "Speed of answer per interval", acd_plot_wait_times_yaml, has_intervals,
+     data_wait_times, NULL},
+    {"agents", "Agents and occupancy per interval", acd_plot_agents_yaml, has_interval_groups,
+     data_agents, NULL},
+    {"wait_cdf", "Waiting-time distribution", acd_plot_wait_cdf_yaml, has_wait_cdf, data_wait_cdf,
+     vars_wait_cdf},
+    {"queue", "Calls waiting over time", acd_plot_queue_yaml, has_queue_series, data_queue, NULL},
+    {"resolution", "Resolution, escalation and repeat calls", acd_plot_resolution_yaml,
+     has_resolution, data_resolution, vars_resolution},
+    {"erlang", "Simulation against Erlang", acd_plot_erlang_yaml, has_erlang, data_erlang,
+     vars_erlang},
+};
+
+#define N_CHARTS ACD_ARRAY_LEN(charts)
+
+const char *
+acd_plot_chart_name(size_t i)
+{
+    return i < N_CHARTS ? charts[i].name : NULL;
+}
+
+/* The variables every script may use (documented in plots/common.gp). */
+static void
+common_vars(FILE *f, const struct acd_results *r, const char *datafile)
+{
+    /* Without results (an extra chart alone): empty names, NaN figures. */
+    static const struct acd_results none = {0};
+    if (!r)
+        r = &none;
+    const struct acd_scenario *sc = r->sc;
+    fputs("datafile = ", f);
+    acd_plot_string(f, datafile);
+    fputs("\nscenario = ", f);
+    acd_plot_string(f, sc ? sc->name : "");
+    fprintf(f, "\nday = %d\n", r->n_intervals > 0);
+    if (r->n_intervals > 0) {
+        const struct acd_interval_result *first = &r->intervals[0];
+        acd_plot_var(f, "open_s", first->start_s);
+        acd_plot_var(f, "close_s", r->intervals[r->n_intervals - 1].end_s);
+        acd_plot_var(f, "interval_s", first->end_s - first->start_s);
+    } else {
+        fputs("open_s = NaN\nclose_s = NaN\ninterval_s = NaN\n", f);
+    }
+    acd_plot_var(f, "threshold_s", sc ? sc->sl_threshold_s : ACD_NAN);
+    acd_plot_var(f, "sl_target", sc ? sc->sl_target : ACD_NAN);
+    acd_plot_var(f, "max_asa_s", sc ? sc->max_asa_s : ACD_NAN);
+    acd_plot_var(f, "max_abandon", sc ? sc->max_abandon : ACD_NAN);
+    acd_plot_var(f, "max_occupancy", sc ? sc->max_occupancy : ACD_NAN);
+    acd_plot_array(f, "types", n_types(r), type_name, sc);
+    acd_plot_array(f, "groups", n_groups(r), group_name, sc);
+}
+
+/* One gnuplot process drawing one chart: a row of `charts`, or a
+ * caller's extra chart. */
+struct job {
+    const struct chart_def *def;        /* NULL for an extra chart */
+    const struct acd_plot_extra *extra; /* NULL for a row of `charts` */
+    const char *name, *gp;              /* file stem and script, from either */
+    struct acd_chart *chart;
+    char *data_tmp;  /* its data file (tracked), removed when done */
+    char *script;    /* what goes to gnuplot's stdin */
+    size_t len, off; /* bytes of script, bytes written so far */
+    int in_fd, err_fd;
+    pid_t pid;
+    char msg[MAX_MESSAGE]; /* stderr, truncated */
+    size_t msg_len;
+    int status;
+    size_t body_line[2]; /* line of the script where each pass of the chart's script starts */
+    size_t body_lines;   /* lines in the chart's script */
+};
+
+static size_t
+count_lines(const char *s, size_t n)
+{
+    size_t lines = 0;
+    for (size_t i = 0; i < n; i++)
+        lines += s[i] == '\n';
+    return lines;
+}
+
+/* One output format, into j's script (an open_memstream stream): the
+ * terminal, then the chart's script, whose first line is recorded in
+ * *first so that gnuplot's "line N" can be told as a line of NAME.gp. */
+static void
+script_pass(FILE *f, struct job *j, const char *terminal, const char *out, size_t *first)
+{
+    fprintf(f, "set terminal %s size %d,%d noenhanced font 'sans-serif,10' background '#ffffff'\n",
+            terminal, ACD_PLOT_WIDTH, ACD_PLOT_HEIGHT);
+    fputs("set output ", f);
+    acd_plot_string(f, out);
+    fputc('\n', f);
+    fflush(f); /* updates j->script and j->len */
+    *first = count_lines(j->script, j->len) + 1;
+    fprintf(f, "%s\nunset output\n", j->gp);
+}
+
+/* ---------------------------------------------------------- processes */
+
+/* gnuplot's full path from PATH (as execvp would find it), or NULL. */
+static char *
+find_gnuplot(void)
+{
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        return NULL;
+    for (const char *p = path;; p++) {
+        const char *end = strchr(p, ':');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        /* An empty entry means the working directory. */
+        char *cand = n ? acd_xasprintf("%.*s/gnuplot", (int)n, p) : acd_xstrdup("./gnuplot");
+        struct stat st;
+        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
+            return cand;
+        free(cand);
+        if (!end)
+            return NULL;
+        p = end;
+    }
+}
+
+static char *
+tmp_name(const char *dir, const char *name, const char *ext)
+{
+    return acd_xasprintf("%s/%s.%s.tmp.%ld", dir, name, ext, (long)getpid());
+}
+
+static void
+remove_tmp(char **tmp)
+{
+    if (!*tmp)
+        return;
+    int saved = errno;
+    unlink(*tmp);
+    acd_tmpfile_track_tmp(*tmp, NULL);
+    free(*tmp);
+    *tmp = NULL;
+    errno = saved;
+}
+
+/* Write the job's data file and compose its script. Returns 0, or -1 with
+ * *error set. */
+static int
+prepare(struct job *j, const char *dir, const struct acd_results *r, char **error)
+{
+    const struct chart_def *d = j->def;
+    const char *name = j->name;
+    j->data_tmp = tmp_name(dir, name, "dat");
+    acd_tmpfile_track_tmp(NULL, j->data_tmp);
+    FILE *f = fopen(j->data_tmp, "w");
+    if (f) {
+        fprintf(f, "# acdsim chart data: %s (layout: plots/%s.gp)\n", name, name);
+        if (d)
+            d->data(f, r);
+        else
+            fputs(j->extra->data, f);
+        bool ok = !ferror(f);
+        if (fclose(f) != 0 || !ok)
+            f = NULL;
+    }
+    if (!f) {
+        *error = acd_xasprintf("chart %s: cannot write %s: %s", name, j->data_tmp,
+                               strerror(errno ? errno : EIO));
+        return -1;
+    }
+
+    struct acd_chart *c = j->chart;
+    c->png_path = acd_xasprintf("%s/%s.png", dir, name);
+    c->svg_path = acd_xasprintf("%s/%s.svg", dir, name);
+    c->png_tmp = tmp_name(dir, name, "png");
+    c->svg_tmp = tmp_name(dir, name, "svg");
+    acd_tmpfile_track_tmp(NULL, c->png_tmp);
+    acd_tmpfile_track_tmp(NULL, c->svg_tmp);
+
+    FILE *s = open_memstream(&j->script, &j->len);
+    ACD_ASSERT(s != NULL); /* only fails without memory */
+    fputs("set encoding utf8\n", s);
+    fputs(acd_plot_common_yaml, s);
+    fprintf(s, "\n# Variables of this run (chart %s)\n", name);
+    common_vars(s, r, j->data_tmp);
+    if (d && d->vars)
+        d->vars(s, r);
+    if (!d && j->extra->vars)
+        fprintf(s, "%s\n", j->extra->vars);
+    fprintf(s, "\n# plots/%s.gp as PNG, then as SVG\n", name);
+    script_pass(s, j, "pngcairo", c->png_tmp, &j->body_line[0]);
+    fputs("reset\n", s);
+    script_pass(s, j, "svg", c->svg_tmp, &j->body_line[1]);
+    j->body_lines = count_lines(j->gp, strlen(j->gp));
+    int closed = fclose(s);
+    ACD_ASSERT(closed == 0);
+    return 0;
+}
+
+static void
+close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+/* Start gnuplot on the job: the script through a pipe on stdin (`-d`: no
+ * ~/.gnuplot, whose settings would change the charts; /dev/stdin as a
+ * script file rather than `-`, so the first error ends the run and is
+ * reported with its line number), stderr through another pipe, stdout to
+ * /dev/null. Returns 0, or -1 with *error set. */
+static int
+start(struct job *j, const char *gnuplot, char **error)
+{
+    int in[2] = {-1, -1}, err[2] = {-1, -1};
+    int rc = -1, e = 0;
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawnattr_init(&attr);
+    if (pipe(in) != 0 || pipe(err) != 0) {
+        e = errno;
+        goto done;
+    }
+    /* Our ends must not leak into the other charts' gnuplots (a child
+     * holding another's stdin open would never see end of file). */
+    for (int k = 0; k < 2; k++) {
+        fcntl(in[k], F_SETFD, FD_CLOEXEC);
+        fcntl(err[k], F_SETFD, FD_CLOEXEC);
+    }
+    fcntl(in[1], F_SETFL, O_NONBLOCK);
+    fcntl(err[0], F_SETFL, O_NONBLOCK);
+    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+    /* SIGPIPE is ignored here while we write (see acd_plot_render); an
+     * ignored signal would stay ignored across exec. */
+    sigset_t def, none;
+    sigemptyset(&def);
+    sigaddset(&def, SIGPIPE);
+    sigemptyset(&none);
+    posix_spawnattr_setsigdefault(&attr, &def);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    char *argv[] = {"gnuplot", "-d", "/dev/stdin", NULL};
+    e = posix_spawn(&j->pid, gnuplot, &fa, &attr, argv, environ);
+    if (e != 0) {
+        j->pid = 0;
+        goto done;
+    }
+    acd_tmpfile_track_child(j->pid, true);
+    j->in_fd = in[1];
+    j->err_fd = err[0];
+    in[1] = err[0] = -1;
+    rc = 0;
+done:
+    for (int k = 0; k < 2; k++) {
+        close_fd(&in[k]);
+        close_fd(&err[k]);
+    }
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0)
+        *error = acd_xasprintf("chart %s: cannot run %s: %s", j->name, gnuplot, strerror(e));
+    return rc;
+}
+
+/* Feed every script and collect every stderr until all pipes are closed.
+ * Write and read only when poll says so: a gnuplot that fills its stderr
+ * pipe before reading all of its script must not stall us, nor we it. */
+static void
+pump(struct job *jobs, size_t n)
+{
+    struct pollfd *pfd = acd_xcalloc(2 * n + 1, sizeof(*pfd));
+    struct job **owner = acd_xcalloc(2 * n + 1, sizeof(*owner));
+    for (;;) {
+        size_t np = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (jobs[i].in_fd >= 0) {
+                pfd[np] = (struct pollfd){.fd = jobs[i].in_fd, .events = POLLOUT};
+                owner[np++] = &jobs[i];
+            }
+            if (jobs[i].err_fd >= 0) {
+                pfd[np] = (struct pollfd){.fd = jobs[i].err_fd, .events = POLLIN};
+                owner[np++] = &jobs[i];
+            }
+        }
+        if (np == 0)
+            break;
+        if (poll(pfd, np, -1) < 0) {
+            ACD_ASSERT(errno == EINTR);
+            continue;
+        }
+        for (size_t p = 0; p < np; p++) {
+            struct job *j = owner[p];
+            if (!pfd[p].revents)
+                continue;
+            if (pfd[p].fd == j->in_fd) {
+                ssize_t w = write(j->in_fd, j->script + j->off, j->len - j->off);
+                if (w > 0)
+                    j->off += (size_t)w;
+                /* EPIPE: gnuplot stopped reading (an error); its stderr
+                 * says why. */
+                if ((w < 0 && errno != EAGAIN && errno != EINTR) || j->off == j->len)
+                    close_fd(&j->in_fd);
+            } else {
+                char buf[1024];
+                ssize_t got = read(j->err_fd, buf, sizeof(buf));
+                if (got > 0) {
+                    size_t keep = MAX_MESSAGE - 1 - j->msg_len;
+                    if ((size_t)got < keep)
+                        keep = (size_t)got;
+                    memcpy(j->msg + j->msg_len, buf, keep);
+                    j->msg_len += keep;
+                } else if (got == 0 || (errno != EAGAIN && errno != EINTR)) {
+                    close_fd(&j->err_fd);
+                }
+            }
+        }
+    }
+    free(pfd);
+    free(owner);
+}
+
+/* gnuplot's message on one line: its lines trimmed, blank ones and the
+ * caret under the echoed command dropped, joined by " | ". Its
+ * "/dev/stdin" line N is told as a line of NAME.gp when N falls in the
+ * chart's script ("wait_cdf.gp line 12: undefined variable: x"). */
+static char *
+tell_message(const struct job *j)
+{
+    static const char at[] = "\"/dev/stdin\" line ";
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    ACD_ASSERT(f != NULL); /* only fails without memory */
+    bool first = true;
+    for (const char *msg = j->msg; *msg;) {
+        size_t n = strcspn(msg, "\n");
+        const char *a = msg, *b = msg + n;
+        msg += n + (msg[n] == '\n');
+        while (a < b && (*a == ' ' || *a == '\t' || *a == '\r'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\r'))
+            b--;
+        if (b == a || (b - a == 1 && *a == '^'))
+            continue;
+        if (!first)
+            fputs(" | ", f);
+        first = false;
+        if ((size_t)(b - a) > sizeof(at) - 1 && strncmp(a, at, sizeof(at) - 1) == 0) {
+            char *end;
+            unsigned long line = strtoul(a + sizeof(at) - 1, &end, 10);
+            size_t k = line >= j->body_line[1] ? 1 : 0;
+            if (line >= j->body_line[k] && line < j->body_line[k] + j->body_lines)
+                fprintf(f, "%s.gp line %lu", j->name, line - j->body_line[k] + 1);
+            else
+                fprintf(f, "line %lu of the script acdsim composed", line);
+            a = end;
+        }
+        fwrite(a, 1, (size_t)(b - a), f);
+    }
+    int closed = fclose(f);
+    ACD_ASSERT(closed == 0);
+    return out;
+}
+
+/* Make an output durable before its rename, like the other files of the
+ * folder (gnuplot does not sync). */
+static int
+sync_file(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+/* After the process ended: its verdict. Returns 0, or -1 with *error set;
+ * appends what a successful gnuplot printed to *warnings. */
+static int
+finish(struct job *j, char **error, char **warnings)
+{
+    const char *name = j->name;
+    j->msg[j->msg_len] = '\0';
+    char *msg = tell_message(j);
+    int rc = -1;
+    if (WIFSIGNALED(j->status)) {
+        *error = acd_xasprintf("chart %s: gnuplot killed by signal %d%s%s", name,
+                               WTERMSIG(j->status), *msg ? ": " : "", msg);
+    } else if (WEXITSTATUS(j->status) != 0) {
+        if (*msg)
+            *error = acd_xasprintf("chart %s: gnuplot: %s", name, msg);
+        else
+            *error = acd_xasprintf("chart %s: gnuplot exited with status %d", name,
+                                   WEXITSTATUS(j->status));
+    } else if (j->off != j->len) {
+        *error = acd_xasprintf("chart %s: gnuplot did not read its script%s%s", name,
+                               *msg ? ": " : "", msg);
+    } else {
+        struct acd_chart *c = j->chart;
+        size_t len = 0;
+        struct stat st;
+        if (stat(c->png_tmp, &st) != 0 || st.st_size == 0 || sync_file(c->png_tmp) != 0 ||
+            !(c->svg = acd_read_file(c->svg_tmp, SIZE_MAX, &len)) || len == 0 ||
+            sync_file(c->svg_tmp) != 0) {
+            *error = acd_xasprintf("chart %s: gnuplot wrote no %s%s%s", name,
+                                   c->svg ? "PNG" : "SVG", *msg ? ": " : "", msg);
+        } else {
+            rc = 0;
+            if (*msg) {
+                char *w = acd_xasprintf("%sacdsim: chart %s: gnuplot: %s\n",
+                                        *warnings ? *warnings : "", name, msg);
+                free(*warnings);
+                *warnings = w;
+            }
+        }
+    }
+    free(msg);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ API */
+
+int
+acd_plot_render(const char *dir, const struct acd_results *r, struct acd_charts *out)
+{
+    return acd_plot_render_ex(dir, r, NULL, 0, out);
+}
+
+int
+acd_plot_render_ex(const char *dir, const struct acd_results *r, const struct acd_plot_extra *extra,
+                   size_t n_extra, struct acd_charts *out)
+{
+    *out = (struct acd_charts){0};
+    char *gnuplot = find_gnuplot();
+    if (!gnuplot) {
+        out->gnuplot_missing = true;
+        return 0;
+    }
+    size_t max = N_CHARTS + n_extra;
+    out->v = acd_xcalloc(max, sizeof(*out->v));
+    struct job *jobs = acd_xcalloc(max, sizeof(*jobs));
+    size_t n = 0;
+    int rc = 0;
+    for (size_t i = 0; i < max && rc == 0; i++) {
+        const struct chart_def *d = i < N_CHARTS ? &charts[i] : NULL;
+        const struct acd_plot_extra *x = d ? NULL : &extra[i - N_CHARTS];
+        if (d && (!r || !d->applies(r)))
+            continue;
+        jobs[n] = (struct job){.def = d,
+                               .extra = x,
+                               .name = d ? d->name : x->name,
+                               .gp = d ? d->script : x->script,
+                               .chart = &out->v[n],
+                               .in_fd = -1,
+                               .err_fd = -1};
+        out->v[n] = (struct acd_chart){.name = jobs[n].name, .title = d ? d->title : x->title};
+        out->n = ++n;
+        if (prepare(&jobs[n - 1], dir, r, &out->error) != 0)
+            rc = -1;
+    }
+
+    /* A gnuplot that stops reading (an error) must not kill us with
+     * SIGPIPE: ignore it while the scripts are written. And SIGCHLD must
+     * not be ignored (an inherited disposition), or the children would be
+     * reaped behind our back and waitpid could not tell how they ended. */
+    struct sigaction ign = {.sa_handler = SIG_IGN}, dfl = {.sa_handler = SIG_DFL};
+    struct sigaction old_pipe, old_chld;
+    sigemptyset(&ign.sa_mask);
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGPIPE, &ign, &old_pipe);
+    sigaction(SIGCHLD, &dfl, &old_chld);
+    size_t started = 0;
+    for (; rc == 0 && started < n; started++)
+        if (start(&jobs[started], gnuplot, &out->error) != 0)
+            rc = -1;
+    if (rc != 0) {
+        /* Stop what runs already: its chart is not wanted. */
+        for (size_t i = 0; i < started; i++) {
+            if (jobs[i].pid > 0)
+                kill(jobs[i].pid, SIGKILL);
+            close_fd(&jobs[i].in_fd);
+        }
+    }
+    pump(jobs, started);
+    sigaction(SIGPIPE, &old_pipe, NULL);
+
+    for (size_t i = 0; i < n; i++) {
+        struct job *j = &jobs[i];
+        if (j->pid > 0) {
+            while (waitpid(j->pid, &j->status, 0) < 0)
+                ACD_ASSERT(errno == EINTR);
+            acd_tmpfile_track_child(j->pid, false);
+            char *error = NULL;
+            if (finish(j, &error, &out->warnings) != 0) {
+                if (!out->error && rc == 0)
+                    out->error = error;
+                else
+                    free(error);
+                rc = -1;
+            }
+        }
+        remove_tmp(&j->data_tmp);
+        free(j->script);
+    }
+    sigaction(SIGCHLD, &old_chld, NULL);
+    free(gnuplot);
+    free(jobs);
+    if (rc != 0) {
+        /* Nothing half-done stays: the caller sees n == 0. */
+        struct acd_charts keep = {.error = out->error, .warnings = out->warnings};
+        out->error = out->warnings = NULL;
+        acd_plot_charts_fini(out);
+        *out = keep;
+    }
+    return rc;
+}
+
+int
+acd_plot_commit(struct acd_charts *c, FILE *err)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        struct acd_chart *ch = &c->v[i];
+        const char *tmp[2] = {ch->png_tmp, ch->svg_tmp};
+        const char *path[2] = {ch->png_path, ch->svg_path};
+        char **slot[2] = {&ch->png_tmp, &ch->svg_tmp};
+        for (int k = 0; k < 2; k++) {
+            if (!tmp[k])
+                continue;
+            if (rename(tmp[k], path[k]) != 0) {
+                fprintf(err, "acdsim: error: cannot write %s: %s\n", path[k], strerror(errno));
+                return -1;
+            }
+            acd_tmpfile_track_tmp(tmp[k], NULL);
+            free(*slot[k]);
+            *slot[k] = NULL;
+        }
+    }
+    return 0;
+}
+
+void
+acd_plot_charts_fini(struct acd_charts *c)
+{
+    int saved = errno;
+    for (size_t i = 0; i < c->n; i++) {
+        struct acd_chart *ch = &c->v[i];
+        remove_tmp(&ch->png_tmp);
+        remove_tmp(&ch->svg_tmp);
+        free(ch->svg);
+        free(ch->png_path);
+        free(ch->svg_path);
+    }
+    free(c->v);
+    free(c->error);
+    free(c->warnings);
+    *c = (struct acd_charts){0};
+    errno = saved;
+}

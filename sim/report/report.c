@@ -1,0 +1,800 @@
+/*
+ * report: the results of `acdsim run` written as a KPI table for people
+ * (text), the interface.md document (json) or one row per number (csv),
+ * and the wide CSV files of a report folder (intervals.csv, groups.csv).
+ *
+ * Writers only read struct acd_results; they never run anything, so tests
+ * feed them hand-built results. Which metrics and totals appear in a scope
+ * comes from the acd_metrics / acd_totals tables (their `scopes` bits), never
+ * from lists kept here.
+ */
+#include "report.h"
+#include "acdsim/sim.h"
+#include "json_out.h"
+#include "units.h"
+#include "util.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Text table geometry: 2 + 36 + 12 + 12 = 62 columns, well inside 80. */
+#define LABEL_W 36
+#define MEAN_W  12
+#define CI_W    12
+
+/* A fixed-width buffer for one formatted number ("81.2%", "12.3s"). */
+#define NUM_BUF 48
+
+/* ---------------------------------------------------------------- helpers */
+
+/* A scope and the ACD_SCOPE_* bit that decides which metrics it shows. The
+ * engine fills acd_scope_result.scope too, but the writer's context is the
+ * authority: a call type inside an interval is still a call type. */
+static bool
+metric_applies(enum acd_metric m, unsigned scope)
+{
+    return (acd_metrics[m].scopes & scope) != 0;
+}
+
+static bool
+total_applies(enum acd_total t, unsigned scope)
+{
+    return (acd_totals[t].scopes & scope) != 0;
+}
+
+/* ------------------------------------------------------------------- json */
+
+/* Add one scope's applicable metrics in table order, then "totals". */
+static void
+fill_scope_json(json_t *o, const struct acd_scope_result *s, unsigned scope)
+{
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        if (metric_applies(m, scope))
+            acd_json_set(o, acd_metrics[m].key, acd_json_estimate(&s->metric[m]));
+    json_t *t = acd_json_check(json_object());
+    for (int k = 0; k < ACD_TOTAL_COUNT; k++)
+        if (total_applies(k, scope))
+            acd_json_set(t, acd_totals[k].key, acd_json_estimate(&s->total[k]));
+    acd_json_set(o, "totals", t);
+}
+
+static json_t *
+scope_json(const struct acd_scope_result *s, unsigned scope)
+{
+    json_t *o = acd_json_check(json_object());
+    fill_scope_json(o, s, scope);
+    return o;
+}
+
+static json_t *
+intervals_json(const struct acd_results *r)
+{
+    json_t *a = acd_json_check(json_array());
+    for (size_t i = 0; i < r->n_intervals; i++) {
+        const struct acd_interval_result *iv = &r->intervals[i];
+        char buf[32];
+        json_t *o = acd_json_check(json_object());
+        acd_json_set(o, "start",
+                     acd_json_str(acd_units_format_clock(iv->start_s, buf, sizeof(buf))));
+        acd_json_set(o, "end", acd_json_str(acd_units_format_clock(iv->end_s, buf, sizeof(buf))));
+        fill_scope_json(o, &iv->all, ACD_SCOPE_INTERVAL);
+        if (iv->types && r->sc) {
+            json_t *ct = acd_json_check(json_object());
+            for (size_t k = 0; k < r->sc->n_call_types; k++)
+                acd_json_set(ct, r->sc->call_types[k].name,
+                             scope_json(&iv->types[k], ACD_SCOPE_TYPE));
+            acd_json_set(o, "call_types", ct);
+        }
+        if (iv->groups && r->sc) {
+            json_t *gs = acd_json_check(json_object());
+            for (size_t g = 0; g < r->sc->n_groups; g++)
+                acd_json_set(gs, r->sc->groups[g].name,
+                             scope_json(&iv->groups[g], ACD_SCOPE_GROUP));
+            acd_json_set(o, "agent_groups", gs);
+        }
+        acd_json_push(a, o);
+    }
+    return a;
+}
+
+static json_t *
+reals_json(const double *x, size_t n)
+{
+    json_t *a = acd_json_check(json_array());
+    for (size_t i = 0; i < n; i++)
+        acd_json_push(a, acd_json_real(x[i]));
+    return a;
+}
+
+/* What a report needs to draw the results without the scenario file: the
+ * horizon, the goals, the names, tiers. */
+static json_t *
+setup_json(const struct acd_scenario *sc)
+{
+    json_t *o = acd_json_check(json_object());
+    json_t *h = acd_json_check(json_object());
+    char buf[32];
+    if (sc->horizon == ACD_HORIZON_DAY) {
+        acd_json_set(h, "open", acd_json_str(acd_units_format_clock(sc->open_s, buf, sizeof(buf))));
+        acd_json_set(h, "close",
+                     acd_json_str(acd_units_format_clock(sc->close_s, buf, sizeof(buf))));
+        acd_json_set(h, "interval_s", acd_json_real(sc->interval_s));
+    } else {
+        acd_json_set(h, "duration_s", acd_json_real(sc->duration_s));
+        acd_json_set(h, "warmup_s", acd_json_real(sc->warmup_s));
+    }
+    acd_json_set(o, "horizon", h);
+    json_t *sl = acd_json_check(json_object());
+    acd_json_set(sl, "threshold_s", acd_json_real(sc->sl_threshold_s));
+    acd_json_set(sl, "target", acd_json_real(sc->sl_target));
+    acd_json_set(o, "service_level", sl);
+    json_t *t = acd_json_check(json_object());
+    acd_json_set(t, "max_abandon", acd_json_real(sc->max_abandon));
+    acd_json_set(t, "max_asa_s", acd_json_real(sc->max_asa_s));
+    acd_json_set(t, "max_occupancy", acd_json_real(sc->max_occupancy));
+    acd_json_set(o, "targets", t);
+    json_t *gs = acd_json_check(json_object());
+    for (size_t g = 0; g < sc->n_groups; g++) {
+        json_t *gi = acd_json_check(json_object());
+        acd_json_set(gi, "tier", json_integer(sc->groups[g].tier ? sc->groups[g].tier : 1));
+        acd_json_set(gs, sc->groups[g].name, gi);
+    }
+    acd_json_set(o, "agent_groups", gs);
+    return o;
+}
+
+static json_t *
+series_json(const struct acd_results *r)
+{
+    json_t *o = acd_json_check(json_object());
+    const struct acd_band *q = &r->queue_len;
+    json_t *ql = acd_json_check(json_object());
+    acd_json_set(ql, "t0_s", acd_json_real(q->t0_s));
+    acd_json_set(ql, "step_s", acd_json_real(q->step_s));
+    acd_json_set(ql, "mean", reals_json(q->mean, q->n));
+    acd_json_set(ql, "p10", reals_json(q->p10, q->n));
+    acd_json_set(ql, "p90", reals_json(q->p90, q->n));
+    acd_json_set(o, "queue_len", ql);
+    return o;
+}
+
+static json_t *
+wait_cdf_json(const struct acd_results *r)
+{
+    const struct acd_wait_cdf *w = &r->wait_cdf;
+    json_t *o = acd_json_check(json_object());
+    acd_json_set(o, "x_s", reals_json(w->x_s, w->n));
+    acd_json_set(o, "answered", reals_json(w->answered, w->n));
+    acd_json_set(o, "abandoned", reals_json(w->abandoned, w->n));
+    return o;
+}
+
+static json_t *
+erlang_json(const struct acd_results *r)
+{
+    const struct acd_erlang_cmp *e = &r->erlang;
+    if (!e->valid)
+        return json_null();
+    static const char *const model[] = {
+        [ACD_ERLANG_B] = "b", [ACD_ERLANG_C] = "c", [ACD_ERLANG_A] = "a"};
+    json_t *o = acd_json_check(json_object());
+    acd_json_set(o, "model", acd_json_str(model[e->params.model]));
+    acd_json_set(o, "exact", json_boolean(e->exponential));
+    acd_json_set(o, "rate_per_s", acd_json_real(e->params.rate_per_s));
+    acd_json_set(o, "aht_s", acd_json_real(e->params.aht_s));
+    acd_json_set(o, "patience_s",
+                 e->params.model == ACD_ERLANG_A ? acd_json_real(e->params.patience_s)
+                                                 : json_null());
+    acd_json_set(o, "agents", json_integer(e->params.agents));
+    acd_json_set(o, "queue_capacity",
+                 e->params.queue_capacity >= 0 ? json_integer(e->params.queue_capacity)
+                                               : json_null());
+    json_t *m = acd_json_check(json_object());
+    for (size_t i = 0; i < acd_erlang_n_fields; i++)
+        acd_json_set(m, acd_erlang_fields[i].key,
+                     acd_json_real(
+                         *(const double *)((const char *)&e->value + acd_erlang_fields[i].offset)));
+    acd_json_set(o, "metrics", m);
+    return o;
+}
+
+static json_t *
+results_json(const struct acd_results *r, const struct acd_report_opts *o)
+{
+    const struct acd_scenario *sc = r->sc;
+    json_t *root = acd_json_check(json_object());
+    acd_json_set(root, "acdsim", acd_json_str(ACD_VERSION));
+    acd_json_set(root, "scenario", acd_json_str(sc ? sc->name : ""));
+    /* Placeholder: the seed is a uint64, wider than json_int_t; the real
+     * digits are spliced in after dumping (see acd_report_json_string). */
+    acd_json_set(root, "seed", json_integer(0));
+    acd_json_set(root, "replications", json_integer(r->replications));
+    acd_json_set(root, "summary", scope_json(&r->summary, ACD_SCOPE_CENTER));
+
+    json_t *types = acd_json_check(json_object());
+    json_t *groups = acd_json_check(json_object());
+    if (sc) {
+        for (size_t k = 0; k < sc->n_call_types; k++)
+            acd_json_set(types, sc->call_types[k].name, scope_json(&r->types[k], ACD_SCOPE_TYPE));
+        for (size_t g = 0; g < sc->n_groups; g++)
+            acd_json_set(groups, sc->groups[g].name, scope_json(&r->groups[g], ACD_SCOPE_GROUP));
+    }
+    acd_json_set(root, "call_types", types);
+    acd_json_set(root, "agent_groups", groups);
+    acd_json_set(root, "intervals", intervals_json(r));
+    /* Extensions (interface.md allows them): enough to draw the report
+     * again from results.json alone. */
+    if (sc)
+        acd_json_set(root, "setup", setup_json(sc));
+    acd_json_set(root, "series", series_json(r));
+    acd_json_set(root, "wait_cdf", wait_cdf_json(r));
+    acd_json_set(root, "erlang", erlang_json(r));
+
+    json_t *run = acd_json_check(json_object());
+    bool timing = !(o && o->no_timing);
+    /* Wall time and thread count are the only things that vary between runs
+     * with the same seed; --no-timing nulls both. */
+    acd_json_set(run, "wall_s", timing ? acd_json_real(r->wall_s) : json_null());
+    acd_json_set(run, "threads", timing ? json_integer(r->threads) : json_null());
+    acd_json_set(run, "calls", json_integer((json_int_t)r->calls));
+    acd_json_set(run, "events", json_integer((json_int_t)r->events));
+    acd_json_set(root, "run", run);
+    return root;
+}
+
+char *
+acd_report_json_string(const struct acd_results *r, const struct acd_report_opts *o)
+{
+    return acd_json_dump(results_json(r, o), true, r->seed);
+}
+
+static int
+write_json(FILE *out, const struct acd_results *r, const struct acd_report_opts *o)
+{
+    char *s = acd_report_json_string(r, o);
+    size_t len = strlen(s);
+    size_t w = fwrite(s, 1, len, out);
+    free(s);
+    return w == len ? 0 : -1;
+}
+
+/* -------------------------------------------------------------------- csv */
+
+void
+acd_report_csv_field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+void
+acd_report_csv_number(FILE *out, double x)
+{
+    if (!isfinite(x))
+        return;
+    char buf[40];
+    for (int p = 15; p <= 17; p++) {
+        snprintf(buf, sizeof(buf), "%.*g", p, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    fputs(buf, out);
+}
+
+static void
+csv_row(FILE *out, const char *scope, const char *name, const char *prefix, const char *metric,
+        const struct acd_estimate *e)
+{
+    fprintf(out, "%s,", scope);
+    acd_report_csv_field(out, name);
+    fprintf(out, ",%s%s,", prefix, metric);
+    acd_report_csv_number(out, e->mean);
+    fputc(',', out);
+    acd_report_csv_number(out, e->ci95);
+    fputc('\n', out);
+}
+
+static void
+csv_scope(FILE *out, const char *scope_name, const char *name, const struct acd_scope_result *s,
+          unsigned scope)
+{
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        if (metric_applies(m, scope))
+            csv_row(out, scope_name, name, "", acd_metrics[m].key, &s->metric[m]);
+    for (int k = 0; k < ACD_TOTAL_COUNT; k++)
+        if (total_applies(k, scope))
+            csv_row(out, scope_name, name, "totals.", acd_totals[k].key, &s->total[k]);
+}
+
+static int
+write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *o)
+{
+    (void)o;
+    const struct acd_scenario *sc = r->sc;
+    fputs("scope,name,metric,mean,ci95\n", out);
+    csv_scope(out, "summary", "", &r->summary, ACD_SCOPE_CENTER);
+    for (size_t k = 0; sc && k < sc->n_call_types; k++)
+        csv_scope(out, "call_type", sc->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
+    for (size_t g = 0; sc && g < sc->n_groups; g++)
+        csv_scope(out, "agent_group", sc->groups[g].name, &r->groups[g], ACD_SCOPE_GROUP);
+    /* Operating days: the center's figures per interval, named by start,
+     * then each call type's as "07:00/billing" (start first, so the name
+     * sorts by time and a '/' in a type name cannot be misread). */
+    for (size_t i = 0; i < r->n_intervals; i++) {
+        const struct acd_interval_result *iv = &r->intervals[i];
+        char start[32];
+        acd_units_format_clock(iv->start_s, start, sizeof(start));
+        csv_scope(out, "interval", start, &iv->all, ACD_SCOPE_INTERVAL);
+        for (size_t k = 0; iv->types && sc && k < sc->n_call_types; k++) {
+            char *name = acd_xasprintf("%s/%s", start, sc->call_types[k].name);
+            csv_scope(out, "interval_call_type", name, &iv->types[k], ACD_SCOPE_TYPE);
+            free(name);
+        }
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+/* ------------------------------------------------------- report folder */
+
+/* The wide CSV files have one column pair per figure. Which figures get a
+ * column comes from the table scopes (`columns`); which cells of a row hold
+ * a number comes from the row's own scope, so a call type's row leaves the
+ * agent columns of intervals.csv empty rather than writing zeros. */
+static void
+wide_header(FILE *out, unsigned columns)
+{
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        if (metric_applies(m, columns))
+            fprintf(out, ",%s,%s_ci95", acd_metrics[m].key, acd_metrics[m].key);
+    for (int k = 0; k < ACD_TOTAL_COUNT; k++)
+        if (total_applies(k, columns))
+            fprintf(out, ",totals.%s,totals.%s_ci95", acd_totals[k].key, acd_totals[k].key);
+    fputc('\n', out);
+}
+
+static void
+wide_pair(FILE *out, const struct acd_estimate *e, bool applies)
+{
+    fputc(',', out);
+    if (applies)
+        acd_report_csv_number(out, e->mean);
+    fputc(',', out);
+    if (applies)
+        acd_report_csv_number(out, e->ci95);
+}
+
+static void
+wide_values(FILE *out, const struct acd_scope_result *s, unsigned columns, unsigned scope)
+{
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        if (metric_applies(m, columns))
+            wide_pair(out, &s->metric[m], metric_applies(m, scope));
+    for (int k = 0; k < ACD_TOTAL_COUNT; k++)
+        if (total_applies(k, columns))
+            wide_pair(out, &s->total[k], total_applies(k, scope));
+    fputc('\n', out);
+}
+
+#define INTERVAL_COLUMNS (ACD_SCOPE_INTERVAL | ACD_SCOPE_TYPE)
+
+/* One row of intervals.csv; start and end may be empty (steady state). */
+static void
+interval_row(FILE *out, const char *start, const char *end, const char *type,
+             const struct acd_scope_result *s, unsigned scope)
+{
+    fprintf(out, "%s,%s,", start, end);
+    acd_report_csv_field(out, type);
+    wide_values(out, s, INTERVAL_COLUMNS, scope);
+}
+
+int
+acd_report_write_intervals_csv(FILE *out, const struct acd_results *r)
+{
+    const struct acd_scenario *sc = r->sc;
+    fputs("start,end,call_type", out);
+    wide_header(out, INTERVAL_COLUMNS);
+    if (r->n_intervals == 0) {
+        /* Steady state: the measuring window is the only "interval". */
+        interval_row(out, "", "", ACD_REPORT_ALL_TYPES, &r->summary, ACD_SCOPE_CENTER);
+        for (size_t k = 0; sc && r->types && k < sc->n_call_types; k++)
+            interval_row(out, "", "", sc->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
+    }
+    for (size_t i = 0; i < r->n_intervals; i++) {
+        const struct acd_interval_result *iv = &r->intervals[i];
+        char start[32], end[32];
+        acd_units_format_clock(iv->start_s, start, sizeof(start));
+        acd_units_format_clock(iv->end_s, end, sizeof(end));
+        interval_row(out, start, end, ACD_REPORT_ALL_TYPES, &iv->all, ACD_SCOPE_INTERVAL);
+        for (size_t k = 0; sc && iv->types && k < sc->n_call_types; k++)
+            interval_row(out, start, end, sc->call_types[k].name, &iv->types[k], ACD_SCOPE_TYPE);
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+int
+acd_report_write_groups_csv(FILE *out, const struct acd_results *r)
+{
+    const struct acd_scenario *sc = r->sc;
+    fputs("group", out);
+    wide_header(out, ACD_SCOPE_GROUP);
+    for (size_t g = 0; sc && r->groups && g < sc->n_groups; g++) {
+        acd_report_csv_field(out, sc->groups[g].name);
+        wide_values(out, &r->groups[g], ACD_SCOPE_GROUP, ACD_SCOPE_GROUP);
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+static int
+write_intervals_file(FILE *out, const struct acd_results *r, const struct acd_report_opts *o)
+{
+    (void)o;
+    return acd_report_write_intervals_csv(out, r);
+}
+
+static int
+write_groups_file(FILE *out, const struct acd_results *r, const struct acd_report_opts *o)
+{
+    (void)o;
+    return acd_report_write_groups_csv(out, r);
+}
+
+/* ------------------------------------------------------------------- text */
+
+/* Decimals for a plain (non-ratio, non-time) metric: whole calls for the
+ * offered count, two places for time averages like queue length. */
+static int
+plain_decimals(enum acd_metric m)
+{
+    return m == ACD_M_OFFERED ? 0 : 2;
+}
+
+/* Format a mean (ci = false) or a CI half-width (ci = true) in the metric's
+ * display unit: percent (CI in percentage points), seconds, or plain. */
+static char *
+format_value(enum acd_metric m, double x, bool ci, char *buf, size_t n)
+{
+    const struct acd_metric_def *d = &acd_metrics[m];
+    if (!isfinite(x)) {
+        snprintf(buf, n, "%s", ci ? "" : "n/a");
+        return buf;
+    }
+    const char *pm = ci ? "± " : "";
+    if (d->is_ratio)
+        snprintf(buf, n, "%s%.1f%s", pm, 100.0 * x, ci ? "" : "%");
+    else if (d->unit && strcmp(d->unit, "s") == 0)
+        snprintf(buf, n, "%s%.1fs", pm, x);
+    else
+        snprintf(buf, n, "%s%.*f", pm, plain_decimals(m), x);
+    return buf;
+}
+
+/* Pad with spaces to `width` display columns; the "±" is two bytes but one
+ * column, so count characters, not bytes. */
+static void
+put_right(FILE *out, const char *s, int width)
+{
+    int cols = 0;
+    for (const char *p = s; *p; p++)
+        cols += ((unsigned char)*p & 0xC0) != 0x80;
+    for (; cols < width; cols++)
+        fputc(' ', out);
+    fputs(s, out);
+}
+
+/* Which metric rows the text tables show, decided once for the whole report
+ * so that every section lists the same ones. */
+struct text_rows {
+    bool shown[ACD_METRIC_COUNT];
+};
+
+/* Core metrics always; a feature metric only if the scenario uses one of
+ * its features (a plain scenario keeps its short table). JSON and CSV carry
+ * every metric regardless. Without a scenario, every row is shown. */
+static void
+choose_rows(const struct acd_results *r, struct text_rows *rows)
+{
+    unsigned used = r->sc ? acd_scenario_features(r->sc) : ~0u;
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        rows->shown[m] = !acd_metrics[m].feature || (acd_metrics[m].feature & used);
+}
+
+/* Money rows follow their own section: when only agents are paid, a zero
+ * cost under every call type is noise. The center shows its costs on one
+ * line instead (text_costs). */
+static bool
+is_money(enum acd_metric m)
+{
+    return m == ACD_M_COST || m == ACD_M_COST_PER_CALL;
+}
+
+static void
+text_scope(FILE *out, const struct text_rows *rows, const char *title,
+           const struct acd_scope_result *s, unsigned scope)
+{
+    fprintf(out, "\n%-*s", 2 + LABEL_W, title);
+    put_right(out, "mean", MEAN_W);
+    put_right(out, "±95% CI", CI_W);
+    fputc('\n', out);
+    for (int m = 0; m < ACD_METRIC_COUNT; m++) {
+        if (!metric_applies(m, scope) || !rows->shown[m])
+            continue;
+        /* Money rows only where this scope has a cost (when only agents
+         * are paid, a zero under every call type is noise); the center has
+         * its own line (text_costs). */
+        double cost = s->metric[ACD_M_COST].mean;
+        if (is_money(m) && (scope == ACD_SCOPE_CENTER || !(isfinite(cost) && cost != 0)))
+            continue;
+        char mean[NUM_BUF], ci[NUM_BUF];
+        fprintf(out, "  %-*.*s", LABEL_W, LABEL_W, acd_metrics[m].label);
+        put_right(out, format_value(m, s->metric[m].mean, false, mean, sizeof(mean)), MEAN_W);
+        put_right(out, format_value(m, s->metric[m].ci95, true, ci, sizeof(ci)), CI_W);
+        fputc('\n', out);
+    }
+}
+
+/* The center's costs when there are any: "Costs: 5312.50 per day, 4.21 per
+ * answered call", and the parts when more than one kind of cost occurs. */
+static void
+text_costs(FILE *out, const struct acd_results *r)
+{
+    static const struct {
+        enum acd_total total;
+        const char *what;
+    } parts[] = {
+        {ACD_T_LABOR_COST, "agents"},
+        {ACD_T_ABANDON_COST, "abandoned calls"},
+        {ACD_T_REPEAT_COST, "repeat calls"},
+    };
+    const struct acd_scope_result *s = &r->summary;
+    if (!(s->metric[ACD_M_COST].mean > 0)) /* NaN too */
+        return;
+    bool day = r->sc && r->sc->horizon == ACD_HORIZON_DAY;
+    char cost[NUM_BUF], per_call[NUM_BUF];
+    format_value(ACD_M_COST, s->metric[ACD_M_COST].mean, false, cost, sizeof(cost));
+    format_value(ACD_M_COST_PER_CALL, s->metric[ACD_M_COST_PER_CALL].mean, false, per_call,
+                 sizeof(per_call));
+    fprintf(out, "  Costs: %s per %s, %s per answered call\n", cost, day ? "day" : "replication",
+            per_call);
+    int n = 0;
+    for (size_t i = 0; i < ACD_ARRAY_LEN(parts); i++)
+        n += s->total[parts[i].total].mean > 0;
+    if (n < 2)
+        return;
+    const char *sep = "    (";
+    for (size_t i = 0; i < ACD_ARRAY_LEN(parts); i++) {
+        double x = s->total[parts[i].total].mean;
+        if (!(x > 0))
+            continue;
+        fprintf(out, "%s%s %.2f", sep, parts[i].what, x);
+        sep = ", ";
+    }
+    fputs(")\n", out);
+}
+
+/* One goal of the scenario: a center metric, a bound and its direction. */
+struct target {
+    enum acd_metric metric;
+    double bound;
+    bool at_least; /* mean >= bound, else mean <= bound */
+    const char *what;
+};
+
+/* Returns 1 met, 0 missed, -1 not measurable (NaN mean). */
+static int
+text_target(FILE *out, const struct acd_results *r, const struct target *t)
+{
+    double x = r->summary.metric[t->metric].mean;
+    char mean[NUM_BUF], bound[NUM_BUF], line[2 * NUM_BUF + 64];
+    format_value(t->metric, t->bound, false, bound, sizeof(bound));
+    format_value(t->metric, x, false, mean, sizeof(mean));
+    snprintf(line, sizeof(line), "%s %s %s", t->what, t->at_least ? ">=" : "<=", bound);
+    int met = isnan(x) ? -1 : t->at_least ? x >= t->bound : x <= t->bound;
+    fprintf(out, "  %-*.*s", LABEL_W, LABEL_W, line);
+    put_right(out, mean, MEAN_W);
+    put_right(out, met < 0 ? "n/a" : met ? "met" : "MISSED", CI_W);
+    fputc('\n', out);
+    return met;
+}
+
+static void
+text_verdict(FILE *out, const struct acd_results *r)
+{
+    const struct acd_scenario *sc = r->sc;
+    char sl_what[64];
+    snprintf(sl_what, sizeof(sl_what), "Service level (%gs)", sc->sl_threshold_s);
+    const struct target targets[] = {
+        {.metric = ACD_M_SERVICE_LEVEL, .bound = sc->sl_target, .at_least = true, .what = sl_what},
+        {.metric = ACD_M_ABANDON_RATE, .bound = sc->max_abandon, .what = "Abandon rate"},
+        {.metric = ACD_M_ASA, .bound = sc->max_asa_s, .what = "Average speed of answer"},
+        {.metric = ACD_M_OCCUPANCY, .bound = sc->max_occupancy, .what = "Occupancy"},
+    };
+    fprintf(out, "\n%-*s", 2 + LABEL_W, "Targets");
+    put_right(out, "mean", MEAN_W);
+    put_right(out, "verdict", CI_W);
+    fputc('\n', out);
+    int n = 0, missed = 0, unknown = 0;
+    for (size_t i = 0; i < ACD_ARRAY_LEN(targets); i++) {
+        if (isnan(targets[i].bound))
+            continue; /* goal not given in the scenario */
+        int met = text_target(out, r, &targets[i]);
+        n++;
+        missed += met == 0;
+        unknown += met < 0;
+    }
+    if (missed)
+        fprintf(out, "\nVerdict: %d of %d targets MISSED\n", missed, n);
+    else if (unknown)
+        fprintf(out, "\nVerdict: %d of %d targets met, %d not measurable\n", n - unknown, n,
+                unknown);
+    else if (n == 1)
+        fprintf(out, "\nVerdict: the target is met\n");
+    else
+        fprintf(out, "\nVerdict: all %d targets met\n", n);
+}
+
+/* Per-interval overview of an operating day, one line per interval with a
+ * few center means: 13 + 5 * 11 = 68 columns. */
+static void
+text_intervals(FILE *out, const struct acd_results *r)
+{
+    static const enum acd_metric cols[] = {ACD_M_OFFERED, ACD_M_SERVICE_LEVEL, ACD_M_ABANDON_RATE,
+                                           ACD_M_ASA, ACD_M_OCCUPANCY};
+    char sl_head[32];
+    snprintf(sl_head, sizeof(sl_head), "SL %gs", r->sc ? r->sc->sl_threshold_s : 0.0);
+    const char *heads[] = {"offered", sl_head, "abandoned", "ASA", "occupancy"};
+    _Static_assert(ACD_ARRAY_LEN(cols) == ACD_ARRAY_LEN(heads), "one heading per column");
+    fprintf(out, "\n%-13s", "Interval");
+    for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++)
+        put_right(out, heads[c], 11);
+    fputc('\n', out);
+    for (size_t i = 0; i < r->n_intervals; i++) {
+        const struct acd_interval_result *iv = &r->intervals[i];
+        char a[32], b[32], v[NUM_BUF];
+        fprintf(out, "  %s-%-5s", acd_units_format_clock(iv->start_s, a, sizeof(a)),
+                acd_units_format_clock(iv->end_s, b, sizeof(b)));
+        for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++)
+            put_right(out, format_value(cols[c], iv->all.metric[cols[c]].mean, false, v, sizeof(v)),
+                      11);
+        fputc('\n', out);
+    }
+}
+
+/* "N replications, seed S" and the horizon, on one line if it fits. */
+static void
+text_header(FILE *out, const struct acd_results *r)
+{
+    const struct acd_scenario *sc = r->sc;
+    char runs[96], horizon[128] = "";
+    fprintf(out, "%s\n", sc && sc->name ? sc->name : "(unnamed scenario)");
+    snprintf(runs, sizeof(runs), "%u replication%s, seed %" PRIu64, r->replications,
+             r->replications == 1 ? "" : "s", r->seed);
+    char a[32], b[32], c[32];
+    if (sc && sc->horizon == ACD_HORIZON_STEADY)
+        snprintf(horizon, sizeof(horizon), "steady state, %s each (%s warm-up)",
+                 acd_units_format_duration(sc->duration_s, a, sizeof(a)),
+                 acd_units_format_duration(sc->warmup_s, b, sizeof(b)));
+    else if (sc && sc->horizon == ACD_HORIZON_DAY)
+        snprintf(horizon, sizeof(horizon), "operating day %s-%s, %zu intervals of %s",
+                 acd_units_format_clock(sc->open_s, a, sizeof(a)),
+                 acd_units_format_clock(sc->close_s, b, sizeof(b)), sc->n_intervals,
+                 acd_units_format_duration(sc->interval_s, c, sizeof(c)));
+    if (!*horizon)
+        fprintf(out, "%s\n", runs);
+    else if (strlen(runs) + 2 + strlen(horizon) <= 80)
+        fprintf(out, "%s; %s\n", runs, horizon);
+    else
+        fprintf(out, "%s\n%s\n", runs, horizon);
+}
+
+/* A stationary one-type scenario beside exact Erlang: simulated mean and
+ * CI against the formula, so a trainer can show both agree (or, with
+ * non-exponential times, how far the Erlang approximation is off). */
+static void
+text_erlang(FILE *out, const struct acd_results *r)
+{
+    static const struct {
+        enum acd_metric m;
+        size_t off;
+    } rows[] = {
+        {ACD_M_SERVICE_LEVEL, offsetof(struct acd_erlang_result, service_level)},
+        {ACD_M_ABANDON_RATE, offsetof(struct acd_erlang_result, abandon_rate)},
+        {ACD_M_BLOCKED_RATE, offsetof(struct acd_erlang_result, blocked_rate)},
+        {ACD_M_P_WAIT, offsetof(struct acd_erlang_result, p_wait)},
+        {ACD_M_ASA, offsetof(struct acd_erlang_result, asa_s)},
+        {ACD_M_MEAN_QUEUE_LEN, offsetof(struct acd_erlang_result, mean_queue_len)},
+        {ACD_M_OCCUPANCY, offsetof(struct acd_erlang_result, occupancy)},
+    };
+    static const char *const model[] = {
+        [ACD_ERLANG_B] = "Erlang B", [ACD_ERLANG_C] = "Erlang C", [ACD_ERLANG_A] = "Erlang A"};
+    const struct acd_erlang_cmp *e = &r->erlang;
+    if (!e->valid)
+        return;
+    char title[LABEL_W + 32];
+    snprintf(title, sizeof(title), "%s %s", model[e->params.model],
+             e->exponential ? "(exact)" : "(approximation)");
+    fprintf(out, "\n%-*s", 2 + LABEL_W, title);
+    put_right(out, "simulated", MEAN_W);
+    put_right(out, "formula", CI_W);
+    fputc('\n', out);
+    for (size_t i = 0; i < ACD_ARRAY_LEN(rows); i++) {
+        double exact = *(const double *)((const char *)&e->value + rows[i].off);
+        char sim[NUM_BUF], ex[NUM_BUF];
+        fprintf(out, "  %-*.*s", LABEL_W, LABEL_W, acd_metrics[rows[i].m].label);
+        put_right(
+            out,
+            format_value(rows[i].m, r->summary.metric[rows[i].m].mean, false, sim, sizeof(sim)),
+            MEAN_W);
+        put_right(out, format_value(rows[i].m, exact, false, ex, sizeof(ex)), CI_W);
+        fputc('\n', out);
+    }
+}
+
+static int
+write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts *o)
+{
+    const struct acd_scenario *sc = r->sc;
+    struct text_rows rows;
+    choose_rows(r, &rows);
+    text_header(out, r);
+
+    char title[LABEL_W + 32];
+    text_scope(out, &rows, "Call center", &r->summary, ACD_SCOPE_CENTER);
+    text_costs(out, r);
+    if (r->n_intervals)
+        text_intervals(out, r);
+    for (size_t k = 0; sc && k < sc->n_call_types; k++) {
+        snprintf(title, sizeof(title), "Call type: %.*s", LABEL_W - 11, sc->call_types[k].name);
+        text_scope(out, &rows, title, &r->types[k], ACD_SCOPE_TYPE);
+    }
+    for (size_t g = 0; sc && g < sc->n_groups; g++) {
+        snprintf(title, sizeof(title), "Agent group: %.*s", LABEL_W - 13, sc->groups[g].name);
+        text_scope(out, &rows, title, &r->groups[g], ACD_SCOPE_GROUP);
+    }
+    text_erlang(out, r);
+    if (sc)
+        text_verdict(out, r);
+
+    fprintf(out, "\n%" PRIu64 " calls and %" PRIu64 " events simulated", r->calls, r->events);
+    if (!(o && o->no_timing))
+        fprintf(out, " in %.2fs on %u thread%s", r->wall_s, r->threads, r->threads == 1 ? "" : "s");
+    fputs(".\n", out);
+    return ferror(out) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ table */
+
+static const struct acd_format format_text = {.name = "text", .write = write_text};
+static const struct acd_format format_json = {.name = "json", .write = write_json};
+static const struct acd_format format_csv = {.name = "csv", .write = write_csv};
+
+const struct acd_format *const acd_formats[] = {&format_text, &format_json, &format_csv, NULL};
+
+/* results.json is the json format's output, byte for byte. */
+const struct acd_report_file acd_report_files[] = {
+    {.name = "results.json", .write = write_json},
+    {.name = "intervals.csv", .write = write_intervals_file},
+    {.name = "groups.csv", .write = write_groups_file},
+    {.name = NULL},
+};
+
+const struct acd_format *
+acd_format_find(const char *name)
+{
+    for (size_t i = 0; acd_formats[i]; i++)
+        if (strcmp(acd_formats[i]->name, name) == 0)
+            return acd_formats[i];
+    return NULL;
+}

@@ -1,0 +1,1174 @@
+/*
+ * staff_report: the recommendation and the staffing curve as text, JSON
+ * and CSV, and the report folder of `acdsim staff --out` (see
+ * staff_report.h).
+ *
+ * The figures an interval reports are one table (`kpis`), so the text
+ * columns, the JSON keys and the CSV columns cannot drift apart. Writers
+ * only read the results; the search (staff.c) and the command line
+ * (cli_staff.c) are elsewhere.
+ */
+#include "staff_report.h"
+#include "acdsim/diag.h"
+#include "json_out.h"
+#include "outdir.h"
+#include "plot.h"
+#include "report.h"
+#include "scenario_patch.h"
+#include "units.h"
+#include "util.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <limits.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The embedded chart scripts (build/plot_*.c). */
+extern const char acd_plot_staffing_yaml[];
+extern const char acd_plot_staff_curve_yaml[];
+
+/* Text: the recommendation's tables stay within this many columns; more
+ * groups than fit go to further blocks of columns. */
+#define TEXT_COLS 100
+/* A group's name is cut to this many bytes in a column heading. */
+#define NAME_W  18
+#define NUM_BUF 64
+
+/* ---------------------------------------------------------------- figures */
+
+enum unit { SHARE, SECONDS, COUNT };
+
+/* The figures of an interval, in the order every format writes them.
+ * `csv` = whether the recommendation's CSV has the column (the interface
+ * lists four; offered is in the JSON only). */
+static const struct kpi_field {
+    const char *key; /* JSON / CSV key; NULL: the service level's, per targets */
+    size_t offset;   /* offsetof(struct acd_staff_kpi, ...) */
+    enum unit unit;
+    const char *head; /* text column heading */
+    bool csv;
+} kpis[] = {
+    {NULL, offsetof(struct acd_staff_kpi, sl), SHARE, "Service level", true},
+    {"abandon_rate", offsetof(struct acd_staff_kpi, abandon_rate), SHARE, "Abandoned", true},
+    {"asa_s", offsetof(struct acd_staff_kpi, asa_s), SECONDS, "ASA", true},
+    {"occupancy", offsetof(struct acd_staff_kpi, occupancy), SHARE, "Occupancy", true},
+    {"offered", offsetof(struct acd_staff_kpi, offered), COUNT, "Offered calls", false},
+};
+
+static const struct acd_estimate *
+kpi_at(const struct acd_staff_kpi *k, const struct kpi_field *f)
+{
+    return (const struct acd_estimate *)(const void *)((const char *)k + f->offset);
+}
+
+static const char *
+sl_key(const struct acd_staff_targets *t)
+{
+    return t->sl_answered ? "service_level_answered" : "service_level";
+}
+
+static const char *
+kpi_key(const struct kpi_field *f, const struct acd_staff_targets *t)
+{
+    return f->key ? f->key : sl_key(t);
+}
+
+static bool
+steady(const struct acd_scenario *sc)
+{
+    return sc->horizon == ACD_HORIZON_STEADY;
+}
+
+/* "07:00" where bin b starts; "" for a steady state. Returns buf. */
+static char *
+bin_label(const struct acd_scenario *sc, size_t b, char *buf, size_t n)
+{
+    if (steady(sc)) {
+        snprintf(buf, n, "%s", "");
+        return buf;
+    }
+    return acd_units_format_clock(sc->open_s + (double)b * sc->interval_s, buf, n);
+}
+
+/* The goals in one phrase each, for the text formats. */
+static void
+text_targets(FILE *out, const struct acd_staff_targets *t)
+{
+    const char *sep = "Targets: ";
+    if (isfinite(t->sl_target)) {
+        fprintf(out, "%sservice level >= %g%% within %g s (of %s calls)", sep, 100.0 * t->sl_target,
+                t->sl_threshold_s, t->sl_answered ? "answered" : "offered");
+        sep = ", ";
+    }
+    if (isfinite(t->max_abandon)) {
+        fprintf(out, "%sabandoned <= %g%%", sep, 100.0 * t->max_abandon);
+        sep = ", ";
+    }
+    if (isfinite(t->max_asa_s)) {
+        fprintf(out, "%sASA <= %g s", sep, t->max_asa_s);
+        sep = ", ";
+    }
+    if (isfinite(t->max_occupancy)) {
+        fprintf(out, "%soccupancy <= %g%%", sep, 100.0 * t->max_occupancy);
+        sep = ", ";
+    }
+    if (*sep == 'T')
+        fputs("Targets: none", out);
+    if (isfinite(t->probability))
+        fprintf(out, "; met in at least %g%% of the replications\n", 100.0 * t->probability);
+    else
+        fputs("; met on average\n", out);
+}
+
+/* ------------------------------------------------------------------- json */
+
+/* A count that may be fractional (a shift plan's time average): whole
+ * numbers as JSON integers. */
+static json_t *
+jcount(double x)
+{
+    if (isfinite(x) && x == floor(x) && fabs(x) < 9007199254740992.0)
+        return json_integer((json_int_t)x);
+    return acd_json_real(x);
+}
+
+static json_t *
+jinterval(const struct acd_scenario *sc, size_t b)
+{
+    char buf[32];
+    return steady(sc) ? json_null() : acd_json_str(bin_label(sc, b, buf, sizeof(buf)));
+}
+
+static json_t *
+achieved_json(const struct acd_staff_kpi *k, const struct acd_staff_targets *t)
+{
+    json_t *o = acd_json_check(json_object());
+    for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++)
+        acd_json_set(o, kpi_key(&kpis[i], t), acd_json_estimate(kpi_at(k, &kpis[i])));
+    return o;
+}
+
+/* Only the goals that are set: a reader tests for the key. */
+static json_t *
+targets_json(const struct acd_staff_targets *t)
+{
+    json_t *o = acd_json_check(json_object());
+    if (isfinite(t->sl_target))
+        acd_json_set(o, "service_level", json_real(t->sl_target));
+    if (isfinite(t->sl_threshold_s))
+        acd_json_set(o, "threshold_s", json_real(t->sl_threshold_s));
+    acd_json_set(o, "sl_definition", acd_json_str(t->sl_answered ? "answered" : "offered"));
+    if (isfinite(t->max_abandon))
+        acd_json_set(o, "abandon_rate", json_real(t->max_abandon));
+    if (isfinite(t->max_asa_s))
+        acd_json_set(o, "asa_s", json_real(t->max_asa_s));
+    if (isfinite(t->max_occupancy))
+        acd_json_set(o, "occupancy", json_real(t->max_occupancy));
+    if (isfinite(t->probability))
+        acd_json_set(o, "probability", json_real(t->probability));
+    return o;
+}
+
+/* {achieved, p_met, met} of one plan in one interval, into o. */
+static void
+fill_interval(json_t *o, const struct acd_staff_kpi *k, const struct acd_staff_targets *t)
+{
+    acd_json_set(o, "achieved", achieved_json(k, t));
+    acd_json_set(o, "p_met", acd_json_real(k->p_met));
+    acd_json_set(o, "met", json_boolean(k->met));
+}
+
+/* A check holds (the plan is minimal there) when with one agent fewer
+ * some interval misses a goal: the check's own, or a later one. */
+static bool
+check_holds(const struct acd_staff_result *s, const struct acd_staff_check *c)
+{
+    if (c->missed_bin < s->n_bins)
+        return !c->missed.met;
+    return !c->kpi.met;
+}
+
+static json_t *
+result_json(const struct acd_staff_result *s)
+{
+    const struct acd_scenario *sc = s->sc;
+    const struct acd_staff_targets *t = &s->targets;
+    ACD_ASSERT(sc && s->n_groups == sc->n_groups);
+    json_t *root = acd_json_check(json_object());
+    acd_json_set(root, "scenario", acd_json_str(sc->name));
+    acd_json_set(root, "targets", targets_json(t));
+    acd_json_set(root, "replications", json_integer(s->replications));
+    acd_json_set(root, "seed", json_integer(0)); /* the uint64 goes in as text: see below */
+    acd_json_set(root, "feasible", json_boolean(s->feasible));
+    acd_json_set(root, "evaluations", json_integer(s->evaluations));
+
+    json_t *rec = acd_json_check(json_array());
+    for (size_t b = 0; b < s->n_bins; b++) {
+        for (size_t g = 0; g < s->n_groups; g++) {
+            size_t i = b * s->n_groups + g;
+            json_t *o = acd_json_check(json_object());
+            acd_json_set(o, "interval", jinterval(sc, b));
+            acd_json_set(o, "group", acd_json_str(sc->groups[g].name));
+            acd_json_set(o, "agents", json_integer(s->agents[i]));
+            acd_json_set(o, "current", jcount(s->current[i]));
+            acd_json_set(o, "start", s->start ? json_integer(s->start[i]) : json_null());
+            acd_json_push(rec, o);
+        }
+    }
+    acd_json_set(root, "recommendation", rec);
+    acd_json_set(root, "agent_hours", acd_json_real(s->agent_hours));
+    acd_json_set(root, "cost", acd_json_real(s->cost));
+    acd_json_set(root, "achieved", achieved_json(&s->achieved, t));
+
+    json_t *cur = acd_json_check(json_object());
+    acd_json_set(cur, "agent_hours", acd_json_real(s->current_agent_hours));
+    acd_json_set(cur, "cost", acd_json_real(s->current_cost));
+    acd_json_set(cur, "achieved", achieved_json(&s->achieved_current, t));
+    acd_json_set(root, "current_plan", cur);
+
+    json_t *ivs = acd_json_check(json_array());
+    for (size_t b = 0; b < s->n_bins; b++) {
+        json_t *o = acd_json_check(json_object());
+        acd_json_set(o, "interval", jinterval(sc, b));
+        fill_interval(o, &s->kpi[b], t);
+        json_t *c = acd_json_check(json_object());
+        fill_interval(c, &s->kpi_current[b], t);
+        acd_json_set(o, "current", c);
+        acd_json_push(ivs, o);
+    }
+    acd_json_set(root, "intervals", ivs);
+
+    json_t *min = acd_json_check(json_array());
+    for (size_t i = 0; i < s->n_checks; i++) {
+        const struct acd_staff_check *ck = &s->checks[i];
+        ACD_ASSERT(ck->bin < s->n_bins && ck->group < s->n_groups);
+        unsigned rec_agents = s->agents[ck->bin * s->n_groups + ck->group];
+        json_t *o = acd_json_check(json_object());
+        acd_json_set(o, "interval", jinterval(sc, ck->bin));
+        acd_json_set(o, "group", acd_json_str(sc->groups[ck->group].name));
+        acd_json_set(o, "agents", json_integer(rec_agents > 0 ? rec_agents - 1 : 0));
+        acd_json_set(o, "achieved", achieved_json(&ck->kpi, t));
+        acd_json_set(o, "p_met", acd_json_real(ck->kpi.p_met));
+        acd_json_set(o, "met", json_boolean(ck->kpi.met));
+        acd_json_set(o, "minimal", json_boolean(check_holds(s, ck)));
+        if (ck->missed_bin < s->n_bins && !ck->missed.met) {
+            acd_json_set(o, "missed_interval", jinterval(sc, ck->missed_bin));
+            if (ck->missed_bin != ck->bin) {
+                json_t *m = acd_json_check(json_object());
+                fill_interval(m, &ck->missed, t);
+                acd_json_set(o, "missed", m);
+            }
+        }
+        acd_json_push(min, o);
+    }
+    acd_json_set(root, "minimality", min);
+    return root;
+}
+
+char *
+acd_staff_json_string(const struct acd_staff_result *s)
+{
+    return acd_json_dump(result_json(s), true, s->seed);
+}
+
+static const char *
+curve_group(const struct acd_staff_curve *c)
+{
+    return c->sc && c->group < c->sc->n_groups ? c->sc->groups[c->group].name : "";
+}
+
+static json_t *
+curve_json(const struct acd_staff_curve *c)
+{
+    ACD_ASSERT(c->sc);
+    const struct acd_staff_targets *t = &c->targets;
+    json_t *root = acd_json_check(json_object());
+    acd_json_set(root, "scenario", acd_json_str(c->sc->name));
+    acd_json_set(root, "group", acd_json_str(curve_group(c)));
+    acd_json_set(root, "interval", jinterval(c->sc, c->bin));
+    acd_json_set(root, "targets", targets_json(t));
+    json_t *pts = acd_json_check(json_array());
+    for (size_t i = 0; i < c->n; i++) {
+        const struct acd_staff_curve_point *p = &c->v[i];
+        json_t *o = acd_json_check(json_object());
+        acd_json_set(o, "agents", json_integer(p->agents));
+        acd_json_set(o, "achieved", achieved_json(&p->kpi, t));
+        acd_json_set(o, "p_met", acd_json_real(p->kpi.p_met));
+        acd_json_set(o, "met", json_boolean(p->kpi.met));
+        if (p->has_erlang) {
+            const struct acd_erlang_result *e = &p->erlang;
+            json_t *x = acd_json_check(json_object());
+            acd_json_set(
+                x, sl_key(t),
+                acd_json_real(t->sl_answered ? e->service_level_answered : e->service_level));
+            acd_json_set(x, "abandon_rate", acd_json_real(e->abandon_rate));
+            acd_json_set(x, "asa_s", acd_json_real(e->asa_s));
+            acd_json_set(x, "occupancy", acd_json_real(e->occupancy));
+            acd_json_set(o, "erlang", x);
+        }
+        acd_json_push(pts, o);
+    }
+    acd_json_set(root, "points", pts);
+    return root;
+}
+
+char *
+acd_staff_curve_json_string(const struct acd_staff_curve *c)
+{
+    return acd_json_dump(curve_json(c), false, 0);
+}
+
+static int
+put_string(FILE *out, char *s)
+{
+    size_t len = strlen(s);
+    size_t w = fwrite(s, 1, len, out);
+    free(s);
+    return w == len && !ferror(out) ? 0 : -1;
+}
+
+static int
+write_json(FILE *out, const struct acd_staff_result *s)
+{
+    return put_string(out, acd_staff_json_string(s));
+}
+
+static int
+write_curve_json(FILE *out, const struct acd_staff_curve *c)
+{
+    return put_string(out, acd_staff_curve_json_string(c));
+}
+
+/* -------------------------------------------------------------------- csv */
+
+static void
+csv_head_kpis(FILE *out, const struct acd_staff_targets *t)
+{
+    for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++) {
+        if (!kpis[i].csv)
+            continue;
+        const char *k = kpi_key(&kpis[i], t);
+        fprintf(out, ",%s,%s_ci95", k, k);
+    }
+    fputs(",p_met,met", out);
+}
+
+static void
+csv_kpis(FILE *out, const struct acd_staff_kpi *k)
+{
+    for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++) {
+        if (!kpis[i].csv)
+            continue;
+        const struct acd_estimate *e = kpi_at(k, &kpis[i]);
+        fputc(',', out);
+        acd_report_csv_number(out, e->mean);
+        fputc(',', out);
+        acd_report_csv_number(out, e->ci95);
+    }
+    fputc(',', out);
+    acd_report_csv_number(out, k->p_met);
+    fputs(k->met ? ",true" : ",false", out);
+}
+
+static int
+write_csv(FILE *out, const struct acd_staff_result *s)
+{
+    const struct acd_scenario *sc = s->sc;
+    ACD_ASSERT(sc && s->n_groups == sc->n_groups);
+    fputs("interval,group,agents,current,start", out);
+    csv_head_kpis(out, &s->targets);
+    fputc('\n', out);
+    for (size_t b = 0; b < s->n_bins; b++) {
+        char label[32];
+        bin_label(sc, b, label, sizeof(label));
+        for (size_t g = 0; g < s->n_groups; g++) {
+            size_t i = b * s->n_groups + g;
+            fprintf(out, "%s,", label);
+            acd_report_csv_field(out, sc->groups[g].name);
+            fprintf(out, ",%u,", s->agents[i]);
+            acd_report_csv_number(out, s->current[i]);
+            fputc(',', out);
+            if (s->start)
+                fprintf(out, "%u", s->start[i]);
+            csv_kpis(out, &s->kpi[b]);
+            fputc('\n', out);
+        }
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+static void
+erlang_values(const struct acd_staff_curve_point *p, const struct acd_staff_targets *t, double v[4])
+{
+    const struct acd_erlang_result *e = &p->erlang;
+    v[0] = t->sl_answered ? e->service_level_answered : e->service_level;
+    v[1] = e->abandon_rate;
+    v[2] = e->asa_s;
+    v[3] = e->occupancy;
+    if (!p->has_erlang)
+        v[0] = v[1] = v[2] = v[3] = ACD_NAN;
+}
+
+static int
+write_curve_csv(FILE *out, const struct acd_staff_curve *c)
+{
+    const struct acd_staff_targets *t = &c->targets;
+    fputs("agents", out);
+    csv_head_kpis(out, t);
+    fprintf(out, ",erlang_%s,erlang_abandon_rate,erlang_asa_s,erlang_occupancy\n", sl_key(t));
+    for (size_t i = 0; i < c->n; i++) {
+        const struct acd_staff_curve_point *p = &c->v[i];
+        fprintf(out, "%u", p->agents);
+        csv_kpis(out, &p->kpi);
+        double v[4];
+        erlang_values(p, t, v);
+        for (int k = 0; k < 4; k++) {
+            fputc(',', out);
+            acd_report_csv_number(out, v[k]);
+        }
+        fputc('\n', out);
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------- text */
+
+/* Display columns of s: the "±" is two bytes but one column. */
+static int
+columns(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static void
+put_right(FILE *out, const char *s, int width)
+{
+    for (int c = columns(s); c < width; c++)
+        fputc(' ', out);
+    fputs(s, out);
+}
+
+static void
+put_left(FILE *out, const char *s, int width)
+{
+    fputs(s, out);
+    for (int c = columns(s); c < width; c++)
+        fputc(' ', out);
+}
+
+/* A value in its display unit: "83.1%", "12.3s", "1520"; "n/a" for NaN. */
+static char *
+fmt_value(enum unit u, double x, char *buf, size_t n)
+{
+    if (!isfinite(x))
+        snprintf(buf, n, "n/a");
+    else if (u == SHARE)
+        snprintf(buf, n, "%.1f%%", 100.0 * x);
+    else if (u == SECONDS)
+        snprintf(buf, n, "%.1fs", x);
+    else
+        snprintf(buf, n, "%.0f", x);
+    return buf;
+}
+
+/* "83.1% ±1.2" (the CI in the value's unit, percentage points for shares). */
+static char *
+fmt_estimate(enum unit u, const struct acd_estimate *e, char *buf, size_t n)
+{
+    char v[24]; /* "-123456.7%": plenty; a longer one is cut, never overflows */
+    fmt_value(u, e->mean, v, sizeof(v));
+    if (!isfinite(e->mean) || !isfinite(e->ci95))
+        snprintf(buf, n, "%s", v);
+    else
+        snprintf(buf, n, "%s ±%.*f", v, u == COUNT ? 0 : 1, u == SHARE ? 100.0 * e->ci95 : e->ci95);
+    return buf;
+}
+
+/* A (possibly fractional) agent count: "10", "10.5". */
+static char *
+fmt_count(double x, char *buf, size_t n)
+{
+    if (!isfinite(x))
+        snprintf(buf, n, "n/a");
+    else if (x == floor(x))
+        snprintf(buf, n, "%.0f", x);
+    else
+        snprintf(buf, n, "%.1f", x);
+    return buf;
+}
+
+/* "12 (10)": recommended, then the current plan. */
+static char *
+fmt_cell(unsigned rec, double cur, char *buf, size_t n)
+{
+    char c[NUM_BUF];
+    snprintf(buf, n, "%u (%s)", rec, fmt_count(cur, c, sizeof(c)));
+    return buf;
+}
+
+/* Which goals an interval's means miss ("SL, ASA"), into buf. */
+static char *
+missed_goals(const struct acd_staff_kpi *k, const struct acd_staff_targets *t, char *buf, size_t n)
+{
+    const struct {
+        double bound;
+        double x;
+        bool at_least;
+        const char *what;
+    } g[] = {
+        {t->sl_target, k->sl.mean, true, "SL"},
+        {t->max_abandon, k->abandon_rate.mean, false, "abandoned"},
+        {t->max_asa_s, k->asa_s.mean, false, "ASA"},
+        {t->max_occupancy, k->occupancy.mean, false, "occupancy"},
+    };
+    buf[0] = '\0';
+    for (size_t i = 0; i < ACD_ARRAY_LEN(g); i++) {
+        if (!isfinite(g[i].bound) || !isfinite(g[i].x))
+            continue;
+        if (g[i].at_least ? g[i].x >= g[i].bound : g[i].x <= g[i].bound)
+            continue;
+        size_t len = strlen(buf);
+        snprintf(buf + len, n - len, "%s%s", len ? ", " : "", g[i].what);
+    }
+    return buf;
+}
+
+static void
+text_verdict(FILE *out, const struct acd_staff_kpi *k, const struct acd_staff_targets *t)
+{
+    if (k->met) {
+        fputs("met", out);
+        return;
+    }
+    char why[128];
+    missed_goals(k, t, why, sizeof(why));
+    fprintf(out, "MISSED%s%s", *why ? ": " : "", why);
+}
+
+/* Heading width of group g's column: its (cut) name or its widest cell. */
+static int
+group_width(const struct acd_staff_result *s, size_t g)
+{
+    int w = (int)strnlen(s->sc->groups[g].name, NAME_W);
+    for (size_t b = 0; b < s->n_bins; b++) {
+        char cell[2 * NUM_BUF];
+        size_t i = b * s->n_groups + g;
+        int cw = columns(fmt_cell(s->agents[i], s->current[i], cell, sizeof(cell)));
+        w = cw > w ? cw : w;
+    }
+    return w;
+}
+
+static void
+total_cell(const struct acd_staff_result *s, size_t b, char *buf, size_t n)
+{
+    unsigned rec = 0;
+    double cur = 0;
+    for (size_t g = 0; g < s->n_groups; g++) {
+        rec += s->agents[b * s->n_groups + g];
+        cur += s->current[b * s->n_groups + g];
+    }
+    fmt_cell(rec, cur, buf, n);
+}
+
+/* An operating day: intervals as rows, groups as columns "12 (10)", in
+ * blocks of as many groups as fit in TEXT_COLS, the total last. */
+static void
+text_plan_day(FILE *out, const struct acd_staff_result *s)
+{
+    enum { LABEL = 9, GAP = 2 };
+    size_t ng = s->n_groups;
+    int *w = acd_xcalloc(ng + 1, sizeof(*w));
+    for (size_t g = 0; g < ng; g++)
+        w[g] = group_width(s, g);
+    w[ng] = 5; /* "Total" */
+    for (size_t b = 0; b < s->n_bins; b++) {
+        char cell[2 * NUM_BUF];
+        total_cell(s, b, cell, sizeof(cell));
+        w[ng] = columns(cell) > w[ng] ? columns(cell) : w[ng];
+    }
+    fputs("\nRecommended agents per interval and group (current plan in parentheses)\n", out);
+    for (size_t first = 0; first <= ng;) {
+        size_t last = first; /* one past the block's last column; column ng is the total */
+        int used = LABEL;
+        while (last <= ng && (last == first || used + GAP + w[last] <= TEXT_COLS))
+            used += GAP + w[last++];
+        fputc('\n', out);
+        put_left(out, "Interval", LABEL);
+        for (size_t g = first; g < last; g++) {
+            char name[NAME_W + 1];
+            snprintf(name, sizeof(name), "%s", g < ng ? s->sc->groups[g].name : "Total");
+            put_right(out, name, GAP + w[g]);
+        }
+        fputc('\n', out);
+        for (size_t b = 0; b < s->n_bins; b++) {
+            char label[32], cell[2 * NUM_BUF];
+            put_left(out, bin_label(s->sc, b, label, sizeof(label)), LABEL);
+            for (size_t g = first; g < last; g++) {
+                if (g < ng)
+                    fmt_cell(s->agents[b * ng + g], s->current[b * ng + g], cell, sizeof(cell));
+                else
+                    total_cell(s, b, cell, sizeof(cell));
+                put_right(out, cell, GAP + w[g]);
+            }
+            fputc('\n', out);
+        }
+        first = last;
+    }
+    free(w);
+}
+
+/* A steady state: one row per group. */
+static void
+text_plan_steady(FILE *out, const struct acd_staff_result *s)
+{
+    int w = 5;
+    for (size_t g = 0; g < s->n_groups; g++) {
+        int n = (int)strnlen(s->sc->groups[g].name, NAME_W);
+        w = n > w ? n : w;
+    }
+    fputs("\nRecommended agents per group\n\n", out);
+    put_left(out, "Group", w);
+    put_right(out, "Recommended", 14);
+    put_right(out, "Current", 10);
+    put_right(out, "Start", 8);
+    fputc('\n', out);
+    unsigned rec = 0;
+    double cur = 0;
+    for (size_t g = 0; g < s->n_groups; g++) {
+        char name[NAME_W + 1], c[NUM_BUF], v[NUM_BUF];
+        snprintf(name, sizeof(name), "%s", s->sc->groups[g].name);
+        put_left(out, name, w);
+        snprintf(v, sizeof(v), "%u", s->agents[g]);
+        put_right(out, v, 14);
+        put_right(out, fmt_count(s->current[g], c, sizeof(c)), 10);
+        if (s->start)
+            snprintf(v, sizeof(v), "%u", s->start[g]);
+        else
+            snprintf(v, sizeof(v), "-");
+        put_right(out, v, 8);
+        fputc('\n', out);
+        rec += s->agents[g];
+        cur += s->current[g];
+    }
+    if (s->n_groups > 1) {
+        char c[NUM_BUF], v[NUM_BUF];
+        put_left(out, "Total", w);
+        snprintf(v, sizeof(v), "%u", rec);
+        put_right(out, v, 14);
+        put_right(out, fmt_count(cur, c, sizeof(c)), 10);
+        fputc('\n', out);
+    }
+}
+
+/* Per interval: what the recommended plan achieves, and the verdict. */
+static void
+text_achieved(FILE *out, const struct acd_staff_result *s)
+{
+    enum { LABEL = 9, COL = 16 };
+    bool prob = isfinite(s->targets.probability);
+    fputs("\nAchieved per interval by the recommended plan (mean ±95% CI)\n\n", out);
+    put_left(out, "Interval", LABEL);
+    for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++)
+        if (kpis[i].csv)
+            put_right(out, kpis[i].head, COL);
+    if (prob)
+        put_right(out, "P(met)", 8);
+    fputs("  Verdict\n", out);
+    for (size_t b = 0; b < s->n_bins; b++) {
+        char label[32], v[NUM_BUF];
+        put_left(out, bin_label(s->sc, b, label, sizeof(label)), LABEL);
+        for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++)
+            if (kpis[i].csv)
+                put_right(out,
+                          fmt_estimate(kpis[i].unit, kpi_at(&s->kpi[b], &kpis[i]), v, sizeof(v)),
+                          COL);
+        if (prob) {
+            if (isfinite(s->kpi[b].p_met))
+                snprintf(v, sizeof(v), "%.2f", s->kpi[b].p_met);
+            else
+                snprintf(v, sizeof(v), "n/a");
+            put_right(out, v, 8);
+        }
+        fputs("  ", out);
+        text_verdict(out, &s->kpi[b], &s->targets);
+        fputc('\n', out);
+    }
+}
+
+static void
+text_totals(FILE *out, const struct acd_staff_result *s)
+{
+    enum { LABEL = 14, COL = 14 };
+    fputc('\n', out);
+    put_left(out, "", LABEL);
+    put_right(out, "Recommended", COL);
+    put_right(out, "Current", COL);
+    put_right(out, "Difference", COL);
+    fputc('\n', out);
+    const struct {
+        const char *what;
+        double rec, cur;
+        int decimals;
+    } rows[] = {
+        {"Agent-hours", s->agent_hours, s->current_agent_hours, 1},
+        {"Cost", s->cost, s->current_cost, 2},
+    };
+    for (size_t i = 0; i < ACD_ARRAY_LEN(rows); i++) {
+        /* No cost_per_hour anywhere: a zero cost says nothing. */
+        if (i == 1 && !(s->cost > 0) && !(s->current_cost > 0))
+            continue;
+        char v[NUM_BUF];
+        int d = rows[i].decimals;
+        put_left(out, rows[i].what, LABEL);
+        snprintf(v, sizeof(v), "%.*f", d, rows[i].rec);
+        put_right(out, v, COL);
+        snprintf(v, sizeof(v), "%.*f", d, rows[i].cur);
+        put_right(out, v, COL);
+        snprintf(v, sizeof(v), "%+.*f", d, rows[i].rec - rows[i].cur);
+        put_right(out, v, COL);
+        fputc('\n', out);
+    }
+}
+
+/* The whole horizon, both plans side by side. */
+static void
+text_whole(FILE *out, const struct acd_staff_result *s)
+{
+    enum { LABEL = 16, COL = 20 };
+    fputc('\n', out);
+    put_left(out, steady(s->sc) ? "Whole run" : "Whole day", LABEL);
+    put_right(out, "Recommended", COL);
+    put_right(out, "Current", COL);
+    fputc('\n', out);
+    for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++) {
+        char a[NUM_BUF], b[NUM_BUF];
+        put_left(out, kpis[i].head, LABEL);
+        put_right(out, fmt_estimate(kpis[i].unit, kpi_at(&s->achieved, &kpis[i]), a, sizeof(a)),
+                  COL);
+        put_right(out,
+                  fmt_estimate(kpis[i].unit, kpi_at(&s->achieved_current, &kpis[i]), b, sizeof(b)),
+                  COL);
+        fputc('\n', out);
+    }
+}
+
+static void
+text_feasible(FILE *out, const struct acd_staff_result *s)
+{
+    size_t missing = 0;
+    for (size_t b = 0; b < s->n_bins; b++)
+        missing += !s->kpi[b].met;
+    if (s->feasible && missing == 0) {
+        fputs("\nFeasible: every interval meets the targets.\n", out);
+    } else {
+        fprintf(out, "\nNOT feasible: %zu interval%s miss%s a target even with more agents",
+                missing, missing == 1 ? "" : "s", missing == 1 ? "es" : "");
+        const char *sep = ": ";
+        for (size_t b = 0; b < s->n_bins && !steady(s->sc); b++) {
+            if (s->kpi[b].met)
+                continue;
+            char label[32];
+            fprintf(out, "%s%s", sep, bin_label(s->sc, b, label, sizeof(label)));
+            sep = ", ";
+        }
+        fputs(".\n", out);
+    }
+    size_t loose = 0;
+    for (size_t i = 0; i < s->n_checks; i++)
+        loose += !check_holds(s, &s->checks[i]);
+    if (s->n_checks == 0)
+        return;
+    if (loose == 0) {
+        fprintf(out,
+                "Minimal: with one agent fewer in any interval and group (%zu checks) a "
+                "target is missed.\n",
+                s->n_checks);
+        return;
+    }
+    fprintf(out,
+            "Not minimal: %zu of %zu checks still meet the targets with one agent fewer:", loose,
+            s->n_checks);
+    const char *sep = " ";
+    for (size_t i = 0; i < s->n_checks; i++) {
+        const struct acd_staff_check *c = &s->checks[i];
+        if (check_holds(s, c))
+            continue;
+        char label[32];
+        bin_label(s->sc, c->bin, label, sizeof(label));
+        fprintf(out, "%s%s%s%s", sep, label, *label ? " " : "", s->sc->groups[c->group].name);
+        sep = ", ";
+    }
+    fputs("\n", out);
+}
+
+static int
+write_text(FILE *out, const struct acd_staff_result *s)
+{
+    const struct acd_scenario *sc = s->sc;
+    ACD_ASSERT(sc && s->n_groups == sc->n_groups);
+    fprintf(out, "Staffing: %s\n", sc->name ? sc->name : "");
+    text_targets(out, &s->targets);
+    fprintf(out, "%u replications, seed %" PRIu64 ", %u evaluations\n", s->replications, s->seed,
+            s->evaluations);
+    if (steady(sc))
+        text_plan_steady(out, s);
+    else
+        text_plan_day(out, s);
+    if (!steady(sc) || s->n_bins > 1)
+        text_achieved(out, s);
+    text_totals(out, s);
+    text_whole(out, s);
+    text_feasible(out, s);
+    return ferror(out) ? -1 : 0;
+}
+
+static int
+write_curve_text(FILE *out, const struct acd_staff_curve *c)
+{
+    enum { COL = 16 };
+    const struct acd_staff_targets *t = &c->targets;
+    ACD_ASSERT(c->sc);
+    char label[32];
+    bin_label(c->sc, c->bin, label, sizeof(label));
+    fprintf(out, "Staffing curve: %s, group %s%s%s\n", c->sc->name ? c->sc->name : "",
+            curve_group(c), *label ? ", interval " : "", label);
+    text_targets(out, t);
+    bool erlang = false, prob = isfinite(t->probability);
+    for (size_t i = 0; i < c->n; i++)
+        erlang = erlang || c->v[i].has_erlang;
+    fputc('\n', out);
+    put_right(out, "Agents", 6);
+    for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++)
+        if (kpis[i].csv)
+            put_right(out, kpis[i].head, COL);
+    if (prob)
+        put_right(out, "P(met)", 8);
+    put_right(out, "Met", 5);
+    if (erlang) {
+        put_right(out, "Erlang SL", 11);
+        put_right(out, "Erl. aband.", 12);
+        put_right(out, "Erlang ASA", 11);
+    }
+    fputc('\n', out);
+    for (size_t i = 0; i < c->n; i++) {
+        const struct acd_staff_curve_point *p = &c->v[i];
+        char v[NUM_BUF];
+        snprintf(v, sizeof(v), "%u", p->agents);
+        put_right(out, v, 6);
+        for (size_t k = 0; k < ACD_ARRAY_LEN(kpis); k++)
+            if (kpis[k].csv)
+                put_right(out, fmt_estimate(kpis[k].unit, kpi_at(&p->kpi, &kpis[k]), v, sizeof(v)),
+                          COL);
+        if (prob) {
+            if (isfinite(p->kpi.p_met))
+                snprintf(v, sizeof(v), "%.2f", p->kpi.p_met);
+            else
+                snprintf(v, sizeof(v), "n/a");
+            put_right(out, v, 8);
+        }
+        put_right(out, p->kpi.met ? "yes" : "no", 5);
+        if (erlang) {
+            double e[4];
+            erlang_values(p, t, e);
+            put_right(out, fmt_value(SHARE, e[0], v, sizeof(v)), 11);
+            put_right(out, fmt_value(SHARE, e[1], v, sizeof(v)), 12);
+            put_right(out, fmt_value(SECONDS, e[2], v, sizeof(v)), 11);
+        }
+        fputc('\n', out);
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- formats */
+
+static const struct acd_staff_format format_text = {"text", write_text, write_curve_text};
+static const struct acd_staff_format format_json = {"json", write_json, write_curve_json};
+static const struct acd_staff_format format_csv = {"csv", write_csv, write_curve_csv};
+
+const struct acd_staff_format *const acd_staff_formats[] = {&format_text, &format_json, &format_csv,
+                                                            NULL};
+
+const struct acd_staff_format *
+acd_staff_format_find(const char *name)
+{
+    for (size_t i = 0; acd_staff_formats[i]; i++)
+        if (strcmp(acd_staff_formats[i]->name, name) == 0)
+            return acd_staff_formats[i];
+    return NULL;
+}
+
+/* ----------------------------------------------------------------- charts */
+
+/* The variables of the staffing charts (plots/staffing.gp,
+ * plots/staff_curve.gp): the search's targets override the scenario's. */
+static void
+gp_targets(FILE *f, const struct acd_scenario *sc, const struct acd_staff_targets *t)
+{
+    fputs("scenario = ", f);
+    acd_plot_string(f, sc->name);
+    fputc('\n', f);
+    acd_plot_var(f, "threshold_s", t->sl_threshold_s);
+    acd_plot_var(f, "sl_target", t->sl_target);
+    acd_plot_var(f, "max_abandon", t->max_abandon);
+    acd_plot_var(f, "max_asa_s", t->max_asa_s);
+    acd_plot_var(f, "max_occupancy", t->max_occupancy);
+    fprintf(f, "sl_answered = %d\n", t->sl_answered);
+}
+
+static const char *
+group_name(const void *sc, size_t g)
+{
+    return ((const struct acd_scenario *)sc)->groups[g].name;
+}
+
+/* Block 0, one line per bin: start (s after midnight; NaN for a steady
+ * state), total recommended, total current, the achieved SL mean and CI
+ * of the recommended plan, the same for the current plan, then per group
+ * its recommended and current agents. */
+static int
+staffing_data(FILE *f, const void *x)
+{
+    const struct acd_staff_result *s = x;
+    size_t ng = s->n_groups;
+    for (size_t b = 0; b < s->n_bins; b++) {
+        unsigned rec = 0;
+        double cur = 0;
+        for (size_t g = 0; g < ng; g++) {
+            rec += s->agents[b * ng + g];
+            cur += s->current[b * ng + g];
+        }
+        acd_plot_num(f, steady(s->sc) ? ACD_NAN : s->sc->open_s + (double)b * s->sc->interval_s);
+        acd_plot_num(f, rec);
+        acd_plot_num(f, cur);
+        acd_plot_num(f, s->kpi[b].sl.mean);
+        acd_plot_num(f, s->kpi[b].sl.ci95);
+        acd_plot_num(f, s->kpi_current[b].sl.mean);
+        acd_plot_num(f, s->kpi_current[b].sl.ci95);
+        for (size_t g = 0; g < ng; g++) {
+            acd_plot_num(f, s->agents[b * ng + g]);
+            acd_plot_num(f, s->current[b * ng + g]);
+        }
+        fputc('\n', f);
+    }
+    return 0;
+}
+
+static int
+staffing_vars(FILE *f, const void *x)
+{
+    const struct acd_staff_result *s = x;
+    const struct acd_scenario *sc = s->sc;
+    gp_targets(f, sc, &s->targets);
+    fprintf(f, "day = %d\n", !steady(sc));
+    acd_plot_var(f, "open_s", steady(sc) ? ACD_NAN : sc->open_s);
+    acd_plot_var(f, "interval_s", steady(sc) ? ACD_NAN : sc->interval_s);
+    acd_plot_var(f, "close_s",
+                 steady(sc) ? ACD_NAN : sc->open_s + (double)s->n_bins * sc->interval_s);
+    fprintf(f, "n_bins = %zu\n", s->n_bins);
+    acd_plot_array(f, "groups", s->n_groups, group_name, sc);
+    acd_plot_var(f, "whole_sl", s->achieved.sl.mean);
+    acd_plot_var(f, "whole_sl_current", s->achieved_current.sl.mean);
+    return 0;
+}
+
+/* One line per point: agents, SL mean and CI, abandon rate mean and CI,
+ * ASA mean and CI, the Erlang SL, abandon rate and ASA (NaN if none),
+ * met (1/0). */
+static int
+curve_data(FILE *f, const void *x)
+{
+    const struct acd_staff_curve *c = x;
+    for (size_t i = 0; i < c->n; i++) {
+        const struct acd_staff_curve_point *p = &c->v[i];
+        double e[4];
+        erlang_values(p, &c->targets, e);
+        acd_plot_num(f, p->agents);
+        acd_plot_num(f, p->kpi.sl.mean);
+        acd_plot_num(f, p->kpi.sl.ci95);
+        acd_plot_num(f, p->kpi.abandon_rate.mean);
+        acd_plot_num(f, p->kpi.abandon_rate.ci95);
+        acd_plot_num(f, p->kpi.asa_s.mean);
+        acd_plot_num(f, p->kpi.asa_s.ci95);
+        acd_plot_num(f, e[0]);
+        acd_plot_num(f, e[1]);
+        acd_plot_num(f, e[2]);
+        fprintf(f, " %d\n", p->kpi.met);
+    }
+    return 0;
+}
+
+static int
+curve_vars(FILE *f, const void *x)
+{
+    const struct acd_staff_curve *c = x;
+    gp_targets(f, c->sc, &c->targets);
+    bool erlang = false, abandon = false, asa = false;
+    for (size_t i = 0; i < c->n; i++) {
+        erlang = erlang || c->v[i].has_erlang;
+        abandon = abandon || isfinite(c->v[i].kpi.abandon_rate.mean);
+        asa = asa || isfinite(c->v[i].kpi.asa_s.mean);
+    }
+    /* A series without a single point is a gnuplot warning: say which
+     * ones exist. */
+    fprintf(f, "has_erlang = %d\nhas_abandon = %d\nhas_asa = %d\n", erlang, abandon, asa);
+    fputs("group = ", f);
+    acd_plot_string(f, curve_group(c));
+    char label[32];
+    fputs("\ninterval = ", f);
+    acd_plot_string(f, bin_label(c->sc, c->bin, label, sizeof(label)));
+    unsigned lo = c->n ? c->v[0].agents : 0, hi = c->n ? c->v[c->n - 1].agents : 0;
+    fprintf(f, "\nagents_lo = %u\nagents_hi = %u\n", lo, hi);
+    return 0;
+}
+
+/* ----------------------------------------------------------------- folder */
+
+/* What write puts on a stream, as a new string (caller frees). */
+static char *
+to_string(int (*write)(FILE *, const void *), const void *x, size_t *len)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    ACD_ASSERT(f != NULL);
+    int rc = write(f, x);
+    ACD_ASSERT(rc == 0); /* a memory stream fails only without memory */
+    int closed = fclose(f);
+    ACD_ASSERT(closed == 0);
+    if (len)
+        *len = n;
+    return buf;
+}
+
+static int
+csv_result(FILE *f, const void *x)
+{
+    return write_csv(f, x);
+}
+
+static int
+csv_curve(FILE *f, const void *x)
+{
+    return write_curve_csv(f, x);
+}
+
+/* The scenario's directory as an absolute path (relative `file:` paths in
+ * recommended.yaml must keep pointing at the same files); caller frees. */
+static char *
+scenario_dir(const struct acd_scenario *sc)
+{
+    const char *path = sc->path;
+    const char *slash = path && path[0] != '<' ? strrchr(path, '/') : NULL;
+    char *dir = slash ? acd_xstrndup(path, (size_t)(slash - path)) : acd_xstrdup(".");
+    if (!*dir) { /* "/x.yaml" */
+        free(dir);
+        return acd_xstrdup("/");
+    }
+    if (dir[0] == '/')
+        return dir;
+    char *cwd = getcwd(NULL, 0);
+    if (!cwd)
+        return dir; /* relative paths stay relative: still valid from here */
+    char *abs = strcmp(dir, ".") == 0 ? acd_xstrdup(cwd) : acd_xasprintf("%s/%s", cwd, dir);
+    free(cwd);
+    free(dir);
+    return abs;
+}
+
+int
+acd_staff_write_out(const char *dir, const struct acd_staff_result *s,
+                    const struct acd_results *plan_results, const char *scenario_yaml,
+                    size_t yaml_len, FILE *err)
+{
+    ACD_ASSERT(s->sc);
+    struct acd_outdir_text files[3];
+    size_t nf = 0;
+    char *json = acd_staff_json_string(s);
+    files[nf++] = (struct acd_outdir_text){"staffing.json", json, strlen(json)};
+    size_t csv_len = 0;
+    char *csv = to_string(csv_result, s, &csv_len);
+    files[nf++] = (struct acd_outdir_text){"staffing.csv", csv, csv_len};
+
+    char *yaml = NULL;
+    int rc = 0;
+    if (scenario_yaml) {
+        /* No date: the same search writes the same file. */
+        char *comment = acd_xasprintf("Staffing recommended by acdsim staff for %s (seed %llu, %u "
+                                      "replications per plan): agents on the phones per interval",
+                                      s->sc->path ? s->sc->path : "", (unsigned long long)s->seed,
+                                      s->replications);
+        char *base = scenario_dir(s->sc);
+        struct acd_diags diags;
+        acd_diags_init(&diags);
+        rc = acd_scenario_patch_staffing(scenario_yaml, yaml_len, s->sc->path, base, s->sc,
+                                         s->agents, &s->targets, comment, &yaml, &diags);
+        if (rc != 0) {
+            /* The search's results are worth the folder without it. */
+            fputs("acdsim: warning: recommended.yaml not written:\n", err);
+            acd_diags_print(&diags, err);
+            rc = 0;
+        }
+        acd_diags_fini(&diags);
+        free(base);
+        free(comment);
+        if (yaml)
+            files[nf++] = (struct acd_outdir_text){"recommended.yaml", yaml, strlen(yaml)};
+    }
+
+    char *data = to_string(staffing_data, s, NULL), *vars = to_string(staffing_vars, s, NULL);
+    const struct acd_plot_extra chart = {
+        .name = "staffing",
+        .title = "Recommended and current agents per interval",
+        .script = acd_plot_staffing_yaml,
+        .data = data,
+        .vars = vars,
+    };
+    const struct acd_outdir_extra extra = {
+        .n_files = nf, .files = files, .n_charts = 1, .charts = &chart};
+    if (rc == 0) {
+        struct acd_report_opts o = {0};
+        rc = acd_outdir_write_ex(dir, plan_results, &o, &extra, err);
+    }
+    free(data);
+    free(vars);
+    free(yaml);
+    free(csv);
+    free(json);
+    return rc;
+}
+
+int
+acd_staff_write_curve_out(const char *dir, const struct acd_staff_curve *c, FILE *err)
+{
+    char *json = acd_staff_curve_json_string(c);
+    size_t csv_len = 0;
+    char *csv = to_string(csv_curve, c, &csv_len);
+    const struct acd_outdir_text files[] = {
+        {"staff_curve.json", json, strlen(json)},
+        {"staff_curve.csv", csv, csv_len},
+    };
+    char *data = to_string(curve_data, c, NULL), *vars = to_string(curve_vars, c, NULL);
+    const struct acd_plot_extra chart = {
+        .name = "staff_curve",
+        .title = "Service level, abandon rate and ASA against agents",
+        .script = acd_plot_staff_curve_yaml,
+        .data = data,
+        .vars = vars,
+    };
+    const struct acd_outdir_extra extra = {
+        .n_files = ACD_ARRAY_LEN(files), .files = files, .n_charts = 1, .charts = &chart};
+    int rc = acd_outdir_write_ex(dir, NULL, NULL, &extra, err);
+    free(data);
+    free(vars);
+    free(csv);
+    free(json);
+    return rc;
+}
