@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check the layering of sim/: no upward dependency, no cycle.
 
-    tools/check_layers.py [--build BUILD_DIR]
+    tools/check_layers.py [--build BUILD_DIR] [--root TREE]
 
 Layers, lowest first: base <- model <- engine <- input <- report <- live <-
 cli. A file belongs to the layer of its folder (sim/LAYER/); a public header
@@ -40,6 +40,8 @@ PUBLIC = {
     "acdsim.h": "input",
 }
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if "--root" in sys.argv:
+    ROOT = os.path.abspath(sys.argv[sys.argv.index("--root") + 1])
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 

@@ -132,13 +132,19 @@ run_traced(const struct fixture *f, unsigned rep, struct trace *t)
 }
 
 /* Sum of a counts field over the reported bins of call type 0. */
-#define SUM(st, field)                                                                             \
-    ({                                                                                             \
-        double s_ = 0;                                                                             \
-        for (size_t b_ = 0; b_ < (st)->n_bins; b_++)                                               \
-            s_ += (st)->type_counts[b_ * (st)->n_types].field;                                     \
-        s_;                                                                                        \
-    })
+static double
+sum_field(const struct acd_rep_stats *st, size_t offset)
+{
+    double s = 0;
+    for (size_t b = 0; b < st->n_bins; b++) {
+        const char *c = (const char *)&st->type_counts[b * st->n_types];
+        double v;
+        memcpy(&v, c + offset, sizeof v);
+        s += v;
+    }
+    return s;
+}
+#define SUM(st, field) sum_field((st), offsetof(struct acd_counts, field))
 
 /* --- reductions to theory ----------------------------------------------- */
 
