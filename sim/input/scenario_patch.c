@@ -120,10 +120,8 @@ static struct pnode *
 build(struct patch *p)
 {
     yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser)) {
-        fputs("acdsim: out of memory (libyaml)\n", stderr);
-        abort();
-    }
+    if (!yaml_parser_initialize(&parser))
+        acd_oom(0);
     yaml_parser_set_input_string(&parser, (const unsigned char *)p->text, p->len);
     struct pnode *stack[MAX_DEPTH + 1];
     size_t depth = 0;

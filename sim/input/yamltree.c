@@ -98,13 +98,6 @@ fail(struct acd_yerror *e, unsigned line, unsigned col, const char *fmt, ...)
     e->col = col;
 }
 
-static _Noreturn void
-oom(void)
-{
-    fprintf(stderr, "acdsim: out of memory in the YAML parser\n");
-    abort();
-}
-
 /* ------------------------------------------------------- building the tree */
 
 static unsigned
@@ -239,7 +232,7 @@ yaml_problem(struct acd_yerror *e, const yaml_parser_t *p, const char *text, siz
         break;
     }
     case YAML_MEMORY_ERROR:
-        oom();
+        acd_oom(0); /* libyaml does not say how much it asked for */
     default:
         fail(e, to_uint(p->problem_mark.line + 1), to_uint(p->problem_mark.column + 1), "%s",
              problem);
@@ -386,7 +379,7 @@ acd_ytree_build(struct acd_ytree *t, const char *text, size_t len, struct acd_ye
     e->msg = NULL;
     yaml_parser_t p;
     if (!yaml_parser_initialize(&p))
-        oom();
+        acd_oom(0);
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
 
     struct open_coll stack[ACD_YTREE_MAX_DEPTH];
