@@ -1,6 +1,6 @@
 /*
- * util: allocation wrappers that abort on exhaustion, the located assertion
- * reporter, the GSL error hook and small string helpers.
+ * util: allocation wrappers that abort on exhaustion (acd_oom, the one
+ * out-of-memory path), the located assertion reporter, the GSL error hook and small string helpers.
  */
 #include "util.h"
 
@@ -13,10 +13,14 @@
 #include <string.h>
 #include <unistd.h>
 
-static _Noreturn void
-oom(size_t size)
+void
+acd_oom(size_t size)
 {
-    fprintf(stderr, "acdsim: out of memory allocating %zu bytes\n", size);
+    /* No allocation here: stderr is unbuffered. */
+    if (size)
+        fprintf(stderr, "acdsim: out of memory allocating %zu bytes\n", size);
+    else
+        fputs("acdsim: out of memory\n", stderr);
     abort();
 }
 
@@ -25,7 +29,7 @@ acd_xmalloc(size_t size)
 {
     void *p = malloc(size ? size : 1);
     if (!p)
-        oom(size);
+        acd_oom(size ? size : 1);
     return p;
 }
 
@@ -33,8 +37,10 @@ void *
 acd_xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p)
-        oom(n * size);
+    if (!p) {
+        size_t total = n && size > SIZE_MAX / n ? SIZE_MAX : n * size;
+        acd_oom(total ? total : 1);
+    }
     return p;
 }
 
@@ -43,7 +49,7 @@ acd_xrealloc(void *p, size_t size)
 {
     void *q = realloc(p, size ? size : 1);
     if (!q)
-        oom(size);
+        acd_oom(size ? size : 1);
     return q;
 }
 
@@ -55,7 +61,7 @@ acd_xgrow(void *p, size_t *cap, size_t need, size_t size)
     size_t n = *cap ? *cap : 8;
     while (n < need) {
         if (n > SIZE_MAX / 2 / size)
-            oom(SIZE_MAX);
+            acd_oom(SIZE_MAX);
         n *= 2;
     }
     p = acd_xrealloc(p, n * size);
@@ -86,12 +92,29 @@ acd_xasprintf(const char *fmt, ...)
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (n < 0)
-        oom(0);
+        acd_oom(0); /* vsnprintf fails only on an impossible length */
     char *s = acd_xmalloc((size_t)n + 1);
     va_start(ap, fmt);
     vsnprintf(s, (size_t)n + 1, fmt, ap);
     va_end(ap);
     return s;
+}
+
+FILE *
+acd_xmemstream_open(char **buf, size_t *len)
+{
+    FILE *f = open_memstream(buf, len);
+    if (!f)
+        acd_oom(0);
+    return f;
+}
+
+void
+acd_xmemstream_close(FILE *f)
+{
+    /* Flushing into the buffer is the only thing that can fail. */
+    if (fclose(f) != 0)
+        acd_oom(0);
 }
 
 void

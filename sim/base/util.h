@@ -3,8 +3,9 @@
  * small helpers shared by every module.
  *
  * Error classes (DEVELOPERS.md): a bug trips ACD_ASSERT (prints file, line,
- * function and aborts); running out of memory aborts in xmalloc with the
- * size asked for; user input errors never reach this module.
+ * function and aborts); running out of memory aborts in acd_oom, the one
+ * out-of-memory path, with the size asked for; user input errors never
+ * reach this module.
  */
 #ifndef ACDSIM_UTIL_H
 #define ACDSIM_UTIL_H
@@ -13,7 +14,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Allocate or abort with the size on stderr. Caller frees with free(). */
+/* Report running out of memory and abort: prints "acdsim: out of memory
+ * allocating N bytes" (N = size), or "acdsim: out of memory" when size is
+ * 0, meaning unknown. Every allocation failure ends here: the x*
+ * allocators below, and callers of libraries that report a failure
+ * without a size (libyaml, jansson, open_memstream), which pass the best
+ * size they know, else 0. Never returns. */
+_Noreturn void acd_oom(size_t size);
+
+/* Allocate or abort (acd_oom). Caller frees with free(). */
 void *acd_xmalloc(size_t size);
 void *acd_xcalloc(size_t n, size_t size);
 void *acd_xrealloc(void *p, size_t size);
@@ -24,6 +33,11 @@ char *acd_xstrdup(const char *s);
 char *acd_xstrndup(const char *s, size_t n);
 /* printf into a new string; caller frees. */
 char *acd_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* open_memstream(buf, len), or acd_oom: the stream can only fail for want
+ * of memory. Close it with acd_xmemstream_close, then *buf (NUL-terminated,
+ * *len bytes) is the caller's to free. */
+FILE *acd_xmemstream_open(char **buf, size_t *len);
+void acd_xmemstream_close(FILE *f);
 
 /* Report a failed assertion and abort. Used by ACD_ASSERT; never returns. */
 _Noreturn void acd_assert_fail(const char *file, int line, const char *func, const char *expr);

@@ -29,13 +29,17 @@ int acd_cli_erlang(int argc, char **argv);   /* cli_erlang.c */
 int acd_cli_report(int argc, char **argv);   /* cli_report.c */
 int acd_cli_staff(int argc, char **argv);    /* cli_staff.c */
 
-/* ------------------------------------------- shared by run and staff (cli_opts.c) */
+/* ------------------------------- shared by the commands' option parsing (cli_opts.c) */
 
 #define ACD_CLI_MAX_REPLICATIONS 1000000ULL
 #define ACD_CLI_ERR_LEN          512
+#define ACD_CLI_MAX_VAL          512 /* option values (struct acd_cli_opt.val) are below this */
 
-/* What every simulating command's arguments start with: the common
- * setters below receive the command's struct as void * and write here. */
+/* What the arguments of every command parsed by acd_cli_parse_options
+ * start with: the parser counts errors here, and the common setters below
+ * receive the command's struct as void * and write here. A command that
+ * has no use for the simulation fields (erlang, report) still starts with
+ * the whole struct. */
 struct acd_cli_common {
     struct acd_run_opts run;
     const char *out_dir;
@@ -44,6 +48,9 @@ struct acd_cli_common {
     int n_errors;
     char **asserts; /* the --assert texts, borrowed from argv */
     size_t n_asserts, cap_asserts;
+    /* Bit v: option value v was on the command line, whether its argument
+     * was valid, invalid or missing (acd_cli_given). */
+    unsigned char given[ACD_CLI_MAX_VAL / 8];
 };
 
 /* Option setter: returns 0, or -1 after writing the problem to err. */
@@ -51,9 +58,9 @@ typedef int acd_cli_setter(void *a, const char *arg, char *err, size_t errlen);
 
 struct acd_cli_opt {
     const char *name;
-    int val;             /* short option character, or a value >= 256 */
+    int val;             /* short option character, or a value >= 256 (< ACD_CLI_MAX_VAL) */
     const char *metavar; /* NULL: takes no argument */
-    const char *help;
+    const char *help;    /* NULL in a command that writes its usage by hand (erlang, report) */
     acd_cli_setter *set;
 };
 
@@ -65,6 +72,12 @@ int acd_cli_parse_uint(const char *s, unsigned long long lo, unsigned long long 
 /* The message for a positive-integer option that acd_cli_parse_uint
  * rejected with rc; returns -1. */
 int acd_cli_bad_positive(int rc, const char *arg, unsigned long long hi, char *err, size_t errlen);
+/* A fraction (0.8 or 80%) in (0, 1], or [0, 1] when lo_closed, into *out.
+ * Returns 0, or -1 with the message in err (*out unchanged). */
+int acd_cli_parse_fraction(const char *arg, bool lo_closed, double *out, char *err, size_t errlen);
+/* A duration (20, 20s, 1.5m, 00:01:30) above 0 when positive, else at
+ * least 0, into *out. Returns 0, or -1 with the message in err. */
+int acd_cli_parse_duration(const char *arg, bool positive, double *out, char *err, size_t errlen);
 /* The directory that would hold `path` exists and is writable. */
 int acd_cli_check_parent(const char *path, char *err, size_t errlen);
 
@@ -82,11 +95,18 @@ struct acd_expect *acd_cli_prepare_asserts(const char *cmd, struct acd_cli_commo
 
 /* Aligned help text for an option table. */
 void acd_cli_print_options(FILE *out, const struct acd_cli_opt *defs, size_t n);
-/* getopt_long over an option table, reporting every error (counted in the
- * struct acd_cli_common that a starts with). Returns the first operand's
+/* getopt_long over an option table, reporting every error as `acdsim CMD:
+ * error: ...` (counted in the struct acd_cli_common that a starts with):
+ * "unknown option 'X'" (with "did you mean" for a close long option),
+ * "--name: missing argument", "--name: takes no argument", and
+ * "--name: MESSAGE" for a setter's refusal. Returns the first operand's
  * index. */
 int acd_cli_parse_options(const char *cmd, const struct acd_cli_opt *defs, size_t n, void *a,
                           int argc, char **argv);
+/* The option of value val was on the command line (valid or not). */
+bool acd_cli_given(const struct acd_cli_common *c, int val);
+/* "Try 'acdsim CMD --help'." on stderr, after usage errors. */
+void acd_cli_try_help(const char *cmd);
 /* A scenario file, or the embedded default when path is NULL; prints every
  * diagnostic; NULL if invalid. Caller frees. */
 struct acd_scenario *acd_cli_load_scenario(const char *path);

@@ -12,7 +12,6 @@
 #include "util.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
@@ -38,24 +37,6 @@ enum {
     OPT_MAX_ASA,
     OPT_MAX_OCCUPANCY,
     OPT_MAX_BLOCKED,
-};
-
-static const struct option long_options[] = {
-    {"rate", required_argument, NULL, OPT_RATE},
-    {"aht", required_argument, NULL, OPT_AHT},
-    {"agents", required_argument, NULL, OPT_AGENTS},
-    {"patience", required_argument, NULL, OPT_PATIENCE},
-    {"queue-capacity", required_argument, NULL, OPT_QUEUE_CAPACITY},
-    {"sl-threshold", required_argument, NULL, OPT_SL_THRESHOLD},
-    {"target-sl", required_argument, NULL, OPT_TARGET_SL},
-    {"sl-definition", required_argument, NULL, OPT_SL_DEFINITION},
-    {"max-abandon", required_argument, NULL, OPT_MAX_ABANDON},
-    {"max-asa", required_argument, NULL, OPT_MAX_ASA},
-    {"max-occupancy", required_argument, NULL, OPT_MAX_OCCUPANCY},
-    {"max-blocked", required_argument, NULL, OPT_MAX_BLOCKED},
-    {"format", required_argument, NULL, 'f'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
 };
 
 static const char usage_text[] =
@@ -137,72 +118,157 @@ struct erlang_opts {
     long queue_capacity; /* -1: unlimited */
     bool json;
     bool help;
+    int n_option_errors; /* reported already, by acd_cli_parse_options */
     struct acd_erlang_targets targets;
 };
 
-static const char *
-option_name(int val)
+/* The shared option parser's state (cli_opts.c): it counts errors in c
+ * and hands the setters this struct. */
+struct erlang_parse {
+    struct acd_cli_common c; /* first, as acd_cli_parse_options requires */
+    struct erlang_opts *o;
+};
+
+static struct erlang_opts *
+opts_of(void *p)
 {
-    for (const struct option *o = long_options; o->name; o++)
-        if (o->val == val)
-            return o->name;
-    return "?";
+    return ((struct erlang_parse *)p)->o;
 }
 
-static void
-opt_duration(struct errors *e, const char *opt, const char *arg, bool positive, double *out)
+static int
+set_rate(void *p, const char *arg, char *err, size_t errlen)
 {
     double v;
-    if (acd_units_parse_duration(arg, &v) < 0)
-        add_error(e, "--%s: expected a duration such as 90, 90s, 1.5m or 00:01:30, got '%s'", opt,
-                  arg);
-    else if (positive ? !(v > 0.0) : !(v >= 0.0))
-        add_error(e, "--%s: must be %s, got '%s'", opt, positive ? "positive" : "0 or more", arg);
-    else
-        *out = v;
-}
-
-/* lo < v <= hi (or lo <= v when lo_closed). */
-static void
-opt_fraction(struct errors *e, const char *opt, const char *arg, bool lo_closed, double *out)
-{
-    double v;
-    if (acd_units_parse_fraction(arg, &v) < 0)
-        add_error(e, "--%s: expected a fraction such as 0.8 or 80%%, got '%s'", opt, arg);
-    else if (!(lo_closed ? v >= 0.0 : v > 0.0) || v > 1.0)
-        add_error(e, "--%s: must be %s 0 and at most 1 (100%%), got '%s'", opt,
-                  lo_closed ? "at least" : "above", arg);
-    else
-        *out = v;
-}
-
-static void
-unknown_option(struct errors *e, const char *arg)
-{
-    /* Suggest the closest long option for typos such as --agnets. */
-    const char *best = NULL;
-    size_t best_d = SIZE_MAX;
-    if (arg[0] == '-' && arg[1] == '-') {
-        size_t len = strcspn(arg + 2, "=");
-        char name[64];
-        if (len < sizeof name) {
-            memcpy(name, arg + 2, len);
-            name[len] = '\0';
-            for (const struct option *o = long_options; o->name; o++) {
-                size_t d = acd_edit_distance(name, o->name);
-                if (d < best_d) {
-                    best_d = d;
-                    best = o->name;
-                }
-            }
-        }
+    if (acd_units_parse_rate(arg, &v) < 0) {
+        snprintf(err, errlen,
+                 "expected a rate such as 2/s or 120/min (bare numbers are per second), got '%s'",
+                 arg);
+        return -1;
     }
-    if (best && best_d <= 3)
-        add_error(e, "unknown option '%s' (did you mean '--%s'?)", arg, best);
-    else
-        add_error(e, "unknown option '%s'", arg);
+    if (!(v > 0.0)) {
+        snprintf(err, errlen, "must be positive, got '%s'", arg);
+        return -1;
+    }
+    opts_of(p)->rate_per_s = v;
+    return 0;
 }
 
+static int
+set_aht(void *p, const char *arg, char *err, size_t errlen)
+{
+    return acd_cli_parse_duration(arg, true, &opts_of(p)->aht_s, err, errlen);
+}
+
+static int
+set_patience(void *p, const char *arg, char *err, size_t errlen)
+{
+    return acd_cli_parse_duration(arg, true, &opts_of(p)->patience_s, err, errlen);
+}
+
+static int
+set_sl_threshold(void *p, const char *arg, char *err, size_t errlen)
+{
+    return acd_cli_parse_duration(arg, false, &opts_of(p)->sl_threshold_s, err, errlen);
+}
+
+static int
+set_max_asa(void *p, const char *arg, char *err, size_t errlen)
+{
+    return acd_cli_parse_duration(arg, false, &opts_of(p)->targets.max_asa_s, err, errlen);
+}
+
+static int
+set_agents(void *p, const char *arg, char *err, size_t errlen)
+{
+    unsigned long long v;
+    int rc = acd_cli_parse_uint(arg, 1, ACD_ERLANG_CLI_MAX_AGENTS, &v);
+    if (rc != 0)
+        return acd_cli_bad_positive(rc, arg, ACD_ERLANG_CLI_MAX_AGENTS, err, errlen);
+    opts_of(p)->agents = (unsigned)v;
+    return 0;
+}
+
+static int
+set_queue_capacity(void *p, const char *arg, char *err, size_t errlen)
+{
+    unsigned long long v;
+    if (acd_cli_parse_uint(arg, 0, (unsigned long long)LONG_MAX, &v) != 0) {
+        snprintf(err, errlen, "expected a whole number of waiting places, got '%s'", arg);
+        return -1;
+    }
+    opts_of(p)->queue_capacity = (long)v;
+    return 0;
+}
+
+static int
+set_target_sl(void *p, const char *arg, char *err, size_t errlen)
+{
+    return acd_cli_parse_fraction(arg, false, &opts_of(p)->targets.service_level, err, errlen);
+}
+
+static int
+set_max_abandon(void *p, const char *arg, char *err, size_t errlen)
+{
+    return acd_cli_parse_fraction(arg, true, &opts_of(p)->targets.max_abandon, err, errlen);
+}
+
+static int
+set_max_occupancy(void *p, const char *arg, char *err, size_t errlen)
+{
+    return acd_cli_parse_fraction(arg, false, &opts_of(p)->targets.max_occupancy, err, errlen);
+}
+
+static int
+set_max_blocked(void *p, const char *arg, char *err, size_t errlen)
+{
+    return acd_cli_parse_fraction(arg, true, &opts_of(p)->targets.max_blocked, err, errlen);
+}
+
+static int
+set_sl_definition(void *p, const char *arg, char *err, size_t errlen)
+{
+    if (strcmp(arg, "offered") == 0 || strcmp(arg, "answered") == 0) {
+        opts_of(p)->targets.sl_over_answered = strcmp(arg, "answered") == 0;
+        return 0;
+    }
+    snprintf(err, errlen, "expected 'offered' or 'answered', got '%s'", arg);
+    return -1;
+}
+
+static int
+set_format(void *p, const char *arg, char *err, size_t errlen)
+{
+    if (strcmp(arg, "text") == 0 || strcmp(arg, "json") == 0) {
+        opts_of(p)->json = strcmp(arg, "json") == 0;
+        return 0;
+    }
+    snprintf(err, errlen, "expected one of text, json, got '%s'", arg);
+    return -1;
+}
+
+/* The help is usage_text, written by hand. */
+static const struct acd_cli_opt erlang_opts[] = {
+    {.name = "rate", .val = OPT_RATE, .metavar = "R", .set = set_rate},
+    {.name = "aht", .val = OPT_AHT, .metavar = "S", .set = set_aht},
+    {.name = "agents", .val = OPT_AGENTS, .metavar = "N", .set = set_agents},
+    {.name = "patience", .val = OPT_PATIENCE, .metavar = "S", .set = set_patience},
+    {.name = "queue-capacity",
+     .val = OPT_QUEUE_CAPACITY,
+     .metavar = "Q",
+     .set = set_queue_capacity},
+    {.name = "sl-threshold", .val = OPT_SL_THRESHOLD, .metavar = "S", .set = set_sl_threshold},
+    {.name = "target-sl", .val = OPT_TARGET_SL, .metavar = "P", .set = set_target_sl},
+    {.name = "sl-definition", .val = OPT_SL_DEFINITION, .metavar = "D", .set = set_sl_definition},
+    {.name = "max-abandon", .val = OPT_MAX_ABANDON, .metavar = "A", .set = set_max_abandon},
+    {.name = "max-asa", .val = OPT_MAX_ASA, .metavar = "S", .set = set_max_asa},
+    {.name = "max-occupancy", .val = OPT_MAX_OCCUPANCY, .metavar = "O", .set = set_max_occupancy},
+    {.name = "max-blocked", .val = OPT_MAX_BLOCKED, .metavar = "B", .set = set_max_blocked},
+    {.name = "format", .val = 'f', .metavar = "F", .set = set_format},
+    {.name = "help", .val = 'h', .set = acd_cli_set_help},
+};
+
+/* Options through the shared parser (which reports their errors at once),
+ * then the model; operand errors go to e. */
 static void
 parse_args(int argc, char **argv, struct erlang_opts *o, struct errors *e)
 {
@@ -212,116 +278,19 @@ parse_args(int argc, char **argv, struct erlang_opts *o, struct errors *e)
     o->targets = (struct acd_erlang_targets){(double)NAN, false,       (double)NAN,
                                              (double)NAN, (double)NAN, (double)NAN};
 
-    opterr = 0;
-    optind = 0; /* 0: full reinitialisation in glibc and musl */
-    int ch;
-    while ((ch = getopt_long(argc, argv, ":f:h", long_options, NULL)) != -1) {
-        const char *arg = optarg;
-        switch (ch) {
-        case OPT_RATE: {
-            double v;
-            o->have_rate = true; /* given, even if invalid: no "required" too */
-            if (acd_units_parse_rate(arg, &v) < 0) {
-                add_error(e,
-                          "--rate: expected a rate such as 2/s or 120/min (bare numbers are per "
-                          "second), got '%s'",
-                          arg);
-            } else if (!(v > 0.0)) {
-                add_error(e, "--rate: must be positive, got '%s'", arg);
-            } else {
-                o->rate_per_s = v;
-            }
-            break;
-        }
-        case OPT_AHT:
-            opt_duration(e, "aht", arg, true, &o->aht_s);
-            o->have_aht = true;
-            break;
-        case OPT_PATIENCE:
-            opt_duration(e, "patience", arg, true, &o->patience_s);
-            o->have_patience = true;
-            break;
-        case OPT_SL_THRESHOLD:
-            opt_duration(e, "sl-threshold", arg, false, &o->sl_threshold_s);
-            break;
-        case OPT_MAX_ASA:
-            opt_duration(e, "max-asa", arg, false, &o->targets.max_asa_s);
-            break;
-        case OPT_AGENTS: {
-            unsigned long long v;
-            o->have_agents = true;
-            if (acd_units_parse_uint(arg, &v) < 0)
-                add_error(e, "--agents: expected a whole number of agents, got '%s'", arg);
-            else if (v < 1 || v > ACD_ERLANG_CLI_MAX_AGENTS)
-                add_error(e, "--agents: must be between 1 and %llu, got '%s'",
-                          ACD_ERLANG_CLI_MAX_AGENTS, arg);
-            else
-                o->agents = (unsigned)v;
-            break;
-        }
-        case OPT_QUEUE_CAPACITY: {
-            unsigned long long v;
-            if (acd_units_parse_uint(arg, &v) < 0 || v > (unsigned long long)LONG_MAX)
-                add_error(e,
-                          "--queue-capacity: expected a whole number of waiting places, got '%s'",
-                          arg);
-            else
-                o->queue_capacity = (long)v;
-            break;
-        }
-        case OPT_TARGET_SL:
-            opt_fraction(e, "target-sl", arg, false, &o->targets.service_level);
-            break;
-        case OPT_MAX_ABANDON:
-            opt_fraction(e, "max-abandon", arg, true, &o->targets.max_abandon);
-            break;
-        case OPT_MAX_OCCUPANCY:
-            opt_fraction(e, "max-occupancy", arg, false, &o->targets.max_occupancy);
-            break;
-        case OPT_MAX_BLOCKED:
-            opt_fraction(e, "max-blocked", arg, true, &o->targets.max_blocked);
-            break;
-        case OPT_SL_DEFINITION:
-            if (strcmp(arg, "offered") == 0)
-                o->targets.sl_over_answered = false;
-            else if (strcmp(arg, "answered") == 0)
-                o->targets.sl_over_answered = true;
-            else
-                add_error(e, "--sl-definition: expected 'offered' or 'answered', got '%s'", arg);
-            break;
-        case 'f':
-            if (strcmp(arg, "json") == 0)
-                o->json = true;
-            else if (strcmp(arg, "text") == 0)
-                o->json = false;
-            else
-                add_error(e, "--format: expected 'text' or 'json', got '%s'", arg);
-            break;
-        case 'h':
-            o->help = true;
-            break;
-        case ':':
-            if (optopt == 'f') {
-                add_error(e, "--format: missing value");
-                break;
-            }
-            add_error(e, "--%s: missing value", option_name(optopt));
-            /* Given, if without a value: "required" would only repeat it. */
-            o->have_rate |= optopt == OPT_RATE;
-            o->have_aht |= optopt == OPT_AHT;
-            o->have_patience |= optopt == OPT_PATIENCE;
-            o->have_agents |= optopt == OPT_AGENTS;
-            break;
-        default: /* '?' */
-            if (optopt && optopt < 256)
-                add_error(e, "unknown option '-%c'", optopt);
-            else
-                unknown_option(e, argv[optind - 1]);
-            break;
-        }
-    }
+    struct erlang_parse p = {.o = o};
+    int first =
+        acd_cli_parse_options("erlang", erlang_opts, ACD_ARRAY_LEN(erlang_opts), &p, argc, argv);
+    o->help = p.c.help;
+    o->n_option_errors = p.c.n_errors;
+    /* Given, even if invalid or without a value: "required" would only
+     * repeat the error. */
+    o->have_rate = acd_cli_given(&p.c, OPT_RATE);
+    o->have_aht = acd_cli_given(&p.c, OPT_AHT);
+    o->have_patience = acd_cli_given(&p.c, OPT_PATIENCE);
+    o->have_agents = acd_cli_given(&p.c, OPT_AGENTS);
 
-    for (int i = optind; i < argc; i++) {
+    for (int i = first; i < argc; i++) {
         const char *m = argv[i];
         if (o->have_model) {
             add_error(e, "unexpected argument '%s'", m);
@@ -607,7 +576,7 @@ acd_cli_erlang(int argc, char **argv)
     struct acd_erlang_result r;
     char msg[512];
     bool searched = false;
-    if (e.n == 0) {
+    if (e.n == 0 && o.n_option_errors == 0) {
         int rc;
         if (o.have_agents) {
             rc = acd_erlang_eval(&p, &r, msg, sizeof msg);
@@ -620,10 +589,10 @@ acd_cli_erlang(int argc, char **argv)
         if (rc < 0)
             add_error(&e, "%s", msg);
     }
-    if (e.n > 0) {
+    if (e.n > 0 || o.n_option_errors > 0) {
         for (size_t i = 0; i < e.n; i++)
             fprintf(stderr, "acdsim erlang: error: %s\n", e.v[i]);
-        fprintf(stderr, "Try 'acdsim erlang --help' for more information.\n");
+        acd_cli_try_help("erlang");
         free_errors(&e);
         return ACD_EXIT_USAGE;
     }

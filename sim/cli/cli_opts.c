@@ -1,13 +1,15 @@
 /*
- * cli_opts: what the simulating commands (run, staff) share - option
- * tables from which both getopt_long's arrays and the --help text are
- * built, the common options (-r, -s, -j, -o, -q, -h), scenario loading
- * and error reporting.
+ * cli_opts: what the commands share - option tables from which
+ * getopt_long's arrays (and for run and staff the --help text) are built,
+ * so every command words unknown options, missing arguments and bad
+ * numbers alike; the common options (-r, -s, -j, -o, -q, -h); fraction
+ * and duration arguments; scenario loading and error reporting.
  */
 #include "acdsim/diag.h"
 #include "acdsim/scenario_load.h"
 #include "cli.h"
 #include "expect.h"
+#include "units.h"
 #include "util.h"
 
 #include <errno.h>
@@ -64,6 +66,39 @@ acd_cli_bad_positive(int rc, const char *arg, unsigned long long hi, char *err, 
     else
         snprintf(err, errlen, "expected a positive integer, got '%s'", arg);
     return -1;
+}
+
+int
+acd_cli_parse_fraction(const char *arg, bool lo_closed, double *out, char *err, size_t errlen)
+{
+    double v;
+    if (acd_units_parse_fraction(arg, &v) != 0) {
+        snprintf(err, errlen, "expected a fraction such as 0.8 or 80%%, got '%s'", arg);
+        return -1;
+    }
+    if (!(lo_closed ? v >= 0 : v > 0) || v > 1) {
+        snprintf(err, errlen, "must be %s 0 and at most 1 (100%%), got '%s'",
+                 lo_closed ? "at least" : "above", arg);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int
+acd_cli_parse_duration(const char *arg, bool positive, double *out, char *err, size_t errlen)
+{
+    double v;
+    if (acd_units_parse_duration(arg, &v) != 0) {
+        snprintf(err, errlen, "expected a duration such as 20, 20s or 1.5m, got '%s'", arg);
+        return -1;
+    }
+    if (positive ? !(v > 0) : !(v >= 0)) {
+        snprintf(err, errlen, "must be %s, got '%s'", positive ? "positive" : "at least 0", arg);
+        return -1;
+    }
+    *out = v;
+    return 0;
 }
 
 int
@@ -231,6 +266,44 @@ is_known(const struct acd_cli_opt *defs, size_t n, int val)
     return false;
 }
 
+static void
+set_given(struct acd_cli_common *c, int val)
+{
+    if (val > 0 && val < ACD_CLI_MAX_VAL)
+        c->given[val / 8] |= (unsigned char)(1u << (val % 8));
+}
+
+bool
+acd_cli_given(const struct acd_cli_common *c, int val)
+{
+    return val > 0 && val < ACD_CLI_MAX_VAL && (c->given[val / 8] >> (val % 8)) & 1u;
+}
+
+/* "unknown option '--agnets'", with the closest long option when it is a
+ * likely typo (edit distance at most 2, as for commands). */
+static void
+unknown_long(const char *cmd, const struct acd_cli_opt *defs, size_t n, const char *arg)
+{
+    const char *best = NULL;
+    size_t len = strcspn(arg + 2, "="), best_d = 3;
+    char name[64];
+    if (len < sizeof(name)) {
+        memcpy(name, arg + 2, len);
+        name[len] = '\0';
+        for (size_t i = 0; i < n; i++) {
+            size_t d = acd_edit_distance(name, defs[i].name);
+            if (d < best_d && d < strlen(defs[i].name)) {
+                best = defs[i].name;
+                best_d = d;
+            }
+        }
+    }
+    if (best)
+        acd_cli_error(cmd, "unknown option '%s' (did you mean '--%s'?)", arg, best);
+    else
+        acd_cli_error(cmd, "unknown option '%s'", arg);
+}
+
 /* Parse argv with getopt_long from an option table, reporting every error.
  * Returns the index of the first operand. */
 int
@@ -243,6 +316,7 @@ acd_cli_parse_options(const char *cmd, const struct acd_cli_opt *defs, size_t n,
     shorts[0] = ':'; /* ':' reports missing arguments */
     size_t ns = 1;
     for (size_t i = 0; i < n; i++) {
+        ACD_ASSERT(defs[i].val > 0 && defs[i].val < ACD_CLI_MAX_VAL);
         longs[i] = (struct option){.name = defs[i].name,
                                    .has_arg = defs[i].metavar ? required_argument : no_argument,
                                    .val = defs[i].val};
@@ -262,22 +336,29 @@ acd_cli_parse_options(const char *cmd, const struct acd_cli_opt *defs, size_t n,
         if (c == '?') {
             /* glibc: optopt is 0 for an unknown long option, the option's
              * value for `--flag=x` on a flag, else the unknown character. */
-            if (!optopt)
-                acd_cli_error(cmd, "unknown option '%s'", argv[optind - 1]);
-            else if (is_known(defs, n, optopt))
+            const char *arg = argv[optind - 1];
+            if (!optopt && strncmp(arg, "--", 2) == 0) {
+                unknown_long(cmd, defs, n, arg);
+            } else if (!optopt) {
+                acd_cli_error(cmd, "unknown option '%s'", arg);
+            } else if (is_known(defs, n, optopt)) {
+                set_given(common, optopt);
                 acd_cli_error(cmd, "%s: takes no argument",
                               opt_name(defs, n, optopt, name, sizeof(name)));
-            else
+            } else {
                 acd_cli_error(cmd, "unknown option '-%c'", optopt);
+            }
             common->n_errors++;
             continue;
         }
         if (c == ':') {
+            set_given(common, optopt);
             acd_cli_error(cmd, "%s: missing argument",
                           opt_name(defs, n, optopt, name, sizeof(name)));
             common->n_errors++;
             continue;
         }
+        set_given(common, c);
         for (size_t i = 0; i < n; i++) {
             if (defs[i].val != c)
                 continue;
@@ -291,6 +372,12 @@ acd_cli_parse_options(const char *cmd, const struct acd_cli_opt *defs, size_t n,
     free(longs);
     free(shorts);
     return optind;
+}
+
+void
+acd_cli_try_help(const char *cmd)
+{
+    fprintf(stderr, "Try 'acdsim %s --help'.\n", cmd);
 }
 
 /* Load a scenario file, or the embedded default when path is NULL. Prints

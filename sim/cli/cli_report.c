@@ -17,25 +17,12 @@
 #include "util.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 enum { OPT_NO_TIMING = 256 };
-
-static const struct option long_options[] = {
-    {"format", required_argument, NULL, 'f'},
-    {"out", required_argument, NULL, 'o'},
-    {"no-timing", no_argument, NULL, OPT_NO_TIMING},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
 
 static const char usage_text[] =
     "usage: acdsim report RESULTS.json [--out DIR] [-f text|json|csv]\n"
@@ -70,114 +57,69 @@ struct report_args {
     int n_errors;
 };
 
-static void usage_error(struct report_args *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* The shared option parser's state (cli_opts.c): it counts errors in c,
+ * --out and --help write there, and the other setters reach a. */
+struct report_parse {
+    struct acd_cli_common c; /* first, as acd_cli_parse_options requires */
+    struct report_args *a;
+};
 
-static void
-usage_error(struct report_args *a, const char *fmt, ...)
+static int
+set_format(void *p, const char *arg, char *err, size_t errlen)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("acdsim report: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    a->n_errors++;
-}
-
-static void
-set_format(struct report_args *a, const char *name)
-{
-    a->format = acd_format_find(name);
+    struct report_args *a = ((struct report_parse *)p)->a;
+    a->format = acd_format_find(arg);
     if (a->format)
-        return;
-    char list[128] = "";
-    for (size_t i = 0; acd_formats[i]; i++)
-        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
-                 acd_formats[i]->name);
-    usage_error(a, "--format: expected one of %s, got '%s'", list, name);
+        return 0;
+    int n = snprintf(err, errlen, "expected one of");
+    for (size_t i = 0; acd_formats[i] && n >= 0 && (size_t)n < errlen; i++)
+        n += snprintf(err + n, errlen - (size_t)n, "%s %s", i ? "," : "", acd_formats[i]->name);
+    if (n >= 0 && (size_t)n < errlen)
+        snprintf(err + n, errlen - (size_t)n, ", got '%s'", arg);
+    return -1;
 }
 
-/* DIR must be a directory we may write into, or not exist yet with an
- * existing parent: checked before reading, so that a report never fails
- * for want of its folder after the work is done. */
-static void
-check_out_dir(struct report_args *a, const char *dir)
+static int
+set_no_timing(void *p, const char *arg, char *err, size_t errlen)
 {
-    struct stat st;
-    if (!*dir) {
-        usage_error(a, "--out: expected a directory, got ''");
-        return;
-    }
-    if (stat(dir, &st) == 0) {
-        if (!S_ISDIR(st.st_mode))
-            usage_error(a, "--out: '%s' exists and is not a directory", dir);
-        else if (access(dir, W_OK | X_OK) != 0)
-            usage_error(a, "--out: cannot write into '%s': %s", dir, strerror(errno));
-        return;
-    }
-    if (errno != ENOENT) {
-        usage_error(a, "--out: cannot use '%s': %s", dir, strerror(errno));
-        return;
-    }
-    /* The parent: everything before the last '/' that is not trailing. */
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/')
-        n--;
-    while (n > 0 && dir[n - 1] != '/')
-        n--;
-    while (n > 1 && dir[n - 1] == '/')
-        n--;
-    char *parent = n ? acd_xstrndup(dir, n) : acd_xstrdup(".");
-    if (stat(parent, &st) != 0 || !S_ISDIR(st.st_mode))
-        usage_error(a, "--out: parent directory '%s' of '%s' does not exist", parent, dir);
-    else if (access(parent, W_OK | X_OK) != 0)
-        usage_error(a, "--out: cannot create '%s': %s", dir, strerror(errno));
-    free(parent);
+    (void)arg, (void)err, (void)errlen;
+    ((struct report_parse *)p)->a->no_timing = true;
+    return 0;
 }
+
+/* The help is usage_text, written by hand. --out DIR must be a directory
+ * we may write into, or not exist yet with an existing parent: checked
+ * before reading, so that a report never fails for want of its folder
+ * after the work is done. */
+static const struct acd_cli_opt report_opts[] = {
+    {.name = "format", .val = 'f', .metavar = "FMT", .set = set_format},
+    {.name = "out", .val = 'o', .metavar = "DIR", .set = acd_cli_set_out},
+    {.name = "no-timing", .val = OPT_NO_TIMING, .set = set_no_timing},
+    {.name = "help", .val = 'h', .set = acd_cli_set_help},
+};
 
 /* Every usage error is reported, not just the first. */
 static void
 parse_args(struct report_args *a, int argc, char **argv)
 {
-    opterr = 0;
-    optind = 0; /* glibc: 0 re-initialises getopt for this argv */
-    int c;
-    while ((c = getopt_long(argc, argv, ":f:o:h", long_options, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            set_format(a, optarg);
-            break;
-        case 'o':
-            a->out_dir = optarg;
-            break;
-        case OPT_NO_TIMING:
-            a->no_timing = true;
-            break;
-        case 'h':
-            a->help = true;
-            break;
-        case ':':
-            usage_error(a, "%s: missing argument", argv[optind - 1]);
-            break;
-        default: /* glibc: optopt is 0 for an unknown long option */
-            if (optopt > 0 && optopt < 256)
-                usage_error(a, "unknown option '-%c'", optopt);
-            else
-                usage_error(a, "unknown option '%s'", argv[optind - 1]);
-            break;
-        }
-    }
+    struct report_parse p = {.a = a};
+    int first =
+        acd_cli_parse_options("report", report_opts, ACD_ARRAY_LEN(report_opts), &p, argc, argv);
+    a->out_dir = p.c.out_dir;
+    a->help = p.c.help;
+    a->n_errors = p.c.n_errors;
     if (a->help)
         return; /* --help answers whatever else is on the line */
-    if (optind < argc)
-        a->path = argv[optind];
-    else
-        usage_error(a, "missing RESULTS.json");
-    for (int i = optind + 1; i < argc; i++)
-        usage_error(a, "unexpected argument '%s' (one RESULTS.json only)", argv[i]);
-    if (a->out_dir)
-        check_out_dir(a, a->out_dir);
+    if (first < argc) {
+        a->path = argv[first];
+    } else {
+        acd_cli_error("report", "missing RESULTS.json");
+        a->n_errors++;
+    }
+    for (int i = first + 1; i < argc; i++) {
+        acd_cli_error("report", "unexpected argument '%s' (one RESULTS.json only)", argv[i]);
+        a->n_errors++;
+    }
 }
 
 /* Read the document; print every diagnostic (warnings too). */

@@ -344,7 +344,7 @@ parse(struct ctx *c, const char *text, size_t len)
     struct acd_ytree t;
     memset(&t, 0, sizeof(t));
     struct acd_yerror ye;
-    if (acd_ytree_build(&t, text, len, &ye) != 0) {
+    if (acd_ytree_build(&t, text, len, 0, &ye) != 0) {
         acd_scn_err_at(c, ye.line, ye.col, "%s", ye.msg);
         free(ye.msg);
         return NULL;

@@ -2,47 +2,28 @@
  * scenario_patch: a scenario's text with a new staffing plan (see
  * scenario_patch.h).
  *
- * The text is parsed once with libyaml into a small tree of nodes that
- * keep their byte ranges (the events' start_mark.index / end_mark.index);
- * the changes become a list of edits (start, end, replacement) that never
- * overlap, applied back to front so earlier offsets stay valid. A block
- * collection's end mark is where the next token starts (after blank lines
- * and comments), so ranges use the end of the last scalar inside
- * (content_end) instead: what follows a value - its comment, the blank
- * lines - stays where it was.
+ * The text is parsed once into yamltree's tree (with alias nodes), whose
+ * nodes keep their byte ranges; the changes become a list of edits
+ * (start, end, replacement) that never overlap, applied back to front so
+ * earlier offsets stay valid. A block collection's end mark is where the
+ * next token starts (after blank lines and comments), so ranges use the
+ * end of the last scalar inside (content_end) instead: what follows a
+ * value - its comment, the blank lines - stays where it was.
  *
  * Not here: what the numbers mean (scenario*.c parses the result again).
  */
 #include "scenario_patch.h"
 #include "util.h"
+#include "yamltree.h"
 
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
-/* Deeper than the scenario parser allows (ACD_YTREE_MAX_DEPTH), so any
- * file that loads can be patched; bounds the recursive walks. */
-#define MAX_DEPTH 256
 /* A copied alias (an anchor inside a removed value) is at most this long:
  * nested aliases could otherwise expand without bound. */
 #define MAX_COPY (1 << 20)
-
-enum pkind { P_SCALAR, P_SEQ, P_MAP, P_ALIAS };
-
-struct pnode {
-    enum pkind kind;
-    bool flow;  /* flow collection ({...}, [...]) */
-    bool plain; /* plain scalar */
-    size_t start, end, col;
-    char *anchor;         /* owned, NULL if none */
-    char *value;          /* scalar text, or the alias's anchor name (owned) */
-    size_t vlen;          /* scalar bytes (may hold a NUL) */
-    struct pnode *target; /* alias: the anchored node, NULL if unknown */
-    struct pnode **kids;  /* sequence items, or key, value, key, value... */
-    size_t n, cap;
-};
 
 struct edit {
     size_t start, end;
@@ -54,154 +35,30 @@ struct patch {
     size_t len;
     const char *name;
     struct acd_diags *diags;
-    struct pnode **nodes; /* every node, for freeing */
-    size_t n_nodes, cap_nodes;
+    struct acd_ytree tree;
     struct edit *edits;
     size_t n_edits, cap_edits;
     size_t n_primary; /* edits[0..n_primary): staffing and targets */
 };
 
-/* ------------------------------------------------------------------ tree */
-
-static struct pnode *
-new_node(struct patch *p, enum pkind kind, const yaml_event_t *ev)
+static bool
+is_collection(const struct acd_ynode *n)
 {
-    struct pnode *n = acd_xcalloc(1, sizeof(*n));
-    n->kind = kind;
-    n->start = ev->start_mark.index;
-    n->end = ev->end_mark.index;
-    n->col = ev->start_mark.column;
-    p->nodes = acd_xgrow(p->nodes, &p->cap_nodes, p->n_nodes + 1, sizeof(*p->nodes));
-    p->nodes[p->n_nodes++] = n;
-    return n;
+    return n->kind == ACD_Y_SEQ || n->kind == ACD_Y_MAP;
 }
 
-static void
-add_kid(struct pnode *parent, struct pnode *kid)
-{
-    parent->kids = acd_xgrow(parent->kids, &parent->cap, parent->n + 1, sizeof(*parent->kids));
-    parent->kids[parent->n++] = kid;
-}
-
-/* Anchors in document order; a later definition of a name wins from
- * there on. */
-struct anchors {
-    struct pnode **v;
-    size_t n, cap;
-};
-
-static struct pnode *
-find_anchor(const struct anchors *a, const char *name)
-{
-    for (size_t i = a->n; i-- > 0;)
-        if (strcmp(a->v[i]->anchor, name) == 0)
-            return a->v[i];
-    return NULL;
-}
-
-static void
-add_anchor(struct anchors *a, struct pnode *n)
-{
-    if (!n->anchor)
-        return;
-    a->v = acd_xgrow(a->v, &a->cap, a->n + 1, sizeof(*a->v));
-    a->v[a->n++] = n;
-}
-
-static char *
-dup_anchor(const yaml_char_t *s)
-{
-    return s ? acd_xstrdup((const char *)s) : NULL;
-}
-
-/* Parse the first document into a tree. Returns its root, or NULL after
- * a diagnostic. */
-static struct pnode *
+/* The text as a tree (aliases as nodes of their own). Returns its root,
+ * or NULL after a diagnostic (none for an empty document). */
+static const struct acd_ynode *
 build(struct patch *p)
 {
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser)) {
-        fputs("acdsim: out of memory (libyaml)\n", stderr);
-        abort();
+    struct acd_yerror e;
+    if (acd_ytree_build(&p->tree, p->text, p->len, ACD_YTREE_ALIAS_NODES, &e) != 0) {
+        acd_diags_error(p->diags, p->name, e.line, e.col, "cannot patch: %s", e.msg);
+        free(e.msg);
+        return NULL;
     }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)p->text, p->len);
-    struct pnode *stack[MAX_DEPTH + 1];
-    size_t depth = 0;
-    struct pnode *root = NULL;
-    struct anchors anchors = {0};
-    bool done = false, failed = false;
-    while (!done && !failed) {
-        yaml_event_t ev;
-        if (!yaml_parser_parse(&parser, &ev)) {
-            acd_diags_error(p->diags, p->name, (unsigned)parser.problem_mark.line + 1,
-                            (unsigned)parser.problem_mark.column + 1, "cannot patch: %s",
-                            parser.problem ? parser.problem : "not YAML");
-            failed = true;
-            break;
-        }
-        struct pnode *n = NULL;
-        switch (ev.type) {
-        case YAML_SCALAR_EVENT:
-            n = new_node(p, P_SCALAR, &ev);
-            n->anchor = dup_anchor(ev.data.scalar.anchor);
-            n->value = acd_xstrndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
-            n->vlen = ev.data.scalar.length;
-            n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-            add_anchor(&anchors, n);
-            break;
-        case YAML_ALIAS_EVENT:
-            n = new_node(p, P_ALIAS, &ev);
-            n->value = acd_xstrdup((const char *)ev.data.alias.anchor);
-            n->target = find_anchor(&anchors, n->value);
-            break;
-        case YAML_SEQUENCE_START_EVENT:
-        case YAML_MAPPING_START_EVENT: {
-            bool seq = ev.type == YAML_SEQUENCE_START_EVENT;
-            n = new_node(p, seq ? P_SEQ : P_MAP, &ev);
-            n->anchor =
-                dup_anchor(seq ? ev.data.sequence_start.anchor : ev.data.mapping_start.anchor);
-            n->flow = seq ? ev.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
-                          : ev.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
-            break;
-        }
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT:
-            ACD_ASSERT(depth > 0); /* libyaml pairs them */
-            stack[depth - 1]->end = ev.end_mark.index;
-            /* Anchored once complete: an alias inside refers to an
-             * earlier definition, never to its own container. */
-            add_anchor(&anchors, stack[--depth]);
-            break;
-        case YAML_DOCUMENT_END_EVENT:
-            done = true; /* only the first document counts */
-            break;
-        case YAML_STREAM_END_EVENT:
-            done = true;
-            break;
-        default:
-            break;
-        }
-        if (n) {
-            if (depth > 0)
-                add_kid(stack[depth - 1], n);
-            else if (!root)
-                root = n;
-            if (n->kind == P_SEQ || n->kind == P_MAP) {
-                if (depth == MAX_DEPTH) {
-                    acd_diags_error(p->diags, p->name, (unsigned)ev.start_mark.line + 1,
-                                    (unsigned)ev.start_mark.column + 1,
-                                    "cannot patch: nested more than %d levels deep", MAX_DEPTH);
-                    failed = true;
-                } else {
-                    stack[depth++] = n;
-                }
-            }
-        }
-        yaml_event_delete(&ev);
-    }
-    yaml_parser_delete(&parser);
-    free(anchors.v);
-    return failed ? NULL : root;
+    return p->tree.root;
 }
 
 /* ---------------------------------------------------------------- ranges */
@@ -216,11 +73,10 @@ is_space(char ch)
  * any node before trailing blanks and line breaks (block scalars end
  * after theirs). */
 static size_t
-content_end(const struct patch *p, const struct pnode *n)
+content_end(const struct patch *p, const struct acd_ynode *n)
 {
-    for (int d = 0; (n->kind == P_SEQ || n->kind == P_MAP) && !n->flow && n->n > 0 && d < MAX_DEPTH;
-         d++)
-        n = n->kids[n->n - 1];
+    while (is_collection(n) && !n->flow && n->n > 0)
+        n = n->kids[n->n - 1]; /* an alias node ends the walk: no cycle */
     size_t e = n->end;
     while (e > n->start && is_space(p->text[e - 1]))
         e--;
@@ -235,7 +91,8 @@ starts_line(const struct patch *p, size_t pos, size_t *ls)
     while (s > 0 && (p->text[s - 1] == ' ' || p->text[s - 1] == '\t'))
         s--;
     *ls = s;
-    return s == 0 || p->text[s - 1] == '\n';
+    /* The first line starts after a byte-order mark. */
+    return s == 0 || p->text[s - 1] == '\n' || (s == 3 && memcmp(p->text, "\xEF\xBB\xBF", 3) == 0);
 }
 
 /* After a comment that ends pos's line ("- {...}   # evening"): it was
@@ -302,14 +159,14 @@ in_primary(const struct patch *p, size_t start, size_t end)
 }
 
 static bool
-is_key(const struct pnode *k, const char *name)
+is_key(const struct acd_ynode *k, const char *name)
 {
-    return k->kind == P_SCALAR && strlen(k->value) == k->vlen && strcmp(k->value, name) == 0;
+    return k->kind == ACD_Y_SCALAR && strlen(k->s) == k->len && strcmp(k->s, name) == 0;
 }
 
 /* Index of the pair whose key is name in map m, or SIZE_MAX. */
 static size_t
-find_key(const struct pnode *m, const char *name)
+find_key(const struct acd_ynode *m, const char *name)
 {
     for (size_t i = 0; i + 1 < m->n; i += 2)
         if (is_key(m->kids[i], name))
@@ -321,11 +178,11 @@ find_key(const struct pnode *m, const char *name)
  * just after the key's colon (so the new flow value sits on the key's
  * line), anything else over its own range. */
 static void
-replace_value(struct patch *p, const struct pnode *m, size_t i, const char *text)
+replace_value(struct patch *p, const struct acd_ynode *m, size_t i, const char *text)
 {
-    const struct pnode *k = m->kids[i], *v = m->kids[i + 1];
+    const struct acd_ynode *k = m->kids[i], *v = m->kids[i + 1];
     size_t start = v->start, end = content_end(p, v);
-    if ((v->kind == P_SEQ || v->kind == P_MAP) && !v->flow) {
+    if ((v->kind == ACD_Y_SEQ || v->kind == ACD_Y_MAP) && !v->flow) {
         const char *colon = memchr(p->text + k->end, ':', v->start - k->end);
         start = colon ? (size_t)(colon - p->text) + 1 : v->start;
         end = past_comment(p, end);
@@ -339,11 +196,11 @@ replace_value(struct patch *p, const struct pnode *m, size_t i, const char *text
 
 /* Replace pair i of m (key and value) with `text` ("agents: [...]"). */
 static void
-replace_pair(struct patch *p, const struct pnode *m, size_t i, const char *text)
+replace_pair(struct patch *p, const struct acd_ynode *m, size_t i, const char *text)
 {
-    const struct pnode *v = m->kids[i + 1];
+    const struct acd_ynode *v = m->kids[i + 1];
     size_t end = content_end(p, v);
-    if ((v->kind == P_SEQ || v->kind == P_MAP) && !v->flow)
+    if ((v->kind == ACD_Y_SEQ || v->kind == ACD_Y_MAP) && !v->flow)
         end = past_comment(p, end);
     add_edit(p, m->kids[i]->start, end, acd_xstrdup(text));
 }
@@ -351,9 +208,9 @@ replace_pair(struct patch *p, const struct pnode *m, size_t i, const char *text)
 /* Remove pair i of m (never its first pair in block style: the first key
  * may share its line with "- "). */
 static void
-remove_pair(struct patch *p, const struct pnode *m, size_t i)
+remove_pair(struct patch *p, const struct acd_ynode *m, size_t i)
 {
-    const struct pnode *k = m->kids[i], *v = m->kids[i + 1];
+    const struct acd_ynode *k = m->kids[i], *v = m->kids[i + 1];
     size_t start = k->start, end = content_end(p, v);
     if (m->flow) {
         /* With its separating comma: the one before, or after if first. */
@@ -390,7 +247,7 @@ remove_pair(struct patch *p, const struct pnode *m, size_t i)
  * top level: its end may be a group's end, which gets its own insertion
  * there). */
 static void
-insert_pair(struct patch *p, const struct pnode *m, const char *pair, bool at_top)
+insert_pair(struct patch *p, const struct acd_ynode *m, const char *pair, bool at_top)
 {
     if (m->flow) {
         size_t close = m->end;
@@ -403,7 +260,8 @@ insert_pair(struct patch *p, const struct pnode *m, const char *pair, bool at_to
         add_edit(p, at, at, acd_xasprintf("%s%s", m->n ? ", " : "", pair));
         return;
     }
-    size_t col = m->n ? m->kids[0]->col : m->col, ls;
+    /* Indented as the first key (yamltree's columns are 1-based). */
+    size_t col = (m->n ? m->kids[0]->col : m->col) - 1, ls;
     if (at_top && m->n && starts_line(p, m->kids[0]->start, &ls)) {
         add_edit(p, ls, ls, acd_xasprintf("%*s%s\n", (int)col, "", pair));
         return;
@@ -415,7 +273,7 @@ insert_pair(struct patch *p, const struct pnode *m, const char *pair, bool at_to
 /* Set key in map m (the top level) to value: replace its value, or add
  * the pair. */
 static void
-set_key(struct patch *p, const struct pnode *m, const char *key, const char *value)
+set_key(struct patch *p, const struct acd_ynode *m, const char *key, const char *value)
 {
     size_t i = find_key(m, key);
     if (i != SIZE_MAX) {
@@ -449,14 +307,12 @@ plan_text(const struct acd_scenario *sc, const unsigned *agents, size_t g)
         return acd_xasprintf("%u", agents[g]);
     char *buf = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    ACD_ASSERT(f != NULL); /* only fails without memory */
+    FILE *f = acd_xmemstream_open(&buf, &len);
     fputc('[', f);
     for (size_t b = 0; b < sc->n_intervals; b++)
         fprintf(f, "%s%u", b ? ", " : "", agents[b * sc->n_groups + g]);
     fputc(']', f);
-    int closed = fclose(f);
-    ACD_ASSERT(closed == 0);
+    acd_xmemstream_close(f);
     return buf;
 }
 
@@ -479,53 +335,54 @@ put_quoted(FILE *f, const char *s, size_t n)
 
 /* A plain scalar that means the same inside a flow collection. */
 static bool
-flow_safe(const struct pnode *n)
+flow_safe(const struct acd_ynode *n)
 {
-    if (!n->plain || n->vlen == 0 || strlen(n->value) != n->vlen)
+    if (!n->plain || n->len == 0 || strlen(n->s) != n->len)
         return false;
-    for (size_t i = 0; i < n->vlen; i++) {
-        char ch = n->value[i];
+    for (size_t i = 0; i < n->len; i++) {
+        char ch = n->s[i];
         if (!(ch == '_' || ch == '.' || ch == '+' || ch == '-' || ch == '/' || ch == ' ' ||
               ch == ':' || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
               (ch >= 'A' && ch <= 'Z')))
             return false;
     }
-    return !strstr(n->value, ": ") && n->value[n->vlen - 1] != ':' && n->value[0] != '-' &&
-           n->value[n->vlen - 1] != ' ';
+    return !strstr(n->s, ": ") && n->s[n->len - 1] != ':' && n->s[0] != '-' &&
+           n->s[n->len - 1] != ' ';
 }
 
-/* Node n in flow style (aliases expanded). Returns false if too deep or
- * too long. */
+/* Node n in flow style (aliases expanded), written inside `depth`
+ * collections. Returns false if too long, or nested deeper than the
+ * scenario parser allows (the copy could not be read again). */
 static bool
-put_flow(FILE *f, const struct pnode *n, int depth, size_t *budget)
+put_flow(FILE *f, const struct acd_ynode *n, size_t depth, size_t *budget)
 {
-    if (depth > MAX_DEPTH || *budget == 0)
+    if (*budget == 0)
         return false;
     (*budget)--;
     switch (n->kind) {
-    case P_ALIAS:
-        if (!n->target)
-            return false;
-        return put_flow(f, n->target, depth + 1, budget);
-    case P_SCALAR:
-        if (n->plain && n->vlen == 0)
+    case ACD_Y_ALIAS:
+        return put_flow(f, n->target, depth, budget); /* never an alias: no loop */
+    case ACD_Y_SCALAR:
+        if (n->plain && n->len == 0)
             fputs("null", f);
         else if (flow_safe(n))
-            fputs(n->value, f);
+            fputs(n->s, f);
         else
-            put_quoted(f, n->value, n->vlen);
-        *budget = *budget > n->vlen ? *budget - n->vlen : 0;
+            put_quoted(f, n->s, n->len);
+        *budget = *budget > n->len ? *budget - n->len : 0;
         return *budget > 0;
-    case P_SEQ:
-    case P_MAP:
-        fputc(n->kind == P_SEQ ? '[' : '{', f);
+    case ACD_Y_SEQ:
+    case ACD_Y_MAP:
+        if (depth >= ACD_YTREE_MAX_DEPTH)
+            return false;
+        fputc(n->kind == ACD_Y_SEQ ? '[' : '{', f);
         for (size_t i = 0; i < n->n; i++) {
             if (i)
-                fputs(n->kind == P_MAP && i % 2 ? ": " : ", ", f);
+                fputs(n->kind == ACD_Y_MAP && i % 2 ? ": " : ", ", f);
             if (!put_flow(f, n->kids[i], depth + 1, budget))
                 return false;
         }
-        fputc(n->kind == P_SEQ ? ']' : '}', f);
+        fputc(n->kind == ACD_Y_SEQ ? ']' : '}', f);
         return true;
     }
     return false;
@@ -535,11 +392,11 @@ put_flow(FILE *f, const struct pnode *n, int depth, size_t *budget)
 
 /* Each group's staffing. Returns false after a diagnostic. */
 static bool
-patch_groups(struct patch *p, const struct pnode *groups, const struct acd_scenario *sc,
+patch_groups(struct patch *p, const struct acd_ynode *groups, const struct acd_scenario *sc,
              const unsigned *agents)
 {
-    if (groups->kind != P_SEQ || groups->n != sc->n_groups) {
-        acd_diags_error(p->diags, p->name, 1, 1,
+    if (groups->kind != ACD_Y_SEQ || groups->n != sc->n_groups) {
+        acd_diags_error(p->diags, p->name, groups->line, groups->col,
                         "cannot patch: 'agent_groups' must be a list of the scenario's %zu groups",
                         sc->n_groups);
         return false;
@@ -547,19 +404,19 @@ patch_groups(struct patch *p, const struct pnode *groups, const struct acd_scena
     bool *done = acd_xcalloc(sc->n_groups, sizeof(*done));
     bool ok = true;
     for (size_t i = 0; i < groups->n && ok; i++) {
-        const struct pnode *m = groups->kids[i];
+        const struct acd_ynode *m = groups->kids[i];
         /* A group given as an alias is patched where it is defined. */
-        for (int d = 0; m && m->kind == P_ALIAS && d < MAX_DEPTH; d++)
+        if (m->kind == ACD_Y_ALIAS)
             m = m->target;
-        if (!m || m->kind != P_MAP) {
-            acd_diags_error(p->diags, p->name, 1, 1,
+        if (m->kind != ACD_Y_MAP) {
+            acd_diags_error(p->diags, p->name, m->line, m->col,
                             "cannot patch: agent group %zu is not a mapping", i + 1);
             ok = false;
             break;
         }
         size_t g = i, ni = find_key(m, "name");
-        if (ni != SIZE_MAX && m->kids[ni + 1]->kind == P_SCALAR) {
-            size_t by_name = acd_scenario_find_group(sc, m->kids[ni + 1]->value);
+        if (ni != SIZE_MAX && m->kids[ni + 1]->kind == ACD_Y_SCALAR) {
+            size_t by_name = acd_scenario_find_group(sc, m->kids[ni + 1]->s);
             if (by_name != SIZE_MAX)
                 g = by_name;
         }
@@ -596,14 +453,13 @@ same(double a, double b)
 }
 
 static void
-patch_targets(struct patch *p, const struct pnode *root, const struct acd_scenario *sc,
+patch_targets(struct patch *p, const struct acd_ynode *root, const struct acd_scenario *sc,
               const struct acd_staff_targets *t)
 {
     char *buf = NULL;
     size_t len = 0;
     if (!same(t->sl_target, sc->sl_target) || !same(t->sl_threshold_s, sc->sl_threshold_s)) {
-        FILE *f = open_memstream(&buf, &len);
-        ACD_ASSERT(f != NULL);
+        FILE *f = acd_xmemstream_open(&buf, &len);
         const char *sep = "{";
         if (isfinite(t->sl_threshold_s)) {
             fputs("{threshold: ", f);
@@ -617,8 +473,7 @@ patch_targets(struct patch *p, const struct pnode *root, const struct acd_scenar
             sep = ", ";
         }
         fputs(*sep == '{' ? "{}" : "}", f);
-        int closed = fclose(f);
-        ACD_ASSERT(closed == 0);
+        acd_xmemstream_close(f);
         set_key(p, root, "service_level", buf);
         free(buf);
         buf = NULL;
@@ -635,8 +490,7 @@ patch_targets(struct patch *p, const struct pnode *root, const struct acd_scenar
         {"max_asa", t->max_asa_s, "s"},
         {"max_occupancy", t->max_occupancy, ""},
     };
-    FILE *f = open_memstream(&buf, &len);
-    ACD_ASSERT(f != NULL);
+    FILE *f = acd_xmemstream_open(&buf, &len);
     const char *sep = "{";
     for (size_t i = 0; i < ACD_ARRAY_LEN(goals); i++) {
         if (!isfinite(goals[i].x))
@@ -648,8 +502,7 @@ patch_targets(struct patch *p, const struct pnode *root, const struct acd_scenar
     }
     if (*sep != '{')
         fputc('}', f);
-    int closed = fclose(f);
-    ACD_ASSERT(closed == 0);
+    acd_xmemstream_close(f);
     size_t i = find_key(root, "targets");
     if (*buf)
         set_key(p, root, "targets", buf);
@@ -661,51 +514,45 @@ patch_targets(struct patch *p, const struct pnode *root, const struct acd_scenar
 /* Walk for relative `file:` values and for aliases to anchors inside a
  * primary edit; both become secondary edits outside the primary ones. */
 static bool
-patch_refs(struct patch *p, const struct pnode *n, const char *base_dir, int depth)
+patch_refs(struct patch *p, const struct acd_ynode *n, const char *base_dir, size_t depth)
 {
-    if (depth > MAX_DEPTH)
-        return true;
-    if (n->kind == P_ALIAS && n->target && !in_primary(p, n->start, n->end) &&
+    ACD_ASSERT(depth <= ACD_YTREE_MAX_DEPTH); /* aliases are not followed */
+    if (n->kind == ACD_Y_ALIAS && !in_primary(p, n->start, n->end) &&
         inside_primary(p, n->target->start, n->target->end)) {
         char *buf = NULL;
         size_t len = 0, budget = MAX_COPY;
-        FILE *f = open_memstream(&buf, &len);
-        ACD_ASSERT(f != NULL);
-        bool ok = put_flow(f, n->target, 0, &budget);
-        int closed = fclose(f);
-        ACD_ASSERT(closed == 0);
+        FILE *f = acd_xmemstream_open(&buf, &len);
+        bool ok = put_flow(f, n->target, depth, &budget);
+        acd_xmemstream_close(f);
         if (!ok) {
             free(buf);
-            acd_diags_error(p->diags, p->name, 1, 1,
+            acd_diags_error(p->diags, p->name, n->line, n->col,
                             "cannot patch: alias *%s refers to a value that is removed and "
                             "cannot be copied",
-                            n->value);
+                            n->s);
             return false;
         }
         add_edit(p, n->start, n->end, buf);
         return true;
     }
-    if (n->kind == P_MAP && base_dir) {
+    if (n->kind == ACD_Y_MAP && base_dir) {
         for (size_t i = 0; i + 1 < n->n; i += 2) {
-            const struct pnode *k = n->kids[i], *v = n->kids[i + 1];
-            if (!is_key(k, "file") || v->kind != P_SCALAR || v->vlen == 0 ||
-                strlen(v->value) != v->vlen || v->value[0] == '/' ||
-                in_primary(p, v->start, v->end))
+            const struct acd_ynode *k = n->kids[i], *v = n->kids[i + 1];
+            if (!is_key(k, "file") || v->kind != ACD_Y_SCALAR || v->len == 0 ||
+                strlen(v->s) != v->len || v->s[0] == '/' || in_primary(p, v->start, v->end))
                 continue;
             char *path = acd_xasprintf("%s%s%s", base_dir,
-                                       base_dir[strlen(base_dir) - 1] == '/' ? "" : "/", v->value);
+                                       base_dir[strlen(base_dir) - 1] == '/' ? "" : "/", v->s);
             char *buf = NULL;
             size_t len = 0;
-            FILE *f = open_memstream(&buf, &len);
-            ACD_ASSERT(f != NULL);
+            FILE *f = acd_xmemstream_open(&buf, &len);
             put_quoted(f, path, strlen(path));
-            int closed = fclose(f);
-            ACD_ASSERT(closed == 0);
+            acd_xmemstream_close(f);
             free(path);
             add_edit(p, v->start, content_end(p, v), buf);
         }
     }
-    if (n->kind == P_SEQ || n->kind == P_MAP)
+    if (is_collection(n))
         for (size_t i = 0; i < n->n; i++)
             if (!patch_refs(p, n->kids[i], base_dir, depth + 1))
                 return false;
@@ -739,8 +586,7 @@ apply(struct patch *p, const char *comment)
 {
     char *buf = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    ACD_ASSERT(f != NULL);
+    FILE *f = acd_xmemstream_open(&buf, &len);
     size_t pos = 0;
     /* A byte-order mark must stay first. */
     if (p->len >= 3 && memcmp(p->text, "\xEF\xBB\xBF", 3) == 0) {
@@ -760,8 +606,7 @@ apply(struct patch *p, const char *comment)
         pos = e->end;
     }
     fwrite(p->text + pos, 1, p->len - pos, f);
-    int closed = fclose(f);
-    ACD_ASSERT(closed == 0);
+    acd_xmemstream_close(f);
     return buf;
 }
 
@@ -773,11 +618,17 @@ acd_scenario_patch_staffing(const char *text, size_t len, const char *name, cons
 {
     *out = NULL;
     struct patch p = {.text = text, .len = len, .name = name ? name : "<scenario>", .diags = diags};
-    struct pnode *root = build(&p);
+    const unsigned char *u = (const unsigned char *)text;
+    const struct acd_ynode *root = NULL;
+    if (len >= 2 && ((u[0] == 0xFE && u[1] == 0xFF) || (u[0] == 0xFF && u[1] == 0xFE)))
+        /* Edits are spliced in as UTF-8 bytes. */
+        acd_diags_error(diags, p.name, 1, 1, "cannot patch: the scenario is UTF-16, not UTF-8");
+    else
+        root = build(&p);
     bool ok = root != NULL;
     if (!ok && !acd_diags_has_errors(diags))
         acd_diags_error(diags, p.name, 1, 1, "cannot patch: the scenario is empty");
-    if (ok && root->kind != P_MAP) {
+    if (ok && root->kind != ACD_Y_MAP) {
         acd_diags_error(diags, p.name, 1, 1, "cannot patch: the scenario is not a mapping");
         ok = false;
     }
@@ -787,13 +638,10 @@ acd_scenario_patch_staffing(const char *text, size_t len, const char *name, cons
         ok = false;
     }
     if (ok) {
-        const struct pnode *groups = root->kids[gi + 1];
-        for (int d = 0; groups && groups->kind == P_ALIAS && d < MAX_DEPTH; d++)
+        const struct acd_ynode *groups = root->kids[gi + 1];
+        if (groups->kind == ACD_Y_ALIAS)
             groups = groups->target;
-        ok = groups && patch_groups(&p, groups, sc, agents);
-        if (!groups)
-            acd_diags_error(diags, p.name, 1, 1,
-                            "cannot patch: 'agent_groups' is an unknown alias");
+        ok = patch_groups(&p, groups, sc, agents);
     }
     if (ok && t)
         patch_targets(&p, root, sc, t);
@@ -815,12 +663,6 @@ acd_scenario_patch_staffing(const char *text, size_t len, const char *name, cons
     for (size_t i = 0; i < p.n_edits; i++)
         free(p.edits[i].text);
     free(p.edits);
-    for (size_t i = 0; i < p.n_nodes; i++) {
-        free(p.nodes[i]->anchor);
-        free(p.nodes[i]->value);
-        free(p.nodes[i]->kids);
-        free(p.nodes[i]);
-    }
-    free(p.nodes);
+    acd_ytree_free(&p.tree);
     return ok ? 0 : -1;
 }

@@ -4,9 +4,10 @@
  * anchors, key order and layout survive (`acdsim staff` writes it as
  * recommended.yaml, which `acdsim run` takes as it is).
  *
- * Works on libyaml's parser events and their byte marks: every change is
- * an edit (start, end, replacement) of the original text, applied back to
- * front. Block and flow style both work.
+ * Works on yamltree's tree and its byte ranges: every change is an edit
+ * (start, end, replacement) of the original text, applied back to front.
+ * Block and flow style both work, and any UTF-8 text (a byte-order mark
+ * included) that yamltree reads; UTF-16 is refused.
  */
 #ifndef ACDSIM_SCENARIO_PATCH_H
 #define ACDSIM_SCENARIO_PATCH_H
@@ -38,8 +39,8 @@
  *     a YAML comment.
  * Everything else is copied byte for byte. name is the file name used in
  * diagnostics. Returns 0 and a new NUL-terminated text in *out (caller
- * frees), or -1 with the problem in diags (text that is not YAML, no
- * agent_groups list, a group count other than sc's) and *out NULL.
+ * frees), or -1 with the problem in diags (text that yamltree refuses,
+ * no agent_groups list, a group count other than sc's) and *out NULL.
  * Borrows everything. */
 int acd_scenario_patch_staffing(const char *text, size_t len, const char *name,
                                 const char *base_dir, const struct acd_scenario *sc,

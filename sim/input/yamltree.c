@@ -98,19 +98,59 @@ fail(struct acd_yerror *e, unsigned line, unsigned col, const char *fmt, ...)
     e->col = col;
 }
 
-static _Noreturn void
-oom(void)
-{
-    fprintf(stderr, "acdsim: out of memory in the YAML parser\n");
-    abort();
-}
-
 /* ------------------------------------------------------- building the tree */
 
 static unsigned
 to_uint(size_t x)
 {
     return x >= UINT_MAX ? UINT_MAX : (unsigned)x;
+}
+
+/* libyaml's mark.index counts characters, and not a UTF-8 byte-order mark:
+ * this turns it into a byte offset of the text, walking from the last one
+ * (marks come nearly in order, so the walks are short). */
+struct offsets {
+    const char *text;
+    size_t len;
+    size_t chr, byte; /* the last conversion */
+    size_t bom;       /* the byte-order mark's length */
+    bool utf8;
+};
+
+static void
+offsets_init(struct offsets *o, const char *text, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    bool utf16 = len >= 2 && ((u[0] == 0xFE && u[1] == 0xFF) || (u[0] == 0xFF && u[1] == 0xFE));
+    *o = (struct offsets){.text = text, .len = len, .utf8 = !utf16};
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        o->bom = o->byte = 3;
+}
+
+static bool
+is_continuation(char ch)
+{
+    return ((unsigned char)ch & 0xC0) == 0x80;
+}
+
+static size_t
+byte_offset(struct offsets *o, size_t index)
+{
+    if (!o->utf8)
+        return index; /* UTF-16: documented as characters */
+    while (o->chr < index && o->byte < o->len) {
+        o->byte++;
+        while (o->byte < o->len && is_continuation(o->text[o->byte]))
+            o->byte++;
+        o->chr++;
+    }
+    while (o->chr > index && o->byte > o->bom) {
+        o->byte--;
+        while (o->byte > o->bom && is_continuation(o->text[o->byte]))
+            o->byte--;
+        o->chr--;
+    }
+    return o->byte;
 }
 
 static struct acd_ynode *
@@ -239,7 +279,7 @@ yaml_problem(struct acd_yerror *e, const yaml_parser_t *p, const char *text, siz
         break;
     }
     case YAML_MEMORY_ERROR:
-        oom();
+        acd_oom(0); /* libyaml does not say how much it asked for */
     default:
         fail(e, to_uint(p->problem_mark.line + 1), to_uint(p->problem_mark.column + 1), "%s",
              problem);
@@ -271,24 +311,46 @@ struct open_coll {
     char *anchor; /* registered when the collection ends: no cycles */
 };
 
+/* What one acd_ytree_build call works with. */
+struct builder {
+    struct acd_ytree *t;
+    struct acd_yerror *e;
+    unsigned flags;
+    struct offsets off;
+    struct open_coll stack[ACD_YTREE_MAX_DEPTH];
+    size_t depth;
+    int docs;
+};
+
 static void
-attach(struct acd_ytree *t, struct open_coll *stack, size_t depth, struct acd_ynode *n)
+attach(struct builder *b, struct acd_ynode *n)
 {
-    if (depth == 0) {
-        t->root = n;
+    if (b->depth == 0) {
+        b->t->root = n;
         return;
     }
-    struct acd_ynode *parent = stack[depth - 1].node;
+    struct acd_ynode *parent = b->stack[b->depth - 1].node;
     parent->kids = acd_xgrow(parent->kids, &parent->cap, parent->n + 1, sizeof(*parent->kids));
     parent->kids[parent->n++] = n;
+}
+
+/* A node for the event, with its position. */
+static struct acd_ynode *
+event_node(struct builder *b, enum acd_ynode_kind kind, const yaml_event_t *ev)
+{
+    struct acd_ynode *n = new_node(b->t, kind, ev->start_mark);
+    n->start = byte_offset(&b->off, ev->start_mark.index);
+    n->end = byte_offset(&b->off, ev->end_mark.index);
+    return n;
 }
 
 /* One event into the tree. Returns 1 at the end of the stream, 0 to go on,
  * -1 after reporting an error. */
 static int
-take_event(struct acd_yerror *e, struct acd_ytree *t, const yaml_event_t *ev,
-           struct open_coll *stack, size_t *depth, int *docs)
+take_event(struct builder *b, const yaml_event_t *ev)
 {
+    struct acd_ytree *t = b->t;
+    struct acd_yerror *e = b->e;
     unsigned line = to_uint(ev->start_mark.line + 1), col = to_uint(ev->start_mark.column + 1);
     const yaml_char_t *anchor = NULL;
     struct acd_ynode *n;
@@ -297,7 +359,7 @@ take_event(struct acd_yerror *e, struct acd_ytree *t, const yaml_event_t *ev,
     case YAML_STREAM_END_EVENT:
         return 1;
     case YAML_DOCUMENT_START_EVENT:
-        if ((*docs)++ > 0) {
+        if (b->docs++ > 0) {
             fail(e, line, col,
                  "multiple YAML documents in one scenario file (only one is allowed)");
             return -1;
@@ -319,52 +381,64 @@ take_event(struct acd_yerror *e, struct acd_ytree *t, const yaml_event_t *ev,
 
     switch (ev->type) {
     case YAML_SCALAR_EVENT:
-        n = new_node(t, ACD_Y_SCALAR, ev->start_mark);
+        n = event_node(b, ACD_Y_SCALAR, ev);
         n->len = ev->data.scalar.length;
         n->s = acd_xstrndup((const char *)ev->data.scalar.value, n->len);
-        n->is_null = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-                     is_null_text(n->s, n->len) && !ev->data.scalar.tag;
+        n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        n->is_null = n->plain && is_null_text(n->s, n->len) && !ev->data.scalar.tag;
         anchor = ev->data.scalar.anchor;
-        attach(t, stack, *depth, n);
+        attach(b, n);
         break;
     case YAML_SEQUENCE_START_EVENT:
-    case YAML_MAPPING_START_EVENT:
-        if (*depth == ACD_YTREE_MAX_DEPTH) {
+    case YAML_MAPPING_START_EVENT: {
+        if (b->depth == ACD_YTREE_MAX_DEPTH) {
             fail(e, line, col, "nesting is too deep (more than %d levels)", ACD_YTREE_MAX_DEPTH);
             return -1;
         }
-        n = new_node(t, ev->type == YAML_SEQUENCE_START_EVENT ? ACD_Y_SEQ : ACD_Y_MAP,
-                     ev->start_mark);
-        attach(t, stack, *depth, n);
-        anchor = ev->type == YAML_SEQUENCE_START_EVENT ? ev->data.sequence_start.anchor
-                                                       : ev->data.mapping_start.anchor;
-        stack[*depth].node = n;
-        stack[*depth].anchor = anchor ? acd_xstrdup((const char *)anchor) : NULL;
-        ++*depth;
+        bool seq = ev->type == YAML_SEQUENCE_START_EVENT;
+        n = event_node(b, seq ? ACD_Y_SEQ : ACD_Y_MAP, ev);
+        n->flow = seq ? ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+                      : ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
+        attach(b, n);
+        anchor = seq ? ev->data.sequence_start.anchor : ev->data.mapping_start.anchor;
+        b->stack[b->depth].node = n;
+        b->stack[b->depth].anchor = anchor ? acd_xstrdup((const char *)anchor) : NULL;
+        b->depth++;
         return 0;
+    }
     case YAML_SEQUENCE_END_EVENT:
-    case YAML_MAPPING_END_EVENT:
-        ACD_ASSERT(*depth > 0);
-        --*depth;
-        if (stack[*depth].anchor) {
+    case YAML_MAPPING_END_EVENT: {
+        ACD_ASSERT(b->depth > 0);
+        struct open_coll *c = &b->stack[--b->depth];
+        c->node->end = byte_offset(&b->off, ev->end_mark.index);
+        if (c->anchor) {
             if (t->n_anchors == ACD_YTREE_MAX_ANCHORS) {
                 fail(e, line, col, "too many anchors (more than %d)", ACD_YTREE_MAX_ANCHORS);
                 return -1;
             }
-            add_anchor(t, (const yaml_char_t *)stack[*depth].anchor, stack[*depth].node);
-            free(stack[*depth].anchor);
-            stack[*depth].anchor = NULL;
+            add_anchor(t, (const yaml_char_t *)c->anchor, c->node);
+            free(c->anchor);
+            c->anchor = NULL;
         }
         return 0;
-    case YAML_ALIAS_EVENT:
-        n = find_anchor(t, ev->data.alias.anchor);
-        if (!n) {
+    }
+    case YAML_ALIAS_EVENT: {
+        struct acd_ynode *target = find_anchor(t, ev->data.alias.anchor);
+        if (!target) {
             fail(e, line, col, "undefined alias '%s' (an alias must follow its anchor)",
                  acd_ytree_show((const char *)ev->data.alias.anchor).s);
             return -1;
         }
-        attach(t, stack, *depth, n);
+        if (b->flags & ACD_YTREE_ALIAS_NODES) {
+            n = event_node(b, ACD_Y_ALIAS, ev);
+            n->s = acd_xstrdup((const char *)ev->data.alias.anchor);
+            n->len = strlen(n->s);
+            n->target = target;
+            target = n;
+        }
+        attach(b, target);
         return 0;
+    }
     default:
         return 0;
     }
@@ -380,18 +454,19 @@ take_event(struct acd_yerror *e, struct acd_ytree *t, const yaml_event_t *ev,
 }
 
 int
-acd_ytree_build(struct acd_ytree *t, const char *text, size_t len, struct acd_yerror *e)
+acd_ytree_build(struct acd_ytree *t, const char *text, size_t len, unsigned flags,
+                struct acd_yerror *e)
 {
     e->line = e->col = 1;
     e->msg = NULL;
     yaml_parser_t p;
     if (!yaml_parser_initialize(&p))
-        oom();
+        acd_oom(0); /* libyaml does not say how much it asked for */
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
 
-    struct open_coll stack[ACD_YTREE_MAX_DEPTH];
-    size_t depth = 0;
-    int docs = 0, rc;
+    struct builder b = {.t = t, .e = e, .flags = flags};
+    offsets_init(&b.off, text, len);
+    int rc;
     for (;;) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&p, &ev)) {
@@ -399,13 +474,13 @@ acd_ytree_build(struct acd_ytree *t, const char *text, size_t len, struct acd_ye
             rc = -1;
             break;
         }
-        rc = take_event(e, t, &ev, stack, &depth, &docs);
+        rc = take_event(&b, &ev);
         yaml_event_delete(&ev);
         if (rc != 0)
             break;
     }
-    for (size_t i = 0; i < depth; i++)
-        free(stack[i].anchor);
+    for (size_t i = 0; i < b.depth; i++)
+        free(b.stack[i].anchor);
     yaml_parser_delete(&p);
     if (rc < 0) {
         acd_ytree_free(t);

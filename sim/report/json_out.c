@@ -13,10 +13,8 @@
 json_t *
 acd_json_check(json_t *j)
 {
-    if (!j) {
-        fputs("acdsim: out of memory building JSON\n", stderr);
-        abort();
-    }
+    if (!j)
+        acd_oom(0); /* jansson does not say how much it asked for */
     return j;
 }
 
@@ -35,7 +33,7 @@ void
 acd_json_push(json_t *arr, json_t *value)
 {
     if (json_array_append_new(arr, acd_json_check(value)) != 0)
-        abort(); /* only without memory */
+        acd_oom(0); /* only without memory */
 }
 
 json_t *
@@ -65,10 +63,8 @@ acd_json_dump(json_t *root, bool has_seed, uint64_t seed)
 {
     char *dump = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
     json_decref(root);
-    if (!dump) {
-        fputs("acdsim: out of memory writing JSON\n", stderr);
-        abort();
-    }
+    if (!dump)
+        acd_oom(0);
     if (!has_seed) {
         char *s = acd_xasprintf("%s\n", dump);
         free(dump);

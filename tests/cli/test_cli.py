@@ -408,6 +408,69 @@ def _():
         check(opt in err, f"{opt} not reported: {err}")
 
 
+# ------------------------------------------------- one wording for every command
+
+# The commands whose options go through the shared option tables
+# (sim/cli/cli_opts.c). An option error stops each before any work.
+OPTION_COMMANDS = ["run", "validate", "staff", "erlang", "report"]
+
+
+def usage_error_lines(cmd, *args):
+    """stderr lines of `acdsim CMD ARGS...`, which must be a usage error:
+    exit 2, nothing on stdout, the --help hint last."""
+    out, err = expect_rc(run(cmd, *args), 2, f"{cmd} {' '.join(args)}")
+    check(out == "", f"{cmd} {args}: stdout not empty")
+    lines = err.splitlines()
+    check(lines and lines[-1] == f"Try 'acdsim {cmd} --help'.",
+          f"{cmd} {args}: the last line is not the --help hint: {err.strip()}")
+    return lines
+
+
+def same_error(args, message, commands=OPTION_COMMANDS):
+    """Every command reports `acdsim CMD: error: MESSAGE` for args."""
+    for cmd in commands:
+        want = f"acdsim {cmd}: error: {message}"
+        lines = usage_error_lines(cmd, *args)
+        check(want in lines, f"{cmd}: no line {want!r} in: {lines}")
+
+
+@test("every command: the same unknown-option error and --help hint")
+def _():
+    same_error(["--bogus"], "unknown option '--bogus'")
+    same_error(["-Z"], "unknown option '-Z'")
+    same_error(["--hepl"], "unknown option '--hepl' (did you mean '--help'?)")
+    same_error(["--help=yes"], "--help: takes no argument")
+
+
+@test("every command: the same missing-argument error, by long or short name")
+def _():
+    cmds = ["run", "staff", "erlang", "report"]  # the commands with --format
+    same_error(["--format"], "--format: missing argument", cmds)
+    same_error(["-f"], "--format: missing argument", cmds)
+
+
+@test("every command: the same words for a bad number, fraction or duration")
+def _():
+    for cmd, opt in (("run", "-r"), ("staff", "-r"), ("erlang", "--agents")):
+        name = "--agents" if cmd == "erlang" else "--replications"
+        for arg, msg in (("0", "expected a positive integer, got '0'"),
+                         ("x", "expected a positive integer, got 'x'"),
+                         ("99999999999", "at most ")):
+            lines = usage_error_lines(cmd, opt, arg)
+            want = f"acdsim {cmd}: error: {name}: {msg}"
+            check(any(l.startswith(want) for l in lines), f"{cmd} {opt} {arg}: {lines}")
+    # staff and erlang share their goal options: word for word the same.
+    for opt, arg in (("--target-sl", "1.5"), ("--max-abandon", "x"), ("--max-occupancy", "0"),
+                     ("--sl-threshold", "-5"), ("--max-asa", "soon"),
+                     ("--sl-definition", "both")):
+        said = {}
+        for cmd in ("staff", "erlang"):
+            lines = usage_error_lines(cmd, opt, arg)
+            prefix = f"acdsim {cmd}: error: {opt}: "
+            said[cmd] = [l[len(prefix):] for l in lines if l.startswith(prefix)]
+        check(said["staff"] and said["staff"] == said["erlang"], f"{opt} {arg}: {said}")
+
+
 @test("an invalid scenario: file:line:col error, exit 2, nothing on stdout")
 def _():
     path = os.path.join(TMP, "bad.yaml")

@@ -243,7 +243,7 @@ def test_errors():
                        "unknown model")
     expect_usage_error(["c", "--rate", "2", "--aht", "50", "--agnets", "110"],
                        ["unknown option '--agnets'", "--agents"], "unknown option, suggestion")
-    expect_usage_error(["c", "--rate", "2", "--aht", "50", "--agents"], ["--agents: missing value"],
+    expect_usage_error(["c", "--rate", "2", "--aht", "50", "--agents"], ["--agents: missing argument"],
                        "missing option value")
     expect_usage_error(["c", "--rate", "0", "--aht", "50", "--agents", "3"], ["--rate", "positive"],
                        "zero rate")

@@ -222,7 +222,8 @@ def _():
         ((good, "--bogus"), "unknown option '--bogus'"),
         ((good, "--out", good), "exists and is not a directory"),
         ((good, "--out", path("no", "such", "dir")), "does not exist"),
-        ((good, "-f"), "missing argument"),
+        ((good, "-f"), "--format: missing argument"),
+        ((good, "--fromat", "json"), "unknown option '--fromat' (did you mean '--format'?)"),
     ]
     for args, says in cases:
         out, err = expect_rc(run("report", *args), 2, " ".join(args))

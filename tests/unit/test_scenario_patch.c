@@ -457,6 +457,59 @@ test_relative_files(void **state)
     free(staff);
 }
 
+/* Text before the edits that is not ASCII, or a byte-order mark: the
+ * edits land where they belong (libyaml counts characters, the patcher
+ * splices bytes), and the patched file is exactly what is expected. */
+static void
+test_utf8(void **state)
+{
+    (void)state;
+    static const char body[] = "name: Caf\xC3\xA9 \xC3\x89lys\xC3\xA9"
+                               "e \xE2\x80\x94 day\n"
+                               "horizon: {duration: 1h}\n"
+                               "call_types:\n"
+                               "  - name: appels\n"
+                               "    arrivals: {rate: 2/s}   # \xE2\x82\xAC\n"
+                               "    handle_time: {dist: exponential, mean: 50s}\n"
+                               "agent_groups:\n"
+                               "  - name: \xC3\xA9quipe\n"
+                               "    skills: [appels]\n"
+                               "    agents: 3\n";
+    static const char want[] = "# c\n"
+                               "service_level: {threshold: 30s, target: 0.9}\n"
+                               "targets: {max_abandon: 0.03, max_occupancy: 0.88}\n"
+                               "name: Caf\xC3\xA9 \xC3\x89lys\xC3\xA9"
+                               "e \xE2\x80\x94 day\n"
+                               "horizon: {duration: 1h}\n"
+                               "call_types:\n"
+                               "  - name: appels\n"
+                               "    arrivals: {rate: 2/s}   # \xE2\x82\xAC\n"
+                               "    handle_time: {dist: exponential, mean: 50s}\n"
+                               "agent_groups:\n"
+                               "  - name: \xC3\xA9quipe\n"
+                               "    skills: [appels]\n"
+                               "    agents: 7\n";
+    struct acd_staff_targets t = other_targets();
+    unsigned plan[1] = {7};
+    for (int bom = 0; bom <= 1; bom++) {
+        char *text = acd_xasprintf("%s%s", bom ? "\xEF\xBB\xBF" : "", body);
+        char *expect = acd_xasprintf("%s%s", bom ? "\xEF\xBB\xBF" : "", want);
+        struct acd_scenario *sc = load("utf8", ".", text);
+        struct acd_diags d;
+        acd_diags_init(&d);
+        char *out = NULL;
+        int rc = acd_scenario_patch_staffing(text, strlen(text), "utf8", NULL, sc, plan, &t, "c",
+                                             &out, &d);
+        assert_int_equal(rc, 0);
+        assert_string_equal(out, expect);
+        acd_diags_fini(&d);
+        free(out);
+        acd_scenario_free(sc);
+        free(expect);
+        free(text);
+    }
+}
+
 static void
 test_bad_input(void **state)
 {
@@ -545,7 +598,8 @@ main(void)
         cmocka_unit_test(test_shipped),        cmocka_unit_test(test_block_day),
         cmocka_unit_test(test_flow),           cmocka_unit_test(test_steady_aliases),
         cmocka_unit_test(test_no_targets_key), cmocka_unit_test(test_relative_files),
-        cmocka_unit_test(test_bad_input),      cmocka_unit_test(test_fuzz),
+        cmocka_unit_test(test_utf8),           cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_fuzz),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
