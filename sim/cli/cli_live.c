@@ -188,7 +188,7 @@ acd_cli_live(int argc, char **argv)
     }
     if (a.c.n_errors) {
         if (usage_errors)
-            fputs("Try 'acdsim live --help'.\n", stderr);
+            acd_cli_try_help("live");
         acd_live_script_fini(&script);
         acd_scenario_free(sc);
         return ACD_EXIT_USAGE;

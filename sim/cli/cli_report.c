@@ -158,7 +158,7 @@ acd_cli_report(int argc, char **argv)
         return ACD_EXIT_OK;
     }
     if (a.n_errors) {
-        fputs("Try 'acdsim report --help'.\n", stderr);
+        acd_cli_try_help("report");
         return ACD_EXIT_USAGE;
     }
     struct acd_results *r;

@@ -470,7 +470,7 @@ acd_cli_run(int argc, char **argv)
     if (a.c.n_errors) {
         /* The hint helps with options, not with a scenario's own errors. */
         if (usage_errors)
-            fputs("Try 'acdsim run --help'.\n", stderr);
+            acd_cli_try_help("run");
         rc = ACD_EXIT_USAGE;
     } else {
         rc = execute(&a, sc, ex);
@@ -499,7 +499,7 @@ acd_cli_validate(int argc, char **argv)
         a.c.n_errors++;
     }
     if (a.c.n_errors) {
-        fputs("Try 'acdsim validate --help'.\n", stderr);
+        acd_cli_try_help("validate");
         return ACD_EXIT_USAGE;
     }
     int rc = ACD_EXIT_OK;

@@ -57,40 +57,6 @@ set_format(void *ud, const char *arg, char *err, size_t errlen)
     return -1;
 }
 
-/* A fraction in (0, 1] (lo_closed: [0, 1]). */
-static int
-fraction(const char *arg, bool lo_closed, double *out, char *err, size_t errlen)
-{
-    double v;
-    if (acd_units_parse_fraction(arg, &v) != 0) {
-        snprintf(err, errlen, "expected a fraction such as 0.8 or 80%%, got '%s'", arg);
-        return -1;
-    }
-    if (!(lo_closed ? v >= 0 : v > 0) || v > 1) {
-        snprintf(err, errlen, "must be %s 0 and at most 1 (100%%), got '%s'",
-                 lo_closed ? "at least" : "above", arg);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-static int
-duration(const char *arg, bool positive, double *out, char *err, size_t errlen)
-{
-    double v;
-    if (acd_units_parse_duration(arg, &v) != 0) {
-        snprintf(err, errlen, "expected a duration such as 20, 20s or 1.5m, got '%s'", arg);
-        return -1;
-    }
-    if (positive ? !(v > 0) : !(v >= 0)) {
-        snprintf(err, errlen, "must be %s, got '%s'", positive ? "positive" : "at least 0", arg);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 /* "none" drops the scenario's service-level goal (-1 until merged). */
 static int
 set_target_sl(void *ud, const char *arg, char *err, size_t errlen)
@@ -99,13 +65,14 @@ set_target_sl(void *ud, const char *arg, char *err, size_t errlen)
         ((struct staff_args *)ud)->target_sl = -1;
         return 0;
     }
-    return fraction(arg, false, &((struct staff_args *)ud)->target_sl, err, errlen);
+    return acd_cli_parse_fraction(arg, false, &((struct staff_args *)ud)->target_sl, err, errlen);
 }
 
 static int
 set_sl_threshold(void *ud, const char *arg, char *err, size_t errlen)
 {
-    return duration(arg, false, &((struct staff_args *)ud)->sl_threshold_s, err, errlen);
+    return acd_cli_parse_duration(arg, false, &((struct staff_args *)ud)->sl_threshold_s, err,
+                                  errlen);
 }
 
 static int
@@ -123,25 +90,26 @@ set_sl_definition(void *ud, const char *arg, char *err, size_t errlen)
 static int
 set_max_abandon(void *ud, const char *arg, char *err, size_t errlen)
 {
-    return fraction(arg, true, &((struct staff_args *)ud)->max_abandon, err, errlen);
+    return acd_cli_parse_fraction(arg, true, &((struct staff_args *)ud)->max_abandon, err, errlen);
 }
 
 static int
 set_max_asa(void *ud, const char *arg, char *err, size_t errlen)
 {
-    return duration(arg, false, &((struct staff_args *)ud)->max_asa_s, err, errlen);
+    return acd_cli_parse_duration(arg, false, &((struct staff_args *)ud)->max_asa_s, err, errlen);
 }
 
 static int
 set_max_occupancy(void *ud, const char *arg, char *err, size_t errlen)
 {
-    return fraction(arg, false, &((struct staff_args *)ud)->max_occupancy, err, errlen);
+    return acd_cli_parse_fraction(arg, false, &((struct staff_args *)ud)->max_occupancy, err,
+                                  errlen);
 }
 
 static int
 set_probability(void *ud, const char *arg, char *err, size_t errlen)
 {
-    return fraction(arg, false, &((struct staff_args *)ud)->probability, err, errlen);
+    return acd_cli_parse_fraction(arg, false, &((struct staff_args *)ud)->probability, err, errlen);
 }
 
 static int
@@ -588,7 +556,7 @@ acd_cli_staff(int argc, char **argv)
     int rc;
     if (a.c.n_errors) {
         if (usage_errors || sc)
-            fputs("Try 'acdsim staff --help'.\n", stderr);
+            acd_cli_try_help("staff");
         rc = ACD_EXIT_USAGE;
     } else {
         struct progress p = {.tty = isatty(STDERR_FILENO) == 1};
