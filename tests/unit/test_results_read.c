@@ -530,6 +530,70 @@ test_features_unknown(void **state)
     fixture_free(f);
 }
 
+/* The whole text of a stream (caller frees); NULL if it cannot be read. */
+static char *
+slurp(FILE *f, size_t *len)
+{
+    char *buf = NULL;
+    size_t n = 0, cap = 0, got;
+    do {
+        if (n + 4096 > cap) {
+            cap = 2 * cap + 4096;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+        got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+    } while (got > 0);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* A results.json written before this version (the golden copies of
+ * tests/golden/outputs, recorded by the old binary: no setup.features)
+ * gives the text report recorded beside it, byte for byte. Run from the
+ * tests directory (meson's workdir); skipped without the files or gzip. */
+static void
+test_old_documents(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {"helpdesk", "outage_surge", "training", "utility",
+                                        "utility_day"};
+    for (size_t i = 0; i < ACD_ARRAY_LEN(cases); i++) {
+        char *txt_path = acd_xasprintf("golden/outputs/run-%s/report.txt", cases[i]);
+        char *cmd = acd_xasprintf("gzip -dc golden/outputs/run-%s/out__results.json.gz 2>/dev/null",
+                                  cases[i]);
+        FILE *want_f = fopen(txt_path, "rb");
+        FILE *gz = want_f ? popen(cmd, "r") : NULL;
+        size_t want_len = 0, len = 0;
+        char *want = want_f ? slurp(want_f, &want_len) : NULL;
+        char *json = gz ? slurp(gz, &len) : NULL;
+        if (want_f)
+            fclose(want_f);
+        int gz_rc = gz ? pclose(gz) : -1;
+        if (!want || !json || gz_rc != 0 || len == 0) {
+            print_message("# skipped %s: no golden copy or no gzip\n", cases[i]);
+        } else {
+            struct doc d;
+            doc_read(&d, json, len);
+            print_diags(&d.diags);
+            assert_int_equal(d.rc, 0);
+            assert_int_equal(d.diags.n, 0);
+            assert_true(d.r->setup.known);
+            /* As `acdsim report` does: a --no-timing document stays so. */
+            char *text = render_format("text", d.r, isnan(d.r->wall_s));
+            assert_string_equal(text, want);
+            free(text);
+            doc_fini(&d);
+        }
+        free(want);
+        free(json);
+        free(cmd);
+        free(txt_path);
+    }
+}
+
 /* ---------------------------------------------------------- bad documents */
 
 /* The document of a small steady fixture, parsed for editing. */
@@ -1049,11 +1113,17 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip_day),    cmocka_unit_test(test_round_trip_steady),
-        cmocka_unit_test(test_round_trip_empty),  cmocka_unit_test(test_features),
-        cmocka_unit_test(test_features_unknown),  cmocka_unit_test(test_malformed),
-        cmocka_unit_test(test_unknown_keys_warn), cmocka_unit_test(test_file),
-        cmocka_unit_test(test_fuzz_truncations),  cmocka_unit_test(test_fuzz_bytes),
+        cmocka_unit_test(test_round_trip_day),
+        cmocka_unit_test(test_round_trip_steady),
+        cmocka_unit_test(test_round_trip_empty),
+        cmocka_unit_test(test_features),
+        cmocka_unit_test(test_features_unknown),
+        cmocka_unit_test(test_old_documents),
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_unknown_keys_warn),
+        cmocka_unit_test(test_file),
+        cmocka_unit_test(test_fuzz_truncations),
+        cmocka_unit_test(test_fuzz_bytes),
         cmocka_unit_test(test_fuzz_tree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
