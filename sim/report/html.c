@@ -10,11 +10,12 @@
  * escaped. Nothing here depends on the time of writing, so the same results
  * give the same bytes.
  *
- * Reads struct acd_results only; numbers are formatted with the text
- * report's conventions (report.c): shares as percentages with their CI in
- * percentage points, times in seconds, the targets verdict with the same
- * rules. Which metric rows appear follows the text report too: core metrics
- * always, feature metrics only when the scenario uses the feature.
+ * Reads struct acd_results only (the scenario's facts from its setup,
+ * run.h); numbers look as in the text report (display.h: shares as
+ * percentages with their CI in percentage points, times in seconds) and
+ * the targets are judged by the same rule (verdict.h). Which metric rows
+ * appear follows the text report too: core metrics always, feature
+ * metrics only when the scenario uses the feature (setup.features).
  */
 #include "html.h"
 #include "acdsim/sim.h"
@@ -233,7 +234,7 @@ static const char *const css[] = {
 
 /* Which metric rows the tables show, like the text report: core metrics
  * always, a feature metric only if the scenario uses one of its features.
- * Without a scenario, every row. */
+ * Without a known setup, every row. */
 static void
 choose_rows(const struct acd_results *r, bool shown[ACD_METRIC_COUNT])
 {

@@ -475,8 +475,9 @@ struct text_rows {
 };
 
 /* Core metrics always; a feature metric only if the scenario uses one of
- * its features (a plain scenario keeps its short table). JSON and CSV carry
- * every metric regardless. Without a scenario, every row is shown. */
+ * its features (a plain scenario keeps its short table; setup.features).
+ * JSON and CSV carry every metric regardless. Without a known setup, every
+ * row is shown. */
 static void
 choose_rows(const struct acd_results *r, struct text_rows *rows)
 {
@@ -553,7 +554,9 @@ text_costs(FILE *out, const struct acd_results *r)
         double x = s->total[parts[i].total].mean;
         if (!(x > 0))
             continue;
-        fprintf(out, "%s%s %.2f", sep, parts[i].what, x);
+        char money[NUM_BUF];
+        fprintf(out, "%s%s %s", sep, parts[i].what,
+                acd_display_value(ACD_DISPLAY_MONEY, x, 0, money, sizeof(money)));
         sep = ", ";
     }
     fputs(")\n", out);
