@@ -31,7 +31,7 @@ struct acd_run_opts {
 };
 
 struct acd_scope_result {
-    const char *name; /* borrowed from the scenario ("" for the center) */
+    const char *name; /* borrowed from the results' setup ("" for the center) */
     unsigned scope;   /* ACD_SCOPE_* */
     struct acd_estimate metric[ACD_METRIC_COUNT];
     struct acd_estimate total[ACD_TOTAL_COUNT];
@@ -73,13 +73,74 @@ struct acd_erlang_cmp {
     struct acd_erlang_result value;
 };
 
+/* What staffs an agent group, as reports describe it ("8 agents", "staffing
+ * plan", "3 shifts"). */
+enum acd_staffing {
+    ACD_STAFFING_AGENTS, /* a constant number of agents (count) */
+    ACD_STAFFING_PLAN,   /* agents per interval */
+    ACD_STAFFING_SHIFTS, /* count shifts */
+};
+
+struct acd_setup_type {
+    char *name;
+};
+
+struct acd_setup_group {
+    char *name;
+    unsigned tier; /* 1 = front line (never 0) */
+    enum acd_staffing staffing;
+    unsigned staffing_count; /* agents (ACD_STAFFING_AGENTS) or shifts (ACD_STAFFING_SHIFTS) */
+};
+
+/*
+ * What the results are about: the facts of the scenario that reports show
+ * (names, horizon, goals, the model features in use), copied when the
+ * results are made (acd_setup_from_scenario, by the run) or read back from
+ * results.json (results_read.h), so that no writer needs the scenario. The
+ * results own it and its strings.
+ *
+ * known == false (results built by hand, without a scenario): nothing is
+ * known, and writers show every metric row, no targets and no names.
+ */
+struct acd_setup {
+    bool known;
+    char *name; /* scenario name (NULL: none) */
+    char *path; /* the scenario file (NULL: none); for results read back, the document */
+    enum acd_horizon_kind horizon;
+    double duration_s, warmup_s; /* steady: replication length (warm-up included), warm-up */
+    double open_s, close_s;      /* day: clock times of opening and closing */
+    double interval_s;           /* day: interval length */
+    size_t n_intervals;          /* day: (close - open) / interval; 0 for steady */
+    double sl_threshold_s;       /* service level: answered within this wait... */
+    double sl_target;            /* ...for at least this share of offered calls */
+    double max_abandon;          /* targets; NAN when not given */
+    double max_asa_s;
+    double max_occupancy;
+    char *routing;     /* routing policy name; NULL: none, "" when not recorded */
+    unsigned features; /* ACD_FEAT_* in use (acd_scenario_features, computed once) */
+    unsigned max_tier; /* highest group tier (1 without tiers) */
+    size_t n_call_types;
+    struct acd_setup_type *call_types; /* scenario order */
+    size_t n_groups;
+    struct acd_setup_group *groups; /* scenario order */
+};
+
+/* The names of the ACD_FEAT_* bits, bit i at index i (NULL-terminated), as
+ * results.json writes them in setup.features. */
+extern const char *const acd_feature_names[];
+
+/* Fill *st from sc (copies; sc is not kept). Cannot fail. */
+void acd_setup_from_scenario(struct acd_setup *st, const struct acd_scenario *sc);
+/* Free what *st owns and zero it. */
+void acd_setup_fini(struct acd_setup *st);
+
 struct acd_results {
-    const struct acd_scenario *sc; /* borrowed */
+    struct acd_setup setup; /* owned */
     uint64_t seed;
     unsigned replications, threads;
     struct acd_scope_result summary;
-    struct acd_scope_result *types;  /* sc->n_call_types */
-    struct acd_scope_result *groups; /* sc->n_groups */
+    struct acd_scope_result *types;  /* setup.n_call_types */
+    struct acd_scope_result *groups; /* setup.n_groups */
     size_t n_intervals;              /* 0 for a steady-state horizon */
     struct acd_interval_result *intervals;
     struct acd_band queue_len;    /* calls waiting over the horizon */
@@ -89,9 +150,9 @@ struct acd_results {
     uint64_t calls, events; /* summed over replications */
 };
 
-/* Run and estimate. Borrows sc (must outlive the results). Returns new
- * results; caller frees with acd_results_free. Cannot fail on a valid
- * scenario (resources: abort). */
+/* Run and estimate. Borrows sc for the call only: the results carry what
+ * reports need (r->setup). Returns new results; caller frees with
+ * acd_results_free. Cannot fail on a valid scenario (resources: abort). */
 struct acd_results *acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts);
 void acd_results_free(struct acd_results *r);
 

@@ -8,6 +8,7 @@
 #include "cli.h"
 
 #include "acdsim/erlang.h"
+#include "display.h"
 #include "units.h"
 #include "util.h"
 
@@ -440,17 +441,17 @@ describe_model(const struct acd_erlang_params *p, char *buf, size_t n)
         appendf(buf, n, &k, ", SL threshold %.6g s", p->sl_threshold_s);
 }
 
+/* An exact figure as every report writes one (display.h). */
 static void
 format_value(double v, enum kind kind, char *buf, size_t n)
 {
-    static const char *const unit[] = {"", " %", " s", " /s"};
-    double x = kind == K_RATIO ? 100.0 * v : v;
-    if (isnan(x))
-        snprintf(buf, n, "-");
-    else if (x != 0.0 && fabs(x) < 1e-3)
-        snprintf(buf, n, "%.3e%s", x, unit[kind]);
-    else
-        snprintf(buf, n, "%.4f%s", x, unit[kind]);
+    static const enum acd_display_unit unit[] = {
+        [K_NUMBER] = ACD_DISPLAY_NUMBER,
+        [K_RATIO] = ACD_DISPLAY_SHARE,
+        [K_SECONDS] = ACD_DISPLAY_SECONDS,
+        [K_RATE] = ACD_DISPLAY_RATE,
+    };
+    acd_display_exact(unit[kind], v, buf, n);
 }
 
 static void
@@ -495,8 +496,12 @@ print_text(const struct acd_erlang_params *p, const struct acd_erlang_targets *t
         char v[64];
         format_value(rows[i].value, rows[i].kind, v, sizeof v);
         /* Pad so the decimal points line up whatever the unit suffix. */
-        size_t suffix = rows[i].kind == K_NUMBER ? 0 : rows[i].kind == K_RATE ? 3 : 2;
-        printf("  %-24s %*s\n", rows[i].key, (int)(16 + suffix), v);
+        int suffix = rows[i].kind == K_NUMBER ? 0 : rows[i].kind == K_RATE ? 3 : 2;
+        fputs("  ", stdout);
+        acd_display_put_left(stdout, rows[i].key, 24);
+        fputc(' ', stdout);
+        acd_display_put_right(stdout, v, 16 + suffix);
+        fputc('\n', stdout);
     }
 }
 

@@ -124,11 +124,11 @@ parse_args(struct report_args *a, int argc, char **argv)
 
 /* Read the document; print every diagnostic (warnings too). */
 static int
-read_results(const char *path, struct acd_results **r, struct acd_scenario **sc)
+read_results(const char *path, struct acd_results **r)
 {
     struct acd_diags diags;
     acd_diags_init(&diags);
-    int rc = acd_results_read_json(path, r, sc, &diags);
+    int rc = acd_results_read_json(path, r, &diags);
     acd_diags_sort(&diags);
     acd_diags_print(&diags, stderr);
     acd_diags_fini(&diags);
@@ -162,8 +162,7 @@ acd_cli_report(int argc, char **argv)
         return ACD_EXIT_USAGE;
     }
     struct acd_results *r;
-    struct acd_scenario *sc;
-    if (read_results(a.path, &r, &sc) != 0)
+    if (read_results(a.path, &r) != 0)
         return ACD_EXIT_USAGE;
 
     /* A document written without timing stays without it: its wall time
@@ -178,6 +177,5 @@ acd_cli_report(int argc, char **argv)
     if (a.out_dir && acd_outdir_write(a.out_dir, r, &opts, stderr) != 0)
         rc = ACD_EXIT_RUNTIME;
     acd_results_free(r);
-    acd_scenario_free(sc);
     return rc;
 }

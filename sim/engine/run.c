@@ -336,14 +336,14 @@ place_group(struct acd_results *r, size_t i)
 static struct acd_scope_result *
 place_interval_group(struct acd_results *r, size_t i)
 {
-    size_t ng = r->sc->n_groups;
+    size_t ng = r->setup.n_groups;
     return &r->intervals[i / ng].groups[i % ng];
 }
 
 static struct acd_scope_result *
 place_interval(struct acd_results *r, size_t i)
 {
-    size_t nt = r->sc->n_call_types, b = i / (nt + 1), k = i % (nt + 1);
+    size_t nt = r->setup.n_call_types, b = i / (nt + 1), k = i % (nt + 1);
     return k == 0 ? &r->intervals[b].all : &r->intervals[b].types[k - 1];
 }
 
@@ -516,7 +516,7 @@ results_from_rows(const struct acd_scenario *sc, const struct row_layout *l,
     size_t n_scopes = l->n_scopes;
     ACD_ASSERT(n > 0);
     struct acd_results *r = acd_xcalloc(1, sizeof(*r));
-    r->sc = sc;
+    acd_setup_from_scenario(&r->setup, sc);
     r->replications = (unsigned)n;
     r->types = acd_xcalloc(sc->n_call_types ? sc->n_call_types : 1, sizeof(*r->types));
     r->groups = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*r->groups));
@@ -566,6 +566,17 @@ results_from_rows(const struct acd_scenario *sc, const struct row_layout *l,
     band(rows, n, off, w->n, w->answered, NULL, NULL, x);
     band(rows, n, off + w->n, w->n, w->abandoned, NULL, NULL, x);
     free(x);
+    /* Scope names point into the results' own copy, not the scenario. */
+    for (size_t k = 0; k < r->setup.n_call_types; k++) {
+        r->types[k].name = r->setup.call_types[k].name;
+        for (size_t b = 0; b < r->n_intervals; b++)
+            r->intervals[b].types[k].name = r->setup.call_types[k].name;
+    }
+    for (size_t g = 0; g < r->setup.n_groups; g++) {
+        r->groups[g].name = r->setup.groups[g].name;
+        for (size_t b = 0; b < r->n_intervals; b++)
+            r->intervals[b].groups[g].name = r->setup.groups[g].name;
+    }
     erlang_compare(sc, &r->erlang);
     return r;
 }
@@ -586,6 +597,7 @@ acd_results_free(struct acd_results *r)
 {
     if (!r)
         return;
+    acd_setup_fini(&r->setup);
     free(r->types);
     free(r->groups);
     for (size_t i = 0; i < r->n_intervals; i++) {
@@ -608,11 +620,93 @@ acd_results_lookup(const struct acd_results *r, const char *scope, enum acd_metr
     (void)m;
     if (!scope || !*scope)
         return &r->summary;
-    for (size_t k = 0; k < r->sc->n_call_types; k++)
-        if (strcmp(r->sc->call_types[k].name, scope) == 0)
+    for (size_t k = 0; k < r->setup.n_call_types; k++)
+        if (strcmp(r->setup.call_types[k].name, scope) == 0)
             return &r->types[k];
-    for (size_t g = 0; g < r->sc->n_groups; g++)
-        if (strcmp(r->sc->groups[g].name, scope) == 0)
+    for (size_t g = 0; g < r->setup.n_groups; g++)
+        if (strcmp(r->setup.groups[g].name, scope) == 0)
             return &r->groups[g];
     return NULL;
+}
+
+/* ------------------------------------------------------------------ setup */
+
+const char *const acd_feature_names[] = {
+    "resolution", "escalation", "retrial", "callback", "balk",
+    "timeout",    "wrap_up",    "breaks",  "cost",     NULL,
+};
+_Static_assert(ACD_FEAT_COST == 1u << 8, "one name per ACD_FEAT_* bit, in bit order");
+
+static char *
+dup_or_null(const char *s)
+{
+    return s ? acd_xstrdup(s) : NULL;
+}
+
+static void
+setup_group(struct acd_setup_group *o, const struct acd_agent_group *ag)
+{
+    o->name = acd_xstrdup(ag->name);
+    o->tier = ag->tier ? ag->tier : 1;
+    if (ag->n_shifts) {
+        o->staffing = ACD_STAFFING_SHIFTS;
+        o->staffing_count = (unsigned)ag->n_shifts;
+    } else if (ag->agents_by_interval) {
+        o->staffing = ACD_STAFFING_PLAN;
+    } else {
+        o->staffing = ACD_STAFFING_AGENTS;
+        o->staffing_count = ag->agents;
+    }
+}
+
+void
+acd_setup_from_scenario(struct acd_setup *st, const struct acd_scenario *sc)
+{
+    memset(st, 0, sizeof(*st));
+    st->known = true;
+    st->name = dup_or_null(sc->name);
+    st->path = dup_or_null(sc->path);
+    st->horizon = sc->horizon;
+    st->duration_s = sc->duration_s;
+    st->warmup_s = sc->warmup_s;
+    st->open_s = sc->open_s;
+    st->close_s = sc->close_s;
+    st->interval_s = sc->interval_s;
+    st->n_intervals = sc->horizon == ACD_HORIZON_DAY ? sc->n_intervals : 0;
+    st->sl_threshold_s = sc->sl_threshold_s;
+    st->sl_target = sc->sl_target;
+    st->max_abandon = sc->max_abandon;
+    st->max_asa_s = sc->max_asa_s;
+    st->max_occupancy = sc->max_occupancy;
+    st->routing = dup_or_null(sc->routing);
+    st->features = acd_scenario_features(sc);
+    st->n_call_types = sc->n_call_types;
+    st->call_types = acd_xcalloc(sc->n_call_types ? sc->n_call_types : 1, sizeof(*st->call_types));
+    for (size_t k = 0; k < sc->n_call_types; k++)
+        st->call_types[k].name = acd_xstrdup(sc->call_types[k].name);
+    st->n_groups = sc->n_groups;
+    st->groups = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*st->groups));
+    st->max_tier = 1;
+    for (size_t g = 0; g < sc->n_groups; g++) {
+        setup_group(&st->groups[g], &sc->groups[g]);
+        if (st->groups[g].tier > st->max_tier)
+            st->max_tier = st->groups[g].tier;
+    }
+}
+
+void
+acd_setup_fini(struct acd_setup *st)
+{
+    if (!st)
+        return;
+    free(st->name);
+    free(st->path);
+    free(st->routing);
+    for (size_t k = 0; k < st->n_call_types; k++)
+        free(st->call_types[k].name);
+    free(st->call_types);
+    for (size_t g = 0; g < st->n_groups; g++)
+        free(st->groups[g].name);
+    free(st->groups);
+    memset(st, 0, sizeof(*st));
 }

@@ -1,6 +1,6 @@
 /*
- * results_read: results.json back into struct acd_results and a scenario
- * synthesized for it (contract in results_read.h).
+ * results_read: results.json back into struct acd_results, its setup (the
+ * facts reports show) included (contract in results_read.h).
  *
  * jansson parses; this file checks the tree against the layout report.c
  * writes, walking it with a path (summary.asa_s.mean) so that every problem
@@ -767,10 +767,11 @@ read_named(struct reader *rd, json_t *obj, const struct jpath *p, const char *wh
  * ones only when those were valid, so one mistake is reported once. */
 struct doc {
     struct acd_results *r;
-    struct acd_scenario *sc;
+    struct acd_setup *st;                   /* &r->setup */
     const char **type_names, **group_names; /* borrowed from the tree */
     bool types_ok, groups_ok;
-    bool horizon_ok; /* sc's horizon fields are valid */
+    bool horizon_ok;   /* st's horizon fields are valid */
+    bool has_features; /* setup.features was in the document */
 };
 
 static void
@@ -798,7 +799,7 @@ new_scopes(size_t n, unsigned scope)
 /* read_named callback: the scope of the i-th call type or agent group. */
 struct named_scopes {
     struct acd_scope_result *v;
-    const struct acd_scenario *sc;
+    const struct acd_setup *st;
     unsigned scope; /* ACD_SCOPE_TYPE or ACD_SCOPE_GROUP */
 };
 
@@ -807,7 +808,7 @@ named_scope(struct reader *rd, json_t *v, const struct jpath *p, size_t i, void 
 {
     const struct named_scopes *ns = ud;
     const char *name =
-        ns->scope == ACD_SCOPE_TYPE ? ns->sc->call_types[i].name : ns->sc->groups[i].name;
+        ns->scope == ACD_SCOPE_TYPE ? ns->st->call_types[i].name : ns->st->groups[i].name;
     read_scope(rd, v, p, ns->scope, name, &ns->v[i], NULL, 0);
 }
 
@@ -864,7 +865,7 @@ read_header(struct reader *rd, json_t *root, const uint64_t *seed, struct doc *d
         get_string(rd, x, &kp); /* any version: the layout is what is checked */
     if ((x = need(rd, root, NULL, "scenario", &kp))) {
         const char *s = get_string(rd, x, &kp);
-        d->sc->name = acd_xstrdup(s ? s : "");
+        d->st->name = acd_xstrdup(s ? s : "");
     }
     /* take_seed has the digits when they are a plain integer; otherwise the
      * tree has the value, which is then wrong in some way to report. */
@@ -877,8 +878,6 @@ read_header(struct reader *rd, json_t *root, const uint64_t *seed, struct doc *d
     }
     if (member_uint(rd, root, NULL, "replications", 1, MAX_REPLICATIONS, &v))
         d->r->replications = rd->replications = (unsigned)v;
-    d->sc->seed = d->r->seed;
-    d->sc->replications = d->r->replications;
 }
 
 /* "call_types" or "agent_groups" at the top: the names, which every other
@@ -897,21 +896,23 @@ read_catalog(struct reader *rd, json_t *obj, const struct jpath *p, const char *
 static void
 read_scopes(struct reader *rd, json_t *root, struct doc *d)
 {
-    struct acd_scenario *sc = d->sc;
+    struct acd_setup *st = d->st;
     struct acd_results *r = d->r;
     struct jpath tp, gp, sp;
     json_t *types = need(rd, root, NULL, "call_types", &tp);
     json_t *groups = need(rd, root, NULL, "agent_groups", &gp);
     size_t nt = read_catalog(rd, types, &tp, "a call type", &d->type_names, &d->types_ok);
     size_t ng = read_catalog(rd, groups, &gp, "an agent group", &d->group_names, &d->groups_ok);
-    sc->call_types = acd_xcalloc(nt ? nt : 1, sizeof(*sc->call_types));
-    sc->n_call_types = nt;
+    st->call_types = acd_xcalloc(nt ? nt : 1, sizeof(*st->call_types));
+    st->n_call_types = nt;
     for (size_t k = 0; k < nt; k++)
-        sc->call_types[k].name = acd_xstrdup(d->type_names[k]);
-    sc->groups = acd_xcalloc(ng ? ng : 1, sizeof(*sc->groups));
-    sc->n_groups = ng;
-    for (size_t g = 0; g < ng; g++)
-        sc->groups[g].name = acd_xstrdup(d->group_names[g]);
+        st->call_types[k].name = acd_xstrdup(d->type_names[k]);
+    st->groups = acd_xcalloc(ng ? ng : 1, sizeof(*st->groups));
+    st->n_groups = ng;
+    for (size_t g = 0; g < ng; g++) {
+        st->groups[g].name = acd_xstrdup(d->group_names[g]);
+        st->groups[g].tier = 1;
+    }
 
     init_scope(&r->summary, "", ACD_SCOPE_CENTER);
     r->types = new_scopes(nt, ACD_SCOPE_TYPE);
@@ -919,7 +920,7 @@ read_scopes(struct reader *rd, json_t *root, struct doc *d)
     json_t *x;
     if ((x = need(rd, root, NULL, "summary", &sp)))
         read_scope(rd, x, &sp, ACD_SCOPE_CENTER, "", &r->summary, NULL, 0);
-    struct named_scopes ts = {r->types, sc, ACD_SCOPE_TYPE}, gs = {r->groups, sc, ACD_SCOPE_GROUP};
+    struct named_scopes ts = {r->types, st, ACD_SCOPE_TYPE}, gs = {r->groups, st, ACD_SCOPE_GROUP};
     for (size_t k = 0; k < nt; k++) {
         struct jpath kp = at_key(&tp, d->type_names[k]);
         named_scope(rd, json_object_get(types, d->type_names[k]), &kp, k, &ts);
@@ -968,11 +969,11 @@ read_day(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
         ERROR(rd, &ip, "makes %.0f intervals (at most %d are allowed)", n, MAX_INTERVALS);
         return;
     }
-    d->sc->horizon = ACD_HORIZON_DAY;
-    d->sc->open_s = open;
-    d->sc->close_s = close;
-    d->sc->interval_s = iv;
-    d->sc->n_intervals = (size_t)n;
+    d->st->horizon = ACD_HORIZON_DAY;
+    d->st->open_s = open;
+    d->st->close_s = close;
+    d->st->interval_s = iv;
+    d->st->n_intervals = (size_t)n;
     d->horizon_ok = true;
 }
 
@@ -990,9 +991,9 @@ read_steady(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
         ERROR(rd, &wp, "must be shorter than duration_s");
         return;
     }
-    d->sc->horizon = ACD_HORIZON_STEADY;
-    d->sc->duration_s = duration;
-    d->sc->warmup_s = warmup;
+    d->st->horizon = ACD_HORIZON_STEADY;
+    d->st->duration_s = duration;
+    d->st->warmup_s = warmup;
     d->horizon_ok = true;
 }
 
@@ -1018,18 +1019,18 @@ read_horizon(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
 }
 
 static void
-read_service_level(struct reader *rd, json_t *v, const struct jpath *p, struct acd_scenario *sc)
+read_service_level(struct reader *rd, json_t *v, const struct jpath *p, struct acd_setup *st)
 {
     static const char *const keys[] = {"threshold_s", "target"};
     if (!want_object(rd, v, p))
         return;
-    member_positive(rd, v, p, "threshold_s", true, &sc->sl_threshold_s);
+    member_positive(rd, v, p, "threshold_s", true, &st->sl_threshold_s);
     double target;
     if (member_real(rd, v, p, "target", false, &target)) {
         struct jpath tp = at_key(p, "target");
         if (target < 0 || target > 1)
             ERROR(rd, &tp, "expected a share from 0 to 1, got %.17g", target);
-        sc->sl_target = target;
+        st->sl_target = target;
     }
     warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
 }
@@ -1053,15 +1054,15 @@ read_real_fields(struct reader *rd, json_t *v, const struct jpath *p,
 
 /* setup.targets: each a number, or null for "no such goal". */
 static const struct acd_field target_keys[] = {
-    {"max_abandon", offsetof(struct acd_scenario, max_abandon)},
-    {"max_asa_s", offsetof(struct acd_scenario, max_asa_s)},
-    {"max_occupancy", offsetof(struct acd_scenario, max_occupancy)},
+    {"max_abandon", offsetof(struct acd_setup, max_abandon)},
+    {"max_asa_s", offsetof(struct acd_setup, max_asa_s)},
+    {"max_occupancy", offsetof(struct acd_setup, max_occupancy)},
 };
 
 static void
-read_targets(struct reader *rd, json_t *v, const struct jpath *p, struct acd_scenario *sc)
+read_targets(struct reader *rd, json_t *v, const struct jpath *p, struct acd_setup *st)
 {
-    read_real_fields(rd, v, p, target_keys, ACD_ARRAY_LEN(target_keys), sc);
+    read_real_fields(rd, v, p, target_keys, ACD_ARRAY_LEN(target_keys), st);
 }
 
 /* read_named callback: setup.agent_groups.NAME = {"tier": N}. */
@@ -1069,19 +1070,46 @@ static void
 group_tier(struct reader *rd, json_t *v, const struct jpath *p, size_t g, void *ud)
 {
     static const char *const keys[] = {"tier"};
-    struct acd_scenario *sc = ud;
+    struct acd_setup *st = ud;
     unsigned long long tier;
     if (!want_object(rd, v, p))
         return;
     if (member_uint(rd, v, p, "tier", 1, MAX_TIER, &tier))
-        sc->groups[g].tier = (unsigned)tier;
+        st->groups[g].tier = (unsigned)tier;
     warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
+}
+
+/* setup.features (added after 0.1: optional): the names of the model
+ * features the scenario uses (acd_feature_names). */
+static void
+read_features(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
+{
+    if (!want_array(rd, v, p))
+        return;
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x)
+    {
+        struct jpath ip = at_index(p, i);
+        const char *s = get_string(rd, x, &ip);
+        if (!s)
+            continue;
+        size_t f = 0;
+        while (acd_feature_names[f] && strcmp(acd_feature_names[f], s) != 0)
+            f++;
+        if (acd_feature_names[f])
+            d->st->features |= 1u << f;
+        else
+            report(rd, ACD_DIAG_WARNING, &ip, false, "unknown model feature \"%s\" (ignored)", s);
+    }
+    d->has_features = true;
 }
 
 static void
 read_setup(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
 {
-    static const char *const keys[] = {"horizon", "service_level", "targets", "agent_groups"};
+    static const char *const keys[] = {"horizon", "service_level", "targets", "agent_groups",
+                                       "features"};
     if (!want_object(rd, v, p))
         return;
     struct jpath kp;
@@ -1089,12 +1117,16 @@ read_setup(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
     if ((x = need(rd, v, p, "horizon", &kp)))
         read_horizon(rd, x, &kp, d);
     if ((x = need(rd, v, p, "service_level", &kp)))
-        read_service_level(rd, x, &kp, d->sc);
+        read_service_level(rd, x, &kp, d->st);
     if ((x = need(rd, v, p, "targets", &kp)))
-        read_targets(rd, x, &kp, d->sc);
+        read_targets(rd, x, &kp, d->st);
     if ((x = need(rd, v, p, "agent_groups", &kp)) && d->groups_ok)
-        read_named(rd, x, &kp, "agent group", d->group_names, d->sc->n_groups, "agent_groups",
-                   group_tier, d->sc);
+        read_named(rd, x, &kp, "agent group", d->group_names, d->st->n_groups, "agent_groups",
+                   group_tier, d->st);
+    if ((x = json_object_get(v, "features"))) {
+        kp = at_key(p, "features");
+        read_features(rd, x, &kp, d);
+    }
     warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
 }
 
@@ -1127,13 +1159,13 @@ static void
 read_interval(struct reader *rd, json_t *v, const struct jpath *p, size_t i, bool times_known,
               struct doc *d)
 {
-    struct acd_scenario *sc = d->sc;
+    const struct acd_setup *st = d->st;
     struct acd_interval_result *iv = &d->r->intervals[i];
-    iv->types = new_scopes(sc->n_call_types, ACD_SCOPE_TYPE);
-    iv->groups = new_scopes(sc->n_groups, ACD_SCOPE_GROUP);
+    iv->types = new_scopes(st->n_call_types, ACD_SCOPE_TYPE);
+    iv->groups = new_scopes(st->n_groups, ACD_SCOPE_GROUP);
     if (times_known) { /* as the engine places them (run.c) */
-        iv->start_s = sc->open_s + (double)i * sc->interval_s;
-        iv->end_s = i + 1 == sc->n_intervals ? sc->close_s : iv->start_s + sc->interval_s;
+        iv->start_s = st->open_s + (double)i * st->interval_s;
+        iv->end_s = i + 1 == st->n_intervals ? st->close_s : iv->start_s + st->interval_s;
     }
     read_scope(rd, v, p, ACD_SCOPE_INTERVAL, "", &iv->all, interval_extra,
                ACD_ARRAY_LEN(interval_extra));
@@ -1144,13 +1176,13 @@ read_interval(struct reader *rd, json_t *v, const struct jpath *p, size_t i, boo
     struct jpath kp;
     json_t *x;
     if ((x = need(rd, v, p, "call_types", &kp)) && d->types_ok) {
-        struct named_scopes ns = {iv->types, sc, ACD_SCOPE_TYPE};
-        read_named(rd, x, &kp, "call type", d->type_names, sc->n_call_types, "call_types",
+        struct named_scopes ns = {iv->types, st, ACD_SCOPE_TYPE};
+        read_named(rd, x, &kp, "call type", d->type_names, st->n_call_types, "call_types",
                    named_scope, &ns);
     }
     if ((x = need(rd, v, p, "agent_groups", &kp)) && d->groups_ok) {
-        struct named_scopes ns = {iv->groups, sc, ACD_SCOPE_GROUP};
-        read_named(rd, x, &kp, "agent group", d->group_names, sc->n_groups, "agent_groups",
+        struct named_scopes ns = {iv->groups, st, ACD_SCOPE_GROUP};
+        read_named(rd, x, &kp, "agent group", d->group_names, st->n_groups, "agent_groups",
                    named_scope, &ns);
     }
 }
@@ -1158,20 +1190,20 @@ read_interval(struct reader *rd, json_t *v, const struct jpath *p, size_t i, boo
 static void
 read_intervals(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
 {
-    const struct acd_scenario *sc = d->sc;
+    const struct acd_setup *st = d->st;
     if (!want_array(rd, v, p))
         return;
     size_t n = json_array_size(v);
     bool times_known = false;
-    if (d->horizon_ok && sc->horizon == ACD_HORIZON_STEADY && n) {
+    if (d->horizon_ok && st->horizon == ACD_HORIZON_STEADY && n) {
         ERROR(rd, p, "a steady-state horizon has no intervals, found %zu", n);
-    } else if (d->horizon_ok && sc->horizon == ACD_HORIZON_DAY && n != sc->n_intervals) {
+    } else if (d->horizon_ok && st->horizon == ACD_HORIZON_DAY && n != st->n_intervals) {
         char a[32], b[32];
-        ERROR(rd, p, "expected %zu intervals (%s to %s, %.17g s each), found %zu", sc->n_intervals,
-              acd_units_format_clock(sc->open_s, a, sizeof(a)),
-              acd_units_format_clock(sc->close_s, b, sizeof(b)), sc->interval_s, n);
+        ERROR(rd, p, "expected %zu intervals (%s to %s, %.17g s each), found %zu", st->n_intervals,
+              acd_units_format_clock(st->open_s, a, sizeof(a)),
+              acd_units_format_clock(st->close_s, b, sizeof(b)), st->interval_s, n);
     } else {
-        times_known = d->horizon_ok && sc->horizon == ACD_HORIZON_DAY;
+        times_known = d->horizon_ok && st->horizon == ACD_HORIZON_DAY;
     }
     if (n > MAX_INTERVALS) {
         ERROR(rd, p, "%zu intervals (at most %d are allowed)", n, MAX_INTERVALS);
@@ -1349,80 +1381,71 @@ read_run(struct reader *rd, json_t *v, const struct jpath *p, struct acd_results
     warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
 }
 
-/* ------------------------------------------------------ the scenario's rest */
-
-/* x / y when that is a positive number, else `fallback`. */
-static double
-observed(double x, double y, double fallback)
-{
-    double q = x / y;
-    return isfinite(q) && q > 0 ? q : fallback;
-}
+/* ---------------------------------------------------- what is not recorded */
 
 /*
- * The text report shows a feature's metric rows only when the scenario uses
- * the feature (acd_scenario_features). results.json has no model parameters, so
- * the features the results show in use are marked on the fields
- * acd_scenario_features reads: costs with the observed rate (cost per abandoned
- * call, per repeat call, per paid agent-hour: exactly the parameters, since
- * costs are linear), shares with the observed share (balking among offered
- * calls, escalation among answered calls, FCR among issues for a tier that
- * leaves issues unresolved: escalations or repeat calls), and flags or
- * markers where the document has no figure (retrials and callbacks
- * enabled, wrap-up present, a queue timeout of unknown length = INFINITY, a
- * zero-length break in an empty shift). A feature that was configured but
- * never happened in any replication stays unmarked: its rows would have
- * been all zeros. `> 0` is false for NaN, so undefined totals mark nothing.
+ * The model features in use (which feature metric rows the text and HTML
+ * tables show), for a document written before setup.features existed: a
+ * feature counts as used when the results show it happening (escalations,
+ * repeat calls, retrials, callbacks, balks, timeouts, wrap-up, breaks,
+ * costs). A feature configured but never exercised in any replication
+ * reads as unused: its rows would have been all zeros. `> 0` is false for
+ * NaN, so undefined totals say nothing.
  */
-static void
-mark_features(struct acd_scenario *sc, const struct acd_results *r)
+static unsigned
+observed_features(const struct acd_results *r)
 {
-    for (size_t k = 0; k < sc->n_call_types; k++) {
-        struct acd_call_type *ct = &sc->call_types[k];
+    unsigned f = 0;
+    for (size_t k = 0; k < r->setup.n_call_types; k++) {
         const struct acd_estimate *t = r->types[k].total;
-#define T(name) (t[ACD_T_##name].mean)
+#define T(name) (t[ACD_T_##name].mean > 0)
         /* Unresolved issues alone say nothing: abandoned callers leave
          * theirs unresolved in any scenario. An issue a tier does not
          * resolve is escalated or called about again. */
-        bool escalated = T(ESCALATED) > 0;
-        if (escalated || T(REPEATS) > 0) {
-            double fcr = T(ISSUES_FCR) / T(ISSUES);
-            ct->n_resolution = 1;
-            ct->resolution = acd_xcalloc(1, sizeof(*ct->resolution));
-            ct->resolution[0].tier = 1;
-            ct->resolution[0].p_resolve = fcr >= 0 && fcr < 1 ? fcr : 0;
-            ct->resolution[0].p_escalate = escalated ? observed(T(ESCALATED), T(ANSWERED), 1) : 0;
-        }
-        ct->retry_busy.enabled = T(RETRIALS) > 0;
-        ct->callback_enabled = T(CALLBACK_REQUESTED) > 0 || T(CALLBACKS) > 0;
-        if (T(BALKED) > 0)
-            ct->balk_prob = observed(T(BALKED), T(OFFERED), 1);
-        if (T(TIMED_OUT) > 0)
-            ct->queue_timeout_s = (double)INFINITY;
-        if (T(ABANDON_COST) > 0)
-            ct->cost_per_abandon = observed(T(ABANDON_COST), T(ABANDONED), T(ABANDON_COST));
-        if (T(REPEAT_COST) > 0)
-            ct->cost_per_repeat = observed(T(REPEAT_COST), T(REPEATS), T(REPEAT_COST));
+        if (T(ESCALATED) || T(REPEATS))
+            f |= ACD_FEAT_RESOLUTION;
+        if (T(ESCALATED))
+            f |= ACD_FEAT_ESCALATION;
+        if (T(RETRIALS))
+            f |= ACD_FEAT_RETRIAL;
+        if (T(CALLBACK_REQUESTED) || T(CALLBACKS))
+            f |= ACD_FEAT_CALLBACK;
+        if (T(BALKED))
+            f |= ACD_FEAT_BALK;
+        if (T(TIMED_OUT))
+            f |= ACD_FEAT_TIMEOUT;
+        if (T(ABANDON_COST) || T(REPEAT_COST))
+            f |= ACD_FEAT_COST;
     }
-    for (size_t g = 0; g < sc->n_groups; g++) {
-        struct acd_agent_group *ag = &sc->groups[g];
+    for (size_t g = 0; g < r->setup.n_groups; g++) {
         const struct acd_estimate *t = r->groups[g].total;
-        ag->has_wrap_up = T(WRAP_AGENT_S) > 0;
-        if (T(BREAK_AGENT_S) > 0) {
-            bool day = sc->horizon == ACD_HORIZON_DAY;
-            ag->n_shifts = 1;
-            ag->shifts = acd_xcalloc(1, sizeof(*ag->shifts));
-            ag->shifts[0].start_s = day ? sc->open_s : 0;
-            ag->shifts[0].end_s = day ? sc->close_s : sc->duration_s;
-            ag->shifts[0].n_breaks = 1;
-            ag->shifts[0].breaks = acd_xcalloc(1, sizeof(*ag->shifts[0].breaks));
-            ag->shifts[0].breaks[0].start_s = ag->shifts[0].start_s;
-        }
-        if (T(LABOR_COST) > 0) {
-            double paid_h = (T(STAFFED_AGENT_S) + T(BREAK_AGENT_S)) / 3600;
-            ag->cost_per_hour = observed(T(LABOR_COST), paid_h, T(LABOR_COST));
-        }
+        if (T(WRAP_AGENT_S))
+            f |= ACD_FEAT_WRAP;
+        if (T(BREAK_AGENT_S))
+            f |= ACD_FEAT_BREAK;
+        if (T(LABOR_COST))
+            f |= ACD_FEAT_COST;
 #undef T
+    }
+    return f;
+}
+
+/*
+ * results.json does not record how groups are staffed or the routing
+ * policy. Reports drawn from it have always described a group that took
+ * breaks as "1 shift" and any other as "0 agents", with an empty routing
+ * line (the golden copies of `acdsim report --out` record those pages);
+ * the same is kept here so the pages do not change, until the document
+ * records staffing and routing (a change of the golden copies).
+ */
+static void
+unrecorded_staffing(struct acd_results *r)
+{
+    for (size_t g = 0; g < r->setup.n_groups; g++) {
+        struct acd_setup_group *sg = &r->setup.groups[g];
+        bool breaks = r->groups[g].total[ACD_T_BREAK_AGENT_S].mean > 0;
+        sg->staffing = breaks ? ACD_STAFFING_SHIFTS : ACD_STAFFING_AGENTS;
+        sg->staffing_count = breaks ? 1 : 0;
     }
 }
 
@@ -1430,28 +1453,19 @@ mark_features(struct acd_scenario *sc, const struct acd_results *r)
 static void
 finish(struct doc *d)
 {
-    struct acd_scenario *sc = d->sc;
+    struct acd_setup *st = d->st;
     struct acd_results *r = d->r;
-    sc->routing = acd_xstrdup(""); /* not recorded */
-    sc->queue_capacity = sc->queue_lines = ACD_UNLIMITED;
-    if (r->erlang.valid) {
-        r->erlang.params.sl_threshold_s = sc->sl_threshold_s;
-        sc->queue_capacity = r->erlang.params.queue_capacity;
-    }
-    for (size_t g = 0; g < sc->n_groups; g++)
-        if (sc->groups[g].tier > sc->max_tier)
-            sc->max_tier = sc->groups[g].tier;
-    if (sc->horizon == ACD_HORIZON_DAY) {
-        /* The forecast is not recorded; the mean fresh calls per interval
-         * estimate it (retrials and repeat calls excluded). */
-        for (size_t k = 0; k < sc->n_call_types; k++) {
-            double *v = acd_xcalloc(sc->n_intervals, sizeof(double));
-            for (size_t i = 0; i < sc->n_intervals; i++)
-                v[i] = r->intervals[i].types[k].total[ACD_T_FRESH].mean;
-            sc->call_types[k].calls_per_interval = v;
-        }
-    }
-    mark_features(sc, r);
+    st->known = true;
+    st->routing = acd_xstrdup(""); /* not recorded */
+    if (r->erlang.valid)
+        r->erlang.params.sl_threshold_s = st->sl_threshold_s;
+    st->max_tier = 1;
+    for (size_t g = 0; g < st->n_groups; g++)
+        if (st->groups[g].tier > st->max_tier)
+            st->max_tier = st->groups[g].tier;
+    if (!d->has_features)
+        st->features = observed_features(r);
+    unrecorded_staffing(r);
 }
 
 static const char *const top_keys[] = {
@@ -1495,11 +1509,9 @@ read_document(struct reader *rd, json_t *root, const uint64_t *seed, struct doc 
 
 int
 acd_results_read_json_string(const char *name, const char *text, size_t len,
-                             struct acd_results **r_out, struct acd_scenario **sc_out,
-                             struct acd_diags *diags)
+                             struct acd_results **r_out, struct acd_diags *diags)
 {
     *r_out = NULL;
-    *sc_out = NULL;
     struct reader rd = {.file = name, .text = text, .len = len, .diags = diags};
 
     /* A seed beyond INT64_MAX would make jansson fail ("too big integer"):
@@ -1529,10 +1541,8 @@ acd_results_read_json_string(const char *name, const char *text, size_t len,
     }
 
     struct acd_results *r = acd_xcalloc(1, sizeof(*r));
-    struct acd_scenario *sc = acd_xcalloc(1, sizeof(*sc));
-    r->sc = sc;
-    sc->path = acd_xstrdup(name);
-    struct doc d = {.r = r, .sc = sc};
+    r->setup.path = acd_xstrdup(name);
+    struct doc d = {.r = r, .st = &r->setup};
     read_document(&rd, root, have_seed ? &seed : NULL, &d);
     if (rd.n_errors == 0)
         finish(&d);
@@ -1542,20 +1552,16 @@ acd_results_read_json_string(const char *name, const char *text, size_t len,
     free(copy);
     if (rd.n_errors) {
         acd_results_free(r);
-        acd_scenario_free(sc);
         return -1;
     }
     *r_out = r;
-    *sc_out = sc;
     return 0;
 }
 
 int
-acd_results_read_json(const char *path, struct acd_results **r_out, struct acd_scenario **sc_out,
-                      struct acd_diags *diags)
+acd_results_read_json(const char *path, struct acd_results **r_out, struct acd_diags *diags)
 {
     *r_out = NULL;
-    *sc_out = NULL;
     bool from_stdin = strcmp(path, "-") == 0;
     const char *name = from_stdin ? "<stdin>" : path;
     FILE *f = from_stdin ? stdin : fopen(path, "rb");
@@ -1575,7 +1581,7 @@ acd_results_read_json(const char *path, struct acd_results **r_out, struct acd_s
     else if (read_errno)
         acd_diags_error(diags, name, 0, 0, "cannot read: %s", strerror(read_errno));
     else
-        rc = acd_results_read_json_string(name, buf, len, r_out, sc_out, diags);
+        rc = acd_results_read_json_string(name, buf, len, r_out, diags);
     free(buf);
     return rc;
 }

@@ -4,8 +4,9 @@
  * simulation time), then evaluated on the means of the results.
  *
  * Not here: the results lookup for other clients (run.c owns
- * acd_results_lookup); this module resolves scopes by name itself so it
- * depends only on the scenario and the results' arrays.
+ * acd_results_lookup); this module resolves scopes by name itself, in the
+ * results' setup (run.h): the scenario is read only to check names before
+ * a run, through the same setup the run will make of it.
  */
 #include "expect.h"
 #include "util.h"
@@ -195,14 +196,14 @@ acd_expect_fini(struct acd_expect *e)
  * used by both resolves to whichever the metric applies to (call type
  * first). Returns the ACD_SCOPE_* kind and the index, or 0. */
 static unsigned
-resolve(const struct acd_scenario *sc, const char *scope, enum acd_metric m, size_t *idx)
+resolve(const struct acd_setup *st, const char *scope, enum acd_metric m, size_t *idx)
 {
     size_t type = SIZE_MAX, group = SIZE_MAX;
-    for (size_t k = 0; k < sc->n_call_types && type == SIZE_MAX; k++)
-        if (strcmp(sc->call_types[k].name, scope) == 0)
+    for (size_t k = 0; k < st->n_call_types && type == SIZE_MAX; k++)
+        if (strcmp(st->call_types[k].name, scope) == 0)
             type = k;
-    for (size_t g = 0; g < sc->n_groups && group == SIZE_MAX; g++)
-        if (strcmp(sc->groups[g].name, scope) == 0)
+    for (size_t g = 0; g < st->n_groups && group == SIZE_MAX; g++)
+        if (strcmp(st->groups[g].name, scope) == 0)
             group = g;
     unsigned applies = acd_metrics[m].scopes;
     if (type != SIZE_MAX && (applies & ACD_SCOPE_TYPE || group == SIZE_MAX)) {
@@ -225,14 +226,14 @@ scope_kind_name(unsigned kind)
 }
 
 static void
-unknown_scope(const struct acd_scenario *sc, const char *scope, char *err, size_t errlen)
+unknown_scope(const struct acd_setup *st, const char *scope, char *err, size_t errlen)
 {
-    size_t n = sc->n_call_types + sc->n_groups;
+    size_t n = st->n_call_types + st->n_groups;
     const char **names = acd_xcalloc(n ? n : 1, sizeof(*names));
-    for (size_t k = 0; k < sc->n_call_types; k++)
-        names[k] = sc->call_types[k].name;
-    for (size_t g = 0; g < sc->n_groups; g++)
-        names[sc->n_call_types + g] = sc->groups[g].name;
+    for (size_t k = 0; k < st->n_call_types; k++)
+        names[k] = st->call_types[k].name;
+    for (size_t g = 0; g < st->n_groups; g++)
+        names[st->n_call_types + g] = st->groups[g].name;
     const char *s = suggest(scope, names, n);
     if (s)
         snprintf(err, errlen, "unknown call type or agent group '%s' (did you mean '%s'?)", scope,
@@ -253,18 +254,22 @@ acd_expect_check(const struct acd_expect *e, const struct acd_scenario *sc, char
         snprintf(err, errlen, "metric '%s' needs a scope: a call type or agent group", d->key);
         return -1;
     }
+    /* The names as the results will carry them (run.h). */
+    struct acd_setup st;
+    acd_setup_from_scenario(&st, sc);
     size_t idx;
-    unsigned kind = resolve(sc, e->scope, e->metric, &idx);
+    unsigned kind = resolve(&st, e->scope, e->metric, &idx);
+    int rc = 0;
     if (!kind) {
-        unknown_scope(sc, e->scope, err, errlen);
-        return -1;
-    }
-    if (!(d->scopes & kind)) {
+        unknown_scope(&st, e->scope, err, errlen);
+        rc = -1;
+    } else if (!(d->scopes & kind)) {
         snprintf(err, errlen, "metric '%s' does not apply to %s '%s'", d->key,
                  scope_kind_name(kind), e->scope);
-        return -1;
+        rc = -1;
     }
-    return 0;
+    acd_setup_fini(&st);
+    return rc;
 }
 
 /* The estimate an assertion is about, or NULL if its scope is unknown. */
@@ -274,7 +279,7 @@ lookup(const struct acd_expect *e, const struct acd_results *r)
     if (!e->scope)
         return &r->summary.metric[e->metric];
     size_t idx;
-    unsigned kind = r->sc ? resolve(r->sc, e->scope, e->metric, &idx) : 0;
+    unsigned kind = resolve(&r->setup, e->scope, e->metric, &idx);
     if (kind == ACD_SCOPE_TYPE)
         return &r->types[idx].metric[e->metric];
     if (kind == ACD_SCOPE_GROUP)

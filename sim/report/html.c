@@ -10,16 +10,19 @@
  * escaped. Nothing here depends on the time of writing, so the same results
  * give the same bytes.
  *
- * Reads struct acd_results only; numbers are formatted with the text
- * report's conventions (report.c): shares as percentages with their CI in
- * percentage points, times in seconds, the targets verdict with the same
- * rules. Which metric rows appear follows the text report too: core metrics
- * always, feature metrics only when the scenario uses the feature.
+ * Reads struct acd_results only (the scenario's facts from its setup,
+ * run.h); numbers look as in the text report (display.h: shares as
+ * percentages with their CI in percentage points, times in seconds) and
+ * the targets are judged by the same rule (verdict.h). Which metric rows
+ * appear follows the text report too: core metrics always, feature
+ * metrics only when the scenario uses the feature (setup.features).
  */
 #include "html.h"
 #include "acdsim/sim.h"
+#include "display.h"
 #include "units.h"
 #include "util.h"
+#include "verdict.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -59,142 +62,34 @@ put_esc(FILE *out, const char *s)
 
 /* ------------------------------------------------------------- formatting */
 
-/* x with `decimals` places and thousands separators ("12,345.6"): counts
- * over a day run into the tens of thousands. */
-static char *
-format_grouped(double x, int decimals, char *buf, size_t n)
-{
-    char raw[NUM_BUF];
-    snprintf(raw, sizeof(raw), "%.*f", decimals, fabs(x));
-    const char *dot = strchr(raw, '.');
-    size_t int_len = dot ? (size_t)(dot - raw) : strlen(raw);
-    size_t o = 0;
-    /* "-0" reads as a bug; a rounded-away negative prints as 0. */
-    if (x < 0 && strspn(raw, "0.") != strlen(raw) && o + 1 < n)
-        buf[o++] = '-';
-    for (size_t i = 0; i < int_len && o + 2 < n; i++) {
-        if (i > 0 && (int_len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = raw[i];
-    }
-    for (const char *p = dot; p && *p && o + 1 < n; p++)
-        buf[o++] = *p;
-    buf[o] = '\0';
-    return buf;
-}
-
-/* Decimals for a plain (non-ratio, non-time) metric: whole calls for the
- * offered count, two places for averages like queue length (report.c). */
-static int
-plain_decimals(enum acd_metric m)
-{
-    return m == ACD_M_OFFERED ? 0 : 2;
-}
-
-static bool
-is_seconds(enum acd_metric m)
-{
-    return acd_metrics[m].unit && strcmp(acd_metrics[m].unit, "s") == 0;
-}
-
-/* A mean in the metric's display unit; "n/a" when undefined. */
+/* Numbers as in the text report (display.h), counts and plain numbers with
+ * thousands separators: counts over a day run into the tens of thousands. */
 static char *
 format_mean(enum acd_metric m, double x, char *buf, size_t n)
 {
-    if (!isfinite(x))
-        snprintf(buf, n, "n/a");
-    else if (acd_metrics[m].is_ratio)
-        snprintf(buf, n, "%.1f%%", 100.0 * x);
-    else if (is_seconds(m))
-        snprintf(buf, n, "%.1fs", x);
-    else
-        format_grouped(x, plain_decimals(m), buf, n);
-    return buf;
+    return acd_display_value(acd_display_metric_unit(m), x, ACD_DISPLAY_GROUPED, buf, n);
 }
 
-/* A CI half-width ("± 1.3": percentage points for shares); "" if none. */
 static char *
 format_ci(enum acd_metric m, double ci, char *buf, size_t n)
 {
-    char v[NUM_BUF];
-    if (!isfinite(ci))
-        v[0] = '\0';
-    else if (acd_metrics[m].is_ratio)
-        snprintf(v, sizeof(v), "%.1f", 100.0 * ci);
-    else if (is_seconds(m))
-        snprintf(v, sizeof(v), "%.1fs", ci);
-    else
-        format_grouped(ci, plain_decimals(m), v, sizeof(v));
-    snprintf(buf, n, "%s%s", *v ? "± " : "", v);
-    return buf;
+    return acd_display_ci(acd_display_metric_unit(m), ci, ACD_DISPLAY_GROUPED, buf, n);
 }
 
-/* A signed difference in the metric's unit ("+0.4 pts", "-1.2s"). */
 static char *
 format_diff(enum acd_metric m, double d, char *buf, size_t n)
 {
-    if (!isfinite(d))
-        snprintf(buf, n, "n/a");
-    else if (acd_metrics[m].is_ratio)
-        snprintf(buf, n, "%+.1f pts", 100.0 * d);
-    else if (is_seconds(m))
-        snprintf(buf, n, "%+.1fs", d);
-    else
-        snprintf(buf, n, "%+.2f", d);
-    return buf;
+    return acd_display_diff(acd_display_metric_unit(m), d, buf, n);
 }
 
 /* ------------------------------------------------------------- verdicts */
 
-enum verdict { V_MET, V_MISSED, V_NA };
-
-/* The class, the mark and the word of a verdict: colour is never the only
- * signal (the mark and the word say it too, for colour-blind readers and
- * black-and-white printouts). */
-static const struct {
-    const char *cls, *mark, *word;
-} verdicts[] = {
-    [V_MET] = {"met", "\u2713", "met"},
-    [V_MISSED] = {"missed", "\u2717", "missed"},
-    [V_NA] = {"na", "\u2013", "n/a"},
-};
-
-static enum verdict
-judge(double x, double bound, bool at_least)
-{
-    if (isnan(x))
-        return V_NA;
-    return (at_least ? x >= bound : x <= bound) ? V_MET : V_MISSED;
-}
-
 static void
-put_badge(FILE *out, enum verdict v, const char *word)
+put_badge(FILE *out, enum acd_verdict v, const char *word)
 {
     fprintf(out, "<span class=\"badge %s\"><span aria-hidden=\"true\">%s</span> %s</span>",
-            verdicts[v].cls, verdicts[v].mark, word ? word : verdicts[v].word);
-}
-
-/* One goal of the scenario: a center metric, a bound and its direction
- * (report.c's targets; a NaN bound means the goal was not given). */
-struct target {
-    enum acd_metric metric;
-    double bound;
-    bool at_least;
-    const char *what;
-};
-
-#define N_TARGETS 4
-
-/* The scenario's goals in report.c's order; sl_what holds the service
- * level's caption ("Service level (20s)"). */
-static void
-list_targets(const struct acd_scenario *sc, struct target t[N_TARGETS], char *sl_what, size_t n)
-{
-    snprintf(sl_what, n, "Service level (%gs)", sc->sl_threshold_s);
-    t[0] = (struct target){ACD_M_SERVICE_LEVEL, sc->sl_target, true, sl_what};
-    t[1] = (struct target){ACD_M_ABANDON_RATE, sc->max_abandon, false, "Abandon rate"};
-    t[2] = (struct target){ACD_M_ASA, sc->max_asa_s, false, "Average speed of answer"};
-    t[3] = (struct target){ACD_M_OCCUPANCY, sc->max_occupancy, false, "Occupancy"};
+            acd_verdict_looks[v].cls, acd_verdict_looks[v].mark,
+            word ? word : acd_verdict_looks[v].word);
 }
 
 /* ------------------------------------------------------------------ style */
@@ -339,11 +234,11 @@ static const char *const css[] = {
 
 /* Which metric rows the tables show, like the text report: core metrics
  * always, a feature metric only if the scenario uses one of its features.
- * Without a scenario, every row. */
+ * Without a known setup, every row. */
 static void
 choose_rows(const struct acd_results *r, bool shown[ACD_METRIC_COUNT])
 {
-    unsigned used = r->sc ? acd_scenario_features(r->sc) : ~0u;
+    unsigned used = r->setup.known ? r->setup.features : ~0u;
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
         shown[m] = !acd_metrics[m].feature || (acd_metrics[m].feature & used);
 }
@@ -373,32 +268,32 @@ put_estimate(FILE *out, enum acd_metric m, const struct acd_estimate *e)
 static void
 put_header(FILE *out, const struct acd_results *r)
 {
-    const struct acd_scenario *sc = r->sc;
+    const struct acd_setup *st = &r->setup;
     char a[32], b[32], c[32];
     fputs("<header class=\"top\"><div class=\"wrap\">\n"
           "<p class=\"kicker\">acdsim &#183; call center simulation report</p>\n<h1>",
           out);
-    put_esc(out, sc && sc->name && *sc->name ? sc->name : "Unnamed scenario");
+    put_esc(out, st->known && st->name && *st->name ? st->name : "Unnamed scenario");
     fputs("</h1>\n<p class=\"sub\">", out);
-    if (sc && sc->horizon == ACD_HORIZON_DAY)
+    if (st->known && st->horizon == ACD_HORIZON_DAY)
         fprintf(out, "Operating day %s\u2013%s in %zu intervals of %s", /* en dash */
-                acd_units_format_clock(sc->open_s, a, sizeof(a)),
-                acd_units_format_clock(sc->close_s, b, sizeof(b)), sc->n_intervals,
-                acd_units_format_duration(sc->interval_s, c, sizeof(c)));
-    else if (sc)
+                acd_units_format_clock(st->open_s, a, sizeof(a)),
+                acd_units_format_clock(st->close_s, b, sizeof(b)), st->n_intervals,
+                acd_units_format_duration(st->interval_s, c, sizeof(c)));
+    else if (st->known)
         fprintf(out, "Steady state, %s per replication (%s warm-up)",
-                acd_units_format_duration(sc->duration_s, a, sizeof(a)),
-                acd_units_format_duration(sc->warmup_s, b, sizeof(b)));
+                acd_units_format_duration(st->duration_s, a, sizeof(a)),
+                acd_units_format_duration(st->warmup_s, b, sizeof(b)));
     fprintf(out, "%s%u replication%s &#183; seed %" PRIu64 "</p>\n</div></header>\n",
-            sc ? " &#183; " : "", r->replications, r->replications == 1 ? "" : "s", r->seed);
+            st->known ? " &#183; " : "", r->replications, r->replications == 1 ? "" : "s", r->seed);
 }
 
 struct page {
     const struct acd_results *r;
     const struct acd_charts *charts;
     bool shown[ACD_METRIC_COUNT];
-    struct target targets[N_TARGETS];
-    char sl_what[64];
+    struct acd_target targets[ACD_N_TARGETS];
+    char sl_what[ACD_SL_WHAT];
 };
 
 static void
@@ -429,29 +324,31 @@ put_nav(FILE *out, const struct page *p)
 static void
 put_interval_summary(FILE *out, const struct acd_results *r)
 {
-    const struct acd_scenario *sc = r->sc;
-    if (!sc || r->n_intervals == 0) {
+    const struct acd_setup *st = &r->setup;
+    if (!st->known || r->n_intervals == 0) {
         fputs("Averages over the measuring window, across replications.", out);
         return;
     }
     size_t met = 0, judged = 0, runs = 0;
     for (size_t i = 0; i < r->n_intervals; i++) {
-        enum verdict v =
-            judge(r->intervals[i].all.metric[ACD_M_SERVICE_LEVEL].mean, sc->sl_target, true);
-        met += v == V_MET;
-        judged += v != V_NA;
+        enum acd_verdict v = acd_verdict_judge(r->intervals[i].all.metric[ACD_M_SERVICE_LEVEL].mean,
+                                               st->sl_target, true);
+        met += v == ACD_VERDICT_MET;
+        judged += v != ACD_VERDICT_NA;
     }
     fprintf(out, "Service level goal met in %zu of %zu interval%s", met, judged,
             judged == 1 ? "" : "s");
     for (size_t i = 0; i < r->n_intervals;) {
         const struct acd_interval_result *iv = r->intervals;
-        if (judge(iv[i].all.metric[ACD_M_SERVICE_LEVEL].mean, sc->sl_target, true) != V_MISSED) {
+        if (acd_verdict_judge(iv[i].all.metric[ACD_M_SERVICE_LEVEL].mean, st->sl_target, true) !=
+            ACD_VERDICT_MISSED) {
             i++;
             continue;
         }
         size_t j = i;
-        while (j + 1 < r->n_intervals && judge(iv[j + 1].all.metric[ACD_M_SERVICE_LEVEL].mean,
-                                               sc->sl_target, true) == V_MISSED)
+        while (j + 1 < r->n_intervals &&
+               acd_verdict_judge(iv[j + 1].all.metric[ACD_M_SERVICE_LEVEL].mean, st->sl_target,
+                                 true) == ACD_VERDICT_MISSED)
             j++;
         char a[32], b[32];
         if (runs == MAX_MISSED_RUNS) {
@@ -471,21 +368,15 @@ put_interval_summary(FILE *out, const struct acd_results *r)
 static void
 put_banner(FILE *out, const struct page *p)
 {
-    int n = 0, missed = 0, unknown = 0;
-    for (int i = 0; i < N_TARGETS; i++) {
-        const struct target *t = &p->targets[i];
-        if (isnan(t->bound))
-            continue;
-        enum verdict v = judge(p->r->summary.metric[t->metric].mean, t->bound, t->at_least);
-        n++;
-        missed += v == V_MISSED;
-        unknown += v == V_NA;
-    }
-    enum verdict v = missed ? V_MISSED : unknown || n == 0 ? V_NA : V_MET;
+    struct acd_verdict_count c = acd_verdict_count(p->targets, ACD_N_TARGETS, &p->r->summary);
+    int n = c.n, missed = c.missed, unknown = c.unknown;
+    enum acd_verdict v = missed              ? ACD_VERDICT_MISSED
+                         : unknown || n == 0 ? ACD_VERDICT_NA
+                                             : ACD_VERDICT_MET;
     fprintf(out,
             "<div id=\"verdict\" class=\"banner %s\"><span class=\"mark\" "
             "aria-hidden=\"true\">%s</span><div><strong>",
-            verdicts[v].cls, verdicts[v].mark);
+            acd_verdict_looks[v].cls, acd_verdict_looks[v].mark);
     if (n == 0)
         fputs("No targets set", out);
     else if (missed)
@@ -512,13 +403,13 @@ put_cards(FILE *out, const struct page *p)
     fputs("<div class=\"cards\">\n", out);
     for (size_t i = 0; i < ACD_ARRAY_LEN(headline); i++) {
         enum acd_metric m = headline[i];
-        const struct target *t = NULL;
-        for (int k = 0; k < N_TARGETS; k++)
+        const struct acd_target *t = NULL;
+        for (int k = 0; k < ACD_N_TARGETS; k++)
             if (p->targets[k].metric == m && !isnan(p->targets[k].bound))
                 t = &p->targets[k];
-        enum verdict v = t ? judge(s->metric[m].mean, t->bound, t->at_least) : V_NA;
+        enum acd_verdict v = t ? acd_verdict_target(t, s) : ACD_VERDICT_NA;
         fprintf(out, "<div class=\"kpi%s%s\"><div class=\"label\">", t ? " " : "",
-                t ? verdicts[v].cls : "");
+                t ? acd_verdict_looks[v].cls : "");
         put_esc(out, m == ACD_M_SERVICE_LEVEL ? p->sl_what : acd_metrics[m].label);
         fputs("</div><div class=\"value\">", out);
         put_estimate(out, m, &s->metric[m]);
@@ -543,7 +434,7 @@ put_overview(FILE *out, const struct page *p)
     fputs("<section id=\"overview\" aria-labelledby=\"h-overview\">\n"
           "<h2 id=\"h-overview\">Overview</h2>\n<p class=\"lead\">",
           out);
-    if (p->r->sc && p->r->sc->horizon == ACD_HORIZON_DAY)
+    if (p->r->setup.known && p->r->setup.horizon == ACD_HORIZON_DAY)
         fputs("The whole operating day", out);
     else
         fputs("The measuring window (warm-up excluded)", out);
@@ -558,73 +449,74 @@ put_overview(FILE *out, const struct page *p)
 
 /* What staffs a group, in a few words: "8 agents", "staffing plan". */
 static void
-put_staffing(FILE *out, const struct acd_agent_group *g)
+put_staffing(FILE *out, const struct acd_setup_group *g)
 {
-    if (g->n_shifts)
-        fprintf(out, "%zu shift%s", g->n_shifts, g->n_shifts == 1 ? "" : "s");
-    else if (g->agents_by_interval)
+    unsigned n = g->staffing_count;
+    if (g->staffing == ACD_STAFFING_SHIFTS)
+        fprintf(out, "%u shift%s", n, n == 1 ? "" : "s");
+    else if (g->staffing == ACD_STAFFING_PLAN)
         fputs("staffing plan", out);
     else
-        fprintf(out, "%u agent%s", g->agents, g->agents == 1 ? "" : "s");
+        fprintf(out, "%u agent%s", n, n == 1 ? "" : "s");
 }
 
 static void
 put_scenario(FILE *out, const struct page *p)
 {
     const struct acd_results *r = p->r;
-    const struct acd_scenario *sc = r->sc;
+    const struct acd_setup *st = &r->setup;
     char a[32], b[32], c[32];
     fputs("<section id=\"scenario\" aria-labelledby=\"h-scenario\">\n"
           "<h2 id=\"h-scenario\">Scenario</h2>\n<dl class=\"facts\">\n",
           out);
     fputs("<dt>Name</dt><dd>", out);
-    put_esc(out, sc && sc->name ? sc->name : "");
+    put_esc(out, st->known && st->name ? st->name : "");
     fputs("</dd>\n", out);
-    if (sc && sc->path) {
+    if (st->known && st->path) {
         fputs("<dt>File</dt><dd><code>", out);
-        put_esc(out, sc->path);
+        put_esc(out, st->path);
         fputs("</code></dd>\n", out);
     }
-    if (sc) {
+    if (st->known) {
         fputs("<dt>Horizon</dt><dd>", out);
-        if (sc->horizon == ACD_HORIZON_DAY)
+        if (st->horizon == ACD_HORIZON_DAY)
             fprintf(out, "operating day %s\u2013%s, %zu intervals of %s",
-                    acd_units_format_clock(sc->open_s, a, sizeof(a)),
-                    acd_units_format_clock(sc->close_s, b, sizeof(b)), sc->n_intervals,
-                    acd_units_format_duration(sc->interval_s, c, sizeof(c)));
+                    acd_units_format_clock(st->open_s, a, sizeof(a)),
+                    acd_units_format_clock(st->close_s, b, sizeof(b)), st->n_intervals,
+                    acd_units_format_duration(st->interval_s, c, sizeof(c)));
         else
             fprintf(out, "steady state, %s per replication (%s warm-up)",
-                    acd_units_format_duration(sc->duration_s, a, sizeof(a)),
-                    acd_units_format_duration(sc->warmup_s, b, sizeof(b)));
+                    acd_units_format_duration(st->duration_s, a, sizeof(a)),
+                    acd_units_format_duration(st->warmup_s, b, sizeof(b)));
         fputs("</dd>\n", out);
     }
     fprintf(out, "<dt>Replications</dt><dd>%u</dd>\n", r->replications);
     fprintf(out, "<dt>Seed</dt><dd>%" PRIu64 "</dd>\n", r->seed);
-    if (sc) {
+    if (st->known) {
         char t[NUM_BUF];
         fprintf(out, "<dt>Service level goal</dt><dd>%s of calls answered within %gs</dd>\n",
-                format_mean(ACD_M_SERVICE_LEVEL, sc->sl_target, t, sizeof(t)), sc->sl_threshold_s);
+                format_mean(ACD_M_SERVICE_LEVEL, st->sl_target, t, sizeof(t)), st->sl_threshold_s);
         fprintf(out, "<dt>Call types</dt><dd>");
-        for (size_t k = 0; k < sc->n_call_types; k++) {
+        for (size_t k = 0; k < st->n_call_types; k++) {
             fputs("<span class=\"chip\">", out);
-            put_esc(out, sc->call_types[k].name);
+            put_esc(out, st->call_types[k].name);
             fputs("</span>", out);
         }
         fputs("</dd>\n<dt>Agent groups</dt><dd>", out);
-        for (size_t g = 0; g < sc->n_groups; g++) {
-            const struct acd_agent_group *ag = &sc->groups[g];
+        for (size_t g = 0; g < st->n_groups; g++) {
+            const struct acd_setup_group *ag = &st->groups[g];
             fputs("<span class=\"chip\">", out);
             put_esc(out, ag->name);
             fputs(" <small>", out);
             put_staffing(out, ag);
-            if (sc->max_tier > 1)
+            if (st->max_tier > 1)
                 fprintf(out, ", tier %u", ag->tier ? ag->tier : 1);
             fputs("</small></span>", out);
         }
         fputs("</dd>\n", out);
-        if (sc->routing) {
+        if (st->routing) { /* "" when not recorded: the line stays, empty */
             fputs("<dt>Routing</dt><dd>", out);
-            put_esc(out, sc->routing);
+            put_esc(out, st->routing);
             fputs("</dd>\n", out);
         }
     }
@@ -639,7 +531,7 @@ put_targets(FILE *out, const struct page *p)
           "<p class=\"lead\">The scenario&#39;s goals against the simulated mean.</p>\n",
           out);
     int n = 0;
-    for (int i = 0; i < N_TARGETS; i++)
+    for (int i = 0; i < ACD_N_TARGETS; i++)
         n += !isnan(p->targets[i].bound);
     if (n == 0) {
         fputs("<p>The scenario sets no targets.</p>\n</section>\n", out);
@@ -649,14 +541,14 @@ put_targets(FILE *out, const struct page *p)
           "Target</th><th scope=\"col\">Result</th>"
           "<th scope=\"col\">Verdict</th></tr></thead>\n<tbody>\n",
           out);
-    for (int i = 0; i < N_TARGETS; i++) {
-        const struct target *t = &p->targets[i];
+    for (int i = 0; i < ACD_N_TARGETS; i++) {
+        const struct acd_target *t = &p->targets[i];
         if (isnan(t->bound))
             continue;
         const struct acd_estimate *e = &p->r->summary.metric[t->metric];
-        enum verdict v = judge(e->mean, t->bound, t->at_least);
+        enum acd_verdict v = acd_verdict_judge(e->mean, t->bound, t->at_least);
         char bound[NUM_BUF];
-        fprintf(out, "<tr class=\"%s\"><td>", verdicts[v].cls);
+        fprintf(out, "<tr class=\"%s\"><td>", acd_verdict_looks[v].cls);
         put_esc(out, t->what);
         /* The goal under its name keeps the table narrow enough for a
          * phone without scrolling. */
@@ -672,30 +564,31 @@ put_targets(FILE *out, const struct page *p)
 }
 
 static void
-put_legend(FILE *out, const struct acd_scenario *sc)
+put_legend(FILE *out, const struct acd_setup *st)
 {
     char t[NUM_BUF];
-    format_mean(ACD_M_SERVICE_LEVEL, sc->sl_target, t, sizeof(t));
+    format_mean(ACD_M_SERVICE_LEVEL, st->sl_target, t, sizeof(t));
     fputs("<div class=\"legend\" id=\"legend\"><span class=\"item\">", out);
-    put_badge(out, V_MET, NULL);
+    put_badge(out, ACD_VERDICT_MET, NULL);
     fprintf(out, " service level &#8805; %s</span><span class=\"item\">", t);
-    put_badge(out, V_MISSED, NULL);
+    put_badge(out, ACD_VERDICT_MISSED, NULL);
     fprintf(out, " below %s</span><span class=\"item\">", t);
-    put_badge(out, V_NA, NULL);
+    put_badge(out, ACD_VERDICT_NA, NULL);
     fputs(" no calls offered</span></div>\n", out);
 }
 
 /* One line of the interval table: the center's figures over [a, b). */
 static void
 put_interval_row(FILE *out, const char *when, const struct acd_scope_result *s,
-                 const struct acd_scenario *sc)
+                 const struct acd_setup *st)
 {
     static const enum acd_metric cols[] = {ACD_M_SERVICE_LEVEL, ACD_M_OFFERED, ACD_M_ABANDON_RATE,
                                            ACD_M_ASA, ACD_M_OCCUPANCY};
-    enum verdict v = judge(s->metric[ACD_M_SERVICE_LEVEL].mean, sc->sl_target, true);
+    enum acd_verdict v =
+        acd_verdict_judge(s->metric[ACD_M_SERVICE_LEVEL].mean, st->sl_target, true);
     /* The verdict comes right after the time, so a phone shows both
      * before the table scrolls. */
-    fprintf(out, "<tr class=\"%s\"><td>%s</td><td class=\"v\">", verdicts[v].cls, when);
+    fprintf(out, "<tr class=\"%s\"><td>%s</td><td class=\"v\">", acd_verdict_looks[v].cls, when);
     put_badge(out, v, NULL);
     fputs("</td>", out);
     for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++) {
@@ -726,23 +619,23 @@ static void
 put_intervals(FILE *out, const struct page *p)
 {
     const struct acd_results *r = p->r;
-    const struct acd_scenario *sc = r->sc;
+    const struct acd_setup *st = &r->setup;
     char t[NUM_BUF], a[32], b[32];
     fputs("<section id=\"intervals\" aria-labelledby=\"h-intervals\">\n"
           "<h2 id=\"h-intervals\">Service level by interval</h2>\n<p class=\"lead\">",
           out);
-    if (!sc) {
+    if (!st->known) {
         fputs("No scenario: no service level goal to judge against.</p>\n</section>\n", out);
         return;
     }
-    format_mean(ACD_M_SERVICE_LEVEL, sc->sl_target, t, sizeof(t));
+    format_mean(ACD_M_SERVICE_LEVEL, st->sl_target, t, sizeof(t));
     fprintf(out, "Share of offered calls answered within %gs, against the %s goal. ",
-            sc->sl_threshold_s, t);
+            st->sl_threshold_s, t);
     if (r->n_intervals)
         fputs("Each interval is judged on its own mean.</p>\n", out);
     else
         fputs("A steady-state run has one measuring window.</p>\n", out);
-    put_legend(out, sc);
+    put_legend(out, st);
 
     /* At a glance: one tile per interval, in time order. */
     if (r->n_intervals) {
@@ -756,12 +649,12 @@ put_intervals(FILE *out, const struct page *p)
         for (size_t i = 0; i < r->n_intervals; i++) {
             const struct acd_interval_result *iv = &r->intervals[i];
             double sl = iv->all.metric[ACD_M_SERVICE_LEVEL].mean;
-            enum verdict v = judge(sl, sc->sl_target, true);
+            enum acd_verdict v = acd_verdict_judge(sl, st->sl_target, true);
             char x[NUM_BUF];
             fprintf(out, "<li class=\"%s\" title=\"%s\u2013%s: %s\"><b>%s</b>%s %s</li>\n",
-                    verdicts[v].cls, acd_units_format_clock(iv->start_s, a, sizeof(a)),
-                    acd_units_format_clock(iv->end_s, b, sizeof(b)), verdicts[v].word, a,
-                    verdicts[v].mark, format_mean(ACD_M_SERVICE_LEVEL, sl, x, sizeof(x)));
+                    acd_verdict_looks[v].cls, acd_units_format_clock(iv->start_s, a, sizeof(a)),
+                    acd_units_format_clock(iv->end_s, b, sizeof(b)), acd_verdict_looks[v].word, a,
+                    acd_verdict_looks[v].mark, format_mean(ACD_M_SERVICE_LEVEL, sl, x, sizeof(x)));
         }
         fputs("</ol>\n", out);
     }
@@ -773,14 +666,14 @@ put_intervals(FILE *out, const struct page *p)
           "<tbody>\n",
           out);
     if (r->n_intervals == 0)
-        put_interval_row(out, "Measuring window", &r->summary, sc);
+        put_interval_row(out, "Measuring window", &r->summary, st);
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
         char when[80];
         snprintf(when, sizeof(when), "%s\u2013%s",
                  acd_units_format_clock(iv->start_s, a, sizeof(a)),
                  acd_units_format_clock(iv->end_s, b, sizeof(b)));
-        put_interval_row(out, when, &iv->all, sc);
+        put_interval_row(out, when, &iv->all, st);
     }
     fputs("</tbody></table></div>\n</section>\n", out);
 }
@@ -794,19 +687,19 @@ struct kpi_table {
     const struct acd_scope_result *center;
     const struct acd_scope_result *cols;
     size_t n;
-    const char *(*name)(const struct acd_scenario *sc, size_t i);
+    const char *(*name)(const struct acd_setup *st, size_t i);
 };
 
 static const char *
-type_name(const struct acd_scenario *sc, size_t i)
+type_name(const struct acd_setup *st, size_t i)
 {
-    return sc->call_types[i].name;
+    return st->call_types[i].name;
 }
 
 static const char *
-group_name(const struct acd_scenario *sc, size_t i)
+group_name(const struct acd_setup *st, size_t i)
 {
-    return sc->groups[i].name;
+    return st->groups[i].name;
 }
 
 static void
@@ -826,7 +719,7 @@ put_kpi_cell(FILE *out, enum acd_metric m, const struct acd_scope_result *s, boo
 static void
 put_kpi_table(FILE *out, const struct page *p, const struct kpi_table *k)
 {
-    const struct acd_scenario *sc = p->r->sc;
+    const struct acd_setup *st = &p->r->setup;
     /* One or two value columns spread over the full width would put the
      * numbers far from their labels. */
     size_t n_cols = k->n + (k->center != NULL);
@@ -839,7 +732,7 @@ put_kpi_table(FILE *out, const struct page *p, const struct kpi_table *k)
         fputs("<th scope=\"col\">Call center</th>", out);
     for (size_t i = 0; i < k->n; i++) {
         fputs("<th scope=\"col\">", out);
-        put_esc(out, k->name(sc, i));
+        put_esc(out, k->name(st, i));
         fputs("</th>", out);
     }
     fputs("</tr></thead>\n<tbody>\n", out);
@@ -866,34 +759,34 @@ static void
 put_kpis(FILE *out, const struct page *p)
 {
     const struct acd_results *r = p->r;
-    const struct acd_scenario *sc = r->sc;
+    const struct acd_setup *st = &r->setup;
     fputs("<section id=\"kpis\" aria-labelledby=\"h-kpis\">\n"
           "<h2 id=\"h-kpis\">Key figures</h2>\n<p class=\"lead\">Mean over ",
           out);
-    fputs(sc && sc->horizon == ACD_HORIZON_DAY ? "the day" : "the measuring window", out);
+    fputs(st->known && st->horizon == ACD_HORIZON_DAY ? "the day" : "the measuring window", out);
     fputs(", &#177; the half-width of its 95% confidence interval across replications "
           "(percentage points for shares).</p>\n",
           out);
     /* Only one call type: its column would repeat the center's. */
-    bool per_type = sc && r->types && sc->n_call_types > 1;
+    bool per_type = st->known && r->types && st->n_call_types > 1;
     struct kpi_table calls = {
         .id = "kpi",
         .caption = "Metric",
         .scope = ACD_SCOPE_TYPE,
         .center = &r->summary,
         .cols = per_type ? r->types : NULL,
-        .n = per_type ? sc->n_call_types : 0,
+        .n = per_type ? st->n_call_types : 0,
         .name = type_name,
     };
     put_kpi_table(out, p, &calls);
-    if (sc && r->groups && sc->n_groups) {
+    if (st->known && r->groups && st->n_groups) {
         fputs("<h3>Agent groups</h3>\n", out);
         struct kpi_table groups = {
             .id = "groups",
             .caption = "Metric",
             .scope = ACD_SCOPE_GROUP,
             .cols = r->groups,
-            .n = sc->n_groups,
+            .n = st->n_groups,
             .name = group_name,
         };
         put_kpi_table(out, p, &groups);
@@ -1172,7 +1065,7 @@ put_erlang(FILE *out, const struct page *p)
     /* 120/h reads back as 120.00000000000001 calls per hour. */
     double per_h = pr->rate_per_s * 3600;
     int dec = fabs(per_h - round(per_h)) < 1e-9 * fmax(1, per_h) ? 0 : 1;
-    fprintf(out, ", %s calls/h, mean handle time %s", format_grouped(per_h, dec, a, sizeof(a)),
+    fprintf(out, ", %s calls/h, mean handle time %s", acd_display_grouped(per_h, dec, a, sizeof(a)),
             acd_units_format_duration(pr->aht_s, b, sizeof(b)));
     if (pr->model == ACD_ERLANG_A)
         fprintf(out, ", mean patience %s", acd_units_format_duration(pr->patience_s, a, sizeof(a)));
@@ -1202,17 +1095,16 @@ put_erlang(FILE *out, const struct page *p)
         double exact;
         memcpy(&exact, (const char *)&e->value + erlang_rows[i].offset, sizeof(exact));
         double d = sim->mean - exact;
-        enum verdict v = !isfinite(d) || !isfinite(sim->ci95) ? V_NA
-                         : fabs(d) <= sim->ci95               ? V_MET
-                                                              : V_MISSED;
-        static const char *const within[] = {[V_MET] = "yes", [V_MISSED] = "no", [V_NA] = "n/a"};
+        enum acd_verdict v = acd_verdict_within_ci(sim, exact);
+        static const char *const within[] = {
+            [ACD_VERDICT_MET] = "yes", [ACD_VERDICT_MISSED] = "no", [ACD_VERDICT_NA] = "n/a"};
         fputs("<tr><th scope=\"row\">", out);
         put_esc(out, acd_metrics[m].label);
         fputs("</th><td>", out);
         put_estimate(out, m, sim);
         fprintf(out, "</td><td>%s</td><td>%s</td><td>%s %s</td></tr>\n",
                 format_mean(m, exact, a, sizeof(a)), format_diff(m, d, b, sizeof(b)),
-                verdicts[v].mark, within[v]);
+                acd_verdict_looks[v].mark, within[v]);
     }
     fputs("</tbody></table></div>\n</section>\n", out);
 }
@@ -1227,8 +1119,8 @@ put_footer(FILE *out, const struct acd_results *r)
     fprintf(out,
             "<footer class=\"wrap\"><p>Written by acdsim %s. %s calls and %s events "
             "simulated in %u replication%s.</p></footer>\n",
-            ACD_VERSION, format_grouped((double)r->calls, 0, a, sizeof(a)),
-            format_grouped((double)r->events, 0, b, sizeof(b)), r->replications,
+            ACD_VERSION, acd_display_grouped((double)r->calls, 0, a, sizeof(a)),
+            acd_display_grouped((double)r->events, 0, b, sizeof(b)), r->replications,
             r->replications == 1 ? "" : "s");
 }
 
@@ -1237,19 +1129,14 @@ acd_html_write(FILE *out, const struct acd_results *r, const struct acd_charts *
 {
     struct page p = {.r = r, .charts = charts};
     choose_rows(r, p.shown);
-    if (r->sc)
-        list_targets(r->sc, p.targets, p.sl_what, sizeof(p.sl_what));
-    else /* no scenario, no goals: every target "not given" */
-        for (int i = 0; i < N_TARGETS; i++)
-            p.targets[i] = (struct target){.metric = ACD_M_SERVICE_LEVEL, .bound = ACD_NAN};
-    if (!r->sc)
-        snprintf(p.sl_what, sizeof(p.sl_what), "%s", acd_metrics[ACD_M_SERVICE_LEVEL].label);
+    /* Without a known setup, no goals: every target "not given". */
+    acd_verdict_targets(&r->setup, p.targets, p.sl_what);
 
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
           out);
     fprintf(out, "<meta name=\"generator\" content=\"acdsim %s\">\n<title>", ACD_VERSION);
-    put_esc(out, r->sc && r->sc->name ? r->sc->name : "Unnamed scenario");
+    put_esc(out, r->setup.known && r->setup.name ? r->setup.name : "Unnamed scenario");
     fputs(" &#183; acdsim report</title>\n<style>\n", out);
     for (size_t i = 0; i < ACD_ARRAY_LEN(css); i++)
         fputs(css[i], out);

@@ -105,13 +105,13 @@ acd_plot_array(FILE *f, const char *name, size_t n, const char *(*get)(const voi
 static const char *
 type_name(const void *ud, size_t i)
 {
-    return ((const struct acd_scenario *)ud)->call_types[i].name;
+    return ((const struct acd_setup *)ud)->call_types[i].name;
 }
 
 static const char *
 group_name(const void *ud, size_t i)
 {
-    return ((const struct acd_scenario *)ud)->groups[i].name;
+    return ((const struct acd_setup *)ud)->groups[i].name;
 }
 
 static const char *
@@ -123,13 +123,13 @@ string_at(const void *ud, size_t i)
 static size_t
 n_types(const struct acd_results *r)
 {
-    return r->sc ? r->sc->n_call_types : 0;
+    return r->setup.n_call_types;
 }
 
 static size_t
 n_groups(const struct acd_results *r)
 {
-    return r->sc ? r->sc->n_groups : 0;
+    return r->setup.n_groups;
 }
 
 static double
@@ -315,11 +315,11 @@ data_queue(FILE *f, const struct acd_results *r)
 /* Tiers present among the agent groups, ascending, into tiers[] (at most
  * n_groups entries). Returns how many. */
 static size_t
-group_tiers(const struct acd_scenario *sc, unsigned *tiers)
+group_tiers(const struct acd_setup *st, unsigned *tiers)
 {
     size_t n = 0;
-    for (size_t g = 0; g < sc->n_groups; g++) {
-        unsigned t = sc->groups[g].tier ? sc->groups[g].tier : 1;
+    for (size_t g = 0; g < st->n_groups; g++) {
+        unsigned t = st->groups[g].tier ? st->groups[g].tier : 1;
         size_t i = n;
         while (i > 0 && tiers[i - 1] > t)
             i--;
@@ -333,9 +333,9 @@ group_tiers(const struct acd_scenario *sc, unsigned *tiers)
 }
 
 static unsigned
-group_tier(const struct acd_scenario *sc, size_t g)
+group_tier(const struct acd_setup *st, size_t g)
 {
-    return sc->groups[g].tier ? sc->groups[g].tier : 1;
+    return st->groups[g].tier ? st->groups[g].tier : 1;
 }
 
 /* Block 0: the center, then each call type: FCR, escalation and repeat
@@ -355,14 +355,15 @@ data_resolution(FILE *f, const struct acd_results *r)
         fputc('\n', f);
     }
     fputs("\n\n", f);
-    if (!r->sc)
+    if (!r->setup.known)
         return;
-    unsigned *tiers = acd_xcalloc(r->sc->n_groups + 1, sizeof(*tiers));
-    size_t nt = group_tiers(r->sc, tiers);
+    const struct acd_setup *st = &r->setup;
+    unsigned *tiers = acd_xcalloc(st->n_groups + 1, sizeof(*tiers));
+    size_t nt = group_tiers(st, tiers);
     for (size_t t = 0; t < nt; t++) {
         double esc = 0, ans = 0;
-        for (size_t g = 0; g < r->sc->n_groups; g++) {
-            if (group_tier(r->sc, g) == tiers[t]) {
+        for (size_t g = 0; g < st->n_groups; g++) {
+            if (group_tier(st, g) == tiers[t]) {
                 esc += r->groups[g].total[ACD_T_ESCALATED].mean;
                 ans += r->groups[g].total[ACD_T_ANSWERED].mean;
             }
@@ -382,23 +383,23 @@ vars_resolution(FILE *f, const struct acd_results *r)
     const char **rows = acd_xcalloc(nt + 1, sizeof(*rows));
     rows[0] = "All calls";
     for (size_t k = 0; k < nt; k++)
-        rows[k + 1] = r->sc->call_types[k].name;
+        rows[k + 1] = r->setup.call_types[k].name;
     acd_plot_array(f, "rows", nt + 1, string_at, rows);
     free(rows);
 
     size_t ng = n_groups(r);
     unsigned *tiers = acd_xcalloc(ng + 1, sizeof(*tiers));
-    size_t ntier = ng ? group_tiers(r->sc, tiers) : 0;
+    size_t ntier = ng ? group_tiers(&r->setup, tiers) : 0;
     char **labels = acd_xcalloc(2 * ntier + 1, sizeof(*labels));
     char **members = labels + ntier;
     for (size_t t = 0; t < ntier; t++) {
         labels[t] = acd_xasprintf("Tier %u", tiers[t]);
         members[t] = acd_xstrdup("");
         for (size_t g = 0; g < ng; g++) {
-            if (group_tier(r->sc, g) != tiers[t])
+            if (group_tier(&r->setup, g) != tiers[t])
                 continue;
-            char *more =
-                acd_xasprintf("%s%s%s", members[t], *members[t] ? ", " : "", r->sc->groups[g].name);
+            char *more = acd_xasprintf("%s%s%s", members[t], *members[t] ? ", " : "",
+                                       r->setup.groups[g].name);
             free(members[t]);
             members[t] = more;
         }
@@ -541,11 +542,12 @@ common_vars(FILE *f, const struct acd_results *r, const char *datafile)
     static const struct acd_results none = {0};
     if (!r)
         r = &none;
-    const struct acd_scenario *sc = r->sc;
+    const struct acd_setup *st = &r->setup;
+    bool known = st->known;
     fputs("datafile = ", f);
     acd_plot_string(f, datafile);
     fputs("\nscenario = ", f);
-    acd_plot_string(f, sc ? sc->name : "");
+    acd_plot_string(f, known && st->name ? st->name : "");
     fprintf(f, "\nday = %d\n", r->n_intervals > 0);
     if (r->n_intervals > 0) {
         const struct acd_interval_result *first = &r->intervals[0];
@@ -555,13 +557,13 @@ common_vars(FILE *f, const struct acd_results *r, const char *datafile)
     } else {
         fputs("open_s = NaN\nclose_s = NaN\ninterval_s = NaN\n", f);
     }
-    acd_plot_var(f, "threshold_s", sc ? sc->sl_threshold_s : ACD_NAN);
-    acd_plot_var(f, "sl_target", sc ? sc->sl_target : ACD_NAN);
-    acd_plot_var(f, "max_asa_s", sc ? sc->max_asa_s : ACD_NAN);
-    acd_plot_var(f, "max_abandon", sc ? sc->max_abandon : ACD_NAN);
-    acd_plot_var(f, "max_occupancy", sc ? sc->max_occupancy : ACD_NAN);
-    acd_plot_array(f, "types", n_types(r), type_name, sc);
-    acd_plot_array(f, "groups", n_groups(r), group_name, sc);
+    acd_plot_var(f, "threshold_s", known ? st->sl_threshold_s : ACD_NAN);
+    acd_plot_var(f, "sl_target", known ? st->sl_target : ACD_NAN);
+    acd_plot_var(f, "max_asa_s", known ? st->max_asa_s : ACD_NAN);
+    acd_plot_var(f, "max_abandon", known ? st->max_abandon : ACD_NAN);
+    acd_plot_var(f, "max_occupancy", known ? st->max_occupancy : ACD_NAN);
+    acd_plot_array(f, "types", n_types(r), type_name, st);
+    acd_plot_array(f, "groups", n_groups(r), group_name, st);
 }
 
 /* One gnuplot process drawing one chart: a row of `charts`, or a

@@ -10,9 +10,11 @@
  */
 #include "report.h"
 #include "acdsim/sim.h"
+#include "display.h"
 #include "json_out.h"
 #include "units.h"
 #include "util.h"
+#include "verdict.h"
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -82,17 +84,17 @@ intervals_json(const struct acd_results *r)
                      acd_json_str(acd_units_format_clock(iv->start_s, buf, sizeof(buf))));
         acd_json_set(o, "end", acd_json_str(acd_units_format_clock(iv->end_s, buf, sizeof(buf))));
         fill_scope_json(o, &iv->all, ACD_SCOPE_INTERVAL);
-        if (iv->types && r->sc) {
+        if (iv->types && r->setup.known) {
             json_t *ct = acd_json_check(json_object());
-            for (size_t k = 0; k < r->sc->n_call_types; k++)
-                acd_json_set(ct, r->sc->call_types[k].name,
+            for (size_t k = 0; k < r->setup.n_call_types; k++)
+                acd_json_set(ct, r->setup.call_types[k].name,
                              scope_json(&iv->types[k], ACD_SCOPE_TYPE));
             acd_json_set(o, "call_types", ct);
         }
-        if (iv->groups && r->sc) {
+        if (iv->groups && r->setup.known) {
             json_t *gs = acd_json_check(json_object());
-            for (size_t g = 0; g < r->sc->n_groups; g++)
-                acd_json_set(gs, r->sc->groups[g].name,
+            for (size_t g = 0; g < r->setup.n_groups; g++)
+                acd_json_set(gs, r->setup.groups[g].name,
                              scope_json(&iv->groups[g], ACD_SCOPE_GROUP));
             acd_json_set(o, "agent_groups", gs);
         }
@@ -111,39 +113,45 @@ reals_json(const double *x, size_t n)
 }
 
 /* What a report needs to draw the results without the scenario file: the
- * horizon, the goals, the names, tiers. */
+ * horizon, the goals, the tiers, the model features in use
+ * (docs/results-json.md "setup"). */
 static json_t *
-setup_json(const struct acd_scenario *sc)
+setup_json(const struct acd_setup *st)
 {
     json_t *o = acd_json_check(json_object());
     json_t *h = acd_json_check(json_object());
     char buf[32];
-    if (sc->horizon == ACD_HORIZON_DAY) {
-        acd_json_set(h, "open", acd_json_str(acd_units_format_clock(sc->open_s, buf, sizeof(buf))));
+    if (st->horizon == ACD_HORIZON_DAY) {
+        acd_json_set(h, "open", acd_json_str(acd_units_format_clock(st->open_s, buf, sizeof(buf))));
         acd_json_set(h, "close",
-                     acd_json_str(acd_units_format_clock(sc->close_s, buf, sizeof(buf))));
-        acd_json_set(h, "interval_s", acd_json_real(sc->interval_s));
+                     acd_json_str(acd_units_format_clock(st->close_s, buf, sizeof(buf))));
+        acd_json_set(h, "interval_s", acd_json_real(st->interval_s));
     } else {
-        acd_json_set(h, "duration_s", acd_json_real(sc->duration_s));
-        acd_json_set(h, "warmup_s", acd_json_real(sc->warmup_s));
+        acd_json_set(h, "duration_s", acd_json_real(st->duration_s));
+        acd_json_set(h, "warmup_s", acd_json_real(st->warmup_s));
     }
     acd_json_set(o, "horizon", h);
     json_t *sl = acd_json_check(json_object());
-    acd_json_set(sl, "threshold_s", acd_json_real(sc->sl_threshold_s));
-    acd_json_set(sl, "target", acd_json_real(sc->sl_target));
+    acd_json_set(sl, "threshold_s", acd_json_real(st->sl_threshold_s));
+    acd_json_set(sl, "target", acd_json_real(st->sl_target));
     acd_json_set(o, "service_level", sl);
     json_t *t = acd_json_check(json_object());
-    acd_json_set(t, "max_abandon", acd_json_real(sc->max_abandon));
-    acd_json_set(t, "max_asa_s", acd_json_real(sc->max_asa_s));
-    acd_json_set(t, "max_occupancy", acd_json_real(sc->max_occupancy));
+    acd_json_set(t, "max_abandon", acd_json_real(st->max_abandon));
+    acd_json_set(t, "max_asa_s", acd_json_real(st->max_asa_s));
+    acd_json_set(t, "max_occupancy", acd_json_real(st->max_occupancy));
     acd_json_set(o, "targets", t);
     json_t *gs = acd_json_check(json_object());
-    for (size_t g = 0; g < sc->n_groups; g++) {
+    for (size_t g = 0; g < st->n_groups; g++) {
         json_t *gi = acd_json_check(json_object());
-        acd_json_set(gi, "tier", json_integer(sc->groups[g].tier ? sc->groups[g].tier : 1));
-        acd_json_set(gs, sc->groups[g].name, gi);
+        acd_json_set(gi, "tier", json_integer(st->groups[g].tier ? st->groups[g].tier : 1));
+        acd_json_set(gs, st->groups[g].name, gi);
     }
     acd_json_set(o, "agent_groups", gs);
+    json_t *f = acd_json_check(json_array());
+    for (unsigned i = 0; acd_feature_names[i]; i++)
+        if (st->features & (1u << i))
+            acd_json_push(f, acd_json_str(acd_feature_names[i]));
+    acd_json_set(o, "features", f);
     return o;
 }
 
@@ -205,10 +213,10 @@ erlang_json(const struct acd_results *r)
 static json_t *
 results_json(const struct acd_results *r, const struct acd_report_opts *o)
 {
-    const struct acd_scenario *sc = r->sc;
+    const struct acd_setup *st = &r->setup;
     json_t *root = acd_json_check(json_object());
     acd_json_set(root, "acdsim", acd_json_str(ACD_VERSION));
-    acd_json_set(root, "scenario", acd_json_str(sc ? sc->name : ""));
+    acd_json_set(root, "scenario", acd_json_str(st->name ? st->name : ""));
     /* Placeholder: the seed is a uint64, wider than json_int_t; the real
      * digits are spliced in after dumping (see acd_report_json_string). */
     acd_json_set(root, "seed", json_integer(0));
@@ -217,19 +225,17 @@ results_json(const struct acd_results *r, const struct acd_report_opts *o)
 
     json_t *types = acd_json_check(json_object());
     json_t *groups = acd_json_check(json_object());
-    if (sc) {
-        for (size_t k = 0; k < sc->n_call_types; k++)
-            acd_json_set(types, sc->call_types[k].name, scope_json(&r->types[k], ACD_SCOPE_TYPE));
-        for (size_t g = 0; g < sc->n_groups; g++)
-            acd_json_set(groups, sc->groups[g].name, scope_json(&r->groups[g], ACD_SCOPE_GROUP));
-    }
+    for (size_t k = 0; k < st->n_call_types; k++)
+        acd_json_set(types, st->call_types[k].name, scope_json(&r->types[k], ACD_SCOPE_TYPE));
+    for (size_t g = 0; g < st->n_groups; g++)
+        acd_json_set(groups, st->groups[g].name, scope_json(&r->groups[g], ACD_SCOPE_GROUP));
     acd_json_set(root, "call_types", types);
     acd_json_set(root, "agent_groups", groups);
     acd_json_set(root, "intervals", intervals_json(r));
     /* Extensions (interface.md allows them): enough to draw the report
      * again from results.json alone. */
-    if (sc)
-        acd_json_set(root, "setup", setup_json(sc));
+    if (st->known)
+        acd_json_set(root, "setup", setup_json(st));
     acd_json_set(root, "series", series_json(r));
     acd_json_set(root, "wait_cdf", wait_cdf_json(r));
     acd_json_set(root, "erlang", erlang_json(r));
@@ -323,13 +329,13 @@ static int
 write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *o)
 {
     (void)o;
-    const struct acd_scenario *sc = r->sc;
+    const struct acd_setup *st = &r->setup;
     fputs("scope,name,metric,mean,ci95\n", out);
     csv_scope(out, "summary", "", &r->summary, ACD_SCOPE_CENTER);
-    for (size_t k = 0; sc && k < sc->n_call_types; k++)
-        csv_scope(out, "call_type", sc->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
-    for (size_t g = 0; sc && g < sc->n_groups; g++)
-        csv_scope(out, "agent_group", sc->groups[g].name, &r->groups[g], ACD_SCOPE_GROUP);
+    for (size_t k = 0; k < st->n_call_types; k++)
+        csv_scope(out, "call_type", st->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
+    for (size_t g = 0; g < st->n_groups; g++)
+        csv_scope(out, "agent_group", st->groups[g].name, &r->groups[g], ACD_SCOPE_GROUP);
     /* Operating days: the center's figures per interval, named by start,
      * then each call type's as "07:00/billing" (start first, so the name
      * sorts by time and a '/' in a type name cannot be misread). */
@@ -338,8 +344,8 @@ write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *
         char start[32];
         acd_units_format_clock(iv->start_s, start, sizeof(start));
         csv_scope(out, "interval", start, &iv->all, ACD_SCOPE_INTERVAL);
-        for (size_t k = 0; iv->types && sc && k < sc->n_call_types; k++) {
-            char *name = acd_xasprintf("%s/%s", start, sc->call_types[k].name);
+        for (size_t k = 0; iv->types && k < st->n_call_types; k++) {
+            char *name = acd_xasprintf("%s/%s", start, st->call_types[k].name);
             csv_scope(out, "interval_call_type", name, &iv->types[k], ACD_SCOPE_TYPE);
             free(name);
         }
@@ -403,14 +409,14 @@ interval_row(FILE *out, const char *start, const char *end, const char *type,
 int
 acd_report_write_intervals_csv(FILE *out, const struct acd_results *r)
 {
-    const struct acd_scenario *sc = r->sc;
+    const struct acd_setup *st = &r->setup;
     fputs("start,end,call_type", out);
     wide_header(out, INTERVAL_COLUMNS);
     if (r->n_intervals == 0) {
         /* Steady state: the measuring window is the only "interval". */
         interval_row(out, "", "", ACD_REPORT_ALL_TYPES, &r->summary, ACD_SCOPE_CENTER);
-        for (size_t k = 0; sc && r->types && k < sc->n_call_types; k++)
-            interval_row(out, "", "", sc->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
+        for (size_t k = 0; r->types && k < st->n_call_types; k++)
+            interval_row(out, "", "", st->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
     }
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
@@ -418,8 +424,8 @@ acd_report_write_intervals_csv(FILE *out, const struct acd_results *r)
         acd_units_format_clock(iv->start_s, start, sizeof(start));
         acd_units_format_clock(iv->end_s, end, sizeof(end));
         interval_row(out, start, end, ACD_REPORT_ALL_TYPES, &iv->all, ACD_SCOPE_INTERVAL);
-        for (size_t k = 0; sc && iv->types && k < sc->n_call_types; k++)
-            interval_row(out, start, end, sc->call_types[k].name, &iv->types[k], ACD_SCOPE_TYPE);
+        for (size_t k = 0; iv->types && k < st->n_call_types; k++)
+            interval_row(out, start, end, st->call_types[k].name, &iv->types[k], ACD_SCOPE_TYPE);
     }
     return ferror(out) ? -1 : 0;
 }
@@ -427,11 +433,11 @@ acd_report_write_intervals_csv(FILE *out, const struct acd_results *r)
 int
 acd_report_write_groups_csv(FILE *out, const struct acd_results *r)
 {
-    const struct acd_scenario *sc = r->sc;
+    const struct acd_setup *st = &r->setup;
     fputs("group", out);
     wide_header(out, ACD_SCOPE_GROUP);
-    for (size_t g = 0; sc && r->groups && g < sc->n_groups; g++) {
-        acd_report_csv_field(out, sc->groups[g].name);
+    for (size_t g = 0; r->groups && g < st->n_groups; g++) {
+        acd_report_csv_field(out, st->groups[g].name);
         wide_values(out, &r->groups[g], ACD_SCOPE_GROUP, ACD_SCOPE_GROUP);
     }
     return ferror(out) ? -1 : 0;
@@ -453,45 +459,13 @@ write_groups_file(FILE *out, const struct acd_results *r, const struct acd_repor
 
 /* ------------------------------------------------------------------- text */
 
-/* Decimals for a plain (non-ratio, non-time) metric: whole calls for the
- * offered count, two places for time averages like queue length. */
-static int
-plain_decimals(enum acd_metric m)
-{
-    return m == ACD_M_OFFERED ? 0 : 2;
-}
-
-/* Format a mean (ci = false) or a CI half-width (ci = true) in the metric's
- * display unit: percent (CI in percentage points), seconds, or plain. */
+/* A mean (ci = false) or a CI half-width (ci = true) in the metric's
+ * display unit (display.h). */
 static char *
 format_value(enum acd_metric m, double x, bool ci, char *buf, size_t n)
 {
-    const struct acd_metric_def *d = &acd_metrics[m];
-    if (!isfinite(x)) {
-        snprintf(buf, n, "%s", ci ? "" : "n/a");
-        return buf;
-    }
-    const char *pm = ci ? "± " : "";
-    if (d->is_ratio)
-        snprintf(buf, n, "%s%.1f%s", pm, 100.0 * x, ci ? "" : "%");
-    else if (d->unit && strcmp(d->unit, "s") == 0)
-        snprintf(buf, n, "%s%.1fs", pm, x);
-    else
-        snprintf(buf, n, "%s%.*f", pm, plain_decimals(m), x);
-    return buf;
-}
-
-/* Pad with spaces to `width` display columns; the "±" is two bytes but one
- * column, so count characters, not bytes. */
-static void
-put_right(FILE *out, const char *s, int width)
-{
-    int cols = 0;
-    for (const char *p = s; *p; p++)
-        cols += ((unsigned char)*p & 0xC0) != 0x80;
-    for (; cols < width; cols++)
-        fputc(' ', out);
-    fputs(s, out);
+    enum acd_display_unit u = acd_display_metric_unit(m);
+    return ci ? acd_display_ci(u, x, 0, buf, n) : acd_display_value(u, x, 0, buf, n);
 }
 
 /* Which metric rows the text tables show, decided once for the whole report
@@ -501,12 +475,13 @@ struct text_rows {
 };
 
 /* Core metrics always; a feature metric only if the scenario uses one of
- * its features (a plain scenario keeps its short table). JSON and CSV carry
- * every metric regardless. Without a scenario, every row is shown. */
+ * its features (a plain scenario keeps its short table; setup.features).
+ * JSON and CSV carry every metric regardless. Without a known setup, every
+ * row is shown. */
 static void
 choose_rows(const struct acd_results *r, struct text_rows *rows)
 {
-    unsigned used = r->sc ? acd_scenario_features(r->sc) : ~0u;
+    unsigned used = r->setup.known ? r->setup.features : ~0u;
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
         rows->shown[m] = !acd_metrics[m].feature || (acd_metrics[m].feature & used);
 }
@@ -525,8 +500,8 @@ text_scope(FILE *out, const struct text_rows *rows, const char *title,
            const struct acd_scope_result *s, unsigned scope)
 {
     fprintf(out, "\n%-*s", 2 + LABEL_W, title);
-    put_right(out, "mean", MEAN_W);
-    put_right(out, "±95% CI", CI_W);
+    acd_display_put_right(out, "mean", MEAN_W);
+    acd_display_put_right(out, "±95% CI", CI_W);
     fputc('\n', out);
     for (int m = 0; m < ACD_METRIC_COUNT; m++) {
         if (!metric_applies(m, scope) || !rows->shown[m])
@@ -539,8 +514,9 @@ text_scope(FILE *out, const struct text_rows *rows, const char *title,
             continue;
         char mean[NUM_BUF], ci[NUM_BUF];
         fprintf(out, "  %-*.*s", LABEL_W, LABEL_W, acd_metrics[m].label);
-        put_right(out, format_value(m, s->metric[m].mean, false, mean, sizeof(mean)), MEAN_W);
-        put_right(out, format_value(m, s->metric[m].ci95, true, ci, sizeof(ci)), CI_W);
+        acd_display_put_right(out, format_value(m, s->metric[m].mean, false, mean, sizeof(mean)),
+                              MEAN_W);
+        acd_display_put_right(out, format_value(m, s->metric[m].ci95, true, ci, sizeof(ci)), CI_W);
         fputc('\n', out);
     }
 }
@@ -561,7 +537,7 @@ text_costs(FILE *out, const struct acd_results *r)
     const struct acd_scope_result *s = &r->summary;
     if (!(s->metric[ACD_M_COST].mean > 0)) /* NaN too */
         return;
-    bool day = r->sc && r->sc->horizon == ACD_HORIZON_DAY;
+    bool day = r->setup.known && r->setup.horizon == ACD_HORIZON_DAY;
     char cost[NUM_BUF], per_call[NUM_BUF];
     format_value(ACD_M_COST, s->metric[ACD_M_COST].mean, false, cost, sizeof(cost));
     format_value(ACD_M_COST_PER_CALL, s->metric[ACD_M_COST_PER_CALL].mean, false, per_call,
@@ -578,71 +554,54 @@ text_costs(FILE *out, const struct acd_results *r)
         double x = s->total[parts[i].total].mean;
         if (!(x > 0))
             continue;
-        fprintf(out, "%s%s %.2f", sep, parts[i].what, x);
+        char money[NUM_BUF];
+        fprintf(out, "%s%s %s", sep, parts[i].what,
+                acd_display_value(ACD_DISPLAY_MONEY, x, 0, money, sizeof(money)));
         sep = ", ";
     }
     fputs(")\n", out);
 }
 
-/* One goal of the scenario: a center metric, a bound and its direction. */
-struct target {
-    enum acd_metric metric;
-    double bound;
-    bool at_least; /* mean >= bound, else mean <= bound */
-    const char *what;
-};
-
-/* Returns 1 met, 0 missed, -1 not measurable (NaN mean). */
-static int
-text_target(FILE *out, const struct acd_results *r, const struct target *t)
+/* One target's line: caption with its bound, the mean, the verdict. */
+static enum acd_verdict
+text_target(FILE *out, const struct acd_results *r, const struct acd_target *t)
 {
     double x = r->summary.metric[t->metric].mean;
     char mean[NUM_BUF], bound[NUM_BUF], line[2 * NUM_BUF + 64];
     format_value(t->metric, t->bound, false, bound, sizeof(bound));
     format_value(t->metric, x, false, mean, sizeof(mean));
     snprintf(line, sizeof(line), "%s %s %s", t->what, t->at_least ? ">=" : "<=", bound);
-    int met = isnan(x) ? -1 : t->at_least ? x >= t->bound : x <= t->bound;
+    enum acd_verdict v = acd_verdict_target(t, &r->summary);
     fprintf(out, "  %-*.*s", LABEL_W, LABEL_W, line);
-    put_right(out, mean, MEAN_W);
-    put_right(out, met < 0 ? "n/a" : met ? "met" : "MISSED", CI_W);
+    acd_display_put_right(out, mean, MEAN_W);
+    acd_display_put_right(out, acd_verdict_looks[v].text, CI_W);
     fputc('\n', out);
-    return met;
+    return v;
 }
 
 static void
 text_verdict(FILE *out, const struct acd_results *r)
 {
-    const struct acd_scenario *sc = r->sc;
-    char sl_what[64];
-    snprintf(sl_what, sizeof(sl_what), "Service level (%gs)", sc->sl_threshold_s);
-    const struct target targets[] = {
-        {.metric = ACD_M_SERVICE_LEVEL, .bound = sc->sl_target, .at_least = true, .what = sl_what},
-        {.metric = ACD_M_ABANDON_RATE, .bound = sc->max_abandon, .what = "Abandon rate"},
-        {.metric = ACD_M_ASA, .bound = sc->max_asa_s, .what = "Average speed of answer"},
-        {.metric = ACD_M_OCCUPANCY, .bound = sc->max_occupancy, .what = "Occupancy"},
-    };
+    struct acd_target targets[ACD_N_TARGETS];
+    char sl_what[ACD_SL_WHAT];
+    acd_verdict_targets(&r->setup, targets, sl_what);
     fprintf(out, "\n%-*s", 2 + LABEL_W, "Targets");
-    put_right(out, "mean", MEAN_W);
-    put_right(out, "verdict", CI_W);
+    acd_display_put_right(out, "mean", MEAN_W);
+    acd_display_put_right(out, "verdict", CI_W);
     fputc('\n', out);
-    int n = 0, missed = 0, unknown = 0;
-    for (size_t i = 0; i < ACD_ARRAY_LEN(targets); i++) {
-        if (isnan(targets[i].bound))
-            continue; /* goal not given in the scenario */
-        int met = text_target(out, r, &targets[i]);
-        n++;
-        missed += met == 0;
-        unknown += met < 0;
-    }
-    if (missed)
-        fprintf(out, "\nVerdict: %d of %d targets MISSED\n", missed, n);
-    else if (unknown)
-        fprintf(out, "\nVerdict: %d of %d targets met, %d not measurable\n", n - unknown, n,
-                unknown);
-    else if (n == 1)
+    for (size_t i = 0; i < ACD_N_TARGETS; i++)
+        if (!isnan(targets[i].bound)) /* goal given in the scenario */
+            text_target(out, r, &targets[i]);
+    struct acd_verdict_count c = acd_verdict_count(targets, ACD_N_TARGETS, &r->summary);
+    if (c.missed)
+        fprintf(out, "\nVerdict: %d of %d targets MISSED\n", c.missed, c.n);
+    else if (c.unknown)
+        fprintf(out, "\nVerdict: %d of %d targets met, %d not measurable\n", c.n - c.unknown, c.n,
+                c.unknown);
+    else if (c.n == 1)
         fprintf(out, "\nVerdict: the target is met\n");
     else
-        fprintf(out, "\nVerdict: all %d targets met\n", n);
+        fprintf(out, "\nVerdict: all %d targets met\n", c.n);
 }
 
 /* Per-interval overview of an operating day, one line per interval with a
@@ -653,12 +612,12 @@ text_intervals(FILE *out, const struct acd_results *r)
     static const enum acd_metric cols[] = {ACD_M_OFFERED, ACD_M_SERVICE_LEVEL, ACD_M_ABANDON_RATE,
                                            ACD_M_ASA, ACD_M_OCCUPANCY};
     char sl_head[32];
-    snprintf(sl_head, sizeof(sl_head), "SL %gs", r->sc ? r->sc->sl_threshold_s : 0.0);
+    snprintf(sl_head, sizeof(sl_head), "SL %gs", r->setup.known ? r->setup.sl_threshold_s : 0.0);
     const char *heads[] = {"offered", sl_head, "abandoned", "ASA", "occupancy"};
     _Static_assert(ACD_ARRAY_LEN(cols) == ACD_ARRAY_LEN(heads), "one heading per column");
     fprintf(out, "\n%-13s", "Interval");
     for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++)
-        put_right(out, heads[c], 11);
+        acd_display_put_right(out, heads[c], 11);
     fputc('\n', out);
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
@@ -666,8 +625,8 @@ text_intervals(FILE *out, const struct acd_results *r)
         fprintf(out, "  %s-%-5s", acd_units_format_clock(iv->start_s, a, sizeof(a)),
                 acd_units_format_clock(iv->end_s, b, sizeof(b)));
         for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++)
-            put_right(out, format_value(cols[c], iv->all.metric[cols[c]].mean, false, v, sizeof(v)),
-                      11);
+            acd_display_put_right(
+                out, format_value(cols[c], iv->all.metric[cols[c]].mean, false, v, sizeof(v)), 11);
         fputc('\n', out);
     }
 }
@@ -676,21 +635,21 @@ text_intervals(FILE *out, const struct acd_results *r)
 static void
 text_header(FILE *out, const struct acd_results *r)
 {
-    const struct acd_scenario *sc = r->sc;
+    const struct acd_setup *st = &r->setup;
     char runs[96], horizon[128] = "";
-    fprintf(out, "%s\n", sc && sc->name ? sc->name : "(unnamed scenario)");
+    fprintf(out, "%s\n", st->known && st->name ? st->name : "(unnamed scenario)");
     snprintf(runs, sizeof(runs), "%u replication%s, seed %" PRIu64, r->replications,
              r->replications == 1 ? "" : "s", r->seed);
     char a[32], b[32], c[32];
-    if (sc && sc->horizon == ACD_HORIZON_STEADY)
+    if (st->known && st->horizon == ACD_HORIZON_STEADY)
         snprintf(horizon, sizeof(horizon), "steady state, %s each (%s warm-up)",
-                 acd_units_format_duration(sc->duration_s, a, sizeof(a)),
-                 acd_units_format_duration(sc->warmup_s, b, sizeof(b)));
-    else if (sc && sc->horizon == ACD_HORIZON_DAY)
+                 acd_units_format_duration(st->duration_s, a, sizeof(a)),
+                 acd_units_format_duration(st->warmup_s, b, sizeof(b)));
+    else if (st->known && st->horizon == ACD_HORIZON_DAY)
         snprintf(horizon, sizeof(horizon), "operating day %s-%s, %zu intervals of %s",
-                 acd_units_format_clock(sc->open_s, a, sizeof(a)),
-                 acd_units_format_clock(sc->close_s, b, sizeof(b)), sc->n_intervals,
-                 acd_units_format_duration(sc->interval_s, c, sizeof(c)));
+                 acd_units_format_clock(st->open_s, a, sizeof(a)),
+                 acd_units_format_clock(st->close_s, b, sizeof(b)), st->n_intervals,
+                 acd_units_format_duration(st->interval_s, c, sizeof(c)));
     if (!*horizon)
         fprintf(out, "%s\n", runs);
     else if (strlen(runs) + 2 + strlen(horizon) <= 80)
@@ -726,18 +685,18 @@ text_erlang(FILE *out, const struct acd_results *r)
     snprintf(title, sizeof(title), "%s %s", model[e->params.model],
              e->exponential ? "(exact)" : "(approximation)");
     fprintf(out, "\n%-*s", 2 + LABEL_W, title);
-    put_right(out, "simulated", MEAN_W);
-    put_right(out, "formula", CI_W);
+    acd_display_put_right(out, "simulated", MEAN_W);
+    acd_display_put_right(out, "formula", CI_W);
     fputc('\n', out);
     for (size_t i = 0; i < ACD_ARRAY_LEN(rows); i++) {
         double exact = *(const double *)((const char *)&e->value + rows[i].off);
         char sim[NUM_BUF], ex[NUM_BUF];
         fprintf(out, "  %-*.*s", LABEL_W, LABEL_W, acd_metrics[rows[i].m].label);
-        put_right(
+        acd_display_put_right(
             out,
             format_value(rows[i].m, r->summary.metric[rows[i].m].mean, false, sim, sizeof(sim)),
             MEAN_W);
-        put_right(out, format_value(rows[i].m, exact, false, ex, sizeof(ex)), CI_W);
+        acd_display_put_right(out, format_value(rows[i].m, exact, false, ex, sizeof(ex)), CI_W);
         fputc('\n', out);
     }
 }
@@ -745,7 +704,7 @@ text_erlang(FILE *out, const struct acd_results *r)
 static int
 write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts *o)
 {
-    const struct acd_scenario *sc = r->sc;
+    const struct acd_setup *st = &r->setup;
     struct text_rows rows;
     choose_rows(r, &rows);
     text_header(out, r);
@@ -755,16 +714,16 @@ write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts 
     text_costs(out, r);
     if (r->n_intervals)
         text_intervals(out, r);
-    for (size_t k = 0; sc && k < sc->n_call_types; k++) {
-        snprintf(title, sizeof(title), "Call type: %.*s", LABEL_W - 11, sc->call_types[k].name);
+    for (size_t k = 0; k < st->n_call_types; k++) {
+        snprintf(title, sizeof(title), "Call type: %.*s", LABEL_W - 11, st->call_types[k].name);
         text_scope(out, &rows, title, &r->types[k], ACD_SCOPE_TYPE);
     }
-    for (size_t g = 0; sc && g < sc->n_groups; g++) {
-        snprintf(title, sizeof(title), "Agent group: %.*s", LABEL_W - 13, sc->groups[g].name);
+    for (size_t g = 0; g < st->n_groups; g++) {
+        snprintf(title, sizeof(title), "Agent group: %.*s", LABEL_W - 13, st->groups[g].name);
         text_scope(out, &rows, title, &r->groups[g], ACD_SCOPE_GROUP);
     }
     text_erlang(out, r);
-    if (sc)
+    if (st->known)
         text_verdict(out, r);
 
     fprintf(out, "\n%" PRIu64 " calls and %" PRIu64 " events simulated", r->calls, r->events);

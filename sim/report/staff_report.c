@@ -7,9 +7,16 @@
  * columns, the JSON keys and the CSV columns cannot drift apart. Writers
  * only read the results; the search (staff.c) and the command line
  * (cli_staff.c) are elsewhere.
+ *
+ * What the writers show of the scenario (its name, the horizon that labels
+ * the bins, the group names) comes from a struct acd_setup made of it once
+ * per writer (acd_setup_from_scenario, run.h), the facts every other report
+ * reads. The scenario itself is read only to write recommended.yaml
+ * (acd_staff_write_out: its path, and the patch of its staffing).
  */
 #include "staff_report.h"
 #include "acdsim/diag.h"
+#include "display.h"
 #include "json_out.h"
 #include "outdir.h"
 #include "plot.h"
@@ -17,6 +24,7 @@
 #include "scenario_patch.h"
 #include "units.h"
 #include "util.h"
+#include "verdict.h"
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -40,23 +48,22 @@ extern const char acd_plot_staff_curve_yaml[];
 
 /* ---------------------------------------------------------------- figures */
 
-enum unit { SHARE, SECONDS, COUNT };
-
 /* The figures of an interval, in the order every format writes them.
  * `csv` = whether the recommendation's CSV has the column (the interface
  * lists four; offered is in the JSON only). */
 static const struct kpi_field {
     const char *key; /* JSON / CSV key; NULL: the service level's, per targets */
     size_t offset;   /* offsetof(struct acd_staff_kpi, ...) */
-    enum unit unit;
+    enum acd_display_unit unit;
     const char *head; /* text column heading */
     bool csv;
 } kpis[] = {
-    {NULL, offsetof(struct acd_staff_kpi, sl), SHARE, "Service level", true},
-    {"abandon_rate", offsetof(struct acd_staff_kpi, abandon_rate), SHARE, "Abandoned", true},
-    {"asa_s", offsetof(struct acd_staff_kpi, asa_s), SECONDS, "ASA", true},
-    {"occupancy", offsetof(struct acd_staff_kpi, occupancy), SHARE, "Occupancy", true},
-    {"offered", offsetof(struct acd_staff_kpi, offered), COUNT, "Offered calls", false},
+    {NULL, offsetof(struct acd_staff_kpi, sl), ACD_DISPLAY_SHARE, "Service level", true},
+    {"abandon_rate", offsetof(struct acd_staff_kpi, abandon_rate), ACD_DISPLAY_SHARE, "Abandoned",
+     true},
+    {"asa_s", offsetof(struct acd_staff_kpi, asa_s), ACD_DISPLAY_SECONDS, "ASA", true},
+    {"occupancy", offsetof(struct acd_staff_kpi, occupancy), ACD_DISPLAY_SHARE, "Occupancy", true},
+    {"offered", offsetof(struct acd_staff_kpi, offered), ACD_DISPLAY_COUNT, "Offered calls", false},
 };
 
 static const struct acd_estimate *
@@ -77,21 +84,32 @@ kpi_key(const struct kpi_field *f, const struct acd_staff_targets *t)
     return f->key ? f->key : sl_key(t);
 }
 
-static bool
-steady(const struct acd_scenario *sc)
+/* The setup of a search's scenario (caller finishes it with
+ * acd_setup_fini); a curve without a scenario gets an unknown one. */
+static void
+setup_of(struct acd_setup *st, const struct acd_scenario *sc)
 {
-    return sc->horizon == ACD_HORIZON_STEADY;
+    if (sc)
+        acd_setup_from_scenario(st, sc);
+    else
+        *st = (struct acd_setup){.known = false};
+}
+
+static bool
+steady(const struct acd_setup *st)
+{
+    return st->horizon == ACD_HORIZON_STEADY;
 }
 
 /* "07:00" where bin b starts; "" for a steady state. Returns buf. */
 static char *
-bin_label(const struct acd_scenario *sc, size_t b, char *buf, size_t n)
+bin_label(const struct acd_setup *st, size_t b, char *buf, size_t n)
 {
-    if (steady(sc)) {
+    if (steady(st)) {
         snprintf(buf, n, "%s", "");
         return buf;
     }
-    return acd_units_format_clock(sc->open_s + (double)b * sc->interval_s, buf, n);
+    return acd_units_format_clock(st->open_s + (double)b * st->interval_s, buf, n);
 }
 
 /* The goals in one phrase each, for the text formats. */
@@ -137,10 +155,10 @@ jcount(double x)
 }
 
 static json_t *
-jinterval(const struct acd_scenario *sc, size_t b)
+jinterval(const struct acd_setup *st, size_t b)
 {
     char buf[32];
-    return steady(sc) ? json_null() : acd_json_str(bin_label(sc, b, buf, sizeof(buf)));
+    return steady(st) ? json_null() : acd_json_str(bin_label(st, b, buf, sizeof(buf)));
 }
 
 static json_t *
@@ -193,13 +211,12 @@ check_holds(const struct acd_staff_result *s, const struct acd_staff_check *c)
 }
 
 static json_t *
-result_json(const struct acd_staff_result *s)
+result_json(const struct acd_staff_result *s, const struct acd_setup *st)
 {
-    const struct acd_scenario *sc = s->sc;
     const struct acd_staff_targets *t = &s->targets;
-    ACD_ASSERT(sc && s->n_groups == sc->n_groups);
+    ACD_ASSERT(st->known && s->n_groups == st->n_groups);
     json_t *root = acd_json_check(json_object());
-    acd_json_set(root, "scenario", acd_json_str(sc->name));
+    acd_json_set(root, "scenario", acd_json_str(st->name));
     acd_json_set(root, "targets", targets_json(t));
     acd_json_set(root, "replications", json_integer(s->replications));
     acd_json_set(root, "seed", json_integer(0)); /* the uint64 goes in as text: see below */
@@ -211,8 +228,8 @@ result_json(const struct acd_staff_result *s)
         for (size_t g = 0; g < s->n_groups; g++) {
             size_t i = b * s->n_groups + g;
             json_t *o = acd_json_check(json_object());
-            acd_json_set(o, "interval", jinterval(sc, b));
-            acd_json_set(o, "group", acd_json_str(sc->groups[g].name));
+            acd_json_set(o, "interval", jinterval(st, b));
+            acd_json_set(o, "group", acd_json_str(st->groups[g].name));
             acd_json_set(o, "agents", json_integer(s->agents[i]));
             acd_json_set(o, "current", jcount(s->current[i]));
             acd_json_set(o, "start", s->start ? json_integer(s->start[i]) : json_null());
@@ -233,7 +250,7 @@ result_json(const struct acd_staff_result *s)
     json_t *ivs = acd_json_check(json_array());
     for (size_t b = 0; b < s->n_bins; b++) {
         json_t *o = acd_json_check(json_object());
-        acd_json_set(o, "interval", jinterval(sc, b));
+        acd_json_set(o, "interval", jinterval(st, b));
         fill_interval(o, &s->kpi[b], t);
         json_t *c = acd_json_check(json_object());
         fill_interval(c, &s->kpi_current[b], t);
@@ -248,15 +265,15 @@ result_json(const struct acd_staff_result *s)
         ACD_ASSERT(ck->bin < s->n_bins && ck->group < s->n_groups);
         unsigned rec_agents = s->agents[ck->bin * s->n_groups + ck->group];
         json_t *o = acd_json_check(json_object());
-        acd_json_set(o, "interval", jinterval(sc, ck->bin));
-        acd_json_set(o, "group", acd_json_str(sc->groups[ck->group].name));
+        acd_json_set(o, "interval", jinterval(st, ck->bin));
+        acd_json_set(o, "group", acd_json_str(st->groups[ck->group].name));
         acd_json_set(o, "agents", json_integer(rec_agents > 0 ? rec_agents - 1 : 0));
         acd_json_set(o, "achieved", achieved_json(&ck->kpi, t));
         acd_json_set(o, "p_met", acd_json_real(ck->kpi.p_met));
         acd_json_set(o, "met", json_boolean(ck->kpi.met));
         acd_json_set(o, "minimal", json_boolean(check_holds(s, ck)));
         if (ck->missed_bin < s->n_bins && !ck->missed.met) {
-            acd_json_set(o, "missed_interval", jinterval(sc, ck->missed_bin));
+            acd_json_set(o, "missed_interval", jinterval(st, ck->missed_bin));
             if (ck->missed_bin != ck->bin) {
                 json_t *m = acd_json_check(json_object());
                 fill_interval(m, &ck->missed, t);
@@ -272,24 +289,28 @@ result_json(const struct acd_staff_result *s)
 char *
 acd_staff_json_string(const struct acd_staff_result *s)
 {
-    return acd_json_dump(result_json(s), true, s->seed);
+    struct acd_setup st;
+    setup_of(&st, s->sc);
+    char *json = acd_json_dump(result_json(s, &st), true, s->seed);
+    acd_setup_fini(&st);
+    return json;
 }
 
 static const char *
-curve_group(const struct acd_staff_curve *c)
+curve_group(const struct acd_staff_curve *c, const struct acd_setup *st)
 {
-    return c->sc && c->group < c->sc->n_groups ? c->sc->groups[c->group].name : "";
+    return c->group < st->n_groups ? st->groups[c->group].name : "";
 }
 
 static json_t *
-curve_json(const struct acd_staff_curve *c)
+curve_json(const struct acd_staff_curve *c, const struct acd_setup *st)
 {
-    ACD_ASSERT(c->sc);
+    ACD_ASSERT(st->known);
     const struct acd_staff_targets *t = &c->targets;
     json_t *root = acd_json_check(json_object());
-    acd_json_set(root, "scenario", acd_json_str(c->sc->name));
-    acd_json_set(root, "group", acd_json_str(curve_group(c)));
-    acd_json_set(root, "interval", jinterval(c->sc, c->bin));
+    acd_json_set(root, "scenario", acd_json_str(st->name));
+    acd_json_set(root, "group", acd_json_str(curve_group(c, st)));
+    acd_json_set(root, "interval", jinterval(st, c->bin));
     acd_json_set(root, "targets", targets_json(t));
     json_t *pts = acd_json_check(json_array());
     for (size_t i = 0; i < c->n; i++) {
@@ -319,7 +340,11 @@ curve_json(const struct acd_staff_curve *c)
 char *
 acd_staff_curve_json_string(const struct acd_staff_curve *c)
 {
-    return acd_json_dump(curve_json(c), false, 0);
+    struct acd_setup st;
+    setup_of(&st, c->sc);
+    char *json = acd_json_dump(curve_json(c, &st), false, 0);
+    acd_setup_fini(&st);
+    return json;
 }
 
 static int
@@ -377,18 +402,20 @@ csv_kpis(FILE *out, const struct acd_staff_kpi *k)
 static int
 write_csv(FILE *out, const struct acd_staff_result *s)
 {
-    const struct acd_scenario *sc = s->sc;
-    ACD_ASSERT(sc && s->n_groups == sc->n_groups);
+    struct acd_setup setup;
+    setup_of(&setup, s->sc);
+    const struct acd_setup *st = &setup;
+    ACD_ASSERT(st->known && s->n_groups == st->n_groups);
     fputs("interval,group,agents,current,start", out);
     csv_head_kpis(out, &s->targets);
     fputc('\n', out);
     for (size_t b = 0; b < s->n_bins; b++) {
         char label[32];
-        bin_label(sc, b, label, sizeof(label));
+        bin_label(st, b, label, sizeof(label));
         for (size_t g = 0; g < s->n_groups; g++) {
             size_t i = b * s->n_groups + g;
             fprintf(out, "%s,", label);
-            acd_report_csv_field(out, sc->groups[g].name);
+            acd_report_csv_field(out, st->groups[g].name);
             fprintf(out, ",%u,", s->agents[i]);
             acd_report_csv_number(out, s->current[i]);
             fputc(',', out);
@@ -398,6 +425,7 @@ write_csv(FILE *out, const struct acd_staff_result *s)
             fputc('\n', out);
         }
     }
+    acd_setup_fini(&setup);
     return ferror(out) ? -1 : 0;
 }
 
@@ -437,71 +465,11 @@ write_curve_csv(FILE *out, const struct acd_staff_curve *c)
 
 /* ------------------------------------------------------------------- text */
 
-/* Display columns of s: the "±" is two bytes but one column. */
-static int
-columns(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-static void
-put_right(FILE *out, const char *s, int width)
-{
-    for (int c = columns(s); c < width; c++)
-        fputc(' ', out);
-    fputs(s, out);
-}
-
-static void
-put_left(FILE *out, const char *s, int width)
-{
-    fputs(s, out);
-    for (int c = columns(s); c < width; c++)
-        fputc(' ', out);
-}
-
-/* A value in its display unit: "83.1%", "12.3s", "1520"; "n/a" for NaN. */
+/* Numbers and alignment as in every report for people (display.h). */
 static char *
-fmt_value(enum unit u, double x, char *buf, size_t n)
+fmt_value(enum acd_display_unit u, double x, char *buf, size_t n)
 {
-    if (!isfinite(x))
-        snprintf(buf, n, "n/a");
-    else if (u == SHARE)
-        snprintf(buf, n, "%.1f%%", 100.0 * x);
-    else if (u == SECONDS)
-        snprintf(buf, n, "%.1fs", x);
-    else
-        snprintf(buf, n, "%.0f", x);
-    return buf;
-}
-
-/* "83.1% ±1.2" (the CI in the value's unit, percentage points for shares). */
-static char *
-fmt_estimate(enum unit u, const struct acd_estimate *e, char *buf, size_t n)
-{
-    char v[24]; /* "-123456.7%": plenty; a longer one is cut, never overflows */
-    fmt_value(u, e->mean, v, sizeof(v));
-    if (!isfinite(e->mean) || !isfinite(e->ci95))
-        snprintf(buf, n, "%s", v);
-    else
-        snprintf(buf, n, "%s ±%.*f", v, u == COUNT ? 0 : 1, u == SHARE ? 100.0 * e->ci95 : e->ci95);
-    return buf;
-}
-
-/* A (possibly fractional) agent count: "10", "10.5". */
-static char *
-fmt_count(double x, char *buf, size_t n)
-{
-    if (!isfinite(x))
-        snprintf(buf, n, "n/a");
-    else if (x == floor(x))
-        snprintf(buf, n, "%.0f", x);
-    else
-        snprintf(buf, n, "%.1f", x);
-    return buf;
+    return acd_display_value(u, x, 0, buf, n);
 }
 
 /* "12 (10)": recommended, then the current plan. */
@@ -509,7 +477,7 @@ static char *
 fmt_cell(unsigned rec, double cur, char *buf, size_t n)
 {
     char c[NUM_BUF];
-    snprintf(buf, n, "%u (%s)", rec, fmt_count(cur, c, sizeof(c)));
+    snprintf(buf, n, "%u (%s)", rec, acd_display_agents(cur, c, sizeof(c)));
     return buf;
 }
 
@@ -532,7 +500,7 @@ missed_goals(const struct acd_staff_kpi *k, const struct acd_staff_targets *t, c
     for (size_t i = 0; i < ACD_ARRAY_LEN(g); i++) {
         if (!isfinite(g[i].bound) || !isfinite(g[i].x))
             continue;
-        if (g[i].at_least ? g[i].x >= g[i].bound : g[i].x <= g[i].bound)
+        if (acd_verdict_judge(g[i].x, g[i].bound, g[i].at_least) != ACD_VERDICT_MISSED)
             continue;
         size_t len = strlen(buf);
         snprintf(buf + len, n - len, "%s%s", len ? ", " : "", g[i].what);
@@ -554,13 +522,13 @@ text_verdict(FILE *out, const struct acd_staff_kpi *k, const struct acd_staff_ta
 
 /* Heading width of group g's column: its (cut) name or its widest cell. */
 static int
-group_width(const struct acd_staff_result *s, size_t g)
+group_width(const struct acd_staff_result *s, const struct acd_setup *st, size_t g)
 {
-    int w = (int)strnlen(s->sc->groups[g].name, NAME_W);
+    int w = (int)strnlen(st->groups[g].name, NAME_W);
     for (size_t b = 0; b < s->n_bins; b++) {
         char cell[2 * NUM_BUF];
         size_t i = b * s->n_groups + g;
-        int cw = columns(fmt_cell(s->agents[i], s->current[i], cell, sizeof(cell)));
+        int cw = acd_display_columns(fmt_cell(s->agents[i], s->current[i], cell, sizeof(cell)));
         w = cw > w ? cw : w;
     }
     return w;
@@ -581,18 +549,18 @@ total_cell(const struct acd_staff_result *s, size_t b, char *buf, size_t n)
 /* An operating day: intervals as rows, groups as columns "12 (10)", in
  * blocks of as many groups as fit in TEXT_COLS, the total last. */
 static void
-text_plan_day(FILE *out, const struct acd_staff_result *s)
+text_plan_day(FILE *out, const struct acd_staff_result *s, const struct acd_setup *st)
 {
     enum { LABEL = 9, GAP = 2 };
     size_t ng = s->n_groups;
     int *w = acd_xcalloc(ng + 1, sizeof(*w));
     for (size_t g = 0; g < ng; g++)
-        w[g] = group_width(s, g);
+        w[g] = group_width(s, st, g);
     w[ng] = 5; /* "Total" */
     for (size_t b = 0; b < s->n_bins; b++) {
         char cell[2 * NUM_BUF];
         total_cell(s, b, cell, sizeof(cell));
-        w[ng] = columns(cell) > w[ng] ? columns(cell) : w[ng];
+        w[ng] = acd_display_columns(cell) > w[ng] ? acd_display_columns(cell) : w[ng];
     }
     fputs("\nRecommended agents per interval and group (current plan in parentheses)\n", out);
     for (size_t first = 0; first <= ng;) {
@@ -601,22 +569,22 @@ text_plan_day(FILE *out, const struct acd_staff_result *s)
         while (last <= ng && (last == first || used + GAP + w[last] <= TEXT_COLS))
             used += GAP + w[last++];
         fputc('\n', out);
-        put_left(out, "Interval", LABEL);
+        acd_display_put_left(out, "Interval", LABEL);
         for (size_t g = first; g < last; g++) {
             char name[NAME_W + 1];
-            snprintf(name, sizeof(name), "%s", g < ng ? s->sc->groups[g].name : "Total");
-            put_right(out, name, GAP + w[g]);
+            snprintf(name, sizeof(name), "%s", g < ng ? st->groups[g].name : "Total");
+            acd_display_put_right(out, name, GAP + w[g]);
         }
         fputc('\n', out);
         for (size_t b = 0; b < s->n_bins; b++) {
             char label[32], cell[2 * NUM_BUF];
-            put_left(out, bin_label(s->sc, b, label, sizeof(label)), LABEL);
+            acd_display_put_left(out, bin_label(st, b, label, sizeof(label)), LABEL);
             for (size_t g = first; g < last; g++) {
                 if (g < ng)
                     fmt_cell(s->agents[b * ng + g], s->current[b * ng + g], cell, sizeof(cell));
                 else
                     total_cell(s, b, cell, sizeof(cell));
-                put_right(out, cell, GAP + w[g]);
+                acd_display_put_right(out, cell, GAP + w[g]);
             }
             fputc('\n', out);
         }
@@ -627,75 +595,76 @@ text_plan_day(FILE *out, const struct acd_staff_result *s)
 
 /* A steady state: one row per group. */
 static void
-text_plan_steady(FILE *out, const struct acd_staff_result *s)
+text_plan_steady(FILE *out, const struct acd_staff_result *s, const struct acd_setup *st)
 {
     int w = 5;
     for (size_t g = 0; g < s->n_groups; g++) {
-        int n = (int)strnlen(s->sc->groups[g].name, NAME_W);
+        int n = (int)strnlen(st->groups[g].name, NAME_W);
         w = n > w ? n : w;
     }
     fputs("\nRecommended agents per group\n\n", out);
-    put_left(out, "Group", w);
-    put_right(out, "Recommended", 14);
-    put_right(out, "Current", 10);
-    put_right(out, "Start", 8);
+    acd_display_put_left(out, "Group", w);
+    acd_display_put_right(out, "Recommended", 14);
+    acd_display_put_right(out, "Current", 10);
+    acd_display_put_right(out, "Start", 8);
     fputc('\n', out);
     unsigned rec = 0;
     double cur = 0;
     for (size_t g = 0; g < s->n_groups; g++) {
         char name[NAME_W + 1], c[NUM_BUF], v[NUM_BUF];
-        snprintf(name, sizeof(name), "%s", s->sc->groups[g].name);
-        put_left(out, name, w);
+        snprintf(name, sizeof(name), "%s", st->groups[g].name);
+        acd_display_put_left(out, name, w);
         snprintf(v, sizeof(v), "%u", s->agents[g]);
-        put_right(out, v, 14);
-        put_right(out, fmt_count(s->current[g], c, sizeof(c)), 10);
+        acd_display_put_right(out, v, 14);
+        acd_display_put_right(out, acd_display_agents(s->current[g], c, sizeof(c)), 10);
         if (s->start)
             snprintf(v, sizeof(v), "%u", s->start[g]);
         else
             snprintf(v, sizeof(v), "-");
-        put_right(out, v, 8);
+        acd_display_put_right(out, v, 8);
         fputc('\n', out);
         rec += s->agents[g];
         cur += s->current[g];
     }
     if (s->n_groups > 1) {
         char c[NUM_BUF], v[NUM_BUF];
-        put_left(out, "Total", w);
+        acd_display_put_left(out, "Total", w);
         snprintf(v, sizeof(v), "%u", rec);
-        put_right(out, v, 14);
-        put_right(out, fmt_count(cur, c, sizeof(c)), 10);
+        acd_display_put_right(out, v, 14);
+        acd_display_put_right(out, acd_display_agents(cur, c, sizeof(c)), 10);
         fputc('\n', out);
     }
 }
 
 /* Per interval: what the recommended plan achieves, and the verdict. */
 static void
-text_achieved(FILE *out, const struct acd_staff_result *s)
+text_achieved(FILE *out, const struct acd_staff_result *s, const struct acd_setup *st)
 {
     enum { LABEL = 9, COL = 16 };
     bool prob = isfinite(s->targets.probability);
     fputs("\nAchieved per interval by the recommended plan (mean ±95% CI)\n\n", out);
-    put_left(out, "Interval", LABEL);
+    acd_display_put_left(out, "Interval", LABEL);
     for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++)
         if (kpis[i].csv)
-            put_right(out, kpis[i].head, COL);
+            acd_display_put_right(out, kpis[i].head, COL);
     if (prob)
-        put_right(out, "P(met)", 8);
+        acd_display_put_right(out, "P(met)", 8);
     fputs("  Verdict\n", out);
     for (size_t b = 0; b < s->n_bins; b++) {
         char label[32], v[NUM_BUF];
-        put_left(out, bin_label(s->sc, b, label, sizeof(label)), LABEL);
+        acd_display_put_left(out, bin_label(st, b, label, sizeof(label)), LABEL);
         for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++)
             if (kpis[i].csv)
-                put_right(out,
-                          fmt_estimate(kpis[i].unit, kpi_at(&s->kpi[b], &kpis[i]), v, sizeof(v)),
-                          COL);
+                acd_display_put_right(
+                    out,
+                    acd_display_estimate(kpis[i].unit, kpi_at(&s->kpi[b], &kpis[i]), v, sizeof(v)),
+                    COL);
         if (prob) {
             if (isfinite(s->kpi[b].p_met))
                 snprintf(v, sizeof(v), "%.2f", s->kpi[b].p_met);
             else
                 snprintf(v, sizeof(v), "n/a");
-            put_right(out, v, 8);
+            acd_display_put_right(out, v, 8);
         }
         fputs("  ", out);
         text_verdict(out, &s->kpi[b], &s->targets);
@@ -708,10 +677,10 @@ text_totals(FILE *out, const struct acd_staff_result *s)
 {
     enum { LABEL = 14, COL = 14 };
     fputc('\n', out);
-    put_left(out, "", LABEL);
-    put_right(out, "Recommended", COL);
-    put_right(out, "Current", COL);
-    put_right(out, "Difference", COL);
+    acd_display_put_left(out, "", LABEL);
+    acd_display_put_right(out, "Recommended", COL);
+    acd_display_put_right(out, "Current", COL);
+    acd_display_put_right(out, "Difference", COL);
     fputc('\n', out);
     const struct {
         const char *what;
@@ -727,41 +696,44 @@ text_totals(FILE *out, const struct acd_staff_result *s)
             continue;
         char v[NUM_BUF];
         int d = rows[i].decimals;
-        put_left(out, rows[i].what, LABEL);
+        acd_display_put_left(out, rows[i].what, LABEL);
         snprintf(v, sizeof(v), "%.*f", d, rows[i].rec);
-        put_right(out, v, COL);
+        acd_display_put_right(out, v, COL);
         snprintf(v, sizeof(v), "%.*f", d, rows[i].cur);
-        put_right(out, v, COL);
+        acd_display_put_right(out, v, COL);
         snprintf(v, sizeof(v), "%+.*f", d, rows[i].rec - rows[i].cur);
-        put_right(out, v, COL);
+        acd_display_put_right(out, v, COL);
         fputc('\n', out);
     }
 }
 
 /* The whole horizon, both plans side by side. */
 static void
-text_whole(FILE *out, const struct acd_staff_result *s)
+text_whole(FILE *out, const struct acd_staff_result *s, const struct acd_setup *st)
 {
     enum { LABEL = 16, COL = 20 };
     fputc('\n', out);
-    put_left(out, steady(s->sc) ? "Whole run" : "Whole day", LABEL);
-    put_right(out, "Recommended", COL);
-    put_right(out, "Current", COL);
+    acd_display_put_left(out, steady(st) ? "Whole run" : "Whole day", LABEL);
+    acd_display_put_right(out, "Recommended", COL);
+    acd_display_put_right(out, "Current", COL);
     fputc('\n', out);
     for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++) {
         char a[NUM_BUF], b[NUM_BUF];
-        put_left(out, kpis[i].head, LABEL);
-        put_right(out, fmt_estimate(kpis[i].unit, kpi_at(&s->achieved, &kpis[i]), a, sizeof(a)),
-                  COL);
-        put_right(out,
-                  fmt_estimate(kpis[i].unit, kpi_at(&s->achieved_current, &kpis[i]), b, sizeof(b)),
-                  COL);
+        acd_display_put_left(out, kpis[i].head, LABEL);
+        acd_display_put_right(
+            out, acd_display_estimate(kpis[i].unit, kpi_at(&s->achieved, &kpis[i]), a, sizeof(a)),
+            COL);
+        acd_display_put_right(out,
+                              acd_display_estimate(kpis[i].unit,
+                                                   kpi_at(&s->achieved_current, &kpis[i]), b,
+                                                   sizeof(b)),
+                              COL);
         fputc('\n', out);
     }
 }
 
 static void
-text_feasible(FILE *out, const struct acd_staff_result *s)
+text_feasible(FILE *out, const struct acd_staff_result *s, const struct acd_setup *st)
 {
     size_t missing = 0;
     for (size_t b = 0; b < s->n_bins; b++)
@@ -772,11 +744,11 @@ text_feasible(FILE *out, const struct acd_staff_result *s)
         fprintf(out, "\nNOT feasible: %zu interval%s miss%s a target even with more agents",
                 missing, missing == 1 ? "" : "s", missing == 1 ? "es" : "");
         const char *sep = ": ";
-        for (size_t b = 0; b < s->n_bins && !steady(s->sc); b++) {
+        for (size_t b = 0; b < s->n_bins && !steady(st); b++) {
             if (s->kpi[b].met)
                 continue;
             char label[32];
-            fprintf(out, "%s%s", sep, bin_label(s->sc, b, label, sizeof(label)));
+            fprintf(out, "%s%s", sep, bin_label(st, b, label, sizeof(label)));
             sep = ", ";
         }
         fputs(".\n", out);
@@ -802,8 +774,8 @@ text_feasible(FILE *out, const struct acd_staff_result *s)
         if (check_holds(s, c))
             continue;
         char label[32];
-        bin_label(s->sc, c->bin, label, sizeof(label));
-        fprintf(out, "%s%s%s%s", sep, label, *label ? " " : "", s->sc->groups[c->group].name);
+        bin_label(st, c->bin, label, sizeof(label));
+        fprintf(out, "%s%s%s%s", sep, label, *label ? " " : "", st->groups[c->group].name);
         sep = ", ";
     }
     fputs("\n", out);
@@ -812,21 +784,24 @@ text_feasible(FILE *out, const struct acd_staff_result *s)
 static int
 write_text(FILE *out, const struct acd_staff_result *s)
 {
-    const struct acd_scenario *sc = s->sc;
-    ACD_ASSERT(sc && s->n_groups == sc->n_groups);
-    fprintf(out, "Staffing: %s\n", sc->name ? sc->name : "");
+    struct acd_setup setup;
+    setup_of(&setup, s->sc);
+    const struct acd_setup *st = &setup;
+    ACD_ASSERT(st->known && s->n_groups == st->n_groups);
+    fprintf(out, "Staffing: %s\n", st->name ? st->name : "");
     text_targets(out, &s->targets);
     fprintf(out, "%u replications, seed %" PRIu64 ", %u evaluations\n", s->replications, s->seed,
             s->evaluations);
-    if (steady(sc))
-        text_plan_steady(out, s);
+    if (steady(st))
+        text_plan_steady(out, s, st);
     else
-        text_plan_day(out, s);
-    if (!steady(sc) || s->n_bins > 1)
-        text_achieved(out, s);
+        text_plan_day(out, s, st);
+    if (!steady(st) || s->n_bins > 1)
+        text_achieved(out, s, st);
     text_totals(out, s);
-    text_whole(out, s);
-    text_feasible(out, s);
+    text_whole(out, s, st);
+    text_feasible(out, s, st);
+    acd_setup_fini(&setup);
     return ferror(out) ? -1 : 0;
 }
 
@@ -835,52 +810,57 @@ write_curve_text(FILE *out, const struct acd_staff_curve *c)
 {
     enum { COL = 16 };
     const struct acd_staff_targets *t = &c->targets;
-    ACD_ASSERT(c->sc);
+    struct acd_setup st;
+    setup_of(&st, c->sc);
+    ACD_ASSERT(st.known);
     char label[32];
-    bin_label(c->sc, c->bin, label, sizeof(label));
-    fprintf(out, "Staffing curve: %s, group %s%s%s\n", c->sc->name ? c->sc->name : "",
-            curve_group(c), *label ? ", interval " : "", label);
+    bin_label(&st, c->bin, label, sizeof(label));
+    fprintf(out, "Staffing curve: %s, group %s%s%s\n", st.name ? st.name : "", curve_group(c, &st),
+            *label ? ", interval " : "", label);
+    acd_setup_fini(&st);
     text_targets(out, t);
     bool erlang = false, prob = isfinite(t->probability);
     for (size_t i = 0; i < c->n; i++)
         erlang = erlang || c->v[i].has_erlang;
     fputc('\n', out);
-    put_right(out, "Agents", 6);
+    acd_display_put_right(out, "Agents", 6);
     for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++)
         if (kpis[i].csv)
-            put_right(out, kpis[i].head, COL);
+            acd_display_put_right(out, kpis[i].head, COL);
     if (prob)
-        put_right(out, "P(met)", 8);
-    put_right(out, "Met", 5);
+        acd_display_put_right(out, "P(met)", 8);
+    acd_display_put_right(out, "Met", 5);
     if (erlang) {
-        put_right(out, "Erlang SL", 11);
-        put_right(out, "Erl. aband.", 12);
-        put_right(out, "Erlang ASA", 11);
+        acd_display_put_right(out, "Erlang SL", 11);
+        acd_display_put_right(out, "Erl. aband.", 12);
+        acd_display_put_right(out, "Erlang ASA", 11);
     }
     fputc('\n', out);
     for (size_t i = 0; i < c->n; i++) {
         const struct acd_staff_curve_point *p = &c->v[i];
         char v[NUM_BUF];
         snprintf(v, sizeof(v), "%u", p->agents);
-        put_right(out, v, 6);
+        acd_display_put_right(out, v, 6);
         for (size_t k = 0; k < ACD_ARRAY_LEN(kpis); k++)
             if (kpis[k].csv)
-                put_right(out, fmt_estimate(kpis[k].unit, kpi_at(&p->kpi, &kpis[k]), v, sizeof(v)),
-                          COL);
+                acd_display_put_right(
+                    out,
+                    acd_display_estimate(kpis[k].unit, kpi_at(&p->kpi, &kpis[k]), v, sizeof(v)),
+                    COL);
         if (prob) {
             if (isfinite(p->kpi.p_met))
                 snprintf(v, sizeof(v), "%.2f", p->kpi.p_met);
             else
                 snprintf(v, sizeof(v), "n/a");
-            put_right(out, v, 8);
+            acd_display_put_right(out, v, 8);
         }
-        put_right(out, p->kpi.met ? "yes" : "no", 5);
+        acd_display_put_right(out, p->kpi.met ? "yes" : "no", 5);
         if (erlang) {
             double e[4];
             erlang_values(p, t, e);
-            put_right(out, fmt_value(SHARE, e[0], v, sizeof(v)), 11);
-            put_right(out, fmt_value(SHARE, e[1], v, sizeof(v)), 12);
-            put_right(out, fmt_value(SECONDS, e[2], v, sizeof(v)), 11);
+            acd_display_put_right(out, fmt_value(ACD_DISPLAY_SHARE, e[0], v, sizeof(v)), 11);
+            acd_display_put_right(out, fmt_value(ACD_DISPLAY_SHARE, e[1], v, sizeof(v)), 12);
+            acd_display_put_right(out, fmt_value(ACD_DISPLAY_SECONDS, e[2], v, sizeof(v)), 11);
         }
         fputc('\n', out);
     }
@@ -910,10 +890,10 @@ acd_staff_format_find(const char *name)
 /* The variables of the staffing charts (plots/staffing.gp,
  * plots/staff_curve.gp): the search's targets override the scenario's. */
 static void
-gp_targets(FILE *f, const struct acd_scenario *sc, const struct acd_staff_targets *t)
+gp_targets(FILE *f, const struct acd_setup *st, const struct acd_staff_targets *t)
 {
     fputs("scenario = ", f);
-    acd_plot_string(f, sc->name);
+    acd_plot_string(f, st->name);
     fputc('\n', f);
     acd_plot_var(f, "threshold_s", t->sl_threshold_s);
     acd_plot_var(f, "sl_target", t->sl_target);
@@ -924,10 +904,22 @@ gp_targets(FILE *f, const struct acd_scenario *sc, const struct acd_staff_target
 }
 
 static const char *
-group_name(const void *sc, size_t g)
+group_name(const void *st, size_t g)
 {
-    return ((const struct acd_scenario *)sc)->groups[g].name;
+    return ((const struct acd_setup *)st)->groups[g].name;
 }
+
+/* What the staffing chart's callbacks are given. */
+struct staffing_chart {
+    const struct acd_staff_result *s;
+    const struct acd_setup *st;
+};
+
+/* What the curve chart's vars callback is given. */
+struct curve_chart {
+    const struct acd_staff_curve *c;
+    const struct acd_setup *st;
+};
 
 /* Block 0, one line per bin: start (s after midnight; NaN for a steady
  * state), total recommended, total current, the achieved SL mean and CI
@@ -936,7 +928,9 @@ group_name(const void *sc, size_t g)
 static int
 staffing_data(FILE *f, const void *x)
 {
-    const struct acd_staff_result *s = x;
+    const struct staffing_chart *ch = x;
+    const struct acd_staff_result *s = ch->s;
+    const struct acd_setup *st = ch->st;
     size_t ng = s->n_groups;
     for (size_t b = 0; b < s->n_bins; b++) {
         unsigned rec = 0;
@@ -945,7 +939,7 @@ staffing_data(FILE *f, const void *x)
             rec += s->agents[b * ng + g];
             cur += s->current[b * ng + g];
         }
-        acd_plot_num(f, steady(s->sc) ? ACD_NAN : s->sc->open_s + (double)b * s->sc->interval_s);
+        acd_plot_num(f, steady(st) ? ACD_NAN : st->open_s + (double)b * st->interval_s);
         acd_plot_num(f, rec);
         acd_plot_num(f, cur);
         acd_plot_num(f, s->kpi[b].sl.mean);
@@ -964,16 +958,17 @@ staffing_data(FILE *f, const void *x)
 static int
 staffing_vars(FILE *f, const void *x)
 {
-    const struct acd_staff_result *s = x;
-    const struct acd_scenario *sc = s->sc;
-    gp_targets(f, sc, &s->targets);
-    fprintf(f, "day = %d\n", !steady(sc));
-    acd_plot_var(f, "open_s", steady(sc) ? ACD_NAN : sc->open_s);
-    acd_plot_var(f, "interval_s", steady(sc) ? ACD_NAN : sc->interval_s);
+    const struct staffing_chart *ch = x;
+    const struct acd_staff_result *s = ch->s;
+    const struct acd_setup *st = ch->st;
+    gp_targets(f, st, &s->targets);
+    fprintf(f, "day = %d\n", !steady(st));
+    acd_plot_var(f, "open_s", steady(st) ? ACD_NAN : st->open_s);
+    acd_plot_var(f, "interval_s", steady(st) ? ACD_NAN : st->interval_s);
     acd_plot_var(f, "close_s",
-                 steady(sc) ? ACD_NAN : sc->open_s + (double)s->n_bins * sc->interval_s);
+                 steady(st) ? ACD_NAN : st->open_s + (double)s->n_bins * st->interval_s);
     fprintf(f, "n_bins = %zu\n", s->n_bins);
-    acd_plot_array(f, "groups", s->n_groups, group_name, sc);
+    acd_plot_array(f, "groups", s->n_groups, group_name, st);
     acd_plot_var(f, "whole_sl", s->achieved.sl.mean);
     acd_plot_var(f, "whole_sl_current", s->achieved_current.sl.mean);
     return 0;
@@ -1008,8 +1003,9 @@ curve_data(FILE *f, const void *x)
 static int
 curve_vars(FILE *f, const void *x)
 {
-    const struct acd_staff_curve *c = x;
-    gp_targets(f, c->sc, &c->targets);
+    const struct curve_chart *ch = x;
+    const struct acd_staff_curve *c = ch->c;
+    gp_targets(f, ch->st, &c->targets);
     bool erlang = false, abandon = false, asa = false;
     for (size_t i = 0; i < c->n; i++) {
         erlang = erlang || c->v[i].has_erlang;
@@ -1020,10 +1016,10 @@ curve_vars(FILE *f, const void *x)
      * ones exist. */
     fprintf(f, "has_erlang = %d\nhas_abandon = %d\nhas_asa = %d\n", erlang, abandon, asa);
     fputs("group = ", f);
-    acd_plot_string(f, curve_group(c));
+    acd_plot_string(f, curve_group(c, ch->st));
     char label[32];
     fputs("\ninterval = ", f);
-    acd_plot_string(f, bin_label(c->sc, c->bin, label, sizeof(label)));
+    acd_plot_string(f, bin_label(ch->st, c->bin, label, sizeof(label)));
     unsigned lo = c->n ? c->v[0].agents : 0, hi = c->n ? c->v[c->n - 1].agents : 0;
     fprintf(f, "\nagents_lo = %u\nagents_hi = %u\n", lo, hi);
     return 0;
@@ -1101,6 +1097,8 @@ acd_staff_write_out(const char *dir, const struct acd_staff_result *s,
     int rc = 0;
     if (scenario_yaml) {
         /* No date: the same search writes the same file. */
+        /* The recommended YAML patches the scenario itself: its file, its
+         * directory and its staffing (the one use of the scenario here). */
         char *comment = acd_xasprintf("Staffing recommended by acdsim staff for %s (seed %llu, %u "
                                       "replications per plan): agents on the phones per interval",
                                       s->sc->path ? s->sc->path : "", (unsigned long long)s->seed,
@@ -1123,7 +1121,11 @@ acd_staff_write_out(const char *dir, const struct acd_staff_result *s,
             files[nf++] = (struct acd_outdir_text){"recommended.yaml", yaml, strlen(yaml)};
     }
 
-    char *data = to_string(staffing_data, s, NULL), *vars = to_string(staffing_vars, s, NULL);
+    struct acd_setup st;
+    setup_of(&st, s->sc);
+    const struct staffing_chart sch = {s, &st};
+    char *data = to_string(staffing_data, &sch, NULL), *vars = to_string(staffing_vars, &sch, NULL);
+    acd_setup_fini(&st);
     const struct acd_plot_extra chart = {
         .name = "staffing",
         .title = "Recommended and current agents per interval",
@@ -1155,7 +1157,11 @@ acd_staff_write_curve_out(const char *dir, const struct acd_staff_curve *c, FILE
         {"staff_curve.json", json, strlen(json)},
         {"staff_curve.csv", csv, csv_len},
     };
-    char *data = to_string(curve_data, c, NULL), *vars = to_string(curve_vars, c, NULL);
+    struct acd_setup st;
+    setup_of(&st, c->sc);
+    const struct curve_chart cch = {c, &st};
+    char *data = to_string(curve_data, c, NULL), *vars = to_string(curve_vars, &cch, NULL);
+    acd_setup_fini(&st);
     const struct acd_plot_extra chart = {
         .name = "staff_curve",
         .title = "Service level, abandon rate and ASA against agents",

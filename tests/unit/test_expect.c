@@ -123,6 +123,7 @@ test_parse_short_err_buffer(void **state)
 
 struct fixture {
     struct acd_scenario sc;
+    bool no_scenario; /* results without a setup (known == false) */
     struct acd_call_type types[2];
     struct acd_agent_group groups[2];
     struct acd_results r;
@@ -150,7 +151,6 @@ setup(void **state)
     f->sc.call_types = f->types;
     f->sc.n_groups = 2;
     f->sc.groups = f->groups;
-    f->r.sc = &f->sc;
     f->r.replications = 20;
     fill(&f->r.summary, 0.5, 0.01);
     f->r.summary.metric[ACD_M_SERVICE_LEVEL].mean = 0.8123;
@@ -165,10 +165,23 @@ setup(void **state)
     return 0;
 }
 
+/* The results with their setup made from the fixture's scenario as it is
+ * now (as the run makes it), or none after `no_scenario`. */
+static struct acd_results *
+results(struct fixture *f)
+{
+    acd_setup_fini(&f->r.setup);
+    if (!f->no_scenario)
+        acd_setup_from_scenario(&f->r.setup, &f->sc);
+    return &f->r;
+}
+
 static int
 teardown(void **state)
 {
-    free(*state);
+    struct fixture *f = *state;
+    acd_setup_fini(&f->r.setup);
+    free(f);
     return 0;
 }
 
@@ -208,7 +221,7 @@ test_check_scopes(void **state)
 
 /* Evaluate expressions; returns failures and the text written. */
 static size_t
-eval(const struct fixture *f, const char *const *texts, size_t n, char **out)
+eval(struct fixture *f, const char *const *texts, size_t n, char **out)
 {
     struct acd_expect *e = calloc(n, sizeof(*e));
     char err[256];
@@ -218,7 +231,7 @@ eval(const struct fixture *f, const char *const *texts, size_t n, char **out)
     }
     size_t len = 0;
     FILE *fp = open_memstream(out, &len);
-    size_t failed = acd_expect_eval(e, n, &f->r, fp);
+    size_t failed = acd_expect_eval(e, n, results(f), fp);
     fclose(fp);
     for (size_t i = 0; i < n; i++)
         acd_expect_fini(&e[i]);

@@ -63,6 +63,7 @@ static const char svg_b[] =
 
 struct fixture {
     struct acd_scenario sc;
+    bool no_scenario; /* results without a setup (known == false) */
     struct acd_call_type types[N_TYPES];
     struct acd_agent_group groups[N_GROUPS];
     struct acd_resolution resolution;
@@ -124,8 +125,6 @@ setup(void **state)
     f->sc.interval_s = 1800.0;
     f->sc.n_intervals = N_INTERVALS;
     f->sc.close_s = f->sc.open_s + N_INTERVALS * f->sc.interval_s;
-
-    f->r.sc = &f->sc;
     f->r.seed = 987654321;
     f->r.replications = 7;
     f->r.threads = 3;
@@ -170,10 +169,23 @@ setup(void **state)
     return 0;
 }
 
+/* The results with their setup made from the fixture's scenario as it is
+ * now (as the run makes it), or none after `no_scenario`. */
+static struct acd_results *
+results(struct fixture *f)
+{
+    acd_setup_fini(&f->r.setup);
+    if (!f->no_scenario)
+        acd_setup_from_scenario(&f->r.setup, &f->sc);
+    return &f->r;
+}
+
 static int
 teardown(void **state)
 {
-    free(*state);
+    struct fixture *f = *state;
+    acd_setup_fini(&f->r.setup);
+    free(f);
     return 0;
 }
 
@@ -413,7 +425,7 @@ static void
 test_wellformed(void **state)
 {
     struct fixture *f = *state;
-    char *html = render(&f->r, &f->charts);
+    char *html = render(results(f), &f->charts);
     check_page(html);
     assert_non_null(strstr(html, "<html lang=\"en\">"));
     assert_non_null(strstr(html, "</html>\n"));
@@ -445,14 +457,14 @@ test_wellformed_variants(void **state)
     struct acd_charts none = {0};
     const struct acd_charts *variants[] = {&f->charts, &missing, &failed, &none, NULL};
     for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
-        char *html = render(&f->r, variants[i]);
+        char *html = render(results(f), variants[i]);
         check_page(html);
         free(html);
     }
-    f->r.sc = NULL;
+    f->no_scenario = true;
     f->r.types = NULL;
     f->r.groups = NULL;
-    char *html = render(&f->r, NULL);
+    char *html = render(results(f), NULL);
     check_page(html);
     assert_non_null(strstr(html, "Unnamed scenario"));
     assert_non_null(strstr(html, "<div class=\"label\">Service level (of offered)</div>"));
@@ -464,7 +476,7 @@ test_names_escaped(void **state)
 {
     struct fixture *f = *state;
     f->charts.error = "gnuplot: <bad> & \"worse\"";
-    char *html = render(&f->r, &f->charts);
+    char *html = render(results(f), &f->charts);
     check_page(html);
     /* The raw names never appear; their escaped forms do, in the KPI
      * table's column headings and the scenario summary. */
@@ -496,7 +508,7 @@ static void
 test_interval_verdicts(void **state)
 {
     struct fixture *f = *state;
-    char *html = render(&f->r, &f->charts);
+    char *html = render(results(f), &f->charts);
     char *table = section(html, "sla", "</table>");
     assert_non_null(table);
     const char *body = strstr(table, "<tbody>");
@@ -556,7 +568,7 @@ test_steady_window(void **state)
 {
     struct fixture *f = *state;
     make_steady(f);
-    char *html = render(&f->r, &f->charts);
+    char *html = render(results(f), &f->charts);
     check_page(html);
     char *table = section(html, "sla", "</table>");
     /* The summary's 81.2% meets the 80% goal. */
@@ -571,7 +583,7 @@ static void
 test_targets_verdict(void **state)
 {
     struct fixture *f = *state;
-    char *html = render(&f->r, &f->charts);
+    char *html = render(results(f), &f->charts);
     char *banner = section(html, "verdict", "</div></div>");
     assert_non_null(strstr(banner, "class=\"banner missed\""));
     assert_non_null(strstr(banner, "1 of 2 targets missed"));
@@ -584,7 +596,7 @@ test_targets_verdict(void **state)
 
     f->r.summary.metric[ACD_M_ABANDON_RATE].mean = 0.04;
     free(html);
-    html = render(&f->r, &f->charts);
+    html = render(results(f), &f->charts);
     banner = section(html, "verdict", "</div></div>");
     assert_non_null(strstr(banner, "class=\"banner met\""));
     assert_non_null(strstr(banner, "All 2 targets met"));
@@ -597,7 +609,7 @@ test_charts_missing(void **state)
 {
     struct fixture *f = *state;
     struct acd_charts missing = {.gnuplot_missing = true};
-    char *html = render(&f->r, &missing);
+    char *html = render(results(f), &missing);
     char *charts = section(html, "charts", "</section>");
     assert_non_null(strstr(charts, "id=\"charts-missing\""));
     assert_non_null(strstr(charts, "gnuplot was not found"));
@@ -606,7 +618,7 @@ test_charts_missing(void **state)
     free(charts);
     free(html);
 
-    html = render(&f->r, NULL);
+    html = render(results(f), NULL);
     charts = section(html, "charts", "</section>");
     assert_non_null(strstr(charts, "id=\"charts-missing\""));
     assert_null(strstr(charts, "<svg"));
@@ -617,7 +629,7 @@ test_charts_missing(void **state)
      * chart still is. */
     f->chart[1].svg = NULL;
     f->charts.error = "queue_len.gp: line 7: all points y value undefined!";
-    html = render(&f->r, &f->charts);
+    html = render(results(f), &f->charts);
     charts = section(html, "charts", "</section>");
     assert_non_null(strstr(charts, "id=\"charts-error\""));
     assert_non_null(strstr(charts, "line 7: all points y value undefined!"));
@@ -631,7 +643,7 @@ static void
 test_charts_embedded(void **state)
 {
     struct fixture *f = *state;
-    char *html = render(&f->r, &f->charts);
+    char *html = render(results(f), &f->charts);
     check_page(html);
     char *charts = section(html, "charts", "</section>");
     assert_null(strstr(charts, "<?xml"));
@@ -667,7 +679,7 @@ test_charts_embedded(void **state)
     /* An SVG that could run a script is not inlined. */
     static const char evil[] = "<svg onload=\"alert(1)\"><script>alert(2)</script></svg>";
     f->chart[1].svg = (char *)evil;
-    html = render(&f->r, &f->charts);
+    html = render(results(f), &f->charts);
     check_page(html);
     assert_null(strstr(html, "alert(2)"));
     assert_null(strstr(html, "onload"));
@@ -681,7 +693,7 @@ test_feature_rows(void **state)
     /* A plain scenario keeps its short table; a feature's rows appear only
      * when the scenario uses it (as in the text report). */
     struct fixture *f = *state;
-    char *html = render(&f->r, &f->charts);
+    char *html = render(results(f), &f->charts);
     char *kpi = section(html, "kpi", "</table>");
     assert_non_null(strstr(kpi, ">Service level (of offered)</th>"));
     assert_non_null(strstr(kpi, ">Offered calls</th>"));
@@ -693,7 +705,7 @@ test_feature_rows(void **state)
     f->resolution = (struct acd_resolution){.tier = 1, .p_resolve = 0.8};
     f->types[0].n_resolution = 1;
     f->types[0].resolution = &f->resolution;
-    html = render(&f->r, &f->charts);
+    html = render(results(f), &f->charts);
     check_page(html);
     kpi = section(html, "kpi", "</table>");
     assert_non_null(strstr(kpi, ">First-call resolution</th>"));
@@ -712,7 +724,7 @@ test_kpi_values(void **state)
     f->r.summary.metric[ACD_M_OFFERED].ci95 = 67.2;
     f->r.summary.metric[ACD_M_ASA].mean = 12.34;
     f->r.summary.metric[ACD_M_ASA].ci95 = 1.26;
-    char *html = render(&f->r, &f->charts);
+    char *html = render(results(f), &f->charts);
     char *kpi = section(html, "kpi", "</table>");
     assert_non_null(strstr(kpi, "<td>81.2%<span class=\"ci\">\u00b1 "));
     assert_non_null(strstr(kpi, "<td>12,345<span class=\"ci\">\u00b1 67</span></td>"));
@@ -728,7 +740,7 @@ test_erlang(void **state)
     struct fixture *f = *state;
     make_steady(f);
     add_erlang(f, true);
-    char *html = render(&f->r, &f->charts);
+    char *html = render(results(f), &f->charts);
     check_page(html);
     char *e = section(html, "erlang", "</section>");
     assert_non_null(e);
@@ -744,7 +756,7 @@ test_erlang(void **state)
     free(html);
 
     f->r.erlang.exponential = false;
-    html = render(&f->r, &f->charts);
+    html = render(results(f), &f->charts);
     e = section(html, "erlang", "</section>");
     assert_non_null(strstr(e, "<strong>Approximation.</strong>"));
     assert_null(strstr(e, "Exact."));
@@ -757,8 +769,8 @@ test_deterministic(void **state)
 {
     /* No clock, no wall time: the same results give the same bytes. */
     struct fixture *f = *state;
-    char *a = render(&f->r, &f->charts);
-    char *b = render(&f->r, &f->charts);
+    char *a = render(results(f), &f->charts);
+    char *b = render(results(f), &f->charts);
     assert_string_equal(a, b);
     free(a);
     free(b);
@@ -771,11 +783,11 @@ test_write_error(void **state)
     FILE *full = fopen("/dev/full", "w");
     if (!full)
         skip();
-    assert_int_equal(acd_html_write(full, &f->r, &f->charts), -1);
+    assert_int_equal(acd_html_write(full, results(f), &f->charts), -1);
     fclose(full);
     FILE *ro = fopen("/dev/null", "r");
     assert_non_null(ro);
-    assert_int_equal(acd_html_write(ro, &f->r, &f->charts), -1);
+    assert_int_equal(acd_html_write(ro, results(f), &f->charts), -1);
     fclose(ro);
 }
 

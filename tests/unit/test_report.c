@@ -32,6 +32,7 @@
  * "high-entropy" value so a number written in the wrong place shows. */
 struct fixture {
     struct acd_scenario sc;
+    bool no_scenario; /* results without a setup (known == false) */
     struct acd_call_type types[N_TYPES];
     struct acd_agent_group groups[N_GROUPS];
     struct acd_results r;
@@ -78,8 +79,6 @@ setup(void **state)
     f->sc.call_types = f->types;
     f->sc.n_groups = N_GROUPS;
     f->sc.groups = f->groups;
-
-    f->r.sc = &f->sc;
     f->r.seed = 987654321;
     f->r.replications = 7;
     f->r.threads = 3;
@@ -154,10 +153,23 @@ all_off(struct fixture *f)
     }
 }
 
+/* The results with their setup made from the fixture's scenario as it is
+ * now (as the run makes it), or none after `no_scenario`. */
+static struct acd_results *
+results(struct fixture *f)
+{
+    acd_setup_fini(&f->r.setup);
+    if (!f->no_scenario)
+        acd_setup_from_scenario(&f->r.setup, &f->sc);
+    return &f->r;
+}
+
 static int
 teardown(void **state)
 {
-    free(*state);
+    struct fixture *f = *state;
+    acd_setup_fini(&f->r.setup);
+    free(f);
     return 0;
 }
 
@@ -258,7 +270,7 @@ static void
 test_json_shape(void **state)
 {
     struct fixture *f = *state;
-    char *text = render("json", &f->r, false);
+    char *text = render("json", results(f), false);
     json_t *root = parse_json(text);
 
     /* Top-level keys in interface.md's order, with the extensions (setup,
@@ -300,7 +312,7 @@ test_json_shape(void **state)
 
     /* The file writer and the string agree byte for byte. */
     struct acd_report_opts o = {0};
-    char *s = acd_report_json_string(&f->r, &o);
+    char *s = acd_report_json_string(results(f), &o);
     assert_string_equal(s, text);
     assert_int_equal(s[strlen(s) - 1], '\n');
     free(s);
@@ -312,7 +324,7 @@ static void
 test_json_nan_is_null(void **state)
 {
     struct fixture *f = *state;
-    char *text = render("json", &f->r, false);
+    char *text = render("json", results(f), false);
     assert_null(strstr(text, "nan"));
     assert_null(strstr(text, "NaN"));
     json_t *root = parse_json(text);
@@ -331,10 +343,10 @@ static void
 test_json_no_timing(void **state)
 {
     struct fixture *f = *state;
-    char *a = render("json", &f->r, true);
+    char *a = render("json", results(f), true);
     f->r.wall_s = 12.5;
     f->r.threads = 1;
-    char *b = render("json", &f->r, true);
+    char *b = render("json", results(f), true);
     assert_string_equal(a, b); /* nothing run-dependent left */
     json_t *root = parse_json(a);
     const json_t *run = json_object_get(root, "run");
@@ -352,7 +364,7 @@ test_json_seed_full_width(void **state)
     /* Seeds are uint64; json_int_t is signed, so the writer must not wrap. */
     struct fixture *f = *state;
     f->r.seed = UINT64_MAX - 58;
-    char *text = render("json", &f->r, true);
+    char *text = render("json", results(f), true);
     assert_non_null(strstr(text, "\n  \"seed\": 18446744073709551557,\n"));
     json_error_t err;
     json_t *root = json_loads(text, JSON_DECODE_INT_AS_REAL, &err);
@@ -463,8 +475,8 @@ count_estimates(const json_t *j)
 static void
 check_csv_against_json(struct fixture *f)
 {
-    char *csv = render("csv", &f->r, false);
-    char *js = render("json", &f->r, false);
+    char *csv = render("csv", results(f), false);
+    char *js = render("json", results(f), false);
     json_t *root = parse_json(js);
 
     char *save = NULL;
@@ -502,7 +514,7 @@ static void
 test_csv_quoting(void **state)
 {
     struct fixture *f = *state;
-    char *csv = render("csv", &f->r, false);
+    char *csv = render("csv", results(f), false);
     assert_non_null(strstr(csv, "\ncall_type,\"sales, \"\"east\"\"\",offered,"));
     assert_non_null(strstr(csv, "\ncall_type,billing,offered,"));
     assert_non_null(strstr(csv, "\nsummary,,totals.offered,"));
@@ -514,7 +526,7 @@ static void
 test_text_table(void **state)
 {
     struct fixture *f = *state;
-    char *text = render("text", &f->r, false);
+    char *text = render("text", results(f), false);
     /* Header, sections and every applicable label. */
     assert_non_null(strstr(text, "Test center"));
     assert_non_null(strstr(text, "7 replications, seed 987654321"));
@@ -548,10 +560,10 @@ static void
 test_text_no_timing(void **state)
 {
     struct fixture *f = *state;
-    char *a = render("text", &f->r, true);
+    char *a = render("text", results(f), true);
     f->r.wall_s = 99.0;
     f->r.threads = 8;
-    char *b = render("text", &f->r, true);
+    char *b = render("text", results(f), true);
     assert_string_equal(a, b);
     assert_null(strstr(a, "thread"));
     free(a);
@@ -565,7 +577,7 @@ test_text_all_met(void **state)
     f->r.summary.metric[ACD_M_ABANDON_RATE].mean = 0.031;
     f->sc.max_asa_s = 30.0;
     f->r.summary.metric[ACD_M_ASA].mean = 12.34;
-    char *text = render("text", &f->r, false);
+    char *text = render("text", results(f), false);
     assert_non_null(strstr(text, "12.3s"));
     assert_non_null(strstr(text, "Verdict: all 3 targets met"));
     assert_null(strstr(text, "MISSED"));
@@ -581,7 +593,7 @@ test_write_error(void **state)
     for (size_t i = 0; acd_formats[i]; i++) {
         FILE *ro = fopen("/dev/null", "r");
         assert_non_null(ro);
-        int rc = acd_formats[i]->write(ro, &f->r, &o);
+        int rc = acd_formats[i]->write(ro, results(f), &o);
         if (rc == 0)
             rc = fflush(ro) == 0 && !ferror(ro) ? 0 : -1;
         assert_int_equal(rc, -1);
@@ -621,7 +633,7 @@ test_intervals_json(void **state)
      * totals and nested call types, in that order. */
     struct fixture *f = *state;
     add_intervals(f);
-    char *js = render("json", &f->r, true);
+    char *js = render("json", results(f), true);
     json_t *root = parse_json(js);
     const json_t *a = json_object_get(root, "intervals");
     assert_int_equal(json_array_size(a), N_INTERVALS);
@@ -672,7 +684,7 @@ test_intervals_csv(void **state)
     struct fixture *f = *state;
     add_intervals(f);
     check_csv_against_json(f);
-    char *csv = render("csv", &f->r, true);
+    char *csv = render("csv", results(f), true);
     assert_non_null(strstr(csv, "\ninterval,08:30,service_level,"));
     assert_non_null(strstr(csv, "\ninterval,08:30,occupancy,"));
     assert_non_null(strstr(csv, "\ninterval,09:00,totals.offered,"));
@@ -692,7 +704,7 @@ test_intervals_text(void **state)
     struct fixture *f = *state;
     add_intervals(f);
     f->iv[2].all.metric[ACD_M_ASA].mean = (double)NAN; /* no call answered */
-    char *text = render("text", &f->r, true);
+    char *text = render("text", results(f), true);
     check_width(text);
     assert_non_null(strstr(text, "operating day 08:00-09:30, 3 intervals of 30m"));
     const char *center = strstr(text, "\nCall center");
@@ -722,7 +734,7 @@ test_intervals_text(void **state)
     /* Steady state: no interval table. */
     f->r.n_intervals = 0;
     f->sc.horizon = ACD_HORIZON_STEADY;
-    text = render("text", &f->r, true);
+    text = render("text", results(f), true);
     assert_null(strstr(text, "\nInterval "));
     free(text);
 }
@@ -735,7 +747,7 @@ test_text_feature_rows(void **state)
     struct fixture *f = *state;
     add_intervals(f);
     all_off(f);
-    char *text = render("text", &f->r, true);
+    char *text = render("text", results(f), true);
     for (int m = 0; m < ACD_METRIC_COUNT; m++) {
         const struct acd_metric_def *d = &acd_metrics[m];
         char row[64];
@@ -747,11 +759,11 @@ test_text_feature_rows(void **state)
     }
     assert_null(strstr(text, "Costs:"));
     /* JSON and CSV still carry every metric. */
-    char *js = render("json", &f->r, true);
+    char *js = render("json", results(f), true);
     assert_non_null(strstr(js, "\"fcr_rate\""));
     assert_non_null(strstr(js, "\"cost_per_call\""));
     free(js);
-    char *csv = render("csv", &f->r, true);
+    char *csv = render("csv", results(f), true);
     assert_non_null(strstr(csv, "\nsummary,,escalation_rate,0,0\n"));
     free(csv);
     free(text);
@@ -761,7 +773,7 @@ test_text_feature_rows(void **state)
      * features stay hidden. */
     f->types[0].balk_prob = 0.1;
     f->type_res[0].metric[ACD_M_BALK_RATE].mean = 0.0375;
-    text = render("text", &f->r, true);
+    text = render("text", results(f), true);
     assert_int_equal(count_str(text, "\n  Balked  "), 1 + N_TYPES);
     assert_non_null(strstr(text, "3.8%"));
     assert_null(strstr(text, "First-call resolution"));
@@ -772,7 +784,7 @@ test_text_feature_rows(void **state)
     f->types[1].n_resolution = 1;
     f->types[1].resolution = &res;
     f->type_res[1].metric[ACD_M_RESOLUTION_TIME].mean = 345.6;
-    text = render("text", &f->r, true);
+    text = render("text", results(f), true);
     assert_int_equal(count_str(text, "\n  First-call resolution  "), 1 + N_TYPES);
     assert_int_equal(count_str(text, "\n  Time to resolution  "), 1 + N_TYPES);
     assert_non_null(strstr(text, "345.6s"));
@@ -797,7 +809,7 @@ test_text_group_and_costs(void **state)
     struct acd_scope_result *c = &f->r.summary, *g = &f->group_res[0];
     g->metric[ACD_M_BREAK_SHARE].mean = 0.0625;
     c->metric[ACD_M_BREAK_SHARE].mean = 0.0625;
-    char *text = render("text", &f->r, true);
+    char *text = render("text", results(f), true);
     const char *grp = strstr(text, "\nAgent group: csr");
     assert_non_null(grp);
     static const char *const group_rows[] = {"Occupancy", "Busy agents",  "Staffed agents",
@@ -822,7 +834,7 @@ test_text_group_and_costs(void **state)
     g->metric[ACD_M_COST_PER_CALL].mean = 3.8125;
     f->type_res[0].metric[ACD_M_COST].mean = 512.5;
     f->type_res[0].metric[ACD_M_COST_PER_CALL].mean = 0.625;
-    text = render("text", &f->r, true);
+    text = render("text", results(f), true);
     check_width(text);
     assert_non_null(strstr(text, "\n  Costs: 5312.50 per replication, 4.21 per answered call\n"
                                  "    (agents 4800.00, abandoned calls 512.50)\n"));
@@ -846,7 +858,7 @@ test_text_group_and_costs(void **state)
     f->sc.close_s = 19 * 3600.0;
     f->sc.interval_s = 1800.0;
     f->sc.n_intervals = 24;
-    text = render("text", &f->r, true);
+    text = render("text", results(f), true);
     assert_non_null(strstr(text, "\n  Costs: 5312.50 per day, 4.21 per answered call\n\n"));
     assert_non_null(strstr(text, "operating day 07:00-19:00, 24 intervals of 30m"));
     free(text);
@@ -862,7 +874,7 @@ test_text_header_wraps(void **state)
     f->sc.horizon = ACD_HORIZON_STEADY;
     f->sc.duration_s = 200000;
     f->sc.warmup_s = 5000;
-    char *text = render("text", &f->r, true);
+    char *text = render("text", results(f), true);
     check_width(text);
     assert_non_null(strstr(text, "\n1000000 replications, seed 18446744073709551615\n"
                                  "steady state, 200000s each (5000s warm-up)\n"));
@@ -871,7 +883,7 @@ test_text_header_wraps(void **state)
     f->r.replications = 20;
     f->sc.duration_s = 8 * 3600.0;
     f->sc.warmup_s = 1800.0;
-    text = render("text", &f->r, true);
+    text = render("text", results(f), true);
     assert_non_null(
         strstr(text, "\n20 replications, seed 7; steady state, 8h each (30m warm-up)\n"));
     free(text);
@@ -991,7 +1003,7 @@ test_intervals_csv_file(void **state)
     struct fixture *f = *state;
     add_intervals(f);
     f->iv_types[1][0].metric[ACD_M_ASA].mean = (double)NAN; /* no call answered */
-    char *csv = render_with(acd_report_write_intervals_csv, &f->r);
+    char *csv = render_with(acd_report_write_intervals_csv, results(f));
     char *want = expected_header("start,end,call_type", ACD_SCOPE_INTERVAL | ACD_SCOPE_TYPE);
     assert_int_equal(strncmp(csv, want, strlen(want)), 0);
     assert_int_equal(csv[strlen(want)], '\n');
@@ -1033,7 +1045,7 @@ test_intervals_csv_steady(void **state)
     /* No intervals: the center (from the summary) and each call type, once,
      * with start and end empty. */
     struct fixture *f = *state;
-    char *csv = render_with(acd_report_write_intervals_csv, &f->r);
+    char *csv = render_with(acd_report_write_intervals_csv, results(f));
     char *lines[8];
     assert_int_equal(split_lines(csv, lines, 8), 1 + 1 + N_TYPES);
     assert_int_equal(strncmp(lines[1], ",,*,", 4), 0); /* empty is really empty */
@@ -1053,8 +1065,8 @@ test_intervals_csv_steady(void **state)
     free(csv);
 
     /* Without a scenario there are no names: the center row only. */
-    f->r.sc = NULL;
-    csv = render_with(acd_report_write_intervals_csv, &f->r);
+    f->no_scenario = true;
+    csv = render_with(acd_report_write_intervals_csv, results(f));
     assert_int_equal(split_lines(csv, lines, 8), 2);
     free(csv);
 }
@@ -1064,7 +1076,7 @@ test_groups_csv_file(void **state)
 {
     struct fixture *f = *state;
     f->group_res[0].total[ACD_T_LABOR_COST].ci95 = (double)NAN;
-    char *csv = render_with(acd_report_write_groups_csv, &f->r);
+    char *csv = render_with(acd_report_write_groups_csv, results(f));
     char *want = expected_header("group", ACD_SCOPE_GROUP);
     assert_int_equal(strncmp(csv, want, strlen(want)), 0);
     assert_int_equal(csv[strlen(want)], '\n');
@@ -1095,8 +1107,8 @@ test_groups_csv_file(void **state)
     free(want);
     free(csv);
 
-    f->r.sc = NULL; /* no scenario, no group names: header only */
-    csv = render_with(acd_report_write_groups_csv, &f->r);
+    f->no_scenario = true; /* no scenario, no group names: header only */
+    csv = render_with(acd_report_write_groups_csv, results(f));
     assert_int_equal(split_lines(csv, lines, 8), 1);
     free(csv);
 }
@@ -1120,9 +1132,10 @@ test_report_files(void **state)
         size_t len = 0;
         FILE *out = open_memstream(&buf, &len);
         assert_non_null(out);
-        assert_int_equal(acd_report_files[i].write(out, &f->r, &o), 0);
+        assert_int_equal(acd_report_files[i].write(out, results(f), &o), 0);
         assert_int_equal(fclose(out), 0);
-        char *want = writers[i] ? render_with(writers[i], &f->r) : render("json", &f->r, true);
+        char *want =
+            writers[i] ? render_with(writers[i], results(f)) : render("json", results(f), true);
         assert_string_equal(buf, want);
         free(want);
         free(buf);
@@ -1139,7 +1152,7 @@ test_wide_write_error(void **state)
     for (size_t i = 0; acd_report_files[i].name; i++) {
         FILE *ro = fopen("/dev/null", "r");
         assert_non_null(ro);
-        int rc = acd_report_files[i].write(ro, &f->r, &o);
+        int rc = acd_report_files[i].write(ro, results(f), &o);
         if (rc == 0)
             rc = fflush(ro) == 0 && !ferror(ro) ? 0 : -1;
         assert_int_equal(rc, -1);

@@ -110,7 +110,7 @@ fixture_new(size_t nt, size_t ng, size_t ni)
         sc->warmup_s = 5000.0;
     }
 
-    r->sc = sc;
+    acd_setup_from_scenario(&r->setup, sc);
     r->seed = 987654321;
     r->replications = 7;
     r->threads = 3;
@@ -206,6 +206,7 @@ fixture_free(struct fixture *f)
     free(r->wait_cdf.x_s);
     free(r->wait_cdf.answered);
     free(r->wait_cdf.abandoned);
+    acd_setup_fini(&r->setup);
     free(f->sc.call_types);
     free(f->sc.groups);
     free(f);
@@ -213,10 +214,9 @@ fixture_free(struct fixture *f)
 
 /* ---------------------------------------------------------------- helpers */
 
-/* Results and scenario read from a document, and what was said. */
+/* Results read from a document, and what was said. */
 struct doc {
     struct acd_results *r;
-    struct acd_scenario *sc;
     struct acd_diags diags;
     int rc;
 };
@@ -225,14 +225,13 @@ static void
 doc_read(struct doc *d, const char *text, size_t len)
 {
     acd_diags_init(&d->diags);
-    d->rc = acd_results_read_json_string("t.json", text, len, &d->r, &d->sc, &d->diags);
+    d->rc = acd_results_read_json_string("t.json", text, len, &d->r, &d->diags);
 }
 
 static void
 doc_fini(struct doc *d)
 {
     acd_results_free(d->r);
-    acd_scenario_free(d->sc);
     acd_diags_fini(&d->diags);
 }
 
@@ -316,8 +315,9 @@ check_round_trip(struct fixture *f, bool no_timing)
     print_diags(&d.diags);
     assert_int_equal(d.rc, 0);
     assert_int_equal(d.diags.n, 0);
-    const struct acd_scenario *a = &f->sc, *b = d.sc;
-    assert_ptr_equal(d.r->sc, d.sc);
+    const struct acd_scenario *a = &f->sc;
+    const struct acd_setup *b = &d.r->setup;
+    assert_true(b->known);
     assert_string_equal(b->name, a->name);
     assert_string_equal(b->path, "t.json");
     assert_int_equal(b->horizon, a->horizon);
@@ -335,7 +335,11 @@ check_round_trip(struct fixture *f, bool no_timing)
         assert_string_equal(b->groups[g].name, a->groups[g].name);
         assert_int_equal(b->groups[g].tier, a->groups[g].tier);
     }
-    assert_int_equal(b->max_tier, a->n_groups);
+    assert_int_equal(b->max_tier, a->n_groups ? a->n_groups : 1);
+    assert_int_equal(b->features, f->r.setup.features);
+    assert_string_equal(b->routing, ""); /* not recorded */
+    for (size_t k = 0; k < a->n_call_types; k++)
+        assert_ptr_equal(d.r->types[k].name, b->call_types[k].name); /* owned by the results */
 
     const struct acd_results *x = &f->r, *y = d.r;
     assert_true(y->seed == x->seed);
@@ -377,7 +381,6 @@ check_round_trip(struct fixture *f, bool no_timing)
         assert_true(y->erlang.params.sl_threshold_s == a->sl_threshold_s);
         assert_true(y->erlang.value.busy_agents == x->erlang.value.busy_agents);
         assert_true(y->erlang.value.offered_load == 100.0);
-        assert_int_equal(b->queue_capacity, x->erlang.params.queue_capacity);
     }
     assert_same_outputs(x, y, no_timing);
     char *again = render_format("json", y, no_timing);
@@ -426,7 +429,7 @@ test_round_trip_empty(void **state)
     doc_read(&d, json, strlen(json));
     print_diags(&d.diags);
     assert_int_equal(d.rc, 0);
-    assert_int_equal(d.sc->n_call_types, 0);
+    assert_int_equal(d.r->setup.n_call_types, 0);
     assert_non_null(d.r->types); /* never NULL, as the engine's */
     assert_same_outputs(&f->r, d.r, true);
     doc_fini(&d);
@@ -434,24 +437,43 @@ test_round_trip_empty(void **state)
     fixture_free(f);
 }
 
-/* The features the results show in use are marked on the synthesized
- * scenario (the text table shows their rows); costs are recovered. */
+/* setup.features is read back as written; a document without it (written
+ * before the key existed) gets the features its results show happening. */
 static void
-test_features_marked(void **state)
+test_features(void **state)
 {
     (void)state;
     struct fixture *f = fixture_new(1, 1, 0);
     struct acd_estimate *t = f->r.types[0].total, *g = f->r.groups[0].total;
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
         t[k].mean = g[k].mean = 0;
+    /* Written: read back whatever the totals say. */
+    f->r.setup.features = ACD_FEAT_CALLBACK | ACD_FEAT_TIMEOUT;
     char *json = render_format("json", &f->r, true);
+    assert_non_null(strstr(json, "\"features\": [\n      \"callback\",\n      \"timeout\"\n    ]"));
     struct doc d;
     doc_read(&d, json, strlen(json));
     assert_int_equal(d.rc, 0);
-    assert_int_equal(acd_scenario_features(d.sc), 0);
+    assert_int_equal(d.r->setup.features, ACD_FEAT_CALLBACK | ACD_FEAT_TIMEOUT);
     doc_fini(&d);
     free(json);
 
+    /* Not written: nothing happened, no feature. */
+    json_error_t err;
+    json = render_format("json", &f->r, true);
+    json_t *root = json_loads(json, JSON_PRESERVE_ORDER, &err);
+    free(json);
+    json_object_del(json_object_get(root, "setup"), "features");
+    json = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    doc_read(&d, json, strlen(json));
+    assert_int_equal(d.rc, 0);
+    assert_int_equal(d.diags.n, 0);
+    assert_int_equal(d.r->setup.features, 0);
+    doc_fini(&d);
+    free(json);
+    json_decref(root);
+
+    /* Not written: what happened. */
     t[ACD_T_ESCALATED].mean = 5;
     t[ACD_T_ANSWERED].mean = 100;
     t[ACD_T_ABANDONED].mean = 4;
@@ -462,17 +484,114 @@ test_features_marked(void **state)
     g[ACD_T_STAFFED_AGENT_S].mean = 5400;
     g[ACD_T_LABOR_COST].mean = 40;
     json = render_format("json", &f->r, true);
+    root = json_loads(json, JSON_PRESERVE_ORDER, &err);
+    free(json);
+    json_object_del(json_object_get(root, "setup"), "features");
+    json = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
     doc_read(&d, json, strlen(json));
     assert_int_equal(d.rc, 0);
     unsigned want = ACD_FEAT_RESOLUTION | ACD_FEAT_ESCALATION | ACD_FEAT_RETRIAL | ACD_FEAT_WRAP |
                     ACD_FEAT_BREAK | ACD_FEAT_COST;
-    assert_int_equal(acd_scenario_features(d.sc), want);
-    assert_true(d.sc->call_types[0].cost_per_abandon == 2.5);
-    assert_true(d.sc->groups[0].cost_per_hour == 20.0);
-    assert_true(d.sc->call_types[0].resolution[0].p_escalate == 0.05);
+    assert_int_equal(d.r->setup.features, want);
+    /* Staffing is not recorded: a group that took breaks reads "1 shift". */
+    assert_int_equal(d.r->setup.groups[0].staffing, ACD_STAFFING_SHIFTS);
+    assert_int_equal(d.r->setup.groups[0].staffing_count, 1);
     doc_fini(&d);
     free(json);
+    json_decref(root);
     fixture_free(f);
+}
+
+/* An unknown feature name is a warning, not an error. */
+static void
+test_features_unknown(void **state)
+{
+    (void)state;
+    struct fixture *f = fixture_new(1, 1, 0);
+    char *json = render_format("json", &f->r, true);
+    json_error_t err;
+    json_t *root = json_loads(json, JSON_PRESERVE_ORDER, &err);
+    free(json);
+    json_t *fs = json_array();
+    json_array_append_new(fs, json_string("telepathy"));
+    json_array_append_new(fs, json_string("balk"));
+    json_object_set_new(json_object_get(root, "setup"), "features", fs);
+    json = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    struct doc d;
+    doc_read(&d, json, strlen(json));
+    assert_int_equal(d.rc, 0);
+    assert_int_equal(d.diags.n_errors, 0);
+    assert_int_equal(d.diags.n, 1);
+    assert_non_null(strstr(d.diags.v[0].msg, "unknown model feature \"telepathy\""));
+    assert_int_equal(d.r->setup.features, ACD_FEAT_BALK);
+    doc_fini(&d);
+    free(json);
+    json_decref(root);
+    fixture_free(f);
+}
+
+/* The whole text of a stream (caller frees); NULL if it cannot be read. */
+static char *
+slurp(FILE *f, size_t *len)
+{
+    char *buf = NULL;
+    size_t n = 0, cap = 0, got;
+    do {
+        if (n + 4096 > cap) {
+            cap = 2 * cap + 4096;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+        got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+    } while (got > 0);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* A results.json written before this version (the golden copies of
+ * tests/golden/outputs, recorded by the old binary: no setup.features)
+ * gives the text report recorded beside it, byte for byte. Run from the
+ * tests directory (meson's workdir); skipped without the files or gzip. */
+static void
+test_old_documents(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {"helpdesk", "outage_surge", "training", "utility",
+                                        "utility_day"};
+    for (size_t i = 0; i < ACD_ARRAY_LEN(cases); i++) {
+        char *txt_path = acd_xasprintf("golden/outputs/run-%s/report.txt", cases[i]);
+        char *cmd = acd_xasprintf("gzip -dc golden/outputs/run-%s/out__results.json.gz 2>/dev/null",
+                                  cases[i]);
+        FILE *want_f = fopen(txt_path, "rb");
+        FILE *gz = want_f ? popen(cmd, "r") : NULL;
+        size_t want_len = 0, len = 0;
+        char *want = want_f ? slurp(want_f, &want_len) : NULL;
+        char *json = gz ? slurp(gz, &len) : NULL;
+        if (want_f)
+            fclose(want_f);
+        int gz_rc = gz ? pclose(gz) : -1;
+        if (!want || !json || gz_rc != 0 || len == 0) {
+            print_message("# skipped %s: no golden copy or no gzip\n", cases[i]);
+        } else {
+            struct doc d;
+            doc_read(&d, json, len);
+            print_diags(&d.diags);
+            assert_int_equal(d.rc, 0);
+            assert_int_equal(d.diags.n, 0);
+            assert_true(d.r->setup.known);
+            /* As `acdsim report` does: a --no-timing document stays so. */
+            char *text = render_format("text", d.r, isnan(d.r->wall_s));
+            assert_string_equal(text, want);
+            free(text);
+            doc_fini(&d);
+        }
+        free(want);
+        free(json);
+        free(cmd);
+        free(txt_path);
+    }
 }
 
 /* ---------------------------------------------------------- bad documents */
@@ -526,7 +645,6 @@ expect_error(const char *text, size_t len, const char *marker, const char *msg)
     doc_read(&d, text, len);
     assert_int_equal(d.rc, -1);
     assert_null(d.r);
-    assert_null(d.sc);
     unsigned line = 0, col = 0;
     if (marker)
         position_of(text, marker, &line, &col);
@@ -749,12 +867,10 @@ test_file(void **state)
 {
     (void)state;
     struct acd_results *r;
-    struct acd_scenario *sc;
     struct acd_diags diags;
     acd_diags_init(&diags);
-    assert_int_equal(acd_results_read_json("/nonexistent/results.json", &r, &sc, &diags), -1);
+    assert_int_equal(acd_results_read_json("/nonexistent/results.json", &r, &diags), -1);
     assert_null(r);
-    assert_null(sc);
     assert_int_equal(diags.n_errors, 1);
     assert_string_equal(diags.v[0].file, "/nonexistent/results.json");
     assert_non_null(strstr(diags.v[0].msg, "cannot open"));
@@ -769,11 +885,10 @@ test_file(void **state)
     assert_int_equal(acd_format_find("json")->write(out, &f->r, NULL), 0);
     assert_int_equal(fclose(out), 0);
     acd_diags_init(&diags);
-    assert_int_equal(acd_results_read_json(path, &r, &sc, &diags), 0);
-    assert_string_equal(sc->path, path);
+    assert_int_equal(acd_results_read_json(path, &r, &diags), 0);
+    assert_string_equal(r->setup.path, path);
     assert_same_outputs(&f->r, r, false);
     acd_results_free(r);
-    acd_scenario_free(sc);
     acd_diags_fini(&diags);
     unlink(path);
     fixture_free(f);
@@ -1001,7 +1116,9 @@ main(void)
         cmocka_unit_test(test_round_trip_day),
         cmocka_unit_test(test_round_trip_steady),
         cmocka_unit_test(test_round_trip_empty),
-        cmocka_unit_test(test_features_marked),
+        cmocka_unit_test(test_features),
+        cmocka_unit_test(test_features_unknown),
+        cmocka_unit_test(test_old_documents),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_unknown_keys_warn),
         cmocka_unit_test(test_file),

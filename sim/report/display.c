@@ -1,0 +1,178 @@
+/*
+ * display: numbers for people, one rule per look (contract in display.h).
+ */
+#include "display.h"
+#include "acdsim/sim.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define RAW_BUF 64
+
+enum acd_display_unit
+acd_display_metric_unit(enum acd_metric m)
+{
+    const struct acd_metric_def *d = &acd_metrics[m];
+    if (d->is_ratio)
+        return ACD_DISPLAY_SHARE;
+    if (d->unit && strcmp(d->unit, "s") == 0)
+        return ACD_DISPLAY_SECONDS;
+    if (m == ACD_M_OFFERED)
+        return ACD_DISPLAY_COUNT;
+    if (m == ACD_M_COST || m == ACD_M_COST_PER_CALL)
+        return ACD_DISPLAY_MONEY;
+    return ACD_DISPLAY_NUMBER;
+}
+
+/* Decimals of a plain (neither share nor time) value. */
+static int
+plain_decimals(enum acd_display_unit u)
+{
+    return u == ACD_DISPLAY_COUNT ? 0 : 2;
+}
+
+char *
+acd_display_grouped(double x, int decimals, char *buf, size_t n)
+{
+    char raw[RAW_BUF];
+    snprintf(raw, sizeof(raw), "%.*f", decimals, fabs(x));
+    const char *dot = strchr(raw, '.');
+    size_t int_len = dot ? (size_t)(dot - raw) : strlen(raw);
+    size_t o = 0;
+    if (n == 0)
+        return buf;
+    /* "-0" reads as a bug; a rounded-away negative prints as 0. */
+    if (x < 0 && strspn(raw, "0.") != strlen(raw) && o + 1 < n)
+        buf[o++] = '-';
+    for (size_t i = 0; i < int_len && o + 2 < n; i++) {
+        if (i > 0 && (int_len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = raw[i];
+    }
+    for (const char *p = dot; p && *p && o + 1 < n; p++)
+        buf[o++] = *p;
+    buf[o] = '\0';
+    return buf;
+}
+
+/* A plain value with its decimals, grouped if asked. */
+static char *
+plain(enum acd_display_unit u, double x, unsigned flags, char *buf, size_t n)
+{
+    if (flags & ACD_DISPLAY_GROUPED)
+        return acd_display_grouped(x, plain_decimals(u), buf, n);
+    snprintf(buf, n, "%.*f", plain_decimals(u), x);
+    return buf;
+}
+
+char *
+acd_display_value(enum acd_display_unit u, double x, unsigned flags, char *buf, size_t n)
+{
+    if (!isfinite(x))
+        snprintf(buf, n, "n/a");
+    else if (u == ACD_DISPLAY_SHARE)
+        snprintf(buf, n, "%.1f%%", 100.0 * x);
+    else if (u == ACD_DISPLAY_SECONDS)
+        snprintf(buf, n, "%.1fs", x);
+    else
+        plain(u, x, flags, buf, n);
+    return buf;
+}
+
+char *
+acd_display_ci(enum acd_display_unit u, double ci, unsigned flags, char *buf, size_t n)
+{
+    char v[RAW_BUF];
+    if (!isfinite(ci))
+        v[0] = '\0';
+    else if (u == ACD_DISPLAY_SHARE)
+        snprintf(v, sizeof(v), "%.1f", 100.0 * ci);
+    else if (u == ACD_DISPLAY_SECONDS)
+        snprintf(v, sizeof(v), "%.1fs", ci);
+    else
+        plain(u, ci, flags, v, sizeof(v));
+    snprintf(buf, n, "%s%s", *v ? "± " : "", v);
+    return buf;
+}
+
+char *
+acd_display_diff(enum acd_display_unit u, double d, char *buf, size_t n)
+{
+    if (!isfinite(d))
+        snprintf(buf, n, "n/a");
+    else if (u == ACD_DISPLAY_SHARE)
+        snprintf(buf, n, "%+.1f pts", 100.0 * d);
+    else if (u == ACD_DISPLAY_SECONDS)
+        snprintf(buf, n, "%+.1fs", d);
+    else
+        snprintf(buf, n, "%+.2f", d);
+    return buf;
+}
+
+char *
+acd_display_estimate(enum acd_display_unit u, const struct acd_estimate *e, char *buf, size_t n)
+{
+    char v[24]; /* "-123456.7%": plenty; a longer one is cut, never overflows */
+    acd_display_value(u, e->mean, 0, v, sizeof(v));
+    if (!isfinite(e->mean) || !isfinite(e->ci95))
+        snprintf(buf, n, "%s", v);
+    else
+        snprintf(buf, n, "%s ±%.*f", v, u == ACD_DISPLAY_COUNT ? 0 : 1,
+                 u == ACD_DISPLAY_SHARE ? 100.0 * e->ci95 : e->ci95);
+    return buf;
+}
+
+char *
+acd_display_agents(double x, char *buf, size_t n)
+{
+    if (!isfinite(x))
+        snprintf(buf, n, "n/a");
+    else if (x == floor(x))
+        snprintf(buf, n, "%.0f", x);
+    else
+        snprintf(buf, n, "%.1f", x);
+    return buf;
+}
+
+char *
+acd_display_exact(enum acd_display_unit u, double x, char *buf, size_t n)
+{
+    const char *unit = u == ACD_DISPLAY_SHARE     ? " %"
+                       : u == ACD_DISPLAY_SECONDS ? " s"
+                       : u == ACD_DISPLAY_RATE    ? " /s"
+                                                  : "";
+    double v = u == ACD_DISPLAY_SHARE ? 100.0 * x : x;
+    if (isnan(v))
+        snprintf(buf, n, "-");
+    else if (v != 0.0 && fabs(v) < 1e-3)
+        snprintf(buf, n, "%.3e%s", v, unit);
+    else
+        snprintf(buf, n, "%.4f%s", v, unit);
+    return buf;
+}
+
+int
+acd_display_columns(const char *s)
+{
+    int cols = 0;
+    for (; *s; s++)
+        cols += ((unsigned char)*s & 0xC0) != 0x80;
+    return cols;
+}
+
+void
+acd_display_put_right(FILE *out, const char *s, int width)
+{
+    for (int c = acd_display_columns(s); c < width; c++)
+        fputc(' ', out);
+    fputs(s, out);
+}
+
+void
+acd_display_put_left(FILE *out, const char *s, int width)
+{
+    fputs(s, out);
+    for (int c = acd_display_columns(s); c < width; c++)
+        fputc(' ', out);
+}

@@ -1,0 +1,75 @@
+/*
+ * display: how a number looks to people, in every writer that prints for
+ * people (the text table, the HTML page, the staffing tables, `acdsim
+ * erlang`): a metric's mean, the half-width of its 95% CI, a difference,
+ * in its unit (share as a percentage, seconds, a count, currency), and
+ * right or left alignment by display columns ("±" is two bytes, one
+ * column). One rule per look, so the writers cannot drift apart.
+ *
+ * Not here: machine formats (CSV numbers round-trip, report.h; JSON,
+ * json_out.h) and which rows or targets a report shows (verdict.h).
+ *
+ * Every formatter writes into the caller's buffer (cut to n bytes, never
+ * overflowing) and returns it; none allocates or fails.
+ */
+#ifndef ACDSIM_DISPLAY_H
+#define ACDSIM_DISPLAY_H
+
+#include "acdsim/stats.h"
+#include <stddef.h>
+#include <stdio.h>
+
+/* A display unit: how a value of that kind reads. */
+enum acd_display_unit {
+    ACD_DISPLAY_SHARE,   /* 0.812 -> "81.2%"; its CI and differences in percentage points */
+    ACD_DISPLAY_SECONDS, /* 12.34 -> "12.3s" */
+    ACD_DISPLAY_COUNT,   /* whole things: 1520 */
+    ACD_DISPLAY_NUMBER,  /* an average of things, two places: 3.27 */
+    ACD_DISPLAY_MONEY,   /* currency units, two places: 5312.50 */
+    ACD_DISPLAY_RATE,    /* per second (acd_display_exact only) */
+};
+
+/* Flags of acd_display_value / acd_display_ci. */
+#define ACD_DISPLAY_GROUPED 1u /* counts and numbers with thousands separators (12,345) */
+
+/* The display unit of a metric (acd_metrics[m]). */
+enum acd_display_unit acd_display_metric_unit(enum acd_metric m);
+
+/* A mean: "81.2%", "12.3s", "1520", "3.27"; "n/a" when not finite. */
+char *acd_display_value(enum acd_display_unit u, double x, unsigned flags, char *buf, size_t n);
+
+/* A CI half-width: "± 1.3" (percentage points for shares), "± 0.8s",
+ * "± 12"; "" when not finite. */
+char *acd_display_ci(enum acd_display_unit u, double ci, unsigned flags, char *buf, size_t n);
+
+/* A signed difference: "+0.4 pts", "-1.2s", "+0.25"; "n/a" when not
+ * finite. */
+char *acd_display_diff(enum acd_display_unit u, double d, char *buf, size_t n);
+
+/* The compact "mean ±ci" of a staffing table cell: "83.1% ±1.2" (CI in
+ * percentage points for shares, in seconds without the unit for times,
+ * whole for counts); the mean alone when the CI is not finite. */
+char *acd_display_estimate(enum acd_display_unit u, const struct acd_estimate *e, char *buf,
+                           size_t n);
+
+/* An agent count that may be fractional (a mean): "10", "10.5"; "n/a". */
+char *acd_display_agents(double x, char *buf, size_t n);
+
+/* An exact analytic figure (`acdsim erlang`): four decimals, scientific
+ * below 1e-3, with the unit spelt after it (" %", " s", " /s"); "-" for
+ * NaN. */
+char *acd_display_exact(enum acd_display_unit u, double x, char *buf, size_t n);
+
+/* x with `decimals` places and thousands separators ("12,345.6"); a value
+ * that rounds to zero never reads "-0". */
+char *acd_display_grouped(double x, int decimals, char *buf, size_t n);
+
+/* Display columns of a UTF-8 string (bytes that start a character). */
+int acd_display_columns(const char *s);
+
+/* s padded with spaces on the left (right) to `width` display columns; a
+ * wider s is written whole. */
+void acd_display_put_right(FILE *out, const char *s, int width);
+void acd_display_put_left(FILE *out, const char *s, int width);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * verdict: goals against results, one rule (contract in verdict.h).
+ */
+#include "verdict.h"
+#include "acdsim/sim.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+
+const struct acd_verdict_look acd_verdict_looks[3] = {
+    [ACD_VERDICT_MET] = {"met", "met", "\u2713", "met"},
+    [ACD_VERDICT_MISSED] = {"MISSED", "missed", "\u2717", "missed"},
+    [ACD_VERDICT_NA] = {"n/a", "na", "\u2013", "n/a"},
+};
+
+void
+acd_verdict_targets(const struct acd_setup *st, struct acd_target t[ACD_N_TARGETS], char *sl_what)
+{
+    if (!st->known) {
+        snprintf(sl_what, ACD_SL_WHAT, "%s", acd_metrics[ACD_M_SERVICE_LEVEL].label);
+        for (int i = 0; i < ACD_N_TARGETS; i++)
+            t[i] = (struct acd_target){.metric = ACD_M_SERVICE_LEVEL, .bound = ACD_NAN};
+        return;
+    }
+    snprintf(sl_what, ACD_SL_WHAT, "Service level (%gs)", st->sl_threshold_s);
+    t[0] = (struct acd_target){ACD_M_SERVICE_LEVEL, st->sl_target, true, sl_what};
+    t[1] = (struct acd_target){ACD_M_ABANDON_RATE, st->max_abandon, false, "Abandon rate"};
+    t[2] = (struct acd_target){ACD_M_ASA, st->max_asa_s, false, "Average speed of answer"};
+    t[3] = (struct acd_target){ACD_M_OCCUPANCY, st->max_occupancy, false, "Occupancy"};
+}
+
+enum acd_verdict
+acd_verdict_judge(double x, double bound, bool at_least)
+{
+    if (isnan(x))
+        return ACD_VERDICT_NA;
+    return (at_least ? x >= bound : x <= bound) ? ACD_VERDICT_MET : ACD_VERDICT_MISSED;
+}
+
+enum acd_verdict
+acd_verdict_target(const struct acd_target *t, const struct acd_scope_result *s)
+{
+    return acd_verdict_judge(s->metric[t->metric].mean, t->bound, t->at_least);
+}
+
+struct acd_verdict_count
+acd_verdict_count(const struct acd_target *t, size_t n, const struct acd_scope_result *s)
+{
+    struct acd_verdict_count c = {0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(t[i].bound))
+            continue; /* goal not given */
+        enum acd_verdict v = acd_verdict_target(&t[i], s);
+        c.n++;
+        c.missed += v == ACD_VERDICT_MISSED;
+        c.unknown += v == ACD_VERDICT_NA;
+    }
+    return c;
+}
+
+enum acd_verdict
+acd_verdict_within_ci(const struct acd_estimate *sim, double exact)
+{
+    double d = sim->mean - exact;
+    if (!isfinite(d) || !isfinite(sim->ci95))
+        return ACD_VERDICT_NA;
+    return fabs(d) <= sim->ci95 ? ACD_VERDICT_MET : ACD_VERDICT_MISSED;
+}

@@ -1,0 +1,67 @@
+/*
+ * verdict: the scenario's goals judged against the results, one rule for
+ * every writer (text report, HTML page, staffing tables): a goal is met
+ * when the mean over replications is on the right side of the bound (>=
+ * for the service level, <= for the others), not measurable when the mean
+ * is NaN (no replication defined it); the confidence interval does not
+ * enter the verdict. Beside a formula (the Erlang comparison), a
+ * simulated mean agrees when the difference is within its CI half-width.
+ *
+ * Not here: how a verdict is worded on a page beyond the words below, and
+ * `--assert` (expect.h: the user's own comparison, strict or not).
+ */
+#ifndef ACDSIM_VERDICT_H
+#define ACDSIM_VERDICT_H
+
+#include "acdsim/run.h"
+#include <stdbool.h>
+#include <stddef.h>
+
+enum acd_verdict { ACD_VERDICT_MET, ACD_VERDICT_MISSED, ACD_VERDICT_NA };
+
+/* How a verdict reads: the text table's word ("met", "MISSED", "n/a"), and
+ * the page's class, mark and word (colour is never the only signal). */
+struct acd_verdict_look {
+    const char *text;
+    const char *cls, *mark, *word;
+};
+extern const struct acd_verdict_look acd_verdict_looks[3];
+
+/* One goal: a center metric, its bound (NaN: the scenario does not set
+ * it) and direction, and its caption. */
+struct acd_target {
+    enum acd_metric metric;
+    double bound;
+    bool at_least; /* mean >= bound; else mean <= bound */
+    const char *what;
+};
+
+#define ACD_N_TARGETS 4
+#define ACD_SL_WHAT   64 /* room for the service level's caption */
+
+/* The goals of a setup in report order: service level ("Service level
+ * (20s)", written into sl_what, ACD_SL_WHAT bytes, which the targets
+ * borrow), abandon rate, ASA, occupancy. Without a known setup every bound
+ * is NaN and sl_what is the metric's label. */
+void acd_verdict_targets(const struct acd_setup *st, struct acd_target t[ACD_N_TARGETS],
+                         char *sl_what);
+
+/* x against a bound: NA when x is NaN. */
+enum acd_verdict acd_verdict_judge(double x, double bound, bool at_least);
+
+/* A target against the center's mean in s. */
+enum acd_verdict acd_verdict_target(const struct acd_target *t, const struct acd_scope_result *s);
+
+/* How many of the given targets (NaN bounds skipped) are set, missed and
+ * not measurable, against the center's means in s. */
+struct acd_verdict_count {
+    int n, missed, unknown;
+};
+struct acd_verdict_count acd_verdict_count(const struct acd_target *t, size_t n,
+                                           const struct acd_scope_result *s);
+
+/* Whether a simulated estimate agrees with an exact figure: MET when
+ * |mean - exact| <= ci95, MISSED when not, NA when either is not finite. */
+enum acd_verdict acd_verdict_within_ci(const struct acd_estimate *sim, double exact);
+
+#endif
