@@ -125,6 +125,10 @@ struct acd_setup {
     struct acd_setup_group *groups; /* scenario order */
 };
 
+/* The names of the staffing kinds as results.json writes them
+ * ("agents", "plan", "shifts"), indexed by enum acd_staffing. */
+extern const char *const acd_staffing_names[3];
+
 /* The names of the ACD_FEAT_* bits, bit i at index i (NULL-terminated), as
  * results.json writes them in setup.features. */
 extern const char *const acd_feature_names[];

@@ -11,6 +11,7 @@
 #include "display.h"
 #include "units.h"
 #include "util.h"
+#include "verdict.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -485,7 +486,10 @@ print_text(const struct acd_erlang_params *p, const struct acd_erlang_targets *t
         if (searched)
             printf("Minimum agents meeting every target (%s): %u\n", line, p->agents);
         else
-            printf("Targets (%s): %s\n", line, acd_erlang_meets_targets(r, t) ? "met" : "NOT met");
+            printf("Targets (%s): %s\n", line,
+                   acd_verdict_looks[acd_erlang_meets_targets(r, t) ? ACD_VERDICT_MET
+                                                                    : ACD_VERDICT_MISSED]
+                       .text);
     }
     printf("\n");
     struct row rows[ACD_ERLANG_CLI_ROWS];

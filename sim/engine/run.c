@@ -631,6 +631,12 @@ acd_results_lookup(const struct acd_results *r, const char *scope, enum acd_metr
 
 /* ------------------------------------------------------------------ setup */
 
+const char *const acd_staffing_names[3] = {
+    [ACD_STAFFING_AGENTS] = "agents",
+    [ACD_STAFFING_PLAN] = "plan",
+    [ACD_STAFFING_SHIFTS] = "shifts",
+};
+
 const char *const acd_feature_names[] = {
     "resolution", "escalation", "retrial", "callback", "balk",
     "timeout",    "wrap_up",    "breaks",  "cost",     NULL,

@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -772,6 +773,8 @@ struct doc {
     bool types_ok, groups_ok;
     bool horizon_ok;   /* st's horizon fields are valid */
     bool has_features; /* setup.features was in the document */
+    bool has_staffing; /* setup.agent_groups.NAME.staffing was (added after 0.1) */
+    bool has_routing;  /* setup.routing was (added after 0.1) */
 };
 
 static void
@@ -1065,17 +1068,37 @@ read_targets(struct reader *rd, json_t *v, const struct jpath *p, struct acd_set
     read_real_fields(rd, v, p, target_keys, ACD_ARRAY_LEN(target_keys), st);
 }
 
-/* read_named callback: setup.agent_groups.NAME = {"tier": N}. */
+/* read_named callback: setup.agent_groups.NAME = {"tier": N, "staffing":
+ * "agents" | "plan" | "shifts", "count": N}; staffing and count were added
+ * after 0.1 and are optional. */
 static void
-group_tier(struct reader *rd, json_t *v, const struct jpath *p, size_t g, void *ud)
+group_setup(struct reader *rd, json_t *v, const struct jpath *p, size_t g, void *ud)
 {
-    static const char *const keys[] = {"tier"};
-    struct acd_setup *st = ud;
-    unsigned long long tier;
+    static const char *const keys[] = {"tier", "staffing", "count"};
+    struct doc *d = ud;
+    struct acd_setup_group *sg = &d->st->groups[g];
+    unsigned long long n;
     if (!want_object(rd, v, p))
         return;
-    if (member_uint(rd, v, p, "tier", 1, MAX_TIER, &tier))
-        st->groups[g].tier = (unsigned)tier;
+    if (member_uint(rd, v, p, "tier", 1, MAX_TIER, &n))
+        sg->tier = (unsigned)n;
+    json_t *x = json_object_get(v, "staffing");
+    if (x) {
+        struct jpath kp = at_key(p, "staffing");
+        const char *s = get_string(rd, x, &kp);
+        size_t i = 0;
+        while (s && i < ACD_ARRAY_LEN(acd_staffing_names) && strcmp(acd_staffing_names[i], s) != 0)
+            i++;
+        if (s && i == ACD_ARRAY_LEN(acd_staffing_names))
+            ERROR(rd, &kp, "expected \"agents\", \"plan\" or \"shifts\", got \"%s\"", s);
+        else if (s) {
+            sg->staffing = (enum acd_staffing)i;
+            d->has_staffing = true;
+            if (sg->staffing != ACD_STAFFING_PLAN &&
+                member_uint(rd, v, p, "count", 0, UINT_MAX, &n))
+                sg->staffing_count = (unsigned)n;
+        }
+    }
     warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
 }
 
@@ -1108,8 +1131,8 @@ read_features(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d
 static void
 read_setup(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
 {
-    static const char *const keys[] = {"horizon", "service_level", "targets", "agent_groups",
-                                       "features"};
+    static const char *const keys[] = {"horizon",      "service_level", "targets",
+                                       "agent_groups", "features",      "routing"};
     if (!want_object(rd, v, p))
         return;
     struct jpath kp;
@@ -1122,7 +1145,16 @@ read_setup(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
         read_targets(rd, x, &kp, d->st);
     if ((x = need(rd, v, p, "agent_groups", &kp)) && d->groups_ok)
         read_named(rd, x, &kp, "agent group", d->group_names, d->st->n_groups, "agent_groups",
-                   group_tier, d->st);
+                   group_setup, d);
+    /* setup.routing (added after 0.1: optional): the policy, null if the
+     * scenario named none. */
+    if ((x = json_object_get(v, "routing"))) {
+        kp = at_key(p, "routing");
+        const char *s = json_is_null(x) ? NULL : get_string(rd, x, &kp);
+        if (s)
+            d->st->routing = acd_xstrdup(s);
+        d->has_routing = json_is_null(x) || s;
+    }
     if ((x = json_object_get(v, "features"))) {
         kp = at_key(p, "features");
         read_features(rd, x, &kp, d);
@@ -1431,12 +1463,10 @@ observed_features(const struct acd_results *r)
 }
 
 /*
- * results.json does not record how groups are staffed or the routing
- * policy. Reports drawn from it have always described a group that took
- * breaks as "1 shift" and any other as "0 agents", with an empty routing
- * line (the golden copies of `acdsim report --out` record those pages);
- * the same is kept here so the pages do not change, until the document
- * records staffing and routing (a change of the golden copies).
+ * Documents written before setup recorded how groups are staffed and the
+ * routing policy: reports drawn from them have always described a group
+ * that took breaks as "1 shift" and any other as "0 agents", with an empty
+ * routing line, and still do.
  */
 static void
 unrecorded_staffing(struct acd_results *r)
@@ -1456,7 +1486,8 @@ finish(struct doc *d)
     struct acd_setup *st = d->st;
     struct acd_results *r = d->r;
     st->known = true;
-    st->routing = acd_xstrdup(""); /* not recorded */
+    if (!d->has_routing)
+        st->routing = acd_xstrdup(""); /* not recorded */
     if (r->erlang.valid)
         r->erlang.params.sl_threshold_s = st->sl_threshold_s;
     st->max_tier = 1;
@@ -1465,7 +1496,8 @@ finish(struct doc *d)
             st->max_tier = st->groups[g].tier;
     if (!d->has_features)
         st->features = observed_features(r);
-    unrecorded_staffing(r);
+    if (!d->has_staffing)
+        unrecorded_staffing(r);
 }
 
 static const char *const top_keys[] = {

@@ -113,7 +113,8 @@ reals_json(const double *x, size_t n)
 }
 
 /* What a report needs to draw the results without the scenario file: the
- * horizon, the goals, the tiers, the model features in use
+ * horizon, the goals, the groups (tier, staffing), the routing policy, the
+ * model features in use
  * (docs/results-json.md "setup"). */
 static json_t *
 setup_json(const struct acd_setup *st)
@@ -142,11 +143,16 @@ setup_json(const struct acd_setup *st)
     acd_json_set(o, "targets", t);
     json_t *gs = acd_json_check(json_object());
     for (size_t g = 0; g < st->n_groups; g++) {
+        const struct acd_setup_group *sg = &st->groups[g];
         json_t *gi = acd_json_check(json_object());
-        acd_json_set(gi, "tier", json_integer(st->groups[g].tier ? st->groups[g].tier : 1));
-        acd_json_set(gs, st->groups[g].name, gi);
+        acd_json_set(gi, "tier", json_integer(sg->tier ? sg->tier : 1));
+        acd_json_set(gi, "staffing", acd_json_str(acd_staffing_names[sg->staffing]));
+        if (sg->staffing != ACD_STAFFING_PLAN)
+            acd_json_set(gi, "count", json_integer(sg->staffing_count));
+        acd_json_set(gs, sg->name, gi);
     }
     acd_json_set(o, "agent_groups", gs);
+    acd_json_set(o, "routing", st->routing ? acd_json_str(st->routing) : json_null());
     json_t *f = acd_json_check(json_array());
     for (unsigned i = 0; acd_feature_names[i]; i++)
         if (st->features & (1u << i))

@@ -512,12 +512,12 @@ static void
 text_verdict(FILE *out, const struct acd_staff_kpi *k, const struct acd_staff_targets *t)
 {
     if (k->met) {
-        fputs("met", out);
+        fputs(acd_verdict_looks[ACD_VERDICT_MET].text, out);
         return;
     }
     char why[128];
     missed_goals(k, t, why, sizeof(why));
-    fprintf(out, "MISSED%s%s", *why ? ": " : "", why);
+    fprintf(out, "%s%s%s", acd_verdict_looks[ACD_VERDICT_MISSED].text, *why ? ": " : "", why);
 }
 
 /* Heading width of group g's column: its (cut) name or its widest cell. */

@@ -182,6 +182,13 @@ def run_case(scn):
         rep = os.path.join(TMP, f"report-{scn}")
         acdsim("report", res, "--out", rep, cwd=TMP)
         files.update(read_dir("report", rep))
+        # The page drawn again from results.json is the run's page: only the
+        # file it names differs (the scenario, then the results).
+        page = [ln for ln in files["out/index.html"].splitlines() if b"<dt>File</dt>" not in ln]
+        again = [ln for ln in files["report/index.html"].splitlines()
+                 if b"<dt>File</dt>" not in ln]
+        check(page == again, "report --out draws a page other than run -o: "
+              + next((f"{a!r} / {b!r}" for a, b in zip(page, again) if a != b), "lengths"))
         return files
     case(f"run {scn}", produce)
 
