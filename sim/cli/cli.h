@@ -72,6 +72,11 @@ int acd_cli_parse_uint(const char *s, unsigned long long lo, unsigned long long 
 /* The message for a positive-integer option that acd_cli_parse_uint
  * rejected with rc; returns -1. */
 int acd_cli_bad_positive(int rc, const char *arg, unsigned long long hi, char *err, size_t errlen);
+/* The entry of a NULL-terminated table of pointers to structs whose first
+ * member is `const char *name` (output formats) named arg, into *out.
+ * Returns 0, or -1 with "expected one of a, b, c, got 'arg'" in err. */
+int acd_cli_parse_choice(const char *arg, const void *const *table, const void **out, char *err,
+                         size_t errlen);
 /* A fraction (0.8 or 80%) in (0, 1], or [0, 1] when lo_closed, into *out.
  * Returns 0, or -1 with the message in err (*out unchanged). */
 int acd_cli_parse_fraction(const char *arg, bool lo_closed, double *out, char *err, size_t errlen);

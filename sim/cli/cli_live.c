@@ -68,11 +68,11 @@ static int
 set_format(void *ud, const char *arg, char *err, size_t errlen)
 {
     struct live_args *a = ud;
-    a->format = acd_format_find(arg);
-    if (a->format)
-        return 0;
-    snprintf(err, errlen, "expected text, json or csv, got '%s'", arg);
-    return -1;
+    const void *f;
+    if (acd_cli_parse_choice(arg, (const void *const *)acd_formats, &f, err, errlen) != 0)
+        return -1;
+    a->format = f;
+    return 0;
 }
 
 static int

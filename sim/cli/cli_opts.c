@@ -68,6 +68,30 @@ acd_cli_bad_positive(int rc, const char *arg, unsigned long long hi, char *err, 
     return -1;
 }
 
+/* The tables' entries all start with their name. */
+static const char *
+entry_name(const void *entry)
+{
+    return *(const char *const *)entry;
+}
+
+int
+acd_cli_parse_choice(const char *arg, const void *const *table, const void **out, char *err,
+                     size_t errlen)
+{
+    for (size_t i = 0; table[i]; i++)
+        if (strcmp(entry_name(table[i]), arg) == 0) {
+            *out = table[i];
+            return 0;
+        }
+    int n = snprintf(err, errlen, "expected one of");
+    for (size_t i = 0; table[i] && n >= 0 && (size_t)n < errlen; i++)
+        n += snprintf(err + n, errlen - (size_t)n, "%s %s", i ? "," : "", entry_name(table[i]));
+    if (n >= 0 && (size_t)n < errlen)
+        snprintf(err + n, errlen - (size_t)n, ", got '%s'", arg);
+    return -1;
+}
+
 int
 acd_cli_parse_fraction(const char *arg, bool lo_closed, double *out, char *err, size_t errlen)
 {

@@ -45,16 +45,11 @@ static int
 set_format(void *ud, const char *arg, char *err, size_t errlen)
 {
     struct staff_args *a = ud;
-    a->format = acd_staff_format_find(arg);
-    if (a->format)
-        return 0;
-    int n = snprintf(err, errlen, "expected one of");
-    for (size_t i = 0; acd_staff_formats[i] && n >= 0 && (size_t)n < errlen; i++)
-        n += snprintf(err + n, errlen - (size_t)n, "%s %s", i ? "," : "",
-                      acd_staff_formats[i]->name);
-    if (n >= 0 && (size_t)n < errlen)
-        snprintf(err + n, errlen - (size_t)n, ", got '%s'", arg);
-    return -1;
+    const void *f;
+    if (acd_cli_parse_choice(arg, (const void *const *)acd_staff_formats, &f, err, errlen) != 0)
+        return -1;
+    a->format = f;
+    return 0;
 }
 
 /* "none" drops the scenario's service-level goal (-1 until merged). */
