@@ -129,8 +129,6 @@ bool acd_sim_is_done(const struct acd_sim *s);
 /* Time of the next pending event, INFINITY if none. */
 double acd_sim_next_event_s(const struct acd_sim *s);
 double acd_sim_now(const struct acd_sim *s);
-/* Time arrivals stop (end of the horizon). */
-double acd_sim_horizon_end(const struct acd_sim *s);
 
 /* Staffing change: group `g` gets `n` agents from now on. Extra agents log
  * on idle and take waiting calls at once; removed agents leave idle first,

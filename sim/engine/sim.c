@@ -1614,12 +1614,6 @@ acd_sim_now(const struct acd_sim *s)
     return s->now;
 }
 
-double
-acd_sim_horizon_end(const struct acd_sim *s)
-{
-    return s->horizon_end_s;
-}
-
 const struct acd_rep_stats *
 acd_sim_stats(struct acd_sim *s)
 {
