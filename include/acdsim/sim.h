@@ -155,6 +155,15 @@ int acd_sim_adjust_agents(struct acd_sim *s, size_t g, int delta);
  * Returns 0, -1 if k is out of range or the factor is not finite and >= 0. */
 int acd_sim_set_rate_factor(struct acd_sim *s, size_t k, double factor);
 
+/* Check the replication's internal invariants (debug aid, O(agents + calls
+ * + pending events)): idle lists, queues and pools against their counts,
+ * agent states against the group counters, the event heap and what each
+ * pending event points at. Returns 0; on a violation it never returns but
+ * aborts with a located assertion naming the invariant. Reads s only; call
+ * it between steps. Built with the meson option `invariants`, the engine
+ * runs it after every event. */
+int acd_sim_verify(const struct acd_sim *s);
+
 /* The replication's accumulators so far (time integrals are brought up to
  * the current time first). Borrowed; valid until the next call on s. */
 const struct acd_rep_stats *acd_sim_stats(struct acd_sim *s);
