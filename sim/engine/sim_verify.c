@@ -67,16 +67,19 @@ verify_events(const struct acd_sim *s, size_t by_kind[EV_KINDS])
             VERIFY(e->obj < s->n_agents, "break end of an agent");
             break;
         case EV_ABANDON:
-            VERIFY(e->obj < s->n_calls_used && s->calls[e->obj].ev_abandon == id,
-                   "abandon event is its leg's");
+            VERIFY(e->obj < s->n_calls_used && s->calls[e->obj].ev_abandon == id &&
+                       s->calls[e->obj].queue != ACD_NONE,
+                   "abandon event is its waiting leg's");
             break;
         case EV_TIMEOUT:
-            VERIFY(e->obj < s->n_calls_used && s->calls[e->obj].ev_timeout == id,
-                   "timeout event is its leg's");
+            VERIFY(e->obj < s->n_calls_used && s->calls[e->obj].ev_timeout == id &&
+                       s->calls[e->obj].queue != ACD_NONE,
+                   "timeout event is its waiting leg's");
             break;
         case EV_VISIBLE:
-            VERIFY(e->obj < s->n_calls_used && s->calls[e->obj].ev_visible == id,
-                   "visibility event is its leg's");
+            VERIFY(e->obj < s->n_calls_used && s->calls[e->obj].ev_visible == id &&
+                       s->calls[e->obj].queue != ACD_NONE,
+                   "visibility event is its waiting leg's");
             break;
         case EV_RETRY:
         case EV_REPEAT:
@@ -96,19 +99,14 @@ verify_events(const struct acd_sim *s, size_t by_kind[EV_KINDS])
     }
 }
 
-/* A pending event handle of a leg: none, or pending with that kind. */
-static void
-verify_leg_event(const struct acd_sim *s, uint32_t c, uint32_t ev, enum ev_kind kind)
-{
-    if (ev == ACD_EVQ_NONE)
-        return;
-    VERIFY(acd_evq_is_pending(&s->evq, ev), "a leg's event handle is pending");
-    VERIFY(s->evq.slot[ev].kind == kind && s->evq.slot[ev].obj == c,
-           "a leg's event handle is its own");
-}
+/* Handles held by the state, to match against the pending events by kind
+ * (each pending event points back at its holder: verify_events). */
+struct handles {
+    size_t plan, abandon, timeout, visible;
+};
 
 static void
-verify_group(const struct acd_sim *s, uint32_t gi, size_t *n_members)
+verify_group(const struct acd_sim *s, uint32_t gi, size_t *n_members, struct handles *h)
 {
     const struct acd_group_rt *g = &s->groups[gi];
     /* The idle list, both ways, in order of becoming idle. */
@@ -132,31 +130,26 @@ verify_group(const struct acd_sim *s, uint32_t gi, size_t *n_members)
     uint32_t by_state[ACD_AGENT_STATES] = {0};
     for (uint32_t i = 0; i < g->n_members; i++) {
         uint32_t a = g->members[i];
-        VERIFY(a < s->n_agents && s->agents[a].group == gi, "members are agents of the group");
-        VERIFY(i == 0 || g->members[i - 1] < a, "members listed once, in creation order");
+        VERIFY(a < s->n_agents && (i == 0 || g->members[i - 1] < a),
+               "members listed once, in creation order");
         const struct acd_agent *ag = &s->agents[a];
-        VERIFY(ag->state < ACD_AGENT_STATES, "agent state");
+        VERIFY(ag->group == gi && ag->state < ACD_AGENT_STATES, "members are agents of the group");
         by_state[ag->state]++;
-        bool talk = ag->state == ACD_AGENT_TALK;
-        bool busy = talk || ag->state == ACD_AGENT_WRAP;
-        VERIFY(talk == (ag->call != ACD_NONE), "an agent holds a call exactly while talking");
-        VERIFY(busy || (!ag->leaving && !ag->break_pending),
-               "leaving / break pending only while busy");
-        VERIFY(ag->shift == ACD_NONE || ag->shift < s->n_shifts, "agent's shift");
-        VERIFY(ag->shift == ACD_NONE || ag->step <= s->shifts[ag->shift].n_steps,
-               "agent's shift-plan step");
-        VERIFY(ag->ev == ACD_EVQ_NONE ||
-                   (acd_evq_is_pending(&s->evq, ag->ev) && s->evq.slot[ag->ev].kind == EV_PLAN &&
-                    s->evq.slot[ag->ev].obj == a),
-               "an agent's shift-plan event is pending and its own");
-        if (talk) {
+        h->plan += ag->ev != ACD_EVQ_NONE;
+        if (ag->state == ACD_AGENT_TALK) {
+            VERIFY(ag->call < s->n_calls_used, "an agent holds a call exactly while talking");
             const struct acd_call *x = &s->calls[ag->call];
-            VERIFY(ag->call < s->n_calls_used && x->queue == ACD_NONE,
-                   "a call in hand is in no queue");
-            VERIFY(x->ev_abandon == ACD_EVQ_NONE && x->ev_timeout == ACD_EVQ_NONE &&
-                       x->ev_visible == ACD_EVQ_NONE,
-                   "a call in hand has no waiting timers");
+            VERIFY(x->queue == ACD_NONE && x->ev_abandon == ACD_EVQ_NONE &&
+                       x->ev_timeout == ACD_EVQ_NONE && x->ev_visible == ACD_EVQ_NONE,
+                   "a call in hand is in no queue and has no waiting timers");
+        } else {
+            VERIFY(ag->call == ACD_NONE, "an agent holds a call exactly while talking");
+            VERIFY(ag->state == ACD_AGENT_WRAP || (!ag->leaving && !ag->break_pending),
+                   "leaving / break pending only while busy");
         }
+        VERIFY(ag->shift == ACD_NONE ||
+                   (ag->shift < s->n_shifts && ag->step <= s->shifts[ag->shift].n_steps),
+               "an agent's shift and plan step");
     }
     *n_members += g->n_members;
     VERIFY(by_state[ACD_AGENT_IDLE] == g->n_idle, "idle agents = n_idle");
@@ -174,7 +167,7 @@ verify_group(const struct acd_sim *s, uint32_t gi, size_t *n_members)
 /* One queue's list, both ways, in joining order; returns the legs waiting
  * in it (placeholders excluded). */
 static uint32_t
-verify_queue(const struct acd_sim *s, uint32_t qi)
+verify_queue(const struct acd_sim *s, uint32_t qi, struct handles *h)
 {
     const struct acd_queue *q = &s->queues[qi];
     VERIFY(q->type < s->n_types && qi == acd_state_queue_index(s, q->type, q->tier),
@@ -191,9 +184,9 @@ verify_queue(const struct acd_sim *s, uint32_t qi)
         bool placeholder = x->flags & ACD_CALL_PLACEHOLDER;
         VERIFY(!placeholder || (x->ev_abandon == ACD_EVQ_NONE && x->ev_timeout == ACD_EVQ_NONE),
                "a callback placeholder neither abandons nor times out");
-        verify_leg_event(s, c, x->ev_abandon, EV_ABANDON);
-        verify_leg_event(s, c, x->ev_timeout, EV_TIMEOUT);
-        verify_leg_event(s, c, x->ev_visible, EV_VISIBLE);
+        h->abandon += x->ev_abandon != ACD_EVQ_NONE;
+        h->timeout += x->ev_timeout != ACD_EVQ_NONE;
+        h->visible += x->ev_visible != ACD_EVQ_NONE;
         waiting += !placeholder;
         prev = c;
         n++;
@@ -223,10 +216,11 @@ acd_sim_verify(const struct acd_sim *s)
     size_t by_kind[EV_KINDS] = {0};
     verify_events(s, by_kind);
 
+    struct handles h = {0};
     size_t n_members = 0;
     uint32_t n_talk = 0, n_wrap = 0, n_break = 0;
     for (uint32_t gi = 0; gi < s->n_groups; gi++) {
-        verify_group(s, gi, &n_members);
+        verify_group(s, gi, &n_members, &h);
         n_talk += s->groups[gi].n_talk;
         n_wrap += s->groups[gi].n_busy - s->groups[gi].n_talk;
         n_break += s->groups[gi].n_break;
@@ -243,7 +237,7 @@ acd_sim_verify(const struct acd_sim *s)
         uint32_t waiting = 0;
         for (unsigned tier = 1; tier <= s->n_tiers; tier++) {
             uint32_t qi = acd_state_queue_index(s, k, tier);
-            waiting += verify_queue(s, qi);
+            waiting += verify_queue(s, qi, &h);
             legs += s->queues[qi].len;
         }
         VERIFY(waiting == t->n_waiting, "legs waiting in a type's queues = its n_waiting");
@@ -253,6 +247,10 @@ acd_sim_verify(const struct acd_sim *s)
         total += waiting;
     }
     VERIFY(total == s->n_waiting, "sum of types' n_waiting = n_waiting");
+    VERIFY(by_kind[EV_PLAN] == h.plan, "agents' shift-plan handles = pending plan events");
+    VERIFY(by_kind[EV_ABANDON] == h.abandon && by_kind[EV_TIMEOUT] == h.timeout &&
+               by_kind[EV_VISIBLE] == h.visible,
+           "waiting legs' timer handles = pending timers");
     VERIFY(by_kind[EV_ARRIVAL] == arrivals, "one arrival pending per type with an arrival_ev");
     VERIFY(!s->closed || arrivals == 0, "no arrival after closing");
 
