@@ -1,8 +1,9 @@
 /*
  * route: routing policies as a table of named entries (tmux cmd_entry
- * style). Policies read the model state (state.h), never the simulator. A policy answers two
- * questions: which idle agent takes a call leg, and which waiting leg an agent who becomes free
- * takes. Adding a policy is one new entry in route.c.
+ * style). A policy answers two questions: which idle agent takes a call
+ * leg, and which waiting leg an agent who becomes free takes. Adding a
+ * policy is one new entry in route.c. Policies read the model state
+ * (state.h), never the simulator that runs it (sim*.c).
  */
 #ifndef ACDSIM_ROUTE_H
 #define ACDSIM_ROUTE_H

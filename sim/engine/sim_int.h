@@ -15,6 +15,8 @@
 
 #include "state.h"
 
+/* Event kinds: the `kind` of every event in s->evq, indexing
+ * acd_sim_handlers[]. */
 enum ev_kind {
     EV_BOUNDARY,
     EV_TALK_END,
@@ -41,8 +43,11 @@ static const int ev_prio[EV_KINDS] = {
     [EV_RETRY] = 1,      [EV_REPEAT] = 1,    [EV_ARRIVAL] = 1,   [EV_SAMPLE] = 2,
 };
 
+/* Steps of a shift plan (struct acd_step). */
 enum step_kind { STEP_LOGON, STEP_BREAK, STEP_LOGOFF };
 
+/* Schedule event `kind` of object obj at time t (with the kind's same-time
+ * priority); returns its handle. */
 static inline uint32_t
 acd_sim_push(struct acd_sim *s, double t, enum ev_kind kind, uint32_t obj)
 {
