@@ -129,8 +129,6 @@ bool acd_sim_is_done(const struct acd_sim *s);
 /* Time of the next pending event, INFINITY if none. */
 double acd_sim_next_event_s(const struct acd_sim *s);
 double acd_sim_now(const struct acd_sim *s);
-/* Time arrivals stop (end of the horizon). */
-double acd_sim_horizon_end(const struct acd_sim *s);
 
 /* Staffing change: group `g` gets `n` agents from now on. Extra agents log
  * on idle and take waiting calls at once; removed agents leave idle first,
@@ -156,6 +154,15 @@ int acd_sim_adjust_agents(struct acd_sim *s, size_t g, int delta);
 /* Factor > 0 on the planned arrival rate of type k (1 ends a surge).
  * Returns 0, -1 if k is out of range or the factor is not finite and >= 0. */
 int acd_sim_set_rate_factor(struct acd_sim *s, size_t k, double factor);
+
+/* Check the replication's internal invariants (debug aid, O(agents + calls
+ * + pending events)): idle lists, queues and pools against their counts,
+ * agent states against the group counters, the event heap and what each
+ * pending event points at. Returns 0; on a violation it never returns but
+ * aborts with a located assertion naming the invariant. Reads s only; call
+ * it between steps. Built with the meson option `invariants`, the engine
+ * runs it after every event. */
+int acd_sim_verify(const struct acd_sim *s);
 
 /* The replication's accumulators so far (time integrals are brought up to
  * the current time first). Borrowed; valid until the next call on s. */

@@ -26,16 +26,13 @@ struct acd_hist {
     uint32_t bins[ACD_HIST_BINS];
 };
 
-void acd_stats_hist_reset(struct acd_hist *h);
 void acd_stats_hist_add(struct acd_hist *h, double x);
 /* dst += src */
 void acd_stats_hist_merge(struct acd_hist *dst, const struct acd_hist *src);
 /* q in [0,1]; NAN if empty. */
 double acd_stats_hist_quantile(const struct acd_hist *h, double q);
-/* Share of the n histograms' values <= x (linear inside a bin); NAN if
- * empty. */
-double acd_stats_hist_cdf_n(const struct acd_hist *const *hs, size_t n, double x);
-/* The same at m ascending points x[0..m) into out[0..m), in one walk. */
+/* Share of the n histograms' values <= x[j] (linear inside a bin), at m
+ * ascending points x[0..m) into out[0..m), in one walk; NAN if empty. */
 void acd_stats_hist_cdf_many(const struct acd_hist *const *hs, size_t n, const double *x, size_t m,
                              double *out);
 /* The quantile of n histograms taken together (as if merged). */

@@ -36,15 +36,6 @@ acd_evq_fini(struct acd_evq *q)
     memset(q, 0, sizeof(*q));
 }
 
-void
-acd_evq_clear(struct acd_evq *q)
-{
-    q->n = 0;
-    q->n_used = 0;
-    q->free = ACD_EVQ_NONE;
-    q->seq = 0;
-}
-
 static void
 grow(struct acd_evq *q)
 {

@@ -28,7 +28,7 @@ eligible(const struct acd_sim *s, uint32_t g, uint32_t level, const struct acd_q
 {
     if (overflow && level > 1 && wait_s < s->sc->call_types[q->type].overflow_delay_s)
         return false;
-    return !s->groups[g].assist || acd_model_assist_ok(s, g, q, extra);
+    return !s->groups[g].assist || acd_state_assist_ok(s, g, q, extra);
 }
 
 static inline double
@@ -229,7 +229,7 @@ acd_route_find(const char *name)
 }
 
 const char *
-acd_sim_policy_name(size_t i)
+acd_route_policy_name(size_t i)
 {
     for (size_t n = 0; acd_route_policies[n]; n++)
         if (n == i)

@@ -2,12 +2,13 @@
  * route: routing policies as a table of named entries (tmux cmd_entry
  * style). A policy answers two questions: which idle agent takes a call
  * leg, and which waiting leg an agent who becomes free takes. Adding a
- * policy is one new entry in route.c.
+ * policy is one new entry in route.c. Policies read the model state
+ * (state.h), never the simulator that runs it (sim*.c).
  */
 #ifndef ACDSIM_ROUTE_H
 #define ACDSIM_ROUTE_H
 
-#include "sim_int.h"
+#include "state.h"
 
 struct acd_route_policy {
     const char *name;
@@ -26,6 +27,10 @@ struct acd_route_policy {
 
 /* NULL-terminated table. */
 extern const struct acd_route_policy *const acd_route_policies[];
+/* The policy called `name`, or NULL. */
 const struct acd_route_policy *acd_route_find(const char *name);
+/* Name of the i-th policy of the table, NULL past the last (the table
+ * behind acd_sim_policy_name). */
+const char *acd_route_policy_name(size_t i);
 
 #endif

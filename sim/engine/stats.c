@@ -47,12 +47,6 @@ bin_bounds(size_t b, double *lo, double *hi)
 }
 
 void
-acd_stats_hist_reset(struct acd_hist *h)
-{
-    memset(h, 0, sizeof(*h));
-}
-
-void
 acd_stats_hist_add(struct acd_hist *h, double x)
 {
     h->total++;
@@ -70,14 +64,6 @@ acd_stats_hist_merge(struct acd_hist *dst, const struct acd_hist *src)
     dst->total += src->total;
     for (size_t i = 0; i < ACD_HIST_BINS; i++)
         dst->bins[i] += src->bins[i];
-}
-
-double
-acd_stats_hist_cdf_n(const struct acd_hist *const *hs, size_t n, double x)
-{
-    double out;
-    acd_stats_hist_cdf_many(hs, n, &x, 1, &out);
-    return out;
 }
 
 /* Values in bin b of all n histograms. */

@@ -8,13 +8,28 @@
 
 #include <cmocka.h>
 
+#include "acdsim/diag.h"
 #include "acdsim/run.h"
+#include "acdsim/scenario_load.h"
 #include "acdsim/sim.h"
 #include "approx.h"
-#include "sim_int.h"
+#include "state.h"
 #include <math.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The invariants build (meson -Dinvariants=true) checks the whole state
+ * after every event: the longest run here is shorter there, to stay within
+ * the test's time limit. */
+#ifdef ACD_INVARIANTS
+#define MEMORY_FLAT_S 5000.0
+#else
+#define MEMORY_FLAT_S 50000.0
+#endif
 
 /* A one-queue scenario built in memory (the parser has its own tests). */
 struct fixture {
@@ -189,12 +204,12 @@ test_memory_flat(void **state)
     /* Pools reach their high-water mark and stay there: 10x the horizon
      * does not grow them. */
     struct fixture f;
-    fixture_init(&f, 2, 50, 120, 105, 50000, 0);
+    fixture_init(&f, 2, 50, 120, 105, MEMORY_FLAT_S, 0);
     struct acd_sim *s = acd_sim_new(&f.sc, 1, 0);
     acd_sim_run(s);
     size_t calls_cap = s->calls_cap, ev_cap = s->evq.cap;
     acd_sim_free(s);
-    f.sc.duration_s = 500000;
+    f.sc.duration_s = 10 * MEMORY_FLAT_S;
     s = acd_sim_new(&f.sc, 1, 0);
     acd_sim_run(s);
     assert_true(s->calls_cap <= 2 * calls_cap);
@@ -312,6 +327,244 @@ test_snapshot_read_only_and_interventions(void **state)
     acd_sim_free(c);
 }
 
+/* --- acd_sim_verify ------------------------------------------------------ */
+
+/* Every option of the model at once: tiers with escalation, shifts with
+ * breaks and absenteeism, interval staffing, supervisors (assist), wrap-up,
+ * retrials, repeat calls, callbacks, balking, queue timeouts (transfer and
+ * voicemail), overflow routing, capacity and lines. CLOSE_POLICY is
+ * replaced per run. */
+static const char every_yaml[] =
+    "name: every feature\n"
+    "seed: 2385\n"
+    "replications: 2\n"
+    "horizon: {open: \"08:00\", close: \"12:00\", interval: 30m, close_policy: CLOSE_POLICY}\n"
+    "busyness: {cv: 0.1}\n"
+    "service_level: {threshold: 20s, target: 0.8}\n"
+    "routing: {policy: overflow}\n"
+    "queue: {capacity: 25, lines: 40}\n"
+    "call_types:\n"
+    "  - name: a\n"
+    "    arrivals: {per_interval: [40, 60, 80, 90, 70, 60, 50, 40]}\n"
+    "    handle_time: {dist: lognormal, mean: 4m, cv: 0.7}\n"
+    "    patience: {dist: exponential, mean: 2m}\n"
+    "    overflow_delay: 20s\n"
+    "    balk: 0.05\n"
+    "    queue_timeout: {after: 4m, to: b}\n"
+    "    retry:\n"
+    "      abandon: {p_first: 0.6, p_later: 0.4, delay: {dist: exponential, mean: 5m}, "
+    "max_attempts: 3}\n"
+    "      busy: {p_first: 0.8, p_later: 0.5, delay: {dist: exponential, mean: 2m}, "
+    "max_attempts: 3}\n"
+    "    resolution:\n"
+    "      - {tier: 1, resolve: 0.7, escalate: 0.6}\n"
+    "      - {tier: 2, resolve: 0.9, handle_time: {dist: exponential, mean: 6m}, priority: 5}\n"
+    "    repeat_delay: {dist: exponential, mean: 30m}\n"
+    "    callback: {threshold: 1m, accept: 0.4}\n"
+    "  - name: b\n"
+    "    arrivals: {per_interval: [10, 10, 20, 20, 20, 10, 10, 10]}\n"
+    "    handle_time: {dist: exponential, mean: 3m}\n"
+    "    patience: {dist: exponential, mean: 3m}\n"
+    "    queue_timeout: {after: 3m, to: voicemail}\n"
+    "agent_groups:\n"
+    "  - name: front\n"
+    "    tier: 1\n"
+    "    skills: [a, {type: b, level: 2}]\n"
+    "    shifts:\n"
+    "      - {start: \"08:00\", end: \"12:00\", count: 6, breaks: [{start: \"09:00\", length: "
+    "15m}, {start: \"10:30\", length: 15m}]}\n"
+    "      - {start: \"08:30\", end: \"11:30\", count: 4, breaks: [{start: \"09:30\", length: "
+    "10m}]}\n"
+    "    absenteeism: 0.1\n"
+    "    wrap_up: {dist: exponential, mean: 30s}\n"
+    "  - name: back\n"
+    "    tier: 2\n"
+    "    skills: [a, b]\n"
+    "    agents: [3, 4, 5, 5, 5, 4, 3, 3]\n"
+    "    absenteeism: 0.05\n"
+    "  - name: supervisors\n"
+    "    skills: [a, b]\n"
+    "    agents: 2\n"
+    "    assist: {queue_len: 5, oldest_wait: 60s}\n";
+
+static struct acd_scenario *
+load_every(const char *close_policy)
+{
+    const char *mark = strstr(every_yaml, "CLOSE_POLICY");
+    char *text = acd_xasprintf("%.*s%s%s", (int)(mark - every_yaml), every_yaml, close_policy,
+                               mark + strlen("CLOSE_POLICY"));
+    struct acd_diags diags;
+    acd_diags_init(&diags);
+    struct acd_scenario *sc = NULL;
+    int rc = acd_scenario_load_string("every.yaml", NULL, text, strlen(text), &sc, &diags);
+    free(text);
+    if (rc != 0)
+        acd_diags_print(&diags, stderr);
+    acd_diags_fini(&diags);
+    assert_int_equal(rc, 0);
+    return sc;
+}
+
+/* Step through replication `rep` one event at a time, checking the
+ * invariants before the first event, after every event and after each
+ * intervention; returns the events executed. The interventions (staffing
+ * offsets, a surge) run the intervention paths too. */
+static uint64_t
+step_verified(const struct acd_scenario *sc, unsigned rep)
+{
+    struct acd_sim *s = acd_sim_new(sc, sc->seed, rep);
+    assert_int_equal(acd_sim_verify(s), 0);
+    uint64_t n = 0;
+    while (acd_sim_step(s)) {
+        assert_int_equal(acd_sim_verify(s), 0);
+        if (++n % 1500 == 0) {
+            for (size_t g = 0; g < sc->n_groups; g++)
+                acd_sim_adjust_agents(s, g, n % 3000 == 0 ? 2 : -1);
+            acd_sim_set_rate_factor(s, n / 1500 % sc->n_call_types, n % 3000 == 0 ? 1 : 1.5);
+            assert_int_equal(acd_sim_verify(s), 0);
+        }
+    }
+    assert_true(acd_sim_is_done(s));
+    assert_int_equal(acd_sim_verify(s), 0);
+    assert_int_equal(acd_sim_stats(s)->events, n);
+    acd_sim_free(s);
+    return n;
+}
+
+static void
+test_verify_every_step(void **state)
+{
+    (void)state;
+    const char *policies[] = {"drain", "disconnect", "until_empty"};
+    for (size_t i = 0; i < ACD_ARRAY_LEN(policies); i++) {
+        struct acd_scenario *sc = load_every(policies[i]);
+        for (unsigned rep = 0; rep < 2; rep++)
+            assert_true(step_verified(sc, rep) > 1000);
+        acd_scenario_free(sc);
+    }
+    /* The shipped scenarios (tests run in tests/). */
+    const char *files[] = {"../scenarios/helpdesk.yaml", "../scenarios/utility_day.yaml",
+                           "../scenarios/outage_surge.yaml", "../scenarios/training.yaml"};
+    for (size_t i = 0; i < ACD_ARRAY_LEN(files); i++) {
+        struct acd_diags diags;
+        acd_diags_init(&diags);
+        struct acd_scenario *sc = NULL;
+        assert_int_equal(acd_scenario_load_file(files[i], &sc, &diags), 0);
+        acd_diags_fini(&diags);
+        assert_true(step_verified(sc, 0) > 100);
+        acd_scenario_free(sc);
+    }
+    /* The count-staffed steady-state fixture, overloaded. */
+    struct fixture f;
+    fixture_init(&f, 0.5, 60, 45, 28, 20000, 1000);
+    f.sc.queue_capacity = 5;
+    assert_true(step_verified(&f.sc, 0) > 10000);
+}
+
+/* Run `corrupt` on a state in mid-run in a child process: acd_sim_verify
+ * must abort there with a message naming `what`. */
+static void
+expect_verify_fails(struct acd_sim *s, void (*corrupt)(struct acd_sim *s), const char *what)
+{
+    int fd[2];
+    assert_int_equal(pipe(fd), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fd[0]);
+        dup2(fd[1], STDERR_FILENO);
+        corrupt(s);
+        acd_sim_verify(s);
+        _exit(0); /* not detected */
+    }
+    close(fd[1]);
+    char buf[4096];
+    size_t len = 0;
+    ssize_t r;
+    while ((r = read(fd[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+        len += (size_t)r;
+    buf[len] = '\0';
+    close(fd[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (!WIFSIGNALED(status) || strstr(buf, what) == NULL)
+        fprintf(stderr, "expected a failed check naming '%s', got status %d and: %s\n", what,
+                status, buf);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+    assert_non_null(strstr(buf, "sim_verify.c:"));
+    assert_non_null(strstr(buf, what));
+}
+
+static void
+corrupt_idle_count(struct acd_sim *s)
+{
+    s->groups[0].n_idle++;
+}
+
+static void
+corrupt_busy_count(struct acd_sim *s)
+{
+    s->groups[0].n_busy++;
+}
+
+static void
+corrupt_waiting_total(struct acd_sim *s)
+{
+    s->n_waiting++;
+}
+
+static void
+corrupt_call_free_list(struct acd_sim *s)
+{
+    s->call_free = ACD_NONE; /* the free legs leak */
+}
+
+static void
+corrupt_queue_link(struct acd_sim *s)
+{
+    struct acd_queue *q = &s->queues[0];
+    s->calls[q->tail].prev = ACD_NONE;
+}
+
+static void
+corrupt_abandon_handle(struct acd_sim *s)
+{
+    s->calls[s->queues[0].head].ev_abandon = ACD_EVQ_NONE;
+}
+
+static void
+corrupt_event_heap(struct acd_sim *s)
+{
+    struct acd_evq *q = &s->evq;
+    q->heap[0].t = q->heap[q->n - 1].t + 1;
+}
+
+static void
+test_verify_detects_corruption(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_init(&f, 0.5, 60, 45, 28, 20000, 1000);
+    struct acd_sim *s = acd_sim_new(&f.sc, 1, 0);
+    /* A moment with two or more callers waiting, after some have left (so
+     * the call pool has free legs). */
+    while (acd_sim_step(s) && !(s->queues[0].len >= 2 && s->call_free != ACD_NONE))
+        ;
+    assert_true(s->queues[0].len >= 2 && s->call_free != ACD_NONE);
+    assert_int_equal(acd_sim_verify(s), 0);
+    expect_verify_fails(s, corrupt_idle_count, "idle list length = n_idle");
+    expect_verify_fails(s, corrupt_busy_count, "talk + wrap-up agents = n_busy");
+    expect_verify_fails(s, corrupt_waiting_total, "sum of types' n_waiting = n_waiting");
+    expect_verify_fails(s, corrupt_call_free_list, "call pool: free + waiting + in hand = used");
+    expect_verify_fails(s, corrupt_queue_link, "queue back links");
+    expect_verify_fails(s, corrupt_abandon_handle, "abandon event is its waiting leg's");
+    expect_verify_fails(s, corrupt_event_heap, "event heap order");
+    /* The parent's copy is untouched. */
+    assert_int_equal(acd_sim_verify(s), 0);
+    acd_sim_free(s);
+}
+
 int
 main(void)
 {
@@ -324,6 +577,8 @@ main(void)
         cmocka_unit_test(test_run_threads_identical),
         cmocka_unit_test(test_loss_system),
         cmocka_unit_test(test_snapshot_read_only_and_interventions),
+        cmocka_unit_test(test_verify_every_step),
+        cmocka_unit_test(test_verify_detects_corruption),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,806 @@
+/*
+ * sim_events: the call-center model as event handlers, one per event kind
+ * (acd_sim_handlers[], dispatched by sim.c's event loop).
+ *
+ * A customer with a problem (an issue) makes call attempts: the fresh call,
+ * retrials after a busy signal / balk / abandon, repeat calls when the issue
+ * was not resolved, and callbacks the center dials for virtual-hold
+ * callers. Each attempt is offered once; while it lasts it may move between
+ * queues (escalation to the next tier, timeout transfer) as legs of the same
+ * call. Queues are per (call type, tier); a group serves the queues of its
+ * skills whose tier is at most its own.
+ *
+ * Statistics: an attempt is counted in the bin of its arrival and followed
+ * to its end; an issue in the bin of its fresh call; time integrals (calls
+ * waiting, agents by state) go to the bin of the current clock time. A
+ * steady-state horizon has one reported bin, [warm-up, end); an operating
+ * day one per interval. Everything else lands in a scratch bin that is
+ * never reported.
+ *
+ * The plain Erlang path (no caller behaviour, one tier) runs through the
+ * same handlers with every optional branch skipped on a flag, and draws the
+ * same random numbers in the same order as the model without the options.
+ *
+ * The state and its pools, lists and counters are in state.h; the
+ * interventions of sim.h that handlers use (boundaries re-apply the plan)
+ * in sim.c.
+ */
+#include "route.h"
+#include "sim_int.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdint.h>
+
+static void agent_available(struct acd_sim *s, uint32_t a);
+static void after_close_check(struct acd_sim *s);
+
+/* --- trace -------------------------------------------------------------- */
+
+static void
+emit(struct acd_sim *s, const struct acd_call *c, enum acd_outcome out, enum acd_after after,
+     uint32_t group, double t_end)
+{
+    if (!s->trace)
+        return;
+    struct acd_trace_rec r = {
+        .call_id = c->id,
+        .issue_id = s->issues[c->issue].id,
+        .type = c->type,
+        .tier = c->tier,
+        .attempt = c->attempt,
+        .source = (enum acd_call_source)c->source,
+        .t_arrive_s = c->t_arrive,
+        .t_end_s = t_end,
+        .t_done_s = s->now,
+        .group = group == ACD_NONE ? SIZE_MAX : group,
+        .outcome = out,
+        .after = after,
+        .counted = c->bin < s->st.n_bins,
+    };
+    s->trace(s->trace_ud, &r);
+}
+
+/* --- issues ------------------------------------------------------------- */
+
+static void
+issue_end(struct acd_sim *s, uint32_t i, bool resolved)
+{
+    struct acd_issue *is = &s->issues[i];
+    if (resolved) {
+        struct acd_counts *ic = acd_state_issue_counts(s, i);
+        ic->issues_resolved++;
+        ic->issues_fcr += is->contacts == 1;
+        ic->resolution_time_sum_s += s->now - is->t_first;
+    }
+    acd_state_issue_free(s, i);
+}
+
+/* A retrial or repeat call later today, or the customer gives up. */
+static bool
+schedule_again(struct acd_sim *s, uint32_t issue, const struct acd_dist *delay, gsl_rng *r,
+               enum ev_kind kind)
+{
+    double t = s->now + acd_dist_sample(delay, r);
+    if (s->closed || t >= s->horizon_end_s) {
+        issue_end(s, issue, false);
+        return false;
+    }
+    acd_sim_push(s, t, kind, issue);
+    return true;
+}
+
+/* After a busy signal, a balk or an abandon: try again? */
+static void
+maybe_retry(struct acd_sim *s, const struct acd_call *c, const struct acd_retrial *rt)
+{
+    struct acd_type_rt *t = &s->types[c->type];
+    if (rt->enabled && c->attempt < rt->max_attempts &&
+        gsl_rng_uniform(t->r_retrial) < (c->attempt == 1 ? rt->p_first : rt->p_later)) {
+        schedule_again(s, c->issue, &rt->delay, t->r_retrial, EV_RETRY);
+        return;
+    }
+    issue_end(s, c->issue, false);
+}
+
+/* --- answering ---------------------------------------------------------- */
+
+static const struct acd_dist *
+handle_dist(const struct acd_sim *s, uint32_t g, const struct acd_call *c)
+{
+    const struct acd_call_type *ct = acd_state_ctype(s, c->type);
+    const struct acd_dist *d = s->groups[g].handle ? s->groups[g].handle[c->type] : NULL;
+    if (d)
+        return d;
+    if (c->source == ACD_SRC_ESCALATION) {
+        const struct acd_resolution *r = acd_state_resolution_at(ct, c->tier);
+        if (r && r->has_handle)
+            return &r->handle;
+    }
+    return ct->handle_by_interval ? &ct->handle_by_interval[c->iv] : &ct->handle;
+}
+
+/* Agent a (off the idle list) starts talking to leg c (out of any queue). */
+static void
+answer(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
+{
+    struct acd_call *x = &s->calls[c];
+    struct acd_agent *ag = &s->agents[a];
+    uint32_t k = x->type, gi = ag->group;
+    bool within = wait_s <= s->sl_threshold_s;
+    if (acd_state_is_offered(x)) {
+        struct acd_counts *tc = acd_state_type_counts(s, x->bin, k);
+        tc->answered++;
+        tc->answered_within_t += within;
+        tc->wait_sum_s += wait_s;
+        tc->answered_wait_sum_s += wait_s;
+        if (x->source == ACD_SRC_FRESH && within)
+            tc->customer_within_t++;
+        acd_stats_hist_add(&s->st.hists[(size_t)x->bin * s->n_types + k], wait_s);
+    }
+    struct acd_counts *gc = acd_state_group_counts(s, x->bin, gi);
+    gc->answered++;
+    gc->answered_within_t += within;
+    gc->answered_wait_sum_s += wait_s;
+
+    struct acd_group_rt *g = &s->groups[gi];
+    acd_state_touch_busy(s, gi);
+    if (g->wrap)
+        acd_state_touch_talk(s, gi); /* without wrap-up, talk time is busy time */
+    g->n_busy++;
+    g->n_talk++;
+    s->n_talk++;
+    ag->state = ACD_AGENT_TALK;
+    ag->call = c;
+    x->t_answer = s->now;
+    double handle_s = acd_dist_sample(handle_dist(s, gi, x), s->types[k].r_handle);
+    acd_sim_push(s, s->now + handle_s, EV_TALK_END, a);
+}
+
+/* Take leg c out of its queue (it is answered, abandons, times out...). */
+static void
+dequeue(struct acd_sim *s, uint32_t c)
+{
+    struct acd_call *x = &s->calls[c];
+    struct acd_queue *q = &s->queues[x->queue];
+    if (!(x->flags & ACD_CALL_PLACEHOLDER)) {
+        acd_state_touch_waiting(s, x->type);
+        s->types[x->type].n_waiting--;
+        s->n_waiting--;
+    }
+    acd_state_queue_remove(s, q, c);
+    x->queue = ACD_NONE;
+    acd_sim_cancel(s, &x->ev_abandon);
+    acd_sim_cancel(s, &x->ev_timeout);
+    acd_sim_cancel(s, &x->ev_visible);
+}
+
+/* Agent a takes waiting leg c. A virtual-hold placeholder becomes the
+ * callback: a new attempt the center dials, answered at once. */
+static void
+take(struct acd_sim *s, uint32_t a, uint32_t c)
+{
+    dequeue(s, c);
+    struct acd_call *x = &s->calls[c];
+    if (!(x->flags & ACD_CALL_PLACEHOLDER)) {
+        answer(s, a, c, s->now - x->t_queue);
+        return;
+    }
+    x->flags = 0;
+    x->source = ACD_SRC_CALLBACK;
+    x->attempt = ++s->issues[x->issue].contacts;
+    x->t_arrive = x->t_queue = s->now;
+    x->bin = s->call_bin;
+    x->iv = acd_state_interval_at(s, s->now);
+    struct acd_counts *tc = acd_state_type_counts(s, x->bin, x->type);
+    tc->offered++;
+    tc->callbacks++;
+    acd_state_issue_counts(s, x->issue)->issue_contacts++;
+    answer(s, a, c, 0.0);
+}
+
+/* Idle agents of groups that may serve q try again: a leg became visible to
+ * more of them (assist threshold, overflow delay). */
+static void
+poke_queue(struct acd_sim *s, uint32_t qi)
+{
+    const struct acd_queue *q = &s->queues[qi];
+    for (uint32_t i = 0; i < q->n_groups && q->len > 0; i++) {
+        struct acd_group_rt *g = &s->groups[q->groups[i]];
+        while (g->n_idle > 0 && q->len > 0) {
+            uint32_t a = g->idle_head;
+            uint32_t c = s->route->pick_call(s, a);
+            if (c == ACD_NONE)
+                break;
+            acd_state_idle_remove(s, g, a);
+            take(s, a, c);
+        }
+    }
+}
+
+/* Next time a waiting leg becomes visible to more agents, or INFINITY. */
+static double
+next_visibility(const struct acd_sim *s, const struct acd_call *x, double after_s)
+{
+    const struct acd_queue *q = &s->queues[x->queue];
+    double best = (double)INFINITY;
+    if (s->route->uses_overflow) {
+        double d = acd_state_ctype(s, x->type)->overflow_delay_s;
+        if (d > after_s)
+            best = d;
+    }
+    if (q->has_assist) {
+        for (uint32_t i = 0; i < q->n_groups; i++) {
+            const struct acd_agent_group *ag = &s->sc->groups[q->groups[i]];
+            if (ag->assist_by_wait && ag->assist_wait_s >= after_s && ag->assist_wait_s < best)
+                best = ag->assist_wait_s;
+        }
+    }
+    return best;
+}
+
+/* Leg c waits in queue qi (patience, timeout and visibility timers start). */
+static void
+enqueue(struct acd_sim *s, uint32_t c, uint32_t qi, bool placeholder)
+{
+    struct acd_call *x = &s->calls[c];
+    struct acd_queue *q = &s->queues[qi];
+    struct acd_type_rt *t = &s->types[x->type];
+    const struct acd_call_type *ct = acd_state_ctype(s, x->type);
+    x->queue = qi;
+    x->tier = q->tier;
+    x->priority = q->priority;
+    x->t_queue = s->now;
+    acd_state_queue_push(s, q, c);
+    if (placeholder) {
+        x->flags |= ACD_CALL_PLACEHOLDER;
+    } else {
+        acd_state_touch_waiting(s, x->type);
+        t->n_waiting++;
+        s->n_waiting++;
+        if (t->patience) {
+            const struct acd_dist *p =
+                ct->patience_by_interval ? &ct->patience_by_interval[x->iv] : t->patience;
+            x->ev_abandon =
+                acd_sim_push(s, s->now + acd_dist_sample(p, t->r_patience), EV_ABANDON, c);
+        }
+        if (ct->queue_timeout_s > 0 && x->source != ACD_SRC_TRANSFER)
+            x->ev_timeout = acd_sim_push(s, s->now + ct->queue_timeout_s, EV_TIMEOUT, c);
+    }
+    if (!t->plain) {
+        double v = next_visibility(s, x, 0);
+        if (v == 0)
+            poke_queue(s, qi);
+        else if (v < (double)INFINITY)
+            x->ev_visible = acd_sim_push(s, s->now + v, EV_VISIBLE, c);
+    }
+    if (q->has_assist)
+        poke_queue(s, qi);
+}
+
+/* Predicted wait of a caller joining queue q: the calls ahead times the mean
+ * handle time, shared by the agents on duty who may serve it. */
+static double
+predicted_wait(const struct acd_sim *s, const struct acd_queue *q)
+{
+    unsigned agents = 0;
+    for (uint32_t i = 0; i < q->n_groups; i++)
+        agents += s->groups[q->groups[i]].n_staffed;
+    return (q->len + 1) * acd_state_ctype(s, q->type)->handle.mean_s / (agents ? agents : 1);
+}
+
+/* A call attempt reaches the ACD. */
+static void
+offer(struct acd_sim *s, uint32_t c)
+{
+    struct acd_call *x = &s->calls[c];
+    uint32_t k = x->type;
+    struct acd_type_rt *t = &s->types[k];
+    const struct acd_call_type *ct = acd_state_ctype(s, k);
+    struct acd_counts *tc = acd_state_type_counts(s, x->bin, k);
+    tc->offered++;
+    switch (x->source) {
+    case ACD_SRC_FRESH:
+        tc->fresh++;
+        break;
+    case ACD_SRC_RETRIAL:
+        tc->retrials++;
+        break;
+    case ACD_SRC_REPEAT:
+        tc->repeats++;
+        break;
+    default:
+        break;
+    }
+    acd_state_issue_counts(s, x->issue)->issue_contacts++;
+
+    if (s->lines >= 0 && (long)(s->n_waiting + s->n_talk) >= s->lines) {
+        tc->blocked++;
+        emit(s, x, ACD_OUT_BLOCKED, ACD_AFTER_NONE, ACD_NONE, s->now);
+        maybe_retry(s, x, &ct->retry_busy);
+        acd_state_call_free(s, c);
+        return;
+    }
+    uint32_t qi = acd_state_queue_index(s, k, 1);
+    uint32_t a = s->route->pick_agent(s, c, qi, 1);
+    if (a != ACD_NONE) {
+        acd_state_idle_remove(s, &s->groups[s->agents[a].group], a);
+        answer(s, a, c, 0.0);
+        return;
+    }
+    if (s->capacity >= 0 && (long)s->n_waiting >= s->capacity) {
+        tc->blocked++;
+        emit(s, x, ACD_OUT_BLOCKED, ACD_AFTER_NONE, ACD_NONE, s->now);
+        maybe_retry(s, x, &ct->retry_busy);
+        acd_state_call_free(s, c);
+        return;
+    }
+    if (ct->balk_prob > 0 && gsl_rng_uniform(t->r_caller) < ct->balk_prob) {
+        tc->balked++;
+        emit(s, x, ACD_OUT_BALKED, ACD_AFTER_NONE, ACD_NONE, s->now);
+        maybe_retry(s, x, &ct->retry_busy);
+        acd_state_call_free(s, c);
+        return;
+    }
+    if (ct->callback_enabled && predicted_wait(s, &s->queues[qi]) > ct->callback_threshold_s &&
+        gsl_rng_uniform(t->r_caller) < ct->callback_accept_prob) {
+        tc->callback_requested++;
+        emit(s, x, ACD_OUT_CALLBACK, ACD_AFTER_NONE, ACD_NONE, s->now);
+        enqueue(s, c, qi, true);
+        return;
+    }
+    tc->waited++;
+    enqueue(s, c, qi, false);
+}
+
+/* A new attempt of issue i (fresh, retrial or repeat). */
+static void
+new_attempt(struct acd_sim *s, uint32_t i, enum acd_call_source src)
+{
+    uint32_t c = acd_state_call_alloc(s);
+    struct acd_call *x = &s->calls[c];
+    x->t_arrive = s->now;
+    x->t_queue = s->now;
+    x->issue = i;
+    x->type = s->issues[i].type;
+    x->bin = s->call_bin;
+    x->iv = acd_state_interval_at(s, s->now);
+    x->source = (uint8_t)src;
+    x->attempt = ++s->issues[i].contacts;
+    x->tier = 1;
+    offer(s, c);
+}
+
+/* --- event handlers ----------------------------------------------------- */
+
+void
+acd_sim_schedule_arrival(struct acd_sim *s, uint32_t k)
+{
+    struct acd_type_rt *t = &s->types[k];
+    t->arrival_ev = ACD_EVQ_NONE;
+    if (!(t->rate_per_s > 0) || s->closed)
+        return;
+    /* -log(U)/rate: see dist.c on why not gsl_ran_exponential. */
+    double next = s->now - log(gsl_rng_uniform_pos(t->r_arrivals)) / t->rate_per_s;
+    if (next < s->horizon_end_s)
+        t->arrival_ev = acd_sim_push(s, next, EV_ARRIVAL, k);
+}
+
+static void
+on_arrival(struct acd_sim *s, uint32_t k)
+{
+    s->st.calls++;
+    acd_sim_schedule_arrival(s, k);
+    uint32_t i = acd_state_issue_alloc(s);
+    struct acd_issue *is = &s->issues[i];
+    is->t_first = s->now;
+    is->bin = s->call_bin;
+    is->type = k;
+    acd_state_type_counts(s, s->call_bin, k)->issues++;
+    new_attempt(s, i, ACD_SRC_FRESH);
+}
+
+static void
+on_retry(struct acd_sim *s, uint32_t i)
+{
+    if (s->closed) {
+        issue_end(s, i, false);
+        return;
+    }
+    s->st.calls++;
+    new_attempt(s, i, ACD_SRC_RETRIAL);
+}
+
+static void
+on_repeat(struct acd_sim *s, uint32_t i)
+{
+    if (s->closed) {
+        issue_end(s, i, false);
+        return;
+    }
+    s->st.calls++;
+    new_attempt(s, i, ACD_SRC_REPEAT);
+}
+
+static void
+on_abandon(struct acd_sim *s, uint32_t c)
+{
+    struct acd_call *x = &s->calls[c];
+    x->ev_abandon = ACD_EVQ_NONE;
+    dequeue(s, c);
+    double wait_s = s->now - x->t_queue;
+    if (acd_state_is_offered(x)) {
+        struct acd_counts *tc = acd_state_type_counts(s, x->bin, x->type);
+        tc->abandoned++;
+        tc->abandoned_within_t += wait_s <= s->sl_threshold_s;
+        tc->wait_sum_s += wait_s;
+        if (x->bin < s->st.n_bins)
+            acd_stats_hist_add(&s->st.abandon_hists[x->type], wait_s);
+    }
+    emit(s, x, ACD_OUT_ABANDONED, ACD_AFTER_NONE, ACD_NONE, s->now);
+    maybe_retry(s, x, &acd_state_ctype(s, s->issues[x->issue].type)->retry_abandon);
+    acd_state_call_free(s, c);
+    after_close_check(s);
+}
+
+static void
+on_timeout(struct acd_sim *s, uint32_t c)
+{
+    struct acd_call *x = &s->calls[c];
+    x->ev_timeout = ACD_EVQ_NONE;
+    dequeue(s, c);
+    const struct acd_call_type *ct = acd_state_ctype(s, x->type);
+    if (acd_state_is_offered(x)) {
+        struct acd_counts *tc = acd_state_type_counts(s, x->bin, x->type);
+        tc->timed_out++;
+        tc->wait_sum_s += s->now - x->t_queue;
+    }
+    emit(s, x, ACD_OUT_TIMEOUT, ACD_AFTER_NONE, ACD_NONE, s->now);
+    if (!ct->has_timeout_to) {
+        issue_end(s, x->issue, false); /* voicemail */
+        acd_state_call_free(s, c);
+        after_close_check(s);
+        return;
+    }
+    /* The same call moves to another call type's queue (a new leg). */
+    x->id = s->next_call_id++;
+    x->source = ACD_SRC_TRANSFER;
+    x->type = (uint32_t)ct->timeout_to;
+    x->t_arrive = s->now;
+    uint32_t qi = acd_state_queue_index(s, x->type, 1);
+    enqueue(s, c, qi, false);
+    poke_queue(s, qi); /* idle agents of the new queue take it at once */
+}
+
+static void
+on_visible(struct acd_sim *s, uint32_t c)
+{
+    struct acd_call *x = &s->calls[c];
+    x->ev_visible = ACD_EVQ_NONE;
+    double waited = s->now - x->t_queue;
+    double v = next_visibility(s, x, waited + 1e-9);
+    if (v < (double)INFINITY)
+        x->ev_visible = acd_sim_push(s, x->t_queue + v, EV_VISIBLE, c);
+    poke_queue(s, x->queue);
+}
+
+/* What follows a finished talk: resolved, escalated, or a repeat call. */
+static enum acd_after
+resolve(struct acd_sim *s, uint32_t a, uint32_t c)
+{
+    struct acd_call *x = &s->calls[c];
+    const struct acd_call_type *ct = acd_state_ctype(s, x->type);
+    if (ct->n_resolution == 0) {
+        issue_end(s, x->issue, true);
+        return ACD_AFTER_RESOLVED;
+    }
+    struct acd_type_rt *t = &s->types[x->type];
+    unsigned tier = s->groups[s->agents[a].group].tier;
+    const struct acd_resolution *r = acd_state_resolution_at(ct, tier);
+    if (!r || gsl_rng_uniform(t->r_resolution) < r->p_resolve) {
+        issue_end(s, x->issue, true);
+        return ACD_AFTER_RESOLVED;
+    }
+    if (r->p_escalate > 0 && tier < s->n_tiers &&
+        s->queues[acd_state_queue_index(s, x->type, tier + 1)].n_groups > 0 &&
+        gsl_rng_uniform(t->r_resolution) < r->p_escalate) {
+        acd_state_type_counts(s, x->bin, x->type)->escalated++;
+        acd_state_group_counts(s, x->bin, s->agents[a].group)->escalated++;
+        return ACD_AFTER_ESCALATED;
+    }
+    if (ct->has_repeat_delay &&
+        schedule_again(s, x->issue, &ct->repeat_delay, t->r_retrial, EV_REPEAT))
+        return ACD_AFTER_REPEAT;
+    if (!ct->has_repeat_delay)
+        issue_end(s, x->issue, false);
+    return ACD_AFTER_UNRESOLVED;
+}
+
+static void
+start_break(struct acd_sim *s, uint32_t a, double len_s)
+{
+    struct acd_agent *ag = &s->agents[a];
+    uint32_t gi = ag->group;
+    acd_state_touch_staffed(s, gi);
+    acd_state_touch_break(s, gi);
+    s->groups[gi].n_staffed--;
+    s->groups[gi].n_break++;
+    ag->state = ACD_AGENT_BREAK;
+    ag->break_pending = false;
+    acd_sim_push(s, s->now + len_s, EV_BREAK_END, a);
+}
+
+void
+acd_sim_log_off(struct acd_sim *s, uint32_t a)
+{
+    struct acd_agent *ag = &s->agents[a];
+    acd_state_touch_staffed(s, ag->group);
+    s->groups[ag->group].n_staffed--;
+    ag->state = ACD_AGENT_OFF;
+    ag->leaving = false;
+    ag->break_pending = false;
+}
+
+/* The agent's call (and wrap-up) ended. */
+static void
+agent_done(struct acd_sim *s, uint32_t a)
+{
+    struct acd_agent *ag = &s->agents[a];
+    acd_state_touch_busy(s, ag->group);
+    s->groups[ag->group].n_busy--;
+    if (ag->leaving)
+        acd_sim_log_off(s, a);
+    else if (ag->break_pending)
+        start_break(s, a, ag->break_len_s);
+    else
+        agent_available(s, a);
+}
+
+static void
+on_talk_end(struct acd_sim *s, uint32_t a)
+{
+    struct acd_agent *ag = &s->agents[a];
+    uint32_t gi = ag->group, c = ag->call;
+    struct acd_group_rt *g = &s->groups[gi];
+    struct acd_call *x = &s->calls[c];
+    if (g->wrap)
+        acd_state_touch_talk(s, gi);
+    g->n_talk--;
+    s->n_talk--;
+    ag->call = ACD_NONE;
+    enum acd_after after = resolve(s, a, c);
+    emit(s, x, ACD_OUT_ANSWERED, after, gi, x->t_answer);
+    uint32_t k = x->type;
+    if (after == ACD_AFTER_ESCALATED) {
+        /* Warm transfer: the customer waits again in the next tier's queue. */
+        x->id = s->next_call_id++;
+        x->source = ACD_SRC_ESCALATION;
+        x->t_arrive = s->now;
+        uint32_t qi = acd_state_queue_index(s, k, g->tier + 1);
+        enqueue(s, c, qi, false);
+        poke_queue(s, qi); /* an idle agent of the next tier takes it at once */
+    } else {
+        acd_state_call_free(s, c);
+    }
+    const struct acd_dist *w = g->wrap ? g->wrap[k] : NULL;
+    if (w) {
+        ag->state = ACD_AGENT_WRAP;
+        acd_sim_push(s, s->now + acd_dist_sample(w, s->types[k].r_wrap), EV_WRAP_END, a);
+    } else {
+        agent_done(s, a);
+    }
+    after_close_check(s);
+}
+
+static void
+on_wrap_end(struct acd_sim *s, uint32_t a)
+{
+    agent_done(s, a);
+    after_close_check(s);
+}
+
+static void
+on_break_end(struct acd_sim *s, uint32_t a)
+{
+    struct acd_agent *ag = &s->agents[a];
+    if (ag->state != ACD_AGENT_BREAK)
+        return;
+    uint32_t gi = ag->group;
+    acd_state_touch_break(s, gi);
+    acd_state_touch_staffed(s, gi);
+    s->groups[gi].n_break--;
+    s->groups[gi].n_staffed++;
+    agent_available(s, a);
+}
+
+/* An agent became available: take a waiting leg or go idle. */
+static void
+agent_available(struct acd_sim *s, uint32_t a)
+{
+    uint32_t c = s->route->pick_call(s, a);
+    if (c == ACD_NONE) {
+        acd_state_idle_push(s, &s->groups[s->agents[a].group], a);
+        return;
+    }
+    take(s, a, c);
+}
+
+/* Log an agent on (staffed by count or by shift). */
+void
+acd_sim_log_on(struct acd_sim *s, uint32_t a)
+{
+    struct acd_agent *ag = &s->agents[a];
+    acd_state_touch_staffed(s, ag->group);
+    s->groups[ag->group].n_staffed++;
+    agent_available(s, a);
+}
+
+static bool
+system_empty(const struct acd_sim *s)
+{
+    for (size_t q = 0; q < s->n_queues; q++)
+        if (s->queues[q].len)
+            return false;
+    return s->n_talk == 0;
+}
+
+/* Shift plan step of agent a. */
+static void
+on_plan(struct acd_sim *s, uint32_t a)
+{
+    struct acd_agent *ag = &s->agents[a];
+    const struct acd_shift_rt *sh = &s->shifts[ag->shift];
+    const struct acd_step *st = &sh->steps[ag->step++];
+    ag->ev = ACD_EVQ_NONE;
+    if (ag->step < sh->n_steps)
+        ag->ev = acd_sim_push(s, sh->steps[ag->step].t_s, EV_PLAN, a);
+    switch (st->kind) {
+    case STEP_LOGON:
+        if (ag->state == ACD_AGENT_OFF && !(s->closed && s->day && system_empty(s)))
+            acd_sim_log_on(s, a);
+        break;
+    case STEP_BREAK:
+        if (ag->state == ACD_AGENT_IDLE) {
+            acd_state_idle_remove(s, &s->groups[ag->group], a);
+            start_break(s, a, st->len_s);
+        } else if (ag->state == ACD_AGENT_TALK || ag->state == ACD_AGENT_WRAP) {
+            ag->break_pending = true; /* after the call in hand */
+            ag->break_len_s = st->len_s;
+        }
+        break;
+    case STEP_LOGOFF:
+        if (s->closed && s->sc->close_policy == ACD_CLOSE_UNTIL_EMPTY && !system_empty(s))
+            break; /* stays until the queue is empty (after_close_check) */
+        if (ag->state == ACD_AGENT_IDLE) {
+            acd_state_idle_remove(s, &s->groups[ag->group], a);
+            acd_sim_log_off(s, a);
+        } else if (ag->state == ACD_AGENT_BREAK) {
+            acd_state_touch_break(s, ag->group);
+            s->groups[ag->group].n_break--;
+            ag->state = ACD_AGENT_OFF;
+        } else if (ag->state != ACD_AGENT_OFF) {
+            ag->leaving = true;
+            ag->break_pending = false;
+        }
+        break;
+    }
+}
+
+/* Every agent leaves (after the call in hand): the day is over. */
+static void
+everyone_off(struct acd_sim *s)
+{
+    for (uint32_t a = 0; a < s->n_agents; a++) {
+        struct acd_agent *ag = &s->agents[a];
+        acd_sim_cancel(s, &ag->ev);
+        switch (ag->state) {
+        case ACD_AGENT_IDLE:
+            acd_state_idle_remove(s, &s->groups[ag->group], a);
+            acd_sim_log_off(s, a);
+            break;
+        case ACD_AGENT_BREAK:
+            acd_state_touch_break(s, ag->group);
+            s->groups[ag->group].n_break--;
+            ag->state = ACD_AGENT_OFF;
+            break;
+        case ACD_AGENT_TALK:
+        case ACD_AGENT_WRAP:
+            ag->leaving = true;
+            break;
+        default:
+            break;
+        }
+    }
+    for (uint32_t g = 0; g < s->n_groups; g++)
+        s->groups[g].n_target = 0;
+}
+
+/* After closing, once nobody waits or talks, agents go home. */
+static void
+after_close_check(struct acd_sim *s)
+{
+    if (s->closed && s->day && s->n_talk == 0 && system_empty(s))
+        everyone_off(s);
+}
+
+void
+acd_sim_disconnect_all(struct acd_sim *s)
+{
+    for (size_t qi = 0; qi < s->n_queues; qi++) {
+        struct acd_queue *q = &s->queues[qi];
+        while (q->len) {
+            uint32_t c = q->head;
+            struct acd_call *x = &s->calls[c];
+            bool placeholder = x->flags & ACD_CALL_PLACEHOLDER;
+            dequeue(s, c);
+            if (acd_state_is_offered(x) && !placeholder) {
+                struct acd_counts *tc = acd_state_type_counts(s, x->bin, x->type);
+                tc->disconnected++;
+                tc->wait_sum_s += s->now - x->t_queue;
+            }
+            emit(s, x, ACD_OUT_DISCONNECTED, ACD_AFTER_NONE, ACD_NONE, s->now);
+            issue_end(s, x->issue, false);
+            acd_state_call_free(s, c);
+        }
+    }
+}
+
+static void
+on_boundary(struct acd_sim *s, uint32_t b)
+{
+    acd_state_touch_all(s);
+    s->next_boundary = b + 1;
+    uint32_t nb = (uint32_t)s->st.n_bins;
+    uint32_t bin = b < nb ? b : nb;
+    s->time_bin = bin;
+    s->call_bin = bin;
+    if (!s->day) {
+        if (b >= nb)
+            s->closed = true;
+        return;
+    }
+    if (b < nb) {
+        for (uint32_t k = 0; k < s->n_types; k++) {
+            const struct acd_call_type *ct = acd_state_ctype(s, k);
+            double plan = ct->calls_per_interval
+                              ? ct->calls_per_interval[b] / s->sc->interval_s * s->busyness
+                              : 0;
+            s->types[k].plan_rate_per_s = plan;
+            double r = plan * s->types[k].rate_factor; /* factor 1: plan, exactly */
+            if (r != s->types[k].rate_per_s || s->types[k].arrival_ev == ACD_EVQ_NONE)
+                acd_sim_set_rate(s, k, r);
+        }
+        for (uint32_t g = 0; g < s->n_groups; g++)
+            if (s->sc->groups[g].n_shifts == 0) {
+                s->groups[g].n_plan = acd_state_planned_agents(s, g, b);
+                acd_sim_set_agents(s, g, acd_state_with_offset(s, g));
+            }
+        return;
+    }
+    /* Closing time: no new calls. */
+    s->closed = true;
+    for (uint32_t k = 0; k < s->n_types; k++)
+        acd_sim_cancel(s, &s->types[k].arrival_ev);
+    if (s->sc->close_policy == ACD_CLOSE_DISCONNECT) {
+        acd_sim_disconnect_all(s);
+        everyone_off(s);
+    }
+    after_close_check(s);
+}
+
+/* Sample k of the calls-waiting series. */
+static void
+on_sample(struct acd_sim *s, uint32_t k)
+{
+    s->st.samples[k] = s->n_waiting;
+    if (k + 1 < s->st.n_samples)
+        acd_sim_push(s, s->st.sample_t0_s + (k + 1) * s->st.sample_step_s, EV_SAMPLE, k + 1);
+}
+
+typedef void acd_sim_handler_fn(struct acd_sim *s, uint32_t obj);
+acd_sim_handler_fn *const acd_sim_handlers[EV_KINDS] = {
+    [EV_BOUNDARY] = on_boundary, [EV_TALK_END] = on_talk_end,   [EV_WRAP_END] = on_wrap_end,
+    [EV_PLAN] = on_plan,         [EV_BREAK_END] = on_break_end, [EV_ABANDON] = on_abandon,
+    [EV_TIMEOUT] = on_timeout,   [EV_VISIBLE] = on_visible,     [EV_RETRY] = on_retry,
+    [EV_REPEAT] = on_repeat,     [EV_ARRIVAL] = on_arrival,     [EV_SAMPLE] = on_sample,
+};

@@ -1,0 +1,273 @@
+/*
+ * sim_verify: acd_sim_verify, the simulator's invariant checker (libev's
+ * verify_heap, evq's acd_evq_verify, for the whole model state). It walks
+ * every list and pool once and recounts what the counters claim, so it is
+ * O(agents + calls + issues + pending events): for tests and the
+ * `invariants` build (sim.c runs it after every event), never on the
+ * release path. It only reads the state.
+ *
+ * Invariants, as they hold between events (handlers break them while they
+ * run):
+ *   - each group's idle list is a well-linked list of n_idle agents of the
+ *     group, all idle, in order of becoming idle; the group's members are
+ *     the agents whose group it is, each once; the state counts (idle,
+ *     talk, wrap, break) match the agents' records, busy = talk + wrap,
+ *     staffed = idle + busy, and busy + idle + break <= members;
+ *   - an agent holds a call exactly when talking; leaving / break_pending
+ *     only while busy; its shift-plan event is pending and its own;
+ *   - each queue's list has `len` legs of its call type and tier, linked
+ *     both ways, in joining order; the legs waiting (placeholders excluded)
+ *     add up to each type's n_waiting and to the total;
+ *   - every live leg is either in a queue or in an agent's hands: the call
+ *     pool's free list holds the rest; every live issue has one live leg or
+ *     one pending retrial / repeat call: the issue pool's free list holds
+ *     the rest;
+ *   - the event heap is ordered (acd_evq_verify), nothing is scheduled
+ *     before now, and every pending event points at an object that points
+ *     back at it (talk end -> talking agent, abandon -> the leg's
+ *     ev_abandon, arrival -> the type's arrival_ev...).
+ */
+#include "sim_int.h"
+#include "util.h"
+
+#include <stddef.h>
+
+/* A located failure naming the invariant, then the expression. */
+#define VERIFY(x, what)                                                                            \
+    ((x) ? (void)0 : acd_assert_fail(__FILE__, __LINE__, __func__, what ": " #x))
+
+/* Pending events by kind, and a check that each points back at its
+ * object. */
+static void
+verify_events(const struct acd_sim *s, size_t by_kind[EV_KINDS])
+{
+    const struct acd_evq *q = &s->evq;
+    VERIFY(acd_evq_verify(q), "event heap order and back-indices");
+    VERIFY(q->n <= q->n_used && q->n_used <= q->cap, "event pool sizes");
+    VERIFY(q->n == 0 || q->heap[0].t >= s->now, "no event before now");
+    for (size_t i = 0; i < q->n; i++) {
+        uint32_t id = q->heap[i].id;
+        const struct acd_evq_slot *e = &q->slot[id];
+        VERIFY(e->kind < EV_KINDS, "event kind");
+        by_kind[e->kind]++;
+        switch (e->kind) {
+        case EV_TALK_END:
+            VERIFY(e->obj < s->n_agents && s->agents[e->obj].state == ACD_AGENT_TALK,
+                   "talk end of a talking agent");
+            break;
+        case EV_WRAP_END:
+            VERIFY(e->obj < s->n_agents && s->agents[e->obj].state == ACD_AGENT_WRAP,
+                   "wrap-up end of an agent in wrap-up");
+            break;
+        case EV_PLAN:
+            VERIFY(e->obj < s->n_agents && s->agents[e->obj].ev == id,
+                   "shift-plan event is its agent's");
+            break;
+        case EV_BREAK_END:
+            VERIFY(e->obj < s->n_agents, "break end of an agent");
+            break;
+        case EV_ABANDON:
+            VERIFY(e->obj < s->n_calls_used && s->calls[e->obj].ev_abandon == id &&
+                       s->calls[e->obj].queue != ACD_NONE,
+                   "abandon event is its waiting leg's");
+            break;
+        case EV_TIMEOUT:
+            VERIFY(e->obj < s->n_calls_used && s->calls[e->obj].ev_timeout == id &&
+                       s->calls[e->obj].queue != ACD_NONE,
+                   "timeout event is its waiting leg's");
+            break;
+        case EV_VISIBLE:
+            VERIFY(e->obj < s->n_calls_used && s->calls[e->obj].ev_visible == id &&
+                       s->calls[e->obj].queue != ACD_NONE,
+                   "visibility event is its waiting leg's");
+            break;
+        case EV_RETRY:
+        case EV_REPEAT:
+            VERIFY(e->obj < s->n_issues_used, "retrial / repeat of an issue");
+            break;
+        case EV_ARRIVAL:
+            VERIFY(e->obj < s->n_types && s->types[e->obj].arrival_ev == id,
+                   "arrival event is its call type's");
+            break;
+        case EV_BOUNDARY:
+            VERIFY(e->obj <= s->st.n_bins, "boundary of a bin");
+            break;
+        case EV_SAMPLE:
+            VERIFY(e->obj < s->st.n_samples, "sample index");
+            break;
+        }
+    }
+}
+
+/* Handles held by the state, to match against the pending events by kind
+ * (each pending event points back at its holder: verify_events). */
+struct handles {
+    size_t plan, abandon, timeout, visible;
+};
+
+static void
+verify_group(const struct acd_sim *s, uint32_t gi, size_t *n_members, struct handles *h)
+{
+    const struct acd_group_rt *g = &s->groups[gi];
+    /* The idle list, both ways, in order of becoming idle. */
+    uint32_t n = 0, prev = ACD_NONE;
+    for (uint32_t a = g->idle_head; a != ACD_NONE; a = s->agents[a].next) {
+        VERIFY(a < s->n_agents && n < g->n_idle, "idle list length = n_idle");
+        const struct acd_agent *ag = &s->agents[a];
+        VERIFY(ag->group == gi && ag->state == ACD_AGENT_IDLE,
+               "idle list holds idle agents of its group");
+        VERIFY(ag->prev == prev, "idle list back links");
+        VERIFY(prev == ACD_NONE || s->agents[prev].idle_since <= ag->idle_since,
+               "idle list in order of becoming idle");
+        prev = a;
+        n++;
+    }
+    VERIFY(n == g->n_idle, "idle list length = n_idle");
+    VERIFY(g->idle_tail == prev, "idle list tail");
+
+    /* Members: the group's agents, each once (agents are created in index
+     * order, so the list is increasing), and the counts by state. */
+    uint32_t by_state[ACD_AGENT_STATES] = {0};
+    for (uint32_t i = 0; i < g->n_members; i++) {
+        uint32_t a = g->members[i];
+        VERIFY(a < s->n_agents && (i == 0 || g->members[i - 1] < a),
+               "members listed once, in creation order");
+        const struct acd_agent *ag = &s->agents[a];
+        VERIFY(ag->group == gi && ag->state < ACD_AGENT_STATES, "members are agents of the group");
+        by_state[ag->state]++;
+        h->plan += ag->ev != ACD_EVQ_NONE;
+        if (ag->state == ACD_AGENT_TALK) {
+            VERIFY(ag->call < s->n_calls_used, "an agent holds a call exactly while talking");
+            const struct acd_call *x = &s->calls[ag->call];
+            VERIFY(x->queue == ACD_NONE && x->ev_abandon == ACD_EVQ_NONE &&
+                       x->ev_timeout == ACD_EVQ_NONE && x->ev_visible == ACD_EVQ_NONE,
+                   "a call in hand is in no queue and has no waiting timers");
+        } else {
+            VERIFY(ag->call == ACD_NONE, "an agent holds a call exactly while talking");
+            VERIFY(ag->state == ACD_AGENT_WRAP || (!ag->leaving && !ag->break_pending),
+                   "leaving / break pending only while busy");
+        }
+        VERIFY(ag->shift == ACD_NONE ||
+                   (ag->shift < s->n_shifts && ag->step <= s->shifts[ag->shift].n_steps),
+               "an agent's shift and plan step");
+    }
+    *n_members += g->n_members;
+    VERIFY(by_state[ACD_AGENT_IDLE] == g->n_idle, "idle agents = n_idle");
+    VERIFY(by_state[ACD_AGENT_TALK] == g->n_talk, "talking agents = n_talk");
+    VERIFY(by_state[ACD_AGENT_TALK] + by_state[ACD_AGENT_WRAP] == g->n_busy,
+           "talk + wrap-up agents = n_busy");
+    VERIFY(g->n_idle + g->n_busy == g->n_staffed, "idle + busy = n_staffed");
+    VERIFY(by_state[ACD_AGENT_BREAK] == g->n_break, "agents on break = n_break");
+    VERIFY(g->n_busy + g->n_idle + g->n_break <= g->n_members, "busy + idle + break <= members");
+    VERIFY(g->busy_last_t <= s->now && g->talk_last_t <= s->now && g->staffed_last_t <= s->now &&
+               g->break_last_t <= s->now && g->roster_last_t <= s->now,
+           "time integrals not ahead of now");
+}
+
+/* One queue's list, both ways, in joining order; returns the legs waiting
+ * in it (placeholders excluded). */
+static uint32_t
+verify_queue(const struct acd_sim *s, uint32_t qi, struct handles *h)
+{
+    const struct acd_queue *q = &s->queues[qi];
+    VERIFY(q->type < s->n_types && qi == acd_state_queue_index(s, q->type, q->tier),
+           "queue index = (type, tier)");
+    uint32_t n = 0, waiting = 0, prev = ACD_NONE;
+    for (uint32_t c = q->head; c != ACD_NONE; c = s->calls[c].next) {
+        VERIFY(c < s->n_calls_used && n < q->len, "queue list length = len");
+        const struct acd_call *x = &s->calls[c];
+        VERIFY(x->queue == qi && x->type == q->type && x->tier == q->tier,
+               "a waiting leg is of its queue's type and tier");
+        VERIFY(x->prev == prev, "queue back links");
+        VERIFY(prev == ACD_NONE || s->calls[prev].t_queue <= x->t_queue, "queue in joining order");
+        VERIFY(x->t_queue <= s->now && x->issue < s->n_issues_used, "a waiting leg's times, issue");
+        bool placeholder = x->flags & ACD_CALL_PLACEHOLDER;
+        VERIFY(!placeholder || (x->ev_abandon == ACD_EVQ_NONE && x->ev_timeout == ACD_EVQ_NONE),
+               "a callback placeholder neither abandons nor times out");
+        h->abandon += x->ev_abandon != ACD_EVQ_NONE;
+        h->timeout += x->ev_timeout != ACD_EVQ_NONE;
+        h->visible += x->ev_visible != ACD_EVQ_NONE;
+        waiting += !placeholder;
+        prev = c;
+        n++;
+    }
+    VERIFY(n == q->len, "queue list length = len");
+    VERIFY(q->tail == prev, "queue tail");
+    return waiting;
+}
+
+/* Length of a free list threaded through `next` (stride bytes apart),
+ * checking that it stays inside the pool and ends. */
+static uint32_t
+free_list_len(const void *base, size_t stride, size_t next_offset, uint32_t head, uint32_t used)
+{
+    uint32_t n = 0;
+    for (uint32_t i = head; i != ACD_NONE; n++) {
+        VERIFY(i < used && n < used, "a free list stays in its pool and ends");
+        const char *rec = (const char *)base + (size_t)i * stride;
+        i = *(const uint32_t *)(const void *)(rec + next_offset);
+    }
+    return n;
+}
+
+int
+acd_sim_verify(const struct acd_sim *s)
+{
+    size_t by_kind[EV_KINDS] = {0};
+    verify_events(s, by_kind);
+
+    struct handles h = {0};
+    size_t n_members = 0;
+    uint32_t n_talk = 0, n_wrap = 0, n_break = 0;
+    for (uint32_t gi = 0; gi < s->n_groups; gi++) {
+        verify_group(s, gi, &n_members, &h);
+        n_talk += s->groups[gi].n_talk;
+        n_wrap += s->groups[gi].n_busy - s->groups[gi].n_talk;
+        n_break += s->groups[gi].n_break;
+    }
+    VERIFY(n_members == s->n_agents, "every agent is a member of one group");
+    VERIFY(n_talk == s->n_talk, "sum of groups' n_talk = n_talk");
+    VERIFY(by_kind[EV_TALK_END] == n_talk, "one talk end pending per talking agent");
+    VERIFY(by_kind[EV_WRAP_END] == n_wrap, "one wrap-up end pending per agent in wrap-up");
+    VERIFY(by_kind[EV_BREAK_END] >= n_break, "a break end pending per agent on break");
+
+    uint32_t total = 0, legs = 0, arrivals = 0;
+    for (uint32_t k = 0; k < s->n_types; k++) {
+        const struct acd_type_rt *t = &s->types[k];
+        uint32_t waiting = 0;
+        for (unsigned tier = 1; tier <= s->n_tiers; tier++) {
+            uint32_t qi = acd_state_queue_index(s, k, tier);
+            waiting += verify_queue(s, qi, &h);
+            legs += s->queues[qi].len;
+        }
+        VERIFY(waiting == t->n_waiting, "legs waiting in a type's queues = its n_waiting");
+        VERIFY(t->q_last_t <= s->now, "time integrals not ahead of now");
+        VERIFY(t->rate_per_s >= 0, "arrival rate >= 0");
+        arrivals += t->arrival_ev != ACD_EVQ_NONE;
+        total += waiting;
+    }
+    VERIFY(total == s->n_waiting, "sum of types' n_waiting = n_waiting");
+    VERIFY(by_kind[EV_PLAN] == h.plan, "agents' shift-plan handles = pending plan events");
+    VERIFY(by_kind[EV_ABANDON] == h.abandon && by_kind[EV_TIMEOUT] == h.timeout &&
+               by_kind[EV_VISIBLE] == h.visible,
+           "waiting legs' timer handles = pending timers");
+    VERIFY(by_kind[EV_ARRIVAL] == arrivals, "one arrival pending per type with an arrival_ev");
+    VERIFY(!s->closed || arrivals == 0, "no arrival after closing");
+
+    uint32_t calls_free =
+        free_list_len(s->calls, sizeof(*s->calls), offsetof(struct acd_call, next), s->call_free,
+                      s->n_calls_used);
+    VERIFY(calls_free + legs + n_talk == s->n_calls_used,
+           "call pool: free + waiting + in hand = used");
+    VERIFY(s->n_calls_used <= s->calls_cap, "call pool size");
+    uint32_t issues_free =
+        free_list_len(s->issues, sizeof(*s->issues), offsetof(struct acd_issue, next),
+                      s->issue_free, s->n_issues_used);
+    VERIFY(issues_free + legs + n_talk + by_kind[EV_RETRY] + by_kind[EV_REPEAT] == s->n_issues_used,
+           "issue pool: free + with a live leg + awaiting a call = used");
+    VERIFY(s->n_issues_used <= s->issues_cap, "issue pool size");
+    VERIFY(s->n_agents <= s->agents_cap, "agent pool size");
+    VERIFY(!s->done || acd_evq_len(&s->evq) == 0, "nothing pending once done");
+    VERIFY(s->call_bin <= s->st.n_bins && s->time_bin <= s->st.n_bins, "current bins");
+    return 0;
+}

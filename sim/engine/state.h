@@ -1,0 +1,448 @@
+/*
+ * state: the engine's model state - issues, call legs, agents, queues per
+ * (call type, tier), per-group idle lists - with the pools, lists and
+ * counters that change it. The routing policies (route.c) read it; the
+ * simulator (sim*.c, see sim_int.h) owns it and runs the events on it.
+ * Depends on neither, so the policies see the state without seeing the
+ * simulator. Not a public header: clients use sim.h.
+ *
+ * Entities refer to each other by 32-bit index, never by owning pointer;
+ * issues, calls and events come from pools that grow to their high-water
+ * mark and are then reused, so the event loop does not allocate.
+ *
+ * The helpers used on every event (pools, lists, counters, lookups) are
+ * static inline here, so the event handlers inline them as they did when
+ * everything was one file; the rest is in state.c. None of them checks its
+ * arguments beyond ACD_ASSERT on pool growth: callers pass valid indices.
+ */
+#ifndef ACDSIM_STATE_H
+#define ACDSIM_STATE_H
+
+#include "acdsim/scenario.h"
+#include "acdsim/sim.h"
+#include "acdsim/stats.h"
+#include "evq.h"
+#include "util.h"
+
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define ACD_NONE UINT32_MAX
+
+struct acd_route_policy;
+
+/* A customer problem: one fresh call and every retrial, repeat call and
+ * callback that follows it. */
+struct acd_issue {
+    double t_first;    /* arrival of the fresh call */
+    uint32_t bin;      /* statistics bin of the fresh call */
+    uint32_t type;     /* call type of the fresh call */
+    uint32_t contacts; /* call attempts so far (1 = the first call) */
+    uint32_t next;     /* free-list link */
+    uint64_t id;
+};
+
+enum { ACD_CALL_PLACEHOLDER = 1u << 0 }; /* virtual hold: the center calls back */
+
+/* One leg of a call: an attempt reaching the ACD, or the same call moved to
+ * another queue (escalation, timeout transfer). */
+struct acd_call {
+    double t_arrive;     /* the attempt reached the ACD */
+    double t_queue;      /* joined its current queue */
+    double t_answer;     /* reached an agent */
+    uint64_t id;         /* leg id (trace) */
+    uint32_t issue;      /* index into issues */
+    uint32_t type;       /* call type of the queue it is in */
+    uint32_t bin;        /* statistics bin of the attempt's arrival */
+    uint32_t iv;         /* operating-day interval of the arrival (handle, patience) */
+    uint32_t queue;      /* queue index while waiting */
+    uint32_t prev, next; /* queue links; next is the free-list link when free */
+    uint32_t ev_abandon; /* pending events, or ACD_EVQ_NONE */
+    uint32_t ev_timeout;
+    uint32_t ev_visible; /* overflow delay / assist wait threshold passed */
+    uint16_t tier;       /* tier of its queue (1 = front line) */
+    uint8_t source;      /* enum acd_call_source */
+    uint8_t flags;       /* ACD_CALL_* */
+    uint32_t attempt;    /* the issue's contact number of this attempt */
+    int32_t priority;    /* routing priority (priority_score) */
+};
+
+struct acd_agent {
+    double idle_since;
+    double break_len_s; /* length of the break waiting for the call to end */
+    uint32_t group;
+    uint32_t prev, next; /* idle-list links */
+    uint32_t call;       /* leg in hand (talk), ACD_NONE otherwise */
+    uint32_t shift;      /* index into sim->shifts, ACD_NONE: staffed by count */
+    uint32_t step;       /* next step of the shift plan */
+    uint32_t ev;         /* pending shift-plan event, or ACD_EVQ_NONE */
+    uint8_t state;       /* enum acd_agent_state */
+    bool leaving;        /* log off after the call in hand */
+    bool break_pending;  /* go on break after the call in hand */
+};
+
+/* FIFO of waiting legs of one (call type, tier), linked through acd_call. */
+struct acd_queue {
+    uint32_t head, tail, len;
+    uint32_t type;
+    uint16_t tier;
+    int32_t priority;  /* routing priority of its legs */
+    uint32_t n_groups; /* groups that may serve it (skill and tier) */
+    uint32_t *groups;
+    uint8_t *levels; /* their skill level for the call type */
+    bool has_assist; /* some of those groups are assist-only */
+};
+
+/* A queue a group can serve, in the group's preference order. */
+struct acd_group_queue {
+    uint32_t queue;
+    uint32_t level;
+};
+
+struct acd_type_rt {
+    double rate_per_s;
+    double plan_rate_per_s;          /* the scenario's rate now, before rate_factor */
+    double rate_factor;              /* intervention on top of the plan (1: none) */
+    uint32_t arrival_ev;             /* pending arrival, or ACD_EVQ_NONE */
+    double q_last_t;                 /* last change of n_waiting (time integral) */
+    uint32_t n_waiting;              /* legs waiting in all tiers of this type */
+    const struct acd_dist *patience; /* NULL: never abandons */
+    gsl_rng *r_arrivals, *r_handle, *r_patience, *r_retrial, *r_resolution, *r_caller, *r_wrap;
+    bool plain; /* no caller behaviour, resolution or overflow: the fast path */
+};
+
+struct acd_group_rt {
+    uint32_t idle_head, idle_tail, n_idle; /* idle agents, longest idle first */
+    uint32_t n_busy;                       /* talk + wrap */
+    uint32_t n_talk;
+    uint32_t n_staffed; /* logged on, not on break: idle + talk + wrap */
+    uint32_t n_break;
+    uint32_t n_target; /* staffing asked for (count-staffed groups) */
+    uint32_t n_plan;   /* the plan's staffing now, before agent_offset */
+    int agent_offset;  /* intervention on top of the plan (count-staffed) */
+    double busy_last_t, talk_last_t, staffed_last_t, break_last_t, roster_last_t;
+    uint32_t tier;
+    bool assist;
+    uint32_t n_queues; /* queues it may serve, by preference */
+    struct acd_group_queue *queues;
+    uint32_t n_members;
+    size_t members_cap;
+    uint32_t *members;      /* every agent of this group ever created */
+    unsigned roster;        /* count-staffed: most agents ever scheduled */
+    unsigned *present_upto; /* [n]: present among the first n scheduled (absenteeism) */
+    /* Handle time / wrap-up by call type (NULL: the type's own / none). */
+    const struct acd_dist **handle;
+    const struct acd_dist **wrap;
+};
+
+/* A shift plan step. */
+struct acd_step {
+    double t_s;
+    uint8_t kind; /* enum step_kind in sim_int.h */
+    double len_s; /* break length */
+};
+
+struct acd_shift_rt {
+    uint32_t n_steps;
+    struct acd_step *steps;
+};
+
+struct acd_sim {
+    const struct acd_scenario *sc;
+    const struct acd_route_policy *route;
+    uint64_t seed;
+    unsigned rep;
+
+    struct acd_evq evq;
+    double now;
+    double start_s;       /* when arrivals start (steady: 0, day: open) */
+    double warmup_s;      /* steady: end of warm-up */
+    double horizon_end_s; /* arrivals stop (steady: duration, day: close) */
+    bool day;
+    bool closed;            /* arrivals have stopped */
+    uint32_t next_boundary; /* boundaries executed so far (day: the next one's index) */
+    bool done;
+
+    struct acd_issue *issues;
+    size_t issues_cap;
+    uint32_t issue_free, n_issues_used;
+    uint64_t next_issue_id;
+
+    struct acd_call *calls;
+    size_t calls_cap;
+    uint32_t call_free, n_calls_used;
+    uint64_t next_call_id;
+
+    struct acd_agent *agents;
+    size_t agents_cap, n_agents;
+
+    size_t n_types, n_groups, n_queues;
+    unsigned n_tiers;
+    struct acd_type_rt *types;
+    struct acd_group_rt *groups;
+    struct acd_queue *queues; /* index type * n_tiers + (tier - 1) */
+    uint32_t n_waiting;       /* all queues (placeholders excluded) */
+    uint32_t n_talk;          /* all groups: calls holding a line */
+    gsl_rng *r_routing, *r_day;
+    double busyness; /* this day's volume multiplier */
+
+    size_t n_shifts;
+    struct acd_shift_rt *shifts;
+
+    double sl_threshold_s;
+    long capacity, lines;
+
+    acd_trace_fn *trace;
+    void *trace_ud;
+
+    /* Statistics: bins 0..n_bins-1 are reported; bin n_bins is scratch
+     * (warm-up, before opening, after closing). */
+    struct acd_rep_stats st;
+    uint32_t call_bin;   /* bin of arriving calls */
+    uint32_t time_bin;   /* bin receiving time integrals */
+    double *roster_s;    /* per bin x group: integral of the roster (all agents) */
+    double *bin_start_s; /* n_bins */
+    double *bin_end_s;
+};
+
+/* --- lookups ------------------------------------------------------------ */
+
+/* Is the leg an offered attempt (not a moved leg of one)? */
+static inline bool
+acd_state_is_offered(const struct acd_call *c)
+{
+    return c->source != ACD_SRC_ESCALATION && c->source != ACD_SRC_TRANSFER;
+}
+
+static inline const struct acd_call_type *
+acd_state_ctype(const struct acd_sim *s, uint32_t k)
+{
+    return &s->sc->call_types[k];
+}
+
+static inline const struct acd_resolution *
+acd_state_resolution_at(const struct acd_call_type *ct, unsigned tier)
+{
+    for (size_t i = 0; i < ct->n_resolution; i++)
+        if (ct->resolution[i].tier == tier)
+            return &ct->resolution[i];
+    return NULL;
+}
+
+static inline uint32_t
+acd_state_queue_index(const struct acd_sim *s, uint32_t k, unsigned tier)
+{
+    return k * s->n_tiers + (tier - 1);
+}
+
+/* Operating-day interval containing t (clamped), 0 for steady state. */
+static inline uint32_t
+acd_state_interval_at(const struct acd_sim *s, double t)
+{
+    if (!s->day)
+        return 0;
+    double i = floor((t - s->sc->open_s) / s->sc->interval_s);
+    if (i < 0)
+        return 0;
+    if (i >= (double)s->sc->n_intervals)
+        return (uint32_t)s->sc->n_intervals - 1;
+    return (uint32_t)i;
+}
+
+/* --- pools and lists ----------------------------------------------------
+ *
+ * Calls and issues: free lists threaded through `next`. A waiting leg is a
+ * node of its queue's doubly linked FIFO; an idle agent of its group's idle
+ * list (longest idle at the head). */
+
+static inline uint32_t
+acd_state_call_alloc(struct acd_sim *s)
+{
+    uint32_t c = s->call_free;
+    if (c != ACD_NONE) {
+        s->call_free = s->calls[c].next;
+    } else {
+        if (s->n_calls_used == s->calls_cap) {
+            ACD_ASSERT(s->calls_cap < ACD_NONE / 2);
+            s->calls_cap *= 2;
+            s->calls = acd_xrealloc(s->calls, s->calls_cap * sizeof(*s->calls));
+        }
+        c = s->n_calls_used++;
+    }
+    struct acd_call *x = &s->calls[c];
+    x->id = s->next_call_id++;
+    x->ev_abandon = x->ev_timeout = x->ev_visible = ACD_EVQ_NONE;
+    x->flags = 0;
+    x->queue = ACD_NONE;
+    return c;
+}
+
+static inline void
+acd_state_call_free(struct acd_sim *s, uint32_t c)
+{
+    s->calls[c].next = s->call_free;
+    s->call_free = c;
+}
+
+static inline uint32_t
+acd_state_issue_alloc(struct acd_sim *s)
+{
+    uint32_t i = s->issue_free;
+    if (i != ACD_NONE) {
+        s->issue_free = s->issues[i].next;
+    } else {
+        if (s->n_issues_used == s->issues_cap) {
+            ACD_ASSERT(s->issues_cap < ACD_NONE / 2);
+            s->issues_cap *= 2;
+            s->issues = acd_xrealloc(s->issues, s->issues_cap * sizeof(*s->issues));
+        }
+        i = s->n_issues_used++;
+    }
+    s->issues[i].id = s->next_issue_id++;
+    s->issues[i].contacts = 0;
+    return i;
+}
+
+/* Give issue i back to the pool. */
+static inline void
+acd_state_issue_free(struct acd_sim *s, uint32_t i)
+{
+    s->issues[i].next = s->issue_free;
+    s->issue_free = i;
+}
+
+static inline void
+acd_state_queue_push(struct acd_sim *s, struct acd_queue *q, uint32_t c)
+{
+    s->calls[c].next = ACD_NONE;
+    s->calls[c].prev = q->tail;
+    if (q->tail != ACD_NONE)
+        s->calls[q->tail].next = c;
+    else
+        q->head = c;
+    q->tail = c;
+    q->len++;
+}
+
+static inline void
+acd_state_queue_remove(struct acd_sim *s, struct acd_queue *q, uint32_t c)
+{
+    struct acd_call *x = &s->calls[c];
+    if (x->prev != ACD_NONE)
+        s->calls[x->prev].next = x->next;
+    else
+        q->head = x->next;
+    if (x->next != ACD_NONE)
+        s->calls[x->next].prev = x->prev;
+    else
+        q->tail = x->prev;
+    q->len--;
+}
+
+static inline void
+acd_state_idle_push(struct acd_sim *s, struct acd_group_rt *g, uint32_t a)
+{
+    struct acd_agent *x = &s->agents[a];
+    x->state = ACD_AGENT_IDLE;
+    x->idle_since = s->now;
+    x->next = ACD_NONE;
+    x->prev = g->idle_tail;
+    if (g->idle_tail != ACD_NONE)
+        s->agents[g->idle_tail].next = a;
+    else
+        g->idle_head = a;
+    g->idle_tail = a;
+    g->n_idle++;
+}
+
+static inline void
+acd_state_idle_remove(struct acd_sim *s, struct acd_group_rt *g, uint32_t a)
+{
+    struct acd_agent *x = &s->agents[a];
+    if (x->prev != ACD_NONE)
+        s->agents[x->prev].next = x->next;
+    else
+        g->idle_head = x->next;
+    if (x->next != ACD_NONE)
+        s->agents[x->next].prev = x->prev;
+    else
+        g->idle_tail = x->prev;
+    g->n_idle--;
+}
+
+/* --- counters ----------------------------------------------------------- */
+
+static inline struct acd_counts *
+acd_state_type_counts(struct acd_sim *s, uint32_t bin, uint32_t k)
+{
+    return &s->st.type_counts[(size_t)bin * s->n_types + k];
+}
+
+static inline struct acd_counts *
+acd_state_group_counts(struct acd_sim *s, uint32_t bin, uint32_t g)
+{
+    return &s->st.group_counts[(size_t)bin * s->n_groups + g];
+}
+
+static inline struct acd_counts *
+acd_state_issue_counts(struct acd_sim *s, uint32_t i)
+{
+    return acd_state_type_counts(s, s->issues[i].bin, s->issues[i].type);
+}
+
+/* Time integrals are brought up to now before each counter changes. Each
+ * counter keeps its own last-change time so a rarely changing one (staffed
+ * agents) adds few, long terms and stays exact for constant staffing. */
+static inline void
+acd_state_touch_waiting(struct acd_sim *s, uint32_t k)
+{
+    struct acd_type_rt *t = &s->types[k];
+    acd_state_type_counts(s, s->time_bin, k)->queue_area_s += t->n_waiting * (s->now - t->q_last_t);
+    t->q_last_t = s->now;
+}
+
+#define ACD_STATE_TOUCH(name, counter, field, last)                                                \
+    static inline void name(struct acd_sim *s, uint32_t gi)                                        \
+    {                                                                                              \
+        struct acd_group_rt *g = &s->groups[gi];                                                   \
+        acd_state_group_counts(s, s->time_bin, gi)->field += g->counter * (s->now - g->last);      \
+        g->last = s->now;                                                                          \
+    }
+ACD_STATE_TOUCH(acd_state_touch_busy, n_busy, busy_agent_s, busy_last_t)
+ACD_STATE_TOUCH(acd_state_touch_talk, n_talk, talk_agent_s, talk_last_t)
+ACD_STATE_TOUCH(acd_state_touch_staffed, n_staffed, staffed_agent_s, staffed_last_t)
+ACD_STATE_TOUCH(acd_state_touch_break, n_break, break_agent_s, break_last_t)
+#undef ACD_STATE_TOUCH
+
+/* The roster (every agent of the group) has its own integral: off-shift
+ * time is what remains of it after staffed and break time. */
+static inline void
+acd_state_touch_roster(struct acd_sim *s, uint32_t gi)
+{
+    struct acd_group_rt *g = &s->groups[gi];
+    s->roster_s[(size_t)s->time_bin * s->n_groups + gi] +=
+        g->n_members * (s->now - g->roster_last_t);
+    g->roster_last_t = s->now;
+}
+
+/* --- state.c ------------------------------------------------------------ */
+
+/* Bring every time integral (waiting calls, agents by state, roster) up to
+ * now. */
+void acd_state_touch_all(struct acd_sim *s);
+/* May group g take legs of queue q now (supervisor assist thresholds)?
+ * `extra` counts a leg about to join q (an arriving call) at wait 0. */
+bool acd_state_assist_ok(const struct acd_sim *s, uint32_t g, const struct acd_queue *q,
+                         unsigned extra);
+/* A new agent of group gi, off shift, staffed by count (shift ACD_NONE) or
+ * by shift plan `shift`; appended to the group's members. Returns its
+ * index. */
+uint32_t acd_state_agent_new(struct acd_sim *s, uint32_t gi, uint32_t shift);
+/* Staffing of count-staffed group g in interval b, after absenteeism. */
+unsigned acd_state_planned_agents(const struct acd_sim *s, uint32_t g, size_t b);
+/* The plan's staffing of group g now, with the interventions on top. */
+unsigned acd_state_with_offset(const struct acd_sim *s, uint32_t g);
+
+#endif
