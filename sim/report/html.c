@@ -95,141 +95,12 @@ put_badge(FILE *out, enum acd_verdict v, const char *word)
 
 /* ------------------------------------------------------------------ style */
 
-/* One stylesheet, inline: system fonts; tabular figures so columns of
- * numbers line up; tables scroll sideways inside their card on a phone
- * rather than widening the page, their first column staying in view. A
- * rule or a few per string: C compilers need not take string literals
- * over 4095 bytes. */
-static const char *const css[] = {
-    ":root{--ink:#1d2939;--muted:#5d6b82;--line:#e4e7ec;--bg:#f3f5f8;--card:#fff;"
-    "--head:#14213d;--accent:#2f6fdf;--met:#16703a;--met-bg:#dcf3e4;--miss:#b42318;"
-    "--miss-bg:#fde4e1;--na:#5d6b82;--na-bg:#eceff3;color-scheme:light}\n",
-    "*{box-sizing:border-box}\n",
-    "html{-webkit-text-size-adjust:100%;text-size-adjust:100%}\n",
-    "body{margin:0;background:var(--bg);color:var(--ink);font:15px/1.5 system-ui,"
-    "-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",\"Noto Sans\",\"DejaVu Sans\","
-    "Arial,sans-serif}\n",
-    ".wrap{max-width:1200px;margin:0 auto;padding:0 24px}\n",
-    "header.top{background:var(--head);color:#fff;padding:26px 0 20px}\n",
-    ".kicker{margin:0;font-size:12px;letter-spacing:.08em;text-transform:uppercase;"
-    "color:#a9b7d4}\n",
-    "h1{margin:4px 0 6px;font-size:28px;line-height:1.25;font-weight:650;"
-    "overflow-wrap:anywhere}\n",
-    ".sub{margin:0;color:#d3dbea}\n",
-    "nav.toc{background:#fff;border-bottom:1px solid var(--line)}\n",
-    "nav.toc .wrap{display:flex;flex-wrap:wrap;gap:4px 22px;padding-top:10px;"
-    "padding-bottom:10px}\n",
-    "nav.toc a{color:var(--muted);text-decoration:none;font-size:14px;font-weight:500}\n",
-    "nav.toc a:hover{color:var(--accent)}\n",
-    "main.wrap{padding-top:20px;padding-bottom:8px}\n",
-    "section{background:var(--card);border:1px solid var(--line);border-radius:10px;"
-    "padding:20px 22px;margin:0 0 20px;box-shadow:0 1px 2px rgba(16,24,40,.05);min-width:0}\n",
-    "h2{margin:0 0 4px;font-size:19px;line-height:1.3}\n",
-    "h3{margin:22px 0 8px;font-size:15px}\n",
-    ".lead{margin:0 0 16px;color:var(--muted);font-size:14px}\n",
-    ".row{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:20px}\n",
-    ".row>section{margin:0 0 20px}\n",
-    ".banner{display:flex;align-items:center;gap:14px;border-radius:8px;padding:14px 18px;"
-    "margin:0 0 18px;border:1px solid}\n",
-    ".banner .mark{font-size:24px;font-weight:700;line-height:1}\n",
-    ".banner strong{font-size:17px}\n",
-    ".banner span.note{display:block;font-size:13px;color:var(--ink)}\n",
-    ".banner.met{background:var(--met-bg);border-color:#a6dcb8;color:var(--met)}\n",
-    ".banner.missed{background:var(--miss-bg);border-color:#f5b5ac;color:var(--miss)}\n",
-    ".banner.na{background:var(--na-bg);border-color:#d0d5dd;color:var(--na)}\n",
-    ".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:14px}\n",
-    ".kpi{border:1px solid var(--line);border-top:4px solid #c7cfdb;border-radius:8px;"
-    "padding:12px 14px}\n",
-    ".kpi.met{border-top-color:var(--met)}\n",
-    ".kpi.missed{border-top-color:var(--miss)}\n",
-    ".kpi .label{font-size:13px;color:var(--muted)}\n",
-    ".kpi .value{font-size:28px;font-weight:650;line-height:1.2;"
-    "font-variant-numeric:tabular-nums}\n",
-    ".kpi .value .ci{font-size:13px;font-weight:400}\n",
-    ".kpi .goal{margin-top:6px;font-size:13px;color:var(--muted);display:flex;"
-    "flex-direction:column;align-items:flex-start;gap:4px}\n",
-    ".kpi .goal span.target{white-space:nowrap}\n",
-    "dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:7px 18px;"
-    "margin:12px 0 0}\n",
-    "dl.facts dt{color:var(--muted)}\n",
-    "dl.facts dd{margin:0;overflow-wrap:anywhere}\n",
-    ".chip{display:inline-block;background:#eef2f8;border:1px solid #dde3ee;"
-    "border-radius:6px;padding:0 8px;margin:0 6px 4px 0;font-size:14px}\n",
-    ".chip small{color:var(--muted)}\n",
-    ".scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:0 -4px;padding:0 4px}\n",
-    /* Separate borders: with collapsed ones the sticky first column's
-     * background hides its row line. */
-    "table{border-collapse:separate;border-spacing:0;width:100%;"
-    "font-variant-numeric:tabular-nums}\n",
-    "th,td{padding:7px 12px;border-bottom:1px solid var(--line);text-align:right;"
-    "white-space:nowrap;vertical-align:baseline}\n",
-    "th:first-child,td:first-child{text-align:left;padding-left:4px}\n",
-    "thead th{font-size:12px;font-weight:600;letter-spacing:.03em;text-transform:uppercase;"
-    "color:var(--muted);border-bottom:2px solid var(--line);vertical-align:bottom}\n",
-    "tbody th{font-weight:500}\n",
-    "table.narrow{width:auto;min-width:min(100%,560px)}\n",
-    "tbody tr:hover{background:#f8fafc}\n",
-    "table.kpi-table tbody th{position:sticky;left:0;background:var(--card);z-index:1}\n",
-    "table.kpi-table tbody tr:hover th{background:#f8fafc}\n",
-    "tr.group th{padding-top:16px;font-size:12px;font-weight:600;text-transform:uppercase;"
-    "letter-spacing:.03em;color:var(--accent)}\n",
-    ".ci{color:var(--muted);font-size:.86em;margin-left:.4em}\n",
-    ".nil{color:#98a2b3}\n",
-    ".badge{display:inline-block;border-radius:999px;padding:1px 10px;font-size:13px;"
-    "font-weight:600;white-space:nowrap}\n",
-    ".badge.met{background:var(--met-bg);color:var(--met)}\n",
-    ".badge.missed{background:var(--miss-bg);color:var(--miss)}\n",
-    ".badge.na{background:var(--na-bg);color:var(--na)}\n",
-    "tr.met>:first-child,tr.missed>:first-child,tr.na>:first-child{padding-left:12px}\n",
-    "tr.na>:first-child{box-shadow:inset 3px 0 0 #c7cfdb}\n",
-    "tr.missed td:first-child{box-shadow:inset 3px 0 0 var(--miss)}\n",
-    "tr.met td:first-child{box-shadow:inset 3px 0 0 var(--met)}\n",
-    ".legend{display:flex;flex-wrap:wrap;gap:8px 16px;margin:0 0 14px;font-size:13px;"
-    "color:var(--muted);align-items:center}\n",
-    ".strip{display:grid;grid-template-columns:repeat(var(--cols,8),minmax(0,1fr));gap:5px;"
-    "list-style:none;margin:0 0 18px;padding:0}\n",
-    ".strip li{border-radius:6px;padding:5px 2px;text-align:center;font-size:12px;"
-    "line-height:1.35;font-variant-numeric:tabular-nums}\n",
-    ".strip li b{display:block;font-size:13px}\n",
-    "th.v,td.v{text-align:center}\n",
-    ".legend .item{display:inline-flex;align-items:center;gap:6px;white-space:nowrap}\n",
-    "td .sub{display:block;font-size:12px;color:var(--muted)}\n",
-    "#targets-table td:first-child{white-space:normal}\n",
-    ".strip li.met{background:var(--met-bg);color:var(--met)}\n",
-    ".strip li.missed{background:var(--miss-bg);color:var(--miss)}\n",
-    ".strip li.na{background:var(--na-bg);color:var(--na)}\n",
-    /* One chart per row: gnuplot draws at 960 px with 10 pt labels, which
-     * two columns would shrink below legibility. */
-    ".charts{display:grid;grid-template-columns:minmax(0,1fr);gap:18px}\n",
-    "figure{margin:0;border:1px solid var(--line);border-radius:8px;padding:10px;"
-    "background:#fff;min-width:0}\n",
-    "figure svg{display:block;width:100%;max-width:1000px;height:auto;margin:0 auto}\n",
-    "figcaption{margin-top:8px;font-size:14px;color:var(--ink)}\n",
-    "figcaption .files{color:var(--muted);font-size:13px}\n",
-    "figcaption a{color:var(--accent)}\n",
-    ".notice{border:1px solid #f3d08b;border-left:4px solid #d98a00;background:#fff8e8;"
-    "border-radius:6px;padding:12px 16px;margin:0 0 16px}\n",
-    ".info{border:1px solid #c9d8f5;border-left:4px solid var(--accent);background:#f1f6ff;"
-    "border-radius:6px;padding:12px 16px;margin:0 0 16px}\n",
-    ".notice pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:8px 0 0;font-size:13px}\n",
-    ".note{font-size:13px;color:var(--muted);margin:12px 0 0}\n",
-    "code{font-family:ui-monospace,\"SFMono-Regular\",Menlo,Consolas,\"DejaVu Sans Mono\","
-    "monospace;font-size:.92em}\n",
-    "footer{color:var(--muted);font-size:13px;padding:4px 0 32px}\n",
-    "@media (max-width:900px){.row{grid-template-columns:minmax(0,1fr)}"
-    ".strip{grid-template-columns:repeat(var(--cols-mid,8),minmax(0,1fr))}}\n",
-    "@media (max-width:640px){body{font-size:14px}.wrap{padding:0 12px}"
-    "header.top{padding:18px 0 14px}h1{font-size:22px}"
-    "section{padding:16px 14px;border-radius:8px}"
-    ".cards{grid-template-columns:repeat(2,minmax(0,1fr));gap:10px}"
-    ".kpi .value{font-size:22px}"
-    "th,td{padding:6px 8px}td .ci{display:block;margin:0}"
-    "table.kpi-table tbody th{white-space:normal;min-width:8.5em}"
-    ".strip{grid-template-columns:repeat(var(--cols-narrow,4),minmax(0,1fr))}"
-    "dl.facts{grid-template-columns:minmax(0,1fr);gap:0}dl.facts dd{margin:0 0 8px}}\n",
-    "@media print{body{background:#fff}nav.toc{display:none}"
-    "section{box-shadow:none;break-inside:avoid}}\n",
-};
+/* One stylesheet, inline (sim/report/report.css, embedded at build time
+ * by tools/embed.c, which names the array NAME_yaml): system fonts;
+ * tabular figures so columns of numbers line up; tables scroll sideways
+ * inside their card on a phone rather than widening the page, their first
+ * column staying in view. */
+extern const char acd_report_css_yaml[];
 
 /* ------------------------------------------------------------ the parts */
 
@@ -992,8 +863,7 @@ acd_html_write(FILE *out, const struct acd_results *r, const struct acd_charts *
     fprintf(out, "<meta name=\"generator\" content=\"acdsim %s\">\n<title>", ACD_VERSION);
     put_esc(out, r->setup.known && r->setup.name ? r->setup.name : "Unnamed scenario");
     fputs(" &#183; acdsim report</title>\n<style>\n", out);
-    for (size_t i = 0; i < ACD_ARRAY_LEN(css); i++)
-        fputs(css[i], out);
+    fputs(acd_report_css_yaml, out);
     fputs("</style>\n</head>\n<body>\n", out);
     put_header(out, r);
     put_nav(out, &p);
