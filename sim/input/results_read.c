@@ -6,7 +6,7 @@
  * writes, walking it with a path (summary.asa_s.mean) so that every problem
  * names the value it is about. jansson keeps no positions, so the line and
  * column of a problem are found afterwards by walking the text along the
- * same path (locate): problems are rare, the walk is cheap, and the tree
+ * same path (jsonpos.c): problems are rare, the walk is cheap, and the tree
  * stays jansson's own.
  *
  * The seed is a uint64, wider than jansson's integers (json_int_t is
@@ -18,6 +18,7 @@
  * lists kept here.
  */
 #include "results_read.h"
+#include "jsonpos.h"
 #include "units.h"
 #include "util.h"
 
@@ -40,334 +41,13 @@
 #define MAX_REPLICATIONS 1000000ULL
 #define MAX_INTERVALS    10000
 #define MAX_TIER         100ULL
-#define MAX_PATH_DEPTH   16 /* the layout nests 6 deep */
 /* (close - open) / interval must be this close to a whole number (as in
  * the scenario parser). */
 #define INTERVAL_TOL 1e-6
 /* A clock time in the document is whole seconds (report.c rounds). */
 #define CLOCK_TOL_S 0.5
 
-/* ------------------------------------------------------------------ paths */
-
-/* Where a value is in the document: a chain from the value up to a member
- * of the root. NULL is the root itself. */
-struct jpath {
-    const struct jpath *up;
-    const char *key; /* member name, or NULL for an array element */
-    size_t index;
-};
-
-static struct jpath
-at_key(const struct jpath *up, const char *key)
-{
-    return (struct jpath){.up = up, .key = key};
-}
-
-static struct jpath
-at_index(const struct jpath *up, size_t index)
-{
-    return (struct jpath){.up = up, .index = index};
-}
-
-/* The chain from the root down, in v[0..n). Paths deeper than the layout
- * cannot be built by this file. */
-static size_t
-path_steps(const struct jpath *p, const struct jpath **v)
-{
-    size_t n = 0;
-    for (const struct jpath *q = p; q; q = q->up)
-        n++;
-    ACD_ASSERT(n <= MAX_PATH_DEPTH);
-    size_t i = n;
-    for (const struct jpath *q = p; q; q = q->up)
-        v[--i] = q;
-    return n;
-}
-
-/* "intervals[3].call_types.billing.asa_s" (new string, caller frees). */
-static char *
-path_text(const struct jpath *p)
-{
-    const struct jpath *v[MAX_PATH_DEPTH];
-    size_t n = path_steps(p, v);
-    size_t len = 1;
-    for (size_t i = 0; i < n; i++)
-        len += v[i]->key ? strlen(v[i]->key) + 1 : 24;
-    char *s = acd_xmalloc(len), *w = s;
-    *w = '\0';
-    for (size_t i = 0; i < n; i++) {
-        size_t room = len - (size_t)(w - s);
-        int k = v[i]->key ? snprintf(w, room, "%s%s", i ? "." : "", v[i]->key)
-                          : snprintf(w, room, "[%zu]", v[i]->index);
-        w += k > 0 ? (size_t)k : 0;
-    }
-    return s;
-}
-
-/* ----------------------------------------------------------- text cursor */
-
-/* A position in the text with its 1-based line and column. Columns count
- * characters (UTF-8 sequences), as jansson's do. Every step checks the
- * end, so the walks below are safe on any text. */
-struct cursor {
-    const char *s;
-    size_t n, i;
-    unsigned line, col;
-};
-
-static bool
-at_end(const struct cursor *c)
-{
-    return c->i >= c->n;
-}
-
-static char
-peek(const struct cursor *c)
-{
-    return at_end(c) ? '\0' : c->s[c->i];
-}
-
-static void
-advance(struct cursor *c)
-{
-    if (at_end(c))
-        return;
-    unsigned char b = (unsigned char)c->s[c->i++];
-    if (b == '\n') {
-        c->line++;
-        c->col = 1;
-    } else if ((b & 0xC0) != 0x80) {
-        c->col++;
-    }
-}
-
-static void
-skip_ws(struct cursor *c)
-{
-    while (!at_end(c) && strchr(" \t\r\n", c->s[c->i]))
-        advance(c);
-}
-
-/* At an opening quote: past the closing one (or to the end). */
-static void
-skip_string(struct cursor *c)
-{
-    advance(c);
-    while (!at_end(c)) {
-        char ch = peek(c);
-        advance(c);
-        if (ch == '\\')
-            advance(c);
-        else if (ch == '"')
-            return;
-    }
-}
-
-/* Past one value. Containers by counting brackets (strings skipped whole),
- * without recursion, so no nesting can exhaust the stack. */
-static void
-skip_value(struct cursor *c)
-{
-    char ch = peek(c);
-    if (ch == '"') {
-        skip_string(c);
-        return;
-    }
-    if (ch != '{' && ch != '[') {
-        while (!at_end(c) && !strchr(",]} \t\r\n", peek(c)))
-            advance(c);
-        return;
-    }
-    size_t depth = 0;
-    while (!at_end(c)) {
-        ch = peek(c);
-        if (ch == '"') {
-            skip_string(c);
-            continue;
-        }
-        advance(c);
-        if (ch == '{' || ch == '[')
-            depth++;
-        else if ((ch == '}' || ch == ']') && --depth == 0)
-            return;
-    }
-}
-
-static int
-hex_digit(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
-/* Four hex digits after "\u"; -1 if malformed. */
-static long
-read_u4(struct cursor *c)
-{
-    long v = 0;
-    for (int k = 0; k < 4; k++) {
-        int d = hex_digit(peek(c));
-        if (d < 0)
-            return -1;
-        v = v * 16 + d;
-        advance(c);
-    }
-    return v;
-}
-
-/* One character of a string token, escapes decoded to UTF-8 in buf;
- * returns its length (0 at the closing quote or a malformed escape). */
-static size_t
-string_char(struct cursor *c, char buf[4])
-{
-    char ch = peek(c);
-    if (at_end(c) || ch == '"')
-        return 0;
-    advance(c);
-    if (ch != '\\') {
-        buf[0] = ch;
-        return 1;
-    }
-    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-    ch = peek(c);
-    advance(c);
-    const char *e = ch ? strchr(from, ch) : NULL;
-    if (e) {
-        buf[0] = to[e - from];
-        return 1;
-    }
-    if (ch != 'u')
-        return 0;
-    long u = read_u4(c);
-    if (u >= 0xD800 && u < 0xDC00 && peek(c) == '\\') { /* a surrogate pair */
-        advance(c);
-        advance(c);
-        long lo = read_u4(c);
-        if (lo < 0xDC00 || lo > 0xDFFF)
-            return 0;
-        u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-    }
-    if (u < 0)
-        return 0;
-    if (u < 0x80) {
-        buf[0] = (char)u;
-        return 1;
-    }
-    if (u < 0x800) {
-        buf[0] = (char)(0xC0 | (u >> 6));
-        buf[1] = (char)(0x80 | (u & 0x3F));
-        return 2;
-    }
-    if (u < 0x10000) {
-        buf[0] = (char)(0xE0 | (u >> 12));
-        buf[1] = (char)(0x80 | ((u >> 6) & 0x3F));
-        buf[2] = (char)(0x80 | (u & 0x3F));
-        return 3;
-    }
-    buf[0] = (char)(0xF0 | (u >> 18));
-    buf[1] = (char)(0x80 | ((u >> 12) & 0x3F));
-    buf[2] = (char)(0x80 | ((u >> 6) & 0x3F));
-    buf[3] = (char)(0x80 | (u & 0x3F));
-    return 4;
-}
-
-/* At a string token: whether it spells `key` (escapes decoded); always
- * moves past the token. */
-static bool
-key_equals(struct cursor *c, const char *key)
-{
-    if (peek(c) != '"')
-        return false;
-    advance(c);
-    size_t k = 0, klen = strlen(key);
-    bool eq = true;
-    char buf[4];
-    size_t m;
-    while ((m = string_char(c, buf)) > 0) {
-        eq = eq && k + m <= klen && memcmp(key + k, buf, m) == 0;
-        k += m;
-    }
-    if (peek(c) != '"') { /* a malformed escape: not a key we know */
-        eq = false;
-        while (!at_end(c) && peek(c) != '"') {
-            if (peek(c) == '\\')
-                advance(c);
-            advance(c);
-        }
-    }
-    advance(c);
-    return eq && k == klen;
-}
-
-/* Where the value at path p starts (with at_name, where the member name
- * of that value starts), or, if the text does not have it (a missing key),
- * where the innermost container on the way that exists starts. Runs on
- * text jansson accepted, but assumes nothing of it. */
-static void
-locate(const char *text, size_t len, const struct jpath *p, bool at_name, unsigned *line,
-       unsigned *col)
-{
-    const struct jpath *v[MAX_PATH_DEPTH];
-    size_t n = path_steps(p, v);
-    struct cursor c = {.s = text, .n = len, .line = 1, .col = 1};
-    skip_ws(&c);
-    for (size_t d = 0; d < n; d++) {
-        struct cursor container = c;
-        bool found = false;
-        if (v[d]->key && peek(&c) == '{') {
-            advance(&c);
-            for (;;) {
-                skip_ws(&c);
-                if (peek(&c) != '"')
-                    break;
-                struct cursor name = c;
-                bool eq = key_equals(&c, v[d]->key);
-                skip_ws(&c);
-                if (peek(&c) == ':')
-                    advance(&c);
-                skip_ws(&c);
-                if (eq) {
-                    found = true;
-                    if (at_name && d + 1 == n)
-                        c = name;
-                    break;
-                }
-                skip_value(&c);
-                skip_ws(&c);
-                if (peek(&c) != ',')
-                    break;
-                advance(&c);
-            }
-        } else if (!v[d]->key && peek(&c) == '[') {
-            advance(&c);
-            for (size_t k = 0;; k++) {
-                skip_ws(&c);
-                if (at_end(&c) || peek(&c) == ']')
-                    break;
-                if (k == v[d]->index) {
-                    found = true;
-                    break;
-                }
-                skip_value(&c);
-                skip_ws(&c);
-                if (peek(&c) != ',')
-                    break;
-                advance(&c);
-            }
-        }
-        if (!found) {
-            c = container;
-            break;
-        }
-    }
-    *line = c.line;
-    *col = c.col;
-}
+/* ------------------------------------------------------------------- seed */
 
 /* The top-level "seed": its digits, if they are a plain integer that fits
  * a uint64 (anything else is left to jansson and the checks, which report
@@ -375,30 +55,10 @@ locate(const char *text, size_t len, const struct jpath *p, bool at_name, unsign
 static bool
 take_seed(const char *text, size_t len, uint64_t *seed, size_t *at, size_t *ndigits)
 {
-    struct cursor c = {.s = text, .n = len, .line = 1, .col = 1};
-    skip_ws(&c);
-    if (peek(&c) != '{')
+    size_t i;
+    if (!acd_jsonpos_member(text, len, "seed", &i))
         return false;
-    advance(&c);
-    for (;;) {
-        skip_ws(&c);
-        if (peek(&c) != '"')
-            return false;
-        bool eq = key_equals(&c, "seed");
-        skip_ws(&c);
-        if (peek(&c) != ':')
-            return false;
-        advance(&c);
-        skip_ws(&c);
-        if (eq)
-            break;
-        skip_value(&c);
-        skip_ws(&c);
-        if (peek(&c) != ',')
-            return false;
-        advance(&c);
-    }
-    size_t i = c.i, j = i;
+    size_t j = i;
     uint64_t v = 0;
     while (j < len && text[j] >= '0' && text[j] <= '9') {
         unsigned d = (unsigned)(text[j] - '0');
@@ -427,7 +87,7 @@ struct reader {
     unsigned replications; /* for acd_estimate.n; 0 until known */
 };
 
-static void report(struct reader *rd, enum acd_diag_level level, const struct jpath *p,
+static void report(struct reader *rd, enum acd_diag_level level, const struct acd_jsonpos_path *p,
                    bool at_name, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* One located diagnostic, prefixed with the path of the value; located at
@@ -436,14 +96,14 @@ static void report(struct reader *rd, enum acd_diag_level level, const struct jp
  * (where the next one would have been) says the rest is not shown: a
  * mangled file must not bury the first, most telling error. */
 static void
-report(struct reader *rd, enum acd_diag_level level, const struct jpath *p, bool at_name,
+report(struct reader *rd, enum acd_diag_level level, const struct acd_jsonpos_path *p, bool at_name,
        const char *fmt, ...)
 {
     size_t *count = level == ACD_DIAG_ERROR ? &rd->n_errors : &rd->n_warnings;
     if ((*count)++ > MAX_MESSAGES)
         return;
     unsigned line, col;
-    locate(rd->text, rd->len, p, at_name, &line, &col);
+    acd_jsonpos_locate(rd->text, rd->len, p, at_name, &line, &col);
     if (*count > MAX_MESSAGES) {
         acd_diags_add(rd->diags, ACD_DIAG_NOTE, rd->file, line, col, "more %ss not shown",
                       level == ACD_DIAG_ERROR ? "error" : "warning");
@@ -454,7 +114,7 @@ report(struct reader *rd, enum acd_diag_level level, const struct jpath *p, bool
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    char *where = path_text(p);
+    char *where = acd_jsonpos_path_text(p);
     acd_diags_add(rd->diags, level, rd->file, line, col, "%s%s%s", where, *where ? ": " : "", msg);
     free(where);
 }
@@ -488,7 +148,7 @@ kind(const json_t *v)
 }
 
 static bool
-want_object(struct reader *rd, const json_t *v, const struct jpath *p)
+want_object(struct reader *rd, const json_t *v, const struct acd_jsonpos_path *p)
 {
     if (json_is_object(v))
         return true;
@@ -497,7 +157,7 @@ want_object(struct reader *rd, const json_t *v, const struct jpath *p)
 }
 
 static bool
-want_array(struct reader *rd, const json_t *v, const struct jpath *p)
+want_array(struct reader *rd, const json_t *v, const struct acd_jsonpos_path *p)
 {
     if (json_is_array(v))
         return true;
@@ -508,9 +168,10 @@ want_array(struct reader *rd, const json_t *v, const struct jpath *p)
 /* Member `key` of the object at p (its own path in *kp), or NULL after
  * reporting it missing. */
 static json_t *
-need(struct reader *rd, json_t *obj, const struct jpath *p, const char *key, struct jpath *kp)
+need(struct reader *rd, json_t *obj, const struct acd_jsonpos_path *p, const char *key,
+     struct acd_jsonpos_path *kp)
 {
-    *kp = at_key(p, key);
+    *kp = acd_jsonpos_key(p, key);
     json_t *v = json_object_get(obj, key);
     if (!v)
         ERROR(rd, p, "missing key '%s'", key);
@@ -519,7 +180,8 @@ need(struct reader *rd, json_t *obj, const struct jpath *p, const char *key, str
 
 /* A number, or null (NaN) when null_ok. */
 static bool
-get_real(struct reader *rd, const json_t *v, const struct jpath *p, bool null_ok, double *out)
+get_real(struct reader *rd, const json_t *v, const struct acd_jsonpos_path *p, bool null_ok,
+         double *out)
 {
     if (json_is_number(v)) {
         *out = json_number_value(v);
@@ -535,7 +197,8 @@ get_real(struct reader *rd, const json_t *v, const struct jpath *p, bool null_ok
 
 /* A finite number > 0 (or >= 0 when zero_ok). */
 static bool
-get_positive(struct reader *rd, const json_t *v, const struct jpath *p, bool zero_ok, double *out)
+get_positive(struct reader *rd, const json_t *v, const struct acd_jsonpos_path *p, bool zero_ok,
+             double *out)
 {
     double x;
     if (!get_real(rd, v, p, false, &x))
@@ -550,8 +213,8 @@ get_positive(struct reader *rd, const json_t *v, const struct jpath *p, bool zer
 
 /* An integer in [lo, hi]. */
 static bool
-get_uint(struct reader *rd, const json_t *v, const struct jpath *p, unsigned long long lo,
-         unsigned long long hi, unsigned long long *out)
+get_uint(struct reader *rd, const json_t *v, const struct acd_jsonpos_path *p,
+         unsigned long long lo, unsigned long long hi, unsigned long long *out)
 {
     if (!json_is_integer(v)) {
         ERROR(rd, p, "expected an integer, got %s", kind(v));
@@ -567,7 +230,7 @@ get_uint(struct reader *rd, const json_t *v, const struct jpath *p, unsigned lon
 }
 
 static const char *
-get_string(struct reader *rd, const json_t *v, const struct jpath *p)
+get_string(struct reader *rd, const json_t *v, const struct acd_jsonpos_path *p)
 {
     if (json_is_string(v))
         return json_string_value(v);
@@ -586,15 +249,15 @@ in_list(const char *key, const char *const *list, size_t n)
 
 /* A warning for each member of the object at p that is not in known[]. */
 static void
-warn_unknown(struct reader *rd, json_t *obj, const struct jpath *p, const char *const *known,
-             size_t n_known)
+warn_unknown(struct reader *rd, json_t *obj, const struct acd_jsonpos_path *p,
+             const char *const *known, size_t n_known)
 {
     const char *key;
     json_t *v;
     json_object_foreach(obj, key, v)
     {
         if (!in_list(key, known, n_known)) {
-            struct jpath kp = at_key(p, key);
+            struct acd_jsonpos_path kp = acd_jsonpos_key(p, key);
             WARN_NAME(rd, &kp, "unknown key (ignored)");
         }
     }
@@ -623,13 +286,14 @@ static const struct acd_estimate nan_estimate = {.mean = ACD_NAN, .ci95 = ACD_NA
  * not say how many replications had a defined value; a defined mean
  * counts them all. */
 static void
-read_estimate(struct reader *rd, json_t *v, const struct jpath *p, struct acd_estimate *e)
+read_estimate(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p,
+              struct acd_estimate *e)
 {
     static const char *const keys[] = {"mean", "ci95"};
     *e = nan_estimate;
     if (!want_object(rd, v, p))
         return;
-    struct jpath kp;
+    struct acd_jsonpos_path kp;
     json_t *x;
     if ((x = need(rd, v, p, "mean", &kp)))
         get_real(rd, x, &kp, true, &e->mean);
@@ -650,13 +314,13 @@ total_find(const char *key)
 
 /* The "totals" object of a scope. */
 static void
-read_totals(struct reader *rd, json_t *v, const struct jpath *p, unsigned scope,
+read_totals(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, unsigned scope,
             struct acd_scope_result *out)
 {
     if (!want_object(rd, v, p))
         return;
     for (int k = 0; k < ACD_TOTAL_COUNT; k++) {
-        struct jpath kp;
+        struct acd_jsonpos_path kp;
         json_t *x;
         if ((acd_totals[k].scopes & scope) && (x = need(rd, v, p, acd_totals[k].key, &kp)))
             read_estimate(rd, x, &kp, &out->total[k]);
@@ -665,7 +329,7 @@ read_totals(struct reader *rd, json_t *v, const struct jpath *p, unsigned scope,
     json_t *x;
     json_object_foreach(v, key, x)
     {
-        struct jpath kp = at_key(p, key);
+        struct acd_jsonpos_path kp = acd_jsonpos_key(p, key);
         int k = total_find(key);
         if (k == ACD_TOTAL_COUNT)
             WARN_NAME(rd, &kp, "unknown total (ignored)");
@@ -678,8 +342,8 @@ read_totals(struct reader *rd, json_t *v, const struct jpath *p, unsigned scope,
  * the other keys its object may hold (an interval's start, end...). A
  * metric or total that does not apply stays NaN, as the engine leaves it. */
 static void
-read_scope(struct reader *rd, json_t *v, const struct jpath *p, unsigned scope, const char *name,
-           struct acd_scope_result *out, const char *const *extra, size_t n_extra)
+read_scope(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, unsigned scope,
+           const char *name, struct acd_scope_result *out, const char *const *extra, size_t n_extra)
 {
     out->name = name;
     out->scope = scope;
@@ -689,7 +353,7 @@ read_scope(struct reader *rd, json_t *v, const struct jpath *p, unsigned scope, 
         out->total[k] = nan_estimate;
     if (!want_object(rd, v, p))
         return;
-    struct jpath kp;
+    struct acd_jsonpos_path kp;
     json_t *x;
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
         if ((acd_metrics[m].scopes & scope) && (x = need(rd, v, p, acd_metrics[m].key, &kp)))
@@ -701,7 +365,7 @@ read_scope(struct reader *rd, json_t *v, const struct jpath *p, unsigned scope, 
     {
         if (strcmp(key, "totals") == 0 || in_list(key, extra, n_extra))
             continue;
-        kp = at_key(p, key);
+        kp = acd_jsonpos_key(p, key);
         enum acd_metric m = acd_stats_metric_find(key);
         if (m == ACD_METRIC_COUNT)
             WARN_NAME(rd, &kp, "unknown metric (ignored)");
@@ -714,7 +378,7 @@ read_scope(struct reader *rd, json_t *v, const struct jpath *p, unsigned scope, 
  * order, which is the scenario's). Returns how many; *names is a new array
  * of borrowed strings (from the tree). */
 static size_t
-read_names(struct reader *rd, json_t *obj, const struct jpath *p, const char *what,
+read_names(struct reader *rd, json_t *obj, const struct acd_jsonpos_path *p, const char *what,
            const char ***names)
 {
     size_t n = json_object_size(obj), i = 0;
@@ -724,7 +388,7 @@ read_names(struct reader *rd, json_t *obj, const struct jpath *p, const char *wh
     json_object_foreach(obj, key, v)
     {
         if (!*key) {
-            struct jpath kp = at_key(p, key);
+            struct acd_jsonpos_path kp = acd_jsonpos_key(p, key);
             ERROR_NAME(rd, &kp, "%s needs a name", what);
         }
         (*names)[i++] = key;
@@ -736,15 +400,16 @@ read_names(struct reader *rd, json_t *obj, const struct jpath *p, const char *wh
  * groups (an interval's "call_types", setup's "agent_groups"): each name
  * must be there, and no other. Calls fn for each, in `names` order. */
 static void
-read_named(struct reader *rd, json_t *obj, const struct jpath *p, const char *what,
+read_named(struct reader *rd, json_t *obj, const struct acd_jsonpos_path *p, const char *what,
            const char *const *names, size_t n, const char *where,
-           void (*fn)(struct reader *rd, json_t *v, const struct jpath *p, size_t i, void *ud),
+           void (*fn)(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, size_t i,
+                      void *ud),
            void *ud)
 {
     if (!want_object(rd, obj, p))
         return;
     for (size_t i = 0; i < n; i++) {
-        struct jpath kp = at_key(p, names[i]);
+        struct acd_jsonpos_path kp = acd_jsonpos_key(p, names[i]);
         json_t *v = json_object_get(obj, names[i]);
         if (v)
             fn(rd, v, &kp, i, ud);
@@ -756,7 +421,7 @@ read_named(struct reader *rd, json_t *obj, const struct jpath *p, const char *wh
     json_object_foreach(obj, key, v)
     {
         if (!in_list(key, names, n)) {
-            struct jpath kp = at_key(p, key);
+            struct acd_jsonpos_path kp = acd_jsonpos_key(p, key);
             ERROR_NAME(rd, &kp, "unknown %s (not in %s)", what, where);
         }
     }
@@ -807,7 +472,7 @@ struct named_scopes {
 };
 
 static void
-named_scope(struct reader *rd, json_t *v, const struct jpath *p, size_t i, void *ud)
+named_scope(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, size_t i, void *ud)
 {
     const struct named_scopes *ns = ud;
     const char *name =
@@ -816,37 +481,38 @@ named_scope(struct reader *rd, json_t *v, const struct jpath *p, size_t i, void 
 }
 
 static bool
-member_real(struct reader *rd, json_t *obj, const struct jpath *p, const char *key, bool null_ok,
-            double *out)
+member_real(struct reader *rd, json_t *obj, const struct acd_jsonpos_path *p, const char *key,
+            bool null_ok, double *out)
 {
-    struct jpath kp;
+    struct acd_jsonpos_path kp;
     json_t *x = need(rd, obj, p, key, &kp);
     return x && get_real(rd, x, &kp, null_ok, out);
 }
 
 static bool
-member_positive(struct reader *rd, json_t *obj, const struct jpath *p, const char *key,
+member_positive(struct reader *rd, json_t *obj, const struct acd_jsonpos_path *p, const char *key,
                 bool zero_ok, double *out)
 {
-    struct jpath kp;
+    struct acd_jsonpos_path kp;
     json_t *x = need(rd, obj, p, key, &kp);
     return x && get_positive(rd, x, &kp, zero_ok, out);
 }
 
 static bool
-member_uint(struct reader *rd, json_t *obj, const struct jpath *p, const char *key,
+member_uint(struct reader *rd, json_t *obj, const struct acd_jsonpos_path *p, const char *key,
             unsigned long long lo, unsigned long long hi, unsigned long long *out)
 {
-    struct jpath kp;
+    struct acd_jsonpos_path kp;
     json_t *x = need(rd, obj, p, key, &kp);
     return x && get_uint(rd, x, &kp, lo, hi, out);
 }
 
 /* A clock time ("07:30") member. */
 static bool
-member_clock(struct reader *rd, json_t *obj, const struct jpath *p, const char *key, double *out)
+member_clock(struct reader *rd, json_t *obj, const struct acd_jsonpos_path *p, const char *key,
+             double *out)
 {
-    struct jpath kp;
+    struct acd_jsonpos_path kp;
     json_t *x = need(rd, obj, p, key, &kp);
     const char *s = x ? get_string(rd, x, &kp) : NULL;
     if (!s)
@@ -862,7 +528,7 @@ member_clock(struct reader *rd, json_t *obj, const struct jpath *p, const char *
 static void
 read_header(struct reader *rd, json_t *root, const uint64_t *seed, struct doc *d)
 {
-    struct jpath kp;
+    struct acd_jsonpos_path kp;
     json_t *x;
     if ((x = need(rd, root, NULL, "acdsim", &kp)))
         get_string(rd, x, &kp); /* any version: the layout is what is checked */
@@ -886,7 +552,7 @@ read_header(struct reader *rd, json_t *root, const uint64_t *seed, struct doc *d
 /* "call_types" or "agent_groups" at the top: the names, which every other
  * part is checked against. */
 static size_t
-read_catalog(struct reader *rd, json_t *obj, const struct jpath *p, const char *what,
+read_catalog(struct reader *rd, json_t *obj, const struct acd_jsonpos_path *p, const char *what,
              const char ***names, bool *ok)
 {
     *names = NULL;
@@ -901,7 +567,7 @@ read_scopes(struct reader *rd, json_t *root, struct doc *d)
 {
     struct acd_setup *st = d->st;
     struct acd_results *r = d->r;
-    struct jpath tp, gp, sp;
+    struct acd_jsonpos_path tp, gp, sp;
     json_t *types = need(rd, root, NULL, "call_types", &tp);
     json_t *groups = need(rd, root, NULL, "agent_groups", &gp);
     size_t nt = read_catalog(rd, types, &tp, "a call type", &d->type_names, &d->types_ok);
@@ -925,11 +591,11 @@ read_scopes(struct reader *rd, json_t *root, struct doc *d)
         read_scope(rd, x, &sp, ACD_SCOPE_CENTER, "", &r->summary, NULL, 0);
     struct named_scopes ts = {r->types, st, ACD_SCOPE_TYPE}, gs = {r->groups, st, ACD_SCOPE_GROUP};
     for (size_t k = 0; k < nt; k++) {
-        struct jpath kp = at_key(&tp, d->type_names[k]);
+        struct acd_jsonpos_path kp = acd_jsonpos_key(&tp, d->type_names[k]);
         named_scope(rd, json_object_get(types, d->type_names[k]), &kp, k, &ts);
     }
     for (size_t g = 0; g < ng; g++) {
-        struct jpath kp = at_key(&gp, d->group_names[g]);
+        struct acd_jsonpos_path kp = acd_jsonpos_key(&gp, d->group_names[g]);
         named_scope(rd, json_object_get(groups, d->group_names[g]), &kp, g, &gs);
     }
 }
@@ -949,7 +615,7 @@ has_any(json_t *obj, const char *const *keys, size_t n)
 }
 
 static void
-read_day(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
+read_day(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct doc *d)
 {
     double open, close, iv;
     bool ok = member_clock(rd, v, p, "open", &open);
@@ -958,7 +624,7 @@ read_day(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
     warn_unknown(rd, v, p, day_keys, ACD_ARRAY_LEN(day_keys));
     if (!ok)
         return;
-    struct jpath cp = at_key(p, "close"), ip = at_key(p, "interval_s");
+    struct acd_jsonpos_path cp = acd_jsonpos_key(p, "close"), ip = acd_jsonpos_key(p, "interval_s");
     if (close <= open) {
         ERROR(rd, &cp, "must be later than 'open'");
         return;
@@ -981,7 +647,7 @@ read_day(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
 }
 
 static void
-read_steady(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
+read_steady(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct doc *d)
 {
     double duration, warmup;
     bool ok = member_positive(rd, v, p, "duration_s", false, &duration);
@@ -990,7 +656,7 @@ read_steady(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
     if (!ok)
         return;
     if (warmup >= duration) {
-        struct jpath wp = at_key(p, "warmup_s");
+        struct acd_jsonpos_path wp = acd_jsonpos_key(p, "warmup_s");
         ERROR(rd, &wp, "must be shorter than duration_s");
         return;
     }
@@ -1001,7 +667,7 @@ read_steady(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
 }
 
 static void
-read_horizon(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
+read_horizon(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct doc *d)
 {
     if (!want_object(rd, v, p))
         return;
@@ -1022,7 +688,8 @@ read_horizon(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
 }
 
 static void
-read_service_level(struct reader *rd, json_t *v, const struct jpath *p, struct acd_setup *st)
+read_service_level(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p,
+                   struct acd_setup *st)
 {
     static const char *const keys[] = {"threshold_s", "target"};
     if (!want_object(rd, v, p))
@@ -1030,7 +697,7 @@ read_service_level(struct reader *rd, json_t *v, const struct jpath *p, struct a
     member_positive(rd, v, p, "threshold_s", true, &st->sl_threshold_s);
     double target;
     if (member_real(rd, v, p, "target", false, &target)) {
-        struct jpath tp = at_key(p, "target");
+        struct acd_jsonpos_path tp = acd_jsonpos_key(p, "target");
         if (target < 0 || target > 1)
             ERROR(rd, &tp, "expected a share from 0 to 1, got %.17g", target);
         st->sl_target = target;
@@ -1041,7 +708,7 @@ read_service_level(struct reader *rd, json_t *v, const struct jpath *p, struct a
 /* Read every field of `fields` from object v into base (null = NAN); other
  * keys are warnings. */
 static void
-read_real_fields(struct reader *rd, json_t *v, const struct jpath *p,
+read_real_fields(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p,
                  const struct acd_field *fields, size_t n, void *base)
 {
     const char *keys[16];
@@ -1063,7 +730,7 @@ static const struct acd_field target_keys[] = {
 };
 
 static void
-read_targets(struct reader *rd, json_t *v, const struct jpath *p, struct acd_setup *st)
+read_targets(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct acd_setup *st)
 {
     read_real_fields(rd, v, p, target_keys, ACD_ARRAY_LEN(target_keys), st);
 }
@@ -1072,7 +739,7 @@ read_targets(struct reader *rd, json_t *v, const struct jpath *p, struct acd_set
  * "agents" | "plan" | "shifts", "count": N}; staffing and count were added
  * after 0.1 and are optional. */
 static void
-group_setup(struct reader *rd, json_t *v, const struct jpath *p, size_t g, void *ud)
+group_setup(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, size_t g, void *ud)
 {
     static const char *const keys[] = {"tier", "staffing", "count"};
     struct doc *d = ud;
@@ -1084,7 +751,7 @@ group_setup(struct reader *rd, json_t *v, const struct jpath *p, size_t g, void 
         sg->tier = (unsigned)n;
     json_t *x = json_object_get(v, "staffing");
     if (x) {
-        struct jpath kp = at_key(p, "staffing");
+        struct acd_jsonpos_path kp = acd_jsonpos_key(p, "staffing");
         const char *s = get_string(rd, x, &kp);
         size_t i = 0;
         while (s && i < ACD_ARRAY_LEN(acd_staffing_names) && strcmp(acd_staffing_names[i], s) != 0)
@@ -1105,7 +772,7 @@ group_setup(struct reader *rd, json_t *v, const struct jpath *p, size_t g, void 
 /* setup.features (added after 0.1: optional): the names of the model
  * features the scenario uses (acd_feature_names). */
 static void
-read_features(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
+read_features(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct doc *d)
 {
     if (!want_array(rd, v, p))
         return;
@@ -1113,7 +780,7 @@ read_features(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d
     json_t *x;
     json_array_foreach(v, i, x)
     {
-        struct jpath ip = at_index(p, i);
+        struct acd_jsonpos_path ip = acd_jsonpos_index(p, i);
         const char *s = get_string(rd, x, &ip);
         if (!s)
             continue;
@@ -1129,13 +796,13 @@ read_features(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d
 }
 
 static void
-read_setup(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
+read_setup(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct doc *d)
 {
     static const char *const keys[] = {"horizon",      "service_level", "targets",
                                        "agent_groups", "features",      "routing"};
     if (!want_object(rd, v, p))
         return;
-    struct jpath kp;
+    struct acd_jsonpos_path kp;
     json_t *x;
     if ((x = need(rd, v, p, "horizon", &kp)))
         read_horizon(rd, x, &kp, d);
@@ -1149,14 +816,14 @@ read_setup(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
     /* setup.routing (added after 0.1: optional): the policy, null if the
      * scenario named none. */
     if ((x = json_object_get(v, "routing"))) {
-        kp = at_key(p, "routing");
+        kp = acd_jsonpos_key(p, "routing");
         const char *s = json_is_null(x) ? NULL : get_string(rd, x, &kp);
         if (s)
             d->st->routing = acd_xstrdup(s);
         d->has_routing = json_is_null(x) || s;
     }
     if ((x = json_object_get(v, "features"))) {
-        kp = at_key(p, "features");
+        kp = acd_jsonpos_key(p, "features");
         read_features(rd, x, &kp, d);
     }
     warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
@@ -1169,8 +836,8 @@ static const char *const interval_extra[] = {"start", "end", "call_types", "agen
 /* An interval's "start" or "end". With `known`, *t is what the horizon
  * says and the text must agree; otherwise the text sets *t. */
 static void
-interval_clock(struct reader *rd, json_t *v, const struct jpath *p, const char *key, bool known,
-               double *t)
+interval_clock(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, const char *key,
+               bool known, double *t)
 {
     double x;
     if (!member_clock(rd, v, p, key, &x))
@@ -1181,15 +848,15 @@ interval_clock(struct reader *rd, json_t *v, const struct jpath *p, const char *
     }
     if (fabs(x - *t) > CLOCK_TOL_S) {
         char want[32];
-        struct jpath kp = at_key(p, key);
+        struct acd_jsonpos_path kp = acd_jsonpos_key(p, key);
         ERROR(rd, &kp, "expected \"%s\" (from the horizon: open + interval number x interval_s)",
               acd_units_format_clock(*t, want, sizeof(want)));
     }
 }
 
 static void
-read_interval(struct reader *rd, json_t *v, const struct jpath *p, size_t i, bool times_known,
-              struct doc *d)
+read_interval(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, size_t i,
+              bool times_known, struct doc *d)
 {
     const struct acd_setup *st = d->st;
     struct acd_interval_result *iv = &d->r->intervals[i];
@@ -1205,7 +872,7 @@ read_interval(struct reader *rd, json_t *v, const struct jpath *p, size_t i, boo
         return; /* reported */
     interval_clock(rd, v, p, "start", times_known, &iv->start_s);
     interval_clock(rd, v, p, "end", times_known, &iv->end_s);
-    struct jpath kp;
+    struct acd_jsonpos_path kp;
     json_t *x;
     if ((x = need(rd, v, p, "call_types", &kp)) && d->types_ok) {
         struct named_scopes ns = {iv->types, st, ACD_SCOPE_TYPE};
@@ -1220,7 +887,7 @@ read_interval(struct reader *rd, json_t *v, const struct jpath *p, size_t i, boo
 }
 
 static void
-read_intervals(struct reader *rd, json_t *v, const struct jpath *p, struct doc *d)
+read_intervals(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct doc *d)
 {
     const struct acd_setup *st = d->st;
     if (!want_array(rd, v, p))
@@ -1244,7 +911,7 @@ read_intervals(struct reader *rd, json_t *v, const struct jpath *p, struct doc *
     d->r->intervals = acd_xcalloc(n ? n : 1, sizeof(*d->r->intervals));
     d->r->n_intervals = n;
     for (size_t i = 0; i < n; i++) {
-        struct jpath ip = at_index(p, i);
+        struct acd_jsonpos_path ip = acd_jsonpos_index(p, i);
         read_interval(rd, json_array_get(v, i), &ip, i, times_known, d);
     }
 }
@@ -1260,10 +927,10 @@ struct length {
 /* obj[key]: an array of numbers or nulls (NaN). Returns a new array (at
  * least one element), or NULL after reporting. */
 static double *
-read_reals(struct reader *rd, json_t *obj, const struct jpath *p, const char *key,
+read_reals(struct reader *rd, json_t *obj, const struct acd_jsonpos_path *p, const char *key,
            struct length *len)
 {
-    struct jpath kp;
+    struct acd_jsonpos_path kp;
     json_t *x = need(rd, obj, p, key, &kp);
     if (!x || !want_array(rd, x, &kp))
         return NULL;
@@ -1278,7 +945,7 @@ read_reals(struct reader *rd, json_t *obj, const struct jpath *p, const char *ke
     double *v = acd_xcalloc(n ? n : 1, sizeof(double));
     bool ok = true;
     for (size_t i = 0; i < n; i++) {
-        struct jpath ip = at_index(&kp, i);
+        struct acd_jsonpos_path ip = acd_jsonpos_index(&kp, i);
         ok = get_real(rd, json_array_get(x, i), &ip, true, &v[i]) && ok;
     }
     if (!ok) {
@@ -1289,14 +956,14 @@ read_reals(struct reader *rd, json_t *obj, const struct jpath *p, const char *ke
 }
 
 static void
-read_series(struct reader *rd, json_t *v, const struct jpath *p, struct acd_results *r)
+read_series(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct acd_results *r)
 {
     static const char *const keys[] = {"queue_len"};
     static const char *const band_keys[] = {"t0_s", "step_s", "mean", "p10", "p90"};
     if (!want_object(rd, v, p))
         return;
     warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
-    struct jpath qp;
+    struct acd_jsonpos_path qp;
     json_t *q = need(rd, v, p, "queue_len", &qp);
     if (!q || !want_object(rd, q, &qp))
         return;
@@ -1312,7 +979,7 @@ read_series(struct reader *rd, json_t *v, const struct jpath *p, struct acd_resu
 }
 
 static void
-read_wait_cdf(struct reader *rd, json_t *v, const struct jpath *p, struct acd_results *r)
+read_wait_cdf(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct acd_results *r)
 {
     static const char *const keys[] = {"x_s", "answered", "abandoned"};
     if (!want_object(rd, v, p))
@@ -1328,14 +995,14 @@ read_wait_cdf(struct reader *rd, json_t *v, const struct jpath *p, struct acd_re
 
 /* erlang.metrics: the figures report.c writes (acd_erlang_fields). */
 static void
-read_erlang_metrics(struct reader *rd, json_t *v, const struct jpath *p,
+read_erlang_metrics(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p,
                     struct acd_erlang_result *e)
 {
     read_real_fields(rd, v, p, acd_erlang_fields, acd_erlang_n_fields, e);
 }
 
 static void
-read_erlang(struct reader *rd, json_t *v, const struct jpath *p, struct acd_results *r)
+read_erlang(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct acd_results *r)
 {
     static const char *const keys[] = {"model",      "exact",  "rate_per_s",     "aht_s",
                                        "patience_s", "agents", "queue_capacity", "metrics"};
@@ -1347,7 +1014,7 @@ read_erlang(struct reader *rd, json_t *v, const struct jpath *p, struct acd_resu
     if (!want_object(rd, v, p))
         return;
     struct acd_erlang_params *ep = &e->params;
-    struct jpath kp;
+    struct acd_jsonpos_path kp;
     json_t *x;
     if ((x = need(rd, v, p, "model", &kp))) {
         const char *s = get_string(rd, x, &kp);
@@ -1369,7 +1036,7 @@ read_erlang(struct reader *rd, json_t *v, const struct jpath *p, struct acd_resu
     member_positive(rd, v, p, "aht_s", false, &ep->aht_s);
     if (member_real(rd, v, p, "patience_s", true, &ep->patience_s) && ep->model == ACD_ERLANG_A &&
         !(ep->patience_s > 0)) {
-        kp = at_key(p, "patience_s");
+        kp = acd_jsonpos_key(p, "patience_s");
         ERROR(rd, &kp, "Erlang A needs a positive mean patience");
     }
     unsigned long long n;
@@ -1392,12 +1059,12 @@ read_erlang(struct reader *rd, json_t *v, const struct jpath *p, struct acd_resu
 }
 
 static void
-read_run(struct reader *rd, json_t *v, const struct jpath *p, struct acd_results *r)
+read_run(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct acd_results *r)
 {
     static const char *const keys[] = {"wall_s", "threads", "calls", "events"};
     if (!want_object(rd, v, p))
         return;
-    struct jpath kp;
+    struct acd_jsonpos_path kp;
     json_t *x;
     unsigned long long n;
     /* --no-timing writes null for both: NaN and 0 threads. */
@@ -1519,7 +1186,7 @@ read_document(struct reader *rd, json_t *root, const uint64_t *seed, struct doc 
     }
     read_header(rd, root, seed, d);
     read_scopes(rd, root, d);
-    struct jpath kp;
+    struct acd_jsonpos_path kp;
     json_t *x;
     /* Setup first: the intervals are checked against its horizon. */
     if ((x = need(rd, root, NULL, "setup", &kp)))

@@ -5,8 +5,8 @@
  * intervals, the charts inlined as SVG and the Erlang comparison.
  *
  * The page has no JavaScript and no external asset: the CSS is inline, the
- * charts are gnuplot's SVG documents copied into the page, fonts are the
- * system's. Every name that comes from the scenario or from gnuplot is
+ * charts are gnuplot's SVG documents copied into the page (made fit for
+ * it by svg.c), fonts are the system's. Every name that comes from the scenario or from gnuplot is
  * escaped. Nothing here depends on the time of writing, so the same results
  * give the same bytes.
  *
@@ -20,6 +20,7 @@
 #include "html.h"
 #include "acdsim/sim.h"
 #include "display.h"
+#include "svg.h"
 #include "units.h"
 #include "util.h"
 #include "verdict.h"
@@ -94,141 +95,12 @@ put_badge(FILE *out, enum acd_verdict v, const char *word)
 
 /* ------------------------------------------------------------------ style */
 
-/* One stylesheet, inline: system fonts; tabular figures so columns of
- * numbers line up; tables scroll sideways inside their card on a phone
- * rather than widening the page, their first column staying in view. A
- * rule or a few per string: C compilers need not take string literals
- * over 4095 bytes. */
-static const char *const css[] = {
-    ":root{--ink:#1d2939;--muted:#5d6b82;--line:#e4e7ec;--bg:#f3f5f8;--card:#fff;"
-    "--head:#14213d;--accent:#2f6fdf;--met:#16703a;--met-bg:#dcf3e4;--miss:#b42318;"
-    "--miss-bg:#fde4e1;--na:#5d6b82;--na-bg:#eceff3;color-scheme:light}\n",
-    "*{box-sizing:border-box}\n",
-    "html{-webkit-text-size-adjust:100%;text-size-adjust:100%}\n",
-    "body{margin:0;background:var(--bg);color:var(--ink);font:15px/1.5 system-ui,"
-    "-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",\"Noto Sans\",\"DejaVu Sans\","
-    "Arial,sans-serif}\n",
-    ".wrap{max-width:1200px;margin:0 auto;padding:0 24px}\n",
-    "header.top{background:var(--head);color:#fff;padding:26px 0 20px}\n",
-    ".kicker{margin:0;font-size:12px;letter-spacing:.08em;text-transform:uppercase;"
-    "color:#a9b7d4}\n",
-    "h1{margin:4px 0 6px;font-size:28px;line-height:1.25;font-weight:650;"
-    "overflow-wrap:anywhere}\n",
-    ".sub{margin:0;color:#d3dbea}\n",
-    "nav.toc{background:#fff;border-bottom:1px solid var(--line)}\n",
-    "nav.toc .wrap{display:flex;flex-wrap:wrap;gap:4px 22px;padding-top:10px;"
-    "padding-bottom:10px}\n",
-    "nav.toc a{color:var(--muted);text-decoration:none;font-size:14px;font-weight:500}\n",
-    "nav.toc a:hover{color:var(--accent)}\n",
-    "main.wrap{padding-top:20px;padding-bottom:8px}\n",
-    "section{background:var(--card);border:1px solid var(--line);border-radius:10px;"
-    "padding:20px 22px;margin:0 0 20px;box-shadow:0 1px 2px rgba(16,24,40,.05);min-width:0}\n",
-    "h2{margin:0 0 4px;font-size:19px;line-height:1.3}\n",
-    "h3{margin:22px 0 8px;font-size:15px}\n",
-    ".lead{margin:0 0 16px;color:var(--muted);font-size:14px}\n",
-    ".row{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:20px}\n",
-    ".row>section{margin:0 0 20px}\n",
-    ".banner{display:flex;align-items:center;gap:14px;border-radius:8px;padding:14px 18px;"
-    "margin:0 0 18px;border:1px solid}\n",
-    ".banner .mark{font-size:24px;font-weight:700;line-height:1}\n",
-    ".banner strong{font-size:17px}\n",
-    ".banner span.note{display:block;font-size:13px;color:var(--ink)}\n",
-    ".banner.met{background:var(--met-bg);border-color:#a6dcb8;color:var(--met)}\n",
-    ".banner.missed{background:var(--miss-bg);border-color:#f5b5ac;color:var(--miss)}\n",
-    ".banner.na{background:var(--na-bg);border-color:#d0d5dd;color:var(--na)}\n",
-    ".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:14px}\n",
-    ".kpi{border:1px solid var(--line);border-top:4px solid #c7cfdb;border-radius:8px;"
-    "padding:12px 14px}\n",
-    ".kpi.met{border-top-color:var(--met)}\n",
-    ".kpi.missed{border-top-color:var(--miss)}\n",
-    ".kpi .label{font-size:13px;color:var(--muted)}\n",
-    ".kpi .value{font-size:28px;font-weight:650;line-height:1.2;"
-    "font-variant-numeric:tabular-nums}\n",
-    ".kpi .value .ci{font-size:13px;font-weight:400}\n",
-    ".kpi .goal{margin-top:6px;font-size:13px;color:var(--muted);display:flex;"
-    "flex-direction:column;align-items:flex-start;gap:4px}\n",
-    ".kpi .goal span.target{white-space:nowrap}\n",
-    "dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:7px 18px;"
-    "margin:12px 0 0}\n",
-    "dl.facts dt{color:var(--muted)}\n",
-    "dl.facts dd{margin:0;overflow-wrap:anywhere}\n",
-    ".chip{display:inline-block;background:#eef2f8;border:1px solid #dde3ee;"
-    "border-radius:6px;padding:0 8px;margin:0 6px 4px 0;font-size:14px}\n",
-    ".chip small{color:var(--muted)}\n",
-    ".scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:0 -4px;padding:0 4px}\n",
-    /* Separate borders: with collapsed ones the sticky first column's
-     * background hides its row line. */
-    "table{border-collapse:separate;border-spacing:0;width:100%;"
-    "font-variant-numeric:tabular-nums}\n",
-    "th,td{padding:7px 12px;border-bottom:1px solid var(--line);text-align:right;"
-    "white-space:nowrap;vertical-align:baseline}\n",
-    "th:first-child,td:first-child{text-align:left;padding-left:4px}\n",
-    "thead th{font-size:12px;font-weight:600;letter-spacing:.03em;text-transform:uppercase;"
-    "color:var(--muted);border-bottom:2px solid var(--line);vertical-align:bottom}\n",
-    "tbody th{font-weight:500}\n",
-    "table.narrow{width:auto;min-width:min(100%,560px)}\n",
-    "tbody tr:hover{background:#f8fafc}\n",
-    "table.kpi-table tbody th{position:sticky;left:0;background:var(--card);z-index:1}\n",
-    "table.kpi-table tbody tr:hover th{background:#f8fafc}\n",
-    "tr.group th{padding-top:16px;font-size:12px;font-weight:600;text-transform:uppercase;"
-    "letter-spacing:.03em;color:var(--accent)}\n",
-    ".ci{color:var(--muted);font-size:.86em;margin-left:.4em}\n",
-    ".nil{color:#98a2b3}\n",
-    ".badge{display:inline-block;border-radius:999px;padding:1px 10px;font-size:13px;"
-    "font-weight:600;white-space:nowrap}\n",
-    ".badge.met{background:var(--met-bg);color:var(--met)}\n",
-    ".badge.missed{background:var(--miss-bg);color:var(--miss)}\n",
-    ".badge.na{background:var(--na-bg);color:var(--na)}\n",
-    "tr.met>:first-child,tr.missed>:first-child,tr.na>:first-child{padding-left:12px}\n",
-    "tr.na>:first-child{box-shadow:inset 3px 0 0 #c7cfdb}\n",
-    "tr.missed td:first-child{box-shadow:inset 3px 0 0 var(--miss)}\n",
-    "tr.met td:first-child{box-shadow:inset 3px 0 0 var(--met)}\n",
-    ".legend{display:flex;flex-wrap:wrap;gap:8px 16px;margin:0 0 14px;font-size:13px;"
-    "color:var(--muted);align-items:center}\n",
-    ".strip{display:grid;grid-template-columns:repeat(var(--cols,8),minmax(0,1fr));gap:5px;"
-    "list-style:none;margin:0 0 18px;padding:0}\n",
-    ".strip li{border-radius:6px;padding:5px 2px;text-align:center;font-size:12px;"
-    "line-height:1.35;font-variant-numeric:tabular-nums}\n",
-    ".strip li b{display:block;font-size:13px}\n",
-    "th.v,td.v{text-align:center}\n",
-    ".legend .item{display:inline-flex;align-items:center;gap:6px;white-space:nowrap}\n",
-    "td .sub{display:block;font-size:12px;color:var(--muted)}\n",
-    "#targets-table td:first-child{white-space:normal}\n",
-    ".strip li.met{background:var(--met-bg);color:var(--met)}\n",
-    ".strip li.missed{background:var(--miss-bg);color:var(--miss)}\n",
-    ".strip li.na{background:var(--na-bg);color:var(--na)}\n",
-    /* One chart per row: gnuplot draws at 960 px with 10 pt labels, which
-     * two columns would shrink below legibility. */
-    ".charts{display:grid;grid-template-columns:minmax(0,1fr);gap:18px}\n",
-    "figure{margin:0;border:1px solid var(--line);border-radius:8px;padding:10px;"
-    "background:#fff;min-width:0}\n",
-    "figure svg{display:block;width:100%;max-width:1000px;height:auto;margin:0 auto}\n",
-    "figcaption{margin-top:8px;font-size:14px;color:var(--ink)}\n",
-    "figcaption .files{color:var(--muted);font-size:13px}\n",
-    "figcaption a{color:var(--accent)}\n",
-    ".notice{border:1px solid #f3d08b;border-left:4px solid #d98a00;background:#fff8e8;"
-    "border-radius:6px;padding:12px 16px;margin:0 0 16px}\n",
-    ".info{border:1px solid #c9d8f5;border-left:4px solid var(--accent);background:#f1f6ff;"
-    "border-radius:6px;padding:12px 16px;margin:0 0 16px}\n",
-    ".notice pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:8px 0 0;font-size:13px}\n",
-    ".note{font-size:13px;color:var(--muted);margin:12px 0 0}\n",
-    "code{font-family:ui-monospace,\"SFMono-Regular\",Menlo,Consolas,\"DejaVu Sans Mono\","
-    "monospace;font-size:.92em}\n",
-    "footer{color:var(--muted);font-size:13px;padding:4px 0 32px}\n",
-    "@media (max-width:900px){.row{grid-template-columns:minmax(0,1fr)}"
-    ".strip{grid-template-columns:repeat(var(--cols-mid,8),minmax(0,1fr))}}\n",
-    "@media (max-width:640px){body{font-size:14px}.wrap{padding:0 12px}"
-    "header.top{padding:18px 0 14px}h1{font-size:22px}"
-    "section{padding:16px 14px;border-radius:8px}"
-    ".cards{grid-template-columns:repeat(2,minmax(0,1fr));gap:10px}"
-    ".kpi .value{font-size:22px}"
-    "th,td{padding:6px 8px}td .ci{display:block;margin:0}"
-    "table.kpi-table tbody th{white-space:normal;min-width:8.5em}"
-    ".strip{grid-template-columns:repeat(var(--cols-narrow,4),minmax(0,1fr))}"
-    "dl.facts{grid-template-columns:minmax(0,1fr);gap:0}dl.facts dd{margin:0 0 8px}}\n",
-    "@media print{body{background:#fff}nav.toc{display:none}"
-    "section{box-shadow:none;break-inside:avoid}}\n",
-};
+/* One stylesheet, inline (sim/report/report.css, embedded at build time
+ * by tools/embed.c, which names the array NAME_yaml): system fonts;
+ * tabular figures so columns of numbers line up; tables scroll sideways
+ * inside their card on a phone rather than widening the page, their first
+ * column staying in view. */
+extern const char acd_report_css_yaml[];
 
 /* ------------------------------------------------------------ the parts */
 
@@ -796,153 +668,6 @@ put_kpis(FILE *out, const struct page *p)
 
 /* ------------------------------------------------------------------ charts */
 
-/* Attributes that do not belong in the page (see put_svg). */
-static bool
-svg_attr_dropped(const char *name, size_t n)
-{
-    static const char *const drop[] = {"xmlns", "xmlns:xlink"};
-    for (size_t i = 0; i < ACD_ARRAY_LEN(drop); i++)
-        if (strlen(drop[i]) == n && strncmp(name, drop[i], n) == 0)
-            return true;
-    return false;
-}
-
-static bool
-name_is(const char *name, size_t n, const char *want)
-{
-    return strlen(want) == n && strncmp(name, want, n) == 0;
-}
-
-/* A value with every "url(#" turned into "url(#c<k>-". */
-static void
-put_svg_value(FILE *out, const char *v, size_t n, size_t k)
-{
-    static const char url[] = "url(#";
-    const size_t u = sizeof(url) - 1;
-    size_t i = 0;
-    while (i < n) {
-        if (n - i >= u && strncmp(v + i, url, u) == 0) {
-            fprintf(out, "%sc%zu-", url, k);
-            i += u;
-        } else {
-            fputc(v[i++], out);
-        }
-    }
-}
-
-/* Copy one start or end tag from s ("<name attr='v' ...>") with its ids and
- * local references prefixed; returns the position after it. */
-static const char *
-put_svg_tag(FILE *out, const char *s, const char *end, size_t k)
-{
-    const char *p = s + 1 + (s[1] == '/'); /* an end tag: "</g>" */
-    p += strcspn(p, " \t\r\n/>");
-    fwrite(s, 1, (size_t)(p - s), out);
-    while (p < end && *p != '>') {
-        size_t ws = strspn(p, " \t\r\n/");
-        fwrite(p, 1, ws, out);
-        p += ws;
-        if (p >= end || *p == '>')
-            break;
-        const char *name = p;
-        size_t n = strcspn(p, "= \t\r\n/>");
-        /* gnuplot writes some attributes as "fill = 'red'". */
-        const char *eq = p + n + strspn(p + n, " \t\r\n");
-        const char *val = *eq == '=' ? eq + 1 + strspn(eq + 1, " \t\r\n") : eq;
-        if (*eq != '=' || (*val != '"' && *val != '\'')) {
-            /* A bare or unquoted attribute (or a stray '='): as it is, and
-             * always at least one byte on, so the loop ends. */
-            size_t m = n ? n : 1;
-            fwrite(name, 1, m, out);
-            p = name + m;
-            continue;
-        }
-        p = val - 1;
-        char q = p[1];
-        const char *v = p + 2, *close = strchr(v, q);
-        if (!close || close >= end)
-            close = end;
-        size_t vn = (size_t)(close - v);
-        p = close < end ? close + 1 : end;
-        if (svg_attr_dropped(name, n))
-            continue;
-        fwrite(name, 1, n, out);
-        fprintf(out, "=%c", q);
-        if (name_is(name, n, "id")) {
-            fprintf(out, "c%zu-", k);
-        } else if ((name_is(name, n, "href") || name_is(name, n, "xlink:href")) && vn &&
-                   *v == '#') {
-            fprintf(out, "#c%zu-", k);
-            v++;
-            vn--;
-        }
-        put_svg_value(out, v, vn, k);
-        fputc(q, out);
-    }
-    if (p < end) {
-        fputc('>', out);
-        p++;
-    }
-    return p;
-}
-
-/* Copy a gnuplot SVG document into the page. The XML prolog and DOCTYPE
- * (everything before "<svg") do not belong in HTML; the namespace
- * declarations are implied by the HTML parser, and dropping them keeps the
- * page free of URLs. Every id and every local reference (href="#x",
- * url(#x)) gets the prefix "c<k>-": gnuplot names its markers and patterns
- * the same in every chart (gpPt1, gpPat1...), and a page with several
- * charts would otherwise resolve all references to the first chart's. */
-static void
-put_svg(FILE *out, const char *svg, size_t k)
-{
-    const char *s = strstr(svg, "<svg"), *end = s;
-    for (const char *e = strstr(s, "</svg>"); e; e = strstr(e + 1, "</svg>"))
-        end = e + strlen("</svg>");
-    while (s < end) {
-        const char *lt = memchr(s, '<', (size_t)(end - s));
-        if (!lt)
-            lt = end;
-        fwrite(s, 1, (size_t)(lt - s), out); /* text between tags */
-        s = lt;
-        if (s == end)
-            break;
-        /* Comments, CDATA and declarations are copied as they are. */
-        static const struct {
-            const char *open, *close;
-        } verbatim[] = {{"<!--", "-->"}, {"<![CDATA[", "]]>"}, {"<!", ">"}, {"<?", ">"}};
-        bool copied = false;
-        for (size_t i = 0; i < ACD_ARRAY_LEN(verbatim) && !copied; i++) {
-            if (strncmp(s, verbatim[i].open, strlen(verbatim[i].open)) != 0)
-                continue;
-            const char *c = strstr(s, verbatim[i].close);
-            const char *stop = c && c < end ? c + strlen(verbatim[i].close) : end;
-            fwrite(s, 1, (size_t)(stop - s), out);
-            s = stop;
-            copied = true;
-        }
-        if (!copied)
-            s = put_svg_tag(out, s, end, k);
-    }
-    fputc('\n', out);
-}
-
-/* An SVG we will not inline: no <svg> element, or anything that could run
- * a script (gnuplot's interactive "mouse" output loads JavaScript). */
-static bool
-svg_is_embeddable(const char *svg)
-{
-    static const char *const unsafe[] = {"<script",
-                                         "javascript:", " onload=", " onclick=", "<foreignObject"};
-    const char *s = svg ? strstr(svg, "<svg") : NULL;
-    if (!s || !strstr(s, "</svg>"))
-        return false;
-    for (size_t i = 0; i < ACD_ARRAY_LEN(unsafe); i++)
-        if (strstr(s, unsafe[i]))
-            return false;
-    return true;
-}
-
 static void
 put_charts(FILE *out, const struct page *p)
 {
@@ -952,7 +677,7 @@ put_charts(FILE *out, const struct page *p)
           out);
     size_t drawn = 0;
     for (size_t i = 0; c && i < c->n; i++)
-        drawn += svg_is_embeddable(c->v[i].svg);
+        drawn += acd_svg_is_embeddable(c->v[i].svg);
     if (!c) {
         fputs("<div class=\"notice\" id=\"charts-missing\"><strong>No charts in this "
               "report.</strong> They were not drawn when it was written.</div>\n",
@@ -980,12 +705,12 @@ put_charts(FILE *out, const struct page *p)
     size_t fig = 0;
     for (size_t i = 0; c && i < c->n; i++) {
         const struct acd_chart *ch = &c->v[i];
-        if (!svg_is_embeddable(ch->svg))
+        if (!acd_svg_is_embeddable(ch->svg))
             continue;
         fputs("<figure id=\"chart-", out);
         put_esc(out, ch->name);
         fputs("\">\n", out);
-        put_svg(out, ch->svg, ++fig);
+        acd_svg_put_inline(out, ch->svg, ++fig);
         fprintf(out, "<figcaption><strong>Figure %zu.</strong> ", fig);
         put_esc(out, ch->title ? ch->title : ch->name);
         if (ch->png_path && ch->name) {
@@ -1138,8 +863,7 @@ acd_html_write(FILE *out, const struct acd_results *r, const struct acd_charts *
     fprintf(out, "<meta name=\"generator\" content=\"acdsim %s\">\n<title>", ACD_VERSION);
     put_esc(out, r->setup.known && r->setup.name ? r->setup.name : "Unnamed scenario");
     fputs(" &#183; acdsim report</title>\n<style>\n", out);
-    for (size_t i = 0; i < ACD_ARRAY_LEN(css); i++)
-        fputs(css[i], out);
+    fputs(acd_report_css_yaml, out);
     fputs("</style>\n</head>\n<body>\n", out);
     put_header(out, r);
     put_nav(out, &p);

@@ -1,8 +1,8 @@
 /*
  * plot: the report's charts (see plot.h). gnuplot does the drawing; this
  * file decides which charts apply, writes each one's data file and
- * variables, runs the gnuplot processes side by side and collects what
- * they wrote and said.
+ * variables, composes each one's script, has the gnuplot processes run
+ * (gnuplot.c) and checks what they wrote and said.
  *
  * The scripts are plots/NAME.gp, embedded at build time by tools/embed.c
  * (which names every array NAME_yaml, after its first use). Each chart is
@@ -10,27 +10,24 @@
  * the functions writing its data and its own variables - adding a chart is
  * adding a row and a script, not a case in a switch.
  *
- * Not here: the report folder's other files and their commit (outdir.c),
- * the HTML page (html.c).
+ * Not here: spawning, feeding and reaping gnuplot (gnuplot.c), the report
+ * folder's other files and their commit (outdir.c), the HTML page
+ * (html.c).
  */
 #include "plot.h"
+#include "gnuplot.h"
 #include "tmpfile.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-extern char **environ;
 
 /* The embedded scripts (build/plot_*.c). */
 extern const char acd_plot_common_yaml[];
@@ -42,9 +39,6 @@ extern const char acd_plot_wait_cdf_yaml[];
 extern const char acd_plot_queue_yaml[];
 extern const char acd_plot_resolution_yaml[];
 extern const char acd_plot_erlang_yaml[];
-
-/* gnuplot's stderr kept per chart: far more than any error message. */
-#define MAX_MESSAGE 4096
 
 /* -------------------------------------------------------------- helpers */
 
@@ -573,14 +567,10 @@ struct job {
     const struct acd_plot_extra *extra; /* NULL for a row of `charts` */
     const char *name, *gp;              /* file stem and script, from either */
     struct acd_chart *chart;
-    char *data_tmp;  /* its data file (tracked), removed when done */
-    char *script;    /* what goes to gnuplot's stdin */
-    size_t len, off; /* bytes of script, bytes written so far */
-    int in_fd, err_fd;
-    pid_t pid;
-    char msg[MAX_MESSAGE]; /* stderr, truncated */
-    size_t msg_len;
-    int status;
+    char *data_tmp;                /* its data file (tracked), removed when done */
+    char *script;                  /* what goes to gnuplot's stdin */
+    size_t len;                    /* bytes of script */
+    struct acd_gnuplot_proc *proc; /* its process, once run */
     size_t body_line[2]; /* line of the script where each pass of the chart's script starts */
     size_t body_lines;   /* lines in the chart's script */
 };
@@ -610,29 +600,7 @@ script_pass(FILE *f, struct job *j, const char *terminal, const char *out, size_
     fprintf(f, "%s\nunset output\n", j->gp);
 }
 
-/* ---------------------------------------------------------- processes */
-
-/* gnuplot's full path from PATH (as execvp would find it), or NULL. */
-static char *
-find_gnuplot(void)
-{
-    const char *path = getenv("PATH");
-    if (!path || !*path)
-        return NULL;
-    for (const char *p = path;; p++) {
-        const char *end = strchr(p, ':');
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        /* An empty entry means the working directory. */
-        char *cand = n ? acd_xasprintf("%.*s/gnuplot", (int)n, p) : acd_xstrdup("./gnuplot");
-        struct stat st;
-        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
-            return cand;
-        free(cand);
-        if (!end)
-            return NULL;
-        p = end;
-    }
-}
+/* ------------------------------------------------------------- files */
 
 static char *
 tmp_name(const char *dir, const char *name, const char *ext)
@@ -707,132 +675,6 @@ prepare(struct job *j, const char *dir, const struct acd_results *r, char **erro
     return 0;
 }
 
-static void
-close_fd(int *fd)
-{
-    if (*fd >= 0)
-        close(*fd);
-    *fd = -1;
-}
-
-/* Start gnuplot on the job: the script through a pipe on stdin (`-d`: no
- * ~/.gnuplot, whose settings would change the charts; /dev/stdin as a
- * script file rather than `-`, so the first error ends the run and is
- * reported with its line number), stderr through another pipe, stdout to
- * /dev/null. Returns 0, or -1 with *error set. */
-static int
-start(struct job *j, const char *gnuplot, char **error)
-{
-    int in[2] = {-1, -1}, err[2] = {-1, -1};
-    int rc = -1, e = 0;
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawnattr_init(&attr);
-    if (pipe(in) != 0 || pipe(err) != 0) {
-        e = errno;
-        goto done;
-    }
-    /* Our ends must not leak into the other charts' gnuplots (a child
-     * holding another's stdin open would never see end of file). */
-    for (int k = 0; k < 2; k++) {
-        fcntl(in[k], F_SETFD, FD_CLOEXEC);
-        fcntl(err[k], F_SETFD, FD_CLOEXEC);
-    }
-    fcntl(in[1], F_SETFL, O_NONBLOCK);
-    fcntl(err[0], F_SETFL, O_NONBLOCK);
-    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-    /* SIGPIPE is ignored here while we write (see acd_plot_render); an
-     * ignored signal would stay ignored across exec. */
-    sigset_t def, none;
-    sigemptyset(&def);
-    sigaddset(&def, SIGPIPE);
-    sigemptyset(&none);
-    posix_spawnattr_setsigdefault(&attr, &def);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-    char *argv[] = {"gnuplot", "-d", "/dev/stdin", NULL};
-    e = posix_spawn(&j->pid, gnuplot, &fa, &attr, argv, environ);
-    if (e != 0) {
-        j->pid = 0;
-        goto done;
-    }
-    acd_tmpfile_track_child(j->pid, true);
-    j->in_fd = in[1];
-    j->err_fd = err[0];
-    in[1] = err[0] = -1;
-    rc = 0;
-done:
-    for (int k = 0; k < 2; k++) {
-        close_fd(&in[k]);
-        close_fd(&err[k]);
-    }
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    if (rc != 0)
-        *error = acd_xasprintf("chart %s: cannot run %s: %s", j->name, gnuplot, strerror(e));
-    return rc;
-}
-
-/* Feed every script and collect every stderr until all pipes are closed.
- * Write and read only when poll says so: a gnuplot that fills its stderr
- * pipe before reading all of its script must not stall us, nor we it. */
-static void
-pump(struct job *jobs, size_t n)
-{
-    struct pollfd *pfd = acd_xcalloc(2 * n + 1, sizeof(*pfd));
-    struct job **owner = acd_xcalloc(2 * n + 1, sizeof(*owner));
-    for (;;) {
-        size_t np = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (jobs[i].in_fd >= 0) {
-                pfd[np] = (struct pollfd){.fd = jobs[i].in_fd, .events = POLLOUT};
-                owner[np++] = &jobs[i];
-            }
-            if (jobs[i].err_fd >= 0) {
-                pfd[np] = (struct pollfd){.fd = jobs[i].err_fd, .events = POLLIN};
-                owner[np++] = &jobs[i];
-            }
-        }
-        if (np == 0)
-            break;
-        if (poll(pfd, np, -1) < 0) {
-            ACD_ASSERT(errno == EINTR);
-            continue;
-        }
-        for (size_t p = 0; p < np; p++) {
-            struct job *j = owner[p];
-            if (!pfd[p].revents)
-                continue;
-            if (pfd[p].fd == j->in_fd) {
-                ssize_t w = write(j->in_fd, j->script + j->off, j->len - j->off);
-                if (w > 0)
-                    j->off += (size_t)w;
-                /* EPIPE: gnuplot stopped reading (an error); its stderr
-                 * says why. */
-                if ((w < 0 && errno != EAGAIN && errno != EINTR) || j->off == j->len)
-                    close_fd(&j->in_fd);
-            } else {
-                char buf[1024];
-                ssize_t got = read(j->err_fd, buf, sizeof(buf));
-                if (got > 0) {
-                    size_t keep = MAX_MESSAGE - 1 - j->msg_len;
-                    if ((size_t)got < keep)
-                        keep = (size_t)got;
-                    memcpy(j->msg + j->msg_len, buf, keep);
-                    j->msg_len += keep;
-                } else if (got == 0 || (errno != EAGAIN && errno != EINTR)) {
-                    close_fd(&j->err_fd);
-                }
-            }
-        }
-    }
-    free(pfd);
-    free(owner);
-}
-
 /* gnuplot's message on one line: its lines trimmed, blank ones and the
  * caret under the echoed command dropped, joined by " | ". Its
  * "/dev/stdin" line N is told as a line of NAME.gp when N falls in the
@@ -846,7 +688,7 @@ tell_message(const struct job *j)
     FILE *f = open_memstream(&out, &len);
     ACD_ASSERT(f != NULL); /* only fails without memory */
     bool first = true;
-    for (const char *msg = j->msg; *msg;) {
+    for (const char *msg = j->proc->msg; *msg;) {
         size_t n = strcspn(msg, "\n");
         const char *a = msg, *b = msg + n;
         msg += n + (msg[n] == '\n');
@@ -897,19 +739,19 @@ static int
 finish(struct job *j, char **error, char **warnings)
 {
     const char *name = j->name;
-    j->msg[j->msg_len] = '\0';
+    const struct acd_gnuplot_proc *g = j->proc;
     char *msg = tell_message(j);
     int rc = -1;
-    if (WIFSIGNALED(j->status)) {
+    if (WIFSIGNALED(g->status)) {
         *error = acd_xasprintf("chart %s: gnuplot killed by signal %d%s%s", name,
-                               WTERMSIG(j->status), *msg ? ": " : "", msg);
-    } else if (WEXITSTATUS(j->status) != 0) {
+                               WTERMSIG(g->status), *msg ? ": " : "", msg);
+    } else if (WEXITSTATUS(g->status) != 0) {
         if (*msg)
             *error = acd_xasprintf("chart %s: gnuplot: %s", name, msg);
         else
             *error = acd_xasprintf("chart %s: gnuplot exited with status %d", name,
-                                   WEXITSTATUS(j->status));
-    } else if (j->off != j->len) {
+                                   WEXITSTATUS(g->status));
+    } else if (g->written != g->len) {
         *error = acd_xasprintf("chart %s: gnuplot did not read its script%s%s", name,
                                *msg ? ": " : "", msg);
     } else {
@@ -948,7 +790,7 @@ acd_plot_render_ex(const char *dir, const struct acd_results *r, const struct ac
                    size_t n_extra, struct acd_charts *out)
 {
     *out = (struct acd_charts){0};
-    char *gnuplot = find_gnuplot();
+    char *gnuplot = acd_gnuplot_find();
     if (!gnuplot) {
         out->gnuplot_missing = true;
         return 0;
@@ -967,46 +809,33 @@ acd_plot_render_ex(const char *dir, const struct acd_results *r, const struct ac
                                .extra = x,
                                .name = d ? d->name : x->name,
                                .gp = d ? d->script : x->script,
-                               .chart = &out->v[n],
-                               .in_fd = -1,
-                               .err_fd = -1};
+                               .chart = &out->v[n]};
         out->v[n] = (struct acd_chart){.name = jobs[n].name, .title = d ? d->title : x->title};
         out->n = ++n;
         if (prepare(&jobs[n - 1], dir, r, &out->error) != 0)
             rc = -1;
     }
 
-    /* A gnuplot that stops reading (an error) must not kill us with
-     * SIGPIPE: ignore it while the scripts are written. And SIGCHLD must
-     * not be ignored (an inherited disposition), or the children would be
-     * reaped behind our back and waitpid could not tell how they ended. */
-    struct sigaction ign = {.sa_handler = SIG_IGN}, dfl = {.sa_handler = SIG_DFL};
-    struct sigaction old_pipe, old_chld;
-    sigemptyset(&ign.sa_mask);
-    sigemptyset(&dfl.sa_mask);
-    sigaction(SIGPIPE, &ign, &old_pipe);
-    sigaction(SIGCHLD, &dfl, &old_chld);
-    size_t started = 0;
-    for (; rc == 0 && started < n; started++)
-        if (start(&jobs[started], gnuplot, &out->error) != 0)
-            rc = -1;
-    if (rc != 0) {
-        /* Stop what runs already: its chart is not wanted. */
-        for (size_t i = 0; i < started; i++) {
-            if (jobs[i].pid > 0)
-                kill(jobs[i].pid, SIGKILL);
-            close_fd(&jobs[i].in_fd);
-        }
+    /* The processes, side by side; then each one's verdict. */
+    struct acd_gnuplot_proc *procs = acd_xcalloc(n + 1, sizeof(*procs));
+    for (size_t i = 0; i < n; i++) {
+        procs[i] = (struct acd_gnuplot_proc){.script = jobs[i].script, .len = jobs[i].len};
+        jobs[i].proc = &procs[i];
     }
-    pump(jobs, started);
-    sigaction(SIGPIPE, &old_pipe, NULL);
+    if (rc == 0 && acd_gnuplot_run(gnuplot, procs, n) != 0) {
+        for (size_t i = 0; i < n; i++) {
+            if (procs[i].start_errno != 0) {
+                out->error = acd_xasprintf("chart %s: cannot run %s: %s", jobs[i].name, gnuplot,
+                                           strerror(procs[i].start_errno));
+                break;
+            }
+        }
+        rc = -1;
+    }
 
     for (size_t i = 0; i < n; i++) {
         struct job *j = &jobs[i];
-        if (j->pid > 0) {
-            while (waitpid(j->pid, &j->status, 0) < 0)
-                ACD_ASSERT(errno == EINTR);
-            acd_tmpfile_track_child(j->pid, false);
+        if (j->proc->ran) {
             char *error = NULL;
             if (finish(j, &error, &out->warnings) != 0) {
                 if (!out->error && rc == 0)
@@ -1019,7 +848,7 @@ acd_plot_render_ex(const char *dir, const struct acd_results *r, const struct ac
         remove_tmp(&j->data_tmp);
         free(j->script);
     }
-    sigaction(SIGCHLD, &old_chld, NULL);
+    free(procs);
     free(gnuplot);
     free(jobs);
     if (rc != 0) {
