@@ -1,5 +1,5 @@
 /*
- * embed: turn a file into a C source defining `const char NAME_yaml[]` (NUL
+ * embed: turn a file into a C source defining `const char NAME_text[]` (NUL
  * terminated) and `const size_t NAME_len`. Build-time tool only.
  */
 #include <stdio.h>
@@ -20,8 +20,8 @@ main(int argc, char **argv)
     }
     fprintf(out, "/* Generated from %s by tools/embed.c. Do not edit. */\n", argv[1]);
     fprintf(out, "#include <stddef.h>\n");
-    fprintf(out, "extern const char %s_yaml[];\nextern const size_t %s_len;\n", argv[3], argv[3]);
-    fprintf(out, "const char %s_yaml[] = {", argv[3]);
+    fprintf(out, "extern const char %s_text[];\nextern const size_t %s_len;\n", argv[3], argv[3]);
+    fprintf(out, "const char %s_text[] = {", argv[3]);
     size_t n = 0;
     int c;
     while ((c = fgetc(in)) != EOF) {

@@ -21,7 +21,7 @@ int acd_scenario_load_string(const char *name, const char *base_dir, const char 
                              struct acd_scenario **out, struct acd_diags *diags);
 /* The built-in default scenario (scenarios/utility.yaml, embedded at build
  * time). Static storage. */
-extern const char acd_default_scenario_yaml[];
+extern const char acd_default_scenario_text[];
 extern const size_t acd_default_scenario_len;
 #define ACD_DEFAULT_SCENARIO_NAME "<default:utility.yaml>"
 

@@ -414,7 +414,7 @@ acd_cli_load_scenario(const char *path)
     acd_diags_init(&diags);
     int rc =
         path ? acd_scenario_load_file(path, &sc, &diags)
-             : acd_scenario_load_string(ACD_DEFAULT_SCENARIO_NAME, NULL, acd_default_scenario_yaml,
+             : acd_scenario_load_string(ACD_DEFAULT_SCENARIO_NAME, NULL, acd_default_scenario_text,
                                         acd_default_scenario_len, &sc, &diags);
     acd_diags_sort(&diags);
     acd_diags_print(&diags, stderr); /* warnings too, on success */

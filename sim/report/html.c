@@ -96,11 +96,11 @@ put_badge(FILE *out, enum acd_verdict v, const char *word)
 /* ------------------------------------------------------------------ style */
 
 /* One stylesheet, inline (sim/report/report.css, embedded at build time
- * by tools/embed.c, which names the array NAME_yaml): system fonts;
+ * by tools/embed.c, which names the array NAME_text): system fonts;
  * tabular figures so columns of numbers line up; tables scroll sideways
  * inside their card on a phone rather than widening the page, their first
  * column staying in view. */
-extern const char acd_report_css_yaml[];
+extern const char acd_report_css_text[];
 
 /* ------------------------------------------------------------ the parts */
 
@@ -863,7 +863,7 @@ acd_html_write(FILE *out, const struct acd_results *r, const struct acd_charts *
     fprintf(out, "<meta name=\"generator\" content=\"acdsim %s\">\n<title>", ACD_VERSION);
     put_esc(out, r->setup.known && r->setup.name ? r->setup.name : "Unnamed scenario");
     fputs(" &#183; acdsim report</title>\n<style>\n", out);
-    fputs(acd_report_css_yaml, out);
+    fputs(acd_report_css_text, out);
     fputs("</style>\n</head>\n<body>\n", out);
     put_header(out, r);
     put_nav(out, &p);

@@ -5,7 +5,7 @@
  * (gnuplot.c) and checks what they wrote and said.
  *
  * The scripts are plots/NAME.gp, embedded at build time by tools/embed.c
- * (which names every array NAME_yaml, after its first use). Each chart is
+ * (which names every array NAME_text, after its first use). Each chart is
  * one row of `charts` below: name, caption, script, when it applies, and
  * the functions writing its data and its own variables - adding a chart is
  * adding a row and a script, not a case in a switch.
@@ -30,15 +30,15 @@
 #include <unistd.h>
 
 /* The embedded scripts (build/plot_*.c). */
-extern const char acd_plot_common_yaml[];
-extern const char acd_plot_service_level_yaml[];
-extern const char acd_plot_calls_yaml[];
-extern const char acd_plot_wait_times_yaml[];
-extern const char acd_plot_agents_yaml[];
-extern const char acd_plot_wait_cdf_yaml[];
-extern const char acd_plot_queue_yaml[];
-extern const char acd_plot_resolution_yaml[];
-extern const char acd_plot_erlang_yaml[];
+extern const char acd_plot_common_text[];
+extern const char acd_plot_service_level_text[];
+extern const char acd_plot_calls_text[];
+extern const char acd_plot_wait_times_text[];
+extern const char acd_plot_agents_text[];
+extern const char acd_plot_wait_cdf_text[];
+extern const char acd_plot_queue_text[];
+extern const char acd_plot_resolution_text[];
+extern const char acd_plot_erlang_text[];
 
 /* -------------------------------------------------------------- helpers */
 
@@ -503,20 +503,20 @@ struct chart_def {
 
 /* Drawing order is the report's reading order: the verdict first. */
 static const struct chart_def charts[] = {
-    {"service_level", "Service level per interval", acd_plot_service_level_yaml, has_intervals,
+    {"service_level", "Service level per interval", acd_plot_service_level_text, has_intervals,
      data_service_level, NULL},
-    {"calls", "Calls per interval by outcome", acd_plot_calls_yaml, has_intervals, data_calls,
+    {"calls", "Calls per interval by outcome", acd_plot_calls_text, has_intervals, data_calls,
      vars_calls},
-    {"wait_times", "Speed of answer per interval", acd_plot_wait_times_yaml, has_intervals,
+    {"wait_times", "Speed of answer per interval", acd_plot_wait_times_text, has_intervals,
      data_wait_times, NULL},
-    {"agents", "Agents and occupancy per interval", acd_plot_agents_yaml, has_interval_groups,
+    {"agents", "Agents and occupancy per interval", acd_plot_agents_text, has_interval_groups,
      data_agents, NULL},
-    {"wait_cdf", "Waiting-time distribution", acd_plot_wait_cdf_yaml, has_wait_cdf, data_wait_cdf,
+    {"wait_cdf", "Waiting-time distribution", acd_plot_wait_cdf_text, has_wait_cdf, data_wait_cdf,
      vars_wait_cdf},
-    {"queue", "Calls waiting over time", acd_plot_queue_yaml, has_queue_series, data_queue, NULL},
-    {"resolution", "Resolution, escalation and repeat calls", acd_plot_resolution_yaml,
+    {"queue", "Calls waiting over time", acd_plot_queue_text, has_queue_series, data_queue, NULL},
+    {"resolution", "Resolution, escalation and repeat calls", acd_plot_resolution_text,
      has_resolution, data_resolution, vars_resolution},
-    {"erlang", "Simulation against Erlang", acd_plot_erlang_yaml, has_erlang, data_erlang,
+    {"erlang", "Simulation against Erlang", acd_plot_erlang_text, has_erlang, data_erlang,
      vars_erlang},
 };
 
@@ -658,7 +658,7 @@ prepare(struct job *j, const char *dir, const struct acd_results *r, char **erro
     FILE *s = open_memstream(&j->script, &j->len);
     ACD_ASSERT(s != NULL); /* only fails without memory */
     fputs("set encoding utf8\n", s);
-    fputs(acd_plot_common_yaml, s);
+    fputs(acd_plot_common_text, s);
     fprintf(s, "\n# Variables of this run (chart %s)\n", name);
     common_vars(s, r, j->data_tmp);
     if (d && d->vars)

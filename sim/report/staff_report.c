@@ -36,8 +36,8 @@
 #include <unistd.h>
 
 /* The embedded chart scripts (build/plot_*.c). */
-extern const char acd_plot_staffing_yaml[];
-extern const char acd_plot_staff_curve_yaml[];
+extern const char acd_plot_staffing_text[];
+extern const char acd_plot_staff_curve_text[];
 
 /* Text: the recommendation's tables stay within this many columns; more
  * groups than fit go to further blocks of columns. */
@@ -1129,7 +1129,7 @@ acd_staff_write_out(const char *dir, const struct acd_staff_result *s,
     const struct acd_plot_extra chart = {
         .name = "staffing",
         .title = "Recommended and current agents per interval",
-        .script = acd_plot_staffing_yaml,
+        .script = acd_plot_staffing_text,
         .data = data,
         .vars = vars,
     };
@@ -1165,7 +1165,7 @@ acd_staff_write_curve_out(const char *dir, const struct acd_staff_curve *c, FILE
     const struct acd_plot_extra chart = {
         .name = "staff_curve",
         .title = "Service level, abandon rate and ASA against agents",
-        .script = acd_plot_staff_curve_yaml,
+        .script = acd_plot_staff_curve_text,
         .data = data,
         .vars = vars,
     };

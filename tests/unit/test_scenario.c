@@ -131,8 +131,8 @@ static unsigned
 line_of(const char *prefix)
 {
     unsigned line = 1;
-    for (const char *p = acd_default_scenario_yaml; *p; p++) {
-        if ((p == acd_default_scenario_yaml || p[-1] == '\n') &&
+    for (const char *p = acd_default_scenario_text; *p; p++) {
+        if ((p == acd_default_scenario_text || p[-1] == '\n') &&
             strncmp(p, prefix, strlen(prefix)) == 0)
             return line;
         if (*p == '\n')
@@ -235,7 +235,7 @@ test_default_embedded(void **state)
     struct acd_diags d;
     acd_diags_init(&d);
     struct acd_scenario *sc = NULL;
-    int rc = acd_scenario_load_string(ACD_DEFAULT_SCENARIO_NAME, NULL, acd_default_scenario_yaml,
+    int rc = acd_scenario_load_string(ACD_DEFAULT_SCENARIO_NAME, NULL, acd_default_scenario_text,
                                       acd_default_scenario_len, &sc, &d);
     print_diags(&d);
     assert_int_equal(rc, 0);
@@ -2106,7 +2106,7 @@ static void
 test_fuzz(void **state)
 {
     (void)state;
-    fuzz_text("/nonexistent", acd_default_scenario_yaml, acd_default_scenario_len, 3000);
+    fuzz_text("/nonexistent", acd_default_scenario_text, acd_default_scenario_len, 3000);
     /* The whole schema, with its CSV files present. */
     struct tmpdir td;
     tmp_init(&td);
