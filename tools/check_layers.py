@@ -29,6 +29,7 @@ import sys
 LAYERS = ["base", "model", "engine", "input", "report", "live", "cli"]
 PUBLIC = {
     "diag.h": "base",
+    "field.h": "base",
     "dist.h": "model",
     "scenario.h": "model",
     "stats.h": "engine",

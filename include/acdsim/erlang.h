@@ -12,7 +12,7 @@
 #ifndef ACDSIM_ERLANG_H
 #define ACDSIM_ERLANG_H
 
-#include "util.h"
+#include "acdsim/field.h"
 #include <stdbool.h>
 #include <stddef.h>
 

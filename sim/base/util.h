@@ -10,6 +10,7 @@
 #ifndef ACDSIM_UTIL_H
 #define ACDSIM_UTIL_H
 
+#include "acdsim/field.h"
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,12 +50,6 @@ _Noreturn void acd_assert_fail(const char *file, int line, const char *func, con
 #else
 #define ACD_DEBUG_ASSERT(x) ((void)0)
 #endif
-
-/* A named double inside a struct (tables of fields read or written by key). */
-struct acd_field {
-    const char *key;
-    size_t offset;
-};
 
 #define ACD_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 /* NAN as a double (plain NAN is a float and trips -Wdouble-promotion). */

@@ -2,7 +2,6 @@
  * display: numbers for people, one rule per look (contract in display.h).
  */
 #include "display.h"
-#include "acdsim/sim.h"
 
 #include <math.h>
 #include <stdio.h>

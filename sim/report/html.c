@@ -18,7 +18,6 @@
  * metrics only when the scenario uses the feature (setup.features).
  */
 #include "html.h"
-#include "acdsim/sim.h"
 #include "display.h"
 #include "svg.h"
 #include "units.h"

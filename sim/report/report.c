@@ -9,7 +9,6 @@
  * from lists kept here.
  */
 #include "report.h"
-#include "acdsim/sim.h"
 #include "display.h"
 #include "json_out.h"
 #include "units.h"

@@ -2,7 +2,6 @@
  * verdict: goals against results, one rule (contract in verdict.h).
  */
 #include "verdict.h"
-#include "acdsim/sim.h"
 #include "util.h"
 
 #include <math.h>
