@@ -77,6 +77,10 @@ int acd_cli_bad_positive(int rc, const char *arg, unsigned long long hi, char *e
  * Returns 0, or -1 with "expected one of a, b, c, got 'arg'" in err. */
 int acd_cli_parse_choice(const char *arg, const void *const *table, const void **out, char *err,
                          size_t errlen);
+/* An output format of the results (report.h's acd_formats) named arg, into
+ * *out; the message of acd_cli_parse_choice otherwise. */
+struct acd_format;
+int acd_cli_parse_format(const char *arg, const struct acd_format **out, char *err, size_t errlen);
 /* A fraction (0.8 or 80%) in (0, 1], or [0, 1] when lo_closed, into *out.
  * Returns 0, or -1 with the message in err (*out unchanged). */
 int acd_cli_parse_fraction(const char *arg, bool lo_closed, double *out, char *err, size_t errlen);

@@ -67,12 +67,7 @@ set_script(void *ud, const char *arg, char *err, size_t errlen)
 static int
 set_format(void *ud, const char *arg, char *err, size_t errlen)
 {
-    struct live_args *a = ud;
-    const void *f;
-    if (acd_cli_parse_choice(arg, (const void *const *)acd_formats, &f, err, errlen) != 0)
-        return -1;
-    a->format = f;
-    return 0;
+    return acd_cli_parse_format(arg, &((struct live_args *)ud)->format, err, errlen);
 }
 
 static int

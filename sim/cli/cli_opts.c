@@ -9,6 +9,7 @@
 #include "acdsim/scenario_load.h"
 #include "cli.h"
 #include "expect.h"
+#include "report.h"
 #include "units.h"
 #include "util.h"
 
@@ -90,6 +91,16 @@ acd_cli_parse_choice(const char *arg, const void *const *table, const void **out
     if (n >= 0 && (size_t)n < errlen)
         snprintf(err + n, errlen - (size_t)n, ", got '%s'", arg);
     return -1;
+}
+
+int
+acd_cli_parse_format(const char *arg, const struct acd_format **out, char *err, size_t errlen)
+{
+    const void *f;
+    if (acd_cli_parse_choice(arg, (const void *const *)acd_formats, &f, err, errlen) != 0)
+        return -1;
+    *out = f;
+    return 0;
 }
 
 int

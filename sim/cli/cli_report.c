@@ -67,12 +67,7 @@ struct report_parse {
 static int
 set_format(void *p, const char *arg, char *err, size_t errlen)
 {
-    struct report_args *a = ((struct report_parse *)p)->a;
-    const void *f;
-    if (acd_cli_parse_choice(arg, (const void *const *)acd_formats, &f, err, errlen) != 0)
-        return -1;
-    a->format = f;
-    return 0;
+    return acd_cli_parse_format(arg, &((struct report_parse *)p)->a->format, err, errlen);
 }
 
 static int

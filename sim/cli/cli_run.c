@@ -51,12 +51,7 @@ struct run_args {
 static int
 set_format(void *ud, const char *arg, char *err, size_t errlen)
 {
-    struct run_args *a = ud;
-    const void *f;
-    if (acd_cli_parse_choice(arg, (const void *const *)acd_formats, &f, err, errlen) != 0)
-        return -1;
-    a->format = f;
-    return 0;
+    return acd_cli_parse_format(arg, &((struct run_args *)ud)->format, err, errlen);
 }
 
 /* Only the form of FILE here: where it goes depends on --out, which may
