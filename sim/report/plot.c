@@ -19,6 +19,7 @@
 #include "tmpfile.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -53,21 +54,29 @@ acd_plot_num(FILE *f, double x)
         fputs(" NaN", f);
 }
 
-/* A gnuplot string literal: single quotes take nothing literally but a
- * doubled quote. Control characters would end the command: blanks. */
+/* A gnuplot string literal, quoted by construction: double quotes around
+ * nothing but letters, digits, blanks and `-_.,:/()+#`, every other byte
+ * as an octal escape (\047), so no quote, backslash, backquote (command
+ * substitution, which gnuplot does even inside double quotes), `@`
+ * (macros) or `$` reaches gnuplot's command line as itself. Single quotes
+ * cannot carry every name: gnuplot reads '''s' as '' then 's'. Control
+ * characters become blanks. Titles are plain text (the terminal is
+ * `noenhanced`), so `^ _ @ & { }` need nothing more. */
 void
 acd_plot_string(FILE *f, const char *s)
 {
-    fputc('\'', f);
+    static const char plain[] = " -_.,:/()+#";
+    fputc('"', f);
     for (; s && *s; s++) {
-        if (*s == '\'')
-            fputs("''", f);
-        else if ((unsigned char)*s < 0x20)
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f)
             fputc(' ', f);
+        else if ((c < 0x80 && isalnum(c)) || strchr(plain, c))
+            fputc(c, f);
         else
-            fputc(*s, f);
+            fprintf(f, "\\%03o", c);
     }
-    fputc('\'', f);
+    fputc('"', f);
 }
 
 void
@@ -92,7 +101,7 @@ acd_plot_array(FILE *f, const char *name, size_t n, const char *(*get)(const voi
         acd_plot_string(f, get(ud, i));
     }
     if (!n)
-        fputs("''", f);
+        acd_plot_string(f, "");
     fputs("]\n", f);
 }
 

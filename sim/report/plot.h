@@ -75,8 +75,9 @@ void acd_plot_charts_fini(struct acd_charts *c);
 
 /* Writing gnuplot input (data files and variables), for every chart's
  * data: a data-file number (" 1.5", NaN as gnuplot's undefined " NaN");
- * `NAME = x` (17 digits, NaN); a string literal (single quotes, control
- * characters blanked; NULL is ''); `n_NAME = n` and `array NAME[n] =
+ * `NAME = x` (17 digits, NaN); a string literal (double quotes, every byte
+ * but letters, digits and ` -_.,:/()+#` as an octal escape, control
+ * characters blanked; NULL is ""); `n_NAME = n` and `array NAME[n] =
  * [...]` of get(ud, i) (an empty array gets one blank entry: gnuplot
  * arrays cannot be empty). */
 void acd_plot_num(FILE *f, double x);
