@@ -1,7 +1,9 @@
 /*
- * diag: a growable list of located diagnostics, printed GCC-style.
+ * diag: a growable list of located diagnostics, printed GCC-style, one
+ * line each (control characters escaped, escape.h).
  */
 #include "acdsim/diag.h"
+#include "escape.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -58,8 +60,12 @@ acd_diags_print(const struct acd_diags *d, FILE *out)
 {
     for (size_t i = 0; i < d->n; i++) {
         const struct acd_diag *x = &d->v[i];
-        fprintf(out, "%s:%u:%u: %s: %s\n", x->file, x->line ? x->line : 1, x->col ? x->col : 1,
-                level_names[x->level], x->msg);
+        /* One line each, whatever a name in the file or message holds. */
+        acd_escape_fputs(x->file, out);
+        fprintf(out, ":%u:%u: %s: ", x->line ? x->line : 1, x->col ? x->col : 1,
+                level_names[x->level]);
+        acd_escape_fputs(x->msg, out);
+        fputc('\n', out);
     }
 }
 

@@ -10,6 +10,7 @@
  */
 #include "report.h"
 #include "display.h"
+#include "escape.h"
 #include "json_out.h"
 #include "units.h"
 #include "util.h"
@@ -278,11 +279,14 @@ write_json(FILE *out, const struct acd_results *r, const struct acd_report_opts 
 void
 acd_report_csv_field(FILE *out, const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
+    bool formula = *s && strchr("=+-@\t\r", *s);
+    if (!formula && !strpbrk(s, ",\"\r\n")) {
         fputs(s, out);
         return;
     }
     fputc('"', out);
+    if (formula)
+        fputc('\'', out);
     for (; *s; s++) {
         if (*s == '"')
             fputc('"', out);
@@ -642,7 +646,8 @@ text_header(FILE *out, const struct acd_results *r)
 {
     const struct acd_setup *st = &r->setup;
     char runs[96], horizon[128] = "";
-    fprintf(out, "%s\n", st->known && st->name ? st->name : "(unnamed scenario)");
+    acd_escape_fputs(st->known && st->name ? st->name : "(unnamed scenario)", out);
+    fputc('\n', out);
     snprintf(runs, sizeof(runs), "%u replication%s, seed %" PRIu64, r->replications,
              r->replications == 1 ? "" : "s", r->seed);
     char a[32], b[32], c[32];
@@ -720,11 +725,15 @@ write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts 
     if (r->n_intervals)
         text_intervals(out, r);
     for (size_t k = 0; k < st->n_call_types; k++) {
-        snprintf(title, sizeof(title), "Call type: %.*s", LABEL_W - 11, st->call_types[k].name);
+        char *name = acd_escape_xstrdup(st->call_types[k].name);
+        snprintf(title, sizeof(title), "Call type: %.*s", LABEL_W - 11, name);
+        free(name);
         text_scope(out, &rows, title, &r->types[k], ACD_SCOPE_TYPE);
     }
     for (size_t g = 0; g < st->n_groups; g++) {
-        snprintf(title, sizeof(title), "Agent group: %.*s", LABEL_W - 13, st->groups[g].name);
+        char *name = acd_escape_xstrdup(st->groups[g].name);
+        snprintf(title, sizeof(title), "Agent group: %.*s", LABEL_W - 13, name);
+        free(name);
         text_scope(out, &rows, title, &r->groups[g], ACD_SCOPE_GROUP);
     }
     text_erlang(out, r);

@@ -23,9 +23,14 @@ struct acd_format {
 extern const struct acd_format *const acd_formats[];
 const struct acd_format *acd_format_find(const char *name);
 
-/* CSV building blocks shared by the writers (results, per-call trace):
- * a field quoted per RFC 4180 when it holds a comma, quote or line break;
- * a number in the shortest form that reads back exactly (nothing for NaN). */
+/* CSV building blocks shared by every CSV writer (results, report
+ * folder, staffing, per-call trace), the one place a text cell is written:
+ * a text field (a name) quoted per RFC 4180 when it holds a comma, quote or
+ * line break (quotes doubled); a text field that a spreadsheet would read
+ * as a formula (starting with = + - @, tab or carriage return) gets a
+ * leading ' and quotes, per OWASP ("=1+1" is written "'=1+1"); a number in
+ * the shortest form that reads back exactly (nothing for NaN), never
+ * prefixed, so negative numbers stay numbers. docs/security.md. */
 void acd_report_csv_field(FILE *out, const char *s);
 void acd_report_csv_number(FILE *out, double x);
 
