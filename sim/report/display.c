@@ -2,9 +2,11 @@
  * display: numbers for people, one rule per look (contract in display.h).
  */
 #include "display.h"
+#include "escape.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define RAW_BUF 64
@@ -154,6 +156,12 @@ acd_display_exact(enum acd_display_unit u, double x, char *buf, size_t n)
 int
 acd_display_columns(const char *s)
 {
+    if (acd_escape_needed(s)) {
+        char *e = acd_escape_xstrdup(s);
+        int cols = acd_display_columns(e);
+        free(e);
+        return cols;
+    }
     int cols = 0;
     for (; *s; s++)
         cols += ((unsigned char)*s & 0xC0) != 0x80;
@@ -165,13 +173,13 @@ acd_display_put_right(FILE *out, const char *s, int width)
 {
     for (int c = acd_display_columns(s); c < width; c++)
         fputc(' ', out);
-    fputs(s, out);
+    acd_escape_fputs(s, out);
 }
 
 void
 acd_display_put_left(FILE *out, const char *s, int width)
 {
-    fputs(s, out);
+    acd_escape_fputs(s, out);
     for (int c = acd_display_columns(s); c < width; c++)
         fputc(' ', out);
 }

@@ -64,11 +64,12 @@ char *acd_display_exact(enum acd_display_unit u, double x, char *buf, size_t n);
  * that rounds to zero never reads "-0". */
 char *acd_display_grouped(double x, int decimals, char *buf, size_t n);
 
-/* Display columns of a UTF-8 string (bytes that start a character). */
+/* Display columns of a UTF-8 string (bytes that start a character), its
+ * control characters counted as their escapes (escape.h). */
 int acd_display_columns(const char *s);
 
-/* s padded with spaces on the left (right) to `width` display columns; a
- * wider s is written whole. */
+/* s, control characters escaped (escape.h), padded with spaces on the
+ * left (right) to `width` display columns; a wider s is written whole. */
 void acd_display_put_right(FILE *out, const char *s, int width);
 void acd_display_put_left(FILE *out, const char *s, int width);
 

@@ -17,6 +17,7 @@
 #include "staff_report.h"
 #include "acdsim/diag.h"
 #include "display.h"
+#include "escape.h"
 #include "json_out.h"
 #include "outdir.h"
 #include "plot.h"
@@ -524,7 +525,9 @@ text_verdict(FILE *out, const struct acd_staff_kpi *k, const struct acd_staff_ta
 static int
 group_width(const struct acd_staff_result *s, const struct acd_setup *st, size_t g)
 {
-    int w = (int)strnlen(st->groups[g].name, NAME_W);
+    char name[NAME_W + 1];
+    snprintf(name, sizeof(name), "%s", st->groups[g].name);
+    int w = acd_display_columns(name);
     for (size_t b = 0; b < s->n_bins; b++) {
         char cell[2 * NUM_BUF];
         size_t i = b * s->n_groups + g;
@@ -599,7 +602,9 @@ text_plan_steady(FILE *out, const struct acd_staff_result *s, const struct acd_s
 {
     int w = 5;
     for (size_t g = 0; g < s->n_groups; g++) {
-        int n = (int)strnlen(st->groups[g].name, NAME_W);
+        char name[NAME_W + 1];
+        snprintf(name, sizeof(name), "%s", st->groups[g].name);
+        int n = acd_display_columns(name);
         w = n > w ? n : w;
     }
     fputs("\nRecommended agents per group\n\n", out);
@@ -775,7 +780,8 @@ text_feasible(FILE *out, const struct acd_staff_result *s, const struct acd_setu
             continue;
         char label[32];
         bin_label(st, c->bin, label, sizeof(label));
-        fprintf(out, "%s%s%s%s", sep, label, *label ? " " : "", st->groups[c->group].name);
+        fprintf(out, "%s%s%s", sep, label, *label ? " " : "");
+        acd_escape_fputs(st->groups[c->group].name, out);
         sep = ", ";
     }
     fputs("\n", out);
@@ -788,7 +794,9 @@ write_text(FILE *out, const struct acd_staff_result *s)
     setup_of(&setup, s->sc);
     const struct acd_setup *st = &setup;
     ACD_ASSERT(st->known && s->n_groups == st->n_groups);
-    fprintf(out, "Staffing: %s\n", st->name ? st->name : "");
+    fputs("Staffing: ", out);
+    acd_escape_fputs(st->name, out);
+    fputc('\n', out);
     text_targets(out, &s->targets);
     fprintf(out, "%u replications, seed %" PRIu64 ", %u evaluations\n", s->replications, s->seed,
             s->evaluations);
@@ -815,8 +823,11 @@ write_curve_text(FILE *out, const struct acd_staff_curve *c)
     ACD_ASSERT(st.known);
     char label[32];
     bin_label(&st, c->bin, label, sizeof(label));
-    fprintf(out, "Staffing curve: %s, group %s%s%s\n", st.name ? st.name : "", curve_group(c, &st),
-            *label ? ", interval " : "", label);
+    fputs("Staffing curve: ", out);
+    acd_escape_fputs(st.name, out);
+    fputs(", group ", out);
+    acd_escape_fputs(curve_group(c, &st), out);
+    fprintf(out, "%s%s\n", *label ? ", interval " : "", label);
     acd_setup_fini(&st);
     text_targets(out, t);
     bool erlang = false, prob = isfinite(t->probability);
