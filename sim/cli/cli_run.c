@@ -18,6 +18,7 @@
 #include "acdsim/scenario.h"
 #include "acdsim/sim.h"
 #include "cli.h"
+#include "escape.h"
 #include "expect.h"
 #include "outdir.h"
 #include "report.h"
@@ -500,8 +501,8 @@ acd_cli_validate(int argc, char **argv)
             rc = ACD_EXIT_USAGE;
             continue;
         }
-        printf("%s: ok (%zu call types, %zu agent groups)\n", argv[i], sc->n_call_types,
-               sc->n_groups);
+        acd_escape_fputs(argv[i], stdout);
+        printf(": ok (%zu call types, %zu agent groups)\n", sc->n_call_types, sc->n_groups);
         acd_scenario_free(sc);
     }
     return rc;

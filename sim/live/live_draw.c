@@ -21,6 +21,7 @@
 #include <langinfo.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { PAIR_GOOD = 1, PAIR_WARN, PAIR_BAD, PAIR_IDLE, PAIR_TALK, PAIR_WRAP, PAIR_BREAK, PAIR_OFF };
@@ -62,8 +63,26 @@ acd_live_draw_init(struct acd_live_ui *ui)
 static void
 put(int y, int x, int w, const char *s)
 {
-    if (w > 0 && y >= 0 && y < LINES && x < COLS)
-        mvaddnstr(y, x, s, w);
+    if (w <= 0 || y < 0 || y >= LINES || x >= COLS)
+        return;
+    /* Names are data: a control character (C0, DEL, a C1 control in
+     * UTF-8) is drawn as one '?', so a name can neither move the cursor
+     * (ncurses acts on a newline or tab) nor widen a column (^X). */
+    char *t = acd_xstrdup(s);
+    char *o = t;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            *o++ = '?';
+        } else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+            *o++ = '?';
+            p++;
+        } else {
+            *o++ = (char)*p;
+        }
+    }
+    *o = '\0';
+    mvaddnstr(y, x, t, w);
+    free(t);
 }
 
 static const char *
