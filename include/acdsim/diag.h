@@ -31,7 +31,8 @@ struct acd_diags {
 void acd_diags_init(struct acd_diags *d);
 /* Frees every message; the struct may be reused after acd_diags_init. */
 void acd_diags_fini(struct acd_diags *d);
-/* Append a diagnostic; `file` and the formatted text are copied. */
+/* Append a diagnostic; `file` and the formatted text are copied, their
+ * control characters escaped (escape.h), so each prints as one line. */
 void acd_diags_add(struct acd_diags *d, enum acd_diag_level level, const char *file, unsigned line,
                    unsigned col, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 #define acd_diags_error(d, file, line, col, ...)                                                   \

@@ -34,7 +34,7 @@ acd_diags_add(struct acd_diags *d, enum acd_diag_level level, const char *file, 
     d->v = acd_xgrow(d->v, &d->cap, d->n + 1, sizeof(*d->v));
     struct acd_diag *x = &d->v[d->n++];
     x->level = level;
-    x->file = acd_xstrdup(file ? file : "<input>");
+    x->file = acd_escape_xstrdup(file ? file : "<input>");
     x->line = line;
     x->col = col;
     va_list ap;
@@ -45,6 +45,11 @@ acd_diags_add(struct acd_diags *d, enum acd_diag_level level, const char *file, 
     va_start(ap, fmt);
     vsnprintf(x->msg, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
     va_end(ap);
+    if (acd_escape_needed(x->msg)) { /* names quoted in it, a parser's text */
+        char *e = acd_escape_xstrdup(x->msg);
+        free(x->msg);
+        x->msg = e;
+    }
     if (level == ACD_DIAG_ERROR)
         d->n_errors++;
 }

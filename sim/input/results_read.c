@@ -1231,6 +1231,9 @@ acd_results_read_json_string(const char *name, const char *text, size_t len,
     json_error_t jerr;
     json_t *root = json_loadb(rd.text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
+        /* jansson's text quotes the document near the error, raw: a bad
+         * escape of a newline or an ESC would split the line or reach the
+         * terminal; acd_diags_add escapes control characters (escape.h). */
         bool at_eof = jerr.position >= 0 && (size_t)jerr.position >= len;
         acd_diags_error(diags, name, jerr.line > 0 ? (unsigned)jerr.line : 0,
                         jerr.column > 0 ? (unsigned)jerr.column : 0, "not valid JSON%s: %s",
