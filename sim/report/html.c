@@ -36,7 +36,10 @@
 /* ---------------------------------------------------------------- escaping */
 
 /* HTML escapes by byte; NULL: the byte stands for itself. Quotes are
- * escaped everywhere so the same helper serves text and attribute values. */
+ * escaped everywhere so the same helper serves text and attribute values.
+ * A control character other than a blank (tab, newline, carriage return)
+ * is not allowed in HTML: it shows as its escape, as in the text report
+ * (escape.h: ESC is "\x1b"). */
 static const char *const escapes[256] = {
     ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
 };
@@ -45,9 +48,12 @@ static void
 put_esc_n(FILE *out, const char *s, size_t n)
 {
     for (size_t i = 0; i < n && s[i]; i++) {
-        const char *e = escapes[(unsigned char)s[i]];
+        unsigned char c = (unsigned char)s[i];
+        const char *e = escapes[c];
         if (e)
             fputs(e, out);
+        else if ((c < 0x20 && !strchr("\t\n\r", c)) || c == 0x7f)
+            fprintf(out, "\\x%02x", c);
         else
             fputc(s[i], out);
     }
