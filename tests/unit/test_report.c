@@ -16,6 +16,9 @@
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"
 #include "acdsim/stats.h"
+#include "display.h"
+#include "escape.h"
+#include "plot.h"
 #include "report.h"
 
 #include <jansson.h>
@@ -1160,6 +1163,156 @@ test_wide_write_error(void **state)
     }
 }
 
+/* ------------------------------------------------------- names are data */
+
+/* s through a FILE writer, as a new string. */
+static char *
+written(void (*put)(FILE *, const char *), const char *s)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    put(f, s);
+    fclose(f);
+    return buf;
+}
+
+static void
+put_csv_field(FILE *f, const char *s)
+{
+    acd_report_csv_field(f, s);
+}
+
+static void
+put_csv_number(FILE *f, const char *s)
+{
+    acd_report_csv_number(f, strtod(s, NULL));
+}
+
+static void
+put_plot_string(FILE *f, const char *s)
+{
+    acd_plot_string(f, s);
+}
+
+static void
+put_escaped(FILE *f, const char *s)
+{
+    acd_escape_fputs(s, f);
+}
+
+static void
+test_csv_formula_cells(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *cell;
+    } cases[] = {
+        {"=cmd|' /C calc'!A0", "\"'=cmd|' /C calc'!A0\""},
+        {"@SUM(1+1)*cmd|'/c calc'!A1", "\"'@SUM(1+1)*cmd|'/c calc'!A1\""},
+        {"+1", "\"'+1\""},
+        {"-2", "\"'-2\""},
+        {"\tx", "\"'\tx\""},
+        {"\rx", "\"'\rx\""},
+        {"=\"a\",b", "\"'=\"\"a\"\",b\""},
+        {"a=b", "a=b"},
+        {"'s-Hertogenbosch desk", "'s-Hertogenbosch desk"},
+        {"sales, east", "\"sales, east\""},
+        {"say \"hi\"", "\"say \"\"hi\"\"\""},
+        {"two\nlines", "\"two\nlines\""},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *got = written(put_csv_field, cases[i].name);
+        assert_string_equal(got, cases[i].cell);
+        free(got);
+    }
+    /* Numbers are not names: a negative number stays a number. */
+    char *got = written(put_csv_number, "-2.5");
+    assert_string_equal(got, "-2.5");
+    free(got);
+}
+
+static void
+test_escape_controls(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"plain name", "plain name"},
+        {"\x1b]0;pwned\x07", "\\x1b]0;pwned\\x07"},
+        {"new\nline", "new\\nline"},
+        {"a\tb\rc", "a\\tb\\rc"},
+        {"del\x7f", "del\\x7f"},
+        {"c1 \xc2\x9b"
+         "31m",
+         "c1 \\u009b31m"},
+        {"caf\xc3\xa9 \xc2\xb1", "caf\xc3\xa9 \xc2\xb1"}, /* UTF-8 stays */
+        {"back\\slash", "back\\slash"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(acd_escape_needed(cases[i].in), strcmp(cases[i].in, cases[i].out) != 0);
+        char *got = acd_escape_xstrdup(cases[i].in);
+        assert_string_equal(got, cases[i].out);
+        free(got);
+        got = written(put_escaped, cases[i].in);
+        assert_string_equal(got, cases[i].out);
+        free(got);
+    }
+    char *empty = acd_escape_xstrdup(NULL);
+    assert_string_equal(empty, "");
+    free(empty);
+    /* The text report's columns count a control character as its escape. */
+    assert_int_equal(acd_display_columns("a\x1b"), 5);
+}
+
+/* A text report of a scenario and names holding controls: none reaches
+ * the output raw, and a newline does not split a line. */
+static void
+test_text_names_escaped(void **state)
+{
+    struct fixture *f = *state;
+    f->sc.name = "center \x1b]0;pwned\x07";
+    f->types[0].name = "bill\ning";
+    f->groups[0].name = "csr\x1b[31m";
+    char *text = render("text", results(f), false);
+    for (const char *p = text; *p; p++)
+        assert_true(*p == '\n' || (unsigned char)*p >= 0x20);
+    assert_non_null(strstr(text, "center \\x1b]0;pwned\\x07\n"));
+    assert_non_null(strstr(text, "Call type: bill\\ning "));
+    assert_non_null(strstr(text, "Agent group: csr\\x1b[31m "));
+    free(text);
+}
+
+/* gnuplot strings by construction: only letters, digits and a few plain
+ * marks as themselves, anything that could end the string or be expanded
+ * (quotes, backslash, backquote, @, $) as an octal escape. */
+static void
+test_plot_string_quoting(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"csr desk-1 (a/b), #2: x+y.z_", "\"csr desk-1 (a/b), #2: x+y.z_\""},
+        {"'s-Hertogenbosch desk", "\"\\047s-Hertogenbosch desk\""},
+        {"''", "\"\\047\\047\""},
+        {"`touch /tmp/x`", "\"\\140touch /tmp/x\\140\""},
+        {"\"\\", "\"\\042\\134\""},
+        {"@x $y %d", "\"\\100x \\044y \\045d\""},
+        {"a\nb\x1b", "\"a b \""},
+        {"\xc3\xa9", "\"\\303\\251\""},
+        {"", "\"\""},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *got = written(put_plot_string, cases[i].in);
+        assert_string_equal(got, cases[i].out);
+        free(got);
+    }
+}
+
 int
 main(void)
 {
@@ -1171,6 +1324,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_json_seed_full_width, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_matches_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_csv_quoting, setup, teardown),
+        cmocka_unit_test(test_csv_formula_cells),
+        cmocka_unit_test(test_escape_controls),
+        cmocka_unit_test_setup_teardown(test_text_names_escaped, setup, teardown),
+        cmocka_unit_test(test_plot_string_quoting),
         cmocka_unit_test_setup_teardown(test_text_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text_no_timing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text_all_met, setup, teardown),
