@@ -38,8 +38,8 @@
 /* HTML escapes by byte; NULL: the byte stands for itself. Quotes are
  * escaped everywhere so the same helper serves text and attribute values.
  * A control character other than a blank (tab, newline, carriage return)
- * is not allowed in HTML: it shows as its escape, as in the text report
- * (escape.h: ESC is "\x1b"). */
+ * is not allowed in HTML, nor a C1 control: it shows as its escape, as in
+ * the text report (escape.h: ESC is "\x1b"). */
 static const char *const escapes[256] = {
     ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
 };
@@ -54,6 +54,9 @@ put_esc_n(FILE *out, const char *s, size_t n)
             fputs(e, out);
         else if ((c < 0x20 && !strchr("\t\n\r", c)) || c == 0x7f)
             fprintf(out, "\\x%02x", c);
+        else if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+                 (unsigned char)s[i + 1] <= 0x9f)
+            fprintf(out, "\\u%04x", (unsigned char)s[++i]);
         else
             fputc(s[i], out);
     }

@@ -60,8 +60,8 @@ acd_plot_num(FILE *f, double x)
  * substitution, which gnuplot does even inside double quotes), `@`
  * (macros) or `$` reaches gnuplot's command line as itself. Single quotes
  * cannot carry every name: gnuplot reads '''s' as '' then 's'. Control
- * characters become blanks. Titles are plain text (the terminal is
- * `noenhanced`), so `^ _ @ & { }` need nothing more. */
+ * characters (C0, DEL, C1 in UTF-8) become blanks. Titles are plain text
+ * (the terminal is `noenhanced`), so `^ _ @ & { }` need nothing more. */
 void
 acd_plot_string(FILE *f, const char *s)
 {
@@ -69,12 +69,16 @@ acd_plot_string(FILE *f, const char *s)
     fputc('"', f);
     for (; s && *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c < 0x20 || c == 0x7f)
+        if (c < 0x20 || c == 0x7f) {
             fputc(' ', f);
-        else if ((c < 0x80 && isalnum(c)) || strchr(plain, c))
+        } else if (c == 0xc2 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9f) {
+            fputc(' ', f); /* a C1 control in UTF-8 */
+            s++;
+        } else if ((c < 0x80 && isalnum(c)) || strchr(plain, c)) {
             fputc(c, f);
-        else
+        } else {
             fprintf(f, "\\%03o", c);
+        }
     }
     fputc('"', f);
 }

@@ -1304,6 +1304,9 @@ test_plot_string_quoting(void **state)
         {"@x $y %d", "\"\\100x \\044y \\045d\""},
         {"a\nb\x1b", "\"a b \""},
         {"\xc3\xa9", "\"\\303\\251\""},
+        {"c1 \xc2\x9b"
+         "31m",
+         "\"c1  31m\""},
         {"", "\"\""},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
