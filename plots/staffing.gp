@@ -12,7 +12,8 @@
 #   then per group g (1-based): column 6 + 2g recommended agents,
 #   column 7 + 2g current agents
 # Uses: scenario, day, open_s, close_s, interval_s, threshold_s, sl_target,
-# sl_answered, n_groups, groups (set by acdsim staff: the search's targets
+# sl_answered, n_groups, groups, group_tics (the names with '%' doubled:
+# tic labels are formats) (set by acdsim staff: the search's targets
 # override the scenario's), whole_sl, whole_sl_current (whole horizon).
 
 eval house_style
@@ -67,7 +68,7 @@ if (day) {
     set yrange [0:*]
     set offsets 0, 0, graph 0.1, 0
     set xtics ('' 1)
-    do for [g = 1:n_groups] { set xtics add (groups[g] g) }
+    do for [g = 1:n_groups] { set xtics add (group_tics[g] g) }
     set style fill solid 0.7 border -1
     set boxwidth 0.35
     set key outside right top vertical

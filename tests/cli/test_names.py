@@ -225,7 +225,7 @@ def _():
     check_csv(out, "report -f csv", ["name"])
 
 
-@test("staff: text escaped, CSV neutralised")
+@test("staff: text escaped, CSV neutralised, -o and --curve charts drawn")
 def _():
     out, err = expect_rc(run("staff", STEADY), 0, "staff")
     check_text_table(out + err, "staff text")
@@ -233,6 +233,24 @@ def _():
     out, _ = expect_rc(run("staff", STEADY, "-f", "csv"), 0, "staff -f csv")
     rows, names = check_csv(out, "staff -f csv", ["group"])
     check("'@SUM(1+1)*cmd|'/c calc'!A1" in names, f"staff csv names: {sorted(names)}")
+    d = os.path.join(TMP, "staff")
+    out, err = expect_rc(run("staff", STEADY, "-o", d), 0, "staff -o")
+    check_no_control(out + err, "staff -o output")
+    files = sorted(os.listdir(d))
+    for f in ("staffing.csv", "staffing.json", "recommended.yaml", "index.html"):
+        check(f in files, f"{f} missing: {files}")
+    if shutil.which("gnuplot"):
+        # Group names are tic labels there, which gnuplot reads as formats.
+        check("staffing.png" in files and "staffing.svg" in files, f"no staffing chart: {files}")
+    with open(os.path.join(d, "staffing.csv"), newline="") as fh:
+        check_csv(fh.read(), "staffing.csv", ["group"])
+    d = os.path.join(TMP, "curve")
+    out, err = expect_rc(run("staff", STEADY, "--curve", "--group", GROUPS[1], "-o", d), 0,
+                         "staff --curve -o")
+    check_no_control(out + err, "staff --curve output")
+    check(GROUPS[1] in out, "staff --curve: the group's name")
+    if shutil.which("gnuplot"):
+        check(os.path.exists(os.path.join(d, "staff_curve.png")), "no staff_curve chart")
 
 
 @test("diagnostics naming a hostile name: one located line each, no control character")
