@@ -260,7 +260,7 @@ acd_tmpfile_close(struct acd_tmpfile *o, int write_err, FILE *err)
     errno = 0;
     bool ok = fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;
     int saved = write_err ? write_err : errno;
-    ok = fclose(o->f) == 0 && ok;
+    ok = fclose(o->f) == 0 && ok && !write_err;
     o->f = NULL;
     if (ok)
         return 0;
