@@ -389,7 +389,7 @@ execute(const struct run_args *a, const struct acd_scenario *sc, const struct ac
     if (a->c.out_dir || a->trace_path)
         acd_tmpfile_cleanup_install();
     if (a->c.out_dir && a->c.out_dir_missing) {
-        if (mkdir(a->c.out_dir, 0777) != 0 && errno != EEXIST) {
+        if (mkdir(a->c.out_dir, 0777) != 0) { /* EEXIST: made since the check, maybe a link */
             fprintf(stderr, "acdsim run: error: cannot create directory %s: %s\n", a->c.out_dir,
                     strerror(errno));
             return ACD_EXIT_RUNTIME;
