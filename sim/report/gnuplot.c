@@ -85,7 +85,7 @@ child(const char *gnuplot, pid_t parent, int in_fd, int err_fd, int report_fd)
             sigaction(sigs[i], &dfl, NULL);
     }
     int e = 0;
-    int null_fd = open("/dev/null", O_WRONLY);
+    int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (null_fd < 0 || dup2(in_fd, 0) < 0 || dup2(null_fd, 1) < 0 || dup2(err_fd, 2) < 0) {
         e = errno;
     } else {

@@ -780,6 +780,7 @@ write_probe(const char *tmp)
     const char *slash = strrchr(tmp, '/');
     char *probe = acd_xasprintf("%.*s/.probe", slash ? (int)(slash - tmp) : 1, slash ? tmp : ".");
     int e = 0;
+    acd_tmpfile_track_tmp(NULL, probe); /* a signal now removes it too */
     FILE *f = acd_tmpfile_create(probe);
     if (!f) {
         e = errno;
@@ -794,6 +795,7 @@ write_probe(const char *tmp)
         fclose(f);
         unlink(probe);
     }
+    acd_tmpfile_track_tmp(probe, NULL);
     free(probe);
     return e;
 }
