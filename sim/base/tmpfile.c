@@ -8,15 +8,24 @@
 #include "tmpfile.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+/* The random part of a temporary name: 8 of 62 characters (47 bits). */
+#define RANDOM_LEN 8
+/* The name of a staging directory before ".tmp.PID.RANDOM". */
+#define STAGE_STEM ".acdsim"
 
 /* Files that exist at once under temporary names: the folder's files, two
  * per chart plus its data file, and a trace. */
@@ -35,6 +44,7 @@
 static _Atomic(const char *) pending[MAX_PENDING];
 static _Atomic(pid_t) children[MAX_CHILDREN];
 static _Atomic(const char *) created_dir;
+static _Atomic(const char *) stage_dir;
 static atomic_bool installed;
 
 void
@@ -88,6 +98,9 @@ on_fatal_signal(int sig)
         if (p)
             unlink(p);
     }
+    const char *s = atomic_load(&stage_dir);
+    if (s)
+        rmdir(s); /* its files were all tracked: empty now */
     const char *d = atomic_load(&created_dir);
     if (d)
         rmdir(d); /* only if empty: a committed file stays */
@@ -137,28 +150,108 @@ acd_tmpfile_discard(struct acd_tmpfile *o)
     errno = saved;
 }
 
-int
-acd_tmpfile_open(struct acd_tmpfile *o, const char *path, FILE *err)
+static void sweep(const char *dir, bool (*stem)(const char *name, size_t len), const char *exact);
+
+/* RANDOM_LEN letters and digits into out (NUL-terminated): getrandom,
+ * or (no entropy source) the clock and a counter mixed. */
+static void
+random_part(char out[RANDOM_LEN + 1])
 {
-    *o = (struct acd_tmpfile){.path = acd_xstrdup(path)};
-    /* Same naming as acd_write_file_atomic: next to PATH, so the final
-     * rename stays inside one file system. */
-    o->tmp = acd_xasprintf("%s.tmp.%ld", path, (long)getpid());
-    acd_tmpfile_track_tmp(NULL, o->tmp); /* before it exists: no window without cleanup */
-    int fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0 && !(o->f = fdopen(fd, "w"))) {
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    static atomic_uint_fast64_t counter;
+    unsigned char b[RANDOM_LEN];
+    if (getrandom(b, sizeof(b), GRND_NONBLOCK) != (ssize_t)sizeof(b)) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
+                     (atomic_fetch_add(&counter, 1) * 0x9E3779B97F4A7C15u) ^ (uint64_t)getpid();
+        for (size_t i = 0; i < sizeof(b); i++) {
+            x ^= x >> 29;
+            x *= 0xBF58476D1CE4E5B9u;
+            b[i] = (unsigned char)(x >> 56);
+        }
+    }
+    for (size_t i = 0; i < RANDOM_LEN; i++)
+        out[i] = alphabet[b[i] % (sizeof(alphabet) - 1)];
+    out[RANDOM_LEN] = '\0';
+}
+
+/* PREFIX.tmp.PID.RANDOM, new string. */
+static char *
+temp_name(const char *prefix)
+{
+    char r[RANDOM_LEN + 1];
+    random_part(r);
+    return acd_xasprintf("%s.tmp.%ld.%s", prefix, (long)getpid(), r);
+}
+
+FILE *
+acd_tmpfile_create(const char *name)
+{
+    int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return NULL;
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
         int saved = errno;
         close(fd);
+        unlink(name);
         errno = saved;
     }
-    if (!o->f) {
-        write_error(err, path, errno);
-        acd_tmpfile_discard(o);
-        return -1;
+    return f;
+}
+
+/* Create o->tmp (tracked before it exists: no window without cleanup);
+ * with a NULL stage, pick fresh random names while one is taken. */
+static int
+open_tmp(struct acd_tmpfile *o, const char *stage, FILE *err)
+{
+    for (int tries = 0;; tries++) {
+        if (stage) {
+            const char *slash = strrchr(o->path, '/');
+            o->tmp = acd_xasprintf("%s/%s", stage, slash ? slash + 1 : o->path);
+        } else {
+            o->tmp = temp_name(o->path);
+        }
+        acd_tmpfile_track_tmp(NULL, o->tmp);
+        o->f = acd_tmpfile_create(o->tmp);
+        if (o->f)
+            break;
+        int e = errno;
+        /* Not ours: forget the name without removing what is there. */
+        acd_tmpfile_track_tmp(o->tmp, NULL);
+        free(o->tmp);
+        o->tmp = NULL;
+        if (stage || e != EEXIST || tries >= 100) {
+            write_error(err, o->path, e);
+            acd_tmpfile_discard(o);
+            return -1;
+        }
     }
     /* Large writes: a long run's trace has millions of rows. */
     setvbuf(o->f, NULL, _IOFBF, 1 << 16);
     return 0;
+}
+
+int
+acd_tmpfile_open(struct acd_tmpfile *o, const char *path, FILE *err)
+{
+    *o = (struct acd_tmpfile){.path = acd_xstrdup(path)};
+    /* What killed runs left under PATH's temporary names goes first. */
+    const char *slash = strrchr(path, '/');
+    char *dir =
+        slash ? acd_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : acd_xstrdup(".");
+    sweep(dir, NULL, slash ? slash + 1 : path);
+    free(dir);
+    /* Next to PATH, so the final rename stays inside one file system. */
+    return open_tmp(o, NULL, err);
+}
+
+int
+acd_tmpfile_open_in(struct acd_tmpfile *o, const char *path, const char *stage, FILE *err)
+{
+    *o = (struct acd_tmpfile){.path = acd_xstrdup(path)};
+    return open_tmp(o, stage, err);
 }
 
 int
@@ -167,7 +260,7 @@ acd_tmpfile_close(struct acd_tmpfile *o, int write_err, FILE *err)
     errno = 0;
     bool ok = fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;
     int saved = write_err ? write_err : errno;
-    ok = fclose(o->f) == 0 && ok;
+    ok = fclose(o->f) == 0 && ok && !write_err;
     o->f = NULL;
     if (ok)
         return 0;
@@ -190,4 +283,148 @@ acd_tmpfile_commit(struct acd_tmpfile *o, FILE *err)
     free(o->path);
     o->path = NULL;
     return 0;
+}
+
+/* ------------------------------------------------------ staging folder */
+
+char *
+acd_tmpfile_stage_make(const char *dir)
+{
+    char *prefix = acd_xasprintf("%s/" STAGE_STEM, dir);
+    for (int tries = 0;; tries++) {
+        char *stage = temp_name(prefix);
+        /* Tracked before it exists, like a file. */
+        const char *prev = atomic_exchange(&stage_dir, stage);
+        ACD_ASSERT(prev == NULL);
+        if (mkdir(stage, 0700) == 0) {
+            free(prefix);
+            return stage;
+        }
+        int e = errno;
+        atomic_store(&stage_dir, NULL);
+        free(stage);
+        if (e != EEXIST || tries >= 100) {
+            free(prefix);
+            errno = e;
+            return NULL;
+        }
+    }
+}
+
+/* Remove every entry of the directory fd refers to (files only: a staging
+ * directory holds no folder), then close it. */
+static void
+empty_dir(int fd)
+{
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            unlinkat(fd, e->d_name, 0);
+    closedir(d);
+}
+
+void
+acd_tmpfile_stage_remove(const char *stage)
+{
+    if (!stage)
+        return;
+    int saved = errno;
+    int fd = open(stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0)
+        empty_dir(fd);
+    rmdir(stage);
+    if (atomic_load(&stage_dir) == stage)
+        atomic_store(&stage_dir, NULL);
+    errno = saved;
+}
+
+/* NAME is STEM.tmp.PID or STEM.tmp.PID.RANDOM: *stem_len and *pid set. */
+static bool
+parse_temp_name(const char *name, size_t *stem_len, long *pid)
+{
+    const char *t = NULL;
+    for (const char *p = strstr(name, ".tmp."); p; p = strstr(p + 1, ".tmp."))
+        t = p; /* the last ".tmp.": a stem may hold one */
+    if (!t || t == name)
+        return false;
+    const char *p = t + 5;
+    if (*p < '1' || *p > '9')
+        return false;
+    char *end;
+    errno = 0;
+    long v = strtol(p, &end, 10);
+    if (errno || v <= 0 || (end - p) > 10)
+        return false;
+    if (*end == '.') {
+        size_t n = 0;
+        for (end++; (*end >= 'A' && *end <= 'Z') || (*end >= 'a' && *end <= 'z') ||
+                    (*end >= '0' && *end <= '9');
+             end++)
+            n++;
+        if (n != RANDOM_LEN)
+            return false;
+    }
+    if (*end)
+        return false;
+    *stem_len = (size_t)(t - name);
+    *pid = v;
+    return true;
+}
+
+static bool
+pid_dead(long pid)
+{
+    return (pid_t)pid != getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* acd_tmpfile_sweep; with exact set, the stem must be exact instead. */
+static void
+sweep(const char *dir, bool (*stem)(const char *name, size_t len), const char *exact)
+{
+    int saved = errno;
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!d) {
+        if (dfd >= 0)
+            close(dfd);
+        errno = saved;
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len;
+        long pid;
+        if (!parse_temp_name(e->d_name, &len, &pid))
+            continue;
+        bool staged = len == strlen(STAGE_STEM) && strncmp(e->d_name, STAGE_STEM, len) == 0;
+        if (exact  ? len != strlen(exact) || strncmp(e->d_name, exact, len) != 0
+            : stem ? staged || !stem(e->d_name, len)
+                   : !staged)
+            continue;
+        struct stat st;
+        if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_uid != geteuid() ||
+            !pid_dead(pid))
+            continue;
+        if (staged && S_ISDIR(st.st_mode)) {
+            int fd = openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (fd >= 0)
+                empty_dir(fd);
+            unlinkat(dfd, e->d_name, AT_REMOVEDIR);
+        } else if (S_ISREG(st.st_mode)) {
+            unlinkat(dfd, e->d_name, 0);
+        }
+    }
+    closedir(d);
+    errno = saved;
+}
+
+void
+acd_tmpfile_sweep(const char *dir, bool (*stem)(const char *name, size_t len))
+{
+    sweep(dir, stem, NULL);
 }

@@ -229,6 +229,17 @@ acd_cli_set_out(void *a, const char *arg, char *err, size_t errlen)
         snprintf(err, errlen, "cannot use '%s': %s", arg, strerror(errno));
         return -1;
     }
+    /* A symbolic link to nothing: mkdir would fail only after the run. */
+    size_t n = strlen(arg);
+    while (n > 1 && arg[n - 1] == '/')
+        n--;
+    char *link = acd_xstrndup(arg, n);
+    bool dangling = lstat(link, &st) == 0 && S_ISLNK(st.st_mode);
+    free(link);
+    if (dangling) {
+        snprintf(err, errlen, "'%s' is a symbolic link to a missing directory", arg);
+        return -1;
+    }
     int rc = acd_cli_check_parent(arg, err, errlen);
     c->out_dir_missing = rc == 0;
     return rc;

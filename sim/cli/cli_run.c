@@ -220,7 +220,8 @@ run_help(FILE *out)
           "seconds; group is empty if no agent took the leg; counted is 0 for legs\n"
           "outside the measured window (warm-up). FILE appears only when complete.\n"
           "\n--out DIR writes a report folder, each file only once all are complete\n"
-          "(a failed or interrupted run leaves none of them, nor any temporary file):\n"
+          "(a failed or interrupted run leaves none of them, nor any temporary file;\n"
+          "report files of an earlier run that this one does not write are removed):\n"
           "  results.json   the same document as -f json\n"
           "  intervals.csv  start,end,call_type, then METRIC,METRIC_ci95 pairs and\n"
           "                 totals.KEY,totals.KEY_ci95 pairs: per interval, a row\n"
@@ -389,7 +390,7 @@ execute(const struct run_args *a, const struct acd_scenario *sc, const struct ac
     if (a->c.out_dir || a->trace_path)
         acd_tmpfile_cleanup_install();
     if (a->c.out_dir && a->c.out_dir_missing) {
-        if (mkdir(a->c.out_dir, 0777) != 0 && errno != EEXIST) {
+        if (mkdir(a->c.out_dir, 0777) != 0) { /* EEXIST: made since the check, maybe a link */
             fprintf(stderr, "acdsim run: error: cannot create directory %s: %s\n", a->c.out_dir,
                     strerror(errno));
             return ACD_EXIT_RUNTIME;

@@ -423,7 +423,7 @@ make_out_dir(const struct staff_args *a)
 {
     acd_tmpfile_cleanup_install();
     if (a->c.out_dir && a->c.out_dir_missing) {
-        if (mkdir(a->c.out_dir, 0777) != 0 && errno != EEXIST) {
+        if (mkdir(a->c.out_dir, 0777) != 0) { /* EEXIST: made since the check, maybe a link */
             fprintf(stderr, "acdsim staff: error: cannot create directory %s: %s\n", a->c.out_dir,
                     strerror(errno));
             return -1;

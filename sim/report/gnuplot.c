@@ -12,10 +12,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,51 +60,101 @@ close_fd(int *fd)
     *fd = -1;
 }
 
+/* In the child, between fork and exec (async-signal-safe calls only):
+ * die with the parent (PR_SET_PDEATHSIG: a SIGKILLed acdsim leaves no
+ * gnuplot writing into DIR; if the parent is already gone, go now), the
+ * pipes on 0 and 2 and /dev/null on 1, default dispositions for the
+ * signals acdsim catches or ignores (a caught one would run acdsim's
+ * cleanup in the child), no signal blocked; on a failed exec, its errno
+ * to the parent through report_fd (close-on-exec: end of file means the
+ * exec worked). */
+static void
+child(const char *gnuplot, pid_t parent, int in_fd, int err_fd, int report_fd)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(127);
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD};
+    struct sigaction dfl = {.sa_handler = SIG_DFL};
+    sigemptyset(&dfl.sa_mask);
+    for (size_t i = 0; i < ACD_ARRAY_LEN(sigs); i++) {
+        struct sigaction old;
+        /* A signal the user ignores (nohup) stays ignored, as for acdsim. */
+        if (sigaction(sigs[i], NULL, &old) == 0 &&
+            (old.sa_handler != SIG_IGN || sigs[i] == SIGPIPE || sigs[i] == SIGCHLD))
+            sigaction(sigs[i], &dfl, NULL);
+    }
+    int e = 0;
+    int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null_fd < 0 || dup2(in_fd, 0) < 0 || dup2(null_fd, 1) < 0 || dup2(err_fd, 2) < 0) {
+        e = errno;
+    } else {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        char *argv[] = {"gnuplot", "-d", "/dev/stdin", NULL};
+        execve(gnuplot, argv, environ);
+        e = errno;
+    }
+    ssize_t w = write(report_fd, &e, sizeof(e));
+    (void)w;
+    _exit(127);
+}
+
 /* Start gnuplot on one script: the script through a pipe on stdin (`-d`:
  * no ~/.gnuplot, whose settings would change the charts; /dev/stdin as a
  * script file rather than `-`, so the first error ends the run and is
  * reported with its line number), stderr through another pipe, stdout to
- * /dev/null. Returns 0, or an errno value. */
+ * /dev/null. fork rather than posix_spawn: the child must set
+ * PR_SET_PDEATHSIG. Signals are blocked around the fork, so no handler
+ * runs in the child before it resets them. Returns 0, or an errno
+ * value. */
 static int
 start(struct proc *j, const char *gnuplot)
 {
-    int in[2] = {-1, -1}, err[2] = {-1, -1};
+    int in[2] = {-1, -1}, err[2] = {-1, -1}, rep[2] = {-1, -1};
     int e = 0;
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawnattr_init(&attr);
-    if (pipe(in) != 0 || pipe(err) != 0) {
+    if (pipe(in) != 0 || pipe(err) != 0 || pipe(rep) != 0) {
         e = errno;
         goto done;
     }
-    /* Our ends must not leak into the other scripts' gnuplots (a child
-     * holding another's stdin open would never see end of file). */
+    /* Close-on-exec: our ends must not leak into the other scripts'
+     * gnuplots (a child holding another's stdin open would never see end
+     * of file); dup2 clears the flag on the child's 0 and 2. */
     for (int k = 0; k < 2; k++) {
         fcntl(in[k], F_SETFD, FD_CLOEXEC);
         fcntl(err[k], F_SETFD, FD_CLOEXEC);
+        fcntl(rep[k], F_SETFD, FD_CLOEXEC);
     }
     fcntl(in[1], F_SETFL, O_NONBLOCK);
     fcntl(err[0], F_SETFL, O_NONBLOCK);
-    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-    /* SIGPIPE is ignored here while we write (see acd_gnuplot_run); an
-     * ignored signal would stay ignored across exec. */
-    sigset_t def, none;
-    sigemptyset(&def);
-    sigaddset(&def, SIGPIPE);
-    sigemptyset(&none);
-    posix_spawnattr_setsigdefault(&attr, &def);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-    char *argv[] = {"gnuplot", "-d", "/dev/stdin", NULL};
-    e = posix_spawn(&j->pid, gnuplot, &fa, &attr, argv, environ);
-    if (e != 0) {
-        j->pid = 0;
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0)
+        child(gnuplot, parent, in[0], err[1], rep[1]);
+    e = pid < 0 ? errno : 0;
+    if (pid > 0)
+        acd_tmpfile_track_child(pid, true); /* before a signal can come */
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (pid < 0)
+        goto done;
+    close_fd(&rep[1]);
+    int child_errno = 0;
+    ssize_t got;
+    while ((got = read(rep[0], &child_errno, sizeof(child_errno))) < 0 && errno == EINTR)
+        ;
+    if (got == (ssize_t)sizeof(child_errno)) {
+        /* The exec failed: the child is gone, reap it. */
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        acd_tmpfile_track_child(pid, false);
+        e = child_errno ? child_errno : EIO;
         goto done;
     }
-    acd_tmpfile_track_child(j->pid, true);
+    j->pid = pid;
     j->in_fd = in[1];
     j->err_fd = err[0];
     in[1] = err[0] = -1;
@@ -111,9 +162,8 @@ done:
     for (int k = 0; k < 2; k++) {
         close_fd(&in[k]);
         close_fd(&err[k]);
+        close_fd(&rep[k]);
     }
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
     return e;
 }
 

@@ -11,6 +11,7 @@
 #include "tmpfile.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -65,17 +66,67 @@ acd_outdir_is_report_file(const char *name)
 /* Write one file of the folder to its temporary name through `write`.
  * Returns 0, or -1 after reporting (the file is discarded). */
 static int
-write_one(struct acd_tmpfile *file, const char *dir, const char *name,
+write_one(struct acd_tmpfile *file, const char *dir, const char *stage, const char *name,
           int (*write)(FILE *, const void *, const void *), const void *a, const void *b, FILE *err)
 {
     char *path = acd_xasprintf("%s/%s", dir, name);
-    int rc = acd_tmpfile_open(file, path, err);
+    int rc = acd_tmpfile_open_in(file, path, stage, err);
     free(path);
     if (rc != 0)
         return -1;
     errno = 0;
     bool failed = write(file->f, a, b) != 0;
     return acd_tmpfile_close(file, failed || ferror(file->f) ? errno : 0, err);
+}
+
+/* A temporary name's stem a killed acdsim may have left in DIR in the
+ * older form (NAME.tmp.PID): a report file, or a chart's data file. */
+static bool
+old_temp_stem(const char *name, size_t len)
+{
+    char *stem = acd_xstrndup(name, len);
+    bool ours = acd_outdir_is_report_file(stem);
+    size_t n = strlen(stem);
+    if (!ours && n > 4 && strcmp(stem + n - 4, ".dat") == 0) {
+        stem[n - 4] = '\0';
+        const char *c;
+        for (size_t i = 0; !ours && (c = acd_plot_chart_name(i)); i++)
+            ours = strcmp(stem, c) == 0;
+        for (size_t i = 0; !ours && i < ACD_ARRAY_LEN(staff_charts); i++)
+            ours = strcmp(stem, staff_charts[i]) == 0;
+    }
+    free(stem);
+    return ours;
+}
+
+/* After a commit: remove the report files an earlier run left in DIR that
+ * this one did not write (its charts that no longer apply, a staff
+ * folder's files under a run's), so the folder never mixes two runs.
+ * Only names acd_outdir_is_report_file knows; only regular files and
+ * symbolic links (the link itself). Errors are ignored. */
+static void
+remove_stale(const char *dir, char *const *written, size_t n_written)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!d) {
+        if (dfd >= 0)
+            close(dfd);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!acd_outdir_is_report_file(e->d_name))
+            continue;
+        bool mine = false;
+        for (size_t i = 0; i < n_written && !mine; i++)
+            mine = strcmp(written[i], e->d_name) == 0;
+        struct stat st;
+        if (!mine && fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
+            unlinkat(dfd, e->d_name, 0);
+    }
+    closedir(d);
 }
 
 /* Adapters to write_one's shape: the data files' writers take options,
@@ -144,6 +195,22 @@ acd_outdir_write_ex(const char *dir_arg, const struct acd_results *r,
         return -1;
     }
 
+    /* Files of dead acdsim processes, then this run's private staging
+     * directory: every file is written there and renamed into DIR when
+     * all are complete. */
+    acd_tmpfile_sweep(dir, NULL);
+    acd_tmpfile_sweep(dir, old_temp_stem);
+    char *stage = acd_tmpfile_stage_make(dir);
+    if (!stage) {
+        fprintf(err, "acdsim: error: cannot write into %s: %s\n", dir, strerror(errno));
+        if (created) {
+            rmdir(dir);
+            acd_tmpfile_track_dir(prev_dir);
+        }
+        free(dir);
+        return -1;
+    }
+
     /* Data files first: they do not need gnuplot, and a full disk shows
      * before any gnuplot process starts. A failure stops at once. */
     size_t n_data = 0;
@@ -156,13 +223,13 @@ acd_outdir_write_ex(const char *dir_arg, const struct acd_results *r,
     int rc = 0;
     for (; n < n_data && rc == 0; n++) {
         struct data_writer w = {&acd_report_files[n], o};
-        rc = write_one(&files[n], dir, acd_report_files[n].name, write_data, r, &w, err);
+        rc = write_one(&files[n], dir, stage, acd_report_files[n].name, write_data, r, &w, err);
     }
     for (size_t i = 0; i < extra->n_files && rc == 0; i++, n++)
-        rc = write_one(&files[n], dir, extra->files[i].name, write_text, &extra->files[i], NULL,
-                       err);
+        rc = write_one(&files[n], dir, stage, extra->files[i].name, write_text, &extra->files[i],
+                       NULL, err);
     if (rc == 0) {
-        rc = acd_plot_render_ex(dir, r, extra->charts, extra->n_charts, &charts);
+        rc = acd_plot_render_ex(dir, stage, r, extra->charts, extra->n_charts, &charts);
         if (rc != 0)
             fprintf(err, "acdsim: error: %s\n", charts.error);
         else if (charts.gnuplot_missing)
@@ -172,7 +239,19 @@ acd_outdir_write_ex(const char *dir_arg, const struct acd_results *r,
     }
     bool page = r != NULL;
     if (rc == 0 && page)
-        rc = write_one(&files[n++], dir, INDEX_HTML, write_html, r, &charts, err);
+        rc = write_one(&files[n++], dir, stage, INDEX_HTML, write_html, r, &charts, err);
+
+    /* What this run writes, by name, for remove_stale. */
+    size_t n_written = 0;
+    char **written = acd_xcalloc(n + 2 * charts.n + 1, sizeof(*written));
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const char *slash = strrchr(files[i].path, '/');
+        written[n_written++] = acd_xstrdup(slash ? slash + 1 : files[i].path);
+    }
+    for (size_t i = 0; i < charts.n && rc == 0; i++) {
+        written[n_written++] = acd_xasprintf("%s.png", charts.v[i].name);
+        written[n_written++] = acd_xasprintf("%s.svg", charts.v[i].name);
+    }
 
     /* Commit: data files, charts, then the page that shows them. A failed
      * rename (which does not happen within one directory short of a
@@ -184,10 +263,17 @@ acd_outdir_write_ex(const char *dir_arg, const struct acd_results *r,
         rc = acd_plot_commit(&charts, err);
     for (size_t i = before_charts; i < n && rc == 0; i++)
         rc = acd_tmpfile_commit(&files[i], err);
+    if (rc == 0)
+        remove_stale(dir, written, n_written);
+    for (size_t i = 0; i < n_written; i++)
+        free(written[i]);
+    free(written);
     for (size_t i = 0; i < n; i++)
         acd_tmpfile_discard(&files[i]);
     free(files);
     acd_plot_charts_fini(&charts);
+    acd_tmpfile_stage_remove(stage);
+    free(stage);
 
     if (created) {
         if (rc != 0)

@@ -3,7 +3,12 @@
  * charts (PNG + SVG) and index.html - written all or nothing: every file
  * goes to a temporary name and is renamed only when all are complete.
  * Shared by `acdsim run --out DIR` and `acdsim report RESULTS.json --out DIR`.
- * Each file goes through tmpfile.h (temporary name, then rename).
+ * Each file goes through tmpfile.h: written into a private staging
+ * directory DIR/.acdsim.tmp.PID.RANDOM (mode 0700; gnuplot writes there
+ * too), then renamed into DIR. After a successful commit the report files
+ * (acd_outdir_is_report_file) an earlier run left and this one did not
+ * write are removed, so DIR never mixes two runs; before writing, the
+ * temporary files of dead acdsim processes in DIR are swept.
  */
 #ifndef ACDSIM_OUTDIR_H
 #define ACDSIM_OUTDIR_H

@@ -615,10 +615,23 @@ script_pass(FILE *f, struct job *j, const char *terminal, const char *out, size_
 
 /* ------------------------------------------------------------- files */
 
+/* A file of the chart in the private staging directory. */
 static char *
-tmp_name(const char *dir, const char *name, const char *ext)
+tmp_name(const char *stage, const char *name, const char *ext)
 {
-    return acd_xasprintf("%s/%s.%s.tmp.%ld", dir, name, ext, (long)getpid());
+    return acd_xasprintf("%s/%s.%s", stage, name, ext);
+}
+
+/* gnuplot cannot open its outputs with O_EXCL | O_NOFOLLOW: acdsim creates
+ * them so (empty), in the 0700 staging directory, and gnuplot truncates
+ * them. Returns 0, or -1 with errno. */
+static int
+create_empty(const char *path)
+{
+    FILE *f = acd_tmpfile_create(path);
+    if (!f)
+        return -1;
+    return fclose(f);
 }
 
 static void
@@ -637,13 +650,14 @@ remove_tmp(char **tmp)
 /* Write the job's data file and compose its script. Returns 0, or -1 with
  * *error set. */
 static int
-prepare(struct job *j, const char *dir, const struct acd_results *r, char **error)
+prepare(struct job *j, const char *dir, const char *stage, const struct acd_results *r,
+        char **error)
 {
     const struct chart_def *d = j->def;
     const char *name = j->name;
-    j->data_tmp = tmp_name(dir, name, "dat");
+    j->data_tmp = tmp_name(stage, name, "dat");
     acd_tmpfile_track_tmp(NULL, j->data_tmp);
-    FILE *f = fopen(j->data_tmp, "w");
+    FILE *f = acd_tmpfile_create(j->data_tmp);
     if (f) {
         fprintf(f, "# acdsim chart data: %s (layout: plots/%s.gp)\n", name, name);
         if (d)
@@ -663,10 +677,18 @@ prepare(struct job *j, const char *dir, const struct acd_results *r, char **erro
     struct acd_chart *c = j->chart;
     c->png_path = acd_xasprintf("%s/%s.png", dir, name);
     c->svg_path = acd_xasprintf("%s/%s.svg", dir, name);
-    c->png_tmp = tmp_name(dir, name, "png");
-    c->svg_tmp = tmp_name(dir, name, "svg");
+    c->png_tmp = tmp_name(stage, name, "png");
+    c->svg_tmp = tmp_name(stage, name, "svg");
     acd_tmpfile_track_tmp(NULL, c->png_tmp);
     acd_tmpfile_track_tmp(NULL, c->svg_tmp);
+    const char *failed = create_empty(c->png_tmp) != 0   ? c->png_path
+                         : create_empty(c->svg_tmp) != 0 ? c->svg_path
+                                                         : NULL;
+    if (failed) {
+        *error = acd_xasprintf("chart %s: cannot write %s: %s", name, failed,
+                               strerror(errno ? errno : EIO));
+        return -1;
+    }
 
     FILE *s = open_memstream(&j->script, &j->len);
     ACD_ASSERT(s != NULL); /* only fails without memory */
@@ -746,6 +768,51 @@ sync_file(const char *path)
     return rc;
 }
 
+/* A PNG ends with its IEND chunk: a file cut short (a full disk, which
+ * gnuplot does not report) does not. */
+static bool
+png_complete(const char *path)
+{
+    static const unsigned char iend[8] = {'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+    unsigned char tail[8];
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool ok = lseek(fd, -8, SEEK_END) >= 0 && read(fd, tail, 8) == 8 && memcmp(tail, iend, 8) == 0;
+    close(fd);
+    return ok;
+}
+
+/* Why gnuplot's output is missing or cut short, as the file system tells
+ * it (gnuplot ignores its write errors): a probe of 64 KiB written and
+ * synced next to the output. Returns that errno, or 0 if the probe
+ * succeeds. */
+static int
+write_probe(const char *tmp)
+{
+    const char *slash = strrchr(tmp, '/');
+    char *probe = acd_xasprintf("%.*s/.probe", slash ? (int)(slash - tmp) : 1, slash ? tmp : ".");
+    int e = 0;
+    acd_tmpfile_track_tmp(NULL, probe); /* a signal now removes it too */
+    FILE *f = acd_tmpfile_create(probe);
+    if (!f) {
+        e = errno;
+    } else {
+        static const char zeros[4096];
+        errno = 0;
+        for (int i = 0; i < 16 && e == 0; i++)
+            if (fwrite(zeros, 1, sizeof(zeros), f) != sizeof(zeros))
+                e = errno ? errno : EIO;
+        if (e == 0 && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+            e = errno ? errno : EIO;
+        fclose(f);
+        unlink(probe);
+    }
+    acd_tmpfile_track_tmp(probe, NULL);
+    free(probe);
+    return e;
+}
+
 /* After the process ended: its verdict. Returns 0, or -1 with *error set;
  * appends what a successful gnuplot printed to *warnings. */
 static int
@@ -771,11 +838,20 @@ finish(struct job *j, char **error, char **warnings)
         struct acd_chart *c = j->chart;
         size_t len = 0;
         struct stat st;
-        if (stat(c->png_tmp, &st) != 0 || st.st_size == 0 || sync_file(c->png_tmp) != 0 ||
-            !(c->svg = acd_read_file(c->svg_tmp, SIZE_MAX, &len)) || len == 0 ||
-            sync_file(c->svg_tmp) != 0) {
-            *error = acd_xasprintf("chart %s: gnuplot wrote no %s%s%s", name,
-                                   c->svg ? "PNG" : "SVG", *msg ? ": " : "", msg);
+        bool png = stat(c->png_tmp, &st) == 0 && st.st_size > 0 && png_complete(c->png_tmp);
+        bool svg = png && (c->svg = acd_read_file(c->svg_tmp, SIZE_MAX, &len)) && len > 0 &&
+                   strstr(c->svg, "</svg>");
+        int e = 0;
+        if (png && svg && (sync_file(c->png_tmp) != 0 || sync_file(c->svg_tmp) != 0))
+            e = errno ? errno : EIO;
+        else if (!png || !svg)
+            e = write_probe(c->png_tmp);
+        if (e != 0) {
+            *error = acd_xasprintf("chart %s: cannot write %s: %s", name,
+                                   png ? c->svg_path : c->png_path, strerror(e));
+        } else if (!png || !svg) {
+            *error = acd_xasprintf("chart %s: gnuplot wrote no %s%s%s", name, png ? "SVG" : "PNG",
+                                   *msg ? ": " : "", msg);
         } else {
             rc = 0;
             if (*msg) {
@@ -793,14 +869,15 @@ finish(struct job *j, char **error, char **warnings)
 /* ------------------------------------------------------------------ API */
 
 int
-acd_plot_render(const char *dir, const struct acd_results *r, struct acd_charts *out)
+acd_plot_render(const char *dir, const char *stage, const struct acd_results *r,
+                struct acd_charts *out)
 {
-    return acd_plot_render_ex(dir, r, NULL, 0, out);
+    return acd_plot_render_ex(dir, stage, r, NULL, 0, out);
 }
 
 int
-acd_plot_render_ex(const char *dir, const struct acd_results *r, const struct acd_plot_extra *extra,
-                   size_t n_extra, struct acd_charts *out)
+acd_plot_render_ex(const char *dir, const char *stage, const struct acd_results *r,
+                   const struct acd_plot_extra *extra, size_t n_extra, struct acd_charts *out)
 {
     *out = (struct acd_charts){0};
     char *gnuplot = acd_gnuplot_find();
@@ -825,7 +902,7 @@ acd_plot_render_ex(const char *dir, const struct acd_results *r, const struct ac
                                .chart = &out->v[n]};
         out->v[n] = (struct acd_chart){.name = jobs[n].name, .title = d ? d->title : x->title};
         out->n = ++n;
-        if (prepare(&jobs[n - 1], dir, r, &out->error) != 0)
+        if (prepare(&jobs[n - 1], dir, stage, r, &out->error) != 0)
             rc = -1;
     }
 

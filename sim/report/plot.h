@@ -6,10 +6,12 @@
  * Each chart that applies to the results (a table in plot.c: per-interval
  * charts need an operating day, the Erlang comparison a stationary one-type
  * scenario...) gets a data file and one gnuplot process, which writes a PNG
- * and an SVG. The processes run side by side. Every file is written under a
- * temporary name (PATH.tmp.PID, registered with outdir's signal cleanup)
- * and renamed only by acd_plot_commit, so the caller can make the whole
- * report folder appear at once.
+ * and an SVG. The processes run side by side. Every file is written into
+ * the caller's private staging directory (tmpfile.h: mode 0700, so gnuplot,
+ * which cannot open its outputs with O_EXCL, writes where no one else can
+ * plant a link), tracked by the signal cleanup, and renamed into DIR only
+ * by acd_plot_commit, so the caller can make the whole report folder
+ * appear at once.
  */
 #ifndef ACDSIM_PLOT_H
 #define ACDSIM_PLOT_H
@@ -41,12 +43,13 @@ struct acd_charts {
     char *warnings;       /* what gnuplot printed on success (owned), NULL if nothing */
 };
 
-/* Draw every chart that applies to r into dir (which must exist), under
- * temporary names. Borrows r. Returns 0 (charts drawn, or gnuplot missing:
- * see out->gnuplot_missing, n == 0), or -1 on an error: out->error says
- * which chart and what gnuplot (or the system) said, and no file is left.
- * Caller finalizes out with acd_plot_charts_fini in every case. */
-int acd_plot_render(const char *dir, const struct acd_results *r, struct acd_charts *out);
+/* Draw every chart that applies to r: files in stage (a directory of
+ * acd_tmpfile_stage_make inside dir), named for dir. Borrows r. Returns 0 (charts drawn, or gnuplot
+ * missing: see out->gnuplot_missing, n == 0), or -1 on an error: out->error says which chart and
+ * what gnuplot (or the system) said, and no file is left. Caller finalizes out with
+ * acd_plot_charts_fini in every case. */
+int acd_plot_render(const char *dir, const char *stage, const struct acd_results *r,
+                    struct acd_charts *out);
 
 /* A chart whose data and variables the caller composed (`acdsim staff`'s
  * charts): drawn like the others, from the embedded script, after the
@@ -62,7 +65,7 @@ struct acd_plot_extra {
 
 /* acd_plot_render, then the n_extra extra charts appended to out (r may be
  * NULL: only the extra charts). Borrows everything. */
-int acd_plot_render_ex(const char *dir, const struct acd_results *r,
+int acd_plot_render_ex(const char *dir, const char *stage, const struct acd_results *r,
                        const struct acd_plot_extra *extra, size_t n_extra, struct acd_charts *out);
 
 /* Rename every drawn chart to its final name. Returns 0, or -1 after
