@@ -81,8 +81,5 @@ acd_fmix64(uint64_t k)
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t acd_edit_distance(const char *a, const char *b);
 
-/* Write `len` bytes to `path` atomically: a temporary file in the same
- * directory, fsync, rename. Returns 0, or -1 with errno set. */
-int acd_write_file_atomic(const char *path, const char *data, size_t len);
 
 #endif

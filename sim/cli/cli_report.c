@@ -165,7 +165,7 @@ acd_cli_report(int argc, char **argv)
     int rc = ACD_EXIT_OK;
     if (format && write_stdout(format, r, &opts) != 0)
         rc = ACD_EXIT_RUNTIME;
-    if (a.out_dir && acd_outdir_write(a.out_dir, r, &opts, stderr) != 0)
+    if (a.out_dir && acd_outdir_write(a.out_dir, r, &opts, NULL, stderr) != 0)
         rc = ACD_EXIT_RUNTIME;
     acd_results_free(r);
     return rc;

@@ -418,7 +418,7 @@ execute(const struct run_args *a, const struct acd_scenario *sc, const struct ac
         if (acd_cli_check_stdout("run") != 0 || w != 0)
             rc = ACD_EXIT_RUNTIME;
     }
-    if (a->c.out_dir && acd_outdir_write(a->c.out_dir, r, &a->report, stderr) != 0)
+    if (a->c.out_dir && acd_outdir_write(a->c.out_dir, r, &a->report, NULL, stderr) != 0)
         rc = ACD_EXIT_RUNTIME;
     if (acd_expect_eval(ex, a->c.n_asserts, r, stderr) > 0 && rc == ACD_EXIT_OK)
         rc = ACD_EXIT_ASSERT;

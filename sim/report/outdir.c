@@ -168,16 +168,8 @@ write_text(FILE *f, const void *a, const void *b)
 }
 
 int
-acd_outdir_write(const char *dir, const struct acd_results *r, const struct acd_report_opts *o,
-                 FILE *err)
-{
-    return acd_outdir_write_ex(dir, r, o, NULL, err);
-}
-
-int
-acd_outdir_write_ex(const char *dir_arg, const struct acd_results *r,
-                    const struct acd_report_opts *o, const struct acd_outdir_extra *extra,
-                    FILE *err)
+acd_outdir_write(const char *dir_arg, const struct acd_results *r, const struct acd_report_opts *o,
+                 const struct acd_outdir_extra *extra, FILE *err)
 {
     static const struct acd_outdir_extra none = {0};
     if (!extra)
@@ -229,7 +221,7 @@ acd_outdir_write_ex(const char *dir_arg, const struct acd_results *r,
         rc = write_one(&files[n], dir, stage, extra->files[i].name, write_text, &extra->files[i],
                        NULL, err);
     if (rc == 0) {
-        rc = acd_plot_render_ex(dir, stage, r, extra->charts, extra->n_charts, &charts);
+        rc = acd_plot_render(dir, stage, r, extra->charts, extra->n_charts, &charts);
         if (rc != 0)
             fprintf(err, "acdsim: error: %s\n", charts.error);
         else if (charts.gnuplot_missing)

@@ -20,16 +20,6 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-/* Write the folder (DIR is created if missing; its parent must exist).
- * Problems go to err as one line each ("acdsim: error: ..."); a missing
- * gnuplot is said once ("acdsim: gnuplot not found; charts skipped") and
- * is not an error: the data files and index.html are still written.
- * Returns 0, or -1 on an I/O or gnuplot error (nothing half-written is
- * left; a DIR created here is removed again). Installs the signal cleanup
- * (acd_tmpfile_cleanup_install). Borrows everything. */
-int acd_outdir_write(const char *dir, const struct acd_results *r, const struct acd_report_opts *o,
-                     FILE *err);
-
 /* What a command adds to the folder (`acdsim staff --out`): files whose
  * text it composed, and charts (plot.h). Borrowed. */
 struct acd_outdir_text {
@@ -45,13 +35,20 @@ struct acd_outdir_extra {
     const struct acd_plot_extra *charts;
 };
 
-/* acd_outdir_write with extra files and charts, all committed together
- * (data files, extra files, charts, index.html last). extra may be NULL;
- * r may be NULL, and then the folder holds only the extra files and
- * charts (no data files of a run, no index.html). */
-int acd_outdir_write_ex(const char *dir, const struct acd_results *r,
-                        const struct acd_report_opts *o, const struct acd_outdir_extra *extra,
-                        FILE *err);
+/* Write the folder (DIR is created if missing; its parent must exist).
+ * Problems go to err as one line each ("acdsim: error: ..."); a missing
+ * gnuplot is said once ("acdsim: gnuplot not found; charts skipped") and
+ * is not an error: the data files and index.html are still written.
+ * Returns 0, or -1 on an I/O or gnuplot error (nothing half-written is
+ * left; a DIR created here is removed again). Installs the signal cleanup
+ * (acd_tmpfile_cleanup_install). Borrows everything.
+ *
+ * extra (may be NULL): what a command adds, committed together with the
+ * rest (data files, extra files, charts, index.html last). r may be NULL,
+ * and then the folder holds only the extra files and charts (no data
+ * files of a run, no index.html). */
+int acd_outdir_write(const char *dir, const struct acd_results *r, const struct acd_report_opts *o,
+                     const struct acd_outdir_extra *extra, FILE *err);
 
 /* True if NAME (a file name without directory) is one of the files
  * acd_outdir_write may write: a data file, index.html or a chart; also

@@ -870,14 +870,7 @@ finish(struct job *j, char **error, char **warnings)
 
 int
 acd_plot_render(const char *dir, const char *stage, const struct acd_results *r,
-                struct acd_charts *out)
-{
-    return acd_plot_render_ex(dir, stage, r, NULL, 0, out);
-}
-
-int
-acd_plot_render_ex(const char *dir, const char *stage, const struct acd_results *r,
-                   const struct acd_plot_extra *extra, size_t n_extra, struct acd_charts *out)
+                const struct acd_plot_extra *extra, size_t n_extra, struct acd_charts *out)
 {
     *out = (struct acd_charts){0};
     char *gnuplot = acd_gnuplot_find();

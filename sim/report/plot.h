@@ -43,14 +43,6 @@ struct acd_charts {
     char *warnings;       /* what gnuplot printed on success (owned), NULL if nothing */
 };
 
-/* Draw every chart that applies to r: files in stage (a directory of
- * acd_tmpfile_stage_make inside dir), named for dir. Borrows r. Returns 0 (charts drawn, or gnuplot
- * missing: see out->gnuplot_missing, n == 0), or -1 on an error: out->error says which chart and
- * what gnuplot (or the system) said, and no file is left. Caller finalizes out with
- * acd_plot_charts_fini in every case. */
-int acd_plot_render(const char *dir, const char *stage, const struct acd_results *r,
-                    struct acd_charts *out);
-
 /* A chart whose data and variables the caller composed (`acdsim staff`'s
  * charts): drawn like the others, from the embedded script, after the
  * common variables (those of r, or empty/NaN ones without r) and then
@@ -63,10 +55,14 @@ struct acd_plot_extra {
     const char *vars;   /* gnuplot assignments, or NULL */
 };
 
-/* acd_plot_render, then the n_extra extra charts appended to out (r may be
- * NULL: only the extra charts). Borrows everything. */
-int acd_plot_render_ex(const char *dir, const char *stage, const struct acd_results *r,
-                       const struct acd_plot_extra *extra, size_t n_extra, struct acd_charts *out);
+/* Draw every chart that applies to r (none when r is NULL), then the
+ * n_extra extra charts (extra may be NULL when n_extra is 0): files in stage (a directory of
+ * acd_tmpfile_stage_make inside dir), named for dir. Borrows r. Returns 0 (charts drawn, or gnuplot
+ * missing: see out->gnuplot_missing, n == 0), or -1 on an error: out->error says which chart and
+ * what gnuplot (or the system) said, and no file is left. Caller finalizes out with
+ * acd_plot_charts_fini in every case. */
+int acd_plot_render(const char *dir, const char *stage, const struct acd_results *r,
+                    const struct acd_plot_extra *extra, size_t n_extra, struct acd_charts *out);
 
 /* Rename every drawn chart to its final name. Returns 0, or -1 after
  * writing "acdsim: error: ..." to err (the rest stay temporary, and

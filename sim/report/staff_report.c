@@ -1175,7 +1175,7 @@ acd_staff_write_out(const char *dir, const struct acd_staff_result *s,
         .n_files = nf, .files = files, .n_charts = 1, .charts = &chart};
     if (rc == 0) {
         struct acd_report_opts o = {0};
-        rc = acd_outdir_write_ex(dir, plan_results, &o, &extra, err);
+        rc = acd_outdir_write(dir, plan_results, &o, &extra, err);
     }
     free(data);
     free(vars);
@@ -1209,7 +1209,7 @@ acd_staff_write_curve_out(const char *dir, const struct acd_staff_curve *c, FILE
     };
     const struct acd_outdir_extra extra = {
         .n_files = ACD_ARRAY_LEN(files), .files = files, .n_charts = 1, .charts = &chart};
-    int rc = acd_outdir_write_ex(dir, NULL, NULL, &extra, err);
+    int rc = acd_outdir_write(dir, NULL, NULL, &extra, err);
     free(data);
     free(vars);
     free(csv);
