@@ -478,13 +478,13 @@ erlang_compare(const struct acd_scenario *sc, struct acd_erlang_cmp *e)
     if (sc->horizon != ACD_HORIZON_STEADY || sc->n_call_types != 1)
         return;
     const struct acd_call_type *ct = &sc->call_types[0];
-    unsigned agents = 0;
+    uint64_t agents = 0;
     for (size_t g = 0; g < sc->n_groups; g++)
         agents += sc->groups[g].agents;
     struct acd_erlang_params *p = &e->params;
     p->rate_per_s = ct->rate_per_s;
     p->aht_s = ct->handle.mean_s;
-    p->agents = agents;
+    p->agents = (unsigned)agents; /* at most ACD_SCN_MAX_TOTAL_AGENTS */
     p->sl_threshold_s = sc->sl_threshold_s;
     p->queue_capacity = sc->queue_capacity;
     if (sc->queue_lines >= 0) {

@@ -282,7 +282,7 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
         s->horizon_end_s = sc->duration_s;
     }
 
-    unsigned total_agents = 0;
+    size_t total_agents = 0; /* at most ACD_SCN_MAX_TOTAL_AGENTS: no wrap */
     for (size_t g = 0; g < s->n_groups; g++)
         total_agents += sc->groups[g].agents;
     acd_evq_init(&s->evq, 64 + 2 * (size_t)total_agents);

@@ -324,6 +324,41 @@ check_escalation(struct ctx *c)
     free(top);
 }
 
+/* The most agents a group can have at once: its constant staffing, its
+ * busiest interval, or all its shifts together. */
+static uint64_t
+group_peak_agents(const struct acd_scenario *sc, const struct acd_agent_group *g)
+{
+    uint64_t peak = g->agents, shifts = 0;
+    for (size_t i = 0; g->agents_by_interval && i < sc->n_intervals; i++)
+        if (g->agents_by_interval[i] > peak)
+            peak = g->agents_by_interval[i];
+    for (size_t i = 0; i < g->n_shifts; i++)
+        shifts += g->shifts[i].count;
+    return shifts > peak ? shifts : peak;
+}
+
+/* Agents of all groups together, in 64 bits: reported at the group that
+ * passes ACD_SCN_MAX_TOTAL_AGENTS. */
+static void
+check_total_agents(struct ctx *c)
+{
+    const struct acd_scenario *sc = c->sc;
+    uint64_t total = 0;
+    for (size_t g = 0; g < sc->n_groups; g++) {
+        total += group_peak_agents(sc, &sc->groups[g]);
+        if (total > ACD_SCN_MAX_TOTAL_AGENTS) {
+            for (size_t h = g + 1; h < sc->n_groups; h++)
+                total += group_peak_agents(sc, &sc->groups[h]);
+            acd_scn_err_at(c, sc->groups[g].pos.line, sc->groups[g].pos.col,
+                           "the agent groups have %llu agents in all, more than the %d allowed "
+                           "(passed at this group)",
+                           (unsigned long long)total, ACD_SCN_MAX_TOTAL_AGENTS);
+            return;
+        }
+    }
+}
+
 void
 acd_scn_cross_check(struct ctx *c)
 {
@@ -334,6 +369,7 @@ acd_scn_cross_check(struct ctx *c)
                                        offsetof(struct acd_agent_group, name), &n);
         check_duplicates(c, v, n, "agent group", group_pos);
         free(v);
+        check_total_agents(c);
         for (size_t g = 0; g < sc->n_groups; g++)
             if (sc->groups[g].tier > sc->max_tier)
                 sc->max_tier = sc->groups[g].tier;
