@@ -138,6 +138,18 @@ def _():
         check(rc == 0 and "--max-memory SIZE" in out, f"{cmd} --help lacks --max-memory")
 
 
+@test("many replications: peak RSS of run under 2 x the validate estimate")
+def _():
+    path = os.path.join(GUARDS, "many_replications.yaml")
+    est = estimate(path)
+    rc, out, err, rss = acdsim("run", path, "-f", "json", "--no-timing")
+    check(rc == 0, f"exit {rc}: {err[-400:]}")
+    check(json.loads(out)["replications"] == 400, out[:300])
+    if not sanitized():
+        check(rss < 2 * est, f"peak RSS {rss / 2**20:.0f} MiB >= 2 x estimate "
+                             f"{est / 2**20:.0f} MiB")
+
+
 STEADY = """\
 name: Huge rate
 horizon: {{duration: 1h}}
