@@ -392,15 +392,15 @@ LONG = """\
 name: long
 seed: 1
 replications: 2
-horizon: {duration: 30000000s, warmup: 0s}
+horizon: {duration: 100000000s, warmup: 0s}
 call_types:
   - name: calls
-    arrivals: {rate: 4/s}
+    arrivals: {rate: 1/s}
     handle_time: {dist: exponential, mean: 50s}
 agent_groups:
   - name: agents
     skills: [calls]
-    agents: 240
+    agents: 60
 """
 
 
