@@ -28,6 +28,12 @@ struct acd_run_opts {
     acd_trace_fn *trace;
     void *trace_ud;
     unsigned trace_replication;
+    /* The overload guard of every replication (acd_sim_set_max_calls); 0:
+     * the default. A replication that trips it stops the run: no further
+     * replication starts, acd_run returns NULL and acd_run_reps false, and
+     * *overload (if not NULL) says where (the lowest such replication). */
+    size_t max_calls;
+    struct acd_overload *overload;
 };
 
 struct acd_scope_result {
@@ -156,7 +162,8 @@ struct acd_results {
 
 /* Run and estimate. Borrows sc for the call only: the results carry what
  * reports need (r->setup). Returns new results; caller frees with
- * acd_results_free. Cannot fail on a valid scenario (resources: abort). */
+ * acd_results_free. NULL if the overload guard stopped a replication (see
+ * acd_run_opts.overload); otherwise cannot fail on a valid scenario. */
 struct acd_results *acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts);
 void acd_results_free(struct acd_results *r);
 
@@ -166,8 +173,30 @@ void acd_results_free(struct acd_results *r);
  * The stats are borrowed for the duration of the call. acd_run is this
  * plus the full reduction; the staffing search uses it with a light one. */
 typedef void acd_run_rep_fn(void *ud, unsigned replication, const struct acd_rep_stats *st);
-void acd_run_reps(const struct acd_scenario *sc, const struct acd_run_opts *opts,
+/* Returns false if the overload guard stopped a replication: fn was not
+ * called for it, and replications not yet started never ran. */
+bool acd_run_reps(const struct acd_scenario *sc, const struct acd_run_opts *opts,
                   acd_run_rep_fn *fn, void *ud);
+
+/* Estimated peak memory of acd_run on sc with opts (replications and
+ * threads as acd_run would use them), in bytes, and its parts. The call
+ * pools count at the overload guard's limit (opts->max_calls or the
+ * default) unless the offered load keeps far fewer calls in the system. */
+struct acd_memory_estimate {
+    size_t total;
+    size_t per_thread;      /* one running replication: stats, agents, pools */
+    size_t calls;           /* ...of which the call pools: legs x bytes */
+    size_t max_calls;       /* legs in the system the pools are sized for */
+    size_t per_replication; /* the row kept for each replication */
+    unsigned threads, replications;
+};
+void acd_run_memory_estimate(const struct acd_scenario *sc, const struct acd_run_opts *opts,
+                             struct acd_memory_estimate *out);
+/* The most legs in the system that fit a memory limit once everything
+ * else the run keeps is counted (at least 1024): the max_calls for a run
+ * under limit_bytes. */
+size_t acd_run_max_calls_for(const struct acd_scenario *sc, const struct acd_run_opts *opts,
+                             size_t limit_bytes);
 
 /* The whole center's counts in bin `bin` of a replication: the call types'
  * calls and the groups' agent time (what an interval's `*` row reports). */

@@ -19,6 +19,15 @@ int acd_scenario_load_file(const char *path, struct acd_scenario **out, struct a
  * `base_dir` (may be NULL = ".") for relative paths. */
 int acd_scenario_load_string(const char *name, const char *base_dir, const char *text, size_t len,
                              struct acd_scenario **out, struct acd_diags *diags);
+/* Warnings on a valid scenario, appended to diags at the call type's
+ * position in sc->path: a call type whose queue grows without bound -
+ * offered load (rate x mean handle time, erlangs) at or above the agents
+ * of the groups that serve it (steady state, or an operating day's worst
+ * interval), callers who never abandon (no patience, queue timeout or
+ * certain balk) and no queue capacity or lines. A run of such a scenario
+ * ends when the overload guard trips (sim.h, acd_sim_set_max_calls). */
+void acd_scenario_warn_overload(const struct acd_scenario *sc, struct acd_diags *diags);
+
 /* The built-in default scenario (scenarios/utility.yaml, embedded at build
  * time). Static storage. */
 extern const char acd_default_scenario_text[];

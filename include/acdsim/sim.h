@@ -155,6 +155,30 @@ int acd_sim_adjust_agents(struct acd_sim *s, size_t g, int delta);
  * Returns 0, -1 if k is out of range or the factor is not finite and >= 0. */
 int acd_sim_set_rate_factor(struct acd_sim *s, size_t k, double factor);
 
+/* The overload guard. A center whose queue grows without bound (offered
+ * load above its capacity, no abandonment, no queue limit) would swallow
+ * memory: once more than max_calls legs are in the system (waiting, on
+ * hold, talking), the replication stops at once - acd_sim_is_done turns
+ * true, nothing more runs, and acd_sim_overload tells where. 0 sets the
+ * default, ACD_SIM_DEFAULT_MAX_CALLS (acd_sim_new's). The memory a leg
+ * costs, pools and pending events included, is at most
+ * ACD_SIM_BYTES_PER_CALL. */
+#define ACD_SIM_DEFAULT_MAX_CALLS ((size_t)4 * 1000 * 1000)
+#define ACD_SIM_BYTES_PER_CALL    ((size_t)512)
+void acd_sim_set_max_calls(struct acd_sim *s, size_t max_calls);
+
+struct acd_overload {
+    size_t type;    /* call type of the longest queue */
+    unsigned tier;  /* its tier (1 = front line) */
+    size_t waiting; /* calls waiting in it */
+    size_t calls;   /* legs in the system (> limit) */
+    size_t limit;   /* the max_calls passed */
+    double t_s;     /* clock time when the guard stopped the replication */
+};
+/* True if the guard stopped the replication; then *o (if not NULL) says
+ * where. */
+bool acd_sim_overload(const struct acd_sim *s, struct acd_overload *o);
+
 /* Check the replication's internal invariants (debug aid, O(agents + calls
  * + pending events)): idle lists, queues and pools against their counts,
  * agent states against the group counters, the event heap and what each

@@ -70,7 +70,20 @@ struct acd_staff_opts {
     unsigned max_evaluations;        /* 0: 5000 */
     acd_staff_progress_fn *progress; /* NULL: silent */
     void *progress_ud;
+    /* The overload guard of every simulated plan (acd_run_opts.max_calls;
+     * 0: the default). A plan that trips it counts as missing its goals;
+     * *overload (if not NULL) is set and *overloaded turns true, so the
+     * caller can tell (the search's figures are then not to be trusted). */
+    size_t max_calls;
+    struct acd_overload *overload;
+    bool *overloaded;
 };
+
+/* The analytic starting point (Erlang per interval and group, as the
+ * search starts from it): a new array [bin * n_groups + group] (caller
+ * frees). A group's figure saturates at ACD_STAFF_START_MAX. */
+#define ACD_STAFF_START_MAX 1000000000u
+unsigned *acd_staff_start_plan(const struct acd_scenario *sc, const struct acd_staff_opts *o);
 
 /* One interval (or the whole horizon) of a plan: the center's figures as
  * estimates over the replications. */

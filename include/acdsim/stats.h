@@ -13,8 +13,10 @@
 #include <stdint.h>
 
 /* Wait histogram: an exact count of zero waits, 0.05 s bins up to 120 s,
- * then bins growing by 1% up to ~1e7 s, then one overflow bin. Quantiles
- * interpolate linearly inside a bin (error < half a bin width). */
+ * then bins growing by 1% up to ACD_HIST_TOP_S (~1.1e7 s, 129 days), then
+ * one overflow bin. Quantiles interpolate linearly inside a bin (error <
+ * half a bin width); a quantile that falls in the overflow bin is not known
+ * and is NAN (never the top bin's edge: that would be below the truth). */
 #define ACD_HIST_LINEAR_BINS    2400
 #define ACD_HIST_LINEAR_WIDTH_S 0.05
 #define ACD_HIST_LOG_BINS       1150
@@ -29,13 +31,17 @@ struct acd_hist {
 void acd_stats_hist_add(struct acd_hist *h, double x);
 /* dst += src */
 void acd_stats_hist_merge(struct acd_hist *dst, const struct acd_hist *src);
-/* q in [0,1]; NAN if empty. */
+/* Waits above this land in the overflow bin. */
+#define ACD_HIST_TOP_S 11188222.538485026
+
+/* q in [0,1]; NAN if empty or if the quantile is above ACD_HIST_TOP_S. */
 double acd_stats_hist_quantile(const struct acd_hist *h, double q);
 /* Share of the n histograms' values <= x[j] (linear inside a bin), at m
  * ascending points x[0..m) into out[0..m), in one walk; NAN if empty. */
 void acd_stats_hist_cdf_many(const struct acd_hist *const *hs, size_t n, const double *x, size_t m,
                              double *out);
-/* The quantile of n histograms taken together (as if merged). */
+/* The quantile of n histograms taken together (as if merged); NAN as
+ * acd_stats_hist_quantile. */
 double acd_stats_hist_quantile_n(const struct acd_hist *const *hs, size_t n, double q);
 
 /* Raw per-replication counts and sums of one scope. The names are the

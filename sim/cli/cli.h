@@ -51,6 +51,7 @@ struct acd_cli_common {
     /* Bit v: option value v was on the command line, whether its argument
      * was valid, invalid or missing (acd_cli_given). */
     unsigned char given[ACD_CLI_MAX_VAL / 8];
+    size_t max_memory; /* --max-memory in bytes; 0: acd_cli_default_memory() */
 };
 
 /* Option setter: returns 0, or -1 after writing the problem to err. */
@@ -92,7 +93,30 @@ int acd_cli_check_parent(const char *path, char *err, size_t errlen);
 
 /* Common setters (a: a struct starting with struct acd_cli_common). */
 acd_cli_setter acd_cli_set_replications, acd_cli_set_seed, acd_cli_set_threads, acd_cli_set_out,
-    acd_cli_set_quiet, acd_cli_set_help, acd_cli_add_assert;
+    acd_cli_set_quiet, acd_cli_set_help, acd_cli_add_assert, acd_cli_set_max_memory;
+
+/* --max-memory SIZE, the same entry in run, staff, live and validate. */
+#define ACD_CLI_OPT_MAX_MEMORY 500
+#define ACD_CLI_MAX_MEMORY_ENTRY                                                                   \
+    {                                                                                              \
+        .name = "max-memory", .val = ACD_CLI_OPT_MAX_MEMORY, .metavar = "SIZE",                    \
+        .set = acd_cli_set_max_memory,                                                             \
+        .help = "memory the run may use, e.g. 8G or 500M\n(default: 4G, or half the RAM if less)"  \
+    }
+
+/* The default memory limit: 4 GiB, or half the physical memory if less. */
+size_t acd_cli_default_memory(void);
+/* "1.5 GiB", "320 MiB", "12 KiB" into buf. */
+char *acd_cli_format_bytes(size_t bytes, char *buf, size_t n);
+/* The resource guard before a run of sc with c->run (replications,
+ * threads): sets c->run.max_calls from the memory limit (the overload
+ * guard) and fills *est with the estimate. Returns 0, or -1 after
+ * reporting (`acdsim CMD: error: ...`) that the estimate passes the limit. */
+int acd_cli_check_memory(const char *cmd, const struct acd_scenario *sc, struct acd_cli_common *c,
+                         struct acd_memory_estimate *est);
+/* The message of a run stopped by the overload guard, on stderr. */
+void acd_cli_report_overload(const char *cmd, const struct acd_scenario *sc,
+                             const struct acd_overload *o, const struct acd_cli_common *c);
 
 struct acd_expect;
 /* Parse and check every --assert against the scenario (NULL: the scenario

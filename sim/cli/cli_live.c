@@ -111,6 +111,7 @@ static const struct acd_cli_opt opts[] = {
      set_headless},
     {"format", 'f', "FMT", "KPI summary on quit: text (default), json, csv", set_format},
     {"no-timing", OPT_NO_TIMING, NULL, "omit wall-clock time from the summary", set_no_timing},
+    ACD_CLI_MAX_MEMORY_ENTRY,
     {"help", 'h', NULL, "show this help", acd_cli_set_help},
 };
 
@@ -139,6 +140,11 @@ help(FILE *out)
 static int
 summary(struct acd_live *l, const struct live_args *a)
 {
+    struct acd_overload ov;
+    if (acd_sim_overload(l->sim, &ov)) {
+        acd_cli_report_overload("live", l->sc, &ov, &a->c);
+        return ACD_EXIT_RUNTIME;
+    }
     struct acd_results *r = acd_live_results(l);
     if (!acd_live_is_done(l) && a->format == acd_format_find("text")) {
         char t[32];
@@ -181,6 +187,10 @@ acd_cli_live(int argc, char **argv)
         acd_diags_print(&diags, stderr);
         acd_diags_fini(&diags);
     }
+    struct acd_memory_estimate est;
+    a.c.run.replications = a.c.run.threads = 1; /* one replication, here */
+    if (sc && !a.c.n_errors && acd_cli_check_memory("live", sc, &a.c, &est) != 0)
+        a.c.n_errors++;
     if (a.c.n_errors) {
         if (usage_errors)
             acd_cli_try_help("live");
@@ -192,6 +202,7 @@ acd_cli_live(int argc, char **argv)
     setlocale(LC_NUMERIC, "C");
     struct acd_live *l =
         acd_live_new(sc, a.c.run.seed_set ? a.c.run.seed : sc->seed, a.script ? &script : NULL);
+    acd_live_set_max_calls(l, a.c.run.max_calls);
     struct acd_live_ui_opts o = {.speed = a.speed, .paused = a.paused, .headless = a.headless};
     int rc = acd_live_ui_run(l, &o) == 0 ? summary(l, &a) : ACD_EXIT_USAGE;
     acd_live_free(l);

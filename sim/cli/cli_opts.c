@@ -438,6 +438,8 @@ acd_cli_load_scenario(const char *path)
         path ? acd_scenario_load_file(path, &sc, &diags)
              : acd_scenario_load_string(ACD_DEFAULT_SCENARIO_NAME, NULL, acd_default_scenario_text,
                                         acd_default_scenario_len, &sc, &diags);
+    if (rc == 0 && sc && !acd_diags_has_errors(&diags))
+        acd_scenario_warn_overload(sc, &diags);
     acd_diags_sort(&diags);
     acd_diags_print(&diags, stderr); /* warnings too, on success */
     if (rc != 0 || acd_diags_has_errors(&diags)) {
@@ -490,4 +492,104 @@ acd_cli_prepare_asserts(const char *cmd, struct acd_cli_common *c, const struct 
         return NULL;
     }
     return ex;
+}
+
+/* ------------------------------------------------------- memory guard */
+
+#define MIN_MEMORY ((size_t)32 << 20)
+
+int
+acd_cli_set_max_memory(void *a, const char *arg, char *err, size_t errlen)
+{
+    struct acd_cli_common *c = a;
+    char *end;
+    errno = 0;
+    double v = strtod(arg, &end);
+    static const struct {
+        const char *suffix;
+        double scale;
+    } units[] = {
+        {"", 1},         {"B", 1},       {"K", 0x1p10},   {"KB", 0x1p10},  {"KiB", 0x1p10},
+        {"M", 0x1p20},   {"MB", 0x1p20}, {"MiB", 0x1p20}, {"G", 0x1p30},   {"GB", 0x1p30},
+        {"GiB", 0x1p30}, {"T", 0x1p40},  {"TB", 0x1p40},  {"TiB", 0x1p40},
+    };
+    double scale = 0;
+    if (end != arg && errno == 0 && (arg[0] >= '0' && arg[0] <= '9'))
+        for (size_t i = 0; i < ACD_ARRAY_LEN(units); i++)
+            if (strcmp(end, units[i].suffix) == 0)
+                scale = units[i].scale;
+    double bytes = v * scale;
+    if (!(scale > 0) || !(bytes >= (double)MIN_MEMORY) || !(bytes < 0x1p60)) {
+        snprintf(err, errlen, "expected a size from 32M to 1000T (like 8G or 500M), got '%s'", arg);
+        return -1;
+    }
+    c->max_memory = (size_t)bytes;
+    return 0;
+}
+
+size_t
+acd_cli_default_memory(void)
+{
+    size_t lim = (size_t)4 << 30;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0) {
+        double half = (double)pages * (double)page / 2;
+        if (half < (double)lim)
+            lim = half > (double)MIN_MEMORY ? (size_t)half : MIN_MEMORY;
+    }
+    return lim;
+}
+
+char *
+acd_cli_format_bytes(size_t bytes, char *buf, size_t n)
+{
+    static const char *const unit[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double x = (double)bytes;
+    size_t u = 0;
+    while (x >= 1024 && u + 1 < ACD_ARRAY_LEN(unit)) {
+        x /= 1024;
+        u++;
+    }
+    if (u == 0)
+        snprintf(buf, n, "%zu bytes", bytes);
+    else
+        snprintf(buf, n, "%.*f %s", x < 10 ? 1 : 0, x, unit[u]);
+    return buf;
+}
+
+int
+acd_cli_check_memory(const char *cmd, const struct acd_scenario *sc, struct acd_cli_common *c,
+                     struct acd_memory_estimate *est)
+{
+    size_t limit = c->max_memory ? c->max_memory : acd_cli_default_memory();
+    c->run.max_calls = acd_run_max_calls_for(sc, &c->run, limit);
+    acd_run_memory_estimate(sc, &c->run, est);
+    if (est->total <= limit)
+        return 0;
+    char t[32], l[32], row[32], th[32];
+    acd_cli_error(cmd,
+                  "%s: this run would need about %s of memory, more than the limit of %s (%u "
+                  "replications x %s kept each, %u threads x %s); use fewer replications or "
+                  "raise the limit with --max-memory",
+                  sc->path ? sc->path : sc->name, acd_cli_format_bytes(est->total, t, sizeof(t)),
+                  acd_cli_format_bytes(limit, l, sizeof(l)), est->replications,
+                  acd_cli_format_bytes(est->per_replication, row, sizeof(row)), est->threads,
+                  acd_cli_format_bytes(est->per_thread, th, sizeof(th)));
+    return -1;
+}
+
+void
+acd_cli_report_overload(const char *cmd, const struct acd_scenario *sc,
+                        const struct acd_overload *o, const struct acd_cli_common *c)
+{
+    char clock[32], l[32];
+    size_t limit = c->max_memory ? c->max_memory : acd_cli_default_memory();
+    acd_units_format_clock(o->t_s, clock, sizeof(clock));
+    acd_cli_error(cmd,
+                  "the center is overloaded: at %s, %zu calls were in the system, more than the "
+                  "%zu the memory limit (%s) allows; the queue of call type '%s' (tier %u) held "
+                  "%zu waiting calls. Its offered load exceeds its agents and nobody hangs up: "
+                  "add agents, patience or a queue limit (or raise --max-memory)",
+                  clock, o->calls, o->limit, acd_cli_format_bytes(limit, l, sizeof(l)),
+                  sc->call_types[o->type].name, o->tier, o->waiting);
 }

@@ -181,10 +181,12 @@ static const struct acd_cli_opt run_opts[] = {
      .val = 'q',
      .set = acd_cli_set_quiet,
      .help = "print nothing on stdout (with --out or --assert)"},
+    ACD_CLI_MAX_MEMORY_ENTRY,
     {.name = "help", .val = 'h', .set = acd_cli_set_help, .help = "show this help"},
 };
 
 static const struct acd_cli_opt validate_opts[] = {
+    ACD_CLI_MAX_MEMORY_ENTRY,
     {.name = "help", .val = 'h', .set = acd_cli_set_help, .help = "show this help"},
 };
 
@@ -248,8 +250,10 @@ validate_help(FILE *out)
     fputs("usage: acdsim validate SCENARIO...\n"
           "\n"
           "Parse and check scenario files without running them. Prints\n"
-          "`SCENARIO: ok (N call types, M agent groups)` for each valid file and\n"
-          "`file:line:col: error: ...` for every problem found.\n"
+          "`SCENARIO: ok (N call types, M agent groups)` for each valid file, then\n"
+          "the estimated peak memory of `acdsim run` on it, and\n"
+          "`file:line:col: error: ...` for every problem found (a run whose\n"
+          "estimate passes the memory limit is an error too).\n"
           "\n"
           "options:\n",
           out);
@@ -408,7 +412,17 @@ execute(const struct run_args *a, const struct acd_scenario *sc, const struct ac
         opts.trace = trace_row;
         opts.trace_ud = &trace;
     }
+    struct acd_overload ov;
+    opts.overload = &ov;
     struct acd_results *r = acd_run(sc, &opts);
+    if (!r) {
+        /* The overload guard stopped it: nothing is written. */
+        if (a->trace_path)
+            acd_tmpfile_discard(&trace.file);
+        acd_cli_report_overload("run", sc, &ov, &a->c);
+        rc = ACD_EXIT_RUNTIME;
+        goto done;
+    }
     if (a->trace_path && trace_finish(&trace) != 0)
         rc = ACD_EXIT_RUNTIME;
     if (!a->c.quiet) {
@@ -458,6 +472,9 @@ acd_cli_run(int argc, char **argv)
     if (!sc && argc - first <= 1)
         a.c.n_errors++;
     struct acd_expect *ex = acd_cli_prepare_asserts("run", &a.c, sc);
+    struct acd_memory_estimate est;
+    if (sc && acd_cli_check_memory("run", sc, &a.c, &est) != 0)
+        a.c.n_errors++;
 
     int rc;
     if (a.c.n_errors) {
@@ -502,8 +519,19 @@ acd_cli_validate(int argc, char **argv)
             rc = ACD_EXIT_USAGE;
             continue;
         }
+        struct acd_memory_estimate est;
+        if (acd_cli_check_memory("validate", sc, &a.c, &est) != 0) {
+            rc = ACD_EXIT_USAGE;
+            acd_scenario_free(sc);
+            continue;
+        }
+        char t[32], lim[32];
         acd_escape_fputs(argv[i], stdout);
         printf(": ok (%zu call types, %zu agent groups)\n", sc->n_call_types, sc->n_groups);
+        printf("  memory: at most about %s for run (%u replications, %u threads; limit %s)\n",
+               acd_cli_format_bytes(est.total, t, sizeof(t)), est.replications, est.threads,
+               acd_cli_format_bytes(a.c.max_memory ? a.c.max_memory : acd_cli_default_memory(), lim,
+                                    sizeof(lim)));
         acd_scenario_free(sc);
     }
     return rc;

@@ -18,6 +18,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +246,7 @@ static const struct acd_cli_opt staff_opts[] = {
      "repeatable; a failed check exits 3",
      acd_cli_add_assert},
     {"quiet", 'q', NULL, "no progress on stderr", acd_cli_set_quiet},
+    ACD_CLI_MAX_MEMORY_ENTRY,
     {"help", 'h', NULL, "show this help", acd_cli_set_help},
 };
 
@@ -416,6 +418,65 @@ scenario_text(const char *path, size_t *len)
     return s;
 }
 
+/* ----------------------------------------------------------- guards */
+
+/* The resource guard before the search: the analytic starting plan must be
+ * a plan acdsim can simulate (at most ACD_STAFF_MAX_TOTAL agents at once,
+ * counted in 64 bits) within the memory limit, and so must the scenario
+ * as it is (it is evaluated too). Sets o->max_calls (the overload guard)
+ * for the smaller of the two. Returns 0, or -1 after reporting. */
+#define ACD_STAFF_MAX_TOTAL 10000000u /* as a scenario's agent groups (docs/scenario.md) */
+
+static int
+check_resources(struct staff_args *a, const struct acd_scenario *sc, struct acd_staff_opts *o)
+{
+    unsigned *start = acd_staff_start_plan(sc, o);
+    size_t nb = sc->horizon == ACD_HORIZON_DAY ? sc->n_intervals : 1, ng = sc->n_groups;
+    uint64_t peak = 0;
+    size_t peak_bin = 0;
+    for (size_t b = 0; b < nb; b++) {
+        uint64_t total = 0;
+        for (size_t g = 0; g < ng; g++)
+            total += start[b * ng + g];
+        if (total > peak) {
+            peak = total;
+            peak_bin = b;
+        }
+    }
+    int rc = 0;
+    if (peak > ACD_STAFF_MAX_TOTAL) {
+        char when[48] = "";
+        if (sc->horizon == ACD_HORIZON_DAY) {
+            char t[32];
+            acd_units_format_clock(sc->open_s + (double)peak_bin * sc->interval_s, t, sizeof(t));
+            snprintf(when, sizeof(when), " at %s", t);
+        }
+        acd_cli_error("staff",
+                      "%s: the Erlang estimate to start from needs %s%" PRIu64
+                      " agents%s, more than the %u a plan may have: the offered load is beyond "
+                      "what acdsim can staff by simulation (try `acdsim erlang`)",
+                      sc->path, peak >= ACD_STAFF_START_MAX ? "at least " : "", peak, when,
+                      ACD_STAFF_MAX_TOTAL);
+        rc = -1;
+    } else {
+        struct acd_memory_estimate est;
+        struct acd_scenario *plan = acd_staff_plan(sc, start, &o->targets);
+        a->c.run.replications = o->replications;
+        a->c.run.threads = o->threads;
+        if (acd_cli_check_memory("staff", plan, &a->c, &est) != 0)
+            rc = -1;
+        size_t max_calls = a->c.run.max_calls;
+        acd_staff_plan_free(plan);
+        if (rc == 0 && acd_cli_check_memory("staff", sc, &a->c, &est) != 0)
+            rc = -1;
+        if (a->c.run.max_calls < max_calls)
+            max_calls = a->c.run.max_calls;
+        o->max_calls = max_calls;
+    }
+    free(start);
+    return rc;
+}
+
 /* ----------------------------------------------------------- execute */
 
 static int
@@ -548,10 +609,18 @@ acd_cli_staff(int argc, char **argv)
         }
     }
     struct acd_expect *ex = acd_cli_prepare_asserts("staff", &a.c, sc);
+    /* Resources last, on a valid command only (no --help hint for them). */
+    bool too_big = sc && !a.c.n_errors && check_resources(&a, sc, &o) != 0;
+    struct acd_overload ov;
+    bool overloaded = false;
+    o.overload = &ov;
+    o.overloaded = &overloaded;
     int rc;
     if (a.c.n_errors) {
         if (usage_errors || sc)
             acd_cli_try_help("staff");
+        rc = ACD_EXIT_USAGE;
+    } else if (too_big) {
         rc = ACD_EXIT_USAGE;
     } else {
         struct progress p = {.tty = isatty(STDERR_FILENO) == 1};
@@ -561,6 +630,11 @@ acd_cli_staff(int argc, char **argv)
         }
         rc = execute(&a, path, sc, &o, group, bin, ex);
         progress_end(&p);
+        if (overloaded) {
+            acd_cli_report_overload("staff", sc, &ov, &a.c);
+            if (rc == ACD_EXIT_OK || rc == ACD_EXIT_ASSERT)
+                rc = ACD_EXIT_RUNTIME;
+        }
     }
     for (size_t i = 0; ex && i < a.c.n_asserts; i++)
         acd_expect_fini(&ex[i]);

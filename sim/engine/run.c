@@ -55,6 +55,10 @@ struct job {
     atomic_uint next;
     acd_run_rep_fn *fn;
     void *ud;
+    pthread_mutex_t lock; /* guards the overload report */
+    bool overloaded;
+    unsigned overload_rep;
+    struct acd_overload overload;
 };
 
 static void *
@@ -66,10 +70,24 @@ worker(void *arg)
         if (i >= j->n)
             break;
         struct acd_sim *s = acd_sim_new(j->sc, j->seed, i);
+        acd_sim_set_max_calls(s, j->opts->max_calls);
         if (j->opts->trace && i == j->opts->trace_replication)
             acd_sim_set_trace(s, j->opts->trace, j->opts->trace_ud);
         acd_sim_run(s);
-        j->fn(j->ud, i, acd_sim_stats(s));
+        struct acd_overload ov;
+        if (acd_sim_overload(s, &ov)) {
+            /* Stop handing out replications; keep the lowest one's report. */
+            atomic_store(&j->next, j->n);
+            pthread_mutex_lock(&j->lock);
+            if (!j->overloaded || i < j->overload_rep) {
+                j->overloaded = true;
+                j->overload_rep = i;
+                j->overload = ov;
+            }
+            pthread_mutex_unlock(&j->lock);
+        } else {
+            j->fn(j->ud, i, acd_sim_stats(s));
+        }
         acd_sim_free(s);
     }
     return NULL;
@@ -86,7 +104,9 @@ run_threads(const struct acd_run_opts *opts, unsigned n)
     return threads > n ? n : threads;
 }
 
-void
+static void run_job(struct job *j, unsigned threads);
+
+bool
 acd_run_reps(const struct acd_scenario *sc, const struct acd_run_opts *opts, acd_run_rep_fn *fn,
              void *ud)
 {
@@ -100,18 +120,28 @@ acd_run_reps(const struct acd_scenario *sc, const struct acd_run_opts *opts, acd
     };
     atomic_init(&j.next, 0);
     ACD_ASSERT(j.n > 0);
-    unsigned threads = run_threads(opts, j.n);
+    pthread_mutex_init(&j.lock, NULL);
+    run_job(&j, run_threads(opts, j.n));
+    pthread_mutex_destroy(&j.lock);
+    if (j.overloaded && opts->overload)
+        *opts->overload = j.overload;
+    return !j.overloaded;
+}
+
+static void
+run_job(struct job *j, unsigned threads)
+{
     if (threads <= 1) {
-        worker(&j);
+        worker(j);
         return;
     }
     pthread_t *tid = acd_xcalloc(threads, sizeof(*tid));
     unsigned started = 0;
     for (; started < threads; started++)
-        if (pthread_create(&tid[started], NULL, worker, &j) != 0)
+        if (pthread_create(&tid[started], NULL, worker, j) != 0)
             break;
     if (started == 0)
-        worker(&j); /* no thread could start: run here */
+        worker(j); /* no thread could start: run here */
     for (unsigned i = 0; i < started; i++)
         pthread_join(tid[i], NULL);
     free(tid);
@@ -185,7 +215,15 @@ acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts)
     ACD_ASSERT(n > 0);
     struct rows rw;
     rows_init(&rw, sc, n);
-    acd_run_reps(sc, opts, keep_row, &rw);
+    if (!acd_run_reps(sc, opts, keep_row, &rw)) {
+        for (size_t i = 0; i < rw.n; i++)
+            free(rw.rows[i]);
+        free(rw.rows);
+        free(rw.calls);
+        free(rw.events);
+        free(rw.scopes);
+        return NULL;
+    }
     struct acd_results *r = rows_finish(&rw, sc);
     r->seed = opts->seed_set ? opts->seed : sc->seed;
     unsigned threads = run_threads(opts, n);
@@ -478,13 +516,13 @@ erlang_compare(const struct acd_scenario *sc, struct acd_erlang_cmp *e)
     if (sc->horizon != ACD_HORIZON_STEADY || sc->n_call_types != 1)
         return;
     const struct acd_call_type *ct = &sc->call_types[0];
-    unsigned agents = 0;
+    uint64_t agents = 0;
     for (size_t g = 0; g < sc->n_groups; g++)
         agents += sc->groups[g].agents;
     struct acd_erlang_params *p = &e->params;
     p->rate_per_s = ct->rate_per_s;
     p->aht_s = ct->handle.mean_s;
-    p->agents = agents;
+    p->agents = (unsigned)agents; /* at most ACD_SCN_MAX_TOTAL_AGENTS */
     p->sl_threshold_s = sc->sl_threshold_s;
     p->queue_capacity = sc->queue_capacity;
     if (sc->queue_lines >= 0) {
@@ -715,4 +753,129 @@ acd_setup_fini(struct acd_setup *st)
         free(st->groups[g].name);
     free(st->groups);
     memset(st, 0, sizeof(*st));
+}
+
+/* --- memory estimate ---------------------------------------------------- */
+
+/* Bytes that do not grow with the scenario: the program, its libraries,
+ * the scenario and the results' own tables. */
+#define MEM_BASE          ((size_t)16 << 20)
+#define MEM_PER_AGENT     ((size_t)256)  /* agent record, lists, events, snapshot */
+#define MEM_PER_RNG       ((size_t)5120) /* a gsl mt19937 state */
+#define MEM_RNGS_PER_TYPE 7
+
+/* Saturating arithmetic: an estimate of 1e300 bytes is SIZE_MAX, not a wrap. */
+static size_t
+sat_add(size_t a, size_t b)
+{
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+static size_t
+sat_mul(size_t a, size_t b)
+{
+    return b && a > SIZE_MAX / b ? SIZE_MAX : a * b;
+}
+
+static size_t
+sat_of(double x)
+{
+    return !(x < 1.8e19) ? SIZE_MAX : x > 0 ? (size_t)x : 0;
+}
+
+/* Legs that can be in the system at once, at most: every call the horizon
+ * brings (fresh arrivals, doubled for retrials and transfers, and for the
+ * busiest days when volumes vary), plus room for the agents. */
+static size_t
+calls_bound(const struct acd_scenario *sc, uint64_t agents)
+{
+    double calls = 0;
+    for (size_t k = 0; k < sc->n_call_types; k++) {
+        const struct acd_call_type *ct = &sc->call_types[k];
+        if (sc->horizon == ACD_HORIZON_DAY && ct->calls_per_interval)
+            for (size_t i = 0; i < sc->n_intervals; i++)
+                calls += ct->calls_per_interval[i];
+        else
+            calls += ct->rate_per_s *
+                     (sc->horizon == ACD_HORIZON_DAY ? sc->close_s - sc->open_s : sc->duration_s);
+    }
+    calls *= 2 * (1 + 4 * sc->busyness_cv);
+    return sat_add(sat_of(calls), sat_add(sat_mul(2, (size_t)agents), 4096));
+}
+
+static uint64_t
+peak_agents(const struct acd_scenario *sc)
+{
+    uint64_t total = 0;
+    for (size_t g = 0; g < sc->n_groups; g++) {
+        const struct acd_agent_group *ag = &sc->groups[g];
+        uint64_t peak = ag->agents, shifts = 0;
+        for (size_t i = 0; ag->agents_by_interval && i < sc->n_intervals; i++)
+            if (ag->agents_by_interval[i] > peak)
+                peak = ag->agents_by_interval[i];
+        for (size_t i = 0; i < ag->n_shifts; i++)
+            shifts += ag->shifts[i].count;
+        total += shifts > peak ? shifts : peak;
+    }
+    return total;
+}
+
+/* Everything but the call pools: per thread (*sim) and in all (*fixed). */
+static void
+fixed_parts(const struct acd_scenario *sc, const struct acd_run_opts *opts, size_t *sim,
+            size_t *row, size_t *fixed, unsigned *threads, unsigned *reps)
+{
+    *reps = opts->replications ? opts->replications : sc->replications;
+    *threads = run_threads(opts, *reps);
+    if (*threads == 0)
+        *threads = 1;
+    size_t nb = sc->horizon == ACD_HORIZON_DAY ? sc->n_intervals : 1;
+    size_t nt = sc->n_call_types, ng = sc->n_groups;
+    double w0, step;
+    size_t n_samples = acd_sim_samples(sc, &w0, &step);
+    size_t s = sat_mul((nb + 1) * nt + nt, sizeof(struct acd_hist));
+    s = sat_add(s, sat_mul((nb + 1) * (nt + ng), sizeof(struct acd_counts) + 3 * sizeof(double)));
+    s = sat_add(s, n_samples * sizeof(double));
+    s = sat_add(s, sat_mul(nt * MEM_RNGS_PER_TYPE + 2, MEM_PER_RNG));
+    s = sat_add(s, sat_mul(sat_of((double)peak_agents(sc)), MEM_PER_AGENT));
+    *sim = s;
+    struct scope_def *scopes;
+    size_t n_scopes = list_scopes(sc, &scopes);
+    struct row_layout l;
+    layout_init(&l, sc, scopes, n_scopes);
+    free(scopes);
+    *row = l.len * sizeof(double) + 3 * sizeof(uint64_t) + 32; /* + malloc overhead */
+    /* The results: a few rows' worth of estimates, and the sort buffers. */
+    *fixed = sat_add(MEM_BASE, sat_add(sat_mul(*row, *reps), sat_mul(*row, 8)));
+}
+
+void
+acd_run_memory_estimate(const struct acd_scenario *sc, const struct acd_run_opts *opts,
+                        struct acd_memory_estimate *out)
+{
+    size_t sim, row, fixed;
+    unsigned threads, reps;
+    fixed_parts(sc, opts, &sim, &row, &fixed, &threads, &reps);
+    size_t guard = opts->max_calls ? opts->max_calls : ACD_SIM_DEFAULT_MAX_CALLS;
+    size_t bound = calls_bound(sc, peak_agents(sc));
+    out->max_calls = bound < guard ? bound : guard;
+    out->calls = sat_mul(out->max_calls, ACD_SIM_BYTES_PER_CALL);
+    out->per_thread = sat_add(sim, out->calls);
+    out->per_replication = row;
+    out->threads = threads;
+    out->replications = reps;
+    out->total = sat_add(fixed, sat_mul(out->per_thread, threads));
+}
+
+size_t
+acd_run_max_calls_for(const struct acd_scenario *sc, const struct acd_run_opts *opts,
+                      size_t limit_bytes)
+{
+    size_t sim, row, fixed;
+    unsigned threads, reps;
+    fixed_parts(sc, opts, &sim, &row, &fixed, &threads, &reps);
+    size_t other = sat_add(fixed, sat_mul(sim, threads));
+    size_t room = limit_bytes > other ? (limit_bytes - other) / threads : 0;
+    size_t n = room / ACD_SIM_BYTES_PER_CALL;
+    return n < 1024 ? 1024 : n;
 }

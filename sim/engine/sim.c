@@ -282,7 +282,7 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
         s->horizon_end_s = sc->duration_s;
     }
 
-    unsigned total_agents = 0;
+    size_t total_agents = 0; /* at most ACD_SCN_MAX_TOTAL_AGENTS: no wrap */
     for (size_t g = 0; g < s->n_groups; g++)
         total_agents += sc->groups[g].agents;
     acd_evq_init(&s->evq, 64 + 2 * (size_t)total_agents);
@@ -292,6 +292,7 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
     s->issues_cap = s->calls_cap;
     s->issues = acd_xmalloc(s->issues_cap * sizeof(*s->issues));
     s->issue_free = ACD_NONE;
+    s->max_calls = ACD_SIM_DEFAULT_MAX_CALLS;
 
     s->types = acd_xcalloc(s->n_types, sizeof(*s->types));
     s->groups = acd_xcalloc(s->n_groups, sizeof(*s->groups));
@@ -423,6 +424,43 @@ acd_sim_free(struct acd_sim *s)
 
 /* --- stepping ----------------------------------------------------------- */
 
+void
+acd_sim_set_max_calls(struct acd_sim *s, size_t max_calls)
+{
+    /* The pools index legs in 32 bits (ACD_NONE excluded, room to double). */
+    size_t top = (size_t)1 << 30;
+    s->max_calls = max_calls == 0 ? ACD_SIM_DEFAULT_MAX_CALLS : max_calls > top ? top : max_calls;
+}
+
+bool
+acd_sim_overload(const struct acd_sim *s, struct acd_overload *o)
+{
+    if (s->overloaded && o)
+        *o = s->overload;
+    return s->overloaded;
+}
+
+/* The guard tripped: note the longest queue and stop. Pending events are
+ * dropped with the sim; nothing more runs. */
+static void
+stop_overloaded(struct acd_sim *s)
+{
+    const struct acd_queue *top = &s->queues[0];
+    for (size_t q = 1; q < s->n_queues; q++)
+        if (s->queues[q].len > top->len)
+            top = &s->queues[q];
+    s->overload = (struct acd_overload){
+        .type = top->type,
+        .tier = top->tier,
+        .waiting = top->len,
+        .calls = s->n_calls_live,
+        .limit = s->max_calls,
+        .t_s = s->now,
+    };
+    s->overloaded = true;
+    s->done = true;
+}
+
 static inline void
 dispatch(struct acd_sim *s, const struct acd_evq_item *ev)
 {
@@ -432,6 +470,8 @@ dispatch(struct acd_sim *s, const struct acd_evq_item *ev)
 #ifdef ACD_INVARIANTS
     acd_sim_verify(s);
 #endif
+    if (s->n_calls_live > s->max_calls)
+        stop_overloaded(s);
 }
 
 /* Nothing left to happen: callers still waiting have nobody to serve them. */
@@ -448,6 +488,8 @@ run_to(struct acd_sim *s, double t_s, bool inclusive)
 {
     struct acd_evq_item ev;
     for (;;) {
+        if (s->done)
+            return false;
         double t = acd_evq_peek_time(&s->evq);
         if (inclusive ? !(t <= t_s) : !(t < t_s))
             break;
@@ -479,21 +521,24 @@ void
 acd_sim_run(struct acd_sim *s)
 {
     struct acd_evq_item ev;
-    while (acd_evq_pop(&s->evq, &ev))
+    while (!s->done && acd_evq_pop(&s->evq, &ev))
         dispatch(s, &ev);
-    finish(s);
+    if (!s->done)
+        finish(s);
 }
 
 bool
 acd_sim_step(struct acd_sim *s)
 {
     struct acd_evq_item ev;
+    if (s->done)
+        return false;
     if (!acd_evq_pop(&s->evq, &ev)) {
         finish(s);
         return false;
     }
     dispatch(s, &ev);
-    if (acd_evq_len(&s->evq) == 0)
+    if (!s->done && acd_evq_len(&s->evq) == 0)
         finish(s);
     return true;
 }

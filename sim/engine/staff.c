@@ -258,11 +258,15 @@ evaluate(const struct acd_scenario *plan, const struct acd_staff_opts *o, struct
         .seed = o->seed,
         .seed_set = o->seed_set,
         .threads = o->threads,
+        .max_calls = o->max_calls,
+        .overload = o->overload,
     };
     size_t nb = n_bins_of(plan);
     size_t n = o->replications ? o->replications : plan->replications;
-    struct eval e = {&o->targets, nb, acd_xmalloc(n * (nb + 1) * NV * sizeof(double))};
-    acd_run_reps(plan, &ro, reduce_rep, &e);
+    /* Zeros: a replication the overload guard stopped serves no call. */
+    struct eval e = {&o->targets, nb, acd_xcalloc(n * (nb + 1) * NV, sizeof(double))};
+    if (!acd_run_reps(plan, &ro, reduce_rep, &e) && o->overloaded)
+        *o->overloaded = true;
     double *x = acd_xmalloc(n * sizeof(double));
     size_t met = 0;
     double unused;
@@ -400,8 +404,10 @@ erlang_start(const struct acd_scenario *sc, const struct acd_staff_targets *t, s
         };
         char err[160];
         unsigned c;
-        if (p.aht_s > 0 && acd_erlang_min_agents(&p, &et, &c, err, sizeof(err)) == 0)
-            out[g] = c;
+        if (!(work[g] < ACD_STAFF_START_MAX))
+            out[g] = ACD_STAFF_START_MAX; /* beyond any plan: the caller refuses */
+        else if (p.aht_s > 0 && acd_erlang_min_agents(&p, &et, &c, err, sizeof(err)) == 0)
+            out[g] = c < ACD_STAFF_START_MAX ? c : ACD_STAFF_START_MAX;
         else
             out[g] = (unsigned)ceil(work[g]) + 1;
     }
@@ -662,6 +668,16 @@ hours_and_cost(const struct acd_scenario *sc, size_t nb, const double *agents, d
             *hours += h;
             *cost += h * sc->groups[g].cost_per_hour;
         }
+}
+
+unsigned *
+acd_staff_start_plan(const struct acd_scenario *sc, const struct acd_staff_opts *o)
+{
+    size_t nb = n_bins_of(sc), ng = sc->n_groups, n = nb * ng;
+    unsigned *v = acd_xcalloc(n ? n : 1, sizeof(*v));
+    for (size_t b = 0; b < nb; b++)
+        erlang_start(sc, &o->targets, b, &v[b * ng]);
+    return v;
 }
 
 struct acd_staff_result *

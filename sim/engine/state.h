@@ -174,6 +174,11 @@ struct acd_sim {
     size_t calls_cap;
     uint32_t call_free, n_calls_used;
     uint64_t next_call_id;
+    /* The overload guard (acd_sim_set_max_calls): legs alive now, and the
+     * most allowed before the replication stops as overloaded. */
+    size_t n_calls_live, max_calls;
+    bool overloaded;
+    struct acd_overload overload;
 
     struct acd_agent *agents;
     size_t agents_cap, n_agents;
@@ -271,6 +276,7 @@ acd_state_call_alloc(struct acd_sim *s)
         }
         c = s->n_calls_used++;
     }
+    s->n_calls_live++;
     struct acd_call *x = &s->calls[c];
     x->id = s->next_call_id++;
     x->ev_abandon = x->ev_timeout = x->ev_visible = ACD_EVQ_NONE;
@@ -284,6 +290,7 @@ acd_state_call_free(struct acd_sim *s, uint32_t c)
 {
     s->calls[c].next = s->call_free;
     s->call_free = c;
+    s->n_calls_live--;
 }
 
 static inline uint32_t

@@ -139,15 +139,15 @@ acd_stats_hist_quantile_n(const struct acd_hist *const *hs, size_t n, double q)
         for (size_t i = 0; i < n; i++)
             c += hs[i]->bins[b];
         if (c > 0 && cum + c >= target) {
+            if (b == ACD_HIST_BINS - 1)
+                return ACD_NAN; /* beyond the top bin: unknown, not clamped */
             double lo, hi;
             bin_bounds(b, &lo, &hi);
             return lo + (hi - lo) * (target - cum) / c;
         }
         cum += c;
     }
-    double lo, hi;
-    bin_bounds(ACD_HIST_BINS - 1, &lo, &hi);
-    return hi;
+    return ACD_NAN; /* q > 1 */
 }
 
 /* --- counts ------------------------------------------------------------ */

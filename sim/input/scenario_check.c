@@ -8,13 +8,17 @@
  * already reported as bad during the walk.
  */
 #include "acdsim/scenario.h"
+#include "acdsim/scenario_load.h"
 #include "scenario_int.h"
+#include "units.h"
 #include "util.h"
 #include "yamltree.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -324,6 +328,41 @@ check_escalation(struct ctx *c)
     free(top);
 }
 
+/* The most agents a group can have at once: its constant staffing, its
+ * busiest interval, or all its shifts together. */
+static uint64_t
+group_peak_agents(const struct acd_scenario *sc, const struct acd_agent_group *g)
+{
+    uint64_t peak = g->agents, shifts = 0;
+    for (size_t i = 0; g->agents_by_interval && i < sc->n_intervals; i++)
+        if (g->agents_by_interval[i] > peak)
+            peak = g->agents_by_interval[i];
+    for (size_t i = 0; i < g->n_shifts; i++)
+        shifts += g->shifts[i].count;
+    return shifts > peak ? shifts : peak;
+}
+
+/* Agents of all groups together, in 64 bits: reported at the group that
+ * passes ACD_SCN_MAX_TOTAL_AGENTS. */
+static void
+check_total_agents(struct ctx *c)
+{
+    const struct acd_scenario *sc = c->sc;
+    uint64_t total = 0;
+    for (size_t g = 0; g < sc->n_groups; g++) {
+        total += group_peak_agents(sc, &sc->groups[g]);
+        if (total > ACD_SCN_MAX_TOTAL_AGENTS) {
+            for (size_t h = g + 1; h < sc->n_groups; h++)
+                total += group_peak_agents(sc, &sc->groups[h]);
+            acd_scn_err_at(c, sc->groups[g].pos.line, sc->groups[g].pos.col,
+                           "the agent groups have %llu agents in all, more than the %d allowed "
+                           "(passed at this group)",
+                           (unsigned long long)total, ACD_SCN_MAX_TOTAL_AGENTS);
+            return;
+        }
+    }
+}
+
 void
 acd_scn_cross_check(struct ctx *c)
 {
@@ -334,6 +373,7 @@ acd_scn_cross_check(struct ctx *c)
                                        offsetof(struct acd_agent_group, name), &n);
         check_duplicates(c, v, n, "agent group", group_pos);
         free(v);
+        check_total_agents(c);
         for (size_t g = 0; g < sc->n_groups; g++)
             if (sc->groups[g].tier > sc->max_tier)
                 sc->max_tier = sc->groups[g].tier;
@@ -353,4 +393,71 @@ acd_scn_cross_check(struct ctx *c)
         free(group_ok);
     }
     free(ix);
+}
+
+/* ------------------------------------------------------------ overload */
+
+/* Agents of group g on duty in bin b (steady: b ignored); shifts count
+ * when they cover the middle of the interval. */
+static double
+agents_in(const struct acd_scenario *sc, const struct acd_agent_group *g, size_t b)
+{
+    if (sc->horizon != ACD_HORIZON_DAY)
+        return g->agents;
+    if (g->n_shifts) {
+        double mid = sc->open_s + ((double)b + 0.5) * sc->interval_s, n = 0;
+        for (size_t i = 0; i < g->n_shifts; i++)
+            if (g->shifts[i].start_s <= mid && mid < g->shifts[i].end_s)
+                n += g->shifts[i].count;
+        return n;
+    }
+    return g->agents_by_interval ? g->agents_by_interval[b] : g->agents;
+}
+
+void
+acd_scenario_warn_overload(const struct acd_scenario *sc, struct acd_diags *diags)
+{
+    if (sc->queue_capacity >= 0 || sc->queue_lines >= 0)
+        return; /* a full queue gives busy signals: bounded */
+    bool day = sc->horizon == ACD_HORIZON_DAY;
+    size_t nb = day ? sc->n_intervals : 1;
+    for (size_t k = 0; k < sc->n_call_types; k++) {
+        const struct acd_call_type *ct = &sc->call_types[k];
+        if (ct->has_patience || ct->queue_timeout_s > 0 || ct->balk_prob >= 1)
+            continue;
+        /* The bin where the load is highest against the agents. */
+        double worst = 0, load = 0, agents = 0;
+        size_t at = 0;
+        for (size_t b = 0; b < nb; b++) {
+            double rate = day && ct->calls_per_interval ? ct->calls_per_interval[b] / sc->interval_s
+                                                        : ct->rate_per_s;
+            double h =
+                ct->handle_by_interval ? ct->handle_by_interval[b].mean_s : ct->handle.mean_s;
+            double a = rate * h, n = 0;
+            for (size_t g = 0; g < sc->n_groups; g++)
+                if (has_skill(&sc->groups[g], k))
+                    n += agents_in(sc, &sc->groups[g], b);
+            double ratio = a > 0 ? (n > 0 ? a / n : (double)INFINITY) : 0;
+            if (ratio >= 1 && ratio > worst) {
+                worst = ratio;
+                load = a;
+                agents = n;
+                at = b;
+            }
+        }
+        if (worst < 1)
+            continue;
+        char when[64] = "";
+        if (day) {
+            char clock[32];
+            acd_units_format_clock(sc->open_s + (double)at * sc->interval_s, clock, sizeof(clock));
+            snprintf(when, sizeof(when), " from %s", clock);
+        }
+        acd_diags_add(diags, ACD_DIAG_WARNING, sc->path, ct->pos.line, ct->pos.col,
+                      "call type '%s' is overloaded%s: offered load %.4g erlangs against %.0f "
+                      "agents, callers never abandon (no patience) and the queue has no limit, "
+                      "so its queue grows without bound (a run stops once the waiting calls "
+                      "pass its memory limit)",
+                      ct->name, when, load, agents);
+    }
 }

@@ -74,6 +74,11 @@ horizon_steady(struct ctx *c, const struct acd_ynode *v, const struct horizon_pa
     if (!((s->keys | s->meant) & BIT(H_DURATION)))
         acd_scn_err(c, v, "horizon is missing 'duration'");
     bool dur = acd_scn_is_ok(s, H_DURATION);
+    if (dur && h->duration_s > ACD_SCN_MAX_DURATION_S) {
+        acd_scn_err(c, s->val[H_DURATION], "'duration' (%s) is longer than 3650 days (the limit)",
+                    acd_ytree_show(s->val[H_DURATION]->s).s);
+        dur = false;
+    }
     if (dur)
         sc->duration_s = h->duration_s;
     if (acd_scn_is_ok(s, H_WARMUP)) {

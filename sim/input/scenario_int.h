@@ -25,7 +25,8 @@
 enum {
     ACD_SCN_MAX_BYTES = 16 * 1024 * 1024, /* the scenario, and each CSV file */
     ACD_SCN_MAX_ERRORS = 50,
-    ACD_SCN_MAX_AGENTS = 1000000,
+    ACD_SCN_MAX_AGENTS = 1000000,        /* per group, interval or shift */
+    ACD_SCN_MAX_TOTAL_AGENTS = 10000000, /* all groups together, counted in 64 bits */
     ACD_SCN_MAX_REPLICATIONS = 1000000,
     ACD_SCN_MAX_QUEUE = 1000000000,
     ACD_SCN_MAX_INTERVALS = 10000,
@@ -40,6 +41,11 @@ enum {
      * small file could otherwise make it visit billions. */
     ACD_SCN_MAX_VISITS = 10000000,
 };
+
+/* Longest steady-state horizon `duration` (and so `warmup`): 3650 days
+ * (ten years; the validation suite's longest runs are two). A longer one
+ * is a mistake, not a study, and 1e300 s would never end. */
+#define ACD_SCN_MAX_DURATION_S (3650.0 * 86400)
 
 /* (close - open) / interval must be this close to a whole number. */
 #define ACD_SCN_INTERVAL_TOL 1e-6

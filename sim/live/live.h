@@ -62,6 +62,7 @@ struct acd_live {
     unsigned *on_shift; /* per group: agents on shift at the last look */
     struct acd_live_note notes[ACD_LIVE_NOTES];
     uint64_t n_notes; /* ever added; the last min(n, ACD_LIVE_NOTES) are kept */
+    size_t max_calls; /* the overload guard of every sim (0: default) */
 };
 
 /* Start a session of sc with seed; script may be NULL. Borrows both. The
@@ -69,6 +70,10 @@ struct acd_live {
 struct acd_live *acd_live_new(const struct acd_scenario *sc, uint64_t seed,
                               const struct acd_live_script *script);
 void acd_live_free(struct acd_live *l); /* NULL: no-op */
+/* The overload guard (sim.h acd_sim_set_max_calls) of this session's
+ * replication and of every restart. Once it trips the session is done
+ * (acd_live_is_done) and acd_sim_overload tells where. */
+void acd_live_set_max_calls(struct acd_live *l, size_t max_calls);
 
 /* Run to simulated time t_s (clamped to now), applying the interventions
  * due on the way. Stops early at a scripted `quit` (l->quit) or `pause`

@@ -375,7 +375,12 @@ acd_live_script_load(const char *path, const struct acd_scenario *sc, struct acd
 {
     memset(out, 0, sizeof(*out));
     size_t len;
-    char *buf = acd_read_file(path, SIZE_MAX, &len);
+    char *buf = acd_read_file(path, ACD_LIVE_SCRIPT_MAX_BYTES, &len);
+    if (!buf && errno == EFBIG) {
+        acd_diags_error(diags, path, 1, 1, "script file is too large (more than %d MB)",
+                        ACD_LIVE_SCRIPT_MAX_BYTES / (1024 * 1024));
+        return -1;
+    }
     if (!buf) {
         acd_diags_error(diags, path, 0, 0, "cannot read script: %s", strerror(errno));
         return -1;

@@ -51,7 +51,12 @@ struct acd_live_script {
 int acd_live_script_parse(const char *file, const char *text, size_t len,
                           const struct acd_scenario *sc, struct acd_live_script *out,
                           struct acd_diags *diags);
-/* Read and parse a file; an unreadable file is one diagnostic. */
+/* Largest script file read (bytes): a script is a few lines, and a
+ * bigger or endless input (/dev/zero) is refused before it fills memory. */
+#define ACD_LIVE_SCRIPT_MAX_BYTES (1024 * 1024)
+
+/* Read and parse a file; an unreadable or too large file is one
+ * diagnostic. */
 int acd_live_script_load(const char *path, const struct acd_scenario *sc,
                          struct acd_live_script *out, struct acd_diags *diags);
 void acd_live_script_fini(struct acd_live_script *s);

@@ -35,6 +35,7 @@ static void
 start(struct acd_live *l)
 {
     l->sim = acd_sim_new(l->sc, l->seed, 0);
+    acd_sim_set_max_calls(l->sim, l->max_calls);
     acd_sim_set_trace(l->sim, on_trace, l);
     l->next_script = 0;
     l->surge_end_s = (double)INFINITY;
@@ -57,6 +58,13 @@ acd_live_new(const struct acd_scenario *sc, uint64_t seed, const struct acd_live
     l->start_s = sc->horizon == ACD_HORIZON_DAY ? sc->open_s : 0;
     start(l);
     return l;
+}
+
+void
+acd_live_set_max_calls(struct acd_live *l, size_t max_calls)
+{
+    l->max_calls = max_calls;
+    acd_sim_set_max_calls(l->sim, max_calls);
 }
 
 void

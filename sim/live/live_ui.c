@@ -196,10 +196,14 @@ on_tick(EV_P_ ev_timer *w, int revents)
         u->dirty = true;
     }
     if (u->l->pause) {
+        /* Without a screen nobody could resume: a scripted pause is
+         * ignored (docs/live.md), the loop goes on. */
         u->l->pause = false;
-        u->view.paused = true;
-        status(u, "paused by the script (space resumes)");
-        u->dirty = true;
+        if (!u->headless) {
+            u->view.paused = true;
+            status(u, "paused by the script (space resumes)");
+            u->dirty = true;
+        }
     }
     if (u->l->quit || (u->headless && acd_live_is_done(u->l))) {
         ev_break(EV_A_ EVBREAK_ALL);
@@ -389,7 +393,7 @@ acd_live_ui_run(struct acd_live *l, const struct acd_live_ui_opts *o)
 {
     struct ui u = {.l = l, .headless = o->headless, .chunk_s = 60};
     u.view.speed = o->speed;
-    u.view.paused = o->paused;
+    u.view.paused = o->paused && !o->headless; /* nobody could resume */
     if (!u.headless && screen_setup(&u) != 0)
         return -1;
     u.loop = EV_DEFAULT;

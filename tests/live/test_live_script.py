@@ -137,6 +137,35 @@ def _():
     check(max(len(x) for x in out.splitlines()) <= 80, "--help wider than 80 columns")
 
 
+@test("issue 11 row 1: 'at 09:30 pause' with --no-ui is ignored, the run ends")
+def _():
+    s = script("at 09:30 pause\n")
+    for extra in ([], ["--paused"]):
+        try:
+            p = subprocess.run([ACDSIM, "live", DESK, "--no-ui", "--speed", "max",
+                                "--no-timing", "--script", s, *extra],
+                               capture_output=True, text=True,
+                               stdin=subprocess.DEVNULL, timeout=20)
+        except subprocess.TimeoutExpired:
+            check(False, f"live --no-ui {extra} with a scripted pause never ended")
+        check(p.returncode == 0 and "Offered calls" in p.stdout,
+              f"exit {p.returncode}: {p.stderr[-300:]}")
+        check("stopped at" not in p.stdout, "stopped before the end of the day")
+
+
+@test("issue 11 row 7: a script larger than 1 MB (/dev/zero) is refused, exit 2")
+def _():
+    for path in ("/dev/zero", script("# x\n" * (300 * 1024))):
+        try:
+            rc, out, err = (lambda p: (p.returncode, p.stdout, p.stderr))(subprocess.run(
+                [ACDSIM, "live", DESK, "--no-ui", "--script", path], capture_output=True,
+                text=True, stdin=subprocess.DEVNULL, timeout=20))
+        except subprocess.TimeoutExpired:
+            check(False, f"{path}: read without limit")
+        check(rc == 2 and out == "", f"{path}: exit {rc}")
+        check(f"{path}:1:1: error: script file is too large (more than 1 MB)" in err, err)
+
+
 @test("fuzz: 300 random scripts never crash (exit 0 or 2 only)")
 def _():
     rng = random.Random(6)

@@ -76,6 +76,49 @@ fixture_init(struct fixture *f, double rate, double aht, double patience, unsign
     };
 }
 
+/* Issue 11 row 3: 1,000 calls/s on 8 agents, nobody hangs up, no queue
+ * limit. The overload guard stops the replication once the calls in the
+ * system pass the limit, names the queue, and nothing more runs; acd_run
+ * returns NULL with the same report. */
+static void
+test_overload_guard(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_init(&f, 1000, 240, 0, 8, 86400, 0);
+    struct acd_sim *s = acd_sim_new(&f.sc, 1, 0);
+    acd_sim_set_max_calls(s, 2000);
+    acd_sim_run(s);
+    struct acd_overload o;
+    assert_true(acd_sim_is_done(s));
+    assert_true(acd_sim_overload(s, &o));
+    assert_int_equal(o.type, 0);
+    assert_int_equal(o.tier, 1);
+    assert_int_equal(o.limit, 2000);
+    assert_int_equal(o.calls, 2001);
+    assert_true(o.waiting >= 2001 - 8 && o.waiting <= 2001);
+    assert_true(o.t_s > 1 && o.t_s < 3); /* ~2,000 arrivals at 1,000/s */
+    double t = acd_sim_now(s);
+    assert_false(acd_sim_step(s));
+    assert_false(acd_sim_run_until(s, 1e6));
+    assert_true(acd_sim_now(s) == t);
+    acd_sim_free(s);
+
+    struct acd_overload ro = {0};
+    struct acd_run_opts opts = {.replications = 3, .threads = 2, .max_calls = 500, .overload = &ro};
+    assert_null(acd_run(&f.sc, &opts));
+    assert_int_equal(ro.limit, 500);
+    assert_int_equal(ro.calls, 501);
+
+    /* Under the limit: the same scenario, short, runs to the end. */
+    fixture_init(&f, 1000, 240, 0, 8, 1, 0);
+    s = acd_sim_new(&f.sc, 1, 0);
+    acd_sim_set_max_calls(s, 5000);
+    acd_sim_run(s);
+    assert_false(acd_sim_overload(s, NULL));
+    acd_sim_free(s);
+}
+
 static void
 test_conservation(void **state)
 {
@@ -570,6 +613,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conservation),
+        cmocka_unit_test(test_overload_guard),
         cmocka_unit_test(test_determinism_and_stepping),
         cmocka_unit_test(test_staffed_time_exact),
         cmocka_unit_test(test_staffing_change_mid_run),
