@@ -8,6 +8,7 @@
 #include "acdsim/diag.h"
 #include "acdsim/scenario_load.h"
 #include "cli.h"
+#include "escape.h"
 #include "expect.h"
 #include "report.h"
 #include "units.h"
@@ -31,12 +32,20 @@
 void
 acd_cli_error(const char *cmd, const char *fmt, ...)
 {
-    va_list ap;
+    /* One line whatever the message quotes (names, arguments): control
+     * characters as escapes, as in every diagnostic. */
+    va_list ap, ap2;
     va_start(ap, fmt);
-    fprintf(stderr, "acdsim %s: error: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
+    char *msg = acd_xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    vsnprintf(msg, n > 0 ? (size_t)n + 1 : 1, fmt, ap2);
+    va_end(ap2);
+    fprintf(stderr, "acdsim %s: error: ", cmd);
+    acd_escape_fputs(msg, stderr);
+    fputc('\n', stderr);
+    free(msg);
 }
 
 /* A plain decimal integer in [lo, hi]: no sign, no spaces, no suffix
