@@ -71,9 +71,12 @@ struct acd_staff_opts {
     acd_staff_progress_fn *progress; /* NULL: silent */
     void *progress_ud;
     /* The overload guard of every simulated plan (acd_run_opts.max_calls;
-     * 0: the default). A plan that trips it counts as missing its goals;
-     * *overload (if not NULL) is set and *overloaded turns true, so the
-     * caller can tell (the search's figures are then not to be trusted). */
+     * 0: the default). A plan that trips it counts as missing its goals.
+     * After acd_staff_search, *overloaded (if not NULL) says whether the
+     * recommended plan tripped it (its figures are then not to be
+     * trusted), with the details in *overload (if not NULL); candidates
+     * and the current plan tripping it are part of the search. After
+     * acd_staff_evaluate, whether that plan tripped it. */
     size_t max_calls;
     struct acd_overload *overload;
     bool *overloaded;

@@ -761,14 +761,28 @@ acd_staff_search(const struct acd_scenario *sc, const struct acd_staff_opts *o)
     phase_remove(&s, plan);
     phase_check(&s, plan, r);
 
-    /* Final figures of both plans (the same replications). */
+    /* Final figures of both plans (the same replications). A candidate
+     * the overload guard stopped only missed its goals; what the caller is
+     * told is whether the recommended plan's figures were cut short. The
+     * current plan may well be the overloaded one: its figures then show
+     * the goals missed. */
+    if (o->overloaded)
+        *o->overloaded = false;
     struct acd_scenario *p = plan_new(sc, plan, &o->targets);
     size_t met = acd_staff_evaluate(p, o, r->kpi, &r->achieved);
     acd_staff_plan_free(p);
+    bool final_overloaded = o->overloaded && *o->overloaded;
+    struct acd_overload final_overload = {0};
+    if (final_overloaded && o->overload)
+        final_overload = *o->overload;
     /* The scenario as it is (its own shifts and breaks). */
     struct acd_scenario *cur = with_targets(sc, &o->targets);
     acd_staff_evaluate(cur, o, r->kpi_current, &r->achieved_current);
     free(cur);
+    if (o->overloaded)
+        *o->overloaded = final_overloaded;
+    if (final_overloaded && o->overload)
+        *o->overload = final_overload;
     s.evals += 2;
     r->feasible = met == nb;
     progress(&s, "final", nb - met);

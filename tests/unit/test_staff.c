@@ -153,6 +153,55 @@ test_search_threads(void **state)
     acd_scenario_free(sc);
 }
 
+/* A scenario whose own plan overloads (2 agents for 30 erlangs, nobody
+ * hangs up): the current plan trips the overload guard, the candidates
+ * near the answer may too, but the recommended plan does not, so the
+ * search is not reported as overloaded (issue 11: `staff` on an overloaded
+ * center recommends instead of failing). */
+static const char overload_yaml[] = "name: overloaded\n"
+                                    "seed: 5\n"
+                                    "replications: 4\n"
+                                    "horizon: {duration: 1h}\n"
+                                    "service_level: {threshold: 20s, target: 0.8}\n"
+                                    "call_types:\n"
+                                    "  - name: billing\n"
+                                    "    arrivals: {rate: 0.5/s}\n"
+                                    "    handle_time: {dist: exponential, mean: 60s}\n"
+                                    "agent_groups:\n"
+                                    "  - name: desk\n"
+                                    "    skills: [billing]\n"
+                                    "    agents: 2\n";
+
+static void
+test_search_overloaded_current(void **state)
+{
+    (void)state;
+    struct acd_diags d;
+    acd_diags_init(&d);
+    struct acd_scenario *sc = NULL;
+    assert_int_equal(acd_scenario_load_string("overload.yaml", NULL, overload_yaml,
+                                              strlen(overload_yaml), &sc, &d),
+                     0);
+    acd_diags_fini(&d);
+    struct acd_overload ov;
+    bool overloaded = true;
+    struct acd_staff_opts o = {
+        .threads = 2, .max_calls = 300, .overload = &ov, .overloaded = &overloaded};
+    acd_staff_targets_from_scenario(sc, &o.targets);
+    /* The current plan alone trips the guard. */
+    struct acd_staff_kpi kpi, whole;
+    overloaded = false;
+    acd_staff_evaluate(sc, &o, &kpi, &whole);
+    assert_true(overloaded);
+    assert_false(kpi.met);
+    struct acd_staff_result *r = acd_staff_search(sc, &o);
+    assert_false(overloaded);
+    assert_true(r->feasible);
+    assert_true(r->agents[0] > 30);
+    acd_staff_result_free(r);
+    acd_scenario_free(sc);
+}
+
 int
 main(void)
 {
@@ -160,6 +209,7 @@ main(void)
         cmocka_unit_test(test_plan_scenario),
         cmocka_unit_test(test_probability_verdicts),
         cmocka_unit_test(test_search_threads),
+        cmocka_unit_test(test_search_overloaded_current),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
