@@ -530,8 +530,14 @@ read_header(struct reader *rd, json_t *root, const uint64_t *seed, struct doc *d
 {
     struct acd_jsonpos_path kp;
     json_t *x;
-    if ((x = need(rd, root, NULL, "acdsim", &kp)))
-        get_string(rd, x, &kp); /* any version: the layout is what is checked */
+    /* Any version is read (the layout is what is checked), but a document
+     * of another version is said to be one: keys it lacks read as older
+     * documents do (docs/results-json.md), keys it adds are warned of. */
+    const char *version = (x = need(rd, root, NULL, "acdsim", &kp)) ? get_string(rd, x, &kp) : NULL;
+    if (version && strcmp(version, ACD_VERSION) != 0)
+        report(rd, ACD_DIAG_WARNING, &kp, false,
+               "written by acdsim %s, read by acdsim %s: read as far as the keys allow", version,
+               ACD_VERSION);
     if ((x = need(rd, root, NULL, "scenario", &kp))) {
         const char *s = get_string(rd, x, &kp);
         d->st->name = acd_xstrdup(s ? s : "");

@@ -125,6 +125,22 @@ def _():
           "--no-timing did not null run.wall_s and run.threads")
 
 
+@test("a document of another acdsim version: read, with one located warning naming both versions")
+def _():
+    doc = json.loads(run_output("utility.yaml", "json"))
+    check(doc["acdsim"] != "0.0.9", doc["acdsim"])
+    ours = doc["acdsim"]
+    doc["acdsim"] = "0.0.9"
+    p = write("old_version.json", json.dumps(doc, indent=2))
+    out, err = expect_rc(run("report", p), 0, "report of another version")
+    lines = err.strip().splitlines()
+    check(len(lines) == 1 and re.match(rf"{re.escape(p)}:\d+:\d+: warning: ", lines[0])
+          and "0.0.9" in lines[0] and ours in lines[0], err)
+    check(out.startswith(b"Riverside"), out[:200])
+    _, err = expect_rc(run("report", results_file("utility.yaml")), 0, "report, same version")
+    check(err == "", err)
+
+
 @test("RESULTS.json - reads standard input")
 def _():
     data = run_output("utility_day.yaml", "json")
