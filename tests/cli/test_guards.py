@@ -175,6 +175,32 @@ def _():
         check("out of memory" not in err, err)
 
 
+@test("staff on a center its own plan overloads: a recommendation, RSS under 2 x the estimate")
+def _():
+    path = scenario("staff_overloaded.yaml", """\
+name: Overloaded desk to staff
+seed: 5
+replications: 4
+horizon: {duration: 1h}
+service_level: {threshold: 20s, target: 0.8}
+call_types:
+  - name: billing
+    arrivals: {rate: 0.5/s}
+    handle_time: {dist: exponential, mean: 60s}
+agent_groups:
+  - name: desk
+    skills: [billing]
+    agents: 2
+""")
+    est = estimate(path, "--max-memory", LIMIT)
+    rc, out, err, rss = acdsim("staff", path, "--max-memory", LIMIT, "-q")
+    check(rc == 0, f"exit {rc}: {err[-500:]}")
+    check("Feasible: every interval meets the targets." in out, out[-400:])
+    if not sanitized():
+        check(rss < 2 * est, f"peak RSS {rss / 2**20:.0f} MiB >= 2 x estimate "
+                             f"{est / 2**20:.0f} MiB")
+
+
 @test("row 6: 4,295 groups x 1e6 agents: refused, counted in 64 bits (no wrap at 2^32)")
 def _():
     groups = "".join(f"  - {{name: g{i}, skills: [billing], agents: 1000000}}\n"
