@@ -81,5 +81,4 @@ acd_fmix64(uint64_t k)
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t acd_edit_distance(const char *a, const char *b);
 
-
 #endif
