@@ -150,6 +150,18 @@ def _():
                              f"{est / 2**20:.0f} MiB")
 
 
+@test("many replications: peak RSS of staff under 2 x the validate estimate")
+def _():
+    if sanitized():
+        return "skip 400 replications per plan: too slow with the invariant checker"
+    path = os.path.join(GUARDS, "many_replications.yaml")
+    est = estimate(path)
+    rc, out, err, rss = acdsim("staff", path, "-q")
+    check(rc == 0, f"exit {rc}: {err[-400:]}")
+    check("400 replications" in out, out[:300])
+    check(rss < 2 * est, f"peak RSS {rss / 2**20:.0f} MiB >= 2 x estimate {est / 2**20:.0f} MiB")
+
+
 STEADY = """\
 name: Huge rate
 horizon: {{duration: 1h}}
