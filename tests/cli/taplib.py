@@ -61,3 +61,21 @@ def expect_rc(res, rc, what):
     got, out, err = res
     check(got == rc, f"{what}: exit {got}, expected {rc}; stderr: {err.strip()[:400]}")
     return out, err
+
+
+# A run long enough (about 20 s per replication) to be interrupted or killed
+# for sure, for the tests of what an interrupted run leaves behind.
+LONG_SCENARIO = """\
+name: long
+seed: 1
+replications: 2
+horizon: {duration: 100000000s, warmup: 0s}
+call_types:
+  - name: calls
+    arrivals: {rate: 1/s}
+    handle_time: {dist: exponential, mean: 50s}
+agent_groups:
+  - name: agents
+    skills: [calls]
+    agents: 60
+"""

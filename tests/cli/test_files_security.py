@@ -202,21 +202,7 @@ def _():
 
 # ------------------------------------------------------------ leftovers
 
-# About 20 s per replication: long enough to be killed for sure.
-LONG = """\
-name: long
-seed: 1
-replications: 2
-horizon: {duration: 100000000s, warmup: 0s}
-call_types:
-  - name: calls
-    arrivals: {rate: 1/s}
-    handle_time: {dist: exponential, mean: 50s}
-agent_groups:
-  - name: agents
-    skills: [calls]
-    agents: 60
-"""
+LONG = taplib.LONG_SCENARIO
 
 FAKE_SLOW = """#!/bin/sh
 echo $$ >> "{pids}"

@@ -387,21 +387,7 @@ def _():
     check(not os.path.exists(d), f"DIR left behind: {os.listdir(d) if os.path.isdir(d) else d}")
 
 
-# Long enough (about 20 s per replication) to be interrupted for sure.
-LONG = """\
-name: long
-seed: 1
-replications: 2
-horizon: {duration: 100000000s, warmup: 0s}
-call_types:
-  - name: calls
-    arrivals: {rate: 1/s}
-    handle_time: {dist: exponential, mean: 50s}
-agent_groups:
-  - name: agents
-    skills: [calls]
-    agents: 60
-"""
+LONG = taplib.LONG_SCENARIO
 
 
 def interrupt(d, trace):
