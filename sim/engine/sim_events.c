@@ -766,8 +766,13 @@ on_boundary(struct acd_sim *s, uint32_t b)
                               ? ct->calls_per_interval[b] / s->sc->interval_s * s->busyness
                               : 0;
             s->types[k].plan_rate_per_s = plan;
-            double r = plan * s->types[k].rate_factor; /* factor 1: plan, exactly */
-            if (r != s->types[k].rate_per_s || s->types[k].arrival_ev == ACD_EVQ_NONE)
+            /* A Poisson process is memoryless: at an unchanged rate the
+             * pending draw stands, including a draw at or after closing
+             * (none pending). Redrawing only when none is pending would pick
+             * which draws to keep by their value (too many calls late in the
+             * day); a changed rate redraws from now. Factor 1: plan, exactly. */
+            double r = plan * s->types[k].rate_factor;
+            if (r != s->types[k].rate_per_s)
                 acd_sim_set_rate(s, k, r);
         }
         for (uint32_t g = 0; g < s->n_groups; g++)
