@@ -141,6 +141,15 @@ def _():
         close(ct["service_level"]["mean"], w / off, f"{k} service_level")
         close(ct["service_level_answered"]["mean"], w / ans, f"{k} service_level_answered")
         close(ct["totals"]["answered_within_t"]["mean"], w, f"{k} answered_within_t")
+    for k, t in THRESHOLD.items():
+        mine = [x for x in offered_rows(rows) if x["type"] == k]
+        ab = sum(x["outcome"] == "abandoned" and
+                 float(x["end_s"]) - float(x["arrival_s"]) <= t for x in mine)
+        close(r["call_types"][k]["totals"]["abandoned_within_t"]["mean"], ab,
+              f"{k} abandoned_within_t")
+        fresh = [x for x in mine if x["source"] == "fresh"]
+        close(r["call_types"][k]["service_level_customer"]["mean"],
+              sum(within(x, t) for x in fresh) / len(fresh), f"{k} service_level_customer")
     # the thresholds matter: p1 within 30 s differs from within 20 s
     p1_20 = sum(within(x, 20.0) for x in offered_rows(rows) if x["type"] == "p1")
     check(p1_20 < c["p1"][0], f"p1 within 20 s {p1_20} vs within 30 s {c['p1'][0]}")
