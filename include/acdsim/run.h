@@ -89,6 +89,10 @@ enum acd_staffing {
 
 struct acd_setup_type {
     char *name;
+    /* Its service level: own threshold and target (has_sl: the type gives
+     * either, and is judged on its own goal), else the center's. */
+    bool has_sl;
+    double sl_threshold_s, sl_target;
 };
 
 struct acd_setup_group {

@@ -100,6 +100,13 @@ struct acd_call_type {
 
     double cost_per_abandon; /* currency units per abandoned call */
     double cost_per_repeat;  /* per repeat call */
+
+    /* Own service level (call_types[].service_level): a call of this type is
+     * within the service level when answered within its own threshold, and
+     * the type is judged on its own target. Either key left out takes the
+     * center's (acd_scenario_type_sl_*). */
+    bool has_sl_threshold, has_sl_target;
+    double sl_threshold_s, sl_target;
     struct acd_srcpos pos;
 };
 
@@ -211,6 +218,12 @@ unsigned acd_scenario_features(const struct acd_scenario *sc);
 
 /* NULL is a no-op. */
 void acd_scenario_free(struct acd_scenario *sc);
+
+/* Call type k's service level: its own threshold / target, else the
+ * center's. A type has its own goal when it gives either key. */
+double acd_scenario_type_sl_threshold(const struct acd_scenario *sc, size_t k);
+double acd_scenario_type_sl_target(const struct acd_scenario *sc, size_t k);
+bool acd_scenario_type_has_sl(const struct acd_scenario *sc, size_t k);
 
 /* Index of a call type / group by name, or SIZE_MAX. */
 size_t acd_scenario_find_call_type(const struct acd_scenario *sc, const char *name);

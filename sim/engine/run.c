@@ -430,8 +430,13 @@ layout_init(struct row_layout *l, const struct acd_scenario *sc, const struct sc
     l->scopes = scopes;
     l->n_scopes = n_scopes;
     l->n_samples = acd_sim_samples(sc, &l->sample_t0_s, &l->sample_step_s);
-    /* CDF points from 0 to 8 thresholds (at least 4 minutes), every 1/120. */
-    double x_max = 8 * sc->sl_threshold_s > 240 ? 8 * sc->sl_threshold_s : 240;
+    /* CDF points from 0 to 8 thresholds (the largest of the center's and the
+     * call types' own; at least 4 minutes), every 1/120. */
+    double t_max = sc->sl_threshold_s;
+    for (size_t k = 0; k < sc->n_call_types; k++)
+        if (acd_scenario_type_sl_threshold(sc, k) > t_max)
+            t_max = acd_scenario_type_sl_threshold(sc, k);
+    double x_max = 8 * t_max > 240 ? 8 * t_max : 240;
     l->n_cdf = 121;
     l->cdf_dx_s = x_max / 120;
     l->len = n_scopes * ROW + l->n_samples + 2 * l->n_cdf;
@@ -523,7 +528,7 @@ erlang_compare(const struct acd_scenario *sc, struct acd_erlang_cmp *e)
     p->rate_per_s = ct->rate_per_s;
     p->aht_s = ct->handle.mean_s;
     p->agents = (unsigned)agents; /* at most ACD_SCN_MAX_TOTAL_AGENTS */
-    p->sl_threshold_s = sc->sl_threshold_s;
+    p->sl_threshold_s = acd_scenario_type_sl_threshold(sc, 0);
     p->queue_capacity = sc->queue_capacity;
     if (sc->queue_lines >= 0) {
         long room = sc->queue_lines - (long)agents;
@@ -726,8 +731,13 @@ acd_setup_from_scenario(struct acd_setup *st, const struct acd_scenario *sc)
     st->features = acd_scenario_features(sc);
     st->n_call_types = sc->n_call_types;
     st->call_types = acd_xcalloc(sc->n_call_types ? sc->n_call_types : 1, sizeof(*st->call_types));
-    for (size_t k = 0; k < sc->n_call_types; k++)
-        st->call_types[k].name = acd_xstrdup(sc->call_types[k].name);
+    for (size_t k = 0; k < sc->n_call_types; k++) {
+        struct acd_setup_type *t = &st->call_types[k];
+        t->name = acd_xstrdup(sc->call_types[k].name);
+        t->has_sl = acd_scenario_type_has_sl(sc, k);
+        t->sl_threshold_s = acd_scenario_type_sl_threshold(sc, k);
+        t->sl_target = acd_scenario_type_sl_target(sc, k);
+    }
     st->n_groups = sc->n_groups;
     st->groups = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*st->groups));
     st->max_tier = 1;

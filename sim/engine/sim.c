@@ -317,6 +317,7 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
         for (unsigned tier = 1; tier <= s->n_tiers; tier++)
             assist |= s->queues[acd_state_queue_index(s, k, tier)].has_assist;
         t->plain = !assist && !s->route->uses_overflow;
+        t->sl_threshold_s = acd_scenario_type_sl_threshold(sc, k);
     }
     s->r_routing = acd_rng_new(seed, rep, ACD_STREAM_ROUTING, 0);
     s->r_day = acd_rng_new(seed, rep, ACD_STREAM_DAY, 0);

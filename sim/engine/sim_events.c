@@ -127,7 +127,7 @@ answer(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
     struct acd_call *x = &s->calls[c];
     struct acd_agent *ag = &s->agents[a];
     uint32_t k = x->type, gi = ag->group;
-    bool within = wait_s <= s->sl_threshold_s;
+    bool within = wait_s <= s->types[k].sl_threshold_s; /* the type's own T */
     if (acd_state_is_offered(x)) {
         struct acd_counts *tc = acd_state_type_counts(s, x->bin, k);
         tc->answered++;
@@ -432,7 +432,7 @@ on_abandon(struct acd_sim *s, uint32_t c)
     if (acd_state_is_offered(x)) {
         struct acd_counts *tc = acd_state_type_counts(s, x->bin, x->type);
         tc->abandoned++;
-        tc->abandoned_within_t += wait_s <= s->sl_threshold_s;
+        tc->abandoned_within_t += wait_s <= s->types[x->type].sl_threshold_s;
         tc->wait_sum_s += wait_s;
         if (x->bin < s->st.n_bins)
             acd_stats_hist_add(&s->st.abandon_hists[x->type], wait_s);

@@ -149,39 +149,98 @@ current_agents(const struct acd_scenario *sc, size_t g, size_t b)
 
 /* -------------------------------------------------------- evaluation */
 
-/* One replication's verdict on one bin: the goals' normalized shortfalls
- * (0 when met) summed, which also ranks how far a plan is from meeting. */
+/* The call types held to a service-level goal of their own
+ * (call_types[].service_level): each must meet it too, in every interval
+ * as the center's goal is checked. Their target is their own, else the
+ * goals' (--target-sl overrides the center's only); none when the goals
+ * set no service level. */
+struct type_goals {
+    size_t n;
+    size_t *type;   /* [n] call type index */
+    double *target; /* [n] */
+};
+
+static void
+type_goals_init(struct type_goals *g, const struct acd_scenario *sc,
+                const struct acd_staff_targets *t)
+{
+    g->n = 0;
+    g->type = acd_xcalloc(sc->n_call_types ? sc->n_call_types : 1, sizeof(*g->type));
+    g->target = acd_xcalloc(sc->n_call_types ? sc->n_call_types : 1, sizeof(*g->target));
+    if (isnan(t->sl_target))
+        return;
+    for (size_t k = 0; k < sc->n_call_types; k++) {
+        const struct acd_call_type *ct = &sc->call_types[k];
+        if (!acd_scenario_type_has_sl(sc, k))
+            continue;
+        g->type[g->n] = k;
+        g->target[g->n++] = ct->has_sl_target ? ct->sl_target : t->sl_target;
+    }
+}
+
+static void
+type_goals_fini(struct type_goals *g)
+{
+    free(g->type);
+    free(g->target);
+}
+
+/* How far a service level x is below its target, normalized (0: met or
+ * undefined). */
 static double
-shortfall(const struct acd_staff_targets *t, const double *v)
+sl_shortfall(double target, double x)
+{
+    return x < target ? (target - x) / (target > 0.01 ? target : 0.01) : 0;
+}
+
+/* One replication's verdict on one bin: the goals' normalized shortfalls
+ * (0 when met) summed, which also ranks how far a plan is from meeting.
+ * v holds NV center figures, then each type goal's service level. */
+static double
+shortfall(const struct acd_staff_targets *t, const struct type_goals *g, const double *v)
 {
     double s = 0;
-    if (!isnan(t->sl_target) && v[V_SL] < t->sl_target)
-        s += (t->sl_target - v[V_SL]) / (t->sl_target > 0.01 ? t->sl_target : 0.01);
+    if (!isnan(t->sl_target))
+        s += sl_shortfall(t->sl_target, v[V_SL]);
     if (!isnan(t->max_abandon) && v[V_ABANDON] > t->max_abandon)
         s += (v[V_ABANDON] - t->max_abandon) / (t->max_abandon > 0.001 ? t->max_abandon : 0.001);
     if (!isnan(t->max_asa_s) && v[V_ASA] > t->max_asa_s)
         s += (v[V_ASA] - t->max_asa_s) / (t->max_asa_s > 1 ? t->max_asa_s : 1);
     if (!isnan(t->max_occupancy) && v[V_OCC] > t->max_occupancy)
         s += (v[V_OCC] - t->max_occupancy) / t->max_occupancy;
+    for (size_t j = 0; j < g->n; j++)
+        s += sl_shortfall(g->target[j], v[NV + j]);
     return s; /* NaN figures (no calls) compare false: met */
 }
 
 struct eval {
     const struct acd_staff_targets *t;
+    const struct type_goals *g;
     size_t n_bins;
-    double *v; /* [rep][bin + whole][NV] */
+    size_t nv; /* figures per slot: NV + g->n */
+    double *v; /* [rep][bin + whole][nv] */
 };
 
-static void
-reduce_counts(const struct acd_staff_targets *t, const struct acd_counts *c, double *v)
+static enum acd_metric
+sl_metric(const struct acd_staff_targets *t)
 {
-    enum acd_metric sl = t->sl_answered ? ACD_M_SERVICE_LEVEL_ANSWERED : ACD_M_SERVICE_LEVEL;
+    return t->sl_answered ? ACD_M_SERVICE_LEVEL_ANSWERED : ACD_M_SERVICE_LEVEL;
+}
+
+/* c: the center's counts; tc[j]: type goal j's counts. */
+static void
+reduce_counts(const struct eval *e, const struct acd_counts *c, const struct acd_counts *tc,
+              double *v)
+{
+    enum acd_metric sl = sl_metric(e->t);
     v[V_SL] = acd_metrics[sl].eval(c, NULL);
     v[V_ABANDON] = acd_metrics[ACD_M_ABANDON_RATE].eval(c, NULL);
     v[V_ASA] = acd_metrics[ACD_M_ASA].eval(c, NULL);
     v[V_OCC] = acd_metrics[ACD_M_OCCUPANCY].eval(c, NULL);
     v[V_OFFERED] = acd_metrics[ACD_M_OFFERED].eval(c, NULL);
-    v[V_SHORT] = shortfall(t, v);
+    for (size_t j = 0; j < e->g->n; j++)
+        v[NV + j] = acd_metrics[sl].eval(&tc[j], NULL);
+    v[V_SHORT] = shortfall(e->t, e->g, v);
 }
 
 static void
@@ -189,25 +248,36 @@ reduce_rep(void *ud, unsigned rep, const struct acd_rep_stats *st)
 {
     struct eval *e = ud;
     ACD_ASSERT(st->n_bins == e->n_bins);
-    double *v = e->v + (size_t)rep * (e->n_bins + 1) * NV;
+    double *v = e->v + (size_t)rep * (e->n_bins + 1) * e->nv;
+    size_t ng = e->g->n;
+    /* [0, ng): this bin's counts of each type goal; [ng, 2 ng): the whole */
+    struct acd_counts *tc = acd_xcalloc(2 * ng + 1, sizeof(*tc));
     struct acd_counts whole, c;
     memset(&whole, 0, sizeof(whole));
     double window = 0;
-    for (size_t b = 0; b < e->n_bins; b++, v += NV) {
+    for (size_t b = 0; b < e->n_bins; b++, v += e->nv) {
         acd_run_center_counts(st, b, &c);
-        reduce_counts(e->t, &c, v);
+        for (size_t j = 0; j < ng; j++) {
+            tc[j] = st->type_counts[b * st->n_types + e->g->type[j]];
+            acd_stats_counts_add(&tc[ng + j], &tc[j]);
+        }
+        reduce_counts(e, &c, tc, v);
         acd_stats_counts_add(&whole, &c);
         window += c.window_s;
     }
     whole.window_s = window;
-    reduce_counts(e->t, &whole, v);
+    reduce_counts(e, &whole, tc + ng, v);
+    free(tc);
 }
 
 /* Estimates of slot `slot` (a bin, or n_bins for the whole) over n reps. */
 static void
-kpi_of(const struct acd_staff_targets *t, const double *v, size_t n, size_t n_slots, size_t slot,
-       double *x, struct acd_staff_kpi *k, double *score)
+kpi_of(const struct eval *e, size_t n, size_t slot, double *x, struct acd_staff_kpi *k,
+       double *score)
 {
+    const struct acd_staff_targets *t = e->t;
+    size_t n_slots = e->n_bins + 1, nv = e->nv;
+    const double *v = e->v;
     struct acd_estimate *est[] = {[V_SL] = &k->sl,
                                   [V_ABANDON] = &k->abandon_rate,
                                   [V_ASA] = &k->asa_s,
@@ -215,22 +285,29 @@ kpi_of(const struct acd_staff_targets *t, const double *v, size_t n, size_t n_sl
                                   [V_OFFERED] = &k->offered};
     for (size_t f = 0; f < V_SHORT; f++) {
         for (size_t i = 0; i < n; i++)
-            x[i] = v[(i * n_slots + slot) * NV + f];
+            x[i] = v[(i * n_slots + slot) * nv + f];
         *est[f] = acd_stats_estimate(x, n);
     }
     size_t met = 0;
     double soft = 0;
     for (size_t i = 0; i < n; i++) {
-        double s = v[(i * n_slots + slot) * NV + V_SHORT];
+        double s = v[(i * n_slots + slot) * nv + V_SHORT];
         met += s == 0;
         soft += s;
     }
     k->p_met = (double)met / (double)n;
-    double mean_v[NV] = {[V_SL] = k->sl.mean,
-                         [V_ABANDON] = k->abandon_rate.mean,
-                         [V_ASA] = k->asa_s.mean,
-                         [V_OCC] = k->occupancy.mean};
-    double mean_short = shortfall(t, mean_v);
+    double *mean_v = acd_xcalloc(nv, sizeof(double));
+    mean_v[V_SL] = k->sl.mean;
+    mean_v[V_ABANDON] = k->abandon_rate.mean;
+    mean_v[V_ASA] = k->asa_s.mean;
+    mean_v[V_OCC] = k->occupancy.mean;
+    for (size_t j = 0; j < e->g->n; j++) { /* each type goal's mean service level */
+        for (size_t i = 0; i < n; i++)
+            x[i] = v[(i * n_slots + slot) * nv + NV + j];
+        mean_v[NV + j] = acd_stats_estimate(x, n).mean;
+    }
+    double mean_short = shortfall(t, e->g, mean_v);
+    free(mean_v);
     if (isnan(t->probability)) {
         k->met = mean_short == 0;
         *score = mean_short;
@@ -263,21 +340,25 @@ evaluate(const struct acd_scenario *plan, const struct acd_staff_opts *o, struct
     };
     size_t nb = n_bins_of(plan);
     size_t n = o->replications ? o->replications : plan->replications;
+    struct type_goals g;
+    type_goals_init(&g, plan, &o->targets);
     /* Zeros: a replication the overload guard stopped serves no call. */
-    struct eval e = {&o->targets, nb, acd_xcalloc(n * (nb + 1) * NV, sizeof(double))};
+    struct eval e = {&o->targets, &g, nb, NV + g.n, NULL};
+    e.v = acd_xcalloc(n * (nb + 1) * e.nv, sizeof(double));
     if (!acd_run_reps(plan, &ro, reduce_rep, &e) && o->overloaded)
         *o->overloaded = true;
     double *x = acd_xmalloc(n * sizeof(double));
     size_t met = 0;
     double unused;
     for (size_t b = 0; b < nb; b++) {
-        kpi_of(&o->targets, e.v, n, nb + 1, b, x, &kpi[b], score ? &score[b] : &unused);
+        kpi_of(&e, n, b, x, &kpi[b], score ? &score[b] : &unused);
         met += kpi[b].met;
     }
     if (whole)
-        kpi_of(&o->targets, e.v, n, nb + 1, nb, x, whole, &unused);
+        kpi_of(&e, n, nb, x, whole, &unused);
     free(x);
     free(e.v);
+    type_goals_fini(&g);
     return met;
 }
 

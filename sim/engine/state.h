@@ -110,7 +110,8 @@ struct acd_type_rt {
     uint32_t n_waiting;              /* legs waiting in all tiers of this type */
     const struct acd_dist *patience; /* NULL: never abandons */
     gsl_rng *r_arrivals, *r_handle, *r_patience, *r_retrial, *r_resolution, *r_caller, *r_wrap;
-    bool plain; /* no caller behaviour, resolution or overflow: the fast path */
+    bool plain;            /* no caller behaviour, resolution or overflow: the fast path */
+    double sl_threshold_s; /* the type's own service-level threshold, else the center's */
 };
 
 struct acd_group_rt {

@@ -693,20 +693,71 @@ read_horizon(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, str
               "warmup_s (a steady state)");
 }
 
+/* A share from 0 to 1 at key `key` of v. */
+static bool
+member_share(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, const char *key,
+             double *out)
+{
+    double x;
+    if (!member_real(rd, v, p, key, false, &x))
+        return false;
+    struct acd_jsonpos_path tp = acd_jsonpos_key(p, key);
+    if (x < 0 || x > 1) {
+        ERROR(rd, &tp, "expected a share from 0 to 1, got %.17g", x);
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
+/* setup.service_level.call_types (added in this version: optional): the
+ * call types with their own service level, each {threshold_s, target}. */
 static void
-read_service_level(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p,
-                   struct acd_setup *st)
+read_type_service_levels(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p,
+                         struct doc *d)
 {
     static const char *const keys[] = {"threshold_s", "target"};
     if (!want_object(rd, v, p))
         return;
+    const char *name;
+    json_t *x;
+    json_object_foreach(v, name, x)
+    {
+        struct acd_jsonpos_path kp = acd_jsonpos_key(p, name);
+        size_t k = 0;
+        while (k < d->st->n_call_types && strcmp(d->type_names[k], name) != 0)
+            k++;
+        if (k == d->st->n_call_types) {
+            ERROR(rd, &kp, "unknown call type '%s'", name);
+            continue;
+        }
+        struct acd_setup_type *t = &d->st->call_types[k];
+        if (!want_object(rd, x, &kp))
+            continue;
+        t->has_sl = true;
+        member_positive(rd, x, &kp, "threshold_s", true, &t->sl_threshold_s);
+        member_share(rd, x, &kp, "target", &t->sl_target);
+        warn_unknown(rd, x, &kp, keys, ACD_ARRAY_LEN(keys));
+    }
+}
+
+static void
+read_service_level(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct doc *d)
+{
+    static const char *const keys[] = {"threshold_s", "target", "call_types"};
+    struct acd_setup *st = d->st;
+    if (!want_object(rd, v, p))
+        return;
     member_positive(rd, v, p, "threshold_s", true, &st->sl_threshold_s);
-    double target;
-    if (member_real(rd, v, p, "target", false, &target)) {
-        struct acd_jsonpos_path tp = acd_jsonpos_key(p, "target");
-        if (target < 0 || target > 1)
-            ERROR(rd, &tp, "expected a share from 0 to 1, got %.17g", target);
-        st->sl_target = target;
+    member_share(rd, v, p, "target", &st->sl_target);
+    for (size_t k = 0; k < st->n_call_types; k++) {
+        st->call_types[k].sl_threshold_s = st->sl_threshold_s;
+        st->call_types[k].sl_target = st->sl_target;
+    }
+    json_t *x = json_object_get(v, "call_types");
+    if (x && d->types_ok) {
+        struct acd_jsonpos_path kp = acd_jsonpos_key(p, "call_types");
+        read_type_service_levels(rd, x, &kp, d);
     }
     warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
 }
@@ -813,7 +864,7 @@ read_setup(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struc
     if ((x = need(rd, v, p, "horizon", &kp)))
         read_horizon(rd, x, &kp, d);
     if ((x = need(rd, v, p, "service_level", &kp)))
-        read_service_level(rd, x, &kp, d->st);
+        read_service_level(rd, x, &kp, d);
     if ((x = need(rd, v, p, "targets", &kp)))
         read_targets(rd, x, &kp, d->st);
     if ((x = need(rd, v, p, "agent_groups", &kp)) && d->groups_ok)
@@ -1161,8 +1212,9 @@ finish(struct doc *d)
     st->known = true;
     if (!d->has_routing)
         st->routing = acd_xstrdup(""); /* not recorded */
-    if (r->erlang.valid)
-        r->erlang.params.sl_threshold_s = st->sl_threshold_s;
+    if (r->erlang.valid)               /* one call type: its own threshold, else the center's */
+        r->erlang.params.sl_threshold_s =
+            st->n_call_types == 1 ? st->call_types[0].sl_threshold_s : st->sl_threshold_s;
     st->max_tier = 1;
     for (size_t g = 0; g < st->n_groups; g++)
         if (st->groups[g].tier > st->max_tier)

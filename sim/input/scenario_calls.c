@@ -235,6 +235,18 @@ ct_callback(struct ctx *c, void *obj, const struct acd_ynode *k, const struct ac
         acd_scn_walk_map(c, v, "callback", keys, ACD_ARRAY_LEN(keys), obj, NULL);
 }
 
+/* The type's own service level; either key left out is the center's. */
+static void
+ct_service_level(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    static const struct key_desc keys[] = {
+        KEY_VH("threshold", V_DURATION, struct acd_call_type, sl_threshold_s, has_sl_threshold, 0),
+        KEY_VH("target", V_FRACTION, struct acd_call_type, sl_target, has_sl_target, 0),
+    };
+    if (acd_scn_expect_map(c, k, v, "a mapping like {threshold: 30s, target: 0.95}"))
+        acd_scn_walk_map(c, v, "service_level", keys, ACD_ARRAY_LEN(keys), obj, NULL);
+}
+
 enum { RS_TIER, RS_RESOLVE, RS_ESCALATE, RS_HANDLE, RS_PRIORITY };
 
 static const struct key_desc resolution_keys[] = {
@@ -343,6 +355,7 @@ static const struct key_desc call_type_keys[] = {
     [CT_REPEAT_DELAY] =
         KEY_VH("repeat_delay", V_DIST, struct acd_call_type, repeat_delay, has_repeat_delay, 0),
     KEY_FN("costs", ct_costs, 0),
+    KEY_FN("service_level", ct_service_level, 0),
 };
 
 /* Checks within one call type once all its keys are read. */

@@ -66,6 +66,29 @@ acd_scenario_free(struct acd_scenario *sc)
     free(sc);
 }
 
+double
+acd_scenario_type_sl_threshold(const struct acd_scenario *sc, size_t k)
+{
+    ACD_ASSERT(k < sc->n_call_types);
+    const struct acd_call_type *ct = &sc->call_types[k];
+    return ct->has_sl_threshold ? ct->sl_threshold_s : sc->sl_threshold_s;
+}
+
+double
+acd_scenario_type_sl_target(const struct acd_scenario *sc, size_t k)
+{
+    ACD_ASSERT(k < sc->n_call_types);
+    const struct acd_call_type *ct = &sc->call_types[k];
+    return ct->has_sl_target ? ct->sl_target : sc->sl_target;
+}
+
+bool
+acd_scenario_type_has_sl(const struct acd_scenario *sc, size_t k)
+{
+    ACD_ASSERT(k < sc->n_call_types);
+    return sc->call_types[k].has_sl_threshold || sc->call_types[k].has_sl_target;
+}
+
 size_t
 acd_scenario_find_call_type(const struct acd_scenario *sc, const char *name)
 {

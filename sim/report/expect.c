@@ -10,6 +10,7 @@
  */
 #include "expect.h"
 #include "util.h"
+#include "verdict.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -50,7 +51,16 @@ static const struct op_def ops[] = {
     [ACD_OP_LT] = {.text = "<", .holds = op_lt},
 };
 
-static const char grammar[] = "expected [SCOPE.]METRIC OP NUMBER with OP one of >=, <=, >, <";
+static const char grammar[] =
+    "expected [SCOPE.]METRIC OP NUMBER with OP one of >=, <=, >, <, or 'targets'";
+
+/* Metrics that may be held to the service-level goal (`>= target`). */
+static bool
+has_sl_goal(enum acd_metric m)
+{
+    return m == ACD_M_SERVICE_LEVEL || m == ACD_M_SERVICE_LEVEL_ANSWERED ||
+           m == ACD_M_SERVICE_LEVEL_CUSTOMER;
+}
 
 /* Copy s[0..n) without surrounding white space into a new string. */
 static char *
@@ -118,6 +128,16 @@ int
 acd_expect_parse(const char *text, struct acd_expect *e, char *err, size_t errlen)
 {
     memset(e, 0, sizeof(*e));
+    char *whole = strip_dup(text, strlen(text));
+    bool all = strcmp(whole, "targets") == 0;
+    free(whole);
+    if (all) { /* every goal of the verdict */
+        e->text = acd_xstrdup(text);
+        e->targets = true;
+        e->metric = ACD_M_SERVICE_LEVEL;
+        e->op = ACD_OP_GE;
+        return 0;
+    }
     const char *at = strpbrk(text, "<>=!");
     if (!at) {
         snprintf(err, errlen, "%s", grammar);
@@ -164,7 +184,15 @@ acd_expect_parse(const char *text, struct acd_expect *e, char *err, size_t errle
         snprintf(err, errlen, "expected a number after '%s'", ops[op].text);
         goto fail;
     }
-    if (parse_bound(rhs, m, &e->value, err, errlen) != 0)
+    if (strcmp(rhs, "target") == 0) {
+        if (!has_sl_goal(m)) {
+            snprintf(err, errlen, "'target' is the service level's goal; give a number for '%s'",
+                     acd_metrics[m].key);
+            goto fail;
+        }
+        e->to_target = true;
+        e->value = ACD_NAN;
+    } else if (parse_bound(rhs, m, &e->value, err, errlen) != 0)
         goto fail;
 
     e->text = acd_xstrdup(text);
@@ -248,6 +276,8 @@ acd_expect_check(const struct acd_expect *e, const struct acd_scenario *sc, char
                  size_t errlen)
 {
     const struct acd_metric_def *d = &acd_metrics[e->metric];
+    if (e->targets)
+        return 0;
     if (!e->scope) {
         if (d->scopes & ACD_SCOPE_CENTER)
             return 0;
@@ -300,38 +330,113 @@ format_measured(const struct acd_expect *e, double x, char *buf, size_t n)
     }
 }
 
+/* The bound of `>= target`: the scope's call type's own service-level
+ * target, else the center's; NaN without a known setup. */
+static double
+target_of(const struct acd_expect *e, const struct acd_results *r)
+{
+    const struct acd_setup *st = &r->setup;
+    if (!st->known)
+        return ACD_NAN;
+    size_t idx;
+    if (e->scope && resolve(st, e->scope, e->metric, &idx) == ACD_SCOPE_TYPE)
+        return st->call_types[idx].sl_target;
+    return st->sl_target;
+}
+
+/* One goal of `targets` against its scope: a line for each one missed or
+ * not measurable; returns whether it failed. */
+static bool
+target_failed(const struct acd_expect *e, const struct acd_target *t,
+              const struct acd_scope_result *s, FILE *out)
+{
+    if (isnan(t->bound))
+        return false; /* goal not given */
+    enum acd_verdict v = acd_verdict_target(t, s);
+    if (v == ACD_VERDICT_MET)
+        return false;
+    double x = s->metric[t->metric].mean;
+    if (v == ACD_VERDICT_NA)
+        fprintf(out, "acdsim: assertion failed: %s: %s %s %.4g: not measured\n", e->text, t->what,
+                t->at_least ? ">=" : "<=", t->bound);
+    else
+        fprintf(out, "acdsim: assertion failed: %s: %s %s %.4g: measured %.4g ± %.2g\n", e->text,
+                t->what, t->at_least ? ">=" : "<=", t->bound, x, s->metric[t->metric].ci95);
+    return true;
+}
+
+/* `targets`: every goal of the verdict (the center's and each call type's
+ * own service level); true when one failed. */
+static bool
+targets_failed(const struct acd_expect *e, const struct acd_results *r, FILE *out)
+{
+    struct acd_target t[ACD_N_TARGETS];
+    char sl_what[ACD_SL_WHAT], what[ACD_SL_WHAT];
+    if (!r->setup.known) {
+        fprintf(out, "acdsim: assertion failed: %s: no scenario, no targets\n", e->text);
+        return true;
+    }
+    acd_verdict_targets(&r->setup, t, sl_what);
+    bool failed = false;
+    for (size_t i = 0; i < ACD_N_TARGETS; i++)
+        failed |= target_failed(e, &t[i], &r->summary, out);
+    struct acd_target tt;
+    for (size_t k = 0; r->types && k < r->setup.n_call_types; k++)
+        if (acd_verdict_type_target(&r->setup, k, &tt, what))
+            failed |= target_failed(e, &tt, &r->types[k], out);
+    return failed;
+}
+
 size_t
 acd_expect_eval(const struct acd_expect *e, size_t n, const struct acd_results *r, FILE *out)
 {
     size_t failed = 0;
     for (size_t i = 0; i < n; i++) {
+        if (e[i].targets) {
+            failed += targets_failed(&e[i], r, out);
+            continue;
+        }
+        struct acd_expect one = e[i];
+        if (one.to_target)
+            one.value = target_of(&one, r);
         const struct acd_estimate *est = lookup(&e[i], r);
-        if (est && !isnan(est->mean) && ops[e[i].op].holds(est->mean, e[i].value))
+        if (est && !isnan(est->mean) && !isnan(one.value) &&
+            ops[e[i].op].holds(est->mean, one.value))
             continue;
         failed++;
+        char with_target[512];
+        if (one.to_target) { /* name the bound the word stood for */
+            snprintf(with_target, sizeof(with_target), "%s (target %.4g)", e[i].text, one.value);
+            one.text = with_target;
+        }
         if (!est) {
             fprintf(out, "acdsim: assertion failed: %s: unknown scope '%s'\n", e[i].text,
                     e[i].scope);
+            continue;
+        }
+        if (isnan(one.value)) {
+            fprintf(out, "acdsim: assertion failed: %s: no service-level target known\n",
+                    e[i].text);
             continue;
         }
         if (isnan(est->mean)) {
             fprintf(out,
                     "acdsim: assertion failed: %s: not measured (undefined in all %u "
                     "replications)\n",
-                    e[i].text, r->replications);
+                    one.text, r->replications);
             continue;
         }
         char mean[40];
-        format_measured(&e[i], est->mean, mean, sizeof(mean));
+        format_measured(&one, est->mean, mean, sizeof(mean));
         unsigned reps = est->n ? est->n : r->replications;
         if (isnan(est->ci95))
             fprintf(out, "acdsim: assertion failed: %s: measured %s (no CI: %u replication%s)\n",
-                    e[i].text, mean, reps, reps == 1 ? "" : "s");
+                    one.text, mean, reps, reps == 1 ? "" : "s");
         else
             fprintf(out,
                     "acdsim: assertion failed: %s: measured %s ± %.2g (95%% CI over %u "
                     "replications)\n",
-                    e[i].text, mean, est->ci95, reps);
+                    one.text, mean, est->ci95, reps);
     }
     return failed;
 }

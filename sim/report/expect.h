@@ -1,12 +1,16 @@
 /*
  * expect: `--assert EXPR` checks on results, e.g. `service_level>=0.8`,
  * `abandon_rate<=0.05`, `billing.service_level>=0.8` (call type or agent
- * group scope). Comparisons are on the mean over replications.
+ * group scope). Comparisons are on the mean over replications. A service
+ * level may be held to its goal, `p1.service_level>=target` (the call
+ * type's own target, else the center's), and `targets` checks every goal of
+ * the verdict (verdict.h: the center's and each call type's own).
  */
 #ifndef ACDSIM_EXPECT_H
 #define ACDSIM_EXPECT_H
 
 #include "acdsim/run.h"
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -17,7 +21,9 @@ struct acd_expect {
     char *scope; /* call type / group name, NULL for the center (owned) */
     enum acd_metric metric;
     enum acd_expect_op op;
-    double value;
+    double value;   /* NAN when to_target */
+    bool to_target; /* the bound is the word `target`: the scope's service-level goal */
+    bool targets;   /* the expression `targets`: every goal of the verdict is met */
 };
 
 /* Parse one expression; on error write a message and return -1. The scope

@@ -248,7 +248,7 @@ put_interval_summary(FILE *out, const struct acd_results *r)
 static void
 put_banner(FILE *out, const struct page *p)
 {
-    struct acd_verdict_count c = acd_verdict_count(p->targets, ACD_N_TARGETS, &p->r->summary);
+    struct acd_verdict_count c = acd_verdict_count_all(p->targets, ACD_N_TARGETS, p->r);
     int n = c.n, missed = c.missed, unknown = c.unknown;
     enum acd_verdict v = missed              ? ACD_VERDICT_MISSED
                          : unknown || n == 0 ? ACD_VERDICT_NA
@@ -374,8 +374,19 @@ put_scenario(FILE *out, const struct page *p)
     fprintf(out, "<dt>Seed</dt><dd>%" PRIu64 "</dd>\n", r->seed);
     if (st->known) {
         char t[NUM_BUF];
-        fprintf(out, "<dt>Service level goal</dt><dd>%s of calls answered within %gs</dd>\n",
+        fprintf(out, "<dt>Service level goal</dt><dd>%s of calls answered within %gs",
                 format_mean(ACD_M_SERVICE_LEVEL, st->sl_target, t, sizeof(t)), st->sl_threshold_s);
+        for (size_t k = 0; k < st->n_call_types; k++) { /* the types' own goals */
+            const struct acd_setup_type *ct = &st->call_types[k];
+            if (!ct->has_sl)
+                continue;
+            fputs("; ", out);
+            put_esc(out, ct->name);
+            fprintf(out, ": %s within %gs",
+                    format_mean(ACD_M_SERVICE_LEVEL, ct->sl_target, t, sizeof(t)),
+                    ct->sl_threshold_s);
+        }
+        fputs("</dd>\n", out);
         fprintf(out, "<dt>Call types</dt><dd>");
         for (size_t k = 0; k < st->n_call_types; k++) {
             fputs("<span class=\"chip\">", out);
@@ -410,10 +421,17 @@ put_targets(FILE *out, const struct page *p)
           "<h2 id=\"h-targets\">Targets</h2>\n"
           "<p class=\"lead\">The scenario&#39;s goals against the simulated mean.</p>\n",
           out);
+    size_t n_types = p->r->types ? p->r->setup.n_call_types : 0;
+    struct acd_target *tt = acd_xcalloc(n_types ? n_types : 1, sizeof(*tt));
+    char(*what)[ACD_SL_WHAT] = acd_xcalloc(n_types ? n_types : 1, sizeof(*what));
     int n = 0;
     for (int i = 0; i < ACD_N_TARGETS; i++)
         n += !isnan(p->targets[i].bound);
+    for (size_t k = 0; k < n_types; k++)
+        n += acd_verdict_type_target(&p->r->setup, k, &tt[k], what[k]) && !isnan(tt[k].bound);
     if (n == 0) {
+        free(tt);
+        free(what);
         fputs("<p>The scenario sets no targets.</p>\n</section>\n", out);
         return;
     }
@@ -421,11 +439,13 @@ put_targets(FILE *out, const struct page *p)
           "Target</th><th scope=\"col\">Result</th>"
           "<th scope=\"col\">Verdict</th></tr></thead>\n<tbody>\n",
           out);
-    for (int i = 0; i < ACD_N_TARGETS; i++) {
-        const struct acd_target *t = &p->targets[i];
-        if (isnan(t->bound))
+    for (size_t i = 0; i < ACD_N_TARGETS + n_types; i++) {
+        const struct acd_target *t = i < ACD_N_TARGETS ? &p->targets[i] : &tt[i - ACD_N_TARGETS];
+        if (!t->what || isnan(t->bound))
             continue;
-        const struct acd_estimate *e = &p->r->summary.metric[t->metric];
+        const struct acd_scope_result *sr =
+            i < ACD_N_TARGETS ? &p->r->summary : &p->r->types[i - ACD_N_TARGETS];
+        const struct acd_estimate *e = &sr->metric[t->metric];
         enum acd_verdict v = acd_verdict_judge(e->mean, t->bound, t->at_least);
         char bound[NUM_BUF];
         fprintf(out, "<tr class=\"%s\"><td>", acd_verdict_looks[v].cls);
@@ -441,6 +461,8 @@ put_targets(FILE *out, const struct page *p)
         fputs("</td></tr>\n", out);
     }
     fputs("</tbody></table></div>\n</section>\n", out);
+    free(tt);
+    free(what);
 }
 
 static void
@@ -628,8 +650,19 @@ put_kpi_table(FILE *out, const struct page *p, const struct kpi_table *k)
         fputs("</th>", out);
         if (k->center)
             put_kpi_cell(out, m, k->center, in_center);
-        for (size_t i = 0; i < k->n; i++)
+        for (size_t i = 0; i < k->n; i++) {
+            const struct acd_setup_type *ct =
+                k->scope == ACD_SCOPE_TYPE && m == ACD_M_SERVICE_LEVEL ? &st->call_types[i] : NULL;
+            if (ct && ct->has_sl) { /* the type's own goal beside its figure */
+                char t[NUM_BUF];
+                fputs("<td>", out);
+                put_estimate(out, m, &k->cols[i].metric[m]);
+                fprintf(out, "<span class=\"sub\">goal &#8805; %s in %gs</span></td>",
+                        format_mean(m, ct->sl_target, t, sizeof(t)), ct->sl_threshold_s);
+                continue;
+            }
             put_kpi_cell(out, m, &k->cols[i], in_cols);
+        }
         fputs("</tr>\n", out);
     }
     fputs("</tbody></table></div>\n", out);

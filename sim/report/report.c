@@ -135,6 +135,22 @@ setup_json(const struct acd_setup *st)
     json_t *sl = acd_json_check(json_object());
     acd_json_set(sl, "threshold_s", acd_json_real(st->sl_threshold_s));
     acd_json_set(sl, "target", acd_json_real(st->sl_target));
+    /* The call types with their own service level, only when some has one
+     * (documents of other scenarios are unchanged). */
+    json_t *ts = NULL;
+    for (size_t k = 0; k < st->n_call_types; k++) {
+        const struct acd_setup_type *t = &st->call_types[k];
+        if (!t->has_sl)
+            continue;
+        if (!ts)
+            ts = acd_json_check(json_object());
+        json_t *ti = acd_json_check(json_object());
+        acd_json_set(ti, "threshold_s", acd_json_real(t->sl_threshold_s));
+        acd_json_set(ti, "target", acd_json_real(t->sl_target));
+        acd_json_set(ts, t->name, ti);
+    }
+    if (ts)
+        acd_json_set(sl, "call_types", ts);
     acd_json_set(o, "service_level", sl);
     json_t *t = acd_json_check(json_object());
     acd_json_set(t, "max_abandon", acd_json_real(st->max_abandon));
@@ -571,16 +587,16 @@ text_costs(FILE *out, const struct acd_results *r)
     fputs(")\n", out);
 }
 
-/* One target's line: caption with its bound, the mean, the verdict. */
+/* One target's line: caption with its bound, the mean in s, the verdict. */
 static enum acd_verdict
-text_target(FILE *out, const struct acd_results *r, const struct acd_target *t)
+text_target(FILE *out, const struct acd_scope_result *s, const struct acd_target *t)
 {
-    double x = r->summary.metric[t->metric].mean;
+    double x = s->metric[t->metric].mean;
     char mean[NUM_BUF], bound[NUM_BUF], line[2 * NUM_BUF + 64];
     format_value(t->metric, t->bound, false, bound, sizeof(bound));
     format_value(t->metric, x, false, mean, sizeof(mean));
     snprintf(line, sizeof(line), "%s %s %s", t->what, t->at_least ? ">=" : "<=", bound);
-    enum acd_verdict v = acd_verdict_target(t, &r->summary);
+    enum acd_verdict v = acd_verdict_target(t, s);
     fprintf(out, "  %-*.*s", LABEL_W, LABEL_W, line);
     acd_display_put_right(out, mean, MEAN_W);
     acd_display_put_right(out, acd_verdict_looks[v].text, CI_W);
@@ -600,8 +616,14 @@ text_verdict(FILE *out, const struct acd_results *r)
     fputc('\n', out);
     for (size_t i = 0; i < ACD_N_TARGETS; i++)
         if (!isnan(targets[i].bound)) /* goal given in the scenario */
-            text_target(out, r, &targets[i]);
-    struct acd_verdict_count c = acd_verdict_count(targets, ACD_N_TARGETS, &r->summary);
+            text_target(out, &r->summary, &targets[i]);
+    for (size_t k = 0; r->types && k < r->setup.n_call_types; k++) {
+        struct acd_target tt;
+        char what[ACD_SL_WHAT];
+        if (acd_verdict_type_target(&r->setup, k, &tt, what))
+            text_target(out, &r->types[k], &tt);
+    }
+    struct acd_verdict_count c = acd_verdict_count_all(targets, ACD_N_TARGETS, r);
     if (c.missed)
         fprintf(out, "\nVerdict: %d of %d targets MISSED\n", c.missed, c.n);
     else if (c.unknown)
@@ -719,7 +741,7 @@ write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts 
     choose_rows(r, &rows);
     text_header(out, r);
 
-    char title[LABEL_W + 32];
+    char title[LABEL_W + 64];
     text_scope(out, &rows, "Call center", &r->summary, ACD_SCOPE_CENTER);
     text_costs(out, r);
     if (r->n_intervals)
@@ -728,6 +750,12 @@ write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts 
         char *name = acd_escape_xstrdup(st->call_types[k].name);
         snprintf(title, sizeof(title), "Call type: %.*s", LABEL_W - 11, name);
         free(name);
+        const struct acd_setup_type *ct = &st->call_types[k];
+        if (ct->has_sl) { /* its own goal beside its figures */
+            size_t len = strlen(title);
+            snprintf(title + len, sizeof(title) - len, " (SL %g%% in %gs)", 100 * ct->sl_target,
+                     ct->sl_threshold_s);
+        }
         text_scope(out, &rows, title, &r->types[k], ACD_SCOPE_TYPE);
     }
     for (size_t g = 0; g < st->n_groups; g++) {

@@ -115,13 +115,24 @@ bin_label(const struct acd_setup *st, size_t b, char *buf, size_t n)
 
 /* The goals in one phrase each, for the text formats. */
 static void
-text_targets(FILE *out, const struct acd_staff_targets *t)
+text_targets(FILE *out, const struct acd_staff_targets *t, const struct acd_scenario *sc)
 {
     const char *sep = "Targets: ";
     if (isfinite(t->sl_target)) {
         fprintf(out, "%sservice level >= %g%% within %g s (of %s calls)", sep, 100.0 * t->sl_target,
                 t->sl_threshold_s, t->sl_answered ? "answered" : "offered");
         sep = ", ";
+        /* The call types' own goals (staff.c: each is checked too). */
+        for (size_t k = 0; k < sc->n_call_types; k++) {
+            const struct acd_call_type *ct = &sc->call_types[k];
+            if (!acd_scenario_type_has_sl(sc, k))
+                continue;
+            fputs(sep, out);
+            acd_escape_fputs(ct->name, out);
+            fprintf(out, " >= %g%% within %g s",
+                    100.0 * (ct->has_sl_target ? ct->sl_target : t->sl_target),
+                    ct->has_sl_threshold ? ct->sl_threshold_s : t->sl_threshold_s);
+        }
     }
     if (isfinite(t->max_abandon)) {
         fprintf(out, "%sabandoned <= %g%%", sep, 100.0 * t->max_abandon);
@@ -173,11 +184,27 @@ achieved_json(const struct acd_staff_kpi *k, const struct acd_staff_targets *t)
 
 /* Only the goals that are set: a reader tests for the key. */
 static json_t *
-targets_json(const struct acd_staff_targets *t)
+targets_json(const struct acd_staff_targets *t, const struct acd_scenario *sc)
 {
     json_t *o = acd_json_check(json_object());
     if (isfinite(t->sl_target))
         acd_json_set(o, "service_level", json_real(t->sl_target));
+    json_t *types = NULL; /* the call types' own goals, when some has one */
+    for (size_t k = 0; isfinite(t->sl_target) && k < sc->n_call_types; k++) {
+        const struct acd_call_type *ct = &sc->call_types[k];
+        if (!acd_scenario_type_has_sl(sc, k))
+            continue;
+        if (!types)
+            types = acd_json_check(json_object());
+        json_t *g = acd_json_check(json_object());
+        acd_json_set(g, "service_level",
+                     json_real(ct->has_sl_target ? ct->sl_target : t->sl_target));
+        acd_json_set(g, "threshold_s",
+                     json_real(ct->has_sl_threshold ? ct->sl_threshold_s : t->sl_threshold_s));
+        acd_json_set(types, ct->name, g);
+    }
+    if (types)
+        acd_json_set(o, "call_types", types);
     if (isfinite(t->sl_threshold_s))
         acd_json_set(o, "threshold_s", json_real(t->sl_threshold_s));
     acd_json_set(o, "sl_definition", acd_json_str(t->sl_answered ? "answered" : "offered"));
@@ -218,7 +245,7 @@ result_json(const struct acd_staff_result *s, const struct acd_setup *st)
     ACD_ASSERT(st->known && s->n_groups == st->n_groups);
     json_t *root = acd_json_check(json_object());
     acd_json_set(root, "scenario", acd_json_str(st->name));
-    acd_json_set(root, "targets", targets_json(t));
+    acd_json_set(root, "targets", targets_json(t, s->sc));
     acd_json_set(root, "replications", json_integer(s->replications));
     acd_json_set(root, "seed", json_integer(0)); /* the uint64 goes in as text: see below */
     acd_json_set(root, "feasible", json_boolean(s->feasible));
@@ -312,7 +339,7 @@ curve_json(const struct acd_staff_curve *c, const struct acd_setup *st)
     acd_json_set(root, "scenario", acd_json_str(st->name));
     acd_json_set(root, "group", acd_json_str(curve_group(c, st)));
     acd_json_set(root, "interval", jinterval(st, c->bin));
-    acd_json_set(root, "targets", targets_json(t));
+    acd_json_set(root, "targets", targets_json(t, c->sc));
     json_t *pts = acd_json_check(json_array());
     for (size_t i = 0; i < c->n; i++) {
         const struct acd_staff_curve_point *p = &c->v[i];
@@ -797,7 +824,7 @@ write_text(FILE *out, const struct acd_staff_result *s)
     fputs("Staffing: ", out);
     acd_escape_fputs(st->name, out);
     fputc('\n', out);
-    text_targets(out, &s->targets);
+    text_targets(out, &s->targets, s->sc);
     fprintf(out, "%u replications, seed %" PRIu64 ", %u evaluations\n", s->replications, s->seed,
             s->evaluations);
     if (steady(st))
@@ -829,7 +856,7 @@ write_curve_text(FILE *out, const struct acd_staff_curve *c)
     acd_escape_fputs(curve_group(c, &st), out);
     fprintf(out, "%s%s\n", *label ? ", interval " : "", label);
     acd_setup_fini(&st);
-    text_targets(out, t);
+    text_targets(out, t, c->sc);
     bool erlang = false, prob = isfinite(t->probability);
     for (size_t i = 0; i < c->n; i++)
         erlang = erlang || c->v[i].has_erlang;

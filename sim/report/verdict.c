@@ -22,7 +22,15 @@ acd_verdict_targets(const struct acd_setup *st, struct acd_target t[ACD_N_TARGET
             t[i] = (struct acd_target){.metric = ACD_M_SERVICE_LEVEL, .bound = ACD_NAN};
         return;
     }
-    snprintf(sl_what, ACD_SL_WHAT, "Service level (%gs)", st->sl_threshold_s);
+    /* With call types on thresholds of their own, the center's figure
+     * counts each call against its type's threshold. */
+    bool own_t = false;
+    for (size_t k = 0; k < st->n_call_types; k++)
+        own_t |= st->call_types[k].has_sl && st->call_types[k].sl_threshold_s != st->sl_threshold_s;
+    if (own_t)
+        snprintf(sl_what, ACD_SL_WHAT, "Service level (own T)");
+    else
+        snprintf(sl_what, ACD_SL_WHAT, "Service level (%gs)", st->sl_threshold_s);
     t[0] = (struct acd_target){ACD_M_SERVICE_LEVEL, st->sl_target, true, sl_what};
     t[1] = (struct acd_target){ACD_M_ABANDON_RATE, st->max_abandon, false, "Abandon rate"};
     t[2] = (struct acd_target){ACD_M_ASA, st->max_asa_s, false, "Average speed of answer"};
@@ -54,6 +62,34 @@ acd_verdict_count(const struct acd_target *t, size_t n, const struct acd_scope_r
         c.n++;
         c.missed += v == ACD_VERDICT_MISSED;
         c.unknown += v == ACD_VERDICT_NA;
+    }
+    return c;
+}
+
+bool
+acd_verdict_type_target(const struct acd_setup *st, size_t k, struct acd_target *t, char *what)
+{
+    if (!st->known || k >= st->n_call_types || !st->call_types[k].has_sl)
+        return false;
+    const struct acd_setup_type *ct = &st->call_types[k];
+    snprintf(what, ACD_SL_WHAT, "Service level %s (%gs)", ct->name, ct->sl_threshold_s);
+    *t = (struct acd_target){ACD_M_SERVICE_LEVEL, ct->sl_target, true, what};
+    return true;
+}
+
+struct acd_verdict_count
+acd_verdict_count_all(const struct acd_target *t, size_t n, const struct acd_results *r)
+{
+    struct acd_verdict_count c = acd_verdict_count(t, n, &r->summary);
+    char what[ACD_SL_WHAT];
+    struct acd_target tt;
+    for (size_t k = 0; r->types && k < r->setup.n_call_types; k++) {
+        if (!acd_verdict_type_target(&r->setup, k, &tt, what))
+            continue;
+        struct acd_verdict_count ck = acd_verdict_count(&tt, 1, &r->types[k]);
+        c.n += ck.n;
+        c.missed += ck.missed;
+        c.unknown += ck.unknown;
     }
     return c;
 }

@@ -27,8 +27,9 @@ struct acd_verdict_look {
 };
 extern const struct acd_verdict_look acd_verdict_looks[3];
 
-/* One goal: a center metric, its bound (NaN: the scenario does not set
- * it) and direction, and its caption. */
+/* One goal: a center metric (or a call type's, acd_verdict_type_target),
+ * its bound (NaN: the scenario does not set it) and direction, and its
+ * caption. */
 struct acd_target {
     enum acd_metric metric;
     double bound;
@@ -59,6 +60,20 @@ struct acd_verdict_count {
 };
 struct acd_verdict_count acd_verdict_count(const struct acd_target *t, size_t n,
                                            const struct acd_scope_result *s);
+
+/* Call type k's own service-level goal (setup.call_types[k].has_sl):
+ * its service level at least its target (own, else the center's), within
+ * its threshold, judged on the type's mean. Fills *t with the caption
+ * "Service level NAME (30s)", written into what (ACD_SL_WHAT bytes), and
+ * returns true; false (t untouched) when the type has no goal of its own. */
+bool acd_verdict_type_target(const struct acd_setup *st, size_t k, struct acd_target *t,
+                             char *what);
+
+/* Every goal of the results: the center's targets t[0..n) against the
+ * summary, then each call type's own service-level goal against its scope
+ * (acd_verdict_type_target). */
+struct acd_verdict_count acd_verdict_count_all(const struct acd_target *t, size_t n,
+                                               const struct acd_results *r);
 
 /* Whether a simulated estimate agrees with an exact figure: MET when
  * |mean - exact| <= ci95, MISSED when not, NA when either is not finite. */

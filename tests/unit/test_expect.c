@@ -298,6 +298,37 @@ test_eval_undefined(void **state)
     free(out);
 }
 
+static void
+test_eval_targets(void **state)
+{
+    /* `>= target`: the call type's own target, else the center's;
+     * `targets`: every goal of the verdict, each type's own included. */
+    struct fixture *f = *state;
+    f->sc.sl_threshold_s = 20;
+    f->sc.sl_target = 0.8;
+    f->sc.max_abandon = f->sc.max_asa_s = f->sc.max_occupancy = (double)NAN;
+    f->types[0].has_sl_threshold = f->types[0].has_sl_target = true;
+    f->types[0].sl_threshold_s = 30;
+    f->types[0].sl_target = 0.75; /* billing: 0.7, misses */
+    const char *texts[] = {"service_level>=target", "outages.service_level>=target",
+                           "billing.service_level>=target", "targets"};
+    char *out;
+    assert_int_equal(eval(f, texts, 4, &out), 2);
+    assert_string_equal(out, "acdsim: assertion failed: billing.service_level>=target (target "
+                             "0.75): measured 0.7 ± 0.02 (95% CI over 20 replications)\n"
+                             "acdsim: assertion failed: targets: Service level billing (30s) >= "
+                             "0.75: measured 0.7 ± 0.02\n");
+    free(out);
+
+    struct acd_expect e;
+    char err[256];
+    assert_int_equal(acd_expect_parse(" targets ", &e, err, sizeof(err)), 0);
+    assert_true(e.targets);
+    acd_expect_fini(&e);
+    assert_int_equal(acd_expect_parse("asa_s<=target", &e, err, sizeof(err)), -1);
+    assert_string_equal(err, "'target' is the service level's goal; give a number for 'asa_s'");
+}
+
 int
 main(void)
 {
@@ -310,6 +341,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_eval_fail_message, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eval_digits_show_violation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eval_undefined, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_targets, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
