@@ -343,6 +343,8 @@ static const struct key_desc call_type_keys[] = {
     [CT_REPEAT_DELAY] =
         KEY_VH("repeat_delay", V_DIST, struct acd_call_type, repeat_delay, has_repeat_delay, 0),
     KEY_FN("costs", ct_costs, 0),
+    KEY_FN("groups", acd_scn_ct_groups, 0), /* routing: scenario.c */
+    KEY_FN("agent_selection", acd_scn_ct_agent_selection, 0),
 };
 
 /* Checks within one call type once all its keys are read. */
