@@ -118,7 +118,20 @@ test_idle_array_verified(void **state)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct acd_scenario *sc = load_day(cases[i][0], cases[i][1]);
+        /* `groups: [small, big]` parsed to indices; the queue of a tries
+         * small, big, then the unlisted only_b (agent_groups order). */
+        assert_int_equal(sc->call_types[0].n_route_groups, 2);
+        assert_int_equal(sc->call_types[0].route_groups[0], 1);
+        assert_int_equal(sc->call_types[0].route_groups[1], 0);
+        assert_null(sc->call_types[0].agent_selection);
+        assert_string_equal(sc->call_types[1].agent_selection, cases[i][1]);
         struct acd_sim *s = acd_sim_new(sc, sc->seed, 0);
+        const struct acd_queue *qa = &s->queues[acd_state_queue_index(s, 0, 1)];
+        assert_int_equal(qa->n_groups, 3);
+        assert_int_equal(qa->groups[0], 1);
+        assert_int_equal(qa->groups[1], 0);
+        assert_int_equal(qa->groups[2], 2);
+        assert_int_equal(qa->levels[2], 2);
         /* Groups keep the array exactly when some type drawing at random
          * may reach them: a reaches all three groups, b all but small. */
         bool by_policy = strcmp(cases[i][0], "random") == 0;
