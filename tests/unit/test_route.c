@@ -2,7 +2,8 @@
  * array that makes `random` O(1) (issue 12) keeps its invariant through
  * every event and intervention, acd_sim_verify catches a broken one, and
  * `random` picks each idle agent with equal probability (chi-square over
- * the agents' ranks in the idle list). The behaviour visible in a trace
+ * the agents' ranks in the idle list); ordered_fifo breaks ties between
+ * equally old legs by the group's listed skills. The behaviour visible in a trace
  * (ordered_fifo, per-call-type selection) is tested in
  * tests/cli/test_routing.py. */
 #include <setjmp.h>
@@ -15,6 +16,7 @@
 #include "acdsim/diag.h"
 #include "acdsim/scenario_load.h"
 #include "acdsim/sim.h"
+#include "route.h"
 #include "state.h"
 #include <signal.h>
 #include <stdio.h>
@@ -331,6 +333,68 @@ test_random_uniform(void **state)
         assert_int_equal(by_rank[i], 0);
 }
 
+/* --- ordered_fifo: ties go to the group's first listed skill ---------- */
+
+/* Under `policy`, the leg the one agent of a group with skills [b, a] (both
+ * level 1) takes when a leg of a and one of b have waited since t_a and
+ * t_b: 0 for a's, 1 for b's. The legs are put in the queues by hand, as
+ * Poisson arrivals never tie. */
+static int
+taken(const char *policy, double t_a, double t_b)
+{
+    char *text = acd_xasprintf("name: ties\n"
+                               "replications: 1\n"
+                               "horizon: {duration: 1h}\n"
+                               "routing: %s\n"
+                               "call_types:\n"
+                               "  - {name: a, arrivals: {rate: 0/h}, handle_time: {dist: "
+                               "exponential, mean: 1m}}\n"
+                               "  - {name: b, arrivals: {rate: 0/h}, handle_time: {dist: "
+                               "exponential, mean: 1m}}\n"
+                               "agent_groups:\n"
+                               "  - name: g\n"
+                               "    skills: [{type: b, level: 1}, {type: a, level: 1}]\n"
+                               "    agents: 1\n",
+                               policy);
+    struct acd_scenario *sc = load(text);
+    free(text);
+    struct acd_sim *s = acd_sim_new(sc, 1, 0);
+    assert_int_equal(s->groups[0].n_idle, 1);
+    uint32_t legs[2];
+    double t[2] = {t_a, t_b};
+    for (uint32_t k = 0; k < 2; k++) {
+        uint32_t c = legs[k] = acd_state_call_alloc(s);
+        uint32_t qi = acd_state_queue_index(s, k, 1);
+        s->calls[c].type = k;
+        s->calls[c].queue = qi;
+        s->calls[c].t_arrive = s->calls[c].t_queue = t[k];
+        acd_state_queue_push(s, &s->queues[qi], c);
+    }
+    s->now = 10;
+    uint32_t c = s->route->pick_call(s, s->groups[0].idle_head);
+    int which = c == legs[0] ? 0 : c == legs[1] ? 1 : -1;
+    for (uint32_t k = 0; k < 2; k++) { /* back out, so the sim frees cleanly */
+        acd_state_queue_remove(s, &s->queues[acd_state_queue_index(s, k, 1)], legs[k]);
+        acd_state_call_free(s, legs[k]);
+    }
+    acd_sim_free(s);
+    acd_scenario_free(sc);
+    return which;
+}
+
+static void
+test_ordered_fifo_ties(void **state)
+{
+    (void)state;
+    /* Equal waits: ordered_fifo takes b, listed first; longest_idle sorts
+     * a group's queues by level and then call type order, so takes a. */
+    assert_int_equal(taken("ordered_fifo", 3, 3), 1);
+    assert_int_equal(taken("longest_idle", 3, 3), 0);
+    /* Otherwise the longest-waiting leg, whichever queue it is in. */
+    assert_int_equal(taken("ordered_fifo", 2, 3), 0);
+    assert_int_equal(taken("ordered_fifo", 3, 2), 1);
+}
+
 int
 main(void)
 {
@@ -338,6 +402,7 @@ main(void)
         cmocka_unit_test(test_idle_array_verified),
         cmocka_unit_test(test_verify_detects_broken_idle_array),
         cmocka_unit_test(test_random_uniform),
+        cmocka_unit_test(test_ordered_fifo_ties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
