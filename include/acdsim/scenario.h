@@ -81,6 +81,12 @@ struct acd_call_type {
     int priority;            /* larger = more urgent (priority_score, skill routing ties) */
     double wait_bonus_per_s; /* priority_score: score = priority + bonus * wait */
     double overflow_delay_s; /* overflow policy: secondary groups see the call after this wait */
+    /* Routing: the agent groups this type's calls try, in this order
+     * (`groups`, group indices; skilled groups not listed follow in
+     * agent_groups order). n_route_groups 0: agent_groups order. */
+    size_t n_route_groups;
+    size_t *route_groups;
+    char *agent_selection; /* how an idle agent is chosen; NULL: the routing policy's way */
 
     double balk_prob;                 /* a caller who would have to wait hangs up at once */
     double queue_timeout_s;           /* 0: none; after this wait the call leaves the queue */

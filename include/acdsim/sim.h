@@ -28,6 +28,9 @@ size_t acd_sim_samples(const struct acd_scenario *sc, double *t0_s, double *step
 /* Name of the i-th routing policy the engine knows, NULL past the last (for
  * checking a scenario's `routing.policy` and listing the choices). */
 const char *acd_sim_policy_name(size_t i);
+/* Name of the i-th per-call-type agent selection (call_types[].
+ * agent_selection), NULL past the last. */
+const char *acd_sim_selection_name(size_t i);
 
 /* Everything one replication measured. Bins are measuring windows: one bin
  * for a steady-state horizon (warm-up excluded), one per interval for an

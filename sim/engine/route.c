@@ -13,7 +13,12 @@
  *   overflow        primary groups (skill level 1) see a call at once,
  *                   others only once it has waited the type's overflow delay
  *   priority_score  calls by priority + wait_bonus * wait, then waiting time
+ *   ordered_fifo    the first group of the call type's list with an idle
+ *                   agent (its longest idle); the call waiting the longest
+ *                   across the agent's queues, ties to its first listed skill
  *
+ * A call type may choose agents its own way (agent_selection: the table at
+ * the end); agents still take calls by the center policy.
  * Ties go to the group / queue listed first, so results are deterministic.
  */
 #include "route.h"
@@ -85,15 +90,19 @@ agent_overflow(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra)
     return best_idle(s, c, q, extra, false, true);
 }
 
+/* A uniformly chosen eligible idle agent: one draw over the eligible groups'
+ * idle counts, then that group's idle array (idle_ix, kept for every group
+ * of a queue that selects at random). O(groups of the queue), like
+ * best_idle, whatever the number of agents. */
 static uint32_t
-agent_random(const struct acd_sim *s, uint32_t c, uint32_t qi, unsigned extra)
+pick_random(const struct acd_sim *s, uint32_t c, uint32_t qi, unsigned extra, bool overflow)
 {
     const struct acd_queue *q = &s->queues[qi];
     double wait_s = extra ? 0 : leg_wait(s, c);
     unsigned long n = 0;
     for (uint32_t i = 0; i < q->n_groups; i++) {
         uint32_t g = q->groups[i];
-        if (eligible(s, g, q->levels[i], q, wait_s, extra, false))
+        if (eligible(s, g, q->levels[i], q, wait_s, extra, overflow))
             n += s->groups[g].n_idle;
     }
     if (n == 0)
@@ -101,19 +110,73 @@ agent_random(const struct acd_sim *s, uint32_t c, uint32_t qi, unsigned extra)
     unsigned long k = gsl_rng_uniform_int(s->r_routing, n);
     for (uint32_t i = 0; i < q->n_groups; i++) {
         uint32_t g = q->groups[i];
-        if (!eligible(s, g, q->levels[i], q, wait_s, extra, false))
+        if (!eligible(s, g, q->levels[i], q, wait_s, extra, overflow))
             continue;
         if (k >= s->groups[g].n_idle) {
             k -= s->groups[g].n_idle;
             continue;
         }
-        uint32_t a = s->groups[g].idle_head;
-        while (k-- > 0)
-            a = s->agents[a].next;
-        return a;
+        ACD_ASSERT(s->groups[g].idle_ix != NULL);
+        return s->groups[g].idle_ix[k];
     }
     ACD_ASSERT(!"unreachable: idle count changed while choosing");
     return ACD_NONE;
+}
+
+static uint32_t
+agent_random(const struct acd_sim *s, uint32_t c, uint32_t qi, unsigned extra)
+{
+    return pick_random(s, c, qi, extra, false);
+}
+
+/* The longest-idle agent of the first group, in the queue's group order
+ * (the call type's `groups`), that has an eligible idle agent. */
+static uint32_t
+pick_ordered(const struct acd_sim *s, uint32_t c, uint32_t qi, unsigned extra, bool overflow)
+{
+    const struct acd_queue *q = &s->queues[qi];
+    bool check = overflow || q->has_assist;
+    double wait_s = extra || !check ? 0 : leg_wait(s, c);
+    for (uint32_t i = 0; i < q->n_groups; i++) {
+        uint32_t g = q->groups[i];
+        if (s->groups[g].n_idle == 0 ||
+            (check && !eligible(s, g, q->levels[i], q, wait_s, extra, overflow)))
+            continue;
+        return s->groups[g].idle_head;
+    }
+    return ACD_NONE;
+}
+
+static uint32_t
+agent_ordered(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra)
+{
+    return pick_ordered(s, c, q, extra, false);
+}
+
+/* Per-call-type agent selection (call_types[].agent_selection): the same
+ * choices, keeping the center policy's overflow visibility. */
+static uint32_t
+sel_longest_idle(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra)
+{
+    return best_idle(s, c, q, extra, false, s->route->uses_overflow);
+}
+
+static uint32_t
+sel_skill_priority(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra)
+{
+    return best_idle(s, c, q, extra, true, s->route->uses_overflow);
+}
+
+static uint32_t
+sel_random(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra)
+{
+    return pick_random(s, c, q, extra, s->route->uses_overflow);
+}
+
+static uint32_t
+sel_ordered(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra)
+{
+    return pick_ordered(s, c, q, extra, s->route->uses_overflow);
 }
 
 /* --- legs for an agent -------------------------------------------------- */
@@ -194,6 +257,7 @@ static const struct acd_route_policy random_ = {
     .summary = "calls go to a uniformly chosen idle skilled agent",
     .pick_agent = agent_random,
     .pick_call = call_oldest,
+    .uses_random = true,
 };
 static const struct acd_route_policy skill_priority = {
     .name = "skill_priority",
@@ -208,6 +272,14 @@ static const struct acd_route_policy overflow = {
     .pick_call = call_overflow,
     .uses_overflow = true,
 };
+static const struct acd_route_policy ordered_fifo = {
+    .name = "ordered_fifo",
+    .summary = "calls go to the first group of the call type's list with an idle agent; agents "
+               "take the longest-waiting call of all their queues",
+    .pick_agent = agent_ordered,
+    .pick_call = call_oldest,
+    .listed_order = true,
+};
 static const struct acd_route_policy priority_score = {
     .name = "priority_score",
     .summary = "agents take the call with the highest priority + wait bonus x wait",
@@ -216,7 +288,7 @@ static const struct acd_route_policy priority_score = {
 };
 
 const struct acd_route_policy *const acd_route_policies[] = {
-    &longest_idle, &random_, &skill_priority, &overflow, &priority_score, NULL,
+    &longest_idle, &random_, &skill_priority, &overflow, &priority_score, &ordered_fifo, NULL,
 };
 
 const struct acd_route_policy *
@@ -235,4 +307,31 @@ acd_route_policy_name(size_t i)
         if (n == i)
             return acd_route_policies[n]->name;
     return NULL;
+}
+
+/* --- per-call-type agent selection -------------------------------------- */
+
+static const struct acd_route_selection selections[] = {
+    {"longest_idle", "the agent idle longest among the call type's groups", sel_longest_idle,
+     false},
+    {"random", "an idle agent chosen uniformly at random", sel_random, true},
+    {"ordered", "the longest-idle agent of the first group in the call type's list with one",
+     sel_ordered, false},
+    {"skill_priority", "agents with the best skill level, then longest idle", sel_skill_priority,
+     false},
+};
+
+const struct acd_route_selection *
+acd_route_find_selection(const char *name)
+{
+    for (size_t i = 0; i < ACD_ARRAY_LEN(selections); i++)
+        if (strcmp(selections[i].name, name) == 0)
+            return &selections[i];
+    return NULL;
+}
+
+const char *
+acd_route_selection_name(size_t i)
+{
+    return i < ACD_ARRAY_LEN(selections) ? selections[i].name : NULL;
 }

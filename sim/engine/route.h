@@ -23,6 +23,20 @@ struct acd_route_policy {
     /* Legs become visible to more agents as they wait (overflow delays):
      * the engine re-offers them when a delay passes. */
     bool uses_overflow;
+    /* pick_agent draws uniformly among idle agents: groups keep idle_ix. */
+    bool uses_random;
+    /* A group's queues stay in the order its skills are listed (ties of
+     * pick_call go to the first listed), not sorted by skill level. */
+    bool listed_order;
+};
+
+/* A call type's own way of choosing an idle agent for its arriving calls
+ * (call_types[].agent_selection), overriding the policy's pick_agent. */
+struct acd_route_selection {
+    const char *name;
+    const char *summary;
+    uint32_t (*pick_agent)(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra);
+    bool uses_random; /* groups keep idle_ix */
 };
 
 /* NULL-terminated table. */
@@ -32,5 +46,9 @@ const struct acd_route_policy *acd_route_find(const char *name);
 /* Name of the i-th policy of the table, NULL past the last (the table
  * behind acd_sim_policy_name). */
 const char *acd_route_policy_name(size_t i);
+/* The agent selection called `name`, or NULL; the i-th one's name, NULL
+ * past the last (behind acd_sim_selection_name). */
+const struct acd_route_selection *acd_route_find_selection(const char *name);
+const char *acd_route_selection_name(size_t i);
 
 #endif

@@ -144,6 +144,27 @@ cmp_group_queue(const void *a, const void *b)
     return (x->queue > y->queue) - (x->queue < y->queue);
 }
 
+/* Queue q's groups in its call type's order: those listed in `groups`
+ * first, as listed, then the rest as they were (agent_groups order). */
+static void
+order_groups(struct acd_queue *q, const struct acd_call_type *ct)
+{
+    uint32_t m = 0;
+    for (size_t j = 0; j < ct->n_route_groups; j++)
+        for (uint32_t i = m; i < q->n_groups; i++) {
+            if (q->groups[i] != ct->route_groups[j])
+                continue;
+            /* Move entry i to position m, shifting m..i-1 up by one. */
+            uint32_t g = q->groups[i];
+            uint8_t lv = q->levels[i];
+            memmove(&q->groups[m + 1], &q->groups[m], (i - m) * sizeof(*q->groups));
+            memmove(&q->levels[m + 1], &q->levels[m], (i - m) * sizeof(*q->levels));
+            q->groups[m] = g;
+            q->levels[m++] = lv;
+            break;
+        }
+}
+
 static void
 setup_queues(struct acd_sim *s)
 {
@@ -180,7 +201,34 @@ setup_queues(struct acd_sim *s)
                 g->queues[g->n_queues++] = (struct acd_group_queue){qi, level};
             }
         }
-        qsort(g->queues, g->n_queues, sizeof(*g->queues), cmp_group_queue);
+        if (!s->route->listed_order)
+            qsort(g->queues, g->n_queues, sizeof(*g->queues), cmp_group_queue);
+    }
+    for (uint32_t k = 0; k < s->n_types; k++) {
+        const struct acd_call_type *ct = &sc->call_types[k];
+        const struct acd_route_selection *sel =
+            ct->agent_selection ? acd_route_find_selection(ct->agent_selection) : NULL;
+        ACD_ASSERT(!ct->agent_selection || sel); /* the parser validated the name */
+        bool random = sel ? sel->uses_random : s->route->uses_random;
+        s->types[k].pick_agent = sel ? sel->pick_agent : s->route->pick_agent;
+        for (unsigned t = 1; t <= s->n_tiers; t++) {
+            struct acd_queue *q = &s->queues[acd_state_queue_index(s, k, t)];
+            if (ct->n_route_groups)
+                order_groups(q, ct);
+            for (uint32_t i = 0; random && i < q->n_groups; i++) {
+                struct acd_group_rt *g = &s->groups[q->groups[i]];
+                if (!g->idle_ix) { /* before any agent exists: setup_staffing follows */
+                    ACD_ASSERT(g->n_members == 0);
+                    g->members = acd_xgrow(g->members, &g->members_cap, 8, sizeof(*g->members));
+                    g->idle_ix = acd_xmalloc(g->members_cap * sizeof(*g->idle_ix));
+                }
+                if (!s->idle_pos) { /* no agent yet either */
+                    ACD_ASSERT(s->n_agents == 0);
+                    s->agents = acd_xgrow(s->agents, &s->agents_cap, 8, sizeof(*s->agents));
+                    s->idle_pos = acd_xmalloc(s->agents_cap * sizeof(*s->idle_pos));
+                }
+            }
+        }
     }
 }
 
@@ -395,6 +443,7 @@ acd_sim_free(struct acd_sim *s)
         free(s->groups[g].handle);
         free(s->groups[g].wrap);
         free(s->groups[g].present_upto);
+        free(s->groups[g].idle_ix);
     }
     for (size_t q = 0; q < s->n_queues; q++) {
         free(s->queues[q].groups);
@@ -411,6 +460,7 @@ acd_sim_free(struct acd_sim *s)
     free(s->calls);
     free(s->issues);
     free(s->agents);
+    free(s->idle_pos);
     free(s->st.type_counts);
     free(s->st.group_counts);
     free(s->st.hists);
@@ -724,6 +774,12 @@ const char *
 acd_sim_policy_name(size_t i)
 {
     return acd_route_policy_name(i);
+}
+
+const char *
+acd_sim_selection_name(size_t i)
+{
+    return acd_route_selection_name(i);
 }
 
 static const char *const source_names[] = {

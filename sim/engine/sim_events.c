@@ -322,7 +322,7 @@ offer(struct acd_sim *s, uint32_t c)
         return;
     }
     uint32_t qi = acd_state_queue_index(s, k, 1);
-    uint32_t a = s->route->pick_agent(s, c, qi, 1);
+    uint32_t a = t->pick_agent(s, c, qi, 1); /* the policy's or the call type's own */
     if (a != ACD_NONE) {
         acd_state_idle_remove(s, &s->groups[s->agents[a].group], a);
         answer(s, a, c, 0.0);

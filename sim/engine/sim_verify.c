@@ -9,8 +9,10 @@
  * Invariants, as they hold between events (handlers break them while they
  * run):
  *   - each group's idle list is a well-linked list of n_idle agents of the
- *     group, all idle, in order of becoming idle; the group's members are
- *     the agents whose group it is, each once; the state counts (idle,
+ *     group, all idle, in order of becoming idle; its idle array, if kept,
+ *     holds n_idle idle agents of the group, each at its idle_pos, so
+ *     distinct (with the by-state count below: the same set); the group's
+ *     members are the agents whose group it is, each once; the state counts (idle,
  *     talk, wrap, break) match the agents' records, busy = talk + wrap,
  *     staffed = idle + busy, and busy + idle + break <= members;
  *   - an agent holds a call exactly when talking; leaving / break_pending
@@ -124,6 +126,18 @@ verify_group(const struct acd_sim *s, uint32_t gi, size_t *n_members, struct han
     }
     VERIFY(n == g->n_idle, "idle list length = n_idle");
     VERIFY(g->idle_tail == prev, "idle list tail");
+    /* The idle array (random selection), if kept: the same agents, each
+     * at the index its idle_pos says, within the members' room. */
+    if (g->idle_ix) {
+        VERIFY(g->n_idle <= g->members_cap, "idle array within its room");
+        for (uint32_t i = 0; i < g->n_idle; i++) {
+            uint32_t a = g->idle_ix[i];
+            VERIFY(a < s->n_agents, "idle array entry is an agent");
+            VERIFY(s->agents[a].group == gi && s->agents[a].state == ACD_AGENT_IDLE,
+                   "idle array holds idle agents of its group");
+            VERIFY(s->idle_pos[a] == i, "idle array back-pointer");
+        }
+    }
 
     /* Members: the group's agents, each once (agents are created in index
      * order, so the list is increasing), and the counts by state. */

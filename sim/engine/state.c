@@ -37,7 +37,10 @@ acd_state_assist_ok(const struct acd_sim *s, uint32_t g, const struct acd_queue 
 uint32_t
 acd_state_agent_new(struct acd_sim *s, uint32_t gi, uint32_t shift)
 {
+    size_t acap = s->agents_cap;
     s->agents = acd_xgrow(s->agents, &s->agents_cap, s->n_agents + 1, sizeof(*s->agents));
+    if (s->idle_pos && s->agents_cap != acap)
+        s->idle_pos = acd_xrealloc(s->idle_pos, s->agents_cap * sizeof(*s->idle_pos));
     uint32_t a = (uint32_t)s->n_agents++;
     memset(&s->agents[a], 0, sizeof(s->agents[a]));
     s->agents[a].group = gi;
@@ -47,7 +50,10 @@ acd_state_agent_new(struct acd_sim *s, uint32_t gi, uint32_t shift)
     s->agents[a].ev = ACD_EVQ_NONE;
     struct acd_group_rt *g = &s->groups[gi];
     acd_state_touch_roster(s, gi);
+    size_t cap = g->members_cap;
     g->members = acd_xgrow(g->members, &g->members_cap, g->n_members + 1, sizeof(*g->members));
+    if (g->idle_ix && g->members_cap != cap) /* idle agents are members: room for all */
+        g->idle_ix = acd_xrealloc(g->idle_ix, g->members_cap * sizeof(*g->idle_ix));
     g->members[g->n_members++] = a;
     return a;
 }

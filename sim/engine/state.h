@@ -90,9 +90,12 @@ struct acd_queue {
     uint16_t tier;
     int32_t priority;  /* routing priority of its legs */
     uint32_t n_groups; /* groups that may serve it (skill and tier) */
-    uint32_t *groups;
-    uint8_t *levels; /* their skill level for the call type */
-    bool has_assist; /* some of those groups are assist-only */
+    uint32_t *groups;  /* in the call type's group order (call_types[].groups) */
+    uint8_t *levels;   /* their skill level for the call type */
+    bool has_assist;   /* some of those groups are assist-only */
+    /* How an idle agent is chosen for an arriving leg: the call type's
+     * agent_selection, or the routing policy's own (route.h). */
+    uint32_t (*pick_agent)(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra);
 };
 
 /* A queue a group can serve, in the group's preference order. */
@@ -112,11 +115,19 @@ struct acd_type_rt {
     gsl_rng *r_arrivals, *r_handle, *r_patience, *r_retrial, *r_resolution, *r_caller, *r_wrap;
     bool plain;            /* no caller behaviour, resolution or overflow: the fast path */
     double sl_threshold_s; /* the type's own service-level threshold, else the center's */
+    /* How an idle agent is chosen for an arriving call: the call type's
+     * agent_selection, or the routing policy's own (route.h). */
+    uint32_t (*pick_agent)(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra);
 };
 
 struct acd_group_rt {
     uint32_t idle_head, idle_tail, n_idle; /* idle agents, longest idle first */
-    uint32_t n_busy;                       /* talk + wrap */
+    /* The same idle agents in an array (any order; s->idle_pos[a] is a's
+     * index), for picking one uniformly in O(1): kept only when some call
+     * type this group serves selects agents at random, else NULL. Sized
+     * like members. */
+    uint32_t *idle_ix;
+    uint32_t n_busy; /* talk + wrap */
     uint32_t n_talk;
     uint32_t n_staffed; /* logged on, not on break: idle + talk + wrap */
     uint32_t n_break;
@@ -183,6 +194,10 @@ struct acd_sim {
 
     struct acd_agent *agents;
     size_t agents_cap, n_agents;
+    /* Per agent (agents_cap): index in its group's idle_ix while idle;
+     * NULL unless some group keeps idle_ix. Beside the agents, not in
+     * them, so the agent record stays 48 bytes. */
+    uint32_t *idle_pos;
 
     size_t n_types, n_groups, n_queues;
     unsigned n_tiers;
@@ -261,7 +276,8 @@ acd_state_interval_at(const struct acd_sim *s, double t)
  *
  * Calls and issues: free lists threaded through `next`. A waiting leg is a
  * node of its queue's doubly linked FIFO; an idle agent of its group's idle
- * list (longest idle at the head). */
+ * list (longest idle at the head) and, if the group keeps one, of its idle
+ * array (idle_ix, swap-remove). */
 
 static inline uint32_t
 acd_state_call_alloc(struct acd_sim *s)
@@ -362,6 +378,10 @@ acd_state_idle_push(struct acd_sim *s, struct acd_group_rt *g, uint32_t a)
     else
         g->idle_head = a;
     g->idle_tail = a;
+    if (g->idle_ix) {
+        s->idle_pos[a] = g->n_idle;
+        g->idle_ix[g->n_idle] = a;
+    }
     g->n_idle++;
 }
 
@@ -378,6 +398,11 @@ acd_state_idle_remove(struct acd_sim *s, struct acd_group_rt *g, uint32_t a)
     else
         g->idle_tail = x->prev;
     g->n_idle--;
+    if (g->idle_ix) { /* swap-remove: the last one takes a's place */
+        uint32_t last = g->idle_ix[g->n_idle];
+        g->idle_ix[s->idle_pos[a]] = last;
+        s->idle_pos[last] = s->idle_pos[a];
+    }
 }
 
 /* --- counters ----------------------------------------------------------- */

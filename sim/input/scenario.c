@@ -244,6 +244,46 @@ top_routing(struct ctx *c, void *obj, const struct acd_ynode *k, const struct ac
             k->s, acd_ytree_found(v).s);
 }
 
+/* Call type key `groups`: a list of group names, checked and resolved by
+ * scenario_check.c once every group is known. */
+void
+acd_scn_ct_groups(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    (void)obj;
+    if (v->kind != ACD_Y_SEQ || v->n == 0) {
+        acd_scn_err(c, acd_scn_where(k, v),
+                    "'%s' must be a non-empty list of agent group names like [tier1, "
+                    "overflow] (found %s)",
+                    k->s, v->kind == ACD_Y_SEQ ? "an empty list" : acd_ytree_found(v).s);
+        return;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < v->n; i++)
+        ok = acd_scn_get_name(c, k, v->kids[i]) != NULL && ok;
+    if (ok)
+        c->cts[c->cur].groups = v;
+}
+
+/* Call type key `agent_selection`: one of the engine's selections. */
+void
+acd_scn_ct_agent_selection(struct ctx *c, void *obj, const struct acd_ynode *k,
+                           const struct acd_ynode *v)
+{
+    struct acd_call_type *ct = obj;
+    const char *s = acd_scn_get_name(c, k, v);
+    if (!s)
+        return;
+    const char *names[32];
+    size_t n = 0;
+    for (; n < ACD_ARRAY_LEN(names) && (names[n] = acd_sim_selection_name(n)); n++)
+        if (strcmp(names[n], s) == 0) {
+            free(ct->agent_selection);
+            ct->agent_selection = acd_xstrdup(s);
+            return;
+        }
+    acd_scn_unknown_name(c, v, "agent_selection", "expected one of", names, n);
+}
+
 /* ------------------------------------------------------------ top level */
 
 static void

@@ -356,6 +356,8 @@ static const struct key_desc call_type_keys[] = {
         KEY_VH("repeat_delay", V_DIST, struct acd_call_type, repeat_delay, has_repeat_delay, 0),
     KEY_FN("costs", ct_costs, 0),
     KEY_FN("service_level", ct_service_level, 0),
+    KEY_FN("groups", acd_scn_ct_groups, 0), /* routing: scenario.c */
+    KEY_FN("agent_selection", acd_scn_ct_agent_selection, 0),
 };
 
 /* Checks within one call type once all its keys are read. */

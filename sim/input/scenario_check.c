@@ -298,6 +298,62 @@ resolve_timeouts(struct ctx *c, const struct name_ix *ix, size_t n_ix)
     }
 }
 
+/* Each call type's `groups`: known agent groups, each once, each with the
+ * call type among its skills (skills resolved). */
+static void
+resolve_route_groups(struct ctx *c, const bool *group_ok)
+{
+    struct acd_scenario *sc = c->sc;
+    size_t n_gx;
+    struct name_ix *gx = name_index(sc->groups, sc->n_groups, sizeof(*sc->groups),
+                                    offsetof(struct acd_agent_group, name), &n_gx);
+    const char **names = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*names));
+    size_t n_names = 0;
+    for (size_t g = 0; g < sc->n_groups; g++)
+        if (sc->groups[g].name)
+            names[n_names++] = sc->groups[g].name;
+    size_t *mark = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*mark));
+    for (size_t i = 0; i < sc->n_call_types; i++) {
+        const struct acd_ynode *list = c->cts[i].groups;
+        if (!list)
+            continue;
+        struct acd_call_type *ct = &sc->call_types[i];
+        size_t *v = acd_xcalloc(list->n, sizeof(*v));
+        size_t n = 0;
+        bool ok = true;
+        for (size_t j = 0; j < list->n; j++) {
+            const struct acd_ynode *name = list->kids[j];
+            size_t g = lookup(gx, n_gx, name->s);
+            if (g == SIZE_MAX) {
+                acd_scn_unknown_name(c, name, "agent group", "agent groups", names, n_names);
+                ok = false;
+            } else if (mark[g] == i + 1) {
+                acd_scn_err(c, name, "agent group '%s' is listed twice in groups",
+                            acd_ytree_show(name->s).s);
+                ok = false;
+            } else if (group_ok[g] && !has_skill(&sc->groups[g], i)) {
+                acd_scn_err(c, name,
+                            "agent group '%s' does not answer call type '%s' (add it to the "
+                            "group's skills, or leave the group out of groups)",
+                            acd_ytree_show(name->s).s, acd_ytree_show(ct->name).s);
+                ok = false;
+            } else {
+                mark[g] = i + 1;
+                v[n++] = g;
+            }
+        }
+        if (ok) {
+            ct->route_groups = v;
+            ct->n_route_groups = n;
+        } else {
+            free(v);
+        }
+    }
+    free(mark);
+    free(names);
+    free(gx);
+}
+
 /* Escalation from tier t is a transfer into the queue of tier t + 1: some
  * group of tier t + 1 or above must take the call type. */
 static void
@@ -388,6 +444,8 @@ acd_scn_cross_check(struct ctx *c)
         bool *group_ok = acd_xcalloc(sc->n_groups, sizeof(*group_ok));
         bool skills_ok = resolve_skills(c, ix, n, group_ok);
         resolve_overrides(c, ix, n, group_ok);
+        if (c->ct_names_ok)
+            resolve_route_groups(c, group_ok);
         if (skills_ok && c->tiers_ok)
             check_escalation(c);
         free(group_ok);

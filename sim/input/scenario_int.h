@@ -82,6 +82,7 @@ struct ct_state {
     struct dist_spec handle_spec;       /* handle_time as given */
     bool handle_ok;
     const struct acd_ynode *handle_by; /* handle_time's by_interval key */
+    const struct acd_ynode *groups;    /* `groups` (a list of names): resolved once all are known */
 };
 
 /* Per agent group, likewise. */
@@ -216,6 +217,14 @@ __attribute__((format(printf, 3, 4))) void acd_scn_err(struct ctx *c, const stru
                                                        const char *fmt, ...);
 /* Count n values about to be walked; false past the limit (reported once). */
 bool acd_scn_visit(struct ctx *c, const struct acd_ynode *at, size_t n);
+
+/* Call-type routing keys (the routing section of scenario.c): `groups`,
+ * the order in which the type's calls try agent groups, and
+ * `agent_selection`. */
+void acd_scn_ct_groups(struct ctx *c, void *obj, const struct acd_ynode *k,
+                       const struct acd_ynode *v);
+void acd_scn_ct_agent_selection(struct ctx *c, void *obj, const struct acd_ynode *k,
+                                const struct acd_ynode *v);
 
 /* -------------------------------------------------- scenario_keys.c */
 

@@ -44,6 +44,8 @@ acd_scenario_free(struct acd_scenario *sc)
             acd_dist_fini(&ct->resolution[j].handle);
         free(ct->resolution);
         acd_dist_fini(&ct->repeat_delay);
+        free(ct->route_groups);
+        free(ct->agent_selection);
     }
     for (size_t i = 0; i < sc->n_groups; i++) {
         struct acd_agent_group *g = &sc->groups[i];
