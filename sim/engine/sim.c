@@ -345,6 +345,10 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
     if (n_samples)
         acd_sim_push(s, w0, EV_SAMPLE, 0);
     s->roster_s = acd_xcalloc((n_bins + 1) * s->n_groups, sizeof(double));
+    size_t ng = s->n_groups ? s->n_groups : 1;
+    s->drain_base = acd_xcalloc(2 * ng, sizeof(double));
+    s->st.drain_busy_s = acd_xcalloc(ng, sizeof(double));
+    s->st.drain_staffed_s = acd_xcalloc(ng, sizeof(double));
     s->bin_start_s = acd_xcalloc(n_bins + 1, sizeof(double));
     s->bin_end_s = acd_xcalloc(n_bins + 1, sizeof(double));
     s->time_bin = s->call_bin = (uint32_t)n_bins;
@@ -416,6 +420,9 @@ acd_sim_free(struct acd_sim *s)
     free(s->st.abandon_hists);
     free(s->st.samples);
     free(s->roster_s);
+    free(s->drain_base);
+    free(s->st.drain_busy_s);
+    free(s->st.drain_staffed_s);
     free(s->bin_start_s);
     free(s->bin_end_s);
     acd_evq_fini(&s->evq);
@@ -567,6 +574,8 @@ const struct acd_rep_stats *
 acd_sim_stats(struct acd_sim *s)
 {
     acd_state_touch_all(s);
+    if (s->closed && !s->drain_done)
+        acd_sim_drain_measure(s); /* still draining: so far */
     const struct acd_scenario *sc = s->sc;
     for (size_t b = 0; b <= s->st.n_bins; b++) {
         double w = 0;

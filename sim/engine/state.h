@@ -37,11 +37,15 @@ struct acd_route_policy;
  * callback that follows it. */
 struct acd_issue {
     double t_first;    /* arrival of the fresh call */
+    double wait_s;     /* cumulative wait: every leg's time in queue so far */
+    double patience_s; /* retry.same_caller: the caller's patience, NAN until drawn */
     uint32_t bin;      /* statistics bin of the fresh call */
     uint32_t type;     /* call type of the fresh call */
     uint32_t contacts; /* call attempts so far (1 = the first call) */
     uint32_t next;     /* free-list link */
     uint64_t id;
+    bool answered; /* some leg reached an agent */
+    bool within_t; /* ...the first with a cumulative wait <= T */
 };
 
 enum { ACD_CALL_PLACEHOLDER = 1u << 0 }; /* virtual hold: the center calls back */
@@ -205,7 +209,11 @@ struct acd_sim {
     /* Statistics: bins 0..n_bins-1 are reported; bin n_bins is scratch
      * (warm-up, before opening, after closing). */
     struct acd_rep_stats st;
-    uint32_t call_bin;   /* bin of arriving calls */
+    uint32_t call_bin; /* bin of arriving calls */
+    /* The drain after closing: the scratch bin's agent integrals at closing
+     * (per group: busy, staffed), subtracted when the last call ends. */
+    double *drain_base;
+    bool drain_done;
     uint32_t time_bin;   /* bin receiving time integrals */
     double *roster_s;    /* per bin x group: integral of the roster (all agents) */
     double *bin_start_s; /* n_bins */
@@ -307,8 +315,12 @@ acd_state_issue_alloc(struct acd_sim *s)
         }
         i = s->n_issues_used++;
     }
-    s->issues[i].id = s->next_issue_id++;
-    s->issues[i].contacts = 0;
+    struct acd_issue *is = &s->issues[i];
+    is->id = s->next_issue_id++;
+    is->contacts = 0;
+    is->wait_s = 0;
+    is->patience_s = ACD_NAN;
+    is->answered = is->within_t = false;
     return i;
 }
 

@@ -322,8 +322,15 @@ read_totals(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, unsi
     for (int k = 0; k < ACD_TOTAL_COUNT; k++) {
         struct acd_jsonpos_path kp;
         json_t *x;
-        if ((acd_totals[k].scopes & scope) && (x = need(rd, v, p, acd_totals[k].key, &kp)))
+        if (!(acd_totals[k].scopes & scope))
+            continue;
+        if (acd_totals[k].added) { /* not in older documents */
+            kp = acd_jsonpos_key(p, acd_totals[k].key);
+            if ((x = json_object_get(v, acd_totals[k].key)))
+                read_estimate(rd, x, &kp, &out->total[k]);
+        } else if ((x = need(rd, v, p, acd_totals[k].key, &kp))) {
             read_estimate(rd, x, &kp, &out->total[k]);
+        }
     }
     const char *key;
     json_t *x;
@@ -355,9 +362,17 @@ read_scope(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, unsig
         return;
     struct acd_jsonpos_path kp;
     json_t *x;
-    for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if ((acd_metrics[m].scopes & scope) && (x = need(rd, v, p, acd_metrics[m].key, &kp)))
+    for (int m = 0; m < ACD_METRIC_COUNT; m++) {
+        if (!(acd_metrics[m].scopes & scope))
+            continue;
+        if (acd_metrics[m].added) { /* not in older documents */
+            kp = acd_jsonpos_key(p, acd_metrics[m].key);
+            if ((x = json_object_get(v, acd_metrics[m].key)))
+                read_estimate(rd, x, &kp, &out->metric[m]);
+        } else if ((x = need(rd, v, p, acd_metrics[m].key, &kp))) {
             read_estimate(rd, x, &kp, &out->metric[m]);
+        }
+    }
     if ((x = need(rd, v, p, "totals", &kp)))
         read_totals(rd, x, &kp, scope, out);
     const char *key;
@@ -464,11 +479,40 @@ new_scopes(size_t n, unsigned scope)
     return v;
 }
 
+/* The "drain" object of the summary or of an agent group, when there
+ * (added after 0.1.0); d keeps its NaN estimates otherwise. */
+static const char *const drain_extra[] = {"drain"};
+
+static void
+read_drain(struct reader *rd, json_t *scope, const struct acd_jsonpos_path *sp,
+           struct acd_drain_result *d)
+{
+    static const char *const keys[] = {"duration_s", "busy_agent_s", "staffed_agent_s",
+                                       "occupancy"};
+    struct acd_estimate *e[] = {&d->duration_s, &d->busy_agent_s, &d->staffed_agent_s,
+                                &d->occupancy};
+    _Static_assert(ACD_ARRAY_LEN(keys) == ACD_ARRAY_LEN(e), "one key per estimate");
+    for (size_t i = 0; i < ACD_ARRAY_LEN(e); i++)
+        *e[i] = nan_estimate;
+    json_t *v = json_is_object(scope) ? json_object_get(scope, "drain") : NULL;
+    if (!v)
+        return;
+    struct acd_jsonpos_path p = acd_jsonpos_key(sp, "drain"), kp;
+    if (!want_object(rd, v, &p))
+        return;
+    json_t *x;
+    for (size_t i = 0; i < ACD_ARRAY_LEN(keys); i++)
+        if ((x = need(rd, v, &p, keys[i], &kp)))
+            read_estimate(rd, x, &kp, e[i]);
+    warn_unknown(rd, v, &p, keys, ACD_ARRAY_LEN(keys));
+}
+
 /* read_named callback: the scope of the i-th call type or agent group. */
 struct named_scopes {
     struct acd_scope_result *v;
     const struct acd_setup *st;
-    unsigned scope; /* ACD_SCOPE_TYPE or ACD_SCOPE_GROUP */
+    unsigned scope;                 /* ACD_SCOPE_TYPE or ACD_SCOPE_GROUP */
+    struct acd_drain_result *drain; /* groups: their drain */
 };
 
 static void
@@ -477,7 +521,12 @@ named_scope(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, size
     const struct named_scopes *ns = ud;
     const char *name =
         ns->scope == ACD_SCOPE_TYPE ? ns->st->call_types[i].name : ns->st->groups[i].name;
-    read_scope(rd, v, p, ns->scope, name, &ns->v[i], NULL, 0);
+    if (ns->drain) {
+        read_scope(rd, v, p, ns->scope, name, &ns->v[i], drain_extra, ACD_ARRAY_LEN(drain_extra));
+        read_drain(rd, v, p, &ns->drain[i]);
+    } else {
+        read_scope(rd, v, p, ns->scope, name, &ns->v[i], NULL, 0);
+    }
 }
 
 static bool
@@ -592,10 +641,16 @@ read_scopes(struct reader *rd, json_t *root, struct doc *d)
     init_scope(&r->summary, "", ACD_SCOPE_CENTER);
     r->types = new_scopes(nt, ACD_SCOPE_TYPE);
     r->groups = new_scopes(ng, ACD_SCOPE_GROUP);
+    r->group_drain = acd_xcalloc(ng ? ng : 1, sizeof(*r->group_drain));
     json_t *x;
-    if ((x = need(rd, root, NULL, "summary", &sp)))
-        read_scope(rd, x, &sp, ACD_SCOPE_CENTER, "", &r->summary, NULL, 0);
-    struct named_scopes ts = {r->types, st, ACD_SCOPE_TYPE}, gs = {r->groups, st, ACD_SCOPE_GROUP};
+    if ((x = need(rd, root, NULL, "summary", &sp))) {
+        read_scope(rd, x, &sp, ACD_SCOPE_CENTER, "", &r->summary, drain_extra,
+                   ACD_ARRAY_LEN(drain_extra));
+        read_drain(rd, x, &sp, &r->drain);
+        r->has_drain = json_is_object(x) && json_object_get(x, "drain");
+    }
+    struct named_scopes ts = {r->types, st, ACD_SCOPE_TYPE, NULL},
+                        gs = {r->groups, st, ACD_SCOPE_GROUP, r->group_drain};
     for (size_t k = 0; k < nt; k++) {
         struct acd_jsonpos_path kp = acd_jsonpos_key(&tp, d->type_names[k]);
         named_scope(rd, json_object_get(types, d->type_names[k]), &kp, k, &ts);
@@ -881,12 +936,12 @@ read_interval(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, si
     struct acd_jsonpos_path kp;
     json_t *x;
     if ((x = need(rd, v, p, "call_types", &kp)) && d->types_ok) {
-        struct named_scopes ns = {iv->types, st, ACD_SCOPE_TYPE};
+        struct named_scopes ns = {iv->types, st, ACD_SCOPE_TYPE, NULL};
         read_named(rd, x, &kp, "call type", d->type_names, st->n_call_types, "call_types",
                    named_scope, &ns);
     }
     if ((x = need(rd, v, p, "agent_groups", &kp)) && d->groups_ok) {
-        struct named_scopes ns = {iv->groups, st, ACD_SCOPE_GROUP};
+        struct named_scopes ns = {iv->groups, st, ACD_SCOPE_GROUP, NULL};
         read_named(rd, x, &kp, "agent group", d->group_names, st->n_groups, "agent_groups",
                    named_scope, &ns);
     }
