@@ -295,6 +295,7 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
     s->max_calls = ACD_SIM_DEFAULT_MAX_CALLS;
 
     s->types = acd_xcalloc(s->n_types, sizeof(*s->types));
+    s->single_leg = true; /* until a call type says otherwise */
     s->groups = acd_xcalloc(s->n_groups, sizeof(*s->groups));
     setup_groups(s);
     setup_queues(s);
@@ -317,6 +318,9 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
         for (unsigned tier = 1; tier <= s->n_tiers; tier++)
             assist |= s->queues[acd_state_queue_index(s, k, tier)].has_assist;
         t->plain = !assist && !s->route->uses_overflow;
+        if (ct->retry_busy.enabled || ct->retry_abandon.enabled || ct->n_resolution ||
+            ct->callback_enabled || ct->has_timeout_to || ct->same_caller)
+            s->single_leg = false;
     }
     s->r_routing = acd_rng_new(seed, rep, ACD_STREAM_ROUTING, 0);
     s->r_day = acd_rng_new(seed, rep, ACD_STREAM_DAY, 0);
@@ -576,6 +580,13 @@ acd_sim_stats(struct acd_sim *s)
     acd_state_touch_all(s);
     if (s->closed && !s->drain_done)
         acd_sim_drain_measure(s); /* still draining: so far */
+    if (s->single_leg)            /* issues are their one call: the same figures */
+        for (size_t i = 0; i < (s->st.n_bins + 1) * s->n_types; i++) {
+            struct acd_counts *c = &s->st.type_counts[i];
+            c->issue_wait_sum_s = c->wait_sum_s;
+            c->issues_answered = c->answered;
+            c->issues_answered_within_t = c->answered_within_t;
+        }
     const struct acd_scenario *sc = s->sc;
     for (size_t b = 0; b <= s->st.n_bins; b++) {
         double w = 0;

@@ -57,7 +57,7 @@ emit(struct acd_sim *s, const struct acd_call *c, enum acd_outcome out, enum acd
         .outcome = out,
         .after = after,
         .counted = c->bin < s->st.n_bins,
-        .wait_total_s = s->issues[c->issue].wait_s,
+        .wait_total_s = s->single_leg ? t_end - c->t_queue : s->issues[c->issue].wait_s,
     };
     s->trace(s->trace_ud, &r);
 }
@@ -70,15 +70,18 @@ static void
 issue_end(struct acd_sim *s, uint32_t i, bool resolved)
 {
     struct acd_issue *is = &s->issues[i];
-    struct acd_counts *ic = acd_state_issue_counts(s, i);
     if (resolved) {
+        struct acd_counts *ic = acd_state_issue_counts(s, i);
         ic->issues_resolved++;
         ic->issues_fcr += is->contacts == 1;
         ic->resolution_time_sum_s += s->now - is->t_first;
     }
-    ic->issue_wait_sum_s += is->wait_s;
-    ic->issues_answered += is->answered;
-    ic->issues_answered_within_t += is->within_t;
+    if (!s->single_leg) {
+        struct acd_counts *ic = acd_state_issue_counts(s, i);
+        ic->issue_wait_sum_s += is->wait_s;
+        ic->issues_answered += is->answered;
+        ic->issues_answered_within_t += is->within_t;
+    }
     acd_state_issue_free(s, i);
 }
 
@@ -146,11 +149,13 @@ answer(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
     struct acd_agent *ag = &s->agents[a];
     uint32_t k = x->type, gi = ag->group;
     bool within = wait_s <= s->sl_threshold_s;
-    struct acd_issue *is = &s->issues[x->issue];
-    is->wait_s += wait_s;
-    if (!is->answered) {
-        is->answered = true;
-        is->within_t = is->wait_s <= s->sl_threshold_s;
+    if (!s->single_leg) {
+        struct acd_issue *is = &s->issues[x->issue];
+        is->wait_s += wait_s;
+        if (!is->answered) {
+            is->answered = true;
+            is->within_t = is->wait_s <= s->sl_threshold_s;
+        }
     }
     if (acd_state_is_offered(x)) {
         struct acd_counts *tc = acd_state_type_counts(s, x->bin, k);
@@ -462,7 +467,8 @@ on_abandon(struct acd_sim *s, uint32_t c)
     x->ev_abandon = ACD_EVQ_NONE;
     dequeue(s, c);
     double wait_s = s->now - x->t_queue;
-    s->issues[x->issue].wait_s += wait_s;
+    if (!s->single_leg)
+        s->issues[x->issue].wait_s += wait_s;
     if (acd_state_is_offered(x)) {
         struct acd_counts *tc = acd_state_type_counts(s, x->bin, x->type);
         tc->abandoned++;
@@ -484,7 +490,8 @@ on_timeout(struct acd_sim *s, uint32_t c)
     x->ev_timeout = ACD_EVQ_NONE;
     dequeue(s, c);
     const struct acd_call_type *ct = acd_state_ctype(s, x->type);
-    s->issues[x->issue].wait_s += s->now - x->t_queue;
+    if (!s->single_leg)
+        s->issues[x->issue].wait_s += s->now - x->t_queue;
     if (acd_state_is_offered(x)) {
         struct acd_counts *tc = acd_state_type_counts(s, x->bin, x->type);
         tc->timed_out++;
@@ -806,7 +813,7 @@ acd_sim_disconnect_all(struct acd_sim *s)
             struct acd_call *x = &s->calls[c];
             bool placeholder = x->flags & ACD_CALL_PLACEHOLDER;
             dequeue(s, c);
-            if (!placeholder)
+            if (!placeholder && !s->single_leg)
                 s->issues[x->issue].wait_s += s->now - x->t_queue;
             if (acd_state_is_offered(x) && !placeholder) {
                 struct acd_counts *tc = acd_state_type_counts(s, x->bin, x->type);

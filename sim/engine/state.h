@@ -165,7 +165,12 @@ struct acd_sim {
     double warmup_s;      /* steady: end of warm-up */
     double horizon_end_s; /* arrivals stop (steady: duration, day: close) */
     bool day;
-    bool closed;            /* arrivals have stopped */
+    bool closed; /* arrivals have stopped */
+    /* No call type has retrials, repeat calls, escalation, callbacks or
+     * timeout transfers: every issue is one leg, its cumulative figures
+     * are its call's, and the engine does not track them per issue
+     * (acd_sim_stats copies them; the hot path stays as it was). */
+    bool single_leg;
     uint32_t next_boundary; /* boundaries executed so far (day: the next one's index) */
     bool done;
 
@@ -315,12 +320,13 @@ acd_state_issue_alloc(struct acd_sim *s)
         }
         i = s->n_issues_used++;
     }
-    struct acd_issue *is = &s->issues[i];
-    is->id = s->next_issue_id++;
-    is->contacts = 0;
-    is->wait_s = 0;
-    is->patience_s = ACD_NAN;
-    is->answered = is->within_t = false;
+    s->issues[i].id = s->next_issue_id++;
+    s->issues[i].contacts = 0;
+    if (!s->single_leg) { /* the cumulative figures (acd_sim.single_leg) */
+        s->issues[i].wait_s = 0;
+        s->issues[i].patience_s = ACD_NAN;
+        s->issues[i].answered = s->issues[i].within_t = false;
+    }
     return i;
 }
 
