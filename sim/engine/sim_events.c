@@ -64,8 +64,6 @@ emit(struct acd_sim *s, const struct acd_call *c, enum acd_outcome out, enum acd
 
 /* --- issues ------------------------------------------------------------- */
 
-/* The issue is over (resolved or not): its customer figures (the
- * cumulative wait of all its legs) go to the bin of its first call. */
 static void
 issue_end(struct acd_sim *s, uint32_t i, bool resolved)
 {
@@ -76,13 +74,28 @@ issue_end(struct acd_sim *s, uint32_t i, bool resolved)
         ic->issues_fcr += is->contacts == 1;
         ic->resolution_time_sum_s += s->now - is->t_first;
     }
-    if (!s->single_leg) {
-        struct acd_counts *ic = acd_state_issue_counts(s, i);
-        ic->issue_wait_sum_s += is->wait_s;
-        ic->issues_answered += is->answered;
-        ic->issues_answered_within_t += is->within_t;
-    }
     acd_state_issue_free(s, i);
+}
+
+/* Leg x stopped waiting after wait_s (answered or not): the issue's
+ * cumulative wait, counted in the bin of its first call as the leg's wait
+ * ends (so one-leg issues sum in the order of wait_sum_s, bit for bit). A
+ * single-leg scenario keeps none of it: acd_sim_stats copies the call
+ * figures. */
+static inline void
+issue_waited(struct acd_sim *s, const struct acd_call *x, double wait_s, bool answered)
+{
+    if (s->single_leg)
+        return;
+    struct acd_issue *is = &s->issues[x->issue];
+    struct acd_counts *ic = acd_state_issue_counts(s, x->issue);
+    is->wait_s += wait_s;
+    ic->issue_wait_sum_s += wait_s;
+    if (answered && !is->answered) {
+        is->answered = true;
+        ic->issues_answered++;
+        ic->issues_answered_within_t += is->wait_s <= s->sl_threshold_s;
+    }
 }
 
 /* The customer's next attempt falls after closing: they reach the closed
@@ -149,14 +162,7 @@ answer(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
     struct acd_agent *ag = &s->agents[a];
     uint32_t k = x->type, gi = ag->group;
     bool within = wait_s <= s->sl_threshold_s;
-    if (!s->single_leg) {
-        struct acd_issue *is = &s->issues[x->issue];
-        is->wait_s += wait_s;
-        if (!is->answered) {
-            is->answered = true;
-            is->within_t = is->wait_s <= s->sl_threshold_s;
-        }
-    }
+    issue_waited(s, x, wait_s, true);
     if (acd_state_is_offered(x)) {
         struct acd_counts *tc = acd_state_type_counts(s, x->bin, k);
         tc->answered++;
@@ -467,8 +473,7 @@ on_abandon(struct acd_sim *s, uint32_t c)
     x->ev_abandon = ACD_EVQ_NONE;
     dequeue(s, c);
     double wait_s = s->now - x->t_queue;
-    if (!s->single_leg)
-        s->issues[x->issue].wait_s += wait_s;
+    issue_waited(s, x, wait_s, false);
     if (acd_state_is_offered(x)) {
         struct acd_counts *tc = acd_state_type_counts(s, x->bin, x->type);
         tc->abandoned++;
@@ -490,8 +495,7 @@ on_timeout(struct acd_sim *s, uint32_t c)
     x->ev_timeout = ACD_EVQ_NONE;
     dequeue(s, c);
     const struct acd_call_type *ct = acd_state_ctype(s, x->type);
-    if (!s->single_leg)
-        s->issues[x->issue].wait_s += s->now - x->t_queue;
+    issue_waited(s, x, s->now - x->t_queue, false);
     if (acd_state_is_offered(x)) {
         struct acd_counts *tc = acd_state_type_counts(s, x->bin, x->type);
         tc->timed_out++;
@@ -813,8 +817,8 @@ acd_sim_disconnect_all(struct acd_sim *s)
             struct acd_call *x = &s->calls[c];
             bool placeholder = x->flags & ACD_CALL_PLACEHOLDER;
             dequeue(s, c);
-            if (!placeholder && !s->single_leg)
-                s->issues[x->issue].wait_s += s->now - x->t_queue;
+            if (!placeholder)
+                issue_waited(s, x, s->now - x->t_queue, false);
             if (acd_state_is_offered(x) && !placeholder) {
                 struct acd_counts *tc = acd_state_type_counts(s, x->bin, x->type);
                 tc->disconnected++;

@@ -45,7 +45,6 @@ struct acd_issue {
     uint32_t next;     /* free-list link */
     uint64_t id;
     bool answered; /* some leg reached an agent */
-    bool within_t; /* ...the first with a cumulative wait <= T */
 };
 
 enum { ACD_CALL_PLACEHOLDER = 1u << 0 }; /* virtual hold: the center calls back */
@@ -325,7 +324,7 @@ acd_state_issue_alloc(struct acd_sim *s)
     if (!s->single_leg) { /* the cumulative figures (acd_sim.single_leg) */
         s->issues[i].wait_s = 0;
         s->issues[i].patience_s = ACD_NAN;
-        s->issues[i].answered = s->issues[i].within_t = false;
+        s->issues[i].answered = false;
     }
     return i;
 }

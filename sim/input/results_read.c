@@ -479,40 +479,11 @@ new_scopes(size_t n, unsigned scope)
     return v;
 }
 
-/* The "drain" object of the summary or of an agent group, when there
- * (added after 0.1.0); d keeps its NaN estimates otherwise. */
-static const char *const drain_extra[] = {"drain"};
-
-static void
-read_drain(struct reader *rd, json_t *scope, const struct acd_jsonpos_path *sp,
-           struct acd_drain_result *d)
-{
-    static const char *const keys[] = {"duration_s", "busy_agent_s", "staffed_agent_s",
-                                       "occupancy"};
-    struct acd_estimate *e[] = {&d->duration_s, &d->busy_agent_s, &d->staffed_agent_s,
-                                &d->occupancy};
-    _Static_assert(ACD_ARRAY_LEN(keys) == ACD_ARRAY_LEN(e), "one key per estimate");
-    for (size_t i = 0; i < ACD_ARRAY_LEN(e); i++)
-        *e[i] = nan_estimate;
-    json_t *v = json_is_object(scope) ? json_object_get(scope, "drain") : NULL;
-    if (!v)
-        return;
-    struct acd_jsonpos_path p = acd_jsonpos_key(sp, "drain"), kp;
-    if (!want_object(rd, v, &p))
-        return;
-    json_t *x;
-    for (size_t i = 0; i < ACD_ARRAY_LEN(keys); i++)
-        if ((x = need(rd, v, &p, keys[i], &kp)))
-            read_estimate(rd, x, &kp, e[i]);
-    warn_unknown(rd, v, &p, keys, ACD_ARRAY_LEN(keys));
-}
-
 /* read_named callback: the scope of the i-th call type or agent group. */
 struct named_scopes {
     struct acd_scope_result *v;
     const struct acd_setup *st;
-    unsigned scope;                 /* ACD_SCOPE_TYPE or ACD_SCOPE_GROUP */
-    struct acd_drain_result *drain; /* groups: their drain */
+    unsigned scope; /* ACD_SCOPE_TYPE or ACD_SCOPE_GROUP */
 };
 
 static void
@@ -521,12 +492,7 @@ named_scope(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, size
     const struct named_scopes *ns = ud;
     const char *name =
         ns->scope == ACD_SCOPE_TYPE ? ns->st->call_types[i].name : ns->st->groups[i].name;
-    if (ns->drain) {
-        read_scope(rd, v, p, ns->scope, name, &ns->v[i], drain_extra, ACD_ARRAY_LEN(drain_extra));
-        read_drain(rd, v, p, &ns->drain[i]);
-    } else {
-        read_scope(rd, v, p, ns->scope, name, &ns->v[i], NULL, 0);
-    }
+    read_scope(rd, v, p, ns->scope, name, &ns->v[i], NULL, 0);
 }
 
 static bool
@@ -643,14 +609,9 @@ read_scopes(struct reader *rd, json_t *root, struct doc *d)
     r->groups = new_scopes(ng, ACD_SCOPE_GROUP);
     r->group_drain = acd_xcalloc(ng ? ng : 1, sizeof(*r->group_drain));
     json_t *x;
-    if ((x = need(rd, root, NULL, "summary", &sp))) {
-        read_scope(rd, x, &sp, ACD_SCOPE_CENTER, "", &r->summary, drain_extra,
-                   ACD_ARRAY_LEN(drain_extra));
-        read_drain(rd, x, &sp, &r->drain);
-        r->has_drain = json_is_object(x) && json_object_get(x, "drain");
-    }
-    struct named_scopes ts = {r->types, st, ACD_SCOPE_TYPE, NULL},
-                        gs = {r->groups, st, ACD_SCOPE_GROUP, r->group_drain};
+    if ((x = need(rd, root, NULL, "summary", &sp)))
+        read_scope(rd, x, &sp, ACD_SCOPE_CENTER, "", &r->summary, NULL, 0);
+    struct named_scopes ts = {r->types, st, ACD_SCOPE_TYPE}, gs = {r->groups, st, ACD_SCOPE_GROUP};
     for (size_t k = 0; k < nt; k++) {
         struct acd_jsonpos_path kp = acd_jsonpos_key(&tp, d->type_names[k]);
         named_scope(rd, json_object_get(types, d->type_names[k]), &kp, k, &ts);
@@ -936,12 +897,12 @@ read_interval(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, si
     struct acd_jsonpos_path kp;
     json_t *x;
     if ((x = need(rd, v, p, "call_types", &kp)) && d->types_ok) {
-        struct named_scopes ns = {iv->types, st, ACD_SCOPE_TYPE, NULL};
+        struct named_scopes ns = {iv->types, st, ACD_SCOPE_TYPE};
         read_named(rd, x, &kp, "call type", d->type_names, st->n_call_types, "call_types",
                    named_scope, &ns);
     }
     if ((x = need(rd, v, p, "agent_groups", &kp)) && d->groups_ok) {
-        struct named_scopes ns = {iv->groups, st, ACD_SCOPE_GROUP, NULL};
+        struct named_scopes ns = {iv->groups, st, ACD_SCOPE_GROUP};
         read_named(rd, x, &kp, "agent group", d->group_names, st->n_groups, "agent_groups",
                    named_scope, &ns);
     }
@@ -1230,8 +1191,50 @@ finish(struct doc *d)
 
 static const char *const top_keys[] = {
     "acdsim",    "scenario", "seed",   "replications", "summary", "call_types", "agent_groups",
-    "intervals", "setup",    "series", "wait_cdf",     "erlang",  "run",
+    "intervals", "setup",    "series", "wait_cdf",     "erlang",  "drain",      "run",
 };
+
+/* The four estimates of a drain object; `extra` keys are allowed besides. */
+static void
+read_drain_fields(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p,
+                  struct acd_drain_result *d, bool groups)
+{
+    static const char *const keys[] = {"duration_s", "busy_agent_s", "staffed_agent_s", "occupancy",
+                                       "agent_groups"};
+    struct acd_estimate *e[] = {&d->duration_s, &d->busy_agent_s, &d->staffed_agent_s,
+                                &d->occupancy};
+    for (size_t i = 0; i < ACD_ARRAY_LEN(e); i++)
+        *e[i] = nan_estimate;
+    if (!want_object(rd, v, p))
+        return;
+    struct acd_jsonpos_path kp;
+    json_t *x;
+    for (size_t i = 0; i < ACD_ARRAY_LEN(e); i++)
+        if ((x = need(rd, v, p, keys[i], &kp)))
+            read_estimate(rd, x, &kp, e[i]);
+    warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(e) + groups);
+}
+
+/* "drain" (added after 0.1.0; older documents have none): the center's
+ * figures, then agent_groups.NAME for every group of the setup. */
+static void
+read_drain(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct acd_results *r)
+{
+    r->has_drain = true;
+    read_drain_fields(rd, v, p, &r->drain, true);
+    if (!json_is_object(v))
+        return;
+    struct acd_jsonpos_path gp;
+    json_t *gs = need(rd, v, p, "agent_groups", &gp);
+    if (!gs || !want_object(rd, gs, &gp))
+        return;
+    for (size_t g = 0; g < r->setup.n_groups; g++) {
+        struct acd_jsonpos_path kp;
+        json_t *x = need(rd, gs, &gp, r->setup.groups[g].name, &kp);
+        if (x)
+            read_drain_fields(rd, x, &kp, &r->group_drain[g], false);
+    }
+}
 
 static void
 read_document(struct reader *rd, json_t *root, const uint64_t *seed, struct doc *d)
@@ -1260,6 +1263,10 @@ read_document(struct reader *rd, json_t *root, const uint64_t *seed, struct doc 
         read_wait_cdf(rd, x, &kp, d->r);
     if ((x = need(rd, root, NULL, "erlang", &kp)))
         read_erlang(rd, x, &kp, d->r);
+    if ((x = json_object_get(root, "drain"))) {
+        kp = acd_jsonpos_key(NULL, "drain");
+        read_drain(rd, x, &kp, d->r);
+    }
     if ((x = need(rd, root, NULL, "run", &kp)))
         read_run(rd, x, &kp, d->r);
     warn_unknown(rd, root, NULL, top_keys, ACD_ARRAY_LEN(top_keys));

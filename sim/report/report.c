@@ -261,21 +261,14 @@ results_json(const struct acd_results *r, const struct acd_report_opts *o)
      * digits are spliced in after dumping (see acd_report_json_string). */
     acd_json_set(root, "seed", json_integer(0));
     acd_json_set(root, "replications", json_integer(r->replications));
-    json_t *summary = scope_json(&r->summary, ACD_SCOPE_CENTER);
-    if (r->has_drain)
-        acd_json_set(summary, "drain", drain_json(&r->drain));
-    acd_json_set(root, "summary", summary);
+    acd_json_set(root, "summary", scope_json(&r->summary, ACD_SCOPE_CENTER));
 
     json_t *types = acd_json_check(json_object());
     json_t *groups = acd_json_check(json_object());
     for (size_t k = 0; k < st->n_call_types; k++)
         acd_json_set(types, st->call_types[k].name, scope_json(&r->types[k], ACD_SCOPE_TYPE));
-    for (size_t g = 0; g < st->n_groups; g++) {
-        json_t *gj = scope_json(&r->groups[g], ACD_SCOPE_GROUP);
-        if (r->has_drain)
-            acd_json_set(gj, "drain", drain_json(&r->group_drain[g]));
-        acd_json_set(groups, st->groups[g].name, gj);
-    }
+    for (size_t g = 0; g < st->n_groups; g++)
+        acd_json_set(groups, st->groups[g].name, scope_json(&r->groups[g], ACD_SCOPE_GROUP));
     acd_json_set(root, "call_types", types);
     acd_json_set(root, "agent_groups", groups);
     acd_json_set(root, "intervals", intervals_json(r));
@@ -286,6 +279,14 @@ results_json(const struct acd_results *r, const struct acd_report_opts *o)
     acd_json_set(root, "series", series_json(r));
     acd_json_set(root, "wait_cdf", wait_cdf_json(r));
     acd_json_set(root, "erlang", erlang_json(r));
+    if (r->has_drain) {
+        json_t *d = drain_json(&r->drain);
+        json_t *gs = acd_json_check(json_object());
+        for (size_t g = 0; g < st->n_groups; g++)
+            acd_json_set(gs, st->groups[g].name, drain_json(&r->group_drain[g]));
+        acd_json_set(d, "agent_groups", gs);
+        acd_json_set(root, "drain", d);
+    }
 
     json_t *run = acd_json_check(json_object());
     bool timing = !(o && o->no_timing);
