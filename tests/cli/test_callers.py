@@ -373,6 +373,39 @@ def _():
     check(close(open_busy, all_busy), f"open-hours busy {open_busy} != {all_busy}")
 
 
+@test("drain of a steady state: after the horizon, all agents staffed; no after_close")
+def _():
+    text = """\
+name: steady drain
+seed: 5
+replications: 1
+horizon: {duration: 4h, warmup: 30m}
+call_types:
+  - name: calls
+    arrivals: {rate: 40/h}
+    handle_time: {dist: exponential, mean: 5m}
+    patience: {dist: exponential, mean: 3m}
+    retry:
+      abandon: {p_first: 1, delay: {dist: deterministic, mean: 20m}, max_attempts: 2}
+      same_caller: true
+agent_groups:
+  - name: agents
+    skills: [calls]
+    agents: 3
+"""
+    doc, rows = run_traced("steady", text)
+    end_s = 4 * 3600.0
+    last = max([end_s] + [r["done_s"] for r in rows])
+    busy = sum(max(0.0, r["done_s"] - max(r["end_s"], end_s))
+               for r in rows if r["outcome"] == "answered")
+    d = doc["drain"]
+    check(last > end_s, "nobody in the center at the end: the check says little")
+    check(close(d["duration_s"]["mean"], last - end_s), f"length {d['duration_s']['mean']}")
+    check(close(d["busy_agent_s"]["mean"], busy), f"busy {d['busy_agent_s']['mean']} != {busy}")
+    check(close(d["staffed_agent_s"]["mean"], 3 * (last - end_s)), "staffed")
+    check(doc["summary"]["totals"]["after_close"]["mean"] == 0, "after_close in a steady state")
+
+
 @test("drain: several replications give a mean and a CI; text shows the drain")
 def _():
     path = scenario("drain_reps", DRAIN.replace("replications: 1", "replications: 5"))
