@@ -148,6 +148,14 @@ void acd_setup_from_scenario(struct acd_setup *st, const struct acd_scenario *sc
 /* Free what *st owns and zero it. */
 void acd_setup_fini(struct acd_setup *st);
 
+/* The drain after closing (steady state: after the horizon) until the
+ * last call and its wrap-up ended, outside the measuring window: its
+ * length, the agents' busy and staffed time in it (agent-seconds) and
+ * their ratio, each estimated over the replications. */
+struct acd_drain_result {
+    struct acd_estimate duration_s, busy_agent_s, staffed_agent_s, occupancy;
+};
+
 struct acd_results {
     struct acd_setup setup; /* owned */
     uint64_t seed;
@@ -160,6 +168,11 @@ struct acd_results {
     struct acd_band queue_len;    /* calls waiting over the horizon */
     struct acd_erlang_cmp erlang; /* valid only for a stationary one-call-type scenario */
     struct acd_wait_cdf wait_cdf;
+    /* The drain, for the center and per group (setup.n_groups); has_drain
+     * is false for results read back from a document without it. */
+    bool has_drain;
+    struct acd_drain_result drain;
+    struct acd_drain_result *group_drain;
     double wall_s;
     uint64_t calls, events; /* summed over replications */
 };

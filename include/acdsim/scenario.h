@@ -94,6 +94,12 @@ struct acd_call_type {
     size_t timeout_to;                /* call type whose queue takes timed-out calls */
     struct acd_retrial retry_busy;    /* after a busy signal (or a balk) */
     struct acd_retrial retry_abandon; /* after abandoning */
+    /* retry.same_caller: every attempt of an issue (retrials, repeat calls)
+     * keeps the patience drawn for its first wait (false: each draws its
+     * own). Handle time is drawn when an attempt is first answered, so a
+     * retrial (which follows an unanswered attempt) gets the issue's one
+     * draw either way; repeat calls draw their own (a new conversation). */
+    bool same_caller;
 
     bool callback_enabled;       /* virtual hold */
     double callback_threshold_s; /* offered when the predicted wait exceeds this */
@@ -216,9 +222,10 @@ enum {
     ACD_FEAT_CALLBACK = 1u << 3,   /* virtual hold */
     ACD_FEAT_BALK = 1u << 4,
     ACD_FEAT_TIMEOUT = 1u << 5,
-    ACD_FEAT_WRAP = 1u << 6,  /* after-call work */
-    ACD_FEAT_BREAK = 1u << 7, /* shifts with breaks */
-    ACD_FEAT_COST = 1u << 8,  /* some cost is given */
+    ACD_FEAT_WRAP = 1u << 6,        /* after-call work */
+    ACD_FEAT_BREAK = 1u << 7,       /* shifts with breaks */
+    ACD_FEAT_COST = 1u << 8,        /* some cost is given */
+    ACD_FEAT_SAME_CALLER = 1u << 9, /* retry.same_caller: attempts share the caller's patience */
 };
 unsigned acd_scenario_features(const struct acd_scenario *sc);
 

@@ -49,6 +49,12 @@ struct acd_rep_stats {
     double *samples;
     uint64_t calls;  /* calls generated (warm-up included) */
     uint64_t events; /* events executed */
+    /* The drain: from closing (steady state: the end of the horizon) until
+     * the last call and its wrap-up ended, outside every bin. drain_s is
+     * its length; per group, the agent-seconds busy and staffed in it
+     * (n_groups each). So far, while the drain lasts. */
+    double drain_s;
+    double *drain_busy_s, *drain_staffed_s;
 };
 
 /* Per-call trace: one record per call leg when the leg ends (answered legs
@@ -95,6 +101,9 @@ struct acd_trace_rec {
     enum acd_outcome outcome;
     enum acd_after after;
     bool counted; /* arrived inside a reported bin (not in warm-up) */
+    /* The issue's cumulative wait when the leg ended: every leg's time in
+     * queue so far, this one's included (virtual hold is not waiting). */
+    double wait_total_s;
 };
 
 /* Called from the thread running the replication; must not call back into

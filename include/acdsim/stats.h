@@ -81,6 +81,14 @@ struct acd_counts {
     double idle_agent_s, talk_agent_s, wrap_agent_s, break_agent_s, off_agent_s;
     /* Costs (currency units): paid agent time, abandoned calls, repeat calls. */
     double labor_cost, abandon_cost, repeat_cost;
+    /* Issue level, cumulative (every leg's time in queue, all attempts and
+     * queues of the issue), counted in the bin of the first call. */
+    double issue_wait_sum_s;         /* cumulative wait summed over issues */
+    double issues_answered;          /* issues some leg of which reached an agent */
+    double issues_answered_within_t; /* ...the first time with cumulative wait <= T */
+    /* Attempts (retrials, repeat calls) due after closing: the caller hears
+     * the closed message; the issue ends. In the issue's bin. */
+    double after_close;
 };
 
 /* dst += src, field by field (window_s is not summed: scopes share it). */
@@ -125,6 +133,9 @@ enum acd_metric {
     ACD_M_BREAK_SHARE,
     ACD_M_COST,
     ACD_M_COST_PER_CALL,
+    ACD_M_SERVICE_LEVEL_CUMULATIVE,
+    ACD_M_MEAN_WAIT_CUMULATIVE,
+    ACD_M_AFTER_CLOSE_RATE,
     ACD_METRIC_COUNT
 };
 
@@ -140,8 +151,12 @@ struct acd_metric_def {
     /* Feature metrics: the ACD_FEAT_* bits (sim.h) of the model features
      * that make the metric say something; the text table shows the row only
      * when the scenario uses one of them. 0: a core metric, always shown.
-     * JSON and CSV always carry every metric. */
+     * JSON and CSV always carry every metric (but see `added`). */
     unsigned feature;
+    /* Added after results.json 0.1.0: a reader does not require it, and
+     * CSV carries it, like the text table, only when the scenario uses its
+     * feature (so the CSV of other scenarios keeps its shape). */
+    bool added;
 };
 
 extern const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT];
@@ -184,13 +199,19 @@ enum acd_total {
     ACD_T_LABOR_COST,
     ACD_T_ABANDON_COST,
     ACD_T_REPEAT_COST,
+    ACD_T_ISSUE_WAIT_SUM,
+    ACD_T_ISSUES_ANSWERED,
+    ACD_T_ISSUES_ANSWERED_WITHIN_T,
+    ACD_T_AFTER_CLOSE,
     ACD_TOTAL_COUNT
 };
 
 struct acd_total_def {
     const char *key; /* "offered", "wait_sum_s", ... */
     unsigned scopes;
-    size_t offset; /* offsetof(struct acd_counts, field) */
+    size_t offset;    /* offsetof(struct acd_counts, field) */
+    unsigned feature; /* added totals: as acd_metric_def's `feature` and... */
+    bool added;       /* ...`added` */
 };
 extern const struct acd_total_def acd_totals[ACD_TOTAL_COUNT];
 

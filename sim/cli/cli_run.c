@@ -217,10 +217,12 @@ run_help(FILE *out)
     }
     fputs("\n\n--trace FILE writes one CSV row per call leg, in the order legs end:\n"
           "  call_id,issue_id,type,tier,attempt,source,arrival_s,end_s,done_s,group,\n"
-          "  outcome,after,counted\n"
+          "  outcome,after,counted,wait_total_s\n"
           "arrival_s, end_s (end of waiting) and done_s (end of talk) are clock\n"
           "seconds; group is empty if no agent took the leg; counted is 0 for legs\n"
-          "outside the measured window (warm-up). FILE appears only when complete.\n"
+          "outside the measured window (warm-up); wait_total_s is the issue's\n"
+          "cumulative wait (every leg's time in queue so far, this one's included).\n"
+          "FILE appears only when complete.\n"
           "\n--out DIR writes a report folder, each file only once all are complete\n"
           "(a failed or interrupted run leaves none of them, nor any temporary file;\n"
           "report files of an earlier run that this one does not write are removed):\n"
@@ -271,7 +273,7 @@ struct trace_file {
 };
 
 static const char trace_header[] = "call_id,issue_id,type,tier,attempt,source,arrival_s,end_s,"
-                                   "done_s,group,outcome,after,counted\n";
+                                   "done_s,group,outcome,after,counted,wait_total_s\n";
 
 /* acd_trace_fn: runs on the worker thread of the traced replication only,
  * while the main thread waits in acd_run, so the stream needs no lock.
@@ -297,8 +299,10 @@ trace_row(void *ud, const struct acd_trace_rec *rec)
     fputc(',', f);
     if (rec->group != SIZE_MAX)
         acd_report_csv_field(f, sc->groups[rec->group].name);
-    fprintf(f, ",%s,%s,%d\n", acd_sim_outcome_name(rec->outcome), acd_sim_after_name(rec->after),
+    fprintf(f, ",%s,%s,%d,", acd_sim_outcome_name(rec->outcome), acd_sim_after_name(rec->after),
             rec->counted ? 1 : 0);
+    acd_report_csv_number(f, rec->wait_total_s);
+    fputc('\n', f);
 }
 
 /* Create the temporary file and write the header. Returns 0, or -1 after

@@ -29,7 +29,8 @@
 struct scope_def;
 
 /* A row: n_scopes * ROW scope values, then the calls-waiting samples, then
- * the answered and abandoned wait CDFs at n_cdf points. */
+ * the answered and abandoned wait CDFs at n_cdf points, then the drain
+ * (DRAIN values for the center, then for each group). */
 struct row_layout {
     const struct scope_def *scopes;
     size_t n_scopes;
@@ -37,8 +38,12 @@ struct row_layout {
     double sample_t0_s, sample_step_s;
     size_t n_cdf;
     double cdf_dx_s;
+    size_t n_groups;
     size_t len;
 };
+
+/* The drain's values in a row, in struct acd_drain_result's order. */
+enum { DRAIN_DURATION, DRAIN_BUSY, DRAIN_STAFFED, DRAIN_OCCUPANCY, DRAIN };
 
 static size_t list_scopes(const struct acd_scenario *sc, struct scope_def **out);
 static void layout_init(struct row_layout *l, const struct acd_scenario *sc,
@@ -439,7 +444,19 @@ layout_init(struct row_layout *l, const struct acd_scenario *sc, const struct sc
     double x_max = 8 * t_max > 240 ? 8 * t_max : 240;
     l->n_cdf = 121;
     l->cdf_dx_s = x_max / 120;
-    l->len = n_scopes * ROW + l->n_samples + 2 * l->n_cdf;
+    l->n_groups = sc->n_groups;
+    l->len = n_scopes * ROW + l->n_samples + 2 * l->n_cdf + (1 + l->n_groups) * DRAIN;
+}
+
+/* One drain entry of a row: length, busy and staffed agent-seconds, their
+ * ratio (NAN without staffed time). */
+static void
+drain_values(double *v, double drain_s, double busy_s, double staffed_s)
+{
+    v[DRAIN_DURATION] = drain_s;
+    v[DRAIN_BUSY] = busy_s;
+    v[DRAIN_STAFFED] = staffed_s;
+    v[DRAIN_OCCUPANCY] = staffed_s > 0 ? busy_s / staffed_s : ACD_NAN;
 }
 
 /* One replication's row: every metric (NAN where it does not apply or is
@@ -484,8 +501,31 @@ observe(const struct row_layout *l, const struct acd_rep_stats *rs, double *row)
     for (size_t k = 0; k < rs->n_types; k++)
         hl.v[hl.n++] = &rs->abandon_hists[k];
     acd_stats_hist_cdf_many(hl.v, hl.n, xs, l->n_cdf, row);
+    row += l->n_cdf;
     free(xs);
     free(hl.v);
+    double busy = 0, staffed = 0;
+    for (size_t g = 0; g < l->n_groups; g++) {
+        busy += rs->drain_busy_s[g];
+        staffed += rs->drain_staffed_s[g];
+        drain_values(row + (1 + g) * DRAIN, rs->drain_s, rs->drain_busy_s[g],
+                     rs->drain_staffed_s[g]);
+    }
+    drain_values(row, rs->drain_s, busy, staffed);
+}
+
+/* The estimates of one drain entry over the rows. */
+static void
+drain_estimate(const double *const *rows, size_t n, size_t off, struct acd_drain_result *d,
+               double *x)
+{
+    struct acd_estimate *e[DRAIN] = {&d->duration_s, &d->busy_agent_s, &d->staffed_agent_s,
+                                     &d->occupancy};
+    for (size_t v = 0; v < DRAIN; v++) {
+        for (size_t i = 0; i < n; i++)
+            x[i] = rows[i][off + v];
+        *e[v] = acd_stats_estimate(x, n);
+    }
 }
 
 /* Mean and 10th/90th percentiles across replications of rows[.][off+i]. */
@@ -608,6 +648,12 @@ results_from_rows(const struct acd_scenario *sc, const struct row_layout *l,
         w->x_s[i] = (double)i * l->cdf_dx_s;
     band(rows, n, off, w->n, w->answered, NULL, NULL, x);
     band(rows, n, off + w->n, w->n, w->abandoned, NULL, NULL, x);
+    off += 2 * w->n;
+    r->has_drain = true;
+    r->group_drain = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*r->group_drain));
+    drain_estimate(rows, n, off, &r->drain, x);
+    for (size_t g = 0; g < sc->n_groups; g++)
+        drain_estimate(rows, n, off + (1 + g) * DRAIN, &r->group_drain[g], x);
     free(x);
     /* Scope names point into the results' own copy, not the scenario. */
     for (size_t k = 0; k < r->setup.n_call_types; k++) {
@@ -654,6 +700,7 @@ acd_results_free(struct acd_results *r)
     free(r->wait_cdf.x_s);
     free(r->wait_cdf.answered);
     free(r->wait_cdf.abandoned);
+    free(r->group_drain);
     free(r);
 }
 
@@ -681,10 +728,10 @@ const char *const acd_staffing_names[3] = {
 };
 
 const char *const acd_feature_names[] = {
-    "resolution", "escalation", "retrial", "callback", "balk",
-    "timeout",    "wrap_up",    "breaks",  "cost",     NULL,
+    "resolution", "escalation", "retrial", "callback",    "balk", "timeout",
+    "wrap_up",    "breaks",     "cost",    "same_caller", NULL,
 };
-_Static_assert(ACD_FEAT_COST == 1u << 8, "one name per ACD_FEAT_* bit, in bit order");
+_Static_assert(ACD_FEAT_SAME_CALLER == 1u << 9, "one name per ACD_FEAT_* bit, in bit order");
 
 static char *
 dup_or_null(const char *s)

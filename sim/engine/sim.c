@@ -318,7 +318,6 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
     for (size_t g = 0; g < s->n_groups; g++)
         if (sc->groups[g].tier > s->n_tiers)
             s->n_tiers = sc->groups[g].tier;
-    s->sl_threshold_s = sc->sl_threshold_s;
     s->capacity = sc->queue_capacity;
     s->lines = sc->queue_lines;
     s->day = sc->horizon == ACD_HORIZON_DAY;
@@ -343,6 +342,7 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
     s->max_calls = ACD_SIM_DEFAULT_MAX_CALLS;
 
     s->types = acd_xcalloc(s->n_types, sizeof(*s->types));
+    s->single_leg = true; /* until a call type says otherwise */
     s->groups = acd_xcalloc(s->n_groups, sizeof(*s->groups));
     setup_groups(s);
     setup_queues(s);
@@ -366,6 +366,9 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
             assist |= s->queues[acd_state_queue_index(s, k, tier)].has_assist;
         t->plain = !assist && !s->route->uses_overflow;
         t->sl_threshold_s = acd_scenario_type_sl_threshold(sc, k);
+        if (ct->retry_busy.enabled || ct->retry_abandon.enabled || ct->n_resolution ||
+            ct->callback_enabled || ct->has_timeout_to || ct->same_caller)
+            s->single_leg = false;
     }
     s->r_routing = acd_rng_new(seed, rep, ACD_STREAM_ROUTING, 0);
     s->r_day = acd_rng_new(seed, rep, ACD_STREAM_DAY, 0);
@@ -394,6 +397,10 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
     if (n_samples)
         acd_sim_push(s, w0, EV_SAMPLE, 0);
     s->roster_s = acd_xcalloc((n_bins + 1) * s->n_groups, sizeof(double));
+    size_t ng = s->n_groups ? s->n_groups : 1;
+    s->drain_base = acd_xcalloc(2 * ng, sizeof(double));
+    s->st.drain_busy_s = acd_xcalloc(ng, sizeof(double));
+    s->st.drain_staffed_s = acd_xcalloc(ng, sizeof(double));
     s->bin_start_s = acd_xcalloc(n_bins + 1, sizeof(double));
     s->bin_end_s = acd_xcalloc(n_bins + 1, sizeof(double));
     s->time_bin = s->call_bin = (uint32_t)n_bins;
@@ -467,6 +474,9 @@ acd_sim_free(struct acd_sim *s)
     free(s->st.abandon_hists);
     free(s->st.samples);
     free(s->roster_s);
+    free(s->drain_base);
+    free(s->st.drain_busy_s);
+    free(s->st.drain_staffed_s);
     free(s->bin_start_s);
     free(s->bin_end_s);
     acd_evq_fini(&s->evq);
@@ -618,6 +628,15 @@ const struct acd_rep_stats *
 acd_sim_stats(struct acd_sim *s)
 {
     acd_state_touch_all(s);
+    if (s->closed && !s->drain_done)
+        acd_sim_drain_measure(s); /* still draining: so far */
+    if (s->single_leg)            /* issues are their one call: the same figures */
+        for (size_t i = 0; i < (s->st.n_bins + 1) * s->n_types; i++) {
+            struct acd_counts *c = &s->st.type_counts[i];
+            c->issue_wait_sum_s = c->wait_sum_s;
+            c->issues_answered = c->answered;
+            c->issues_answered_within_t = c->answered_within_t;
+        }
     const struct acd_scenario *sc = s->sc;
     for (size_t b = 0; b <= s->st.n_bins; b++) {
         double w = 0;

@@ -57,6 +57,7 @@ emit(struct acd_sim *s, const struct acd_call *c, enum acd_outcome out, enum acd
         .outcome = out,
         .after = after,
         .counted = c->bin < s->st.n_bins,
+        .wait_total_s = s->single_leg ? t_end - c->t_queue : s->issues[c->issue].wait_s,
     };
     s->trace(s->trace_ud, &r);
 }
@@ -76,6 +77,39 @@ issue_end(struct acd_sim *s, uint32_t i, bool resolved)
     acd_state_issue_free(s, i);
 }
 
+/* Leg x stopped waiting after wait_s (answered or not): the issue's
+ * cumulative wait, counted in the bin of its first call as the leg's wait
+ * ends (so one-leg issues sum in the order of wait_sum_s, bit for bit). A
+ * single-leg scenario keeps none of it: acd_sim_stats copies the call
+ * figures. */
+static inline void
+issue_waited(struct acd_sim *s, const struct acd_call *x, double wait_s, bool answered)
+{
+    if (s->single_leg)
+        return;
+    struct acd_issue *is = &s->issues[x->issue];
+    struct acd_counts *ic = acd_state_issue_counts(s, x->issue);
+    is->wait_s += wait_s;
+    ic->issue_wait_sum_s += wait_s;
+    if (answered && !is->answered) {
+        is->answered = true;
+        ic->issues_answered++;
+        ic->issues_answered_within_t += is->wait_s <= s->types[is->type].sl_threshold_s;
+    }
+}
+
+/* The customer's next attempt falls after closing: they reach the closed
+ * center, hear the closed message and hang up; the issue ends unresolved.
+ * Not an offered call; counted (operating day) as after_close of the
+ * issue. A steady state's horizon is no closing: nothing is counted. */
+static void
+reach_closed(struct acd_sim *s, uint32_t i)
+{
+    if (s->day)
+        acd_state_issue_counts(s, i)->after_close++;
+    issue_end(s, i, false);
+}
+
 /* A retrial or repeat call later today, or the customer gives up. */
 static bool
 schedule_again(struct acd_sim *s, uint32_t issue, const struct acd_dist *delay, gsl_rng *r,
@@ -83,7 +117,7 @@ schedule_again(struct acd_sim *s, uint32_t issue, const struct acd_dist *delay, 
 {
     double t = s->now + acd_dist_sample(delay, r);
     if (s->closed || t >= s->horizon_end_s) {
-        issue_end(s, issue, false);
+        reach_closed(s, issue);
         return false;
     }
     acd_sim_push(s, t, kind, issue);
@@ -128,6 +162,7 @@ answer(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
     struct acd_agent *ag = &s->agents[a];
     uint32_t k = x->type, gi = ag->group;
     bool within = wait_s <= s->types[k].sl_threshold_s; /* the type's own T */
+    issue_waited(s, x, wait_s, true);
     if (acd_state_is_offered(x)) {
         struct acd_counts *tc = acd_state_type_counts(s, x->bin, k);
         tc->answered++;
@@ -261,8 +296,17 @@ enqueue(struct acd_sim *s, uint32_t c, uint32_t qi, bool placeholder)
         if (t->patience) {
             const struct acd_dist *p =
                 ct->patience_by_interval ? &ct->patience_by_interval[x->iv] : t->patience;
-            x->ev_abandon =
-                acd_sim_push(s, s->now + acd_dist_sample(p, t->r_patience), EV_ABANDON, c);
+            double patience_s;
+            if (ct->same_caller && acd_state_is_offered(x)) {
+                /* The same caller: the patience of their first wait. */
+                struct acd_issue *is = &s->issues[x->issue];
+                if (isnan(is->patience_s))
+                    is->patience_s = acd_dist_sample(p, t->r_patience);
+                patience_s = is->patience_s;
+            } else {
+                patience_s = acd_dist_sample(p, t->r_patience);
+            }
+            x->ev_abandon = acd_sim_push(s, s->now + patience_s, EV_ABANDON, c);
         }
         if (ct->queue_timeout_s > 0 && x->source != ACD_SRC_TRANSFER)
             x->ev_timeout = acd_sim_push(s, s->now + ct->queue_timeout_s, EV_TIMEOUT, c);
@@ -404,7 +448,7 @@ static void
 on_retry(struct acd_sim *s, uint32_t i)
 {
     if (s->closed) {
-        issue_end(s, i, false);
+        reach_closed(s, i);
         return;
     }
     s->st.calls++;
@@ -415,7 +459,7 @@ static void
 on_repeat(struct acd_sim *s, uint32_t i)
 {
     if (s->closed) {
-        issue_end(s, i, false);
+        reach_closed(s, i);
         return;
     }
     s->st.calls++;
@@ -429,6 +473,7 @@ on_abandon(struct acd_sim *s, uint32_t c)
     x->ev_abandon = ACD_EVQ_NONE;
     dequeue(s, c);
     double wait_s = s->now - x->t_queue;
+    issue_waited(s, x, wait_s, false);
     if (acd_state_is_offered(x)) {
         struct acd_counts *tc = acd_state_type_counts(s, x->bin, x->type);
         tc->abandoned++;
@@ -450,6 +495,7 @@ on_timeout(struct acd_sim *s, uint32_t c)
     x->ev_timeout = ACD_EVQ_NONE;
     dequeue(s, c);
     const struct acd_call_type *ct = acd_state_ctype(s, x->type);
+    issue_waited(s, x, s->now - x->t_queue, false);
     if (acd_state_is_offered(x)) {
         struct acd_counts *tc = acd_state_type_counts(s, x->bin, x->type);
         tc->timed_out++;
@@ -715,11 +761,49 @@ everyone_off(struct acd_sim *s)
         s->groups[g].n_target = 0;
 }
 
-/* After closing, once nobody waits or talks, agents go home. */
+/* The drain's agent-seconds so far: the scratch bin's integrals (brought
+ * up to now by the caller) less what they held at closing. */
+void
+acd_sim_drain_measure(struct acd_sim *s)
+{
+    s->st.drain_s = s->now - s->horizon_end_s;
+    for (uint32_t g = 0; g < s->n_groups; g++) {
+        const struct acd_counts *c = acd_state_group_counts(s, (uint32_t)s->st.n_bins, g);
+        s->st.drain_busy_s[g] = c->busy_agent_s - s->drain_base[2 * g];
+        s->st.drain_staffed_s[g] = c->staffed_agent_s - s->drain_base[2 * g + 1];
+    }
+}
+
+/* Closing (steady state: the end of the horizon): time integrals go to the
+ * scratch bin from now on; remember what it held before (opening, warm-up). */
+static void
+drain_start(struct acd_sim *s)
+{
+    for (uint32_t g = 0; g < s->n_groups; g++) {
+        const struct acd_counts *c = acd_state_group_counts(s, (uint32_t)s->st.n_bins, g);
+        s->drain_base[2 * g] = c->busy_agent_s;
+        s->drain_base[2 * g + 1] = c->staffed_agent_s;
+    }
+}
+
+/* After closing, once nobody waits or talks, agents go home; once nobody
+ * is busy either (wrap-up), the drain is over. */
 static void
 after_close_check(struct acd_sim *s)
 {
-    if (s->closed && s->day && s->n_talk == 0 && system_empty(s))
+    if (!s->closed || s->n_talk != 0 || !system_empty(s))
+        return;
+    if (!s->drain_done) {
+        bool busy = false;
+        for (uint32_t g = 0; g < s->n_groups && !busy; g++)
+            busy = s->groups[g].n_busy > 0;
+        if (!busy) {
+            acd_state_touch_all(s);
+            acd_sim_drain_measure(s);
+            s->drain_done = true;
+        }
+    }
+    if (s->day)
         everyone_off(s);
 }
 
@@ -733,6 +817,8 @@ acd_sim_disconnect_all(struct acd_sim *s)
             struct acd_call *x = &s->calls[c];
             bool placeholder = x->flags & ACD_CALL_PLACEHOLDER;
             dequeue(s, c);
+            if (!placeholder)
+                issue_waited(s, x, s->now - x->t_queue, false);
             if (acd_state_is_offered(x) && !placeholder) {
                 struct acd_counts *tc = acd_state_type_counts(s, x->bin, x->type);
                 tc->disconnected++;
@@ -755,8 +841,11 @@ on_boundary(struct acd_sim *s, uint32_t b)
     s->time_bin = bin;
     s->call_bin = bin;
     if (!s->day) {
-        if (b >= nb)
+        if (b >= nb) {
             s->closed = true;
+            drain_start(s);
+            after_close_check(s);
+        }
         return;
     }
     if (b < nb) {
@@ -784,6 +873,7 @@ on_boundary(struct acd_sim *s, uint32_t b)
     }
     /* Closing time: no new calls. */
     s->closed = true;
+    drain_start(s);
     for (uint32_t k = 0; k < s->n_types; k++)
         acd_sim_cancel(s, &s->types[k].arrival_ev);
     if (s->sc->close_policy == ACD_CLOSE_DISCONNECT) {

@@ -80,5 +80,8 @@ void acd_sim_log_on(struct acd_sim *s, uint32_t a);
 void acd_sim_log_off(struct acd_sim *s, uint32_t a);
 /* Disconnect every waiting leg (close policy, or nobody left to serve). */
 void acd_sim_disconnect_all(struct acd_sim *s);
+/* Fill the drain figures of s->st from the scratch bin's integrals, which
+ * the caller has brought up to now (the drain so far). */
+void acd_sim_drain_measure(struct acd_sim *s);
 
 #endif

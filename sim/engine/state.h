@@ -37,11 +37,14 @@ struct acd_route_policy;
  * callback that follows it. */
 struct acd_issue {
     double t_first;    /* arrival of the fresh call */
+    double wait_s;     /* cumulative wait: every leg's time in queue so far */
+    double patience_s; /* retry.same_caller: the caller's patience, NAN until drawn */
     uint32_t bin;      /* statistics bin of the fresh call */
     uint32_t type;     /* call type of the fresh call */
     uint32_t contacts; /* call attempts so far (1 = the first call) */
     uint32_t next;     /* free-list link */
     uint64_t id;
+    bool answered; /* some leg reached an agent */
 };
 
 enum { ACD_CALL_PLACEHOLDER = 1u << 0 }; /* virtual hold: the center calls back */
@@ -173,7 +176,12 @@ struct acd_sim {
     double warmup_s;      /* steady: end of warm-up */
     double horizon_end_s; /* arrivals stop (steady: duration, day: close) */
     bool day;
-    bool closed;            /* arrivals have stopped */
+    bool closed; /* arrivals have stopped */
+    /* No call type has retrials, repeat calls, escalation, callbacks or
+     * timeout transfers: every issue is one leg, its cumulative figures
+     * are its call's, and the engine does not track them per issue
+     * (acd_sim_stats copies them; the hot path stays as it was). */
+    bool single_leg;
     uint32_t next_boundary; /* boundaries executed so far (day: the next one's index) */
     bool done;
 
@@ -212,7 +220,6 @@ struct acd_sim {
     size_t n_shifts;
     struct acd_shift_rt *shifts;
 
-    double sl_threshold_s;
     long capacity, lines;
 
     acd_trace_fn *trace;
@@ -221,7 +228,11 @@ struct acd_sim {
     /* Statistics: bins 0..n_bins-1 are reported; bin n_bins is scratch
      * (warm-up, before opening, after closing). */
     struct acd_rep_stats st;
-    uint32_t call_bin;   /* bin of arriving calls */
+    uint32_t call_bin; /* bin of arriving calls */
+    /* The drain after closing: the scratch bin's agent integrals at closing
+     * (per group: busy, staffed), subtracted when the last call ends. */
+    double *drain_base;
+    bool drain_done;
     uint32_t time_bin;   /* bin receiving time integrals */
     double *roster_s;    /* per bin x group: integral of the roster (all agents) */
     double *bin_start_s; /* n_bins */
@@ -326,6 +337,11 @@ acd_state_issue_alloc(struct acd_sim *s)
     }
     s->issues[i].id = s->next_issue_id++;
     s->issues[i].contacts = 0;
+    if (!s->single_leg) { /* the cumulative figures (acd_sim.single_leg) */
+        s->issues[i].wait_s = 0;
+        s->issues[i].patience_s = ACD_NAN;
+        s->issues[i].answered = false;
+    }
     return i;
 }
 

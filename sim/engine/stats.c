@@ -190,6 +190,10 @@ acd_stats_counts_add(struct acd_counts *dst, const struct acd_counts *src)
     dst->labor_cost += src->labor_cost;
     dst->abandon_cost += src->abandon_cost;
     dst->repeat_cost += src->repeat_cost;
+    dst->issue_wait_sum_s += src->issue_wait_sum_s;
+    dst->issues_answered += src->issues_answered;
+    dst->issues_answered_within_t += src->issues_answered_within_t;
+    dst->after_close += src->after_close;
 }
 
 /* --- metrics ----------------------------------------------------------- */
@@ -416,6 +420,27 @@ m_cost_per_call(const struct acd_counts *c, const struct acd_hist *h)
     return ratio(m_cost(c, h), c->answered);
 }
 
+static double
+m_service_level_cumulative(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->issues_answered_within_t, c->issues);
+}
+
+static double
+m_mean_wait_cumulative(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->issue_wait_sum_s, c->issues);
+}
+
+static double
+m_after_close_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->after_close, c->issues);
+}
+
 /* Customer-level metrics differ from call-level ones only when a customer
  * can call more than once or stay unresolved. */
 #define CUSTOMER (ACD_FEAT_RESOLUTION | ACD_FEAT_RETRIAL | ACD_FEAT_CALLBACK)
@@ -424,6 +449,12 @@ m_cost_per_call(const struct acd_counts *c, const struct acd_hist *h)
 #define CALLS  (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_INTERVAL)
 #define AGENTS (ACD_SCOPE_CENTER | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
 #define ALL    (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
+/* The rows added by issue 12 (cumulative wait, calls after closing) show
+ * in text, CSV and HTML only for scenarios with same-caller retrials, so
+ * that the reports of every other scenario keep their bytes; JSON carries
+ * them always. Showing them for every multi-attempt scenario is a change
+ * of this one line (and a re-recording of the golden text and CSV). */
+#define ADDED_GATE ACD_FEAT_SAME_CALLER
 
 const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT] = {
     [ACD_M_OFFERED] = {"offered", "Offered calls", "calls", false, CALLS, m_offered},
@@ -471,11 +502,24 @@ const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT] = {
     [ACD_M_COST] = {"cost", "Cost", "", false, ALL, m_cost, ACD_FEAT_COST},
     [ACD_M_COST_PER_CALL] = {"cost_per_call", "Cost per answered call", "", false, ALL,
                              m_cost_per_call, ACD_FEAT_COST},
+    /* Added (issue 12): shown in text and CSV with same-caller retrials. */
+    [ACD_M_SERVICE_LEVEL_CUMULATIVE] = {"service_level_cumulative", "Service level (total wait)",
+                                        "", true, CALLS, m_service_level_cumulative, ADDED_GATE,
+                                        true},
+    [ACD_M_MEAN_WAIT_CUMULATIVE] = {"mean_wait_cumulative_s", "Total wait per customer", "s", false,
+                                    CALLS, m_mean_wait_cumulative, ADDED_GATE, true},
+    [ACD_M_AFTER_CLOSE_RATE] = {"after_close_rate", "Called after closing (per issue)", "", true,
+                                CALLS, m_after_close_rate, ADDED_GATE, true},
 };
 
 #define TOTAL(k, field, scopes)                                                                    \
     {                                                                                              \
         k, scopes, offsetof(struct acd_counts, field)                                              \
+    }
+
+#define TOTAL_ADDED(k, field, scopes)                                                              \
+    {                                                                                              \
+        k, scopes, offsetof(struct acd_counts, field), ADDED_GATE, true                            \
     }
 
 const struct acd_total_def acd_totals[ACD_TOTAL_COUNT] = {
@@ -514,6 +558,11 @@ const struct acd_total_def acd_totals[ACD_TOTAL_COUNT] = {
     [ACD_T_LABOR_COST] = TOTAL("labor_cost", labor_cost, AGENTS),
     [ACD_T_ABANDON_COST] = TOTAL("abandon_cost", abandon_cost, CALLS),
     [ACD_T_REPEAT_COST] = TOTAL("repeat_cost", repeat_cost, CALLS),
+    [ACD_T_ISSUE_WAIT_SUM] = TOTAL_ADDED("issue_wait_sum_s", issue_wait_sum_s, CALLS),
+    [ACD_T_ISSUES_ANSWERED] = TOTAL_ADDED("issues_answered", issues_answered, CALLS),
+    [ACD_T_ISSUES_ANSWERED_WITHIN_T] =
+        TOTAL_ADDED("issues_answered_within_t", issues_answered_within_t, CALLS),
+    [ACD_T_AFTER_CLOSE] = TOTAL_ADDED("after_close", after_close, CALLS),
 };
 
 enum acd_metric

@@ -322,8 +322,15 @@ read_totals(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, unsi
     for (int k = 0; k < ACD_TOTAL_COUNT; k++) {
         struct acd_jsonpos_path kp;
         json_t *x;
-        if ((acd_totals[k].scopes & scope) && (x = need(rd, v, p, acd_totals[k].key, &kp)))
+        if (!(acd_totals[k].scopes & scope))
+            continue;
+        if (acd_totals[k].added) { /* not in older documents */
+            kp = acd_jsonpos_key(p, acd_totals[k].key);
+            if ((x = json_object_get(v, acd_totals[k].key)))
+                read_estimate(rd, x, &kp, &out->total[k]);
+        } else if ((x = need(rd, v, p, acd_totals[k].key, &kp))) {
             read_estimate(rd, x, &kp, &out->total[k]);
+        }
     }
     const char *key;
     json_t *x;
@@ -355,9 +362,17 @@ read_scope(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, unsig
         return;
     struct acd_jsonpos_path kp;
     json_t *x;
-    for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if ((acd_metrics[m].scopes & scope) && (x = need(rd, v, p, acd_metrics[m].key, &kp)))
+    for (int m = 0; m < ACD_METRIC_COUNT; m++) {
+        if (!(acd_metrics[m].scopes & scope))
+            continue;
+        if (acd_metrics[m].added) { /* not in older documents */
+            kp = acd_jsonpos_key(p, acd_metrics[m].key);
+            if ((x = json_object_get(v, acd_metrics[m].key)))
+                read_estimate(rd, x, &kp, &out->metric[m]);
+        } else if ((x = need(rd, v, p, acd_metrics[m].key, &kp))) {
             read_estimate(rd, x, &kp, &out->metric[m]);
+        }
+    }
     if ((x = need(rd, v, p, "totals", &kp)))
         read_totals(rd, x, &kp, scope, out);
     const char *key;
@@ -592,6 +607,7 @@ read_scopes(struct reader *rd, json_t *root, struct doc *d)
     init_scope(&r->summary, "", ACD_SCOPE_CENTER);
     r->types = new_scopes(nt, ACD_SCOPE_TYPE);
     r->groups = new_scopes(ng, ACD_SCOPE_GROUP);
+    r->group_drain = acd_xcalloc(ng ? ng : 1, sizeof(*r->group_drain));
     json_t *x;
     if ((x = need(rd, root, NULL, "summary", &sp)))
         read_scope(rd, x, &sp, ACD_SCOPE_CENTER, "", &r->summary, NULL, 0);
@@ -1227,8 +1243,50 @@ finish(struct doc *d)
 
 static const char *const top_keys[] = {
     "acdsim",    "scenario", "seed",   "replications", "summary", "call_types", "agent_groups",
-    "intervals", "setup",    "series", "wait_cdf",     "erlang",  "run",
+    "intervals", "setup",    "series", "wait_cdf",     "erlang",  "drain",      "run",
 };
+
+/* The four estimates of a drain object; `extra` keys are allowed besides. */
+static void
+read_drain_fields(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p,
+                  struct acd_drain_result *d, bool groups)
+{
+    static const char *const keys[] = {"duration_s", "busy_agent_s", "staffed_agent_s", "occupancy",
+                                       "agent_groups"};
+    struct acd_estimate *e[] = {&d->duration_s, &d->busy_agent_s, &d->staffed_agent_s,
+                                &d->occupancy};
+    for (size_t i = 0; i < ACD_ARRAY_LEN(e); i++)
+        *e[i] = nan_estimate;
+    if (!want_object(rd, v, p))
+        return;
+    struct acd_jsonpos_path kp;
+    json_t *x;
+    for (size_t i = 0; i < ACD_ARRAY_LEN(e); i++)
+        if ((x = need(rd, v, p, keys[i], &kp)))
+            read_estimate(rd, x, &kp, e[i]);
+    warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(e) + groups);
+}
+
+/* "drain" (added after 0.1.0; older documents have none): the center's
+ * figures, then agent_groups.NAME for every group of the setup. */
+static void
+read_drain(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct acd_results *r)
+{
+    r->has_drain = true;
+    read_drain_fields(rd, v, p, &r->drain, true);
+    if (!json_is_object(v))
+        return;
+    struct acd_jsonpos_path gp;
+    json_t *gs = need(rd, v, p, "agent_groups", &gp);
+    if (!gs || !want_object(rd, gs, &gp))
+        return;
+    for (size_t g = 0; g < r->setup.n_groups; g++) {
+        struct acd_jsonpos_path kp;
+        json_t *x = need(rd, gs, &gp, r->setup.groups[g].name, &kp);
+        if (x)
+            read_drain_fields(rd, x, &kp, &r->group_drain[g], false);
+    }
+}
 
 static void
 read_document(struct reader *rd, json_t *root, const uint64_t *seed, struct doc *d)
@@ -1257,6 +1315,10 @@ read_document(struct reader *rd, json_t *root, const uint64_t *seed, struct doc 
         read_wait_cdf(rd, x, &kp, d->r);
     if ((x = need(rd, root, NULL, "erlang", &kp)))
         read_erlang(rd, x, &kp, d->r);
+    if ((x = json_object_get(root, "drain"))) {
+        kp = acd_jsonpos_key(NULL, "drain");
+        read_drain(rd, x, &kp, d->r);
+    }
     if ((x = need(rd, root, NULL, "run", &kp)))
         read_run(rd, x, &kp, d->r);
     warn_unknown(rd, root, NULL, top_keys, ACD_ARRAY_LEN(top_keys));

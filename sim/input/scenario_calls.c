@@ -218,8 +218,10 @@ ct_retry(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_y
     static const struct key_desc keys[] = {
         KEY_FN("busy", retry_busy, 0),
         KEY_FN("abandon", retry_abandon, 0),
+        KEY_V("same_caller", V_BOOL, struct acd_call_type, same_caller, 0),
     };
-    if (acd_scn_expect_map(c, k, v, "a mapping like {busy: {...}, abandon: {...}}"))
+    if (acd_scn_expect_map(c, k, v,
+                           "a mapping like {busy: {...}, abandon: {...}, same_caller: true}"))
         acd_scn_walk_map(c, v, "retry", keys, ACD_ARRAY_LEN(keys), obj, NULL);
 }
 

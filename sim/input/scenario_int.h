@@ -146,6 +146,7 @@ enum vkind {
     V_UINT,         /* unsigned, 0 to max */
     V_UINT1,        /* unsigned, 1 to max */
     V_DIST,         /* struct acd_dist, set up */
+    V_BOOL,         /* bool: true or false */
 };
 
 struct key_desc {

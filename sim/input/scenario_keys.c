@@ -208,6 +208,30 @@ get_fraction(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v
     return true;
 }
 
+/* true or false (YAML 1.2 core schema spellings), or false after
+ * reporting. */
+static bool
+get_bool(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v, bool *out)
+{
+    static const char *const yes[] = {"true", "True", "TRUE"}, *const no[] = {"false", "False",
+                                                                              "FALSE"};
+    const char *s = scalar(c, k, v, "true or false");
+    if (!s)
+        return false;
+    for (size_t i = 0; i < ACD_ARRAY_LEN(yes); i++) {
+        if (strcmp(s, yes[i]) == 0) {
+            *out = true;
+            return true;
+        }
+        if (strcmp(s, no[i]) == 0) {
+            *out = false;
+            return true;
+        }
+    }
+    acd_scn_err(c, v, "'%s' must be true or false (found '%s')", k->s, acd_ytree_show(s).s);
+    return false;
+}
+
 /* A non-empty name, or NULL after reporting. */
 const char *
 acd_scn_get_name(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v)
@@ -364,6 +388,9 @@ parse_value(struct ctx *c, const struct key_desc *kd, void *obj, const struct ac
         break;
     case V_DIST:
         ok = acd_scn_parse_dist(c, k, v, (struct acd_dist *)(void *)at);
+        break;
+    case V_BOOL:
+        ok = get_bool(c, k, v, (bool *)(void *)at);
         break;
     }
     if (ok && (kd->kind == V_DURATION || kd->kind == V_DURATION_POS || kd->kind == V_CLOCK ||

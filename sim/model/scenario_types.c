@@ -131,6 +131,8 @@ acd_scenario_features(const struct acd_scenario *sc)
             f |= ACD_FEAT_TIMEOUT;
         if (ct->cost_per_abandon > 0 || ct->cost_per_repeat > 0)
             f |= ACD_FEAT_COST;
+        if (ct->same_caller)
+            f |= ACD_FEAT_SAME_CALLER;
     }
     for (size_t g = 0; g < sc->n_groups; g++) {
         const struct acd_agent_group *ag = &sc->groups[g];

@@ -48,6 +48,28 @@ total_applies(enum acd_total t, unsigned scope)
     return (acd_totals[t].scopes & scope) != 0;
 }
 
+/* The features in use, or all of them when the setup is not known. */
+static unsigned
+features_used(const struct acd_results *r)
+{
+    return r->setup.known ? r->setup.features : ~0u;
+}
+
+/* CSV carries every metric and total, except an `added` one whose feature
+ * the scenario does not use (acd_metric_def.added): so the CSV files of
+ * those scenarios keep their shape. */
+static bool
+metric_in_csv(const struct acd_results *r, enum acd_metric m)
+{
+    return !acd_metrics[m].added || (acd_metrics[m].feature & features_used(r));
+}
+
+static bool
+total_in_csv(const struct acd_results *r, enum acd_total t)
+{
+    return !acd_totals[t].added || (acd_totals[t].feature & features_used(r));
+}
+
 /* ------------------------------------------------------------------- json */
 
 /* Add one scope's applicable metrics in table order, then "totals". */
@@ -69,6 +91,18 @@ scope_json(const struct acd_scope_result *s, unsigned scope)
 {
     json_t *o = acd_json_check(json_object());
     fill_scope_json(o, s, scope);
+    return o;
+}
+
+/* The drain after closing (docs/results-json.md "drain"). */
+static json_t *
+drain_json(const struct acd_drain_result *d)
+{
+    json_t *o = acd_json_check(json_object());
+    acd_json_set(o, "duration_s", acd_json_estimate(&d->duration_s));
+    acd_json_set(o, "busy_agent_s", acd_json_estimate(&d->busy_agent_s));
+    acd_json_set(o, "staffed_agent_s", acd_json_estimate(&d->staffed_agent_s));
+    acd_json_set(o, "occupancy", acd_json_estimate(&d->occupancy));
     return o;
 }
 
@@ -261,6 +295,14 @@ results_json(const struct acd_results *r, const struct acd_report_opts *o)
     acd_json_set(root, "series", series_json(r));
     acd_json_set(root, "wait_cdf", wait_cdf_json(r));
     acd_json_set(root, "erlang", erlang_json(r));
+    if (r->has_drain) {
+        json_t *d = drain_json(&r->drain);
+        json_t *gs = acd_json_check(json_object());
+        for (size_t g = 0; g < st->n_groups; g++)
+            acd_json_set(gs, st->groups[g].name, drain_json(&r->group_drain[g]));
+        acd_json_set(d, "agent_groups", gs);
+        acd_json_set(root, "drain", d);
+    }
 
     json_t *run = acd_json_check(json_object());
     bool timing = !(o && o->no_timing);
@@ -339,15 +381,26 @@ csv_row(FILE *out, const char *scope, const char *name, const char *prefix, cons
 }
 
 static void
-csv_scope(FILE *out, const char *scope_name, const char *name, const struct acd_scope_result *s,
-          unsigned scope)
+csv_scope(FILE *out, const struct acd_results *r, const char *scope_name, const char *name,
+          const struct acd_scope_result *s, unsigned scope)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_applies(m, scope))
+        if (metric_applies(m, scope) && metric_in_csv(r, m))
             csv_row(out, scope_name, name, "", acd_metrics[m].key, &s->metric[m]);
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
-        if (total_applies(k, scope))
+        if (total_applies(k, scope) && total_in_csv(r, k))
             csv_row(out, scope_name, name, "totals.", acd_totals[k].key, &s->total[k]);
+}
+
+/* The drain after closing as rows `drain.KEY` of the center and of each
+ * group, in CSV when the added rows are (see metric_in_csv). */
+static void
+csv_drain(FILE *out, const char *scope_name, const char *name, const struct acd_drain_result *d)
+{
+    csv_row(out, scope_name, name, "drain.", "duration_s", &d->duration_s);
+    csv_row(out, scope_name, name, "drain.", "busy_agent_s", &d->busy_agent_s);
+    csv_row(out, scope_name, name, "drain.", "staffed_agent_s", &d->staffed_agent_s);
+    csv_row(out, scope_name, name, "drain.", "occupancy", &d->occupancy);
 }
 
 static int
@@ -356,11 +409,17 @@ write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *
     (void)o;
     const struct acd_setup *st = &r->setup;
     fputs("scope,name,metric,mean,ci95\n", out);
-    csv_scope(out, "summary", "", &r->summary, ACD_SCOPE_CENTER);
+    bool drain = r->has_drain && metric_in_csv(r, ACD_M_MEAN_WAIT_CUMULATIVE);
+    csv_scope(out, r, "summary", "", &r->summary, ACD_SCOPE_CENTER);
+    if (drain)
+        csv_drain(out, "summary", "", &r->drain);
     for (size_t k = 0; k < st->n_call_types; k++)
-        csv_scope(out, "call_type", st->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
-    for (size_t g = 0; g < st->n_groups; g++)
-        csv_scope(out, "agent_group", st->groups[g].name, &r->groups[g], ACD_SCOPE_GROUP);
+        csv_scope(out, r, "call_type", st->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
+    for (size_t g = 0; g < st->n_groups; g++) {
+        csv_scope(out, r, "agent_group", st->groups[g].name, &r->groups[g], ACD_SCOPE_GROUP);
+        if (drain)
+            csv_drain(out, "agent_group", st->groups[g].name, &r->group_drain[g]);
+    }
     /* Operating days: the center's figures per interval, named by start,
      * then each call type's as "07:00/billing" (start first, so the name
      * sorts by time and a '/' in a type name cannot be misread). */
@@ -368,10 +427,10 @@ write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *
         const struct acd_interval_result *iv = &r->intervals[i];
         char start[32];
         acd_units_format_clock(iv->start_s, start, sizeof(start));
-        csv_scope(out, "interval", start, &iv->all, ACD_SCOPE_INTERVAL);
+        csv_scope(out, r, "interval", start, &iv->all, ACD_SCOPE_INTERVAL);
         for (size_t k = 0; iv->types && k < st->n_call_types; k++) {
             char *name = acd_xasprintf("%s/%s", start, st->call_types[k].name);
-            csv_scope(out, "interval_call_type", name, &iv->types[k], ACD_SCOPE_TYPE);
+            csv_scope(out, r, "interval_call_type", name, &iv->types[k], ACD_SCOPE_TYPE);
             free(name);
         }
     }
@@ -385,13 +444,13 @@ write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *
  * a number comes from the row's own scope, so a call type's row leaves the
  * agent columns of intervals.csv empty rather than writing zeros. */
 static void
-wide_header(FILE *out, unsigned columns)
+wide_header(FILE *out, const struct acd_results *r, unsigned columns)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_applies(m, columns))
+        if (metric_applies(m, columns) && metric_in_csv(r, m))
             fprintf(out, ",%s,%s_ci95", acd_metrics[m].key, acd_metrics[m].key);
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
-        if (total_applies(k, columns))
+        if (total_applies(k, columns) && total_in_csv(r, k))
             fprintf(out, ",totals.%s,totals.%s_ci95", acd_totals[k].key, acd_totals[k].key);
     fputc('\n', out);
 }
@@ -408,13 +467,14 @@ wide_pair(FILE *out, const struct acd_estimate *e, bool applies)
 }
 
 static void
-wide_values(FILE *out, const struct acd_scope_result *s, unsigned columns, unsigned scope)
+wide_values(FILE *out, const struct acd_results *r, const struct acd_scope_result *s,
+            unsigned columns, unsigned scope)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_applies(m, columns))
+        if (metric_applies(m, columns) && metric_in_csv(r, m))
             wide_pair(out, &s->metric[m], metric_applies(m, scope));
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
-        if (total_applies(k, columns))
+        if (total_applies(k, columns) && total_in_csv(r, k))
             wide_pair(out, &s->total[k], total_applies(k, scope));
     fputc('\n', out);
 }
@@ -423,12 +483,12 @@ wide_values(FILE *out, const struct acd_scope_result *s, unsigned columns, unsig
 
 /* One row of intervals.csv; start and end may be empty (steady state). */
 static void
-interval_row(FILE *out, const char *start, const char *end, const char *type,
-             const struct acd_scope_result *s, unsigned scope)
+interval_row(FILE *out, const struct acd_results *r, const char *start, const char *end,
+             const char *type, const struct acd_scope_result *s, unsigned scope)
 {
     fprintf(out, "%s,%s,", start, end);
     acd_report_csv_field(out, type);
-    wide_values(out, s, INTERVAL_COLUMNS, scope);
+    wide_values(out, r, s, INTERVAL_COLUMNS, scope);
 }
 
 int
@@ -436,21 +496,21 @@ acd_report_write_intervals_csv(FILE *out, const struct acd_results *r)
 {
     const struct acd_setup *st = &r->setup;
     fputs("start,end,call_type", out);
-    wide_header(out, INTERVAL_COLUMNS);
+    wide_header(out, r, INTERVAL_COLUMNS);
     if (r->n_intervals == 0) {
         /* Steady state: the measuring window is the only "interval". */
-        interval_row(out, "", "", ACD_REPORT_ALL_TYPES, &r->summary, ACD_SCOPE_CENTER);
+        interval_row(out, r, "", "", ACD_REPORT_ALL_TYPES, &r->summary, ACD_SCOPE_CENTER);
         for (size_t k = 0; r->types && k < st->n_call_types; k++)
-            interval_row(out, "", "", st->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
+            interval_row(out, r, "", "", st->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
     }
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
         char start[32], end[32];
         acd_units_format_clock(iv->start_s, start, sizeof(start));
         acd_units_format_clock(iv->end_s, end, sizeof(end));
-        interval_row(out, start, end, ACD_REPORT_ALL_TYPES, &iv->all, ACD_SCOPE_INTERVAL);
+        interval_row(out, r, start, end, ACD_REPORT_ALL_TYPES, &iv->all, ACD_SCOPE_INTERVAL);
         for (size_t k = 0; iv->types && k < st->n_call_types; k++)
-            interval_row(out, start, end, st->call_types[k].name, &iv->types[k], ACD_SCOPE_TYPE);
+            interval_row(out, r, start, end, st->call_types[k].name, &iv->types[k], ACD_SCOPE_TYPE);
     }
     return ferror(out) ? -1 : 0;
 }
@@ -460,10 +520,10 @@ acd_report_write_groups_csv(FILE *out, const struct acd_results *r)
 {
     const struct acd_setup *st = &r->setup;
     fputs("group", out);
-    wide_header(out, ACD_SCOPE_GROUP);
+    wide_header(out, r, ACD_SCOPE_GROUP);
     for (size_t g = 0; r->groups && g < st->n_groups; g++) {
         acd_report_csv_field(out, st->groups[g].name);
-        wide_values(out, &r->groups[g], ACD_SCOPE_GROUP, ACD_SCOPE_GROUP);
+        wide_values(out, r, &r->groups[g], ACD_SCOPE_GROUP, ACD_SCOPE_GROUP);
     }
     return ferror(out) ? -1 : 0;
 }
@@ -587,7 +647,52 @@ text_costs(FILE *out, const struct acd_results *r)
     fputs(")\n", out);
 }
 
-/* One target's line: caption with its bound, the mean in s, the verdict. */
+/* The drain after closing, beside the open-hours figures: how long it
+ * lasted and the agents' occupancy in it, for the center and each group.
+ * Shown with the other added rows (metric_in_csv). */
+static void
+text_drain(FILE *out, const struct acd_results *r)
+{
+    if (!r->has_drain || !metric_in_csv(r, ACD_M_MEAN_WAIT_CUMULATIVE))
+        return;
+    const struct acd_setup *st = &r->setup;
+    bool day = !st->known || st->horizon == ACD_HORIZON_DAY;
+    fprintf(out, "\n%-*s", 2 + LABEL_W,
+            day ? "After closing (drain)" : "After the horizon (drain)");
+    acd_display_put_right(out, "mean", MEAN_W);
+    acd_display_put_right(out, "±95% CI", CI_W);
+    fputc('\n', out);
+    char mean[NUM_BUF], ci[NUM_BUF];
+    fprintf(out, "  %-*.*s", LABEL_W, LABEL_W, "Length of the drain");
+    acd_display_put_right(
+        out,
+        acd_display_value(ACD_DISPLAY_SECONDS, r->drain.duration_s.mean, 0, mean, sizeof(mean)),
+        MEAN_W);
+    acd_display_put_right(
+        out, acd_display_ci(ACD_DISPLAY_SECONDS, r->drain.duration_s.ci95, 0, ci, sizeof(ci)),
+        CI_W);
+    fputc('\n', out);
+    for (size_t g = 0; g <= st->n_groups; g++) {
+        const struct acd_drain_result *d = g == 0 ? &r->drain : &r->group_drain[g - 1];
+        char label[LABEL_W + 1];
+        if (g == 0) {
+            snprintf(label, sizeof(label), "Occupancy (center)");
+        } else {
+            char *name = acd_escape_xstrdup(st->groups[g - 1].name);
+            snprintf(label, sizeof(label), "Occupancy: %s", name);
+            free(name);
+        }
+        fprintf(out, "  %-*.*s", LABEL_W, LABEL_W, label);
+        acd_display_put_right(
+            out, format_value(ACD_M_OCCUPANCY, d->occupancy.mean, false, mean, sizeof(mean)),
+            MEAN_W);
+        acd_display_put_right(
+            out, format_value(ACD_M_OCCUPANCY, d->occupancy.ci95, true, ci, sizeof(ci)), CI_W);
+        fputc('\n', out);
+    }
+}
+
+/* One target's line: caption with its bound, the mean, the verdict. */
 static enum acd_verdict
 text_target(FILE *out, const struct acd_scope_result *s, const struct acd_target *t)
 {
@@ -744,6 +849,7 @@ write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts 
     char title[LABEL_W + 64];
     text_scope(out, &rows, "Call center", &r->summary, ACD_SCOPE_CENTER);
     text_costs(out, r);
+    text_drain(out, r);
     if (r->n_intervals)
         text_intervals(out, r);
     for (size_t k = 0; k < st->n_call_types; k++) {

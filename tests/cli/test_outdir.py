@@ -95,8 +95,20 @@ def out_run(name, scn, *extra):
     return _runs[name]
 
 
+# Figures added after 0.1.0 that the CSV files carry only for scenarios
+# with same-caller retrials (docs/results-json.md); none of these
+# scenarios has them.
+ADDED_METRICS = {"service_level_cumulative", "mean_wait_cumulative_s", "after_close_rate"}
+ADDED_TOTALS = {"issue_wait_sum_s", "issues_answered", "issues_answered_within_t", "after_close"}
+
+
 def metric_keys(scope):
-    return [k for k in scope if k not in ("start", "end", "totals", "call_types", "agent_groups")]
+    return [k for k in scope if k not in ("start", "end", "totals", "call_types", "agent_groups")
+            and k not in ADDED_METRICS]
+
+
+def total_keys(scope):
+    return [k for k in scope["totals"] if k not in ADDED_TOTALS]
 
 
 def check_header(header, lead, scopes):
@@ -112,12 +124,12 @@ def check_header(header, lead, scopes):
     totals = [n[7:] for n in names if n.startswith("totals.")]
     check(names == metrics + ["totals." + t for t in totals], "a metric column after totals")
     want_m = set().union(*(metric_keys(s) for s in scopes))
-    want_t = set().union(*(s["totals"] for s in scopes))
+    want_t = set().union(*(total_keys(s) for s in scopes))
     check(set(metrics) == want_m, f"metric columns {sorted(set(metrics) ^ want_m)} differ")
     check(set(totals) == want_t, f"totals columns {sorted(set(totals) ^ want_t)} differ")
     for s in scopes:  # same relative order as in the JSON
         check([m for m in metrics if m in s] == metric_keys(s), "metric columns out of order")
-        check([t for t in totals if t in s["totals"]] == list(s["totals"]),
+        check([t for t in totals if t in s["totals"]] == total_keys(s),
               "totals columns out of order")
     return names
 
