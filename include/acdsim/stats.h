@@ -81,6 +81,11 @@ struct acd_counts {
     double idle_agent_s, talk_agent_s, wrap_agent_s, break_agent_s, off_agent_s;
     /* Costs (currency units): paid agent time, abandoned calls, repeat calls. */
     double labor_cost, abandon_cost, repeat_cost;
+    /* Transfers by agents after a talk (a call type's transfer): talks that
+     * ended in one (call type and group of that talk), transferred legs that
+     * abandoned while waiting, and transfers with if_idle that found no idle
+     * agent (the call type that transferred). */
+    double transferred, transfer_abandoned, transfer_unserved;
 };
 
 /* dst += src, field by field (window_s is not summed: scopes share it). */
@@ -125,6 +130,7 @@ enum acd_metric {
     ACD_M_BREAK_SHARE,
     ACD_M_COST,
     ACD_M_COST_PER_CALL,
+    ACD_M_TRANSFER_RATE,
     ACD_METRIC_COUNT
 };
 
@@ -140,8 +146,13 @@ struct acd_metric_def {
     /* Feature metrics: the ACD_FEAT_* bits (sim.h) of the model features
      * that make the metric say something; the text table shows the row only
      * when the scenario uses one of them. 0: a core metric, always shown.
-     * JSON and CSV always carry every metric. */
+     * JSON always carries every metric, CSV every one but only_with. */
     unsigned feature;
+    /* ACD_FEAT_* bits: a metric added after results files were first
+     * written; CSV carries it only when the scenario uses one of these
+     * features (acd_stats_metric_shown), so older outputs keep their
+     * columns. 0: always. */
+    unsigned only_with;
 };
 
 extern const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT];
@@ -184,6 +195,9 @@ enum acd_total {
     ACD_T_LABOR_COST,
     ACD_T_ABANDON_COST,
     ACD_T_REPEAT_COST,
+    ACD_T_TRANSFERRED,
+    ACD_T_TRANSFER_ABANDONED,
+    ACD_T_TRANSFER_UNSERVED,
     ACD_TOTAL_COUNT
 };
 
@@ -191,8 +205,17 @@ struct acd_total_def {
     const char *key; /* "offered", "wait_sum_s", ... */
     unsigned scopes;
     size_t offset; /* offsetof(struct acd_counts, field) */
+    /* ACD_FEAT_* bits: a total added after results files were first
+     * written, carried only when the scenario uses one of these features
+     * (acd_stats_total_shown). 0: always. */
+    unsigned only_with;
 };
 extern const struct acd_total_def acd_totals[ACD_TOTAL_COUNT];
+
+/* Whether CSV outputs of a scenario using `features` (ACD_FEAT_* bits)
+ * carry metric m / total t (their only_with). */
+bool acd_stats_metric_shown(enum acd_metric m, unsigned features);
+bool acd_stats_total_shown(enum acd_total t, unsigned features);
 
 /* Mean and 95% CI half-width across replications. */
 struct acd_estimate {

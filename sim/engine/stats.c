@@ -190,6 +190,9 @@ acd_stats_counts_add(struct acd_counts *dst, const struct acd_counts *src)
     dst->labor_cost += src->labor_cost;
     dst->abandon_cost += src->abandon_cost;
     dst->repeat_cost += src->repeat_cost;
+    dst->transferred += src->transferred;
+    dst->transfer_abandoned += src->transfer_abandoned;
+    dst->transfer_unserved += src->transfer_unserved;
 }
 
 /* --- metrics ----------------------------------------------------------- */
@@ -416,6 +419,13 @@ m_cost_per_call(const struct acd_counts *c, const struct acd_hist *h)
     return ratio(m_cost(c, h), c->answered);
 }
 
+static double
+m_transfer_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->transferred, c->answered);
+}
+
 /* Customer-level metrics differ from call-level ones only when a customer
  * can call more than once or stay unresolved. */
 #define CUSTOMER (ACD_FEAT_RESOLUTION | ACD_FEAT_RETRIAL | ACD_FEAT_CALLBACK)
@@ -471,11 +481,17 @@ const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT] = {
     [ACD_M_COST] = {"cost", "Cost", "", false, ALL, m_cost, ACD_FEAT_COST},
     [ACD_M_COST_PER_CALL] = {"cost_per_call", "Cost per answered call", "", false, ALL,
                              m_cost_per_call, ACD_FEAT_COST},
+    [ACD_M_TRANSFER_RATE] = {"transfer_rate", "Transferred (of answered)", "", true, ALL,
+                             m_transfer_rate, ACD_FEAT_TRANSFER, ACD_FEAT_TRANSFER},
 };
 
 #define TOTAL(k, field, scopes)                                                                    \
     {                                                                                              \
-        k, scopes, offsetof(struct acd_counts, field)                                              \
+        k, scopes, offsetof(struct acd_counts, field), 0                                           \
+    }
+#define TOTAL_WITH(k, field, scopes, feature)                                                      \
+    {                                                                                              \
+        k, scopes, offsetof(struct acd_counts, field), feature                                     \
     }
 
 const struct acd_total_def acd_totals[ACD_TOTAL_COUNT] = {
@@ -514,7 +530,24 @@ const struct acd_total_def acd_totals[ACD_TOTAL_COUNT] = {
     [ACD_T_LABOR_COST] = TOTAL("labor_cost", labor_cost, AGENTS),
     [ACD_T_ABANDON_COST] = TOTAL("abandon_cost", abandon_cost, CALLS),
     [ACD_T_REPEAT_COST] = TOTAL("repeat_cost", repeat_cost, CALLS),
+    [ACD_T_TRANSFERRED] = TOTAL_WITH("transferred", transferred, ALL, ACD_FEAT_TRANSFER),
+    [ACD_T_TRANSFER_ABANDONED] =
+        TOTAL_WITH("transfer_abandoned", transfer_abandoned, CALLS, ACD_FEAT_TRANSFER),
+    [ACD_T_TRANSFER_UNSERVED] =
+        TOTAL_WITH("transfer_unserved", transfer_unserved, CALLS, ACD_FEAT_TRANSFER),
 };
+
+bool
+acd_stats_metric_shown(enum acd_metric m, unsigned features)
+{
+    return !acd_metrics[m].only_with || (acd_metrics[m].only_with & features);
+}
+
+bool
+acd_stats_total_shown(enum acd_total t, unsigned features)
+{
+    return !acd_totals[t].only_with || (acd_totals[t].only_with & features);
+}
 
 enum acd_metric
 acd_stats_metric_find(const char *key)

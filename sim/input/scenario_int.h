@@ -82,6 +82,8 @@ struct ct_state {
     struct dist_spec handle_spec;       /* handle_time as given */
     bool handle_ok;
     const struct acd_ynode *handle_by; /* handle_time's by_interval key */
+    const struct acd_ynode **xfer_to;  /* per transfer entry: its `to` value, NULL if bad */
+    bool xfer_ok;                      /* every transfer entry is valid */
 };
 
 /* Per agent group, likewise. */

@@ -48,6 +48,27 @@ total_applies(enum acd_total t, unsigned scope)
     return (acd_totals[t].scopes & scope) != 0;
 }
 
+/* CSV columns: a figure added after the first golden outputs (only_with)
+ * is written only for a scenario that uses its feature, so the CSV of a
+ * scenario without it keeps its columns. JSON carries every figure. */
+static unsigned
+csv_features(const struct acd_results *r)
+{
+    return r->setup.known ? r->setup.features : ~0u;
+}
+
+static bool
+metric_in_csv(enum acd_metric m, unsigned scope, unsigned used)
+{
+    return metric_applies(m, scope) && acd_stats_metric_shown(m, used);
+}
+
+static bool
+total_in_csv(enum acd_total t, unsigned scope, unsigned used)
+{
+    return total_applies(t, scope) && acd_stats_total_shown(t, used);
+}
+
 /* ------------------------------------------------------------------- json */
 
 /* Add one scope's applicable metrics in table order, then "totals". */
@@ -324,13 +345,13 @@ csv_row(FILE *out, const char *scope, const char *name, const char *prefix, cons
 
 static void
 csv_scope(FILE *out, const char *scope_name, const char *name, const struct acd_scope_result *s,
-          unsigned scope)
+          unsigned scope, unsigned used)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_applies(m, scope))
+        if (metric_in_csv(m, scope, used))
             csv_row(out, scope_name, name, "", acd_metrics[m].key, &s->metric[m]);
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
-        if (total_applies(k, scope))
+        if (total_in_csv(k, scope, used))
             csv_row(out, scope_name, name, "totals.", acd_totals[k].key, &s->total[k]);
 }
 
@@ -339,12 +360,13 @@ write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *
 {
     (void)o;
     const struct acd_setup *st = &r->setup;
+    unsigned used = csv_features(r);
     fputs("scope,name,metric,mean,ci95\n", out);
-    csv_scope(out, "summary", "", &r->summary, ACD_SCOPE_CENTER);
+    csv_scope(out, "summary", "", &r->summary, ACD_SCOPE_CENTER, used);
     for (size_t k = 0; k < st->n_call_types; k++)
-        csv_scope(out, "call_type", st->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
+        csv_scope(out, "call_type", st->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE, used);
     for (size_t g = 0; g < st->n_groups; g++)
-        csv_scope(out, "agent_group", st->groups[g].name, &r->groups[g], ACD_SCOPE_GROUP);
+        csv_scope(out, "agent_group", st->groups[g].name, &r->groups[g], ACD_SCOPE_GROUP, used);
     /* Operating days: the center's figures per interval, named by start,
      * then each call type's as "07:00/billing" (start first, so the name
      * sorts by time and a '/' in a type name cannot be misread). */
@@ -352,10 +374,10 @@ write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *
         const struct acd_interval_result *iv = &r->intervals[i];
         char start[32];
         acd_units_format_clock(iv->start_s, start, sizeof(start));
-        csv_scope(out, "interval", start, &iv->all, ACD_SCOPE_INTERVAL);
+        csv_scope(out, "interval", start, &iv->all, ACD_SCOPE_INTERVAL, used);
         for (size_t k = 0; iv->types && k < st->n_call_types; k++) {
             char *name = acd_xasprintf("%s/%s", start, st->call_types[k].name);
-            csv_scope(out, "interval_call_type", name, &iv->types[k], ACD_SCOPE_TYPE);
+            csv_scope(out, "interval_call_type", name, &iv->types[k], ACD_SCOPE_TYPE, used);
             free(name);
         }
     }
@@ -369,13 +391,13 @@ write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *
  * a number comes from the row's own scope, so a call type's row leaves the
  * agent columns of intervals.csv empty rather than writing zeros. */
 static void
-wide_header(FILE *out, unsigned columns)
+wide_header(FILE *out, unsigned columns, unsigned used)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_applies(m, columns))
+        if (metric_in_csv(m, columns, used))
             fprintf(out, ",%s,%s_ci95", acd_metrics[m].key, acd_metrics[m].key);
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
-        if (total_applies(k, columns))
+        if (total_in_csv(k, columns, used))
             fprintf(out, ",totals.%s,totals.%s_ci95", acd_totals[k].key, acd_totals[k].key);
     fputc('\n', out);
 }
@@ -392,13 +414,14 @@ wide_pair(FILE *out, const struct acd_estimate *e, bool applies)
 }
 
 static void
-wide_values(FILE *out, const struct acd_scope_result *s, unsigned columns, unsigned scope)
+wide_values(FILE *out, const struct acd_scope_result *s, unsigned columns, unsigned scope,
+            unsigned used)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_applies(m, columns))
+        if (metric_in_csv(m, columns, used))
             wide_pair(out, &s->metric[m], metric_applies(m, scope));
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
-        if (total_applies(k, columns))
+        if (total_in_csv(k, columns, used))
             wide_pair(out, &s->total[k], total_applies(k, scope));
     fputc('\n', out);
 }
@@ -408,11 +431,11 @@ wide_values(FILE *out, const struct acd_scope_result *s, unsigned columns, unsig
 /* One row of intervals.csv; start and end may be empty (steady state). */
 static void
 interval_row(FILE *out, const char *start, const char *end, const char *type,
-             const struct acd_scope_result *s, unsigned scope)
+             const struct acd_scope_result *s, unsigned scope, unsigned used)
 {
     fprintf(out, "%s,%s,", start, end);
     acd_report_csv_field(out, type);
-    wide_values(out, s, INTERVAL_COLUMNS, scope);
+    wide_values(out, s, INTERVAL_COLUMNS, scope, used);
 }
 
 int
@@ -420,21 +443,23 @@ acd_report_write_intervals_csv(FILE *out, const struct acd_results *r)
 {
     const struct acd_setup *st = &r->setup;
     fputs("start,end,call_type", out);
-    wide_header(out, INTERVAL_COLUMNS);
+    unsigned used = csv_features(r);
+    wide_header(out, INTERVAL_COLUMNS, used);
     if (r->n_intervals == 0) {
         /* Steady state: the measuring window is the only "interval". */
-        interval_row(out, "", "", ACD_REPORT_ALL_TYPES, &r->summary, ACD_SCOPE_CENTER);
+        interval_row(out, "", "", ACD_REPORT_ALL_TYPES, &r->summary, ACD_SCOPE_CENTER, used);
         for (size_t k = 0; r->types && k < st->n_call_types; k++)
-            interval_row(out, "", "", st->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
+            interval_row(out, "", "", st->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE, used);
     }
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
         char start[32], end[32];
         acd_units_format_clock(iv->start_s, start, sizeof(start));
         acd_units_format_clock(iv->end_s, end, sizeof(end));
-        interval_row(out, start, end, ACD_REPORT_ALL_TYPES, &iv->all, ACD_SCOPE_INTERVAL);
+        interval_row(out, start, end, ACD_REPORT_ALL_TYPES, &iv->all, ACD_SCOPE_INTERVAL, used);
         for (size_t k = 0; iv->types && k < st->n_call_types; k++)
-            interval_row(out, start, end, st->call_types[k].name, &iv->types[k], ACD_SCOPE_TYPE);
+            interval_row(out, start, end, st->call_types[k].name, &iv->types[k], ACD_SCOPE_TYPE,
+                         used);
     }
     return ferror(out) ? -1 : 0;
 }
@@ -444,10 +469,11 @@ acd_report_write_groups_csv(FILE *out, const struct acd_results *r)
 {
     const struct acd_setup *st = &r->setup;
     fputs("group", out);
-    wide_header(out, ACD_SCOPE_GROUP);
+    unsigned used = csv_features(r);
+    wide_header(out, ACD_SCOPE_GROUP, used);
     for (size_t g = 0; r->groups && g < st->n_groups; g++) {
         acd_report_csv_field(out, st->groups[g].name);
-        wide_values(out, &r->groups[g], ACD_SCOPE_GROUP, ACD_SCOPE_GROUP);
+        wide_values(out, &r->groups[g], ACD_SCOPE_GROUP, ACD_SCOPE_GROUP, used);
     }
     return ferror(out) ? -1 : 0;
 }
