@@ -504,12 +504,14 @@ dispatch(struct acd_sim *s, const struct acd_evq_item *ev)
         stop_overloaded(s);
 }
 
-/* Nothing left to happen: callers still waiting have nobody to serve them. */
+/* Nothing left to happen: callers still waiting have nobody to serve them.
+ * Done, unless disconnecting them released agents held on transfers: those
+ * leave the call first (EV_HOLD_END, now), and the run goes on. */
 static void
 finish(struct acd_sim *s)
 {
     acd_sim_disconnect_all(s);
-    s->done = true;
+    s->done = acd_evq_len(&s->evq) == 0;
 }
 
 /* Events up to t_s (inclusive, or strictly before), then the clock to t_s. */
@@ -520,15 +522,15 @@ run_to(struct acd_sim *s, double t_s, bool inclusive)
     for (;;) {
         if (s->done)
             return false;
+        if (acd_evq_len(&s->evq) == 0) {
+            finish(s);
+            continue;
+        }
         double t = acd_evq_peek_time(&s->evq);
         if (inclusive ? !(t <= t_s) : !(t < t_s))
             break;
         acd_evq_pop(&s->evq, &ev);
         dispatch(s, &ev);
-    }
-    if (acd_evq_len(&s->evq) == 0) {
-        finish(s);
-        return false;
     }
     if (t_s > s->now)
         s->now = t_s;
@@ -551,10 +553,12 @@ void
 acd_sim_run(struct acd_sim *s)
 {
     struct acd_evq_item ev;
-    while (!s->done && acd_evq_pop(&s->evq, &ev))
-        dispatch(s, &ev);
-    if (!s->done)
-        finish(s);
+    while (!s->done) {
+        if (acd_evq_pop(&s->evq, &ev))
+            dispatch(s, &ev);
+        else
+            finish(s);
+    }
 }
 
 bool
@@ -565,7 +569,8 @@ acd_sim_step(struct acd_sim *s)
         return false;
     if (!acd_evq_pop(&s->evq, &ev)) {
         finish(s);
-        return false;
+        if (s->done || !acd_evq_pop(&s->evq, &ev))
+            return false;
     }
     dispatch(s, &ev);
     if (!s->done && acd_evq_len(&s->evq) == 0)

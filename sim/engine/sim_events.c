@@ -37,6 +37,7 @@
 #include <stdint.h>
 
 static void agent_available(struct acd_sim *s, uint32_t a);
+static void agent_done(struct acd_sim *s, uint32_t a);
 static void after_close_check(struct acd_sim *s);
 static double hold_answered(struct acd_sim *s, struct acd_call *x);
 static void hold_release(struct acd_sim *s, struct acd_call *x);
@@ -247,9 +248,10 @@ next_visibility(const struct acd_sim *s, const struct acd_call *x, double after_
     return best;
 }
 
-/* Leg c waits in queue qi (patience, timeout and visibility timers start). */
+/* Leg c waits in queue qi (patience p, or never abandons if NULL; timeout
+ * and visibility timers start). */
 static void
-enqueue(struct acd_sim *s, uint32_t c, uint32_t qi, bool placeholder)
+enqueue_with(struct acd_sim *s, uint32_t c, uint32_t qi, bool placeholder, const struct acd_dist *p)
 {
     struct acd_call *x = &s->calls[c];
     struct acd_queue *q = &s->queues[qi];
@@ -266,12 +268,6 @@ enqueue(struct acd_sim *s, uint32_t c, uint32_t qi, bool placeholder)
         acd_state_touch_waiting(s, x->type);
         t->n_waiting++;
         s->n_waiting++;
-        const struct acd_dist *p = t->patience;
-        if ((x->flags & ACD_CALL_XFER) && x->source == ACD_SRC_AGENT_TRANSFER &&
-            x->xfer->has_patience)
-            p = &x->xfer->patience; /* the transfer's own patience */
-        else if (p && ct->patience_by_interval)
-            p = &ct->patience_by_interval[x->iv];
         if (p)
             x->ev_abandon =
                 acd_sim_push(s, s->now + acd_dist_sample(p, t->r_patience), EV_ABANDON, c);
@@ -288,6 +284,18 @@ enqueue(struct acd_sim *s, uint32_t c, uint32_t qi, bool placeholder)
     }
     if (q->has_assist)
         poke_queue(s, qi);
+}
+
+/* Leg c waits in queue qi with its call type's patience. */
+static void
+enqueue(struct acd_sim *s, uint32_t c, uint32_t qi, bool placeholder)
+{
+    const struct acd_call *x = &s->calls[c];
+    const struct acd_dist *p = s->types[x->type].patience;
+    const struct acd_call_type *ct = acd_state_ctype(s, x->type);
+    if (p && ct->patience_by_interval)
+        p = &ct->patience_by_interval[x->iv];
+    enqueue_with(s, c, qi, placeholder, p);
 }
 
 /* Predicted wait of a caller joining queue q: the calls ahead times the mean
@@ -572,20 +580,6 @@ agent_done(struct acd_sim *s, uint32_t a)
         agent_available(s, a);
 }
 
-/* The agent's talk of a call of type k ended: wrap-up, or done. */
-static void
-wrap_or_done(struct acd_sim *s, uint32_t a, uint32_t k)
-{
-    struct acd_group_rt *g = &s->groups[s->agents[a].group];
-    const struct acd_dist *w = g->wrap ? g->wrap[k] : NULL;
-    if (w) {
-        s->agents[a].state = ACD_AGENT_WRAP;
-        acd_sim_push(s, s->now + acd_dist_sample(w, s->types[k].r_wrap), EV_WRAP_END, a);
-    } else {
-        agent_done(s, a);
-    }
-}
-
 /* --- transfers ---------------------------------------------------------- */
 
 /* Does the agent transfer leg x after its talk? Draws once from the call
@@ -626,7 +620,6 @@ transfer(struct acd_sim *s, uint32_t a, uint32_t c, const struct acd_transfer *t
     x->tier = (uint16_t)tier;
     x->t_arrive = x->t_queue = s->now;
     x->flags |= ACD_CALL_XFER;
-    x->xfer = tr;
     uint32_t qi = acd_state_lane_queue(s, lane, kt, tier);
     uint32_t b = s->route->pick_agent(s, c, qi, 1);
     if (b == ACD_NONE && tr->if_idle != ACD_TRANSFER_WAIT) {
@@ -643,6 +636,7 @@ transfer(struct acd_sim *s, uint32_t a, uint32_t c, const struct acd_transfer *t
         s->groups[gi].n_talk++; /* still talking (the integral was brought to now) */
         ag->held = true;
         ag->held_type = k;
+        ag->held_xfer = (uint32_t)(tr - acd_state_ctype(s, k)->transfers);
         x->flags |= ACD_CALL_HELD;
         x->held = a;
     }
@@ -650,9 +644,30 @@ transfer(struct acd_sim *s, uint32_t a, uint32_t c, const struct acd_transfer *t
         acd_state_idle_remove(s, &s->groups[s->agents[b].group], b);
         answer(s, b, c, 0.0);
     } else {
-        enqueue(s, c, qi, false);
+        const struct acd_dist *p = s->types[kt].patience;
+        const struct acd_call_type *ctt = acd_state_ctype(s, kt);
+        if (tr->has_patience)
+            p = &tr->patience; /* the transfer's own */
+        else if (p && ctt->patience_by_interval)
+            p = &ctt->patience_by_interval[x->iv];
+        enqueue_with(s, c, qi, false, p);
     }
     return held;
+}
+
+/* Agent a left a call of type k (transfers: the other talk ends keep
+ * their own copy on the hot path): wrap-up, or done. */
+static void
+wrap_or_done(struct acd_sim *s, uint32_t a, uint32_t k)
+{
+    struct acd_group_rt *g = &s->groups[s->agents[a].group];
+    const struct acd_dist *w = g->wrap ? g->wrap[k] : NULL;
+    if (w) {
+        s->agents[a].state = ACD_AGENT_WRAP;
+        acd_sim_push(s, s->now + acd_dist_sample(w, s->types[k].r_wrap), EV_WRAP_END, a);
+    } else {
+        agent_done(s, a);
+    }
 }
 
 /* The held agent of leg x leaves the call at time t (EV_HOLD_END). */
@@ -676,10 +691,11 @@ hold_release(struct acd_sim *s, struct acd_call *x)
 static double
 hold_answered(struct acd_sim *s, struct acd_call *x)
 {
+    const struct acd_agent *ag = &s->agents[x->held];
+    const struct acd_transfer *tr = &acd_state_ctype(s, ag->held_type)->transfers[ag->held_xfer];
     double conf_s = 0;
-    if (x->xfer->mode == ACD_TRANSFER_CONFERENCE)
-        conf_s = acd_dist_sample(&x->xfer->conference,
-                                 s->types[s->agents[x->held].held_type].r_transfer);
+    if (tr->mode == ACD_TRANSFER_CONFERENCE)
+        conf_s = acd_dist_sample(&tr->conference, s->types[ag->held_type].r_transfer);
     hold_release_at(s, x, s->now + conf_s);
     return conf_s;
 }
@@ -697,6 +713,18 @@ on_hold_end(struct acd_sim *s, uint32_t a)
     after_close_check(s);
 }
 
+/* on_talk_end of a talk the agent ends with transfer tr. */
+static void
+talk_end_transfer(struct acd_sim *s, uint32_t a, uint32_t c, const struct acd_transfer *tr)
+{
+    struct acd_call *x = &s->calls[c];
+    uint32_t k = x->type;
+    emit(s, x, ACD_OUT_ANSWERED, ACD_AFTER_TRANSFERRED, s->agents[a].group, x->t_answer);
+    if (!transfer(s, a, c, tr))
+        wrap_or_done(s, a, k);
+    after_close_check(s);
+}
+
 static void
 on_talk_end(struct acd_sim *s, uint32_t a)
 {
@@ -709,21 +737,16 @@ on_talk_end(struct acd_sim *s, uint32_t a)
     g->n_talk--;
     s->n_talk--;
     ag->call = ACD_NONE;
-    const struct acd_transfer *tr = NULL;
-    enum acd_after after;
-    if (s->types[x->type].r_transfer && !(x->flags & ACD_CALL_XFER) &&
-        (tr = transfer_draw(s, x)) != NULL)
-        after = ACD_AFTER_TRANSFERRED;
-    else
-        after = resolve(s, a, c);
+    const struct acd_transfer *tr;
+    if (s->n_lanes > 1 && !(x->flags & ACD_CALL_XFER) && s->types[x->type].r_transfer &&
+        (tr = transfer_draw(s, x)) != NULL) {
+        talk_end_transfer(s, a, c, tr);
+        return;
+    }
+    enum acd_after after = resolve(s, a, c);
     emit(s, x, ACD_OUT_ANSWERED, after, gi, x->t_answer);
     uint32_t k = x->type;
-    if (tr) {
-        if (transfer(s, a, c, tr)) {
-            after_close_check(s);
-            return; /* the agent stays on the call */
-        }
-    } else if (after == ACD_AFTER_ESCALATED) {
+    if (after == ACD_AFTER_ESCALATED) {
         /* Warm transfer: the customer waits again in the next tier's queue. */
         x->id = s->next_call_id++;
         x->source = ACD_SRC_ESCALATION;
@@ -734,7 +757,13 @@ on_talk_end(struct acd_sim *s, uint32_t a)
     } else {
         acd_state_call_free(s, c);
     }
-    wrap_or_done(s, a, k);
+    const struct acd_dist *w = g->wrap ? g->wrap[k] : NULL;
+    if (w) {
+        ag->state = ACD_AGENT_WRAP;
+        acd_sim_push(s, s->now + acd_dist_sample(w, s->types[k].r_wrap), EV_WRAP_END, a);
+    } else {
+        agent_done(s, a);
+    }
     after_close_check(s);
 }
 

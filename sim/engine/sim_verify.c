@@ -147,8 +147,9 @@ verify_group(const struct acd_sim *s, uint32_t gi, size_t *n_members, struct han
         h->plan += ag->ev != ACD_EVQ_NONE;
         VERIFY(!ag->held || ag->state == ACD_AGENT_TALK, "a held agent is talking");
         if (ag->held) {
-            VERIFY(ag->call == ACD_NONE && ag->held_type < s->n_types,
-                   "a held agent has no call in hand");
+            VERIFY(ag->call == ACD_NONE && ag->held_type < s->n_types &&
+                       ag->held_xfer < s->sc->call_types[ag->held_type].n_transfers,
+                   "a held agent has no call in hand, and its transfer");
             h->held_agents++;
         } else if (ag->state == ACD_AGENT_TALK) {
             VERIFY(ag->call < s->n_calls_used, "an agent holds a call exactly while talking");

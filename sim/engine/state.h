@@ -46,7 +46,7 @@ struct acd_issue {
 
 enum {
     ACD_CALL_PLACEHOLDER = 1u << 0, /* virtual hold: the center calls back */
-    ACD_CALL_XFER = 1u << 1,        /* transferred by an agent (xfer is set): not again */
+    ACD_CALL_XFER = 1u << 1,        /* transferred by an agent: not again */
     ACD_CALL_HELD = 1u << 2,        /* warm / conference: agent `held` waits with the caller */
 };
 
@@ -65,30 +65,36 @@ struct acd_call {
     uint32_t prev, next; /* queue links; next is the free-list link when free */
     uint32_t ev_abandon; /* pending events, or ACD_EVQ_NONE */
     uint32_t ev_timeout;
-    uint32_t ev_visible;             /* overflow delay / assist wait threshold passed */
-    uint16_t tier;                   /* tier of its queue (1 = front line) */
-    uint8_t source;                  /* enum acd_call_source */
-    uint8_t flags;                   /* ACD_CALL_* */
-    uint32_t attempt;                /* the issue's contact number of this attempt */
-    int32_t priority;                /* routing priority (priority_score) */
-    uint32_t held;                   /* ACD_CALL_HELD: the first agent of a warm transfer */
-    const struct acd_transfer *xfer; /* ACD_CALL_XFER: how it was transferred */
+    uint32_t ev_visible; /* overflow delay / assist wait threshold passed */
+    uint16_t tier;       /* tier of its queue (1 = front line) */
+    uint8_t source;      /* enum acd_call_source */
+    uint8_t flags;       /* ACD_CALL_* */
+    uint32_t attempt;    /* the issue's contact number of this attempt */
+    int32_t priority;    /* routing priority (priority_score) */
+    uint32_t held;       /* ACD_CALL_HELD: the first agent of a warm transfer */
 };
 
 struct acd_agent {
     double idle_since;
     double break_len_s; /* length of the break waiting for the call to end */
     uint32_t group;
-    uint32_t prev, next; /* idle-list links */
-    uint32_t call;       /* leg in hand (talk), ACD_NONE otherwise */
-    uint32_t shift;      /* index into sim->shifts, ACD_NONE: staffed by count */
-    uint32_t step;       /* next step of the shift plan */
-    uint32_t ev;         /* pending shift-plan event, or ACD_EVQ_NONE */
-    uint8_t state;       /* enum acd_agent_state */
-    bool leaving;        /* log off after the call in hand */
-    bool break_pending;  /* go on break after the call in hand */
-    bool held;           /* talking, no call in hand: kept on a warm transfer or conference */
-    uint32_t held_type;  /* held: the call type it talked (for its wrap-up) */
+    union {
+        struct {
+            uint32_t prev, next; /* idle-list links (idle) */
+        };
+        struct {
+            uint32_t held_type; /* held: the call type it talked (its wrap-up) */
+            uint32_t held_xfer; /* ...and the transfer: call_types[held_type].transfers[] */
+        };
+    };
+    uint32_t call;      /* leg in hand (talk), ACD_NONE otherwise */
+    uint32_t shift;     /* index into sim->shifts, ACD_NONE: staffed by count */
+    uint32_t step;      /* next step of the shift plan */
+    uint32_t ev;        /* pending shift-plan event, or ACD_EVQ_NONE */
+    uint8_t state;      /* enum acd_agent_state */
+    bool leaving;       /* log off after the call in hand */
+    bool break_pending; /* go on break after the call in hand */
+    bool held;          /* talking, no call in hand: kept on a warm transfer or conference */
 };
 
 /* FIFO of waiting legs of one (call type, tier), linked through acd_call. */
