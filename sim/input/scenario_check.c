@@ -137,6 +137,20 @@ has_skill(const struct acd_agent_group *g, size_t type)
     return false;
 }
 
+static bool answers(const struct acd_agent_group *g, unsigned kind);
+
+/* Does call type ct have calls arriving (a rate, or some interval's)? */
+static bool
+has_arrivals(const struct acd_call_type *ct, size_t n_intervals)
+{
+    if (ct->rate_per_s > 0)
+        return true;
+    for (size_t b = 0; ct->calls_per_interval && b < n_intervals; b++)
+        if (ct->calls_per_interval[b] > 0)
+            return true;
+    return false;
+}
+
 /* Resolve every group's skills to call type indices, then check that each
  * call type is served by some group. Returns true when every skill of
  * every group resolved. */
@@ -184,17 +198,26 @@ resolve_skills(struct ctx *c, const struct name_ix *ix, size_t n_ix, bool *group
     }
 
     if (all_ok) {
-        bool *served = acd_xcalloc(sc->n_call_types, sizeof(*served));
+        /* served[i]: 1 some group has the skill, 2 one of them answers calls */
+        unsigned char *served = acd_xcalloc(sc->n_call_types, sizeof(*served));
         for (size_t g = 0; g < sc->n_groups; g++)
-            for (size_t i = 0; i < sc->groups[g].n_skills; i++)
-                served[sc->groups[g].skills[i]] = true;
-        for (size_t i = 0; i < sc->n_call_types; i++)
+            for (size_t i = 0; i < sc->groups[g].n_skills; i++) {
+                unsigned char *x = &served[sc->groups[g].skills[i]];
+                *x = *x > 1 || answers(&sc->groups[g], ACD_ANSWERS_CALLS) ? 2 : 1;
+            }
+        for (size_t i = 0; i < sc->n_call_types; i++) {
+            const struct acd_call_type *ct = &sc->call_types[i];
             if (!served[i])
-                acd_scn_err_at(
-                    c, sc->call_types[i].pos.line, sc->call_types[i].pos.col,
-                    "call type '%s' is not served by any agent group (add it to a group's "
-                    "skills)",
-                    acd_ytree_show(sc->call_types[i].name).s);
+                acd_scn_err_at(c, ct->pos.line, ct->pos.col,
+                               "call type '%s' is not served by any agent group (add it to a "
+                               "group's skills)",
+                               acd_ytree_show(ct->name).s);
+            else if (served[i] == 1 && has_arrivals(ct, sc->n_intervals))
+                acd_scn_err_at(c, ct->pos.line, ct->pos.col,
+                               "no agent group answers calls of call type '%s' (every group "
+                               "with this skill leaves calls out of its answers)",
+                               acd_ytree_show(ct->name).s);
+        }
         free(served);
     }
     free(mark);

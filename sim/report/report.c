@@ -48,48 +48,51 @@ total_applies(enum acd_total t, unsigned scope)
     return (acd_totals[t].scopes & scope) != 0;
 }
 
-/* CSV columns: a figure added after the first golden outputs (only_with)
- * is written only for a scenario that uses its feature, so the CSV of a
- * scenario without it keeps its columns. JSON carries every figure. */
+/* A figure added after the first results files (only_with: transfers) is
+ * written, in JSON and CSV, only for a scenario that uses its feature, so
+ * the outputs of a scenario without it keep their keys and columns.
+ * Without a known setup, every figure. */
 static unsigned
-csv_features(const struct acd_results *r)
+used_features(const struct acd_results *r)
 {
     return r->setup.known ? r->setup.features : ~0u;
 }
 
 static bool
-metric_in_csv(enum acd_metric m, unsigned scope, unsigned used)
+metric_in(enum acd_metric m, unsigned scope, unsigned used)
 {
     return metric_applies(m, scope) && acd_stats_metric_shown(m, used);
 }
 
 static bool
-total_in_csv(enum acd_total t, unsigned scope, unsigned used)
+total_in(enum acd_total t, unsigned scope, unsigned used)
 {
     return total_applies(t, scope) && acd_stats_total_shown(t, used);
 }
 
 /* ------------------------------------------------------------------- json */
 
-/* Add one scope's applicable metrics in table order, then "totals". */
+/* Add one scope's applicable metrics in table order, then "totals"
+ * (figures of a feature the scenario does not use that were added after
+ * the first results files are left out: figure_in). */
 static void
-fill_scope_json(json_t *o, const struct acd_scope_result *s, unsigned scope)
+fill_scope_json(json_t *o, const struct acd_scope_result *s, unsigned scope, unsigned used)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_applies(m, scope))
+        if (metric_in(m, scope, used))
             acd_json_set(o, acd_metrics[m].key, acd_json_estimate(&s->metric[m]));
     json_t *t = acd_json_check(json_object());
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
-        if (total_applies(k, scope))
+        if (total_in(k, scope, used))
             acd_json_set(t, acd_totals[k].key, acd_json_estimate(&s->total[k]));
     acd_json_set(o, "totals", t);
 }
 
 static json_t *
-scope_json(const struct acd_scope_result *s, unsigned scope)
+scope_json(const struct acd_scope_result *s, unsigned scope, unsigned used)
 {
     json_t *o = acd_json_check(json_object());
-    fill_scope_json(o, s, scope);
+    fill_scope_json(o, s, scope, used);
     return o;
 }
 
@@ -104,19 +107,19 @@ intervals_json(const struct acd_results *r)
         acd_json_set(o, "start",
                      acd_json_str(acd_units_format_clock(iv->start_s, buf, sizeof(buf))));
         acd_json_set(o, "end", acd_json_str(acd_units_format_clock(iv->end_s, buf, sizeof(buf))));
-        fill_scope_json(o, &iv->all, ACD_SCOPE_INTERVAL);
+        fill_scope_json(o, &iv->all, ACD_SCOPE_INTERVAL, used_features(r));
         if (iv->types && r->setup.known) {
             json_t *ct = acd_json_check(json_object());
             for (size_t k = 0; k < r->setup.n_call_types; k++)
                 acd_json_set(ct, r->setup.call_types[k].name,
-                             scope_json(&iv->types[k], ACD_SCOPE_TYPE));
+                             scope_json(&iv->types[k], ACD_SCOPE_TYPE, used_features(r)));
             acd_json_set(o, "call_types", ct);
         }
         if (iv->groups && r->setup.known) {
             json_t *gs = acd_json_check(json_object());
             for (size_t g = 0; g < r->setup.n_groups; g++)
                 acd_json_set(gs, r->setup.groups[g].name,
-                             scope_json(&iv->groups[g], ACD_SCOPE_GROUP));
+                             scope_json(&iv->groups[g], ACD_SCOPE_GROUP, used_features(r)));
             acd_json_set(o, "agent_groups", gs);
         }
         acd_json_push(a, o);
@@ -248,14 +251,16 @@ results_json(const struct acd_results *r, const struct acd_report_opts *o)
      * digits are spliced in after dumping (see acd_report_json_string). */
     acd_json_set(root, "seed", json_integer(0));
     acd_json_set(root, "replications", json_integer(r->replications));
-    acd_json_set(root, "summary", scope_json(&r->summary, ACD_SCOPE_CENTER));
+    acd_json_set(root, "summary", scope_json(&r->summary, ACD_SCOPE_CENTER, used_features(r)));
 
     json_t *types = acd_json_check(json_object());
     json_t *groups = acd_json_check(json_object());
     for (size_t k = 0; k < st->n_call_types; k++)
-        acd_json_set(types, st->call_types[k].name, scope_json(&r->types[k], ACD_SCOPE_TYPE));
+        acd_json_set(types, st->call_types[k].name,
+                     scope_json(&r->types[k], ACD_SCOPE_TYPE, used_features(r)));
     for (size_t g = 0; g < st->n_groups; g++)
-        acd_json_set(groups, st->groups[g].name, scope_json(&r->groups[g], ACD_SCOPE_GROUP));
+        acd_json_set(groups, st->groups[g].name,
+                     scope_json(&r->groups[g], ACD_SCOPE_GROUP, used_features(r)));
     acd_json_set(root, "call_types", types);
     acd_json_set(root, "agent_groups", groups);
     acd_json_set(root, "intervals", intervals_json(r));
@@ -348,10 +353,10 @@ csv_scope(FILE *out, const char *scope_name, const char *name, const struct acd_
           unsigned scope, unsigned used)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_in_csv(m, scope, used))
+        if (metric_in(m, scope, used))
             csv_row(out, scope_name, name, "", acd_metrics[m].key, &s->metric[m]);
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
-        if (total_in_csv(k, scope, used))
+        if (total_in(k, scope, used))
             csv_row(out, scope_name, name, "totals.", acd_totals[k].key, &s->total[k]);
 }
 
@@ -360,7 +365,7 @@ write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *
 {
     (void)o;
     const struct acd_setup *st = &r->setup;
-    unsigned used = csv_features(r);
+    unsigned used = used_features(r);
     fputs("scope,name,metric,mean,ci95\n", out);
     csv_scope(out, "summary", "", &r->summary, ACD_SCOPE_CENTER, used);
     for (size_t k = 0; k < st->n_call_types; k++)
@@ -394,10 +399,10 @@ static void
 wide_header(FILE *out, unsigned columns, unsigned used)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_in_csv(m, columns, used))
+        if (metric_in(m, columns, used))
             fprintf(out, ",%s,%s_ci95", acd_metrics[m].key, acd_metrics[m].key);
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
-        if (total_in_csv(k, columns, used))
+        if (total_in(k, columns, used))
             fprintf(out, ",totals.%s,totals.%s_ci95", acd_totals[k].key, acd_totals[k].key);
     fputc('\n', out);
 }
@@ -418,10 +423,10 @@ wide_values(FILE *out, const struct acd_scope_result *s, unsigned columns, unsig
             unsigned used)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_in_csv(m, columns, used))
+        if (metric_in(m, columns, used))
             wide_pair(out, &s->metric[m], metric_applies(m, scope));
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
-        if (total_in_csv(k, columns, used))
+        if (total_in(k, columns, used))
             wide_pair(out, &s->total[k], total_applies(k, scope));
     fputc('\n', out);
 }
@@ -443,7 +448,7 @@ acd_report_write_intervals_csv(FILE *out, const struct acd_results *r)
 {
     const struct acd_setup *st = &r->setup;
     fputs("start,end,call_type", out);
-    unsigned used = csv_features(r);
+    unsigned used = used_features(r);
     wide_header(out, INTERVAL_COLUMNS, used);
     if (r->n_intervals == 0) {
         /* Steady state: the measuring window is the only "interval". */
@@ -469,7 +474,7 @@ acd_report_write_groups_csv(FILE *out, const struct acd_results *r)
 {
     const struct acd_setup *st = &r->setup;
     fputs("group", out);
-    unsigned used = csv_features(r);
+    unsigned used = used_features(r);
     wide_header(out, ACD_SCOPE_GROUP, used);
     for (size_t g = 0; r->groups && g < st->n_groups; g++) {
         acd_report_csv_field(out, st->groups[g].name);

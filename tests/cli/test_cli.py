@@ -232,7 +232,8 @@ FEATURE_LABELS = ["First-call resolution", "Escalated (of answered)", "Repeat ca
                   "Chose a callback", "Time in wrap-up", "Time on break", "Cost", "Costs:"]
 
 
-@test("plain scenario: text leaves out unused features; JSON/CSV carry every metric")
+@test("plain scenario: text leaves out unused features; JSON/CSV carry every metric "
+      "but the later ones of unused features")
 def _():
     path = os.path.join(TMP, "plain.yaml")
     with open(path, "w") as f:
@@ -248,6 +249,9 @@ def _():
     listed = helptext.split("Metrics:", 1)[1].split("\n\n", 1)[0]
     keys = [k.strip() for k in listed.replace("\n", " ").split(",")]
     check("fcr_rate" in keys and "cost" in keys, keys)
+    # Metrics added after the first results files (transfers) are in JSON
+    # and CSV only for a scenario that uses their feature.
+    keys = [k for k in keys if k not in LATER_METRICS]
     out, _ = expect_rc(run("run", path, "--no-timing", "-f", "json"), 0, "plain json")
     summary = json.loads(out)["summary"]
     check([k for k in summary if k != "totals"] == keys,
@@ -257,6 +261,8 @@ def _():
     for k in keys:
         check(("summary", "", k) in rows, f"no CSV row for summary {k}")
 
+
+LATER_METRICS = {"transfer_rate"}
 
 DAY = """\
 name: day check

@@ -222,16 +222,24 @@ check_estimate(const json_t *o, const struct acd_estimate *e, const char *what)
     }
 }
 
-/* A scope object holds exactly the metrics and totals that apply, in table
- * order, with the right numbers. */
+/* The features whose later figures (only_with) the outputs of r carry. */
+static unsigned
+used_of(const struct acd_results *r)
+{
+    return r->setup.known ? r->setup.features : ~0u;
+}
+
+/* A scope object holds exactly the metrics and totals that apply (and that
+ * the features in use show: only_with), in table order, with the right
+ * numbers. */
 static void
-check_scope(const json_t *o, const struct acd_scope_result *s, unsigned scope)
+check_scope(const json_t *o, const struct acd_scope_result *s, unsigned scope, unsigned used)
 {
     assert_true(json_is_object(o));
     size_t want_keys = 1; /* totals */
     for (int m = 0; m < ACD_METRIC_COUNT; m++) {
         const json_t *e = json_object_get(o, acd_metrics[m].key);
-        if (acd_metrics[m].scopes & scope) {
+        if ((acd_metrics[m].scopes & scope) && acd_stats_metric_shown(m, used)) {
             check_estimate(e, &s->metric[m], acd_metrics[m].key);
             want_keys++;
         } else {
@@ -244,7 +252,7 @@ check_scope(const json_t *o, const struct acd_scope_result *s, unsigned scope)
     size_t want_totals = 0;
     for (int k = 0; k < ACD_TOTAL_COUNT; k++) {
         const json_t *e = json_object_get(t, acd_totals[k].key);
-        if (acd_totals[k].scopes & scope) {
+        if ((acd_totals[k].scopes & scope) && acd_stats_total_shown(k, used)) {
             check_estimate(e, &s->total[k], acd_totals[k].key);
             want_totals++;
         } else {
@@ -298,14 +306,15 @@ test_json_shape(void **state)
     assert_true(json_is_array(json_object_get(root, "intervals")));
     assert_int_equal(json_array_size(json_object_get(root, "intervals")), 0);
 
-    check_scope(json_object_get(root, "summary"), &f->r.summary, ACD_SCOPE_CENTER);
+    check_scope(json_object_get(root, "summary"), &f->r.summary, ACD_SCOPE_CENTER, used_of(&f->r));
     const json_t *types = json_object_get(root, "call_types");
     assert_int_equal(json_object_size(types), N_TYPES);
     for (int k = 0; k < N_TYPES; k++)
-        check_scope(json_object_get(types, f->types[k].name), &f->type_res[k], ACD_SCOPE_TYPE);
+        check_scope(json_object_get(types, f->types[k].name), &f->type_res[k], ACD_SCOPE_TYPE,
+                    used_of(&f->r));
     const json_t *groups = json_object_get(root, "agent_groups");
     assert_int_equal(json_object_size(groups), N_GROUPS);
-    check_scope(json_object_get(groups, "csr"), &f->group_res[0], ACD_SCOPE_GROUP);
+    check_scope(json_object_get(groups, "csr"), &f->group_res[0], ACD_SCOPE_GROUP, used_of(&f->r));
 
     const json_t *run = json_object_get(root, "run");
     assert_true(json_number_value(json_object_get(run, "wall_s")) == 0.4125);
@@ -653,12 +662,13 @@ test_intervals_json(void **state)
         json_object_del(copy, "start");
         json_object_del(copy, "end");
         json_object_del(copy, "call_types");
-        check_scope(copy, &f->iv[i].all, ACD_SCOPE_INTERVAL);
+        check_scope(copy, &f->iv[i].all, ACD_SCOPE_INTERVAL, used_of(&f->r));
         json_decref(copy);
         const json_t *ct = json_object_get(iv, "call_types");
         assert_int_equal(json_object_size(ct), N_TYPES);
         for (int k = 0; k < N_TYPES; k++)
-            check_scope(json_object_get(ct, f->types[k].name), &f->iv_types[i][k], ACD_SCOPE_TYPE);
+            check_scope(json_object_get(ct, f->types[k].name), &f->iv_types[i][k], ACD_SCOPE_TYPE,
+                        used_of(&f->r));
         const char *keys[4] = {0};
         const char *k;
         const json_t *v;
@@ -913,7 +923,7 @@ render_with(csv_writer *write, const struct acd_results *r)
 /* The header a wide file must have: LEAD, then a pair per metric and per
  * total whose scopes meet COLUMNS, in table order. */
 static char *
-expected_header(const char *lead, unsigned columns)
+expected_header(const char *lead, unsigned columns, unsigned used)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -921,10 +931,10 @@ expected_header(const char *lead, unsigned columns)
     assert_non_null(out);
     fputs(lead, out);
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (acd_metrics[m].scopes & columns)
+        if ((acd_metrics[m].scopes & columns) && acd_stats_metric_shown(m, used))
             fprintf(out, ",%s,%s_ci95", acd_metrics[m].key, acd_metrics[m].key);
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
-        if (acd_totals[k].scopes & columns)
+        if ((acd_totals[k].scopes & columns) && acd_stats_total_shown(k, used))
             fprintf(out, ",totals.%s,totals.%s_ci95", acd_totals[k].key, acd_totals[k].key);
     assert_int_equal(fclose(out), 0);
     return buf;
@@ -1007,7 +1017,8 @@ test_intervals_csv_file(void **state)
     add_intervals(f);
     f->iv_types[1][0].metric[ACD_M_ASA].mean = (double)NAN; /* no call answered */
     char *csv = render_with(acd_report_write_intervals_csv, results(f));
-    char *want = expected_header("start,end,call_type", ACD_SCOPE_INTERVAL | ACD_SCOPE_TYPE);
+    char *want =
+        expected_header("start,end,call_type", ACD_SCOPE_INTERVAL | ACD_SCOPE_TYPE, used_of(&f->r));
     assert_int_equal(strncmp(csv, want, strlen(want)), 0);
     assert_int_equal(csv[strlen(want)], '\n');
     /* The quoted type name, whole. */
@@ -1080,7 +1091,7 @@ test_groups_csv_file(void **state)
     struct fixture *f = *state;
     f->group_res[0].total[ACD_T_LABOR_COST].ci95 = (double)NAN;
     char *csv = render_with(acd_report_write_groups_csv, results(f));
-    char *want = expected_header("group", ACD_SCOPE_GROUP);
+    char *want = expected_header("group", ACD_SCOPE_GROUP, used_of(&f->r));
     assert_int_equal(strncmp(csv, want, strlen(want)), 0);
     assert_int_equal(csv[strlen(want)], '\n');
     /* The totals a manager asks for are there. */
