@@ -570,6 +570,7 @@ results_from_rows(const struct acd_scenario *sc, const struct row_layout *l,
         }
     }
     double *x = acd_xcalloc(n, sizeof(double));
+    unsigned used = acd_scenario_features(sc);
     for (size_t si = 0; si < n_scopes; si++) {
         struct acd_scope_result *out = d[si].place(r, d[si].place_idx);
         out->name = d[si].name;
@@ -577,7 +578,12 @@ results_from_rows(const struct acd_scenario *sc, const struct row_layout *l,
         for (size_t v = 0; v < ROW; v++) {
             for (size_t i = 0; i < n; i++)
                 x[i] = rows[i][si * ROW + v];
-            struct acd_estimate e = acd_stats_estimate(x, n);
+            /* A later figure of a feature not in use does not apply (NaN,
+             * as results_read leaves it: it is not written). */
+            bool shown = v < ACD_METRIC_COUNT
+                             ? acd_stats_metric_shown((enum acd_metric)v, used)
+                             : acd_stats_total_shown((enum acd_total)(v - ACD_METRIC_COUNT), used);
+            struct acd_estimate e = shown ? acd_stats_estimate(x, n) : acd_stats_estimate(x, 0);
             if (v < ACD_METRIC_COUNT)
                 out->metric[v] = e;
             else
