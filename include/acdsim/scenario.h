@@ -63,6 +63,41 @@ struct acd_resolution {
     int priority; /* routing priority of legs escalated into this tier */
 };
 
+/* Transfers after a talk (call_types[].transfer[]): with probability
+ * `prob` the agent transfers the call to `to` instead of ending it. The
+ * caller waits again as a new leg of the same attempt, in the transfer
+ * queue of the target (call type `to`, tier 1; or, for a group target, the
+ * leg's own call type at that group's tier). */
+enum acd_transfer_mode {
+    ACD_TRANSFER_COLD,       /* the first agent is freed at once */
+    ACD_TRANSFER_WARM,       /* the first agent stays (busy) until the second answers */
+    ACD_TRANSFER_CONFERENCE, /* ...and then talks with both for a `conference` time */
+};
+enum acd_transfer_no_idle {
+    ACD_TRANSFER_WAIT,       /* default: the caller waits in the target's queue */
+    ACD_TRANSFER_DISCONNECT, /* no idle agent: the call is disconnected */
+    ACD_TRANSFER_VOICEMAIL,  /* no idle agent: the caller leaves a voice message */
+};
+struct acd_transfer {
+    double prob;
+    bool to_group; /* `to` names an agent group (else a call type) */
+    size_t to;     /* call type or group index */
+    enum acd_transfer_mode mode;
+    enum acd_transfer_no_idle if_idle;
+    bool has_patience; /* patience of the transferred leg (else its call type's) */
+    struct acd_dist patience;
+    bool has_conference; /* mode conference: time both agents talk */
+    struct acd_dist conference;
+    struct acd_srcpos pos;
+};
+
+/* Which legs a group answers (agent_groups[].answers): bits; 0 = all. */
+enum {
+    ACD_ANSWERS_CALLS = 1u << 0,       /* offered attempts (tier 1) */
+    ACD_ANSWERS_ESCALATIONS = 1u << 1, /* legs escalated to a higher tier */
+    ACD_ANSWERS_TRANSFERS = 1u << 2,   /* legs transferred by an agent */
+};
+
 struct acd_call_type {
     char *name;
     double rate_per_s; /* Poisson arrival rate given as `rate` (day: also in calls_per_interval) */
@@ -119,6 +154,8 @@ struct acd_call_type {
      * center's (acd_scenario_type_sl_*). */
     bool has_sl_threshold, has_sl_target;
     double sl_threshold_s, sl_target;
+    size_t n_transfers; /* transfer targets after a talk; probabilities sum to <= 1 */
+    struct acd_transfer *transfers;
     struct acd_srcpos pos;
 };
 
@@ -174,6 +211,7 @@ struct acd_agent_group {
     double assist_wait_s;
 
     double cost_per_hour; /* per paid agent-hour (staffed + break) */
+    unsigned answers;     /* ACD_ANSWERS_* bits: legs it answers; 0 = all */
     struct acd_srcpos pos;
 };
 
@@ -226,6 +264,7 @@ enum {
     ACD_FEAT_BREAK = 1u << 7,       /* shifts with breaks */
     ACD_FEAT_COST = 1u << 8,        /* some cost is given */
     ACD_FEAT_SAME_CALLER = 1u << 9, /* retry.same_caller: attempts share the caller's patience */
+    ACD_FEAT_TRANSFER = 1u << 10,   /* some call type transfers after a talk */
 };
 unsigned acd_scenario_features(const struct acd_scenario *sc);
 

@@ -58,14 +58,17 @@ struct acd_rep_stats {
 };
 
 /* Per-call trace: one record per call leg when the leg ends (answered legs
- * at the end of their talk time, once the resolution is known). */
+ * at the end of their talk time, once the resolution is known). Offered
+ * attempts come first: a leg is offered iff its source is before
+ * ACD_SRC_ESCALATION (acd_state_is_offered). */
 enum acd_call_source {
-    ACD_SRC_FRESH,      /* a customer's first call about an issue */
-    ACD_SRC_RETRIAL,    /* after a busy signal, a balk or an abandon */
-    ACD_SRC_REPEAT,     /* the issue was not resolved: the customer calls again */
-    ACD_SRC_CALLBACK,   /* the center dials back a virtual-hold caller */
-    ACD_SRC_ESCALATION, /* warm transfer to the next tier (same call) */
-    ACD_SRC_TRANSFER,   /* queue timeout routed to another call type (same call) */
+    ACD_SRC_FRESH,          /* a customer's first call about an issue */
+    ACD_SRC_RETRIAL,        /* after a busy signal, a balk or an abandon */
+    ACD_SRC_REPEAT,         /* the issue was not resolved: the customer calls again */
+    ACD_SRC_CALLBACK,       /* the center dials back a virtual-hold caller */
+    ACD_SRC_ESCALATION,     /* warm transfer to the next tier (same call) */
+    ACD_SRC_TRANSFER,       /* queue timeout routed to another call type (same call) */
+    ACD_SRC_AGENT_TRANSFER, /* transferred by the agent after a talk (same call) */
 };
 
 enum acd_outcome {
@@ -76,15 +79,17 @@ enum acd_outcome {
     ACD_OUT_TIMEOUT,  /* queue timeout (voicemail, or transferred: see next leg) */
     ACD_OUT_CALLBACK, /* accepted a callback: left the line, keeps its place */
     ACD_OUT_DISCONNECTED,
+    ACD_OUT_VOICEMAIL, /* a transfer with if_idle: voicemail found no idle agent */
 };
 
 /* What followed an answered leg. */
 enum acd_after {
-    ACD_AFTER_NONE,      /* not answered */
-    ACD_AFTER_RESOLVED,  /* issue resolved */
-    ACD_AFTER_ESCALATED, /* warm transfer to the next tier */
-    ACD_AFTER_REPEAT,    /* unresolved: the customer will call again */
-    ACD_AFTER_UNRESOLVED /* unresolved, no further contact today */
+    ACD_AFTER_NONE,       /* not answered */
+    ACD_AFTER_RESOLVED,   /* issue resolved */
+    ACD_AFTER_ESCALATED,  /* warm transfer to the next tier */
+    ACD_AFTER_REPEAT,     /* unresolved: the customer will call again */
+    ACD_AFTER_UNRESOLVED, /* unresolved, no further contact today */
+    ACD_AFTER_TRANSFERRED /* transferred by the agent: see the next leg */
 };
 
 struct acd_trace_rec {

@@ -89,6 +89,11 @@ struct acd_counts {
     /* Attempts (retrials, repeat calls) due after closing: the caller hears
      * the closed message; the issue ends. In the issue's bin. */
     double after_close;
+    /* Transfers by agents after a talk (a call type's transfer): talks that
+     * ended in one (call type and group of that talk), transferred legs that
+     * abandoned while waiting, and transfers with if_idle that found no idle
+     * agent (the call type that transferred). */
+    double transferred, transfer_abandoned, transfer_unserved;
 };
 
 /* dst += src, field by field (window_s is not summed: scopes share it). */
@@ -136,6 +141,7 @@ enum acd_metric {
     ACD_M_SERVICE_LEVEL_CUMULATIVE,
     ACD_M_MEAN_WAIT_CUMULATIVE,
     ACD_M_AFTER_CLOSE_RATE,
+    ACD_M_TRANSFER_RATE,
     ACD_METRIC_COUNT
 };
 
@@ -151,12 +157,14 @@ struct acd_metric_def {
     /* Feature metrics: the ACD_FEAT_* bits (sim.h) of the model features
      * that make the metric say something; the text table shows the row only
      * when the scenario uses one of them. 0: a core metric, always shown.
-     * JSON and CSV always carry every metric (but see `added`). */
+     * JSON carries every metric; CSV every one but unused only_with ones. */
     unsigned feature;
-    /* Added after results.json 0.1.0: a reader does not require it, and
-     * CSV carries it, like the text table, only when the scenario uses its
-     * feature (so the CSV of other scenarios keeps its shape). */
-    bool added;
+    /* ACD_FEAT_* bits: a metric added after results files were first
+     * written. CSV and the text table show it only when the scenario uses
+     * one of these features (acd_stats_metric_shown), so the outputs of
+     * every other scenario keep their columns and rows; JSON always has it;
+     * a reader does not require it (older documents). 0: always. */
+    unsigned only_with;
 };
 
 extern const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT];
@@ -203,17 +211,27 @@ enum acd_total {
     ACD_T_ISSUES_ANSWERED,
     ACD_T_ISSUES_ANSWERED_WITHIN_T,
     ACD_T_AFTER_CLOSE,
+    ACD_T_TRANSFERRED,
+    ACD_T_TRANSFER_ABANDONED,
+    ACD_T_TRANSFER_UNSERVED,
     ACD_TOTAL_COUNT
 };
 
 struct acd_total_def {
     const char *key; /* "offered", "wait_sum_s", ... */
     unsigned scopes;
-    size_t offset;    /* offsetof(struct acd_counts, field) */
-    unsigned feature; /* added totals: as acd_metric_def's `feature` and... */
-    bool added;       /* ...`added` */
+    size_t offset; /* offsetof(struct acd_counts, field) */
+    /* ACD_FEAT_* bits: a total added after results files were first
+     * written, in CSV only when the scenario uses one of these features
+     * (acd_stats_total_shown); a reader does not require it. 0: always. */
+    unsigned only_with;
 };
 extern const struct acd_total_def acd_totals[ACD_TOTAL_COUNT];
+
+/* Whether the CSV and text outputs of a scenario using `features`
+ * (ACD_FEAT_* bits) carry metric m / total t (their only_with). */
+bool acd_stats_metric_shown(enum acd_metric m, unsigned features);
+bool acd_stats_total_shown(enum acd_total t, unsigned features);
 
 /* Mean and 95% CI half-width across replications. */
 struct acd_estimate {

@@ -21,9 +21,10 @@ enum acd_stream {
     ACD_STREAM_ROUTING = 3,
     ACD_STREAM_RETRIAL = 4,
     ACD_STREAM_RESOLUTION = 5,
-    ACD_STREAM_DAY = 6,    /* per-replication draws: busyness, absenteeism */
-    ACD_STREAM_WRAP = 7,   /* after-call work */
-    ACD_STREAM_CALLER = 8, /* caller choices: balking, accepting a callback */
+    ACD_STREAM_DAY = 6,      /* per-replication draws: busyness, absenteeism */
+    ACD_STREAM_WRAP = 7,     /* after-call work */
+    ACD_STREAM_CALLER = 8,   /* caller choices: balking, accepting a callback */
+    ACD_STREAM_TRANSFER = 9, /* transfers after a talk: target, conference time */
     ACD_STREAM_PURPOSES = 16
 };
 

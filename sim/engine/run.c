@@ -728,10 +728,10 @@ const char *const acd_staffing_names[3] = {
 };
 
 const char *const acd_feature_names[] = {
-    "resolution", "escalation", "retrial", "callback",    "balk", "timeout",
-    "wrap_up",    "breaks",     "cost",    "same_caller", NULL,
+    "resolution", "escalation", "retrial", "callback",    "balk",     "timeout",
+    "wrap_up",    "breaks",     "cost",    "same_caller", "transfer", NULL,
 };
-_Static_assert(ACD_FEAT_SAME_CALLER == 1u << 9, "one name per ACD_FEAT_* bit, in bit order");
+_Static_assert(ACD_FEAT_TRANSFER == 1u << 10, "one name per ACD_FEAT_* bit, in bit order");
 
 static char *
 dup_or_null(const char *s)

@@ -169,36 +169,61 @@ static void
 setup_queues(struct acd_sim *s)
 {
     const struct acd_scenario *sc = s->sc;
-    s->n_queues = s->n_types * s->n_tiers;
-    s->queues = acd_xcalloc(s->n_queues, sizeof(*s->queues));
-    for (uint32_t k = 0; k < s->n_types; k++) {
+    /* Legs transferred by an agent wait in queues of their own (lanes, see
+     * state.h), so which legs a group answers (`answers`) is which queues
+     * it serves, and a transfer to a group reaches that group only. */
+    s->group_lane = acd_xcalloc(s->n_groups ? s->n_groups : 1, sizeof(*s->group_lane));
+    s->n_lanes = 1;
+    for (size_t k = 0; k < s->n_types; k++) {
         const struct acd_call_type *ct = &sc->call_types[k];
-        for (unsigned t = 1; t <= s->n_tiers; t++) {
-            struct acd_queue *q = &s->queues[acd_state_queue_index(s, k, t)];
-            q->head = q->tail = ACD_NONE;
-            q->type = k;
-            q->tier = (uint16_t)t;
-            const struct acd_resolution *r = t > 1 ? acd_state_resolution_at(ct, t) : NULL;
-            q->priority = r ? r->priority : ct->priority;
-            q->groups = acd_xcalloc(s->n_groups, sizeof(*q->groups));
-            q->levels = acd_xcalloc(s->n_groups, sizeof(*q->levels));
+        for (size_t i = 0; i < ct->n_transfers; i++) {
+            s->n_lanes = s->n_lanes < 2 ? 2 : s->n_lanes;
+            size_t g = ct->transfers[i].to;
+            if (ct->transfers[i].to_group && !s->group_lane[g])
+                s->group_lane[g] = (uint16_t)s->n_lanes++;
         }
     }
+    s->n_queues = s->n_types * s->n_tiers * s->n_lanes;
+    s->queues = acd_xcalloc(s->n_queues, sizeof(*s->queues));
+    for (unsigned lane = 0; lane < s->n_lanes; lane++)
+        for (uint32_t k = 0; k < s->n_types; k++) {
+            const struct acd_call_type *ct = &sc->call_types[k];
+            for (unsigned t = 1; t <= s->n_tiers; t++) {
+                struct acd_queue *q = &s->queues[acd_state_lane_queue(s, lane, k, t)];
+                q->head = q->tail = ACD_NONE;
+                q->type = k;
+                q->tier = (uint16_t)t;
+                q->lane = (uint16_t)lane;
+                const struct acd_resolution *r = t > 1 ? acd_state_resolution_at(ct, t) : NULL;
+                q->priority = r ? r->priority : ct->priority;
+                q->groups = acd_xcalloc(s->n_groups, sizeof(*q->groups));
+                q->levels = acd_xcalloc(s->n_groups, sizeof(*q->levels));
+            }
+        }
     for (uint32_t gi = 0; gi < s->n_groups; gi++) {
         const struct acd_agent_group *ag = &sc->groups[gi];
         struct acd_group_rt *g = &s->groups[gi];
+        unsigned answers = ag->answers ? ag->answers : ~0u;
+        unsigned own = s->group_lane[gi];
         g->n_queues = 0;
-        g->queues = acd_xcalloc(ag->n_skills * s->n_tiers, sizeof(*g->queues));
+        g->queues = acd_xcalloc(ag->n_skills * s->n_tiers * 3, sizeof(*g->queues));
         for (size_t i = 0; i < ag->n_skills; i++) {
             uint32_t k = (uint32_t)ag->skills[i];
             unsigned level = ag->skill_lv ? ag->skill_lv[i].level : 1;
-            for (unsigned t = 1; t <= g->tier; t++) {
-                uint32_t qi = acd_state_queue_index(s, k, t);
-                struct acd_queue *q = &s->queues[qi];
-                q->groups[q->n_groups] = gi;
-                q->levels[q->n_groups++] = (uint8_t)(level < 255 ? level : 255);
-                q->has_assist |= g->assist;
-                g->queues[g->n_queues++] = (struct acd_group_queue){qi, level};
+            for (unsigned lane = 0; lane < s->n_lanes; lane++) {
+                unsigned kind = lane ? ACD_ANSWERS_TRANSFERS : ACD_ANSWERS_CALLS;
+                if (lane > 1 && lane != own)
+                    continue; /* transfers to another group */
+                for (unsigned t = 1; t <= g->tier; t++) {
+                    if (!(answers & (lane == 0 && t > 1 ? ACD_ANSWERS_ESCALATIONS : kind)))
+                        continue;
+                    uint32_t qi = acd_state_lane_queue(s, lane, k, t);
+                    struct acd_queue *q = &s->queues[qi];
+                    q->groups[q->n_groups] = gi;
+                    q->levels[q->n_groups++] = (uint8_t)(level < 255 ? level : 255);
+                    q->has_assist |= g->assist;
+                    g->queues[g->n_queues++] = (struct acd_group_queue){qi, level};
+                }
             }
         }
         if (!s->route->listed_order)
@@ -215,20 +240,25 @@ setup_queues(struct acd_sim *s)
             struct acd_queue *q = &s->queues[acd_state_queue_index(s, k, t)];
             if (ct->n_route_groups)
                 order_groups(q, ct);
-            for (uint32_t i = 0; random && i < q->n_groups; i++) {
-                struct acd_group_rt *g = &s->groups[q->groups[i]];
-                if (!g->idle_ix) { /* before any agent exists: setup_staffing follows */
-                    ACD_ASSERT(g->n_members == 0);
-                    g->members = acd_xgrow(g->members, &g->members_cap, 8, sizeof(*g->members));
-                    g->idle_ix = acd_xmalloc(g->members_cap * sizeof(*g->idle_ix));
-                }
-                if (!s->idle_pos) { /* no agent yet either */
-                    ACD_ASSERT(s->n_agents == 0);
-                    s->agents = acd_xgrow(s->agents, &s->agents_cap, 8, sizeof(*s->agents));
-                    s->idle_pos = acd_xmalloc(s->agents_cap * sizeof(*s->idle_pos));
+        }
+        /* Every lane: a transferred leg is offered with the type's pick too. */
+        for (unsigned lane = 0; random && lane < s->n_lanes; lane++)
+            for (unsigned t = 1; t <= s->n_tiers; t++) {
+                struct acd_queue *q = &s->queues[acd_state_lane_queue(s, lane, k, t)];
+                for (uint32_t i = 0; i < q->n_groups; i++) {
+                    struct acd_group_rt *g = &s->groups[q->groups[i]];
+                    if (!g->idle_ix) { /* before any agent exists: setup_staffing follows */
+                        ACD_ASSERT(g->n_members == 0);
+                        g->members = acd_xgrow(g->members, &g->members_cap, 8, sizeof(*g->members));
+                        g->idle_ix = acd_xmalloc(g->members_cap * sizeof(*g->idle_ix));
+                    }
+                    if (!s->idle_pos) { /* no agent yet either */
+                        ACD_ASSERT(s->n_agents == 0);
+                        s->agents = acd_xgrow(s->agents, &s->agents_cap, 8, sizeof(*s->agents));
+                        s->idle_pos = acd_xmalloc(s->agents_cap * sizeof(*s->idle_pos));
+                    }
                 }
             }
-        }
     }
 }
 
@@ -361,6 +391,8 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
         t->r_resolution = acd_rng_new(seed, rep, ACD_STREAM_RESOLUTION, k);
         t->r_caller = acd_rng_new(seed, rep, ACD_STREAM_CALLER, k);
         t->r_wrap = acd_rng_new(seed, rep, ACD_STREAM_WRAP, k);
+        if (ct->n_transfers) /* no stream, no draws without transfers */
+            t->r_transfer = acd_rng_new(seed, rep, ACD_STREAM_TRANSFER, k);
         bool assist = false;
         for (unsigned tier = 1; tier <= s->n_tiers; tier++)
             assist |= s->queues[acd_state_queue_index(s, k, tier)].has_assist;
@@ -443,6 +475,8 @@ acd_sim_free(struct acd_sim *s)
                         t->r_resolution, t->r_caller, t->r_wrap};
         for (size_t i = 0; i < ACD_ARRAY_LEN(r); i++)
             gsl_rng_free(r[i]);
+        if (t->r_transfer)
+            gsl_rng_free(t->r_transfer);
     }
     for (size_t g = 0; g < s->n_groups; g++) {
         free(s->groups[g].queues);
@@ -462,6 +496,7 @@ acd_sim_free(struct acd_sim *s)
     gsl_rng_free(s->r_day);
     free(s->shifts);
     free(s->queues);
+    free(s->group_lane);
     free(s->types);
     free(s->groups);
     free(s->calls);
@@ -535,12 +570,14 @@ dispatch(struct acd_sim *s, const struct acd_evq_item *ev)
         stop_overloaded(s);
 }
 
-/* Nothing left to happen: callers still waiting have nobody to serve them. */
+/* Nothing left to happen: callers still waiting have nobody to serve them.
+ * Done, unless disconnecting them released agents held on transfers: those
+ * leave the call first (EV_HOLD_END, now), and the run goes on. */
 static void
 finish(struct acd_sim *s)
 {
     acd_sim_disconnect_all(s);
-    s->done = true;
+    s->done = acd_evq_len(&s->evq) == 0;
 }
 
 /* Events up to t_s (inclusive, or strictly before), then the clock to t_s. */
@@ -551,15 +588,15 @@ run_to(struct acd_sim *s, double t_s, bool inclusive)
     for (;;) {
         if (s->done)
             return false;
+        if (acd_evq_len(&s->evq) == 0) {
+            finish(s);
+            continue;
+        }
         double t = acd_evq_peek_time(&s->evq);
         if (inclusive ? !(t <= t_s) : !(t < t_s))
             break;
         acd_evq_pop(&s->evq, &ev);
         dispatch(s, &ev);
-    }
-    if (acd_evq_len(&s->evq) == 0) {
-        finish(s);
-        return false;
     }
     if (t_s > s->now)
         s->now = t_s;
@@ -582,10 +619,12 @@ void
 acd_sim_run(struct acd_sim *s)
 {
     struct acd_evq_item ev;
-    while (!s->done && acd_evq_pop(&s->evq, &ev))
-        dispatch(s, &ev);
-    if (!s->done)
-        finish(s);
+    while (!s->done) {
+        if (acd_evq_pop(&s->evq, &ev))
+            dispatch(s, &ev);
+        else
+            finish(s);
+    }
 }
 
 bool
@@ -596,7 +635,8 @@ acd_sim_step(struct acd_sim *s)
         return false;
     if (!acd_evq_pop(&s->evq, &ev)) {
         finish(s);
-        return false;
+        if (s->done || !acd_evq_pop(&s->evq, &ev))
+            return false;
     }
     dispatch(s, &ev);
     if (!s->done && acd_evq_len(&s->evq) == 0)
@@ -802,15 +842,19 @@ acd_sim_selection_name(size_t i)
 }
 
 static const char *const source_names[] = {
-    [ACD_SRC_FRESH] = "fresh",           [ACD_SRC_RETRIAL] = "retrial",
-    [ACD_SRC_REPEAT] = "repeat",         [ACD_SRC_CALLBACK] = "callback",
-    [ACD_SRC_ESCALATION] = "escalation", [ACD_SRC_TRANSFER] = "transfer",
+    [ACD_SRC_FRESH] = "fresh",
+    [ACD_SRC_RETRIAL] = "retrial",
+    [ACD_SRC_REPEAT] = "repeat",
+    [ACD_SRC_CALLBACK] = "callback",
+    [ACD_SRC_ESCALATION] = "escalation",
+    [ACD_SRC_TRANSFER] = "transfer",
+    [ACD_SRC_AGENT_TRANSFER] = "transferred",
 };
 static const char *const outcome_names[] = {
     [ACD_OUT_ANSWERED] = "answered",         [ACD_OUT_ABANDONED] = "abandoned",
     [ACD_OUT_BLOCKED] = "blocked",           [ACD_OUT_BALKED] = "balked",
     [ACD_OUT_TIMEOUT] = "timeout",           [ACD_OUT_CALLBACK] = "callback",
-    [ACD_OUT_DISCONNECTED] = "disconnected",
+    [ACD_OUT_DISCONNECTED] = "disconnected", [ACD_OUT_VOICEMAIL] = "voicemail",
 };
 static const char *const after_names[] = {
     [ACD_AFTER_NONE] = "",
@@ -818,6 +862,7 @@ static const char *const after_names[] = {
     [ACD_AFTER_ESCALATED] = "escalated",
     [ACD_AFTER_REPEAT] = "repeat",
     [ACD_AFTER_UNRESOLVED] = "unresolved",
+    [ACD_AFTER_TRANSFERRED] = "transferred",
 };
 
 const char *

@@ -8,7 +8,11 @@
  * callers. Each attempt is offered once; while it lasts it may move between
  * queues (escalation to the next tier, timeout transfer) as legs of the same
  * call. Queues are per (call type, tier); a group serves the queues of its
- * skills whose tier is at most its own.
+ * skills whose tier is at most its own. After a talk the agent may
+ * transfer the call (call_types[].transfer): a new leg of the same attempt
+ * in the transfer queues, which only groups that answer transfers serve;
+ * warm and conference transfers keep the first agent busy (held) until the
+ * second answers, and through the conference.
  *
  * Statistics: an attempt is counted in the bin of its arrival and followed
  * to its end; an issue in the bin of its fresh call; time integrals (calls
@@ -33,7 +37,10 @@
 #include <stdint.h>
 
 static void agent_available(struct acd_sim *s, uint32_t a);
+static void agent_done(struct acd_sim *s, uint32_t a);
 static void after_close_check(struct acd_sim *s);
+static double hold_answered(struct acd_sim *s, struct acd_call *x);
+static void hold_release(struct acd_sim *s, struct acd_call *x);
 
 /* --- trace -------------------------------------------------------------- */
 
@@ -189,6 +196,8 @@ answer(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
     ag->call = c;
     x->t_answer = s->now;
     double handle_s = acd_dist_sample(handle_dist(s, gi, x), s->types[k].r_handle);
+    if (x->flags & ACD_CALL_HELD)
+        handle_s += hold_answered(s, x); /* a conference comes first */
     acd_sim_push(s, s->now + handle_s, EV_TALK_END, a);
 }
 
@@ -274,9 +283,10 @@ next_visibility(const struct acd_sim *s, const struct acd_call *x, double after_
     return best;
 }
 
-/* Leg c waits in queue qi (patience, timeout and visibility timers start). */
+/* Leg c waits in queue qi (patience p, or never abandons if NULL; timeout
+ * and visibility timers start). */
 static void
-enqueue(struct acd_sim *s, uint32_t c, uint32_t qi, bool placeholder)
+enqueue_with(struct acd_sim *s, uint32_t c, uint32_t qi, bool placeholder, const struct acd_dist *p)
 {
     struct acd_call *x = &s->calls[c];
     struct acd_queue *q = &s->queues[qi];
@@ -293,9 +303,7 @@ enqueue(struct acd_sim *s, uint32_t c, uint32_t qi, bool placeholder)
         acd_state_touch_waiting(s, x->type);
         t->n_waiting++;
         s->n_waiting++;
-        if (t->patience) {
-            const struct acd_dist *p =
-                ct->patience_by_interval ? &ct->patience_by_interval[x->iv] : t->patience;
+        if (p) {
             double patience_s;
             if (ct->same_caller && acd_state_is_offered(x)) {
                 /* The same caller: the patience of their first wait. */
@@ -308,7 +316,8 @@ enqueue(struct acd_sim *s, uint32_t c, uint32_t qi, bool placeholder)
             }
             x->ev_abandon = acd_sim_push(s, s->now + patience_s, EV_ABANDON, c);
         }
-        if (ct->queue_timeout_s > 0 && x->source != ACD_SRC_TRANSFER)
+        if (ct->queue_timeout_s > 0 && x->source != ACD_SRC_TRANSFER &&
+            x->source != ACD_SRC_AGENT_TRANSFER)
             x->ev_timeout = acd_sim_push(s, s->now + ct->queue_timeout_s, EV_TIMEOUT, c);
     }
     if (!t->plain) {
@@ -320,6 +329,18 @@ enqueue(struct acd_sim *s, uint32_t c, uint32_t qi, bool placeholder)
     }
     if (q->has_assist)
         poke_queue(s, qi);
+}
+
+/* Leg c waits in queue qi with its call type's patience. */
+static void
+enqueue(struct acd_sim *s, uint32_t c, uint32_t qi, bool placeholder)
+{
+    const struct acd_call *x = &s->calls[c];
+    const struct acd_dist *p = s->types[x->type].patience;
+    const struct acd_call_type *ct = acd_state_ctype(s, x->type);
+    if (p && ct->patience_by_interval)
+        p = &ct->patience_by_interval[x->iv];
+    enqueue_with(s, c, qi, placeholder, p);
 }
 
 /* Predicted wait of a caller joining queue q: the calls ahead times the mean
@@ -481,7 +502,11 @@ on_abandon(struct acd_sim *s, uint32_t c)
         tc->wait_sum_s += wait_s;
         if (x->bin < s->st.n_bins)
             acd_stats_hist_add(&s->st.abandon_hists[x->type], wait_s);
+    } else if (x->source == ACD_SRC_AGENT_TRANSFER) {
+        acd_state_type_counts(s, x->bin, x->type)->transfer_abandoned++;
     }
+    if (x->flags & ACD_CALL_HELD)
+        hold_release(s, x);
     emit(s, x, ACD_OUT_ABANDONED, ACD_AFTER_NONE, ACD_NONE, s->now);
     maybe_retry(s, x, &acd_state_ctype(s, s->issues[x->issue].type)->retry_abandon);
     acd_state_call_free(s, c);
@@ -602,6 +627,151 @@ agent_done(struct acd_sim *s, uint32_t a)
         agent_available(s, a);
 }
 
+/* --- transfers ---------------------------------------------------------- */
+
+/* Does the agent transfer leg x after its talk? Draws once from the call
+ * type's transfer stream: the target, or NULL. */
+static const struct acd_transfer *
+transfer_draw(struct acd_sim *s, const struct acd_call *x)
+{
+    const struct acd_call_type *ct = acd_state_ctype(s, x->type);
+    double u = gsl_rng_uniform(s->types[x->type].r_transfer), cum = 0;
+    for (size_t i = 0; i < ct->n_transfers; i++) {
+        cum += ct->transfers[i].prob;
+        if (u < cum)
+            return &ct->transfers[i];
+    }
+    return NULL;
+}
+
+/* Agent a (whose talk just ended, counted out of n_talk) transfers leg c:
+ * the same attempt waits again as a new leg in the target's transfer
+ * queue, or is answered at once by an idle agent. With if_idle and no idle
+ * agent the call ends there (disconnected / voicemail). Returns true when
+ * agent a stays on the call (warm, conference): it is released by
+ * EV_HOLD_END once the second agent has answered (hold_answered) or the
+ * caller has gone. */
+static bool
+transfer(struct acd_sim *s, uint32_t a, uint32_t c, const struct acd_transfer *tr)
+{
+    struct acd_call *x = &s->calls[c];
+    uint32_t gi = s->agents[a].group, k = x->type;
+    acd_state_type_counts(s, x->bin, k)->transferred++;
+    acd_state_group_counts(s, x->bin, gi)->transferred++;
+    uint32_t kt = tr->to_group ? k : (uint32_t)tr->to;
+    unsigned tier = tr->to_group ? s->groups[tr->to].tier : 1;
+    unsigned lane = tr->to_group ? s->group_lane[tr->to] : 1;
+    x->id = s->next_call_id++;
+    x->source = ACD_SRC_AGENT_TRANSFER;
+    x->type = kt;
+    x->tier = (uint16_t)tier;
+    x->t_arrive = x->t_queue = s->now;
+    x->flags |= ACD_CALL_XFER;
+    uint32_t qi = acd_state_lane_queue(s, lane, kt, tier);
+    uint32_t b = s->route->pick_agent(s, c, qi, 1);
+    if (b == ACD_NONE && tr->if_idle != ACD_TRANSFER_WAIT) {
+        acd_state_type_counts(s, x->bin, k)->transfer_unserved++;
+        emit(s, x, tr->if_idle == ACD_TRANSFER_VOICEMAIL ? ACD_OUT_VOICEMAIL : ACD_OUT_DISCONNECTED,
+             ACD_AFTER_NONE, ACD_NONE, s->now);
+        issue_end(s, x->issue, false);
+        acd_state_call_free(s, c);
+        return false;
+    }
+    bool held = tr->mode != ACD_TRANSFER_COLD;
+    if (held) {
+        struct acd_agent *ag = &s->agents[a];
+        s->groups[gi].n_talk++; /* still talking (the integral was brought to now) */
+        ag->held = true;
+        ag->held_type = k;
+        ag->held_xfer = (uint32_t)(tr - acd_state_ctype(s, k)->transfers);
+        x->flags |= ACD_CALL_HELD;
+        x->held = a;
+    }
+    if (b != ACD_NONE) {
+        acd_state_idle_remove(s, &s->groups[s->agents[b].group], b);
+        answer(s, b, c, 0.0);
+    } else {
+        const struct acd_dist *p = s->types[kt].patience;
+        const struct acd_call_type *ctt = acd_state_ctype(s, kt);
+        if (tr->has_patience)
+            p = &tr->patience; /* the transfer's own */
+        else if (p && ctt->patience_by_interval)
+            p = &ctt->patience_by_interval[x->iv];
+        enqueue_with(s, c, qi, false, p);
+    }
+    return held;
+}
+
+/* Agent a left a call of type k (transfers: the other talk ends keep
+ * their own copy on the hot path): wrap-up, or done. */
+static void
+wrap_or_done(struct acd_sim *s, uint32_t a, uint32_t k)
+{
+    struct acd_group_rt *g = &s->groups[s->agents[a].group];
+    const struct acd_dist *w = g->wrap ? g->wrap[k] : NULL;
+    if (w) {
+        s->agents[a].state = ACD_AGENT_WRAP;
+        acd_sim_push(s, s->now + acd_dist_sample(w, s->types[k].r_wrap), EV_WRAP_END, a);
+    } else {
+        agent_done(s, a);
+    }
+}
+
+/* The held agent of leg x leaves the call at time t (EV_HOLD_END). */
+static void
+hold_release_at(struct acd_sim *s, struct acd_call *x, double t)
+{
+    x->flags &= (uint8_t)~ACD_CALL_HELD;
+    acd_sim_push(s, t, EV_HOLD_END, x->held);
+}
+
+/* The caller of a held leg is gone (abandoned, disconnected). */
+static void
+hold_release(struct acd_sim *s, struct acd_call *x)
+{
+    hold_release_at(s, x, s->now);
+}
+
+/* A second agent answers held leg x: the first leaves now (warm) or after
+ * the conference, which the second agent's talk also includes; returns
+ * its length. */
+static double
+hold_answered(struct acd_sim *s, struct acd_call *x)
+{
+    const struct acd_agent *ag = &s->agents[x->held];
+    const struct acd_transfer *tr = &acd_state_ctype(s, ag->held_type)->transfers[ag->held_xfer];
+    double conf_s = 0;
+    if (tr->mode == ACD_TRANSFER_CONFERENCE)
+        conf_s = acd_dist_sample(&tr->conference, s->types[ag->held_type].r_transfer);
+    hold_release_at(s, x, s->now + conf_s);
+    return conf_s;
+}
+
+static void
+on_hold_end(struct acd_sim *s, uint32_t a)
+{
+    struct acd_agent *ag = &s->agents[a];
+    uint32_t gi = ag->group;
+    if (s->groups[gi].wrap)
+        acd_state_touch_talk(s, gi);
+    s->groups[gi].n_talk--;
+    ag->held = false;
+    wrap_or_done(s, a, ag->held_type);
+    after_close_check(s);
+}
+
+/* on_talk_end of a talk the agent ends with transfer tr. */
+static void
+talk_end_transfer(struct acd_sim *s, uint32_t a, uint32_t c, const struct acd_transfer *tr)
+{
+    struct acd_call *x = &s->calls[c];
+    uint32_t k = x->type;
+    emit(s, x, ACD_OUT_ANSWERED, ACD_AFTER_TRANSFERRED, s->agents[a].group, x->t_answer);
+    if (!transfer(s, a, c, tr))
+        wrap_or_done(s, a, k);
+    after_close_check(s);
+}
+
 static void
 on_talk_end(struct acd_sim *s, uint32_t a)
 {
@@ -614,6 +784,12 @@ on_talk_end(struct acd_sim *s, uint32_t a)
     g->n_talk--;
     s->n_talk--;
     ag->call = ACD_NONE;
+    const struct acd_transfer *tr;
+    if (s->n_lanes > 1 && !(x->flags & ACD_CALL_XFER) && s->types[x->type].r_transfer &&
+        (tr = transfer_draw(s, x)) != NULL) {
+        talk_end_transfer(s, a, c, tr);
+        return;
+    }
     enum acd_after after = resolve(s, a, c);
     emit(s, x, ACD_OUT_ANSWERED, after, gi, x->t_answer);
     uint32_t k = x->type;
@@ -824,6 +1000,8 @@ acd_sim_disconnect_all(struct acd_sim *s)
                 tc->disconnected++;
                 tc->wait_sum_s += s->now - x->t_queue;
             }
+            if (x->flags & ACD_CALL_HELD)
+                hold_release(s, x);
             emit(s, x, ACD_OUT_DISCONNECTED, ACD_AFTER_NONE, ACD_NONE, s->now);
             issue_end(s, x->issue, false);
             acd_state_call_free(s, c);
@@ -898,4 +1076,5 @@ acd_sim_handler_fn *const acd_sim_handlers[EV_KINDS] = {
     [EV_PLAN] = on_plan,         [EV_BREAK_END] = on_break_end, [EV_ABANDON] = on_abandon,
     [EV_TIMEOUT] = on_timeout,   [EV_VISIBLE] = on_visible,     [EV_RETRY] = on_retry,
     [EV_REPEAT] = on_repeat,     [EV_ARRIVAL] = on_arrival,     [EV_SAMPLE] = on_sample,
+    [EV_HOLD_END] = on_hold_end,
 };

@@ -15,8 +15,11 @@
  *     members are the agents whose group it is, each once; the state counts (idle,
  *     talk, wrap, break) match the agents' records, busy = talk + wrap,
  *     staffed = idle + busy, and busy + idle + break <= members;
- *   - an agent holds a call exactly when talking; leaving / break_pending
- *     only while busy; its shift-plan event is pending and its own;
+ *   - an agent holds a call exactly when talking, unless held: kept on a
+ *     warm transfer or conference, talking with no call in hand, while its
+ *     leg waits flagged ACD_CALL_HELD or its EV_HOLD_END is pending (one of
+ *     the two); leaving / break_pending only while busy; its shift-plan
+ *     event is pending and its own;
  *   - each queue's list has `len` legs of its call type and tier, linked
  *     both ways, in joining order; the legs waiting (placeholders excluded)
  *     add up to each type's n_waiting and to the total;
@@ -97,6 +100,11 @@ verify_events(const struct acd_sim *s, size_t by_kind[EV_KINDS])
         case EV_SAMPLE:
             VERIFY(e->obj < s->st.n_samples, "sample index");
             break;
+        case EV_HOLD_END:
+            VERIFY(e->obj < s->n_agents && s->agents[e->obj].held &&
+                       s->agents[e->obj].state == ACD_AGENT_TALK,
+                   "hold end of a held agent");
+            break;
         }
     }
 }
@@ -105,6 +113,7 @@ verify_events(const struct acd_sim *s, size_t by_kind[EV_KINDS])
  * (each pending event points back at its holder: verify_events). */
 struct handles {
     size_t plan, abandon, timeout, visible;
+    size_t held_agents, held_legs;
 };
 
 static void
@@ -150,7 +159,13 @@ verify_group(const struct acd_sim *s, uint32_t gi, size_t *n_members, struct han
         VERIFY(ag->group == gi && ag->state < ACD_AGENT_STATES, "members are agents of the group");
         by_state[ag->state]++;
         h->plan += ag->ev != ACD_EVQ_NONE;
-        if (ag->state == ACD_AGENT_TALK) {
+        VERIFY(!ag->held || ag->state == ACD_AGENT_TALK, "a held agent is talking");
+        if (ag->held) {
+            VERIFY(ag->call == ACD_NONE && ag->held_type < s->n_types &&
+                       ag->held_xfer < s->sc->call_types[ag->held_type].n_transfers,
+                   "a held agent has no call in hand, and its transfer");
+            h->held_agents++;
+        } else if (ag->state == ACD_AGENT_TALK) {
             VERIFY(ag->call < s->n_calls_used, "an agent holds a call exactly while talking");
             const struct acd_call *x = &s->calls[ag->call];
             VERIFY(x->queue == ACD_NONE && x->ev_abandon == ACD_EVQ_NONE &&
@@ -184,8 +199,9 @@ static uint32_t
 verify_queue(const struct acd_sim *s, uint32_t qi, struct handles *h)
 {
     const struct acd_queue *q = &s->queues[qi];
-    VERIFY(q->type < s->n_types && qi == acd_state_queue_index(s, q->type, q->tier),
-           "queue index = (type, tier)");
+    VERIFY(q->type < s->n_types && q->lane < s->n_lanes &&
+               qi == acd_state_lane_queue(s, q->lane, q->type, q->tier),
+           "queue index = (lane, type, tier)");
     uint32_t n = 0, waiting = 0, prev = ACD_NONE;
     for (uint32_t c = q->head; c != ACD_NONE; c = s->calls[c].next) {
         VERIFY(c < s->n_calls_used && n < q->len, "queue list length = len");
@@ -201,6 +217,13 @@ verify_queue(const struct acd_sim *s, uint32_t qi, struct handles *h)
         h->abandon += x->ev_abandon != ACD_EVQ_NONE;
         h->timeout += x->ev_timeout != ACD_EVQ_NONE;
         h->visible += x->ev_visible != ACD_EVQ_NONE;
+        VERIFY((x->source == ACD_SRC_AGENT_TRANSFER) == (q->lane > 0),
+               "transferred legs wait in transfer queues, only they");
+        if (x->flags & ACD_CALL_HELD) {
+            VERIFY(x->held < s->n_agents && s->agents[x->held].held,
+                   "a held leg's first agent is held");
+            h->held_legs++;
+        }
         waiting += !placeholder;
         prev = c;
         n++;
@@ -240,7 +263,9 @@ acd_sim_verify(const struct acd_sim *s)
         n_break += s->groups[gi].n_break;
     }
     VERIFY(n_members == s->n_agents, "every agent is a member of one group");
-    VERIFY(n_talk == s->n_talk, "sum of groups' n_talk = n_talk");
+    size_t n_held = h.held_agents;
+    VERIFY(n_talk == s->n_talk + n_held, "sum of groups' n_talk = n_talk + held agents");
+    n_talk = s->n_talk; /* agents with a call in hand */
     VERIFY(by_kind[EV_TALK_END] == n_talk, "one talk end pending per talking agent");
     VERIFY(by_kind[EV_WRAP_END] == n_wrap, "one wrap-up end pending per agent in wrap-up");
     VERIFY(by_kind[EV_BREAK_END] >= n_break, "a break end pending per agent on break");
@@ -249,11 +274,12 @@ acd_sim_verify(const struct acd_sim *s)
     for (uint32_t k = 0; k < s->n_types; k++) {
         const struct acd_type_rt *t = &s->types[k];
         uint32_t waiting = 0;
-        for (unsigned tier = 1; tier <= s->n_tiers; tier++) {
-            uint32_t qi = acd_state_queue_index(s, k, tier);
-            waiting += verify_queue(s, qi, &h);
-            legs += s->queues[qi].len;
-        }
+        for (unsigned tier = 1; tier <= s->n_tiers; tier++)
+            for (unsigned lane = 0; lane < s->n_lanes; lane++) {
+                uint32_t qi = acd_state_lane_queue(s, lane, k, tier);
+                waiting += verify_queue(s, qi, &h);
+                legs += s->queues[qi].len;
+            }
         VERIFY(waiting == t->n_waiting, "legs waiting in a type's queues = its n_waiting");
         VERIFY(t->q_last_t <= s->now, "time integrals not ahead of now");
         VERIFY(t->rate_per_s >= 0, "arrival rate >= 0");
@@ -266,6 +292,8 @@ acd_sim_verify(const struct acd_sim *s)
                by_kind[EV_VISIBLE] == h.visible,
            "waiting legs' timer handles = pending timers");
     VERIFY(by_kind[EV_ARRIVAL] == arrivals, "one arrival pending per type with an arrival_ev");
+    VERIFY(h.held_legs + by_kind[EV_HOLD_END] == n_held,
+           "each held agent: its leg waits, or its hold end is pending");
     VERIFY(!s->closed || arrivals == 0, "no arrival after closing");
 
     uint32_t calls_free =

@@ -47,7 +47,11 @@ struct acd_issue {
     bool answered; /* some leg reached an agent */
 };
 
-enum { ACD_CALL_PLACEHOLDER = 1u << 0 }; /* virtual hold: the center calls back */
+enum {
+    ACD_CALL_PLACEHOLDER = 1u << 0, /* virtual hold: the center calls back */
+    ACD_CALL_XFER = 1u << 1,        /* transferred by an agent: not again */
+    ACD_CALL_HELD = 1u << 2,        /* warm / conference: agent `held` waits with the caller */
+};
 
 /* One leg of a call: an attempt reaching the ACD, or the same call moved to
  * another queue (escalation, timeout transfer). */
@@ -70,20 +74,30 @@ struct acd_call {
     uint8_t flags;       /* ACD_CALL_* */
     uint32_t attempt;    /* the issue's contact number of this attempt */
     int32_t priority;    /* routing priority (priority_score) */
+    uint32_t held;       /* ACD_CALL_HELD: the first agent of a warm transfer */
 };
 
 struct acd_agent {
     double idle_since;
     double break_len_s; /* length of the break waiting for the call to end */
     uint32_t group;
-    uint32_t prev, next; /* idle-list links */
-    uint32_t call;       /* leg in hand (talk), ACD_NONE otherwise */
-    uint32_t shift;      /* index into sim->shifts, ACD_NONE: staffed by count */
-    uint32_t step;       /* next step of the shift plan */
-    uint32_t ev;         /* pending shift-plan event, or ACD_EVQ_NONE */
-    uint8_t state;       /* enum acd_agent_state */
-    bool leaving;        /* log off after the call in hand */
-    bool break_pending;  /* go on break after the call in hand */
+    union {
+        struct {
+            uint32_t prev, next; /* idle-list links (idle) */
+        };
+        struct {
+            uint32_t held_type; /* held: the call type it talked (its wrap-up) */
+            uint32_t held_xfer; /* ...and the transfer: call_types[held_type].transfers[] */
+        };
+    };
+    uint32_t call;      /* leg in hand (talk), ACD_NONE otherwise */
+    uint32_t shift;     /* index into sim->shifts, ACD_NONE: staffed by count */
+    uint32_t step;      /* next step of the shift plan */
+    uint32_t ev;        /* pending shift-plan event, or ACD_EVQ_NONE */
+    uint8_t state;      /* enum acd_agent_state */
+    bool leaving;       /* log off after the call in hand */
+    bool break_pending; /* go on break after the call in hand */
+    bool held;          /* talking, no call in hand: kept on a warm transfer or conference */
 };
 
 /* FIFO of waiting legs of one (call type, tier), linked through acd_call. */
@@ -91,6 +105,7 @@ struct acd_queue {
     uint32_t head, tail, len;
     uint32_t type;
     uint16_t tier;
+    uint16_t lane;     /* 0: calls, escalations; else transferred legs (acd_state_lane_queue) */
     int32_t priority;  /* routing priority of its legs */
     uint32_t n_groups; /* groups that may serve it (skill and tier) */
     uint32_t *groups;  /* in the call type's group order (call_types[].groups) */
@@ -116,6 +131,7 @@ struct acd_type_rt {
     uint32_t n_waiting;              /* legs waiting in all tiers of this type */
     const struct acd_dist *patience; /* NULL: never abandons */
     gsl_rng *r_arrivals, *r_handle, *r_patience, *r_retrial, *r_resolution, *r_caller, *r_wrap;
+    gsl_rng *r_transfer;   /* NULL: the type does not transfer */
     bool plain;            /* no caller behaviour, resolution or overflow: the fast path */
     double sl_threshold_s; /* the type's own service-level threshold, else the center's */
     /* How an idle agent is chosen for an arriving call: the call type's
@@ -209,6 +225,11 @@ struct acd_sim {
 
     size_t n_types, n_groups, n_queues;
     unsigned n_tiers;
+    /* Queue lanes: 0 holds calls and escalations; with transfers, lane 1
+     * legs transferred to a call type and lane group_lane[g] (>= 2) legs
+     * transferred to group g, which only g serves. */
+    unsigned n_lanes;
+    uint16_t *group_lane; /* per group: its lane, 0 if no transfer names it */
     struct acd_type_rt *types;
     struct acd_group_rt *groups;
     struct acd_queue *queues; /* index type * n_tiers + (tier - 1) */
@@ -241,11 +262,12 @@ struct acd_sim {
 
 /* --- lookups ------------------------------------------------------------ */
 
-/* Is the leg an offered attempt (not a moved leg of one)? */
+/* Is the leg an offered attempt (not a moved leg of one: escalation,
+ * timeout transfer, agent transfer)? */
 static inline bool
 acd_state_is_offered(const struct acd_call *c)
 {
-    return c->source != ACD_SRC_ESCALATION && c->source != ACD_SRC_TRANSFER;
+    return c->source < ACD_SRC_ESCALATION;
 }
 
 static inline const struct acd_call_type *
@@ -267,6 +289,14 @@ static inline uint32_t
 acd_state_queue_index(const struct acd_sim *s, uint32_t k, unsigned tier)
 {
     return k * s->n_tiers + (tier - 1);
+}
+
+/* The queue of call type k at a tier in a lane (lane 0:
+ * acd_state_queue_index). */
+static inline uint32_t
+acd_state_lane_queue(const struct acd_sim *s, unsigned lane, uint32_t k, unsigned tier)
+{
+    return (uint32_t)(lane * s->n_types * s->n_tiers) + k * s->n_tiers + (tier - 1);
 }
 
 /* Operating-day interval containing t (clamped), 0 for steady state. */

@@ -194,6 +194,9 @@ acd_stats_counts_add(struct acd_counts *dst, const struct acd_counts *src)
     dst->issues_answered += src->issues_answered;
     dst->issues_answered_within_t += src->issues_answered_within_t;
     dst->after_close += src->after_close;
+    dst->transferred += src->transferred;
+    dst->transfer_abandoned += src->transfer_abandoned;
+    dst->transfer_unserved += src->transfer_unserved;
 }
 
 /* --- metrics ----------------------------------------------------------- */
@@ -441,6 +444,13 @@ m_after_close_rate(const struct acd_counts *c, const struct acd_hist *h)
     return ratio(c->after_close, c->issues);
 }
 
+static double
+m_transfer_rate(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->transferred, c->answered);
+}
+
 /* Customer-level metrics differ from call-level ones only when a customer
  * can call more than once or stay unresolved. */
 #define CUSTOMER (ACD_FEAT_RESOLUTION | ACD_FEAT_RETRIAL | ACD_FEAT_CALLBACK)
@@ -449,12 +459,12 @@ m_after_close_rate(const struct acd_counts *c, const struct acd_hist *h)
 #define CALLS  (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_INTERVAL)
 #define AGENTS (ACD_SCOPE_CENTER | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
 #define ALL    (ACD_SCOPE_CENTER | ACD_SCOPE_TYPE | ACD_SCOPE_GROUP | ACD_SCOPE_INTERVAL)
-/* The rows added by issue 12 (cumulative wait, calls after closing) show
- * in text, CSV and HTML only for scenarios with same-caller retrials, so
- * that the reports of every other scenario keep their bytes; JSON carries
- * them always. Showing them for every multi-attempt scenario is a change
- * of this one line (and a re-recording of the golden text and CSV). */
-#define ADDED_GATE ACD_FEAT_SAME_CALLER
+/* The figures of issue 12's caller view (cumulative wait, calls after
+ * closing) are written for scenarios with same-caller retrials, so that the
+ * outputs of every other scenario keep their bytes. Showing them for every
+ * multi-attempt scenario is a change of this one line (and a re-recording
+ * of the golden outputs). */
+#define CALLER_VIEW ACD_FEAT_SAME_CALLER
 
 const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT] = {
     [ACD_M_OFFERED] = {"offered", "Offered calls", "calls", false, CALLS, m_offered},
@@ -502,24 +512,25 @@ const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT] = {
     [ACD_M_COST] = {"cost", "Cost", "", false, ALL, m_cost, ACD_FEAT_COST},
     [ACD_M_COST_PER_CALL] = {"cost_per_call", "Cost per answered call", "", false, ALL,
                              m_cost_per_call, ACD_FEAT_COST},
-    /* Added (issue 12): shown in text and CSV with same-caller retrials. */
+    /* Added by issue 12: written only when their feature is used (only_with). */
     [ACD_M_SERVICE_LEVEL_CUMULATIVE] = {"service_level_cumulative", "Service level (total wait)",
-                                        "", true, CALLS, m_service_level_cumulative, ADDED_GATE,
-                                        true},
+                                        "", true, CALLS, m_service_level_cumulative, CALLER_VIEW,
+                                        CALLER_VIEW},
     [ACD_M_MEAN_WAIT_CUMULATIVE] = {"mean_wait_cumulative_s", "Total wait per customer", "s", false,
-                                    CALLS, m_mean_wait_cumulative, ADDED_GATE, true},
+                                    CALLS, m_mean_wait_cumulative, CALLER_VIEW, CALLER_VIEW},
     [ACD_M_AFTER_CLOSE_RATE] = {"after_close_rate", "Called after closing (per issue)", "", true,
-                                CALLS, m_after_close_rate, ADDED_GATE, true},
+                                CALLS, m_after_close_rate, CALLER_VIEW, CALLER_VIEW},
+    [ACD_M_TRANSFER_RATE] = {"transfer_rate", "Transferred (of answered)", "", true, ALL,
+                             m_transfer_rate, ACD_FEAT_TRANSFER, ACD_FEAT_TRANSFER},
 };
 
 #define TOTAL(k, field, scopes)                                                                    \
     {                                                                                              \
-        k, scopes, offsetof(struct acd_counts, field)                                              \
+        k, scopes, offsetof(struct acd_counts, field), 0                                           \
     }
-
-#define TOTAL_ADDED(k, field, scopes)                                                              \
+#define TOTAL_WITH(k, field, scopes, feature)                                                      \
     {                                                                                              \
-        k, scopes, offsetof(struct acd_counts, field), ADDED_GATE, true                            \
+        k, scopes, offsetof(struct acd_counts, field), feature                                     \
     }
 
 const struct acd_total_def acd_totals[ACD_TOTAL_COUNT] = {
@@ -558,12 +569,29 @@ const struct acd_total_def acd_totals[ACD_TOTAL_COUNT] = {
     [ACD_T_LABOR_COST] = TOTAL("labor_cost", labor_cost, AGENTS),
     [ACD_T_ABANDON_COST] = TOTAL("abandon_cost", abandon_cost, CALLS),
     [ACD_T_REPEAT_COST] = TOTAL("repeat_cost", repeat_cost, CALLS),
-    [ACD_T_ISSUE_WAIT_SUM] = TOTAL_ADDED("issue_wait_sum_s", issue_wait_sum_s, CALLS),
-    [ACD_T_ISSUES_ANSWERED] = TOTAL_ADDED("issues_answered", issues_answered, CALLS),
+    [ACD_T_ISSUE_WAIT_SUM] = TOTAL_WITH("issue_wait_sum_s", issue_wait_sum_s, CALLS, CALLER_VIEW),
+    [ACD_T_ISSUES_ANSWERED] = TOTAL_WITH("issues_answered", issues_answered, CALLS, CALLER_VIEW),
     [ACD_T_ISSUES_ANSWERED_WITHIN_T] =
-        TOTAL_ADDED("issues_answered_within_t", issues_answered_within_t, CALLS),
-    [ACD_T_AFTER_CLOSE] = TOTAL_ADDED("after_close", after_close, CALLS),
+        TOTAL_WITH("issues_answered_within_t", issues_answered_within_t, CALLS, CALLER_VIEW),
+    [ACD_T_AFTER_CLOSE] = TOTAL_WITH("after_close", after_close, CALLS, CALLER_VIEW),
+    [ACD_T_TRANSFERRED] = TOTAL_WITH("transferred", transferred, ALL, ACD_FEAT_TRANSFER),
+    [ACD_T_TRANSFER_ABANDONED] =
+        TOTAL_WITH("transfer_abandoned", transfer_abandoned, CALLS, ACD_FEAT_TRANSFER),
+    [ACD_T_TRANSFER_UNSERVED] =
+        TOTAL_WITH("transfer_unserved", transfer_unserved, CALLS, ACD_FEAT_TRANSFER),
 };
+
+bool
+acd_stats_metric_shown(enum acd_metric m, unsigned features)
+{
+    return !acd_metrics[m].only_with || (acd_metrics[m].only_with & features);
+}
+
+bool
+acd_stats_total_shown(enum acd_total t, unsigned features)
+{
+    return !acd_totals[t].only_with || (acd_totals[t].only_with & features);
+}
 
 enum acd_metric
 acd_stats_metric_find(const char *key)

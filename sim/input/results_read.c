@@ -178,6 +178,18 @@ need(struct reader *rd, json_t *obj, const struct acd_jsonpos_path *p, const cha
     return v;
 }
 
+/* need(), or for a figure added later (only_with) the key if present:
+ * files written before it stay readable (the figure stays NaN). */
+static json_t *
+need_unless(struct reader *rd, json_t *obj, const struct acd_jsonpos_path *p, const char *key,
+            struct acd_jsonpos_path *kp, bool optional)
+{
+    if (!optional)
+        return need(rd, obj, p, key, kp);
+    *kp = acd_jsonpos_key(p, key);
+    return json_object_get(obj, key);
+}
+
 /* A number, or null (NaN) when null_ok. */
 static bool
 get_real(struct reader *rd, const json_t *v, const struct acd_jsonpos_path *p, bool null_ok,
@@ -322,15 +334,9 @@ read_totals(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, unsi
     for (int k = 0; k < ACD_TOTAL_COUNT; k++) {
         struct acd_jsonpos_path kp;
         json_t *x;
-        if (!(acd_totals[k].scopes & scope))
-            continue;
-        if (acd_totals[k].added) { /* not in older documents */
-            kp = acd_jsonpos_key(p, acd_totals[k].key);
-            if ((x = json_object_get(v, acd_totals[k].key)))
-                read_estimate(rd, x, &kp, &out->total[k]);
-        } else if ((x = need(rd, v, p, acd_totals[k].key, &kp))) {
+        if ((acd_totals[k].scopes & scope) &&
+            (x = need_unless(rd, v, p, acd_totals[k].key, &kp, acd_totals[k].only_with != 0)))
             read_estimate(rd, x, &kp, &out->total[k]);
-        }
     }
     const char *key;
     json_t *x;
@@ -362,17 +368,10 @@ read_scope(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, unsig
         return;
     struct acd_jsonpos_path kp;
     json_t *x;
-    for (int m = 0; m < ACD_METRIC_COUNT; m++) {
-        if (!(acd_metrics[m].scopes & scope))
-            continue;
-        if (acd_metrics[m].added) { /* not in older documents */
-            kp = acd_jsonpos_key(p, acd_metrics[m].key);
-            if ((x = json_object_get(v, acd_metrics[m].key)))
-                read_estimate(rd, x, &kp, &out->metric[m]);
-        } else if ((x = need(rd, v, p, acd_metrics[m].key, &kp))) {
+    for (int m = 0; m < ACD_METRIC_COUNT; m++)
+        if ((acd_metrics[m].scopes & scope) &&
+            (x = need_unless(rd, v, p, acd_metrics[m].key, &kp, acd_metrics[m].only_with != 0)))
             read_estimate(rd, x, &kp, &out->metric[m]);
-        }
-    }
     if ((x = need(rd, v, p, "totals", &kp)))
         read_totals(rd, x, &kp, scope, out);
     const char *key;

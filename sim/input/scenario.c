@@ -359,6 +359,7 @@ free_states(struct ctx *c, size_t n_cts, size_t n_gps)
 {
     for (size_t i = 0; c->cts && i < n_cts; i++) {
         free(c->cts[i].res_pos);
+        free(c->cts[i].xfer_to);
         free(c->cts[i].aht);
     }
     for (size_t i = 0; c->gps && i < n_gps; i++) {

@@ -1,11 +1,11 @@
 /*
  * scenario_calls: one entry of `call_types` - name, arrivals, handle time,
  * patience, priority, queue timeout, retrials, callback, resolution tiers,
- * repeat calls and costs - and the checks within one call type once all
+ * repeat calls, costs and transfers - and the checks within one call type once all
  * its keys are read.
  *
  * It is not where names of other call types are resolved (queue_timeout's
- * target: scenario_check.c) nor where per-interval data is read
+ * and transfer's targets: scenario_check.c) nor where per-interval data is read
  * (scenario_day.c) or distributions set up (scenario_dist.c).
  */
 #include "acdsim/scenario.h"
@@ -339,6 +339,149 @@ ct_costs(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_y
         acd_scn_walk_map(c, v, "costs", keys, ACD_ARRAY_LEN(keys), obj, NULL);
 }
 
+/* transfer: one target or a list of them. */
+static const char *const transfer_modes[] = {
+    [ACD_TRANSFER_COLD] = "cold",
+    [ACD_TRANSFER_WARM] = "warm",
+    [ACD_TRANSFER_CONFERENCE] = "conference",
+};
+static const char *const transfer_no_idle[] = {
+    [ACD_TRANSFER_WAIT] = "wait",
+    [ACD_TRANSFER_DISCONNECT] = "disconnect",
+    [ACD_TRANSFER_VOICEMAIL] = "voicemail",
+};
+
+/* The name's index in names[n], or reports it (did you mean) and returns n. */
+static size_t
+pick_name(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v, const char *what,
+          const char *const *names, size_t n)
+{
+    if (!acd_scn_get_name(c, k, v))
+        return n;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v->s, names[i]) == 0)
+            return i;
+    acd_scn_unknown_name(c, v, what, "expected one of", names, n);
+    return n;
+}
+
+struct xfer_parse {
+    struct acd_transfer t;
+    const struct acd_ynode *to;
+    bool bad; /* a value of mode / if_idle / to was reported */
+};
+
+static void
+xf_to(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct xfer_parse *xp = obj;
+    if (acd_scn_get_name(c, k, v))
+        xp->to = v; /* a call type or group: resolved once all are known */
+    else
+        xp->bad = true;
+}
+
+static void
+xf_mode(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct xfer_parse *xp = obj;
+    size_t i = pick_name(c, k, v, "transfer mode", transfer_modes, ACD_ARRAY_LEN(transfer_modes));
+    if (i < ACD_ARRAY_LEN(transfer_modes))
+        xp->t.mode = (enum acd_transfer_mode)i;
+    else
+        xp->bad = true;
+}
+
+static void
+xf_if_idle(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct xfer_parse *xp = obj;
+    size_t i =
+        pick_name(c, k, v, "if_idle choice", transfer_no_idle, ACD_ARRAY_LEN(transfer_no_idle));
+    if (i < ACD_ARRAY_LEN(transfer_no_idle))
+        xp->t.if_idle = (enum acd_transfer_no_idle)i;
+    else
+        xp->bad = true;
+}
+
+enum { XF_TO, XF_PROB, XF_MODE, XF_IF_IDLE, XF_PATIENCE, XF_CONFERENCE };
+
+static const struct key_desc transfer_keys[] = {
+    [XF_TO] = KEY_FN("to", xf_to, KEY_REQUIRED),
+    [XF_PROB] = KEY_V("prob", V_FRACTION, struct xfer_parse, t.prob, KEY_REQUIRED),
+    [XF_MODE] = KEY_FN("mode", xf_mode, 0),
+    [XF_IF_IDLE] = KEY_FN("if_idle", xf_if_idle, 0),
+    [XF_PATIENCE] = KEY_VH("patience", V_DIST, struct xfer_parse, t.patience, t.has_patience, 0),
+    [XF_CONFERENCE] =
+        KEY_VH("conference", V_DIST, struct xfer_parse, t.conference, t.has_conference, 0),
+};
+
+static void
+ct_transfer(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct acd_call_type *ct = obj;
+    struct ct_state *st = cur_ct(c);
+    static const char like[] = "{to: manager, prob: 0.05, mode: warm}";
+    const struct acd_ynode *const *items = &v;
+    size_t n = 1;
+    if (v->kind == ACD_Y_SEQ) {
+        items = (const struct acd_ynode *const *)v->kids;
+        n = v->n;
+        if (n == 0) {
+            acd_scn_err(c, v, "'%s' must list at least one target", k->s);
+            return;
+        }
+    } else if (v->kind != ACD_Y_MAP) {
+        acd_scn_err(c, acd_scn_where(k, v),
+                    "'%s' must be a mapping like %s or a list of them (found %s)", k->s, like,
+                    acd_ytree_found(v).s);
+        return;
+    }
+    ct->transfers = acd_xcalloc(n, sizeof(*ct->transfers));
+    st->xfer_to = acd_xcalloc(n, sizeof(*st->xfer_to));
+    ct->n_transfers = n;
+    bool ok = true;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct acd_ynode *item = items[i];
+        if (item->kind != ACD_Y_MAP) {
+            acd_scn_err(c, item, "a transfer target must be a mapping like %s (found %s)", like,
+                        acd_ytree_found(item).s);
+            ok = false;
+            continue;
+        }
+        struct xfer_parse xp;
+        memset(&xp, 0, sizeof(xp));
+        struct seen s;
+        acd_scn_walk_map(c, item, "transfer", transfer_keys, ACD_ARRAY_LEN(transfer_keys), &xp, &s);
+        xp.t.pos = (struct acd_srcpos){item->line, item->col};
+        bool conf = xp.t.mode == ACD_TRANSFER_CONFERENCE && acd_scn_is_ok(&s, XF_MODE);
+        if (conf && !(s.keys & BIT(XF_CONFERENCE)))
+            acd_scn_err(c, s.key[XF_MODE],
+                        "mode 'conference' needs 'conference': the time both agents talk (e.g. "
+                        "conference: {dist: exponential, mean: 1m})");
+        else if (!conf && acd_scn_is_ok(&s, XF_CONFERENCE) && acd_scn_is_ok(&s, XF_MODE))
+            acd_scn_err(c, s.key[XF_CONFERENCE],
+                        "'conference' applies to mode 'conference' only (this transfer is %s)",
+                        transfer_modes[xp.t.mode]);
+        else if (!conf && acd_scn_is_ok(&s, XF_CONFERENCE) && !(s.keys & BIT(XF_MODE)))
+            acd_scn_err(c, s.key[XF_CONFERENCE],
+                        "'conference' applies to mode 'conference' only (add mode: conference)");
+        if (s.bad || s.meant || xp.bad || !acd_scn_is_ok(&s, XF_TO) || !acd_scn_is_ok(&s, XF_PROB))
+            ok = false;
+        if (acd_scn_is_ok(&s, XF_PROB))
+            sum += xp.t.prob;
+        ct->transfers[i] = xp.t;
+        st->xfer_to[i] = xp.to;
+    }
+    if (sum > 1 + 1e-9)
+        acd_scn_err(c, acd_scn_where(k, v),
+                    "transfer probabilities add up to %.6g, more than 1 (the rest of the calls "
+                    "end without a transfer)",
+                    sum);
+    st->xfer_ok = ok && !(sum > 1 + 1e-9);
+}
+
 enum { CT_REPEAT_DELAY = 12 };
 
 static const struct key_desc call_type_keys[] = {
@@ -360,6 +503,7 @@ static const struct key_desc call_type_keys[] = {
     KEY_FN("service_level", ct_service_level, 0),
     KEY_FN("groups", acd_scn_ct_groups, 0), /* routing: scenario.c */
     KEY_FN("agent_selection", acd_scn_ct_agent_selection, 0),
+    KEY_FN("transfer", ct_transfer, 0),
 };
 
 /* Checks within one call type once all its keys are read. */

@@ -137,6 +137,20 @@ has_skill(const struct acd_agent_group *g, size_t type)
     return false;
 }
 
+static bool answers(const struct acd_agent_group *g, unsigned kind);
+
+/* Does call type ct have calls arriving (a rate, or some interval's)? */
+static bool
+has_arrivals(const struct acd_call_type *ct, size_t n_intervals)
+{
+    if (ct->rate_per_s > 0)
+        return true;
+    for (size_t b = 0; ct->calls_per_interval && b < n_intervals; b++)
+        if (ct->calls_per_interval[b] > 0)
+            return true;
+    return false;
+}
+
 /* Resolve every group's skills to call type indices, then check that each
  * call type is served by some group. Returns true when every skill of
  * every group resolved. */
@@ -184,17 +198,26 @@ resolve_skills(struct ctx *c, const struct name_ix *ix, size_t n_ix, bool *group
     }
 
     if (all_ok) {
-        bool *served = acd_xcalloc(sc->n_call_types, sizeof(*served));
+        /* served[i]: 1 some group has the skill, 2 one of them answers calls */
+        unsigned char *served = acd_xcalloc(sc->n_call_types, sizeof(*served));
         for (size_t g = 0; g < sc->n_groups; g++)
-            for (size_t i = 0; i < sc->groups[g].n_skills; i++)
-                served[sc->groups[g].skills[i]] = true;
-        for (size_t i = 0; i < sc->n_call_types; i++)
+            for (size_t i = 0; i < sc->groups[g].n_skills; i++) {
+                unsigned char *x = &served[sc->groups[g].skills[i]];
+                *x = *x > 1 || answers(&sc->groups[g], ACD_ANSWERS_CALLS) ? 2 : 1;
+            }
+        for (size_t i = 0; i < sc->n_call_types; i++) {
+            const struct acd_call_type *ct = &sc->call_types[i];
             if (!served[i])
-                acd_scn_err_at(
-                    c, sc->call_types[i].pos.line, sc->call_types[i].pos.col,
-                    "call type '%s' is not served by any agent group (add it to a group's "
-                    "skills)",
-                    acd_ytree_show(sc->call_types[i].name).s);
+                acd_scn_err_at(c, ct->pos.line, ct->pos.col,
+                               "call type '%s' is not served by any agent group (add it to a "
+                               "group's skills)",
+                               acd_ytree_show(ct->name).s);
+            else if (served[i] == 1 && has_arrivals(ct, sc->n_intervals))
+                acd_scn_err_at(c, ct->pos.line, ct->pos.col,
+                               "no agent group answers calls of call type '%s' (every group "
+                               "with this skill leaves calls out of its answers)",
+                               acd_ytree_show(ct->name).s);
+        }
         free(served);
     }
     free(mark);
@@ -354,6 +377,73 @@ resolve_route_groups(struct ctx *c, const bool *group_ok)
     free(gx);
 }
 
+/* Does group g answer legs of this kind (answers: 0 = every kind)? */
+static bool
+answers(const struct acd_agent_group *g, unsigned kind)
+{
+    return g->answers == 0 || (g->answers & kind);
+}
+
+/* Transfer targets: a call type (whose transfer queue some group answers)
+ * or an agent group (that has the call type as a skill and answers
+ * transfers). Call type names are looked up first. */
+static void
+resolve_transfers(struct ctx *c, const struct name_ix *ix, size_t n_ix)
+{
+    struct acd_scenario *sc = c->sc;
+    for (size_t i = 0; i < sc->n_call_types; i++) {
+        struct acd_call_type *ct = &sc->call_types[i];
+        for (size_t j = 0; j < ct->n_transfers; j++) {
+            const struct acd_ynode *to = c->cts[i].xfer_to ? c->cts[i].xfer_to[j] : NULL;
+            if (!to)
+                continue;
+            struct acd_transfer *tr = &ct->transfers[j];
+            size_t t = lookup(ix, n_ix, to->s), g = SIZE_MAX;
+            for (size_t h = 0; t == SIZE_MAX && h < sc->n_groups; h++)
+                if (sc->groups[h].name && strcmp(sc->groups[h].name, to->s) == 0)
+                    g = h;
+            if (t != SIZE_MAX) {
+                bool served = false;
+                for (size_t h = 0; h < sc->n_groups; h++)
+                    served |= has_skill(&sc->groups[h], t) &&
+                              answers(&sc->groups[h], ACD_ANSWERS_TRANSFERS);
+                if (!served)
+                    acd_scn_err(c, to,
+                                "no agent group answers calls transferred to '%s' (give a group "
+                                "with this skill whose answers include transfers)",
+                                acd_ytree_show(to->s).s);
+                tr->to = t;
+            } else if (g != SIZE_MAX) {
+                const struct acd_agent_group *grp = &sc->groups[g];
+                if (!has_skill(grp, i))
+                    acd_scn_err(c, to,
+                                "agent group '%s' cannot take transferred '%s' calls (add '%s' "
+                                "to its skills, or transfer to a call type)",
+                                acd_ytree_show(to->s).s, acd_ytree_show(ct->name).s,
+                                acd_ytree_show(ct->name).s);
+                else if (!answers(grp, ACD_ANSWERS_TRANSFERS))
+                    acd_scn_err(c, to,
+                                "agent group '%s' does not answer transfers (add transfers to "
+                                "its answers)",
+                                acd_ytree_show(to->s).s);
+                tr->to_group = true;
+                tr->to = g;
+            } else if (c->ct_names_ok) {
+                size_t n = sc->n_call_types + sc->n_groups, m = 0;
+                const char **names = acd_xcalloc(n, sizeof(*names));
+                for (size_t h = 0; h < sc->n_call_types; h++)
+                    names[m++] = sc->call_types[h].name;
+                for (size_t h = 0; h < sc->n_groups; h++)
+                    if (sc->groups[h].name)
+                        names[m++] = sc->groups[h].name;
+                acd_scn_unknown_name(c, to, "transfer target", "call types and agent groups", names,
+                                     m);
+                free(names);
+            }
+        }
+    }
+}
+
 /* Escalation from tier t is a transfer into the queue of tier t + 1: some
  * group of tier t + 1 or above must take the call type. */
 static void
@@ -362,7 +452,8 @@ check_escalation(struct ctx *c)
     struct acd_scenario *sc = c->sc;
     unsigned *top = acd_xcalloc(sc->n_call_types, sizeof(*top)); /* highest tier serving it */
     for (size_t g = 0; g < sc->n_groups; g++)
-        for (size_t i = 0; i < sc->groups[g].n_skills; i++) {
+        for (size_t i = 0;
+             answers(&sc->groups[g], ACD_ANSWERS_ESCALATIONS) && i < sc->groups[g].n_skills; i++) {
             size_t t = sc->groups[g].skills[i];
             if (sc->groups[g].tier > top[t])
                 top[t] = sc->groups[g].tier;
@@ -448,6 +539,8 @@ acd_scn_cross_check(struct ctx *c)
             resolve_route_groups(c, group_ok);
         if (skills_ok && c->tiers_ok)
             check_escalation(c);
+        if (skills_ok)
+            resolve_transfers(c, ix, n);
         free(group_ok);
     }
     free(ix);

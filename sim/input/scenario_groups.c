@@ -229,6 +229,43 @@ grp_assist(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd
         acd_scn_err(c, v, "assist needs 'queue_len' or 'oldest_wait' (or both)");
 }
 
+/* answers: [calls, escalations, transfers], any non-empty subset. */
+static void
+grp_answers(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    static const char *const kinds[] = {"calls", "escalations", "transfers"};
+    struct acd_agent_group *g = obj;
+    if (v->kind != ACD_Y_SEQ || v->n == 0) {
+        acd_scn_err(c, acd_scn_where(k, v),
+                    "'%s' must be a non-empty list like [transfers, escalations] (found %s)", k->s,
+                    acd_ytree_found(v).s);
+        return;
+    }
+    unsigned bits = 0;
+    bool ok = true;
+    for (size_t i = 0; i < v->n; i++) {
+        const struct acd_ynode *item = v->kids[i];
+        if (!acd_scn_get_name(c, k, item)) {
+            ok = false;
+            continue;
+        }
+        size_t j = 0;
+        while (j < ACD_ARRAY_LEN(kinds) && strcmp(item->s, kinds[j]) != 0)
+            j++;
+        if (j == ACD_ARRAY_LEN(kinds)) {
+            acd_scn_unknown_name(c, item, "kind of call in answers", "expected", kinds,
+                                 ACD_ARRAY_LEN(kinds));
+            ok = false;
+        } else if (bits & (1u << j)) {
+            acd_scn_err(c, item, "'%s' is listed twice in answers", item->s);
+            ok = false;
+        }
+        bits |= 1u << j;
+    }
+    if (ok)
+        g->answers = bits;
+}
+
 enum { G_NAME, G_SKILLS, G_AGENTS, G_SHIFTS, G_TIER };
 
 static const struct key_desc group_keys[] = {
@@ -242,6 +279,7 @@ static const struct key_desc group_keys[] = {
     KEY_FN("wrap_up", grp_wrap_up, 0),
     KEY_FN("assist", grp_assist, 0),
     KEY_V("cost_per_hour", V_NUMBER, struct acd_agent_group, cost_per_hour, 0),
+    KEY_FN("answers", grp_answers, 0),
 };
 
 static void

@@ -83,6 +83,8 @@ struct ct_state {
     bool handle_ok;
     const struct acd_ynode *handle_by; /* handle_time's by_interval key */
     const struct acd_ynode *groups;    /* `groups` (a list of names): resolved once all are known */
+    const struct acd_ynode **xfer_to;  /* per transfer entry: its `to` value, NULL if bad */
+    bool xfer_ok;                      /* every transfer entry is valid */
 };
 
 /* Per agent group, likewise. */

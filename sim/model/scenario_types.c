@@ -46,6 +46,11 @@ acd_scenario_free(struct acd_scenario *sc)
         acd_dist_fini(&ct->repeat_delay);
         free(ct->route_groups);
         free(ct->agent_selection);
+        for (size_t j = 0; j < ct->n_transfers; j++) {
+            acd_dist_fini(&ct->transfers[j].patience);
+            acd_dist_fini(&ct->transfers[j].conference);
+        }
+        free(ct->transfers);
     }
     for (size_t i = 0; i < sc->n_groups; i++) {
         struct acd_agent_group *g = &sc->groups[i];
@@ -125,6 +130,8 @@ acd_scenario_features(const struct acd_scenario *sc)
             f |= ACD_FEAT_RETRIAL;
         if (ct->callback_enabled)
             f |= ACD_FEAT_CALLBACK;
+        if (ct->n_transfers)
+            f |= ACD_FEAT_TRANSFER;
         if (ct->balk_prob > 0)
             f |= ACD_FEAT_BALK;
         if (ct->queue_timeout_s > 0)

@@ -48,31 +48,32 @@ total_applies(enum acd_total t, unsigned scope)
     return (acd_totals[t].scopes & scope) != 0;
 }
 
-/* The features in use, or all of them when the setup is not known. */
+/* A figure added after the first results files (acd_metric_def.only_with)
+ * is shown in CSV and text only for a scenario that uses its feature, so the
+ * columns and rows of a scenario without it stay as they were; JSON carries
+ * every figure. Without a known setup, every figure. */
 static unsigned
-features_used(const struct acd_results *r)
+used_features(const struct acd_results *r)
 {
     return r->setup.known ? r->setup.features : ~0u;
 }
 
-/* CSV carries every metric and total, except an `added` one whose feature
- * the scenario does not use (acd_metric_def.added): so the CSV files of
- * those scenarios keep their shape. */
 static bool
-metric_in_csv(const struct acd_results *r, enum acd_metric m)
+metric_in(enum acd_metric m, unsigned scope, unsigned used)
 {
-    return !acd_metrics[m].added || (acd_metrics[m].feature & features_used(r));
+    return metric_applies(m, scope) && acd_stats_metric_shown(m, used);
 }
 
 static bool
-total_in_csv(const struct acd_results *r, enum acd_total t)
+total_in(enum acd_total t, unsigned scope, unsigned used)
 {
-    return !acd_totals[t].added || (acd_totals[t].feature & features_used(r));
+    return total_applies(t, scope) && acd_stats_total_shown(t, used);
 }
 
 /* ------------------------------------------------------------------- json */
 
-/* Add one scope's applicable metrics in table order, then "totals". */
+/* Add one scope's applicable metrics in table order, then "totals": JSON
+ * is the whole document, every figure (only_with gates CSV and text). */
 static void
 fill_scope_json(json_t *o, const struct acd_scope_result *s, unsigned scope)
 {
@@ -282,9 +283,11 @@ results_json(const struct acd_results *r, const struct acd_report_opts *o)
     json_t *types = acd_json_check(json_object());
     json_t *groups = acd_json_check(json_object());
     for (size_t k = 0; k < st->n_call_types; k++)
-        acd_json_set(types, st->call_types[k].name, scope_json(&r->types[k], ACD_SCOPE_TYPE));
+        acd_json_set(types, st->call_types[k].name,
+                     scope_json(&r->types[k], ACD_SCOPE_TYPE));
     for (size_t g = 0; g < st->n_groups; g++)
-        acd_json_set(groups, st->groups[g].name, scope_json(&r->groups[g], ACD_SCOPE_GROUP));
+        acd_json_set(groups, st->groups[g].name,
+                     scope_json(&r->groups[g], ACD_SCOPE_GROUP));
     acd_json_set(root, "call_types", types);
     acd_json_set(root, "agent_groups", groups);
     acd_json_set(root, "intervals", intervals_json(r));
@@ -381,19 +384,28 @@ csv_row(FILE *out, const char *scope, const char *name, const char *prefix, cons
 }
 
 static void
-csv_scope(FILE *out, const struct acd_results *r, const char *scope_name, const char *name,
-          const struct acd_scope_result *s, unsigned scope)
+csv_scope(FILE *out, const char *scope_name, const char *name, const struct acd_scope_result *s,
+          unsigned scope, unsigned used)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_applies(m, scope) && metric_in_csv(r, m))
+        if (metric_in(m, scope, used))
             csv_row(out, scope_name, name, "", acd_metrics[m].key, &s->metric[m]);
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
-        if (total_applies(k, scope) && total_in_csv(r, k))
+        if (total_in(k, scope, used))
             csv_row(out, scope_name, name, "totals.", acd_totals[k].key, &s->total[k]);
 }
 
+/* Are the drain's rows shown in text and CSV? With the caller view's
+ * figures (stats.c), so other scenarios keep their rows; JSON always has
+ * the drain object. */
+static bool
+drain_shown(const struct acd_results *r)
+{
+    return r->has_drain && acd_stats_metric_shown(ACD_M_MEAN_WAIT_CUMULATIVE, used_features(r));
+}
+
 /* The drain after closing as rows `drain.KEY` of the center and of each
- * group, in CSV when the added rows are (see metric_in_csv). */
+ * group (drain_shown). */
 static void
 csv_drain(FILE *out, const char *scope_name, const char *name, const struct acd_drain_result *d)
 {
@@ -408,15 +420,16 @@ write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *
 {
     (void)o;
     const struct acd_setup *st = &r->setup;
+    unsigned used = used_features(r);
     fputs("scope,name,metric,mean,ci95\n", out);
-    bool drain = r->has_drain && metric_in_csv(r, ACD_M_MEAN_WAIT_CUMULATIVE);
-    csv_scope(out, r, "summary", "", &r->summary, ACD_SCOPE_CENTER);
+    bool drain = drain_shown(r);
+    csv_scope(out, "summary", "", &r->summary, ACD_SCOPE_CENTER, used);
     if (drain)
         csv_drain(out, "summary", "", &r->drain);
     for (size_t k = 0; k < st->n_call_types; k++)
-        csv_scope(out, r, "call_type", st->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
+        csv_scope(out, "call_type", st->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE, used);
     for (size_t g = 0; g < st->n_groups; g++) {
-        csv_scope(out, r, "agent_group", st->groups[g].name, &r->groups[g], ACD_SCOPE_GROUP);
+        csv_scope(out, "agent_group", st->groups[g].name, &r->groups[g], ACD_SCOPE_GROUP, used);
         if (drain)
             csv_drain(out, "agent_group", st->groups[g].name, &r->group_drain[g]);
     }
@@ -427,10 +440,10 @@ write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *
         const struct acd_interval_result *iv = &r->intervals[i];
         char start[32];
         acd_units_format_clock(iv->start_s, start, sizeof(start));
-        csv_scope(out, r, "interval", start, &iv->all, ACD_SCOPE_INTERVAL);
+        csv_scope(out, "interval", start, &iv->all, ACD_SCOPE_INTERVAL, used);
         for (size_t k = 0; iv->types && k < st->n_call_types; k++) {
             char *name = acd_xasprintf("%s/%s", start, st->call_types[k].name);
-            csv_scope(out, r, "interval_call_type", name, &iv->types[k], ACD_SCOPE_TYPE);
+            csv_scope(out, "interval_call_type", name, &iv->types[k], ACD_SCOPE_TYPE, used);
             free(name);
         }
     }
@@ -444,13 +457,13 @@ write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *
  * a number comes from the row's own scope, so a call type's row leaves the
  * agent columns of intervals.csv empty rather than writing zeros. */
 static void
-wide_header(FILE *out, const struct acd_results *r, unsigned columns)
+wide_header(FILE *out, unsigned columns, unsigned used)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_applies(m, columns) && metric_in_csv(r, m))
+        if (metric_in(m, columns, used))
             fprintf(out, ",%s,%s_ci95", acd_metrics[m].key, acd_metrics[m].key);
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
-        if (total_applies(k, columns) && total_in_csv(r, k))
+        if (total_in(k, columns, used))
             fprintf(out, ",totals.%s,totals.%s_ci95", acd_totals[k].key, acd_totals[k].key);
     fputc('\n', out);
 }
@@ -467,14 +480,14 @@ wide_pair(FILE *out, const struct acd_estimate *e, bool applies)
 }
 
 static void
-wide_values(FILE *out, const struct acd_results *r, const struct acd_scope_result *s,
-            unsigned columns, unsigned scope)
+wide_values(FILE *out, const struct acd_scope_result *s, unsigned columns, unsigned scope,
+            unsigned used)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_applies(m, columns) && metric_in_csv(r, m))
+        if (metric_in(m, columns, used))
             wide_pair(out, &s->metric[m], metric_applies(m, scope));
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
-        if (total_applies(k, columns) && total_in_csv(r, k))
+        if (total_in(k, columns, used))
             wide_pair(out, &s->total[k], total_applies(k, scope));
     fputc('\n', out);
 }
@@ -483,12 +496,12 @@ wide_values(FILE *out, const struct acd_results *r, const struct acd_scope_resul
 
 /* One row of intervals.csv; start and end may be empty (steady state). */
 static void
-interval_row(FILE *out, const struct acd_results *r, const char *start, const char *end,
-             const char *type, const struct acd_scope_result *s, unsigned scope)
+interval_row(FILE *out, const char *start, const char *end, const char *type,
+             const struct acd_scope_result *s, unsigned scope, unsigned used)
 {
     fprintf(out, "%s,%s,", start, end);
     acd_report_csv_field(out, type);
-    wide_values(out, r, s, INTERVAL_COLUMNS, scope);
+    wide_values(out, s, INTERVAL_COLUMNS, scope, used);
 }
 
 int
@@ -496,21 +509,23 @@ acd_report_write_intervals_csv(FILE *out, const struct acd_results *r)
 {
     const struct acd_setup *st = &r->setup;
     fputs("start,end,call_type", out);
-    wide_header(out, r, INTERVAL_COLUMNS);
+    unsigned used = used_features(r);
+    wide_header(out, INTERVAL_COLUMNS, used);
     if (r->n_intervals == 0) {
         /* Steady state: the measuring window is the only "interval". */
-        interval_row(out, r, "", "", ACD_REPORT_ALL_TYPES, &r->summary, ACD_SCOPE_CENTER);
+        interval_row(out, "", "", ACD_REPORT_ALL_TYPES, &r->summary, ACD_SCOPE_CENTER, used);
         for (size_t k = 0; r->types && k < st->n_call_types; k++)
-            interval_row(out, r, "", "", st->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
+            interval_row(out, "", "", st->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE, used);
     }
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
         char start[32], end[32];
         acd_units_format_clock(iv->start_s, start, sizeof(start));
         acd_units_format_clock(iv->end_s, end, sizeof(end));
-        interval_row(out, r, start, end, ACD_REPORT_ALL_TYPES, &iv->all, ACD_SCOPE_INTERVAL);
+        interval_row(out, start, end, ACD_REPORT_ALL_TYPES, &iv->all, ACD_SCOPE_INTERVAL, used);
         for (size_t k = 0; iv->types && k < st->n_call_types; k++)
-            interval_row(out, r, start, end, st->call_types[k].name, &iv->types[k], ACD_SCOPE_TYPE);
+            interval_row(out, start, end, st->call_types[k].name, &iv->types[k], ACD_SCOPE_TYPE,
+                         used);
     }
     return ferror(out) ? -1 : 0;
 }
@@ -520,10 +535,11 @@ acd_report_write_groups_csv(FILE *out, const struct acd_results *r)
 {
     const struct acd_setup *st = &r->setup;
     fputs("group", out);
-    wide_header(out, r, ACD_SCOPE_GROUP);
+    unsigned used = used_features(r);
+    wide_header(out, ACD_SCOPE_GROUP, used);
     for (size_t g = 0; r->groups && g < st->n_groups; g++) {
         acd_report_csv_field(out, st->groups[g].name);
-        wide_values(out, r, &r->groups[g], ACD_SCOPE_GROUP, ACD_SCOPE_GROUP);
+        wide_values(out, &r->groups[g], ACD_SCOPE_GROUP, ACD_SCOPE_GROUP, used);
     }
     return ferror(out) ? -1 : 0;
 }
@@ -649,11 +665,11 @@ text_costs(FILE *out, const struct acd_results *r)
 
 /* The drain after closing, beside the open-hours figures: how long it
  * lasted and the agents' occupancy in it, for the center and each group.
- * Shown with the other added rows (metric_in_csv). */
+ * Shown with the caller view's rows (drain_shown). */
 static void
 text_drain(FILE *out, const struct acd_results *r)
 {
-    if (!r->has_drain || !metric_in_csv(r, ACD_M_MEAN_WAIT_CUMULATIVE))
+    if (!drain_shown(r))
         return;
     const struct acd_setup *st = &r->setup;
     bool day = !st->known || st->horizon == ACD_HORIZON_DAY;

@@ -29,8 +29,10 @@ TOTALS = ["offered", "answered", "answered_within_t", "abandoned", "abandoned_wi
 FAST = ["-r", "4"]
 # Added after 0.1.0: in JSON always, in CSV (and text) only for scenarios
 # with same-caller retrials (docs/results-json.md).
-ADDED_METRICS = {"service_level_cumulative", "mean_wait_cumulative_s", "after_close_rate"}
-ADDED_TOTALS = {"issue_wait_sum_s", "issues_answered", "issues_answered_within_t", "after_close"}
+ADDED_METRICS = {"service_level_cumulative", "mean_wait_cumulative_s", "after_close_rate",
+                 "transfer_rate"}
+ADDED_TOTALS = {"issue_wait_sum_s", "issues_answered", "issues_answered_within_t", "after_close",
+                "transferred", "transfer_abandoned", "transfer_unserved"}
 # What --out DIR holds (sorted) for the default, steady-state scenario: the
 # data files, the page, and with gnuplot on PATH the charts that apply
 # (tests/cli/test_charts.py checks them).
@@ -240,7 +242,8 @@ FEATURE_LABELS = ["First-call resolution", "Escalated (of answered)", "Repeat ca
                   "Chose a callback", "Time in wrap-up", "Time on break", "Cost", "Costs:"]
 
 
-@test("plain scenario: text leaves out unused features; JSON/CSV carry every metric")
+@test("plain scenario: text leaves out unused features; JSON carries every metric, CSV "
+      "every one but the later ones of unused features")
 def _():
     path = os.path.join(TMP, "plain.yaml")
     with open(path, "w") as f:
@@ -256,6 +259,8 @@ def _():
     listed = helptext.split("Metrics:", 1)[1].split("\n\n", 1)[0]
     keys = [k.strip() for k in listed.replace("\n", " ").split(",")]
     check("fcr_rate" in keys and "cost" in keys, keys)
+    # Metrics added after the first results files are in JSON always, in
+    # CSV only for a scenario that uses their feature.
     out, _ = expect_rc(run("run", path, "--no-timing", "-f", "json"), 0, "plain json")
     summary = json.loads(out)["summary"]
     check([k for k in summary if k != "totals"] == keys,

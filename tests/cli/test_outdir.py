@@ -98,8 +98,10 @@ def out_run(name, scn, *extra):
 # Figures added after 0.1.0 that the CSV files carry only for scenarios
 # with same-caller retrials (docs/results-json.md); none of these
 # scenarios has them.
-ADDED_METRICS = {"service_level_cumulative", "mean_wait_cumulative_s", "after_close_rate"}
-ADDED_TOTALS = {"issue_wait_sum_s", "issues_answered", "issues_answered_within_t", "after_close"}
+ADDED_METRICS = {"service_level_cumulative", "mean_wait_cumulative_s", "after_close_rate",
+                 "transfer_rate"}
+ADDED_TOTALS = {"issue_wait_sum_s", "issues_answered", "issues_answered_within_t", "after_close",
+                "transferred", "transfer_abandoned", "transfer_unserved"}
 
 
 def metric_keys(scope):

@@ -222,11 +222,20 @@ check_estimate(const json_t *o, const struct acd_estimate *e, const char *what)
     }
 }
 
-/* A scope object holds exactly the metrics and totals that apply, in table
- * order, with the right numbers. */
-static void
-check_scope(const json_t *o, const struct acd_scope_result *s, unsigned scope)
+/* The features whose later figures (only_with) the outputs of r carry. */
+static unsigned
+used_of(const struct acd_results *r)
 {
+    return r->setup.known ? r->setup.features : ~0u;
+}
+
+/* A scope object holds exactly the metrics and totals that apply, in table
+ * order, with the right numbers (JSON carries the later figures, only_with,
+ * whatever the features in use). */
+static void
+check_scope(const json_t *o, const struct acd_scope_result *s, unsigned scope, unsigned used)
+{
+    (void)used;
     assert_true(json_is_object(o));
     size_t want_keys = 1; /* totals */
     for (int m = 0; m < ACD_METRIC_COUNT; m++) {
@@ -298,14 +307,15 @@ test_json_shape(void **state)
     assert_true(json_is_array(json_object_get(root, "intervals")));
     assert_int_equal(json_array_size(json_object_get(root, "intervals")), 0);
 
-    check_scope(json_object_get(root, "summary"), &f->r.summary, ACD_SCOPE_CENTER);
+    check_scope(json_object_get(root, "summary"), &f->r.summary, ACD_SCOPE_CENTER, used_of(&f->r));
     const json_t *types = json_object_get(root, "call_types");
     assert_int_equal(json_object_size(types), N_TYPES);
     for (int k = 0; k < N_TYPES; k++)
-        check_scope(json_object_get(types, f->types[k].name), &f->type_res[k], ACD_SCOPE_TYPE);
+        check_scope(json_object_get(types, f->types[k].name), &f->type_res[k], ACD_SCOPE_TYPE,
+                    used_of(&f->r));
     const json_t *groups = json_object_get(root, "agent_groups");
     assert_int_equal(json_object_size(groups), N_GROUPS);
-    check_scope(json_object_get(groups, "csr"), &f->group_res[0], ACD_SCOPE_GROUP);
+    check_scope(json_object_get(groups, "csr"), &f->group_res[0], ACD_SCOPE_GROUP, used_of(&f->r));
 
     const json_t *run = json_object_get(root, "run");
     assert_true(json_number_value(json_object_get(run, "wall_s")) == 0.4125);
@@ -454,25 +464,24 @@ check_csv_number(const char *field, const json_t *j)
         fail_msg("CSV %s != JSON %.17g", field, json_number_value(j));
 }
 
-/* The {mean, ci95} objects anywhere in a results document. */
-static size_t count_estimates(const json_t *j);
-
-/* Is k the key of an added metric or total (acd_metric_def.added)? CSV
- * leaves those out for the fixture, whose scenario uses no feature. */
+/* Is k the key of a later figure (only_with) that CSV leaves out for a
+ * scenario using `used`? */
 static bool
-added_key(const char *k)
+unshown_key(const char *k, unsigned used)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (acd_metrics[m].added && strcmp(acd_metrics[m].key, k) == 0)
+        if (!acd_stats_metric_shown(m, used) && strcmp(acd_metrics[m].key, k) == 0)
             return true;
     for (int t = 0; t < ACD_TOTAL_COUNT; t++)
-        if (acd_totals[t].added && strcmp(acd_totals[t].key, k) == 0)
+        if (!acd_stats_total_shown(t, used) && strcmp(acd_totals[t].key, k) == 0)
             return true;
     return false;
 }
 
+/* The {mean, ci95} objects anywhere in a results document that CSV carries:
+ * not its run, nor its drain or later figures unless `used` shows them. */
 static size_t
-count_estimates(const json_t *j)
+count_estimates(const json_t *j, unsigned used)
 {
     if (json_is_object(j)) {
         if (json_object_size(j) == 2 && json_object_get(j, "mean") && json_object_get(j, "ci95"))
@@ -481,12 +490,15 @@ count_estimates(const json_t *j)
         const char *k;
         const json_t *v;
         json_object_foreach((json_t *)j, k, v) n +=
-            strcmp(k, "run") && !added_key(k) ? count_estimates(v) : 0;
+            strcmp(k, "run") && !unshown_key(k, used) &&
+                    (strcmp(k, "drain") || acd_stats_metric_shown(ACD_M_MEAN_WAIT_CUMULATIVE, used))
+                ? count_estimates(v, used)
+                : 0;
         return n;
     }
     size_t n = 0;
     for (size_t i = 0; json_is_array(j) && i < json_array_size(j); i++)
-        n += count_estimates(json_array_get(j, i));
+        n += count_estimates(json_array_get(j, i), used);
     return n;
 }
 
@@ -516,7 +528,7 @@ check_csv_against_json(struct fixture *f)
         rows++;
     }
     /* Every JSON estimate has a row: count them. */
-    json_numbers = count_estimates(root);
+    json_numbers = count_estimates(root, used_of(results(f)));
     assert_int_equal(rows, json_numbers);
     assert_true(quoted_seen > 0);
     json_decref(root);
@@ -670,12 +682,13 @@ test_intervals_json(void **state)
         json_object_del(copy, "start");
         json_object_del(copy, "end");
         json_object_del(copy, "call_types");
-        check_scope(copy, &f->iv[i].all, ACD_SCOPE_INTERVAL);
+        check_scope(copy, &f->iv[i].all, ACD_SCOPE_INTERVAL, used_of(&f->r));
         json_decref(copy);
         const json_t *ct = json_object_get(iv, "call_types");
         assert_int_equal(json_object_size(ct), N_TYPES);
         for (int k = 0; k < N_TYPES; k++)
-            check_scope(json_object_get(ct, f->types[k].name), &f->iv_types[i][k], ACD_SCOPE_TYPE);
+            check_scope(json_object_get(ct, f->types[k].name), &f->iv_types[i][k], ACD_SCOPE_TYPE,
+                        used_of(&f->r));
         const char *keys[4] = {0};
         const char *k;
         const json_t *v;
@@ -930,7 +943,7 @@ render_with(csv_writer *write, const struct acd_results *r)
 /* The header a wide file must have: LEAD, then a pair per metric and per
  * total whose scopes meet COLUMNS, in table order. */
 static char *
-expected_header(const char *lead, unsigned columns)
+expected_header(const char *lead, unsigned columns, unsigned used)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -938,10 +951,10 @@ expected_header(const char *lead, unsigned columns)
     assert_non_null(out);
     fputs(lead, out);
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if ((acd_metrics[m].scopes & columns) && !acd_metrics[m].added)
+        if ((acd_metrics[m].scopes & columns) && acd_stats_metric_shown(m, used))
             fprintf(out, ",%s,%s_ci95", acd_metrics[m].key, acd_metrics[m].key);
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
-        if ((acd_totals[k].scopes & columns) && !acd_totals[k].added)
+        if ((acd_totals[k].scopes & columns) && acd_stats_total_shown(k, used))
             fprintf(out, ",totals.%s,totals.%s_ci95", acd_totals[k].key, acd_totals[k].key);
     assert_int_equal(fclose(out), 0);
     return buf;
@@ -1024,7 +1037,8 @@ test_intervals_csv_file(void **state)
     add_intervals(f);
     f->iv_types[1][0].metric[ACD_M_ASA].mean = (double)NAN; /* no call answered */
     char *csv = render_with(acd_report_write_intervals_csv, results(f));
-    char *want = expected_header("start,end,call_type", ACD_SCOPE_INTERVAL | ACD_SCOPE_TYPE);
+    char *want =
+        expected_header("start,end,call_type", ACD_SCOPE_INTERVAL | ACD_SCOPE_TYPE, used_of(&f->r));
     assert_int_equal(strncmp(csv, want, strlen(want)), 0);
     assert_int_equal(csv[strlen(want)], '\n');
     /* The quoted type name, whole. */
@@ -1097,7 +1111,7 @@ test_groups_csv_file(void **state)
     struct fixture *f = *state;
     f->group_res[0].total[ACD_T_LABOR_COST].ci95 = (double)NAN;
     char *csv = render_with(acd_report_write_groups_csv, results(f));
-    char *want = expected_header("group", ACD_SCOPE_GROUP);
+    char *want = expected_header("group", ACD_SCOPE_GROUP, used_of(&f->r));
     assert_int_equal(strncmp(csv, want, strlen(want)), 0);
     assert_int_equal(csv[strlen(want)], '\n');
     /* The totals a manager asks for are there. */

@@ -43,19 +43,21 @@ struct fixture {
     struct acd_results r;
 };
 
+/* The fixture's scenario uses no transfers: the later figures of that
+ * feature (only_with) do not apply, as the engine leaves them. */
 static void
 fill_scope(struct acd_scope_result *s, const char *name, unsigned scope, double base)
 {
     s->name = name;
     s->scope = scope;
     for (int m = 0; m < ACD_METRIC_COUNT; m++) {
-        bool applies = (acd_metrics[m].scopes & scope) != 0;
+        bool applies = (acd_metrics[m].scopes & scope) != 0 && !acd_metrics[m].only_with;
         s->metric[m].mean = applies ? base + 0.0123 * m + 0.000417 : ACD_NAN;
         s->metric[m].ci95 = applies ? 0.00071 * (m + 1) + base / 1000.0 : ACD_NAN;
         s->metric[m].n = applies ? 7 : 0;
     }
     for (int k = 0; k < ACD_TOTAL_COUNT; k++) {
-        bool applies = (acd_totals[k].scopes & scope) != 0;
+        bool applies = (acd_totals[k].scopes & scope) != 0 && !acd_totals[k].only_with;
         s->total[k].mean = applies ? 1000.0 * base + 17.385 * k : ACD_NAN;
         s->total[k].ci95 = applies ? 2.385 + k : ACD_NAN;
         s->total[k].n = applies ? 7 : 0;

@@ -1548,6 +1548,56 @@ test_call_type_errors(void **state)
     }
 }
 
+/* call_types[].transfer and agent_groups[].answers (issue 12 §2.4): a
+ * single mapping or a list; targets resolve to call types first, then
+ * groups; defaults cold, wait, no own patience. */
+static void
+test_transfers(void **state)
+{
+    (void)state;
+    struct acd_scenario *sc =
+        load_ok("horizon: {duration: 1h}\n"
+                "call_types:\n"
+                "  - name: a\n"
+                "    arrivals: {rate: 1/min}\n"
+                "    handle_time: {dist: exponential, mean: 3m}\n"
+                "    transfer:\n"
+                "      - {to: mgr, prob: 0.05, mode: warm, if_idle: voicemail, patience: {dist: "
+                "exponential, mean: 10m}}\n"
+                "      - {to: b, prob: 0.25, mode: conference, conference: {dist: deterministic, "
+                "mean: 30s}}\n"
+                "  - name: b\n"
+                "    arrivals: {rate: 0}\n"
+                "    handle_time: {dist: exponential, mean: 3m}\n"
+                "    transfer: {to: a, prob: 1}\n"
+                "agent_groups:\n"
+                "  - {name: g, skills: [a, b], agents: 2}\n"
+                "  - {name: mgr, skills: [a], agents: 1, answers: [transfers, escalations]}\n");
+    const struct acd_call_type *a = &sc->call_types[0], *b = &sc->call_types[1];
+    assert_int_equal(a->n_transfers, 2);
+    assert_true(a->transfers[0].to_group);
+    assert_int_equal(a->transfers[0].to, 1);
+    assert_approx(a->transfers[0].prob, 0.05, 0, 0);
+    assert_int_equal(a->transfers[0].mode, ACD_TRANSFER_WARM);
+    assert_int_equal(a->transfers[0].if_idle, ACD_TRANSFER_VOICEMAIL);
+    assert_true(a->transfers[0].has_patience);
+    assert_approx(a->transfers[0].patience.mean_s, 600, 1e-12, 0);
+    assert_false(a->transfers[0].has_conference);
+    assert_false(a->transfers[1].to_group);
+    assert_int_equal(a->transfers[1].to, 1);
+    assert_int_equal(a->transfers[1].mode, ACD_TRANSFER_CONFERENCE);
+    assert_true(a->transfers[1].has_conference);
+    assert_approx(a->transfers[1].conference.mean_s, 30, 0, 0);
+    assert_int_equal(b->n_transfers, 1);
+    assert_int_equal(b->transfers[0].mode, ACD_TRANSFER_COLD);
+    assert_int_equal(b->transfers[0].if_idle, ACD_TRANSFER_WAIT);
+    assert_false(b->transfers[0].has_patience);
+    assert_int_equal(sc->groups[0].answers, 0); /* all */
+    assert_int_equal(sc->groups[1].answers, ACD_ANSWERS_TRANSFERS | ACD_ANSWERS_ESCALATIONS);
+    assert_true(acd_scenario_features(sc) & ACD_FEAT_TRANSFER);
+    acd_scenario_free(sc);
+}
+
 static void
 test_escalation(void **state)
 {
@@ -2289,6 +2339,7 @@ main(void)
         cmocka_unit_test(test_call_type_fields),
         cmocka_unit_test(test_call_type_errors),
         cmocka_unit_test(test_escalation),
+        cmocka_unit_test(test_transfers),
         cmocka_unit_test(test_group_fields),
         cmocka_unit_test(test_group_errors),
         cmocka_unit_test(test_routing),

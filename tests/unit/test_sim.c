@@ -504,6 +504,92 @@ test_verify_every_step(void **state)
     assert_true(step_verified(&f.sc, 0) > 10000);
 }
 
+/* Transfers (issue 12 §2.4) in every mode, to a call type and to groups,
+ * with if_idle, their own patience, wrap-up after a held talk, breaks and
+ * log-offs of held agents, escalation of transferred legs, and each close
+ * policy (a held agent whose caller is disconnected): the invariants hold
+ * after every event. */
+static const char transfers_yaml[] =
+    "name: transfers\n"
+    "seed: 99\n"
+    "replications: 2\n"
+    "horizon: {open: \"08:00\", close: \"11:00\", interval: 30m, close_policy: CLOSE_POLICY}\n"
+    "routing: {policy: ROUTING}\n"
+    "call_types:\n"
+    "  - name: a\n"
+    "    arrivals: {per_interval: [60, 80, 90, 80, 70, 60]}\n"
+    "    handle_time: {dist: exponential, mean: 3m}\n"
+    "    patience: {dist: exponential, mean: 3m}\n"
+    "    transfer:\n"
+    "      - {to: mgr, prob: 0.1, mode: warm, patience: {dist: exponential, mean: 5m}}\n"
+    "      - {to: b, prob: 0.2, mode: conference, conference: {dist: exponential, mean: 40s}}\n"
+    "      - {to: b, prob: 0.1, mode: cold, if_idle: voicemail}\n"
+    "      - {to: senior, prob: 0.1, mode: warm, if_idle: disconnect}\n"
+    "    resolution:\n"
+    "      - {tier: 1, resolve: 0.8, escalate: 0.5}\n"
+    "      - {tier: 2, resolve: 1}\n"
+    "    repeat_delay: {dist: exponential, mean: 20m}\n"
+    "  - name: b\n"
+    "    arrivals: {per_interval: [10, 10, 20, 20, 10, 10]}\n"
+    "    handle_time: {dist: exponential, mean: 4m}\n"
+    "    transfer: {to: a, prob: 0.2, mode: warm}\n"
+    "agent_groups:\n"
+    "  - name: front\n"
+    "    skills: [a]\n"
+    "    shifts:\n"
+    "      - {start: \"08:00\", end: \"11:00\", count: 7, breaks: [{start: \"09:00\", length: "
+    "15m}]}\n"
+    "      - {start: \"08:30\", end: \"10:00\", count: 3}\n"
+    "    wrap_up: {dist: exponential, mean: 20s}\n"
+    "  - name: techs\n"
+    "    skills: [b, a]\n"
+    "    agents: [3, 3, 4, 4, 3, 3]\n"
+    "    answers: [calls, transfers]\n"
+    "  - name: mgr\n"
+    "    skills: [a]\n"
+    "    agents: 1\n"
+    "    answers: [transfers]\n"
+    "    wrap_up: {dist: exponential, mean: 30s}\n"
+    "  - name: senior\n"
+    "    tier: 2\n"
+    "    skills: [a]\n"
+    "    agents: 2\n"
+    "    answers: [escalations, transfers]\n";
+
+static struct acd_scenario *
+load_transfers(const char *close_policy, const char *routing)
+{
+    const char *m1 = strstr(transfers_yaml, "CLOSE_POLICY");
+    const char *m2 = strstr(transfers_yaml, "ROUTING");
+    char *text = acd_xasprintf("%.*s%s%.*s%s%s", (int)(m1 - transfers_yaml), transfers_yaml,
+                               close_policy, (int)(m2 - m1 - strlen("CLOSE_POLICY")),
+                               m1 + strlen("CLOSE_POLICY"), routing, m2 + strlen("ROUTING"));
+    struct acd_diags diags;
+    acd_diags_init(&diags);
+    struct acd_scenario *sc = NULL;
+    int rc = acd_scenario_load_string("transfers.yaml", NULL, text, strlen(text), &sc, &diags);
+    free(text);
+    if (rc != 0)
+        acd_diags_print(&diags, stderr);
+    acd_diags_fini(&diags);
+    assert_int_equal(rc, 0);
+    return sc;
+}
+
+static void
+test_verify_transfers(void **state)
+{
+    (void)state;
+    const char *policies[] = {"drain", "disconnect", "until_empty"};
+    const char *routings[] = {"longest_idle", "random", "overflow"};
+    for (size_t i = 0; i < ACD_ARRAY_LEN(policies); i++) {
+        struct acd_scenario *sc = load_transfers(policies[i], routings[i]);
+        for (unsigned rep = 0; rep < 2; rep++)
+            assert_true(step_verified(sc, rep) > 1000);
+        acd_scenario_free(sc);
+    }
+}
+
 /* Run `corrupt` on a state in mid-run in a child process: acd_sim_verify
  * must abort there with a message naming `what`. */
 static void
@@ -622,6 +708,7 @@ main(void)
         cmocka_unit_test(test_loss_system),
         cmocka_unit_test(test_snapshot_read_only_and_interventions),
         cmocka_unit_test(test_verify_every_step),
+        cmocka_unit_test(test_verify_transfers),
         cmocka_unit_test(test_verify_detects_corruption),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
