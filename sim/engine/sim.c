@@ -399,7 +399,7 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
         t->plain = !assist && !s->route->uses_overflow;
         t->sl_threshold_s = acd_scenario_type_sl_threshold(sc, k);
         if (ct->retry_busy.enabled || ct->retry_abandon.enabled || ct->n_resolution ||
-            ct->callback_enabled || ct->has_timeout_to || ct->same_caller)
+            ct->callback_enabled || ct->has_timeout_to || ct->same_caller || ct->n_transfers)
             s->single_leg = false;
     }
     s->r_routing = acd_rng_new(seed, rep, ACD_STREAM_ROUTING, 0);
