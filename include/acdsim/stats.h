@@ -81,6 +81,9 @@ struct acd_counts {
     double idle_agent_s, talk_agent_s, wrap_agent_s, break_agent_s, off_agent_s;
     /* Costs (currency units): paid agent time, abandoned calls, repeat calls. */
     double labor_cost, abandon_cost, repeat_cost;
+    /* Integral of agents reserved for a ringing call (ring_time): part of
+     * busy time, not of talk or wrap-up time. */
+    double ring_agent_s;
 };
 
 /* dst += src, field by field (window_s is not summed: scopes share it). */

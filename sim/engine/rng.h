@@ -24,6 +24,7 @@ enum acd_stream {
     ACD_STREAM_DAY = 6,    /* per-replication draws: busyness, absenteeism */
     ACD_STREAM_WRAP = 7,   /* after-call work */
     ACD_STREAM_CALLER = 8, /* caller choices: balking, accepting a callback */
+    ACD_STREAM_RING = 9,   /* ring (connect) times */
     ACD_STREAM_PURPOSES = 16
 };
 

@@ -262,6 +262,7 @@ acd_run_center_counts(const struct acd_rep_stats *rs, size_t bin, struct acd_cou
         c->wrap_agent_s += gc->wrap_agent_s;
         c->break_agent_s += gc->break_agent_s;
         c->off_agent_s += gc->off_agent_s;
+        c->ring_agent_s += gc->ring_agent_s;
         c->labor_cost += gc->labor_cost;
     }
 }
@@ -676,10 +677,10 @@ const char *const acd_staffing_names[3] = {
 };
 
 const char *const acd_feature_names[] = {
-    "resolution", "escalation", "retrial", "callback", "balk",
-    "timeout",    "wrap_up",    "breaks",  "cost",     NULL,
+    "resolution", "escalation", "retrial", "callback", "balk", "timeout",
+    "wrap_up",    "breaks",     "cost",    "ring",     NULL,
 };
-_Static_assert(ACD_FEAT_COST == 1u << 8, "one name per ACD_FEAT_* bit, in bit order");
+_Static_assert(ACD_FEAT_RING == 1u << 9, "one name per ACD_FEAT_* bit, in bit order");
 
 static char *
 dup_or_null(const char *s)

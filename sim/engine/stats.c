@@ -190,6 +190,7 @@ acd_stats_counts_add(struct acd_counts *dst, const struct acd_counts *src)
     dst->labor_cost += src->labor_cost;
     dst->abandon_cost += src->abandon_cost;
     dst->repeat_cost += src->repeat_cost;
+    dst->ring_agent_s += src->ring_agent_s;
 }
 
 /* --- metrics ----------------------------------------------------------- */
@@ -372,7 +373,7 @@ m_callback_rate(const struct acd_counts *c, const struct acd_hist *h)
 static inline double
 present_s(const struct acd_counts *c)
 {
-    return c->idle_agent_s + c->talk_agent_s + c->wrap_agent_s + c->break_agent_s;
+    return c->idle_agent_s + c->talk_agent_s + c->wrap_agent_s + c->break_agent_s + c->ring_agent_s;
 }
 
 static double

@@ -44,6 +44,7 @@ acd_scenario_free(struct acd_scenario *sc)
             acd_dist_fini(&ct->resolution[j].handle);
         free(ct->resolution);
         acd_dist_fini(&ct->repeat_delay);
+        acd_dist_fini(&ct->ring_time);
     }
     for (size_t i = 0; i < sc->n_groups; i++) {
         struct acd_agent_group *g = &sc->groups[i];
@@ -106,6 +107,8 @@ acd_scenario_features(const struct acd_scenario *sc)
             f |= ACD_FEAT_TIMEOUT;
         if (ct->cost_per_abandon > 0 || ct->cost_per_repeat > 0)
             f |= ACD_FEAT_COST;
+        if (ct->has_ring_time)
+            f |= ACD_FEAT_RING;
     }
     for (size_t g = 0; g < sc->n_groups; g++) {
         const struct acd_agent_group *ag = &sc->groups[g];
