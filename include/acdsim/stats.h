@@ -128,6 +128,7 @@ enum acd_metric {
     ACD_M_BREAK_SHARE,
     ACD_M_COST,
     ACD_M_COST_PER_CALL,
+    ACD_M_RING_SHARE,
     ACD_METRIC_COUNT
 };
 
@@ -143,9 +144,16 @@ struct acd_metric_def {
     /* Feature metrics: the ACD_FEAT_* bits (sim.h) of the model features
      * that make the metric say something; the text table shows the row only
      * when the scenario uses one of them. 0: a core metric, always shown.
-     * JSON and CSV always carry every metric. */
+     * JSON and CSV always carry every metric, except: */
     unsigned feature;
+    /* ACD_FEAT_* bits: a metric added after the formats were fixed, carried
+     * in JSON and CSV only when the scenario uses one of these features, so
+     * the documents of every other scenario stay byte for byte as they were
+     * (and older documents, which lack it, still read). 0: always carried. */
+    unsigned only_with;
 };
+/* Is metric m carried in JSON and CSV for a scenario using `features`? */
+bool acd_stats_metric_carried(enum acd_metric m, unsigned features);
 
 extern const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT];
 /* ACD_METRIC_COUNT if unknown. */

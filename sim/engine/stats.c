@@ -398,6 +398,13 @@ m_wrap_share(const struct acd_counts *c, const struct acd_hist *h)
 }
 
 static double
+m_ring_share(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->ring_agent_s, present_s(c));
+}
+
+static double
 m_break_share(const struct acd_counts *c, const struct acd_hist *h)
 {
     (void)h;
@@ -472,6 +479,8 @@ const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT] = {
     [ACD_M_COST] = {"cost", "Cost", "", false, ALL, m_cost, ACD_FEAT_COST},
     [ACD_M_COST_PER_CALL] = {"cost_per_call", "Cost per answered call", "", false, ALL,
                              m_cost_per_call, ACD_FEAT_COST},
+    [ACD_M_RING_SHARE] = {"ring_share", "Time ringing", "", true, AGENTS, m_ring_share,
+                          ACD_FEAT_RING, ACD_FEAT_RING},
 };
 
 #define TOTAL(k, field, scopes)                                                                    \
@@ -516,6 +525,12 @@ const struct acd_total_def acd_totals[ACD_TOTAL_COUNT] = {
     [ACD_T_ABANDON_COST] = TOTAL("abandon_cost", abandon_cost, CALLS),
     [ACD_T_REPEAT_COST] = TOTAL("repeat_cost", repeat_cost, CALLS),
 };
+
+bool
+acd_stats_metric_carried(enum acd_metric m, unsigned features)
+{
+    return !acd_metrics[m].only_with || (acd_metrics[m].only_with & features);
+}
 
 enum acd_metric
 acd_stats_metric_find(const char *key)

@@ -355,9 +355,19 @@ read_scope(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, unsig
         return;
     struct acd_jsonpos_path kp;
     json_t *x;
-    for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if ((acd_metrics[m].scopes & scope) && (x = need(rd, v, p, acd_metrics[m].key, &kp)))
+    for (int m = 0; m < ACD_METRIC_COUNT; m++) {
+        if (!(acd_metrics[m].scopes & scope))
+            continue;
+        /* A metric carried only with its feature may be absent. */
+        if (acd_metrics[m].only_with) {
+            if ((x = json_object_get(v, acd_metrics[m].key))) {
+                kp = acd_jsonpos_key(p, acd_metrics[m].key);
+                read_estimate(rd, x, &kp, &out->metric[m]);
+            }
+        } else if ((x = need(rd, v, p, acd_metrics[m].key, &kp))) {
             read_estimate(rd, x, &kp, &out->metric[m]);
+        }
+    }
     if ((x = need(rd, v, p, "totals", &kp)))
         read_totals(rd, x, &kp, scope, out);
     const char *key;

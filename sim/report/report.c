@@ -42,6 +42,14 @@ metric_applies(enum acd_metric m, unsigned scope)
     return (acd_metrics[m].scopes & scope) != 0;
 }
 
+/* The features whose only_with metrics the documents carry (none when the
+ * setup is not known). */
+static unsigned
+carried_features(const struct acd_results *r)
+{
+    return r->setup.known ? r->setup.features : 0;
+}
+
 static bool
 total_applies(enum acd_total t, unsigned scope)
 {
@@ -52,10 +60,10 @@ total_applies(enum acd_total t, unsigned scope)
 
 /* Add one scope's applicable metrics in table order, then "totals". */
 static void
-fill_scope_json(json_t *o, const struct acd_scope_result *s, unsigned scope)
+fill_scope_json(json_t *o, const struct acd_scope_result *s, unsigned scope, unsigned features)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_applies(m, scope))
+        if (metric_applies(m, scope) && acd_stats_metric_carried(m, features))
             acd_json_set(o, acd_metrics[m].key, acd_json_estimate(&s->metric[m]));
     json_t *t = acd_json_check(json_object());
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
@@ -65,10 +73,10 @@ fill_scope_json(json_t *o, const struct acd_scope_result *s, unsigned scope)
 }
 
 static json_t *
-scope_json(const struct acd_scope_result *s, unsigned scope)
+scope_json(const struct acd_scope_result *s, unsigned scope, unsigned features)
 {
     json_t *o = acd_json_check(json_object());
-    fill_scope_json(o, s, scope);
+    fill_scope_json(o, s, scope, features);
     return o;
 }
 
@@ -83,19 +91,19 @@ intervals_json(const struct acd_results *r)
         acd_json_set(o, "start",
                      acd_json_str(acd_units_format_clock(iv->start_s, buf, sizeof(buf))));
         acd_json_set(o, "end", acd_json_str(acd_units_format_clock(iv->end_s, buf, sizeof(buf))));
-        fill_scope_json(o, &iv->all, ACD_SCOPE_INTERVAL);
+        fill_scope_json(o, &iv->all, ACD_SCOPE_INTERVAL, carried_features(r));
         if (iv->types && r->setup.known) {
             json_t *ct = acd_json_check(json_object());
             for (size_t k = 0; k < r->setup.n_call_types; k++)
                 acd_json_set(ct, r->setup.call_types[k].name,
-                             scope_json(&iv->types[k], ACD_SCOPE_TYPE));
+                             scope_json(&iv->types[k], ACD_SCOPE_TYPE, carried_features(r)));
             acd_json_set(o, "call_types", ct);
         }
         if (iv->groups && r->setup.known) {
             json_t *gs = acd_json_check(json_object());
             for (size_t g = 0; g < r->setup.n_groups; g++)
                 acd_json_set(gs, r->setup.groups[g].name,
-                             scope_json(&iv->groups[g], ACD_SCOPE_GROUP));
+                             scope_json(&iv->groups[g], ACD_SCOPE_GROUP, carried_features(r)));
             acd_json_set(o, "agent_groups", gs);
         }
         acd_json_push(a, o);
@@ -227,14 +235,16 @@ results_json(const struct acd_results *r, const struct acd_report_opts *o)
      * digits are spliced in after dumping (see acd_report_json_string). */
     acd_json_set(root, "seed", json_integer(0));
     acd_json_set(root, "replications", json_integer(r->replications));
-    acd_json_set(root, "summary", scope_json(&r->summary, ACD_SCOPE_CENTER));
+    acd_json_set(root, "summary", scope_json(&r->summary, ACD_SCOPE_CENTER, carried_features(r)));
 
     json_t *types = acd_json_check(json_object());
     json_t *groups = acd_json_check(json_object());
     for (size_t k = 0; k < st->n_call_types; k++)
-        acd_json_set(types, st->call_types[k].name, scope_json(&r->types[k], ACD_SCOPE_TYPE));
+        acd_json_set(types, st->call_types[k].name,
+                     scope_json(&r->types[k], ACD_SCOPE_TYPE, carried_features(r)));
     for (size_t g = 0; g < st->n_groups; g++)
-        acd_json_set(groups, st->groups[g].name, scope_json(&r->groups[g], ACD_SCOPE_GROUP));
+        acd_json_set(groups, st->groups[g].name,
+                     scope_json(&r->groups[g], ACD_SCOPE_GROUP, carried_features(r)));
     acd_json_set(root, "call_types", types);
     acd_json_set(root, "agent_groups", groups);
     acd_json_set(root, "intervals", intervals_json(r));
@@ -324,10 +334,10 @@ csv_row(FILE *out, const char *scope, const char *name, const char *prefix, cons
 
 static void
 csv_scope(FILE *out, const char *scope_name, const char *name, const struct acd_scope_result *s,
-          unsigned scope)
+          unsigned scope, unsigned features)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_applies(m, scope))
+        if (metric_applies(m, scope) && acd_stats_metric_carried(m, features))
             csv_row(out, scope_name, name, "", acd_metrics[m].key, &s->metric[m]);
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
         if (total_applies(k, scope))
@@ -340,11 +350,13 @@ write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *
     (void)o;
     const struct acd_setup *st = &r->setup;
     fputs("scope,name,metric,mean,ci95\n", out);
-    csv_scope(out, "summary", "", &r->summary, ACD_SCOPE_CENTER);
+    csv_scope(out, "summary", "", &r->summary, ACD_SCOPE_CENTER, carried_features(r));
     for (size_t k = 0; k < st->n_call_types; k++)
-        csv_scope(out, "call_type", st->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
+        csv_scope(out, "call_type", st->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE,
+                  carried_features(r));
     for (size_t g = 0; g < st->n_groups; g++)
-        csv_scope(out, "agent_group", st->groups[g].name, &r->groups[g], ACD_SCOPE_GROUP);
+        csv_scope(out, "agent_group", st->groups[g].name, &r->groups[g], ACD_SCOPE_GROUP,
+                  carried_features(r));
     /* Operating days: the center's figures per interval, named by start,
      * then each call type's as "07:00/billing" (start first, so the name
      * sorts by time and a '/' in a type name cannot be misread). */
@@ -352,10 +364,11 @@ write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *
         const struct acd_interval_result *iv = &r->intervals[i];
         char start[32];
         acd_units_format_clock(iv->start_s, start, sizeof(start));
-        csv_scope(out, "interval", start, &iv->all, ACD_SCOPE_INTERVAL);
+        csv_scope(out, "interval", start, &iv->all, ACD_SCOPE_INTERVAL, carried_features(r));
         for (size_t k = 0; iv->types && k < st->n_call_types; k++) {
             char *name = acd_xasprintf("%s/%s", start, st->call_types[k].name);
-            csv_scope(out, "interval_call_type", name, &iv->types[k], ACD_SCOPE_TYPE);
+            csv_scope(out, "interval_call_type", name, &iv->types[k], ACD_SCOPE_TYPE,
+                      carried_features(r));
             free(name);
         }
     }
@@ -369,10 +382,10 @@ write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *
  * a number comes from the row's own scope, so a call type's row leaves the
  * agent columns of intervals.csv empty rather than writing zeros. */
 static void
-wide_header(FILE *out, unsigned columns)
+wide_header(FILE *out, unsigned columns, unsigned features)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_applies(m, columns))
+        if (metric_applies(m, columns) && acd_stats_metric_carried(m, features))
             fprintf(out, ",%s,%s_ci95", acd_metrics[m].key, acd_metrics[m].key);
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
         if (total_applies(k, columns))
@@ -392,10 +405,11 @@ wide_pair(FILE *out, const struct acd_estimate *e, bool applies)
 }
 
 static void
-wide_values(FILE *out, const struct acd_scope_result *s, unsigned columns, unsigned scope)
+wide_values(FILE *out, const struct acd_scope_result *s, unsigned columns, unsigned scope,
+            unsigned features)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_applies(m, columns))
+        if (metric_applies(m, columns) && acd_stats_metric_carried(m, features))
             wide_pair(out, &s->metric[m], metric_applies(m, scope));
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
         if (total_applies(k, columns))
@@ -408,11 +422,11 @@ wide_values(FILE *out, const struct acd_scope_result *s, unsigned columns, unsig
 /* One row of intervals.csv; start and end may be empty (steady state). */
 static void
 interval_row(FILE *out, const char *start, const char *end, const char *type,
-             const struct acd_scope_result *s, unsigned scope)
+             const struct acd_scope_result *s, unsigned scope, unsigned features)
 {
     fprintf(out, "%s,%s,", start, end);
     acd_report_csv_field(out, type);
-    wide_values(out, s, INTERVAL_COLUMNS, scope);
+    wide_values(out, s, INTERVAL_COLUMNS, scope, features);
 }
 
 int
@@ -420,21 +434,25 @@ acd_report_write_intervals_csv(FILE *out, const struct acd_results *r)
 {
     const struct acd_setup *st = &r->setup;
     fputs("start,end,call_type", out);
-    wide_header(out, INTERVAL_COLUMNS);
+    wide_header(out, INTERVAL_COLUMNS, carried_features(r));
     if (r->n_intervals == 0) {
         /* Steady state: the measuring window is the only "interval". */
-        interval_row(out, "", "", ACD_REPORT_ALL_TYPES, &r->summary, ACD_SCOPE_CENTER);
+        interval_row(out, "", "", ACD_REPORT_ALL_TYPES, &r->summary, ACD_SCOPE_CENTER,
+                     carried_features(r));
         for (size_t k = 0; r->types && k < st->n_call_types; k++)
-            interval_row(out, "", "", st->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE);
+            interval_row(out, "", "", st->call_types[k].name, &r->types[k], ACD_SCOPE_TYPE,
+                         carried_features(r));
     }
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
         char start[32], end[32];
         acd_units_format_clock(iv->start_s, start, sizeof(start));
         acd_units_format_clock(iv->end_s, end, sizeof(end));
-        interval_row(out, start, end, ACD_REPORT_ALL_TYPES, &iv->all, ACD_SCOPE_INTERVAL);
+        interval_row(out, start, end, ACD_REPORT_ALL_TYPES, &iv->all, ACD_SCOPE_INTERVAL,
+                     carried_features(r));
         for (size_t k = 0; iv->types && k < st->n_call_types; k++)
-            interval_row(out, start, end, st->call_types[k].name, &iv->types[k], ACD_SCOPE_TYPE);
+            interval_row(out, start, end, st->call_types[k].name, &iv->types[k], ACD_SCOPE_TYPE,
+                         carried_features(r));
     }
     return ferror(out) ? -1 : 0;
 }
@@ -444,10 +462,10 @@ acd_report_write_groups_csv(FILE *out, const struct acd_results *r)
 {
     const struct acd_setup *st = &r->setup;
     fputs("group", out);
-    wide_header(out, ACD_SCOPE_GROUP);
+    wide_header(out, ACD_SCOPE_GROUP, carried_features(r));
     for (size_t g = 0; r->groups && g < st->n_groups; g++) {
         acd_report_csv_field(out, st->groups[g].name);
-        wide_values(out, &r->groups[g], ACD_SCOPE_GROUP, ACD_SCOPE_GROUP);
+        wide_values(out, &r->groups[g], ACD_SCOPE_GROUP, ACD_SCOPE_GROUP, carried_features(r));
     }
     return ferror(out) ? -1 : 0;
 }

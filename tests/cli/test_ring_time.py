@@ -174,6 +174,12 @@ def _():
     check(close(talk, talk_s), f"talk time {talk} != replayed {talk_s}")
     check(close(busy - talk, ring_s), f"busy - talk {busy - talk} != replayed ring time {ring_s}")
     check(abs(tot["wrap_agent_s"]["mean"]) < 1e-6, "ring time counted as wrap-up")
+    # ... and reported: ring_share = ring time / time present (feature "ring").
+    check("ring" in res["setup"]["features"], f"features {res['setup']['features']}")
+    share = res["agent_groups"]["desk"]["ring_share"]["mean"]
+    present = tot["staffed_agent_s"]["mean"] + tot["break_agent_s"]["mean"]
+    check(close(share, ring_s / present), f"ring_share {share} != {ring_s} / {present}")
+    check(close(res["summary"]["ring_share"]["mean"], share), "center ring_share")
 
 
 # Everything around a ringing agent at once, for the invariant checker
@@ -232,6 +238,23 @@ def _():
         check(tot["wrap_agent_s"]["mean"] >= -1e-6, f"{g}: negative wrap-up time")
     for r in rows:
         check(r["done_s"] >= r["end_s"] >= r["arrival_s"], f"call {r['call_id']}: times out of order")
+
+
+@test("ring_share is carried only with a ring time; results.json round-trips with and without it")
+def _():
+    plain = RING.replace("    ring_time: {dist: deterministic, mean: 10.0s}\n", "")
+    check(plain != RING, "scenario without ring_time")
+    for name, text, has in (("plain", plain, False), ("ringing", RING, True)):
+        rows, res = trace_of(text, name)
+        check(("ring_share" in res["summary"]) == has, f"{name}: ring_share present = {not has}")
+        out = os.path.join(TMP, name + "-out")
+        path = os.path.join(TMP, name + ".yaml")
+        acdsim(["run", path, "--no-timing", "-o", out])
+        again = json.loads(acdsim(["report", os.path.join(out, "results.json"), "-f", "json"]))
+        check(again["summary"] == res["summary"], f"{name}: summary changed in the round trip")
+        with open(os.path.join(out, "groups.csv")) as f:
+            header = f.readline()
+        check(("ring_share" in header) == has, f"{name}: groups.csv header {header}")
 
 
 @test("handle_time_per_wait: deterministic handle time, talk = 60 s + 0.05 x wait for every answered call")
