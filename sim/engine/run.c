@@ -517,6 +517,10 @@ erlang_compare(const struct acd_scenario *sc, struct acd_erlang_cmp *e)
     if (sc->horizon != ACD_HORIZON_STEADY || sc->n_call_types != 1)
         return;
     const struct acd_call_type *ct = &sc->call_types[0];
+    /* A ring time or a wait-dependent handle time is not an Erlang model
+     * (the service does not start at assignment, or depends on the wait). */
+    if (ct->has_ring_time || ct->handle_time_per_wait > 0)
+        return;
     uint64_t agents = 0;
     for (size_t g = 0; g < sc->n_groups; g++)
         agents += sc->groups[g].agents;

@@ -247,6 +247,8 @@ def _():
     for name, text, has in (("plain", plain, False), ("ringing", RING, True)):
         rows, res = trace_of(text, name)
         check(("ring_share" in res["summary"]) == has, f"{name}: ring_share present = {not has}")
+        # No Erlang model has a ring time: no Erlang comparison then.
+        check((res["erlang"] is None) == has, f"{name}: erlang {res['erlang']}")
         out = os.path.join(TMP, name + "-out")
         path = os.path.join(TMP, name + ".yaml")
         acdsim(["run", path, "--no-timing", "-o", out])
