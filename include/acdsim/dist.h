@@ -2,7 +2,7 @@
  * dist: random-variate distributions as a table of named entries.
  *
  * A scenario gives `{dist: NAME, mean: ..., cv: ..., k: ..., min: ..., max:
- * ..., file: ...}`; the parser fills struct acd_dist_params, looks the name
+ * ..., mode: ..., file: ...}`; the parser fills struct acd_dist_params, looks the name
  * up with acd_dist_find and calls acd_dist_setup, which validates the
  * parameters (so GSL never sees a bad one) and precomputes the sampler's
  * constants. Adding a distribution is one new table entry in dist.c.
@@ -23,11 +23,12 @@ enum {
     ACD_DP_MIN = 1u << 3,
     ACD_DP_MAX = 1u << 4,
     ACD_DP_FILE = 1u << 5,
+    ACD_DP_MODE = 1u << 6,
 };
 
 struct acd_dist_params {
     unsigned have; /* ACD_DP_* bits */
-    double mean_s, cv, k, min_s, max_s;
+    double mean_s, cv, k, min_s, max_s, mode_s;
     const char *file; /* borrowed; resolved path of an empirical sample file */
 };
 
@@ -52,7 +53,7 @@ struct acd_dist {
     acd_dist_sample_fn *sample; /* copied from type (one indirection less) */
     double mean_s;              /* the distribution's mean, seconds */
     double cv;                  /* coefficient of variation (0 for deterministic) */
-    double a, b;                /* sampler constants (shape/scale, mu/sigma, min/width) */
+    double a, b, c;             /* sampler constants (shape/scale, mu/sigma, min/width...) */
     double *samples;            /* empirical: sorted samples (owned) */
     size_t n_samples;
 };

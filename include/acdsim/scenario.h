@@ -112,6 +112,12 @@ struct acd_call_type {
     bool has_patience; /* false: callers never abandon */
     struct acd_dist patience;
     struct acd_dist *patience_by_interval; /* optional, like handle_by_interval */
+    /* Ring (connect) time between an agent's assignment and the talk: the
+     * agent is reserved, the caller still waits and may hang up. */
+    bool has_ring_time;
+    struct acd_dist ring_time;
+    /* Extra handle time per second the caller waited (0: none). */
+    double handle_time_per_wait;
 
     int priority;            /* larger = more urgent (priority_score, skill routing ties) */
     double wait_bonus_per_s; /* priority_score: score = priority + bonus * wait */
@@ -265,6 +271,7 @@ enum {
     ACD_FEAT_COST = 1u << 8,        /* some cost is given */
     ACD_FEAT_SAME_CALLER = 1u << 9, /* retry.same_caller: attempts share the caller's patience */
     ACD_FEAT_TRANSFER = 1u << 10,   /* some call type transfers after a talk */
+    ACD_FEAT_RING = 1u << 11,       /* some call type has a ring time */
 };
 unsigned acd_scenario_features(const struct acd_scenario *sc);
 

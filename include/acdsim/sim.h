@@ -216,6 +216,7 @@ enum acd_agent_state {
     ACD_AGENT_TALK,
     ACD_AGENT_WRAP,
     ACD_AGENT_BREAK,
+    ACD_AGENT_RING, /* reserved for a call that is ringing (ring_time) */
     ACD_AGENT_STATES
 };
 

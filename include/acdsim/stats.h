@@ -94,6 +94,9 @@ struct acd_counts {
      * abandoned while waiting, and transfers with if_idle that found no idle
      * agent (the call type that transferred). */
     double transferred, transfer_abandoned, transfer_unserved;
+    /* Integral of agents reserved for a ringing call (ring_time): part of
+     * busy time, not of talk or wrap-up time. */
+    double ring_agent_s;
 };
 
 /* dst += src, field by field (window_s is not summed: scopes share it). */
@@ -142,6 +145,7 @@ enum acd_metric {
     ACD_M_MEAN_WAIT_CUMULATIVE,
     ACD_M_AFTER_CLOSE_RATE,
     ACD_M_TRANSFER_RATE,
+    ACD_M_RING_SHARE,
     ACD_METRIC_COUNT
 };
 

@@ -25,6 +25,7 @@ enum acd_stream {
     ACD_STREAM_WRAP = 7,     /* after-call work */
     ACD_STREAM_CALLER = 8,   /* caller choices: balking, accepting a callback */
     ACD_STREAM_TRANSFER = 9, /* transfers after a talk: target, conference time */
+    ACD_STREAM_RING = 10,    /* ring (connect) times */
     ACD_STREAM_PURPOSES = 16
 };
 

@@ -267,6 +267,7 @@ acd_run_center_counts(const struct acd_rep_stats *rs, size_t bin, struct acd_cou
         c->wrap_agent_s += gc->wrap_agent_s;
         c->break_agent_s += gc->break_agent_s;
         c->off_agent_s += gc->off_agent_s;
+        c->ring_agent_s += gc->ring_agent_s;
         c->labor_cost += gc->labor_cost;
     }
 }
@@ -561,6 +562,10 @@ erlang_compare(const struct acd_scenario *sc, struct acd_erlang_cmp *e)
     if (sc->horizon != ACD_HORIZON_STEADY || sc->n_call_types != 1)
         return;
     const struct acd_call_type *ct = &sc->call_types[0];
+    /* A ring time or a wait-dependent handle time is not an Erlang model
+     * (the service does not start at assignment, or depends on the wait). */
+    if (ct->has_ring_time || ct->handle_time_per_wait > 0)
+        return;
     uint64_t agents = 0;
     for (size_t g = 0; g < sc->n_groups; g++)
         agents += sc->groups[g].agents;
@@ -728,10 +733,10 @@ const char *const acd_staffing_names[3] = {
 };
 
 const char *const acd_feature_names[] = {
-    "resolution", "escalation", "retrial", "callback",    "balk",     "timeout",
-    "wrap_up",    "breaks",     "cost",    "same_caller", "transfer", NULL,
+    "resolution", "escalation", "retrial",     "callback", "balk", "timeout", "wrap_up",
+    "breaks",     "cost",       "same_caller", "transfer", "ring", NULL,
 };
-_Static_assert(ACD_FEAT_TRANSFER == 1u << 10, "one name per ACD_FEAT_* bit, in bit order");
+_Static_assert(ACD_FEAT_RING == 1u << 11, "one name per ACD_FEAT_* bit, in bit order");
 
 static char *
 dup_or_null(const char *s)

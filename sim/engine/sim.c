@@ -46,7 +46,9 @@ acd_sim_set_agents(struct acd_sim *s, size_t gi, unsigned n)
     }
     for (uint32_t i = g->n_members; active > n && i-- > 0;) {
         struct acd_agent *ag = &s->agents[g->members[i]];
-        if ((ag->state == ACD_AGENT_TALK || ag->state == ACD_AGENT_WRAP) && !ag->leaving) {
+        if ((ag->state == ACD_AGENT_TALK || ag->state == ACD_AGENT_WRAP ||
+             ag->state == ACD_AGENT_RING) &&
+            !ag->leaving) {
             ag->leaving = true;
             active--;
         }
@@ -266,6 +268,9 @@ static void
 setup_groups(struct acd_sim *s)
 {
     const struct acd_scenario *sc = s->sc;
+    bool ring = false;
+    for (size_t k = 0; k < sc->n_call_types; k++)
+        ring |= sc->call_types[k].has_ring_time;
     for (uint32_t gi = 0; gi < s->n_groups; gi++) {
         const struct acd_agent_group *ag = &sc->groups[gi];
         struct acd_group_rt *g = &s->groups[gi];
@@ -277,7 +282,7 @@ setup_groups(struct acd_sim *s)
             for (size_t i = 0; i < ag->n_handle; i++)
                 g->handle[ag->handle[i].type] = &ag->handle[i].dist;
         }
-        if (ag->has_wrap_up || ag->n_wrap_by_type) {
+        if (ag->has_wrap_up || ag->n_wrap_by_type || ring) {
             g->wrap = acd_xcalloc(s->n_types, sizeof(*g->wrap));
             for (size_t k = 0; k < s->n_types; k++)
                 g->wrap[k] = ag->has_wrap_up ? &ag->wrap_up : NULL;
@@ -393,6 +398,13 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
         t->r_wrap = acd_rng_new(seed, rep, ACD_STREAM_WRAP, k);
         if (ct->n_transfers) /* no stream, no draws without transfers */
             t->r_transfer = acd_rng_new(seed, rep, ACD_STREAM_TRANSFER, k);
+        if (ct->has_ring_time) {
+            t->ring = &ct->ring_time;
+            t->r_ring = acd_rng_new(seed, rep, ACD_STREAM_RING, k);
+        }
+        t->handle_per_wait = ct->handle_time_per_wait;
+        s->rings |= t->ring != NULL;
+        s->wait_handle |= t->handle_per_wait > 0;
         bool assist = false;
         for (unsigned tier = 1; tier <= s->n_tiers; tier++)
             assist |= s->queues[acd_state_queue_index(s, k, tier)].has_assist;
@@ -402,6 +414,8 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
             ct->callback_enabled || ct->has_timeout_to || ct->same_caller || ct->n_transfers)
             s->single_leg = false;
     }
+    if (s->rings)
+        s->ring_rt = acd_xcalloc(s->n_groups, sizeof(*s->ring_rt));
     s->r_routing = acd_rng_new(seed, rep, ACD_STREAM_ROUTING, 0);
     s->r_day = acd_rng_new(seed, rep, ACD_STREAM_DAY, 0);
     s->busyness = 1;
@@ -472,7 +486,7 @@ acd_sim_free(struct acd_sim *s)
     for (size_t k = 0; k < s->n_types; k++) {
         struct acd_type_rt *t = &s->types[k];
         gsl_rng *r[] = {t->r_arrivals,   t->r_handle, t->r_patience, t->r_retrial,
-                        t->r_resolution, t->r_caller, t->r_wrap};
+                        t->r_resolution, t->r_caller, t->r_wrap,     t->r_ring};
         for (size_t i = 0; i < ACD_ARRAY_LEN(r); i++)
             gsl_rng_free(r[i]);
         if (t->r_transfer)
@@ -499,6 +513,7 @@ acd_sim_free(struct acd_sim *s)
     free(s->group_lane);
     free(s->types);
     free(s->groups);
+    free(s->ring_rt);
     free(s->calls);
     free(s->issues);
     free(s->agents);
@@ -699,7 +714,8 @@ acd_sim_stats(struct acd_sim *s)
             if (!s->groups[g].wrap)
                 c->talk_agent_s = c->busy_agent_s; /* not integrated separately */
             c->idle_agent_s = c->staffed_agent_s - c->busy_agent_s;
-            c->wrap_agent_s = c->busy_agent_s - c->talk_agent_s;
+            /* busy = ring + talk + wrap (ring 0 without ring_time) */
+            c->wrap_agent_s = c->busy_agent_s - c->talk_agent_s - c->ring_agent_s;
             c->off_agent_s =
                 s->roster_s[b * s->n_groups + g] - c->staffed_agent_s - c->break_agent_s;
             c->labor_cost =

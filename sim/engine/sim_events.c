@@ -188,7 +188,7 @@ answer(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
     struct acd_group_rt *g = &s->groups[gi];
     acd_state_touch_busy(s, gi);
     if (g->wrap)
-        acd_state_touch_talk(s, gi); /* without wrap-up, talk time is busy time */
+        acd_state_touch_talk(s, gi); /* without wrap-up (or ringing), talk time is busy time */
     g->n_busy++;
     g->n_talk++;
     s->n_talk++;
@@ -198,7 +198,81 @@ answer(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
     double handle_s = acd_dist_sample(handle_dist(s, gi, x), s->types[k].r_handle);
     if (x->flags & ACD_CALL_HELD)
         handle_s += hold_answered(s, x); /* a conference comes first */
+    if (s->wait_handle)                  /* handle_time_per_wait: + K x this leg's wait, no draw */
+        handle_s += s->types[k].handle_per_wait * wait_s;
     acd_sim_push(s, s->now + handle_s, EV_TALK_END, a);
+}
+
+/* The caller of leg c starts its patience (it waits and may hang up), as
+ * in enqueue. */
+static void
+arm_patience(struct acd_sim *s, uint32_t c)
+{
+    struct acd_call *x = &s->calls[c];
+    struct acd_type_rt *t = &s->types[x->type];
+    if (!t->patience)
+        return;
+    const struct acd_call_type *ct = acd_state_ctype(s, x->type);
+    const struct acd_dist *p =
+        ct->patience_by_interval ? &ct->patience_by_interval[x->iv] : t->patience;
+    x->ev_abandon = acd_sim_push(s, s->now + acd_dist_sample(p, t->r_patience), EV_ABANDON, c);
+}
+
+/* Ring time: agent a (off the idle list) is assigned leg c, which rings for
+ * the call type's ring time before the talk starts (on_ring_end, answer).
+ * The agent is reserved (busy, state ring, not talk); the caller still
+ * waits - it stays in n_waiting, out of its queue, with its patience timer
+ * - and may hang up, which frees the agent (on_abandon). A leg assigned on
+ * arrival starts waiting (and its patience) now. Kept out of line: the
+ * paths without ring time stay as short as before. */
+static void __attribute__((noinline)) ring(struct acd_sim *s, uint32_t a, uint32_t c)
+{
+    struct acd_call *x = &s->calls[c];
+    struct acd_type_rt *t = &s->types[x->type];
+    if (x->queue != ACD_NONE) {
+        acd_state_queue_remove(s, &s->queues[x->queue], c);
+        x->queue = ACD_NONE;
+        acd_sim_cancel(s, &x->ev_timeout);
+        acd_sim_cancel(s, &x->ev_visible);
+    } else {
+        acd_state_touch_waiting(s, x->type);
+        t->n_waiting++;
+        s->n_waiting++;
+        arm_patience(s, c);
+    }
+    x->flags |= ACD_CALL_RINGING;
+    x->agent = a;
+    s->n_ringing++;
+    struct acd_agent *ag = &s->agents[a];
+    uint32_t gi = ag->group;
+    struct acd_group_rt *g = &s->groups[gi];
+    acd_state_touch_busy(s, gi);
+    acd_state_touch_ring(s, gi);
+    g->n_busy++;
+    s->ring_rt[gi].n_ring++;
+    ag->state = ACD_AGENT_RING;
+    ag->call = c;
+    x->ev_ring = acd_sim_push(s, s->now + acd_dist_sample(t->ring, t->r_ring), EV_RING_END, a);
+}
+
+/* Ringing leg c stops ringing (talk starts or the caller hangs up): it no
+ * longer waits, its agent is no longer ringing (but still busy). Returns
+ * the agent. */
+static uint32_t
+ring_stop(struct acd_sim *s, uint32_t c)
+{
+    struct acd_call *x = &s->calls[c];
+    uint32_t a = x->agent, gi = s->agents[a].group;
+    x->flags &= (uint8_t)~ACD_CALL_RINGING;
+    s->n_ringing--;
+    acd_state_touch_waiting(s, x->type);
+    s->types[x->type].n_waiting--;
+    s->n_waiting--;
+    acd_sim_cancel(s, &x->ev_abandon);
+    acd_state_touch_ring(s, gi);
+    s->ring_rt[gi].n_ring--;
+    s->agents[a].call = ACD_NONE;
+    return a;
 }
 
 /* Take leg c out of its queue (it is answered, abandons, times out...). */
@@ -224,8 +298,12 @@ dequeue(struct acd_sim *s, uint32_t c)
 static void
 take(struct acd_sim *s, uint32_t a, uint32_t c)
 {
-    dequeue(s, c);
     struct acd_call *x = &s->calls[c];
+    if (s->rings && s->types[x->type].ring && !(x->flags & ACD_CALL_PLACEHOLDER)) {
+        ring(s, a, c);
+        return;
+    }
+    dequeue(s, c);
     if (!(x->flags & ACD_CALL_PLACEHOLDER)) {
         answer(s, a, c, s->now - x->t_queue);
         return;
@@ -390,10 +468,14 @@ offer(struct acd_sim *s, uint32_t c)
     uint32_t a = t->pick_agent(s, c, qi, 1); /* the policy's or the call type's own */
     if (a != ACD_NONE) {
         acd_state_idle_remove(s, &s->groups[s->agents[a].group], a);
-        answer(s, a, c, 0.0);
+        if (t->ring)
+            ring(s, a, c);
+        else
+            answer(s, a, c, 0.0);
         return;
     }
-    if (s->capacity >= 0 && (long)s->n_waiting >= s->capacity) {
+    /* Ringing calls hold a line but not a place in the queue. */
+    if (s->capacity >= 0 && (long)(s->n_waiting - s->n_ringing) >= s->capacity) {
         tc->blocked++;
         emit(s, x, ACD_OUT_BLOCKED, ACD_AFTER_NONE, ACD_NONE, s->now);
         maybe_retry(s, x, &ct->retry_busy);
@@ -492,7 +574,13 @@ on_abandon(struct acd_sim *s, uint32_t c)
 {
     struct acd_call *x = &s->calls[c];
     x->ev_abandon = ACD_EVQ_NONE;
-    dequeue(s, c);
+    uint32_t ringing = ACD_NONE; /* hung up while ringing: this agent is free again */
+    if (x->flags & ACD_CALL_RINGING) {
+        acd_sim_cancel(s, &x->ev_ring);
+        ringing = ring_stop(s, c);
+    } else {
+        dequeue(s, c);
+    }
     double wait_s = s->now - x->t_queue;
     issue_waited(s, x, wait_s, false);
     if (acd_state_is_offered(x)) {
@@ -510,7 +598,23 @@ on_abandon(struct acd_sim *s, uint32_t c)
     emit(s, x, ACD_OUT_ABANDONED, ACD_AFTER_NONE, ACD_NONE, s->now);
     maybe_retry(s, x, &acd_state_ctype(s, s->issues[x->issue].type)->retry_abandon);
     acd_state_call_free(s, c);
+    if (ringing != ACD_NONE)
+        agent_done(s, ringing);
     after_close_check(s);
+}
+
+/* The ringing ends: the talk starts; the wait (for service level and ASA)
+ * ends now. */
+static void
+on_ring_end(struct acd_sim *s, uint32_t a)
+{
+    struct acd_agent *ag = &s->agents[a];
+    uint32_t c = ag->call;
+    s->calls[c].ev_ring = ACD_EVQ_NONE;
+    ring_stop(s, c);
+    acd_state_touch_busy(s, ag->group);
+    s->groups[ag->group].n_busy--; /* answer counts it again */
+    answer(s, a, c, s->now - s->calls[c].t_queue);
 }
 
 static void
@@ -863,7 +967,7 @@ system_empty(const struct acd_sim *s)
     for (size_t q = 0; q < s->n_queues; q++)
         if (s->queues[q].len)
             return false;
-    return s->n_talk == 0;
+    return s->n_talk == 0 && s->n_ringing == 0;
 }
 
 /* Shift plan step of agent a. */
@@ -885,7 +989,8 @@ on_plan(struct acd_sim *s, uint32_t a)
         if (ag->state == ACD_AGENT_IDLE) {
             acd_state_idle_remove(s, &s->groups[ag->group], a);
             start_break(s, a, st->len_s);
-        } else if (ag->state == ACD_AGENT_TALK || ag->state == ACD_AGENT_WRAP) {
+        } else if (ag->state == ACD_AGENT_TALK || ag->state == ACD_AGENT_WRAP ||
+                   ag->state == ACD_AGENT_RING) {
             ag->break_pending = true; /* after the call in hand */
             ag->break_len_s = st->len_s;
         }
@@ -927,6 +1032,7 @@ everyone_off(struct acd_sim *s)
             break;
         case ACD_AGENT_TALK:
         case ACD_AGENT_WRAP:
+        case ACD_AGENT_RING:
             ag->leaving = true;
             break;
         default:
@@ -1076,5 +1182,5 @@ acd_sim_handler_fn *const acd_sim_handlers[EV_KINDS] = {
     [EV_PLAN] = on_plan,         [EV_BREAK_END] = on_break_end, [EV_ABANDON] = on_abandon,
     [EV_TIMEOUT] = on_timeout,   [EV_VISIBLE] = on_visible,     [EV_RETRY] = on_retry,
     [EV_REPEAT] = on_repeat,     [EV_ARRIVAL] = on_arrival,     [EV_SAMPLE] = on_sample,
-    [EV_HOLD_END] = on_hold_end,
+    [EV_HOLD_END] = on_hold_end, [EV_RING_END] = on_ring_end,
 };

@@ -31,17 +31,20 @@ enum ev_kind {
     EV_ARRIVAL,
     EV_SAMPLE,
     EV_HOLD_END, /* a warm transfer's first agent leaves the call */
+    EV_RING_END, /* ring time over: the talk starts */
     EV_KINDS
 };
 
 /* At equal times: statistics boundaries first (so windows are exact), then
  * agents becoming free (a freed agent can take a call arriving at the same
- * instant), shift plans, then callers giving up, then new attempts; samples
+ * instant; a ring ending as the caller's patience does connects the call),
+ * shift plans, then callers giving up, then new attempts; samples
  * last (they only read the state, so they change no other event's order). */
 static const int ev_prio[EV_KINDS] = {
-    [EV_BOUNDARY] = -4, [EV_TALK_END] = -3, [EV_WRAP_END] = -3, [EV_PLAN] = -2, [EV_BREAK_END] = -2,
-    [EV_ABANDON] = 0,   [EV_TIMEOUT] = 0,   [EV_VISIBLE] = 0,   [EV_RETRY] = 1, [EV_REPEAT] = 1,
-    [EV_ARRIVAL] = 1,   [EV_SAMPLE] = 2,    [EV_HOLD_END] = -3,
+    [EV_BOUNDARY] = -4,  [EV_TALK_END] = -3, [EV_WRAP_END] = -3, [EV_PLAN] = -2,
+    [EV_BREAK_END] = -2, [EV_ABANDON] = 0,   [EV_TIMEOUT] = 0,   [EV_VISIBLE] = 0,
+    [EV_RETRY] = 1,      [EV_REPEAT] = 1,    [EV_ARRIVAL] = 1,   [EV_SAMPLE] = 2,
+    [EV_HOLD_END] = -3,  [EV_RING_END] = -3,
 };
 
 /* Steps of a shift plan (struct acd_step). */

@@ -73,8 +73,15 @@ verify_events(const struct acd_sim *s, size_t by_kind[EV_KINDS])
             break;
         case EV_ABANDON:
             VERIFY(e->obj < s->n_calls_used && s->calls[e->obj].ev_abandon == id &&
-                       s->calls[e->obj].queue != ACD_NONE,
+                       (s->calls[e->obj].queue != ACD_NONE ||
+                        (s->calls[e->obj].flags & ACD_CALL_RINGING)),
                    "abandon event is its waiting leg's");
+            break;
+        case EV_RING_END:
+            VERIFY(e->obj < s->n_agents && s->agents[e->obj].state == ACD_AGENT_RING &&
+                       s->agents[e->obj].call < s->n_calls_used &&
+                       s->calls[s->agents[e->obj].call].ev_ring == id,
+                   "ring end of a ringing agent");
             break;
         case EV_TIMEOUT:
             VERIFY(e->obj < s->n_calls_used && s->calls[e->obj].ev_timeout == id &&
@@ -112,7 +119,7 @@ verify_events(const struct acd_sim *s, size_t by_kind[EV_KINDS])
 /* Handles held by the state, to match against the pending events by kind
  * (each pending event points back at its holder: verify_events). */
 struct handles {
-    size_t plan, abandon, timeout, visible;
+    size_t plan, abandon, timeout, visible, ring;
     size_t held_agents, held_legs;
 };
 
@@ -169,10 +176,21 @@ verify_group(const struct acd_sim *s, uint32_t gi, size_t *n_members, struct han
             VERIFY(ag->call < s->n_calls_used, "an agent holds a call exactly while talking");
             const struct acd_call *x = &s->calls[ag->call];
             VERIFY(x->queue == ACD_NONE && x->ev_abandon == ACD_EVQ_NONE &&
-                       x->ev_timeout == ACD_EVQ_NONE && x->ev_visible == ACD_EVQ_NONE,
+                       x->ev_timeout == ACD_EVQ_NONE && x->ev_visible == ACD_EVQ_NONE &&
+                       !(x->flags & ACD_CALL_RINGING),
                    "a call in hand is in no queue and has no waiting timers");
+        } else if (ag->state == ACD_AGENT_RING) {
+            VERIFY(ag->call < s->n_calls_used, "a ringing agent holds its call");
+            const struct acd_call *x = &s->calls[ag->call];
+            VERIFY((x->flags & ACD_CALL_RINGING) && x->agent == a && x->queue == ACD_NONE &&
+                       x->ev_timeout == ACD_EVQ_NONE && x->ev_visible == ACD_EVQ_NONE,
+                   "a ringing call is in no queue, rings at its agent, keeps only its patience");
+            VERIFY(x->ev_ring != ACD_EVQ_NONE, "a ringing agent has its ring end pending");
+            VERIFY(x->t_queue <= s->now && x->issue < s->n_issues_used, "a ringing leg's times");
+            h->abandon += x->ev_abandon != ACD_EVQ_NONE;
+            h->ring++;
         } else {
-            VERIFY(ag->call == ACD_NONE, "an agent holds a call exactly while talking");
+            VERIFY(ag->call == ACD_NONE, "an agent holds a call exactly while talking or ringing");
             VERIFY(ag->state == ACD_AGENT_WRAP || (!ag->leaving && !ag->break_pending),
                    "leaving / break pending only while busy");
         }
@@ -183,8 +201,12 @@ verify_group(const struct acd_sim *s, uint32_t gi, size_t *n_members, struct han
     *n_members += g->n_members;
     VERIFY(by_state[ACD_AGENT_IDLE] == g->n_idle, "idle agents = n_idle");
     VERIFY(by_state[ACD_AGENT_TALK] == g->n_talk, "talking agents = n_talk");
-    VERIFY(by_state[ACD_AGENT_TALK] + by_state[ACD_AGENT_WRAP] == g->n_busy,
-           "talk + wrap-up agents = n_busy");
+    uint32_t n_ring = s->ring_rt ? s->ring_rt[gi].n_ring : 0;
+    VERIFY(by_state[ACD_AGENT_RING] == n_ring, "ringing agents = n_ring");
+    VERIFY(!s->ring_rt || s->ring_rt[gi].ring_last_t <= s->now, "time integrals not ahead of now");
+    VERIFY(by_state[ACD_AGENT_TALK] + by_state[ACD_AGENT_WRAP] + by_state[ACD_AGENT_RING] ==
+               g->n_busy,
+           "ringing + talk + wrap-up agents = n_busy");
     VERIFY(g->n_idle + g->n_busy == g->n_staffed, "idle + busy = n_staffed");
     VERIFY(by_state[ACD_AGENT_BREAK] == g->n_break, "agents on break = n_break");
     VERIFY(g->n_busy + g->n_idle + g->n_break <= g->n_members, "busy + idle + break <= members");
@@ -259,7 +281,8 @@ acd_sim_verify(const struct acd_sim *s)
     for (uint32_t gi = 0; gi < s->n_groups; gi++) {
         verify_group(s, gi, &n_members, &h);
         n_talk += s->groups[gi].n_talk;
-        n_wrap += s->groups[gi].n_busy - s->groups[gi].n_talk;
+        n_wrap +=
+            s->groups[gi].n_busy - s->groups[gi].n_talk - (s->ring_rt ? s->ring_rt[gi].n_ring : 0);
         n_break += s->groups[gi].n_break;
     }
     VERIFY(n_members == s->n_agents, "every agent is a member of one group");
@@ -269,6 +292,8 @@ acd_sim_verify(const struct acd_sim *s)
     VERIFY(by_kind[EV_TALK_END] == n_talk, "one talk end pending per talking agent");
     VERIFY(by_kind[EV_WRAP_END] == n_wrap, "one wrap-up end pending per agent in wrap-up");
     VERIFY(by_kind[EV_BREAK_END] >= n_break, "a break end pending per agent on break");
+    VERIFY(h.ring == s->n_ringing && by_kind[EV_RING_END] == h.ring,
+           "ringing agents = n_ringing = pending ring ends");
 
     uint32_t total = 0, legs = 0, arrivals = 0;
     for (uint32_t k = 0; k < s->n_types; k++) {
@@ -280,7 +305,12 @@ acd_sim_verify(const struct acd_sim *s)
                 waiting += verify_queue(s, qi, &h);
                 legs += s->queues[qi].len;
             }
-        VERIFY(waiting == t->n_waiting, "legs waiting in a type's queues = its n_waiting");
+        if (s->n_ringing) /* ringing legs wait too */
+            for (uint32_t a = 0; a < s->n_agents; a++)
+                waiting +=
+                    s->agents[a].state == ACD_AGENT_RING && s->calls[s->agents[a].call].type == k;
+        VERIFY(waiting == t->n_waiting,
+               "legs waiting in a type's queues or ringing = its n_waiting");
         VERIFY(t->q_last_t <= s->now, "time integrals not ahead of now");
         VERIFY(t->rate_per_s >= 0, "arrival rate >= 0");
         arrivals += t->arrival_ev != ACD_EVQ_NONE;
@@ -299,13 +329,14 @@ acd_sim_verify(const struct acd_sim *s)
     uint32_t calls_free =
         free_list_len(s->calls, sizeof(*s->calls), offsetof(struct acd_call, next), s->call_free,
                       s->n_calls_used);
-    VERIFY(calls_free + legs + n_talk == s->n_calls_used,
+    VERIFY(calls_free + legs + n_talk + s->n_ringing == s->n_calls_used,
            "call pool: free + waiting + in hand = used");
     VERIFY(s->n_calls_used <= s->calls_cap, "call pool size");
     uint32_t issues_free =
         free_list_len(s->issues, sizeof(*s->issues), offsetof(struct acd_issue, next),
                       s->issue_free, s->n_issues_used);
-    VERIFY(issues_free + legs + n_talk + by_kind[EV_RETRY] + by_kind[EV_REPEAT] == s->n_issues_used,
+    VERIFY(issues_free + legs + n_talk + s->n_ringing + by_kind[EV_RETRY] + by_kind[EV_REPEAT] ==
+               s->n_issues_used,
            "issue pool: free + with a live leg + awaiting a call = used");
     VERIFY(s->n_issues_used <= s->issues_cap, "issue pool size");
     VERIFY(s->n_agents <= s->agents_cap, "agent pool size");

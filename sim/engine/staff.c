@@ -416,6 +416,8 @@ erlang_start(const struct acd_scenario *sc, const struct acd_staff_targets *t, s
         if (sc->horizon == ACD_HORIZON_DAY && ct->calls_per_interval)
             rate = ct->calls_per_interval[b] / sc->interval_s;
         double aht = (ct->handle_by_interval ? ct->handle_by_interval[b] : ct->handle).mean_s;
+        if (ct->has_ring_time) /* ringing is agent time too (handle_time_per_wait: ignored) */
+            aht += ct->ring_time.mean_s;
         double pat =
             ct->has_patience
                 ? (ct->patience_by_interval ? ct->patience_by_interval[b] : ct->patience).mean_s

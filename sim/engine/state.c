@@ -17,6 +17,8 @@ acd_state_touch_all(struct acd_sim *s)
     for (uint32_t g = 0; g < s->n_groups; g++) {
         acd_state_touch_busy(s, g);
         acd_state_touch_talk(s, g);
+        if (s->ring_rt)
+            acd_state_touch_ring(s, g);
         acd_state_touch_staffed(s, g);
         acd_state_touch_break(s, g);
         acd_state_touch_roster(s, g);

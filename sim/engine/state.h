@@ -51,6 +51,7 @@ enum {
     ACD_CALL_PLACEHOLDER = 1u << 0, /* virtual hold: the center calls back */
     ACD_CALL_XFER = 1u << 1,        /* transferred by an agent: not again */
     ACD_CALL_HELD = 1u << 2,        /* warm / conference: agent `held` waits with the caller */
+    ACD_CALL_RINGING = 1u << 3,     /* out of its queue, ringing at agent `agent` */
 };
 
 /* One leg of a call: an attempt reaching the ACD, or the same call moved to
@@ -75,6 +76,8 @@ struct acd_call {
     uint32_t attempt;    /* the contact number of this attempt */
     int32_t priority;    /* routing priority (priority_score) */
     uint32_t held;       /* ACD_CALL_HELD: the first agent of a warm transfer */
+    uint32_t agent;      /* ringing (ACD_CALL_RINGING): the reserved agent */
+    uint32_t ev_ring;    /* ringing: the pending ring end (obj: the agent); stale otherwise */
 };
 
 struct acd_agent {
@@ -130,6 +133,8 @@ struct acd_type_rt {
     double q_last_t;                 /* last change of n_waiting (time integral) */
     uint32_t n_waiting;              /* legs waiting in all tiers of this type */
     const struct acd_dist *patience; /* NULL: never abandons */
+    const struct acd_dist *ring;     /* ring time, NULL: talk starts at assignment */
+    double handle_per_wait;          /* extra handle time per second waited */
     gsl_rng *r_arrivals, *r_handle, *r_patience, *r_retrial, *r_resolution, *r_caller, *r_wrap;
     gsl_rng *r_transfer;   /* NULL: the type does not transfer */
     bool plain;            /* no caller behaviour, resolution or overflow: the fast path */
@@ -137,6 +142,14 @@ struct acd_type_rt {
     /* How an idle agent is chosen for an arriving call: the call type's
      * agent_selection, or the routing policy's own (route.h). */
     uint32_t (*pick_agent)(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra);
+    gsl_rng *r_ring; /* only with a ring time */
+};
+
+/* Ringing agents of a group (only with a ring time: acd_sim.ring_rt), kept
+ * apart so that the group record stays as it was without ring times. */
+struct acd_ring_rt {
+    uint32_t n_ring; /* agents reserved for a call that is ringing (in n_busy) */
+    double ring_last_t;
 };
 
 struct acd_group_rt {
@@ -146,7 +159,7 @@ struct acd_group_rt {
      * type this group serves selects agents at random, else NULL. Sized
      * like members. */
     uint32_t *idle_ix;
-    uint32_t n_busy; /* talk + wrap */
+    uint32_t n_busy; /* talk + wrap (+ ringing: acd_ring_rt) */
     uint32_t n_talk;
     uint32_t n_staffed; /* logged on, not on break: idle + talk + wrap */
     uint32_t n_break;
@@ -163,7 +176,9 @@ struct acd_group_rt {
     uint32_t *members;      /* every agent of this group ever created */
     unsigned roster;        /* count-staffed: most agents ever scheduled */
     unsigned *present_upto; /* [n]: present among the first n scheduled (absenteeism) */
-    /* Handle time / wrap-up by call type (NULL: the type's own / none). */
+    /* Handle time / wrap-up by call type (NULL: the type's own / none).
+     * wrap is also set (all NULL) when some call type has a ring time: a
+     * non-NULL wrap means talk time is integrated apart from busy time. */
     const struct acd_dist **handle;
     const struct acd_dist **wrap;
 };
@@ -232,9 +247,13 @@ struct acd_sim {
     uint16_t *group_lane; /* per group: its lane, 0 if no transfer names it */
     struct acd_type_rt *types;
     struct acd_group_rt *groups;
-    struct acd_queue *queues; /* index type * n_tiers + (tier - 1) */
-    uint32_t n_waiting;       /* all queues (placeholders excluded) */
-    uint32_t n_talk;          /* all groups: calls holding a line */
+    struct acd_queue *queues;    /* index type * n_tiers + (tier - 1) */
+    uint32_t n_waiting;          /* all queues (placeholders excluded) and ringing calls */
+    uint32_t n_talk;             /* all groups: calls holding a line */
+    uint32_t n_ringing;          /* calls ringing at an agent (also in n_waiting) */
+    bool rings;                  /* some call type has a ring time */
+    struct acd_ring_rt *ring_rt; /* n_groups when rings, else NULL */
+    bool wait_handle;            /* some call type has handle_time_per_wait */
     gsl_rng *r_routing, *r_day;
     double busyness; /* this day's volume multiplier */
 
@@ -494,6 +513,15 @@ ACD_STATE_TOUCH(acd_state_touch_talk, n_talk, talk_agent_s, talk_last_t)
 ACD_STATE_TOUCH(acd_state_touch_staffed, n_staffed, staffed_agent_s, staffed_last_t)
 ACD_STATE_TOUCH(acd_state_touch_break, n_break, break_agent_s, break_last_t)
 #undef ACD_STATE_TOUCH
+
+static inline void
+acd_state_touch_ring(struct acd_sim *s, uint32_t gi)
+{
+    struct acd_ring_rt *r = &s->ring_rt[gi];
+    acd_state_group_counts(s, s->time_bin, gi)->ring_agent_s +=
+        r->n_ring * (s->now - r->ring_last_t);
+    r->ring_last_t = s->now;
+}
 
 /* The roster (every agent of the group) has its own integral: off-shift
  * time is what remains of it after staffed and break time. */

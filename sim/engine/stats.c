@@ -197,6 +197,7 @@ acd_stats_counts_add(struct acd_counts *dst, const struct acd_counts *src)
     dst->transferred += src->transferred;
     dst->transfer_abandoned += src->transfer_abandoned;
     dst->transfer_unserved += src->transfer_unserved;
+    dst->ring_agent_s += src->ring_agent_s;
 }
 
 /* --- metrics ----------------------------------------------------------- */
@@ -379,7 +380,7 @@ m_callback_rate(const struct acd_counts *c, const struct acd_hist *h)
 static inline double
 present_s(const struct acd_counts *c)
 {
-    return c->idle_agent_s + c->talk_agent_s + c->wrap_agent_s + c->break_agent_s;
+    return c->idle_agent_s + c->talk_agent_s + c->wrap_agent_s + c->break_agent_s + c->ring_agent_s;
 }
 
 static double
@@ -401,6 +402,13 @@ m_wrap_share(const struct acd_counts *c, const struct acd_hist *h)
 {
     (void)h;
     return ratio(c->wrap_agent_s, present_s(c));
+}
+
+static double
+m_ring_share(const struct acd_counts *c, const struct acd_hist *h)
+{
+    (void)h;
+    return ratio(c->ring_agent_s, present_s(c));
 }
 
 static double
@@ -522,6 +530,8 @@ const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT] = {
                                 CALLS, m_after_close_rate, CALLER_VIEW, CALLER_VIEW},
     [ACD_M_TRANSFER_RATE] = {"transfer_rate", "Transferred (of answered)", "", true, ALL,
                              m_transfer_rate, ACD_FEAT_TRANSFER, ACD_FEAT_TRANSFER},
+    [ACD_M_RING_SHARE] = {"ring_share", "Time ringing", "", true, AGENTS, m_ring_share,
+                          ACD_FEAT_RING, ACD_FEAT_RING},
 };
 
 #define TOTAL(k, field, scopes)                                                                    \

@@ -484,6 +484,24 @@ ct_transfer(struct ctx *c, void *obj, const struct acd_ynode *k, const struct ac
 
 enum { CT_REPEAT_DELAY = 12 };
 
+/* `handle_time_per_wait`: seconds of extra handle time per second waited. */
+static void
+ct_handle_per_wait(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct acd_call_type *ct = obj;
+    double x;
+    if (!acd_scn_get_real(c, k, v, acd_scn_exp_number, &x))
+        return;
+    if (!(x >= 0) || x > 100) {
+        acd_scn_err(c, v,
+                    "'%s' must be a number from 0 to 100 (seconds of handle time per second "
+                    "waited), got %g",
+                    k->s, x);
+        return;
+    }
+    ct->handle_time_per_wait = x;
+}
+
 static const struct key_desc call_type_keys[] = {
     KEY_FN("name", ct_name, KEY_REQUIRED),
     KEY_FN("arrivals", ct_arrivals, KEY_REQUIRED),
@@ -504,6 +522,8 @@ static const struct key_desc call_type_keys[] = {
     KEY_FN("groups", acd_scn_ct_groups, 0), /* routing: scenario.c */
     KEY_FN("agent_selection", acd_scn_ct_agent_selection, 0),
     KEY_FN("transfer", ct_transfer, 0),
+    KEY_VH("ring_time", V_DIST, struct acd_call_type, ring_time, has_ring_time, 0),
+    KEY_FN("handle_time_per_wait", ct_handle_per_wait, 0),
 };
 
 /* Checks within one call type once all its keys are read. */

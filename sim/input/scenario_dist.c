@@ -20,7 +20,7 @@
 
 /* ------------------------------------------------------- distributions */
 
-static const char *const param_names[] = {"mean", "cv", "k", "min", "max", "file"};
+static const char *const param_names[] = {"mean", "cv", "k", "min", "max", "file", "mode"};
 
 struct dist_parse {
     struct acd_dist_params p;
@@ -68,8 +68,8 @@ dist_by_interval(struct ctx *c, void *obj, const struct acd_ynode *k, const stru
     dp->by = acd_scn_interval_list(c, k, v, E_DURATION);
 }
 
-/* Keys 1 to 6 are the parameters, in ACD_DP_* bit order. */
-enum { D_DIST, D_MEAN, D_CV, D_K, D_MIN, D_MAX, D_FILE, D_BY };
+/* Keys 1 to 7 are the parameters, in ACD_DP_* bit order. */
+enum { D_DIST, D_MEAN, D_CV, D_K, D_MIN, D_MAX, D_FILE, D_MODE, D_BY };
 
 static const struct key_desc dist_keys[] = {
     [D_DIST] = KEY_FN("dist", dist_name, KEY_REQUIRED),
@@ -79,6 +79,7 @@ static const struct key_desc dist_keys[] = {
     [D_MIN] = KEY_V("min", V_DURATION, struct dist_parse, p.min_s, 0),
     [D_MAX] = KEY_V("max", V_DURATION, struct dist_parse, p.max_s, 0),
     [D_FILE] = KEY_FN("file", dist_file, 0),
+    [D_MODE] = KEY_V("mode", V_DURATION, struct dist_parse, p.mode_s, 0),
     [D_BY] = KEY_FN("by_interval", dist_by_interval, KEY_DAY), /* only where allowed */
 };
 
@@ -120,6 +121,7 @@ acd_scn_derive_dists(struct ctx *c, const char *what, const struct dist_spec *sp
             p.mean_s = means[i];
         p.min_s *= r;
         p.max_s *= r;
+        p.mode_s *= r;
         if (base->n_samples) {
             v[i].samples = acd_xcalloc(base->n_samples, sizeof(double));
             v[i].n_samples = base->n_samples;
@@ -162,7 +164,7 @@ acd_scn_parse_dist_by(struct ctx *c, const struct acd_ynode *k, const struct acd
     }
     /* A misspelled parameter (`men:`) was reported already: don't also say
      * it is missing. */
-    unsigned given = (s.keys >> 1) & 0x3fu, meant = (s.meant >> 1) & 0x3fu;
+    unsigned given = (s.keys >> 1) & 0x7fu, meant = (s.meant >> 1) & 0x7fu;
     const struct acd_dist_type *t = dp.type;
     const char *usage = t->usage ? t->usage : "";
     bool ok = !s.bad && !s.meant;

@@ -35,7 +35,7 @@ static const struct {
 } cell[ACD_AGENT_STATES] = {
     [ACD_AGENT_OFF] = {'-', PAIR_OFF, "off"},     [ACD_AGENT_IDLE] = {'i', PAIR_IDLE, "idle"},
     [ACD_AGENT_TALK] = {'T', PAIR_TALK, "talk"},  [ACD_AGENT_WRAP] = {'w', PAIR_WRAP, "wrap"},
-    [ACD_AGENT_BREAK] = {'b', PAIR_BREAK, "brk"},
+    [ACD_AGENT_BREAK] = {'b', PAIR_BREAK, "brk"}, [ACD_AGENT_RING] = {'r', PAIR_TALK, "ring"},
 };
 
 void
@@ -320,10 +320,15 @@ draw_agents(const struct acd_live *l, const struct acd_live_ui *ui, int y, int r
             snprintf(plan, sizeof(plan), "target %u", sg->target);
         if (sg->offset)
             snprintf(plan + strlen(plan), sizeof(plan) - strlen(plan), " (%+d)", sg->offset);
+        /* Ringing agents (reserved for a call that has not connected yet)
+         * are shown only when some call type has a ring time. */
+        char ring[24] = "";
+        if (acd_scenario_features(l->sc) & ACD_FEAT_RING)
+            snprintf(ring, sizeof(ring), " ring %u", sg->by_state[ACD_AGENT_RING]);
         snprintf(buf, sizeof(buf),
-                 "%c%-10.10s %3u on  talk %u wrap %u idle %u brk %u off %u  occ %s  %s",
+                 "%c%-10.10s %3u on %s talk %u wrap %u idle %u brk %u off %u  occ %s  %s",
                  g == ui->selected ? '>' : ' ', l->sc->groups[g].name,
-                 sg->members - sg->by_state[ACD_AGENT_OFF], sg->by_state[ACD_AGENT_TALK],
+                 sg->members - sg->by_state[ACD_AGENT_OFF], ring, sg->by_state[ACD_AGENT_TALK],
                  sg->by_state[ACD_AGENT_WRAP], sg->by_state[ACD_AGENT_IDLE],
                  sg->by_state[ACD_AGENT_BREAK], sg->by_state[ACD_AGENT_OFF], occ_s, plan);
         if (g == ui->selected)

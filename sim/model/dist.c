@@ -9,7 +9,10 @@
 #include "util.h"
 
 #include <errno.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_roots.h>
+#include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -79,6 +82,31 @@ static double
 sample_uniform(const struct acd_dist *d, gsl_rng *r)
 {
     return d->a + d->b * gsl_rng_uniform(r);
+}
+
+/* Inverse CDF of the triangular law on [a, a + b] with mode c: F(c) =
+ * (c - a) / b. */
+static double
+sample_triangular(const struct acd_dist *d, gsl_rng *r)
+{
+    double u = gsl_rng_uniform(r), lo = d->c - d->a, hi = d->a + d->b - d->c;
+    if (u * d->b < lo)
+        return d->a + sqrt(u * d->b * lo);
+    return d->a + d->b - sqrt((1 - u) * d->b * hi);
+}
+
+static double
+sample_weibull(const struct acd_dist *d, gsl_rng *r)
+{
+    return gsl_ran_weibull(r, d->a, d->b);
+}
+
+/* Two exponential phases: mean b with probability a, else mean c. */
+static double
+sample_hyperexponential(const struct acd_dist *d, gsl_rng *r)
+{
+    double m = gsl_rng_uniform(r) < d->a ? d->b : d->c;
+    return -m * log(gsl_rng_uniform_pos(r));
 }
 
 static double
@@ -193,6 +221,118 @@ setup_uniform(struct acd_dist *d, const struct acd_dist_params *p, char *err, si
     return 0;
 }
 
+/* triangular(min, mode, max): mean (min + mode + max) / 3, variance
+ * (min^2 + mode^2 + max^2 - min mode - min max - mode max) / 18. */
+static int
+setup_triangular(struct acd_dist *d, const struct acd_dist_params *p, char *err, size_t errlen)
+{
+    double lo = p->min_s, mo = p->mode_s, hi = p->max_s;
+    if (!(lo >= 0) || !isfinite(lo))
+        return fail(err, errlen, "min must be a duration >= 0, got %g s", lo);
+    if (!(hi > lo) || !isfinite(hi))
+        return fail(err, errlen, "max must be greater than min (%g s), got %g s", lo, hi);
+    if (!(mo >= lo) || !(mo <= hi))
+        return fail(err, errlen, "mode must lie between min (%g s) and max (%g s), got %g s", lo,
+                    hi, mo);
+    double mean = (lo + mo + hi) / 3;
+    if ((p->have & ACD_DP_MEAN) && fabs(p->mean_s - mean) > 1e-9 * mean)
+        return fail(err, errlen,
+                    "mean %g s contradicts min, mode and max ((min + mode + max) / 3 is %g s)",
+                    p->mean_s, mean);
+    double var = (lo * lo + mo * mo + hi * hi - lo * mo - lo * hi - mo * hi) / 18;
+    d->sample = sample_triangular;
+    d->mean_s = mean;
+    d->cv = sqrt(var > 0 ? var : 0) / mean;
+    d->a = lo;
+    d->b = hi - lo;
+    d->c = mo;
+    return 0;
+}
+
+/* Weibull cv as a function of the shape k, in logs: ln(1 + cv^2) =
+ * lnGamma(1 + 2/k) - 2 lnGamma(1 + 1/k), decreasing in k. */
+static double
+weibull_gap(double k, void *target)
+{
+    return gsl_sf_lngamma(1 + 2 / k) - 2 * gsl_sf_lngamma(1 + 1 / k) - *(double *)target;
+}
+
+#define WEIBULL_CV_MIN 0.01
+#define WEIBULL_CV_MAX 100.0
+
+/* The Weibull shape with coefficient of variation cv (WEIBULL_CV_MIN..MAX):
+ * Brent's method on the bracket [0.05, 500], which holds cv from about
+ * 0.003 to 3000. */
+static double
+weibull_shape(double cv)
+{
+    double target = log1p(cv * cv);
+    gsl_function f = {weibull_gap, &target};
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    ACD_ASSERT(s != NULL);
+    gsl_root_fsolver_set(s, &f, 0.05, 500);
+    double k = 1;
+    for (int i = 0; i < 200; i++) {
+        gsl_root_fsolver_iterate(s);
+        k = gsl_root_fsolver_root(s);
+        double lo = gsl_root_fsolver_x_lower(s), hi = gsl_root_fsolver_x_upper(s);
+        if (gsl_root_test_interval(lo, hi, 0, 1e-14) == GSL_SUCCESS)
+            break;
+    }
+    gsl_root_fsolver_free(s);
+    return k;
+}
+
+/* weibull(mean, cv): shape k from cv (above), scale mean / Gamma(1 + 1/k);
+ * cv = 0 is deterministic. */
+static int
+setup_weibull(struct acd_dist *d, const struct acd_dist_params *p, char *err, size_t errlen)
+{
+    if (check_mean(p, err, errlen) || check_cv(p, err, errlen))
+        return -1;
+    if (p->cv == 0) {
+        set_deterministic(d, p->mean_s);
+        return 0;
+    }
+    if (p->cv < WEIBULL_CV_MIN || p->cv > WEIBULL_CV_MAX)
+        return fail(err, errlen,
+                    "cv must be 0 or from %g to %g for the weibull distribution, got %g",
+                    WEIBULL_CV_MIN, WEIBULL_CV_MAX, p->cv);
+    double k = weibull_shape(p->cv);
+    d->sample = sample_weibull;
+    d->mean_s = p->mean_s;
+    d->a = p->mean_s / gsl_sf_gamma(1 + 1 / k);
+    d->b = k;
+    /* The cv the shape actually gives (equal to p->cv to ~1e-12). */
+    d->cv = sqrt(expm1(gsl_sf_lngamma(1 + 2 / k) - 2 * gsl_sf_lngamma(1 + 1 / k)));
+    return 0;
+}
+
+/* hyperexponential(mean, cv), cv > 1: two exponential phases with balanced
+ * means (each phase carries half the mean, p1/r1 = p2/r2): p = (1 +
+ * sqrt((cv^2 - 1) / (cv^2 + 1))) / 2, rates 2p/mean and 2(1 - p)/mean. */
+static int
+setup_hyperexponential(struct acd_dist *d, const struct acd_dist_params *p, char *err,
+                       size_t errlen)
+{
+    if (check_mean(p, err, errlen))
+        return -1;
+    if (!(p->cv > 1) || !(p->cv <= 100))
+        return fail(err, errlen,
+                    "cv must be greater than 1 and at most 100 for the hyperexponential "
+                    "distribution, got %g",
+                    p->cv);
+    double c2 = p->cv * p->cv;
+    double q = (1 + sqrt((c2 - 1) / (c2 + 1))) / 2;
+    d->sample = sample_hyperexponential;
+    d->mean_s = p->mean_s;
+    d->cv = p->cv;
+    d->a = q;
+    d->b = p->mean_s / (2 * q);
+    d->c = p->mean_s / (2 * (1 - q));
+    return 0;
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -271,6 +411,30 @@ static const struct acd_dist_type uniform = {
     .setup = setup_uniform,
     .sample = sample_uniform,
 };
+static const struct acd_dist_type triangular = {
+    .name = "triangular",
+    .required = ACD_DP_MIN | ACD_DP_MODE | ACD_DP_MAX,
+    .allowed = ACD_DP_MIN | ACD_DP_MODE | ACD_DP_MAX | ACD_DP_MEAN,
+    .usage = "{dist: triangular, min: DURATION, mode: DURATION, max: DURATION}",
+    .setup = setup_triangular,
+    .sample = sample_triangular,
+};
+static const struct acd_dist_type weibull = {
+    .name = "weibull",
+    .required = ACD_DP_MEAN | ACD_DP_CV,
+    .allowed = ACD_DP_MEAN | ACD_DP_CV,
+    .usage = "{dist: weibull, mean: DURATION, cv: NUMBER}",
+    .setup = setup_weibull,
+    .sample = sample_weibull,
+};
+static const struct acd_dist_type hyperexponential = {
+    .name = "hyperexponential",
+    .required = ACD_DP_MEAN | ACD_DP_CV,
+    .allowed = ACD_DP_MEAN | ACD_DP_CV,
+    .usage = "{dist: hyperexponential, mean: DURATION, cv: NUMBER}",
+    .setup = setup_hyperexponential,
+    .sample = sample_hyperexponential,
+};
 static const struct acd_dist_type empirical = {
     .name = "empirical",
     .required = ACD_DP_FILE,
@@ -281,7 +445,8 @@ static const struct acd_dist_type empirical = {
 };
 
 const struct acd_dist_type *const acd_dist_types[] = {
-    &exponential, &deterministic, &erlang, &gamma_, &lognormal, &uniform, &empirical, NULL,
+    &exponential, &deterministic, &erlang,           &gamma_,    &lognormal, &uniform,
+    &triangular,  &weibull,       &hyperexponential, &empirical, NULL,
 };
 
 const struct acd_dist_type *

@@ -51,6 +51,7 @@ acd_scenario_free(struct acd_scenario *sc)
             acd_dist_fini(&ct->transfers[j].conference);
         }
         free(ct->transfers);
+        acd_dist_fini(&ct->ring_time);
     }
     for (size_t i = 0; i < sc->n_groups; i++) {
         struct acd_agent_group *g = &sc->groups[i];
@@ -140,6 +141,8 @@ acd_scenario_features(const struct acd_scenario *sc)
             f |= ACD_FEAT_COST;
         if (ct->same_caller)
             f |= ACD_FEAT_SAME_CALLER;
+        if (ct->has_ring_time)
+            f |= ACD_FEAT_RING;
     }
     for (size_t g = 0; g < sc->n_groups; g++) {
         const struct acd_agent_group *ag = &sc->groups[g];

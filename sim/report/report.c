@@ -283,11 +283,9 @@ results_json(const struct acd_results *r, const struct acd_report_opts *o)
     json_t *types = acd_json_check(json_object());
     json_t *groups = acd_json_check(json_object());
     for (size_t k = 0; k < st->n_call_types; k++)
-        acd_json_set(types, st->call_types[k].name,
-                     scope_json(&r->types[k], ACD_SCOPE_TYPE));
+        acd_json_set(types, st->call_types[k].name, scope_json(&r->types[k], ACD_SCOPE_TYPE));
     for (size_t g = 0; g < st->n_groups; g++)
-        acd_json_set(groups, st->groups[g].name,
-                     scope_json(&r->groups[g], ACD_SCOPE_GROUP));
+        acd_json_set(groups, st->groups[g].name, scope_json(&r->groups[g], ACD_SCOPE_GROUP));
     acd_json_set(root, "call_types", types);
     acd_json_set(root, "agent_groups", groups);
     acd_json_set(root, "intervals", intervals_json(r));

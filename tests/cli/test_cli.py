@@ -30,7 +30,7 @@ FAST = ["-r", "4"]
 # Added after 0.1.0: in JSON always, in CSV (and text) only for scenarios
 # with same-caller retrials (docs/results-json.md).
 ADDED_METRICS = {"service_level_cumulative", "mean_wait_cumulative_s", "after_close_rate",
-                 "transfer_rate"}
+                 "transfer_rate", "ring_share"}
 ADDED_TOTALS = {"issue_wait_sum_s", "issues_answered", "issues_answered_within_t", "after_close",
                 "transferred", "transfer_abandoned", "transfer_unserved"}
 # What --out DIR holds (sorted) for the default, steady-state scenario: the

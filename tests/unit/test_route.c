@@ -321,7 +321,7 @@ test_random_uniform(void **state)
     assert_true(total > 5000);
     /* 4 degrees of freedom: the 99.9% quantile of chi-square is 18.47. */
     double xr = chi_square(by_rank, N_AGENTS), xa = chi_square(by_agent, N_AGENTS);
-    print_message("random: %lu picks with all idle; chi-square by rank %.2f, by agent %.2f\n",
+    print_message("# random: %lu picks with all idle; chi-square by rank %.2f, by agent %.2f\n",
                   total, xr, xa);
     assert_true(xr < 18.47);
     assert_true(xa < 18.47);

@@ -698,9 +698,12 @@ test_distributions(void **state)
          "5:25: unknown distribution 'exponental' (did you mean 'exponential'?)"},
         {"{dist: Gamma, mean: 1m, cv: 1}",
          "5:25: unknown distribution 'Gamma' (did you mean 'gamma'?)"},
+        {"{dist: pareto, mean: 1m}",
+         "5:25: unknown distribution 'pareto' (known: exponential, deterministic, erlang, "
+         "gamma, lognormal, uniform, triangular, weibull, hyperexponential, empirical)"},
         {"{dist: weibull, mean: 1m}",
-         "5:25: unknown distribution 'weibull' (known: exponential, deterministic, erlang, "
-         "gamma, lognormal, uniform, empirical)"},
+         "5:18: the weibull distribution needs 'cv' (usage: {dist: weibull, mean: DURATION, cv: "
+         "NUMBER})"},
         {"{mean: 1m}", "5:18: handle_time is missing 'dist'"},
         {"{dist: [gamma], mean: 1m}", "5:25: 'dist' must be a name (found a list)"},
         {"{dist: lognormal, mean: 4m, cv: -0.8}", "5:50: 'cv' must not be negative (found '-0.8')"},
@@ -1019,7 +1022,7 @@ test_day_keys_in_steady(void **state)
                            "by_interval: [1, 2, 3, 4]}}}\n",
                            "    agents: 1\n");
     EXPECT_ERRORS(y, "6:69: unknown key 'by_interval' in delay (expected one of: dist, mean, cv, "
-                     "k, min, max, file)");
+                     "k, min, max, file, mode)");
     free(y);
 }
 
