@@ -38,7 +38,17 @@
 
 static void agent_available(struct acd_sim *s, uint32_t a);
 static void agent_done(struct acd_sim *s, uint32_t a);
-static void after_close_check(struct acd_sim *s);
+static void after_close_settle(struct acd_sim *s);
+
+/* After closing, once the last caller is served: the drain is measured and,
+ * in an operating day, everyone leaves (after_close_settle). Called after
+ * every change that can empty the center; open, it costs one test. */
+static inline void
+after_close_check(struct acd_sim *s)
+{
+    if (s->closed)
+        after_close_settle(s);
+}
 static double hold_answered(struct acd_sim *s, struct acd_call *x);
 static void hold_release(struct acd_sim *s, struct acd_call *x);
 
@@ -203,6 +213,22 @@ answer(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
     acd_sim_push(s, s->now + handle_s, EV_TALK_END, a);
 }
 
+/* How long the caller of leg x waits before hanging up, from p: with
+ * same-caller retrials (retry.same_caller) an offered leg reuses the
+ * patience of the issue's first wait. */
+static inline double
+patience_of(struct acd_sim *s, const struct acd_call *x, const struct acd_call_type *ct,
+            const struct acd_dist *p)
+{
+    gsl_rng *r = s->types[x->type].r_patience;
+    if (!ct->same_caller || !acd_state_is_offered(x))
+        return acd_dist_sample(p, r);
+    struct acd_issue *is = &s->issues[x->issue];
+    if (isnan(is->patience_s))
+        is->patience_s = acd_dist_sample(p, r);
+    return is->patience_s;
+}
+
 /* The caller of leg c starts its patience (it waits and may hang up), as
  * in enqueue. */
 static void
@@ -215,7 +241,7 @@ arm_patience(struct acd_sim *s, uint32_t c)
     const struct acd_call_type *ct = acd_state_ctype(s, x->type);
     const struct acd_dist *p =
         ct->patience_by_interval ? &ct->patience_by_interval[x->iv] : t->patience;
-    x->ev_abandon = acd_sim_push(s, s->now + acd_dist_sample(p, t->r_patience), EV_ABANDON, c);
+    x->ev_abandon = acd_sim_push(s, s->now + patience_of(s, x, ct, p), EV_ABANDON, c);
 }
 
 /* Ring time: agent a (off the idle list) is assigned leg c, which rings for
@@ -363,7 +389,7 @@ next_visibility(const struct acd_sim *s, const struct acd_call *x, double after_
 
 /* Leg c waits in queue qi (patience p, or never abandons if NULL; timeout
  * and visibility timers start). */
-static void
+static inline __attribute__((always_inline)) void
 enqueue_with(struct acd_sim *s, uint32_t c, uint32_t qi, bool placeholder, const struct acd_dist *p)
 {
     struct acd_call *x = &s->calls[c];
@@ -381,19 +407,8 @@ enqueue_with(struct acd_sim *s, uint32_t c, uint32_t qi, bool placeholder, const
         acd_state_touch_waiting(s, x->type);
         t->n_waiting++;
         s->n_waiting++;
-        if (p) {
-            double patience_s;
-            if (ct->same_caller && acd_state_is_offered(x)) {
-                /* The same caller: the patience of their first wait. */
-                struct acd_issue *is = &s->issues[x->issue];
-                if (isnan(is->patience_s))
-                    is->patience_s = acd_dist_sample(p, t->r_patience);
-                patience_s = is->patience_s;
-            } else {
-                patience_s = acd_dist_sample(p, t->r_patience);
-            }
-            x->ev_abandon = acd_sim_push(s, s->now + patience_s, EV_ABANDON, c);
-        }
+        if (p)
+            x->ev_abandon = acd_sim_push(s, s->now + patience_of(s, x, ct, p), EV_ABANDON, c);
         if (ct->queue_timeout_s > 0 && x->source != ACD_SRC_TRANSFER &&
             x->source != ACD_SRC_AGENT_TRANSFER)
             x->ev_timeout = acd_sim_push(s, s->now + ct->queue_timeout_s, EV_TIMEOUT, c);
@@ -1071,9 +1086,9 @@ drain_start(struct acd_sim *s)
 /* After closing, once nobody waits or talks, agents go home; once nobody
  * is busy either (wrap-up), the drain is over. */
 static void
-after_close_check(struct acd_sim *s)
+after_close_settle(struct acd_sim *s)
 {
-    if (!s->closed || s->n_talk != 0 || !system_empty(s))
+    if (s->n_talk != 0 || !system_empty(s))
         return;
     if (!s->drain_done) {
         bool busy = false;
