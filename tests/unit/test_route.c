@@ -18,6 +18,7 @@
 #include "acdsim/sim.h"
 #include "route.h"
 #include "state.h"
+#include "verify_fails.h"
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,38 +149,6 @@ test_idle_array_verified(void **state)
 }
 
 /* --- acd_sim_verify catches a broken idle array ----------------------- */
-
-static void
-expect_verify_fails(struct acd_sim *s, void (*corrupt)(struct acd_sim *s), const char *what)
-{
-    int fd[2];
-    assert_int_equal(pipe(fd), 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        close(fd[0]);
-        dup2(fd[1], STDERR_FILENO);
-        corrupt(s);
-        acd_sim_verify(s);
-        _exit(0); /* not detected */
-    }
-    close(fd[1]);
-    char buf[4096];
-    size_t len = 0;
-    ssize_t r;
-    while ((r = read(fd[0], buf + len, sizeof(buf) - 1 - len)) > 0)
-        len += (size_t)r;
-    buf[len] = '\0';
-    close(fd[0]);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    if (!WIFSIGNALED(status) || strstr(buf, what) == NULL)
-        fprintf(stderr, "expected a failed check naming '%s', got status %d and: %s\n", what,
-                status, buf);
-    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
-    assert_non_null(strstr(buf, what));
-}
 
 static void
 corrupt_back_pointer(struct acd_sim *s)
