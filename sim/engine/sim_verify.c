@@ -305,10 +305,14 @@ acd_sim_verify(const struct acd_sim *s)
                 waiting += verify_queue(s, qi, &h);
                 legs += s->queues[qi].len;
             }
-        if (s->n_ringing) /* ringing legs wait too */
-            for (uint32_t a = 0; a < s->n_agents; a++)
-                waiting +=
-                    s->agents[a].state == ACD_AGENT_RING && s->calls[s->agents[a].call].type == k;
+        if (s->n_ringing) /* ringing legs wait too (a warm transfer's still holds its agent) */
+            for (uint32_t a = 0; a < s->n_agents; a++) {
+                const struct acd_agent *ag = &s->agents[a];
+                if (ag->state != ACD_AGENT_RING || s->calls[ag->call].type != k)
+                    continue;
+                waiting++;
+                h.held_legs += (s->calls[ag->call].flags & ACD_CALL_HELD) != 0;
+            }
         VERIFY(waiting == t->n_waiting,
                "legs waiting in a type's queues or ringing = its n_waiting");
         VERIFY(t->q_last_t <= s->now, "time integrals not ahead of now");
