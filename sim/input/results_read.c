@@ -1288,12 +1288,12 @@ read_drain(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struc
     }
 }
 
-/* One of precision.targets: {scope, metric, half_width, achieved, met}. */
+/* One of precision.targets: {scope, metric, half_width, achieved}. */
 static void
 read_precision_target(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p,
                       struct acd_precision_target *t)
 {
-    static const char *const keys[] = {"scope", "metric", "half_width", "achieved", "met"};
+    static const char *const keys[] = {"scope", "metric", "half_width", "achieved"};
     t->achieved = t->half_width = ACD_NAN;
     if (!want_object(rd, v, p))
         return;
@@ -1314,12 +1314,7 @@ read_precision_target(struct reader *rd, json_t *v, const struct acd_jsonpos_pat
     }
     member_positive(rd, v, p, "half_width", false, &t->half_width);
     member_real(rd, v, p, "achieved", true, &t->achieved);
-    if ((x = need(rd, v, p, "met", &kp))) {
-        if (json_is_boolean(x))
-            t->met = json_is_true(x);
-        else
-            ERROR(rd, &kp, "expected true or false, got %s", kind(x));
-    }
+    t->met = t->achieved <= t->half_width; /* false for NaN, as the run decides */
     warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
 }
 

@@ -280,7 +280,6 @@ precision_json(const struct acd_precision *p)
         acd_json_set(j, "metric", acd_json_str(acd_metrics[t->metric].key));
         acd_json_set(j, "half_width", acd_json_real(t->half_width));
         acd_json_set(j, "achieved", acd_json_real(t->achieved));
-        acd_json_set(j, "met", json_boolean(t->met));
         acd_json_push(ts, j);
     }
     acd_json_set(o, "targets", ts);
