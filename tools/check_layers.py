@@ -35,6 +35,7 @@ PUBLIC = {
     "stats.h": "engine",
     "sim.h": "engine",
     "run.h": "engine",
+    "precision.h": "engine",
     "erlang.h": "engine",
     "staff.h": "engine",
     "scenario_load.h": "input",

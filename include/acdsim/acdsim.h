@@ -18,6 +18,7 @@
 #include "acdsim/diag.h"
 #include "acdsim/dist.h"
 #include "acdsim/erlang.h"
+#include "acdsim/precision.h"
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"
 #include "acdsim/scenario_load.h"

@@ -156,6 +156,29 @@ struct acd_drain_result {
     struct acd_estimate duration_s, busy_agent_s, staffed_agent_s, occupancy;
 };
 
+/* How --precision ended (acd_run_precision, precision.h): each target (a
+ * metric of a scope and the 95 % CI half-width asked for) and the
+ * half-width over the replications reported; the batch (checks are at its
+ * multiples) and the replications run after each round (the last may pass
+ * the count reported: those beyond it are dropped). */
+struct acd_precision_target {
+    char *scope; /* call type or agent group name; NULL: the center (owned) */
+    enum acd_metric metric;
+    double half_width; /* the target */
+    double achieved;   /* the half-width at the end; NAN: not measurable */
+    bool met;          /* achieved <= half_width */
+};
+
+struct acd_precision {
+    size_t n_targets;
+    struct acd_precision_target *targets;
+    unsigned batch;
+    size_t n_rounds;
+    unsigned *rounds; /* replications run after each round (cumulative) */
+    unsigned max_replications;
+    bool stopped_by_max; /* the maximum came first: some target is not met */
+};
+
 struct acd_results {
     struct acd_setup setup; /* owned */
     uint64_t seed;
@@ -174,7 +197,8 @@ struct acd_results {
     struct acd_drain_result drain;
     struct acd_drain_result *group_drain;
     double wall_s;
-    uint64_t calls, events; /* summed over replications */
+    uint64_t calls, events;          /* summed over replications */
+    struct acd_precision *precision; /* owned; NULL unless run with --precision */
 };
 
 /* Run and estimate. Borrows sc for the call only: the results carry what
@@ -194,6 +218,38 @@ typedef void acd_run_rep_fn(void *ud, unsigned replication, const struct acd_rep
  * called for it, and replications not yet started never ran. */
 bool acd_run_reps(const struct acd_scenario *sc, const struct acd_run_opts *opts,
                   acd_run_rep_fn *fn, void *ud);
+
+/* Replications in batches, for a run that grows until a precision is
+ * reached (precision.h): replication i uses the streams of (seed, i)
+ * whatever the batches, and the results of replications [0, n) are those
+ * of acd_run with n replications, bit for bit. Rows are kept for every
+ * replication run, and none is run twice.
+ *
+ *   b = acd_run_batch_new(sc, opts);      (opts->replications is ignored)
+ *   acd_run_batch_more(b, 10);            replications [0, 10)
+ *   acd_run_batch_estimate(b, 10, ...);   one metric's estimate over [0, 10)
+ *   acd_run_batch_more(b, 40);            [10, 40)
+ *   r = acd_run_batch_results(b, 30);     the results of [0, 30); b is done
+ *   acd_run_batch_free(b);
+ *
+ * Borrows sc and copies opts. more returns false when the overload guard
+ * stopped a replication (as acd_run_reps); b then only gets freed. */
+struct acd_run_batch;
+struct acd_run_batch *acd_run_batch_new(const struct acd_scenario *sc,
+                                        const struct acd_run_opts *opts);
+bool acd_run_batch_more(struct acd_run_batch *b, unsigned n);
+/* Replications run so far. */
+unsigned acd_run_batch_done(const struct acd_run_batch *b);
+/* Metric m of a scope (ACD_SCOPE_CENTER, or ACD_SCOPE_TYPE / ACD_SCOPE_GROUP
+ * with the call type's or group's index) over replications [0, n), n at
+ * most those run: what the results of n replications say. */
+struct acd_estimate acd_run_batch_estimate(const struct acd_run_batch *b, unsigned n,
+                                           unsigned scope, size_t idx, enum acd_metric m);
+/* The results of replications [0, n), 0 < n <= those run (the rest are
+ * dropped); the rows are freed and b accepts nothing but
+ * acd_run_batch_free. */
+struct acd_results *acd_run_batch_results(struct acd_run_batch *b, unsigned n);
+void acd_run_batch_free(struct acd_run_batch *b);
 
 /* Estimated peak memory of acd_run on sc with opts (replications and
  * threads as acd_run would use them), in bytes, and its parts. The call

@@ -52,6 +52,9 @@ struct acd_cli_common {
      * was valid, invalid or missing (acd_cli_given). */
     unsigned char given[ACD_CLI_MAX_VAL / 8];
     size_t max_memory; /* --max-memory in bytes; 0: acd_cli_default_memory() */
+    char **precision;  /* the --precision texts, borrowed from argv (cli_precision.c) */
+    size_t n_precision, cap_precision;
+    unsigned max_replications; /* --max-replications; 0: not given */
 };
 
 /* Option setter: returns 0, or -1 after writing the problem to err. */
@@ -104,6 +107,24 @@ acd_cli_setter acd_cli_set_replications, acd_cli_set_seed, acd_cli_set_threads, 
         .help = "memory the run may use, e.g. 8G or 500M\n(default: 4G, or half the RAM if less)"  \
     }
 
+/* --precision METRIC=HW and --max-replications N, the same entries in every
+ * command that runs replications with acd_run_precision (cli_precision.c). */
+#define ACD_CLI_OPT_PRECISION        510
+#define ACD_CLI_OPT_MAX_REPLICATIONS 511
+#define ACD_CLI_PRECISION_ENTRIES                                                                  \
+    {.name = "precision",                                                                          \
+     .val = ACD_CLI_OPT_PRECISION,                                                                 \
+     .metavar = "[SCOPE.]METRIC=HW",                                                               \
+     .set = acd_cli_add_precision,                                                                 \
+     .help = "add replications, in batches of -r, until the\n95% CI half-width of METRIC is at "   \
+             "most HW,\ne.g. service_level=0.01, billing.asa_s=2s;\nrepeatable: all must be met"}, \
+    {                                                                                              \
+        .name = "max-replications", .val = ACD_CLI_OPT_MAX_REPLICATIONS, .metavar = "N",           \
+        .set = acd_cli_set_max_replications,                                                       \
+        .help = "with --precision: stop at N replications even\nif a target is not met "           \
+                "(default 10000)"                                                                  \
+    }
+
 /* The default memory limit: 4 GiB, or half the physical memory if less. */
 size_t acd_cli_default_memory(void);
 /* "1.5 GiB", "320 MiB", "12 KiB" into buf. */
@@ -125,6 +146,29 @@ struct acd_expect;
  * reporting errors (counted in c->n_errors). */
 struct acd_expect *acd_cli_prepare_asserts(const char *cmd, struct acd_cli_common *c,
                                            const struct acd_scenario *sc);
+
+/* --precision (cli_precision.c). */
+#define ACD_CLI_DEFAULT_MAX_REPLICATIONS 10000U
+acd_cli_setter acd_cli_add_precision, acd_cli_set_max_replications;
+struct acd_precision_goal;
+/* Parse every --precision against the scenario (NULL: the scenario was
+ * invalid; the texts are still parsed) and check --max-replications
+ * against the first batch (c->run.replications, else the scenario's).
+ * Returns the goals (c->n_precision; caller frees), or NULL when none was
+ * given or after reporting errors (counted in c->n_errors). */
+struct acd_precision_goal *acd_cli_prepare_precision(const char *cmd, struct acd_cli_common *c,
+                                                     const struct acd_scenario *sc);
+/* The memory guard of a --precision run: as acd_cli_check_memory with the
+ * maximum replications; an unstated maximum is first lowered to what fits
+ * the limit. Sets c->max_replications to the maximum used. */
+int acd_cli_check_precision_memory(const char *cmd, const struct acd_scenario *sc,
+                                   struct acd_cli_common *c, struct acd_memory_estimate *est);
+/* Run with --precision: acd_run_precision with a progress line per round
+ * and, when the maximum stopped it, a warning, on stderr. */
+struct acd_results *acd_cli_run_precision(const char *cmd, const struct acd_scenario *sc,
+                                          const struct acd_run_opts *opts,
+                                          const struct acd_cli_common *c,
+                                          const struct acd_precision_goal *goals);
 
 /* Aligned help text for an option table. */
 void acd_cli_print_options(FILE *out, const struct acd_cli_opt *defs, size_t n);

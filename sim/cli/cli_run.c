@@ -14,6 +14,7 @@
  * drift apart.
  */
 #include "acdsim/diag.h"
+#include "acdsim/precision.h"
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"
 #include "acdsim/sim.h"
@@ -172,6 +173,7 @@ static const struct acd_cli_opt run_opts[] = {
      .set = acd_cli_add_assert,
      .help = "check a result after the run, e.g.\n'service_level>=0.8', "
              "'billing.abandon_rate<=0.05';\nrepeatable; a failed check exits 3"},
+    ACD_CLI_PRECISION_ENTRIES,
     {.name = "no-timing",
      .val = OPT_NO_TIMING,
      .set = set_no_timing,
@@ -215,7 +217,13 @@ run_help(FILE *out)
         fprintf(out, " %s%s", acd_metrics[m].key, m + 1 < ACD_METRIC_COUNT ? "," : "");
         col += w;
     }
-    fputs("\n\n--trace FILE writes one CSV row per call leg, in the order legs end:\n"
+    fputs("\n\n--precision [SCOPE.]METRIC=HW runs replications in batches of -r (or\n"
+          "the scenario's count) until the 95% CI half-width of every METRIC named\n"
+          "is at most its HW: a ratio as 0.01 or 1% (percentage points), a time as\n"
+          "2s or 0.5m. It stops at the first multiple of the batch where all are\n"
+          "met, so the output is that of -r N for that N (any -j), or at\n"
+          "--max-replications (a warning; exit 0). A line per round on stderr.\n"
+          "\n--trace FILE writes one CSV row per call leg, in the order legs end:\n"
           "  call_id,issue_id,type,tier,attempt,source,arrival_s,end_s,done_s,group,\n"
           "  outcome,after,counted,wait_total_s\n"
           "arrival_s, end_s (end of waiting) and done_s (end of talk) are clock\n"
@@ -393,7 +401,8 @@ check_trace(struct run_args *a, const struct acd_scenario *sc)
 
 /* Run, print and check, once everything is valid. */
 static int
-execute(const struct run_args *a, const struct acd_scenario *sc, const struct acd_expect *ex)
+execute(const struct run_args *a, const struct acd_scenario *sc, const struct acd_expect *ex,
+        const struct acd_precision_goal *goals)
 {
     if (a->c.out_dir || a->trace_path)
         acd_tmpfile_cleanup_install();
@@ -418,7 +427,8 @@ execute(const struct run_args *a, const struct acd_scenario *sc, const struct ac
     }
     struct acd_overload ov;
     opts.overload = &ov;
-    struct acd_results *r = acd_run(sc, &opts);
+    struct acd_results *r =
+        goals ? acd_cli_run_precision("run", sc, &opts, &a->c, goals) : acd_run(sc, &opts);
     if (!r) {
         /* The overload guard stopped it: nothing is written. */
         if (a->trace_path)
@@ -458,6 +468,7 @@ acd_cli_run(int argc, char **argv)
     if (a.c.help) {
         run_help(stdout);
         free(a.c.asserts);
+        free(a.c.precision);
         return ACD_EXIT_OK;
     }
     const char *path = NULL;
@@ -476,8 +487,10 @@ acd_cli_run(int argc, char **argv)
     if (!sc && argc - first <= 1)
         a.c.n_errors++;
     struct acd_expect *ex = acd_cli_prepare_asserts("run", &a.c, sc);
+    struct acd_precision_goal *goals = acd_cli_prepare_precision("run", &a.c, sc);
     struct acd_memory_estimate est;
-    if (sc && acd_cli_check_memory("run", sc, &a.c, &est) != 0)
+    if (sc && (a.c.n_precision ? acd_cli_check_precision_memory("run", sc, &a.c, &est)
+                               : acd_cli_check_memory("run", sc, &a.c, &est)) != 0)
         a.c.n_errors++;
 
     int rc;
@@ -487,13 +500,15 @@ acd_cli_run(int argc, char **argv)
             acd_cli_try_help("run");
         rc = ACD_EXIT_USAGE;
     } else {
-        rc = execute(&a, sc, ex);
+        rc = execute(&a, sc, ex, goals);
     }
     for (size_t i = 0; ex && i < a.c.n_asserts; i++)
         acd_expect_fini(&ex[i]);
     free(ex);
+    free(goals);
     acd_scenario_free(sc);
     free(a.c.asserts);
+    free(a.c.precision);
     free(a.trace_in_out);
     return rc;
 }

@@ -56,7 +56,7 @@ struct job {
     const struct acd_scenario *sc;
     const struct acd_run_opts *opts;
     uint64_t seed;
-    unsigned n;
+    unsigned n; /* replications [next's start, n) */
     atomic_uint next;
     acd_run_rep_fn *fn;
     void *ud;
@@ -111,26 +111,35 @@ run_threads(const struct acd_run_opts *opts, unsigned n)
 
 static void run_job(struct job *j, unsigned threads);
 
-bool
-acd_run_reps(const struct acd_scenario *sc, const struct acd_run_opts *opts, acd_run_rep_fn *fn,
-             void *ud)
+/* Replications [r0, r1) of sc, each handed to fn (acd_run_reps). */
+static bool
+run_range(const struct acd_scenario *sc, const struct acd_run_opts *opts, unsigned r0, unsigned r1,
+          acd_run_rep_fn *fn, void *ud)
 {
     struct job j = {
         .sc = sc,
         .opts = opts,
         .seed = opts->seed_set ? opts->seed : sc->seed,
-        .n = opts->replications ? opts->replications : sc->replications,
+        .n = r1,
         .fn = fn,
         .ud = ud,
     };
-    atomic_init(&j.next, 0);
-    ACD_ASSERT(j.n > 0);
+    atomic_init(&j.next, r0);
+    ACD_ASSERT(r1 > r0);
     pthread_mutex_init(&j.lock, NULL);
-    run_job(&j, run_threads(opts, j.n));
+    run_job(&j, run_threads(opts, r1 - r0));
     pthread_mutex_destroy(&j.lock);
     if (j.overloaded && opts->overload)
         *opts->overload = j.overload;
     return !j.overloaded;
+}
+
+bool
+acd_run_reps(const struct acd_scenario *sc, const struct acd_run_opts *opts, acd_run_rep_fn *fn,
+             void *ud)
+{
+    return run_range(sc, opts, 0, opts->replications ? opts->replications : sc->replications, fn,
+                     ud);
 }
 
 static void
@@ -156,7 +165,7 @@ run_job(struct job *j, unsigned threads)
 struct rows {
     struct scope_def *scopes;
     struct row_layout layout;
-    size_t n;
+    size_t n, cap; /* rows kept, room for */
     double **rows; /* [replication] -> layout.len values */
     uint64_t *calls, *events;
 };
@@ -167,9 +176,38 @@ rows_init(struct rows *rw, const struct acd_scenario *sc, size_t n)
     size_t n_scopes = list_scopes(sc, &rw->scopes);
     layout_init(&rw->layout, sc, rw->scopes, n_scopes);
     rw->n = n;
-    rw->rows = acd_xcalloc(n, sizeof(*rw->rows));
-    rw->calls = acd_xcalloc(n, sizeof(*rw->calls));
-    rw->events = acd_xcalloc(n, sizeof(*rw->events));
+    rw->cap = n;
+    rw->rows = acd_xcalloc(n ? n : 1, sizeof(*rw->rows));
+    rw->calls = acd_xcalloc(n ? n : 1, sizeof(*rw->calls));
+    rw->events = acd_xcalloc(n ? n : 1, sizeof(*rw->events));
+}
+
+/* Room for rows [0, n), the new ones empty (NULL, 0). */
+static void
+rows_reserve(struct rows *rw, size_t n)
+{
+    if (n <= rw->cap)
+        return;
+    rw->rows = acd_xrealloc(rw->rows, n * sizeof(*rw->rows));
+    rw->calls = acd_xrealloc(rw->calls, n * sizeof(*rw->calls));
+    rw->events = acd_xrealloc(rw->events, n * sizeof(*rw->events));
+    for (size_t i = rw->cap; i < n; i++) {
+        rw->rows[i] = NULL;
+        rw->calls[i] = rw->events[i] = 0;
+    }
+    rw->cap = n;
+}
+
+static void
+rows_free(struct rows *rw)
+{
+    for (size_t i = 0; i < rw->cap; i++)
+        free(rw->rows[i]);
+    free(rw->rows);
+    free(rw->calls);
+    free(rw->events);
+    free(rw->scopes);
+    memset(rw, 0, sizeof(*rw));
 }
 
 static void
@@ -195,12 +233,8 @@ rows_finish(struct rows *rw, const struct acd_scenario *sc)
     for (size_t i = 0; i < rw->n; i++) {
         r->calls += rw->calls[i];
         r->events += rw->events[i];
-        free(rw->rows[i]);
     }
-    free(rw->rows);
-    free(rw->calls);
-    free(rw->events);
-    free(rw->scopes);
+    rows_free(rw);
     return r;
 }
 
@@ -212,28 +246,98 @@ wall_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Replications in batches: the rows of [0, n) kept, more appended by
+ * acd_run_batch_more; acd_run is one batch. */
+struct acd_run_batch {
+    const struct acd_scenario *sc;
+    struct acd_run_opts opts;
+    struct rows rw;
+    double wall_s; /* spent in more and results */
+};
+
+struct acd_run_batch *
+acd_run_batch_new(const struct acd_scenario *sc, const struct acd_run_opts *opts)
+{
+    struct acd_run_batch *b = acd_xcalloc(1, sizeof(*b));
+    b->sc = sc;
+    b->opts = *opts;
+    rows_init(&b->rw, sc, 0);
+    return b;
+}
+
+bool
+acd_run_batch_more(struct acd_run_batch *b, unsigned n)
+{
+    ACD_ASSERT(b->rw.scopes != NULL); /* not yet turned into results */
+    if (n <= b->rw.n)
+        return true;
+    double t0 = wall_now();
+    rows_reserve(&b->rw, n);
+    bool ok = run_range(b->sc, &b->opts, (unsigned)b->rw.n, n, keep_row, &b->rw);
+    if (ok)
+        b->rw.n = n;
+    b->wall_s += wall_now() - t0;
+    return ok;
+}
+
+unsigned
+acd_run_batch_done(const struct acd_run_batch *b)
+{
+    return (unsigned)b->rw.n;
+}
+
+struct acd_estimate
+acd_run_batch_estimate(const struct acd_run_batch *b, unsigned n, unsigned scope, size_t idx,
+                       enum acd_metric m)
+{
+    /* list_scopes' order: the center, the call types, the groups. */
+    size_t si = scope == ACD_SCOPE_CENTER ? 0
+                : scope == ACD_SCOPE_TYPE ? 1 + idx
+                                          : 1 + b->sc->n_call_types + idx;
+    ACD_ASSERT(scope == ACD_SCOPE_CENTER || scope == ACD_SCOPE_TYPE || scope == ACD_SCOPE_GROUP);
+    ACD_ASSERT(si < b->rw.layout.n_scopes);
+    ACD_ASSERT(m < ACD_METRIC_COUNT && n <= b->rw.n);
+    double *x = acd_xcalloc(n ? n : 1, sizeof(double));
+    for (size_t i = 0; i < n; i++)
+        x[i] = b->rw.rows[i][si * ROW + m];
+    struct acd_estimate e = acd_stats_estimate(x, n);
+    free(x);
+    return e;
+}
+
+struct acd_results *
+acd_run_batch_results(struct acd_run_batch *b, unsigned n)
+{
+    ACD_ASSERT(b->rw.scopes != NULL && n > 0 && n <= b->rw.n);
+    double t0 = wall_now();
+    b->rw.n = n; /* rows_free frees the dropped ones too */
+    struct acd_results *r = rows_finish(&b->rw, b->sc);
+    r->seed = b->opts.seed_set ? b->opts.seed : b->sc->seed;
+    unsigned threads = run_threads(&b->opts, n);
+    r->threads = threads ? threads : 1;
+    b->wall_s += wall_now() - t0;
+    r->wall_s = b->wall_s;
+    return r;
+}
+
+void
+acd_run_batch_free(struct acd_run_batch *b)
+{
+    if (!b)
+        return;
+    if (b->rw.scopes)
+        rows_free(&b->rw);
+    free(b);
+}
+
 struct acd_results *
 acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts)
 {
-    double t0 = wall_now();
     unsigned n = opts->replications ? opts->replications : sc->replications;
     ACD_ASSERT(n > 0);
-    struct rows rw;
-    rows_init(&rw, sc, n);
-    if (!acd_run_reps(sc, opts, keep_row, &rw)) {
-        for (size_t i = 0; i < rw.n; i++)
-            free(rw.rows[i]);
-        free(rw.rows);
-        free(rw.calls);
-        free(rw.events);
-        free(rw.scopes);
-        return NULL;
-    }
-    struct acd_results *r = rows_finish(&rw, sc);
-    r->seed = opts->seed_set ? opts->seed : sc->seed;
-    unsigned threads = run_threads(opts, n);
-    r->threads = threads ? threads : 1;
-    r->wall_s = wall_now() - t0;
+    struct acd_run_batch *b = acd_run_batch_new(sc, opts);
+    struct acd_results *r = acd_run_batch_more(b, n) ? acd_run_batch_results(b, n) : NULL;
+    acd_run_batch_free(b);
     return r;
 }
 
@@ -706,6 +810,13 @@ acd_results_free(struct acd_results *r)
     free(r->wait_cdf.answered);
     free(r->wait_cdf.abandoned);
     free(r->group_drain);
+    if (r->precision) {
+        for (size_t i = 0; i < r->precision->n_targets; i++)
+            free(r->precision->targets[i].scope);
+        free(r->precision->targets);
+        free(r->precision->rounds);
+        free(r->precision);
+    }
     free(r);
 }
 

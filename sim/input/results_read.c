@@ -1241,8 +1241,9 @@ finish(struct doc *d)
 }
 
 static const char *const top_keys[] = {
-    "acdsim",    "scenario", "seed",   "replications", "summary", "call_types", "agent_groups",
-    "intervals", "setup",    "series", "wait_cdf",     "erlang",  "drain",      "run",
+    "acdsim",     "scenario",     "seed",      "replications", "summary",
+    "call_types", "agent_groups", "intervals", "setup",        "series",
+    "wait_cdf",   "erlang",       "drain",     "run",          "precision",
 };
 
 /* The four estimates of a drain object; `extra` keys are allowed besides. */
@@ -1287,6 +1288,82 @@ read_drain(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struc
     }
 }
 
+/* One of precision.targets: {scope, metric, half_width, achieved}. */
+static void
+read_precision_target(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p,
+                      struct acd_precision_target *t)
+{
+    static const char *const keys[] = {"scope", "metric", "half_width", "achieved"};
+    t->achieved = t->half_width = ACD_NAN;
+    if (!want_object(rd, v, p))
+        return;
+    struct acd_jsonpos_path kp;
+    json_t *x;
+    if ((x = need(rd, v, p, "scope", &kp)) && !json_is_null(x)) {
+        const char *s = get_string(rd, x, &kp);
+        if (s)
+            t->scope = acd_xstrdup(s);
+    }
+    if ((x = need(rd, v, p, "metric", &kp))) {
+        const char *s = get_string(rd, x, &kp);
+        t->metric = s ? acd_stats_metric_find(s) : ACD_M_SERVICE_LEVEL;
+        if (t->metric == ACD_METRIC_COUNT) {
+            ERROR(rd, &kp, "unknown metric \"%s\"", s);
+            t->metric = ACD_M_SERVICE_LEVEL;
+        }
+    }
+    member_positive(rd, v, p, "half_width", false, &t->half_width);
+    member_real(rd, v, p, "achieved", true, &t->achieved);
+    t->met = t->achieved <= t->half_width; /* false for NaN, as the run decides */
+    warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
+}
+
+/* "precision" (a --precision run only): the targets, the batch, the
+ * rounds, the maximum and how it stopped. */
+static void
+read_precision(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p,
+               struct acd_results *r)
+{
+    static const char *const keys[] = {"targets", "batch", "rounds", "max_replications",
+                                       "stopped_by"};
+    if (!want_object(rd, v, p))
+        return;
+    struct acd_precision *pr = acd_xcalloc(1, sizeof(*pr));
+    r->precision = pr;
+    struct acd_jsonpos_path kp;
+    json_t *x;
+    if ((x = need(rd, v, p, "targets", &kp)) && want_array(rd, x, &kp)) {
+        pr->n_targets = json_array_size(x);
+        pr->targets = acd_xcalloc(pr->n_targets ? pr->n_targets : 1, sizeof(*pr->targets));
+        for (size_t i = 0; i < pr->n_targets; i++) {
+            struct acd_jsonpos_path ip = acd_jsonpos_index(&kp, i);
+            read_precision_target(rd, json_array_get(x, i), &ip, &pr->targets[i]);
+        }
+    }
+    unsigned long long u;
+    if (member_uint(rd, v, p, "batch", 1, UINT_MAX, &u))
+        pr->batch = (unsigned)u;
+    if ((x = need(rd, v, p, "rounds", &kp)) && want_array(rd, x, &kp)) {
+        pr->n_rounds = json_array_size(x);
+        pr->rounds = acd_xcalloc(pr->n_rounds ? pr->n_rounds : 1, sizeof(*pr->rounds));
+        for (size_t i = 0; i < pr->n_rounds; i++) {
+            struct acd_jsonpos_path ip = acd_jsonpos_index(&kp, i);
+            if (get_uint(rd, json_array_get(x, i), &ip, 1, UINT_MAX, &u))
+                pr->rounds[i] = (unsigned)u;
+        }
+    }
+    if (member_uint(rd, v, p, "max_replications", 1, UINT_MAX, &u))
+        pr->max_replications = (unsigned)u;
+    if ((x = need(rd, v, p, "stopped_by", &kp))) {
+        const char *s = get_string(rd, x, &kp);
+        if (s && strcmp(s, "max") == 0)
+            pr->stopped_by_max = true;
+        else if (s && strcmp(s, "target") != 0)
+            ERROR(rd, &kp, "expected \"target\" or \"max\", got \"%s\"", s);
+    }
+    warn_unknown(rd, v, p, keys, ACD_ARRAY_LEN(keys));
+}
+
 static void
 read_document(struct reader *rd, json_t *root, const uint64_t *seed, struct doc *d)
 {
@@ -1320,6 +1397,10 @@ read_document(struct reader *rd, json_t *root, const uint64_t *seed, struct doc 
     }
     if ((x = need(rd, root, NULL, "run", &kp)))
         read_run(rd, x, &kp, d->r);
+    if ((x = json_object_get(root, "precision"))) {
+        kp = acd_jsonpos_key(NULL, "precision");
+        read_precision(rd, x, &kp, d->r);
+    }
     warn_unknown(rd, root, NULL, top_keys, ACD_ARRAY_LEN(top_keys));
 }
 

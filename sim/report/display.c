@@ -26,6 +26,18 @@ acd_display_metric_unit(enum acd_metric m)
     return ACD_DISPLAY_NUMBER;
 }
 
+char *
+acd_display_half_width(enum acd_display_unit u, double x, char *buf, size_t n)
+{
+    if (!isfinite(x))
+        snprintf(buf, n, "n/a");
+    else if (u == ACD_DISPLAY_SHARE)
+        snprintf(buf, n, "%.3g pts", 100 * x);
+    else
+        snprintf(buf, n, "%.3g%s", x, u == ACD_DISPLAY_SECONDS ? "s" : "");
+    return buf;
+}
+
 /* Decimals of a plain (neither share nor time) value. */
 static int
 plain_decimals(enum acd_display_unit u)

@@ -52,6 +52,12 @@ char *acd_display_diff(enum acd_display_unit u, double d, char *buf, size_t n);
 char *acd_display_estimate(enum acd_display_unit u, const struct acd_estimate *e, char *buf,
                            size_t n);
 
+/* A half-width set beside its target (--precision) with three significant
+ * digits, so one just above the target does not read as equal: "0.486
+ * pts" (a share, in percentage points), "2.1s", "0.0312"; "n/a" when not
+ * finite. */
+char *acd_display_half_width(enum acd_display_unit u, double x, char *buf, size_t n);
+
 /* An agent count that may be fractional (a mean): "10", "10.5"; "n/a". */
 char *acd_display_agents(double x, char *buf, size_t n);
 

@@ -267,6 +267,32 @@ erlang_json(const struct acd_results *r)
     return o;
 }
 
+/* How a --precision run ended (docs/results-json.md "precision"). */
+static json_t *
+precision_json(const struct acd_precision *p)
+{
+    json_t *o = acd_json_check(json_object());
+    json_t *ts = acd_json_check(json_array());
+    for (size_t i = 0; i < p->n_targets; i++) {
+        const struct acd_precision_target *t = &p->targets[i];
+        json_t *j = acd_json_check(json_object());
+        acd_json_set(j, "scope", t->scope ? acd_json_str(t->scope) : json_null());
+        acd_json_set(j, "metric", acd_json_str(acd_metrics[t->metric].key));
+        acd_json_set(j, "half_width", acd_json_real(t->half_width));
+        acd_json_set(j, "achieved", acd_json_real(t->achieved));
+        acd_json_push(ts, j);
+    }
+    acd_json_set(o, "targets", ts);
+    acd_json_set(o, "batch", json_integer(p->batch));
+    json_t *rounds = acd_json_check(json_array());
+    for (size_t i = 0; i < p->n_rounds; i++)
+        acd_json_push(rounds, json_integer(p->rounds[i]));
+    acd_json_set(o, "rounds", rounds);
+    acd_json_set(o, "max_replications", json_integer(p->max_replications));
+    acd_json_set(o, "stopped_by", acd_json_str(p->stopped_by_max ? "max" : "target"));
+    return o;
+}
+
 static json_t *
 results_json(const struct acd_results *r, const struct acd_report_opts *o)
 {
@@ -278,6 +304,8 @@ results_json(const struct acd_results *r, const struct acd_report_opts *o)
      * digits are spliced in after dumping (see acd_report_json_string). */
     acd_json_set(root, "seed", json_integer(0));
     acd_json_set(root, "replications", json_integer(r->replications));
+    if (r->precision)
+        acd_json_set(root, "precision", precision_json(r->precision));
     acd_json_set(root, "summary", scope_json(&r->summary, ACD_SCOPE_CENTER));
 
     json_t *types = acd_json_check(json_object());
@@ -809,6 +837,33 @@ text_header(FILE *out, const struct acd_results *r)
         fprintf(out, "%s\n%s\n", runs, horizon);
 }
 
+/* --precision: how the run ended and each target's half-width. */
+static void
+text_precision(FILE *out, const struct acd_results *r)
+{
+    const struct acd_precision *p = r->precision;
+    unsigned run = p->n_rounds ? p->rounds[p->n_rounds - 1] : r->replications;
+    if (p->stopped_by_max)
+        fprintf(out, "\nPrecision: stopped at the maximum of %u replications, targets not met",
+                p->max_replications);
+    else
+        fprintf(out, "\nPrecision: every target met at %u replications", r->replications);
+    fprintf(out, "\n  (checked every %u; %u run in %zu round%s)\n", p->batch, run, p->n_rounds,
+            p->n_rounds == 1 ? "" : "s");
+    for (size_t i = 0; i < p->n_targets; i++) {
+        const struct acd_precision_target *t = &p->targets[i];
+        char name[LABEL_W + 1], a[32], b[32];
+        enum acd_display_unit u = acd_display_metric_unit(t->metric);
+        char *scope = t->scope ? acd_escape_xstrdup(t->scope) : NULL;
+        snprintf(name, sizeof(name), "%s%s%s", scope ? scope : "", scope ? "." : "",
+                 acd_metrics[t->metric].key);
+        free(scope);
+        fprintf(out, "  %-*s \xc2\xb1%s (target \xc2\xb1%s)%s\n", LABEL_W, name,
+                acd_display_half_width(u, t->achieved, a, sizeof(a)),
+                acd_display_half_width(u, t->half_width, b, sizeof(b)), t->met ? "" : " not met");
+    }
+}
+
 /* A stationary one-type scenario beside exact Erlang: simulated mean and
  * CI against the formula, so a trainer can show both agree (or, with
  * non-exponential times, how far the Erlang approximation is off). */
@@ -859,6 +914,8 @@ write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts 
     struct text_rows rows;
     choose_rows(r, &rows);
     text_header(out, r);
+    if (r->precision)
+        text_precision(out, r);
 
     char title[LABEL_W + 64];
     text_scope(out, &rows, "Call center", &r->summary, ACD_SCOPE_CENTER);
