@@ -186,18 +186,38 @@ static struct acd_results *results_from_rows(const struct acd_scenario *sc,
                                              const struct row_layout *l, const double *const *rows,
                                              size_t n);
 
-/* The estimates from every kept row; frees the rows. */
+static struct acd_scope_result *scope_place(struct acd_results *r, const struct scope_def *d,
+                                            size_t si);
+
+/* The estimates from every kept row; frees the rows, or with vals hands
+ * their scope part over to it. */
 static struct acd_results *
-rows_finish(struct rows *rw, const struct acd_scenario *sc)
+rows_finish(struct rows *rw, const struct acd_scenario *sc, struct acd_rep_values *vals)
 {
     struct acd_results *r =
         results_from_rows(sc, &rw->layout, (const double *const *)rw->rows, rw->n);
     for (size_t i = 0; i < rw->n; i++) {
         r->calls += rw->calls[i];
         r->events += rw->events[i];
-        free(rw->rows[i]);
     }
-    free(rw->rows);
+    if (vals) {
+        size_t ns = rw->layout.n_scopes;
+        vals->n = rw->n;
+        vals->n_scopes = ns;
+        vals->scope = acd_xcalloc(ns, sizeof(*vals->scope));
+        for (size_t si = 0; si < ns; si++)
+            vals->scope[si] = scope_place(r, rw->scopes, si);
+        vals->rows = rw->rows;
+        for (size_t i = 0; i < rw->n; i++) {
+            double *shrunk = realloc(rw->rows[i], ns * ROW * sizeof(double));
+            if (shrunk) /* else keep the longer row */
+                vals->rows[i] = shrunk;
+        }
+    } else {
+        for (size_t i = 0; i < rw->n; i++)
+            free(rw->rows[i]);
+        free(rw->rows);
+    }
     free(rw->calls);
     free(rw->events);
     free(rw->scopes);
@@ -212,8 +232,39 @@ wall_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+static struct acd_results *run_values(const struct acd_scenario *sc,
+                                      const struct acd_run_opts *opts, struct acd_rep_values *vals);
+
 struct acd_results *
 acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts)
+{
+    return run_values(sc, opts, NULL);
+}
+
+struct acd_results *
+acd_run_values(const struct acd_scenario *sc, const struct acd_run_opts *opts,
+               struct acd_rep_values *vals)
+{
+    ACD_ASSERT(vals != NULL);
+    memset(vals, 0, sizeof(*vals));
+    return run_values(sc, opts, vals);
+}
+
+void
+acd_rep_values_fini(struct acd_rep_values *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        free(v->rows[i]);
+    free(v->rows);
+    free(v->scope);
+    memset(v, 0, sizeof(*v));
+}
+
+/* acd_run; with vals, the scope part of every row is handed over to it
+ * (shrunk to n_scopes * ACD_REP_VALUES_ROW) instead of freed. */
+static struct acd_results *
+run_values(const struct acd_scenario *sc, const struct acd_run_opts *opts,
+           struct acd_rep_values *vals)
 {
     double t0 = wall_now();
     unsigned n = opts->replications ? opts->replications : sc->replications;
@@ -229,7 +280,7 @@ acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts)
         free(rw.scopes);
         return NULL;
     }
-    struct acd_results *r = rows_finish(&rw, sc);
+    struct acd_results *r = rows_finish(&rw, sc, vals);
     r->seed = opts->seed_set ? opts->seed : sc->seed;
     unsigned threads = run_threads(opts, n);
     r->threads = threads ? threads : 1;
@@ -389,6 +440,12 @@ place_interval(struct acd_results *r, size_t i)
 {
     size_t nt = r->setup.n_call_types, b = i / (nt + 1), k = i % (nt + 1);
     return k == 0 ? &r->intervals[b].all : &r->intervals[b].types[k - 1];
+}
+
+static struct acd_scope_result *
+scope_place(struct acd_results *r, const struct scope_def *d, size_t si)
+{
+    return d[si].place(r, d[si].place_idx);
 }
 
 /* Every scope of sc's results, in output order. Caller frees *out. */
@@ -683,7 +740,7 @@ acd_results_from_reps(const struct acd_scenario *sc, const struct acd_rep_stats 
     rows_init(&rw, sc, n);
     for (size_t i = 0; i < n; i++)
         keep_row(&rw, (unsigned)i, reps[i]);
-    return rows_finish(&rw, sc);
+    return rows_finish(&rw, sc, NULL);
 }
 
 void
