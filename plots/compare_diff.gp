@@ -25,4 +25,4 @@ plot 0 with lines lc rgb center_color lw 1 dt 2 notitle, \
          with filledcurves lt k + 2 notitle, \
      for [k = 0:n_diff - 1] datafile index k using 1:(pct($2)) with linespoints lt k + 2 \
          title diffs[k + 1], \
-     keep_y1
+     @keep_y1

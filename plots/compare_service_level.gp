@@ -18,7 +18,7 @@ set ylabel 'Service level (%)'
 set xrange [open_s:close_s]
 set yrange [0:105]
 set ytics 0, 10, 100
-set key outside right top vertical
+set key inside right bottom vertical opaque box
 dx(k) = (k - (n_scen - 1) / 2.0) * interval_s * 0.08
 sl(y) = pct(clamp(y, 0, 1))
 
