@@ -2,7 +2,9 @@
  * compare_data: the comparison for machines, JSON and CSV (docs/compare.md).
  * Every KPI of every scope present in both scenarios, also the ones the
  * text leaves out; numbers round-trip (17 digits), undefined ones are null
- * in JSON and empty in CSV.
+ * in JSON and empty in CSV. JSON leaves out a KPI without a value in
+ * either scenario (one that does not apply to the scope); CSV has a row
+ * for every scope and KPI.
  */
 #include "compare.h"
 #include "json_out.h"
@@ -40,12 +42,13 @@ scope_json(const struct acd_cmp_scope *s)
     json_t *k = acd_json_check(json_object());
     for (size_t i = 0; i < acd_cmp_n_kpis; i++) {
         const struct acd_cmp_value *v = &s->v[i];
+        if (v->a.n == 0 && v->x.n == 0)
+            continue; /* no value in either scenario: does not apply to the scope */
         json_t *e = acd_json_check(json_object());
         acd_json_set(e, "a", acd_json_estimate(&v->a));
         acd_json_set(e, "b", acd_json_estimate(&v->x));
         acd_json_set(e, "diff", acd_json_estimate(&v->diff));
         acd_json_set(e, "significant", json_boolean(v->significant));
-        acd_json_set(e, "better", json_integer(acd_cmp_kpis[i].better));
         acd_json_set(k, acd_cmp_kpi_key(&acd_cmp_kpis[i]), e);
     }
     acd_json_set(o, "kpis", k);
@@ -58,6 +61,15 @@ acd_compare_write_json(FILE *out, const struct acd_compare *c)
     json_t *root = acd_json_check(json_object());
     acd_json_set(root, "version", json_integer(1));
     acd_json_set(root, "a", scenario_json(c->a));
+    json_t *kpis = acd_json_check(json_array());
+    for (size_t i = 0; i < acd_cmp_n_kpis; i++) {
+        json_t *k = acd_json_check(json_object());
+        acd_json_set(k, "key", acd_json_str(acd_cmp_kpi_key(&acd_cmp_kpis[i])));
+        acd_json_set(k, "label", acd_json_str(acd_cmp_kpi_label(&acd_cmp_kpis[i])));
+        acd_json_set(k, "better", json_integer(acd_cmp_kpis[i].better));
+        acd_json_push(kpis, k);
+    }
+    acd_json_set(root, "kpis", kpis);
     json_t *cmp = acd_json_check(json_array());
     for (size_t i = 0; i < c->n_pairs; i++) {
         const struct acd_cmp_pair *p = &c->pairs[i];
