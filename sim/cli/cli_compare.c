@@ -283,16 +283,32 @@ shared_opts(const struct compare_args *a, uint64_t seed, unsigned replications)
     return o;
 }
 
-/* Run sc with opts (max_calls from the memory guard); NULL after reporting. */
+/* The memory guard of every scenario with opts, before the first run:
+ * max_calls[i] for scenario i. Returns the number of scenarios refused
+ * (reported). */
+static int
+check_memory(const struct compare_args *a, struct acd_scenario *const *sc, size_t n,
+             struct acd_run_opts opts, size_t *max_calls)
+{
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct acd_cli_common cc = a->c;
+        cc.run = opts;
+        struct acd_memory_estimate est;
+        bad += acd_cli_check_memory("compare", sc[i], &cc, &est) != 0;
+        max_calls[i] = cc.run.max_calls;
+    }
+    return bad;
+}
+
+/* Run sc; NULL after reporting the overload guard's stop. */
 static struct acd_results *
 run_one(const struct compare_args *a, const struct acd_scenario *sc, struct acd_run_opts opts,
-        struct acd_rep_values *vals)
+        size_t max_calls, struct acd_rep_values *vals)
 {
     struct acd_cli_common cc = a->c;
     cc.run = opts;
-    struct acd_memory_estimate est;
-    if (acd_cli_check_memory("compare", sc, &cc, &est) != 0)
-        return NULL;
+    cc.run.max_calls = max_calls;
     struct acd_overload ov;
     cc.run.overload = &ov;
     struct acd_results *r = vals ? acd_run_values(sc, &cc.run, vals) : acd_run(sc, &cc.run);
@@ -302,47 +318,38 @@ run_one(const struct compare_args *a, const struct acd_scenario *sc, struct acd_
 }
 
 static int
-compare_baseline(const struct compare_args *a, const struct acd_scenario *sc)
+compare_baseline(const struct compare_args *a, const struct acd_scenario *sc,
+                 const struct acd_results *base, struct acd_run_opts opts, size_t max_calls)
 {
-    struct acd_diags diags;
-    acd_diags_init(&diags);
-    struct acd_results *base = NULL;
-    int rc = acd_results_read_json(a->baseline, &base, &diags);
-    acd_diags_sort(&diags);
-    acd_diags_print(&diags, stderr);
-    acd_diags_fini(&diags);
-    if (rc != 0)
-        return ACD_EXIT_USAGE;
-    struct acd_results *x = run_one(a, sc, shared_opts(a, base->seed, base->replications), NULL);
-    if (!x) {
-        acd_results_free(base);
+    struct acd_results *x = run_one(a, sc, opts, max_calls, NULL);
+    if (!x)
         return ACD_EXIT_RUNTIME;
-    }
     struct acd_compare cmp = {.a = base};
     acd_compare_add(&cmp, x, NULL, NULL);
-    rc = finish(a, &cmp);
+    int rc = finish(a, &cmp);
     acd_compare_fini(&cmp);
     acd_results_free(x);
-    acd_results_free(base);
     return rc;
 }
 
+/* A after B, C...: only A's per-replication values and the current
+ * scenario's are held. */
 static int
-compare_paired(const struct compare_args *a, struct acd_scenario *const *sc, size_t n)
+compare_paired(const struct compare_args *a, struct acd_scenario *const *sc, size_t n,
+               struct acd_run_opts opts, const size_t *max_calls)
 {
-    struct acd_run_opts opts = shared_opts(a, sc[0]->seed, sc[0]->replications);
     struct acd_rep_values av, xv;
     struct acd_results **r = acd_xcalloc(n, sizeof(*r));
     struct acd_compare cmp = {0};
     int rc = ACD_EXIT_OK;
-    r[0] = run_one(a, sc[0], opts, &av);
+    r[0] = run_one(a, sc[0], opts, max_calls[0], &av);
     if (!r[0]) {
         free(r);
         return ACD_EXIT_RUNTIME;
     }
     cmp.a = r[0];
     for (size_t i = 1; i < n && rc == ACD_EXIT_OK; i++) {
-        r[i] = run_one(a, sc[i], opts, &xv);
+        r[i] = run_one(a, sc[i], opts, max_calls[i], &xv);
         if (!r[i]) {
             rc = ACD_EXIT_RUNTIME;
             break;
@@ -358,6 +365,21 @@ compare_paired(const struct compare_args *a, struct acd_scenario *const *sc, siz
         acd_results_free(r[i]);
     free(r);
     return rc;
+}
+
+/* The saved results of --baseline; NULL after printing the errors. */
+static struct acd_results *
+read_baseline(const char *path)
+{
+    struct acd_diags diags;
+    acd_diags_init(&diags);
+    struct acd_results *base = NULL;
+    if (acd_results_read_json(path, &base, &diags) != 0)
+        base = NULL;
+    acd_diags_sort(&diags);
+    acd_diags_print(&diags, stderr);
+    acd_diags_fini(&diags);
+    return base;
 }
 
 int
@@ -402,13 +424,25 @@ acd_cli_compare(int argc, char **argv)
         bad += (sc[i] = acd_cli_load_scenario(argv[first + (int)i])) == NULL;
     if (n_sc > n)
         bad += (sc[1] = load_with_sets(&a, argv[first])) == NULL;
+    struct acd_results *base = a.baseline ? read_baseline(a.baseline) : NULL;
+    bad += a.baseline && !base;
+    size_t *max_calls = acd_xcalloc(n_sc, sizeof(*max_calls));
+    struct acd_run_opts opts = {0};
+    if (!bad) {
+        /* One seed and replication count for all: the reference's. */
+        opts = base ? shared_opts(&a, base->seed, base->replications)
+                    : shared_opts(&a, sc[0]->seed, sc[0]->replications);
+        bad += check_memory(&a, sc, n_sc, opts, max_calls);
+    }
     int rc;
     if (bad)
         rc = ACD_EXIT_USAGE;
-    else if (a.baseline)
-        rc = compare_baseline(&a, sc[0]);
+    else if (base)
+        rc = compare_baseline(&a, sc[0], base, opts, max_calls[0]);
     else
-        rc = compare_paired(&a, sc, n_sc);
+        rc = compare_paired(&a, sc, n_sc, opts, max_calls);
+    acd_results_free(base);
+    free(max_calls);
     for (size_t i = 0; i < n_sc; i++)
         acd_scenario_free(sc[i]);
     free(sc);

@@ -128,6 +128,10 @@ def _():
         check(k["significant"] == (abs(d["mean"]) > d["ci95"]), f"{start}: mark {k}")
     c = scopes(day_doc())[0]
     check(c["scope"] == "center" and c["kpis"]["staffed_agents"]["diff"]["mean"] > 0, str(c))
+    # Defined in every replication: the mean of the differences is the
+    # difference of run's means (both are means of per-replication values).
+    k = c["kpis"]["service_level"]
+    check(abs(k["diff"]["mean"] - (k["b"]["mean"] - k["a"]["mean"])) < 1e-12, str(k))
 
 
 def independent_ci(a, b):
@@ -249,6 +253,11 @@ def _():
     check("'offered' is neither better higher nor lower" in err, err)
     _, err = expect_rc(acdsim("compare", "--baseline", "x.json", DAY, DAY), 2, "baseline")
     check("--baseline: expected one SCENARIO" in err, err)
+    _, err = expect_rc(acdsim("compare", DAY, os.path.join(TMP, "none.yaml")), 2, "missing B")
+    check("none.yaml:1:1: error: cannot open" in err, err)
+    _, err = expect_rc(acdsim("compare", "--baseline", os.path.join(TMP, "none.json"), DAY), 2,
+                       "missing baseline")
+    check("none.json:1:1: error: cannot open" in err, err)
     out, _ = expect_rc(acdsim("compare", "--help"), 0, "help")
     check("--baseline" in out and "--fail-if-worse" in out and "service_level+" in out, out)
 
