@@ -174,8 +174,7 @@ write_pair(FILE *out, const struct acd_compare *c, const struct acd_cmp_pair *p,
         qsort(better, n_better, sizeof(*better), by_kpi_then_size);
         write_list(out, "worse", worse, n_worse);
         write_list(out, "better", better, n_better);
-        fputs("  (at 95%, about 1 in 20 unchanged figures shows as significant by chance)\n",
-              out);
+        fputs("  (at 95%, about 1 in 20 unchanged figures shows as significant by chance)\n", out);
         if (n_other)
             fprintf(out, "  %zu significant change%s of volumes and agent time (-f csv)\n", n_other,
                     n_other == 1 ? "" : "s");
