@@ -208,6 +208,26 @@ struct acd_results {
 struct acd_results *acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts);
 void acd_results_free(struct acd_results *r);
 
+/* The per-replication values behind acd_run's estimates, for paired
+ * comparisons (acdsim compare): each estimate of a scope (metric m, total
+ * t) is acd_stats_estimate over rows[i][s * ACD_REP_VALUES_ROW + m] (and
+ * + ACD_METRIC_COUNT + t) for i in [0, n): the value of replication i,
+ * NAN where undefined or not applicable. scope[s] is the scope result
+ * those values estimate (borrowed from the results returned with them).
+ * Only these values are kept: a few kB per replication and scope set, as
+ * acd_run keeps anyway until its estimates are made. */
+#define ACD_REP_VALUES_ROW (ACD_METRIC_COUNT + ACD_TOTAL_COUNT)
+struct acd_rep_values {
+    size_t n, n_scopes;
+    const struct acd_scope_result **scope; /* [n_scopes] */
+    double **rows;                         /* [n] -> n_scopes * ACD_REP_VALUES_ROW values */
+};
+/* acd_run, also filling *vals (caller frees it with acd_rep_values_fini,
+ * and the results with acd_results_free). NULL as acd_run (vals empty). */
+struct acd_results *acd_run_values(const struct acd_scenario *sc, const struct acd_run_opts *opts,
+                                   struct acd_rep_values *vals);
+void acd_rep_values_fini(struct acd_rep_values *vals);
+
 /* Run replications [0, n) of sc (n, seed and threads as in opts; trace
  * ignored) and hand each one's stats to fn, on the worker thread that ran
  * it, in no particular order: fn must only write to per-replication slots.

@@ -39,7 +39,9 @@ static const struct command commands[] = {
      .summary = "staffing recommendation per interval and group",
      .fn = acd_cli_staff},
     {.name = "live", .summary = "live view of a running simulation", .fn = ACD_CLI_LIVE},
-    {.name = "compare", .summary = "paired comparison of two scenarios"},
+    {.name = "compare",
+     .summary = "paired comparison of scenarios (B - A with CIs)",
+     .fn = acd_cli_compare},
 };
 
 static void
@@ -57,7 +59,7 @@ usage(FILE *out)
                 commands[i].fn ? "" : " (not available yet)");
     fputs("\n"
           "exit status: 0 ok, 1 runtime failure, 2 bad usage or invalid scenario,\n"
-          "             3 an --assert failed\n"
+          "             3 an --assert failed (compare: a KPI got worse)\n"
           "\n"
           "Run `acdsim COMMAND --help` for a command's options.\n",
           out);

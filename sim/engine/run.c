@@ -224,15 +224,34 @@ static struct acd_results *results_from_rows(const struct acd_scenario *sc,
                                              const struct row_layout *l, const double *const *rows,
                                              size_t n);
 
-/* The estimates from every kept row; frees the rows. */
+static struct acd_scope_result *scope_place(struct acd_results *r, const struct scope_def *d,
+                                            size_t si);
+
+/* The estimates from every kept row [0, n); frees the rows, or with vals
+ * hands their scope part over to it (shrunk to n_scopes * ROW). Rows
+ * beyond n (a batch run that overshot) are freed either way. */
 static struct acd_results *
-rows_finish(struct rows *rw, const struct acd_scenario *sc)
+rows_finish(struct rows *rw, const struct acd_scenario *sc, struct acd_rep_values *vals)
 {
     struct acd_results *r =
         results_from_rows(sc, &rw->layout, (const double *const *)rw->rows, rw->n);
     for (size_t i = 0; i < rw->n; i++) {
         r->calls += rw->calls[i];
         r->events += rw->events[i];
+    }
+    if (vals) {
+        size_t ns = rw->layout.n_scopes;
+        vals->n = rw->n;
+        vals->n_scopes = ns;
+        vals->scope = acd_xcalloc(ns, sizeof(*vals->scope));
+        for (size_t si = 0; si < ns; si++)
+            vals->scope[si] = scope_place(r, rw->scopes, si);
+        vals->rows = acd_xcalloc(rw->n ? rw->n : 1, sizeof(*vals->rows));
+        for (size_t i = 0; i < rw->n; i++) {
+            double *shrunk = realloc(rw->rows[i], ns * ROW * sizeof(double));
+            vals->rows[i] = shrunk ? shrunk : rw->rows[i]; /* else keep the longer row */
+            rw->rows[i] = NULL;
+        }
     }
     rows_free(rw);
     return r;
@@ -305,19 +324,26 @@ acd_run_batch_estimate(const struct acd_run_batch *b, unsigned n, unsigned scope
     return e;
 }
 
-struct acd_results *
-acd_run_batch_results(struct acd_run_batch *b, unsigned n)
+/* acd_run_batch_results; with vals, the per-replication values too. */
+static struct acd_results *
+batch_results(struct acd_run_batch *b, unsigned n, struct acd_rep_values *vals)
 {
     ACD_ASSERT(b->rw.scopes != NULL && n > 0 && n <= b->rw.n);
     double t0 = wall_now();
     b->rw.n = n; /* rows_free frees the dropped ones too */
-    struct acd_results *r = rows_finish(&b->rw, b->sc);
+    struct acd_results *r = rows_finish(&b->rw, b->sc, vals);
     r->seed = b->opts.seed_set ? b->opts.seed : b->sc->seed;
     unsigned threads = run_threads(&b->opts, n);
     r->threads = threads ? threads : 1;
     b->wall_s += wall_now() - t0;
     r->wall_s = b->wall_s;
     return r;
+}
+
+struct acd_results *
+acd_run_batch_results(struct acd_run_batch *b, unsigned n)
+{
+    return batch_results(b, n, NULL);
 }
 
 void
@@ -330,15 +356,42 @@ acd_run_batch_free(struct acd_run_batch *b)
     free(b);
 }
 
-struct acd_results *
-acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts)
+/* acd_run; with vals, the scope part of every row is handed over to it. */
+static struct acd_results *
+run_values(const struct acd_scenario *sc, const struct acd_run_opts *opts,
+           struct acd_rep_values *vals)
 {
     unsigned n = opts->replications ? opts->replications : sc->replications;
     ACD_ASSERT(n > 0);
     struct acd_run_batch *b = acd_run_batch_new(sc, opts);
-    struct acd_results *r = acd_run_batch_more(b, n) ? acd_run_batch_results(b, n) : NULL;
+    struct acd_results *r = acd_run_batch_more(b, n) ? batch_results(b, n, vals) : NULL;
     acd_run_batch_free(b);
     return r;
+}
+
+struct acd_results *
+acd_run(const struct acd_scenario *sc, const struct acd_run_opts *opts)
+{
+    return run_values(sc, opts, NULL);
+}
+
+struct acd_results *
+acd_run_values(const struct acd_scenario *sc, const struct acd_run_opts *opts,
+               struct acd_rep_values *vals)
+{
+    ACD_ASSERT(vals != NULL);
+    memset(vals, 0, sizeof(*vals));
+    return run_values(sc, opts, vals);
+}
+
+void
+acd_rep_values_fini(struct acd_rep_values *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        free(v->rows[i]);
+    free(v->rows);
+    free(v->scope);
+    memset(v, 0, sizeof(*v));
 }
 
 /* One scope's counts in a replication, and the wait histograms that make
@@ -493,6 +546,12 @@ place_interval(struct acd_results *r, size_t i)
 {
     size_t nt = r->setup.n_call_types, b = i / (nt + 1), k = i % (nt + 1);
     return k == 0 ? &r->intervals[b].all : &r->intervals[b].types[k - 1];
+}
+
+static struct acd_scope_result *
+scope_place(struct acd_results *r, const struct scope_def *d, size_t si)
+{
+    return d[si].place(r, d[si].place_idx);
 }
 
 /* Every scope of sc's results, in output order. Caller frees *out. */
@@ -787,7 +846,7 @@ acd_results_from_reps(const struct acd_scenario *sc, const struct acd_rep_stats 
     rows_init(&rw, sc, n);
     for (size_t i = 0; i < n; i++)
         keep_row(&rw, (unsigned)i, reps[i]);
-    return rows_finish(&rw, sc);
+    return rows_finish(&rw, sc, NULL);
 }
 
 void

@@ -709,10 +709,21 @@ put_kpis(FILE *out, const struct page *p)
 
 /* ------------------------------------------------------------------ charts */
 
+void
+acd_html_put_escaped(FILE *out, const char *s)
+{
+    put_esc(out, s);
+}
+
 static void
 put_charts(FILE *out, const struct page *p)
 {
-    const struct acd_charts *c = p->charts;
+    acd_html_put_charts(out, p->charts);
+}
+
+void
+acd_html_put_charts(FILE *out, const struct acd_charts *c)
+{
     fputs("<section id=\"charts\" aria-labelledby=\"h-charts\">\n"
           "<h2 id=\"h-charts\">Charts</h2>\n",
           out);

@@ -16,4 +16,12 @@
  * I/O error. */
 int acd_html_write(FILE *out, const struct acd_results *r, const struct acd_charts *charts);
 
+/* For other pages in the same style (compare_html.c): s escaped for HTML
+ * text and attributes (NULL: nothing); the charts section (figures
+ * with inline SVG, or the notice why they are missing). */
+void acd_html_put_escaped(FILE *out, const char *s);
+void acd_html_put_charts(FILE *out, const struct acd_charts *charts);
+/* The page's stylesheet (report.css, inlined). */
+extern const char acd_report_css_text[];
+
 #endif

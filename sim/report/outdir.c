@@ -28,9 +28,11 @@
 
 /* What `acdsim staff --out` adds (staff_report.c composes them; the names
  * are here so that this module need not depend on that one). */
-static const char *const staff_files[] = {"staffing.json", "staffing.csv", "recommended.yaml",
-                                          "staff_curve.json", "staff_curve.csv"};
-static const char *const staff_charts[] = {"staffing", "staff_curve"};
+static const char *const staff_files[] = {"staffing.json",    "staffing.csv",    "recommended.yaml",
+                                          "staff_curve.json", "staff_curve.csv", "compare.json",
+                                          "compare.csv"};
+static const char *const staff_charts[] = {"staffing", "staff_curve", "compare_service_level",
+                                           "compare_diff"};
 
 static bool
 is_stem(const char *name, size_t len, const char *stem)
@@ -149,6 +151,13 @@ write_html(FILE *f, const void *a, const void *b)
     return acd_html_write(f, a, b);
 }
 
+static int
+write_extra_page(FILE *f, const void *a, const void *b)
+{
+    const struct acd_outdir_extra *extra = a;
+    return extra->page(f, extra->page_ud, b);
+}
+
 /* DIR without trailing slashes ("out/" names files "out/x", not "out//x"). */
 static char *
 trim_dir(const char *dir)
@@ -229,8 +238,10 @@ acd_outdir_write(const char *dir_arg, const struct acd_results *r, const struct 
         if (charts.warnings)
             fprintf(err, "%s", charts.warnings);
     }
-    bool page = r != NULL;
-    if (rc == 0 && page)
+    bool page = r != NULL || extra->page;
+    if (rc == 0 && extra->page)
+        rc = write_one(&files[n++], dir, stage, INDEX_HTML, write_extra_page, extra, &charts, err);
+    else if (rc == 0 && page)
         rc = write_one(&files[n++], dir, stage, INDEX_HTML, write_html, r, &charts, err);
 
     /* What this run writes, by name, for remove_stale. */

@@ -33,6 +33,10 @@ struct acd_outdir_extra {
     const struct acd_outdir_text *files;
     size_t n_charts;
     const struct acd_plot_extra *charts;
+    /* index.html of a command's own (compare), written last like the
+     * run's page, with the charts drawn; NULL: the run's page (if r). */
+    int (*page)(FILE *out, const void *page_ud, const struct acd_charts *charts);
+    const void *page_ud;
 };
 
 /* Write the folder (DIR is created if missing; its parent must exist).

@@ -108,12 +108,11 @@ def _():
     check(out == "" and "--frobnicate" in err, err)
 
 
-@test("compare: 'not available yet', exit 2")
+@test("compare with one scenario: usage error, exit 2")
 def _():
-    for cmd in ("compare",):
-        out, err = expect_rc(run(cmd, UTILITY), 2, cmd)
-        check(out == "", f"{cmd}: stdout not empty")
-        check(f"acdsim: '{cmd}' is not available yet in this version" in err, err)
+    out, err = expect_rc(run("compare", UTILITY), 2, "compare")
+    check(out == "", "compare: stdout not empty")
+    check("expected at least two scenarios" in err, err)
 
 
 @test("run --help and validate --help: exit 0, document the options")
