@@ -52,6 +52,8 @@ struct acd_cli_common {
      * was valid, invalid or missing (acd_cli_given). */
     unsigned char given[ACD_CLI_MAX_VAL / 8];
     size_t max_memory; /* --max-memory in bytes; 0: acd_cli_default_memory() */
+    const char **sets; /* the --set PATH=VALUE texts, borrowed from argv (acd_cli_add_set) */
+    size_t n_sets, cap_sets;
 };
 
 /* Option setter: returns 0, or -1 after writing the problem to err. */
@@ -93,7 +95,8 @@ int acd_cli_check_parent(const char *path, char *err, size_t errlen);
 
 /* Common setters (a: a struct starting with struct acd_cli_common). */
 acd_cli_setter acd_cli_set_replications, acd_cli_set_seed, acd_cli_set_threads, acd_cli_set_out,
-    acd_cli_set_quiet, acd_cli_set_help, acd_cli_add_assert, acd_cli_set_max_memory;
+    acd_cli_set_quiet, acd_cli_set_help, acd_cli_add_assert, acd_cli_set_max_memory,
+    acd_cli_add_set;
 
 /* --max-memory SIZE, the same entry in run, staff, live and validate. */
 #define ACD_CLI_OPT_MAX_MEMORY 500
@@ -102,6 +105,16 @@ acd_cli_setter acd_cli_set_replications, acd_cli_set_seed, acd_cli_set_threads, 
         .name = "max-memory", .val = ACD_CLI_OPT_MAX_MEMORY, .metavar = "SIZE",                    \
         .set = acd_cli_set_max_memory,                                                             \
         .help = "memory the run may use, e.g. 8G or 500M\n(default: 4G, or half the RAM if less)"  \
+    }
+
+/* --set PATH=VALUE, the same entry in every command that loads scenarios
+ * through acd_cli_load_scenario. */
+#define ACD_CLI_OPT_SET 501
+#define ACD_CLI_SET_ENTRY                                                                          \
+    {                                                                                              \
+        .name = "set", .val = ACD_CLI_OPT_SET, .metavar = "PATH=VALUE", .set = acd_cli_add_set,    \
+        .help = "change a scenario key, e.g.\n"                                                    \
+                "call_types.billing.arrivals.scale=1.15;\nrepeatable (docs/scenario.md)"           \
     }
 
 /* The default memory limit: 4 GiB, or half the physical memory if less. */
@@ -140,9 +153,10 @@ int acd_cli_parse_options(const char *cmd, const struct acd_cli_opt *defs, size_
 bool acd_cli_given(const struct acd_cli_common *c, int val);
 /* "Try 'acdsim CMD --help'." on stderr, after usage errors. */
 void acd_cli_try_help(const char *cmd);
-/* A scenario file, or the embedded default when path is NULL; prints every
- * diagnostic; NULL if invalid. Caller frees. */
-struct acd_scenario *acd_cli_load_scenario(const char *path);
+/* A scenario file, or the embedded default when path is NULL, with c's
+ * --set changes (c may be NULL: none); prints every diagnostic; NULL if
+ * invalid. Caller frees. */
+struct acd_scenario *acd_cli_load_scenario(const struct acd_cli_common *c, const char *path);
 /* Flush stdout; on an error report it for `cmd` and return -1. */
 int acd_cli_check_stdout(const char *cmd);
 

@@ -246,6 +246,7 @@ static const struct acd_cli_opt staff_opts[] = {
      "repeatable; a failed check exits 3",
      acd_cli_add_assert},
     {"quiet", 'q', NULL, "no progress on stderr", acd_cli_set_quiet},
+    ACD_CLI_SET_ENTRY,
     ACD_CLI_MAX_MEMORY_ENTRY,
     {"help", 'h', NULL, "show this help", acd_cli_set_help},
 };
@@ -566,6 +567,7 @@ acd_cli_staff(int argc, char **argv)
     if (a.c.help) {
         staff_help(stdout);
         free(a.c.asserts);
+        free(a.c.sets);
         return ACD_EXIT_OK;
     }
     const char *path = first < argc ? argv[first] : NULL;
@@ -578,7 +580,7 @@ acd_cli_staff(int argc, char **argv)
         a.c.n_errors++;
     }
     int usage_errors = a.c.n_errors;
-    struct acd_scenario *sc = path && argc - first == 1 ? acd_cli_load_scenario(path) : NULL;
+    struct acd_scenario *sc = path && argc - first == 1 ? acd_cli_load_scenario(&a.c, path) : NULL;
     if (path && !sc)
         a.c.n_errors++;
 
@@ -640,6 +642,7 @@ acd_cli_staff(int argc, char **argv)
         acd_expect_fini(&ex[i]);
     free(ex);
     free(a.c.asserts);
+    free(a.c.sets);
     acd_scenario_free(sc);
     return rc;
 }
