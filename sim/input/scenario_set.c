@@ -428,7 +428,7 @@ apply_one(const char *name, const char *base_dir, const char *text, size_t len, 
             node = item;
             continue;
         }
-        opt_err(diags, k, scol[i],
+        opt_err(diags, k, scol[i ? i - 1 : 0],
                 "'%s' is a value (found %s), not a mapping or list: set '%s' as a whole "
                 "(e.g. %s={...})",
                 acd_ytree_show(shown).s, acd_ytree_found(node).s, acd_ytree_show(shown).s,
