@@ -39,6 +39,9 @@ static const struct command commands[] = {
      .summary = "staffing recommendation per interval and group",
      .fn = acd_cli_staff},
     {.name = "live", .summary = "live view of a running simulation", .fn = ACD_CLI_LIVE},
+    {.name = "sweep",
+     .summary = "KPIs over a grid of one or two scenario keys",
+     .fn = acd_cli_sweep},
     {.name = "compare", .summary = "paired comparison of two scenarios"},
 };
 

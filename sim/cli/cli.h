@@ -28,6 +28,7 @@ int acd_cli_validate(int argc, char **argv); /* cli_run.c */
 int acd_cli_erlang(int argc, char **argv);   /* cli_erlang.c */
 int acd_cli_report(int argc, char **argv);   /* cli_report.c */
 int acd_cli_staff(int argc, char **argv);    /* cli_staff.c */
+int acd_cli_sweep(int argc, char **argv);    /* cli_sweep.c */
 
 /* ------------------------------- shared by the commands' option parsing (cli_opts.c) */
 

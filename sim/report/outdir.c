@@ -26,11 +26,13 @@
 
 /* --------------------------------------------------------------- folder */
 
-/* What `acdsim staff --out` adds (staff_report.c composes them; the names
- * are here so that this module need not depend on that one). */
-static const char *const staff_files[] = {"staffing.json", "staffing.csv", "recommended.yaml",
-                                          "staff_curve.json", "staff_curve.csv"};
-static const char *const staff_charts[] = {"staffing", "staff_curve"};
+/* What `acdsim staff --out` and `acdsim sweep --out` add (staff_report.c
+ * and sweep_report.c compose them; the names are here so that this module
+ * need not depend on those). */
+static const char *const staff_files[] = {"staffing.json",    "staffing.csv",    "recommended.yaml",
+                                          "staff_curve.json", "staff_curve.csv", "sweep.json",
+                                          "sweep.csv"};
+static const char *const staff_charts[] = {"staffing", "staff_curve", "sweep_kpi", "sweep_pareto"};
 
 static bool
 is_stem(const char *name, size_t len, const char *stem)
