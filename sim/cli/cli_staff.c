@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "expect.h"
 #include "outdir.h"
+#include "scenario_set.h"
 #include "staff_report.h"
 #include "tmpfile.h"
 #include "units.h"
@@ -410,13 +411,30 @@ check_curve(const struct staff_args *a, const struct acd_scenario *sc, size_t *g
 /* The scenario's text, for recommended.yaml. Caller frees; NULL (with a
  * warning) if it cannot be read again. */
 static char *
-scenario_text(const char *path, size_t *len)
+scenario_text(const struct acd_cli_common *c, const char *path, size_t *len)
 {
     char *s = acd_read_file(path, SIZE_MAX, len);
-    if (!s)
+    if (!s) {
         fprintf(stderr, "acdsim staff: warning: cannot read %s again (%s): no recommended.yaml\n",
                 path, strerror(errno));
-    return s;
+        return NULL;
+    }
+    if (!c->n_sets)
+        return s;
+    /* With the --set changes, as the search saw the scenario. */
+    const char *slash = strrchr(path, '/');
+    char *dir = !slash ? acd_xstrdup(".") : acd_xstrndup(path, (size_t)(slash - path + 1));
+    struct acd_diags diags;
+    acd_diags_init(&diags);
+    char *edited = NULL;
+    if (acd_scenario_set_text(path, dir, s, *len, c->sets, c->n_sets, &edited, len, &diags) != 0) {
+        fputs("acdsim staff: warning: no recommended.yaml:\n", stderr);
+        acd_diags_print(&diags, stderr);
+    }
+    acd_diags_fini(&diags);
+    free(dir);
+    free(s);
+    return edited;
 }
 
 /* ----------------------------------------------------------- guards */
@@ -531,7 +549,7 @@ execute(const struct staff_args *a, const char *path, const struct acd_scenario 
             struct acd_results *r = acd_run(plan, &ro);
             if (a->c.out_dir) {
                 size_t len = 0;
-                char *text = scenario_text(path, &len);
+                char *text = scenario_text(&a->c, path, &len);
                 if (acd_staff_write_out(a->c.out_dir, s, r, text, len, stderr) != 0)
                     rc = ACD_EXIT_RUNTIME;
                 free(text);

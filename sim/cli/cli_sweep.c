@@ -13,6 +13,7 @@
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"
 #include "cli.h"
+#include "display.h"
 #include "escape.h"
 #include "scenario_set.h"
 #include "sweep_report.h"
@@ -376,12 +377,10 @@ acd_cli_sweep(int argc, char **argv)
         p->agent_hours = (struct acd_estimate){h.mean / 3600, h.ci95 / 3600, h.n};
         s.replications = r->replications;
         if (progress) {
-            char name[512], sl[64] = "-";
+            char name[512], sl[64];
             point_name(name, sizeof(name), &s, p);
-            const struct acd_estimate *e = &p->summary.metric[ACD_M_SERVICE_LEVEL];
-            if (isfinite(e->mean))
-                snprintf(sl, sizeof(sl), "%.1f%% ±%.1f", 100 * e->mean,
-                         isfinite(e->ci95) ? 100 * e->ci95 : 0.0);
+            acd_display_estimate(ACD_DISPLAY_SHARE, &p->summary.metric[ACD_M_SERVICE_LEVEL], sl,
+                                 sizeof(sl));
             fprintf(stderr, "sweep: %zu/%zu ", i + 1, s.n_points);
             acd_escape_fputs(name, stderr);
             fprintf(stderr, ": service level %s (%.1f s)\n", sl, now_s() - t0);

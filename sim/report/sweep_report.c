@@ -4,6 +4,7 @@
  * Pareto front is computed here.
  */
 #include "sweep_report.h"
+#include "display.h"
 #include "json_out.h"
 #include "outdir.h"
 #include "plot.h"
@@ -67,39 +68,6 @@ acd_sweep_mark_pareto(struct acd_sweep *s)
 
 /* ------------------------------------------------------------------ text */
 
-static void
-put_estimate(char *buf, size_t n, const struct acd_metric_def *m, const struct acd_estimate *e)
-{
-    if (!isfinite(e->mean)) {
-        snprintf(buf, n, "-");
-        return;
-    }
-    double k = m && m->is_ratio ? 100 : 1;
-    const char *unit = m && m->is_ratio ? "%" : m && strcmp(m->unit, "s") == 0 ? "s" : "";
-    int prec = m && (m->is_ratio || strcmp(m->unit, "s") == 0) ? 1 : 0;
-    if (!m)
-        prec = 1;
-    if (isfinite(e->ci95))
-        snprintf(buf, n, "%.*f%s ±%.*f", prec, k * e->mean, unit, prec, k * e->ci95);
-    else
-        snprintf(buf, n, "%.*f%s", prec, k * e->mean, unit);
-}
-
-/* Pad to width columns counting characters (± is two bytes). */
-static void
-put_cell(FILE *out, const char *s, int width, bool left)
-{
-    int chars = 0;
-    for (const char *c = s; *c; c++)
-        chars += ((unsigned char)*c & 0xC0) != 0x80;
-    int pad = width > chars ? width - chars : 0;
-    if (!left)
-        fprintf(out, "%*s", pad, "");
-    fputs(s, out);
-    if (left)
-        fprintf(out, "%*s", pad, "");
-}
-
 int
 acd_sweep_write_text(FILE *out, const struct acd_sweep *s)
 {
@@ -123,27 +91,29 @@ acd_sweep_write_text(FILE *out, const struct acd_sweep *s)
     }
     const int w = 16;
     for (size_t a = 0; a < s->n_axes; a++) {
-        put_cell(out, s->axis[a].path, pw[a], true);
+        acd_display_put_left(out, s->axis[a].path, pw[a]);
         fputs("  ", out);
     }
     for (size_t k = 0; k < ACD_ARRAY_LEN(kpis); k++)
-        put_cell(out, kpi_heads[k], w, false);
-    put_cell(out, cost_label(s), w, false);
+        acd_display_put_right(out, kpi_heads[k], w);
+    acd_display_put_right(out, cost_label(s), w);
     fputs("  Pareto\n", out);
     char buf[64];
     for (size_t i = 0; i < s->n_points; i++) {
         const struct acd_sweep_point *p = &s->points[i];
         for (size_t a = 0; a < s->n_axes; a++) {
-            put_cell(out, s->axis[a].values[p->at[a]], pw[a], true);
+            acd_display_put_left(out, s->axis[a].values[p->at[a]], pw[a]);
             fputs("  ", out);
         }
         for (size_t k = 0; k < ACD_ARRAY_LEN(kpis); k++) {
-            put_estimate(buf, sizeof(buf), &acd_metrics[kpis[k]], &p->summary.metric[kpis[k]]);
-            put_cell(out, buf, w, false);
+            acd_display_estimate(acd_display_metric_unit(kpis[k]), &p->summary.metric[kpis[k]], buf,
+                                 sizeof(buf));
+            acd_display_put_right(out, buf, w);
         }
         struct acd_estimate c = acd_sweep_cost(s, p);
-        put_estimate(buf, sizeof(buf), NULL, &c);
-        put_cell(out, buf, w, false);
+        acd_display_estimate(s->has_cost ? ACD_DISPLAY_MONEY : ACD_DISPLAY_NUMBER, &c, buf,
+                             sizeof(buf));
+        acd_display_put_right(out, buf, w);
         fputs(p->pareto ? "  *\n" : "\n", out);
     }
     fprintf(out,

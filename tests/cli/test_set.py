@@ -183,6 +183,18 @@ def _():
     check(rc == 2 and "--set:1:29: error: unknown key 'scal'" in err, err)
 
 
+@test("staff -o: recommended.yaml carries the --set changes")
+def _():
+    d = os.path.join(TMP, "staff-out")
+    rc, out, err = acdsim(["staff", os.path.join(SCEN, "utility.yaml"), "-r", "3", "-q", "-o", d,
+                           "--set", "call_types.billing.arrivals.scale=1.15"])
+    check(rc == 0, err)
+    text = open(os.path.join(d, "recommended.yaml")).read()
+    check("arrivals: {rate: 150/h, scale: 1.15}" in text, "the change is not in recommended.yaml")
+    rc, out, err = acdsim(["validate", os.path.join(d, "recommended.yaml")])
+    check(rc == 0, err)
+
+
 def offered(out, ct):
     e = json.loads(out)["call_types"][ct]["offered"]
     return e["mean"], e["ci95"]
