@@ -552,8 +552,13 @@ trace_back(const struct edited *e, size_t *off, unsigned *k, unsigned *col)
                             return true;
                         }
                     }
+                    /* Between parts (the brace of an added mapping): the
+                     * key before it. */
                     *k = st->k;
                     *col = 1;
+                    for (size_t j = 0; j < st->n_parts; j++)
+                        if (st->parts[j].off <= rel)
+                            *col = st->parts[j].col;
                     return true;
                 }
                 in = pl->in_start;

@@ -130,6 +130,12 @@ ERRORS = [
      "acdsim run: error: --set: expected PATH=VALUE (like "
      "call_types.billing.arrivals.scale=1.15), got 'replications'"),
     (["replications="], "--set:1:14: error: expected a value after '='"),
+    (["targets.max_ocupancy=0.9"],
+     "--set:1:9: error: unknown key 'max_ocupancy' in targets (did you mean 'max_occupancy'?)"),
+    (["call_types.0.retry.abandon.p_first=0.5"],
+     "--set:1:20: error: abandon is missing 'delay'"),
+    (["agent_groups.outage_desk.skills.1=bling"],
+     "--set:1:35: error: unknown call type 'bling' in skills (did you mean 'billing'?)"),
     (["name=[a"], "--set:1:"),
     (["agent_groups.csr.agents=+2@09:00-10:00"],
      "--set:1:25: error: a change for a time window needs an operating day (horizon: day); in "
