@@ -16,4 +16,10 @@
  * I/O error. */
 int acd_html_write(FILE *out, const struct acd_results *r, const struct acd_charts *charts);
 
+/* A page without a run's results (`acdsim sweep --out`): the title, text
+ * (preformatted, e.g. the command's table; NULL: none) and the charts, in
+ * the report's style. Returns 0 or -1 on an I/O error. */
+int acd_html_write_page(FILE *out, const char *title, const char *text,
+                        const struct acd_charts *charts);
+
 #endif

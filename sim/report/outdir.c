@@ -151,6 +151,13 @@ write_html(FILE *f, const void *a, const void *b)
     return acd_html_write(f, a, b);
 }
 
+static int
+write_own_page(FILE *f, const void *a, const void *b)
+{
+    const struct acd_outdir_extra *x = a;
+    return acd_html_write_page(f, x->page_title, x->page_text, b);
+}
+
 /* DIR without trailing slashes ("out/" names files "out/x", not "out//x"). */
 static char *
 trim_dir(const char *dir)
@@ -231,9 +238,11 @@ acd_outdir_write(const char *dir_arg, const struct acd_results *r, const struct 
         if (charts.warnings)
             fprintf(err, "%s", charts.warnings);
     }
-    bool page = r != NULL;
+    bool page = r != NULL || extra->page_title;
     if (rc == 0 && page)
-        rc = write_one(&files[n++], dir, stage, INDEX_HTML, write_html, r, &charts, err);
+        rc =
+            r ? write_one(&files[n++], dir, stage, INDEX_HTML, write_html, r, &charts, err)
+              : write_one(&files[n++], dir, stage, INDEX_HTML, write_own_page, extra, &charts, err);
 
     /* What this run writes, by name, for remove_stale. */
     size_t n_written = 0;

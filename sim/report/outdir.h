@@ -33,6 +33,12 @@ struct acd_outdir_extra {
     const struct acd_outdir_text *files;
     size_t n_charts;
     const struct acd_plot_extra *charts;
+    /* Without results (r NULL): with a page_title, index.html is a page
+     * of its own - the title, page_text as preformatted text (a table
+     * for people; may be NULL) and the charts (html.h,
+     * acd_html_write_page). */
+    const char *page_title;
+    const char *page_text;
 };
 
 /* Write the folder (DIR is created if missing; its parent must exist).
@@ -46,7 +52,7 @@ struct acd_outdir_extra {
  * extra (may be NULL): what a command adds, committed together with the
  * rest (data files, extra files, charts, index.html last). r may be NULL,
  * and then the folder holds only the extra files and charts (no data
- * files of a run, no index.html). */
+ * files of a run, and index.html only with extra->page_title). */
 int acd_outdir_write(const char *dir, const struct acd_results *r, const struct acd_report_opts *o,
                      const struct acd_outdir_extra *extra, FILE *err);
 

@@ -375,10 +375,16 @@ acd_sweep_write_out(const char *dir, const struct acd_sweep *s, FILE *err)
          .data = pd,
          .vars = pv},
     };
+    char *table, *page_title;
+    size_t table_len;
+    text_of(&table, &table_len, acd_sweep_write_text, s);
+    page_title = acd_xasprintf("Sweep: %s", s->scenario ? s->scenario : "");
     const struct acd_outdir_extra extra = {.n_files = ACD_ARRAY_LEN(files),
                                            .files = files,
                                            .n_charts = ACD_ARRAY_LEN(charts),
-                                           .charts = charts};
+                                           .charts = charts,
+                                           .page_title = page_title,
+                                           .page_text = table};
     int rc = acd_outdir_write(dir, NULL, NULL, &extra, err);
     free(kd);
     free(kv);
@@ -386,6 +392,8 @@ acd_sweep_write_out(const char *dir, const struct acd_sweep *s, FILE *err)
     free(pv);
     free(json);
     free(csv);
+    free(table);
+    free(page_title);
     return rc;
 }
 

@@ -4,7 +4,8 @@
  * same seed: a text table, JSON, CSV, and with --out a folder with the
  * data, two charts (a KPI against the first parameter with its 95% CI
  * band, one line per value of the second; cost against service level with
- * the Pareto front marked) and index.html. See docs/sweep.md.
+ * the Pareto front marked) and index.html (the table and the charts). See
+ * docs/sweep.md.
  */
 #ifndef ACDSIM_SWEEP_REPORT_H
 #define ACDSIM_SWEEP_REPORT_H

@@ -163,7 +163,9 @@ def _():
     check(rc == 0, err)
     check(out == "", "output with -q")
     files = set(os.listdir(d))
-    check({"sweep.json", "sweep.csv"} <= files, f"{files}")
+    check({"sweep.json", "sweep.csv", "index.html"} <= files, f"{files}")
+    page = open(os.path.join(d, "index.html")).read()
+    check("agent_groups.csr.agents" in page and "</html>" in page, "index.html lacks the table")
     if shutil.which("gnuplot"):
         check({"sweep_kpi.png", "sweep_kpi.svg", "sweep_pareto.png", "sweep_pareto.svg"} <= files,
               f"{files}")
