@@ -359,7 +359,8 @@ acd_cli_sweep(int argc, char **argv)
         struct acd_memory_estimate est;
         acd_cli_check_memory("sweep", scs[i], &a.c, &est); /* max_calls for this point */
         opts = a.c.run;
-        opts.seed = s.seed;
+        /* The same seed everywhere, unless the seed itself is swept. */
+        opts.seed = a.c.run.seed_set ? a.c.run.seed : scs[i]->seed;
         opts.seed_set = true;
         struct acd_overload ov;
         opts.overload = &ov;
