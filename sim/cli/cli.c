@@ -42,6 +42,9 @@ static const struct command commands[] = {
     {.name = "compare",
      .summary = "paired comparison of scenarios (B - A with CIs)",
      .fn = acd_cli_compare},
+    {.name = "sweep",
+     .summary = "KPIs over a grid of one or two scenario keys",
+     .fn = acd_cli_sweep},
 };
 
 static void

@@ -29,6 +29,7 @@ int acd_cli_erlang(int argc, char **argv);   /* cli_erlang.c */
 int acd_cli_report(int argc, char **argv);   /* cli_report.c */
 int acd_cli_staff(int argc, char **argv);    /* cli_staff.c */
 int acd_cli_compare(int argc, char **argv);  /* cli_compare.c */
+int acd_cli_sweep(int argc, char **argv);    /* cli_sweep.c */
 
 /* ------------------------------- shared by the commands' option parsing (cli_opts.c) */
 
@@ -56,6 +57,8 @@ struct acd_cli_common {
     char **precision;  /* the --precision texts, borrowed from argv (cli_precision.c) */
     size_t n_precision, cap_precision;
     unsigned max_replications; /* --max-replications; 0: not given */
+    const char **sets; /* the --set PATH=VALUE texts, borrowed from argv (acd_cli_add_set) */
+    size_t n_sets, cap_sets;
 };
 
 /* Option setter: returns 0, or -1 after writing the problem to err. */
@@ -97,7 +100,8 @@ int acd_cli_check_parent(const char *path, char *err, size_t errlen);
 
 /* Common setters (a: a struct starting with struct acd_cli_common). */
 acd_cli_setter acd_cli_set_replications, acd_cli_set_seed, acd_cli_set_threads, acd_cli_set_out,
-    acd_cli_set_quiet, acd_cli_set_help, acd_cli_add_assert, acd_cli_set_max_memory;
+    acd_cli_set_quiet, acd_cli_set_help, acd_cli_add_assert, acd_cli_set_max_memory,
+    acd_cli_add_set;
 
 /* --max-memory SIZE, the same entry in run, staff, live and validate. */
 #define ACD_CLI_OPT_MAX_MEMORY 500
@@ -124,6 +128,16 @@ acd_cli_setter acd_cli_set_replications, acd_cli_set_seed, acd_cli_set_threads, 
         .set = acd_cli_set_max_replications,                                                       \
         .help = "with --precision: stop at N replications even\nif a target is not met "           \
                 "(default 10000)"                                                                  \
+    }
+
+/* --set PATH=VALUE, the same entry in every command that loads scenarios
+ * through acd_cli_load_scenario. */
+#define ACD_CLI_OPT_SET 501
+#define ACD_CLI_SET_ENTRY                                                                          \
+    {                                                                                              \
+        .name = "set", .val = ACD_CLI_OPT_SET, .metavar = "PATH=VALUE", .set = acd_cli_add_set,    \
+        .help = "change a scenario key, e.g.\n"                                                    \
+                "call_types.billing.arrivals.scale=1.15;\nrepeatable (docs/scenario.md)"           \
     }
 
 /* The default memory limit: 4 GiB, or half the physical memory if less. */
@@ -185,9 +199,10 @@ int acd_cli_parse_options(const char *cmd, const struct acd_cli_opt *defs, size_
 bool acd_cli_given(const struct acd_cli_common *c, int val);
 /* "Try 'acdsim CMD --help'." on stderr, after usage errors. */
 void acd_cli_try_help(const char *cmd);
-/* A scenario file, or the embedded default when path is NULL; prints every
- * diagnostic; NULL if invalid. Caller frees. */
-struct acd_scenario *acd_cli_load_scenario(const char *path);
+/* A scenario file, or the embedded default when path is NULL, with c's
+ * --set changes (c may be NULL: none); prints every diagnostic; NULL if
+ * invalid. Caller frees. */
+struct acd_scenario *acd_cli_load_scenario(const struct acd_cli_common *c, const char *path);
 /* Flush stdout; on an error report it for `cmd` and return -1. */
 int acd_cli_check_stdout(const char *cmd);
 

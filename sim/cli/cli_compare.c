@@ -154,6 +154,7 @@ static const struct acd_cli_opt compare_opts[] = {
      .val = 'q',
      .set = acd_cli_set_quiet,
      .help = "print nothing on stdout (with --out or\n--fail-if-worse)"},
+    ACD_CLI_SET_ENTRY,
     ACD_CLI_MAX_MEMORY_ENTRY,
     {.name = "help", .val = 'h', .set = acd_cli_set_help, .help = "show this help"},
 };
@@ -195,23 +196,13 @@ compare_help(FILE *out)
           out);
 }
 
-/* --set: with a single scenario, B is A with the --set options. The
- * --set plumbing (struct acd_cli_common, cli_opts.c) is another change;
- * once merged, these two functions are the only ones to change: the test
- * becomes "the common struct holds sets", and load_with_sets loads path
- * with them applied. Until then there is no B without a second file. */
+/* --set: with a single scenario (and no --baseline), B is A with the --set
+ * options and A is the file as it is; otherwise every scenario gets them (a
+ * what-if applied to all). */
 static bool
 sets_given(const struct compare_args *a)
 {
-    (void)a;
-    return false;
-}
-
-static struct acd_scenario *
-load_with_sets(const struct compare_args *a, const char *path)
-{
-    (void)a;
-    return acd_cli_load_scenario(path);
+    return a->c.n_sets > 0;
 }
 
 /* --fail-if-worse: the listed center KPIs that got significantly worse,
@@ -391,6 +382,7 @@ acd_cli_compare(int argc, char **argv)
     if (a.c.help) {
         compare_help(stdout);
         free(a.c.asserts);
+        free(a.c.sets);
         return ACD_EXIT_OK;
     }
     size_t n = (size_t)(argc - first);
@@ -413,6 +405,7 @@ acd_cli_compare(int argc, char **argv)
     if (usage_errors) {
         acd_cli_try_help("compare");
         free(a.c.asserts);
+        free(a.c.sets);
         return ACD_EXIT_USAGE;
     }
     /* Every scenario is checked before the first run. With one scenario
@@ -421,9 +414,10 @@ acd_cli_compare(int argc, char **argv)
     struct acd_scenario **sc = acd_xcalloc(n_sc, sizeof(*sc));
     int bad = 0;
     for (size_t i = 0; i < n; i++)
-        bad += (sc[i] = acd_cli_load_scenario(argv[first + (int)i])) == NULL;
+        bad +=
+            (sc[i] = acd_cli_load_scenario(n_sc > n ? NULL : &a.c, argv[first + (int)i])) == NULL;
     if (n_sc > n)
-        bad += (sc[1] = load_with_sets(&a, argv[first])) == NULL;
+        bad += (sc[1] = acd_cli_load_scenario(&a.c, argv[first])) == NULL;
     struct acd_results *base = a.baseline ? read_baseline(a.baseline) : NULL;
     bad += a.baseline && !base;
     size_t *max_calls = acd_xcalloc(n_sc, sizeof(*max_calls));
@@ -447,5 +441,6 @@ acd_cli_compare(int argc, char **argv)
         acd_scenario_free(sc[i]);
     free(sc);
     free(a.c.asserts);
+    free(a.c.sets);
     return rc;
 }

@@ -111,6 +111,7 @@ static const struct acd_cli_opt opts[] = {
      set_headless},
     {"format", 'f', "FMT", "KPI summary on quit: text (default), json, csv", set_format},
     {"no-timing", OPT_NO_TIMING, NULL, "omit wall-clock time from the summary", set_no_timing},
+    ACD_CLI_SET_ENTRY,
     ACD_CLI_MAX_MEMORY_ENTRY,
     {"help", 'h', NULL, "show this help", acd_cli_set_help},
 };
@@ -175,7 +176,7 @@ acd_cli_live(int argc, char **argv)
     }
     int usage_errors = a.c.n_errors;
     struct acd_scenario *sc =
-        argc - first <= 1 ? acd_cli_load_scenario(first < argc ? argv[first] : NULL) : NULL;
+        argc - first <= 1 ? acd_cli_load_scenario(&a.c, first < argc ? argv[first] : NULL) : NULL;
     if (!sc && argc - first <= 1)
         a.c.n_errors++;
     struct acd_live_script script = {0};
@@ -196,6 +197,7 @@ acd_cli_live(int argc, char **argv)
             acd_cli_try_help("live");
         acd_live_script_fini(&script);
         acd_scenario_free(sc);
+        free(a.c.sets);
         return ACD_EXIT_USAGE;
     }
     setlocale(LC_ALL, ""); /* UTF-8 block characters when the terminal has them */
@@ -208,5 +210,6 @@ acd_cli_live(int argc, char **argv)
     acd_live_free(l);
     acd_live_script_fini(&script);
     acd_scenario_free(sc);
+    free(a.c.sets);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include "escape.h"
 #include "expect.h"
 #include "report.h"
+#include "scenario_set.h"
 #include "units.h"
 #include "util.h"
 
@@ -438,15 +439,12 @@ acd_cli_try_help(const char *cmd)
 /* Load a scenario file, or the embedded default when path is NULL. Prints
  * every diagnostic; returns NULL if the scenario is invalid. */
 struct acd_scenario *
-acd_cli_load_scenario(const char *path)
+acd_cli_load_scenario(const struct acd_cli_common *c, const char *path)
 {
     struct acd_diags diags;
     struct acd_scenario *sc = NULL;
     acd_diags_init(&diags);
-    int rc =
-        path ? acd_scenario_load_file(path, &sc, &diags)
-             : acd_scenario_load_string(ACD_DEFAULT_SCENARIO_NAME, NULL, acd_default_scenario_text,
-                                        acd_default_scenario_len, &sc, &diags);
+    int rc = acd_scenario_load_set(path, c ? c->sets : NULL, c ? c->n_sets : 0, &sc, &diags);
     if (rc == 0 && sc && !acd_diags_has_errors(&diags))
         acd_scenario_warn_overload(sc, &diags);
     acd_diags_sort(&diags);
@@ -468,6 +466,21 @@ acd_cli_check_stdout(const char *cmd)
     fprintf(stderr, "acdsim %s: error: writing to standard output: %s\n", cmd,
             strerror(errno ? errno : EIO));
     return -1;
+}
+
+int
+acd_cli_add_set(void *a, const char *arg, char *err, size_t errlen)
+{
+    struct acd_cli_common *c = a;
+    if (!strchr(arg, '=')) {
+        snprintf(err, errlen,
+                 "expected PATH=VALUE (like call_types.billing.arrivals.scale=1.15), got '%s'",
+                 arg);
+        return -1;
+    }
+    c->sets = acd_xgrow(c->sets, &c->cap_sets, c->n_sets + 1, sizeof(*c->sets));
+    c->sets[c->n_sets++] = arg;
+    return 0; /* applied when the scenario is loaded */
 }
 
 int

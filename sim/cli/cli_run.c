@@ -183,11 +183,13 @@ static const struct acd_cli_opt run_opts[] = {
      .val = 'q',
      .set = acd_cli_set_quiet,
      .help = "print nothing on stdout (with --out or --assert)"},
+    ACD_CLI_SET_ENTRY,
     ACD_CLI_MAX_MEMORY_ENTRY,
     {.name = "help", .val = 'h', .set = acd_cli_set_help, .help = "show this help"},
 };
 
 static const struct acd_cli_opt validate_opts[] = {
+    ACD_CLI_SET_ENTRY,
     ACD_CLI_MAX_MEMORY_ENTRY,
     {.name = "help", .val = 'h', .set = acd_cli_set_help, .help = "show this help"},
 };
@@ -469,6 +471,7 @@ acd_cli_run(int argc, char **argv)
         run_help(stdout);
         free(a.c.asserts);
         free(a.c.precision);
+        free(a.c.sets);
         return ACD_EXIT_OK;
     }
     const char *path = NULL;
@@ -481,7 +484,7 @@ acd_cli_run(int argc, char **argv)
 
     /* Check the scenario even after option errors: report everything at
      * once. A stray argument makes the scenario path doubtful, so not then. */
-    struct acd_scenario *sc = argc - first <= 1 ? acd_cli_load_scenario(path) : NULL;
+    struct acd_scenario *sc = argc - first <= 1 ? acd_cli_load_scenario(&a.c, path) : NULL;
     a.c.n_errors += check_trace(&a, sc);
     int usage_errors = a.c.n_errors;
     if (!sc && argc - first <= 1)
@@ -509,6 +512,7 @@ acd_cli_run(int argc, char **argv)
     acd_scenario_free(sc);
     free(a.c.asserts);
     free(a.c.precision);
+    free(a.c.sets);
     free(a.trace_in_out);
     return rc;
 }
@@ -529,11 +533,12 @@ acd_cli_validate(int argc, char **argv)
     }
     if (a.c.n_errors) {
         acd_cli_try_help("validate");
+        free(a.c.sets);
         return ACD_EXIT_USAGE;
     }
     int rc = ACD_EXIT_OK;
     for (int i = first; i < argc; i++) {
-        struct acd_scenario *sc = acd_cli_load_scenario(argv[i]);
+        struct acd_scenario *sc = acd_cli_load_scenario(&a.c, argv[i]);
         if (!sc) {
             rc = ACD_EXIT_USAGE;
             continue;
@@ -553,5 +558,6 @@ acd_cli_validate(int argc, char **argv)
                                     sizeof(lim)));
         acd_scenario_free(sc);
     }
+    free(a.c.sets);
     return rc;
 }

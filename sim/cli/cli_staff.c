@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "expect.h"
 #include "outdir.h"
+#include "scenario_set.h"
 #include "staff_report.h"
 #include "tmpfile.h"
 #include "units.h"
@@ -246,6 +247,7 @@ static const struct acd_cli_opt staff_opts[] = {
      "repeatable; a failed check exits 3",
      acd_cli_add_assert},
     {"quiet", 'q', NULL, "no progress on stderr", acd_cli_set_quiet},
+    ACD_CLI_SET_ENTRY,
     ACD_CLI_MAX_MEMORY_ENTRY,
     {"help", 'h', NULL, "show this help", acd_cli_set_help},
 };
@@ -409,13 +411,30 @@ check_curve(const struct staff_args *a, const struct acd_scenario *sc, size_t *g
 /* The scenario's text, for recommended.yaml. Caller frees; NULL (with a
  * warning) if it cannot be read again. */
 static char *
-scenario_text(const char *path, size_t *len)
+scenario_text(const struct acd_cli_common *c, const char *path, size_t *len)
 {
     char *s = acd_read_file(path, SIZE_MAX, len);
-    if (!s)
+    if (!s) {
         fprintf(stderr, "acdsim staff: warning: cannot read %s again (%s): no recommended.yaml\n",
                 path, strerror(errno));
-    return s;
+        return NULL;
+    }
+    if (!c->n_sets)
+        return s;
+    /* With the --set changes, as the search saw the scenario. */
+    const char *slash = strrchr(path, '/');
+    char *dir = !slash ? acd_xstrdup(".") : acd_xstrndup(path, (size_t)(slash - path + 1));
+    struct acd_diags diags;
+    acd_diags_init(&diags);
+    char *edited = NULL;
+    if (acd_scenario_set_text(path, dir, s, *len, c->sets, c->n_sets, &edited, len, &diags) != 0) {
+        fputs("acdsim staff: warning: no recommended.yaml:\n", stderr);
+        acd_diags_print(&diags, stderr);
+    }
+    acd_diags_fini(&diags);
+    free(dir);
+    free(s);
+    return edited;
 }
 
 /* ----------------------------------------------------------- guards */
@@ -530,7 +549,7 @@ execute(const struct staff_args *a, const char *path, const struct acd_scenario 
             struct acd_results *r = acd_run(plan, &ro);
             if (a->c.out_dir) {
                 size_t len = 0;
-                char *text = scenario_text(path, &len);
+                char *text = scenario_text(&a->c, path, &len);
                 if (acd_staff_write_out(a->c.out_dir, s, r, text, len, stderr) != 0)
                     rc = ACD_EXIT_RUNTIME;
                 free(text);
@@ -566,6 +585,7 @@ acd_cli_staff(int argc, char **argv)
     if (a.c.help) {
         staff_help(stdout);
         free(a.c.asserts);
+        free(a.c.sets);
         return ACD_EXIT_OK;
     }
     const char *path = first < argc ? argv[first] : NULL;
@@ -578,7 +598,7 @@ acd_cli_staff(int argc, char **argv)
         a.c.n_errors++;
     }
     int usage_errors = a.c.n_errors;
-    struct acd_scenario *sc = path && argc - first == 1 ? acd_cli_load_scenario(path) : NULL;
+    struct acd_scenario *sc = path && argc - first == 1 ? acd_cli_load_scenario(&a.c, path) : NULL;
     if (path && !sc)
         a.c.n_errors++;
 
@@ -640,6 +660,7 @@ acd_cli_staff(int argc, char **argv)
         acd_expect_fini(&ex[i]);
     free(ex);
     free(a.c.asserts);
+    free(a.c.sets);
     acd_scenario_free(sc);
     return rc;
 }

@@ -500,10 +500,11 @@ open_error(const char *path, const char *what, int e, struct acd_diags *diags)
 }
 
 int
-acd_scenario_load_file(const char *path, struct acd_scenario **out, struct acd_diags *diags)
+acd_scn_read_file(const char *path, char **text, size_t *text_len, char **dir,
+                  struct acd_diags *diags)
 {
-    ACD_ASSERT(path && out && diags);
-    *out = NULL;
+    *text = NULL;
+    *dir = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         open_error(path, "open", errno, diags);
@@ -550,9 +551,23 @@ acd_scenario_load_file(const char *path, struct acd_scenario **out, struct acd_d
     close(fd);
 
     const char *slash = strrchr(path, '/');
-    char *dir = !slash          ? acd_xstrdup(".")
-                : slash == path ? acd_xstrdup("/")
-                                : acd_xstrndup(path, (size_t)(slash - path));
+    *dir = !slash          ? acd_xstrdup(".")
+           : slash == path ? acd_xstrdup("/")
+                           : acd_xstrndup(path, (size_t)(slash - path));
+    *text = buf;
+    *text_len = len;
+    return 0;
+}
+
+int
+acd_scenario_load_file(const char *path, struct acd_scenario **out, struct acd_diags *diags)
+{
+    ACD_ASSERT(path && out && diags);
+    *out = NULL;
+    char *buf, *dir;
+    size_t len;
+    if (acd_scn_read_file(path, &buf, &len, &dir, diags) != 0)
+        return -1;
     int rc = load(path, dir, buf, len, out, diags);
     free(dir);
     free(buf);

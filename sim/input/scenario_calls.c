@@ -43,6 +43,7 @@ struct arr_parse {
     double rate_per_s;
     double *calls; /* per_interval or file */
     double *aht;   /* the file's aht column */
+    double scale;  /* `scale`: every form's calls times this (1 when not given) */
 };
 
 static void
@@ -73,12 +74,23 @@ arr_file(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_y
     acd_scn_read_interval_csv(c, v, CSV_ARRIVALS, &ap->calls, &ap->aht);
 }
 
-enum { A_RATE, A_PER_INTERVAL, A_FILE };
+static void
+arr_scale(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct arr_parse *ap = obj;
+    double x;
+    if (acd_scn_get_real(c, k, v, acd_scn_exp_number, &x) && acd_scn_check_nonneg(c, k, v, x))
+        ap->scale = x;
+}
+
+/* The forms first (exactly one is given), then their modifiers. */
+enum { A_RATE, A_PER_INTERVAL, A_FILE, A_N_FORMS, A_SCALE = A_N_FORMS };
 
 static const struct key_desc arrivals_keys[] = {
     [A_RATE] = KEY_FN("rate", arr_rate, 0),
     [A_PER_INTERVAL] = KEY_FN("per_interval", arr_per_interval, KEY_DAY),
     [A_FILE] = KEY_FN("file", arr_file, KEY_DAY),
+    [A_SCALE] = KEY_FN("scale", arr_scale, 0),
 };
 
 static void
@@ -94,11 +106,13 @@ ct_arrivals(struct ctx *c, void *obj, const struct acd_ynode *k, const struct ac
         return;
     struct arr_parse ap;
     memset(&ap, 0, sizeof(ap));
+    ap.scale = 1;
     struct seen s;
     acd_scn_walk_map(c, v, "arrivals", arrivals_keys, ACD_ARRAY_LEN(arrivals_keys), &ap, &s);
-    const struct acd_ynode *first = acd_scn_first_key(&s, s.keys);
+    unsigned forms = s.keys & (BIT(A_N_FORMS) - 1);
+    const struct acd_ynode *first = acd_scn_first_key(&s, forms);
     unsigned n_given = 0;
-    for (unsigned j = 0; j < ACD_ARRAY_LEN(arrivals_keys); j++) {
+    for (unsigned j = 0; j < A_N_FORMS; j++) {
         if (!(s.keys & BIT(j)))
             continue;
         n_given++;
@@ -116,14 +130,17 @@ ct_arrivals(struct ctx *c, void *obj, const struct acd_ynode *k, const struct ac
     }
     if (n_given == 1 && !s.bad) {
         if (s.keys & BIT(A_RATE)) {
-            ct->rate_per_s = ap.rate_per_s;
+            ct->rate_per_s = ap.rate_per_s * ap.scale;
             if (c->mode == MODE_DAY && c->n_iv) {
                 /* A constant rate all day. */
                 ct->calls_per_interval = acd_xcalloc(c->n_iv, sizeof(double));
                 for (size_t i = 0; i < c->n_iv; i++)
-                    ct->calls_per_interval[i] = ap.rate_per_s * c->sc->interval_s;
+                    ct->calls_per_interval[i] = ct->rate_per_s * c->sc->interval_s;
             }
         } else if (ap.calls) {
+            if (ap.scale != 1)
+                for (size_t i = 0; i < c->n_iv; i++)
+                    ap.calls[i] *= ap.scale;
             ct->calls_per_interval = ap.calls;
             ap.calls = NULL;
             st->aht = ap.aht;

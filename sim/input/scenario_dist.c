@@ -26,6 +26,7 @@ struct dist_parse {
     struct acd_dist_params p;
     const struct acd_dist_type *type; /* NULL until `dist:` names a known one */
     double *by;                       /* by_interval means, when valid */
+    double scale;                     /* `scale`: durations times this (1 when not given) */
 };
 
 static void
@@ -68,8 +69,19 @@ dist_by_interval(struct ctx *c, void *obj, const struct acd_ynode *k, const stru
     dp->by = acd_scn_interval_list(c, k, v, E_DURATION);
 }
 
-/* Keys 1 to 7 are the parameters, in ACD_DP_* bit order. */
-enum { D_DIST, D_MEAN, D_CV, D_K, D_MIN, D_MAX, D_FILE, D_MODE, D_BY };
+static void
+dist_scale(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct dist_parse *dp = obj;
+    double x;
+    if (acd_scn_get_real(c, k, v, acd_scn_exp_number, &x) && acd_scn_check_positive(c, k, v, x))
+        dp->scale = x;
+}
+
+/* Keys 1 to 7 are the parameters, in ACD_DP_* bit order; by_interval and
+ * scale only where per-interval variants are allowed (handle_time,
+ * patience). */
+enum { D_DIST, D_MEAN, D_CV, D_K, D_MIN, D_MAX, D_FILE, D_MODE, D_BY, D_SCALE };
 
 static const struct key_desc dist_keys[] = {
     [D_DIST] = KEY_FN("dist", dist_name, KEY_REQUIRED),
@@ -81,6 +93,7 @@ static const struct key_desc dist_keys[] = {
     [D_FILE] = KEY_FN("file", dist_file, 0),
     [D_MODE] = KEY_V("mode", V_DURATION, struct dist_parse, p.mode_s, 0),
     [D_BY] = KEY_FN("by_interval", dist_by_interval, KEY_DAY), /* only where allowed */
+    [D_SCALE] = KEY_FN("scale", dist_scale, 0),
 };
 
 /* Load an empirical sample file into d (dist.c's setup expects them there),
@@ -114,11 +127,12 @@ acd_scn_derive_dists(struct ctx *c, const char *what, const struct dist_spec *sp
 {
     struct acd_dist *v = acd_xcalloc(c->n_iv, sizeof(*v));
     *out = v;
+    double scale = spec->scale > 0 ? spec->scale : 1;
     for (size_t i = 0; i < c->n_iv; i++) {
-        double r = means[i] / base->mean_s;
+        double r = means[i] * scale / base->mean_s;
         struct acd_dist_params p = spec->p;
         if (p.have & ACD_DP_MEAN)
-            p.mean_s = means[i];
+            p.mean_s = means[i] * scale;
         p.min_s *= r;
         p.max_s *= r;
         p.mode_s *= r;
@@ -154,6 +168,7 @@ acd_scn_parse_dist_by(struct ctx *c, const struct acd_ynode *k, const struct acd
         return false;
     struct dist_parse dp;
     memset(&dp, 0, sizeof(dp));
+    dp.scale = 1;
     struct seen s;
     acd_scn_walk_map(c, v, k->s, dist_keys, by_out ? ACD_ARRAY_LEN(dist_keys) : D_BY, &dp, &s);
     if (by_key)
@@ -186,6 +201,11 @@ acd_scn_parse_dist_by(struct ctx *c, const struct acd_ynode *k, const struct acd
         return false;
     }
     dp.p.have = given;
+    /* scale: the same shape, every duration times it. */
+    dp.p.mean_s *= dp.scale;
+    dp.p.min_s *= dp.scale;
+    dp.p.max_s *= dp.scale;
+    dp.p.mode_s *= dp.scale;
 
     struct acd_dist d;
     memset(&d, 0, sizeof(d));
@@ -198,6 +218,8 @@ acd_scn_parse_dist_by(struct ctx *c, const struct acd_ynode *k, const struct acd
             free(dp.by);
             return false;
         }
+        for (size_t i = 0; i < d.n_samples; i++)
+            d.samples[i] *= dp.scale;
     }
     char msg[256] = "";
     int rc = acd_dist_setup(&d, t, &dp.p, msg, sizeof(msg));
@@ -210,7 +232,7 @@ acd_scn_parse_dist_by(struct ctx *c, const struct acd_ynode *k, const struct acd
         return false;
     }
     *out = d;
-    struct dist_spec sp = {t, dp.p};
+    struct dist_spec sp = {t, dp.p, dp.scale};
     if (spec)
         *spec = sp;
     if (dp.by)

@@ -67,7 +67,8 @@ enum mode {
  * it (by_interval, the arrivals file's aht column). */
 struct dist_spec {
     const struct acd_dist_type *type;
-    struct acd_dist_params p; /* p.file is not kept */
+    struct acd_dist_params p; /* p.file is not kept; durations scaled already */
+    double scale;             /* `scale` (0 or 1: none); derived variants' means times this */
 };
 
 /* Per call type: what the cross-reference checks and the post-walk steps
@@ -228,6 +229,12 @@ void acd_scn_ct_groups(struct ctx *c, void *obj, const struct acd_ynode *k,
                        const struct acd_ynode *v);
 void acd_scn_ct_agent_selection(struct ctx *c, void *obj, const struct acd_ynode *k,
                                 const struct acd_ynode *v);
+
+/* A scenario file's text (at most ACD_SCN_MAX_BYTES; caller frees) and
+ * the directory its relative paths resolve against (caller frees).
+ * Returns 0, or -1 after a diagnostic located at path:1:1. */
+int acd_scn_read_file(const char *path, char **text, size_t *len, char **dir,
+                      struct acd_diags *diags);
 
 /* -------------------------------------------------- scenario_keys.c */
 

@@ -28,9 +28,11 @@
 struct edit {
     size_t start, end;
     char *text; /* owned */
+    size_t pre; /* bytes of text the patcher adds before the caller's (a blank, ", ") */
+    size_t out; /* after apply: where text starts in the result */
 };
 
-struct patch {
+struct acd_ypatch {
     const char *text;
     size_t len;
     const char *name;
@@ -39,6 +41,7 @@ struct patch {
     struct edit *edits;
     size_t n_edits, cap_edits;
     size_t n_primary; /* edits[0..n_primary): staffing and targets */
+    char *result;     /* acd_ypatch_apply's text (owned until taken) */
 };
 
 static bool
@@ -50,7 +53,7 @@ is_collection(const struct acd_ynode *n)
 /* The text as a tree (aliases as nodes of their own). Returns its root,
  * or NULL after a diagnostic (none for an empty document). */
 static const struct acd_ynode *
-build(struct patch *p)
+build(struct acd_ypatch *p)
 {
     struct acd_yerror e;
     if (acd_ytree_build(&p->tree, p->text, p->len, ACD_YTREE_ALIAS_NODES, &e) != 0) {
@@ -73,7 +76,7 @@ is_space(char ch)
  * any node before trailing blanks and line breaks (block scalars end
  * after theirs). */
 static size_t
-content_end(const struct patch *p, const struct acd_ynode *n)
+content_end(const struct acd_ypatch *p, const struct acd_ynode *n)
 {
     while (is_collection(n) && !n->flow && n->n > 0)
         n = n->kids[n->n - 1]; /* an alias node ends the walk: no cycle */
@@ -85,7 +88,7 @@ content_end(const struct patch *p, const struct acd_ynode *n)
 
 /* True if only blanks precede pos on its line; *ls = the line's start. */
 static bool
-starts_line(const struct patch *p, size_t pos, size_t *ls)
+starts_line(const struct acd_ypatch *p, size_t pos, size_t *ls)
 {
     size_t s = pos;
     while (s > 0 && (p->text[s - 1] == ' ' || p->text[s - 1] == '\t'))
@@ -98,7 +101,7 @@ starts_line(const struct patch *p, size_t pos, size_t *ls)
 /* After a comment that ends pos's line ("- {...}   # evening"): it was
  * about the last item of a block collection that goes; else pos. */
 static size_t
-past_comment(const struct patch *p, size_t pos)
+past_comment(const struct acd_ypatch *p, size_t pos)
 {
     size_t e = pos;
     while (e < p->len && (p->text[e] == ' ' || p->text[e] == '\t'))
@@ -114,7 +117,7 @@ past_comment(const struct patch *p, size_t pos)
 
 /* Position of the line break ending the line that holds pos (or len). */
 static size_t
-line_end(const struct patch *p, size_t pos)
+line_end(const struct acd_ypatch *p, size_t pos)
 {
     const char *nl = memchr(p->text + pos, '\n', p->len - pos);
     return nl ? (size_t)(nl - p->text) : p->len;
@@ -123,17 +126,23 @@ line_end(const struct patch *p, size_t pos)
 /* ----------------------------------------------------------------- edits */
 
 static void
-add_edit(struct patch *p, size_t start, size_t end, char *text)
+add_edit_pre(struct acd_ypatch *p, size_t start, size_t end, char *text, size_t pre)
 {
     ACD_ASSERT(start <= end && end <= p->len);
     p->edits = acd_xgrow(p->edits, &p->cap_edits, p->n_edits + 1, sizeof(*p->edits));
-    p->edits[p->n_edits++] = (struct edit){start, end, text};
+    p->edits[p->n_edits++] = (struct edit){start, end, text, pre, 0};
+}
+
+static void
+add_edit(struct acd_ypatch *p, size_t start, size_t end, char *text)
+{
+    add_edit_pre(p, start, end, text, 0);
 }
 
 /* True if [start, end) lies inside a primary edit that removes or
  * replaces text. */
 static bool
-inside_primary(const struct patch *p, size_t start, size_t end)
+inside_primary(const struct acd_ypatch *p, size_t start, size_t end)
 {
     for (size_t i = 0; i < p->n_primary; i++) {
         const struct edit *e = &p->edits[i];
@@ -146,7 +155,7 @@ inside_primary(const struct patch *p, size_t start, size_t end)
 /* True if [start, end) touches a primary edit's range (an insertion point
  * counts when strictly inside). */
 static bool
-in_primary(const struct patch *p, size_t start, size_t end)
+in_primary(const struct acd_ypatch *p, size_t start, size_t end)
 {
     for (size_t i = 0; i < p->n_primary; i++) {
         const struct edit *e = &p->edits[i];
@@ -178,7 +187,7 @@ find_key(const struct acd_ynode *m, const char *name)
  * just after the key's colon (so the new flow value sits on the key's
  * line), anything else over its own range. */
 static void
-replace_value(struct patch *p, const struct acd_ynode *m, size_t i, const char *text)
+replace_value(struct acd_ypatch *p, const struct acd_ynode *m, size_t i, const char *text)
 {
     const struct acd_ynode *k = m->kids[i], *v = m->kids[i + 1];
     size_t start = v->start, end = content_end(p, v);
@@ -191,12 +200,12 @@ replace_value(struct patch *p, const struct acd_ynode *m, size_t i, const char *
     bool blank = start > 0 && p->text[start - 1] == ':';
     if (end < start) /* an empty value (null) */
         end = start;
-    add_edit(p, start, end, acd_xasprintf("%s%s", blank ? " " : "", text));
+    add_edit_pre(p, start, end, acd_xasprintf("%s%s", blank ? " " : "", text), blank);
 }
 
 /* Replace pair i of m (key and value) with `text` ("agents: [...]"). */
 static void
-replace_pair(struct patch *p, const struct acd_ynode *m, size_t i, const char *text)
+replace_pair(struct acd_ypatch *p, const struct acd_ynode *m, size_t i, const char *text)
 {
     const struct acd_ynode *v = m->kids[i + 1];
     size_t end = content_end(p, v);
@@ -208,7 +217,7 @@ replace_pair(struct patch *p, const struct acd_ynode *m, size_t i, const char *t
 /* Remove pair i of m (never its first pair in block style: the first key
  * may share its line with "- "). */
 static void
-remove_pair(struct patch *p, const struct acd_ynode *m, size_t i)
+remove_pair(struct acd_ypatch *p, const struct acd_ynode *m, size_t i)
 {
     const struct acd_ynode *k = m->kids[i], *v = m->kids[i + 1];
     size_t start = k->start, end = content_end(p, v);
@@ -247,7 +256,7 @@ remove_pair(struct patch *p, const struct acd_ynode *m, size_t i)
  * top level: its end may be a group's end, which gets its own insertion
  * there). */
 static void
-insert_pair(struct patch *p, const struct acd_ynode *m, const char *pair, bool at_top)
+insert_pair(struct acd_ypatch *p, const struct acd_ynode *m, const char *pair, bool at_top)
 {
     if (m->flow) {
         size_t close = m->end;
@@ -257,23 +266,23 @@ insert_pair(struct patch *p, const struct acd_ynode *m, const char *pair, bool a
         size_t at = close - 1;
         while (at > m->start + 1 && is_space(p->text[at - 1]))
             at--;
-        add_edit(p, at, at, acd_xasprintf("%s%s", m->n ? ", " : "", pair));
+        add_edit_pre(p, at, at, acd_xasprintf("%s%s", m->n ? ", " : "", pair), m->n ? 2 : 0);
         return;
     }
     /* Indented as the first key (yamltree's columns are 1-based). */
     size_t col = (m->n ? m->kids[0]->col : m->col) - 1, ls;
     if (at_top && m->n && starts_line(p, m->kids[0]->start, &ls)) {
-        add_edit(p, ls, ls, acd_xasprintf("%*s%s\n", (int)col, "", pair));
+        add_edit_pre(p, ls, ls, acd_xasprintf("%*s%s\n", (int)col, "", pair), col);
         return;
     }
     size_t at = m->n ? line_end(p, content_end(p, m)) : content_end(p, m);
-    add_edit(p, at, at, acd_xasprintf("\n%*s%s", (int)col, "", pair));
+    add_edit_pre(p, at, at, acd_xasprintf("\n%*s%s", (int)col, "", pair), col + 1);
 }
 
 /* Set key in map m (the top level) to value: replace its value, or add
  * the pair. */
 static void
-set_key(struct patch *p, const struct acd_ynode *m, const char *key, const char *value)
+set_key(struct acd_ypatch *p, const struct acd_ynode *m, const char *key, const char *value)
 {
     size_t i = find_key(m, key);
     if (i != SIZE_MAX) {
@@ -392,7 +401,7 @@ put_flow(FILE *f, const struct acd_ynode *n, size_t depth, size_t *budget)
 
 /* Each group's staffing. Returns false after a diagnostic. */
 static bool
-patch_groups(struct patch *p, const struct acd_ynode *groups, const struct acd_scenario *sc,
+patch_groups(struct acd_ypatch *p, const struct acd_ynode *groups, const struct acd_scenario *sc,
              const unsigned *agents)
 {
     if (groups->kind != ACD_Y_SEQ || groups->n != sc->n_groups) {
@@ -453,7 +462,7 @@ same(double a, double b)
 }
 
 static void
-patch_targets(struct patch *p, const struct acd_ynode *root, const struct acd_scenario *sc,
+patch_targets(struct acd_ypatch *p, const struct acd_ynode *root, const struct acd_scenario *sc,
               const struct acd_staff_targets *t)
 {
     char *buf = NULL;
@@ -514,7 +523,7 @@ patch_targets(struct patch *p, const struct acd_ynode *root, const struct acd_sc
 /* Walk for relative `file:` values and for aliases to anchors inside a
  * primary edit; both become secondary edits outside the primary ones. */
 static bool
-patch_refs(struct patch *p, const struct acd_ynode *n, const char *base_dir, size_t depth)
+patch_refs(struct acd_ypatch *p, const struct acd_ynode *n, const char *base_dir, size_t depth)
 {
     ACD_ASSERT(depth <= ACD_YTREE_MAX_DEPTH); /* aliases are not followed */
     if (n->kind == ACD_Y_ALIAS && !in_primary(p, n->start, n->end) &&
@@ -571,7 +580,7 @@ by_start(const void *a, const void *b)
 /* Sort the edits; false if two overlap (a file that reaches one value
  * twice, e.g. a group anchored inside another group's shifts). */
 static bool
-sort_edits(struct patch *p)
+sort_edits(struct acd_ypatch *p)
 {
     qsort(p->edits, p->n_edits, sizeof(*p->edits), by_start);
     for (size_t i = 1; i < p->n_edits; i++)
@@ -582,7 +591,7 @@ sort_edits(struct patch *p)
 
 /* The text with every (sorted) edit applied, the comment first. */
 static char *
-apply(struct patch *p, const char *comment)
+apply(struct acd_ypatch *p, const char *comment)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -599,9 +608,11 @@ apply(struct patch *p, const char *comment)
         c += n + (c[n] == '\n');
     }
     for (size_t i = 0; i < p->n_edits; i++) {
-        const struct edit *e = &p->edits[i];
+        struct edit *e = &p->edits[i];
         ACD_ASSERT(e->start >= pos); /* never overlapping */
         fwrite(p->text + pos, 1, e->start - pos, f);
+        fflush(f);
+        e->out = len;
         fputs(e->text, f);
         pos = e->end;
     }
@@ -617,7 +628,8 @@ acd_scenario_patch_staffing(const char *text, size_t len, const char *name, cons
                             struct acd_diags *diags)
 {
     *out = NULL;
-    struct patch p = {.text = text, .len = len, .name = name ? name : "<scenario>", .diags = diags};
+    struct acd_ypatch p = {
+        .text = text, .len = len, .name = name ? name : "<scenario>", .diags = diags};
     const unsigned char *u = (const unsigned char *)text;
     const struct acd_ynode *root = NULL;
     if (len >= 2 && ((u[0] == 0xFE && u[1] == 0xFF) || (u[0] == 0xFF && u[1] == 0xFE)))
@@ -665,4 +677,124 @@ acd_scenario_patch_staffing(const char *text, size_t len, const char *name, cons
     free(p.edits);
     acd_ytree_free(&p.tree);
     return ok ? 0 : -1;
+}
+
+/* ------------------------------------------------ edits one by one */
+
+struct acd_ypatch *
+acd_ypatch_open(const char *text, size_t len, const char *name, struct acd_diags *diags)
+{
+    struct acd_ypatch *p = acd_xcalloc(1, sizeof(*p));
+    *p = (struct acd_ypatch){
+        .text = text, .len = len, .name = name ? name : "<scenario>", .diags = diags};
+    const unsigned char *u = (const unsigned char *)text;
+    const struct acd_ynode *root = NULL;
+    if (len >= 2 && ((u[0] == 0xFE && u[1] == 0xFF) || (u[0] == 0xFF && u[1] == 0xFE)))
+        acd_diags_error(diags, p->name, 1, 1, "cannot patch: the scenario is UTF-16, not UTF-8");
+    else
+        root = build(p);
+    if (!root && !acd_diags_has_errors(diags))
+        acd_diags_error(diags, p->name, 1, 1, "cannot patch: the scenario is empty");
+    if (root && root->kind != ACD_Y_MAP) {
+        acd_diags_error(diags, p->name, 1, 1, "cannot patch: the scenario is not a mapping");
+        root = NULL;
+    }
+    if (!root) {
+        acd_ypatch_close(p);
+        return NULL;
+    }
+    return p;
+}
+
+const struct acd_ynode *
+acd_ypatch_root(const struct acd_ypatch *p)
+{
+    return p->tree.root;
+}
+
+size_t
+acd_ypatch_find_key(const struct acd_ynode *m, const char *name)
+{
+    return find_key(m, name);
+}
+
+size_t
+acd_ypatch_replace_value(struct acd_ypatch *p, const struct acd_ynode *m, size_t i,
+                         const char *text)
+{
+    replace_value(p, m, i, text);
+    return p->n_edits - 1;
+}
+
+size_t
+acd_ypatch_replace_node(struct acd_ypatch *p, const struct acd_ynode *n, const char *text)
+{
+    size_t end = content_end(p, n);
+    if (end < n->start)
+        end = n->start;
+    if (is_collection(n) && !n->flow)
+        end = past_comment(p, end);
+    add_edit(p, n->start, end, acd_xstrdup(text));
+    return p->n_edits - 1;
+}
+
+size_t
+acd_ypatch_insert_pair(struct acd_ypatch *p, const struct acd_ynode *m, const char *pair)
+{
+    insert_pair(p, m, pair, m == p->tree.root);
+    return p->n_edits - 1;
+}
+
+int
+acd_ypatch_apply(struct acd_ypatch *p, char **out, size_t *out_len,
+                 struct acd_ypatch_placed **placed, size_t *n_placed)
+{
+    *out = NULL;
+    p->n_primary = p->n_edits;
+    bool ok = patch_refs(p, p->tree.root, NULL, 0);
+    size_t n_own = p->n_primary;
+    /* Keep the caller's numbering across the sort. */
+    size_t *id = acd_xcalloc(p->n_edits ? p->n_edits : 1, sizeof(*id));
+    for (size_t i = 0; i < p->n_edits; i++)
+        p->edits[i].out = i;
+    if (ok) {
+        ok = sort_edits(p);
+        if (!ok)
+            acd_diags_error(p->diags, p->name, 1, 1, "cannot patch: two changes reach one value");
+    }
+    if (ok) {
+        for (size_t i = 0; i < p->n_edits; i++)
+            id[i] = p->edits[i].out;
+        char *text = apply(p, NULL);
+        size_t len = strlen(text);
+        *placed = acd_xcalloc(p->n_edits ? p->n_edits : 1, sizeof(**placed));
+        *n_placed = p->n_edits;
+        for (size_t i = 0; i < p->n_edits; i++) {
+            const struct edit *e = &p->edits[i];
+            (*placed)[i] = (struct acd_ypatch_placed){
+                .in_start = e->start,
+                .in_end = e->end,
+                .out_start = e->out,
+                .out_end = e->out + strlen(e->text),
+                .pre = e->pre,
+                .id = id[i] < n_own ? id[i] : SIZE_MAX,
+            };
+        }
+        *out = text;
+        *out_len = len;
+    }
+    free(id);
+    return ok ? 0 : -1;
+}
+
+void
+acd_ypatch_close(struct acd_ypatch *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n_edits; i++)
+        free(p->edits[i].text);
+    free(p->edits);
+    acd_ytree_free(&p->tree);
+    free(p);
 }

@@ -47,4 +47,42 @@ int acd_scenario_patch_staffing(const char *text, size_t len, const char *name,
                                 const unsigned *agents, const struct acd_staff_targets *t,
                                 const char *comment, char **out, struct acd_diags *diags);
 
+/* ------------------------------------------------ edits one by one
+ *
+ * The same machinery for other changes (scenario_set.c's --set): open a
+ * text, add edits against its tree (each returns the edit's number), and
+ * apply them all at once. Aliases elsewhere to anchors inside a replaced
+ * value are copied as for the staffing plan. */
+struct acd_ynode;
+struct acd_ypatch;
+
+/* Where an edit went: the text [in_start, in_end) of the input became
+ * [out_start, out_end) of the result, the first `pre` bytes of which the
+ * patcher added (a blank, ", ", a line break and indentation). id: the
+ * number the edit got, SIZE_MAX for a copied alias. */
+struct acd_ypatch_placed {
+    size_t in_start, in_end, out_start, out_end, pre, id;
+};
+
+/* NULL after a diagnostic (text yamltree refuses, not a mapping). Borrows
+ * text and name until acd_ypatch_close. */
+struct acd_ypatch *acd_ypatch_open(const char *text, size_t len, const char *name,
+                                   struct acd_diags *diags);
+const struct acd_ynode *acd_ypatch_root(const struct acd_ypatch *p);
+/* Index of key `name` in mapping m (pairs: key at i, value at i + 1), or SIZE_MAX. */
+size_t acd_ypatch_find_key(const struct acd_ynode *m, const char *name);
+/* Replace the value of pair i of mapping m by text (flow style). */
+size_t acd_ypatch_replace_value(struct acd_ypatch *p, const struct acd_ynode *m, size_t i,
+                                const char *text);
+/* Replace node n (a sequence item, an alias) by text. */
+size_t acd_ypatch_replace_node(struct acd_ypatch *p, const struct acd_ynode *n, const char *text);
+/* Add `pair` ("key: value") to mapping m. */
+size_t acd_ypatch_insert_pair(struct acd_ypatch *p, const struct acd_ynode *m, const char *pair);
+/* Apply every edit: 0 with the new text in *out (NUL-terminated, caller
+ * frees) and where each edit went in *placed (sorted by position; caller
+ * frees), or -1 after a diagnostic (two edits overlap). */
+int acd_ypatch_apply(struct acd_ypatch *p, char **out, size_t *out_len,
+                     struct acd_ypatch_placed **placed, size_t *n_placed);
+void acd_ypatch_close(struct acd_ypatch *p);
+
 #endif

@@ -321,10 +321,3 @@ acd_compare_fini(struct acd_compare *c)
     free(c->pairs);
     memset(c, 0, sizeof(*c));
 }
-
-const struct acd_cmp_format *const acd_cmp_formats[] = {
-    &(const struct acd_cmp_format){"text", acd_compare_write_text},
-    &(const struct acd_cmp_format){"json", acd_compare_write_json},
-    &(const struct acd_cmp_format){"csv", acd_compare_write_csv},
-    NULL,
-};

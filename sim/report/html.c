@@ -936,3 +936,27 @@ acd_html_write(FILE *out, const struct acd_results *r, const struct acd_charts *
     /* Flush so an error on the last buffer (a full disk) shows here. */
     return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
+
+int
+acd_html_write_page(FILE *out, const char *title, const char *text, const struct acd_charts *charts)
+{
+    struct page p = {.charts = charts};
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+          out);
+    fprintf(out, "<meta name=\"generator\" content=\"acdsim %s\">\n<title>", ACD_VERSION);
+    put_esc(out, title);
+    fputs(" &#183; acdsim</title>\n<style>\n", out);
+    fputs(acd_report_css_text, out);
+    fputs("</style>\n</head>\n<body>\n<header class=\"wrap\"><h1>", out);
+    put_esc(out, title);
+    fputs("</h1></header>\n<main class=\"wrap\">\n", out);
+    if (text) {
+        fputs("<section id=\"table\"><pre>", out);
+        put_esc(out, text);
+        fputs("</pre></section>\n", out);
+    }
+    put_charts(out, &p);
+    fputs("</main>\n</body>\n</html>\n", out);
+    return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}

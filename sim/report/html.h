@@ -23,5 +23,10 @@ void acd_html_put_escaped(FILE *out, const char *s);
 void acd_html_put_charts(FILE *out, const struct acd_charts *charts);
 /* The page's stylesheet (report.css, inlined). */
 extern const char acd_report_css_text[];
+/* A page without a run's results (`acdsim sweep --out`): the title, text
+ * (preformatted, e.g. the command's table; NULL: none) and the charts, in
+ * the report's style. Returns 0 or -1 on an I/O error. */
+int acd_html_write_page(FILE *out, const char *title, const char *text,
+                        const struct acd_charts *charts);
 
 #endif

@@ -26,13 +26,14 @@
 
 /* --------------------------------------------------------------- folder */
 
-/* What `acdsim staff --out` adds (staff_report.c composes them; the names
- * are here so that this module need not depend on that one). */
+/* What `acdsim staff --out`, `compare --out` and `sweep --out` add
+ * (staff_report.c, compare_html.c and sweep_report.c compose them; the names
+ * are here so that this module need not depend on those). */
 static const char *const staff_files[] = {"staffing.json",    "staffing.csv",    "recommended.yaml",
                                           "staff_curve.json", "staff_curve.csv", "compare.json",
-                                          "compare.csv"};
-static const char *const staff_charts[] = {"staffing", "staff_curve", "compare_service_level",
-                                           "compare_diff"};
+                                          "compare.csv",      "sweep.json",      "sweep.csv"};
+static const char *const staff_charts[] = {"staffing",     "staff_curve", "compare_service_level",
+                                           "compare_diff", "sweep_kpi",   "sweep_pareto"};
 
 static bool
 is_stem(const char *name, size_t len, const char *stem)

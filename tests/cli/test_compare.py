@@ -262,6 +262,13 @@ def _():
     check("--baseline" in out and "--fail-if-worse" in out and "service_level+" in out, out)
 
 
+@test("compare A --set: B is A with the sets, the same as comparing with the edited file")
+def _():
+    by_set = compare_json(UTILITY, "--set", "agent_groups.csr.agents=13")
+    by_file = compare_json(UTILITY, UTILITY_MINUS)
+    check(scopes(by_set) == scopes(by_file), "compare A --set differs from compare A A-edited")
+
+
 @test("the same output for -j 1 and -j 2")
 def _():
     one = acdsim("compare", DAY, DAY_PLUS, "-r", "6", "-j", "1", "-f", "json")
