@@ -249,8 +249,14 @@ acd_verdict_goal_line(const struct acd_results *r, const struct acd_goal *g, acd
     const struct acd_scope_result *s = acd_verdict_goal_scope(r, g, SIZE_MAX);
     enum acd_verdict v = s ? acd_verdict_target(&g->t, s) : ACD_VERDICT_NA;
     char mean[48], bound[48], runs[160];
-    fmt(g->t.metric, s ? s->metric[g->t.metric].mean : ACD_NAN, mean, sizeof(mean));
-    fmt(g->t.metric, g->t.bound, bound, sizeof(bound));
+    double x = s ? s->metric[g->t.metric].mean : ACD_NAN;
+    if (fmt) {
+        fmt(g->t.metric, x, mean, sizeof(mean));
+        fmt(g->t.metric, g->t.bound, bound, sizeof(bound));
+    } else {
+        snprintf(mean, sizeof(mean), "%.4g", x);
+        snprintf(bound, sizeof(bound), "%.4g", g->t.bound);
+    }
     static const char *const day[] = {[ACD_VERDICT_MET] = "met for the day",
                                       [ACD_VERDICT_MISSED] = "MISSED for the day",
                                       [ACD_VERDICT_NA] = "not measurable for the day"};

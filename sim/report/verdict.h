@@ -127,7 +127,8 @@ char *acd_verdict_headline(const struct acd_results *r, const char *missed_word,
 
 /* A goal that some intervals miss, in words: "Service level (20s) 86.8%
  * >= 80.0% met for the day; 4 of 24 intervals miss it (09:00–11:00)",
- * the numbers formatted by fmt (the writer's own: text or page). Returns
+ * the numbers formatted by fmt (the writer's own: text or page; NULL:
+ * plain %.4g). Returns
  * false (buf untouched) when no interval misses it. */
 typedef char *acd_verdict_fmt(enum acd_metric m, double x, char *buf, size_t n);
 bool acd_verdict_goal_line(const struct acd_results *r, const struct acd_goal *g,
