@@ -259,7 +259,7 @@ put_banner(FILE *out, const struct page *p)
             "aria-hidden=\"true\">%s</span><div><strong>",
             acd_verdict_looks[v].cls, acd_verdict_looks[v].mark);
     char line[512];
-    acd_verdict_headline(p->r, "missed", line, sizeof(line));
+    acd_verdict_headline(p->r, acd_verdict_looks[ACD_VERDICT_MISSED].word, line, sizeof(line));
     line[0] = (char)toupper((unsigned char)line[0]);
     put_esc(out, line);
     fputs("</strong><span class=\"note\">", out);

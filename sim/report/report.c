@@ -843,7 +843,9 @@ text_verdict(FILE *out, const struct acd_results *r)
             text_target(out, &r->types[k], &tt);
     }
     char line[512];
-    fprintf(out, "\nVerdict: %s\n", acd_verdict_headline(r, "MISSED", line, sizeof(line)));
+    fprintf(
+        out, "\nVerdict: %s\n",
+        acd_verdict_headline(r, acd_verdict_looks[ACD_VERDICT_MISSED].text, line, sizeof(line)));
     /* An operating day: how many intervals miss each goal. */
     size_t n_goals;
     struct acd_goal *goals = acd_verdict_goals(r, &n_goals);
