@@ -379,12 +379,15 @@ scope_kind_name(unsigned kind)
 static void
 unknown_scope(const struct acd_expect *e, const struct acd_setup *st, char *err, size_t errlen)
 {
+    /* The names, and the word for every interval of a day. */
     size_t n = st->n_call_types + st->n_groups;
-    const char **names = acd_xcalloc(n ? n : 1, sizeof(*names));
+    const char **names = acd_xcalloc(n + 1, sizeof(*names));
     for (size_t k = 0; k < st->n_call_types; k++)
         names[k] = st->call_types[k].name;
     for (size_t g = 0; g < st->n_groups; g++)
         names[st->n_call_types + g] = st->groups[g].name;
+    if (st->horizon == ACD_HORIZON_DAY)
+        names[n++] = every_word;
     const char *s = suggest(e->scope, names, n);
     if (s)
         located(err, errlen, e->text, e->scope_span,

@@ -410,6 +410,9 @@ test_check_intervals(void **state)
     assert_int_equal(check(f, "biling@09:00.service_level>=0.8", err, sizeof(err)), -1);
     assert_string_equal(err, "column 1: unknown call type or agent group 'biling' (did you mean "
                              "'billing'?)");
+    assert_int_equal(check(f, "every_intervl.service_level>=0.8", err, sizeof(err)), -1);
+    assert_string_equal(err, "column 1: unknown call type or agent group 'every_intervl' (did you "
+                             "mean 'every_interval'?)");
     assert_int_equal(check(f, "billing@0900.service_level>=0.8", err, sizeof(err)), -1);
     assert_non_null(strstr(err, "after '@' give an interval's start (HH:MM) or 'every_interval'"));
 }
