@@ -11,7 +11,8 @@
  *
  * Everything else, backslashes included, is copied as is: the escape is
  * for reading, not for parsing back. Machine formats have their own rules
- * (CSV: report/csv.h, JSON: jansson, gnuplot: plot.h).
+ * (CSV: report/csv.h, JSON: jansson, gnuplot: plot.h), XML (JUnit) its
+ * writer below.
  */
 #ifndef ACDSIM_ESCAPE_H
 #define ACDSIM_ESCAPE_H
@@ -27,5 +28,13 @@ void acd_escape_fputs(const char *s, FILE *out);
 
 /* s escaped, as a new string (NULL gives ""); caller frees. */
 char *acd_escape_xstrdup(const char *s);
+
+/* s as XML 1.0 attribute or element text, to out (NULL writes nothing):
+ * & < > " ' as entities, newline, carriage return and tab as character
+ * references (kept in attributes), any other control character as its
+ * visible escape above (XML 1.0 allows no reference to it), likewise
+ * U+FFFE and U+FFFF, and a byte that is not valid UTF-8 as "\xHH": the
+ * output is always well-formed. */
+void acd_escape_xml_fputs(const char *s, FILE *out);
 
 #endif

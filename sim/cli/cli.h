@@ -59,6 +59,7 @@ struct acd_cli_common {
     unsigned max_replications; /* --max-replications; 0: not given */
     const char **sets; /* the --set PATH=VALUE texts, borrowed from argv (acd_cli_add_set) */
     size_t n_sets, cap_sets;
+    const char *junit_path; /* --junit FILE (checked), borrowed from argv; NULL: none */
 };
 
 /* Option setter: returns 0, or -1 after writing the problem to err. */
@@ -184,6 +185,34 @@ struct acd_results *acd_cli_run_precision(const char *cmd, const struct acd_scen
                                           const struct acd_run_opts *opts,
                                           const struct acd_cli_common *c,
                                           const struct acd_precision_goal *goals);
+
+/* ------------------------------------------ after the run (cli_checks.c) */
+
+/* --junit FILE, the same entry in every command with --assert. */
+acd_cli_setter acd_cli_set_junit;
+#define ACD_CLI_OPT_JUNIT 502
+#define ACD_CLI_JUNIT_ENTRY                                                                        \
+    {                                                                                              \
+        .name = "junit", .val = ACD_CLI_OPT_JUNIT, .metavar = "FILE", .set = acd_cli_set_junit,    \
+        .help = "write the checks as JUnit XML into FILE: one\ntest case per --assert and per "    \
+                "target"                                                                           \
+    }
+
+/* The assertions judged on a run's results (before its outputs are
+ * written, which carry them: struct acd_report_opts.asserts). */
+struct acd_expect_result;
+struct acd_cli_checks {
+    struct acd_expect_result *res;
+    size_t n, failed;
+};
+/* Judge ex[0..c->n_asserts) (ex NULL: none) on r into *k. */
+void acd_cli_checks_eval(const struct acd_cli_common *c, const struct acd_expect *ex,
+                         const struct acd_results *r, struct acd_cli_checks *k);
+/* Print the failed assertions on stderr, write --junit FILE, free *k.
+ * Returns ACD_EXIT_RUNTIME if FILE could not be written (reported),
+ * ACD_EXIT_ASSERT if an assertion failed, else ACD_EXIT_OK. */
+int acd_cli_checks_finish(const char *cmd, const struct acd_cli_common *c, struct acd_cli_checks *k,
+                          const struct acd_results *r);
 
 /* Aligned help text for an option table. */
 void acd_cli_print_options(FILE *out, const struct acd_cli_opt *defs, size_t n);

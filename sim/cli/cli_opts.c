@@ -502,7 +502,17 @@ acd_cli_prepare_asserts(const char *cmd, struct acd_cli_common *c, const struct 
     for (size_t i = 0; i < c->n_asserts; i++) {
         if (acd_expect_parse(c->asserts[i], &ex[i], err, sizeof(err)) != 0 ||
             (sc && acd_expect_check(&ex[i], sc, err, sizeof(err)) != 0)) {
+            /* A located message: the caret lines follow, each escaped. */
+            char *more = strchr(err, '\n');
+            if (more)
+                *more++ = '\0';
             acd_cli_error(cmd, "--assert '%s': %s", c->asserts[i], err);
+            for (char *line = more, *nl; line; line = nl) {
+                if ((nl = strchr(line, '\n')) != NULL)
+                    *nl++ = '\0';
+                acd_escape_fputs(line, stderr);
+                fputc('\n', stderr);
+            }
             bad++;
         }
     }

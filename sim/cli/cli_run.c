@@ -172,7 +172,9 @@ static const struct acd_cli_opt run_opts[] = {
      .metavar = "EXPR",
      .set = acd_cli_add_assert,
      .help = "check a result after the run, e.g.\n'service_level>=0.8', "
-             "'billing.abandon_rate<=0.05';\nrepeatable; a failed check exits 3"},
+             "'billing.abandon_rate<=0.05',\n'every_interval.service_level>=target';\n"
+             "repeatable; a failed check exits 3"},
+    ACD_CLI_JUNIT_ENTRY,
     ACD_CLI_PRECISION_ENTRIES,
     {.name = "no-timing",
      .val = OPT_NO_TIMING,
@@ -207,7 +209,11 @@ run_help(FILE *out)
           out);
     acd_cli_print_options(out, run_opts, ACD_ARRAY_LEN(run_opts));
     fputs("\n--assert EXPR is [SCOPE.]METRIC OP NUMBER: OP is >=, <=, > or <; SCOPE a\n"
-          "call type or agent group; ratios also take percentages (80%). Metrics:\n ",
+          "call type or agent group; ratios also take percentages (80%); a service\n"
+          "level may be held to its goal (>=target), and 'targets' checks every goal.\n"
+          "On an operating day SCOPE may name intervals: 09:00 (the interval that\n"
+          "starts then), every_interval, or both: billing@09:00, csr1@every_interval.\n"
+          "Quote EXPR in a shell ('service_level>=0.8'). Metrics:\n ",
           out);
     int col = 1;
     for (int m = 0; m < ACD_METRIC_COUNT; m++) {
@@ -251,6 +257,9 @@ run_help(FILE *out)
           "gnuplot on PATH the charts are skipped (one notice, exit 0). A DIR that\n"
           "cannot be created or written exits 2 before the run; a failed write or\n"
           "a gnuplot error exits 1.\n"
+          "\n--junit FILE writes the --assert checks and the scenario's targets as\n"
+          "JUnit XML (one test case each; a target fails when the run's mean misses\n"
+          "it), for CI servers; FILE appears only when complete.\n"
           "\nexit status: 0 ok, 1 runtime failure, 2 bad usage or invalid scenario,\n"
           "             3 an --assert failed\n",
           out);
@@ -406,7 +415,7 @@ static int
 execute(const struct run_args *a, const struct acd_scenario *sc, const struct acd_expect *ex,
         const struct acd_precision_goal *goals)
 {
-    if (a->c.out_dir || a->trace_path)
+    if (a->c.out_dir || a->trace_path || a->c.junit_path)
         acd_tmpfile_cleanup_install();
     if (a->c.out_dir && a->c.out_dir_missing) {
         if (mkdir(a->c.out_dir, 0777) != 0) { /* EEXIST: made since the check, maybe a link */
@@ -441,17 +450,24 @@ execute(const struct run_args *a, const struct acd_scenario *sc, const struct ac
     }
     if (a->trace_path && trace_finish(&trace) != 0)
         rc = ACD_EXIT_RUNTIME;
+    /* The checks first: the JSON outputs carry their results. */
+    struct acd_cli_checks checks;
+    acd_cli_checks_eval(&a->c, ex, r, &checks);
+    struct acd_report_opts ro = a->report;
+    ro.asserts = checks.res;
+    ro.n_asserts = checks.n;
     if (!a->c.quiet) {
         errno = 0;
-        int w = a->format->write(stdout, r, &a->report);
+        int w = a->format->write(stdout, r, &ro);
         /* A failed write sets stdout's error flag; check_stdout reports it. */
         if (acd_cli_check_stdout("run") != 0 || w != 0)
             rc = ACD_EXIT_RUNTIME;
     }
-    if (a->c.out_dir && acd_outdir_write(a->c.out_dir, r, &a->report, NULL, stderr) != 0)
+    if (a->c.out_dir && acd_outdir_write(a->c.out_dir, r, &ro, NULL, stderr) != 0)
         rc = ACD_EXIT_RUNTIME;
-    if (acd_expect_eval(ex, a->c.n_asserts, r, stderr) > 0 && rc == ACD_EXIT_OK)
-        rc = ACD_EXIT_ASSERT;
+    int crc = acd_cli_checks_finish("run", &a->c, &checks, r);
+    if (crc == ACD_EXIT_RUNTIME || (crc != ACD_EXIT_OK && rc == ACD_EXIT_OK))
+        rc = crc;
     acd_results_free(r);
 done:
     /* A DIR this run made and then could not fill goes again (rmdir only

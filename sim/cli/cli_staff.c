@@ -246,6 +246,7 @@ static const struct acd_cli_opt staff_opts[] = {
      "check the recommended plan's results (as `run\n--assert`), e.g. 'occupancy<=0.85';\n"
      "repeatable; a failed check exits 3",
      acd_cli_add_assert},
+    ACD_CLI_JUNIT_ENTRY,
     {"quiet", 'q', NULL, "no progress on stderr", acd_cli_set_quiet},
     ACD_CLI_SET_ENTRY,
     ACD_CLI_MAX_MEMORY_ENTRY,
@@ -519,6 +520,8 @@ execute(const struct staff_args *a, const char *path, const struct acd_scenario 
 {
     if (a->c.out_dir && make_out_dir(a) != 0)
         return ACD_EXIT_RUNTIME;
+    if (a->c.junit_path)
+        acd_tmpfile_cleanup_install();
     int rc = ACD_EXIT_OK;
     if (a->curve) {
         struct acd_staff_curve *c = acd_staff_curve(sc, o, group, bin, a->lo, a->hi);
@@ -537,7 +540,7 @@ execute(const struct staff_args *a, const char *path, const struct acd_scenario 
         errno = 0;
         if (a->format->write(stdout, s) != 0 || acd_cli_check_stdout("staff") != 0)
             rc = ACD_EXIT_RUNTIME;
-        if (a->c.out_dir || a->c.n_asserts) {
+        if (a->c.out_dir || a->c.n_asserts || a->c.junit_path) {
             /* The recommended plan's full results, from the same seeds. */
             struct acd_scenario *plan = acd_staff_plan(sc, s->agents, &s->targets);
             struct acd_run_opts ro = {
@@ -554,8 +557,11 @@ execute(const struct staff_args *a, const char *path, const struct acd_scenario 
                     rc = ACD_EXIT_RUNTIME;
                 free(text);
             }
-            if (acd_expect_eval(ex, a->c.n_asserts, r, stderr) > 0 && rc == ACD_EXIT_OK)
-                rc = ACD_EXIT_ASSERT;
+            struct acd_cli_checks checks;
+            acd_cli_checks_eval(&a->c, ex, r, &checks);
+            int crc = acd_cli_checks_finish("staff", &a->c, &checks, r);
+            if (crc == ACD_EXIT_RUNTIME || (crc != ACD_EXIT_OK && rc == ACD_EXIT_OK))
+                rc = crc;
             acd_results_free(r);
             acd_staff_plan_free(plan);
         }
@@ -625,6 +631,10 @@ acd_cli_staff(int argc, char **argv)
         a.c.n_errors += check_curve(&a, sc, &group, &bin);
         if (a.curve && a.c.n_asserts) {
             acd_cli_error("staff", "--assert checks a recommendation, not a --curve");
+            a.c.n_errors++;
+        }
+        if (a.curve && a.c.junit_path) {
+            acd_cli_error("staff", "--junit reports a recommendation's checks, not a --curve");
             a.c.n_errors++;
         }
     }

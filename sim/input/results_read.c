@@ -1240,10 +1240,12 @@ finish(struct doc *d)
         unrecorded_staffing(r);
 }
 
+/* "checks" (assertions and target verdicts) is derived: a writer judges
+ * the results again, so a reader takes it as known and reads nothing. */
 static const char *const top_keys[] = {
-    "acdsim",     "scenario",     "seed",      "replications", "summary",
-    "call_types", "agent_groups", "intervals", "setup",        "series",
-    "wait_cdf",   "erlang",       "drain",     "run",          "precision",
+    "acdsim",       "scenario",  "seed",  "replications", "summary",  "call_types",
+    "agent_groups", "intervals", "setup", "series",       "wait_cdf", "erlang",
+    "drain",        "checks",    "run",   "precision",
 };
 
 /* The four estimates of a drain object; `extra` keys are allowed besides. */

@@ -9,11 +9,14 @@
  * a run, through the same setup the run will make of it.
  */
 #include "expect.h"
+#include "units.h"
 #include "util.h"
 #include "verdict.h"
 
 #include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,7 +55,8 @@ static const struct op_def ops[] = {
 };
 
 static const char grammar[] =
-    "expected [SCOPE.]METRIC OP NUMBER with OP one of >=, <=, >, <, or 'targets'";
+    "expected [SCOPE.]METRIC OP NUMBER with OP one of >=, <=, >, <, or 'targets'; SCOPE a call "
+    "type or agent group, an interval (09:00, every_interval) or both (billing@09:00)";
 
 /* Metrics that may be held to the service-level goal (`>= target`). */
 static bool
@@ -73,6 +77,46 @@ strip_dup(const char *s, size_t n)
     return acd_xstrndup(s, n);
 }
 
+/* The span [off, off + len) of text without surrounding white space. */
+static struct acd_expect_span
+trim(const char *text, size_t off, size_t len)
+{
+    while (len && isspace((unsigned char)text[off]))
+        off++, len--;
+    while (len && isspace((unsigned char)text[off + len - 1]))
+        len--;
+    return (struct acd_expect_span){off, len};
+}
+
+/* A message about part sp of the expression: "column N: MESSAGE", the
+ * expression, a caret under the part (columns in characters, so a UTF-8
+ * name keeps the caret in place). */
+static void __attribute__((format(printf, 5, 6)))
+located(char *err, size_t errlen, const char *text, struct acd_expect_span sp, const char *fmt, ...)
+{
+    size_t col = 0, w = 0;
+    for (size_t i = 0; i < sp.off && text[i]; i++)
+        col += ((unsigned char)text[i] & 0xc0) != 0x80;
+    for (size_t i = sp.off; i < sp.off + sp.len && text[i]; i++)
+        w += ((unsigned char)text[i] & 0xc0) != 0x80;
+    int n = snprintf(err, errlen, "column %zu: ", col + 1);
+    if (n < 0 || (size_t)n >= errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int m = vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+    if (m < 0 || (size_t)(n + m) >= errlen)
+        return;
+    size_t len = (size_t)(n + m);
+    int k = snprintf(err + len, errlen - len, "\n    %s\n    %*s^", text, (int)col, "");
+    if (k < 0 || len + (size_t)k >= errlen)
+        return;
+    len += (size_t)k;
+    for (size_t i = 1; i < w && len + 1 < errlen; i++)
+        err[len++] = '~', err[len] = '\0';
+}
+
 /* The closest candidate if it is a plausible typo, else NULL. */
 static const char *
 suggest(const char *word, const char *const *cands, size_t n)
@@ -89,39 +133,78 @@ suggest(const char *word, const char *const *cands, size_t n)
 }
 
 static void
-unknown_metric(const char *key, char *err, size_t errlen)
+unknown_metric(const char *text, struct acd_expect_span sp, const char *key, char *err,
+               size_t errlen)
 {
     const char *keys[ACD_METRIC_COUNT];
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
         keys[m] = acd_metrics[m].key;
     const char *s = suggest(key, keys, ACD_METRIC_COUNT);
     if (s) {
-        snprintf(err, errlen, "unknown metric '%s' (did you mean '%s'?)", key, s);
+        located(err, errlen, text, sp, "unknown metric '%s' (did you mean '%s'?)", key, s);
         return;
     }
-    int n = snprintf(err, errlen, "unknown metric '%s'; known metrics:", key);
-    for (int m = 0; m < ACD_METRIC_COUNT && n >= 0 && (size_t)n < errlen; m++)
-        n += snprintf(err + n, errlen - (size_t)n, "%s %s", m ? "," : "", acd_metrics[m].key);
+    char list[1024];
+    int n = 0;
+    for (int m = 0; m < ACD_METRIC_COUNT && n >= 0 && (size_t)n < sizeof(list); m++)
+        n +=
+            snprintf(list + n, sizeof(list) - (size_t)n, "%s %s", m ? "," : "", acd_metrics[m].key);
+    located(err, errlen, text, sp, "unknown metric '%s'; known metrics:%s", key, list);
 }
 
 /* Parse the bound: a finite number, or a percentage for ratio metrics. */
 static int
-parse_bound(const char *s, enum acd_metric m, double *out, char *err, size_t errlen)
+parse_bound(const char *text, struct acd_expect_span sp, const char *s, enum acd_metric m,
+            double *out, char *err, size_t errlen)
 {
     char *end;
     double v = strtod(s, &end);
     bool pct = end != s && *end == '%' && end[1] == '\0';
     if (end == s || (*end && !pct) || !isfinite(v)) {
-        snprintf(err, errlen, "expected a number after the operator, got '%s'", s);
+        located(err, errlen, text, sp, "expected a number after the operator, got '%s'", s);
         return -1;
     }
     if (pct && !acd_metrics[m].is_ratio) {
-        snprintf(err, errlen, "'%s' is not a ratio; give the bound without '%%'",
-                 acd_metrics[m].key);
+        located(err, errlen, text, sp, "'%s' is not a ratio; give the bound without '%%'",
+                acd_metrics[m].key);
         return -1;
     }
     *out = pct ? v / 100.0 : v;
     return 0;
+}
+
+static const char every_word[] = "every_interval";
+
+/* Whether a scope word names intervals rather than a call type or group:
+ * the word every_interval or a clock time (a digit first, a colon in it). */
+static bool
+interval_like(const char *w, size_t n)
+{
+    if (n == strlen(every_word) && strncmp(w, every_word, n) == 0)
+        return true;
+    return n && isdigit((unsigned char)w[0]) && memchr(w, ':', n);
+}
+
+/* The interval part of a scope (sp in text) into e; -1 with a message. */
+static int
+parse_when(const char *text, struct acd_expect_span sp, struct acd_expect *e, char *err,
+           size_t errlen)
+{
+    e->when_span = sp;
+    if (sp.len == strlen(every_word) && strncmp(text + sp.off, every_word, sp.len) == 0) {
+        e->when = ACD_WHEN_EVERY;
+        return 0;
+    }
+    char *w = acd_xstrndup(text + sp.off, sp.len);
+    int rc = acd_units_parse_clock(w, &e->at_s);
+    if (rc != 0)
+        located(err, errlen, text, sp,
+                "expected an interval's start (a clock time, HH:MM) or '%s', got '%s'", every_word,
+                w);
+    else
+        e->when = ACD_WHEN_AT;
+    free(w);
+    return rc != 0 ? -1 : 0;
 }
 
 int
@@ -150,61 +233,101 @@ acd_expect_parse(const char *text, struct acd_expect *e, char *err, size_t errle
             break;
         }
     size_t op_len = op >= 0 ? strlen(ops[op].text) : 0;
+    size_t at_off = (size_t)(at - text);
     if (op < 0 || (at[op_len] && strchr("<>=!", at[op_len]))) {
         size_t n = strspn(at, "<>=!");
-        snprintf(err, errlen, "unsupported operator '%.*s'; use one of >=, <=, >, <", (int)n, at);
+        located(err, errlen, text, (struct acd_expect_span){at_off, n},
+                "unsupported operator '%.*s'; use one of >=, <=, >, <", (int)n, at);
         return -1;
     }
 
-    char *lhs = strip_dup(text, (size_t)(at - text));
-    char *rhs = strip_dup(at + op_len, strlen(at + op_len));
-    char *scope = NULL;
-    const char *key = lhs;
+    struct acd_expect_span lhs = trim(text, 0, at_off);
+    struct acd_expect_span rhs_sp = trim(text, at_off + op_len, strlen(at + op_len));
+    char *rhs = acd_xstrndup(text + rhs_sp.off, rhs_sp.len);
+    char *scope = NULL, *key = NULL;
+    struct acd_expect_span key_sp = lhs, scope_sp = {0, 0};
     /* Metric keys hold no dots, so the last dot splits scope and metric and
      * a scope name may itself contain dots. */
-    char *dot = strrchr(lhs, '.');
+    const char *dot = NULL;
+    for (size_t i = lhs.off; i < lhs.off + lhs.len; i++)
+        if (text[i] == '.')
+            dot = text + i;
+    bool scoped = dot != NULL;
     if (dot) {
-        *dot = '\0';
-        scope = strip_dup(lhs, strlen(lhs));
-        key = dot + 1;
-        while (isspace((unsigned char)*key))
-            key++;
+        size_t d = (size_t)(dot - text);
+        scope_sp = trim(text, lhs.off, d - lhs.off);
+        key_sp = trim(text, d + 1, lhs.off + lhs.len - d - 1);
     }
+    key = acd_xstrndup(text + key_sp.off, key_sp.len);
     enum acd_metric m = ACD_METRIC_COUNT;
-    if (!*key || (scope && !*scope)) {
+    if (!*key || (scoped && scope_sp.len == 0)) {
         snprintf(err, errlen, "%s", grammar);
         goto fail;
     }
     m = acd_stats_metric_find(key);
     if (m == ACD_METRIC_COUNT) {
-        unknown_metric(key, err, errlen);
+        unknown_metric(text, key_sp, key, err, errlen);
         goto fail;
     }
+    if (scoped) {
+        /* "09:00", "every_interval", "NAME@09:00", "NAME@every_interval";
+         * a name whose part after '@' is no interval stays a name. */
+        const char *w = text + scope_sp.off;
+        const char *amp = NULL;
+        for (size_t i = 0; i < scope_sp.len; i++)
+            if (w[i] == '@')
+                amp = w + i;
+        if (interval_like(w, scope_sp.len)) {
+            if (parse_when(text, scope_sp, e, err, errlen) != 0)
+                goto fail;
+            scoped = false;
+        } else if (amp) {
+            size_t a = (size_t)(amp - text);
+            struct acd_expect_span when_sp = trim(text, a + 1, scope_sp.off + scope_sp.len - a - 1);
+            if (interval_like(text + when_sp.off, when_sp.len)) {
+                struct acd_expect_span name_sp = trim(text, scope_sp.off, a - scope_sp.off);
+                if (name_sp.len == 0) {
+                    located(err, errlen, text, scope_sp,
+                            "expected a call type or agent group before '@'");
+                    goto fail;
+                }
+                if (parse_when(text, when_sp, e, err, errlen) != 0)
+                    goto fail;
+                scope_sp = name_sp;
+            }
+        }
+    }
+    if (scoped) {
+        scope = acd_xstrndup(text + scope_sp.off, scope_sp.len);
+        e->scope_span = scope_sp;
+    }
     if (!*rhs) {
-        snprintf(err, errlen, "expected a number after '%s'", ops[op].text);
+        located(err, errlen, text, (struct acd_expect_span){at_off, op_len},
+                "expected a number after '%s'", ops[op].text);
         goto fail;
     }
     if (strcmp(rhs, "target") == 0) {
         if (!has_sl_goal(m)) {
-            snprintf(err, errlen, "'target' is the service level's goal; give a number for '%s'",
-                     acd_metrics[m].key);
+            located(err, errlen, text, rhs_sp,
+                    "'target' is the service level's goal; give a number for '%s'",
+                    acd_metrics[m].key);
             goto fail;
         }
         e->to_target = true;
         e->value = ACD_NAN;
-    } else if (parse_bound(rhs, m, &e->value, err, errlen) != 0)
+    } else if (parse_bound(text, rhs_sp, rhs, m, &e->value, err, errlen) != 0)
         goto fail;
 
     e->text = acd_xstrdup(text);
     e->scope = scope;
     e->metric = m;
     e->op = (enum acd_expect_op)op;
-    free(lhs);
+    free(key);
     free(rhs);
     return 0;
 fail:
     free(scope);
-    free(lhs);
+    free(key);
     free(rhs);
     memset(e, 0, sizeof(*e));
     return -1;
@@ -254,21 +377,79 @@ scope_kind_name(unsigned kind)
 }
 
 static void
-unknown_scope(const struct acd_setup *st, const char *scope, char *err, size_t errlen)
+unknown_scope(const struct acd_expect *e, const struct acd_setup *st, char *err, size_t errlen)
 {
+    /* The names, and the word for every interval of a day. */
     size_t n = st->n_call_types + st->n_groups;
-    const char **names = acd_xcalloc(n ? n : 1, sizeof(*names));
+    const char **names = acd_xcalloc(n + 1, sizeof(*names));
     for (size_t k = 0; k < st->n_call_types; k++)
         names[k] = st->call_types[k].name;
     for (size_t g = 0; g < st->n_groups; g++)
         names[st->n_call_types + g] = st->groups[g].name;
-    const char *s = suggest(scope, names, n);
+    if (st->horizon == ACD_HORIZON_DAY)
+        names[n++] = every_word;
+    const char *s = suggest(e->scope, names, n);
     if (s)
-        snprintf(err, errlen, "unknown call type or agent group '%s' (did you mean '%s'?)", scope,
-                 s);
+        located(err, errlen, e->text, e->scope_span,
+                "unknown call type or agent group '%s' (did you mean '%s'?)", e->scope, s);
+    else if (strchr(e->scope, '@'))
+        located(err, errlen, e->text, e->scope_span,
+                "unknown call type or agent group '%s'; after '@' give an interval's start "
+                "(HH:MM) or '%s'",
+                e->scope, every_word);
     else
-        snprintf(err, errlen, "unknown call type or agent group '%s'", scope);
+        located(err, errlen, e->text, e->scope_span, "unknown call type or agent group '%s'",
+                e->scope);
     free(names);
+}
+
+/* The interval of results or setup starting at at_s: its index, or
+ * SIZE_MAX. Starts are whole seconds of the day. */
+static size_t
+interval_at(double open_s, double interval_s, size_t n, double at_s)
+{
+    if (!(interval_s > 0) || at_s < open_s)
+        return SIZE_MAX;
+    double i = (at_s - open_s) / interval_s;
+    double r = floor(i + 0.5);
+    if (fabs(open_s + r * interval_s - at_s) > 1e-6 || r >= (double)n)
+        return SIZE_MAX;
+    return (size_t)r;
+}
+
+/* The interval the assertion names must be one of the day's. */
+static int
+check_when(const struct acd_expect *e, const struct acd_setup *st, char *err, size_t errlen)
+{
+    if (e->when == ACD_WHEN_RUN)
+        return 0;
+    char a[32], b[32], c[32], d[32];
+    if (st->horizon != ACD_HORIZON_DAY || st->n_intervals == 0) {
+        located(err, errlen, e->text, e->when_span,
+                "the scenario has no intervals (a steady-state horizon); interval checks need "
+                "an operating day");
+        return -1;
+    }
+    if (e->when == ACD_WHEN_EVERY ||
+        interval_at(st->open_s, st->interval_s, st->n_intervals, e->at_s) != SIZE_MAX)
+        return 0;
+    acd_units_format_clock(st->open_s, a, sizeof(a));
+    acd_units_format_clock(st->close_s, b, sizeof(b));
+    acd_units_format_duration(st->interval_s, c, sizeof(c));
+    if (e->at_s >= st->open_s && e->at_s < st->close_s) {
+        size_t i = (size_t)((e->at_s - st->open_s) / st->interval_s);
+        if (i >= st->n_intervals)
+            i = st->n_intervals - 1;
+        acd_units_format_clock(st->open_s + (double)i * st->interval_s, d, sizeof(d));
+        located(err, errlen, e->text, e->when_span,
+                "no interval starts at %.*s (intervals of %s from %s to %s; did you mean '%s'?)",
+                (int)e->when_span.len, e->text + e->when_span.off, c, a, b, d);
+    } else {
+        located(err, errlen, e->text, e->when_span,
+                "no interval starts at %.*s: the day runs %s to %s (intervals of %s)",
+                (int)e->when_span.len, e->text + e->when_span.off, a, b, c);
+    }
+    return -1;
 }
 
 int
@@ -278,42 +459,57 @@ acd_expect_check(const struct acd_expect *e, const struct acd_scenario *sc, char
     const struct acd_metric_def *d = &acd_metrics[e->metric];
     if (e->targets)
         return 0;
-    if (!e->scope) {
-        if (d->scopes & ACD_SCOPE_CENTER)
-            return 0;
-        snprintf(err, errlen, "metric '%s' needs a scope: a call type or agent group", d->key);
-        return -1;
-    }
     /* The names as the results will carry them (run.h). */
     struct acd_setup st;
     acd_setup_from_scenario(&st, sc);
-    size_t idx;
-    unsigned kind = resolve(&st, e->scope, e->metric, &idx);
-    int rc = 0;
-    if (!kind) {
-        unknown_scope(&st, e->scope, err, errlen);
-        rc = -1;
-    } else if (!(d->scopes & kind)) {
-        snprintf(err, errlen, "metric '%s' does not apply to %s '%s'", d->key,
-                 scope_kind_name(kind), e->scope);
-        rc = -1;
+    int rc = check_when(e, &st, err, errlen);
+    if (rc == 0 && !e->scope) {
+        unsigned need = e->when == ACD_WHEN_RUN ? ACD_SCOPE_CENTER : ACD_SCOPE_INTERVAL;
+        if (!(d->scopes & need)) {
+            if (e->when == ACD_WHEN_RUN)
+                snprintf(err, errlen, "metric '%s' needs a scope: a call type or agent group",
+                         d->key);
+            else
+                located(err, errlen, e->text, e->when_span,
+                        "metric '%s' is not measured per interval for the center; give a call "
+                        "type or agent group (NAME@HH:MM)",
+                        d->key);
+            rc = -1;
+        }
+    } else if (rc == 0) {
+        size_t idx;
+        unsigned kind = resolve(&st, e->scope, e->metric, &idx);
+        if (!kind) {
+            unknown_scope(e, &st, err, errlen);
+            rc = -1;
+        } else if (!(d->scopes & kind)) {
+            located(err, errlen, e->text, e->scope_span, "metric '%s' does not apply to %s '%s'",
+                    d->key, scope_kind_name(kind), e->scope);
+            rc = -1;
+        }
     }
     acd_setup_fini(&st);
     return rc;
 }
 
-/* The estimate an assertion is about, or NULL if its scope is unknown. */
+/* The estimate an assertion is about in one interval (SIZE_MAX: the run),
+ * or NULL if its scope is unknown. */
 static const struct acd_estimate *
-lookup(const struct acd_expect *e, const struct acd_results *r)
+lookup(const struct acd_expect *e, const struct acd_results *r, size_t interval)
 {
+    const struct acd_scope_result *all = &r->summary, *types = r->types, *groups = r->groups;
+    if (interval != SIZE_MAX) {
+        const struct acd_interval_result *iv = &r->intervals[interval];
+        all = &iv->all, types = iv->types, groups = iv->groups;
+    }
     if (!e->scope)
-        return &r->summary.metric[e->metric];
+        return &all->metric[e->metric];
     size_t idx;
     unsigned kind = resolve(&r->setup, e->scope, e->metric, &idx);
-    if (kind == ACD_SCOPE_TYPE)
-        return &r->types[idx].metric[e->metric];
-    if (kind == ACD_SCOPE_GROUP)
-        return &r->groups[idx].metric[e->metric];
+    if (kind == ACD_SCOPE_TYPE && types)
+        return &types[idx].metric[e->metric];
+    if (kind == ACD_SCOPE_GROUP && groups)
+        return &groups[idx].metric[e->metric];
     return NULL;
 }
 
@@ -321,11 +517,11 @@ lookup(const struct acd_expect *e, const struct acd_results *r)
  * visibly violates the bound (0.9995 for 0.99948 against >= 0.9995 would
  * mislead). */
 static void
-format_measured(const struct acd_expect *e, double x, char *buf, size_t n)
+format_measured(enum acd_expect_op op, double bound, double x, char *buf, size_t n)
 {
     for (int p = 4; p <= 17; p++) {
         snprintf(buf, n, "%.*g", p, x);
-        if (ops[e->op].holds(strtod(buf, NULL), e->value) == ops[e->op].holds(x, e->value))
+        if (ops[op].holds(strtod(buf, NULL), bound) == ops[op].holds(x, bound))
             return;
     }
 }
@@ -344,99 +540,258 @@ target_of(const struct acd_expect *e, const struct acd_results *r)
     return st->sl_target;
 }
 
-/* One goal of `targets` against its scope: a line for each one missed or
- * not measurable; returns whether it failed. */
-static bool
-target_failed(const struct acd_expect *e, const struct acd_target *t,
-              const struct acd_scope_result *s, FILE *out)
+static struct acd_expect_item *
+add_item(struct acd_expect_result *res, size_t *cap)
 {
-    if (isnan(t->bound))
-        return false; /* goal not given */
-    enum acd_verdict v = acd_verdict_target(t, s);
-    if (v == ACD_VERDICT_MET)
-        return false;
-    double x = s->metric[t->metric].mean;
-    if (v == ACD_VERDICT_NA)
-        fprintf(out, "acdsim: assertion failed: %s: %s %s %.4g: not measured\n", e->text, t->what,
-                t->at_least ? ">=" : "<=", t->bound);
-    else
-        fprintf(out, "acdsim: assertion failed: %s: %s %s %.4g: measured %.4g ± %.2g\n", e->text,
-                t->what, t->at_least ? ">=" : "<=", t->bound, x, s->metric[t->metric].ci95);
-    return true;
+    res->items = acd_xgrow(res->items, cap, res->n_items + 1, sizeof(*res->items));
+    struct acd_expect_item *it = &res->items[res->n_items++];
+    memset(it, 0, sizeof(*it));
+    it->interval = SIZE_MAX;
+    it->est = (struct acd_estimate){.mean = ACD_NAN, .ci95 = ACD_NAN};
+    return it;
 }
 
 /* `targets`: every goal of the verdict (the center's and each call type's
- * own service level); true when one failed. */
-static bool
-targets_failed(const struct acd_expect *e, const struct acd_results *r, FILE *out)
+ * own service level), one item each; a line for each one missed or not
+ * measurable. */
+static void
+eval_targets(const struct acd_expect *e, const struct acd_results *r, struct acd_expect_result *res,
+             FILE *out)
 {
-    struct acd_target t[ACD_N_TARGETS];
-    char sl_what[ACD_SL_WHAT], what[ACD_SL_WHAT];
     if (!r->setup.known) {
         fprintf(out, "acdsim: assertion failed: %s: no scenario, no targets\n", e->text);
-        return true;
+        res->failed = true;
+        return;
     }
-    acd_verdict_targets(&r->setup, t, sl_what);
-    bool failed = false;
-    for (size_t i = 0; i < ACD_N_TARGETS; i++)
-        failed |= target_failed(e, &t[i], &r->summary, out);
-    struct acd_target tt;
-    for (size_t k = 0; r->types && k < r->setup.n_call_types; k++)
-        if (acd_verdict_type_target(&r->setup, k, &tt, what))
-            failed |= target_failed(e, &tt, &r->types[k], out);
+    size_t n, cap = 0;
+    res->goals = acd_verdict_goals(r, &n);
+    for (size_t i = 0; i < n; i++) {
+        const struct acd_goal *g = &res->goals[i];
+        const struct acd_scope_result *s = acd_verdict_goal_scope(r, g, SIZE_MAX);
+        struct acd_expect_item *it = add_item(res, &cap);
+        it->scope = g->type == SIZE_MAX ? NULL : r->setup.call_types[g->type].name;
+        it->what = g->what;
+        it->metric = g->t.metric;
+        it->op = g->t.at_least ? ">=" : "<=";
+        it->bound = g->t.bound;
+        it->est = s->metric[g->t.metric];
+        it->verdict = acd_verdict_target(&g->t, s);
+        if (it->verdict == ACD_VERDICT_MET)
+            continue;
+        res->failed = true;
+        if (it->verdict == ACD_VERDICT_NA)
+            fprintf(out, "acdsim: assertion failed: %s: %s %s %.4g: not measured\n", e->text,
+                    g->what, it->op, it->bound);
+        else
+            fprintf(out, "acdsim: assertion failed: %s: %s %s %.4g: measured %.4g ± %.2g\n",
+                    e->text, g->what, it->op, it->bound, it->est.mean, it->est.ci95);
+    }
+}
+
+/* "09:00-09:30" */
+static char *
+interval_name(const struct acd_results *r, size_t i, char *buf, size_t n)
+{
+    char a[32], b[32];
+    snprintf(buf, n, "%s-%s", acd_units_format_clock(r->intervals[i].start_s, a, sizeof(a)),
+             acd_units_format_clock(r->intervals[i].end_s, b, sizeof(b)));
+    return buf;
+}
+
+/* One failed figure's words: "measured 0.585 ± 0.031", "not measured". */
+static void
+put_measured(FILE *out, const struct acd_expect *e, const struct acd_expect_item *it)
+{
+    if (isnan(it->est.mean)) {
+        fputs("not measured", out);
+        return;
+    }
+    char mean[40];
+    format_measured(e->op, it->bound, it->est.mean, mean, sizeof(mean));
+    if (isnan(it->est.ci95))
+        fprintf(out, "measured %s (no CI)", mean);
+    else
+        fprintf(out, "measured %s ± %.2g", mean, it->est.ci95);
+}
+
+/* An assertion over one interval or every one: an item per interval; the
+ * message names each failing interval with its value and CI. */
+static void
+eval_intervals(const struct acd_expect *e, const char *text, double bound,
+               const struct acd_results *r, struct acd_expect_result *res, FILE *out)
+{
+    size_t cap = 0, failed = 0, judged = 0;
+    size_t at =
+        e->when == ACD_WHEN_AT && r->n_intervals
+            ? interval_at(r->intervals[0].start_s, r->intervals[0].end_s - r->intervals[0].start_s,
+                          r->n_intervals, e->at_s)
+            : SIZE_MAX;
+    for (size_t i = 0; i < r->n_intervals; i++) {
+        if (e->when == ACD_WHEN_AT && i != at)
+            continue;
+        const struct acd_estimate *est = lookup(e, r, i);
+        struct acd_expect_item *it = add_item(res, &cap);
+        it->interval = i;
+        it->scope = e->scope;
+        it->metric = e->metric;
+        it->op = ops[e->op].text;
+        it->bound = bound;
+        if (est)
+            it->est = *est;
+        bool ok = est && !isnan(est->mean) && !isnan(bound) && ops[e->op].holds(est->mean, bound);
+        it->verdict = ok                                          ? ACD_VERDICT_MET
+                      : est && !isnan(est->mean) && !isnan(bound) ? ACD_VERDICT_MISSED
+                                                                  : ACD_VERDICT_NA;
+        judged++;
+        failed += !ok;
+    }
+    char name[80];
+    if (judged == 0) {
+        res->failed = true;
+        fprintf(out, "acdsim: assertion failed: %s: the results have no such interval\n", text);
+        return;
+    }
+    if (!failed)
+        return;
+    res->failed = true;
+    if (isnan(bound)) {
+        fprintf(out, "acdsim: assertion failed: %s: no service-level target known\n", text);
+        return;
+    }
+    if (e->when == ACD_WHEN_AT) {
+        const struct acd_expect_item *it = &res->items[0];
+        fprintf(out, "acdsim: assertion failed: %s: %s ", text,
+                interval_name(r, it->interval, name, sizeof(name)));
+        put_measured(out, e, it);
+        fprintf(out, " (95%% CI over %u replications)\n", it->est.n ? it->est.n : r->replications);
+        return;
+    }
+    fprintf(out,
+            "acdsim: assertion failed: %s: %zu of %zu intervals fail (95%% CIs over %u "
+            "replications):\n",
+            text, failed, judged, r->replications);
+    for (size_t i = 0; i < res->n_items; i++) {
+        const struct acd_expect_item *it = &res->items[i];
+        if (it->verdict == ACD_VERDICT_MET)
+            continue;
+        fprintf(out, "  %s: ", interval_name(r, it->interval, name, sizeof(name)));
+        put_measured(out, e, it);
+        fputc('\n', out);
+    }
+}
+
+/* One assertion: its items and, when it failed, its message to out. */
+static void
+eval_one(const struct acd_expect *e, const struct acd_results *r, struct acd_expect_result *res,
+         FILE *out)
+{
+    if (e->targets) {
+        eval_targets(e, r, res, out);
+        return;
+    }
+    double bound = e->to_target ? target_of(e, r) : e->value;
+    char with_target[512];
+    const char *text = e->text;
+    if (e->to_target) { /* name the bound the word stood for */
+        snprintf(with_target, sizeof(with_target), "%s (target %.4g)", e->text, bound);
+        text = with_target;
+    }
+    if (e->when != ACD_WHEN_RUN) {
+        eval_intervals(e, text, bound, r, res, out);
+        return;
+    }
+    size_t cap = 0;
+    const struct acd_estimate *est = lookup(e, r, SIZE_MAX);
+    struct acd_expect_item *it = add_item(res, &cap);
+    it->scope = e->scope;
+    it->metric = e->metric;
+    it->op = ops[e->op].text;
+    it->bound = bound;
+    if (est)
+        it->est = *est;
+    if (est && !isnan(est->mean) && !isnan(bound) && ops[e->op].holds(est->mean, bound)) {
+        it->verdict = ACD_VERDICT_MET;
+        return;
+    }
+    it->verdict = est && !isnan(est->mean) && !isnan(bound) ? ACD_VERDICT_MISSED : ACD_VERDICT_NA;
+    res->failed = true;
+    if (!est) {
+        fprintf(out, "acdsim: assertion failed: %s: unknown scope '%s'\n", e->text, e->scope);
+        return;
+    }
+    if (isnan(bound)) {
+        fprintf(out, "acdsim: assertion failed: %s: no service-level target known\n", e->text);
+        return;
+    }
+    if (isnan(est->mean)) {
+        fprintf(out,
+                "acdsim: assertion failed: %s: not measured (undefined in all %u "
+                "replications)\n",
+                text, r->replications);
+        return;
+    }
+    char mean[40];
+    format_measured(e->op, bound, est->mean, mean, sizeof(mean));
+    unsigned reps = est->n ? est->n : r->replications;
+    if (isnan(est->ci95))
+        fprintf(out, "acdsim: assertion failed: %s: measured %s (no CI: %u replication%s)\n", text,
+                mean, reps, reps == 1 ? "" : "s");
+    else
+        fprintf(out,
+                "acdsim: assertion failed: %s: measured %s ± %.2g (95%% CI over %u "
+                "replications)\n",
+                text, mean, est->ci95, reps);
+}
+
+size_t
+acd_expect_evaluate(const struct acd_expect *e, size_t n, const struct acd_results *r,
+                    struct acd_expect_result *res)
+{
+    size_t failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        memset(&res[i], 0, sizeof(res[i]));
+        res[i].e = &e[i];
+        char *msg = NULL;
+        size_t len = 0;
+        FILE *out = acd_xmemstream_open(&msg, &len);
+        eval_one(&e[i], r, &res[i], out);
+        acd_xmemstream_close(out);
+        if (res[i].failed) {
+            res[i].message = msg;
+            failed++;
+        } else {
+            free(msg);
+        }
+    }
     return failed;
+}
+
+void
+acd_expect_results_fini(struct acd_expect_result *res, size_t n)
+{
+    for (size_t i = 0; res && i < n; i++) {
+        free(res[i].items);
+        free(res[i].goals);
+        free(res[i].message);
+        memset(&res[i], 0, sizeof(res[i]));
+    }
+}
+
+void
+acd_expect_print(const struct acd_expect_result *res, size_t n, FILE *out)
+{
+    for (size_t i = 0; i < n; i++)
+        if (res[i].message)
+            fputs(res[i].message, out);
 }
 
 size_t
 acd_expect_eval(const struct acd_expect *e, size_t n, const struct acd_results *r, FILE *out)
 {
-    size_t failed = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (e[i].targets) {
-            failed += targets_failed(&e[i], r, out);
-            continue;
-        }
-        struct acd_expect one = e[i];
-        if (one.to_target)
-            one.value = target_of(&one, r);
-        const struct acd_estimate *est = lookup(&e[i], r);
-        if (est && !isnan(est->mean) && !isnan(one.value) &&
-            ops[e[i].op].holds(est->mean, one.value))
-            continue;
-        failed++;
-        char with_target[512];
-        if (one.to_target) { /* name the bound the word stood for */
-            snprintf(with_target, sizeof(with_target), "%s (target %.4g)", e[i].text, one.value);
-            one.text = with_target;
-        }
-        if (!est) {
-            fprintf(out, "acdsim: assertion failed: %s: unknown scope '%s'\n", e[i].text,
-                    e[i].scope);
-            continue;
-        }
-        if (isnan(one.value)) {
-            fprintf(out, "acdsim: assertion failed: %s: no service-level target known\n",
-                    e[i].text);
-            continue;
-        }
-        if (isnan(est->mean)) {
-            fprintf(out,
-                    "acdsim: assertion failed: %s: not measured (undefined in all %u "
-                    "replications)\n",
-                    one.text, r->replications);
-            continue;
-        }
-        char mean[40];
-        format_measured(&one, est->mean, mean, sizeof(mean));
-        unsigned reps = est->n ? est->n : r->replications;
-        if (isnan(est->ci95))
-            fprintf(out, "acdsim: assertion failed: %s: measured %s (no CI: %u replication%s)\n",
-                    one.text, mean, reps, reps == 1 ? "" : "s");
-        else
-            fprintf(out,
-                    "acdsim: assertion failed: %s: measured %s ± %.2g (95%% CI over %u "
-                    "replications)\n",
-                    one.text, mean, est->ci95, reps);
-    }
+    struct acd_expect_result *res = acd_xcalloc(n ? n : 1, sizeof(*res));
+    size_t failed = acd_expect_evaluate(e, n, r, res);
+    acd_expect_print(res, n, out);
+    acd_expect_results_fini(res, n);
+    free(res);
     return failed;
 }

@@ -24,6 +24,7 @@
 #include "util.h"
 #include "verdict.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stddef.h>
@@ -257,19 +258,27 @@ put_banner(FILE *out, const struct page *p)
             "<div id=\"verdict\" class=\"banner %s\"><span class=\"mark\" "
             "aria-hidden=\"true\">%s</span><div><strong>",
             acd_verdict_looks[v].cls, acd_verdict_looks[v].mark);
-    if (n == 0)
-        fputs("No targets set", out);
-    else if (missed)
-        fprintf(out, "%d of %d target%s missed", missed, n, n == 1 ? "" : "s");
-    else if (unknown)
-        fprintf(out, "%d of %d targets met, %d not measurable", n - unknown, n, unknown);
-    else if (n == 1)
-        fputs("The target is met", out);
-    else
-        fprintf(out, "All %d targets met", n);
+    char line[512];
+    acd_verdict_headline(p->r, acd_verdict_looks[ACD_VERDICT_MISSED].word, line, sizeof(line));
+    line[0] = (char)toupper((unsigned char)line[0]);
+    put_esc(out, line);
     fputs("</strong><span class=\"note\">", out);
     put_interval_summary(out, p->r);
-    fputs("</span></div></div>\n", out);
+    fputs("</span>", out);
+    /* Each goal that some intervals miss, also when met for the day. */
+    size_t n_goals, shown = 0;
+    struct acd_goal *goals = acd_verdict_goals(p->r, &n_goals);
+    for (size_t i = 0; i < n_goals; i++) {
+        if (!acd_verdict_goal_line(p->r, &goals[i], format_mean, line, sizeof(line)))
+            continue;
+        fputs(shown++ ? "<li>" : "<ul class=\"note\"><li>", out);
+        put_esc(out, line);
+        fputs("</li>", out);
+    }
+    if (shown)
+        fputs("</ul>", out);
+    free(goals);
+    fputs("</div></div>\n", out);
 }
 
 /* Headline cards: a few center figures a manager looks for first, each

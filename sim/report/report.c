@@ -11,6 +11,7 @@
 #include "report.h"
 #include "display.h"
 #include "escape.h"
+#include "expect.h"
 #include "json_out.h"
 #include "units.h"
 #include "util.h"
@@ -293,6 +294,94 @@ precision_json(const struct acd_precision *p)
     return o;
 }
 
+/* ----------------------------------------------------------------- checks */
+
+/* A judged figure's common keys: the interval (start, or null for the
+ * run), the metric, the comparison, the estimate and the verdict. */
+static void
+check_item_json(json_t *o, const struct acd_results *r, size_t interval, enum acd_metric m,
+                const char *op, double bound, const struct acd_estimate *est, enum acd_verdict v)
+{
+    char buf[32];
+    acd_json_set(o, "interval",
+                 interval == SIZE_MAX ? json_null()
+                                      : acd_json_str(acd_units_format_clock(
+                                            r->intervals[interval].start_s, buf, sizeof(buf))));
+    acd_json_set(o, "metric", acd_json_str(acd_metrics[m].key));
+    acd_json_set(o, "op", acd_json_str(op));
+    acd_json_set(o, "bound", acd_json_real(bound));
+    acd_json_set(o, "mean", acd_json_real(est->mean));
+    acd_json_set(o, "ci95", acd_json_real(est->ci95));
+    acd_json_set(o, "verdict", acd_json_str(acd_verdict_looks[v].word));
+    acd_json_set(o, "passed", json_boolean(v == ACD_VERDICT_MET));
+}
+
+/* checks.assertions: each --assert with every figure it judged. */
+static json_t *
+assertions_json(const struct acd_results *r, const struct acd_report_opts *o)
+{
+    json_t *a = acd_json_check(json_array());
+    for (size_t i = 0; o && i < o->n_asserts; i++) {
+        const struct acd_expect_result *x = &o->asserts[i];
+        json_t *j = acd_json_check(json_object());
+        acd_json_set(j, "assertion", acd_json_str(x->e->text));
+        acd_json_set(j, "passed", json_boolean(!x->failed));
+        json_t *items = acd_json_check(json_array());
+        for (size_t k = 0; k < x->n_items; k++) {
+            const struct acd_expect_item *it = &x->items[k];
+            json_t *io = acd_json_check(json_object());
+            acd_json_set(io, "scope", it->scope ? acd_json_str(it->scope) : json_null());
+            if (it->what)
+                acd_json_set(io, "target", acd_json_str(it->what));
+            check_item_json(io, r, it->interval, it->metric, it->op, it->bound, &it->est,
+                            it->verdict);
+            acd_json_push(items, io);
+        }
+        acd_json_set(j, "results", items);
+        acd_json_set(j, "message", x->message ? acd_json_str(x->message) : json_null());
+        acd_json_push(a, j);
+    }
+    return a;
+}
+
+/* checks.targets: each goal (center, each call type's own) judged on the
+ * run and on each interval of an operating day. */
+static json_t *
+targets_json(const struct acd_results *r)
+{
+    json_t *a = acd_json_check(json_array());
+    size_t n;
+    struct acd_goal *goals = acd_verdict_goals(r, &n);
+    for (size_t i = 0; i < n; i++) {
+        const struct acd_goal *g = &goals[i];
+        const struct acd_scope_result *s = acd_verdict_goal_scope(r, g, SIZE_MAX);
+        json_t *j = acd_json_check(json_object());
+        acd_json_set(j, "target", acd_json_str(g->what));
+        acd_json_set(j, "call_type",
+                     g->type == SIZE_MAX ? json_null()
+                                         : acd_json_str(r->setup.call_types[g->type].name));
+        check_item_json(j, r, SIZE_MAX, g->t.metric, g->t.at_least ? ">=" : "<=", g->t.bound,
+                        &s->metric[g->t.metric], acd_verdict_target(&g->t, s));
+        json_t *ivs = acd_json_check(json_array());
+        for (size_t k = 0; k < r->n_intervals; k++) {
+            const struct acd_scope_result *si = acd_verdict_goal_scope(r, g, k);
+            if (!si)
+                continue;
+            json_t *io = acd_json_check(json_object());
+            check_item_json(io, r, k, g->t.metric, g->t.at_least ? ">=" : "<=", g->t.bound,
+                            &si->metric[g->t.metric], acd_verdict_target(&g->t, si));
+            acd_json_push(ivs, io);
+        }
+        struct acd_verdict_intervals c = acd_verdict_goal_intervals(r, g);
+        acd_json_set(j, "intervals_missed", json_integer((json_int_t)c.missed));
+        acd_json_set(j, "intervals_judged", json_integer((json_int_t)c.judged));
+        acd_json_set(j, "intervals", ivs);
+        acd_json_push(a, j);
+    }
+    free(goals);
+    return a;
+}
+
 static json_t *
 results_json(const struct acd_results *r, const struct acd_report_opts *o)
 {
@@ -324,6 +413,10 @@ results_json(const struct acd_results *r, const struct acd_report_opts *o)
     acd_json_set(root, "series", series_json(r));
     acd_json_set(root, "wait_cdf", wait_cdf_json(r));
     acd_json_set(root, "erlang", erlang_json(r));
+    json_t *checks = acd_json_check(json_object());
+    acd_json_set(checks, "assertions", assertions_json(r, o));
+    acd_json_set(checks, "targets", targets_json(r));
+    acd_json_set(root, "checks", checks);
     if (r->has_drain) {
         json_t *d = drain_json(&r->drain);
         json_t *gs = acd_json_check(json_object());
@@ -751,6 +844,13 @@ text_target(FILE *out, const struct acd_scope_result *s, const struct acd_target
     return v;
 }
 
+/* A goal's numbers in its verdict line (acd_verdict_fmt). */
+static char *
+format_plain(enum acd_metric m, double x, char *buf, size_t n)
+{
+    return format_value(m, x, false, buf, n);
+}
+
 static void
 text_verdict(FILE *out, const struct acd_results *r)
 {
@@ -770,16 +870,23 @@ text_verdict(FILE *out, const struct acd_results *r)
         if (acd_verdict_type_target(&r->setup, k, &tt, what))
             text_target(out, &r->types[k], &tt);
     }
-    struct acd_verdict_count c = acd_verdict_count_all(targets, ACD_N_TARGETS, r);
-    if (c.missed)
-        fprintf(out, "\nVerdict: %d of %d targets MISSED\n", c.missed, c.n);
-    else if (c.unknown)
-        fprintf(out, "\nVerdict: %d of %d targets met, %d not measurable\n", c.n - c.unknown, c.n,
-                c.unknown);
-    else if (c.n == 1)
-        fprintf(out, "\nVerdict: the target is met\n");
-    else
-        fprintf(out, "\nVerdict: all %d targets met\n", c.n);
+    char line[512];
+    fprintf(
+        out, "\nVerdict: %s\n",
+        acd_verdict_headline(r, acd_verdict_looks[ACD_VERDICT_MISSED].text, line, sizeof(line)));
+    /* An operating day: how many intervals miss each goal. */
+    size_t n_goals;
+    struct acd_goal *goals = acd_verdict_goals(r, &n_goals);
+    for (size_t i = 0; i < n_goals; i++)
+        if (acd_verdict_goal_line(r, &goals[i], format_plain, line, sizeof(line))) {
+            char *rest = strstr(line, "; "); /* two lines, inside 80 columns */
+            if (rest)
+                *rest = '\0', rest += 2;
+            fprintf(out, "  %s%s\n", line, rest ? ";" : "");
+            if (rest)
+                fprintf(out, "    %s\n", rest);
+        }
+    free(goals);
 }
 
 /* Per-interval overview of an operating day, one line per interval with a

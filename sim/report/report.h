@@ -7,10 +7,17 @@
 
 #include "acdsim/run.h"
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
+
+struct acd_expect_result;
 
 struct acd_report_opts {
     bool no_timing; /* omit wall-clock time (run.wall_s = null): byte-identical output */
+    /* The --assert checks evaluated on these results (expect.h), written
+     * into the JSON's checks.assertions; NULL, 0: none. */
+    const struct acd_expect_result *asserts;
+    size_t n_asserts;
 };
 
 struct acd_format {

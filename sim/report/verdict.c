@@ -2,10 +2,13 @@
  * verdict: goals against results, one rule (contract in verdict.h).
  */
 #include "verdict.h"
+#include "units.h"
 #include "util.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 const struct acd_verdict_look acd_verdict_looks[3] = {
     [ACD_VERDICT_MET] = {"met", "met", "\u2713", "met"},
@@ -101,4 +104,164 @@ acd_verdict_within_ci(const struct acd_estimate *sim, double exact)
     if (!isfinite(d) || !isfinite(sim->ci95))
         return ACD_VERDICT_NA;
     return fabs(d) <= sim->ci95 ? ACD_VERDICT_MET : ACD_VERDICT_MISSED;
+}
+
+/* ------------------------------------------------- goals per interval */
+
+struct acd_goal *
+acd_verdict_goals(const struct acd_results *r, size_t *n)
+{
+    *n = 0;
+    if (!r->setup.known)
+        return NULL;
+    struct acd_goal *g = acd_xcalloc(ACD_N_TARGETS + r->setup.n_call_types, sizeof(*g));
+    struct acd_target t[ACD_N_TARGETS];
+    char sl_what[ACD_SL_WHAT];
+    acd_verdict_targets(&r->setup, t, sl_what);
+    for (size_t i = 0; i < ACD_N_TARGETS; i++) {
+        if (isnan(t[i].bound))
+            continue; /* goal not given */
+        struct acd_goal *x = &g[(*n)++];
+        x->t = t[i];
+        x->type = SIZE_MAX;
+        snprintf(x->what, sizeof(x->what), "%s", t[i].what);
+        x->t.what = x->what;
+    }
+    for (size_t k = 0; r->types && k < r->setup.n_call_types; k++) {
+        struct acd_goal *x = &g[*n];
+        if (!acd_verdict_type_target(&r->setup, k, &x->t, x->what) || isnan(x->t.bound))
+            continue;
+        x->type = k;
+        ++*n;
+    }
+    if (*n == 0) {
+        free(g);
+        return NULL;
+    }
+    return g;
+}
+
+const struct acd_scope_result *
+acd_verdict_goal_scope(const struct acd_results *r, const struct acd_goal *g, size_t interval)
+{
+    if (interval == SIZE_MAX)
+        return g->type == SIZE_MAX ? &r->summary : r->types ? &r->types[g->type] : NULL;
+    if (interval >= r->n_intervals)
+        return NULL;
+    const struct acd_interval_result *iv = &r->intervals[interval];
+    if (g->type == SIZE_MAX)
+        return &iv->all;
+    return iv->types ? &iv->types[g->type] : NULL;
+}
+
+static enum acd_verdict
+goal_in(const struct acd_results *r, const struct acd_goal *g, size_t i)
+{
+    const struct acd_scope_result *s = acd_verdict_goal_scope(r, g, i);
+    return s ? acd_verdict_target(&g->t, s) : ACD_VERDICT_NA;
+}
+
+struct acd_verdict_intervals
+acd_verdict_goal_intervals(const struct acd_results *r, const struct acd_goal *g)
+{
+    struct acd_verdict_intervals c = {0, 0};
+    for (size_t i = 0; i < r->n_intervals; i++) {
+        enum acd_verdict v = goal_in(r, g, i);
+        c.judged += v != ACD_VERDICT_NA;
+        c.missed += v == ACD_VERDICT_MISSED;
+    }
+    return c;
+}
+
+/* Most runs of missed intervals named; more read ", ...". */
+#define MAX_MISSED_RUNS 4
+
+char *
+acd_verdict_missed_runs(const struct acd_results *r, const struct acd_goal *g, char *buf, size_t n)
+{
+    size_t len = 0, runs = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < r->n_intervals && len < n;) {
+        if (goal_in(r, g, i) != ACD_VERDICT_MISSED) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j + 1 < r->n_intervals && goal_in(r, g, j + 1) == ACD_VERDICT_MISSED)
+            j++;
+        int w;
+        if (runs == MAX_MISSED_RUNS) {
+            w = snprintf(buf + len, n - len, ", ...");
+        } else {
+            char a[32], b[32];
+            w = snprintf(buf + len, n - len, "%s%s\u2013%s", runs ? ", " : "",
+                         acd_units_format_clock(r->intervals[i].start_s, a, sizeof(a)),
+                         acd_units_format_clock(r->intervals[j].end_s, b, sizeof(b)));
+        }
+        if (w < 0)
+            break;
+        len += (size_t)w;
+        if (runs++ == MAX_MISSED_RUNS)
+            break;
+        i = j + 1;
+    }
+    return buf;
+}
+
+char *
+acd_verdict_headline(const struct acd_results *r, const char *missed_word, char *buf, size_t n)
+{
+    struct acd_target t[ACD_N_TARGETS];
+    char sl_what[ACD_SL_WHAT];
+    acd_verdict_targets(&r->setup, t, sl_what);
+    struct acd_verdict_count c = acd_verdict_count_all(t, ACD_N_TARGETS, r);
+    size_t n_goals, in_intervals = 0;
+    struct acd_goal *g = acd_verdict_goals(r, &n_goals);
+    for (size_t i = 0; i < n_goals; i++)
+        in_intervals += acd_verdict_goal_intervals(r, &g[i]).missed > 0;
+    free(g);
+    if (c.n == 0)
+        snprintf(buf, n, "no targets set");
+    else if (c.missed)
+        snprintf(buf, n, "%d of %d targets %s", c.missed, c.n, missed_word);
+    else if (c.unknown)
+        snprintf(buf, n, "%d of %d targets met, %d not measurable", c.n - c.unknown, c.n,
+                 c.unknown);
+    else if (in_intervals && c.n == 1)
+        snprintf(buf, n, "the target is met for the day; some intervals miss it");
+    else if (in_intervals)
+        snprintf(buf, n, "all %d targets met for the day; some intervals miss %zu of them", c.n,
+                 in_intervals);
+    else if (c.n == 1)
+        snprintf(buf, n, "the target is met");
+    else
+        snprintf(buf, n, "all %d targets met", c.n);
+    return buf;
+}
+
+bool
+acd_verdict_goal_line(const struct acd_results *r, const struct acd_goal *g, acd_verdict_fmt *fmt,
+                      char *buf, size_t n)
+{
+    struct acd_verdict_intervals c = acd_verdict_goal_intervals(r, g);
+    if (c.missed == 0)
+        return false;
+    const struct acd_scope_result *s = acd_verdict_goal_scope(r, g, SIZE_MAX);
+    enum acd_verdict v = s ? acd_verdict_target(&g->t, s) : ACD_VERDICT_NA;
+    char mean[48], bound[48], runs[160];
+    double x = s ? s->metric[g->t.metric].mean : ACD_NAN;
+    if (fmt) {
+        fmt(g->t.metric, x, mean, sizeof(mean));
+        fmt(g->t.metric, g->t.bound, bound, sizeof(bound));
+    } else {
+        snprintf(mean, sizeof(mean), "%.4g", x);
+        snprintf(bound, sizeof(bound), "%.4g", g->t.bound);
+    }
+    static const char *const day[] = {[ACD_VERDICT_MET] = "met for the day",
+                                      [ACD_VERDICT_MISSED] = "MISSED for the day",
+                                      [ACD_VERDICT_NA] = "not measurable for the day"};
+    snprintf(buf, n, "%s %s %s %s %s; %zu of %zu intervals miss it (%s)", g->t.what, mean,
+             g->t.at_least ? ">=" : "<=", bound, day[v], c.missed, c.judged,
+             acd_verdict_missed_runs(r, g, runs, sizeof(runs)));
+    return true;
 }

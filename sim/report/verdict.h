@@ -79,4 +79,59 @@ struct acd_verdict_count acd_verdict_count_all(const struct acd_target *t, size_
  * |mean - exact| <= ci95, MISSED when not, NA when either is not finite. */
 enum acd_verdict acd_verdict_within_ci(const struct acd_estimate *sim, double exact);
 
+/* ------------------------------------------------- goals per interval */
+
+/* One goal of the results (set in the scenario): a center target or a
+ * call type's own service level. t.what points into what, so a goal is
+ * not copied by value once made. */
+struct acd_goal {
+    struct acd_target t;
+    size_t type; /* the call type of an own goal; SIZE_MAX: the center's */
+    char what[ACD_SL_WHAT];
+};
+
+/* The goals of r in report order: the center's set targets
+ * (acd_verdict_targets, NaN bounds left out), then each call type's own
+ * (acd_verdict_type_target). Returns a new array (caller frees) and its
+ * length in *n; NULL and 0 without a known setup or goal. */
+struct acd_goal *acd_verdict_goals(const struct acd_results *r, size_t *n);
+
+/* The scope a goal is judged on: the run's (interval SIZE_MAX) or one
+ * interval's (the center's, or the goal's call type in it); NULL when the
+ * results do not hold it. */
+const struct acd_scope_result *acd_verdict_goal_scope(const struct acd_results *r,
+                                                      const struct acd_goal *g, size_t interval);
+
+/* A goal across the intervals of an operating day: how many were judged
+ * (a NaN mean is not) and how many miss it. */
+struct acd_verdict_intervals {
+    size_t judged, missed;
+};
+struct acd_verdict_intervals acd_verdict_goal_intervals(const struct acd_results *r,
+                                                        const struct acd_goal *g);
+
+/* The runs of consecutive intervals that miss goal g, as clock ranges
+ * "09:00–10:30, 14:00–14:30" (at most 4 runs, then ", ...") into
+ * buf; "" when none. Returns buf. */
+char *acd_verdict_missed_runs(const struct acd_results *r, const struct acd_goal *g, char *buf,
+                              size_t n);
+
+/* The verdict in words, one rule for the text report and the HTML banner:
+ * "all 3 targets met", "1 of 3 targets MISSED" (missed_word gives the
+ * case), "the target is met", "2 of 3 targets met, 1 not measurable"; for
+ * an operating day whose goals are met for the day while intervals miss
+ * some: "all 3 targets met for the day; 2 missed in some intervals".
+ * Into buf; returns buf. */
+char *acd_verdict_headline(const struct acd_results *r, const char *missed_word, char *buf,
+                           size_t n);
+
+/* A goal that some intervals miss, in words: "Service level (20s) 86.8%
+ * >= 80.0% met for the day; 4 of 24 intervals miss it (09:00–11:00)",
+ * the numbers formatted by fmt (the writer's own: text or page; NULL:
+ * plain %.4g). Returns
+ * false (buf untouched) when no interval misses it. */
+typedef char *acd_verdict_fmt(enum acd_metric m, double x, char *buf, size_t n);
+bool acd_verdict_goal_line(const struct acd_results *r, const struct acd_goal *g,
+                           acd_verdict_fmt *fmt, char *buf, size_t n);
+
 #endif

@@ -592,6 +592,81 @@ def _():
     check(doc["summary"]["offered"]["mean"] > 0, "no calls offered")
 
 
+def readme_examples():
+    """The README's runnable examples: the command lines of its ```sh and
+    ```console blocks (in console blocks, the `$ ` lines) that run acdsim
+    (`acdsim ...`, `build/acdsim ...`, `./build.sh run ...`), and every
+    inline `acdsim ...` code span (checked for shell syntax only: most name
+    files of the reader's own)."""
+    root = os.path.abspath(os.path.join(TESTS_DIR, ".."))
+    text = open(os.path.join(root, "README.md")).read()
+    blocks, inline = [], []
+    for m in re.finditer(r"^```(\w*)\n(.*?)^```", text, re.S | re.M):
+        lang, body = m.group(1), m.group(2)
+        if lang not in ("sh", "console"):
+            continue
+        body = re.sub(r"\\\n\s*", " ", body)  # continuation lines: one command
+        for line in body.splitlines():
+            if lang == "console":
+                if not line.startswith("$ "):
+                    continue
+                line = line[2:]
+            if re.match(r"(build/)?acdsim |\./build\.sh run\b", line):
+                blocks.append(line)
+            elif lang == "sh" and re.match(r"(sed|cp|mkdir) ", line):
+                blocks.append(line)  # a step an example needs (sed ...): run, not checked
+    outside = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    inline = re.findall(r"`((?:build/)?acdsim [^`]*)`", outside)
+    return blocks, inline
+
+
+def shell_operators(line):
+    """What the shell would take as an operator (a redirection, a pipe,
+    a list) in one example line, its comment left out."""
+    import shlex
+    lex = shlex.shlex(line, posix=True, punctuation_chars=True)
+    lex.commenters = "#"
+    lex.whitespace_split = True
+    return [t for t in lex if t and set(t) <= set("();<>|&")]
+
+
+@test("README: every acdsim example pastes into a shell as is, and the block examples run")
+def _():
+    blocks, inline = readme_examples()
+    check(len(blocks) >= 6, f"only {len(blocks)} runnable examples found: {blocks}")
+    check(any("--assert '" in b for b in blocks), "no quoted --assert example")
+    import shutil
+    examples = [b for b in blocks if re.match(r"(build/)?acdsim |\./build\.sh run\b", b)]
+    for line in examples + inline:
+        ops = shell_operators(line)
+        check(not ops, f"README example would be cut by the shell at {ops}: {line}")
+    # Run the block examples, as a reader would, from a folder that looks
+    # like the checkout (scenarios/, build/acdsim; acdsim on PATH), so the
+    # files they write land in a scratch folder. ./build.sh run is acdsim
+    # run (the quick-start test above checks that).
+    root = os.path.abspath(os.path.join(TESTS_DIR, ".."))
+    work = os.path.join(TMP, "readme")
+    os.makedirs(os.path.join(work, "build"), exist_ok=True)
+    os.makedirs(os.path.join(work, "bin"), exist_ok=True)
+    # A copy of scenarios/: an example may write a scenario next to them.
+    if not os.path.exists(os.path.join(work, "scenarios")):
+        shutil.copytree(os.path.join(root, "scenarios"), os.path.join(work, "scenarios"))
+    for link, target in ((os.path.join(work, "build", "acdsim"), os.path.abspath(ACDSIM)),
+                         (os.path.join(work, "bin", "acdsim"), os.path.abspath(ACDSIM))):
+        if not os.path.lexists(link):
+            os.symlink(target, link)
+    env = dict(os.environ, PATH=os.path.join(work, "bin") + os.pathsep + os.environ["PATH"])
+    for line in blocks:
+        cmd = re.sub(r"^\./build\.sh run\b", "acdsim run", line)
+        if re.match(r"(build/)?acdsim live\b", cmd) and "--no-ui" not in cmd:
+            continue  # needs a terminal (tests/live drives it in tmux)
+        p = subprocess.run(["bash", "-c", cmd], cwd=work, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, timeout=600)
+        ok = (0, 3) if "--assert" in cmd else (0,)
+        check(p.returncode in ok, f"README example exits {p.returncode}: {line}\n"
+              + p.stderr.decode(errors="replace")[-400:])
+
+
 def main():
     return taplib.run(cleanup=TMP)
 

@@ -41,6 +41,11 @@ static const struct good_case good[] = {
     {"tier.1.abandon_rate<0.1", "tier.1", ACD_M_ABANDON_RATE, ACD_OP_LT, 0.1},
     {"service_level>=80%", NULL, ACD_M_SERVICE_LEVEL, ACD_OP_GE, 0.8},
     {"mean_wait_s>=-1", NULL, ACD_M_MEAN_WAIT, ACD_OP_GE, -1.0},
+    {"09:00.service_level>=0.8", NULL, ACD_M_SERVICE_LEVEL, ACD_OP_GE, 0.8},
+    {"every_interval.service_level>=0.8", NULL, ACD_M_SERVICE_LEVEL, ACD_OP_GE, 0.8},
+    {"billing@09:00.abandon_rate<=0.05", "billing", ACD_M_ABANDON_RATE, ACD_OP_LE, 0.05},
+    {"billing @ every_interval.abandon_rate<=0.05", "billing", ACD_M_ABANDON_RATE, ACD_OP_LE, 0.05},
+    {"a@b.abandon_rate<=0.05", "a@b", ACD_M_ABANDON_RATE, ACD_OP_LE, 0.05},
 };
 
 static void
@@ -88,6 +93,16 @@ static const struct bad_case bad[] = {
     {".service_level>=0.9", "expected [SCOPE.]METRIC OP NUMBER"},
     {"billing.>=0.9", "expected [SCOPE.]METRIC OP NUMBER"},
     {"asa_s<=30%", "'asa_s' is not a ratio"},
+    {"09:75.service_level>=0.8",
+     "column 1: expected an interval's start (a clock time, HH:MM) or 'every_interval', got "
+     "'09:75'\n    09:75.service_level>=0.8\n    ^~~~~"},
+    {"billing@9:7x.service_level>=0.8", "column 9: expected an interval's start"},
+    {"@09:00.service_level>=0.8", "column 1: expected a call type or agent group before '@'"},
+    {"09:00.service_levl>=0.8", "column 7: unknown metric 'service_levl' (did you mean"},
+    {"service_level=>0.9", "column 14: unsupported operator '=>'"},
+    {"service_level>=0.9x", "column 16: expected a number after the operator, got '0.9x'\n"
+                            "    service_level>=0.9x\n"
+                            "                   ^~~~"},
 };
 
 static void
@@ -193,6 +208,9 @@ check(const struct fixture *f, const char *text, char *err, size_t errlen)
     assert_int_equal(acd_expect_parse(text, &e, err, errlen), 0);
     int rc = acd_expect_check(&e, &f->sc, err, errlen);
     acd_expect_fini(&e);
+    char *nl = strchr(err, '\n'); /* the message; the caret lines follow */
+    if (rc != 0 && nl)
+        *nl = '\0';
     return rc;
 }
 
@@ -210,13 +228,15 @@ test_check_scopes(void **state)
     assert_int_equal(check(f, "outages.occupancy<=0.9", err, sizeof(err)), 0);
 
     assert_int_equal(check(f, "biling.service_level>=0.8", err, sizeof(err)), -1);
-    assert_string_equal(err, "unknown call type or agent group 'biling' (did you mean 'billing'?)");
+    assert_string_equal(
+        err, "column 1: unknown call type or agent group 'biling' (did you mean 'billing'?)");
     assert_int_equal(check(f, "nobody.service_level>=0.8", err, sizeof(err)), -1);
-    assert_string_equal(err, "unknown call type or agent group 'nobody'");
+    assert_string_equal(err, "column 1: unknown call type or agent group 'nobody'");
     assert_int_equal(check(f, "billing.occupancy<=0.9", err, sizeof(err)), -1);
-    assert_string_equal(err, "metric 'occupancy' does not apply to call type 'billing'");
+    assert_string_equal(err, "column 1: metric 'occupancy' does not apply to call type 'billing'");
     assert_int_equal(check(f, "csr.service_level>=0.8", err, sizeof(err)), -1);
-    assert_string_equal(err, "metric 'service_level' does not apply to agent group 'csr'");
+    assert_string_equal(err,
+                        "column 1: metric 'service_level' does not apply to agent group 'csr'");
 }
 
 /* Evaluate expressions; returns failures and the text written. */
@@ -326,7 +346,116 @@ test_eval_targets(void **state)
     assert_true(e.targets);
     acd_expect_fini(&e);
     assert_int_equal(acd_expect_parse("asa_s<=target", &e, err, sizeof(err)), -1);
-    assert_string_equal(err, "'target' is the service level's goal; give a number for 'asa_s'");
+    assert_string_equal(err, "column 8: 'target' is the service level's goal; give a number for "
+                             "'asa_s'\n"
+                             "    asa_s<=target\n"
+                             "           ^~~~~~");
+}
+
+/* ------------------------------------------------------------ intervals */
+
+/* The fixture as an operating day 08:00-10:00 in four 30-minute intervals,
+ * with results per interval (center, types and groups). */
+static struct acd_interval_result ivs[4];
+static struct acd_scope_result iv_types[4][2], iv_groups[4][2];
+
+static void
+make_day(struct fixture *f)
+{
+    f->sc.horizon = ACD_HORIZON_DAY;
+    f->sc.open_s = 8 * 3600;
+    f->sc.close_s = 10 * 3600;
+    f->sc.interval_s = 1800;
+    f->sc.n_intervals = 4;
+    f->sc.sl_target = 0.8;
+    f->sc.max_abandon = f->sc.max_asa_s = f->sc.max_occupancy = (double)NAN;
+    static const double sl[4] = {0.9, 0.6, 0.85, 0.7};
+    for (size_t i = 0; i < 4; i++) {
+        ivs[i].start_s = f->sc.open_s + 1800.0 * (double)i;
+        ivs[i].end_s = ivs[i].start_s + 1800;
+        fill(&ivs[i].all, 0.5, 0.01);
+        ivs[i].all.metric[ACD_M_SERVICE_LEVEL].mean = sl[i];
+        ivs[i].all.metric[ACD_M_SERVICE_LEVEL].ci95 = 0.03;
+        for (size_t k = 0; k < 2; k++) {
+            fill(&iv_types[i][k], 0.04 + 0.01 * (double)i, 0.005);
+            fill(&iv_groups[i][k], 0.9, 0.01);
+        }
+        ivs[i].types = iv_types[i];
+        ivs[i].groups = iv_groups[i];
+    }
+    f->r.n_intervals = 4;
+    f->r.intervals = ivs;
+}
+
+static void
+test_check_intervals(void **state)
+{
+    struct fixture *f = *state;
+    char err[512];
+    /* Steady state: no interval to name. */
+    assert_int_equal(check(f, "09:00.service_level>=0.8", err, sizeof(err)), -1);
+    assert_string_equal(err, "column 1: the scenario has no intervals (a steady-state horizon); "
+                             "interval checks need an operating day");
+    make_day(f);
+    assert_int_equal(check(f, "09:00.service_level>=0.8", err, sizeof(err)), 0);
+    assert_int_equal(check(f, "every_interval.service_level>=target", err, sizeof(err)), 0);
+    assert_int_equal(check(f, "billing@08:30.abandon_rate<=0.05", err, sizeof(err)), 0);
+    assert_int_equal(check(f, "csr@every_interval.occupancy<=0.95", err, sizeof(err)), 0);
+    assert_int_equal(check(f, "09:10.service_level>=0.8", err, sizeof(err)), -1);
+    assert_string_equal(err, "column 1: no interval starts at 09:10 (intervals of 30m from 08:00 "
+                             "to 10:00; did you mean '09:00'?)");
+    assert_int_equal(check(f, "billing@10:00.service_level>=0.8", err, sizeof(err)), -1);
+    assert_string_equal(err, "column 9: no interval starts at 10:00: the day runs 08:00 to 10:00 "
+                             "(intervals of 30m)");
+    assert_int_equal(check(f, "biling@09:00.service_level>=0.8", err, sizeof(err)), -1);
+    assert_string_equal(err, "column 1: unknown call type or agent group 'biling' (did you mean "
+                             "'billing'?)");
+    assert_int_equal(check(f, "every_intervl.service_level>=0.8", err, sizeof(err)), -1);
+    assert_string_equal(err, "column 1: unknown call type or agent group 'every_intervl' (did you "
+                             "mean 'every_interval'?)");
+    assert_int_equal(check(f, "billing@0900.service_level>=0.8", err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "after '@' give an interval's start (HH:MM) or 'every_interval'"));
+}
+
+static void
+test_eval_intervals(void **state)
+{
+    struct fixture *f = *state;
+    make_day(f);
+    const char *texts[] = {"08:00.service_level>=0.8",
+                           "08:30.service_level>=0.8",
+                           "every_interval.service_level>=target",
+                           "billing@09:30.abandon_rate<=0.05",
+                           "billing@09:00.abandon_rate<=0.07",
+                           "csr@every_interval.occupancy<=0.95"};
+    char *out;
+    assert_int_equal(eval(f, texts, 6, &out), 3);
+    assert_string_equal(out,
+                        "acdsim: assertion failed: 08:30.service_level>=0.8: 08:30-09:00 measured "
+                        "0.6 ± 0.03 (95% CI over 20 replications)\n"
+                        "acdsim: assertion failed: every_interval.service_level>=target (target "
+                        "0.8): 2 of 4 intervals fail (95% CIs over 20 replications):\n"
+                        "  08:30-09:00: measured 0.6 ± 0.03\n"
+                        "  09:30-10:00: measured 0.7 ± 0.03\n"
+                        "acdsim: assertion failed: billing@09:30.abandon_rate<=0.05: 09:30-10:00 "
+                        "measured 0.07 ± 0.005 (95% CI over 20 replications)\n");
+    free(out);
+
+    /* The results say what was judged: an item per interval. */
+    struct acd_expect e;
+    char err[256];
+    assert_int_equal(acd_expect_parse("every_interval.service_level>=0.8", &e, err, sizeof(err)),
+                     0);
+    struct acd_expect_result res;
+    assert_int_equal(acd_expect_evaluate(&e, 1, results(f), &res), 1);
+    assert_true(res.failed);
+    assert_int_equal(res.n_items, 4);
+    assert_int_equal(res.items[1].interval, 1);
+    assert_int_equal(res.items[1].verdict, ACD_VERDICT_MISSED);
+    assert_int_equal(res.items[2].verdict, ACD_VERDICT_MET);
+    assert_true(fabs(res.items[3].est.mean - 0.7) < 1e-12);
+    acd_expect_results_fini(&res, 1);
+    acd_expect_fini(&e);
 }
 
 int
@@ -342,6 +471,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_eval_digits_show_violation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eval_undefined, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eval_targets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_intervals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_intervals, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -286,11 +286,11 @@ test_json_shape(void **state)
     json_t *root = parse_json(text);
 
     /* Top-level keys in interface.md's order, with the extensions (setup,
-     * series, wait_cdf, erlang) before "run". */
+     * series, wait_cdf, erlang, checks) before "run". */
     static const char *const keys[] = {
         "acdsim",    "scenario", "seed",   "replications", "summary", "call_types", "agent_groups",
-        "intervals", "setup",    "series", "wait_cdf",     "erlang",  "run"};
-    assert_int_equal(json_object_size(root), 13);
+        "intervals", "setup",    "series", "wait_cdf",     "erlang",  "checks",     "run"};
+    assert_int_equal(json_object_size(root), 14);
     const char *prev = text;
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
         char quoted[64];
