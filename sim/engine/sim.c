@@ -292,7 +292,20 @@ setup_groups(struct acd_sim *s)
     }
 }
 
-/* Absenteeism and shifts: drawn once per replication (the day stream). */
+/* Is roster slot `slot` of group gi absent today? Drawn from a stream of
+ * the slot itself (the group, its shift j or -1 for a count-staffed
+ * group, the agent's place in it), not in order from one stream, so adding
+ * a shift or an agent does not change who else is absent (common random
+ * numbers across staffing what-ifs, like the callers'). */
+static bool
+absent(const struct acd_sim *s, uint32_t gi, size_t shift, unsigned slot, double p)
+{
+    uint64_t key = acd_rng_seed(s->seed, s->rep, ACD_STREAM_ROSTER, gi);
+    unsigned part = shift == SIZE_MAX ? 0 : (unsigned)shift + 1;
+    return acd_crng_u01(acd_crng_base(key, part, 0), slot) < p;
+}
+
+/* Absenteeism and shifts: drawn once per replication (absent). */
 static void
 setup_staffing(struct acd_sim *s)
 {
@@ -314,7 +327,7 @@ setup_staffing(struct acd_sim *s)
                 g->present_upto = acd_xcalloc(roster + 1, sizeof(*g->present_upto));
                 for (unsigned i = 0; i < roster; i++)
                     g->present_upto[i + 1] =
-                        g->present_upto[i] + (gsl_rng_uniform(s->r_day) >= ag->absenteeism);
+                        g->present_upto[i] + !absent(s, gi, SIZE_MAX, i, ag->absenteeism);
             }
             continue;
         }
@@ -329,7 +342,7 @@ setup_staffing(struct acd_sim *s)
                     (struct acd_step){sh->breaks[b].start_s, STEP_BREAK, sh->breaks[b].length_s};
             rt->steps[rt->n_steps++] = (struct acd_step){sh->end_s, STEP_LOGOFF, 0};
             for (unsigned i = 0; i < sh->count; i++) {
-                if (ag->absenteeism > 0 && gsl_rng_uniform(s->r_day) < ag->absenteeism)
+                if (ag->absenteeism > 0 && absent(s, gi, j, i, ag->absenteeism))
                     continue;
                 uint32_t a = acd_state_agent_new(s, gi, si);
                 s->agents[a].ev = acd_sim_push(s, rt->steps[0].t_s, EV_PLAN, a);
@@ -390,18 +403,10 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
         t->rate_factor = 1;
         t->patience = ct->has_patience ? &ct->patience : NULL;
         t->r_arrivals = acd_rng_new(seed, rep, ACD_STREAM_ARRIVALS, k);
-        t->r_handle = acd_rng_new(seed, rep, ACD_STREAM_HANDLE, k);
-        t->r_patience = acd_rng_new(seed, rep, ACD_STREAM_PATIENCE, k);
-        t->r_retrial = acd_rng_new(seed, rep, ACD_STREAM_RETRIAL, k);
-        t->r_resolution = acd_rng_new(seed, rep, ACD_STREAM_RESOLUTION, k);
-        t->r_caller = acd_rng_new(seed, rep, ACD_STREAM_CALLER, k);
-        t->r_wrap = acd_rng_new(seed, rep, ACD_STREAM_WRAP, k);
-        if (ct->n_transfers) /* no stream, no draws without transfers */
-            t->r_transfer = acd_rng_new(seed, rep, ACD_STREAM_TRANSFER, k);
-        if (ct->has_ring_time) {
+        t->caller_key = acd_rng_seed(seed, rep, ACD_STREAM_CALLERS, k);
+        t->transfers = ct->n_transfers > 0;
+        if (ct->has_ring_time)
             t->ring = &ct->ring_time;
-            t->r_ring = acd_rng_new(seed, rep, ACD_STREAM_RING, k);
-        }
         t->handle_per_wait = ct->handle_time_per_wait;
         s->rings |= t->ring != NULL;
         s->wait_handle |= t->handle_per_wait > 0;
@@ -418,6 +423,7 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
         s->ring_rt = acd_xcalloc(s->n_groups, sizeof(*s->ring_rt));
     s->r_routing = acd_rng_new(seed, rep, ACD_STREAM_ROUTING, 0);
     s->r_day = acd_rng_new(seed, rep, ACD_STREAM_DAY, 0);
+    s->r_caller = acd_crng_new();
     s->busyness = 1;
     if (s->day && sc->busyness_cv > 0) {
         double cv2 = sc->busyness_cv * sc->busyness_cv;
@@ -483,15 +489,8 @@ acd_sim_free(struct acd_sim *s)
 {
     if (!s)
         return;
-    for (size_t k = 0; k < s->n_types; k++) {
-        struct acd_type_rt *t = &s->types[k];
-        gsl_rng *r[] = {t->r_arrivals,   t->r_handle, t->r_patience, t->r_retrial,
-                        t->r_resolution, t->r_caller, t->r_wrap,     t->r_ring};
-        for (size_t i = 0; i < ACD_ARRAY_LEN(r); i++)
-            gsl_rng_free(r[i]);
-        if (t->r_transfer)
-            gsl_rng_free(t->r_transfer);
-    }
+    for (size_t k = 0; k < s->n_types; k++)
+        gsl_rng_free(s->types[k].r_arrivals);
     for (size_t g = 0; g < s->n_groups; g++) {
         free(s->groups[g].queues);
         free(s->groups[g].members);
@@ -508,6 +507,7 @@ acd_sim_free(struct acd_sim *s)
         free(s->shifts[i].steps);
     gsl_rng_free(s->r_routing);
     gsl_rng_free(s->r_day);
+    gsl_rng_free(s->r_caller);
     free(s->shifts);
     free(s->queues);
     free(s->group_lane);

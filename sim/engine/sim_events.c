@@ -52,6 +52,51 @@ after_close_check(struct acd_sim *s)
 static double hold_answered(struct acd_sim *s, struct acd_call *x);
 static void hold_release(struct acd_sim *s, struct acd_call *x);
 
+/* --- the caller's random numbers ----------------------------------------
+ *
+ * Everything a caller brings is drawn from its own sub-streams (rng.h:
+ * acd_crng_*), keyed by its identity (call type, sequence number of the
+ * fresh call), the purpose and the occurrence, never by event order. */
+
+/* The base of issue i's next sub-stream of counted purpose p. */
+static inline uint64_t
+caller_next(struct acd_sim *s, uint32_t i, enum acd_caller_purpose p)
+{
+    struct acd_issue *is = &s->issues[i];
+    return acd_crng_base(is->key, p, is->occ[p]++);
+}
+
+/* The caller generator at uniform n of the sub-stream at base. */
+static inline gsl_rng *
+caller_rng(struct acd_sim *s, uint64_t base, uint64_t n)
+{
+    return acd_crng_at(s->r_caller, base, n);
+}
+
+/* A sample of d from issue i's next sub-stream of purpose p. */
+static inline double
+caller_sample(struct acd_sim *s, uint32_t i, enum acd_caller_purpose p, const struct acd_dist *d)
+{
+    return acd_dist_sample(d, caller_rng(s, caller_next(s, i, p), 0));
+}
+
+/* The sub-stream of a per-attempt purpose p of leg x's attempt. */
+static inline uint64_t
+attempt_base(const struct acd_sim *s, const struct acd_call *x, enum acd_caller_purpose p)
+{
+    return acd_crng_base(s->issues[x->issue].key, p, x->attempt);
+}
+
+/* The sub-stream of agent a's wrap-up after its talk with leg x, 0 when
+ * its group has none for the leg's call type: taken while the caller is
+ * known (the issue may end before the wrap-up starts). */
+static inline uint64_t
+wrap_base(struct acd_sim *s, uint32_t a, const struct acd_call *x)
+{
+    const struct acd_group_rt *g = &s->groups[s->agents[a].group];
+    return g->wrap && g->wrap[x->type] ? caller_next(s, x->issue, ACD_CALLER_WRAP) : 0;
+}
+
 /* --- trace -------------------------------------------------------------- */
 
 static void
@@ -145,11 +190,12 @@ schedule_again(struct acd_sim *s, uint32_t issue, const struct acd_dist *delay, 
 static void
 maybe_retry(struct acd_sim *s, const struct acd_call *c, const struct acd_retrial *rt)
 {
-    struct acd_type_rt *t = &s->types[c->type];
-    if (rt->enabled && c->attempt < rt->max_attempts &&
-        gsl_rng_uniform(t->r_retrial) < (c->attempt == 1 ? rt->p_first : rt->p_later)) {
-        schedule_again(s, c->issue, &rt->delay, t->r_retrial, EV_RETRY);
-        return;
+    if (rt->enabled && c->attempt < rt->max_attempts) {
+        uint64_t b = attempt_base(s, c, ACD_CALLER_RETRIAL); /* u0: again?, u1..: the delay */
+        if (acd_crng_u01(b, 0) < (c->attempt == 1 ? rt->p_first : rt->p_later)) {
+            schedule_again(s, c->issue, &rt->delay, caller_rng(s, b, 1), EV_RETRY);
+            return;
+        }
     }
     issue_end(s, c->issue, false);
 }
@@ -205,7 +251,9 @@ answer(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
     ag->state = ACD_AGENT_TALK;
     ag->call = c;
     x->t_answer = s->now;
-    double handle_s = acd_dist_sample(handle_dist(s, gi, x), s->types[k].r_handle);
+    /* The caller's handle-time sub-stream, through the answering group's
+     * distribution: the same draw whoever answers. */
+    double handle_s = caller_sample(s, x->issue, ACD_CALLER_HANDLE, handle_dist(s, gi, x));
     if (x->flags & ACD_CALL_HELD)
         handle_s += hold_answered(s, x); /* a conference comes first */
     if (s->wait_handle)                  /* handle_time_per_wait: + K x this leg's wait, no draw */
@@ -220,12 +268,11 @@ static inline double
 patience_of(struct acd_sim *s, const struct acd_call *x, const struct acd_call_type *ct,
             const struct acd_dist *p)
 {
-    gsl_rng *r = s->types[x->type].r_patience;
     if (!ct->same_caller || !acd_state_is_offered(x))
-        return acd_dist_sample(p, r);
+        return caller_sample(s, x->issue, ACD_CALLER_PATIENCE, p);
     struct acd_issue *is = &s->issues[x->issue];
     if (isnan(is->patience_s))
-        is->patience_s = acd_dist_sample(p, r);
+        is->patience_s = caller_sample(s, x->issue, ACD_CALLER_PATIENCE, p);
     return is->patience_s;
 }
 
@@ -278,7 +325,8 @@ static void __attribute__((noinline)) ring(struct acd_sim *s, uint32_t a, uint32
     s->ring_rt[gi].n_ring++;
     ag->state = ACD_AGENT_RING;
     ag->call = c;
-    x->ev_ring = acd_sim_push(s, s->now + acd_dist_sample(t->ring, t->r_ring), EV_RING_END, a);
+    double ring_s = caller_sample(s, x->issue, ACD_CALLER_RING, t->ring);
+    x->ev_ring = acd_sim_push(s, s->now + ring_s, EV_RING_END, a);
 }
 
 /* Ringing leg c stops ringing (talk starts or the caller hangs up): it no
@@ -497,7 +545,9 @@ offer(struct acd_sim *s, uint32_t c)
         acd_state_call_free(s, c);
         return;
     }
-    if (ct->balk_prob > 0 && gsl_rng_uniform(t->r_caller) < ct->balk_prob) {
+    /* The attempt's offer sub-stream: u0 balks?, u1 accepts a callback? */
+    if (ct->balk_prob > 0 &&
+        acd_crng_u01(attempt_base(s, x, ACD_CALLER_OFFER), 0) < ct->balk_prob) {
         tc->balked++;
         emit(s, x, ACD_OUT_BALKED, ACD_AFTER_NONE, ACD_NONE, s->now);
         maybe_retry(s, x, &ct->retry_busy);
@@ -505,7 +555,7 @@ offer(struct acd_sim *s, uint32_t c)
         return;
     }
     if (ct->callback_enabled && predicted_wait(s, &s->queues[qi]) > ct->callback_threshold_s &&
-        gsl_rng_uniform(t->r_caller) < ct->callback_accept_prob) {
+        acd_crng_u01(attempt_base(s, x, ACD_CALLER_OFFER), 1) < ct->callback_accept_prob) {
         tc->callback_requested++;
         emit(s, x, ACD_OUT_CALLBACK, ACD_AFTER_NONE, ACD_NONE, s->now);
         enqueue(s, c, qi, true);
@@ -555,6 +605,8 @@ on_arrival(struct acd_sim *s, uint32_t k)
     acd_sim_schedule_arrival(s, k);
     uint32_t i = acd_state_issue_alloc(s);
     struct acd_issue *is = &s->issues[i];
+    struct acd_type_rt *t = &s->types[k];
+    is->key = acd_crng_caller_key(t->caller_key, t->n_fresh++); /* the caller's identity */
     is->t_first = s->now;
     is->bin = s->call_bin;
     is->type = k;
@@ -684,22 +736,27 @@ resolve(struct acd_sim *s, uint32_t a, uint32_t c)
         issue_end(s, x->issue, true);
         return ACD_AFTER_RESOLVED;
     }
-    struct acd_type_rt *t = &s->types[x->type];
     unsigned tier = s->groups[s->agents[a].group].tier;
     const struct acd_resolution *r = acd_state_resolution_at(ct, tier);
-    if (!r || gsl_rng_uniform(t->r_resolution) < r->p_resolve) {
+    if (!r) {
+        issue_end(s, x->issue, true);
+        return ACD_AFTER_RESOLVED;
+    }
+    uint64_t b = caller_next(s, x->issue, ACD_CALLER_RESOLVE); /* u0: resolved?, u1: escalated? */
+    if (acd_crng_u01(b, 0) < r->p_resolve) {
         issue_end(s, x->issue, true);
         return ACD_AFTER_RESOLVED;
     }
     if (r->p_escalate > 0 && tier < s->n_tiers &&
         s->queues[acd_state_queue_index(s, x->type, tier + 1)].n_groups > 0 &&
-        gsl_rng_uniform(t->r_resolution) < r->p_escalate) {
+        acd_crng_u01(b, 1) < r->p_escalate) {
         acd_state_type_counts(s, x->bin, x->type)->escalated++;
         acd_state_group_counts(s, x->bin, s->agents[a].group)->escalated++;
         return ACD_AFTER_ESCALATED;
     }
     if (ct->has_repeat_delay &&
-        schedule_again(s, x->issue, &ct->repeat_delay, t->r_retrial, EV_REPEAT))
+        schedule_again(s, x->issue, &ct->repeat_delay,
+                       caller_rng(s, caller_next(s, x->issue, ACD_CALLER_REPEAT), 0), EV_REPEAT))
         return ACD_AFTER_REPEAT;
     if (!ct->has_repeat_delay)
         issue_end(s, x->issue, false);
@@ -748,13 +805,13 @@ agent_done(struct acd_sim *s, uint32_t a)
 
 /* --- transfers ---------------------------------------------------------- */
 
-/* Does the agent transfer leg x after its talk? Draws once from the call
- * type's transfer stream: the target, or NULL. */
+/* Does the agent transfer leg x after its talk? Draws once from the
+ * caller's transfer sub-stream: the target, or NULL. */
 static const struct acd_transfer *
 transfer_draw(struct acd_sim *s, const struct acd_call *x)
 {
     const struct acd_call_type *ct = acd_state_ctype(s, x->type);
-    double u = gsl_rng_uniform(s->types[x->type].r_transfer), cum = 0;
+    double u = acd_crng_u01(caller_next(s, x->issue, ACD_CALLER_TRANSFER), 0), cum = 0;
     for (size_t i = 0; i < ct->n_transfers; i++) {
         cum += ct->transfers[i].prob;
         if (u < cum)
@@ -822,15 +879,16 @@ transfer(struct acd_sim *s, uint32_t a, uint32_t c, const struct acd_transfer *t
 }
 
 /* Agent a left a call of type k (transfers: the other talk ends keep
- * their own copy on the hot path): wrap-up, or done. */
+ * their own copy on the hot path): wrap-up, from the caller's sub-stream
+ * wb (wrap_base), or done. */
 static void
-wrap_or_done(struct acd_sim *s, uint32_t a, uint32_t k)
+wrap_or_done(struct acd_sim *s, uint32_t a, uint32_t k, uint64_t wb)
 {
     struct acd_group_rt *g = &s->groups[s->agents[a].group];
     const struct acd_dist *w = g->wrap ? g->wrap[k] : NULL;
     if (w) {
         s->agents[a].state = ACD_AGENT_WRAP;
-        acd_sim_push(s, s->now + acd_dist_sample(w, s->types[k].r_wrap), EV_WRAP_END, a);
+        acd_sim_push(s, s->now + acd_dist_sample(w, caller_rng(s, wb, 0)), EV_WRAP_END, a);
     } else {
         agent_done(s, a);
     }
@@ -861,7 +919,7 @@ hold_answered(struct acd_sim *s, struct acd_call *x)
     const struct acd_transfer *tr = &acd_state_ctype(s, ag->held_type)->transfers[ag->held_xfer];
     double conf_s = 0;
     if (tr->mode == ACD_TRANSFER_CONFERENCE)
-        conf_s = acd_dist_sample(&tr->conference, s->types[ag->held_type].r_transfer);
+        conf_s = caller_sample(s, x->issue, ACD_CALLER_CONFERENCE, &tr->conference);
     hold_release_at(s, x, s->now + conf_s);
     return conf_s;
 }
@@ -875,7 +933,7 @@ on_hold_end(struct acd_sim *s, uint32_t a)
         acd_state_touch_talk(s, gi);
     s->groups[gi].n_talk--;
     ag->held = false;
-    wrap_or_done(s, a, ag->held_type);
+    wrap_or_done(s, a, ag->held_type, ag->held_wrap);
     after_close_check(s);
 }
 
@@ -885,9 +943,12 @@ talk_end_transfer(struct acd_sim *s, uint32_t a, uint32_t c, const struct acd_tr
 {
     struct acd_call *x = &s->calls[c];
     uint32_t k = x->type;
+    uint64_t wb = wrap_base(s, a, x); /* the issue may end in transfer() */
     emit(s, x, ACD_OUT_ANSWERED, ACD_AFTER_TRANSFERRED, s->agents[a].group, x->t_answer);
-    if (!transfer(s, a, c, tr))
-        wrap_or_done(s, a, k);
+    if (transfer(s, a, c, tr))
+        s->agents[a].held_wrap = wb; /* wraps up when the hold ends (on_hold_end) */
+    else
+        wrap_or_done(s, a, k, wb);
     after_close_check(s);
 }
 
@@ -904,14 +965,16 @@ on_talk_end(struct acd_sim *s, uint32_t a)
     s->n_talk--;
     ag->call = ACD_NONE;
     const struct acd_transfer *tr;
-    if (s->n_lanes > 1 && !(x->flags & ACD_CALL_XFER) && s->types[x->type].r_transfer &&
+    if (s->n_lanes > 1 && !(x->flags & ACD_CALL_XFER) && s->types[x->type].transfers &&
         (tr = transfer_draw(s, x)) != NULL) {
         talk_end_transfer(s, a, c, tr);
         return;
     }
+    uint32_t k = x->type;
+    const struct acd_dist *w = g->wrap ? g->wrap[k] : NULL;
+    uint64_t wb = w ? caller_next(s, x->issue, ACD_CALLER_WRAP) : 0; /* before resolve ends it */
     enum acd_after after = resolve(s, a, c);
     emit(s, x, ACD_OUT_ANSWERED, after, gi, x->t_answer);
-    uint32_t k = x->type;
     if (after == ACD_AFTER_ESCALATED) {
         /* Warm transfer: the customer waits again in the next tier's queue. */
         x->id = s->next_call_id++;
@@ -923,10 +986,9 @@ on_talk_end(struct acd_sim *s, uint32_t a)
     } else {
         acd_state_call_free(s, c);
     }
-    const struct acd_dist *w = g->wrap ? g->wrap[k] : NULL;
     if (w) {
         ag->state = ACD_AGENT_WRAP;
-        acd_sim_push(s, s->now + acd_dist_sample(w, s->types[k].r_wrap), EV_WRAP_END, a);
+        acd_sim_push(s, s->now + acd_dist_sample(w, caller_rng(s, wb, 0)), EV_WRAP_END, a);
     } else {
         agent_done(s, a);
     }

@@ -22,12 +22,14 @@
 #include "acdsim/sim.h"
 #include "acdsim/stats.h"
 #include "evq.h"
+#include "rng.h"
 #include "util.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #define ACD_NONE UINT32_MAX
 
@@ -44,6 +46,10 @@ struct acd_issue {
     uint32_t contacts; /* call attempts so far (1 = the first call) */
     uint32_t next;     /* free-list link */
     uint64_t id;
+    uint64_t key; /* the caller's identity (rng.h: acd_crng_caller_key) */
+    /* Draws made so far per counted purpose (enum acd_caller_purpose): the
+     * occurrence of the next one. */
+    uint16_t occ[ACD_CALLER_COUNTED];
     bool answered; /* some leg reached an agent */
 };
 
@@ -81,7 +87,10 @@ struct acd_call {
 };
 
 struct acd_agent {
-    double idle_since;
+    union {
+        double idle_since;  /* idle */
+        uint64_t held_wrap; /* held: the sub-stream of its wrap-up (agent_wrap_base) */
+    };
     double break_len_s; /* length of the break waiting for the call to end */
     uint32_t group;
     union {
@@ -135,14 +144,15 @@ struct acd_type_rt {
     const struct acd_dist *patience; /* NULL: never abandons */
     const struct acd_dist *ring;     /* ring time, NULL: talk starts at assignment */
     double handle_per_wait;          /* extra handle time per second waited */
-    gsl_rng *r_arrivals, *r_handle, *r_patience, *r_retrial, *r_resolution, *r_caller, *r_wrap;
-    gsl_rng *r_transfer;   /* NULL: the type does not transfer */
+    gsl_rng *r_arrivals;
+    uint64_t caller_key;   /* key of its callers (rng.h: ACD_STREAM_CALLERS) */
+    uint64_t n_fresh;      /* fresh calls so far: the next caller's sequence number */
+    bool transfers;        /* the type transfers (call_types[].transfers) */
     bool plain;            /* no caller behaviour, resolution or overflow: the fast path */
     double sl_threshold_s; /* the type's own service-level threshold, else the center's */
     /* How an idle agent is chosen for an arriving call: the call type's
      * agent_selection, or the routing policy's own (route.h). */
     uint32_t (*pick_agent)(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra);
-    gsl_rng *r_ring; /* only with a ring time */
 };
 
 /* Ringing agents of a group (only with a ring time: acd_sim.ring_rt), kept
@@ -255,7 +265,8 @@ struct acd_sim {
     struct acd_ring_rt *ring_rt; /* n_groups when rings, else NULL */
     bool wait_handle;            /* some call type has handle_time_per_wait */
     gsl_rng *r_routing, *r_day;
-    double busyness; /* this day's volume multiplier */
+    gsl_rng *r_caller; /* acd_crng_type: positioned on a caller's sub-stream per draw */
+    double busyness;   /* this day's volume multiplier */
 
     size_t n_shifts;
     struct acd_shift_rt *shifts;
@@ -386,6 +397,7 @@ acd_state_issue_alloc(struct acd_sim *s)
     }
     s->issues[i].id = s->next_issue_id++;
     s->issues[i].contacts = 0;
+    memset(s->issues[i].occ, 0, sizeof(s->issues[i].occ));
     if (!s->single_leg) { /* the cumulative figures (acd_sim.single_leg) */
         s->issues[i].wait_s = 0;
         s->issues[i].patience_s = ACD_NAN;

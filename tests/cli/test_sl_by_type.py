@@ -39,7 +39,7 @@ OFFERED_SOURCES = {"fresh", "retrial", "repeat", "callback"}
 # thresholds of their own, p3 takes the center's 20 s.
 DAY = """\
 name: priorities
-seed: 11
+seed: 14
 replications: 1
 horizon: {open: "08:00", close: "12:00", interval: 1h}
 service_level: {threshold: 20s, target: 0.70}
@@ -250,7 +250,7 @@ def _():
 
 STAFF = """\
 name: strict p1
-seed: 4
+seed: 14
 replications: 20
 horizon: {duration: 8h, warmup: 30m}
 service_level: {threshold: 20s, target: 0.80}

@@ -1,4 +1,5 @@
-/* Unit tests for RNG streams: determinism and independence of seeds. */
+/* Unit tests for RNG streams: determinism and independence of seeds; the
+ * per-caller sub-streams (acd_crng_*). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <cmocka.h>
 
 #include "rng.h"
+#include <math.h>
 #include <stdlib.h>
 
 static void
@@ -104,14 +106,69 @@ test_uniform_mean(void **state)
     gsl_rng_free(r);
 }
 
+/* The gsl_rng view of a sub-stream gives acd_crng_u01(base, n) in order,
+ * from wherever it is positioned, and sub-streams are distinct. */
+static void
+test_caller_streams(void **state)
+{
+    (void)state;
+    gsl_rng *r = acd_crng_new();
+    uint64_t key = acd_crng_caller_key(acd_rng_seed(7, 0, ACD_STREAM_CALLERS, 0), 0);
+    uint64_t b = acd_crng_base(key, ACD_CALLER_HANDLE, 0);
+    acd_crng_at(r, b, 0);
+    for (int n = 0; n < 10; n++)
+        assert_true(gsl_rng_uniform(r) == acd_crng_u01(b, (uint64_t)n));
+    acd_crng_at(r, b, 3);
+    assert_true(gsl_rng_uniform(r) == acd_crng_u01(b, 3));
+    /* Neighbouring identities, purposes and occurrences: distinct bases. */
+    uint64_t seen[4 * ACD_CALLER_PURPOSES * 4];
+    size_t n = 0;
+    for (uint64_t seq = 0; seq < 4; seq++) {
+        uint64_t k = acd_crng_caller_key(acd_rng_seed(7, 0, ACD_STREAM_CALLERS, 0), seq);
+        for (unsigned p = 0; p < ACD_CALLER_PURPOSES; p++)
+            for (uint32_t o = 0; o < 4; o++)
+                seen[n++] = acd_crng_base(k, p, o);
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            assert_true(seen[i] != seen[j]);
+    gsl_rng_free(r);
+}
+
+/* Uniform 0 of a million callers (what most draws use) and uniform 1 of
+ * their sub-streams: mean 1/2 and no correlation between neighbours. */
+static void
+test_caller_uniforms(void **state)
+{
+    (void)state;
+    uint64_t tk = acd_rng_seed(2385, 0, ACD_STREAM_CALLERS, 0);
+    const int n = 1000000;
+    double s0 = 0, s1 = 0, s01 = 0, prev = 0.5, sp = 0;
+    for (int i = 0; i < n; i++) {
+        uint64_t b = acd_crng_base(acd_crng_caller_key(tk, (uint64_t)i), ACD_CALLER_PATIENCE, 0);
+        double u0 = acd_crng_u01(b, 0), u1 = acd_crng_u01(b, 1);
+        assert_true(u0 >= 0 && u0 < 1 && u1 >= 0 && u1 < 1);
+        s0 += u0;
+        s1 += u1;
+        s01 += (u0 - 0.5) * (u1 - 0.5);
+        sp += (u0 - 0.5) * (prev - 0.5);
+        prev = u0;
+    }
+    /* SE of a mean: 2.9e-4; of a mean product of centred uniforms:
+     * 1/12/sqrt(n) = 8.3e-5; 5 SE. */
+    assert_true(fabs(s0 / n - 0.5) < 5 * 2.9e-4);
+    assert_true(fabs(s1 / n - 0.5) < 5 * 2.9e-4);
+    assert_true(fabs(s01 / n) < 5 * 8.3e-5);
+    assert_true(fabs(sp / n) < 5 * 8.3e-5);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_same_inputs_same_stream),
-        cmocka_unit_test(test_streams_differ),
-        cmocka_unit_test(test_seed_grid_distinct),
-        cmocka_unit_test(test_uniform_mean),
+        cmocka_unit_test(test_same_inputs_same_stream), cmocka_unit_test(test_streams_differ),
+        cmocka_unit_test(test_seed_grid_distinct),      cmocka_unit_test(test_uniform_mean),
+        cmocka_unit_test(test_caller_streams),          cmocka_unit_test(test_caller_uniforms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

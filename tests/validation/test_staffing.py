@@ -37,7 +37,14 @@ REPLICATIONS = 10
 CALLS_PER_REP = 150_000
 # 1,800 Erlangs at 99.3% occupancy (Halfin-Whitt beta = 0.28): the queue
 # swings for hours, so a run must be long for its service level to settle.
-CALLS_BIG = {("erlang-c", 4): 2_000_000}
+# 1,200 Erlangs Erlang A with max_abandon 0.05: one agent moves the abandon
+# rate by ~0.0008, while 150,000 calls a replication estimate it to
+# +-0.0026 (three agents), so the search could land two off by chance (it
+# did with seed 20261122 once callers got their own random numbers: 1140
+# for 1142, the simulated rate at 1140 0.04995 +- 0.0026 against the exact
+# 0.05079; over 8 seeds x 20 replications the engine gives 0.05076). A
+# million calls a replication resolve it to about one agent.
+CALLS_BIG = {("erlang-c", 4): 2_000_000, ("erlang-a", 5): 1_000_000}
 
 with open(os.path.join(TESTS_DIR, "data", "staffing_cases.json")) as f:
     CASES = json.load(f)
