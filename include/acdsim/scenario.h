@@ -183,6 +183,18 @@ struct acd_shift {
     struct acd_break *breaks; /* sorted, inside [start, end) */
 };
 
+/* A move (agent_groups[].moves[]): at `start_s`, `count` agents of the
+ * group on duty then (idle ones at once, a busy one after its call in
+ * hand) become members of group `to` - its skills, tier, handle time,
+ * wrap-up, cost and routing - until `end_s`, when they come back (again
+ * after the call in hand). Day horizon only, inside the operating day. */
+struct acd_move {
+    size_t to; /* group index, not the group's own */
+    unsigned count;
+    double start_s, end_s; /* clock times, start < end */
+    struct acd_srcpos pos;
+};
+
 /* Handle time or wrap-up for one call type in a group (overrides). */
 struct acd_type_dist {
     size_t type;
@@ -218,6 +230,8 @@ struct acd_agent_group {
 
     double cost_per_hour; /* per paid agent-hour (staffed + break) */
     unsigned answers;     /* ACD_ANSWERS_* bits: legs it answers; 0 = all */
+    size_t n_moves;       /* agents lent to other groups for a time window */
+    struct acd_move *moves;
     struct acd_srcpos pos;
 };
 

@@ -738,6 +738,11 @@ agent_done(struct acd_sim *s, uint32_t a)
     struct acd_agent *ag = &s->agents[a];
     acd_state_touch_busy(s, ag->group);
     s->groups[ag->group].n_busy--;
+    if (s->n_mv_soon && s->agent_mv[a].state != ACD_MV_NONE &&
+        s->agent_mv[a].state != ACD_MV_AWAY) {
+        acd_sim_move_settle(s, a); /* to its other group first (may add agents) */
+        ag = &s->agents[a];
+    }
     if (ag->leaving)
         acd_sim_log_off(s, a);
     else if (ag->break_pending)
@@ -964,6 +969,12 @@ agent_available(struct acd_sim *s, uint32_t a)
         return;
     }
     take(s, a, c);
+}
+
+void
+acd_sim_agent_available(struct acd_sim *s, uint32_t a)
+{
+    agent_available(s, a);
 }
 
 /* Log an agent on (staffed by count or by shift). */
@@ -1197,5 +1208,5 @@ acd_sim_handler_fn *const acd_sim_handlers[EV_KINDS] = {
     [EV_PLAN] = on_plan,         [EV_BREAK_END] = on_break_end, [EV_ABANDON] = on_abandon,
     [EV_TIMEOUT] = on_timeout,   [EV_VISIBLE] = on_visible,     [EV_RETRY] = on_retry,
     [EV_REPEAT] = on_repeat,     [EV_ARRIVAL] = on_arrival,     [EV_SAMPLE] = on_sample,
-    [EV_HOLD_END] = on_hold_end, [EV_RING_END] = on_ring_end,
+    [EV_HOLD_END] = on_hold_end, [EV_RING_END] = on_ring_end,   [EV_MOVE] = acd_sim_on_move,
 };

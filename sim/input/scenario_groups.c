@@ -266,6 +266,72 @@ grp_answers(struct ctx *c, void *obj, const struct acd_ynode *k, const struct ac
         g->answers = bits;
 }
 
+/* moves: [{to: GROUP, count: N, start: "09:00", end: "11:00"}]; `to` is
+ * resolved once every group is known, the times checked against the
+ * operating day (scenario_check.c). */
+static void
+move_to(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    (void)obj;
+    struct grp_state *gs = cur_grp(c);
+    if (acd_scn_get_name(c, k, v))
+        gs->move_to[gs->move_to_cur] = v;
+}
+
+enum { MV_TO, MV_COUNT, MV_START, MV_END };
+
+static const struct key_desc move_keys[] = {
+    [MV_TO] = KEY_FN("to", move_to, KEY_REQUIRED),
+    [MV_COUNT] = KEY_N("count", V_UINT1, struct acd_move, count, ACD_SCN_MAX_AGENTS, KEY_REQUIRED),
+    [MV_START] = KEY_V("start", V_CLOCK, struct acd_move, start_s, KEY_REQUIRED),
+    [MV_END] = KEY_V("end", V_CLOCK, struct acd_move, end_s, KEY_REQUIRED),
+};
+
+static void
+grp_moves(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    static const char item_ex[] = "{to: collections, count: 2, start: \"09:00\", end: \"11:00\"}";
+    struct acd_agent_group *g = obj;
+    struct grp_state *gs = cur_grp(c);
+    if (v->kind != ACD_Y_SEQ || v->n == 0) {
+        acd_scn_err(c, acd_scn_where(k, v), "'%s' must be a non-empty list like [%s] (found %s)",
+                    k->s, item_ex, acd_ytree_found(v).s);
+        return;
+    }
+    if (!acd_scn_visit(c, v, v->n))
+        return;
+    g->moves = acd_xcalloc(v->n, sizeof(*g->moves));
+    g->n_moves = v->n;
+    gs->move_items = acd_xcalloc(v->n, sizeof(*gs->move_items));
+    gs->move_to = acd_xcalloc(v->n, sizeof(*gs->move_to));
+    gs->move_times_ok = acd_xcalloc(v->n, sizeof(*gs->move_times_ok));
+    for (size_t i = 0; i < v->n; i++) {
+        const struct acd_ynode *item = v->kids[i];
+        struct acd_move *m = &g->moves[i];
+        m->to = SIZE_MAX;
+        m->pos.line = item->line;
+        m->pos.col = item->col;
+        if (item->kind != ACD_Y_MAP) {
+            acd_scn_err(c, item, "a move must be a mapping like %s (found %s)", item_ex,
+                        acd_ytree_found(item).s);
+            continue;
+        }
+        gs->move_items[i] = item;
+        gs->move_to_cur = i;
+        struct seen s;
+        acd_scn_walk_map(c, item, "move", move_keys, ACD_ARRAY_LEN(move_keys), m, &s);
+        if (s.meant & BIT(MV_TO))
+            gs->move_to[i] = NULL;
+        bool times_ok = acd_scn_is_ok(&s, MV_START) && acd_scn_is_ok(&s, MV_END);
+        if (times_ok && m->end_s <= m->start_s) {
+            acd_scn_err(c, s.val[MV_END], "'end' (%s) must be later than 'start' (%s)",
+                        acd_ytree_show(s.val[MV_END]->s).s, acd_ytree_show(s.val[MV_START]->s).s);
+            times_ok = false;
+        }
+        gs->move_times_ok[i] = times_ok;
+    }
+}
+
 enum { G_NAME, G_SKILLS, G_AGENTS, G_SHIFTS, G_TIER };
 
 static const struct key_desc group_keys[] = {
@@ -280,6 +346,7 @@ static const struct key_desc group_keys[] = {
     KEY_FN("assist", grp_assist, 0),
     KEY_V("cost_per_hour", V_NUMBER, struct acd_agent_group, cost_per_hour, 0),
     KEY_FN("answers", grp_answers, 0),
+    KEY_FN("moves", grp_moves, KEY_DAY),
 };
 
 static void

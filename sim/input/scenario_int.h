@@ -96,6 +96,11 @@ struct grp_state {
     bool skills_given;                    /* skills was a non-empty list */
     const struct acd_ynode **handle_keys; /* per groups[].handle entry: its key */
     const struct acd_ynode **wrap_keys;   /* per groups[].wrap_by_type entry */
+    /* per groups[].moves entry: its mapping, and its `to` name (NULL if
+     * bad); the times are checked against the horizon once it is known */
+    const struct acd_ynode **move_items, **move_to;
+    bool *move_times_ok;
+    size_t move_to_cur; /* the entry being walked */
 };
 
 struct ctx {
