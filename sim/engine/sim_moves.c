@@ -11,7 +11,8 @@
  * staffing plan logs it on or off: `from`'s count-staffed plan counts it
  * as present (one agent fewer to log on), `to`'s does not see it. A
  * shift-staffed agent keeps its own shift plan (breaks, log-off) wherever
- * it is. At the end every moved agent goes back (a busy one after its
+ * it is; a move given in a shift (shifts[].moves) takes agents of that
+ * shift only. At the end every moved agent goes back (a busy one after its
  * call in hand); one whose move had not happened yet stays.
  *
  * Without moves nothing here runs or allocates, and no move draws a
@@ -38,14 +39,17 @@ acd_sim_moves_setup(struct acd_sim *s)
     s->agent_mv = acd_xmalloc(cap * sizeof(*s->agent_mv));
     for (size_t a = 0; a < cap; a++)
         s->agent_mv[a] = (struct acd_agent_mv){ACD_NONE, ACD_MV_NONE};
-    for (uint32_t g = 0; g < s->n_groups; g++)
+    size_t first_shift = 0; /* the group's first shift in s->shifts (setup_staffing) */
+    for (uint32_t g = 0; g < s->n_groups; first_shift += sc->groups[g++].n_shifts)
         for (size_t i = 0; i < sc->groups[g].n_moves; i++) {
             const struct acd_move *m = &sc->groups[g].moves[i];
             ACD_ASSERT(m->to < s->n_groups && m->to != g && m->count > 0);
+            ACD_ASSERT(m->shift == SIZE_MAX || m->shift < sc->groups[g].n_shifts);
             uint32_t k = (uint32_t)s->n_moves++;
             s->moves[k] = (struct acd_move_rt){
                 .from = g,
                 .to = (uint32_t)m->to,
+                .shift = m->shift == SIZE_MAX ? ACD_NONE : (uint32_t)(first_shift + m->shift),
                 .count = m->count,
                 .start_s = m->start_s,
                 .end_s = m->end_s,
@@ -147,6 +151,13 @@ home_again(struct acd_sim *s, uint32_t a, uint32_t from)
     s->group_out[from]--;
 }
 
+/* May move mv take agent a (of its group)? */
+static bool
+takes(const struct acd_sim *s, const struct acd_move_rt *mv, uint32_t a)
+{
+    return acd_state_managed(s, a) && (mv->shift == ACD_NONE || s->agents[a].shift == mv->shift);
+}
+
 static void
 move_start(struct acd_sim *s, uint32_t m)
 {
@@ -157,7 +168,7 @@ move_start(struct acd_sim *s, uint32_t m)
      * them off): the longest idle stay to take the next call. */
     for (uint32_t a = g->idle_tail; need > 0 && a != ACD_NONE;) {
         uint32_t prev = s->agents[a].prev;
-        if (acd_state_managed(s, a)) {
+        if (takes(s, mv, a)) {
             s->group_out[mv->from]++;
             go_now(s, a, m);
             need--;
@@ -168,7 +179,7 @@ move_start(struct acd_sim *s, uint32_t m)
     for (uint32_t i = g->n_members; need > 0 && i-- > 0;) {
         uint32_t a = g->members[i];
         struct acd_agent *ag = &s->agents[a];
-        if (acd_state_managed(s, a) && (is_busy(ag) || ag->held) && !ag->leaving) {
+        if (takes(s, mv, a) && (is_busy(ag) || ag->held) && !ag->leaving) {
             s->agent_mv[a] = (struct acd_agent_mv){m, ACD_MV_OUT_SOON};
             s->group_out[mv->from]++;
             s->n_mv_soon++;
@@ -179,7 +190,7 @@ move_start(struct acd_sim *s, uint32_t m)
      * before it). */
     for (uint32_t i = g->n_members; need > 0 && i-- > 0;) {
         uint32_t a = g->members[i];
-        if (acd_state_managed(s, a) && s->agents[a].state == ACD_AGENT_BREAK) {
+        if (takes(s, mv, a) && s->agents[a].state == ACD_AGENT_BREAK) {
             s->group_out[mv->from]++;
             go_now(s, a, m);
             need--;

@@ -199,6 +199,7 @@ struct acd_shift_rt {
 enum acd_move_phase { ACD_MOVE_WAITING, ACD_MOVE_ON, ACD_MOVE_OVER };
 struct acd_move_rt {
     uint32_t from, to;
+    uint32_t shift; /* shifts[].moves: agents of this shift (acd_sim.shifts) only, else ACD_NONE */
     unsigned count;
     double start_s, end_s;
     uint32_t ev;      /* its pending start or end (EV_MOVE), or ACD_EVQ_NONE */

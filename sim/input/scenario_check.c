@@ -463,27 +463,25 @@ resolve_moves(struct ctx *c)
     acd_units_format_clock(sc->open_s, open, sizeof(open));
     acd_units_format_clock(sc->close_s, close, sizeof(close));
     for (size_t g = 0; g < sc->n_groups; g++) {
-        struct acd_agent_group *ag = &sc->groups[g];
         const struct grp_state *gs = &c->gps[g];
-        for (size_t i = 0; i < ag->n_moves && gs->move_items; i++) {
-            struct acd_move *m = &ag->moves[i];
-            const struct acd_ynode *to = gs->move_to[i];
-            if (to) {
-                size_t t = lookup(gx, n_gx, to->s);
+        for (size_t i = 0; i < gs->n_moves; i++) {
+            const struct move_ref *r = &gs->moves[i];
+            struct acd_move *m = &sc->groups[g].moves[r->move];
+            if (r->to) {
+                size_t t = lookup(gx, n_gx, r->to->s);
                 if (t == SIZE_MAX)
-                    acd_scn_unknown_name(c, to, "agent group", "agent groups", names, n_names);
+                    acd_scn_unknown_name(c, r->to, "agent group", "agent groups", names, n_names);
                 else if (t == g)
-                    acd_scn_err(c, to, "a move must go to another group (not '%s' itself)",
-                                acd_ytree_show(to->s).s);
+                    acd_scn_err(c, r->to, "a move must go to another group (not '%s' itself)",
+                                acd_ytree_show(r->to->s).s);
                 else
                     m->to = t;
             }
-            if (day_ok && gs->move_times_ok[i] &&
-                (m->start_s < sc->open_s || m->end_s > sc->close_s)) {
+            if (day_ok && r->times_ok && (m->start_s < sc->open_s || m->end_s > sc->close_s)) {
                 char st[16], en[16];
                 acd_units_format_clock(m->start_s, st, sizeof(st));
                 acd_units_format_clock(m->end_s, en, sizeof(en));
-                acd_scn_err(c, gs->move_items[i],
+                acd_scn_err(c, r->item,
                             "the move from %s to %s is not inside the operating day (%s to %s)", st,
                             en, open, close);
             }
@@ -615,6 +613,17 @@ scheduled_at(const struct acd_scenario *sc, const struct acd_agent_group *g, dou
     return g->agents_by_interval ? g->agents_by_interval[b] : g->agents;
 }
 
+/* Agents move m of group g can take at its start: those g schedules, or
+ * (shifts[].moves) its shift's. */
+static double
+move_have(const struct acd_scenario *sc, const struct acd_agent_group *g, const struct acd_move *m)
+{
+    if (m->shift == SIZE_MAX)
+        return scheduled_at(sc, g, m->start_s);
+    const struct acd_shift *sh = &g->shifts[m->shift];
+    return sh->start_s <= m->start_s && m->start_s < sh->end_s ? sh->count : 0;
+}
+
 /* Agents of group gi on duty in bin b (steady: b ignored); shifts and
  * moves count when they cover the middle of the interval (a move takes at
  * most the agents scheduled at its start). */
@@ -631,7 +640,7 @@ agents_in(const struct acd_scenario *sc, size_t gi, size_t b)
             const struct acd_move *m = &sc->groups[f].moves[i];
             if (!(m->start_s <= mid && mid < m->end_s) || (f != gi && m->to != gi))
                 continue;
-            double have = scheduled_at(sc, &sc->groups[f], m->start_s);
+            double have = move_have(sc, &sc->groups[f], m);
             double k = m->count < have ? m->count : have;
             n += f == gi ? -k : k;
         }
@@ -646,7 +655,7 @@ warn_moves(const struct acd_scenario *sc, struct acd_diags *diags)
     for (size_t g = 0; g < sc->n_groups; g++)
         for (size_t i = 0; i < sc->groups[g].n_moves; i++) {
             const struct acd_move *m = &sc->groups[g].moves[i];
-            double have = scheduled_at(sc, &sc->groups[g], m->start_s);
+            double have = move_have(sc, &sc->groups[g], m);
             if (m->count <= have)
                 continue;
             char at[32];

@@ -185,6 +185,30 @@ def _():
     check(b["off_agent_s"] > 0 or c["off_agent_s"] > 0, "nobody off shift after 10:00")
 
 
+@test("a move in a shift takes that shift's agents (count: the shift's); the other shift stays")
+def _():
+    staff = """shifts:
+      - {start: "08:00", end: "12:00", count: 2, moves: [{to: collections_csr, start: "09:00", end: "11:00"}]}
+      - {start: "08:00", end: "12:00", count: 1}"""
+    text = scenario(billing_staff=staff).replace(
+        '    moves:\n      - {to: collections_csr, count: 2, start: "09:00", end: "11:00"}\n', "")
+    check("moves:\n      - {to" not in text, "the group-level move is still there")
+    res, rows = acdsim_run(text, "shift_form")
+    b, c = totals(res, "billing_csr"), totals(res, "collections_csr")
+    check(close(b["staffed_agent_s"] + c["staffed_agent_s"], 3 * 4 * HOUR),
+          f"staffed {b['staffed_agent_s']} + {c['staffed_agent_s']} != 3 agents x 4 h")
+    # The two agents of the first shift work in collections for 2 h, give
+    # or take the 10-minute calls in hand at 09:00 and 11:00.
+    check(abs(c["staffed_agent_s"] - 2 * 2 * HOUR) <= 2 * 600 + 1e-6,
+          f"collections staffed {c['staffed_agent_s']}, not about 2 agents x 2 h")
+    coll = answered(rows, "collections")
+    check(coll and all(T9 <= float(r["end_s"]) < T11 for r in coll),
+          "collections answered outside the window")
+    inside = [r for r in answered(rows, "billing") if T9 <= float(r["end_s"]) < T11]
+    check(len(inside) >= 3 and all(r["group"] == "billing_csr" for r in inside),
+          f"the second shift did not keep answering billing in the window ({len(inside)} calls)")
+
+
 @test("random agent selection, absenteeism, windows ending at closing: runs complete, time adds up")
 def _():
     variants = [

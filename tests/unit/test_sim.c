@@ -498,6 +498,15 @@ load_moves(const char *close_policy)
         (int)(a - text), text, front, (int)(b - (a + strlen(front))), a + strlen(front), back,
         b + strlen(back));
     free(text);
+    /* The 08:30 shift lends its agents for an hour (shifts[].moves). */
+    const char *brk = "length: 10m}]}\n";
+    char *at = strstr(with, brk);
+    assert_non_null(at);
+    text = with;
+    with = acd_xasprintf("%.*slength: 10m}], moves: [{to: supervisors, start: \"10:00\", end: "
+                         "\"11:00\"}]}\n%s",
+                         (int)(at - text), text, at + strlen(brk));
+    free(text);
     struct acd_diags diags;
     acd_diags_init(&diags);
     struct acd_scenario *sc = NULL;
@@ -517,7 +526,11 @@ test_verify_moves(void **state)
     const char *policies[] = {"drain", "disconnect", "until_empty"};
     for (size_t i = 0; i < ACD_ARRAY_LEN(policies); i++) {
         struct acd_scenario *sc = load_moves(policies[i]);
-        assert_int_equal(sc->groups[0].n_moves, 2);
+        assert_int_equal(sc->groups[0].n_moves, 3);
+        /* In the order given: its shifts (given first), then its own. */
+        assert_int_equal(sc->groups[0].moves[0].shift, 1);
+        assert_int_equal(sc->groups[0].moves[0].count, 4);
+        assert_true(sc->groups[0].moves[1].shift == SIZE_MAX);
         for (unsigned rep = 0; rep < 3; rep++)
             assert_true(step_verified(sc, rep) > 1000);
         acd_scenario_free(sc);
@@ -543,8 +556,8 @@ test_verify_moves(void **state)
         if (s->agents[a].group == 0 && s->agents[a].state != ACD_AGENT_OFF)
             assert_true(s->agent_mv[a].state == ACD_MV_AWAY ||
                         s->agent_mv[a].state == ACD_MV_OUT_SOON);
-    assert_true(s->moves[1].missing > 0);
-    assert_true(acd_sim_stats(s)->moves_missing >= s->moves[1].missing);
+    assert_true(s->moves[2].missing > 0);
+    assert_true(acd_sim_stats(s)->moves_missing >= s->moves[2].missing);
     acd_snapshot_free(snap);
     acd_sim_free(s);
     acd_scenario_free(sc);
