@@ -24,6 +24,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A shift move's shift in s->shifts; ACD_NONE for a group's own move, and
+ * for a shift the group no longer has (a staffing plan, acd_staff_plan,
+ * replaced its shifts by counts: the move takes any of its agents). */
+static uint32_t
+shift_of(const struct acd_scenario *sc, uint32_t g, size_t first_shift, const struct acd_move *m)
+{
+    if (m->shift == SIZE_MAX || m->shift >= sc->groups[g].n_shifts)
+        return ACD_NONE;
+    return (uint32_t)(first_shift + m->shift);
+}
+
 void
 acd_sim_moves_setup(struct acd_sim *s)
 {
@@ -44,12 +55,11 @@ acd_sim_moves_setup(struct acd_sim *s)
         for (size_t i = 0; i < sc->groups[g].n_moves; i++) {
             const struct acd_move *m = &sc->groups[g].moves[i];
             ACD_ASSERT(m->to < s->n_groups && m->to != g && m->count > 0);
-            ACD_ASSERT(m->shift == SIZE_MAX || m->shift < sc->groups[g].n_shifts);
             uint32_t k = (uint32_t)s->n_moves++;
             s->moves[k] = (struct acd_move_rt){
                 .from = g,
                 .to = (uint32_t)m->to,
-                .shift = m->shift == SIZE_MAX ? ACD_NONE : (uint32_t)(first_shift + m->shift),
+                .shift = shift_of(sc, g, first_shift, m),
                 .count = m->count,
                 .start_s = m->start_s,
                 .end_s = m->end_s,

@@ -209,6 +209,20 @@ def _():
           f"the second shift did not keep answering billing in the window ({len(inside)} calls)")
 
 
+@test("acdsim staff on a scenario with a shift's move (its plan replaces shifts by counts)")
+def _():
+    staff = """shifts:
+      - {start: "08:00", end: "12:00", count: 2, moves: [{to: collections_csr, count: 1, start: "09:00", end: "11:00"}]}
+      - {start: "08:00", end: "12:00", count: 1}"""
+    text = scenario(billing_staff=staff, reps=3).replace(
+        '    moves:\n      - {to: collections_csr, count: 2, start: "09:00", end: "11:00"}\n', "")
+    path = os.path.join(TMP, "staff.yaml")
+    with open(path, "w") as f:
+        f.write(text)
+    p = subprocess.run([ACDSIM, "staff", path], capture_output=True, text=True, timeout=600)
+    check(p.returncode == 0 and "Recommended" in p.stdout, f"staff: exit {p.returncode}: {p.stderr[-1500:]}")
+
+
 @test("random agent selection, absenteeism, windows ending at closing: runs complete, time adds up")
 def _():
     variants = [
