@@ -176,6 +176,21 @@ struct acd_break {
     double length_s;
 };
 
+/* A move (agent_groups[].moves[]): at `start_s`, `count` agents of the
+ * group on duty then (idle ones at once, a busy one after its call in
+ * hand) become members of group `to` - its skills, tier, handle time,
+ * wrap-up, cost and routing - until `end_s`, when they come back (again
+ * after the call in hand). Day horizon only, inside the operating day.
+ * In a shift (shifts[].moves[]) it takes agents of that shift only, inside
+ * the shift; `count` defaults to the shift's. */
+struct acd_move {
+    size_t to;    /* group index, not the group's own */
+    size_t shift; /* shifts[].moves: index of its shift in the group, else SIZE_MAX */
+    unsigned count;
+    double start_s, end_s; /* clock times, start < end */
+    struct acd_srcpos pos;
+};
+
 struct acd_shift {
     double start_s, end_s; /* clock times, start < end */
     unsigned count;
@@ -216,8 +231,10 @@ struct acd_agent_group {
     unsigned assist_queue_len;
     double assist_wait_s;
 
-    double cost_per_hour; /* per paid agent-hour (staffed + break) */
-    unsigned answers;     /* ACD_ANSWERS_* bits: legs it answers; 0 = all */
+    double cost_per_hour;   /* per paid agent-hour (staffed + break) */
+    unsigned answers;       /* ACD_ANSWERS_* bits: legs it answers; 0 = all */
+    size_t n_moves;         /* agents lent to other groups for a time window: */
+    struct acd_move *moves; /* its `moves` and its shifts', in the file's order */
     struct acd_srcpos pos;
 };
 

@@ -25,7 +25,10 @@ int acd_scenario_load_string(const char *name, const char *base_dir, const char 
  * of the groups that serve it (steady state, or an operating day's worst
  * interval), callers who never abandon (no patience, queue timeout or
  * certain balk) and no queue capacity or lines. A run of such a scenario
- * ends when the overload guard trips (sim.h, acd_sim_set_max_calls). */
+ * ends when the overload guard trips (sim.h, acd_sim_set_max_calls). The
+ * agents count moves (agent_groups[].moves) where they are. Also a move
+ * asking for more agents than its group schedules at its start (those
+ * there are move), at the move's position. */
 void acd_scenario_warn_overload(const struct acd_scenario *sc, struct acd_diags *diags);
 
 /* The built-in default scenario (scenarios/utility.yaml, embedded at build

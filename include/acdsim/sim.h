@@ -55,6 +55,10 @@ struct acd_rep_stats {
      * (n_groups each). So far, while the drain lasts. */
     double drain_s;
     double *drain_busy_s, *drain_staffed_s;
+    /* Moves (agent_groups[].moves): agents a move asked for that were not
+     * on duty in its group at its start (those there were moved), summed
+     * over the moves. 0 without moves. */
+    double moves_missing;
 };
 
 /* Per-call trace: one record per call leg when the leg ends (answered legs
@@ -248,6 +252,9 @@ struct acd_snapshot_group {
     int offset;                          /* acd_sim_adjust_agents so far */
     bool by_shifts;
     double busy_s, staffed_s; /* agent-seconds over the reported bins so far */
+    /* Moves: agents of other groups here now (in members), and the group's
+     * own agents moved out or about to go (not in members). */
+    unsigned moved_in, moved_out;
 };
 struct acd_snapshot {
     double now_s;

@@ -29,26 +29,35 @@ acd_sim_set_agents(struct acd_sim *s, size_t gi, unsigned n)
         return -1;
     struct acd_group_rt *g = &s->groups[gi];
     g->n_target = n;
+    /* Agents moved out (or about to go) count for the plan; agents moved
+     * in, and those about to go, are not its to log on or off
+     * (acd_state_managed). */
+    uint32_t out = s->group_out ? s->group_out[gi] : 0;
+    n = n > out ? n - out : 0;
     /* Agents logged on (or on break) and not leaving. */
     uint32_t active = 0;
     for (uint32_t i = 0; i < g->n_members; i++) {
-        struct acd_agent *ag = &s->agents[g->members[i]];
-        if (ag->state != ACD_AGENT_OFF && !ag->leaving)
+        uint32_t a = g->members[i];
+        struct acd_agent *ag = &s->agents[a];
+        if (ag->state != ACD_AGENT_OFF && !ag->leaving && acd_state_managed(s, a))
             active++;
     }
     /* Too many: idle agents leave at once (most recently idle first), busy
      * ones after their call. */
-    while (active > n && g->n_idle > 0) {
-        uint32_t a = g->idle_tail;
-        acd_state_idle_remove(s, g, a);
-        acd_sim_log_off(s, a);
-        active--;
+    for (uint32_t a = g->idle_tail; active > n && a != ACD_NONE;) {
+        uint32_t prev = s->agents[a].prev;
+        if (acd_state_managed(s, a)) {
+            acd_state_idle_remove(s, g, a);
+            acd_sim_log_off(s, a);
+            active--;
+        }
+        a = prev;
     }
     for (uint32_t i = g->n_members; active > n && i-- > 0;) {
         struct acd_agent *ag = &s->agents[g->members[i]];
         if ((ag->state == ACD_AGENT_TALK || ag->state == ACD_AGENT_WRAP ||
              ag->state == ACD_AGENT_RING) &&
-            !ag->leaving) {
+            !ag->leaving && acd_state_managed(s, g->members[i])) {
             ag->leaving = true;
             active--;
         }
@@ -56,7 +65,7 @@ acd_sim_set_agents(struct acd_sim *s, size_t gi, unsigned n)
     /* Too few: first keep agents who were about to leave, then log on. */
     for (uint32_t i = 0; active < n && i < g->n_members; i++) {
         struct acd_agent *ag = &s->agents[g->members[i]];
-        if (ag->state != ACD_AGENT_OFF && ag->leaving) {
+        if (ag->state != ACD_AGENT_OFF && ag->leaving && acd_state_managed(s, g->members[i])) {
             ag->leaving = false;
             active++;
         }
@@ -65,7 +74,7 @@ acd_sim_set_agents(struct acd_sim *s, size_t gi, unsigned n)
         uint32_t a = ACD_NONE;
         for (; i < g->n_members; i++)
             if (s->agents[g->members[i]].state == ACD_AGENT_OFF &&
-                s->agents[g->members[i]].shift == ACD_NONE) {
+                s->agents[g->members[i]].shift == ACD_NONE && acd_state_managed(s, g->members[i])) {
                 a = g->members[i];
                 break;
             }
@@ -92,8 +101,8 @@ acd_sim_set_rate(struct acd_sim *s, size_t k, double rate_per_s)
 /* Is the plan in force now, and not about to be re-applied by a boundary
  * at this very instant? Then an intervention applies at once; otherwise
  * the next boundary applies it. */
-static bool
-plan_active(const struct acd_sim *s)
+bool
+acd_sim_plan_active(const struct acd_sim *s)
 {
     if (s->closed || s->done)
         return false;
@@ -111,7 +120,7 @@ acd_sim_adjust_agents(struct acd_sim *s, size_t gi, int delta)
     if (gi >= s->n_groups || s->sc->groups[gi].n_shifts > 0)
         return -1;
     s->groups[gi].agent_offset += delta;
-    if (plan_active(s))
+    if (acd_sim_plan_active(s))
         acd_sim_set_agents(s, gi, acd_state_with_offset(s, (uint32_t)gi));
     return 0;
 }
@@ -123,7 +132,7 @@ acd_sim_set_rate_factor(struct acd_sim *s, size_t k, double factor)
         return -1;
     struct acd_type_rt *t = &s->types[k];
     t->rate_factor = factor;
-    if (plan_active(s))
+    if (acd_sim_plan_active(s))
         acd_sim_set_rate(s, k, t->plan_rate_per_s * factor);
     return 0;
 }
@@ -474,6 +483,7 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
     }
 
     setup_staffing(s);
+    acd_sim_moves_setup(s);
     if (!s->day)
         for (uint32_t gi = 0; gi < s->n_groups; gi++) {
             s->groups[gi].n_plan = acd_state_planned_agents(s, gi, 0);
@@ -505,6 +515,7 @@ acd_sim_free(struct acd_sim *s)
     }
     for (size_t i = 0; i < s->n_shifts; i++)
         free(s->shifts[i].steps);
+    acd_sim_moves_free(s);
     gsl_rng_free(s->r_routing);
     gsl_rng_free(s->r_day);
     gsl_rng_free(s->r_caller);
@@ -823,6 +834,12 @@ acd_sim_snapshot(const struct acd_sim *s, struct acd_snapshot *out)
         sg->target = gr->n_target;
         sg->offset = gr->agent_offset;
         sg->by_shifts = s->sc->groups[g].n_shifts > 0;
+        sg->moved_out = s->group_out ? s->group_out[g] : 0;
+        sg->moved_in = 0;
+        for (uint32_t i = 0; s->agent_mv && i < gr->n_members; i++) {
+            const struct acd_agent_mv *am = &s->agent_mv[gr->members[i]];
+            sg->moved_in += am->state == ACD_MV_AWAY || am->state == ACD_MV_BACK_SOON;
+        }
         memset(sg->by_state, 0, sizeof(sg->by_state));
         for (uint32_t i = 0; i < gr->n_members; i++) {
             uint8_t st = s->agents[gr->members[i]].state;

@@ -788,6 +788,8 @@ acd_sim_log_off(struct acd_sim *s, uint32_t a)
     ag->break_pending = false;
 }
 
+static void agent_done_moving(struct acd_sim *s, uint32_t a);
+
 /* The agent's call (and wrap-up) ended. */
 static void
 agent_done(struct acd_sim *s, uint32_t a)
@@ -795,6 +797,27 @@ agent_done(struct acd_sim *s, uint32_t a)
     struct acd_agent *ag = &s->agents[a];
     acd_state_touch_busy(s, ag->group);
     s->groups[ag->group].n_busy--;
+    if (s->n_mv_soon) { /* some agent moves after its call (sim_moves.c) */
+        agent_done_moving(s, a);
+        return;
+    }
+    if (ag->leaving)
+        acd_sim_log_off(s, a);
+    else if (ag->break_pending)
+        start_break(s, a, ag->break_len_s);
+    else
+        agent_available(s, a);
+}
+
+/* agent_done while some agent is to move after its call: a first goes to
+ * its other group if it is one of them (which may add agents), then as
+ * agent_done. Apart, so that agent_done's usual path stays as it was. */
+static void __attribute__((noinline)) agent_done_moving(struct acd_sim *s, uint32_t a)
+{
+    uint8_t mv = s->agent_mv[a].state;
+    if (mv == ACD_MV_OUT_SOON || mv == ACD_MV_BACK_SOON)
+        acd_sim_move_settle(s, a);
+    struct acd_agent *ag = &s->agents[a];
     if (ag->leaving)
         acd_sim_log_off(s, a);
     else if (ag->break_pending)
@@ -1028,6 +1051,12 @@ agent_available(struct acd_sim *s, uint32_t a)
     take(s, a, c);
 }
 
+void
+acd_sim_agent_available(struct acd_sim *s, uint32_t a)
+{
+    agent_available(s, a);
+}
+
 /* Log an agent on (staffed by count or by shift). */
 void
 acd_sim_log_on(struct acd_sim *s, uint32_t a)
@@ -1259,5 +1288,5 @@ acd_sim_handler_fn *const acd_sim_handlers[EV_KINDS] = {
     [EV_PLAN] = on_plan,         [EV_BREAK_END] = on_break_end, [EV_ABANDON] = on_abandon,
     [EV_TIMEOUT] = on_timeout,   [EV_VISIBLE] = on_visible,     [EV_RETRY] = on_retry,
     [EV_REPEAT] = on_repeat,     [EV_ARRIVAL] = on_arrival,     [EV_SAMPLE] = on_sample,
-    [EV_HOLD_END] = on_hold_end, [EV_RING_END] = on_ring_end,
+    [EV_HOLD_END] = on_hold_end, [EV_RING_END] = on_ring_end,   [EV_MOVE] = acd_sim_on_move,
 };

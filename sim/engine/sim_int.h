@@ -32,19 +32,21 @@ enum ev_kind {
     EV_SAMPLE,
     EV_HOLD_END, /* a warm transfer's first agent leaves the call */
     EV_RING_END, /* ring time over: the talk starts */
+    EV_MOVE,     /* a move's start or end (obj: the move) */
     EV_KINDS
 };
 
 /* At equal times: statistics boundaries first (so windows are exact), then
  * agents becoming free (a freed agent can take a call arriving at the same
  * instant; a ring ending as the caller's patience does connects the call),
- * shift plans, then callers giving up, then new attempts; samples
+ * shift plans, then moves (agents whose shift starts then can be moved),
+ * then callers giving up, then new attempts; samples
  * last (they only read the state, so they change no other event's order). */
 static const int ev_prio[EV_KINDS] = {
     [EV_BOUNDARY] = -4,  [EV_TALK_END] = -3, [EV_WRAP_END] = -3, [EV_PLAN] = -2,
     [EV_BREAK_END] = -2, [EV_ABANDON] = 0,   [EV_TIMEOUT] = 0,   [EV_VISIBLE] = 0,
     [EV_RETRY] = 1,      [EV_REPEAT] = 1,    [EV_ARRIVAL] = 1,   [EV_SAMPLE] = 2,
-    [EV_HOLD_END] = -3,  [EV_RING_END] = -3,
+    [EV_HOLD_END] = -3,  [EV_RING_END] = -3, [EV_MOVE] = -1,
 };
 
 /* Steps of a shift plan (struct acd_step). */
@@ -84,8 +86,27 @@ void acd_sim_log_on(struct acd_sim *s, uint32_t a);
 void acd_sim_log_off(struct acd_sim *s, uint32_t a);
 /* Disconnect every waiting leg (close policy, or nobody left to serve). */
 void acd_sim_disconnect_all(struct acd_sim *s);
+/* Agent a became available: it takes a waiting leg or goes idle. */
+void acd_sim_agent_available(struct acd_sim *s, uint32_t a);
 /* Fill the drain figures of s->st from the scratch bin's integrals, which
  * the caller has brought up to now (the drain so far). */
 void acd_sim_drain_measure(struct acd_sim *s);
+
+/* --- sim.c -------------------------------------------------------------- */
+
+/* Is the plan in force now (interventions and returning agents apply at
+ * once), not about to be re-applied by a boundary at this instant? */
+bool acd_sim_plan_active(const struct acd_sim *s);
+
+/* --- sim_moves.c -------------------------------------------------------- */
+
+/* Set up the scenario's moves (none: nothing allocated, nothing drawn). */
+void acd_sim_moves_setup(struct acd_sim *s);
+void acd_sim_moves_free(struct acd_sim *s);
+/* EV_MOVE: move m starts or ends. */
+void acd_sim_on_move(struct acd_sim *s, uint32_t m);
+/* Agent a, moving after its call in hand, has finished it (agent_done:
+ * no longer counted busy, not yet available). */
+void acd_sim_move_settle(struct acd_sim *s, uint32_t a);
 
 #endif

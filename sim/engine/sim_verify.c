@@ -30,7 +30,10 @@
  *   - the event heap is ordered (acd_evq_verify), nothing is scheduled
  *     before now, and every pending event points at an object that points
  *     back at it (talk end -> talking agent, abandon -> the leg's
- *     ev_abandon, arrival -> the type's arrival_ev...).
+ *     ev_abandon, arrival -> the type's arrival_ev...);
+ *   - moves (verify_moves): a moved agent is a member of the group its
+ *     move's phase says, busy while about to move; the counts of agents
+ *     out and about to move match the records.
  */
 #include "sim_int.h"
 #include "util.h"
@@ -111,6 +114,11 @@ verify_events(const struct acd_sim *s, size_t by_kind[EV_KINDS])
             VERIFY(e->obj < s->n_agents && s->agents[e->obj].held &&
                        s->agents[e->obj].state == ACD_AGENT_TALK,
                    "hold end of a held agent");
+            break;
+        case EV_MOVE:
+            VERIFY(e->obj < s->n_moves && s->moves[e->obj].ev == id &&
+                       s->moves[e->obj].phase != ACD_MOVE_OVER,
+                   "move event is its move's start or end");
             break;
         }
     }
@@ -255,6 +263,68 @@ verify_queue(const struct acd_sim *s, uint32_t qi, struct handles *h)
     return waiting;
 }
 
+/* Moves: each pending move has its event; a moved agent is where its
+ * move's phase says - about to go (busy, in `from`), away (in `to`) or
+ * about to come back (busy, in `to`); the groups' counts of agents out
+ * and the count of agents about to move match the agents' records. */
+static void
+verify_moves(const struct acd_sim *s, const size_t by_kind[EV_KINDS])
+{
+    size_t pending = 0;
+    for (size_t m = 0; m < s->n_moves; m++) {
+        const struct acd_move_rt *mv = &s->moves[m];
+        VERIFY(mv->from < s->n_groups && mv->to < s->n_groups && mv->from != mv->to,
+               "a move's groups");
+        VERIFY((mv->phase == ACD_MOVE_OVER) == (mv->ev == ACD_EVQ_NONE),
+               "a move's start or end pending until it is over");
+        VERIFY(mv->moved + mv->missing == (mv->phase == ACD_MOVE_WAITING ? 0 : mv->count),
+               "a move took its count, less the agents missing");
+        pending += mv->ev != ACD_EVQ_NONE;
+    }
+    VERIFY(by_kind[EV_MOVE] == pending, "pending move events = moves not over");
+    if (!s->agent_mv) {
+        VERIFY(s->n_mv_soon == 0 && !s->group_out, "no moved agents without moves");
+        return;
+    }
+    uint32_t soon = 0;
+    for (uint32_t g = 0; g < s->n_groups; g++) {
+        uint32_t out = 0;
+        for (uint32_t a = 0; a < s->n_agents; a++)
+            out += s->agent_mv[a].move != ACD_NONE && s->moves[s->agent_mv[a].move].from == g;
+        VERIFY(out == s->group_out[g], "a group's agents out = its agents moved or about to go");
+    }
+    for (uint32_t a = 0; a < s->n_agents; a++) {
+        const struct acd_agent_mv *am = &s->agent_mv[a];
+        const struct acd_agent *ag = &s->agents[a];
+        VERIFY((am->move == ACD_NONE) == (am->state == ACD_MV_NONE), "a moved agent's move");
+        if (am->move == ACD_NONE)
+            continue;
+        VERIFY(am->move < s->n_moves, "a moved agent's move");
+        const struct acd_move_rt *mv = &s->moves[am->move];
+        bool busy = ag->state == ACD_AGENT_TALK || ag->state == ACD_AGENT_WRAP ||
+                    ag->state == ACD_AGENT_RING;
+        switch (am->state) {
+        case ACD_MV_OUT_SOON:
+            VERIFY(mv->phase == ACD_MOVE_ON && ag->group == mv->from && busy,
+                   "an agent about to move is busy in its group, its move on");
+            soon++;
+            break;
+        case ACD_MV_AWAY:
+            VERIFY(mv->phase == ACD_MOVE_ON && ag->group == mv->to,
+                   "a moved agent is a member of the group it moved to");
+            break;
+        case ACD_MV_BACK_SOON:
+            VERIFY(mv->phase == ACD_MOVE_OVER && ag->group == mv->to && busy,
+                   "an agent about to come back is busy where it moved, its move over");
+            soon++;
+            break;
+        default:
+            VERIFY(false, "a moved agent's state");
+        }
+    }
+    VERIFY(soon == s->n_mv_soon, "agents about to move = n_mv_soon");
+}
+
 /* Length of a free list threaded through `next` (stride bytes apart),
  * checking that it stays inside the pool and ends. */
 static uint32_t
@@ -322,6 +392,7 @@ acd_sim_verify(const struct acd_sim *s)
     }
     VERIFY(total == s->n_waiting, "sum of types' n_waiting = n_waiting");
     VERIFY(by_kind[EV_PLAN] == h.plan, "agents' shift-plan handles = pending plan events");
+    verify_moves(s, by_kind);
     VERIFY(by_kind[EV_ABANDON] == h.abandon && by_kind[EV_TIMEOUT] == h.timeout &&
                by_kind[EV_VISIBLE] == h.visible,
            "waiting legs' timer handles = pending timers");

@@ -205,6 +205,31 @@ struct acd_shift_rt {
     struct acd_step *steps;
 };
 
+/* A move of agents between groups (agent_groups[].moves, sim_moves.c). */
+enum acd_move_phase { ACD_MOVE_WAITING, ACD_MOVE_ON, ACD_MOVE_OVER };
+struct acd_move_rt {
+    uint32_t from, to;
+    uint32_t shift; /* shifts[].moves: agents of this shift (acd_sim.shifts) only, else ACD_NONE */
+    unsigned count;
+    double start_s, end_s;
+    uint32_t ev;      /* its pending start or end (EV_MOVE), or ACD_EVQ_NONE */
+    uint8_t phase;    /* enum acd_move_phase */
+    unsigned moved;   /* agents it took at its start */
+    unsigned missing; /* count - moved: not on duty in `from` at its start */
+};
+
+/* Where a moved agent is in its move (acd_sim.agent_mv). */
+enum acd_agent_mv_state {
+    ACD_MV_NONE,     /* not moved: managed by its own group's plan */
+    ACD_MV_OUT_SOON, /* in `from`, goes to `to` after the call in hand */
+    ACD_MV_AWAY,     /* a member of `to` */
+    ACD_MV_BACK_SOON /* in `to`, goes back after the call in hand */
+};
+struct acd_agent_mv {
+    uint32_t move; /* index into acd_sim.moves, ACD_NONE: not moved */
+    uint8_t state; /* enum acd_agent_mv_state */
+};
+
 struct acd_sim {
     const struct acd_scenario *sc;
     const struct acd_route_policy *route;
@@ -270,6 +295,13 @@ struct acd_sim {
 
     size_t n_shifts;
     struct acd_shift_rt *shifts;
+
+    /* Moves (sim_moves.c): none, and all NULL / 0, without them. */
+    size_t n_moves;
+    struct acd_move_rt *moves;
+    struct acd_agent_mv *agent_mv; /* per agent (agents_cap) */
+    uint32_t *group_out;           /* per group: own agents moved out or about to go */
+    uint32_t n_mv_soon;            /* agents in ACD_MV_OUT_SOON or ACD_MV_BACK_SOON */
 
     long capacity, lines;
 
@@ -559,6 +591,12 @@ bool acd_state_assist_ok(const struct acd_sim *s, uint32_t g, const struct acd_q
  * by shift plan `shift`; appended to the group's members. Returns its
  * index. */
 uint32_t acd_state_agent_new(struct acd_sim *s, uint32_t gi, uint32_t shift);
+/* Is agent a its own group's to staff (not moved, nor about to be)? */
+static inline bool
+acd_state_managed(const struct acd_sim *s, uint32_t a)
+{
+    return !s->agent_mv || s->agent_mv[a].move == ACD_NONE;
+}
 /* Staffing of count-staffed group g in interval b, after absenteeism. */
 unsigned acd_state_planned_agents(const struct acd_sim *s, uint32_t g, size_t b);
 /* The plan's staffing of group g now, with the interventions on top. */

@@ -367,6 +367,7 @@ free_states(struct ctx *c, size_t n_cts, size_t n_gps)
         free(c->gps[i].skill_levels);
         free(c->gps[i].handle_keys);
         free(c->gps[i].wrap_keys);
+        free(c->gps[i].moves);
     }
     free(c->cts);
     free(c->gps);

@@ -444,6 +444,53 @@ resolve_transfers(struct ctx *c, const struct name_ix *ix, size_t n_ix)
     }
 }
 
+/* Each group's moves: `to` names another known group; the window lies in
+ * the operating day (when the horizon is valid). */
+static void
+resolve_moves(struct ctx *c)
+{
+    struct acd_scenario *sc = c->sc;
+    size_t n_gx;
+    struct name_ix *gx = name_index(sc->groups, sc->n_groups, sizeof(*sc->groups),
+                                    offsetof(struct acd_agent_group, name), &n_gx);
+    const char **names = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*names));
+    size_t n_names = 0;
+    for (size_t g = 0; g < sc->n_groups; g++)
+        if (sc->groups[g].name)
+            names[n_names++] = sc->groups[g].name;
+    bool day_ok = c->mode == MODE_DAY && c->n_iv > 0;
+    char open[16], close[16];
+    acd_units_format_clock(sc->open_s, open, sizeof(open));
+    acd_units_format_clock(sc->close_s, close, sizeof(close));
+    for (size_t g = 0; g < sc->n_groups; g++) {
+        const struct grp_state *gs = &c->gps[g];
+        for (size_t i = 0; i < gs->n_moves; i++) {
+            const struct move_ref *r = &gs->moves[i];
+            struct acd_move *m = &sc->groups[g].moves[r->move];
+            if (r->to) {
+                size_t t = lookup(gx, n_gx, r->to->s);
+                if (t == SIZE_MAX)
+                    acd_scn_unknown_name(c, r->to, "agent group", "agent groups", names, n_names);
+                else if (t == g)
+                    acd_scn_err(c, r->to, "a move must go to another group (not '%s' itself)",
+                                acd_ytree_show(r->to->s).s);
+                else
+                    m->to = t;
+            }
+            if (day_ok && r->times_ok && (m->start_s < sc->open_s || m->end_s > sc->close_s)) {
+                char st[16], en[16];
+                acd_units_format_clock(m->start_s, st, sizeof(st));
+                acd_units_format_clock(m->end_s, en, sizeof(en));
+                acd_scn_err(c, r->item,
+                            "the move from %s to %s is not inside the operating day (%s to %s)", st,
+                            en, open, close);
+            }
+        }
+    }
+    free(names);
+    free(gx);
+}
+
 /* Escalation from tier t is a transfer into the queue of tier t + 1: some
  * group of tier t + 1 or above must take the call type. */
 static void
@@ -521,6 +568,7 @@ acd_scn_cross_check(struct ctx *c)
         check_duplicates(c, v, n, "agent group", group_pos);
         free(v);
         check_total_agents(c);
+        resolve_moves(c);
         for (size_t g = 0; g < sc->n_groups; g++)
             if (sc->groups[g].tier > sc->max_tier)
                 sc->max_tier = sc->groups[g].tier;
@@ -548,26 +596,82 @@ acd_scn_cross_check(struct ctx *c)
 
 /* ------------------------------------------------------------ overload */
 
-/* Agents of group g on duty in bin b (steady: b ignored); shifts count
- * when they cover the middle of the interval. */
+/* Agents of group g scheduled at clock time t (day): its shifts covering
+ * t, or its staffing in the interval containing t. */
 static double
-agents_in(const struct acd_scenario *sc, const struct acd_agent_group *g, size_t b)
+scheduled_at(const struct acd_scenario *sc, const struct acd_agent_group *g, double t)
 {
-    if (sc->horizon != ACD_HORIZON_DAY)
-        return g->agents;
     if (g->n_shifts) {
-        double mid = sc->open_s + ((double)b + 0.5) * sc->interval_s, n = 0;
+        double n = 0;
         for (size_t i = 0; i < g->n_shifts; i++)
-            if (g->shifts[i].start_s <= mid && mid < g->shifts[i].end_s)
+            if (g->shifts[i].start_s <= t && t < g->shifts[i].end_s)
                 n += g->shifts[i].count;
         return n;
     }
+    double x = floor((t - sc->open_s) / sc->interval_s);
+    size_t b = x < 0 ? 0 : x >= (double)sc->n_intervals ? sc->n_intervals - 1 : (size_t)x;
     return g->agents_by_interval ? g->agents_by_interval[b] : g->agents;
+}
+
+/* Agents move m of group g can take at its start: those g schedules, or
+ * (shifts[].moves) its shift's. */
+static double
+move_have(const struct acd_scenario *sc, const struct acd_agent_group *g, const struct acd_move *m)
+{
+    if (m->shift == SIZE_MAX)
+        return scheduled_at(sc, g, m->start_s);
+    const struct acd_shift *sh = &g->shifts[m->shift];
+    return sh->start_s <= m->start_s && m->start_s < sh->end_s ? sh->count : 0;
+}
+
+/* Agents of group gi on duty in bin b (steady: b ignored); shifts and
+ * moves count when they cover the middle of the interval (a move takes at
+ * most the agents scheduled at its start). */
+static double
+agents_in(const struct acd_scenario *sc, size_t gi, size_t b)
+{
+    const struct acd_agent_group *g = &sc->groups[gi];
+    if (sc->horizon != ACD_HORIZON_DAY)
+        return g->agents;
+    double mid = sc->open_s + ((double)b + 0.5) * sc->interval_s;
+    double n = scheduled_at(sc, g, mid);
+    for (size_t f = 0; f < sc->n_groups; f++)
+        for (size_t i = 0; i < sc->groups[f].n_moves; i++) {
+            const struct acd_move *m = &sc->groups[f].moves[i];
+            if (!(m->start_s <= mid && mid < m->end_s) || (f != gi && m->to != gi))
+                continue;
+            double have = move_have(sc, &sc->groups[f], m);
+            double k = m->count < have ? m->count : have;
+            n += f == gi ? -k : k;
+        }
+    return n > 0 ? n : 0;
+}
+
+/* A move asking for more agents than its group schedules at its start:
+ * those there are move (not an error, but likely not what was meant). */
+static void
+warn_moves(const struct acd_scenario *sc, struct acd_diags *diags)
+{
+    for (size_t g = 0; g < sc->n_groups; g++)
+        for (size_t i = 0; i < sc->groups[g].n_moves; i++) {
+            const struct acd_move *m = &sc->groups[g].moves[i];
+            double have = move_have(sc, &sc->groups[g], m);
+            if (m->count <= have)
+                continue;
+            char at[32];
+            acd_units_format_clock(m->start_s, at, sizeof(at));
+            acd_diags_add(diags, ACD_DIAG_WARNING, sc->path, m->pos.line, m->pos.col,
+                          "the move at %s takes %u agents from '%s', which schedules %.0f then: "
+                          "only those on duty move",
+                          at, m->count, sc->groups[g].name, have);
+        }
 }
 
 void
 acd_scenario_warn_overload(const struct acd_scenario *sc, struct acd_diags *diags)
 {
+    if (sc->horizon == ACD_HORIZON_DAY)
+        warn_moves(sc, diags);
     if (sc->queue_capacity >= 0 || sc->queue_lines >= 0)
         return; /* a full queue gives busy signals: bounded */
     bool day = sc->horizon == ACD_HORIZON_DAY;
@@ -587,7 +691,7 @@ acd_scenario_warn_overload(const struct acd_scenario *sc, struct acd_diags *diag
             double a = rate * h, n = 0;
             for (size_t g = 0; g < sc->n_groups; g++)
                 if (has_skill(&sc->groups[g], k))
-                    n += agents_in(sc, &sc->groups[g], b);
+                    n += agents_in(sc, g, b);
             double ratio = a > 0 ? (n > 0 ? a / n : (double)INFINITY) : 0;
             if (ratio >= 1 && ratio > worst) {
                 worst = ratio;

@@ -536,13 +536,14 @@ parse_later(struct ctx *c, void *obj, const struct acd_ynode *k, const struct ac
     (void)c, (void)obj, (void)k, (void)v;
 }
 
-enum { SH_START, SH_END, SH_COUNT, SH_BREAKS };
+enum { SH_START, SH_END, SH_COUNT, SH_BREAKS, SH_MOVES };
 
 static const struct key_desc shift_keys[] = {
     [SH_START] = KEY_V("start", V_CLOCK, struct acd_shift, start_s, KEY_REQUIRED),
     [SH_END] = KEY_V("end", V_CLOCK, struct acd_shift, end_s, KEY_REQUIRED),
     [SH_COUNT] = KEY_N("count", V_UINT1, struct acd_shift, count, ACD_SCN_MAX_AGENTS, KEY_REQUIRED),
     [SH_BREAKS] = KEY_FN("breaks", parse_later, 0),
+    [SH_MOVES] = KEY_FN("moves", parse_later, 0),
 };
 
 static const struct key_desc break_keys[] = {
@@ -636,5 +637,7 @@ acd_scn_grp_shifts(struct ctx *c, void *obj, const struct acd_ynode *k, const st
         if (s.keys & BIT(SH_BREAKS))
             parse_breaks(c, sh, times_ok, s.key[SH_BREAKS], s.val[SH_BREAKS], s.val[SH_START],
                          s.val[SH_END]);
+        if (s.keys & BIT(SH_MOVES))
+            acd_scn_parse_moves(c, s.key[SH_MOVES], s.val[SH_MOVES], g, sh, i, times_ok);
     }
 }

@@ -10,6 +10,7 @@
  */
 #include "acdsim/scenario.h"
 #include "scenario_int.h"
+#include "units.h"
 #include "util.h"
 #include "yamltree.h"
 
@@ -266,6 +267,106 @@ grp_answers(struct ctx *c, void *obj, const struct acd_ynode *k, const struct ac
         g->answers = bits;
 }
 
+/* moves: [{to: GROUP, count: N, start: "09:00", end: "11:00"}], in a
+ * group or in one of its shifts; `to` is resolved once every group is
+ * known, the times checked against the operating day (scenario_check.c). */
+static void
+move_to(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    (void)obj;
+    struct grp_state *gs = cur_grp(c);
+    if (acd_scn_get_name(c, k, v))
+        gs->moves[gs->n_moves - 1].to = v;
+}
+
+enum { MV_TO, MV_COUNT, MV_START, MV_END };
+
+static const struct key_desc move_keys[] = {
+    [MV_TO] = KEY_FN("to", move_to, KEY_REQUIRED),
+    [MV_COUNT] = KEY_N("count", V_UINT1, struct acd_move, count, ACD_SCN_MAX_AGENTS, KEY_REQUIRED),
+    [MV_START] = KEY_V("start", V_CLOCK, struct acd_move, start_s, KEY_REQUIRED),
+    [MV_END] = KEY_V("end", V_CLOCK, struct acd_move, end_s, KEY_REQUIRED),
+};
+
+/* In a shift, `count` may be left out: the shift's agents. */
+static const struct key_desc shift_move_keys[] = {
+    [MV_TO] = KEY_FN("to", move_to, KEY_REQUIRED),
+    [MV_COUNT] = KEY_N("count", V_UINT1, struct acd_move, count, ACD_SCN_MAX_AGENTS, 0),
+    [MV_START] = KEY_V("start", V_CLOCK, struct acd_move, start_s, KEY_REQUIRED),
+    [MV_END] = KEY_V("end", V_CLOCK, struct acd_move, end_s, KEY_REQUIRED),
+};
+
+void
+acd_scn_parse_moves(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v,
+                    struct acd_agent_group *g, const struct acd_shift *shift, size_t si,
+                    bool shift_times_ok)
+{
+    static const char item_ex[] = "{to: collections, count: 2, start: \"09:00\", end: \"11:00\"}";
+    struct grp_state *gs = cur_grp(c);
+    if (v->kind != ACD_Y_SEQ || v->n == 0) {
+        acd_scn_err(c, acd_scn_where(k, v), "'%s' must be a non-empty list like [%s] (found %s)",
+                    k->s, item_ex, acd_ytree_found(v).s);
+        return;
+    }
+    if (!acd_scn_visit(c, v, v->n))
+        return;
+    size_t first = g->n_moves;
+    g->moves = acd_xrealloc(g->moves, (first + v->n) * sizeof(*g->moves));
+    memset(&g->moves[first], 0, v->n * sizeof(*g->moves));
+    g->n_moves = first + v->n;
+    for (size_t i = 0; i < v->n; i++) {
+        const struct acd_ynode *item = v->kids[i];
+        struct acd_move *m = &g->moves[first + i];
+        m->to = SIZE_MAX;
+        m->shift = shift ? si : SIZE_MAX;
+        m->pos.line = item->line;
+        m->pos.col = item->col;
+        if (item->kind != ACD_Y_MAP) {
+            acd_scn_err(c, item, "a move must be a mapping like %s (found %s)", item_ex,
+                        acd_ytree_found(item).s);
+            continue;
+        }
+        gs->moves = acd_xgrow(gs->moves, &gs->cap_moves, gs->n_moves + 1, sizeof(*gs->moves));
+        struct move_ref *r = &gs->moves[gs->n_moves++];
+        *r = (struct move_ref){.move = first + i, .shift = shift, .item = item};
+        struct seen s;
+        acd_scn_walk_map(c, item, "move", shift ? shift_move_keys : move_keys,
+                         ACD_ARRAY_LEN(move_keys), m, &s);
+        r = &gs->moves[gs->n_moves - 1];
+        if (s.meant & BIT(MV_TO))
+            r->to = NULL;
+        if (shift && !(s.keys & BIT(MV_COUNT)) && !(s.meant & BIT(MV_COUNT)))
+            m->count = shift->count;
+        else if (shift && acd_scn_is_ok(&s, MV_COUNT) && shift->count && m->count > shift->count)
+            acd_scn_err(c, s.val[MV_COUNT], "'count' (%u) is more than the shift's %u agents",
+                        m->count, shift->count);
+        bool times_ok = acd_scn_is_ok(&s, MV_START) && acd_scn_is_ok(&s, MV_END);
+        if (times_ok && m->end_s <= m->start_s) {
+            acd_scn_err(c, s.val[MV_END], "'end' (%s) must be later than 'start' (%s)",
+                        acd_ytree_show(s.val[MV_END]->s).s, acd_ytree_show(s.val[MV_START]->s).s);
+            times_ok = false;
+        }
+        if (times_ok && shift && shift_times_ok &&
+            (m->start_s < shift->start_s || m->end_s > shift->end_s)) {
+            char a[16], b[16], sa[16], sb[16];
+            acd_units_format_clock(m->start_s, a, sizeof(a));
+            acd_units_format_clock(m->end_s, b, sizeof(b));
+            acd_units_format_clock(shift->start_s, sa, sizeof(sa));
+            acd_units_format_clock(shift->end_s, sb, sizeof(sb));
+            acd_scn_err(c, item, "the move from %s to %s is not inside its shift (%s to %s)", a, b,
+                        sa, sb);
+            times_ok = false;
+        }
+        r->times_ok = times_ok;
+    }
+}
+
+static void
+grp_moves(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    acd_scn_parse_moves(c, k, v, obj, NULL, SIZE_MAX, false);
+}
+
 enum { G_NAME, G_SKILLS, G_AGENTS, G_SHIFTS, G_TIER };
 
 static const struct key_desc group_keys[] = {
@@ -280,6 +381,7 @@ static const struct key_desc group_keys[] = {
     KEY_FN("assist", grp_assist, 0),
     KEY_V("cost_per_hour", V_NUMBER, struct acd_agent_group, cost_per_hour, 0),
     KEY_FN("answers", grp_answers, 0),
+    KEY_FN("moves", grp_moves, KEY_DAY),
 };
 
 static void

@@ -88,6 +88,15 @@ struct ct_state {
     bool xfer_ok;                      /* every transfer entry is valid */
 };
 
+/* A move as written (agent_groups[].moves or shifts[].moves), for the
+ * checks once every group and the horizon are known. */
+struct move_ref {
+    size_t move;                       /* index into the group's moves */
+    const struct acd_shift *shift;     /* shifts[].moves: its shift, else NULL */
+    const struct acd_ynode *item, *to; /* its mapping; its `to` name, NULL if bad */
+    bool times_ok;                     /* start and end valid, end later */
+};
+
 /* Per agent group, likewise. */
 struct grp_state {
     const struct acd_ynode *map;
@@ -97,6 +106,8 @@ struct grp_state {
     bool skills_given;                    /* skills was a non-empty list */
     const struct acd_ynode **handle_keys; /* per groups[].handle entry: its key */
     const struct acd_ynode **wrap_keys;   /* per groups[].wrap_by_type entry */
+    struct move_ref *moves;               /* the group's and its shifts' moves */
+    size_t n_moves, cap_moves;
 };
 
 struct ctx {
@@ -297,6 +308,12 @@ void acd_scn_top_call_types(struct ctx *c, void *obj, const struct acd_ynode *k,
                             const struct acd_ynode *v);
 void acd_scn_top_agent_groups(struct ctx *c, void *obj, const struct acd_ynode *k,
                               const struct acd_ynode *v);
+/* A list of moves (k: v) of group g (the current one), or of its shift
+ * `shift` (index si; shift_times_ok: the shift's times are valid),
+ * appended to g's moves. */
+void acd_scn_parse_moves(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v,
+                         struct acd_agent_group *g, const struct acd_shift *shift, size_t si,
+                         bool shift_times_ok);
 
 /* ------------------------------------------------- scenario_check.c */
 

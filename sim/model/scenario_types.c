@@ -62,6 +62,7 @@ acd_scenario_free(struct acd_scenario *sc)
         for (size_t j = 0; j < g->n_shifts; j++)
             free(g->shifts[j].breaks);
         free(g->shifts);
+        free(g->moves);
         free_type_dists(g->handle, g->n_handle);
         acd_dist_fini(&g->wrap_up);
         free_type_dists(g->wrap_by_type, g->n_wrap_by_type);

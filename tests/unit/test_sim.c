@@ -475,6 +475,94 @@ step_verified(const struct acd_scenario *sc, unsigned rep)
     return n;
 }
 
+/* Moves (agent_groups[].moves) on the scenario with every feature: a
+ * shift-staffed tier-1 group lends agents to a tier-2 count-staffed one
+ * with absenteeism and back, both overlapping, one ending at closing, a
+ * move asking for more agents than are on duty; the invariants hold at
+ * every step (with the interventions of step_verified), and the snapshot's
+ * groups follow the agents. */
+static struct acd_scenario *
+load_moves(const char *close_policy)
+{
+    const char *mark = strstr(every_yaml, "CLOSE_POLICY");
+    char *text = acd_xasprintf("%.*s%s%s", (int)(mark - every_yaml), every_yaml, close_policy,
+                               mark + strlen("CLOSE_POLICY"));
+    const char *front = "    absenteeism: 0.1\n", *back = "    absenteeism: 0.05\n";
+    char *a = strstr(text, front), *b = strstr(text, back);
+    assert_non_null(a);
+    assert_non_null(b);
+    char *with = acd_xasprintf(
+        "%.*s%s    moves:\n      - {to: back, count: 3, start: \"09:00\", end: \"10:00\"}\n"
+        "      - {to: supervisors, count: 40, start: \"09:30\", end: \"12:00\"}\n"
+        "%.*s%s    moves: [{to: front, count: 2, start: \"08:00\", end: \"11:00\"}]\n%s",
+        (int)(a - text), text, front, (int)(b - (a + strlen(front))), a + strlen(front), back,
+        b + strlen(back));
+    free(text);
+    /* The 08:30 shift lends its agents for an hour (shifts[].moves). */
+    const char *brk = "length: 10m}]}\n";
+    char *at = strstr(with, brk);
+    assert_non_null(at);
+    text = with;
+    with = acd_xasprintf("%.*slength: 10m}], moves: [{to: supervisors, start: \"10:00\", end: "
+                         "\"11:00\"}]}\n%s",
+                         (int)(at - text), text, at + strlen(brk));
+    free(text);
+    struct acd_diags diags;
+    acd_diags_init(&diags);
+    struct acd_scenario *sc = NULL;
+    int rc = acd_scenario_load_string("moves.yaml", NULL, with, strlen(with), &sc, &diags);
+    free(with);
+    if (rc != 0)
+        acd_diags_print(&diags, stderr);
+    acd_diags_fini(&diags);
+    assert_int_equal(rc, 0);
+    return sc;
+}
+
+static void
+test_verify_moves(void **state)
+{
+    (void)state;
+    const char *policies[] = {"drain", "disconnect", "until_empty"};
+    for (size_t i = 0; i < ACD_ARRAY_LEN(policies); i++) {
+        struct acd_scenario *sc = load_moves(policies[i]);
+        assert_int_equal(sc->groups[0].n_moves, 3);
+        /* In the order given: its shifts (given first), then its own. */
+        assert_int_equal(sc->groups[0].moves[0].shift, 1);
+        assert_int_equal(sc->groups[0].moves[0].count, 4);
+        assert_true(sc->groups[0].moves[1].shift == SIZE_MAX);
+        for (unsigned rep = 0; rep < 3; rep++)
+            assert_true(step_verified(sc, rep) > 1000);
+        acd_scenario_free(sc);
+    }
+    /* The snapshot at 09:45: front has lent 3 agents to back and all the
+     * others on duty to the supervisors (40 asked for: fewer on duty, the
+     * rest missing); back has 2 of its own away in front and front's 3. */
+    struct acd_scenario *sc = load_moves("drain");
+    struct acd_sim *s = acd_sim_new(sc, sc->seed, 0);
+    acd_sim_run_until(s, 9.75 * 3600);
+    struct acd_snapshot *snap = acd_snapshot_new(sc);
+    acd_sim_snapshot(s, snap);
+    const struct acd_snapshot_group *front = &snap->groups[0], *back = &snap->groups[1],
+                                    *sup = &snap->groups[2];
+    assert_int_equal(front->moved_in, 2);
+    assert_int_equal(back->moved_in, 3);
+    assert_int_equal(back->moved_out, 2);
+    assert_true(sup->moved_in > 3);
+    assert_int_equal(front->moved_out, 3 + sup->moved_in);
+    /* Every agent of front on duty not moved went: those on duty in it
+     * now are back's, or its own finishing the call in hand first. */
+    for (uint32_t a = 0; a < s->n_agents; a++)
+        if (s->agents[a].group == 0 && s->agents[a].state != ACD_AGENT_OFF)
+            assert_true(s->agent_mv[a].state == ACD_MV_AWAY ||
+                        s->agent_mv[a].state == ACD_MV_OUT_SOON);
+    assert_true(s->moves[2].missing > 0);
+    assert_true(acd_sim_stats(s)->moves_missing >= s->moves[2].missing);
+    acd_snapshot_free(snap);
+    acd_sim_free(s);
+    acd_scenario_free(sc);
+}
+
 static void
 test_verify_every_step(void **state)
 {
@@ -674,6 +762,7 @@ main(void)
         cmocka_unit_test(test_loss_system),
         cmocka_unit_test(test_snapshot_read_only_and_interventions),
         cmocka_unit_test(test_verify_every_step),
+        cmocka_unit_test(test_verify_moves),
         cmocka_unit_test(test_verify_transfers),
         cmocka_unit_test(test_verify_detects_corruption),
     };
