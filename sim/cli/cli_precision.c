@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "display.h"
 #include "escape.h"
+#include "expect.h"
 #include "units.h"
 #include "util.h"
 
@@ -88,20 +89,15 @@ static int
 resolve_scope(const struct acd_scenario *sc, const char *scope, enum acd_metric m,
               struct acd_precision_goal *g, char *err, size_t errlen)
 {
-    size_t type = SIZE_MAX, group = SIZE_MAX;
-    for (size_t k = 0; k < sc->n_call_types && type == SIZE_MAX; k++)
-        if (strcmp(sc->call_types[k].name, scope) == 0)
-            type = k;
-    for (size_t i = 0; i < sc->n_groups && group == SIZE_MAX; i++)
-        if (strcmp(sc->groups[i].name, scope) == 0)
-            group = i;
+    struct acd_setup st;
+    acd_setup_from_scenario(&st, sc);
+    size_t idx = 0;
+    unsigned kind = acd_expect_resolve_scope(&st, scope, m, &idx);
+    acd_setup_fini(&st);
     unsigned applies = acd_metrics[m].scopes;
-    if (type != SIZE_MAX && (applies & ACD_SCOPE_TYPE || group == SIZE_MAX)) {
-        g->scope = ACD_SCOPE_TYPE;
-        g->index = type;
-    } else if (group != SIZE_MAX) {
-        g->scope = ACD_SCOPE_GROUP;
-        g->index = group;
+    if (kind) {
+        g->scope = kind;
+        g->index = idx;
     } else {
         size_t n = sc->n_call_types + sc->n_groups;
         const char **names = acd_xcalloc(n ? n : 1, sizeof(*names));

@@ -343,11 +343,9 @@ acd_expect_fini(struct acd_expect *e)
     memset(e, 0, sizeof(*e));
 }
 
-/* Where a scoped assertion points: a call type or an agent group. A name
- * used by both resolves to whichever the metric applies to (call type
- * first). Returns the ACD_SCOPE_* kind and the index, or 0. */
-static unsigned
-resolve(const struct acd_setup *st, const char *scope, enum acd_metric m, size_t *idx)
+unsigned
+acd_expect_resolve_scope(const struct acd_setup *st, const char *scope, enum acd_metric m,
+                         size_t *idx)
 {
     size_t type = SIZE_MAX, group = SIZE_MAX;
     for (size_t k = 0; k < st->n_call_types && type == SIZE_MAX; k++)
@@ -478,7 +476,7 @@ acd_expect_check(const struct acd_expect *e, const struct acd_scenario *sc, char
         }
     } else if (rc == 0) {
         size_t idx;
-        unsigned kind = resolve(&st, e->scope, e->metric, &idx);
+        unsigned kind = acd_expect_resolve_scope(&st, e->scope, e->metric, &idx);
         if (!kind) {
             unknown_scope(e, &st, err, errlen);
             rc = -1;
@@ -505,7 +503,7 @@ lookup(const struct acd_expect *e, const struct acd_results *r, size_t interval)
     if (!e->scope)
         return &all->metric[e->metric];
     size_t idx;
-    unsigned kind = resolve(&r->setup, e->scope, e->metric, &idx);
+    unsigned kind = acd_expect_resolve_scope(&r->setup, e->scope, e->metric, &idx);
     if (kind == ACD_SCOPE_TYPE && types)
         return &types[idx].metric[e->metric];
     if (kind == ACD_SCOPE_GROUP && groups)
@@ -535,7 +533,7 @@ target_of(const struct acd_expect *e, const struct acd_results *r)
     if (!st->known)
         return ACD_NAN;
     size_t idx;
-    if (e->scope && resolve(st, e->scope, e->metric, &idx) == ACD_SCOPE_TYPE)
+    if (e->scope && acd_expect_resolve_scope(st, e->scope, e->metric, &idx) == ACD_SCOPE_TYPE)
         return st->call_types[idx].sl_target;
     return st->sl_target;
 }

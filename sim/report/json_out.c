@@ -80,3 +80,12 @@ acd_json_dump(json_t *root, bool has_seed, uint64_t seed)
     free(dump);
     return s;
 }
+
+int
+acd_json_put(FILE *out, char *s)
+{
+    size_t len = strlen(s);
+    size_t w = fwrite(s, 1, len, out);
+    free(s);
+    return w == len && !ferror(out) ? 0 : -1;
+}

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* j itself; aborts if NULL (out of memory). */
 json_t *acd_json_check(json_t *j);
@@ -30,5 +31,9 @@ json_t *acd_json_estimate(const struct acd_estimate *e);
  * placeholder 0 when has_seed: it becomes the unsigned 64-bit seed
  * (jansson's integers are signed). Caller frees. */
 char *acd_json_dump(json_t *root, bool has_seed, uint64_t seed);
+
+/* Write the dumped text s to out and free it. Returns 0, or -1 on an I/O
+ * error. */
+int acd_json_put(FILE *out, char *s);
 
 #endif

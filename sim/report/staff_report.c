@@ -376,24 +376,15 @@ acd_staff_curve_json_string(const struct acd_staff_curve *c)
 }
 
 static int
-put_string(FILE *out, char *s)
-{
-    size_t len = strlen(s);
-    size_t w = fwrite(s, 1, len, out);
-    free(s);
-    return w == len && !ferror(out) ? 0 : -1;
-}
-
-static int
 write_json(FILE *out, const struct acd_staff_result *s)
 {
-    return put_string(out, acd_staff_json_string(s));
+    return acd_json_put(out, acd_staff_json_string(s));
 }
 
 static int
 write_curve_json(FILE *out, const struct acd_staff_curve *c)
 {
-    return put_string(out, acd_staff_curve_json_string(c));
+    return acd_json_put(out, acd_staff_curve_json_string(c));
 }
 
 /* -------------------------------------------------------------------- csv */

@@ -166,19 +166,10 @@ sweep_json(const struct acd_sweep *s)
     return root;
 }
 
-static int
-put_string(FILE *out, char *s)
-{
-    size_t len = strlen(s);
-    size_t w = fwrite(s, 1, len, out);
-    free(s);
-    return w == len && !ferror(out) ? 0 : -1;
-}
-
 int
 acd_sweep_write_json(FILE *out, const struct acd_sweep *s)
 {
-    return put_string(out, acd_json_dump(sweep_json(s), true, s->seed));
+    return acd_json_put(out, acd_json_dump(sweep_json(s), true, s->seed));
 }
 
 /* ------------------------------------------------------------------- csv */
