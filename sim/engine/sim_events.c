@@ -614,26 +614,29 @@ on_arrival(struct acd_sim *s, uint32_t k)
     new_attempt(s, i, ACD_SRC_FRESH);
 }
 
+/* The customer of issue i calls again (a retrial or a repeat call): a new
+ * attempt, or the closed center. */
 static void
-on_retry(struct acd_sim *s, uint32_t i)
+call_again(struct acd_sim *s, uint32_t i, enum acd_call_source src)
 {
     if (s->closed) {
         reach_closed(s, i);
         return;
     }
     s->st.calls++;
-    new_attempt(s, i, ACD_SRC_RETRIAL);
+    new_attempt(s, i, src);
+}
+
+static void
+on_retry(struct acd_sim *s, uint32_t i)
+{
+    call_again(s, i, ACD_SRC_RETRIAL);
 }
 
 static void
 on_repeat(struct acd_sim *s, uint32_t i)
 {
-    if (s->closed) {
-        reach_closed(s, i);
-        return;
-    }
-    s->st.calls++;
-    new_attempt(s, i, ACD_SRC_REPEAT);
+    call_again(s, i, ACD_SRC_REPEAT);
 }
 
 static void
