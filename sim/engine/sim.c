@@ -114,12 +114,179 @@ acd_sim_plan_active(const struct acd_sim *s)
     return !(b < s->st.n_bins && s->bin_start_s[b] == s->now);
 }
 
+/* --- offsets on shift-staffed groups ------------------------------------- */
+
+static bool
+is_pulled(const struct acd_sim *s, uint32_t a)
+{
+    return a < s->n_pulled && s->pulled[a];
+}
+
+/* Does agent a's shift plan have it on the phones (or on break) now? */
+static bool
+shift_on(const struct acd_sim *s, uint32_t a)
+{
+    const struct acd_agent *ag = &s->agents[a];
+    if (ag->shift == ACD_NONE || ag->step == 0)
+        return false;
+    return s->shifts[ag->shift].steps[ag->step - 1].kind != STEP_LOGOFF;
+}
+
+/* Extra agents (staffed by count) of shift-staffed group gi: `want` of
+ * them on the phones; as set_agents: idle ones leave first, busy ones
+ * after their call. */
+static void
+roster_extras(struct acd_sim *s, uint32_t gi, unsigned want)
+{
+    struct acd_group_rt *g = &s->groups[gi];
+    unsigned active = 0;
+    for (uint32_t i = 0; i < g->n_members; i++) {
+        uint32_t a = g->members[i];
+        const struct acd_agent *ag = &s->agents[a];
+        if (ag->shift == ACD_NONE && ag->state != ACD_AGENT_OFF && !ag->leaving &&
+            acd_state_managed(s, a))
+            active++;
+    }
+    for (uint32_t a = g->idle_tail; active > want && a != ACD_NONE;) {
+        uint32_t prev = s->agents[a].prev;
+        if (s->agents[a].shift == ACD_NONE && acd_state_managed(s, a)) {
+            acd_state_idle_remove(s, g, a);
+            acd_sim_log_off(s, a);
+            active--;
+        }
+        a = prev;
+    }
+    for (uint32_t i = g->n_members; active > want && i-- > 0;) {
+        struct acd_agent *ag = &s->agents[g->members[i]];
+        if (ag->shift == ACD_NONE && ag->state != ACD_AGENT_OFF && ag->state != ACD_AGENT_IDLE &&
+            !ag->leaving && acd_state_managed(s, g->members[i])) {
+            ag->leaving = true;
+            active--;
+        }
+    }
+    for (uint32_t i = 0; active < want && i < g->n_members; i++) {
+        struct acd_agent *ag = &s->agents[g->members[i]];
+        if (ag->shift == ACD_NONE && ag->state != ACD_AGENT_OFF && ag->leaving &&
+            acd_state_managed(s, g->members[i])) {
+            ag->leaving = false;
+            active++;
+        }
+    }
+    for (uint32_t i = 0; active < want; i++) {
+        uint32_t a = ACD_NONE;
+        for (; i < g->n_members; i++)
+            if (s->agents[g->members[i]].state == ACD_AGENT_OFF &&
+                s->agents[g->members[i]].shift == ACD_NONE && acd_state_managed(s, g->members[i])) {
+                a = g->members[i];
+                break;
+            }
+        if (a == ACD_NONE)
+            a = acd_state_agent_new(s, gi, ACD_NONE);
+        active++;
+        acd_sim_log_on(s, a);
+    }
+}
+
+/* Take shift agent a off the phones (idle: now; busy: after its call; on
+ * break: at the break's end) or give it back to its shift plan. */
+static void
+pull(struct acd_sim *s, uint32_t a, bool off)
+{
+    struct acd_agent *ag = &s->agents[a];
+    s->pulled[a] = off;
+    if (off) {
+        if (ag->state == ACD_AGENT_IDLE) {
+            acd_state_idle_remove(s, &s->groups[ag->group], a);
+            acd_sim_log_off(s, a);
+        } else if (ag->state != ACD_AGENT_OFF && ag->state != ACD_AGENT_BREAK) {
+            ag->leaving = true;
+            ag->break_pending = false;
+        }
+        return;
+    }
+    if (!shift_on(s, a))
+        return;
+    if (ag->state == ACD_AGENT_OFF)
+        acd_sim_log_on(s, a);
+    else if (ag->state != ACD_AGENT_BREAK)
+        ag->leaving = false;
+}
+
+/* Shift agents of group gi taken off: `want` of them, as many as the
+ * shifts have on now (idle first, most recently idle first, then busy,
+ * then on break). Returns how many are off. */
+static unsigned
+roster_pulled(struct acd_sim *s, uint32_t gi, unsigned want)
+{
+    struct acd_group_rt *g = &s->groups[gi];
+    if (want > 0 && s->n_pulled < s->n_agents) {
+        s->pulled = acd_xrealloc(s->pulled, s->n_agents);
+        memset(s->pulled + s->n_pulled, 0, s->n_agents - s->n_pulled);
+        s->n_pulled = s->n_agents;
+    }
+    unsigned have = 0;
+    for (uint32_t i = 0; i < g->n_members; i++)
+        have += is_pulled(s, g->members[i]);
+    for (uint32_t i = g->n_members; have > want && i-- > 0;)
+        if (is_pulled(s, g->members[i])) {
+            pull(s, g->members[i], false);
+            have--;
+        }
+    for (uint32_t a = g->idle_tail; have < want && a != ACD_NONE;) {
+        uint32_t prev = s->agents[a].prev;
+        if (s->agents[a].shift != ACD_NONE && acd_state_managed(s, a)) {
+            pull(s, a, true);
+            have++;
+        }
+        a = prev;
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (uint32_t i = 0; have < want && i < g->n_members; i++) {
+            uint32_t a = g->members[i];
+            const struct acd_agent *ag = &s->agents[a];
+            bool busy = ag->state == ACD_AGENT_TALK || ag->state == ACD_AGENT_WRAP ||
+                        ag->state == ACD_AGENT_RING;
+            if (ag->shift != ACD_NONE && !is_pulled(s, a) && !ag->leaving &&
+                acd_state_managed(s, a) &&
+                (pass == 0 ? busy : ag->state == ACD_AGENT_BREAK && shift_on(s, a))) {
+                pull(s, a, true);
+                have++;
+            }
+        }
+    return have;
+}
+
+/* Apply the offset of shift-staffed group gi: extra agents on top of the
+ * shifts (offset > 0) or shift agents taken off (offset < 0); an offset
+ * below what the shifts have on is cut to it (staffing never below 0). */
+void
+acd_sim_roster_offset(struct acd_sim *s, uint32_t gi)
+{
+    int off = s->groups[gi].agent_offset;
+    roster_extras(s, gi, off > 0 ? (unsigned)off : 0);
+    unsigned got = roster_pulled(s, gi, off < 0 ? (unsigned)-off : 0);
+    if (off < 0)
+        s->groups[gi].agent_offset = -(int)got;
+}
+
+bool
+acd_sim_is_pulled(const struct acd_sim *s, uint32_t a)
+{
+    return is_pulled(s, a);
+}
+
 int
 acd_sim_adjust_agents(struct acd_sim *s, size_t gi, int delta)
 {
-    if (gi >= s->n_groups || s->sc->groups[gi].n_shifts > 0)
+    if (gi >= s->n_groups)
         return -1;
     s->groups[gi].agent_offset += delta;
+    if (s->sc->groups[gi].n_shifts > 0) {
+        s->roster_adjusted = true;
+        if (acd_sim_plan_active(s))
+            acd_sim_roster_offset(s, (uint32_t)gi);
+        return 0;
+    }
     if (acd_sim_plan_active(s))
         acd_sim_set_agents(s, gi, acd_state_with_offset(s, (uint32_t)gi));
     return 0;
@@ -516,6 +683,7 @@ acd_sim_free(struct acd_sim *s)
     for (size_t i = 0; i < s->n_shifts; i++)
         free(s->shifts[i].steps);
     acd_sim_moves_free(s);
+    free(s->pulled);
     gsl_rng_free(s->r_routing);
     gsl_rng_free(s->r_day);
     gsl_rng_free(s->r_caller);

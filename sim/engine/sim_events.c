@@ -1038,6 +1038,10 @@ on_break_end(struct acd_sim *s, uint32_t a)
     acd_state_touch_break(s, gi);
     acd_state_touch_staffed(s, gi);
     s->groups[gi].n_break--;
+    if (s->pulled && acd_sim_is_pulled(s, a)) { /* taken off during its break */
+        ag->state = ACD_AGENT_OFF;
+        return;
+    }
     s->groups[gi].n_staffed++;
     agent_available(s, a);
 }
@@ -1091,7 +1095,8 @@ on_plan(struct acd_sim *s, uint32_t a)
         ag->ev = acd_sim_push(s, sh->steps[ag->step].t_s, EV_PLAN, a);
     switch (st->kind) {
     case STEP_LOGON:
-        if (ag->state == ACD_AGENT_OFF && !(s->closed && s->day && system_empty(s)))
+        if (ag->state == ACD_AGENT_OFF && !(s->closed && s->day && system_empty(s)) &&
+            !(s->pulled && acd_sim_is_pulled(s, a)))
             acd_sim_log_on(s, a);
         break;
     case STEP_BREAK:
@@ -1261,6 +1266,8 @@ on_boundary(struct acd_sim *s, uint32_t b)
             if (s->sc->groups[g].n_shifts == 0) {
                 s->groups[g].n_plan = acd_state_planned_agents(s, g, b);
                 acd_sim_set_agents(s, g, acd_state_with_offset(s, g));
+            } else if (s->roster_adjusted) {
+                acd_sim_roster_offset(s, g);
             }
         return;
     }

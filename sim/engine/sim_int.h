@@ -97,6 +97,10 @@ void acd_sim_drain_measure(struct acd_sim *s);
 /* Is the plan in force now (interventions and returning agents apply at
  * once), not about to be re-applied by a boundary at this instant? */
 bool acd_sim_plan_active(const struct acd_sim *s);
+/* Apply agent_offset of shift-staffed group g (sim.c); is shift agent a
+ * taken off the phones by it? */
+void acd_sim_roster_offset(struct acd_sim *s, uint32_t g);
+bool acd_sim_is_pulled(const struct acd_sim *s, uint32_t a);
 
 /* --- sim_moves.c -------------------------------------------------------- */
 

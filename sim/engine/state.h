@@ -303,6 +303,13 @@ struct acd_sim {
     uint32_t *group_out;           /* per group: own agents moved out or about to go */
     uint32_t n_mv_soon;            /* agents in ACD_MV_OUT_SOON or ACD_MV_BACK_SOON */
 
+    /* Shift agents taken off the phones by a negative agent_offset on a
+     * shift-staffed group (acd_sim_adjust_agents): per agent, NULL until
+     * the first such removal; n_pulled agents covered. */
+    uint8_t *pulled;
+    size_t n_pulled;
+    bool roster_adjusted; /* some shift-staffed group had an offset: boundaries apply them */
+
     long capacity, lines;
 
     acd_trace_fn *trace;

@@ -19,7 +19,7 @@ struct acd_live_ui {
     bool color;       /* terminal has colours (else letters and attributes) */
     bool utf8;        /* block characters for bars and the sparkline */
     size_t selected;  /* agent group `a` / `d` act on */
-    char status[160]; /* one-line message ("csr1 is staffed by shifts") */
+    char status[160]; /* one-line message ("csr1 has no agent left to remove") */
 };
 
 /* Colours and attributes, after the screen is set up (initscr / newterm).

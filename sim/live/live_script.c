@@ -123,13 +123,6 @@ parse_agents(struct line_ctx *c, struct acd_live_event *ev, int sign, const char
                             g);
         return -1;
     }
-    if (c->sc->groups[gi].n_shifts > 0) {
-        acd_diags_error(c->diags, c->file, c->line, c->tok[3].col,
-                        "agent group '%s' is staffed by shifts; only groups staffed by count "
-                        "can be changed",
-                        g);
-        return -1;
-    }
     if (c->n > 4)
         return too_many(c, 4);
     ev->action = ACD_LIVE_AGENTS;

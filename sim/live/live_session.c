@@ -188,11 +188,18 @@ acd_live_step(struct acd_live *l)
 int
 acd_live_adjust(struct acd_live *l, size_t g, int delta)
 {
-    if (g >= l->sc->n_groups || l->sc->groups[g].n_shifts > 0)
+    if (g >= l->sc->n_groups)
         return -1;
     acd_live_snapshot(l);
-    if (delta < 0 && l->snap->groups[g].target == 0 && !l->snap->closed)
-        return -1; /* nobody left to remove */
+    const struct acd_snapshot_group *sg = &l->snap->groups[g];
+    /* Nobody left to remove: a count-staffed group at 0; a shift-staffed
+     * group with no extra agent and nobody on the phones (on break counts:
+     * they are taken off at the break's end). */
+    bool none_left = l->sc->groups[g].n_shifts > 0
+                         ? sg->offset <= 0 && sg->members - sg->by_state[ACD_AGENT_OFF] == 0
+                         : sg->target == 0;
+    if (delta < 0 && none_left && !l->snap->closed)
+        return -1;
     if (acd_sim_adjust_agents(l->sim, g, delta) != 0)
         return -1;
     note(l, ACD_NOTE_AGENTS, g, delta, 0, 0);

@@ -275,11 +275,7 @@ adjust(struct ui *u, int delta)
     if (acd_live_adjust(u->l, g, delta) == 0)
         return;
     char msg[120];
-    if (u->l->sc->groups[g].n_shifts > 0)
-        snprintf(msg, sizeof(msg), "%s is staffed by shifts: its agents cannot be changed",
-                 u->l->sc->groups[g].name);
-    else
-        snprintf(msg, sizeof(msg), "%s has no agent left to remove", u->l->sc->groups[g].name);
+    snprintf(msg, sizeof(msg), "%s has no agent left to remove", u->l->sc->groups[g].name);
     status(u, msg);
 }
 
