@@ -3,6 +3,7 @@
 exit 2, never a crash on any input) and determinism through the live path -
 a script gives the same final KPIs, bit for bit, as the equivalent scenario
 change run by `acdsim run -r 1` (acceptance 2 of the live-view issue)."""
+import json
 import os
 import random
 import subprocess
@@ -55,6 +56,67 @@ def _():
 def _():
     same_as_run(os.path.join(LIVE, "desk_surge.yaml"),
                 ["--script", os.path.join(LIVE, "surge.txt")], "surge")
+
+
+DESK_SHIFTS = os.path.join(LIVE, "desk_shifts.yaml")
+
+
+def strip_roster(x):
+    """A results JSON without what differs between agents added on top of a
+    roster and the same agents as a shift: their off-shift time before they
+    came, the drain (an added agent stays logged on until the queue is empty,
+    as agents staffed by count do), the shift-plan events, the number of
+    shifts in the scenario echo."""
+    if isinstance(x, dict):
+        return {k: strip_roster(v) for k, v in x.items()
+                if k not in ("off_agent_s", "drain", "events")
+                and not (k == "count" and "staffing" in x)}
+    if isinstance(x, list):
+        return [strip_roster(v) for v in x]
+    return x
+
+
+def live_json(scenario, *args):
+    out, _ = expect_rc(acdsim("live", scenario, "--no-ui", "--no-timing", "-f", "json", *args),
+                       0, "live")
+    return json.loads(out)
+
+
+@test("shift-staffed group: 'at 09:30 add 2 agents to csr1' = a 2-agent shift from 09:30")
+def _():
+    ref, _ = expect_rc(acdsim("run", os.path.join(LIVE, "desk_shifts_plus2.yaml"), "-r", "1",
+                              "-j", "1", "--no-timing", "-f", "json"), 0, "run")
+    got = live_json(DESK_SHIFTS, "--script", os.path.join(LIVE, "add2_shifts.txt"))
+    check(strip_roster(got) == strip_roster(json.loads(ref)),
+          "live with +2 differs from the scenario with a 2-agent shift")
+    # 7 on average from the shifts, 2 x 1.5h / 2h = 1.5 more.
+    check(abs(staffed(got) - 8.5) < 1e-9, f"staffed agents {staffed(got)}, expected 8.5")
+
+
+def staffed(doc):
+    return doc["agent_groups"]["csr1"]["staffed_agents"]["mean"]
+
+
+@test("shift-staffed group: remove takes shift agents off, never below 0, add gives them back")
+def _():
+    plain = staffed(live_json(DESK_SHIFTS))
+    # 8 agents 09:00-11:00 with a 15-minute break each: 7 on average.
+    check(abs(plain - 7.0) < 1e-9, f"plain staffing {plain}, expected 7")
+    # 3 off from 09:30 (their break would have been 10:00-10:15): 7 - 3 x
+    # 1.25h / 2h = 5.125, plus the calls in hand they finish.
+    got = staffed(live_json(DESK_SHIFTS, "--script",
+                            script("at 09:30 remove 3 agents from csr1\n")))
+    check(5.125 - 1e-9 <= got < 5.4, f"remove 3: {got}, expected 5.125 plus calls in hand")
+    # More than are on: everybody off from 09:30 (the first interval stays).
+    got = staffed(live_json(DESK_SHIFTS, "--script",
+                            script("at 09:30 remove 20 agents from csr1\n")))
+    check(2.0 - 1e-9 <= got < 2.3, f"remove 20: {got}, expected 2 plus calls in hand")
+    # Added back at 10:30: off 09:15-10:30 only (1 h on the phones each, less
+    # the break) -> 7 - 2 x 1h / 2h = 6.
+    got = staffed(live_json(DESK_SHIFTS, "--script",
+                            script("at 09:15 remove 2 agents from csr1\n"
+                                   "at 10:30 add 2 agents to csr1\n")))
+    check(6.0 - 1e-9 <= got < 6.3, f"remove 2 then add 2: {got}, expected 6 plus calls")
 
 
 @test("paced (--speed 3600) gives the same KPIs as max speed")

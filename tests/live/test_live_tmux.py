@@ -18,6 +18,7 @@ from taplib import Failure, check, run, test  # noqa: E402
 
 ACDSIM = os.path.abspath(os.environ.get("ACDSIM", "acdsim"))
 DESK = os.path.abspath(os.path.join(TESTS, "live", "desk.yaml"))
+DESK_SHIFTS = os.path.abspath(os.path.join(TESTS, "live", "desk_shifts.yaml"))
 TMUX = shutil.which("tmux")
 SOCKET = f"acdsim-live-test-{os.getpid()}"
 TMP = tempfile.mkdtemp(prefix="acdsim-tmux-")
@@ -35,11 +36,11 @@ def tmux(*args, check_rc=True):
 class Live:
     """One acdsim live in a detached tmux session of the given size."""
 
-    def __init__(self, w, h, *args):
+    def __init__(self, w, h, *args, scenario=DESK):
         self.name = f"s{w}x{h}{len(args)}{int(time.monotonic() * 1000) % 100000}"
         # The shell stays to report acdsim's exit status (128 + N: killed
         # by signal N) on the pane once it is gone.
-        cmd = f"ulimit -c 0; {ACDSIM} live {DESK} {' '.join(args)}; echo EXIT=$?"
+        cmd = f"ulimit -c 0; {ACDSIM} live {scenario} {' '.join(args)}; echo EXIT=$?"
         tmux("new-session", "-d", "-s", self.name, "-x", str(w), "-y", str(h),
              "-e", "LANG=C.UTF-8", "sh", "-c", cmd)
         # Keep the pane (and its text) after the shell exits, to read the summary.
@@ -257,6 +258,39 @@ def _():
             check(st == want, f"SIG{sig}: exit status {st}, expected {want}")
         finally:
             lv.close()
+
+
+@test("a a on a shift-staffed group: 2 agents more on the wallboard (+2) and in the summary")
+def _():
+    if skip_without_tmux():
+        return skip_without_tmux()
+    lv = Live(100, 30, "--speed", "60", scenario=DESK_SHIFTS)
+    row = r"(?m)^ ?>csr1 +(\d+) on .*shifts( \(\+2\))?$"
+    try:
+        # The eight agents of the 09:00 shift are on (their break is at 10:00).
+        lv.wait(lambda t: panels_ok(t) and num(row, t) == 8, "csr1 with its 8 agents on")
+        lv.keys("Space")
+        text = lv.wait(lambda t: "PAUSED" in header(t), "PAUSED after space")
+        check(num(row, text) == 8 and "shifts (" not in text, f"before a a:\n{text}")
+        lv.keys("a")
+        lv.wait(lambda t: "csr1: +1 agent (key)" in t, "the ticker note of the first a")
+        lv.keys("a")
+        text = lv.wait(lambda t: re.search(row, t) and
+                       re.search(row, t).group(1) == "10" and "shifts (+2)" in t,
+                       "csr1 with 10 on and shifts (+2) after a a")
+        # On to closing, fast: the summary then covers the whole day.
+        lv.keys("+", "+", "+", "+", "+", "+", "+", "Space")
+        lv.wait(lambda t: "closed" in header(t), "closing")
+        quit_and_check(lv)
+        full = tmux("capture-pane", "-p", "-S", "-200", "-t", lv.name)
+        m = re.search(r"Agent group: csr1.*?Staffed agents +([\d.]+)", full, re.S)
+        check(m, f"no csr1 staffed agents in the summary:\n{full}")
+        # The shifts alone staff 7.00 on average (8 agents, a 15-minute break
+        # each in 2 hours); two more from before 09:30 to closing add over 1.5.
+        check(float(m.group(1)) > 8.5, f"csr1 staffed agents {m.group(1)}, expected > 8.5")
+        check(lv.status() == 0, "exit status not 0")
+    finally:
+        lv.close()
 
 
 @test("a script's pause shows PAUSED at its time")
