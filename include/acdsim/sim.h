@@ -169,8 +169,12 @@ int acd_sim_set_rate(struct acd_sim *s, size_t k, double rate_per_s);
  * three agents fewer" gives the same replication, bit for bit, as the
  * scenario with its per-interval staffing reduced by three from 09:30
  * (without absenteeism, which draws per planned agent). Before opening and
- * after closing the offset is only recorded. Count-staffed groups only:
- * returns -1 for a shift-staffed group or an index out of range, else 0. */
+ * after closing the offset is only recorded. On a shift-staffed group the
+ * offset is on top of the roster: a positive one logs extra agents (staffed
+ * by count) on, a negative one takes shift agents off the phones (idle at
+ * once, busy after the call, on break at the break's end), never more than
+ * the shifts have on (the offset is cut to that); docs/live.md. Returns -1
+ * for an index out of range, else 0. */
 int acd_sim_adjust_agents(struct acd_sim *s, size_t g, int delta);
 /* Factor > 0 on the planned arrival rate of type k (1 ends a surge).
  * Returns 0, -1 if k is out of range or the factor is not finite and >= 0. */

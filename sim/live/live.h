@@ -82,8 +82,9 @@ bool acd_live_advance(struct acd_live *l, double t_s);
 /* Exactly one engine event (the interventions due before it first). */
 bool acd_live_step(struct acd_live *l);
 /* Keyboard interventions at the current time: one agent more or fewer in
- * group g (count-staffed only; returns -1 otherwise, or when no agent is
- * left to remove); all arrivals x2 for 30 simulated minutes. */
+ * group g (on a shift-staffed group an offset on top of the roster;
+ * returns -1 for g out of range or when no agent is left to remove); all
+ * arrivals x2 for 30 simulated minutes. */
 int acd_live_adjust(struct acd_live *l, size_t g, int delta);
 void acd_live_surge(struct acd_live *l);
 /* Start over with seed + 1; the script is replayed from its start. */
