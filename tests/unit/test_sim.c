@@ -679,6 +679,60 @@ test_verify_transfers(void **state)
     }
 }
 
+static unsigned
+agents_on(struct acd_sim *s, struct acd_snapshot *snap, size_t g)
+{
+    acd_sim_snapshot(s, snap);
+    return snap->groups[g].members - snap->groups[g].by_state[ACD_AGENT_OFF];
+}
+
+/* Offsets on a shift-staffed group (front: 7 agents from 08:00, 3 more
+ * 08:30-10:00): extra agents on top of the shifts, shift agents taken off
+ * (never more than are on: the offset is cut), given back; the invariants
+ * hold after each. */
+static void
+test_roster_offset(void **state)
+{
+    (void)state;
+    struct acd_scenario *sc = load_transfers("drain", "longest_idle");
+    struct acd_sim *s = acd_sim_new(sc, sc->seed, 0);
+    struct acd_snapshot *snap = acd_snapshot_new(sc);
+    acd_sim_run_until(s, 8 * 3600 + 600);
+    assert_int_equal(agents_on(s, snap, 0), 7);
+    assert_int_equal(acd_sim_adjust_agents(s, 0, +2), 0);
+    assert_int_equal(agents_on(s, snap, 0), 9);
+    assert_int_equal(snap->groups[0].offset, 2);
+    assert_int_equal(acd_sim_verify(s), 0);
+    /* Both extra agents go, and two of the shift's. */
+    assert_int_equal(acd_sim_adjust_agents(s, 0, -4), 0);
+    assert_int_equal(acd_sim_verify(s), 0);
+    acd_sim_run_until(s, 8 * 3600 + 40 * 60);
+    assert_int_equal(agents_on(s, snap, 0), 7 + 3 - 2);
+    assert_int_equal(snap->groups[0].offset, -2);
+    assert_int_equal(acd_sim_verify(s), 0);
+    /* Everybody off: the offset is cut to the 10 the shifts have. */
+    assert_int_equal(acd_sim_adjust_agents(s, 0, -100), 0);
+    acd_sim_snapshot(s, snap);
+    assert_int_equal(snap->groups[0].offset, -10);
+    assert_int_equal(acd_sim_verify(s), 0);
+    acd_sim_run_until(s, 8 * 3600 + 50 * 60);
+    /* Off, or finishing the call in hand (a warm transfer may hold one). */
+    for (uint32_t i = 0; i < s->groups[0].n_members; i++) {
+        const struct acd_agent *ag = &s->agents[s->groups[0].members[i]];
+        assert_true(ag->state == ACD_AGENT_OFF || ag->leaving);
+    }
+    /* Given back to their shifts: all on again at once. */
+    assert_int_equal(acd_sim_adjust_agents(s, 0, +10), 0);
+    assert_int_equal(agents_on(s, snap, 0), 10);
+    assert_int_equal(acd_sim_verify(s), 0);
+    acd_sim_run(s);
+    assert_true(acd_sim_is_done(s));
+    assert_int_equal(acd_sim_verify(s), 0);
+    acd_snapshot_free(snap);
+    acd_sim_free(s);
+    acd_scenario_free(sc);
+}
+
 static void
 corrupt_idle_count(struct acd_sim *s)
 {
@@ -764,6 +818,7 @@ main(void)
         cmocka_unit_test(test_verify_every_step),
         cmocka_unit_test(test_verify_moves),
         cmocka_unit_test(test_verify_transfers),
+        cmocka_unit_test(test_roster_offset),
         cmocka_unit_test(test_verify_detects_corruption),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
