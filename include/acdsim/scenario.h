@@ -236,6 +236,9 @@ struct acd_agent_group {
     size_t n_moves;         /* agents lent to other groups for a time window: */
     struct acd_move *moves; /* its `moves` and its shifts', in the file's order */
     struct acd_srcpos pos;
+    /* Not a scenario key: `acdsim staff --hold` keeps the group as the
+     * scenario staffs it (a staffing plan copies it unchanged). */
+    bool held;
 };
 
 #define ACD_UNLIMITED (-1L)

@@ -73,6 +73,14 @@ plan_new(const struct acd_scenario *sc, const unsigned *agents, const struct acd
     p->groups = acd_xcalloc(ng ? ng : 1, sizeof(*p->groups));
     for (size_t g = 0; g < ng; g++) {
         p->groups[g] = sc->groups[g];
+        if (sc->groups[g].held) { /* as the scenario staffs it; its own copy to free */
+            const unsigned *v = sc->groups[g].agents_by_interval;
+            unsigned *copy = v ? acd_xmalloc(nb * sizeof(*v)) : NULL;
+            if (v)
+                memcpy(copy, v, nb * sizeof(*v));
+            p->groups[g].agents_by_interval = copy;
+            continue;
+        }
         p->groups[g].n_shifts = 0;
         p->groups[g].shifts = NULL;
         if (sc->horizon == ACD_HORIZON_DAY) {
@@ -565,7 +573,7 @@ phase_add(struct search *s, unsigned *plan)
             best[b] = SIZE_MAX;
         }
         for (size_t g = 0; g < ng && budget_left(s); g++) {
-            if (s->sc->groups[g].n_skills == 0)
+            if (s->sc->groups[g].n_skills == 0 || s->sc->groups[g].held)
                 continue;
             memcpy(s->trial, plan, nb * ng * sizeof(*plan));
             bool any = false;
@@ -653,6 +661,8 @@ phase_remove(struct search *s, unsigned *plan)
         changed = false;
         for (size_t parity = 0; parity < 2 && budget_left(s); parity++)
             for (size_t g = 0; g < ng && budget_left(s); g++) {
+                if (s->sc->groups[g].held)
+                    continue;
                 memcpy(s->trial, plan, nb * ng * sizeof(*plan));
                 size_t n_try = 0;
                 for (size_t b = parity; b < nb; b += 2)
@@ -706,7 +716,7 @@ phase_check(struct search *s, unsigned *plan, struct acd_staff_result *r)
         r->n_checks = 0;
         for (size_t b = 0; b < nb && budget_left(s); b++)
             for (size_t g = 0; g < ng && budget_left(s); g++) {
-                if (plan[b * ng + g] == 0)
+                if (plan[b * ng + g] == 0 || s->sc->groups[g].held)
                     continue;
                 memcpy(s->trial, plan, nb * ng * sizeof(*plan));
                 s->trial[b * ng + g]--;
@@ -823,6 +833,12 @@ acd_staff_search(const struct acd_scenario *sc, const struct acd_staff_opts *o)
     else
         for (size_t b = 0; b < nb; b++)
             erlang_start(sc, &o->targets, b, &r->start[b * ng]);
+    /* A held group is not a variable: its plan is the scenario's (shown
+     * rounded; the simulation runs its own staffing). */
+    for (size_t b = 0; b < nb; b++)
+        for (size_t g = 0; g < ng; g++)
+            if (sc->groups[g].held)
+                r->start[b * ng + g] = (unsigned)lround(r->current[b * ng + g]);
     progress(&s, "erlang", 0);
     /* A cap far above any sensible plan keeps a hopeless bin finite. */
     for (size_t g = 0; g < ng; g++) {
@@ -872,7 +888,7 @@ acd_staff_search(const struct acd_scenario *sc, const struct acd_staff_opts *o)
 
     double *plan_d = acd_xcalloc(n ? n : 1, sizeof(double));
     for (size_t i = 0; i < n; i++)
-        plan_d[i] = plan[i];
+        plan_d[i] = sc->groups[i % (ng ? ng : 1)].held ? r->current[i] : plan[i];
     hours_and_cost(sc, nb, plan_d, &r->agent_hours, &r->cost);
     hours_and_cost(sc, nb, r->current, &r->current_agent_hours, &r->current_cost);
     free(plan_d);

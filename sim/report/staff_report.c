@@ -261,6 +261,8 @@ result_json(const struct acd_staff_result *s, const struct acd_setup *st)
             acd_json_set(o, "agents", json_integer(s->agents[i]));
             acd_json_set(o, "current", jcount(s->current[i]));
             acd_json_set(o, "start", s->start ? json_integer(s->start[i]) : json_null());
+            if (s->sc->groups[g].held) /* `--hold`: the scenario's staffing, not searched */
+                acd_json_set(o, "held", json_true());
             acd_json_push(rec, o);
         }
     }
@@ -805,6 +807,21 @@ text_feasible(FILE *out, const struct acd_staff_result *s, const struct acd_setu
     fputs("\n", out);
 }
 
+/* The groups `--hold` kept as the scenario staffs them. */
+static void
+text_held(FILE *out, const struct acd_staff_result *s, const struct acd_setup *st)
+{
+    const char *sep = "\nHeld as the scenario staffs them (not searched): ";
+    for (size_t g = 0; g < s->n_groups; g++)
+        if (s->sc->groups[g].held) {
+            fputs(sep, out);
+            acd_escape_fputs(st->groups[g].name, out);
+            sep = ", ";
+        }
+    if (sep[0] == ',')
+        fputc('\n', out);
+}
+
 static int
 write_text(FILE *out, const struct acd_staff_result *s)
 {
@@ -822,6 +839,7 @@ write_text(FILE *out, const struct acd_staff_result *s)
         text_plan_steady(out, s, st);
     else
         text_plan_day(out, s, st);
+    text_held(out, s, st);
     if (!steady(st) || s->n_bins > 1)
         text_achieved(out, s, st);
     text_totals(out, s);
