@@ -763,6 +763,36 @@ hours_and_cost(const struct acd_scenario *sc, size_t nb, const double *agents, d
         }
 }
 
+/* Agents scheduled for the plan's agents on the phones (held groups: the
+ * scenario's), grossed up by each group's shrinkage per interval. */
+static void
+shrinkage_gross_up(struct acd_staff_result *r, const double *plan_d)
+{
+    const struct acd_scenario *sc = r->sc;
+    size_t nb = r->n_bins, ng = r->n_groups, n = nb * ng;
+    r->has_shrinkage = true;
+    r->shrinkage = acd_xcalloc(n ? n : 1, sizeof(double));
+    r->scheduled = acd_xcalloc(n ? n : 1, sizeof(unsigned));
+    double *sched = acd_xcalloc(n ? n : 1, sizeof(double));
+    double *cur = acd_xcalloc(n ? n : 1, sizeof(double));
+    for (size_t b = 0; b < nb; b++)
+        for (size_t g = 0; g < ng; g++) {
+            size_t i = b * ng + g;
+            double s = acd_scenario_shrinkage(sc, g, b);
+            ACD_ASSERT(s >= 0 && s < 1);
+            r->shrinkage[i] = s;
+            /* 7 / (1 - 0.3) is 10.000000000000002 in doubles: 10, not 11. */
+            double x = ceil(plan_d[i] / (1 - s) - 1e-9);
+            r->scheduled[i] = x > 0 ? (unsigned)x : 0;
+            sched[i] = r->scheduled[i];
+            cur[i] = r->current[i] / (1 - s);
+        }
+    hours_and_cost(sc, nb, sched, &r->scheduled_hours, &r->scheduled_cost);
+    hours_and_cost(sc, nb, cur, &r->current_scheduled_hours, &r->current_scheduled_cost);
+    free(sched);
+    free(cur);
+}
+
 unsigned *
 acd_staff_start_plan(const struct acd_scenario *sc, const struct acd_staff_opts *o)
 {
@@ -891,6 +921,8 @@ acd_staff_search(const struct acd_scenario *sc, const struct acd_staff_opts *o)
         plan_d[i] = sc->groups[i % (ng ? ng : 1)].held ? r->current[i] : plan[i];
     hours_and_cost(sc, nb, plan_d, &r->agent_hours, &r->cost);
     hours_and_cost(sc, nb, r->current, &r->current_agent_hours, &r->current_cost);
+    if (acd_scenario_has_shrinkage(sc))
+        shrinkage_gross_up(r, plan_d);
     free(plan_d);
 
     r->evaluations = s.evals;
@@ -918,6 +950,8 @@ acd_staff_result_free(struct acd_staff_result *r)
     free(r->kpi);
     free(r->kpi_current);
     free(r->checks);
+    free(r->shrinkage);
+    free(r->scheduled);
     free(r);
 }
 

@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from fractions import Fraction
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from taplib import check, expect_rc, run, test  # noqa: E402
@@ -177,6 +178,101 @@ def _():
     check(rc == 2 and "nothing to staff" in err, f"exit {rc}: {err}")
     rc, _, err = acdsim("staff", SCENARIO, "--curve", "--hold", "front")
     check(rc == 2 and "--curve" in err, f"exit {rc}: {err}")
+
+
+SHRINK = """name: shrinkage day
+seed: 5
+replications: 20
+horizon: {open: "08:00", close: "10:00", interval: 30m}
+service_level: {threshold: 20s, target: 0.80}
+shrinkage: 0.3
+call_types:
+  - name: a
+    arrivals: {per_interval: [40, 80, 90, 50]}
+    handle_time: {dist: exponential, mean: 3m}
+    patience: {dist: exponential, mean: 3m}
+agent_groups:
+  - name: front
+    skills: [a]
+    agents: [6, 8, 10, 6]
+    cost_per_hour: 20
+  - name: back
+    skills: [a]
+    agents: [1, 1, 1, 1]
+    shrinkage: [0, 0.1, 0.25, 0.5]
+    cost_per_hour: 30
+  - name: fixed
+    skills: [a]
+    agents: [7, 7, 7, 7]
+    shrinkage: 0.3
+    cost_per_hour: 10
+"""
+SHRINKAGE = {"front": ["0.3"] * 4, "back": ["0", "0.1", "0.25", "0.5"], "fixed": ["0.3"] * 4}
+COST = {"front": 20, "back": 30, "fixed": 10}
+
+
+@test("shrinkage: agents scheduled = ceil(on the phones / (1 - shrinkage)), hours and cost exact")
+def _():
+    path = write("shrink.yaml", SHRINK)
+    doc = staff_json(path, "--hold", "fixed")
+    hours = cost = cur_hours = cur_cost = 0
+    for r in doc["recommendation"]:
+        g, b = r["group"], BINS.index(r["interval"])
+        s = Fraction(SHRINKAGE[g][b])
+        check(r["shrinkage"] == float(s), f"{g} {r['interval']}: shrinkage {r['shrinkage']}")
+        want = math.ceil(Fraction(r["agents"]) / (1 - s))
+        check(r["scheduled"] == want, f"{g} {r['interval']}: {r['scheduled']} != {want} ({r})")
+        hours += want * 0.5
+        cost += want * 0.5 * COST[g]
+        cur_hours += r["current"] / (1 - float(s)) * 0.5
+        cur_cost += r["current"] / (1 - float(s)) * 0.5 * COST[g]
+    # 7 on the phones at 30% shrinkage: exactly 10 scheduled (not 11 from 10.000000000000002).
+    check([r["scheduled"] for r in rows(doc, "fixed")] == [10] * 4, f"fixed {rows(doc, 'fixed')}")
+    check(math.isclose(doc["scheduled_hours"], hours), f"{doc['scheduled_hours']} != {hours}")
+    check(math.isclose(doc["scheduled_cost"], cost), f"{doc['scheduled_cost']} != {cost}")
+    cur = doc["current_plan"]
+    check(math.isclose(cur["scheduled_hours"], cur_hours), f"{cur['scheduled_hours']} != {cur_hours}")
+    check(math.isclose(cur["scheduled_cost"], cur_cost), f"{cur['scheduled_cost']} != {cur_cost}")
+    # On the phones is what it was: hours and cost of the agents themselves.
+    on = sum(r["agents"] * 0.5 for r in doc["recommendation"])
+    check(math.isclose(doc["agent_hours"], on), f"agent_hours {doc['agent_hours']} != {on}")
+    out, _ = expect_rc(acdsim("staff", path, "-q", "-j", "2", "-f", "csv", "--hold", "fixed"), 0,
+                       "staff csv")
+    lines = out.splitlines()
+    check(lines[0].endswith(",p_met,met,shrinkage,scheduled"), lines[0])
+    check(lines[1].startswith("08:00,front,") and lines[1].split(",")[-2:] ==
+          ["0.3", str(rows(doc, "front")[0]["scheduled"])], lines[1])
+    out, _ = expect_rc(acdsim("staff", path, "-q", "-j", "2", "--hold", "fixed"), 0, "staff text")
+    check("Agents scheduled" in out and "Sched. cost" in out, out)
+
+
+@test("shrinkage: without it no new keys or columns; the simulation ignores it")
+def _():
+    doc = staff_json(SCENARIO, "--max-evaluations", "1")
+    check("scheduled_hours" not in doc and "scheduled_hours" not in doc["current_plan"], "keys")
+    check(all("scheduled" not in r and "shrinkage" not in r for r in doc["recommendation"]),
+          "row keys")
+    out, _ = expect_rc(acdsim("staff", SCENARIO, "-q", "-f", "csv", "--max-evaluations", "1"), 0,
+                       "csv")
+    check("scheduled" not in out.splitlines()[0], out.splitlines()[0])
+    # `run` on the same day with and without shrinkage: the same figures.
+    with_s = write("with_s.yaml", SHRINK)
+    without = write("without_s.yaml", SHRINK.replace("\nshrinkage: 0.3\n", "\n").replace(
+        "    shrinkage: [0, 0.1, 0.25, 0.5]\n", "").replace("    shrinkage: 0.3\n", ""))
+    docs = []
+    for p in (with_s, without):
+        out, _ = expect_rc(acdsim("run", p, "-f", "json", "-j", "2", "--no-timing"), 0, p)
+        docs.append(json.loads(out))
+    for key in ("summary", "intervals", "agent_groups", "call_types", "series"):
+        check(docs[0][key] == docs[1][key], f"run {key} differs with shrinkage")
+
+
+@test("shrinkage: bad values are located errors (exit 2)")
+def _():
+    bad = write("bad_shrink.yaml", SHRINK.replace("shrinkage: 0.3\n", "shrinkage: 1\n", 1))
+    rc, _, err = acdsim("staff", bad, "-q")
+    check(rc == 2 and "bad_shrink.yaml:6:12: error: 'shrinkage' must be at least 0 and less "
+          "than 1" in err, f"exit {rc}: {err}")
 
 
 sys.exit(run(cleanup=TMP))
