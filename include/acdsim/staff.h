@@ -17,6 +17,8 @@
  * shifts, no breaks: the scenario's shifts are replaced by per-interval
  * counts; absenteeism still applies). An interval's figures are those of
  * the whole center for the calls that arrived in it (interface.md).
+ * A group marked held (acd_agent_group.held, `--hold`) is not searched:
+ * every plan keeps the scenario's staffing for it (acd_staff_plan too).
  */
 #ifndef ACDSIM_STAFF_H
 #define ACDSIM_STAFF_H
