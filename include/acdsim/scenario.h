@@ -215,6 +215,13 @@ struct acd_agent_group {
     size_t n_shifts;              /* day: shifts instead of per-interval staffing */
     struct acd_shift *shifts;
     double absenteeism; /* each scheduled agent is absent for the day with this probability */
+    /* Paid time off the phones (meetings, training, absence), [0, 1):
+     * only `acdsim staff` uses it (agents scheduled = on the phones /
+     * (1 - shrinkage)); the simulation does not. has_shrinkage: the
+     * group's own (shrinkage_by_interval: per interval, or NULL). */
+    bool has_shrinkage;
+    double shrinkage;
+    double *shrinkage_by_interval;
 
     size_t n_handle; /* handle time overrides by call type */
     struct acd_type_dist *handle;
@@ -236,6 +243,9 @@ struct acd_agent_group {
     size_t n_moves;         /* agents lent to other groups for a time window: */
     struct acd_move *moves; /* its `moves` and its shifts', in the file's order */
     struct acd_srcpos pos;
+    /* Not a scenario key: `acdsim staff --hold` keeps the group as the
+     * scenario staffs it (a staffing plan copies it unchanged). */
+    bool held;
 };
 
 #define ACD_UNLIMITED (-1L)
@@ -261,6 +271,11 @@ struct acd_scenario {
     double max_abandon;    /* targets.max_abandon, NAN if not given */
     double max_asa_s;      /* targets.max_asa, NAN if not given */
     double max_occupancy;  /* targets.max_occupancy, NAN if not given */
+    /* `shrinkage`: the center's, for groups without their own (0 if not
+     * given; see struct acd_agent_group). */
+    bool has_shrinkage;
+    double shrinkage;
+    double *shrinkage_by_interval;
 
     long queue_capacity; /* waiting places, ACD_UNLIMITED if not given; 0 = loss system */
     long queue_lines;    /* lines/trunks (talking + waiting), ACD_UNLIMITED if not given */
@@ -300,6 +315,12 @@ void acd_scenario_free(struct acd_scenario *sc);
 double acd_scenario_type_sl_threshold(const struct acd_scenario *sc, size_t k);
 double acd_scenario_type_sl_target(const struct acd_scenario *sc, size_t k);
 bool acd_scenario_type_has_sl(const struct acd_scenario *sc, size_t k);
+
+/* Shrinkage of group g in bin b (0 for a steady state): the group's
+ * per-interval or single value, else the center's, else 0. */
+double acd_scenario_shrinkage(const struct acd_scenario *sc, size_t g, size_t b);
+/* True if the center or some group gives a shrinkage. */
+bool acd_scenario_has_shrinkage(const struct acd_scenario *sc);
 
 /* Index of a call type / group by name, or SIZE_MAX. */
 size_t acd_scenario_find_call_type(const struct acd_scenario *sc, const char *name);

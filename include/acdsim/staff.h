@@ -17,6 +17,8 @@
  * shifts, no breaks: the scenario's shifts are replaced by per-interval
  * counts; absenteeism still applies). An interval's figures are those of
  * the whole center for the calls that arrived in it (interface.md).
+ * A group marked held (acd_agent_group.held, `--hold`) is not searched:
+ * every plan keeps the scenario's staffing for it (acd_staff_plan too).
  */
 #ifndef ACDSIM_STAFF_H
 #define ACDSIM_STAFF_H
@@ -133,6 +135,16 @@ struct acd_staff_result {
     /* Agent-hours on the phones within opening hours (steady state: over
      * the measured window), and their cost at each group's cost_per_hour. */
     double agent_hours, cost, current_agent_hours, current_cost;
+    /* Shrinkage (the scenario's `shrinkage`; only when it gives one):
+     * per [bin * n_groups + group] the shrinkage and the agents scheduled
+     * to have the plan's agents on the phones, ceil(agents / (1 -
+     * shrinkage)); their hours and cost at cost_per_hour; the current
+     * plan's likewise (current / (1 - shrinkage), not rounded). The
+     * simulation does not use it (paid time off the phones). */
+    bool has_shrinkage;
+    double *shrinkage;
+    unsigned *scheduled;
+    double scheduled_hours, scheduled_cost, current_scheduled_hours, current_scheduled_cost;
     bool feasible; /* false: some interval misses a target and no extra agent helps it */
     unsigned evaluations;
     double wall_s;

@@ -41,6 +41,8 @@ struct staff_args {
     const char *group, *interval;
     double interval_clock_s; /* --interval, parsed */
     unsigned lo, hi;         /* --agents LO:HI; 0, 0: automatic */
+    const char **holds;      /* --hold GROUP, checked against the scenario */
+    size_t n_holds, cap_holds;
 };
 
 static int
@@ -84,29 +86,43 @@ set_sl_definition(void *ud, const char *arg, char *err, size_t errlen)
     return -1;
 }
 
+/* "none": no such goal (the scenario's dropped); -1 until merged. */
+static bool
+is_none(const char *arg, double *out)
+{
+    if (strcmp(arg, "none") != 0)
+        return false;
+    *out = -1;
+    return true;
+}
+
 static int
 set_max_abandon(void *ud, const char *arg, char *err, size_t errlen)
 {
-    return acd_cli_parse_fraction(arg, true, &((struct staff_args *)ud)->max_abandon, err, errlen);
+    double *v = &((struct staff_args *)ud)->max_abandon;
+    return is_none(arg, v) ? 0 : acd_cli_parse_fraction(arg, true, v, err, errlen);
 }
 
 static int
 set_max_asa(void *ud, const char *arg, char *err, size_t errlen)
 {
-    return acd_cli_parse_duration(arg, false, &((struct staff_args *)ud)->max_asa_s, err, errlen);
+    double *v = &((struct staff_args *)ud)->max_asa_s;
+    return is_none(arg, v) ? 0 : acd_cli_parse_duration(arg, false, v, err, errlen);
 }
 
 static int
 set_max_occupancy(void *ud, const char *arg, char *err, size_t errlen)
 {
-    return acd_cli_parse_fraction(arg, false, &((struct staff_args *)ud)->max_occupancy, err,
-                                  errlen);
+    double *v = &((struct staff_args *)ud)->max_occupancy;
+    return is_none(arg, v) ? 0 : acd_cli_parse_fraction(arg, false, v, err, errlen);
 }
 
+/* "none": each goal met on average (the default). */
 static int
 set_probability(void *ud, const char *arg, char *err, size_t errlen)
 {
-    return acd_cli_parse_fraction(arg, false, &((struct staff_args *)ud)->probability, err, errlen);
+    double *v = &((struct staff_args *)ud)->probability;
+    return is_none(arg, v) ? 0 : acd_cli_parse_fraction(arg, false, v, err, errlen);
 }
 
 static int
@@ -188,6 +204,16 @@ set_agents(void *ud, const char *arg, char *err, size_t errlen)
     return -1;
 }
 
+static int
+set_hold(void *ud, const char *arg, char *err, size_t errlen)
+{
+    (void)err, (void)errlen;
+    struct staff_args *a = ud;
+    a->holds = acd_xgrow(a->holds, &a->cap_holds, a->n_holds + 1, sizeof(*a->holds));
+    a->holds[a->n_holds++] = arg;
+    return 0;
+}
+
 enum {
     OPT_TARGET_SL = 256,
     OPT_SL_THRESHOLD,
@@ -203,6 +229,7 @@ enum {
     OPT_INTERVAL,
     OPT_AGENTS,
     OPT_ASSERT,
+    OPT_HOLD,
 };
 
 static const struct acd_cli_opt staff_opts[] = {
@@ -212,14 +239,19 @@ static const struct acd_cli_opt staff_opts[] = {
     {"sl-definition", OPT_SL_DEFINITION, "D",
      "offered (default: answered within T / offered\ncalls) or answered (/ answered calls)",
      set_sl_definition},
-    {"max-abandon", OPT_MAX_ABANDON, "P", "maximum abandon rate, e.g. 0.05 or 5%", set_max_abandon},
-    {"max-asa", OPT_MAX_ASA, "T", "maximum average speed of answer, e.g. 30s", set_max_asa},
-    {"max-occupancy", OPT_MAX_OCCUPANCY, "P", "maximum agent occupancy, e.g. 0.9",
-     set_max_occupancy},
+    {"max-abandon", OPT_MAX_ABANDON, "P",
+     "maximum abandon rate, e.g. 0.05 or 5%; none: no\nabandon goal", set_max_abandon},
+    {"max-asa", OPT_MAX_ASA, "T", "maximum average speed of answer, e.g. 30s;\nnone: no ASA goal",
+     set_max_asa},
+    {"max-occupancy", OPT_MAX_OCCUPANCY, "P",
+     "maximum agent occupancy, e.g. 0.9; none: no\noccupancy goal", set_max_occupancy},
     {"probability", OPT_PROBABILITY, "P",
      "meet every goal in at least this share of the\nreplications (days) in every interval, "
-     "instead\nof on average",
+     "instead\nof on average (none: on average)",
      set_probability},
+    {"hold", OPT_HOLD, "GROUP",
+     "keep GROUP as the scenario staffs it (not searched;\nrepeatable), e.g. supervisors",
+     set_hold},
     {"start", OPT_START, "FROM",
      "erlang (default: the analytic estimate) or\ncurrent (the scenario's plan)", set_start},
     {"max-evaluations", OPT_MAX_EVALUATIONS, "N",
@@ -330,12 +362,12 @@ merge_targets(const struct staff_args *a, const struct acd_scenario *sc,
     if (a->sl_answered >= 0)
         t->sl_answered = a->sl_answered;
     if (!isnan(a->max_abandon))
-        t->max_abandon = a->max_abandon;
+        t->max_abandon = a->max_abandon < 0 ? ACD_NAN : a->max_abandon;
     if (!isnan(a->max_asa_s))
-        t->max_asa_s = a->max_asa_s;
+        t->max_asa_s = a->max_asa_s < 0 ? ACD_NAN : a->max_asa_s;
     if (!isnan(a->max_occupancy))
-        t->max_occupancy = a->max_occupancy;
-    t->probability = a->probability;
+        t->max_occupancy = a->max_occupancy < 0 ? ACD_NAN : a->max_occupancy;
+    t->probability = a->probability < 0 ? ACD_NAN : a->probability;
 }
 
 /* The busiest interval: most expected calls. */
@@ -405,6 +437,47 @@ check_curve(const struct staff_args *a, const struct acd_scenario *sc, size_t *g
         } else {
             *bin = (size_t)round(k);
         }
+    }
+    return errors;
+}
+
+/* --hold against the scenario: marks the groups held. Returns the errors. */
+static int
+check_holds(const struct staff_args *a, struct acd_scenario *sc)
+{
+    int errors = 0;
+    for (size_t i = 0; i < a->n_holds; i++) {
+        size_t g = acd_scenario_find_group(sc, a->holds[i]);
+        if (g != SIZE_MAX) {
+            sc->groups[g].held = true;
+            continue;
+        }
+        const char *best = NULL;
+        size_t best_d = SIZE_MAX;
+        for (size_t k = 0; k < sc->n_groups; k++) {
+            size_t d = acd_edit_distance(a->holds[i], sc->groups[k].name);
+            if (d < best_d) {
+                best_d = d;
+                best = sc->groups[k].name;
+            }
+        }
+        if (best && best_d <= 2 + strlen(a->holds[i]) / 4)
+            acd_cli_error("staff", "--hold: no agent group '%s' in %s (did you mean '%s'?)",
+                          a->holds[i], sc->path, best);
+        else
+            acd_cli_error("staff", "--hold: no agent group '%s' in %s", a->holds[i], sc->path);
+        errors++;
+    }
+    if (a->n_holds && a->curve) {
+        acd_cli_error("staff", "--hold goes with a recommendation, not a --curve");
+        errors++;
+    }
+    size_t n_held = 0;
+    for (size_t g = 0; g < sc->n_groups; g++)
+        n_held += sc->groups[g].held;
+    if (!errors && sc->n_groups && n_held == sc->n_groups) {
+        acd_cli_error("staff", "--hold: every agent group is held: nothing to staff");
+        errors++;
     }
     return errors;
 }
@@ -592,6 +665,7 @@ acd_cli_staff(int argc, char **argv)
         staff_help(stdout);
         free(a.c.asserts);
         free(a.c.sets);
+        free(a.holds);
         return ACD_EXIT_OK;
     }
     const char *path = first < argc ? argv[first] : NULL;
@@ -629,6 +703,7 @@ acd_cli_staff(int argc, char **argv)
             a.c.n_errors++;
         }
         a.c.n_errors += check_curve(&a, sc, &group, &bin);
+        a.c.n_errors += check_holds(&a, sc);
         if (a.curve && a.c.n_asserts) {
             acd_cli_error("staff", "--assert checks a recommendation, not a --curve");
             a.c.n_errors++;
@@ -671,6 +746,7 @@ acd_cli_staff(int argc, char **argv)
     free(ex);
     free(a.c.asserts);
     free(a.c.sets);
+    free(a.holds);
     acd_scenario_free(sc);
     return rc;
 }

@@ -73,6 +73,14 @@ plan_new(const struct acd_scenario *sc, const unsigned *agents, const struct acd
     p->groups = acd_xcalloc(ng ? ng : 1, sizeof(*p->groups));
     for (size_t g = 0; g < ng; g++) {
         p->groups[g] = sc->groups[g];
+        if (sc->groups[g].held) { /* as the scenario staffs it; its own copy to free */
+            const unsigned *v = sc->groups[g].agents_by_interval;
+            unsigned *copy = v ? acd_xmalloc(nb * sizeof(*v)) : NULL;
+            if (v)
+                memcpy(copy, v, nb * sizeof(*v));
+            p->groups[g].agents_by_interval = copy;
+            continue;
+        }
         p->groups[g].n_shifts = 0;
         p->groups[g].shifts = NULL;
         if (sc->horizon == ACD_HORIZON_DAY) {
@@ -565,7 +573,7 @@ phase_add(struct search *s, unsigned *plan)
             best[b] = SIZE_MAX;
         }
         for (size_t g = 0; g < ng && budget_left(s); g++) {
-            if (s->sc->groups[g].n_skills == 0)
+            if (s->sc->groups[g].n_skills == 0 || s->sc->groups[g].held)
                 continue;
             memcpy(s->trial, plan, nb * ng * sizeof(*plan));
             bool any = false;
@@ -653,6 +661,8 @@ phase_remove(struct search *s, unsigned *plan)
         changed = false;
         for (size_t parity = 0; parity < 2 && budget_left(s); parity++)
             for (size_t g = 0; g < ng && budget_left(s); g++) {
+                if (s->sc->groups[g].held)
+                    continue;
                 memcpy(s->trial, plan, nb * ng * sizeof(*plan));
                 size_t n_try = 0;
                 for (size_t b = parity; b < nb; b += 2)
@@ -706,7 +716,7 @@ phase_check(struct search *s, unsigned *plan, struct acd_staff_result *r)
         r->n_checks = 0;
         for (size_t b = 0; b < nb && budget_left(s); b++)
             for (size_t g = 0; g < ng && budget_left(s); g++) {
-                if (plan[b * ng + g] == 0)
+                if (plan[b * ng + g] == 0 || s->sc->groups[g].held)
                     continue;
                 memcpy(s->trial, plan, nb * ng * sizeof(*plan));
                 s->trial[b * ng + g]--;
@@ -751,6 +761,36 @@ hours_and_cost(const struct acd_scenario *sc, size_t nb, const double *agents, d
             *hours += h;
             *cost += h * sc->groups[g].cost_per_hour;
         }
+}
+
+/* Agents scheduled for the plan's agents on the phones (held groups: the
+ * scenario's), grossed up by each group's shrinkage per interval. */
+static void
+shrinkage_gross_up(struct acd_staff_result *r, const double *plan_d)
+{
+    const struct acd_scenario *sc = r->sc;
+    size_t nb = r->n_bins, ng = r->n_groups, n = nb * ng;
+    r->has_shrinkage = true;
+    r->shrinkage = acd_xcalloc(n ? n : 1, sizeof(double));
+    r->scheduled = acd_xcalloc(n ? n : 1, sizeof(unsigned));
+    double *sched = acd_xcalloc(n ? n : 1, sizeof(double));
+    double *cur = acd_xcalloc(n ? n : 1, sizeof(double));
+    for (size_t b = 0; b < nb; b++)
+        for (size_t g = 0; g < ng; g++) {
+            size_t i = b * ng + g;
+            double s = acd_scenario_shrinkage(sc, g, b);
+            ACD_ASSERT(s >= 0 && s < 1);
+            r->shrinkage[i] = s;
+            /* 7 / (1 - 0.3) is 10.000000000000002 in doubles: 10, not 11. */
+            double x = ceil(plan_d[i] / (1 - s) - 1e-9);
+            r->scheduled[i] = x > 0 ? (unsigned)x : 0;
+            sched[i] = r->scheduled[i];
+            cur[i] = r->current[i] / (1 - s);
+        }
+    hours_and_cost(sc, nb, sched, &r->scheduled_hours, &r->scheduled_cost);
+    hours_and_cost(sc, nb, cur, &r->current_scheduled_hours, &r->current_scheduled_cost);
+    free(sched);
+    free(cur);
 }
 
 unsigned *
@@ -823,6 +863,12 @@ acd_staff_search(const struct acd_scenario *sc, const struct acd_staff_opts *o)
     else
         for (size_t b = 0; b < nb; b++)
             erlang_start(sc, &o->targets, b, &r->start[b * ng]);
+    /* A held group is not a variable: its plan is the scenario's (shown
+     * rounded; the simulation runs its own staffing). */
+    for (size_t b = 0; b < nb; b++)
+        for (size_t g = 0; g < ng; g++)
+            if (sc->groups[g].held)
+                r->start[b * ng + g] = (unsigned)lround(r->current[b * ng + g]);
     progress(&s, "erlang", 0);
     /* A cap far above any sensible plan keeps a hopeless bin finite. */
     for (size_t g = 0; g < ng; g++) {
@@ -872,9 +918,11 @@ acd_staff_search(const struct acd_scenario *sc, const struct acd_staff_opts *o)
 
     double *plan_d = acd_xcalloc(n ? n : 1, sizeof(double));
     for (size_t i = 0; i < n; i++)
-        plan_d[i] = plan[i];
+        plan_d[i] = sc->groups[i % (ng ? ng : 1)].held ? r->current[i] : plan[i];
     hours_and_cost(sc, nb, plan_d, &r->agent_hours, &r->cost);
     hours_and_cost(sc, nb, r->current, &r->current_agent_hours, &r->current_cost);
+    if (acd_scenario_has_shrinkage(sc))
+        shrinkage_gross_up(r, plan_d);
     free(plan_d);
 
     r->evaluations = s.evals;
@@ -902,6 +950,8 @@ acd_staff_result_free(struct acd_staff_result *r)
     free(r->kpi);
     free(r->kpi_current);
     free(r->checks);
+    free(r->shrinkage);
+    free(r->scheduled);
     free(r);
 }
 

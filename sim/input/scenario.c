@@ -306,6 +306,14 @@ top_seed(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_y
         sc->seed = (uint64_t)u;
 }
 
+static void
+top_shrinkage(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct acd_scenario *sc = obj;
+    acd_scn_parse_shrinkage(c, k, v, &sc->has_shrinkage, &sc->shrinkage,
+                            &sc->shrinkage_by_interval);
+}
+
 static const struct key_desc top_keys[] = {
     KEY_FN("name", top_name, 0),
     KEY_FN("seed", top_seed, 0),
@@ -314,6 +322,7 @@ static const struct key_desc top_keys[] = {
     KEY_FN("busyness", top_busyness, KEY_DAY),
     KEY_FN("service_level", top_service_level, 0),
     KEY_FN("targets", top_targets, 0),
+    KEY_FN("shrinkage", top_shrinkage, 0),
     KEY_FN("call_types", acd_scn_top_call_types, KEY_REQUIRED),
     KEY_FN("agent_groups", acd_scn_top_agent_groups, KEY_REQUIRED),
     KEY_FN("queue", top_queue, 0),

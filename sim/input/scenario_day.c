@@ -182,6 +182,7 @@ elem_what(enum elem kind)
         [E_CALLS] = "numbers >= 0",
         [E_DURATION] = "durations > 0 like 4m or 240",
         [E_AGENTS] = "integers from 0 to 1000000",
+        [E_SHARE] = "fractions from 0 to less than 1, like 0.3",
     };
     return what[kind];
 }
@@ -201,8 +202,40 @@ elem_value(enum elem kind, const char *s, double *out)
             return false;
         *out = (double)u;
         return true;
+    case E_SHARE:
+        return acd_units_parse_real(s, out) == 0 && isfinite(*out) && *out >= 0 && *out < 1;
     }
     return false;
+}
+
+void
+acd_scn_parse_shrinkage(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v,
+                        bool *has, double *x, double **per)
+{
+    if (v->kind == ACD_Y_SEQ) {
+        if (c->mode == MODE_STEADY) {
+            acd_scn_err(c, v, "a list of '%s' per interval needs an operating-day horizon", k->s);
+            return;
+        }
+        double *p = acd_scn_interval_list(c, k, v, E_SHARE);
+        if (!p)
+            return;
+        free(*per);
+        *per = p;
+        *x = p[0];
+        *has = true;
+        return;
+    }
+    double y;
+    if (!acd_scn_get_real(c, k, v, "a fraction from 0 to less than 1, like 0.3", &y))
+        return;
+    if (!(y >= 0 && y < 1)) {
+        acd_scn_err(c, v, "'%s' must be at least 0 and less than 1 (found '%s')", k->s,
+                    acd_ytree_show(v->s).s);
+        return;
+    }
+    *x = y;
+    *has = true;
 }
 
 /* A list with one value per interval. Every item is checked; the values are

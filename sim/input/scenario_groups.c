@@ -367,6 +367,13 @@ grp_moves(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_
     acd_scn_parse_moves(c, k, v, obj, NULL, SIZE_MAX, false);
 }
 
+static void
+grp_shrinkage(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct acd_agent_group *g = obj;
+    acd_scn_parse_shrinkage(c, k, v, &g->has_shrinkage, &g->shrinkage, &g->shrinkage_by_interval);
+}
+
 enum { G_NAME, G_SKILLS, G_AGENTS, G_SHIFTS, G_TIER };
 
 static const struct key_desc group_keys[] = {
@@ -380,6 +387,7 @@ static const struct key_desc group_keys[] = {
     KEY_FN("wrap_up", grp_wrap_up, 0),
     KEY_FN("assist", grp_assist, 0),
     KEY_V("cost_per_hour", V_NUMBER, struct acd_agent_group, cost_per_hour, 0),
+    KEY_FN("shrinkage", grp_shrinkage, 0),
     KEY_FN("answers", grp_answers, 0),
     KEY_FN("moves", grp_moves, KEY_DAY),
 };

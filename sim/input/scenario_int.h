@@ -211,6 +211,7 @@ enum elem {
     E_CALLS,    /* expected calls: a number >= 0 */
     E_DURATION, /* a duration > 0 */
     E_AGENTS,   /* an integer, 0 to ACD_SCN_MAX_AGENTS */
+    E_SHARE,    /* a fraction, 0 <= x < 1 (shrinkage) */
 };
 
 enum csv_kind { CSV_ARRIVALS, CSV_STAFFING };
@@ -246,6 +247,11 @@ void acd_scn_ct_agent_selection(struct ctx *c, void *obj, const struct acd_ynode
  * Returns 0, or -1 after a diagnostic located at path:1:1. */
 int acd_scn_read_file(const char *path, char **text, size_t *len, char **dir,
                       struct acd_diags *diags);
+
+/* `shrinkage`: a fraction in [0, 1) or (operating day) a list of them
+ * per interval, into *x / *per (new array, or NULL); *has when valid. */
+void acd_scn_parse_shrinkage(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v,
+                             bool *has, double *x, double **per);
 
 /* -------------------------------------------------- scenario_keys.c */
 

@@ -432,6 +432,8 @@ patch_groups(struct acd_ypatch *p, const struct acd_ynode *groups, const struct 
         if (done[g])
             continue; /* the same node twice (an alias): patched once */
         done[g] = true;
+        if (sc->groups[g].held)
+            continue; /* `staff --hold`: staffed as the scenario says */
         char *plan = plan_text(sc, agents, g);
         size_t ia = find_key(m, "agents"), is = find_key(m, "shifts");
         if (ia != SIZE_MAX && (is == SIZE_MAX || ia < is)) {

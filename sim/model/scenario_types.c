@@ -59,6 +59,7 @@ acd_scenario_free(struct acd_scenario *sc)
         free(g->skills);
         free(g->skill_lv);
         free(g->agents_by_interval);
+        free(g->shrinkage_by_interval);
         for (size_t j = 0; j < g->n_shifts; j++)
             free(g->shifts[j].breaks);
         free(g->shifts);
@@ -72,7 +73,30 @@ acd_scenario_free(struct acd_scenario *sc)
     free(sc->name);
     free(sc->path);
     free(sc->routing);
+    free(sc->shrinkage_by_interval);
     free(sc);
+}
+
+double
+acd_scenario_shrinkage(const struct acd_scenario *sc, size_t g, size_t b)
+{
+    ACD_ASSERT(g < sc->n_groups);
+    const struct acd_agent_group *ag = &sc->groups[g];
+    bool day = sc->horizon == ACD_HORIZON_DAY && b < sc->n_intervals;
+    if (ag->has_shrinkage)
+        return day && ag->shrinkage_by_interval ? ag->shrinkage_by_interval[b] : ag->shrinkage;
+    if (sc->has_shrinkage)
+        return day && sc->shrinkage_by_interval ? sc->shrinkage_by_interval[b] : sc->shrinkage;
+    return 0;
+}
+
+bool
+acd_scenario_has_shrinkage(const struct acd_scenario *sc)
+{
+    bool any = sc->has_shrinkage;
+    for (size_t g = 0; g < sc->n_groups; g++)
+        any = any || sc->groups[g].has_shrinkage;
+    return any;
 }
 
 double

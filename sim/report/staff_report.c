@@ -261,17 +261,31 @@ result_json(const struct acd_staff_result *s, const struct acd_setup *st)
             acd_json_set(o, "agents", json_integer(s->agents[i]));
             acd_json_set(o, "current", jcount(s->current[i]));
             acd_json_set(o, "start", s->start ? json_integer(s->start[i]) : json_null());
+            if (s->sc->groups[g].held) /* `--hold`: the scenario's staffing, not searched */
+                acd_json_set(o, "held", json_true());
+            if (s->has_shrinkage) {
+                acd_json_set(o, "shrinkage", acd_json_real(s->shrinkage[i]));
+                acd_json_set(o, "scheduled", json_integer(s->scheduled[i]));
+            }
             acd_json_push(rec, o);
         }
     }
     acd_json_set(root, "recommendation", rec);
     acd_json_set(root, "agent_hours", acd_json_real(s->agent_hours));
     acd_json_set(root, "cost", acd_json_real(s->cost));
+    if (s->has_shrinkage) {
+        acd_json_set(root, "scheduled_hours", acd_json_real(s->scheduled_hours));
+        acd_json_set(root, "scheduled_cost", acd_json_real(s->scheduled_cost));
+    }
     acd_json_set(root, "achieved", achieved_json(&s->achieved, t));
 
     json_t *cur = acd_json_check(json_object());
     acd_json_set(cur, "agent_hours", acd_json_real(s->current_agent_hours));
     acd_json_set(cur, "cost", acd_json_real(s->current_cost));
+    if (s->has_shrinkage) {
+        acd_json_set(cur, "scheduled_hours", acd_json_real(s->current_scheduled_hours));
+        acd_json_set(cur, "scheduled_cost", acd_json_real(s->current_scheduled_cost));
+    }
     acd_json_set(cur, "achieved", achieved_json(&s->achieved_current, t));
     acd_json_set(root, "current_plan", cur);
 
@@ -427,6 +441,8 @@ write_csv(FILE *out, const struct acd_staff_result *s)
     ACD_ASSERT(st->known && s->n_groups == st->n_groups);
     fputs("interval,group,agents,current,start", out);
     csv_head_kpis(out, &s->targets);
+    if (s->has_shrinkage)
+        fputs(",shrinkage,scheduled", out);
     fputc('\n', out);
     for (size_t b = 0; b < s->n_bins; b++) {
         char label[32];
@@ -441,6 +457,11 @@ write_csv(FILE *out, const struct acd_staff_result *s)
             if (s->start)
                 fprintf(out, "%u", s->start[i]);
             csv_kpis(out, &s->kpi[b]);
+            if (s->has_shrinkage) {
+                fputc(',', out);
+                acd_report_csv_number(out, s->shrinkage[i]);
+                fprintf(out, ",%u", s->scheduled[i]);
+            }
             fputc('\n', out);
         }
     }
@@ -712,10 +733,14 @@ text_totals(FILE *out, const struct acd_staff_result *s)
     } rows[] = {
         {"Agent-hours", s->agent_hours, s->current_agent_hours, 1},
         {"Cost", s->cost, s->current_cost, 2},
+        {"Sched. hours", s->scheduled_hours, s->current_scheduled_hours, 1},
+        {"Sched. cost", s->scheduled_cost, s->current_scheduled_cost, 2},
     };
     for (size_t i = 0; i < ACD_ARRAY_LEN(rows); i++) {
         /* No cost_per_hour anywhere: a zero cost says nothing. */
-        if (i == 1 && !(s->cost > 0) && !(s->current_cost > 0))
+        if ((i == 1 || i == 3) && !(s->cost > 0) && !(s->current_cost > 0))
+            continue;
+        if (i >= 2 && !s->has_shrinkage) /* scheduled = on the phones */
             continue;
         char v[NUM_BUF];
         int d = rows[i].decimals;
@@ -805,6 +830,59 @@ text_feasible(FILE *out, const struct acd_staff_result *s, const struct acd_setu
     fputs("\n", out);
 }
 
+/* With shrinkage: the agents to schedule per interval and group. */
+static void
+text_scheduled(FILE *out, const struct acd_staff_result *s, const struct acd_setup *st)
+{
+    enum { LABEL = 9, GAP = 2 };
+    if (!s->has_shrinkage)
+        return;
+    fputs("\nAgents scheduled (recommended on the phones / (1 - shrinkage), rounded up;\n"
+          "shrinkage in parentheses)\n\n",
+          out);
+    size_t ng = s->n_groups;
+    int *w = acd_xcalloc(ng ? ng : 1, sizeof(*w));
+    for (size_t g = 0; g < ng; g++) {
+        char name[NAME_W + 1];
+        snprintf(name, sizeof(name), "%s", st->groups[g].name);
+        w[g] = acd_display_columns(name) > 12 ? acd_display_columns(name) : 12;
+    }
+    acd_display_put_left(out, steady(st) ? "" : "Interval", LABEL);
+    for (size_t g = 0; g < ng; g++) {
+        char name[NAME_W + 1];
+        snprintf(name, sizeof(name), "%s", st->groups[g].name);
+        acd_display_put_right(out, name, GAP + w[g]);
+    }
+    fputc('\n', out);
+    for (size_t b = 0; b < s->n_bins; b++) {
+        char label[32], cell[2 * NUM_BUF];
+        acd_display_put_left(out, steady(st) ? "" : bin_label(st, b, label, sizeof(label)), LABEL);
+        for (size_t g = 0; g < ng; g++) {
+            size_t i = b * ng + g;
+            snprintf(cell, sizeof(cell), "%u (%g%%)", s->scheduled[i],
+                     round(s->shrinkage[i] * 1000) / 10);
+            acd_display_put_right(out, cell, GAP + w[g]);
+        }
+        fputc('\n', out);
+    }
+    free(w);
+}
+
+/* The groups `--hold` kept as the scenario staffs them. */
+static void
+text_held(FILE *out, const struct acd_staff_result *s, const struct acd_setup *st)
+{
+    const char *sep = "\nHeld as the scenario staffs them (not searched): ";
+    for (size_t g = 0; g < s->n_groups; g++)
+        if (s->sc->groups[g].held) {
+            fputs(sep, out);
+            acd_escape_fputs(st->groups[g].name, out);
+            sep = ", ";
+        }
+    if (sep[0] == ',')
+        fputc('\n', out);
+}
+
 static int
 write_text(FILE *out, const struct acd_staff_result *s)
 {
@@ -822,6 +900,8 @@ write_text(FILE *out, const struct acd_staff_result *s)
         text_plan_steady(out, s, st);
     else
         text_plan_day(out, s, st);
+    text_held(out, s, st);
+    text_scheduled(out, s, st);
     if (!steady(st) || s->n_bins > 1)
         text_achieved(out, s, st);
     text_totals(out, s);

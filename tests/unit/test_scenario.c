@@ -533,8 +533,8 @@ test_unknown_keys(void **state)
     EXPECT_ERRORS(y, "10:1: unknown key 'seeds' in scenario (did you mean 'seed'?)",
                   "11:1: unknown key 'rep' in scenario (did you mean 'replications'?)",
                   "12:1: unknown key 'foo' in scenario (expected one of: name, seed, replications, "
-                  "horizon, busyness, service_level, targets, call_types, agent_groups, queue, "
-                  "routing)");
+                  "horizon, busyness, service_level, targets, shrinkage, call_types, "
+                  "agent_groups, queue, routing)");
     free(y);
     y = acd_xasprintf("%sservice_level: {treshold: 20s, Target: 0.8}\n"
                       "targets: {max_abandon_rate: 0.1}\nqueue: {size: 3}\n",
@@ -2306,7 +2306,12 @@ test_hostile(void **state)
     strcpy(y + 150, ": 1\n");
     acd_diags_init(&d);
     assert_int_equal(acd_scenario_load_string("t.yaml", NULL, y, strlen(y), &sc, &d), -1);
-    assert_true(strlen(d.v[0].msg) < 200);
+    /* The key is cut (the rest of the message lists the scenario's keys,
+     * which grows with them). */
+    char run50[51];
+    memset(run50, 'k', 50);
+    run50[50] = '\0';
+    assert_null(strstr(d.v[0].msg, run50));
     assert_non_null(strstr(d.v[0].msg, "kkk...'"));
     acd_diags_fini(&d);
     free(y);
