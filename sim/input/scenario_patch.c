@@ -584,7 +584,8 @@ by_start(const void *a, const void *b)
 static bool
 sort_edits(struct acd_ypatch *p)
 {
-    qsort(p->edits, p->n_edits, sizeof(*p->edits), by_start);
+    if (p->n_edits) /* qsort wants a non-null array, even of 0 */
+        qsort(p->edits, p->n_edits, sizeof(*p->edits), by_start);
     for (size_t i = 1; i < p->n_edits; i++)
         if (p->edits[i].start < p->edits[i - 1].end)
             return false;

@@ -170,8 +170,10 @@ write_pair(FILE *out, const struct acd_compare *c, const struct acd_cmp_pair *p,
     if (n_worse + n_better + n_other == 0) {
         fputs("  no significant change\n", out);
     } else {
-        qsort(worse, n_worse, sizeof(*worse), by_kpi_then_size);
-        qsort(better, n_better, sizeof(*better), by_kpi_then_size);
+        if (n_worse) /* qsort wants a non-null array, even of 0 */
+            qsort(worse, n_worse, sizeof(*worse), by_kpi_then_size);
+        if (n_better)
+            qsort(better, n_better, sizeof(*better), by_kpi_then_size);
         write_list(out, "worse", worse, n_worse);
         write_list(out, "better", better, n_better);
         fputs("  (at 95%, about 1 in 20 unchanged figures shows as significant by chance)\n", out);
