@@ -18,7 +18,21 @@
 #include <time.h>
 
 /* Figures kept per replication and bin. */
-enum { V_SL, V_ABANDON, V_ASA, V_OCC, V_OFFERED, V_SHORT, NV };
+/* V_COST..V_PAID: the plan's cost as `run` reports it (acd_stats_cost). */
+enum {
+    V_SL,
+    V_ABANDON,
+    V_ASA,
+    V_OCC,
+    V_OFFERED,
+    V_COST,
+    V_LABOR,
+    V_ABANDON_COST,
+    V_REPEAT_COST,
+    V_PAID,
+    V_SHORT,
+    NV
+};
 
 void
 acd_staff_targets_from_scenario(const struct acd_scenario *sc, struct acd_staff_targets *t)
@@ -108,16 +122,6 @@ acd_staff_plan_free(struct acd_scenario *plan)
 }
 
 /* Length of bin b in hours (the measured window for a steady state). */
-static double
-bin_hours(const struct acd_scenario *sc, size_t b)
-{
-    if (sc->horizon != ACD_HORIZON_DAY)
-        return (sc->duration_s - sc->warmup_s) / 3600.0;
-    double start = sc->open_s + (double)b * sc->interval_s;
-    double end = b + 1 == sc->n_intervals ? sc->close_s : start + sc->interval_s;
-    return (end - start) / 3600.0;
-}
-
 static double
 overlap(double a0, double a1, double b0, double b1)
 {
@@ -238,6 +242,11 @@ reduce_counts(const struct eval *e, const struct acd_counts *c, const struct acd
     v[V_ASA] = acd_metrics[ACD_M_ASA].eval(c, NULL);
     v[V_OCC] = acd_metrics[ACD_M_OCCUPANCY].eval(c, NULL);
     v[V_OFFERED] = acd_metrics[ACD_M_OFFERED].eval(c, NULL);
+    v[V_COST] = acd_stats_cost(c);
+    v[V_LABOR] = c->labor_cost;
+    v[V_ABANDON_COST] = c->abandon_cost;
+    v[V_REPEAT_COST] = c->repeat_cost;
+    v[V_PAID] = acd_stats_paid_agent_s(c) / 3600;
     for (size_t j = 0; j < e->g->n; j++)
         v[NV + j] = acd_metrics[sl].eval(&tc[j], NULL);
     v[V_SHORT] = shortfall(e->t, e->g, v);
@@ -282,7 +291,12 @@ kpi_of(const struct eval *e, size_t n, size_t slot, double *x, struct acd_staff_
                                   [V_ABANDON] = &k->abandon_rate,
                                   [V_ASA] = &k->asa_s,
                                   [V_OCC] = &k->occupancy,
-                                  [V_OFFERED] = &k->offered};
+                                  [V_OFFERED] = &k->offered,
+                                  [V_COST] = &k->cost,
+                                  [V_LABOR] = &k->labor_cost,
+                                  [V_ABANDON_COST] = &k->abandon_cost,
+                                  [V_REPEAT_COST] = &k->repeat_cost,
+                                  [V_PAID] = &k->paid_hours};
     for (size_t f = 0; f < V_SHORT; f++) {
         for (size_t i = 0; i < n; i++)
             x[i] = v[(i * n_slots + slot) * nv + f];
@@ -739,20 +753,6 @@ wall_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void
-hours_and_cost(const struct acd_scenario *sc, size_t nb, const double *agents, double *hours,
-               double *cost)
-{
-    *hours = *cost = 0;
-    size_t ng = sc->n_groups;
-    for (size_t b = 0; b < nb; b++)
-        for (size_t g = 0; g < ng; g++) {
-            double h = agents[b * ng + g] * bin_hours(sc, b);
-            *hours += h;
-            *cost += h * sc->groups[g].cost_per_hour;
-        }
-}
-
 unsigned *
 acd_staff_start_plan(const struct acd_scenario *sc, const struct acd_staff_opts *o)
 {
@@ -870,12 +870,12 @@ acd_staff_search(const struct acd_scenario *sc, const struct acd_staff_opts *o)
     r->feasible = met == nb;
     progress(&s, "final", nb - met);
 
-    double *plan_d = acd_xcalloc(n ? n : 1, sizeof(double));
-    for (size_t i = 0; i < n; i++)
-        plan_d[i] = plan[i];
-    hours_and_cost(sc, nb, plan_d, &r->agent_hours, &r->cost);
-    hours_and_cost(sc, nb, r->current, &r->current_agent_hours, &r->current_cost);
-    free(plan_d);
+    /* Both plans' cost and paid hours as `run` reports them (one
+     * accounting: acd_stats_cost), from the final evaluations. */
+    r->agent_hours = r->achieved.paid_hours.mean;
+    r->cost = r->achieved.cost.mean;
+    r->current_agent_hours = r->achieved_current.paid_hours.mean;
+    r->current_cost = r->achieved_current.cost.mean;
 
     r->evaluations = s.evals;
     free(s.cost);

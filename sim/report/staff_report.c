@@ -173,6 +173,19 @@ jinterval(const struct acd_setup *st, size_t b)
     return steady(st) ? json_null() : acd_json_str(bin_label(st, b, buf, sizeof(buf)));
 }
 
+/* The cost's items as `run` reports them (docs/staffing.md "Costs"). */
+static json_t *
+costs_json(const struct acd_staff_kpi *k)
+{
+    json_t *o = acd_json_check(json_object());
+    acd_json_set(o, "cost", acd_json_estimate(&k->cost));
+    acd_json_set(o, "labor_cost", acd_json_estimate(&k->labor_cost));
+    acd_json_set(o, "abandon_cost", acd_json_estimate(&k->abandon_cost));
+    acd_json_set(o, "repeat_cost", acd_json_estimate(&k->repeat_cost));
+    acd_json_set(o, "paid_agent_hours", acd_json_estimate(&k->paid_hours));
+    return o;
+}
+
 static json_t *
 achieved_json(const struct acd_staff_kpi *k, const struct acd_staff_targets *t)
 {
@@ -267,11 +280,13 @@ result_json(const struct acd_staff_result *s, const struct acd_setup *st)
     acd_json_set(root, "recommendation", rec);
     acd_json_set(root, "agent_hours", acd_json_real(s->agent_hours));
     acd_json_set(root, "cost", acd_json_real(s->cost));
+    acd_json_set(root, "costs", costs_json(&s->achieved));
     acd_json_set(root, "achieved", achieved_json(&s->achieved, t));
 
     json_t *cur = acd_json_check(json_object());
     acd_json_set(cur, "agent_hours", acd_json_real(s->current_agent_hours));
     acd_json_set(cur, "cost", acd_json_real(s->current_cost));
+    acd_json_set(cur, "costs", costs_json(&s->achieved_current));
     acd_json_set(cur, "achieved", achieved_json(&s->achieved_current, t));
     acd_json_set(root, "current_plan", cur);
 
@@ -698,7 +713,7 @@ text_achieved(FILE *out, const struct acd_staff_result *s, const struct acd_setu
 static void
 text_totals(FILE *out, const struct acd_staff_result *s)
 {
-    enum { LABEL = 14, COL = 14 };
+    enum { LABEL = 20, COL = 14 };
     fputc('\n', out);
     acd_display_put_left(out, "", LABEL);
     acd_display_put_right(out, "Recommended", COL);
@@ -710,12 +725,16 @@ text_totals(FILE *out, const struct acd_staff_result *s)
         double rec, cur;
         int decimals;
     } rows[] = {
-        {"Agent-hours", s->agent_hours, s->current_agent_hours, 1},
+        {"Paid agent-hours", s->agent_hours, s->current_agent_hours, 1},
         {"Cost", s->cost, s->current_cost, 2},
+        {"  labor", s->achieved.labor_cost.mean, s->achieved_current.labor_cost.mean, 2},
+        {"  abandoned calls", s->achieved.abandon_cost.mean, s->achieved_current.abandon_cost.mean,
+         2},
+        {"  repeat calls", s->achieved.repeat_cost.mean, s->achieved_current.repeat_cost.mean, 2},
     };
     for (size_t i = 0; i < ACD_ARRAY_LEN(rows); i++) {
-        /* No cost_per_hour anywhere: a zero cost says nothing. */
-        if (i == 1 && !(s->cost > 0) && !(s->current_cost > 0))
+        /* No cost anywhere: a zero cost says nothing. */
+        if (i >= 1 && !(s->cost > 0) && !(s->current_cost > 0))
             continue;
         char v[NUM_BUF];
         int d = rows[i].decimals;
