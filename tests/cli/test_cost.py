@@ -102,4 +102,26 @@ def _():
          "recommended cost = labor + abandon + repeat")
 
 
+@test("staff -o page: titled as the recommendation, both plans side by side before the report")
+def _():
+    d, out_dir = staff("utility_day", "--start", "current")
+    with open(os.path.join(out_dir, "index.html"), encoding="utf-8") as f:
+        html = f.read()
+    name = "Riverside Utilities - Monday"
+    check(f"<title>Staffing recommendation: {name}" in html, "page <title> is not the recommendation's")
+    check(f"<h1>Staffing recommendation: {name}</h1>" in html, "h1 is not the recommendation's")
+    check(f"<h1>{name}</h1>" not in html, "the scenario's own title is still the headline")
+    plans, per_iv = html.find('id="plans"'), html.find('id="plans-intervals"')
+    banner = html.find('id="verdict"')
+    check(0 < plans < per_iv < banner, f"comparison tables must come first: {plans}, {per_iv}, {banner}")
+    table = html[plans:per_iv]
+    for row, rec, cur in (("Cost", d["cost"], d["current_plan"]["cost"]),
+                          ("Paid agent-hours", d["agent_hours"], d["current_plan"]["agent_hours"])):
+        dec = 2 if row == "Cost" else 1
+        want = f'<th scope="row">{row}</th><td>{rec:.{dec}f}</td><td>{cur:.{dec}f}</td>'
+        check(want in table, f"{row} row missing or different: want {want}")
+    rows = html[per_iv:banner].count('<tr><th scope="row">')
+    check(rows == len(d["intervals"]), f"{rows} interval rows, {len(d['intervals'])} intervals")
+
+
 sys.exit(run(cleanup=TMP))
