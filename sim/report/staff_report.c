@@ -1220,7 +1220,7 @@ page_verdict(FILE *out, const struct acd_staff_kpi *k)
 {
     enum acd_verdict v = k->met ? ACD_VERDICT_MET : ACD_VERDICT_MISSED;
     fprintf(out, "<td class=\"%s\">%s %s</td>", acd_verdict_looks[v].cls, acd_verdict_looks[v].mark,
-            k->met ? "met" : "missed");
+            acd_verdict_looks[v].word);
 }
 
 static void
@@ -1231,7 +1231,7 @@ page_lead(FILE *out, const void *ud)
     const struct acd_staff_targets *t = &s->targets;
     struct acd_setup st;
     setup_of(&st, s->sc);
-    char a[NUM_BUF], b[NUM_BUF], c[NUM_BUF];
+    char a[NUM_BUF], b[NUM_BUF];
     fputs("<h2>Recommended and current plan</h2>\n<p class=\"lead\">The recommended plan: the "
           "fewest agents on the phones per interval and group that meet the goals; the current "
           "plan: the scenario's own. Both simulated with the same replications and seeds; "
@@ -1246,20 +1246,21 @@ page_lead(FILE *out, const void *ud)
     snprintf(b, sizeof(b), "%zu of %zu", bins_met(s->kpi_current, s->n_bins), s->n_bins);
     page_row(out, steady(&st) ? "Goals met" : "Intervals meeting every goal", a, b, "");
     page_money_row(out, "Paid agent-hours", s->agent_hours, s->current_agent_hours, 1);
-    page_money_row(out, "Cost", s->cost, s->current_cost, 2);
-    page_money_row(out, "\u2003labor", s->achieved.labor_cost.mean,
-                   s->achieved_current.labor_cost.mean, 2);
-    page_money_row(out, "\u2003abandoned calls", s->achieved.abandon_cost.mean,
-                   s->achieved_current.abandon_cost.mean, 2);
-    page_money_row(out, "\u2003repeat calls", s->achieved.repeat_cost.mean,
-                   s->achieved_current.repeat_cost.mean, 2);
+    if (s->cost > 0 || s->current_cost > 0) { /* no cost anywhere: a zero says nothing */
+        page_money_row(out, "Cost", s->cost, s->current_cost, 2);
+        page_money_row(out, "\u2003labor", s->achieved.labor_cost.mean,
+                       s->achieved_current.labor_cost.mean, 2);
+        page_money_row(out, "\u2003abandoned calls", s->achieved.abandon_cost.mean,
+                       s->achieved_current.abandon_cost.mean, 2);
+        page_money_row(out, "\u2003repeat calls", s->achieved.repeat_cost.mean,
+                       s->achieved_current.repeat_cost.mean, 2);
+    }
     for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++) {
         const struct acd_estimate *r = kpi_at(&s->achieved, &kpis[i]);
         const struct acd_estimate *cu = kpi_at(&s->achieved_current, &kpis[i]);
         page_row(out, kpis[i].head, fmt_value(kpis[i].unit, r->mean, a, sizeof(a)),
                  fmt_value(kpis[i].unit, cu->mean, b, sizeof(b)), "");
     }
-    (void)c;
     fputs("</tbody></table></div>\n", out);
 
     /* Per interval: agents and each goal's figure, both plans. */
