@@ -95,6 +95,10 @@ unsigned *acd_staff_start_plan(const struct acd_scenario *sc, const struct acd_s
 struct acd_staff_kpi {
     struct acd_estimate sl; /* per targets.sl_answered */
     struct acd_estimate abandon_rate, asa_s, occupancy, offered;
+    /* The plan's cost as `acdsim run` reports it (acd_stats_cost: labor
+     * of the paid agent time, abandoned and repeat calls) and its paid
+     * agent-hours (on the phones plus breaks), within opening hours. */
+    struct acd_estimate cost, labor_cost, abandon_cost, repeat_cost, paid_hours;
     double p_met; /* share of replications meeting every goal (no calls: met) */
     bool met;     /* the goals hold (on average, or with the probability) */
 };
@@ -132,8 +136,9 @@ struct acd_staff_result {
     /* One per interval x group with at least one recommended agent. */
     size_t n_checks;
     struct acd_staff_check *checks;
-    /* Agent-hours on the phones within opening hours (steady state: over
-     * the measured window), and their cost at each group's cost_per_hour. */
+    /* Paid agent-hours (on the phones plus breaks) within opening hours
+     * (steady state: over the measured window) and the cost, both as
+     * `acdsim run` reports them (achieved.paid_hours.mean, .cost.mean). */
     double agent_hours, cost, current_agent_hours, current_cost;
     /* Shrinkage (the scenario's `shrinkage`; only when it gives one):
      * per [bin * n_groups + group] the shrinkage and the agents scheduled

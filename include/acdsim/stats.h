@@ -102,6 +102,15 @@ struct acd_counts {
 /* dst += src, field by field (window_s is not summed: scopes share it). */
 void acd_stats_counts_add(struct acd_counts *dst, const struct acd_counts *src);
 
+/* The one cost accounting (docs/staffing.md "Costs"), used by run, staff
+ * and the `cost` metric. Paid agent time: on the phones (staffed) plus
+ * breaks, in agent-seconds; labor_cost is it at the group's
+ * cost_per_hour. The cost: labor + abandoned calls x cost_per_abandon +
+ * repeat calls x cost_per_repeat. */
+double acd_stats_paid_agent_s(const struct acd_counts *c);
+double acd_stats_labor_cost(double paid_agent_s, double cost_per_hour);
+double acd_stats_cost(const struct acd_counts *c);
+
 /* Where a metric applies. */
 enum {
     ACD_SCOPE_CENTER = 1u << 0,

@@ -898,7 +898,7 @@ acd_sim_stats(struct acd_sim *s)
             c->off_agent_s =
                 s->roster_s[b * s->n_groups + g] - c->staffed_agent_s - c->break_agent_s;
             c->labor_cost =
-                (c->staffed_agent_s + c->break_agent_s) / 3600 * sc->groups[g].cost_per_hour;
+                acd_stats_labor_cost(acd_stats_paid_agent_s(c), sc->groups[g].cost_per_hour);
         }
     }
     return &s->st;

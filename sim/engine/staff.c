@@ -18,7 +18,21 @@
 #include <time.h>
 
 /* Figures kept per replication and bin. */
-enum { V_SL, V_ABANDON, V_ASA, V_OCC, V_OFFERED, V_SHORT, NV };
+/* V_COST..V_PAID: the plan's cost as `run` reports it (acd_stats_cost). */
+enum {
+    V_SL,
+    V_ABANDON,
+    V_ASA,
+    V_OCC,
+    V_OFFERED,
+    V_COST,
+    V_LABOR,
+    V_ABANDON_COST,
+    V_REPEAT_COST,
+    V_PAID,
+    V_SHORT,
+    NV
+};
 
 void
 acd_staff_targets_from_scenario(const struct acd_scenario *sc, struct acd_staff_targets *t)
@@ -116,16 +130,6 @@ acd_staff_plan_free(struct acd_scenario *plan)
 }
 
 /* Length of bin b in hours (the measured window for a steady state). */
-static double
-bin_hours(const struct acd_scenario *sc, size_t b)
-{
-    if (sc->horizon != ACD_HORIZON_DAY)
-        return (sc->duration_s - sc->warmup_s) / 3600.0;
-    double start = sc->open_s + (double)b * sc->interval_s;
-    double end = b + 1 == sc->n_intervals ? sc->close_s : start + sc->interval_s;
-    return (end - start) / 3600.0;
-}
-
 static double
 overlap(double a0, double a1, double b0, double b1)
 {
@@ -246,6 +250,11 @@ reduce_counts(const struct eval *e, const struct acd_counts *c, const struct acd
     v[V_ASA] = acd_metrics[ACD_M_ASA].eval(c, NULL);
     v[V_OCC] = acd_metrics[ACD_M_OCCUPANCY].eval(c, NULL);
     v[V_OFFERED] = acd_metrics[ACD_M_OFFERED].eval(c, NULL);
+    v[V_COST] = acd_stats_cost(c);
+    v[V_LABOR] = c->labor_cost;
+    v[V_ABANDON_COST] = c->abandon_cost;
+    v[V_REPEAT_COST] = c->repeat_cost;
+    v[V_PAID] = acd_stats_paid_agent_s(c) / 3600;
     for (size_t j = 0; j < e->g->n; j++)
         v[NV + j] = acd_metrics[sl].eval(&tc[j], NULL);
     v[V_SHORT] = shortfall(e->t, e->g, v);
@@ -290,7 +299,12 @@ kpi_of(const struct eval *e, size_t n, size_t slot, double *x, struct acd_staff_
                                   [V_ABANDON] = &k->abandon_rate,
                                   [V_ASA] = &k->asa_s,
                                   [V_OCC] = &k->occupancy,
-                                  [V_OFFERED] = &k->offered};
+                                  [V_OFFERED] = &k->offered,
+                                  [V_COST] = &k->cost,
+                                  [V_LABOR] = &k->labor_cost,
+                                  [V_ABANDON_COST] = &k->abandon_cost,
+                                  [V_REPEAT_COST] = &k->repeat_cost,
+                                  [V_PAID] = &k->paid_hours};
     for (size_t f = 0; f < V_SHORT; f++) {
         for (size_t i = 0; i < n; i++)
             x[i] = v[(i * n_slots + slot) * nv + f];
@@ -749,9 +763,24 @@ wall_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Length of bin b in hours (the measured window for a steady state). */
+static double
+bin_hours(const struct acd_scenario *sc, size_t b)
+{
+    if (sc->horizon != ACD_HORIZON_DAY)
+        return (sc->duration_s - sc->warmup_s) / 3600.0;
+    double start = sc->open_s + (double)b * sc->interval_s;
+    double end = b + 1 == sc->n_intervals ? sc->close_s : start + sc->interval_s;
+    return (end - start) / 3600.0;
+}
+
+/* Hours and wage cost of agents scheduled per interval and group (shrinkage:
+ * the people scheduled, paid whether on the phones or not), at each group's
+ * cost_per_hour. Not the simulated cost of a plan (acd_stats_cost): a
+ * planning figure for the grossed-up roster. */
 static void
-hours_and_cost(const struct acd_scenario *sc, size_t nb, const double *agents, double *hours,
-               double *cost)
+scheduled_hours_and_cost(const struct acd_scenario *sc, size_t nb, const double *agents,
+                         double *hours, double *cost)
 {
     *hours = *cost = 0;
     size_t ng = sc->n_groups;
@@ -787,8 +816,8 @@ shrinkage_gross_up(struct acd_staff_result *r, const double *plan_d)
             sched[i] = r->scheduled[i];
             cur[i] = r->current[i] / (1 - s);
         }
-    hours_and_cost(sc, nb, sched, &r->scheduled_hours, &r->scheduled_cost);
-    hours_and_cost(sc, nb, cur, &r->current_scheduled_hours, &r->current_scheduled_cost);
+    scheduled_hours_and_cost(sc, nb, sched, &r->scheduled_hours, &r->scheduled_cost);
+    scheduled_hours_and_cost(sc, nb, cur, &r->current_scheduled_hours, &r->current_scheduled_cost);
     free(sched);
     free(cur);
 }
@@ -916,14 +945,19 @@ acd_staff_search(const struct acd_scenario *sc, const struct acd_staff_opts *o)
     r->feasible = met == nb;
     progress(&s, "final", nb - met);
 
-    double *plan_d = acd_xcalloc(n ? n : 1, sizeof(double));
-    for (size_t i = 0; i < n; i++)
-        plan_d[i] = sc->groups[i % (ng ? ng : 1)].held ? r->current[i] : plan[i];
-    hours_and_cost(sc, nb, plan_d, &r->agent_hours, &r->cost);
-    hours_and_cost(sc, nb, r->current, &r->current_agent_hours, &r->current_cost);
-    if (acd_scenario_has_shrinkage(sc))
+    /* Both plans' cost and paid hours as `run` reports them (one
+     * accounting: acd_stats_cost), from the final evaluations. */
+    r->agent_hours = r->achieved.paid_hours.mean;
+    r->cost = r->achieved.cost.mean;
+    r->current_agent_hours = r->achieved_current.paid_hours.mean;
+    r->current_cost = r->achieved_current.cost.mean;
+    if (acd_scenario_has_shrinkage(sc)) {
+        double *plan_d = acd_xcalloc(n ? n : 1, sizeof(double));
+        for (size_t i = 0; i < n; i++)
+            plan_d[i] = sc->groups[i % (ng ? ng : 1)].held ? r->current[i] : plan[i];
         shrinkage_gross_up(r, plan_d);
-    free(plan_d);
+        free(plan_d);
+    }
 
     r->evaluations = s.evals;
     free(s.cost);

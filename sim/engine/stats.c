@@ -152,6 +152,24 @@ acd_stats_hist_quantile_n(const struct acd_hist *const *hs, size_t n, double q)
 
 /* --- counts ------------------------------------------------------------ */
 
+double
+acd_stats_paid_agent_s(const struct acd_counts *c)
+{
+    return c->staffed_agent_s + c->break_agent_s;
+}
+
+double
+acd_stats_labor_cost(double paid_agent_s, double cost_per_hour)
+{
+    return paid_agent_s / 3600 * cost_per_hour;
+}
+
+double
+acd_stats_cost(const struct acd_counts *c)
+{
+    return c->labor_cost + c->abandon_cost + c->repeat_cost;
+}
+
 void
 acd_stats_counts_add(struct acd_counts *dst, const struct acd_counts *src)
 {
@@ -422,7 +440,7 @@ static double
 m_cost(const struct acd_counts *c, const struct acd_hist *h)
 {
     (void)h;
-    return c->labor_cost + c->abandon_cost + c->repeat_cost;
+    return acd_stats_cost(c);
 }
 
 static double

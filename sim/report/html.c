@@ -147,14 +147,20 @@ put_estimate(FILE *out, enum acd_metric m, const struct acd_estimate *e)
 }
 
 static void
-put_header(FILE *out, const struct acd_results *r)
+put_header(FILE *out, const struct acd_results *r, const struct acd_html_lead *lead)
 {
     const struct acd_setup *st = &r->setup;
     char a[32], b[32], c[32];
-    fputs("<header class=\"top\"><div class=\"wrap\">\n"
-          "<p class=\"kicker\">acdsim &#183; call center simulation report</p>\n<h1>",
-          out);
-    put_esc(out, st->known && st->name && *st->name ? st->name : "Unnamed scenario");
+    fputs("<header class=\"top\"><div class=\"wrap\">\n<p class=\"kicker\">", out);
+    if (lead)
+        put_esc(out, lead->kicker);
+    else
+        fputs("acdsim &#183; call center simulation report", out);
+    fputs("</p>\n<h1>", out);
+    if (lead)
+        put_esc(out, lead->title);
+    else
+        put_esc(out, st->known && st->name && *st->name ? st->name : "Unnamed scenario");
     fputs("</h1>\n<p class=\"sub\">", out);
     if (st->known && st->horizon == ACD_HORIZON_DAY)
         fprintf(out, "Operating day %s\u2013%s in %zu intervals of %s", /* en dash */
@@ -172,6 +178,7 @@ put_header(FILE *out, const struct acd_results *r)
 struct page {
     const struct acd_results *r;
     const struct acd_charts *charts;
+    const struct acd_html_lead *lead; /* NULL: the run's own page */
     bool shown[ACD_METRIC_COUNT];
     struct acd_target targets[ACD_N_TARGETS];
     char sl_what[ACD_SL_WHAT];
@@ -190,6 +197,11 @@ put_nav(FILE *out, const struct page *p)
         {"erlang", "Erlang check", true},
     };
     fputs("<nav class=\"toc\" aria-label=\"Sections\"><div class=\"wrap\">", out);
+    if (p->lead) {
+        fputs("<a href=\"#lead\">", out);
+        put_esc(out, p->lead->nav_label);
+        fputs("</a>", out);
+    }
     for (size_t i = 0; i < ACD_ARRAY_LEN(links); i++)
         if (!links[i].erlang_only || p->r->erlang.valid)
             fprintf(out, "<a href=\"#%s\">%s</a>", links[i].id, links[i].label);
@@ -321,8 +333,10 @@ static void
 put_overview(FILE *out, const struct page *p)
 {
     fputs("<section id=\"overview\" aria-labelledby=\"h-overview\">\n"
-          "<h2 id=\"h-overview\">Overview</h2>\n<p class=\"lead\">",
+          "<h2 id=\"h-overview\">",
           out);
+    put_esc(out, p->lead ? p->lead->overview_title : "Overview");
+    fputs("</h2>\n<p class=\"lead\">", out);
     if (p->r->setup.known && p->r->setup.horizon == ACD_HORIZON_DAY)
         fputs("The whole operating day", out);
     else
@@ -913,7 +927,14 @@ put_footer(FILE *out, const struct acd_results *r)
 int
 acd_html_write(FILE *out, const struct acd_results *r, const struct acd_charts *charts)
 {
-    struct page p = {.r = r, .charts = charts};
+    return acd_html_write_led(out, r, charts, NULL);
+}
+
+int
+acd_html_write_led(FILE *out, const struct acd_results *r, const struct acd_charts *charts,
+                   const struct acd_html_lead *lead)
+{
+    struct page p = {.r = r, .charts = charts, .lead = lead};
     choose_rows(r, p.shown);
     /* Without a known setup, no goals: every target "not given". */
     acd_verdict_targets(&r->setup, p.targets, p.sl_what);
@@ -922,13 +943,21 @@ acd_html_write(FILE *out, const struct acd_results *r, const struct acd_charts *
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
           out);
     fprintf(out, "<meta name=\"generator\" content=\"acdsim %s\">\n<title>", ACD_VERSION);
-    put_esc(out, r->setup.known && r->setup.name ? r->setup.name : "Unnamed scenario");
+    if (lead)
+        put_esc(out, lead->title);
+    else
+        put_esc(out, r->setup.known && r->setup.name ? r->setup.name : "Unnamed scenario");
     fputs(" &#183; acdsim report</title>\n<style>\n", out);
     fputs(acd_report_css_text, out);
     fputs("</style>\n</head>\n<body>\n", out);
-    put_header(out, r);
+    put_header(out, r, lead);
     put_nav(out, &p);
     fputs("<main class=\"wrap\">\n", out);
+    if (lead) {
+        fputs("<section id=\"lead\">\n", out);
+        lead->put(out, lead->ud);
+        fputs("</section>\n", out);
+    }
     put_overview(out, &p);
     fputs("<div class=\"row\">\n", out);
     put_targets(out, &p);

@@ -16,6 +16,19 @@
  * I/O error. */
 int acd_html_write(FILE *out, const struct acd_results *r, const struct acd_charts *charts);
 
+/* The run's page led by a command's own section (`acdsim staff --out`):
+ * title replaces the scenario's name (heading and <title>), kicker the
+ * line above it; put writes the section's content (placed first, id
+ * "lead", named nav_label in the contents), and the run's overview is
+ * headed overview_title. Borrowed. */
+struct acd_html_lead {
+    const char *title, *kicker, *nav_label, *overview_title;
+    void (*put)(FILE *out, const void *ud);
+    const void *ud;
+};
+int acd_html_write_led(FILE *out, const struct acd_results *r, const struct acd_charts *charts,
+                       const struct acd_html_lead *lead);
+
 /* For other pages in the same style (compare_html.c): s escaped for HTML
  * text and attributes (NULL: nothing); the charts section (figures
  * with inline SVG, or the notice why they are missing). */

@@ -18,6 +18,7 @@
 #include "acdsim/diag.h"
 #include "display.h"
 #include "escape.h"
+#include "html.h"
 #include "json_out.h"
 #include "outdir.h"
 #include "plot.h"
@@ -173,6 +174,19 @@ jinterval(const struct acd_setup *st, size_t b)
     return steady(st) ? json_null() : acd_json_str(bin_label(st, b, buf, sizeof(buf)));
 }
 
+/* The cost's items as `run` reports them (docs/staffing.md "Costs"). */
+static json_t *
+costs_json(const struct acd_staff_kpi *k)
+{
+    json_t *o = acd_json_check(json_object());
+    acd_json_set(o, "cost", acd_json_estimate(&k->cost));
+    acd_json_set(o, "labor_cost", acd_json_estimate(&k->labor_cost));
+    acd_json_set(o, "abandon_cost", acd_json_estimate(&k->abandon_cost));
+    acd_json_set(o, "repeat_cost", acd_json_estimate(&k->repeat_cost));
+    acd_json_set(o, "paid_agent_hours", acd_json_estimate(&k->paid_hours));
+    return o;
+}
+
 static json_t *
 achieved_json(const struct acd_staff_kpi *k, const struct acd_staff_targets *t)
 {
@@ -277,6 +291,7 @@ result_json(const struct acd_staff_result *s, const struct acd_setup *st)
         acd_json_set(root, "scheduled_hours", acd_json_real(s->scheduled_hours));
         acd_json_set(root, "scheduled_cost", acd_json_real(s->scheduled_cost));
     }
+    acd_json_set(root, "costs", costs_json(&s->achieved));
     acd_json_set(root, "achieved", achieved_json(&s->achieved, t));
 
     json_t *cur = acd_json_check(json_object());
@@ -286,6 +301,7 @@ result_json(const struct acd_staff_result *s, const struct acd_setup *st)
         acd_json_set(cur, "scheduled_hours", acd_json_real(s->current_scheduled_hours));
         acd_json_set(cur, "scheduled_cost", acd_json_real(s->current_scheduled_cost));
     }
+    acd_json_set(cur, "costs", costs_json(&s->achieved_current));
     acd_json_set(cur, "achieved", achieved_json(&s->achieved_current, t));
     acd_json_set(root, "current_plan", cur);
 
@@ -719,7 +735,7 @@ text_achieved(FILE *out, const struct acd_staff_result *s, const struct acd_setu
 static void
 text_totals(FILE *out, const struct acd_staff_result *s)
 {
-    enum { LABEL = 14, COL = 14 };
+    enum { LABEL = 20, COL = 14 };
     fputc('\n', out);
     acd_display_put_left(out, "", LABEL);
     acd_display_put_right(out, "Recommended", COL);
@@ -730,17 +746,24 @@ text_totals(FILE *out, const struct acd_staff_result *s)
         const char *what;
         double rec, cur;
         int decimals;
+        bool cost, scheduled; /* a money row; a row of agents scheduled (shrinkage) */
     } rows[] = {
-        {"Agent-hours", s->agent_hours, s->current_agent_hours, 1},
-        {"Cost", s->cost, s->current_cost, 2},
-        {"Sched. hours", s->scheduled_hours, s->current_scheduled_hours, 1},
-        {"Sched. cost", s->scheduled_cost, s->current_scheduled_cost, 2},
+        {"Paid agent-hours", s->agent_hours, s->current_agent_hours, 1, false, false},
+        {"Cost", s->cost, s->current_cost, 2, true, false},
+        {"  labor", s->achieved.labor_cost.mean, s->achieved_current.labor_cost.mean, 2, true,
+         false},
+        {"  abandoned calls", s->achieved.abandon_cost.mean, s->achieved_current.abandon_cost.mean,
+         2, true, false},
+        {"  repeat calls", s->achieved.repeat_cost.mean, s->achieved_current.repeat_cost.mean, 2,
+         true, false},
+        {"Sched. hours", s->scheduled_hours, s->current_scheduled_hours, 1, false, true},
+        {"Sched. cost", s->scheduled_cost, s->current_scheduled_cost, 2, true, true},
     };
     for (size_t i = 0; i < ACD_ARRAY_LEN(rows); i++) {
-        /* No cost_per_hour anywhere: a zero cost says nothing. */
-        if ((i == 1 || i == 3) && !(s->cost > 0) && !(s->current_cost > 0))
+        /* No cost anywhere: a zero cost says nothing. */
+        if (rows[i].cost && !(s->cost > 0) && !(s->current_cost > 0))
             continue;
-        if (i >= 2 && !s->has_shrinkage) /* scheduled = on the phones */
+        if (rows[i].scheduled && !s->has_shrinkage) /* scheduled = on the phones */
             continue;
         char v[NUM_BUF];
         int d = rows[i].decimals;
@@ -1215,6 +1238,186 @@ scenario_dir(const struct acd_scenario *sc)
     return abs;
 }
 
+/* ------------------------------------------------------------------- page */
+
+/* index.html of `staff --out`: titled as the recommendation, the current
+ * and recommended plans side by side first, then the recommended plan's
+ * full report (the run's page). */
+struct staff_page {
+    const struct acd_staff_result *s;
+    const struct acd_results *plan;
+    char *title;
+};
+
+/* The goal each kpis[] figure is held to (NaN: none). */
+static double
+goal_of(const struct acd_staff_targets *t, size_t i, bool *at_least)
+{
+    const double bound[] = {t->sl_target, t->max_abandon, t->max_asa_s, t->max_occupancy, NAN};
+    *at_least = i == 0;
+    ACD_ASSERT(i < ACD_ARRAY_LEN(bound));
+    return bound[i];
+}
+
+static void
+page_cell(FILE *out, const char *text, const char *cls)
+{
+    fprintf(out, "<td%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
+    acd_html_put_escaped(out, text);
+    fputs("</td>", out);
+}
+
+static void
+page_row(FILE *out, const char *what, const char *rec, const char *cur, const char *diff)
+{
+    fputs("<tr><th scope=\"row\">", out);
+    acd_html_put_escaped(out, what);
+    fputs("</th>", out);
+    page_cell(out, rec, NULL);
+    page_cell(out, cur, NULL);
+    page_cell(out, diff, NULL);
+    fputs("</tr>\n", out);
+}
+
+static void
+page_money_row(FILE *out, const char *what, double rec, double cur, int decimals)
+{
+    char a[NUM_BUF], b[NUM_BUF], c[NUM_BUF];
+    snprintf(a, sizeof(a), "%.*f", decimals, rec);
+    snprintf(b, sizeof(b), "%.*f", decimals, cur);
+    snprintf(c, sizeof(c), "%+.*f", decimals, rec - cur);
+    page_row(out, what, a, b, c);
+}
+
+static size_t
+bins_met(const struct acd_staff_kpi *k, size_t n)
+{
+    size_t m = 0;
+    for (size_t b = 0; b < n; b++)
+        m += k[b].met;
+    return m;
+}
+
+static void
+page_verdict(FILE *out, const struct acd_staff_kpi *k)
+{
+    enum acd_verdict v = k->met ? ACD_VERDICT_MET : ACD_VERDICT_MISSED;
+    fprintf(out, "<td class=\"%s\">%s %s</td>", acd_verdict_looks[v].cls, acd_verdict_looks[v].mark,
+            acd_verdict_looks[v].word);
+}
+
+static void
+page_lead(FILE *out, const void *ud)
+{
+    const struct staff_page *pg = ud;
+    const struct acd_staff_result *s = pg->s;
+    const struct acd_staff_targets *t = &s->targets;
+    struct acd_setup st;
+    setup_of(&st, s->sc);
+    char a[NUM_BUF], b[NUM_BUF];
+    fputs("<h2>Recommended and current plan</h2>\n<p class=\"lead\">The recommended plan: the "
+          "fewest agents on the phones per interval and group that meet the goals; the current "
+          "plan: the scenario's own. Both simulated with the same replications and seeds; "
+          "costs as <code>acdsim run</code> reports them (labor of the paid agent time, "
+          "abandoned and repeat calls).</p>\n",
+          out);
+    fputs("<div class=\"scroll\"><table id=\"plans\">\n<thead><tr><th scope=\"col\"></th>"
+          "<th scope=\"col\">Recommended</th><th scope=\"col\">Current</th>"
+          "<th scope=\"col\">Difference</th></tr></thead>\n<tbody>\n",
+          out);
+    snprintf(a, sizeof(a), "%zu of %zu", bins_met(s->kpi, s->n_bins), s->n_bins);
+    snprintf(b, sizeof(b), "%zu of %zu", bins_met(s->kpi_current, s->n_bins), s->n_bins);
+    page_row(out, steady(&st) ? "Goals met" : "Intervals meeting every goal", a, b, "");
+    page_money_row(out, "Paid agent-hours", s->agent_hours, s->current_agent_hours, 1);
+    if (s->cost > 0 || s->current_cost > 0) { /* no cost anywhere: a zero says nothing */
+        page_money_row(out, "Cost", s->cost, s->current_cost, 2);
+        page_money_row(out, "\u2003labor", s->achieved.labor_cost.mean,
+                       s->achieved_current.labor_cost.mean, 2);
+        page_money_row(out, "\u2003abandoned calls", s->achieved.abandon_cost.mean,
+                       s->achieved_current.abandon_cost.mean, 2);
+        page_money_row(out, "\u2003repeat calls", s->achieved.repeat_cost.mean,
+                       s->achieved_current.repeat_cost.mean, 2);
+    }
+    for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++) {
+        const struct acd_estimate *r = kpi_at(&s->achieved, &kpis[i]);
+        const struct acd_estimate *cu = kpi_at(&s->achieved_current, &kpis[i]);
+        page_row(out, kpis[i].head, fmt_value(kpis[i].unit, r->mean, a, sizeof(a)),
+                 fmt_value(kpis[i].unit, cu->mean, b, sizeof(b)), "");
+    }
+    fputs("</tbody></table></div>\n", out);
+
+    /* Per interval: agents and each goal's figure, both plans. */
+    size_t ng = s->n_groups;
+    fputs("<h3>Per interval</h3>\n<div class=\"scroll\"><table id=\"plans-intervals\">\n"
+          "<thead><tr><th scope=\"col\" rowspan=\"2\">Interval</th>"
+          "<th scope=\"colgroup\" colspan=\"2\">Agents on the phones</th>",
+          out);
+    size_t n_goals = 0;
+    for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++) {
+        bool at_least;
+        double g = goal_of(t, i, &at_least);
+        if (!isfinite(g))
+            continue;
+        n_goals++;
+        fputs("<th scope=\"colgroup\" colspan=\"2\">", out);
+        acd_html_put_escaped(out, kpis[i].head);
+        fprintf(out, " (%s %s)</th>", at_least ? "&#8805;" : "&#8804;",
+                fmt_value(kpis[i].unit, g, a, sizeof(a)));
+    }
+    fputs("<th scope=\"colgroup\" colspan=\"2\">Goals</th></tr>\n<tr>", out);
+    for (size_t i = 0; i < n_goals + 2; i++)
+        fputs("<th scope=\"col\">Recommended</th><th scope=\"col\">Current</th>", out);
+    fputs("</tr></thead>\n<tbody>\n", out);
+    for (size_t bn = 0; bn < s->n_bins; bn++) {
+        fputs("<tr><th scope=\"row\">", out);
+        acd_html_put_escaped(out, bin_label(&st, bn, a, sizeof(a)));
+        fputs("</th>", out);
+        unsigned rec = 0;
+        double cur = 0;
+        for (size_t g = 0; g < ng; g++) {
+            rec += s->agents[bn * ng + g];
+            cur += s->current[bn * ng + g];
+        }
+        snprintf(a, sizeof(a), "%u", rec);
+        page_cell(out, a, NULL);
+        page_cell(out, acd_display_agents(cur, b, sizeof(b)), NULL);
+        for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++) {
+            bool at_least;
+            double g = goal_of(t, i, &at_least);
+            if (!isfinite(g))
+                continue;
+            const struct acd_staff_kpi *ks[] = {&s->kpi[bn], &s->kpi_current[bn]};
+            for (size_t j = 0; j < 2; j++) {
+                double x = kpi_at(ks[j], &kpis[i])->mean;
+                enum acd_verdict v = acd_verdict_judge(x, g, at_least);
+                page_cell(out, fmt_value(kpis[i].unit, x, a, sizeof(a)), acd_verdict_looks[v].cls);
+            }
+        }
+        page_verdict(out, &s->kpi[bn]);
+        page_verdict(out, &s->kpi_current[bn]);
+        fputs("</tr>\n", out);
+    }
+    fputs("</tbody></table></div>\n<p class=\"note\">Agents per group: staffing.csv, "
+          "recommended.yaml; the recommended plan's full report follows.</p>\n",
+          out);
+    acd_setup_fini(&st);
+}
+
+static int
+staff_page_write(FILE *out, const void *ud, const struct acd_charts *charts)
+{
+    const struct staff_page *pg = ud;
+    const struct acd_html_lead lead = {
+        .title = pg->title,
+        .kicker = "acdsim \u00b7 staffing recommendation",
+        .nav_label = "Recommendation",
+        .overview_title = "The recommended plan",
+        .put = page_lead,
+        .ud = pg,
+    };
+    return acd_html_write_led(out, pg->plan, charts, &lead);
+}
+
 int
 acd_staff_write_out(const char *dir, const struct acd_staff_result *s,
                     const struct acd_results *plan_results, const char *scenario_yaml,
@@ -1269,12 +1472,23 @@ acd_staff_write_out(const char *dir, const struct acd_staff_result *s,
         .data = data,
         .vars = vars,
     };
-    const struct acd_outdir_extra extra = {
-        .n_files = nf, .files = files, .n_charts = 1, .charts = &chart};
+    struct staff_page page = {
+        .s = s,
+        .plan = plan_results,
+        .title = acd_xasprintf("Staffing recommendation: %s",
+                               s->sc->name && *s->sc->name ? s->sc->name : "unnamed scenario"),
+    };
+    const struct acd_outdir_extra extra = {.n_files = nf,
+                                           .files = files,
+                                           .n_charts = 1,
+                                           .charts = &chart,
+                                           .page = plan_results ? staff_page_write : NULL,
+                                           .page_ud = &page};
     if (rc == 0) {
         struct acd_report_opts o = {0};
         rc = acd_outdir_write(dir, plan_results, &o, &extra, err);
     }
+    free(page.title);
     free(data);
     free(vars);
     free(yaml);

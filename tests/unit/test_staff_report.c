@@ -527,7 +527,7 @@ test_text(void **state)
     assert_non_null(strstr(s, "MISSED"));
     assert_non_null(strstr(s, "NOT feasible: 1 interval misses a target"));
     assert_non_null(strstr(s, "09:00"));
-    assert_non_null(strstr(s, "Agent-hours"));
+    assert_non_null(strstr(s, "Paid agent-hours"));
     assert_non_null(strstr(s, "-5.5"));
     assert_non_null(strstr(s, "-109.88")); /* cost difference */
     assert_non_null(strstr(s, "Not minimal: 1 of 8 checks"));
