@@ -28,6 +28,9 @@ ACDSIM = os.environ.get("ACDSIM", "acdsim")
 TESTS_DIR = os.environ.get("TESTS_DIR", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCENARIOS = os.path.normpath(os.path.join(TESTS_DIR, "..", "scenarios"))
 TMP = tempfile.mkdtemp(prefix="acdsim-cost-")
+# Few replications: the comparison is exact whatever their number, and CI
+# also runs this under the sanitizers with the invariant checker.
+REPS = ("-r", "6")
 
 
 def acdsim(*args):
@@ -40,7 +43,7 @@ def same(a, b, what):
 
 
 def run_totals(path):
-    out, _ = expect_rc(acdsim("run", path, "-f", "json"), 0, f"run {path}")
+    out, _ = expect_rc(acdsim("run", path, "-f", "json", *REPS), 0, f"run {path}")
     s = json.loads(out)["summary"]
     tot = {k: s["totals"][k]["mean"] for k in
            ("labor_cost", "abandon_cost", "repeat_cost", "staffed_agent_s", "break_agent_s")}
@@ -55,7 +58,8 @@ def staff(name, *extra):
     if key not in STAFF:
         path = os.path.join(SCENARIOS, name + ".yaml")
         out_dir = os.path.join(TMP, name + "-".join(extra))
-        out, _ = expect_rc(acdsim("staff", path, "--quiet", "-f", "json", "-o", out_dir, *extra),
+        out, _ = expect_rc(acdsim("staff", path, "--quiet", "-f", "json", "-o", out_dir, *REPS,
+                                  *extra),
                            0, f"staff {name}")
         STAFF[key] = (json.loads(out), out_dir)
     return STAFF[key]
