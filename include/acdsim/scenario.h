@@ -174,6 +174,7 @@ struct acd_skill {
 struct acd_break {
     double start_s; /* clock time */
     double length_s;
+    bool unpaid; /* `paid: false`: not paid time (a lunch); still off the phones */
 };
 
 /* A move (agent_groups[].moves[]): at `start_s`, `count` agents of the
@@ -248,6 +249,35 @@ struct acd_agent_group {
     bool held;
 };
 
+/* A break rule of a shift template (shift_templates[].breaks[]): the
+ * break starts between earliest_s and latest_s after the shift's start
+ * (offsets), on a grid of step_s from earliest_s, and lasts length_s;
+ * unpaid: `paid: false`. */
+struct acd_break_rule {
+    double length_s, earliest_s, latest_s, step_s;
+    bool unpaid;
+    struct acd_srcpos pos;
+};
+
+/* A shift template (`shift_templates:`, operating day only): what
+ * `acdsim schedule` may roster. Agents start at earliest_s + k * step_s
+ * up to latest_s (clock times), stay length_s (breaks inside), take every
+ * break in order; between min and max of them in all (has_max false: no
+ * upper bound); they staff one of the groups listed (all groups when the
+ * key is absent). The simulation does not use templates. */
+struct acd_shift_template {
+    char *name;
+    double earliest_s, latest_s, step_s;
+    double length_s;
+    size_t n_breaks;
+    struct acd_break_rule *breaks;
+    unsigned min, max;
+    bool has_max;
+    size_t n_groups;
+    size_t *groups; /* group indices, in the order given */
+    struct acd_srcpos pos;
+};
+
 #define ACD_UNLIMITED (-1L)
 
 struct acd_scenario {
@@ -287,6 +317,8 @@ struct acd_scenario {
     size_t n_groups;
     struct acd_agent_group *groups;
     unsigned max_tier; /* highest group tier (0 or 1 if no tiers given) */
+    size_t n_templates; /* shift_templates (acdsim schedule) */
+    struct acd_shift_template *templates;
 };
 
 /* Model features a scenario uses (bit mask), so reports can leave out the
@@ -304,6 +336,7 @@ enum {
     ACD_FEAT_SAME_CALLER = 1u << 9, /* retry.same_caller: attempts share the caller's patience */
     ACD_FEAT_TRANSFER = 1u << 10,   /* some call type transfers after a talk */
     ACD_FEAT_RING = 1u << 11,       /* some call type has a ring time */
+    ACD_FEAT_UNPAID = 1u << 12,     /* some shift's break is unpaid */
 };
 unsigned acd_scenario_features(const struct acd_scenario *sc);
 

@@ -171,6 +171,12 @@ struct acd_scenario *acd_staff_plan(const struct acd_scenario *sc, const unsigne
                                     const struct acd_staff_targets *t);
 void acd_staff_plan_free(struct acd_scenario *plan);
 
+/* A shallow copy of sc (shares every array) with the targets' goals: the
+ * service-level threshold changes what the engine counts. Free with
+ * free(). */
+struct acd_scenario *acd_staff_with_goals(const struct acd_scenario *sc,
+                                          const struct acd_staff_targets *t);
+
 /* The figures of a plan per bin and over the whole horizon (kpi: n_bins
  * entries, caller-owned), by simulation with opts' seed and replications.
  * Returns the number of bins meeting the goals. */

@@ -97,6 +97,9 @@ struct acd_counts {
     /* Integral of agents reserved for a ringing call (ring_time): part of
      * busy time, not of talk or wrap-up time. */
     double ring_agent_s;
+    /* Integral of agents on an unpaid break (`paid: false`): part of
+     * break_agent_s, not of the paid agent time. */
+    double unpaid_break_agent_s;
 };
 
 /* dst += src, field by field (window_s is not summed: scopes share it). */
@@ -104,7 +107,7 @@ void acd_stats_counts_add(struct acd_counts *dst, const struct acd_counts *src);
 
 /* The one cost accounting (docs/staffing.md "Costs"), used by run, staff
  * and the `cost` metric. Paid agent time: on the phones (staffed) plus
- * breaks, in agent-seconds; labor_cost is it at the group's
+ * paid breaks (unpaid ones left out), in agent-seconds; labor_cost is it at the group's
  * cost_per_hour. The cost: labor + abandoned calls x cost_per_abandon +
  * repeat calls x cost_per_repeat. */
 double acd_stats_paid_agent_s(const struct acd_counts *c);
@@ -227,6 +230,7 @@ enum acd_total {
     ACD_T_TRANSFERRED,
     ACD_T_TRANSFER_ABANDONED,
     ACD_T_TRANSFER_UNSERVED,
+    ACD_T_UNPAID_BREAK_AGENT_S,
     ACD_TOTAL_COUNT
 };
 

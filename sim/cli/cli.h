@@ -30,12 +30,22 @@ int acd_cli_report(int argc, char **argv);   /* cli_report.c */
 int acd_cli_staff(int argc, char **argv);    /* cli_staff.c */
 int acd_cli_compare(int argc, char **argv);  /* cli_compare.c */
 int acd_cli_sweep(int argc, char **argv);    /* cli_sweep.c */
+int acd_cli_schedule(int argc, char **argv); /* cli_schedule.c */
 
 /* ------------------------------- shared by the commands' option parsing (cli_opts.c) */
 
 #define ACD_CLI_MAX_REPLICATIONS 1000000ULL
 #define ACD_CLI_ERR_LEN          512
 #define ACD_CLI_MAX_VAL          512 /* option values (struct acd_cli_opt.val) are below this */
+
+/* The goals of a staffing search given on the command line (cli_goals.c;
+ * NAN: the scenario's, -1: `none`) and the groups held. */
+struct acd_cli_goals {
+    double target_sl, sl_threshold_s, max_abandon, max_asa_s, max_occupancy, probability;
+    int sl_answered;    /* -1: not given */
+    const char **holds; /* --hold GROUP, checked against the scenario */
+    size_t n_holds, cap_holds;
+};
 
 /* What the arguments of every command parsed by acd_cli_parse_options
  * start with: the parser counts errors here, and the common setters below
@@ -60,6 +70,7 @@ struct acd_cli_common {
     const char **sets; /* the --set PATH=VALUE texts, borrowed from argv (acd_cli_add_set) */
     size_t n_sets, cap_sets;
     const char *junit_path; /* --junit FILE (checked), borrowed from argv; NULL: none */
+    struct acd_cli_goals goals; /* staff, schedule (acd_cli_goals_init first) */
 };
 
 /* Option setter: returns 0, or -1 after writing the problem to err. */
@@ -234,5 +245,71 @@ void acd_cli_try_help(const char *cmd);
 struct acd_scenario *acd_cli_load_scenario(const struct acd_cli_common *c, const char *path);
 /* Flush stdout; on an error report it for `cmd` and return -1. */
 int acd_cli_check_stdout(const char *cmd);
+
+/* ------------------------------------ staff and schedule (cli_goals.c) */
+
+/* The goal options and --hold: the setters write c->goals. */
+enum {
+    ACD_CLI_OPT_TARGET_SL = 470,
+    ACD_CLI_OPT_SL_THRESHOLD,
+    ACD_CLI_OPT_SL_DEFINITION,
+    ACD_CLI_OPT_MAX_ABANDON,
+    ACD_CLI_OPT_MAX_ASA,
+    ACD_CLI_OPT_MAX_OCCUPANCY,
+    ACD_CLI_OPT_PROBABILITY,
+    ACD_CLI_OPT_HOLD,
+};
+acd_cli_setter acd_cli_set_goal_target_sl, acd_cli_set_goal_sl_threshold,
+    acd_cli_set_goal_sl_definition, acd_cli_set_goal_max_abandon, acd_cli_set_goal_max_asa,
+    acd_cli_set_goal_max_occupancy, acd_cli_set_goal_probability, acd_cli_add_hold;
+#define ACD_CLI_GOAL_ENTRIES                                                                       \
+    {"target-sl", ACD_CLI_OPT_TARGET_SL, "P",                                                      \
+     "service-level target, e.g. 0.8 or 80%; none: no\nservice-level goal",                        \
+     acd_cli_set_goal_target_sl},                                                                  \
+        {"sl-threshold", ACD_CLI_OPT_SL_THRESHOLD, "T", "service-level threshold, e.g. 20s",       \
+         acd_cli_set_goal_sl_threshold},                                                           \
+        {"sl-definition", ACD_CLI_OPT_SL_DEFINITION, "D",                                          \
+         "offered (default: answered within T / offered\ncalls) or answered (/ answered calls)",   \
+         acd_cli_set_goal_sl_definition},                                                          \
+        {"max-abandon", ACD_CLI_OPT_MAX_ABANDON, "P",                                              \
+         "maximum abandon rate, e.g. 0.05 or 5%; none: no\nabandon goal",                          \
+         acd_cli_set_goal_max_abandon},                                                            \
+        {"max-asa", ACD_CLI_OPT_MAX_ASA, "T",                                                      \
+         "maximum average speed of answer, e.g. 30s;\nnone: no ASA goal",                          \
+         acd_cli_set_goal_max_asa},                                                                \
+        {"max-occupancy", ACD_CLI_OPT_MAX_OCCUPANCY, "P",                                          \
+         "maximum agent occupancy, e.g. 0.9; none: no\noccupancy goal",                            \
+         acd_cli_set_goal_max_occupancy},                                                          \
+        {"probability", ACD_CLI_OPT_PROBABILITY, "P",                                              \
+         "meet every goal in at least this share of the\nreplications (days) in every interval, "  \
+         "instead\nof on average (none: on average)",                                              \
+         acd_cli_set_goal_probability},                                                            \
+    {                                                                                              \
+        "hold", ACD_CLI_OPT_HOLD, "GROUP",                                                         \
+            "keep GROUP as the scenario staffs it (not searched;\nrepeatable), e.g. supervisors",  \
+            acd_cli_add_hold                                                                       \
+    }
+
+void acd_cli_goals_init(struct acd_cli_goals *g);
+/* The scenario's goals with the command line's on top, into *t. */
+struct acd_staff_targets;
+void acd_cli_goals_merge(const struct acd_cli_goals *g, const struct acd_scenario *sc,
+                         struct acd_staff_targets *t);
+/* --hold against the scenario: marks the groups held (sc->groups[].held).
+ * curve: the command is `staff --curve` (no --hold there). Returns the
+ * errors reported. */
+int acd_cli_goals_check_holds(const char *cmd, const struct acd_cli_goals *g, bool curve,
+                              struct acd_scenario *sc);
+/* The scenario file's text again, with the --set changes, for the plan
+ * file the command writes (`what`, named in the warning when it cannot be
+ * read). Caller frees; NULL after a warning on stderr. */
+char *acd_cli_scenario_text(const char *cmd, const char *what, const struct acd_cli_common *c,
+                            const char *path, size_t *len);
+/* The resource guard before a staffing search: the analytic starting plan
+ * and the scenario as it is must be simulable within the limits; sets
+ * o->max_calls. Returns 0, or -1 after reporting. */
+struct acd_staff_opts;
+int acd_cli_staff_check_resources(const char *cmd, struct acd_cli_common *c,
+                                  const struct acd_scenario *sc, struct acd_staff_opts *o);
 
 #endif

@@ -32,17 +32,12 @@
 struct staff_args {
     struct acd_cli_common c; /* first: the common setters write here */
     const struct acd_staff_format *format;
-    /* Goals given on the command line (NAN: the scenario's). */
-    double target_sl, sl_threshold_s, max_abandon, max_asa_s, max_occupancy, probability;
-    int sl_answered; /* -1: not given */
     enum acd_staff_start start;
     unsigned max_evaluations;
     bool curve;
     const char *group, *interval;
     double interval_clock_s; /* --interval, parsed */
     unsigned lo, hi;         /* --agents LO:HI; 0, 0: automatic */
-    const char **holds;      /* --hold GROUP, checked against the scenario */
-    size_t n_holds, cap_holds;
 };
 
 static int
@@ -54,75 +49,6 @@ set_format(void *ud, const char *arg, char *err, size_t errlen)
         return -1;
     a->format = f;
     return 0;
-}
-
-/* "none" drops the scenario's service-level goal (-1 until merged). */
-static int
-set_target_sl(void *ud, const char *arg, char *err, size_t errlen)
-{
-    if (strcmp(arg, "none") == 0) {
-        ((struct staff_args *)ud)->target_sl = -1;
-        return 0;
-    }
-    return acd_cli_parse_fraction(arg, false, &((struct staff_args *)ud)->target_sl, err, errlen);
-}
-
-static int
-set_sl_threshold(void *ud, const char *arg, char *err, size_t errlen)
-{
-    return acd_cli_parse_duration(arg, false, &((struct staff_args *)ud)->sl_threshold_s, err,
-                                  errlen);
-}
-
-static int
-set_sl_definition(void *ud, const char *arg, char *err, size_t errlen)
-{
-    struct staff_args *a = ud;
-    if (strcmp(arg, "offered") == 0 || strcmp(arg, "answered") == 0) {
-        a->sl_answered = strcmp(arg, "answered") == 0;
-        return 0;
-    }
-    snprintf(err, errlen, "expected 'offered' or 'answered', got '%s'", arg);
-    return -1;
-}
-
-/* "none": no such goal (the scenario's dropped); -1 until merged. */
-static bool
-is_none(const char *arg, double *out)
-{
-    if (strcmp(arg, "none") != 0)
-        return false;
-    *out = -1;
-    return true;
-}
-
-static int
-set_max_abandon(void *ud, const char *arg, char *err, size_t errlen)
-{
-    double *v = &((struct staff_args *)ud)->max_abandon;
-    return is_none(arg, v) ? 0 : acd_cli_parse_fraction(arg, true, v, err, errlen);
-}
-
-static int
-set_max_asa(void *ud, const char *arg, char *err, size_t errlen)
-{
-    double *v = &((struct staff_args *)ud)->max_asa_s;
-    return is_none(arg, v) ? 0 : acd_cli_parse_duration(arg, false, v, err, errlen);
-}
-
-static int
-set_max_occupancy(void *ud, const char *arg, char *err, size_t errlen)
-{
-    double *v = &((struct staff_args *)ud)->max_occupancy;
-    return is_none(arg, v) ? 0 : acd_cli_parse_fraction(arg, false, v, err, errlen);
-}
-
-/* "none": each goal met on average (the default). */
-static int
-set_probability(void *ud, const char *arg, char *err, size_t errlen)
-{
-    double *v = &((struct staff_args *)ud)->probability;
-    return is_none(arg, v) ? 0 : acd_cli_parse_fraction(arg, false, v, err, errlen);
 }
 
 static int
@@ -204,54 +130,18 @@ set_agents(void *ud, const char *arg, char *err, size_t errlen)
     return -1;
 }
 
-static int
-set_hold(void *ud, const char *arg, char *err, size_t errlen)
-{
-    (void)err, (void)errlen;
-    struct staff_args *a = ud;
-    a->holds = acd_xgrow(a->holds, &a->cap_holds, a->n_holds + 1, sizeof(*a->holds));
-    a->holds[a->n_holds++] = arg;
-    return 0;
-}
-
 enum {
-    OPT_TARGET_SL = 256,
-    OPT_SL_THRESHOLD,
-    OPT_SL_DEFINITION,
-    OPT_MAX_ABANDON,
-    OPT_MAX_ASA,
-    OPT_MAX_OCCUPANCY,
-    OPT_PROBABILITY,
-    OPT_START,
+    OPT_START = 256,
     OPT_MAX_EVALUATIONS,
     OPT_CURVE,
     OPT_GROUP,
     OPT_INTERVAL,
     OPT_AGENTS,
     OPT_ASSERT,
-    OPT_HOLD,
 };
 
 static const struct acd_cli_opt staff_opts[] = {
-    {"target-sl", OPT_TARGET_SL, "P",
-     "service-level target, e.g. 0.8 or 80%; none: no\nservice-level goal", set_target_sl},
-    {"sl-threshold", OPT_SL_THRESHOLD, "T", "service-level threshold, e.g. 20s", set_sl_threshold},
-    {"sl-definition", OPT_SL_DEFINITION, "D",
-     "offered (default: answered within T / offered\ncalls) or answered (/ answered calls)",
-     set_sl_definition},
-    {"max-abandon", OPT_MAX_ABANDON, "P",
-     "maximum abandon rate, e.g. 0.05 or 5%; none: no\nabandon goal", set_max_abandon},
-    {"max-asa", OPT_MAX_ASA, "T", "maximum average speed of answer, e.g. 30s;\nnone: no ASA goal",
-     set_max_asa},
-    {"max-occupancy", OPT_MAX_OCCUPANCY, "P",
-     "maximum agent occupancy, e.g. 0.9; none: no\noccupancy goal", set_max_occupancy},
-    {"probability", OPT_PROBABILITY, "P",
-     "meet every goal in at least this share of the\nreplications (days) in every interval, "
-     "instead\nof on average (none: on average)",
-     set_probability},
-    {"hold", OPT_HOLD, "GROUP",
-     "keep GROUP as the scenario staffs it (not searched;\nrepeatable), e.g. supervisors",
-     set_hold},
+    ACD_CLI_GOAL_ENTRIES,
     {"start", OPT_START, "FROM",
      "erlang (default: the analytic estimate) or\ncurrent (the scenario's plan)", set_start},
     {"max-evaluations", OPT_MAX_EVALUATIONS, "N",
@@ -350,26 +240,6 @@ progress_end(struct progress *p)
 
 /* ----------------------------------------------------------- checks */
 
-static void
-merge_targets(const struct staff_args *a, const struct acd_scenario *sc,
-              struct acd_staff_targets *t)
-{
-    acd_staff_targets_from_scenario(sc, t);
-    if (!isnan(a->target_sl))
-        t->sl_target = a->target_sl < 0 ? ACD_NAN : a->target_sl;
-    if (!isnan(a->sl_threshold_s))
-        t->sl_threshold_s = a->sl_threshold_s;
-    if (a->sl_answered >= 0)
-        t->sl_answered = a->sl_answered;
-    if (!isnan(a->max_abandon))
-        t->max_abandon = a->max_abandon < 0 ? ACD_NAN : a->max_abandon;
-    if (!isnan(a->max_asa_s))
-        t->max_asa_s = a->max_asa_s < 0 ? ACD_NAN : a->max_asa_s;
-    if (!isnan(a->max_occupancy))
-        t->max_occupancy = a->max_occupancy < 0 ? ACD_NAN : a->max_occupancy;
-    t->probability = a->probability < 0 ? ACD_NAN : a->probability;
-}
-
 /* The busiest interval: most expected calls. */
 static size_t
 busiest_bin(const struct acd_scenario *sc)
@@ -441,135 +311,6 @@ check_curve(const struct staff_args *a, const struct acd_scenario *sc, size_t *g
     return errors;
 }
 
-/* --hold against the scenario: marks the groups held. Returns the errors. */
-static int
-check_holds(const struct staff_args *a, struct acd_scenario *sc)
-{
-    int errors = 0;
-    for (size_t i = 0; i < a->n_holds; i++) {
-        size_t g = acd_scenario_find_group(sc, a->holds[i]);
-        if (g != SIZE_MAX) {
-            sc->groups[g].held = true;
-            continue;
-        }
-        const char *best = NULL;
-        size_t best_d = SIZE_MAX;
-        for (size_t k = 0; k < sc->n_groups; k++) {
-            size_t d = acd_edit_distance(a->holds[i], sc->groups[k].name);
-            if (d < best_d) {
-                best_d = d;
-                best = sc->groups[k].name;
-            }
-        }
-        if (best && best_d <= 2 + strlen(a->holds[i]) / 4)
-            acd_cli_error("staff", "--hold: no agent group '%s' in %s (did you mean '%s'?)",
-                          a->holds[i], sc->path, best);
-        else
-            acd_cli_error("staff", "--hold: no agent group '%s' in %s", a->holds[i], sc->path);
-        errors++;
-    }
-    if (a->n_holds && a->curve) {
-        acd_cli_error("staff", "--hold goes with a recommendation, not a --curve");
-        errors++;
-    }
-    size_t n_held = 0;
-    for (size_t g = 0; g < sc->n_groups; g++)
-        n_held += sc->groups[g].held;
-    if (!errors && sc->n_groups && n_held == sc->n_groups) {
-        acd_cli_error("staff", "--hold: every agent group is held: nothing to staff");
-        errors++;
-    }
-    return errors;
-}
-
-/* The scenario's text, for recommended.yaml. Caller frees; NULL (with a
- * warning) if it cannot be read again. */
-static char *
-scenario_text(const struct acd_cli_common *c, const char *path, size_t *len)
-{
-    char *s = acd_read_file(path, SIZE_MAX, len);
-    if (!s) {
-        fprintf(stderr, "acdsim staff: warning: cannot read %s again (%s): no recommended.yaml\n",
-                path, strerror(errno));
-        return NULL;
-    }
-    if (!c->n_sets)
-        return s;
-    /* With the --set changes, as the search saw the scenario. */
-    const char *slash = strrchr(path, '/');
-    char *dir = !slash ? acd_xstrdup(".") : acd_xstrndup(path, (size_t)(slash - path + 1));
-    struct acd_diags diags;
-    acd_diags_init(&diags);
-    char *edited = NULL;
-    if (acd_scenario_set_text(path, dir, s, *len, c->sets, c->n_sets, &edited, len, &diags) != 0) {
-        fputs("acdsim staff: warning: no recommended.yaml:\n", stderr);
-        acd_diags_print(&diags, stderr);
-    }
-    acd_diags_fini(&diags);
-    free(dir);
-    free(s);
-    return edited;
-}
-
-/* ----------------------------------------------------------- guards */
-
-/* The resource guard before the search: the analytic starting plan must be
- * a plan acdsim can simulate (at most ACD_STAFF_MAX_TOTAL agents at once,
- * counted in 64 bits) within the memory limit, and so must the scenario
- * as it is (it is evaluated too). Sets o->max_calls (the overload guard)
- * for the smaller of the two. Returns 0, or -1 after reporting. */
-#define ACD_STAFF_MAX_TOTAL 10000000u /* as a scenario's agent groups (docs/scenario.md) */
-
-static int
-check_resources(struct staff_args *a, const struct acd_scenario *sc, struct acd_staff_opts *o)
-{
-    unsigned *start = acd_staff_start_plan(sc, o);
-    size_t nb = sc->horizon == ACD_HORIZON_DAY ? sc->n_intervals : 1, ng = sc->n_groups;
-    uint64_t peak = 0;
-    size_t peak_bin = 0;
-    for (size_t b = 0; b < nb; b++) {
-        uint64_t total = 0;
-        for (size_t g = 0; g < ng; g++)
-            total += start[b * ng + g];
-        if (total > peak) {
-            peak = total;
-            peak_bin = b;
-        }
-    }
-    int rc = 0;
-    if (peak > ACD_STAFF_MAX_TOTAL) {
-        char when[48] = "";
-        if (sc->horizon == ACD_HORIZON_DAY) {
-            char t[32];
-            acd_units_format_clock(sc->open_s + (double)peak_bin * sc->interval_s, t, sizeof(t));
-            snprintf(when, sizeof(when), " at %s", t);
-        }
-        acd_cli_error("staff",
-                      "%s: the Erlang estimate to start from needs %s%" PRIu64
-                      " agents%s, more than the %u a plan may have: the offered load is beyond "
-                      "what acdsim can staff by simulation (try `acdsim erlang`)",
-                      sc->path, peak >= ACD_STAFF_START_MAX ? "at least " : "", peak, when,
-                      ACD_STAFF_MAX_TOTAL);
-        rc = -1;
-    } else {
-        struct acd_memory_estimate est;
-        struct acd_scenario *plan = acd_staff_plan(sc, start, &o->targets);
-        a->c.run.replications = o->replications;
-        a->c.run.threads = o->threads;
-        if (acd_cli_check_memory("staff", plan, &a->c, &est) != 0)
-            rc = -1;
-        size_t max_calls = a->c.run.max_calls;
-        acd_staff_plan_free(plan);
-        if (rc == 0 && acd_cli_check_memory("staff", sc, &a->c, &est) != 0)
-            rc = -1;
-        if (a->c.run.max_calls < max_calls)
-            max_calls = a->c.run.max_calls;
-        o->max_calls = max_calls;
-    }
-    free(start);
-    return rc;
-}
-
 /* ----------------------------------------------------------- execute */
 
 static int
@@ -625,7 +366,7 @@ execute(const struct staff_args *a, const char *path, const struct acd_scenario 
             struct acd_results *r = acd_run(plan, &ro);
             if (a->c.out_dir) {
                 size_t len = 0;
-                char *text = scenario_text(&a->c, path, &len);
+                char *text = acd_cli_scenario_text("staff", "recommended.yaml", &a->c, path, &len);
                 if (acd_staff_write_out(a->c.out_dir, s, r, text, len, stderr) != 0)
                     rc = ACD_EXIT_RUNTIME;
                 free(text);
@@ -648,16 +389,8 @@ execute(const struct staff_args *a, const char *path, const struct acd_scenario 
 int
 acd_cli_staff(int argc, char **argv)
 {
-    struct staff_args a = {
-        .format = acd_staff_format_find("text"),
-        .target_sl = ACD_NAN,
-        .sl_threshold_s = ACD_NAN,
-        .max_abandon = ACD_NAN,
-        .max_asa_s = ACD_NAN,
-        .max_occupancy = ACD_NAN,
-        .probability = ACD_NAN,
-        .sl_answered = -1,
-    };
+    struct staff_args a = {.format = acd_staff_format_find("text")};
+    acd_cli_goals_init(&a.c.goals);
     ACD_ASSERT(a.format != NULL);
     int first =
         acd_cli_parse_options("staff", staff_opts, ACD_ARRAY_LEN(staff_opts), &a, argc, argv);
@@ -665,7 +398,7 @@ acd_cli_staff(int argc, char **argv)
         staff_help(stdout);
         free(a.c.asserts);
         free(a.c.sets);
-        free(a.holds);
+        free(a.c.goals.holds);
         return ACD_EXIT_OK;
     }
     const char *path = first < argc ? argv[first] : NULL;
@@ -692,7 +425,7 @@ acd_cli_staff(int argc, char **argv)
     };
     size_t group = 0, bin = 0;
     if (sc) {
-        merge_targets(&a, sc, &o.targets);
+        acd_cli_goals_merge(&a.c.goals, sc, &o.targets);
         if (!acd_staff_targets_any(&o.targets)) {
             acd_cli_error("staff", "no goal to staff for: give --target-sl, --max-abandon, "
                                    "--max-asa or --max-occupancy");
@@ -703,7 +436,7 @@ acd_cli_staff(int argc, char **argv)
             a.c.n_errors++;
         }
         a.c.n_errors += check_curve(&a, sc, &group, &bin);
-        a.c.n_errors += check_holds(&a, sc);
+        a.c.n_errors += acd_cli_goals_check_holds("staff", &a.c.goals, a.curve, sc);
         if (a.curve && a.c.n_asserts) {
             acd_cli_error("staff", "--assert checks a recommendation, not a --curve");
             a.c.n_errors++;
@@ -715,7 +448,7 @@ acd_cli_staff(int argc, char **argv)
     }
     struct acd_expect *ex = acd_cli_prepare_asserts("staff", &a.c, sc);
     /* Resources last, on a valid command only (no --help hint for them). */
-    bool too_big = sc && !a.c.n_errors && check_resources(&a, sc, &o) != 0;
+    bool too_big = sc && !a.c.n_errors && acd_cli_staff_check_resources("staff", &a.c, sc, &o) != 0;
     struct acd_overload ov;
     bool overloaded = false;
     o.overload = &ov;
@@ -746,7 +479,7 @@ acd_cli_staff(int argc, char **argv)
     free(ex);
     free(a.c.asserts);
     free(a.c.sets);
-    free(a.holds);
+    free(a.c.goals.holds);
     acd_scenario_free(sc);
     return rc;
 }

@@ -512,11 +512,12 @@ setup_staffing(struct acd_sim *s)
             uint32_t si = (uint32_t)s->n_shifts++;
             struct acd_shift_rt *rt = &s->shifts[si];
             rt->steps = acd_xcalloc(sh->n_breaks + 2, sizeof(*rt->steps));
-            rt->steps[rt->n_steps++] = (struct acd_step){sh->start_s, STEP_LOGON, 0};
+            rt->steps[rt->n_steps++] = (struct acd_step){sh->start_s, STEP_LOGON, false, 0};
             for (size_t b = 0; b < sh->n_breaks; b++)
                 rt->steps[rt->n_steps++] =
-                    (struct acd_step){sh->breaks[b].start_s, STEP_BREAK, sh->breaks[b].length_s};
-            rt->steps[rt->n_steps++] = (struct acd_step){sh->end_s, STEP_LOGOFF, 0};
+                    (struct acd_step){sh->breaks[b].start_s, STEP_BREAK, sh->breaks[b].unpaid,
+                                      sh->breaks[b].length_s};
+            rt->steps[rt->n_steps++] = (struct acd_step){sh->end_s, STEP_LOGOFF, false, 0};
             for (unsigned i = 0; i < sh->count; i++) {
                 if (ag->absenteeism > 0 && absent(s, gi, j, i, ag->absenteeism))
                     continue;

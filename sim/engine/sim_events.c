@@ -772,9 +772,8 @@ start_break(struct acd_sim *s, uint32_t a, double len_s)
     struct acd_agent *ag = &s->agents[a];
     uint32_t gi = ag->group;
     acd_state_touch_staffed(s, gi);
-    acd_state_touch_break(s, gi);
     s->groups[gi].n_staffed--;
-    s->groups[gi].n_break++;
+    acd_state_break_count(s, gi, a, true);
     ag->state = ACD_AGENT_BREAK;
     ag->break_pending = false;
     acd_sim_push(s, s->now + len_s, EV_BREAK_END, a);
@@ -1035,9 +1034,8 @@ on_break_end(struct acd_sim *s, uint32_t a)
     if (ag->state != ACD_AGENT_BREAK)
         return;
     uint32_t gi = ag->group;
-    acd_state_touch_break(s, gi);
     acd_state_touch_staffed(s, gi);
-    s->groups[gi].n_break--;
+    acd_state_break_count(s, gi, a, false);
     if (s->pulled && acd_sim_is_pulled(s, a)) { /* taken off during its break */
         ag->state = ACD_AGENT_OFF;
         return;
@@ -1102,11 +1100,13 @@ on_plan(struct acd_sim *s, uint32_t a)
     case STEP_BREAK:
         if (ag->state == ACD_AGENT_IDLE) {
             acd_state_idle_remove(s, &s->groups[ag->group], a);
+            ag->break_unpaid = st->unpaid;
             start_break(s, a, st->len_s);
         } else if (ag->state == ACD_AGENT_TALK || ag->state == ACD_AGENT_WRAP ||
                    ag->state == ACD_AGENT_RING) {
             ag->break_pending = true; /* after the call in hand */
             ag->break_len_s = st->len_s;
+            ag->break_unpaid = st->unpaid;
         }
         break;
     case STEP_LOGOFF:
@@ -1116,8 +1116,7 @@ on_plan(struct acd_sim *s, uint32_t a)
             acd_state_idle_remove(s, &s->groups[ag->group], a);
             acd_sim_log_off(s, a);
         } else if (ag->state == ACD_AGENT_BREAK) {
-            acd_state_touch_break(s, ag->group);
-            s->groups[ag->group].n_break--;
+            acd_state_break_count(s, ag->group, a, false);
             ag->state = ACD_AGENT_OFF;
         } else if (ag->state != ACD_AGENT_OFF) {
             ag->leaving = true;
@@ -1140,8 +1139,7 @@ everyone_off(struct acd_sim *s)
             acd_sim_log_off(s, a);
             break;
         case ACD_AGENT_BREAK:
-            acd_state_touch_break(s, ag->group);
-            s->groups[ag->group].n_break--;
+            acd_state_break_count(s, ag->group, a, false);
             ag->state = ACD_AGENT_OFF;
             break;
         case ACD_AGENT_TALK:

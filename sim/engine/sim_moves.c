@@ -118,10 +118,8 @@ regroup(struct acd_sim *s, uint32_t a, uint32_t to)
     members_remove(s, from, a);
     members_insert(s, to, a);
     if (ag->state == ACD_AGENT_BREAK) {
-        acd_state_touch_break(s, from);
-        acd_state_touch_break(s, to);
-        s->groups[from].n_break--;
-        s->groups[to].n_break++;
+        acd_state_break_count(s, from, a, false);
+        acd_state_break_count(s, to, a, true);
     } else if (ag->state != ACD_AGENT_OFF) {
         acd_state_touch_staffed(s, from);
         acd_state_touch_staffed(s, to);

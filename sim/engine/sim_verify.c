@@ -165,7 +165,7 @@ verify_group(const struct acd_sim *s, uint32_t gi, size_t *n_members, struct han
 
     /* Members: the group's agents, each once (agents are created in index
      * order, so the list is increasing), and the counts by state. */
-    uint32_t by_state[ACD_AGENT_STATES] = {0};
+    uint32_t by_state[ACD_AGENT_STATES] = {0}, unpaid = 0;
     for (uint32_t i = 0; i < g->n_members; i++) {
         uint32_t a = g->members[i];
         VERIFY(a < s->n_agents && (i == 0 || g->members[i - 1] < a),
@@ -173,6 +173,7 @@ verify_group(const struct acd_sim *s, uint32_t gi, size_t *n_members, struct han
         const struct acd_agent *ag = &s->agents[a];
         VERIFY(ag->group == gi && ag->state < ACD_AGENT_STATES, "members are agents of the group");
         by_state[ag->state]++;
+        unpaid += ag->state == ACD_AGENT_BREAK && ag->break_unpaid;
         h->plan += ag->ev != ACD_EVQ_NONE;
         VERIFY(!ag->held || ag->state == ACD_AGENT_TALK, "a held agent is talking");
         if (ag->held) {
@@ -217,9 +218,11 @@ verify_group(const struct acd_sim *s, uint32_t gi, size_t *n_members, struct han
            "ringing + talk + wrap-up agents = n_busy");
     VERIFY(g->n_idle + g->n_busy == g->n_staffed, "idle + busy = n_staffed");
     VERIFY(by_state[ACD_AGENT_BREAK] == g->n_break, "agents on break = n_break");
+    VERIFY(unpaid == g->n_unpaid, "agents on an unpaid break = n_unpaid");
     VERIFY(g->n_busy + g->n_idle + g->n_break <= g->n_members, "busy + idle + break <= members");
     VERIFY(g->busy_last_t <= s->now && g->talk_last_t <= s->now && g->staffed_last_t <= s->now &&
-               g->break_last_t <= s->now && g->roster_last_t <= s->now,
+               g->break_last_t <= s->now && g->roster_last_t <= s->now &&
+               g->unpaid_last_t <= s->now,
            "time integrals not ahead of now");
 }
 

@@ -63,10 +63,8 @@ n_bins_of(const struct acd_scenario *sc)
     return sc->horizon == ACD_HORIZON_DAY ? sc->n_intervals : 1;
 }
 
-/* A shallow copy of sc with the targets' goals (the service-level
- * threshold changes what the engine counts). */
-static struct acd_scenario *
-with_targets(const struct acd_scenario *sc, const struct acd_staff_targets *t)
+struct acd_scenario *
+acd_staff_with_goals(const struct acd_scenario *sc, const struct acd_staff_targets *t)
 {
     struct acd_scenario *p = acd_xmalloc(sizeof(*p));
     *p = *sc;
@@ -82,7 +80,7 @@ with_targets(const struct acd_scenario *sc, const struct acd_staff_targets *t)
 static struct acd_scenario *
 plan_new(const struct acd_scenario *sc, const unsigned *agents, const struct acd_staff_targets *t)
 {
-    struct acd_scenario *p = with_targets(sc, t);
+    struct acd_scenario *p = acd_staff_with_goals(sc, t);
     size_t ng = sc->n_groups, nb = n_bins_of(sc);
     p->groups = acd_xcalloc(ng ? ng : 1, sizeof(*p->groups));
     for (size_t g = 0; g < ng; g++) {
@@ -934,7 +932,7 @@ acd_staff_search(const struct acd_scenario *sc, const struct acd_staff_opts *o)
     if (final_overloaded && o->overload)
         final_overload = *o->overload;
     /* The scenario as it is (its own shifts and breaks). */
-    struct acd_scenario *cur = with_targets(sc, &o->targets);
+    struct acd_scenario *cur = acd_staff_with_goals(sc, &o->targets);
     acd_staff_evaluate(cur, o, r->kpi_current, &r->achieved_current);
     free(cur);
     if (o->overloaded)

@@ -21,6 +21,7 @@ acd_state_touch_all(struct acd_sim *s)
             acd_state_touch_ring(s, g);
         acd_state_touch_staffed(s, g);
         acd_state_touch_break(s, g);
+        acd_state_touch_unpaid(s, g);
         acd_state_touch_roster(s, g);
     }
 }

@@ -109,6 +109,7 @@ struct acd_agent {
     uint8_t state;      /* enum acd_agent_state */
     bool leaving;       /* log off after the call in hand */
     bool break_pending; /* go on break after the call in hand */
+    bool break_unpaid;  /* the break it is on (or waits for) is unpaid */
     bool held;          /* talking, no call in hand: kept on a warm transfer or conference */
 };
 
@@ -173,10 +174,12 @@ struct acd_group_rt {
     uint32_t n_talk;
     uint32_t n_staffed; /* logged on, not on break: idle + talk + wrap */
     uint32_t n_break;
+    uint32_t n_unpaid; /* of n_break, on an unpaid break */
     uint32_t n_target; /* staffing asked for (count-staffed groups) */
     uint32_t n_plan;   /* the plan's staffing now, before agent_offset */
     int agent_offset;  /* intervention on top of the plan (count-staffed) */
     double busy_last_t, talk_last_t, staffed_last_t, break_last_t, roster_last_t;
+    double unpaid_last_t;
     uint32_t tier;
     bool assist;
     uint32_t n_queues; /* queues it may serve, by preference */
@@ -197,6 +200,7 @@ struct acd_group_rt {
 struct acd_step {
     double t_s;
     uint8_t kind; /* enum step_kind in sim_int.h */
+    bool unpaid;  /* an unpaid break */
     double len_s; /* break length */
 };
 
@@ -563,7 +567,22 @@ ACD_STATE_TOUCH(acd_state_touch_busy, n_busy, busy_agent_s, busy_last_t)
 ACD_STATE_TOUCH(acd_state_touch_talk, n_talk, talk_agent_s, talk_last_t)
 ACD_STATE_TOUCH(acd_state_touch_staffed, n_staffed, staffed_agent_s, staffed_last_t)
 ACD_STATE_TOUCH(acd_state_touch_break, n_break, break_agent_s, break_last_t)
+ACD_STATE_TOUCH(acd_state_touch_unpaid, n_unpaid, unpaid_break_agent_s, unpaid_last_t)
 #undef ACD_STATE_TOUCH
+
+/* Agent a of group gi goes on (enter) or leaves (!enter) a break: the
+ * break counters and their integrals, unpaid breaks apart. Not on the
+ * per-call path. */
+static inline void
+acd_state_break_count(struct acd_sim *s, uint32_t gi, uint32_t a, bool enter)
+{
+    acd_state_touch_break(s, gi);
+    s->groups[gi].n_break += enter ? 1u : (uint32_t)-1;
+    if (s->agents[a].break_unpaid) {
+        acd_state_touch_unpaid(s, gi);
+        s->groups[gi].n_unpaid += enter ? 1u : (uint32_t)-1;
+    }
+}
 
 static inline void
 acd_state_touch_ring(struct acd_sim *s, uint32_t gi)

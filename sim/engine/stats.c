@@ -155,7 +155,7 @@ acd_stats_hist_quantile_n(const struct acd_hist *const *hs, size_t n, double q)
 double
 acd_stats_paid_agent_s(const struct acd_counts *c)
 {
-    return c->staffed_agent_s + c->break_agent_s;
+    return c->staffed_agent_s + c->break_agent_s - c->unpaid_break_agent_s;
 }
 
 double
@@ -204,6 +204,7 @@ acd_stats_counts_add(struct acd_counts *dst, const struct acd_counts *src)
     dst->talk_agent_s += src->talk_agent_s;
     dst->wrap_agent_s += src->wrap_agent_s;
     dst->break_agent_s += src->break_agent_s;
+    dst->unpaid_break_agent_s += src->unpaid_break_agent_s;
     dst->off_agent_s += src->off_agent_s;
     dst->labor_cost += src->labor_cost;
     dst->abandon_cost += src->abandon_cost;
@@ -607,6 +608,8 @@ const struct acd_total_def acd_totals[ACD_TOTAL_COUNT] = {
         TOTAL_WITH("transfer_abandoned", transfer_abandoned, CALLS, ACD_FEAT_TRANSFER),
     [ACD_T_TRANSFER_UNSERVED] =
         TOTAL_WITH("transfer_unserved", transfer_unserved, CALLS, ACD_FEAT_TRANSFER),
+    [ACD_T_UNPAID_BREAK_AGENT_S] =
+        TOTAL_WITH("unpaid_break_agent_s", unpaid_break_agent_s, AGENTS, ACD_FEAT_UNPAID),
 };
 
 bool

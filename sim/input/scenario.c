@@ -327,6 +327,7 @@ static const struct key_desc top_keys[] = {
     KEY_FN("agent_groups", acd_scn_top_agent_groups, KEY_REQUIRED),
     KEY_FN("queue", top_queue, 0),
     KEY_FN("routing", top_routing, 0),
+    KEY_FN("shift_templates", acd_scn_top_templates, KEY_DAY),
 };
 
 /* ------------------------------------------------------------- driver */
@@ -380,8 +381,10 @@ free_states(struct ctx *c, size_t n_cts, size_t n_gps)
     }
     free(c->cts);
     free(c->gps);
+    free(c->tmpl_groups);
     c->cts = NULL;
     c->gps = NULL;
+    c->tmpl_groups = NULL;
 }
 
 static struct acd_scenario *

@@ -377,6 +377,54 @@ resolve_route_groups(struct ctx *c, const bool *group_ok)
     free(gx);
 }
 
+/* Each shift template's `groups`: known agent groups, each once; all the
+ * groups when the key is absent. */
+static void
+resolve_template_groups(struct ctx *c, const struct name_ix *gx, size_t n_gx)
+{
+    struct acd_scenario *sc = c->sc;
+    const char **names = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*names));
+    size_t n_names = 0;
+    for (size_t g = 0; g < sc->n_groups; g++)
+        if (sc->groups[g].name)
+            names[n_names++] = sc->groups[g].name;
+    size_t *mark = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*mark));
+    for (size_t i = 0; i < sc->n_templates; i++) {
+        struct acd_shift_template *t = &sc->templates[i];
+        const struct acd_ynode *list = c->tmpl_groups ? c->tmpl_groups[i] : NULL;
+        size_t *v = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*v));
+        size_t n = 0;
+        bool ok = true;
+        if (!list) {
+            for (size_t g = 0; g < sc->n_groups; g++)
+                v[n++] = g;
+        }
+        for (size_t j = 0; list && j < list->n; j++) {
+            const struct acd_ynode *name = list->kids[j];
+            size_t g = lookup(gx, n_gx, name->s);
+            if (g == SIZE_MAX) {
+                acd_scn_unknown_name(c, name, "agent group", "agent groups", names, n_names);
+                ok = false;
+            } else if (mark[g] == i + 1) {
+                acd_scn_err(c, name, "agent group '%s' is listed twice in groups",
+                            acd_ytree_show(name->s).s);
+                ok = false;
+            } else {
+                mark[g] = i + 1;
+                v[n++] = g;
+            }
+        }
+        if (ok) {
+            t->groups = v;
+            t->n_groups = n;
+        } else {
+            free(v);
+        }
+    }
+    free(mark);
+    free(names);
+}
+
 /* Does group g answer legs of this kind (answers: 0 = every kind)? */
 static bool
 answers(const struct acd_agent_group *g, unsigned kind)
@@ -566,6 +614,7 @@ acd_scn_cross_check(struct ctx *c)
         struct name_ix *v = name_index(sc->groups, sc->n_groups, sizeof(*sc->groups),
                                        offsetof(struct acd_agent_group, name), &n);
         check_duplicates(c, v, n, "agent group", group_pos);
+        resolve_template_groups(c, v, n);
         free(v);
         check_total_agents(c);
         resolve_moves(c);

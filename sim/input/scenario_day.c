@@ -579,9 +579,16 @@ static const struct key_desc shift_keys[] = {
     [SH_MOVES] = KEY_FN("moves", parse_later, 0),
 };
 
+/* A break as written (paid unless `paid: false`). */
+struct break_parse {
+    struct acd_break b;
+    bool paid, has_paid;
+};
+
 static const struct key_desc break_keys[] = {
-    KEY_V("start", V_CLOCK, struct acd_break, start_s, KEY_REQUIRED),
-    KEY_V("length", V_DURATION_POS, struct acd_break, length_s, KEY_REQUIRED),
+    KEY_V("start", V_CLOCK, struct break_parse, b.start_s, KEY_REQUIRED),
+    KEY_V("length", V_DURATION_POS, struct break_parse, b.length_s, KEY_REQUIRED),
+    KEY_VH("paid", V_BOOL, struct break_parse, paid, has_paid, 0),
 };
 
 /* A shift's breaks: each inside the shift (when its times are valid), in
@@ -610,7 +617,10 @@ parse_breaks(struct ctx *c, struct acd_shift *sh, bool times_ok, const struct ac
             continue;
         }
         struct seen s;
-        acd_scn_walk_map(c, item, "break", break_keys, ACD_ARRAY_LEN(break_keys), b, &s);
+        struct break_parse bp = {0};
+        acd_scn_walk_map(c, item, "break", break_keys, ACD_ARRAY_LEN(break_keys), &bp, &s);
+        *b = bp.b;
+        b->unpaid = bp.has_paid && !bp.paid;
         if (!acd_scn_is_ok(&s, 0) || !acd_scn_is_ok(&s, 1) || s.meant)
             continue;
         const char *bs = acd_ytree_show(s.val[0]->s).s;

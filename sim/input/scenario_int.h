@@ -34,6 +34,10 @@ enum {
     ACD_SCN_MAX_LEVEL = 1000,
     ACD_SCN_MAX_PRIORITY = 1000000,
     ACD_SCN_MAX_ATTEMPTS = 1000,
+    ACD_SCN_MAX_TEMPLATES = 100,        /* shift_templates */
+    ACD_SCN_MAX_TEMPLATE_BREAKS = 8,    /* break rules per template */
+    ACD_SCN_MAX_TEMPLATE_STARTS = 1000, /* start times, or one break's placements */
+    ACD_SCN_MAX_CLOCK_S = 48 * 3600,    /* the latest clock time */
     ACD_SCN_DEFAULT_ATTEMPTS = 3,
     ACD_SCN_CSV_FIELDS = 8, /* fields kept per CSV row (more are only counted) */
     ACD_SCN_MISSING_SHOWN = 6,
@@ -135,6 +139,8 @@ struct ctx {
     bool tiers_ok; /* every group's tier is valid */
     struct ct_state *cts;
     struct grp_state *gps;
+    /* Per shift template: its `groups` list, resolved once all are known. */
+    const struct acd_ynode **tmpl_groups;
     size_t cur; /* the call type or group being walked */
     size_t visits;
 };
@@ -267,6 +273,9 @@ bool acd_scn_get_real(struct ctx *c, const struct acd_ynode *k, const struct acd
                       const char *expect, double *out);
 bool acd_scn_get_uint(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v,
                       unsigned long long max, unsigned long long *out);
+/* A clock time (V_CLOCK) on its own. */
+bool acd_scn_get_clock(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v,
+                       double *out);
 bool acd_scn_check_positive(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v,
                             double x);
 bool acd_scn_check_nonneg(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v,
@@ -320,6 +329,11 @@ void acd_scn_top_agent_groups(struct ctx *c, void *obj, const struct acd_ynode *
 void acd_scn_parse_moves(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v,
                          struct acd_agent_group *g, const struct acd_shift *shift, size_t si,
                          bool shift_times_ok);
+
+/* ---------------------------------------------- scenario_templates.c */
+
+void acd_scn_top_templates(struct ctx *c, void *obj, const struct acd_ynode *k,
+                           const struct acd_ynode *v);
 
 /* ------------------------------------------------- scenario_check.c */
 

@@ -338,6 +338,12 @@ acd_scn_is_ok(const struct seen *s, unsigned j)
     return (s->keys & ~s->bad) & (1u << j);
 }
 
+bool
+acd_scn_get_clock(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v, double *out)
+{
+    return get_clock(c, k, v, out);
+}
+
 /* One generic value into obj; returns false after reporting. */
 static bool
 parse_value(struct ctx *c, const struct key_desc *kd, void *obj, const struct acd_ynode *k,

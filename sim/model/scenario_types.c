@@ -68,6 +68,12 @@ acd_scenario_free(struct acd_scenario *sc)
         acd_dist_fini(&g->wrap_up);
         free_type_dists(g->wrap_by_type, g->n_wrap_by_type);
     }
+    for (size_t i = 0; i < sc->n_templates; i++) {
+        free(sc->templates[i].name);
+        free(sc->templates[i].breaks);
+        free(sc->templates[i].groups);
+    }
+    free(sc->templates);
     free(sc->call_types);
     free(sc->groups);
     free(sc->name);
@@ -173,6 +179,10 @@ acd_scenario_features(const struct acd_scenario *sc)
         const struct acd_agent_group *ag = &sc->groups[g];
         if (ag->has_wrap_up || ag->n_wrap_by_type)
             f |= ACD_FEAT_WRAP;
+        for (size_t i = 0; i < ag->n_shifts; i++)
+            for (size_t b = 0; b < ag->shifts[i].n_breaks; b++)
+                if (ag->shifts[i].breaks[b].unpaid)
+                    f |= ACD_FEAT_UNPAID;
         for (size_t i = 0; i < ag->n_shifts; i++)
             if (ag->shifts[i].n_breaks)
                 f |= ACD_FEAT_BREAK;

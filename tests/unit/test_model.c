@@ -455,7 +455,7 @@ test_breaks_and_shift_end(void **state)
     /* Everyone works 08:00-12:00 with a break at 10:00 for 15 minutes. */
     struct fixture *f = fixture_new(0, 300, 0, 0, 0);
     day(f, 8 * 3600, 8, 1800, 80);
-    f->brk[0] = (struct acd_break){10 * 3600, 900};
+    f->brk[0] = (struct acd_break){10 * 3600, 900, false};
     f->shift[0] = (struct acd_shift){8 * 3600, 12 * 3600, 12, 1, &f->brk[0]};
     f->g[0].n_shifts = 1;
     f->g[0].shifts = &f->shift[0];
