@@ -8,6 +8,8 @@
  *   stats.h          counts, wait histograms, the metric table, estimates
  *   erlang.h         exact Erlang B / C / A and M/M/c/K figures
  *   staff.h          the staffing search by simulation
+ *   roster.h         the cheapest shifts covering a requirement (GLPK)
+ *   schedule.h       a shift roster proven by simulation
  *
  * Everything else under sim/ (reports, charts, the live view, the command
  * line) is the application built on it.
@@ -19,9 +21,11 @@
 #include "acdsim/dist.h"
 #include "acdsim/erlang.h"
 #include "acdsim/precision.h"
+#include "acdsim/roster.h"
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"
 #include "acdsim/scenario_load.h"
+#include "acdsim/schedule.h"
 #include "acdsim/sim.h"
 #include "acdsim/staff.h"
 #include "acdsim/stats.h"

@@ -45,6 +45,9 @@ static const struct command commands[] = {
     {.name = "sweep",
      .summary = "KPIs over a grid of one or two scenario keys",
      .fn = acd_cli_sweep},
+    {.name = "schedule",
+     .summary = "shift roster (GLPK) proven by simulation",
+     .fn = acd_cli_schedule},
 };
 
 static void
