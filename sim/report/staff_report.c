@@ -1040,32 +1040,6 @@ group_name(const void *st, size_t g)
     return ((const struct acd_setup *)st)->groups[g].name;
 }
 
-static const char *
-string_of(const void *v, size_t i)
-{
-    return ((char *const *)v)[i];
-}
-
-/* `group_tics`: the group names as tic labels, which gnuplot reads as
- * formats (`set xtics ("%d" 1)`): each '%' doubled. */
-static void
-group_tics(FILE *f, const struct acd_setup *st, size_t n)
-{
-    char **tics = acd_xcalloc(n ? n : 1, sizeof(*tics));
-    for (size_t g = 0; g < n; g++) {
-        const char *name = st->groups[g].name;
-        char *t = tics[g] = acd_xmalloc(2 * strlen(name) + 1);
-        for (; *name; name++)
-            if ((*t++ = *name) == '%')
-                *t++ = '%';
-        *t = '\0';
-    }
-    acd_plot_array(f, "group_tics", n, string_of, tics);
-    for (size_t g = 0; g < n; g++)
-        free(tics[g]);
-    free(tics);
-}
-
 /* What the staffing chart's callbacks are given. */
 struct staffing_chart {
     const struct acd_staff_result *s;
@@ -1126,7 +1100,7 @@ staffing_vars(FILE *f, const void *x)
                  steady(st) ? ACD_NAN : st->open_s + (double)s->n_bins * st->interval_s);
     fprintf(f, "n_bins = %zu\n", s->n_bins);
     acd_plot_array(f, "groups", s->n_groups, group_name, st);
-    group_tics(f, st, s->n_groups);
+    acd_plot_tic_array(f, "group_tics", s->n_groups, group_name, st);
     acd_plot_var(f, "whole_sl", s->achieved.sl.mean);
     acd_plot_var(f, "whole_sl_current", s->achieved_current.sl.mean);
     return 0;
