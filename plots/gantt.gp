@@ -21,7 +21,11 @@ set xrange [x_lo:x_hi]
 set yrange [0.4:n_line_tics + 0.6]
 set ytics ('' 1) font ',9' noenhanced
 if (n_line_tics > 24) { set ytics font ',7' }
-do for [i = 1:n_line_tics] { set ytics add (line_tics[i] (n_line_tics + 1 - i)) }
+# More lines than labels fit: every tic_every-th labelled.
+tic_every = n_line_tics > 48 ? int(ceil(n_line_tics / 48.0)) : 1
+do for [i = 1:n_line_tics] {
+    if ((i - 1) % tic_every == 0) { set ytics add (line_tics[i] (n_line_tics + 1 - i)) }
+}
 set key outside right top vertical font ',9'
 set style fill solid 0.9 noborder
 bar = n_line_tics > 24 ? 0.42 : 0.32
