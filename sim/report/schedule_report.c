@@ -17,6 +17,7 @@
 #include "outdir.h"
 #include "plot.h"
 #include "report.h"
+#include "scenario_patch.h"
 #include "staff_report.h"
 #include "units.h"
 #include "util.h"
@@ -928,6 +929,27 @@ schedule_page_write(FILE *out, const void *ud, const struct acd_charts *charts)
 }
 
 /* ----------------------------------------------------------------- folder */
+
+char *
+acd_schedule_roster_yaml(const struct acd_schedule_result *s, const char *scenario_yaml, size_t len,
+                         struct acd_diags *diags)
+{
+    if (!s->plan || !s->roster)
+        return NULL;
+    /* No date: the same schedule writes the same file. */
+    const struct acd_staff_targets *t = targets_of(s);
+    char *comment = acd_xasprintf(
+        "Shift roster by acdsim schedule for %s (seed %" PRIu64 ", %u replications; status %s)",
+        s->sc->path ? s->sc->path : "", s->staff ? s->staff->seed : 0,
+        s->staff ? s->staff->replications : 0, acd_schedule_status_name(s->status));
+    char *base = acd_staff_scenario_dir(s->sc);
+    char *yaml = NULL;
+    acd_scenario_patch_roster(scenario_yaml, len, s->sc->path, base, s->plan, s->scheduled_group,
+                              s->staff ? t : NULL, comment, &yaml, diags);
+    free(base);
+    free(comment);
+    return yaml;
+}
 
 int
 acd_schedule_write_out(const char *dir, const struct acd_schedule_result *s,

@@ -38,6 +38,7 @@
 #ifndef ACDSIM_SCHEDULE_REPORT_H
 #define ACDSIM_SCHEDULE_REPORT_H
 
+#include "acdsim/diag.h"
 #include "acdsim/run.h"
 #include "acdsim/schedule.h"
 #include <stdio.h>
@@ -59,12 +60,23 @@ char *acd_schedule_json_string(const struct acd_schedule_result *s);
 /* The name of a status as the JSON writes it ("met", ...). */
 const char *acd_schedule_status_name(enum acd_schedule_status st);
 
+/* roster.yaml: the scenario's text (len bytes; the file s->sc was loaded
+ * from) with the roster (acd_scenario_patch_roster on s->plan: the
+ * roster's shifts for the rostered groups, the requirement per interval
+ * for the others not held), the goals, relative `file:` values made
+ * absolute, and a first comment naming the command, the seed and the
+ * status. NULL when there is no roster (s->plan or s->roster NULL), or
+ * when the text cannot be patched (the reason in diags). New string;
+ * caller frees. */
+char *acd_schedule_roster_yaml(const struct acd_schedule_result *s, const char *scenario_yaml,
+                               size_t len, struct acd_diags *diags);
+
 /* The report folder of a schedule, all files or none (outdir.h): the
  * usual folder of plan_results (what `acdsim run` on the roster gives:
  * results.json, intervals.csv, groups.csv, charts, index.html titled
  * "Schedule recommendation: NAME" and opening with the schedule's summary,
  * roster and coverage) plus schedule.json, schedule.csv, roster.yaml
- * (roster_yaml as is: scenario_patch.h's acd_scenario_patch_roster;
+ * (roster_yaml as is: acd_schedule_roster_yaml;
  * skipped when NULL) and the charts coverage.png/.svg (per rostered group:
  * the requirement on the phones, the roster's agents on shift and on the
  * phones, per interval) and gantt.png/.svg (the roster's lines as bars

@@ -23,7 +23,6 @@
 #include "acdsim/scenario.h"
 #include "acdsim/scenario_load.h"
 #include "acdsim/schedule.h"
-#include "scenario_patch.h"
 #include "schedule_report.h"
 #include "util.h"
 
@@ -547,13 +546,17 @@ test_write_out(void **state)
     struct acd_scenario *plan = acd_schedule_plan(f.sc, &f.roster, f.scheduled, &f.staff.targets);
     struct acd_diags d;
     acd_diags_init(&d);
-    char *yaml = NULL;
-    int rc = acd_scenario_patch_roster(DAY_YAML, strlen(DAY_YAML), "test.yaml", NULL, plan,
-                                       f.scheduled, &f.staff.targets, "Roster", &yaml, &d);
-    if (rc != 0)
+    assert_null(acd_schedule_roster_yaml(&f.r, DAY_YAML, strlen(DAY_YAML), &d)); /* no plan */
+    f.r.plan = plan;
+    char *yaml = acd_schedule_roster_yaml(&f.r, DAY_YAML, strlen(DAY_YAML), &d);
+    if (!yaml)
         acd_diags_print(&d, stderr);
     acd_diags_fini(&d);
-    assert_int_equal(rc, 0);
+    assert_non_null(yaml);
+    assert_non_null(strstr(yaml, "# Shift roster by acdsim schedule for test.yaml (seed 20261202, "
+                                 "4 replications; status unmet)\n"));
+    assert_null(strstr(yaml, "agents: [4, 5, 6, 2]")); /* the current plan: replaced */
+    int rc;
     struct acd_run_opts o = {.replications = 2, .threads = 1};
     struct acd_results *res = acd_run(plan, &o);
     FILE *err = tmpfile();
