@@ -144,11 +144,19 @@ breaks_text(const struct acd_schedule_result *s, const struct acd_roster_line *l
     return buf;
 }
 
+/* Whether the figures per bin are a roster's simulated (the loop fills
+ * them once a roster is solved; before, they are zeros). */
+static bool
+simulated(const struct acd_schedule_result *s)
+{
+    return s->kpi && s->roster;
+}
+
 static size_t
 bins_missed(const struct acd_schedule_result *s)
 {
     size_t m = 0;
-    for (size_t b = 0; s->kpi && b < s->n_bins; b++)
+    for (size_t b = 0; simulated(s) && b < s->n_bins; b++)
         m += !s->kpi[b].met;
     return m;
 }
@@ -207,12 +215,12 @@ coverage_json(const struct acd_schedule_result *s)
             acd_json_set(o, "interval", jinterval(s, b));
             acd_json_set(o, "group", acd_json_str(group_name(s, g)));
             acd_json_set(o, "rostered", json_boolean(s->scheduled_group[g]));
-            acd_json_set(o, "required", acd_json_real(s->required_phones[i]));
-            acd_json_set(o, "required_scheduled", acd_json_real(s->required[i]));
+            bool in = s->scheduled_group[g], has = in && s->roster;
+            acd_json_set(o, "required", in ? acd_json_real(s->required_phones[i]) : json_null());
+            acd_json_set(o, "required_scheduled", in ? acd_json_real(s->required[i]) : json_null());
             acd_json_set(o, "scheduled",
-                         s->roster ? acd_json_real(s->roster->scheduled[i]) : json_null());
-            acd_json_set(o, "on_phones",
-                         s->roster ? acd_json_real(s->roster->coverage[i]) : json_null());
+                         has ? acd_json_real(s->roster->scheduled[i]) : json_null());
+            acd_json_set(o, "on_phones", has ? acd_json_real(s->roster->coverage[i]) : json_null());
             acd_json_push(arr, o);
         }
     }
@@ -266,15 +274,16 @@ result_json(const struct acd_schedule_result *s)
     acd_json_set(root, "roster", roster_json(s));
     acd_json_set(root, "coverage", coverage_json(s));
     json_t *ivs = acd_json_check(json_array());
-    for (size_t b = 0; s->kpi && b < s->n_bins; b++) {
+    for (size_t b = 0; simulated(s) && b < s->n_bins; b++) {
         json_t *o = acd_json_check(json_object());
         acd_json_set(o, "interval", jinterval(s, b));
         acd_staff_interval_json(o, &s->kpi[b], t);
         acd_json_push(ivs, o);
     }
     acd_json_set(root, "intervals", ivs);
-    acd_json_set(root, "achieved", s->kpi ? acd_staff_achieved_json(&s->whole, t) : json_null());
-    acd_json_set(root, "costs", s->kpi ? acd_staff_costs_json(&s->whole) : json_null());
+    acd_json_set(root, "achieved",
+                 simulated(s) ? acd_staff_achieved_json(&s->whole, t) : json_null());
+    acd_json_set(root, "costs", simulated(s) ? acd_staff_costs_json(&s->whole) : json_null());
     acd_json_set(root, "cost", acd_json_real(s->cost));
     acd_json_set(root, "agent_hours", acd_json_real(s->agent_hours));
     acd_json_set(root, "requirement_cost", acd_json_real(s->requirement_cost));
@@ -354,7 +363,7 @@ text_status(FILE *out, const struct acd_schedule_result *s)
         fprintf(out, "after %zu round%s %zu interval%s still miss%s a goal", s->n_rounds,
                 s->n_rounds == 1 ? "" : "s", m, m == 1 ? "" : "s", m == 1 ? "es" : "");
         const char *sep = ": ";
-        for (size_t b = 0; s->kpi && b < s->n_bins; b++) {
+        for (size_t b = 0; simulated(s) && b < s->n_bins; b++) {
             if (s->kpi[b].met)
                 continue;
             fprintf(out, "%s%s", sep, bin_label(s, b, at, sizeof(at)));
@@ -440,15 +449,17 @@ static void
 text_coverage(FILE *out, const struct acd_schedule_result *s)
 {
     enum { LABEL = 9, COL = 12, GAP = 2 };
+    if (!s->roster)
+        return;
     int wg = 5;
     for (size_t g = 0; g < s->n_groups; g++) {
         char name[NAME_W + 1];
         int n = acd_display_columns(cut(group_name(s, g), name, sizeof(name)));
         wg = n > wg ? n : wg;
     }
-    fputs("\nCoverage per interval and group: agents required on the phones and scheduled\n"
-          "(on the phones / (1 - shrinkage)), the roster's agents on shift and on the\n"
-          "phones (time averages; breaks are off the phones)\n\n",
+    fputs("\nCoverage per interval and rostered group: agents required on the phones and\n"
+          "scheduled (on the phones / (1 - shrinkage)), the roster's agents on shift and on\n"
+          "the phones (time averages; breaks are off the phones)\n\n",
           out);
     acd_display_put_left(out, "Interval", LABEL);
     acd_display_put_left(out, "Group", wg + GAP);
@@ -458,28 +469,24 @@ text_coverage(FILE *out, const struct acd_schedule_result *s)
     acd_display_put_right(out, "On phones", COL);
     fputc('\n', out);
     for (size_t b = 0; b < s->n_bins; b++) {
+        bool first = true;
         for (size_t g = 0; g < s->n_groups; g++) {
+            if (!s->scheduled_group[g])
+                continue; /* listed as not rostered */
             size_t i = b * s->n_groups + g;
             char label[32], name[NAME_W + 1], v[NUM_BUF];
-            acd_display_put_left(out, g == 0 ? bin_label(s, b, label, sizeof(label)) : "", LABEL);
+            acd_display_put_left(out, first ? bin_label(s, b, label, sizeof(label)) : "", LABEL);
+            first = false;
             acd_display_put_left(out, cut(group_name(s, g), name, sizeof(name)), wg + GAP);
             acd_display_put_right(out, acd_display_agents(s->required_phones[i], v, sizeof(v)),
                                   COL);
             acd_display_put_right(out, acd_display_agents(s->required[i], v, sizeof(v)), COL);
-            if (s->roster && s->scheduled_group[g]) {
-                double on = s->roster->coverage[i];
-                acd_display_put_right(
-                    out, acd_display_agents(s->roster->scheduled[i], v, sizeof(v)), COL);
-                acd_display_put_right(out, acd_display_agents(on, v, sizeof(v)), COL);
-                /* Short of the requirement on the phones: say so. */
-                if (on + 1e-9 < s->required_phones[i])
-                    fputs("  short", out);
-            } else {
-                acd_display_put_right(out, "-", COL);
-                acd_display_put_right(out, "-", COL);
-                fputs(s->scheduled_group[g] ? "" : "  not rostered", out);
-            }
-            fputc('\n', out);
+            double on = s->roster->coverage[i];
+            acd_display_put_right(out, acd_display_agents(s->roster->scheduled[i], v, sizeof(v)),
+                                  COL);
+            acd_display_put_right(out, acd_display_agents(on, v, sizeof(v)), COL);
+            /* Short of the requirement on the phones: say so. */
+            fputs(on + 1e-9 < s->required_phones[i] ? "  short\n" : "\n", out);
         }
     }
 }
@@ -493,21 +500,26 @@ text_costs(FILE *out, const struct acd_schedule_result *s)
         const char *what;
         double x;
         int decimals;
+        bool roster; /* a figure of the roster's */
     } rows[] = {
-        {"Roster cost", s->cost, 2},
-        {"Paid agent-hours", s->agent_hours, 1},
-        {"Requirement cost (per interval)", s->requirement_cost, 2},
-        {"Requirement paid agent-hours", s->requirement_agent_hours, 1},
-        {"Cost of rostering", s->cost_of_rostering, 2},
+        {"Roster cost", s->cost, 2, true},
+        {"Paid agent-hours", s->agent_hours, 1, true},
+        {"Requirement cost (per interval)", s->requirement_cost, 2, false},
+        {"Requirement paid agent-hours", s->requirement_agent_hours, 1, false},
+        {"Cost of rostering", s->cost_of_rostering, 2, true},
     };
+    if (s->status == ACD_SCHEDULE_NO_STAFFING)
+        return; /* no requirement, no roster */
     for (size_t i = 0; i < ACD_ARRAY_LEN(rows); i++) {
+        if (rows[i].roster && !simulated(s))
+            continue;
         char v[NUM_BUF];
         acd_display_put_left(out, rows[i].what, LABEL);
         acd_display_put_right(out, acd_display_grouped(rows[i].x, rows[i].decimals, v, sizeof(v)),
                               COL);
         fputc('\n', out);
     }
-    if (s->requirement_cost > 0) {
+    if (s->requirement_cost > 0 && simulated(s)) {
         char v[NUM_BUF];
         fprintf(out, "(the roster costs %s more than staffing each interval exactly)\n",
                 acd_display_value(ACD_DISPLAY_SHARE, s->cost_of_rostering / s->requirement_cost, 0,
@@ -519,6 +531,8 @@ static void
 text_rounds(FILE *out, const struct acd_schedule_result *s)
 {
     enum { COL = 14 };
+    if (s->n_rounds == 0)
+        return;
     fputs("\nRounds of the closed loop (solve the roster, simulate it, raise the intervals\n"
           "missing a goal)\n\n",
           out);
@@ -567,7 +581,7 @@ write_text(FILE *out, const struct acd_schedule_result *s)
     if (sep[0] == ',')
         fputc('\n', out);
     text_coverage(out, s);
-    if (s->kpi) {
+    if (simulated(s)) {
         struct acd_setup st;
         acd_setup_from_scenario(&st, s->sc);
         acd_staff_text_achieved(out, "Achieved per interval by the roster", s->kpi, s->n_bins,
@@ -872,6 +886,8 @@ page_roster(FILE *out, const struct acd_schedule_result *s)
 static void
 page_coverage(FILE *out, const struct acd_schedule_result *s)
 {
+    if (!s->roster)
+        return;
     fputs("<h3>Coverage</h3>\n<div class=\"scroll\"><table id=\"coverage\">\n<thead><tr>"
           "<th scope=\"col\">Interval</th><th scope=\"col\">Group</th>"
           "<th scope=\"col\">Required on the phones</th><th scope=\"col\">Required scheduled</th>"
@@ -880,21 +896,22 @@ page_coverage(FILE *out, const struct acd_schedule_result *s)
           out);
     for (size_t b = 0; b < s->n_bins; b++) {
         for (size_t g = 0; g < s->n_groups; g++) {
+            if (!s->scheduled_group[g])
+                continue;
             size_t i = b * s->n_groups + g;
             char label[32], v[NUM_BUF];
+            double on = s->roster->coverage[i];
+            enum acd_verdict vd =
+                on + 1e-9 < s->required_phones[i] ? ACD_VERDICT_MISSED : ACD_VERDICT_MET;
             fputs("<tr>", out);
             acd_staff_html_cell(out, bin_label(s, b, label, sizeof(label)), NULL);
             acd_staff_html_cell(out, group_name(s, g), NULL);
             acd_staff_html_cell(out, acd_display_agents(s->required_phones[i], v, sizeof(v)), NULL);
             acd_staff_html_cell(out, acd_display_agents(s->required[i], v, sizeof(v)), NULL);
-            bool has = s->roster && s->scheduled_group[g];
-            double on = has ? s->roster->coverage[i] : ACD_NAN;
-            enum acd_verdict vd =
-                has && on + 1e-9 < s->required_phones[i] ? ACD_VERDICT_MISSED : ACD_VERDICT_MET;
-            acd_staff_html_cell(
-                out, has ? acd_display_agents(s->roster->scheduled[i], v, sizeof(v)) : "-", NULL);
-            acd_staff_html_cell(out, has ? acd_display_agents(on, v, sizeof(v)) : "-",
-                                has ? acd_verdict_looks[vd].cls : NULL);
+            acd_staff_html_cell(out, acd_display_agents(s->roster->scheduled[i], v, sizeof(v)),
+                                NULL);
+            acd_staff_html_cell(out, acd_display_agents(on, v, sizeof(v)),
+                                acd_verdict_looks[vd].cls);
             fputs("</tr>\n", out);
         }
     }

@@ -15,12 +15,13 @@
  *   targets      as staff's JSON (staff_report.h)
  *   roster[]     {template, group, start "07:00", end, count, breaks[]
  *                {start, length_s, paid}}, the roster's lines
- *   coverage[]   per interval x group {interval, group, required (agents
- *                on the phones), required_scheduled, scheduled (the
- *                roster's agents on shift, time average), on_phones (its
- *                agents on the phones: breaks out)}; scheduled and
- *                on_phones null without a roster; `rostered` false for a
- *                group no template staffs (or held)
+ *   coverage[]   per interval x group {interval, group, rostered (false:
+ *                held, or no template staffs it), required (agents on the
+ *                phones), required_scheduled, scheduled (the roster's
+ *                agents on shift, time average), on_phones (its agents on
+ *                the phones: breaks out)}; the figures are null for a group
+ *                not rostered, scheduled and on_phones without a roster
+ *   intervals[], achieved, costs: empty / null until a roster is simulated
  *   intervals[]  per interval {interval, achieved, p_met, met} of the
  *                roster simulated
  *   achieved     the whole day's figures; costs: its cost items

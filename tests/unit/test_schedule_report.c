@@ -397,6 +397,26 @@ test_text(void **state)
     assert_non_null(strstr(s, "Rounds of the closed loop"));
     assert_non_null(strstr(s, "feasible"));
     assert_non_null(strstr(s, "Wall time 1.5 s\n"));
+    assert_null(strstr(s, "Not rostered"));
+    free(s);
+
+    /* A group no template staffs: listed, out of the coverage table, null
+     * figures in the JSON. */
+    f.scheduled[1] = false;
+    s = render("text", &f.r);
+    assert_non_null(strstr(s, "Not rostered (held, or no template staffs them): back, line\n"));
+    const char *cov = strstr(s, "Coverage per interval");
+    assert_non_null(cov);
+    assert_null(strstr(cov, "back, line"));
+    free(s);
+    s = render("json", &f.r);
+    json_t *j = parse(s);
+    const json_t *c = json_array_get(jget(j, "coverage"), 1);
+    assert_string_equal(jstr(c, "group"), "back, line");
+    assert_true(json_is_false(jget(c, "rostered")));
+    assert_true(json_is_null(jget(c, "required")));
+    assert_true(json_is_null(jget(c, "on_phones")));
+    json_decref(j);
     free(s);
     acd_scenario_free(f.sc);
 }
