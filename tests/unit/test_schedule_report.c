@@ -380,8 +380,6 @@ test_text(void **state)
     struct fixture f;
     fill(&f, load(DAY_YAML));
     char *s = render("text", &f.r);
-    if (getenv("ACD_SHOW"))
-        fputs(s, stderr);
     assert_non_null(strstr(s, "Schedule: Rostered \"day\", with comma\n"));
     assert_non_null(strstr(s, "Targets: service level >= 80% within 20 s"));
     assert_non_null(strstr(s, "Status: unmet - after 2 rounds 1 interval still misses a goal: "
