@@ -23,8 +23,10 @@ RULES = [
     ("YAML tree building (libyaml parser)", r"\byaml_parser_(parse|load|initialize)\s*\(",
      {"sim/input/yamltree.c"}),
     ("out-of-memory report", r'"[^"\n]*out of memory', {"sim/base/util.c"}),
-    # (a JSON key "met" is a name, not a verdict: `_set(o, "met", ...)`)
-    ("target verdict words", r'(?<!_set\(o, )"(MISSED|NOT met|met)"', {"sim/report/verdict.c"}),
+    # (a JSON key "met" is a name, not a verdict: `_set(o, "met", ...)`; nor
+    # is an enum constant's JSON name: `[ACD_SCHEDULE_MET] = "met"`)
+    ("target verdict words", r'(?<!_set\(o, )(?<!_MET\] = )"(MISSED|NOT met|met)"',
+     {"sim/report/verdict.c"}),
     ("right/left alignment by display columns", r"^\w[\w ]*\bput_(right|left)\s*\(",
      {"sim/report/display.c"}),
     # (the wallboard's cells are its own compact look: "83%", no CI)

@@ -13,6 +13,7 @@
  * Not here: what the numbers mean (scenario*.c parses the result again).
  */
 #include "scenario_patch.h"
+#include "units.h"
 #include "util.h"
 #include "yamltree.h"
 
@@ -399,10 +400,43 @@ put_flow(FILE *f, const struct acd_ynode *n, size_t depth, size_t *budget)
 
 /* ------------------------------------------------------------ the edits */
 
-/* Each group's staffing. Returns false after a diagnostic. */
+/* What replaces a group's staffing: the value of `key` ("agents" or
+ * "shifts") as flow text (owned by the caller), or NULL to leave the group
+ * as it is. indent: the column of the group's keys (0-based), for a value
+ * that spans lines. */
+typedef char *staffing_text_fn(const void *ud, size_t g, size_t indent, const char **key);
+
+/* Set pair `key` of group mapping m to text; the other staffing key
+ * (agents / shifts) goes: the value replaced in place when the key is
+ * there first, else the other key's pair becomes this one, else the pair
+ * is added. */
+static void
+set_staffing(struct acd_ypatch *p, const struct acd_ynode *m, const char *key, const char *text)
+{
+    const char *other = strcmp(key, "agents") == 0 ? "shifts" : "agents";
+    size_t ik = find_key(m, key), io = find_key(m, other);
+    if (ik != SIZE_MAX && (io == SIZE_MAX || ik < io)) {
+        replace_value(p, m, ik, text);
+        if (io != SIZE_MAX)
+            remove_pair(p, m, io);
+        return;
+    }
+    char *pair = acd_xasprintf("%s: %s", key, text);
+    if (io != SIZE_MAX) {
+        replace_pair(p, m, io, pair);
+        if (ik != SIZE_MAX)
+            remove_pair(p, m, ik);
+    } else {
+        insert_pair(p, m, pair, false);
+    }
+    free(pair);
+}
+
+/* Each group's staffing, as text_of gives it. Returns false after a
+ * diagnostic. */
 static bool
 patch_groups(struct acd_ypatch *p, const struct acd_ynode *groups, const struct acd_scenario *sc,
-             const unsigned *agents)
+             staffing_text_fn *text_of, const void *ud)
 {
     if (groups->kind != ACD_Y_SEQ || groups->n != sc->n_groups) {
         acd_diags_error(p->diags, p->name, groups->line, groups->col,
@@ -433,25 +467,15 @@ patch_groups(struct acd_ypatch *p, const struct acd_ynode *groups, const struct 
             continue; /* the same node twice (an alias): patched once */
         done[g] = true;
         if (sc->groups[g].held)
-            continue; /* `staff --hold`: staffed as the scenario says */
-        char *plan = plan_text(sc, agents, g);
-        size_t ia = find_key(m, "agents"), is = find_key(m, "shifts");
-        if (ia != SIZE_MAX && (is == SIZE_MAX || ia < is)) {
-            replace_value(p, m, ia, plan);
-            if (is != SIZE_MAX)
-                remove_pair(p, m, is);
-        } else if (is != SIZE_MAX) {
-            char *pair = acd_xasprintf("agents: %s", plan);
-            replace_pair(p, m, is, pair);
-            free(pair);
-            if (ia != SIZE_MAX)
-                remove_pair(p, m, ia);
-        } else {
-            char *pair = acd_xasprintf("agents: %s", plan);
-            insert_pair(p, m, pair, false);
-            free(pair);
-        }
-        free(plan);
+            continue; /* `--hold`: staffed as the scenario says */
+        const char *key = "agents";
+        /* yamltree's columns are 1-based. */
+        size_t indent = (m->n ? m->kids[0]->col : m->col) - 1;
+        char *text = text_of(ud, g, indent, &key);
+        if (!text)
+            continue;
+        set_staffing(p, m, key, text);
+        free(text);
     }
     free(done);
     return ok;
@@ -463,13 +487,15 @@ same(double a, double b)
     return a == b || (isnan(a) && isnan(b));
 }
 
+/* The goals of t where they differ from sc's (all of them when `all`:
+ * sc already holds t's goals, the file may not). */
 static void
 patch_targets(struct acd_ypatch *p, const struct acd_ynode *root, const struct acd_scenario *sc,
-              const struct acd_staff_targets *t)
+              const struct acd_staff_targets *t, bool all)
 {
     char *buf = NULL;
     size_t len = 0;
-    if (!same(t->sl_target, sc->sl_target) || !same(t->sl_threshold_s, sc->sl_threshold_s)) {
+    if (all || !same(t->sl_target, sc->sl_target) || !same(t->sl_threshold_s, sc->sl_threshold_s)) {
         FILE *f = acd_xmemstream_open(&buf, &len);
         const char *sep = "{";
         if (isfinite(t->sl_threshold_s)) {
@@ -489,7 +515,7 @@ patch_targets(struct acd_ypatch *p, const struct acd_ynode *root, const struct a
         free(buf);
         buf = NULL;
     }
-    if (same(t->max_abandon, sc->max_abandon) && same(t->max_asa_s, sc->max_asa_s) &&
+    if (!all && same(t->max_abandon, sc->max_abandon) && same(t->max_asa_s, sc->max_asa_s) &&
         same(t->max_occupancy, sc->max_occupancy))
         return;
     const struct {
@@ -624,12 +650,25 @@ apply(struct acd_ypatch *p, const char *comment)
     return buf;
 }
 
-int
-acd_scenario_patch_staffing(const char *text, size_t len, const char *name, const char *base_dir,
-                            const struct acd_scenario *sc, const unsigned *agents,
-                            const struct acd_staff_targets *t, const char *comment, char **out,
-                            struct acd_diags *diags)
+/* What both patches share: each group's staffing by text_of, the goals
+ * (all of them when all_goals), relative files, copied aliases, the
+ * comment. */
+struct patch_job {
+    const char *base_dir;
+    const struct acd_scenario *sc;
+    staffing_text_fn *text_of;
+    const void *ud;
+    const struct acd_staff_targets *t;
+    bool all_goals;
+    const char *comment;
+};
+
+static int
+patch_file(const char *text, size_t len, const char *name, const struct patch_job *job, char **out,
+           struct acd_diags *diags)
 {
+    const struct acd_scenario *sc = job->sc;
+    const char *base_dir = job->base_dir;
     *out = NULL;
     struct acd_ypatch p = {
         .text = text, .len = len, .name = name ? name : "<scenario>", .diags = diags};
@@ -656,10 +695,10 @@ acd_scenario_patch_staffing(const char *text, size_t len, const char *name, cons
         const struct acd_ynode *groups = root->kids[gi + 1];
         if (groups->kind == ACD_Y_ALIAS)
             groups = groups->target;
-        ok = patch_groups(&p, groups, sc, agents);
+        ok = patch_groups(&p, groups, sc, job->text_of, job->ud);
     }
-    if (ok && t)
-        patch_targets(&p, root, sc, t);
+    if (ok && job->t)
+        patch_targets(&p, root, sc, job->t, job->all_goals);
     p.n_primary = p.n_edits;
     if (ok)
         ok = patch_refs(&p, root, base_dir, 0);
@@ -673,13 +712,142 @@ acd_scenario_patch_staffing(const char *text, size_t len, const char *name, cons
                             "cannot patch: the file reaches one value in two ways");
     }
     if (ok) {
-        *out = apply(&p, comment);
+        *out = apply(&p, job->comment);
     }
     for (size_t i = 0; i < p.n_edits; i++)
         free(p.edits[i].text);
     free(p.edits);
     acd_ytree_free(&p.tree);
     return ok ? 0 : -1;
+}
+
+/* The staffing patch: agents per interval (or a count), held groups
+ * untouched. */
+struct agents_plan {
+    const struct acd_scenario *sc;
+    const unsigned *agents;
+};
+
+static char *
+agents_text(const void *ud, size_t g, size_t indent, const char **key)
+{
+    const struct agents_plan *a = ud;
+    (void)indent;
+    *key = "agents";
+    return plan_text(a->sc, a->agents, g);
+}
+
+int
+acd_scenario_patch_staffing(const char *text, size_t len, const char *name, const char *base_dir,
+                            const struct acd_scenario *sc, const unsigned *agents,
+                            const struct acd_staff_targets *t, const char *comment, char **out,
+                            struct acd_diags *diags)
+{
+    const struct agents_plan a = {sc, agents};
+    const struct patch_job job = {
+        .base_dir = base_dir,
+        .sc = sc,
+        .text_of = agents_text,
+        .ud = &a,
+        .t = t,
+        .comment = comment,
+    };
+    return patch_file(text, len, name, &job, out, diags);
+}
+
+/* The roster patch: the plan's shifts for the scheduled groups, its
+ * per-interval counts for the others it staffs so. */
+struct roster_plan {
+    const struct acd_scenario *plan;
+    const bool *scheduled_group;
+};
+
+static void
+put_clock(FILE *f, double t_s)
+{
+    char buf[32];
+    fprintf(f, "\"%s\"", acd_units_format_clock(t_s, buf, sizeof(buf)));
+}
+
+/* `[{start: "07:00", end: "15:30", count: 3, breaks: [...]}, ...]`, one
+ * shift a line, indented past the group's keys. */
+static char *
+shifts_text(const struct acd_agent_group *pg, size_t indent)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = acd_xmemstream_open(&buf, &len);
+    fputc('[', f);
+    for (size_t i = 0; i < pg->n_shifts; i++) {
+        const struct acd_shift *sh = &pg->shifts[i];
+        fprintf(f, "%s\n%*s{start: ", i ? "," : "", (int)indent + 2, "");
+        put_clock(f, sh->start_s);
+        fputs(", end: ", f);
+        put_clock(f, sh->end_s);
+        fprintf(f, ", count: %u", sh->count);
+        if (sh->n_breaks) {
+            fputs(", breaks: [", f);
+            for (size_t b = 0; b < sh->n_breaks; b++) {
+                const struct acd_break *br = &sh->breaks[b];
+                char d[32];
+                fputs(b ? ", {start: " : "{start: ", f);
+                put_clock(f, br->start_s);
+                fprintf(f, ", length: %s%s}", acd_units_format_duration(br->length_s, d, sizeof(d)),
+                        br->unpaid ? ", paid: false" : "");
+            }
+            fputc(']', f);
+        }
+        fputc('}', f);
+    }
+    fputc(']', f);
+    acd_xmemstream_close(f);
+    return buf;
+}
+
+static char *
+roster_text(const void *ud, size_t g, size_t indent, const char **key)
+{
+    const struct roster_plan *r = ud;
+    const struct acd_agent_group *pg = &r->plan->groups[g];
+    if (r->scheduled_group[g] && pg->n_shifts > 0) {
+        *key = "shifts";
+        return shifts_text(pg, indent);
+    }
+    if (r->scheduled_group[g]) { /* no shift of the roster: nobody */
+        *key = "agents";
+        return acd_xstrdup("0");
+    }
+    if (!pg->agents_by_interval)
+        return NULL; /* as the scenario staffs it */
+    *key = "agents";
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = acd_xmemstream_open(&buf, &len);
+    fputc('[', f);
+    for (size_t b = 0; b < r->plan->n_intervals; b++)
+        fprintf(f, "%s%u", b ? ", " : "", pg->agents_by_interval[b]);
+    fputc(']', f);
+    acd_xmemstream_close(f);
+    return buf;
+}
+
+int
+acd_scenario_patch_roster(const char *text, size_t len, const char *name, const char *base_dir,
+                          const struct acd_scenario *plan, const bool *scheduled_group,
+                          const struct acd_staff_targets *t, const char *comment, char **out,
+                          struct acd_diags *diags)
+{
+    const struct roster_plan r = {plan, scheduled_group};
+    const struct patch_job job = {
+        .base_dir = base_dir,
+        .sc = plan,
+        .text_of = roster_text,
+        .ud = &r,
+        .t = t,
+        .all_goals = true,
+        .comment = comment,
+    };
+    return patch_file(text, len, name, &job, out, diags);
 }
 
 /* ------------------------------------------------ edits one by one */

@@ -15,6 +15,7 @@
 #include "acdsim/diag.h"
 #include "acdsim/scenario.h"
 #include "acdsim/staff.h"
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Rewrite the scenario text (len bytes; the file sc was loaded from) with
@@ -46,6 +47,27 @@ int acd_scenario_patch_staffing(const char *text, size_t len, const char *name,
                                 const char *base_dir, const struct acd_scenario *sc,
                                 const unsigned *agents, const struct acd_staff_targets *t,
                                 const char *comment, char **out, struct acd_diags *diags);
+
+/* The same for a shift roster (`acdsim schedule`, roster.yaml): plan is
+ * the scenario running the roster (acd_schedule_plan: the file's groups,
+ * in its order, with their `held` marks), an operating day.
+ *   - each group with scheduled_group[g] gets `shifts:` - plan's shifts
+ *     in flow style, one a line: {start: "07:00", end: "15:30", count: 3,
+ *     breaks: [{start: "09:00", length: 15m}, {start: "11:30", length:
+ *     30m, paid: false}]} - in place of its `agents` or `shifts` (a
+ *     scheduled group without a shift gets `agents: 0`);
+ *   - a group neither scheduled nor held that plan staffs per interval
+ *     (agents_by_interval) gets `agents: [...]`; held groups, and others
+ *     plan leaves as the scenario staffs them, are untouched;
+ *   - when t is not NULL, every goal it sets is written (service_level,
+ *     targets), whatever the file said;
+ *   - base_dir, aliases and the comment as for acd_scenario_patch_staffing.
+ * Returns 0 and a new text in *out (caller frees), or -1 with the problem
+ * in diags and *out NULL. Borrows everything. */
+int acd_scenario_patch_roster(const char *text, size_t len, const char *name, const char *base_dir,
+                              const struct acd_scenario *plan, const bool *scheduled_group,
+                              const struct acd_staff_targets *t, const char *comment, char **out,
+                              struct acd_diags *diags);
 
 /* ------------------------------------------------ edits one by one
  *

@@ -57,7 +57,9 @@ int acd_outdir_write(const char *dir, const struct acd_results *r, const struct 
 /* True if NAME (a file name without directory) is one of the files
  * acd_outdir_write may write: a data file, index.html or a chart; also
  * those of `acdsim staff --out` (staffing.json, staffing.csv,
- * recommended.yaml, staff_curve.json, staff_curve.csv and their charts). */
+ * recommended.yaml, staff_curve.json, staff_curve.csv and their charts) and
+ * of `acdsim schedule --out` (schedule.json, schedule.csv, roster.yaml, the
+ * charts coverage and gantt). */
 bool acd_outdir_is_report_file(const char *name);
 
 #endif

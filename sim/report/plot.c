@@ -109,6 +109,39 @@ acd_plot_array(FILE *f, const char *name, size_t n, const char *(*get)(const voi
     fputs("]\n", f);
 }
 
+/* What a tic-label array holds: the caller's strings, each '%' doubled. */
+struct tic_src {
+    const char *(*get)(const void *, size_t);
+    const void *ud;
+    char **tics;
+};
+
+static const char *
+tic_at(const void *ud, size_t i)
+{
+    return ((const struct tic_src *)ud)->tics[i];
+}
+
+void
+acd_plot_tic_array(FILE *f, const char *name, size_t n, const char *(*get)(const void *, size_t),
+                   const void *ud)
+{
+    struct tic_src src = {get, ud, acd_xcalloc(n ? n : 1, sizeof(char *))};
+    for (size_t i = 0; i < n; i++) {
+        const char *s = get(ud, i);
+        s = s ? s : "";
+        char *t = src.tics[i] = acd_xmalloc(2 * strlen(s) + 1);
+        for (; *s; s++)
+            if ((*t++ = *s) == '%')
+                *t++ = '%';
+        *t = '\0';
+    }
+    acd_plot_array(f, name, n, tic_at, &src);
+    for (size_t i = 0; i < n; i++)
+        free(src.tics[i]);
+    free(src.tics);
+}
+
 static const char *
 type_name(const void *ud, size_t i)
 {

@@ -85,6 +85,10 @@ void acd_plot_string(FILE *f, const char *s);
 void acd_plot_array(FILE *f, const char *name, size_t n, const char *(*get)(const void *, size_t),
                     const void *ud);
 
+/* acd_plot_array of strings meant as tic labels (`set xtics (NAME[i] i)`),
+ * which gnuplot reads as formats: each '%' doubled. */
+void acd_plot_tic_array(FILE *f, const char *name, size_t n,
+                        const char *(*get)(const void *, size_t), const void *ud);
 /* The i-th chart's file stem in drawing order ("service_level"), NULL
  * past the last: lets callers recognise the report's own files. */
 const char *acd_plot_chart_name(size_t i);

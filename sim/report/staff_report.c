@@ -114,9 +114,8 @@ bin_label(const struct acd_setup *st, size_t b, char *buf, size_t n)
     return acd_units_format_clock(st->open_s + (double)b * st->interval_s, buf, n);
 }
 
-/* The goals in one phrase each, for the text formats. */
-static void
-text_targets(FILE *out, const struct acd_staff_targets *t, const struct acd_scenario *sc)
+void
+acd_staff_text_targets(FILE *out, const struct acd_staff_targets *t, const struct acd_scenario *sc)
 {
     const char *sep = "Targets: ";
     if (isfinite(t->sl_target)) {
@@ -174,9 +173,8 @@ jinterval(const struct acd_setup *st, size_t b)
     return steady(st) ? json_null() : acd_json_str(bin_label(st, b, buf, sizeof(buf)));
 }
 
-/* The cost's items as `run` reports them (docs/staffing.md "Costs"). */
-static json_t *
-costs_json(const struct acd_staff_kpi *k)
+json_t *
+acd_staff_costs_json(const struct acd_staff_kpi *k)
 {
     json_t *o = acd_json_check(json_object());
     acd_json_set(o, "cost", acd_json_estimate(&k->cost));
@@ -187,8 +185,8 @@ costs_json(const struct acd_staff_kpi *k)
     return o;
 }
 
-static json_t *
-achieved_json(const struct acd_staff_kpi *k, const struct acd_staff_targets *t)
+json_t *
+acd_staff_achieved_json(const struct acd_staff_kpi *k, const struct acd_staff_targets *t)
 {
     json_t *o = acd_json_check(json_object());
     for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++)
@@ -196,9 +194,8 @@ achieved_json(const struct acd_staff_kpi *k, const struct acd_staff_targets *t)
     return o;
 }
 
-/* Only the goals that are set: a reader tests for the key. */
-static json_t *
-targets_json(const struct acd_staff_targets *t, const struct acd_scenario *sc)
+json_t *
+acd_staff_targets_json(const struct acd_staff_targets *t, const struct acd_scenario *sc)
 {
     json_t *o = acd_json_check(json_object());
     if (isfinite(t->sl_target))
@@ -233,11 +230,10 @@ targets_json(const struct acd_staff_targets *t, const struct acd_scenario *sc)
     return o;
 }
 
-/* {achieved, p_met, met} of one plan in one interval, into o. */
-static void
-fill_interval(json_t *o, const struct acd_staff_kpi *k, const struct acd_staff_targets *t)
+void
+acd_staff_interval_json(json_t *o, const struct acd_staff_kpi *k, const struct acd_staff_targets *t)
 {
-    acd_json_set(o, "achieved", achieved_json(k, t));
+    acd_json_set(o, "achieved", acd_staff_achieved_json(k, t));
     acd_json_set(o, "p_met", acd_json_real(k->p_met));
     acd_json_set(o, "met", json_boolean(k->met));
 }
@@ -259,7 +255,7 @@ result_json(const struct acd_staff_result *s, const struct acd_setup *st)
     ACD_ASSERT(st->known && s->n_groups == st->n_groups);
     json_t *root = acd_json_check(json_object());
     acd_json_set(root, "scenario", acd_json_str(st->name));
-    acd_json_set(root, "targets", targets_json(t, s->sc));
+    acd_json_set(root, "targets", acd_staff_targets_json(t, s->sc));
     acd_json_set(root, "replications", json_integer(s->replications));
     acd_json_set(root, "seed", json_integer(0)); /* the uint64 goes in as text: see below */
     acd_json_set(root, "feasible", json_boolean(s->feasible));
@@ -291,8 +287,8 @@ result_json(const struct acd_staff_result *s, const struct acd_setup *st)
         acd_json_set(root, "scheduled_hours", acd_json_real(s->scheduled_hours));
         acd_json_set(root, "scheduled_cost", acd_json_real(s->scheduled_cost));
     }
-    acd_json_set(root, "costs", costs_json(&s->achieved));
-    acd_json_set(root, "achieved", achieved_json(&s->achieved, t));
+    acd_json_set(root, "costs", acd_staff_costs_json(&s->achieved));
+    acd_json_set(root, "achieved", acd_staff_achieved_json(&s->achieved, t));
 
     json_t *cur = acd_json_check(json_object());
     acd_json_set(cur, "agent_hours", acd_json_real(s->current_agent_hours));
@@ -301,17 +297,17 @@ result_json(const struct acd_staff_result *s, const struct acd_setup *st)
         acd_json_set(cur, "scheduled_hours", acd_json_real(s->current_scheduled_hours));
         acd_json_set(cur, "scheduled_cost", acd_json_real(s->current_scheduled_cost));
     }
-    acd_json_set(cur, "costs", costs_json(&s->achieved_current));
-    acd_json_set(cur, "achieved", achieved_json(&s->achieved_current, t));
+    acd_json_set(cur, "costs", acd_staff_costs_json(&s->achieved_current));
+    acd_json_set(cur, "achieved", acd_staff_achieved_json(&s->achieved_current, t));
     acd_json_set(root, "current_plan", cur);
 
     json_t *ivs = acd_json_check(json_array());
     for (size_t b = 0; b < s->n_bins; b++) {
         json_t *o = acd_json_check(json_object());
         acd_json_set(o, "interval", jinterval(st, b));
-        fill_interval(o, &s->kpi[b], t);
+        acd_staff_interval_json(o, &s->kpi[b], t);
         json_t *c = acd_json_check(json_object());
-        fill_interval(c, &s->kpi_current[b], t);
+        acd_staff_interval_json(c, &s->kpi_current[b], t);
         acd_json_set(o, "current", c);
         acd_json_push(ivs, o);
     }
@@ -326,7 +322,7 @@ result_json(const struct acd_staff_result *s, const struct acd_setup *st)
         acd_json_set(o, "interval", jinterval(st, ck->bin));
         acd_json_set(o, "group", acd_json_str(st->groups[ck->group].name));
         acd_json_set(o, "agents", json_integer(rec_agents > 0 ? rec_agents - 1 : 0));
-        acd_json_set(o, "achieved", achieved_json(&ck->kpi, t));
+        acd_json_set(o, "achieved", acd_staff_achieved_json(&ck->kpi, t));
         acd_json_set(o, "p_met", acd_json_real(ck->kpi.p_met));
         acd_json_set(o, "met", json_boolean(ck->kpi.met));
         acd_json_set(o, "minimal", json_boolean(check_holds(s, ck)));
@@ -334,7 +330,7 @@ result_json(const struct acd_staff_result *s, const struct acd_setup *st)
             acd_json_set(o, "missed_interval", jinterval(st, ck->missed_bin));
             if (ck->missed_bin != ck->bin) {
                 json_t *m = acd_json_check(json_object());
-                fill_interval(m, &ck->missed, t);
+                acd_staff_interval_json(m, &ck->missed, t);
                 acd_json_set(o, "missed", m);
             }
         }
@@ -369,13 +365,13 @@ curve_json(const struct acd_staff_curve *c, const struct acd_setup *st)
     acd_json_set(root, "scenario", acd_json_str(st->name));
     acd_json_set(root, "group", acd_json_str(curve_group(c, st)));
     acd_json_set(root, "interval", jinterval(st, c->bin));
-    acd_json_set(root, "targets", targets_json(t, c->sc));
+    acd_json_set(root, "targets", acd_staff_targets_json(t, c->sc));
     json_t *pts = acd_json_check(json_array());
     for (size_t i = 0; i < c->n; i++) {
         const struct acd_staff_curve_point *p = &c->v[i];
         json_t *o = acd_json_check(json_object());
         acd_json_set(o, "agents", json_integer(p->agents));
-        acd_json_set(o, "achieved", achieved_json(&p->kpi, t));
+        acd_json_set(o, "achieved", acd_staff_achieved_json(&p->kpi, t));
         acd_json_set(o, "p_met", acd_json_real(p->kpi.p_met));
         acd_json_set(o, "met", json_boolean(p->kpi.met));
         if (p->has_erlang) {
@@ -696,13 +692,14 @@ text_plan_steady(FILE *out, const struct acd_staff_result *s, const struct acd_s
     }
 }
 
-/* Per interval: what the recommended plan achieves, and the verdict. */
-static void
-text_achieved(FILE *out, const struct acd_staff_result *s, const struct acd_setup *st)
+void
+acd_staff_text_achieved(FILE *out, const char *heading, const struct acd_staff_kpi *kpi,
+                        size_t n_bins, const struct acd_staff_kpi *whole,
+                        const struct acd_staff_targets *t, const struct acd_setup *st)
 {
     enum { LABEL = 9, COL = 16 };
-    bool prob = isfinite(s->targets.probability);
-    fputs("\nAchieved per interval by the recommended plan (mean ±95% CI)\n\n", out);
+    bool prob = isfinite(t->probability);
+    fprintf(out, "\n%s (mean ±95%% CI)\n\n", heading);
     acd_display_put_left(out, "Interval", LABEL);
     for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++)
         if (kpis[i].csv)
@@ -710,24 +707,25 @@ text_achieved(FILE *out, const struct acd_staff_result *s, const struct acd_setu
     if (prob)
         acd_display_put_right(out, "P(met)", 8);
     fputs("  Verdict\n", out);
-    for (size_t b = 0; b < s->n_bins; b++) {
+    for (size_t b = 0; b < n_bins + (whole != NULL); b++) {
+        const struct acd_staff_kpi *k = b < n_bins ? &kpi[b] : whole;
         char label[32], v[NUM_BUF];
-        acd_display_put_left(out, bin_label(st, b, label, sizeof(label)), LABEL);
+        acd_display_put_left(out, b < n_bins ? bin_label(st, b, label, sizeof(label)) : "Day",
+                             LABEL);
         for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++)
             if (kpis[i].csv)
                 acd_display_put_right(
-                    out,
-                    acd_display_estimate(kpis[i].unit, kpi_at(&s->kpi[b], &kpis[i]), v, sizeof(v)),
+                    out, acd_display_estimate(kpis[i].unit, kpi_at(k, &kpis[i]), v, sizeof(v)),
                     COL);
         if (prob) {
-            if (isfinite(s->kpi[b].p_met))
-                snprintf(v, sizeof(v), "%.2f", s->kpi[b].p_met);
+            if (isfinite(k->p_met))
+                snprintf(v, sizeof(v), "%.2f", k->p_met);
             else
                 snprintf(v, sizeof(v), "n/a");
             acd_display_put_right(out, v, 8);
         }
         fputs("  ", out);
-        text_verdict(out, &s->kpi[b], &s->targets);
+        text_verdict(out, k, t);
         fputc('\n', out);
     }
 }
@@ -916,7 +914,7 @@ write_text(FILE *out, const struct acd_staff_result *s)
     fputs("Staffing: ", out);
     acd_escape_fputs(st->name, out);
     fputc('\n', out);
-    text_targets(out, &s->targets, s->sc);
+    acd_staff_text_targets(out, &s->targets, s->sc);
     fprintf(out, "%u replications, seed %" PRIu64 ", %u evaluations\n", s->replications, s->seed,
             s->evaluations);
     if (steady(st))
@@ -926,7 +924,8 @@ write_text(FILE *out, const struct acd_staff_result *s)
     text_held(out, s, st);
     text_scheduled(out, s, st);
     if (!steady(st) || s->n_bins > 1)
-        text_achieved(out, s, st);
+        acd_staff_text_achieved(out, "Achieved per interval by the recommended plan", s->kpi,
+                                s->n_bins, NULL, &s->targets, st);
     text_totals(out, s);
     text_whole(out, s, st);
     text_feasible(out, s, st);
@@ -950,7 +949,7 @@ write_curve_text(FILE *out, const struct acd_staff_curve *c)
     acd_escape_fputs(curve_group(c, &st), out);
     fprintf(out, "%s%s\n", *label ? ", interval " : "", label);
     acd_setup_fini(&st);
-    text_targets(out, t, c->sc);
+    acd_staff_text_targets(out, t, c->sc);
     bool erlang = false, prob = isfinite(t->probability);
     for (size_t i = 0; i < c->n; i++)
         erlang = erlang || c->v[i].has_erlang;
@@ -1041,32 +1040,6 @@ group_name(const void *st, size_t g)
     return ((const struct acd_setup *)st)->groups[g].name;
 }
 
-static const char *
-string_of(const void *v, size_t i)
-{
-    return ((char *const *)v)[i];
-}
-
-/* `group_tics`: the group names as tic labels, which gnuplot reads as
- * formats (`set xtics ("%d" 1)`): each '%' doubled. */
-static void
-group_tics(FILE *f, const struct acd_setup *st, size_t n)
-{
-    char **tics = acd_xcalloc(n ? n : 1, sizeof(*tics));
-    for (size_t g = 0; g < n; g++) {
-        const char *name = st->groups[g].name;
-        char *t = tics[g] = acd_xmalloc(2 * strlen(name) + 1);
-        for (; *name; name++)
-            if ((*t++ = *name) == '%')
-                *t++ = '%';
-        *t = '\0';
-    }
-    acd_plot_array(f, "group_tics", n, string_of, tics);
-    for (size_t g = 0; g < n; g++)
-        free(tics[g]);
-    free(tics);
-}
-
 /* What the staffing chart's callbacks are given. */
 struct staffing_chart {
     const struct acd_staff_result *s;
@@ -1127,7 +1100,7 @@ staffing_vars(FILE *f, const void *x)
                  steady(st) ? ACD_NAN : st->open_s + (double)s->n_bins * st->interval_s);
     fprintf(f, "n_bins = %zu\n", s->n_bins);
     acd_plot_array(f, "groups", s->n_groups, group_name, st);
-    group_tics(f, st, s->n_groups);
+    acd_plot_tic_array(f, "group_tics", s->n_groups, group_name, st);
     acd_plot_var(f, "whole_sl", s->achieved.sl.mean);
     acd_plot_var(f, "whole_sl_current", s->achieved_current.sl.mean);
     return 0;
@@ -1215,10 +1188,8 @@ csv_curve(FILE *f, const void *x)
     return write_curve_csv(f, x);
 }
 
-/* The scenario's directory as an absolute path (relative `file:` paths in
- * recommended.yaml must keep pointing at the same files); caller frees. */
-static char *
-scenario_dir(const struct acd_scenario *sc)
+char *
+acd_staff_scenario_dir(const struct acd_scenario *sc)
 {
     const char *path = sc->path;
     const char *slash = path && path[0] != '<' ? strrchr(path, '/') : NULL;
@@ -1259,8 +1230,8 @@ goal_of(const struct acd_staff_targets *t, size_t i, bool *at_least)
     return bound[i];
 }
 
-static void
-page_cell(FILE *out, const char *text, const char *cls)
+void
+acd_staff_html_cell(FILE *out, const char *text, const char *cls)
 {
     fprintf(out, "<td%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
     acd_html_put_escaped(out, text);
@@ -1273,9 +1244,9 @@ page_row(FILE *out, const char *what, const char *rec, const char *cur, const ch
     fputs("<tr><th scope=\"row\">", out);
     acd_html_put_escaped(out, what);
     fputs("</th>", out);
-    page_cell(out, rec, NULL);
-    page_cell(out, cur, NULL);
-    page_cell(out, diff, NULL);
+    acd_staff_html_cell(out, rec, NULL);
+    acd_staff_html_cell(out, cur, NULL);
+    acd_staff_html_cell(out, diff, NULL);
     fputs("</tr>\n", out);
 }
 
@@ -1379,8 +1350,8 @@ page_lead(FILE *out, const void *ud)
             cur += s->current[bn * ng + g];
         }
         snprintf(a, sizeof(a), "%u", rec);
-        page_cell(out, a, NULL);
-        page_cell(out, acd_display_agents(cur, b, sizeof(b)), NULL);
+        acd_staff_html_cell(out, a, NULL);
+        acd_staff_html_cell(out, acd_display_agents(cur, b, sizeof(b)), NULL);
         for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++) {
             bool at_least;
             double g = goal_of(t, i, &at_least);
@@ -1390,7 +1361,8 @@ page_lead(FILE *out, const void *ud)
             for (size_t j = 0; j < 2; j++) {
                 double x = kpi_at(ks[j], &kpis[i])->mean;
                 enum acd_verdict v = acd_verdict_judge(x, g, at_least);
-                page_cell(out, fmt_value(kpis[i].unit, x, a, sizeof(a)), acd_verdict_looks[v].cls);
+                acd_staff_html_cell(out, fmt_value(kpis[i].unit, x, a, sizeof(a)),
+                                    acd_verdict_looks[v].cls);
             }
         }
         page_verdict(out, &s->kpi[bn]);
@@ -1442,7 +1414,7 @@ acd_staff_write_out(const char *dir, const struct acd_staff_result *s,
                                       "replications per plan): agents on the phones per interval",
                                       s->sc->path ? s->sc->path : "", (unsigned long long)s->seed,
                                       s->replications);
-        char *base = scenario_dir(s->sc);
+        char *base = acd_staff_scenario_dir(s->sc);
         struct acd_diags diags;
         acd_diags_init(&diags);
         rc = acd_scenario_patch_staffing(scenario_yaml, yaml_len, s->sc->path, base, s->sc,

@@ -35,6 +35,7 @@
 
 #include "acdsim/run.h"
 #include "acdsim/staff.h"
+#include <jansson.h>
 #include <stdio.h>
 
 struct acd_staff_format {
@@ -73,5 +74,43 @@ int acd_staff_write_out(const char *dir, const struct acd_staff_result *s,
  * and the exact Erlang figures where known), all or nothing. Returns 0 or
  * -1 (reported on err). */
 int acd_staff_write_curve_out(const char *dir, const struct acd_staff_curve *c, FILE *err);
+
+/* ------------------------------------------------ shared with schedule
+ *
+ * What `acdsim schedule`'s report (schedule_report.c) writes the same way
+ * as the staffing report: the goals, an interval's figures, the costs. */
+
+/* The goals set in t (the call types' own from sc), as the json format's
+ * `targets`; a goal that is not set is absent. New object. */
+json_t *acd_staff_targets_json(const struct acd_staff_targets *t, const struct acd_scenario *sc);
+/* The `achieved` object of k: each figure {mean, ci95}, the service
+ * level keyed per t. New object. */
+json_t *acd_staff_achieved_json(const struct acd_staff_kpi *k, const struct acd_staff_targets *t);
+/* The cost's items as `run` reports them: cost, labor_cost, abandon_cost,
+ * repeat_cost, paid_agent_hours, each {mean, ci95}. New object. */
+json_t *acd_staff_costs_json(const struct acd_staff_kpi *k);
+/* achieved, p_met and met of k, set in o. */
+void acd_staff_interval_json(json_t *o, const struct acd_staff_kpi *k,
+                             const struct acd_staff_targets *t);
+
+/* "Targets: service level >= 80% within 20 s ..." and how they are met,
+ * one line. */
+void acd_staff_text_targets(FILE *out, const struct acd_staff_targets *t,
+                            const struct acd_scenario *sc);
+/* The table of figures per bin (kpi[n_bins]: mean ±95% CI, P(met) when
+ * the goals have a probability, the verdict and the goals missed) under
+ * heading, and a last row "Day" of whole when not NULL. st: the setup of
+ * the scenario the bins belong to. */
+void acd_staff_text_achieved(FILE *out, const char *heading, const struct acd_staff_kpi *kpi,
+                             size_t n_bins, const struct acd_staff_kpi *whole,
+                             const struct acd_staff_targets *t, const struct acd_setup *st);
+
+/* The scenario's directory as an absolute path (relative `file:` values
+ * of a patched scenario written elsewhere keep pointing at the same
+ * files). New string; caller frees. */
+char *acd_staff_scenario_dir(const struct acd_scenario *sc);
+
+/* One HTML table cell <td class="cls"> of text (escaped; cls may be NULL). */
+void acd_staff_html_cell(FILE *out, const char *text, const char *cls);
 
 #endif

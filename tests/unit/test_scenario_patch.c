@@ -591,6 +591,148 @@ test_fuzz(void **state)
     free(text);
 }
 
+/* ------------------------------------------------------------- roster */
+
+static const char ROSTER_YAML[] = "# the center's day\n"
+                                  "name: roster\n"
+                                  "horizon: {open: \"08:00\", close: \"12:00\", interval: 1h}\n"
+                                  "service_level: {threshold: 30s, target: 0.7}\n"
+                                  "call_types:\n"
+                                  "  - name: calls\n"
+                                  "    arrivals: {per_interval: [30, 60, 90, 10]}\n"
+                                  "    handle_time: {dist: exponential, mean: 3m}\n"
+                                  "agent_groups:\n"
+                                  "  - name: front\n"
+                                  "    skills: [calls]  # the first line\n"
+                                  "    agents: [4, 5, 6, 2]   # as planned last year\n"
+                                  "    cost_per_hour: 20\n"
+                                  "  - {name: flow, skills: [calls], agents: 2}\n"
+                                  "  - name: back\n"
+                                  "    skills: [calls]\n"
+                                  "    shifts:\n"
+                                  "      - {start: \"08:00\", end: \"12:00\", count: 2}\n"
+                                  "    # keep me\n"
+                                  "  - name: held\n"
+                                  "    skills: [calls]\n"
+                                  "    agents: 1 # supervisors\n";
+
+static void
+assert_same_shifts(const struct acd_agent_group *a, const struct acd_agent_group *b)
+{
+    assert_int_equal(a->n_shifts, b->n_shifts);
+    assert_null(a->agents_by_interval);
+    for (size_t i = 0; i < a->n_shifts; i++) {
+        const struct acd_shift *x = &a->shifts[i], *y = &b->shifts[i];
+        assert_true(x->start_s == y->start_s && x->end_s == y->end_s);
+        assert_int_equal(x->count, y->count);
+        assert_int_equal(x->n_breaks, y->n_breaks);
+        for (size_t k = 0; k < x->n_breaks; k++) {
+            assert_true(x->breaks[k].start_s == y->breaks[k].start_s);
+            assert_true(x->breaks[k].length_s == y->breaks[k].length_s);
+            assert_int_equal(x->breaks[k].unpaid, y->breaks[k].unpaid);
+        }
+    }
+}
+
+static void
+test_roster(void **state)
+{
+    (void)state;
+    struct acd_scenario *sc = load("roster.yaml", ".", ROSTER_YAML);
+    assert_int_equal(sc->n_groups, 4);
+    /* The plan a schedule would run: front and flow rostered, back per
+     * interval, held kept. */
+    struct acd_break front_breaks[] = {{9 * 3600.0, 900, false}, {10.5 * 3600, 1800, true}};
+    struct acd_break flow_breaks[] = {{10 * 3600.0, 600, true}};
+    struct acd_shift front[] = {
+        {.start_s = 8 * 3600.0,
+         .end_s = 12 * 3600.0,
+         .count = 3,
+         .n_breaks = 2,
+         .breaks = front_breaks},
+        {.start_s = 9 * 3600.0, .end_s = 12 * 3600.0 + 1800, .count = 1},
+    };
+    struct acd_shift flow[] = {
+        {.start_s = 8.25 * 3600,
+         .end_s = 11 * 3600.0,
+         .count = 2,
+         .n_breaks = 1,
+         .breaks = flow_breaks},
+    };
+    unsigned back[] = {3, 1, 4, 1};
+    struct acd_agent_group groups[4];
+    memcpy(groups, sc->groups, sizeof(groups));
+    struct acd_scenario plan = *sc;
+    plan.groups = groups;
+    for (size_t g = 0; g < 2; g++) {
+        groups[g].agents = 0;
+        groups[g].agents_by_interval = NULL;
+        groups[g].n_shifts = g == 0 ? 2 : 1;
+        groups[g].shifts = g == 0 ? front : flow;
+    }
+    groups[2].n_shifts = 0;
+    groups[2].shifts = NULL;
+    groups[2].agents_by_interval = back;
+    groups[3].held = true;
+    const bool scheduled[] = {true, true, false, false};
+    struct acd_staff_targets t = {.sl_target = 0.8,
+                                  .sl_threshold_s = 20,
+                                  .max_abandon = 0.05,
+                                  .max_asa_s = ACD_NAN,
+                                  .max_occupancy = ACD_NAN,
+                                  .probability = ACD_NAN};
+
+    struct acd_diags d;
+    acd_diags_init(&d);
+    char *out = NULL;
+    int rc = acd_scenario_patch_roster(ROSTER_YAML, strlen(ROSTER_YAML), "roster.yaml", NULL, &plan,
+                                       scheduled, &t, "Roster by acdsim schedule", &out, &d);
+    if (rc != 0)
+        acd_diags_print(&d, stderr);
+    acd_diags_fini(&d);
+    assert_int_equal(rc, 0);
+    /* Comments elsewhere kept; one shift a line. */
+    assert_non_null(strstr(out, "# Roster by acdsim schedule\n# the center's day\n"));
+    assert_non_null(strstr(out, "skills: [calls]  # the first line\n"));
+    assert_non_null(strstr(out, "    # keep me\n"));
+    assert_non_null(strstr(out, "agents: 1 # supervisors\n"));
+    assert_non_null(strstr(out, "{start: \"08:00\", end: \"12:00\", count: 3, breaks: [{start: "
+                                "\"09:00\", length: 15m}, {start: \"10:30\", length: 30m, paid: "
+                                "false}]},\n"));
+
+    struct acd_scenario *back_sc = load("roster.yaml", NOWHERE, out);
+    assert_same_shifts(&back_sc->groups[0], &groups[0]);
+    assert_same_shifts(&back_sc->groups[1], &groups[1]);
+    assert_int_equal(back_sc->groups[2].n_shifts, 0);
+    assert_non_null(back_sc->groups[2].agents_by_interval);
+    for (size_t b = 0; b < 4; b++)
+        assert_int_equal(back_sc->groups[2].agents_by_interval[b], back[b]);
+    assert_int_equal(back_sc->groups[3].agents, 1);
+    assert_int_equal(back_sc->groups[3].n_shifts, 0);
+    /* Every goal written, though the plan holds them already. */
+    assert_true(back_sc->sl_target == 0.8 && back_sc->sl_threshold_s == 20);
+    assert_true(back_sc->max_abandon == 0.05);
+    assert_true(back_sc->groups[0].cost_per_hour == 20);
+    acd_scenario_free(back_sc);
+    free(out);
+
+    /* A scheduled group the roster gives no shift: nobody. */
+    groups[1].n_shifts = 0;
+    groups[1].shifts = NULL;
+    acd_diags_init(&d);
+    rc = acd_scenario_patch_roster(ROSTER_YAML, strlen(ROSTER_YAML), "roster.yaml", NULL, &plan,
+                                   scheduled, NULL, NULL, &out, &d);
+    acd_diags_fini(&d);
+    assert_int_equal(rc, 0);
+    back_sc = load("roster.yaml", NOWHERE, out);
+    assert_int_equal(back_sc->groups[1].agents, 0);
+    assert_int_equal(back_sc->groups[1].n_shifts, 0);
+    assert_true(back_sc->sl_target == 0.7); /* no targets: the file's */
+    acd_scenario_free(back_sc);
+    free(out);
+    acd_scenario_free(sc);
+}
+
 int
 main(void)
 {
@@ -599,7 +741,7 @@ main(void)
         cmocka_unit_test(test_flow),           cmocka_unit_test(test_steady_aliases),
         cmocka_unit_test(test_no_targets_key), cmocka_unit_test(test_relative_files),
         cmocka_unit_test(test_utf8),           cmocka_unit_test(test_bad_input),
-        cmocka_unit_test(test_fuzz),
+        cmocka_unit_test(test_fuzz),           cmocka_unit_test(test_roster),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
