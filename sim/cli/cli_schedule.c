@@ -20,7 +20,6 @@
 #include "cli.h"
 #include "expect.h"
 #include "outdir.h"
-#include "scenario_patch.h"
 #include "schedule_report.h"
 #include "tmpfile.h"
 #include "units.h"
@@ -289,36 +288,23 @@ report_failure(const struct acd_schedule_result *s, const struct acd_schedule_op
     return ACD_EXIT_OK;
 }
 
-/* The roster file: the scenario's text with the roster's shifts. */
+/* The roster file: the scenario's text (with the --set changes) and the
+ * roster's shifts. NULL after a warning. */
 static char *
-roster_yaml(const struct schedule_args *a, const char *path, const struct acd_schedule_result *s,
-            const struct acd_staff_targets *t)
+roster_yaml(const struct schedule_args *a, const char *path, const struct acd_schedule_result *s)
 {
     size_t len = 0;
     char *text = acd_cli_scenario_text("schedule", "roster.yaml", &a->c, path, &len);
     if (!text)
         return NULL;
-    const char *slash = strrchr(path, '/');
-    char *dir = !slash ? acd_xstrdup(".") : acd_xstrndup(path, (size_t)(slash - path));
-    char *abs = realpath(dir, NULL);
-    char *comment = acd_xasprintf(
-        "Roster built by acdsim schedule for %s (seed %llu, %u replications per plan):\n"
-        "shifts from the shift_templates, proven by simulation (%zu round%s)",
-        path, (unsigned long long)s->staff->seed, s->staff->replications, s->n_rounds,
-        s->n_rounds == 1 ? "" : "s");
     struct acd_diags diags;
     acd_diags_init(&diags);
-    char *out = NULL;
-    if (acd_scenario_patch_roster(text, len, path, abs ? abs : dir, s->plan, s->scheduled_group,
-                                  t, comment, &out, &diags) != 0) {
+    char *out = acd_schedule_roster_yaml(s, text, len, &diags);
+    if (!out) {
         fputs("acdsim schedule: warning: no roster.yaml:\n", stderr);
         acd_diags_print(&diags, stderr);
-        out = NULL;
     }
     acd_diags_fini(&diags);
-    free(comment);
-    free(abs);
-    free(dir);
     free(text);
     return out;
 }
@@ -359,7 +345,7 @@ execute(const struct schedule_args *a, const char *path, const struct acd_scenar
         };
         struct acd_results *r = acd_run(s->plan, &ro);
         if (a->c.out_dir) {
-            char *yaml = roster_yaml(a, path, s, &o->staff.targets);
+            char *yaml = roster_yaml(a, path, s);
             if (acd_schedule_write_out(a->c.out_dir, s, r, yaml, stderr) != 0)
                 rc = ACD_EXIT_RUNTIME;
             free(yaml);
