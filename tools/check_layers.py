@@ -38,6 +38,7 @@ PUBLIC = {
     "precision.h": "engine",
     "erlang.h": "engine",
     "staff.h": "engine",
+    "roster.h": "engine",
     "scenario_load.h": "input",
     "acdsim.h": "input",
 }
