@@ -710,11 +710,11 @@ test_edges(void **state)
     acd_roster_solution_free(sol);
 }
 
-/* A larger instance (a day of 30-minute intervals, eight-hour shifts with
- * three breaks) for the silence and determinism tests. */
+/* A larger instance (eight hours of 30-minute intervals, six-hour shifts
+ * with two breaks) for the silence and determinism tests. */
 struct day {
-    double b0[24], b1[24], req[48], rate[2], starts[12];
-    struct acd_roster_break br[3];
+    double b0[16], b1[16], req[32], rate[2], starts[8];
+    struct acd_roster_break br[2];
     size_t groups_a[2], groups_b[2];
     struct acd_roster_template t[2];
     struct acd_roster_problem p;
@@ -724,42 +724,41 @@ static void
 day_make(struct day *d)
 {
     memset(d, 0, sizeof *d);
-    for (size_t i = 0; i < 24; i++) {
+    for (size_t i = 0; i < 16; i++) {
         d->b0[i] = 7 * 3600.0 + 1800.0 * (double)i;
         d->b1[i] = d->b0[i] + 1800.0;
-        double peak = 6.0 + 5.0 * sin(3.14159 * (double)i / 24.0);
-        d->req[i * 2] = floor(peak);
-        d->req[i * 2 + 1] = floor(peak / 2 + 0.5);
+        double peak = sin(3.14159 * (double)i / 16.0);
+        d->req[i * 2] = floor(2.0 + 3.0 * peak);
+        d->req[i * 2 + 1] = floor(1.0 + 2.0 * peak);
     }
     d->rate[0] = 20;
     d->rate[1] = 26;
-    for (size_t k = 0; k < 12; k++)
-        d->starts[k] = 6 * 3600.0 + 1800.0 * (double)k;
-    d->br[0] = (struct acd_roster_break){900, 5400, 9000, 900, true};
-    d->br[1] = (struct acd_roster_break){1800, 12600, 18000, 900, false};
-    d->br[2] = (struct acd_roster_break){900, 21600, 25200, 900, true};
+    for (size_t k = 0; k < 8; k++)
+        d->starts[k] = 6.5 * 3600.0 + 1800.0 * (double)k;
+    d->br[0] = (struct acd_roster_break){900, 5400, 7200, 900, true};
+    d->br[1] = (struct acd_roster_break){1800, 10800, 12600, 900, false};
     d->groups_a[0] = 0;
     d->groups_a[1] = 1;
     d->groups_b[0] = 1;
     d->groups_b[1] = 0;
     d->t[0] = (struct acd_roster_template){.name = "full",
-                                           .length_s = 8.5 * 3600,
-                                           .n_starts = 12,
+                                           .length_s = 6 * 3600,
+                                           .n_starts = 8,
                                            .starts_s = d->starts,
-                                           .n_breaks = 3,
+                                           .n_breaks = 2,
                                            .breaks = d->br,
                                            .max = ACD_ROSTER_NO_MAX,
                                            .n_groups = 2,
                                            .groups = d->groups_a};
     d->t[1] = (struct acd_roster_template){.name = "part",
                                            .length_s = 4 * 3600,
-                                           .n_starts = 12,
+                                           .n_starts = 8,
                                            .starts_s = d->starts,
                                            .min = 2,
                                            .max = 6,
                                            .n_groups = 2,
                                            .groups = d->groups_b};
-    d->p = (struct acd_roster_problem){.n_bins = 24,
+    d->p = (struct acd_roster_problem){.n_bins = 16,
                                        .n_groups = 2,
                                        .bin_start_s = d->b0,
                                        .bin_end_s = d->b1,
