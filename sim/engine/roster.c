@@ -423,6 +423,19 @@ now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* The branch-and-cut callback: the best bound of the search so far
+ * (bounds only rise), for the gap of a roster the time limit stops. */
+static void
+on_ios(glp_tree *tree, void *info)
+{
+    int best = glp_ios_best_node(tree);
+    if (best != 0) {
+        double bound = glp_ios_node_bound(tree, best), *out = info;
+        if (bound > *out)
+            *out = bound;
+    }
+}
+
 /* GLPK's time limit (ms) for what is left of limit_s since t0_s. */
 static int
 tm_lim(double limit_s, double t0_s)
@@ -435,7 +448,8 @@ tm_lim(double limit_s, double t0_s)
 
 /* The GLPK calls only (any of them may jump out through the error hook):
  * the LP relaxation, then branch and cut; vals[1..n_cols] get the MIP
- * solution, *gap its relative gap to the LP bound. */
+ * solution, *gap its relative gap to the best bound (the LP relaxation's
+ * or a better one the search proved). */
 static enum acd_roster_status
 glpk_solve(const struct acd_roster_model *m, double limit_s, double *vals, double *gap)
 {
@@ -486,6 +500,9 @@ glpk_solve(const struct acd_roster_model *m, double limit_s, double *vals, doubl
     iocp.gmi_cuts = GLP_ON;
     iocp.mir_cuts = GLP_ON;
     iocp.tm_lim = tm_lim(limit_s, t0);
+    double bound = lp_bound;
+    iocp.cb_func = on_ios;
+    iocp.cb_info = &bound;
     rc = glp_intopt(lp, &iocp);
     if (rc == GLP_ENOPFS || rc == GLP_ENODFS) {
         st = ACD_ROSTER_INFEASIBLE;
@@ -506,7 +523,7 @@ glpk_solve(const struct acd_roster_model *m, double limit_s, double *vals, doubl
     } else {
         st = ACD_ROSTER_FEASIBLE;
         double obj = glp_mip_obj_val(lp);
-        *gap = fmax(0.0, (obj - lp_bound) / fmax(1.0, fabs(obj)));
+        *gap = fmax(0.0, (obj - fmin(bound, obj)) / fmax(1.0, fabs(obj)));
     }
 done:
     glp_delete_prob(lp);

@@ -806,6 +806,52 @@ test_silent(void **state)
     acd_roster_solution_free(inf);
 }
 
+/* A day (12 hours, eight-and-a-half-hour shifts with three breaks) GLPK
+ * does not prove optimal in minutes: a second's limit stops it with the
+ * best roster found (or, on a slow machine, none yet). */
+static void
+test_time_limit(void **state)
+{
+    (void)state;
+    static double b0[24], b1[24], req[48], starts[12];
+    static struct day d;
+    day_make(&d);
+    for (size_t i = 0; i < 24; i++) {
+        b0[i] = 7 * 3600.0 + 1800.0 * (double)i;
+        b1[i] = b0[i] + 1800.0;
+        double peak = 6.0 + 5.0 * sin(3.14159 * (double)i / 24.0);
+        req[i * 2] = floor(peak);
+        req[i * 2 + 1] = floor(peak / 2 + 0.5);
+    }
+    for (size_t k = 0; k < 12; k++)
+        starts[k] = 6 * 3600.0 + 1800.0 * (double)k;
+    struct acd_roster_break br[3] = {{900, 5400, 9000, 900, true},
+                                     {1800, 12600, 18000, 900, false},
+                                     {900, 21600, 25200, 900, true}};
+    d.t[0].length_s = 8.5 * 3600;
+    d.t[0].n_breaks = 3;
+    d.t[0].breaks = br;
+    for (size_t t = 0; t < 2; t++) {
+        d.t[t].n_starts = 12;
+        d.t[t].starts_s = starts;
+    }
+    d.p.n_bins = 24;
+    d.p.bin_start_s = b0;
+    d.p.bin_end_s = b1;
+    d.p.required = req;
+    d.p.time_limit_s = 1.0;
+    struct acd_roster_solution *sol = acd_roster_solve(&d.p);
+    print_message("# status %d, gap %g\n", (int)sol->status, sol->gap);
+    if (sol->status == ACD_ROSTER_FEASIBLE) {
+        check_solution(&d.p, sol);
+        assert_true(sol->gap > 0 && sol->gap < 1);
+    } else {
+        assert_int_equal(sol->status, ACD_ROSTER_FAILED);
+        assert_int_equal(sol->n_lines, 0);
+    }
+    acd_roster_solution_free(sol);
+}
+
 static void
 test_deterministic(void **state)
 {
@@ -833,6 +879,7 @@ main(void)
         cmocka_unit_test(test_template_check), cmocka_unit_test(test_brute_force),
         cmocka_unit_test(test_uncovered),      cmocka_unit_test(test_edges),
         cmocka_unit_test(test_silent),         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_time_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
