@@ -573,7 +573,7 @@ test_brute_force(void **state)
     for (uint64_t seed = 100; seed < 110; seed++) {
         inst_random(&in, seed, false);
         for (size_t t = 0; t < in.p.n_templates; t++)
-            in.t[t].max = in.t[t].min + (unsigned)(seed % 2);
+            in.t[t].max = in.t[t].min + 2 + (unsigned)(seed % 4);
         solve_and_compare(&in, "tight", seed, seen);
     }
     print_message("# %u optimal, %u infeasible\n", seen[0], seen[1]);
