@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 BUILD_DIR=${BUILD_DIR:-build}
 
 # Debian packages: build, libraries, and what the tests drive.
-PKGS_BUILD="gcc pkg-config meson ninja-build libgsl-dev libyaml-dev libjansson-dev libev-dev libncurses-dev"
+PKGS_BUILD="gcc pkg-config meson ninja-build libgsl-dev libyaml-dev libjansson-dev libev-dev libncurses-dev libglpk-dev"
 PKGS_TEST="libcmocka-dev python3 chromium fonts-dejavu-core tmux libxml2-utils"
 # gnuplot draws the report's charts (run --out DIR); without it they are skipped.
 PKGS_REPORT="gnuplot-nox"

@@ -54,11 +54,13 @@ struct acd_roster_template {
 };
 
 /* Checks one template against itself (nothing about the intervals):
- * length > 0, starts ascending, each break 0 < length, earliest <=
- * latest, step > 0, latest + length <= the shift's length, and the
- * latest end of break b <= the earliest start of break b + 1; min <= max.
- * Returns NULL if fine, else a static English reason naming the break
- * by its 1-based position ("break 2: ..."). */
+ * length > 0, starts strictly ascending, each break 0 < length,
+ * 0 <= earliest <= latest, step > 0, latest + length <= the shift's
+ * length, and the latest end of break b <= the earliest start of break
+ * b + 1; min <= max.
+ * Returns NULL if fine, else an English reason naming the break by its
+ * 1-based position ("break 2: ..."): static, but a break's reason is
+ * formatted in storage of the calling thread, valid until its next call. */
 const char *acd_roster_template_check(const struct acd_roster_template *t);
 
 /* Paid hours of one agent of template t: length less unpaid breaks. */
