@@ -73,7 +73,12 @@ struct acd_roster_problem {
     const double *rate;                    /* per group: cost of a paid hour, > 0 */
     size_t n_templates;
     const struct acd_roster_template *templates;
-    double time_limit_s; /* the solver's time limit; 0: none */
+    /* Where branch and cut stops with the best roster found so far
+     * (ACD_ROSTER_FEASIBLE): after node_limit nodes (deterministic: the
+     * same roster on any machine; 0: no limit), or after time_limit_s (a
+     * guard: where it stops depends on the machine; 0: none). */
+    unsigned long node_limit;
+    double time_limit_s;
 };
 
 /* One line of the roster: count agents of template `tmpl` in `group`
@@ -88,7 +93,7 @@ struct acd_roster_line {
 
 enum acd_roster_status {
     ACD_ROSTER_OPTIMAL,    /* proven optimal */
-    ACD_ROSTER_FEASIBLE,   /* the time limit stopped the search: best found */
+    ACD_ROSTER_FEASIBLE,   /* the node or time limit stopped the search: best found */
     ACD_ROSTER_UNCOVERED,  /* an interval x group with a requirement no template can staff */
     ACD_ROSTER_INFEASIBLE, /* the templates' min/max counts leave no roster */
     ACD_ROSTER_FAILED,     /* the time limit passed before any roster was found */

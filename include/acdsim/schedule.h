@@ -28,7 +28,8 @@
 struct acd_schedule_opts {
     struct acd_staff_opts staff; /* goals, replications, seed, threads, guard */
     unsigned max_rounds;         /* closed-loop rounds; 0: 30 */
-    double solver_time_s;        /* per integer program; 0: 30 s */
+    unsigned long solver_nodes; /* branch-and-bound nodes per integer program; 0: 2000 */
+    double solver_time_s;       /* per integer program, a guard; 0: 60 s */
     /* Progress: phase ("requirement", "roster", "simulate"), the round
      * (1-based; 0 while the requirement is searched), intervals missing a
      * goal after the last simulation (SIZE_MAX: not simulated yet). */

@@ -37,6 +37,7 @@ struct schedule_args {
     struct acd_cli_common c; /* first: the common setters write here */
     const struct acd_schedule_format *format;
     unsigned max_rounds;
+    unsigned long solver_nodes;
     double solver_time_s;
 };
 
@@ -63,21 +64,36 @@ set_max_rounds(void *ud, const char *arg, char *err, size_t errlen)
 }
 
 static int
+set_solver_nodes(void *ud, const char *arg, char *err, size_t errlen)
+{
+    unsigned long long v;
+    int rc = acd_cli_parse_uint(arg, 1, 100000000, &v);
+    if (rc != 0)
+        return acd_cli_bad_positive(rc, arg, 100000000, err, errlen);
+    ((struct schedule_args *)ud)->solver_nodes = (unsigned long)v;
+    return 0;
+}
+
+static int
 set_solver_time(void *ud, const char *arg, char *err, size_t errlen)
 {
     return acd_cli_parse_duration(arg, true, &((struct schedule_args *)ud)->solver_time_s, err,
                                   errlen);
 }
 
-enum { OPT_MAX_ROUNDS = 256, OPT_SOLVER_TIME, OPT_ASSERT };
+enum { OPT_MAX_ROUNDS = 256, OPT_SOLVER_NODES, OPT_SOLVER_TIME, OPT_ASSERT };
 
 static const struct acd_cli_opt schedule_opts[] = {
     ACD_CLI_GOAL_ENTRIES,
     {"max-rounds", OPT_MAX_ROUNDS, "N",
      "rounds of roster, simulation and raised\nrequirements at most (default 30)", set_max_rounds},
+    {"solver-nodes", OPT_SOLVER_NODES, "N",
+     "branch-and-bound nodes of each integer program\nat most (default 2000); then the best "
+     "roster\nfound is used (its gap to the bound is shown)",
+     set_solver_nodes},
     {"solver-time", OPT_SOLVER_TIME, "T",
-     "time limit of each integer program, e.g. 30s\n(default 30s); the best roster found by "
-     "then\nis used",
+     "time limit of each integer program (default\n60s): a guard; unlike the node limit, where "
+     "it\nstops depends on the machine",
      set_solver_time},
     {"replications", 'r', "N",
      "replications per evaluated plan (overrides the\nscenario); every plan uses the same seeds",
@@ -279,7 +295,7 @@ report_failure(const struct acd_schedule_result *s, const struct acd_schedule_op
         acd_cli_error("schedule",
                       "the integer program found no roster within %g s (--solver-time); "
                       "fewer start times or break placements make it smaller",
-                      o->solver_time_s > 0 ? o->solver_time_s : 30);
+                      o->solver_time_s > 0 ? o->solver_time_s : 60);
         return ACD_EXIT_RUNTIME;
     case ACD_SCHEDULE_UNMET:
     case ACD_SCHEDULE_MET:
@@ -416,6 +432,7 @@ acd_cli_schedule(int argc, char **argv)
                 .threads = a.c.run.threads,
             },
         .max_rounds = a.max_rounds,
+        .solver_nodes = a.solver_nodes,
         .solver_time_s = a.solver_time_s,
     };
     if (sc) {

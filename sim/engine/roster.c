@@ -18,6 +18,7 @@
 #include "acdsim/roster.h"
 
 #include "util.h"
+#include <float.h>
 #include <glpk.h>
 #include <limits.h>
 #include <math.h>
@@ -423,16 +424,32 @@ now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* The branch-and-cut callback: the best bound of the search so far
- * (bounds only rise), for the gap of a roster the time limit stops. */
+/* What the branch-and-cut callback keeps: the best bound of the search
+ * so far (bounds only rise), for the gap of a roster the search stops
+ * early, and the nodes selected against the node limit. */
+struct ios_state {
+    double bound;
+    unsigned long nodes, node_limit; /* node_limit 0: none */
+    bool stopped;                    /* by the node limit */
+};
+
 static void
 on_ios(glp_tree *tree, void *info)
 {
+    struct ios_state *st = info;
     int best = glp_ios_best_node(tree);
     if (best != 0) {
-        double bound = glp_ios_node_bound(tree, best), *out = info;
-        if (bound > *out)
-            *out = bound;
+        double bound = glp_ios_node_bound(tree, best);
+        if (bound > st->bound)
+            st->bound = bound;
+    }
+    /* The node limit: deterministic, unlike the time limit, so the same
+     * problem gives the same roster on any machine. It stops only once a
+     * roster is known (the gap is finite then). */
+    if (glp_ios_reason(tree) == GLP_ISELECT && st->node_limit &&
+        ++st->nodes > st->node_limit && glp_ios_mip_gap(tree) < DBL_MAX) {
+        st->stopped = true;
+        glp_ios_terminate(tree);
     }
 }
 
@@ -451,7 +468,8 @@ tm_lim(double limit_s, double t0_s)
  * solution, *gap its relative gap to the best bound (the LP relaxation's
  * or a better one the search proved). */
 static enum acd_roster_status
-glpk_solve(const struct acd_roster_model *m, double limit_s, double *vals, double *gap)
+glpk_solve(const struct acd_roster_model *m, double limit_s, unsigned long node_limit, double *vals,
+           double *gap)
 {
     double t0 = now_s();
     glp_prob *lp = glp_create_prob();
@@ -500,9 +518,9 @@ glpk_solve(const struct acd_roster_model *m, double limit_s, double *vals, doubl
     iocp.gmi_cuts = GLP_ON;
     iocp.mir_cuts = GLP_ON;
     iocp.tm_lim = tm_lim(limit_s, t0);
-    double bound = lp_bound;
+    struct ios_state ios = {.bound = lp_bound, .node_limit = node_limit};
     iocp.cb_func = on_ios;
-    iocp.cb_info = &bound;
+    iocp.cb_info = &ios;
     rc = glp_intopt(lp, &iocp);
     if (rc == GLP_ENOPFS || rc == GLP_ENODFS) {
         st = ACD_ROSTER_INFEASIBLE;
@@ -523,7 +541,7 @@ glpk_solve(const struct acd_roster_model *m, double limit_s, double *vals, doubl
     } else {
         st = ACD_ROSTER_FEASIBLE;
         double obj = glp_mip_obj_val(lp);
-        *gap = fmax(0.0, (obj - fmin(bound, obj)) / fmax(1.0, fabs(obj)));
+        *gap = fmax(0.0, (obj - fmin(ios.bound, obj)) / fmax(1.0, fabs(obj)));
     }
 done:
     glp_delete_prob(lp);
@@ -532,7 +550,8 @@ done:
 
 /* glpk_solve with GLPK silent and its fatal errors caught. */
 static enum acd_roster_status
-glpk_guarded(const struct acd_roster_model *m, double limit_s, double *vals, double *gap)
+glpk_guarded(const struct acd_roster_model *m, double limit_s, unsigned long node_limit,
+             double *vals, double *gap)
 {
     struct acd_roster_jump jump;
     int prev_out = glp_term_out(GLP_OFF);
@@ -546,7 +565,7 @@ glpk_guarded(const struct acd_roster_model *m, double limit_s, double *vals, dou
             glp_term_out(GLP_OFF);
         return ACD_ROSTER_FAILED;
     }
-    enum acd_roster_status st = glpk_solve(m, limit_s, vals, gap);
+    enum acd_roster_status st = glpk_solve(m, limit_s, node_limit, vals, gap);
     glp_error_hook(NULL, NULL);
     glp_term_hook(NULL, NULL);
     glp_term_out(prev_out);
@@ -640,7 +659,7 @@ acd_roster_solve(const struct acd_roster_problem *p)
     if (m.n_rows == 0) /* nothing required, no count bound: nobody */
         sol->status = ACD_ROSTER_OPTIMAL;
     else
-        sol->status = glpk_guarded(&m, p->time_limit_s, vals, &gap);
+        sol->status = glpk_guarded(&m, p->time_limit_s, p->node_limit, vals, &gap);
     if (sol->status == ACD_ROSTER_OPTIMAL || sol->status == ACD_ROSTER_FEASIBLE) {
         make_lines(p, ti, xv, nx, vals, sol);
         sol->gap = gap;

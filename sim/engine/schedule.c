@@ -328,7 +328,8 @@ acd_schedule_run(const struct acd_scenario *sc, const struct acd_schedule_opts *
     /* 2-3. Roster, proof, raise; again. */
     struct problem pr;
     problem_init(&pr, sc, r->scheduled_group, r->required);
-    pr.p.time_limit_s = o->solver_time_s > 0 ? o->solver_time_s : 30;
+    pr.p.node_limit = o->solver_nodes ? o->solver_nodes : 2000;
+    pr.p.time_limit_s = o->solver_time_s > 0 ? o->solver_time_s : 60;
     unsigned max_rounds = o->max_rounds ? o->max_rounds : 30;
     unsigned *raises = acd_xcalloc(n ? n : 1, sizeof(unsigned));
     r->rounds = acd_xcalloc(max_rounds, sizeof(*r->rounds));

@@ -297,7 +297,7 @@ char *
 acd_scn_join(const char *const *names, size_t n)
 {
     size_t cap = 1;
-    size_t shown_n = n > 12 ? 12 : n;
+    size_t shown_n = n > 16 ? 16 : n;
     for (size_t i = 0; i < shown_n; i++)
         cap += strlen(acd_ytree_show(names[i]).s) + 2;
     cap += 8;

@@ -32,7 +32,7 @@ FAST = ["-r", "4"]
 ADDED_METRICS = {"service_level_cumulative", "mean_wait_cumulative_s", "after_close_rate",
                  "transfer_rate", "ring_share"}
 ADDED_TOTALS = {"issue_wait_sum_s", "issues_answered", "issues_answered_within_t", "after_close",
-                "transferred", "transfer_abandoned", "transfer_unserved"}
+                "transferred", "transfer_abandoned", "transfer_unserved", "unpaid_break_agent_s"}
 # What --out DIR holds (sorted) for the default, steady-state scenario: the
 # data files, the page, and with gnuplot on PATH the charts that apply
 # (tests/cli/test_charts.py checks them).

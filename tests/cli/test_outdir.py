@@ -101,7 +101,7 @@ def out_run(name, scn, *extra):
 ADDED_METRICS = {"service_level_cumulative", "mean_wait_cumulative_s", "after_close_rate",
                  "transfer_rate", "ring_share"}
 ADDED_TOTALS = {"issue_wait_sum_s", "issues_answered", "issues_answered_within_t", "after_close",
-                "transferred", "transfer_abandoned", "transfer_unserved"}
+                "transferred", "transfer_abandoned", "transfer_unserved", "unpaid_break_agent_s"}
 
 
 def metric_keys(scope):

@@ -55,7 +55,7 @@ def check_day(name):
           < 1e-6, f"{name}: costs {s['cost']} {s['requirement_cost']}")
     t = s["targets"]
     roster = os.path.join(out_dir, "roster.yaml")
-    out, _ = expect_rc(acdsim("run", roster, "-q", "-j", "2", "-s", "987654321", "-f", "json"),
+    out, _ = expect_rc(acdsim("run", roster, "-j", "2", "-s", "987654321", "-f", "json"),
                        0, f"run {name} roster")
     r = json.loads(out)
     bad = []
