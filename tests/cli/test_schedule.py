@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """`acdsim schedule` on small days (TAP; docs/staffing.md "acdsim schedule").
 
+roster.yaml is accepted as is by validate, run, staff and live (--no-ui).
+
 - A roster is made, meets its goals, and every line keeps its template's
   rules (a checker independent of the solver: starts on the template's
   grid, breaks inside their windows and in order, min/max counts, groups
@@ -227,6 +229,9 @@ def _():
     roster = os.path.join(OUT, "roster.yaml")
     text = open(roster).read()
     expect_rc(acdsim("validate", roster), 0, "validate roster.yaml")
+    script = write("live.txt", "at 09:00 add 2 agents to front\nat 10:00 quit\n")
+    out, _ = expect_rc(acdsim("live", roster, "--no-ui", "--script", script), 0, "live roster")
+    check("Service level" in out, f"live on roster.yaml printed no KPIs:\n{out}")
     check("# a small morning" in text and "# the front line" in text, "comments lost")
     check("agents: [1, 1, 1, 1, 1, 1, 1, 1]   # kept as is with --hold" in text,
           "the held group was rewritten")
