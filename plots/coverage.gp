@@ -30,6 +30,11 @@ set multiplot layout n_panels, 1 title sprintf("The roster's coverage against th
 do for [p = 1:n_panels] {
     set title panels[p] noenhanced
     set ylabel 'Agents'
+    # Whole agents on the axis of a small group (no 0.5 tics).
+    set xdata
+    stats datafile using (shift(p) > req_sched(p) ? shift(p) : req_sched(p)) nooutput
+    eval clock_axis
+    if (STATS_max <= 6) { set ytics 1 } else { if (STATS_max <= 14) { set ytics 2 } else { set ytics autofreq } }
     if (p == n_panels) { set xlabel 'Interval (clock time)' } else { unset xlabel }
     plot datafile using 1:(shift(p)) with steps lc rgb band_color lw 5 \
              title (p == 1 ? 'On shift (roster)' : ''), \

@@ -316,7 +316,7 @@ struct acd_scenario {
     struct acd_call_type *call_types;
     size_t n_groups;
     struct acd_agent_group *groups;
-    unsigned max_tier; /* highest group tier (0 or 1 if no tiers given) */
+    unsigned max_tier;  /* highest group tier (0 or 1 if no tiers given) */
     size_t n_templates; /* shift_templates (acdsim schedule) */
     struct acd_shift_template *templates;
 };

@@ -28,8 +28,8 @@
 struct acd_schedule_opts {
     struct acd_staff_opts staff; /* goals, replications, seed, threads, guard */
     unsigned max_rounds;         /* closed-loop rounds; 0: 30 */
-    unsigned long solver_nodes; /* branch-and-bound nodes per integer program; 0: 2000 */
-    double solver_time_s;       /* per integer program, a guard; 0: 60 s */
+    unsigned long solver_nodes;  /* branch-and-bound nodes per integer program; 0: 2000 */
+    double solver_time_s;        /* per integer program, a guard; 0: 60 s */
     /* Progress: phase ("requirement", "roster", "simulate"), the round
      * (1-based; 0 while the requirement is searched), intervals missing a
      * goal after the last simulation (SIZE_MAX: not simulated yet). */
@@ -38,20 +38,20 @@ struct acd_schedule_opts {
 };
 
 enum acd_schedule_status {
-    ACD_SCHEDULE_MET,        /* the roster meets every goal in every interval */
-    ACD_SCHEDULE_UNMET,      /* rounds ran out with intervals still missing */
+    ACD_SCHEDULE_MET,         /* the roster meets every goal in every interval */
+    ACD_SCHEDULE_UNMET,       /* rounds ran out with intervals still missing */
     ACD_SCHEDULE_NO_STAFFING, /* the requirement search found intervals no staffing meets */
-    ACD_SCHEDULE_UNCOVERED,  /* an interval x group needs agents no template can staff */
-    ACD_SCHEDULE_INFEASIBLE, /* the templates' min/max counts leave no roster */
-    ACD_SCHEDULE_SOLVER,     /* the integer program found no roster in its time */
+    ACD_SCHEDULE_UNCOVERED,   /* an interval x group needs agents no template can staff */
+    ACD_SCHEDULE_INFEASIBLE,  /* the templates' min/max counts leave no roster */
+    ACD_SCHEDULE_SOLVER,      /* the integer program found no roster in its time */
 };
 
 /* One round of the closed loop. */
 struct acd_schedule_round {
-    double cost;         /* the roster's simulated cost (acd_stats_cost, mean) */
-    double roster_cost;  /* the integer program's objective */
-    size_t missed;       /* intervals missing a goal */
-    size_t raised;       /* requirements raised after it */
+    double cost;        /* the roster's simulated cost (acd_stats_cost, mean) */
+    double roster_cost; /* the integer program's objective */
+    size_t missed;      /* intervals missing a goal */
+    size_t raised;      /* requirements raised after it */
     enum acd_roster_status solver;
 };
 

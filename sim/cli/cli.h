@@ -69,7 +69,7 @@ struct acd_cli_common {
     unsigned max_replications; /* --max-replications; 0: not given */
     const char **sets; /* the --set PATH=VALUE texts, borrowed from argv (acd_cli_add_set) */
     size_t n_sets, cap_sets;
-    const char *junit_path; /* --junit FILE (checked), borrowed from argv; NULL: none */
+    const char *junit_path;     /* --junit FILE (checked), borrowed from argv; NULL: none */
     struct acd_cli_goals goals; /* staff, schedule (acd_cli_goals_init first) */
 };
 

@@ -41,14 +41,15 @@ acd_cli_set_goal_target_sl(void *ud, const char *arg, char *err, size_t errlen)
         ((struct acd_cli_common *)ud)->goals.target_sl = -1;
         return 0;
     }
-    return acd_cli_parse_fraction(arg, false, &((struct acd_cli_common *)ud)->goals.target_sl, err, errlen);
+    return acd_cli_parse_fraction(arg, false, &((struct acd_cli_common *)ud)->goals.target_sl, err,
+                                  errlen);
 }
 
 int
 acd_cli_set_goal_sl_threshold(void *ud, const char *arg, char *err, size_t errlen)
 {
-    return acd_cli_parse_duration(arg, false, &((struct acd_cli_common *)ud)->goals.sl_threshold_s, err,
-                                  errlen);
+    return acd_cli_parse_duration(arg, false, &((struct acd_cli_common *)ud)->goals.sl_threshold_s,
+                                  err, errlen);
 }
 
 int
@@ -114,7 +115,7 @@ acd_cli_add_hold(void *ud, const char *arg, char *err, size_t errlen)
 
 void
 acd_cli_goals_merge(const struct acd_cli_goals *a, const struct acd_scenario *sc,
-              struct acd_staff_targets *t)
+                    struct acd_staff_targets *t)
 {
     acd_staff_targets_from_scenario(sc, t);
     if (!isnan(a->target_sl))
@@ -204,7 +205,6 @@ acd_cli_scenario_text(const char *cmd, const char *what, const struct acd_cli_co
     return edited;
 }
 
-
 /* The resource guard before the search: the analytic starting plan must be
  * a plan acdsim can simulate (at most ACD_STAFF_MAX_TOTAL agents at once,
  * counted in 64 bits) within the memory limit, and so must the scenario
@@ -262,4 +262,3 @@ acd_cli_staff_check_resources(const char *cmd, struct acd_cli_common *c,
     free(start);
     return rc;
 }
-

@@ -180,8 +180,7 @@ on_progress(void *ud, const char *phase, unsigned round, size_t missed)
     if (missed != SIZE_MAX)
         snprintf(m, sizeof(m), ", %zu interval%s missing a goal", missed, missed == 1 ? "" : "s");
     if (p->tty) {
-        fprintf(stderr, "\racdsim schedule: round %u: %-8s%s                    ", round, phase,
-                m);
+        fprintf(stderr, "\racdsim schedule: round %u: %-8s%s                    ", round, phase, m);
         p->line_open = true;
     } else if (strcmp(phase, "roster") == 0) {
         fprintf(stderr, "acdsim schedule: round %u%s\n", round, m);
@@ -208,8 +207,9 @@ static int
 check_templates(const struct acd_scenario *sc)
 {
     if (sc->horizon != ACD_HORIZON_DAY) {
-        acd_cli_error("schedule", "%s: a roster needs an operating day (horizon: {open, close, "
-                                  "interval}), not a steady state",
+        acd_cli_error("schedule",
+                      "%s: a roster needs an operating day (horizon: {open, close, "
+                      "interval}), not a steady state",
                       sc->path);
         return 1;
     }
@@ -236,8 +236,9 @@ check_templates(const struct acd_scenario *sc)
         vars += (double)ng * (floor((t->latest_s - t->earliest_s) / t->step_s + 1e-9) + 1) * per;
     }
     if (!any) {
-        acd_cli_error("schedule", "%s: every group the shift templates staff is held: nothing "
-                                  "to roster",
+        acd_cli_error("schedule",
+                      "%s: every group the shift templates staff is held: nothing "
+                      "to roster",
                       sc->path);
         return 1;
     }
@@ -383,8 +384,7 @@ execute(const struct schedule_args *a, const char *path, const struct acd_scenar
                       "after %zu round%s the roster still misses a goal in %zu interval%s "
                       "(first at %s): more rounds (--max-rounds), or templates that fit the "
                       "day better",
-                      s->n_rounds, s->n_rounds == 1 ? "" : "s", missed, missed == 1 ? "" : "s",
-                      at);
+                      s->n_rounds, s->n_rounds == 1 ? "" : "s", missed, missed == 1 ? "" : "s", at);
         if (rc == ACD_EXIT_OK || rc == ACD_EXIT_ASSERT)
             rc = ACD_EXIT_RUNTIME;
     }

@@ -446,8 +446,8 @@ on_ios(glp_tree *tree, void *info)
     /* The node limit: deterministic, unlike the time limit, so the same
      * problem gives the same roster on any machine. It stops only once a
      * roster is known (the gap is finite then). */
-    if (glp_ios_reason(tree) == GLP_ISELECT && st->node_limit &&
-        ++st->nodes > st->node_limit && glp_ios_mip_gap(tree) < DBL_MAX) {
+    if (glp_ios_reason(tree) == GLP_ISELECT && st->node_limit && ++st->nodes > st->node_limit &&
+        glp_ios_mip_gap(tree) < DBL_MAX) {
         st->stopped = true;
         glp_ios_terminate(tree);
     }

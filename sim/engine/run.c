@@ -423,6 +423,7 @@ acd_run_center_counts(const struct acd_rep_stats *rs, size_t bin, struct acd_cou
         c->talk_agent_s += gc->talk_agent_s;
         c->wrap_agent_s += gc->wrap_agent_s;
         c->break_agent_s += gc->break_agent_s;
+        c->unpaid_break_agent_s += gc->unpaid_break_agent_s;
         c->off_agent_s += gc->off_agent_s;
         c->ring_agent_s += gc->ring_agent_s;
         c->labor_cost += gc->labor_cost;
@@ -903,7 +904,7 @@ const char *const acd_staffing_names[3] = {
 };
 
 const char *const acd_feature_names[] = {
-    "resolution", "escalation", "retrial",     "callback", "balk", "timeout", "wrap_up",
+    "resolution", "escalation", "retrial",     "callback", "balk", "timeout",       "wrap_up",
     "breaks",     "cost",       "same_caller", "transfer", "ring", "unpaid_breaks", NULL,
 };
 _Static_assert(ACD_FEAT_UNPAID == 1u << 12, "one name per ACD_FEAT_* bit, in bit order");

@@ -55,8 +55,8 @@ roster_shifts(const struct acd_scenario *sc, const struct acd_roster_solution *r
         sh->n_breaks = t->n_breaks;
         sh->breaks = acd_xcalloc(t->n_breaks ? t->n_breaks : 1, sizeof(*sh->breaks));
         for (size_t b = 0; b < t->n_breaks; b++)
-            sh->breaks[b] = (struct acd_break){l->start_s + l->break_at_s[b],
-                                               t->breaks[b].length_s, t->breaks[b].unpaid};
+            sh->breaks[b] = (struct acd_break){l->start_s + l->break_at_s[b], t->breaks[b].length_s,
+                                               t->breaks[b].unpaid};
     }
 }
 
@@ -353,7 +353,8 @@ acd_schedule_run(const struct acd_scenario *sc, const struct acd_schedule_opts *
         r->roster = sol;
         rd->roster_cost = sol->cost;
         acd_schedule_plan_free(r->plan);
-        r->plan = plan_new(sc, sol, r->scheduled_group, &o->staff.targets, r->staff->agents, shrink);
+        r->plan =
+            plan_new(sc, sol, r->scheduled_group, &o->staff.targets, r->staff->agents, shrink);
         progress(o, "simulate", round, SIZE_MAX);
         size_t met = acd_staff_evaluate(r->plan, &o->staff, r->kpi, &r->whole);
         rd->missed = nb - met;

@@ -118,9 +118,9 @@ tmpl_breaks(struct ctx *c, void *obj, const struct acd_ynode *k, const struct ac
         rules[i].unpaid = bp.has_paid && !bp.paid;
         rules[i].pos = (struct acd_srcpos){item->line, item->col};
         if (rules[i].latest_s < rules[i].earliest_s) {
-            acd_scn_err(c, s.val[BR_LATEST], "'latest' (%s) must not be earlier than 'earliest' (%s)",
-                        acd_ytree_show(s.val[BR_LATEST]->s).s,
-                        acd_ytree_show(s.val[BR_EARLIEST]->s).s);
+            acd_scn_err(
+                c, s.val[BR_LATEST], "'latest' (%s) must not be earlier than 'earliest' (%s)",
+                acd_ytree_show(s.val[BR_LATEST]->s).s, acd_ytree_show(s.val[BR_EARLIEST]->s).s);
             ok = false;
         }
     }
@@ -163,8 +163,7 @@ static const struct key_desc template_keys[] = {
     [T_BREAKS] = KEY_FN("breaks", tmpl_breaks, 0),
     [T_GROUPS] = KEY_FN("groups", tmpl_groups, 0),
     [T_MIN] = KEY_N("min", V_UINT, struct acd_shift_template, min, ACD_SCN_MAX_AGENTS, 0),
-    [T_MAX] = KEY_NH("max", V_UINT, struct acd_shift_template, max, has_max, ACD_SCN_MAX_AGENTS,
-                     0),
+    [T_MAX] = KEY_NH("max", V_UINT, struct acd_shift_template, max, has_max, ACD_SCN_MAX_AGENTS, 0),
 };
 
 static void
@@ -228,8 +227,9 @@ acd_scn_top_templates(struct ctx *c, void *obj, const struct acd_ynode *k,
 {
     struct acd_scenario *sc = obj;
     if (v->kind != ACD_Y_SEQ || v->n == 0) {
-        acd_scn_err(c, acd_scn_where(k, v), "'%s' must be a non-empty list of shift templates (found %s)",
-                    k->s, acd_ytree_found(v).s);
+        acd_scn_err(c, acd_scn_where(k, v),
+                    "'%s' must be a non-empty list of shift templates (found %s)", k->s,
+                    acd_ytree_found(v).s);
         return;
     }
     if (v->n > ACD_SCN_MAX_TEMPLATES) {

@@ -198,6 +198,14 @@ def _():
     check(totals is None or "unpaid_break_agent_s" in json.dumps(r), "unpaid breaks not counted")
     check(abs(s["cost_of_rostering"] - (s["cost"] - s["requirement_cost"])) < 1e-6,
           "cost of rostering is roster - requirement")
+    # Paid hours: the roster's shifts less unpaid lunches (no absenteeism
+    # here), plus the held supervisors' 4 hours; a call in hand past a
+    # shift's end adds a little.
+    paid = sum(line["count"] * ((clock(line["end"]) - clock(line["start"]))
+                                - sum(b["length_s"] for b in line["breaks"] if not b["paid"]))
+               for line in s["roster"]) / 3600 + 4
+    check(paid - 1e-6 <= s["agent_hours"] <= paid * 1.03,
+          f"paid agent-hours {s['agent_hours']} for a roster of {paid} paid hours")
 
 
 @test("an unpaid lunch is not paid: labor = rate x (staffed + breaks - unpaid)")

@@ -188,6 +188,26 @@ fuzz_check_scenario(const struct acd_scenario *sc)
                            gr->agents_by_interval[k]);
         }
     }
+    /* Shift templates: what acdsim schedule hands the roster solver. */
+    FUZZ_CHECK(sc->n_templates <= 100, "%zu templates", sc->n_templates);
+    for (size_t i = 0; i < sc->n_templates; i++) {
+        const struct acd_shift_template *t = &sc->templates[i];
+        FUZZ_CHECK(t->name != NULL && t->n_groups >= 1, "template %zu", i);
+        FUZZ_CHECK(t->step_s > 0 && t->earliest_s <= t->latest_s && t->length_s > 0 &&
+                       t->latest_s + t->length_s <= 48 * 3600,
+                   "template %zu times", i);
+        FUZZ_CHECK(!t->has_max || t->min <= t->max, "template %zu min/max", i);
+        for (size_t k = 0; k < t->n_groups; k++)
+            FUZZ_CHECK(t->groups[k] < sc->n_groups, "template %zu group %zu", i, t->groups[k]);
+        double end = 0;
+        for (size_t b = 0; b < t->n_breaks; b++) {
+            const struct acd_break_rule *r = &t->breaks[b];
+            FUZZ_CHECK(r->length_s > 0 && r->step_s > 0 && r->earliest_s >= end &&
+                           r->earliest_s <= r->latest_s && r->latest_s + r->length_s <= t->length_s,
+                       "template %zu break %zu", i, b);
+            end = r->latest_s + r->length_s;
+        }
+    }
 }
 
 #endif
