@@ -291,6 +291,15 @@ acd_cli_setter acd_cli_set_goal_target_sl, acd_cli_set_goal_sl_threshold,
     }
 
 void acd_cli_goals_init(struct acd_cli_goals *g);
+/* The command line's one SCENARIO (staff, schedule): *path (NULL when
+ * missing), the scenario loaded when exactly one is named (else NULL),
+ * every problem reported and counted in c->n_errors; *usage_errors: those
+ * of the command line itself (before loading). */
+struct acd_scenario *acd_cli_goals_scenario(const char *cmd, struct acd_cli_common *c, int argc,
+                                            char **argv, int first, const char **path,
+                                            int *usage_errors);
+/* Frees what the options of staff and schedule allocated in c. */
+void acd_cli_goals_fini(struct acd_cli_common *c);
 /* The scenario's goals with the command line's on top, into *t. */
 struct acd_staff_targets;
 void acd_cli_goals_merge(const struct acd_cli_goals *g, const struct acd_scenario *sc,

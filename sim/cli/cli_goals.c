@@ -19,6 +19,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct acd_scenario *
+acd_cli_goals_scenario(const char *cmd, struct acd_cli_common *c, int argc, char **argv, int first,
+                       const char **path, int *usage_errors)
+{
+    *path = first < argc ? argv[first] : NULL;
+    if (!*path) {
+        acd_cli_error(cmd, "missing SCENARIO");
+        c->n_errors++;
+    }
+    for (int i = first + 1; i < argc; i++) {
+        acd_cli_error(cmd, "unexpected argument '%s' (one SCENARIO)", argv[i]);
+        c->n_errors++;
+    }
+    *usage_errors = c->n_errors;
+    struct acd_scenario *sc = *path && argc - first == 1 ? acd_cli_load_scenario(c, *path) : NULL;
+    if (*path && !sc)
+        c->n_errors++;
+    return sc;
+}
+
+void
+acd_cli_goals_fini(struct acd_cli_common *c)
+{
+    free(c->asserts);
+    free(c->sets);
+    free(c->goals.holds);
+}
+
 void
 acd_cli_goals_init(struct acd_cli_goals *g)
 {

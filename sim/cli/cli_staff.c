@@ -396,24 +396,13 @@ acd_cli_staff(int argc, char **argv)
         acd_cli_parse_options("staff", staff_opts, ACD_ARRAY_LEN(staff_opts), &a, argc, argv);
     if (a.c.help) {
         staff_help(stdout);
-        free(a.c.asserts);
-        free(a.c.sets);
-        free(a.c.goals.holds);
+        acd_cli_goals_fini(&a.c);
         return ACD_EXIT_OK;
     }
-    const char *path = first < argc ? argv[first] : NULL;
-    if (!path) {
-        acd_cli_error("staff", "missing SCENARIO");
-        a.c.n_errors++;
-    }
-    for (int i = first + 1; i < argc; i++) {
-        acd_cli_error("staff", "unexpected argument '%s' (one SCENARIO)", argv[i]);
-        a.c.n_errors++;
-    }
-    int usage_errors = a.c.n_errors;
-    struct acd_scenario *sc = path && argc - first == 1 ? acd_cli_load_scenario(&a.c, path) : NULL;
-    if (path && !sc)
-        a.c.n_errors++;
+    const char *path;
+    int usage_errors;
+    struct acd_scenario *sc =
+        acd_cli_goals_scenario("staff", &a.c, argc, argv, first, &path, &usage_errors);
 
     struct acd_staff_opts o = {
         .replications = a.c.run.replications,
@@ -477,9 +466,7 @@ acd_cli_staff(int argc, char **argv)
     for (size_t i = 0; ex && i < a.c.n_asserts; i++)
         acd_expect_fini(&ex[i]);
     free(ex);
-    free(a.c.asserts);
-    free(a.c.sets);
-    free(a.c.goals.holds);
+    acd_cli_goals_fini(&a.c);
     acd_scenario_free(sc);
     return rc;
 }

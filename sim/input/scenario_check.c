@@ -321,57 +321,95 @@ resolve_timeouts(struct ctx *c, const struct name_ix *ix, size_t n_ix)
     }
 }
 
+/* The agent groups' names, for "did you mean" (caller frees). */
+static const char **
+group_names(const struct acd_scenario *sc, size_t *n)
+{
+    const char **names = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*names));
+    *n = 0;
+    for (size_t g = 0; g < sc->n_groups; g++)
+        if (sc->groups[g].name)
+            names[(*n)++] = sc->groups[g].name;
+    return names;
+}
+
+/* A list of agent group names (a call type's `groups`, a shift template's):
+ * each a known group, listed once, and when `fits` is given, fit for the
+ * owner (else reported there). mark[g] == stamp marks a group seen in this
+ * list. Returns the indices (caller frees; *n of them), or NULL after
+ * reporting. */
+static size_t *
+resolve_group_list(struct ctx *c, const struct name_ix *gx, size_t n_gx, const char **names,
+                   size_t n_names, const struct acd_ynode *list, size_t *mark, size_t stamp,
+                   bool (*fits)(struct ctx *c, const struct acd_ynode *name, size_t g,
+                                size_t owner),
+                   size_t owner, size_t *n)
+{
+    size_t *v = acd_xcalloc(list->n ? list->n : 1, sizeof(*v));
+    bool ok = true;
+    *n = 0;
+    for (size_t j = 0; j < list->n; j++) {
+        const struct acd_ynode *name = list->kids[j];
+        size_t g = lookup(gx, n_gx, name->s);
+        if (g == SIZE_MAX) {
+            acd_scn_unknown_name(c, name, "agent group", "agent groups", names, n_names);
+            ok = false;
+        } else if (mark[g] == stamp) {
+            acd_scn_err(c, name, "agent group '%s' is listed twice in groups",
+                        acd_ytree_show(name->s).s);
+            ok = false;
+        } else if (fits && !fits(c, name, g, owner)) {
+            ok = false;
+        } else {
+            mark[g] = stamp;
+            v[(*n)++] = g;
+        }
+    }
+    if (!ok) {
+        free(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* A call type's group must have it among its skills (when its skills are
+ * valid: group_ok, in c->group_ok while routing groups resolve). */
+static bool
+answers_type(struct ctx *c, const struct acd_ynode *name, size_t g, size_t k)
+{
+    const struct acd_scenario *sc = c->sc;
+    if (!c->group_ok[g] || has_skill(&sc->groups[g], k))
+        return true;
+    acd_scn_err(c, name,
+                "agent group '%s' does not answer call type '%s' (add it to the "
+                "group's skills, or leave the group out of groups)",
+                acd_ytree_show(name->s).s, acd_ytree_show(sc->call_types[k].name).s);
+    return false;
+}
+
 /* Each call type's `groups`: known agent groups, each once, each with the
  * call type among its skills (skills resolved). */
 static void
 resolve_route_groups(struct ctx *c, const bool *group_ok)
 {
     struct acd_scenario *sc = c->sc;
-    size_t n_gx;
+    size_t n_gx, n_names;
     struct name_ix *gx = name_index(sc->groups, sc->n_groups, sizeof(*sc->groups),
                                     offsetof(struct acd_agent_group, name), &n_gx);
-    const char **names = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*names));
-    size_t n_names = 0;
-    for (size_t g = 0; g < sc->n_groups; g++)
-        if (sc->groups[g].name)
-            names[n_names++] = sc->groups[g].name;
+    const char **names = group_names(sc, &n_names);
     size_t *mark = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*mark));
+    c->group_ok = group_ok;
     for (size_t i = 0; i < sc->n_call_types; i++) {
         const struct acd_ynode *list = c->cts[i].groups;
         if (!list)
             continue;
         struct acd_call_type *ct = &sc->call_types[i];
-        size_t *v = acd_xcalloc(list->n, sizeof(*v));
-        size_t n = 0;
-        bool ok = true;
-        for (size_t j = 0; j < list->n; j++) {
-            const struct acd_ynode *name = list->kids[j];
-            size_t g = lookup(gx, n_gx, name->s);
-            if (g == SIZE_MAX) {
-                acd_scn_unknown_name(c, name, "agent group", "agent groups", names, n_names);
-                ok = false;
-            } else if (mark[g] == i + 1) {
-                acd_scn_err(c, name, "agent group '%s' is listed twice in groups",
-                            acd_ytree_show(name->s).s);
-                ok = false;
-            } else if (group_ok[g] && !has_skill(&sc->groups[g], i)) {
-                acd_scn_err(c, name,
-                            "agent group '%s' does not answer call type '%s' (add it to the "
-                            "group's skills, or leave the group out of groups)",
-                            acd_ytree_show(name->s).s, acd_ytree_show(ct->name).s);
-                ok = false;
-            } else {
-                mark[g] = i + 1;
-                v[n++] = g;
-            }
-        }
-        if (ok) {
-            ct->route_groups = v;
-            ct->n_route_groups = n;
-        } else {
-            free(v);
-        }
+        ct->route_groups = resolve_group_list(c, gx, n_gx, names, n_names, list, mark, i + 1,
+                                              answers_type, i, &ct->n_route_groups);
+        if (!ct->route_groups)
+            ct->n_route_groups = 0;
     }
+    c->group_ok = NULL;
     free(mark);
     free(names);
     free(gx);
@@ -383,43 +421,22 @@ static void
 resolve_template_groups(struct ctx *c, const struct name_ix *gx, size_t n_gx)
 {
     struct acd_scenario *sc = c->sc;
-    const char **names = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*names));
-    size_t n_names = 0;
-    for (size_t g = 0; g < sc->n_groups; g++)
-        if (sc->groups[g].name)
-            names[n_names++] = sc->groups[g].name;
+    size_t n_names;
+    const char **names = group_names(sc, &n_names);
     size_t *mark = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*mark));
     for (size_t i = 0; i < sc->n_templates; i++) {
         struct acd_shift_template *t = &sc->templates[i];
         const struct acd_ynode *list = c->tmpl_groups ? c->tmpl_groups[i] : NULL;
-        size_t *v = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*v));
-        size_t n = 0;
-        bool ok = true;
-        if (!list) {
-            for (size_t g = 0; g < sc->n_groups; g++)
-                v[n++] = g;
+        if (list) {
+            t->groups = resolve_group_list(c, gx, n_gx, names, n_names, list, mark, i + 1, NULL, 0,
+                                           &t->n_groups);
+            if (!t->groups)
+                t->n_groups = 0;
+            continue;
         }
-        for (size_t j = 0; list && j < list->n; j++) {
-            const struct acd_ynode *name = list->kids[j];
-            size_t g = lookup(gx, n_gx, name->s);
-            if (g == SIZE_MAX) {
-                acd_scn_unknown_name(c, name, "agent group", "agent groups", names, n_names);
-                ok = false;
-            } else if (mark[g] == i + 1) {
-                acd_scn_err(c, name, "agent group '%s' is listed twice in groups",
-                            acd_ytree_show(name->s).s);
-                ok = false;
-            } else {
-                mark[g] = i + 1;
-                v[n++] = g;
-            }
-        }
-        if (ok) {
-            t->groups = v;
-            t->n_groups = n;
-        } else {
-            free(v);
-        }
+        t->groups = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*t->groups));
+        for (size_t g = 0; g < sc->n_groups; g++)
+            t->groups[t->n_groups++] = g;
     }
     free(mark);
     free(names);

@@ -141,7 +141,8 @@ struct ctx {
     struct grp_state *gps;
     /* Per shift template: its `groups` list, resolved once all are known. */
     const struct acd_ynode **tmpl_groups;
-    size_t cur; /* the call type or group being walked */
+    const bool *group_ok; /* while call types' groups resolve: groups with valid skills */
+    size_t cur;           /* the call type or group being walked */
     size_t visits;
 };
 

@@ -231,6 +231,24 @@ def _():
     check(abs(paid - 2 * 3.5 * 3600) < 1e-6, f"paid time {paid}")
 
 
+@test("shrinkage: the roster covers on the phones / (1 - shrinkage), and still meets the goals")
+def _():
+    path = write("shrink.yaml", day_yaml(extra="shrinkage: 0.2\n"))
+    out, _ = expect_rc(acdsim("schedule", path, "-q", *REPS, "--hold", "supervisors", "-f",
+                              "json"), 0, "schedule with shrinkage")
+    s = json.loads(out)
+    check(s["status"] == "met", f"status {s['status']}")
+    for c in s["coverage"]:
+        if not c["rostered"]:
+            continue
+        check(abs(c["required_scheduled"] - c["required"] / 0.8) < 1e-9, f"{c}")
+        check(c["on_phones"] >= c["required_scheduled"] - 1e-9, f"{c}: not covered")
+    base = schedule()
+    hours = sum(line["count"] for line in s["roster"])
+    check(hours > sum(line["count"] for line in base["roster"]),
+          "shrinkage did not add agents to the roster")
+
+
 @test("roster.yaml: valid, rostered groups' shifts replaced, held group and comments kept")
 def _():
     schedule()
