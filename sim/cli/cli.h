@@ -92,6 +92,10 @@ int acd_cli_parse_uint(const char *s, unsigned long long lo, unsigned long long 
 /* The message for a positive-integer option that acd_cli_parse_uint
  * rejected with rc; returns -1. */
 int acd_cli_bad_positive(int rc, const char *arg, unsigned long long hi, char *err, size_t errlen);
+/* A positive integer option's value, 1 to hi, into *out: 0, or -1 with
+ * acd_cli_bad_positive's message in err. */
+int acd_cli_parse_positive(const char *arg, unsigned long long hi, unsigned long long *out,
+                           char *err, size_t errlen);
 /* The entry of a NULL-terminated table of pointers to structs whose first
  * member is `const char *name` (output formats) named arg, into *out.
  * Returns 0, or -1 with "expected one of a, b, c, got 'arg'" in err. */

@@ -183,9 +183,8 @@ static int
 set_agents(void *p, const char *arg, char *err, size_t errlen)
 {
     unsigned long long v;
-    int rc = acd_cli_parse_uint(arg, 1, ACD_ERLANG_CLI_MAX_AGENTS, &v);
-    if (rc != 0)
-        return acd_cli_bad_positive(rc, arg, ACD_ERLANG_CLI_MAX_AGENTS, err, errlen);
+    if (acd_cli_parse_positive(arg, ACD_ERLANG_CLI_MAX_AGENTS, &v, err, errlen) != 0)
+        return -1;
     opts_of(p)->agents = (unsigned)v;
     return 0;
 }

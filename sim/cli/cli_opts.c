@@ -147,13 +147,20 @@ acd_cli_parse_duration(const char *arg, bool positive, double *out, char *err, s
 }
 
 int
+acd_cli_parse_positive(const char *arg, unsigned long long hi, unsigned long long *out, char *err,
+                       size_t errlen)
+{
+    int rc = acd_cli_parse_uint(arg, 1, hi, out);
+    return rc == 0 ? 0 : acd_cli_bad_positive(rc, arg, hi, err, errlen);
+}
+
+int
 acd_cli_set_replications(void *a, const char *arg, char *err, size_t errlen)
 {
     struct acd_cli_common *c = a;
     unsigned long long v;
-    int rc = acd_cli_parse_uint(arg, 1, MAX_REPLICATIONS, &v);
-    if (rc != 0)
-        return acd_cli_bad_positive(rc, arg, MAX_REPLICATIONS, err, errlen);
+    if (acd_cli_parse_positive(arg, MAX_REPLICATIONS, &v, err, errlen) != 0)
+        return -1;
     c->run.replications = (unsigned)v;
     return 0;
 }
@@ -177,9 +184,8 @@ acd_cli_set_threads(void *a, const char *arg, char *err, size_t errlen)
 {
     struct acd_cli_common *c = a;
     unsigned long long v;
-    int rc = acd_cli_parse_uint(arg, 1, MAX_THREADS, &v);
-    if (rc != 0)
-        return acd_cli_bad_positive(rc, arg, MAX_THREADS, err, errlen);
+    if (acd_cli_parse_positive(arg, MAX_THREADS, &v, err, errlen) != 0)
+        return -1;
     c->run.threads = (unsigned)v;
     return 0;
 }

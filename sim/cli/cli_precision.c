@@ -46,9 +46,8 @@ acd_cli_set_max_replications(void *a, const char *arg, char *err, size_t errlen)
 {
     struct acd_cli_common *c = a;
     unsigned long long v;
-    int rc = acd_cli_parse_uint(arg, 1, ACD_CLI_MAX_REPLICATIONS, &v);
-    if (rc != 0)
-        return acd_cli_bad_positive(rc, arg, ACD_CLI_MAX_REPLICATIONS, err, errlen);
+    if (acd_cli_parse_positive(arg, ACD_CLI_MAX_REPLICATIONS, &v, err, errlen) != 0)
+        return -1;
     c->max_replications = (unsigned)v;
     return 0;
 }

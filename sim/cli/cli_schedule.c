@@ -56,9 +56,8 @@ static int
 set_max_rounds(void *ud, const char *arg, char *err, size_t errlen)
 {
     unsigned long long v;
-    int rc = acd_cli_parse_uint(arg, 1, 1000, &v);
-    if (rc != 0)
-        return acd_cli_bad_positive(rc, arg, 1000, err, errlen);
+    if (acd_cli_parse_positive(arg, 1000, &v, err, errlen) != 0)
+        return -1;
     ((struct schedule_args *)ud)->max_rounds = (unsigned)v;
     return 0;
 }
@@ -67,9 +66,8 @@ static int
 set_solver_nodes(void *ud, const char *arg, char *err, size_t errlen)
 {
     unsigned long long v;
-    int rc = acd_cli_parse_uint(arg, 1, 100000000, &v);
-    if (rc != 0)
-        return acd_cli_bad_positive(rc, arg, 100000000, err, errlen);
+    if (acd_cli_parse_positive(arg, 100000000, &v, err, errlen) != 0)
+        return -1;
     ((struct schedule_args *)ud)->solver_nodes = (unsigned long)v;
     return 0;
 }

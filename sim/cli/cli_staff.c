@@ -70,9 +70,8 @@ static int
 set_max_evaluations(void *ud, const char *arg, char *err, size_t errlen)
 {
     unsigned long long v;
-    int rc = acd_cli_parse_uint(arg, 1, 1000000, &v);
-    if (rc != 0)
-        return acd_cli_bad_positive(rc, arg, 1000000, err, errlen);
+    if (acd_cli_parse_positive(arg, 1000000, &v, err, errlen) != 0)
+        return -1;
     ((struct staff_args *)ud)->max_evaluations = (unsigned)v;
     return 0;
 }
