@@ -921,11 +921,47 @@ page_coverage(FILE *out, const struct acd_schedule_result *s)
           out);
 }
 
+/* The roster beside the scenario's current plan (as the staffing page
+ * shows recommended and current). */
+static void
+page_plans(FILE *out, const struct acd_schedule_result *s)
+{
+    if (!simulated(s))
+        return;
+    const struct acd_staff_result *st = s->staff;
+    size_t nb = s->n_bins, ng = s->n_groups;
+    double *ros = acd_xcalloc(nb ? nb : 1, sizeof(double));
+    double *cur = acd_xcalloc(nb ? nb : 1, sizeof(double));
+    for (size_t b = 0; b < nb; b++)
+        for (size_t g = 0; g < ng; g++) {
+            size_t i = b * ng + g;
+            ros[b] += s->scheduled_group[g]   ? s->roster->coverage[i]
+                      : s->sc->groups[g].held ? st->current[i]
+                                              : st->agents[i];
+            cur[b] += st->current[i];
+        }
+    const struct acd_staff_plan_view views[2] = {
+        {"Roster", ros, s->kpi, &s->whole, s->agent_hours, s->cost},
+        {"Current", cur, st->kpi_current, &st->achieved_current, st->current_agent_hours,
+         st->current_cost},
+    };
+    fputs("<h3>The roster and the current plan</h3>\n<p class=\"lead\">The current plan: the "
+          "scenario's own staffing, simulated with the same replications and seeds. Agents on "
+          "the phones are time averages over the interval (breaks excluded).</p>\n",
+          out);
+    acd_staff_page_plans(out, s->sc, targets_of(s), nb, &views[0], &views[1],
+                         "Shifts: the roster below, schedule.csv, roster.yaml; the roster's full "
+                         "report follows.");
+    free(ros);
+    free(cur);
+}
+
 static void
 page_lead(FILE *out, const void *ud)
 {
     const struct schedule_page *pg = ud;
     page_summary(out, pg->s);
+    page_plans(out, pg->s);
     page_roster(out, pg->s);
     page_coverage(out, pg->s);
 }

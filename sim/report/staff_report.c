@@ -1277,48 +1277,42 @@ page_verdict(FILE *out, const struct acd_staff_kpi *k)
             acd_verdict_looks[v].word);
 }
 
-static void
-page_lead(FILE *out, const void *ud)
+void
+acd_staff_page_plans(FILE *out, const struct acd_scenario *sc, const struct acd_staff_targets *t,
+                     size_t n_bins, const struct acd_staff_plan_view *p,
+                     const struct acd_staff_plan_view *q, const char *note)
 {
-    const struct staff_page *pg = ud;
-    const struct acd_staff_result *s = pg->s;
-    const struct acd_staff_targets *t = &s->targets;
     struct acd_setup st;
-    setup_of(&st, s->sc);
+    setup_of(&st, sc);
     char a[NUM_BUF], b[NUM_BUF];
-    fputs("<h2>Recommended and current plan</h2>\n<p class=\"lead\">The recommended plan: the "
-          "fewest agents on the phones per interval and group that meet the goals; the current "
-          "plan: the scenario's own. Both simulated with the same replications and seeds; "
-          "costs as <code>acdsim run</code> reports them (labor of the paid agent time, "
-          "abandoned and repeat calls).</p>\n",
+    fputs("<div class=\"scroll\"><table id=\"plans\">\n<thead><tr><th scope=\"col\"></th><th "
+          "scope=\"col\">",
           out);
-    fputs("<div class=\"scroll\"><table id=\"plans\">\n<thead><tr><th scope=\"col\"></th>"
-          "<th scope=\"col\">Recommended</th><th scope=\"col\">Current</th>"
-          "<th scope=\"col\">Difference</th></tr></thead>\n<tbody>\n",
-          out);
-    snprintf(a, sizeof(a), "%zu of %zu", bins_met(s->kpi, s->n_bins), s->n_bins);
-    snprintf(b, sizeof(b), "%zu of %zu", bins_met(s->kpi_current, s->n_bins), s->n_bins);
+    acd_html_put_escaped(out, p->label);
+    fputs("</th><th scope=\"col\">", out);
+    acd_html_put_escaped(out, q->label);
+    fputs("</th><th scope=\"col\">Difference</th></tr></thead>\n<tbody>\n", out);
+    snprintf(a, sizeof(a), "%zu of %zu", bins_met(p->kpi, n_bins), n_bins);
+    snprintf(b, sizeof(b), "%zu of %zu", bins_met(q->kpi, n_bins), n_bins);
     page_row(out, steady(&st) ? "Goals met" : "Intervals meeting every goal", a, b, "");
-    page_money_row(out, "Paid agent-hours", s->agent_hours, s->current_agent_hours, 1);
-    if (s->cost > 0 || s->current_cost > 0) { /* no cost anywhere: a zero says nothing */
-        page_money_row(out, "Cost", s->cost, s->current_cost, 2);
-        page_money_row(out, "\u2003labor", s->achieved.labor_cost.mean,
-                       s->achieved_current.labor_cost.mean, 2);
-        page_money_row(out, "\u2003abandoned calls", s->achieved.abandon_cost.mean,
-                       s->achieved_current.abandon_cost.mean, 2);
-        page_money_row(out, "\u2003repeat calls", s->achieved.repeat_cost.mean,
-                       s->achieved_current.repeat_cost.mean, 2);
+    page_money_row(out, "Paid agent-hours", p->agent_hours, q->agent_hours, 1);
+    if (p->cost > 0 || q->cost > 0) { /* no cost anywhere: a zero says nothing */
+        page_money_row(out, "Cost", p->cost, q->cost, 2);
+        page_money_row(out, "\u2003labor", p->whole->labor_cost.mean, q->whole->labor_cost.mean, 2);
+        page_money_row(out, "\u2003abandoned calls", p->whole->abandon_cost.mean,
+                       q->whole->abandon_cost.mean, 2);
+        page_money_row(out, "\u2003repeat calls", p->whole->repeat_cost.mean,
+                       q->whole->repeat_cost.mean, 2);
     }
     for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++) {
-        const struct acd_estimate *r = kpi_at(&s->achieved, &kpis[i]);
-        const struct acd_estimate *cu = kpi_at(&s->achieved_current, &kpis[i]);
+        const struct acd_estimate *r = kpi_at(p->whole, &kpis[i]);
+        const struct acd_estimate *cu = kpi_at(q->whole, &kpis[i]);
         page_row(out, kpis[i].head, fmt_value(kpis[i].unit, r->mean, a, sizeof(a)),
                  fmt_value(kpis[i].unit, cu->mean, b, sizeof(b)), "");
     }
     fputs("</tbody></table></div>\n", out);
 
     /* Per interval: agents and each goal's figure, both plans. */
-    size_t ng = s->n_groups;
     fputs("<h3>Per interval</h3>\n<div class=\"scroll\"><table id=\"plans-intervals\">\n"
           "<thead><tr><th scope=\"col\" rowspan=\"2\">Interval</th>"
           "<th scope=\"colgroup\" colspan=\"2\">Agents on the phones</th>",
@@ -1336,28 +1330,26 @@ page_lead(FILE *out, const void *ud)
                 fmt_value(kpis[i].unit, g, a, sizeof(a)));
     }
     fputs("<th scope=\"colgroup\" colspan=\"2\">Goals</th></tr>\n<tr>", out);
-    for (size_t i = 0; i < n_goals + 2; i++)
-        fputs("<th scope=\"col\">Recommended</th><th scope=\"col\">Current</th>", out);
+    for (size_t i = 0; i < n_goals + 2; i++) {
+        fputs("<th scope=\"col\">", out);
+        acd_html_put_escaped(out, p->label);
+        fputs("</th><th scope=\"col\">", out);
+        acd_html_put_escaped(out, q->label);
+        fputs("</th>", out);
+    }
     fputs("</tr></thead>\n<tbody>\n", out);
-    for (size_t bn = 0; bn < s->n_bins; bn++) {
+    for (size_t bn = 0; bn < n_bins; bn++) {
         fputs("<tr><th scope=\"row\">", out);
         acd_html_put_escaped(out, bin_label(&st, bn, a, sizeof(a)));
         fputs("</th>", out);
-        unsigned rec = 0;
-        double cur = 0;
-        for (size_t g = 0; g < ng; g++) {
-            rec += s->agents[bn * ng + g];
-            cur += s->current[bn * ng + g];
-        }
-        snprintf(a, sizeof(a), "%u", rec);
-        acd_staff_html_cell(out, a, NULL);
-        acd_staff_html_cell(out, acd_display_agents(cur, b, sizeof(b)), NULL);
+        acd_staff_html_cell(out, acd_display_agents(p->agents[bn], a, sizeof(a)), NULL);
+        acd_staff_html_cell(out, acd_display_agents(q->agents[bn], b, sizeof(b)), NULL);
         for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++) {
             bool at_least;
             double g = goal_of(t, i, &at_least);
             if (!isfinite(g))
                 continue;
-            const struct acd_staff_kpi *ks[] = {&s->kpi[bn], &s->kpi_current[bn]};
+            const struct acd_staff_kpi *ks[] = {&p->kpi[bn], &q->kpi[bn]};
             for (size_t j = 0; j < 2; j++) {
                 double x = kpi_at(ks[j], &kpis[i])->mean;
                 enum acd_verdict v = acd_verdict_judge(x, g, at_least);
@@ -1365,14 +1357,45 @@ page_lead(FILE *out, const void *ud)
                                     acd_verdict_looks[v].cls);
             }
         }
-        page_verdict(out, &s->kpi[bn]);
-        page_verdict(out, &s->kpi_current[bn]);
+        page_verdict(out, &p->kpi[bn]);
+        page_verdict(out, &q->kpi[bn]);
         fputs("</tr>\n", out);
     }
-    fputs("</tbody></table></div>\n<p class=\"note\">Agents per group: staffing.csv, "
-          "recommended.yaml; the recommended plan's full report follows.</p>\n",
-          out);
+    fputs("</tbody></table></div>\n<p class=\"note\">", out);
+    acd_html_put_escaped(out, note);
+    fputs("</p>\n", out);
     acd_setup_fini(&st);
+}
+
+static void
+page_lead(FILE *out, const void *ud)
+{
+    const struct staff_page *pg = ud;
+    const struct acd_staff_result *s = pg->s;
+    const struct acd_staff_targets *t = &s->targets;
+    fputs("<h2>Recommended and current plan</h2>\n<p class=\"lead\">The recommended plan: the "
+          "fewest agents on the phones per interval and group that meet the goals; the current "
+          "plan: the scenario's own. Both simulated with the same replications and seeds; "
+          "costs as <code>acdsim run</code> reports them (labor of the paid agent time, "
+          "abandoned and repeat calls).</p>\n",
+          out);
+    double *rec = acd_xcalloc(s->n_bins ? s->n_bins : 1, sizeof(double));
+    double *cur = acd_xcalloc(s->n_bins ? s->n_bins : 1, sizeof(double));
+    for (size_t bn = 0; bn < s->n_bins; bn++)
+        for (size_t g = 0; g < s->n_groups; g++) {
+            rec[bn] += s->agents[bn * s->n_groups + g];
+            cur[bn] += s->current[bn * s->n_groups + g];
+        }
+    const struct acd_staff_plan_view views[2] = {
+        {"Recommended", rec, s->kpi, &s->achieved, s->agent_hours, s->cost},
+        {"Current", cur, s->kpi_current, &s->achieved_current, s->current_agent_hours,
+         s->current_cost},
+    };
+    acd_staff_page_plans(out, s->sc, t, s->n_bins, &views[0], &views[1],
+                         "Agents per group: staffing.csv, recommended.yaml; the recommended "
+                         "plan's full report follows.");
+    free(rec);
+    free(cur);
 }
 
 static int

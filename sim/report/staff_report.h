@@ -113,4 +113,27 @@ char *acd_staff_scenario_dir(const struct acd_scenario *sc);
 /* One HTML table cell <td class="cls"> of text (escaped; cls may be NULL). */
 void acd_staff_html_cell(FILE *out, const char *text, const char *cls);
 
+/* One plan in a side-by-side page table (acd_staff_page_plans): its
+ * column label, agents on the phones per bin (all groups), the figures
+ * per bin and for the whole horizon, its paid agent-hours and cost.
+ * Borrowed. */
+struct acd_staff_plan_view {
+    const char *label;
+    const double *agents;
+    const struct acd_staff_kpi *kpi;
+    const struct acd_staff_kpi *whole;
+    double agent_hours, cost;
+};
+
+/* Two plans side by side on a report page (HTML, into out): intervals
+ * meeting every goal, paid agent-hours, cost and its items, the whole
+ * horizon's figures, then per interval the agents and each goal's figure
+ * of both plans and whether the goals are met; a note below (text,
+ * escaped). The staffing recommendation's page (recommended vs current)
+ * and the schedule's (roster vs current) both open with it. */
+void acd_staff_page_plans(FILE *out, const struct acd_scenario *sc,
+                          const struct acd_staff_targets *t, size_t n_bins,
+                          const struct acd_staff_plan_view *p, const struct acd_staff_plan_view *q,
+                          const char *note);
+
 #endif
