@@ -81,7 +81,9 @@ struct fixture {
     bool scheduled[N_GROUPS];
     double required[N_BINS * N_GROUPS], required_phones[N_BINS * N_GROUPS];
     double coverage[N_BINS * N_GROUPS], on_shift[N_BINS * N_GROUPS];
-    struct acd_staff_kpi kpi[N_BINS];
+    struct acd_staff_kpi kpi[N_BINS], kpi_current[N_BINS];
+    double current[N_BINS * N_GROUPS], agents[N_BINS * N_GROUPS];
+    unsigned staff_agents[N_BINS * N_GROUPS];
     struct acd_schedule_round rounds[2];
 };
 
@@ -168,7 +170,19 @@ fill(struct fixture *f, struct acd_scenario *sc)
         .seed = 20261202,
         .n_bins = N_BINS,
         .n_groups = N_GROUPS,
+        .agents = f->staff_agents,
+        .current = f->current,
+        .kpi_current = f->kpi_current,
+        .achieved_current = kpi_n(90, false),
+        .current_agent_hours = 16,
+        .current_cost = 410.5,
     };
+    for (size_t i = 0; i < N_BINS * N_GROUPS; i++) {
+        f->current[i] = 2.5;
+        f->staff_agents[i] = 2;
+    }
+    for (size_t b = 0; b < N_BINS; b++)
+        f->kpi_current[b] = kpi_n(20 + b, b != 1);
     f->rounds[0] = (struct acd_schedule_round){.cost = 420.125,
                                                .roster_cost = 350,
                                                .missed = 2,
