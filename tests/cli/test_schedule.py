@@ -326,6 +326,26 @@ agent_groups: [{name: g, skills: [a], agents: 70}]
     check("shift_templates" in err or "operating day" in err, err)
 
 
+@test("--assert checks the roster's results: exit 3 when one fails, 0 when all hold")
+def _():
+    expect_rc(acdsim("schedule", DAY, "-q", *REPS, "--assert",
+                     "every_interval.service_level>=target", "-f", "csv"), 0, "assert holds")
+    _, err = expect_rc(acdsim("schedule", DAY, "-q", *REPS, "--assert", "service_level>=0.999",
+                              "-f", "csv"), 3, "assert fails")
+    check("service_level>=0.999" in err, err)
+
+
+@test("rounds run out: the roster is shown with the intervals it misses, exit 1")
+def _():
+    path = write("tight.yaml", day_yaml().replace("target: 0.80", "target: 0.97"))
+    rc, out, err = acdsim("schedule", path, "-q", *REPS, "--max-rounds", "1", "-f", "json")
+    s = json.loads(out)
+    if rc == 0 and s["status"] == "met":
+        return "skip one round was enough here"
+    check(rc == 1 and s["status"] == "unmet" and "still misses a goal" in err, f"{rc}: {err}")
+    check(any(not i["met"] for i in s["intervals"]), "no interval marked as missed")
+
+
 @test("the same seed gives the same roster for any thread count")
 def _():
     a, _ = expect_rc(acdsim("schedule", DAY, "-q", "-j", "1", *REPS, "-f", "csv"), 0, "j1")
