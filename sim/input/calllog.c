@@ -261,8 +261,14 @@ parse_item(struct acd_calllog_map *m, const char *item, size_t len, unsigned col
         free(it);
         return;
     }
-    *eq = '\0';
+    /* Blanks around the '=' are not part of the key or the column. */
+    char *ke = eq;
+    while (ke > it && (ke[-1] == ' ' || ke[-1] == '\t'))
+        ke--;
+    *ke = '\0';
     const char *key = it, *val = eq + 1;
+    while (*val == ' ' || *val == '\t')
+        val++;
     if (strncmp(key, "outcome.", 8) == 0) {
         const char *text = key + 8;
         int k = find_kind(val);
@@ -438,10 +444,16 @@ field_open(struct csv *c)
 static void
 field_close(struct csv *c, bool quoted)
 {
+    size_t off = c->fld[c->n - 1].off;
     if (!quoted)
-        while (c->len > c->fld[c->n - 1].off &&
-               (c->buf[c->len - 1] == ' ' || c->buf[c->len - 1] == '\t'))
+        while (c->len > off && (c->buf[c->len - 1] == ' ' || c->buf[c->len - 1] == '\t'))
             c->len--;
+    /* A quoted '=, '+, '-, '@: a spreadsheet's formula guard (what acdsim's
+     * CSV writers put before such a name), not part of the text. */
+    if (quoted && c->len >= off + 2 && c->buf[off] == '\'' && strchr("=+-@\t", c->buf[off + 1])) {
+        memmove(c->buf + off, c->buf + off + 1, c->len - off - 1);
+        c->len--;
+    }
     put(c, '\0');
 }
 
@@ -876,12 +888,17 @@ static int
 get_time(struct reader *rd, enum acd_calllog_role r, double *out)
 {
     const char *s = text_of(rd, r);
-    if (parse_time(s, out))
-        return 1;
-    char v[SHOW_FIELD + 4];
-    shown(v, s);
     bool clock = r == ACD_CALLLOG_ARRIVAL || r == ACD_CALLLOG_ANSWER || r == ACD_CALLLOG_END ||
                  r == ACD_CALLLOG_EXIT;
+    char v[SHOW_FIELD + 4];
+    shown(v, s);
+    if (parse_time(s, out)) {
+        if (!(clock && r != ACD_CALLLOG_ARRIVAL && *out == 0 && rd->m->zero_arrival_is_none))
+            return 1;
+        return skip(rd, ACD_CALLLOG_SKIP_TIME, line_of(rd, r), col_of(rd, r),
+                    "%s (%s) '%s' is no time (the log's mark of a missing time)", role_names[r],
+                    rd->m->column[r], v);
+    }
     if (!*s)
         return skip(rd, ACD_CALLLOG_SKIP_TIME, line_of(rd, r), col_of(rd, r), "%s (%s) is empty",
                     role_names[r], rd->m->column[r]);

@@ -58,7 +58,8 @@ struct acd_calllog_map {
     char *value[ACD_CALLLOG_MAX_VALUES]; /* outcome texts as in the file */
     enum acd_calllog_outcome value_is[ACD_CALLLOG_MAX_VALUES];
     /* A clock of 0:00:00 in ARRIVAL means "never queued" (Anonymous Bank:
-     * hung up in the voice-response unit). */
+     * hung up in the voice-response unit); in ANSWER, END or EXIT, when the
+     * row's outcome needs it, a missing time (ACD_CALLLOG_SKIP_TIME). */
     bool zero_arrival_is_none;
     /* Roles (bits 1u << role) whose column may be missing from the header:
      * the role is then not mapped (presets: Anonymous Bank's customer_id

@@ -179,8 +179,8 @@ total_skipped(const struct acd_calllog_stats *st)
  *   q = q_start != "0:00:00"; PHANTOM -> ignored (18, whatever q);
  *   not q -> not_queued (268 AGENT + 118 HANG = 386);
  *   q and AGENT -> answered (1243), of which 3 have ser_start < q_start
- *     (lines 1736 and 1930: one second early; line 2117: ser_start
- *     0:00:00) and are skipped as out of order -> 1240;
+ *     and are skipped: lines 1736 and 1930 one second early (order),
+ *     line 2117 ser_start 0:00:00, the log's "no time" (time) -> 1240;
  *   q and HANG -> abandoned (728).
  * 18 + 386 + 1243 + 728 = 2375 rows. */
 static void
@@ -200,16 +200,21 @@ test_sample_detected(void **state)
     assert_int_equal(g->count[ACD_CALLLOG_ANSWERED], 1240);
     assert_int_equal(g->count[ACD_CALLLOG_ABANDONED], 728);
     assert_int_equal(g->count[ACD_CALLLOG_BLOCKED], 0);
-    assert_int_equal(st.skipped[ACD_CALLLOG_SKIP_ORDER], 3);
+    assert_int_equal(st.skipped[ACD_CALLLOG_SKIP_ORDER], 2);
     assert_int_equal(st.first_skip_line[ACD_CALLLOG_SKIP_ORDER], 1736);
+    assert_int_equal(st.skipped[ACD_CALLLOG_SKIP_TIME], 1);
+    assert_int_equal(st.first_skip_line[ACD_CALLLOG_SKIP_TIME], 2117);
     assert_int_equal(total_skipped(&st), 3);
     assert_int_equal(st.rows, st.used + st.ignored + st.not_queued + total_skipped(&st));
     assert_true(g->monotone_ok);
-    /* The skips are one warning, at the first. */
+    /* The skips: one warning per reason, at the first. */
     assert_int_equal(d.n_errors, 0);
     char *s = printed(&d);
-    assert_string_equal(s, SAMPLE ":1736:65: warning: answer (ser_start) '20:37:11' is before "
-                                  "arrival (q_start) '20:37:12': row skipped (3 rows skipped for "
+    assert_string_equal(s, SAMPLE ":2117:61: warning: answer (ser_start) '0:00:00' is no time "
+                                  "(the log's mark of a missing time): row skipped (1 row skipped "
+                                  "for 'time', the first here)\n" SAMPLE
+                                  ":1736:65: warning: answer (ser_start) '20:37:11' is before "
+                                  "arrival (q_start) '20:37:12': row skipped (2 rows skipped for "
                                   "'order', the first here)\n");
     free(s);
     acd_diags_fini(&d);
@@ -746,7 +751,8 @@ test_trace(void **state)
         "5,3,sales,1,1,fresh,300,300,300,,blocked,,1,0\n"
         "6,4,sales,1,1,fresh,310,310,310,,balked,,1,0\n"
         "7,5,\"sales, east\",1,2,callback,900,905,1000,g1,answered,transferred,1,5\n"
-        "8,5,support,1,2,transferred,1000,1010,1100,g2,answered,resolved,0,15\n";
+        "8,5,support,1,2,transferred,1000,1010,1100,g2,answered,resolved,0,15\n"
+        "9,6,\"'-vip\",1,1,fresh,1200,1210,1300,g1,answered,resolved,1,10\n";
     char log[2048];
     snprintf(log, sizeof(log), "%s\n%s", trace_header, rows);
     struct got g;
@@ -755,10 +761,10 @@ test_trace(void **state)
     assert_int_equal(read_str(log, NULL, true, &g, &st, &out), 0);
     assert_string_equal(out, "");
     free(out);
-    assert_int_equal(st.rows, 8);
-    assert_int_equal(st.used, 5);
+    assert_int_equal(st.rows, 9);
+    assert_int_equal(st.used, 6);
     assert_int_equal(st.ignored, 3); /* escalation, balked, transferred */
-    assert_int_equal(g.count[ACD_CALLLOG_ANSWERED], 3);
+    assert_int_equal(g.count[ACD_CALLLOG_ANSWERED], 4);
     assert_int_equal(g.count[ACD_CALLLOG_ABANDONED], 1);
     assert_int_equal(g.count[ACD_CALLLOG_BLOCKED], 1);
     const struct acd_calllog_record *a = &g.v[0].r;
@@ -772,25 +778,71 @@ test_trace(void **state)
     assert_true(g.v[2].r.wait_s == 20 && g.v[2].r.handle_s == 80);
     assert_true(g.v[3].r.wait_s == 0);
     assert_string_equal(g.v[4].type, "sales, east");
+    assert_string_equal(g.v[5].type, "-vip"); /* the writer's formula guard dropped */
 
     /* With the agent column (last). */
     char with[4096];
     size_t k = (size_t)snprintf(with, sizeof(with), "%s,agent\n", trace_header);
-    const char *agents[] = {"g1#3", "", "g1#1", "g2#2", "", "", "g1#2", "g2#1"};
+    const char *agents[] = {"g1#3", "", "g1#1", "g2#2", "", "", "g1#2", "g2#1", "g1#1"};
     const char *p = rows;
-    for (size_t i = 0; i < 8; i++) {
+    for (size_t i = 0; i < 9; i++) {
         const char *e = strchr(p, '\n');
         k += (size_t)snprintf(with + k, sizeof(with) - k, "%.*s,%s\n", (int)(e - p), p, agents[i]);
         p = e + 1;
     }
     assert_int_equal(read_str(with, "acdsim-trace", true, &g, &st, &out), 0);
     free(out);
-    assert_int_equal(st.used, 5);
+    assert_int_equal(st.used, 6);
     assert_string_equal(g.v[0].agent, "g1#3");
     assert_false(g.v[1].has_agent);
     assert_string_equal(g.v[2].agent, "g1#1");
     assert_string_equal(g.v[4].agent, "g1#2");
     assert_true(g.v[0].r.handle_s == 269.75);
+}
+
+/* ------------------------------------------------------------ never a crash */
+
+static void
+check_any(const char *text, size_t len, bool strict)
+{
+    struct got g;
+    struct acd_calllog_stats st;
+    char *out;
+    int rc = read_text(text, len, generic_cols, strict, &g, &st, &out);
+    bool has_error = strstr(out, ": error: ") != NULL;
+    assert_int_equal(rc == 0, !has_error);
+    if (rc == 0) {
+        assert_int_equal(st.rows, st.used + st.ignored + st.not_queued + total_skipped(&st));
+        assert_int_equal(st.used, g.n);
+        assert_true(g.monotone_ok);
+    }
+    free(out);
+}
+
+/* Every truncation of a log and random byte edits of it, counted and
+ * strict: an error or a consistent count, never a crash (ASan too). */
+static void
+test_fuzz(void **state)
+{
+    (void)state;
+    size_t len = strlen(generic_log);
+    for (size_t n = 0; n <= len; n++) {
+        check_any(generic_log, n, false);
+        check_any(generic_log, n, true);
+    }
+    static const char bytes[] = ",\"\n\r :0123456789.-'\t\xef\xbb\xbf\xff\xfeOKLOST";
+    char text[sizeof(generic_log)];
+    uint64_t x = 7;
+    for (int i = 0; i < 1500; i++) {
+        memcpy(text, generic_log, len);
+        int edits = 1 + i % 4;
+        for (int e = 0; e < edits; e++) {
+            x = acd_fmix64(x + 1);
+            size_t at = (size_t)(x % len);
+            text[at] = (x >> 40) % 50 == 0 ? '\0' : bytes[(x >> 20) % (sizeof(bytes) - 1)];
+        }
+        check_any(text, len, (i & 1) != 0);
+    }
 }
 
 /* ------------------------------------------------------------ bad logs */
@@ -869,7 +921,7 @@ main(void)
         cmocka_unit_test(test_bom_crlf),        cmocka_unit_test(test_quoted),
         cmocka_unit_test(test_times),           cmocka_unit_test(test_dates),
         cmocka_unit_test(test_missing_column),  cmocka_unit_test(test_trace),
-        cmocka_unit_test(test_bad_logs),
+        cmocka_unit_test(test_bad_logs),        cmocka_unit_test(test_fuzz),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
