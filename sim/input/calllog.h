@@ -58,8 +58,18 @@ struct acd_calllog_map {
     char *value[ACD_CALLLOG_MAX_VALUES]; /* outcome texts as in the file */
     enum acd_calllog_outcome value_is[ACD_CALLLOG_MAX_VALUES];
     /* A clock of 0:00:00 in ARRIVAL means "never queued" (Anonymous Bank:
-     * hung up in the voice-response unit). */
+     * hung up in the voice-response unit); in ANSWER, END or EXIT, when the
+     * row's outcome needs it, a missing time (ACD_CALLLOG_SKIP_TIME). */
     bool zero_arrival_is_none;
+    /* Roles (bits 1u << role) whose column may be missing from the header:
+     * the role is then not mapped (presets: Anonymous Bank's customer_id
+     * and date, the trace's agent). Other mapped columns must be there. */
+    unsigned optional;
+    /* The column telling an offered call from a leg that continues one
+     * (acdsim's trace: "source"; `source=COLUMN` in --columns): rows whose
+     * value is not fresh, retrial, repeat or callback (escalation, transfer,
+     * transferred) are counted in `ignored`. NULL: every row is a call. */
+    char *source;
 };
 
 /* The mapping of `--columns TEXT`: a preset name ("anonymous-bank",
@@ -67,8 +77,11 @@ struct acd_calllog_map {
  * ROLE=HEADER and outcome.VALUE=answered|abandoned|blocked|ignore pairs,
  * e.g. "arrival=q_start,answer=ser_start,end=ser_exit,outcome=outcome,
  * outcome.AGENT=answered,outcome.HANG=abandoned". Roles: arrival, answer,
- * end, exit, wait, service, outcome, type, agent, customer, date. Returns
- * 0, or -1 with every problem in diags (located at "--columns":1:col).
+ * end, exit, wait, service, outcome, type, agent, customer, date (and
+ * source, the filter above). The roles the mapped outcome kinds need must
+ * be there (answered: answer, exit or wait, and end or service; abandoned:
+ * wait or exit). Returns 0, or -1 with every problem in diags (located at
+ * "--columns":1:col, col = the bad item's byte column) and m empty.
  * Free with acd_calllog_map_fini. */
 int acd_calllog_map_parse(const char *text, struct acd_calllog_map *m, struct acd_diags *diags);
 /* The preset matching a header line (Anonymous Bank's, acdsim's trace),
@@ -77,7 +90,12 @@ int acd_calllog_map_detect(const char *header_line, struct acd_calllog_map *m);
 void acd_calllog_map_fini(struct acd_calllog_map *m);
 
 /* One call, normalized. Clock times are seconds after midnight of the
- * call's day (NAN when not in the row or not applicable). */
+ * call's day (NAN when not in the row or not applicable). A clock read
+ * after another in the row (answer after arrival, end after answer) that
+ * is more than 12 h earlier is taken as past midnight (+24 h). The answer
+ * time is ANSWER, else EXIT (the trace), else arrival + WAIT; the handle
+ * time is END - answer, else SERVICE. Abandoned: wait = WAIT, else EXIT -
+ * arrival; answer, end, handle NAN. Blocked: wait 0. */
 struct acd_calllog_record {
     unsigned long line; /* 1-based line in the file */
     int32_t day;        /* days since 1970-01-01 (DATE), 0 without a date column */
@@ -89,7 +107,8 @@ struct acd_calllog_record {
     double handle_s; /* answered: end - answer (or SERVICE) */
     enum acd_calllog_outcome outcome;
     const char *type;     /* "calls" without a TYPE column; borrowed until the next row */
-    const char *agent;    /* NULL without an AGENT column or when not answered */
+    const char *agent;    /* NULL without an AGENT column, when not answered, or when
+                             empty or NO_SERVER (Anonymous Bank) */
     const char *customer; /* NULL without a CUSTOMER column */
 };
 
@@ -102,6 +121,7 @@ enum acd_calllog_skip {
     ACD_CALLLOG_SKIP_DATE,    /* a date that does not parse */
     ACD_CALLLOG_SKIP_REASONS
 };
+/* "fields", "time", "order", "outcome", "date". */
 extern const char *const acd_calllog_skip_names[ACD_CALLLOG_SKIP_REASONS];
 
 struct acd_calllog_stats {
@@ -119,7 +139,11 @@ typedef int acd_calllog_fn(void *ud, const struct acd_calllog_record *r);
 /* Reads path (CSV, header first; quoted fields as RFC 4180; a UTF-8 BOM
  * and CRLF line ends accepted) with map (NULL: acd_calllog_map_detect on
  * the header, an error if none matches). Returns 0, or -1 after errors in
- * diags (and with strict, at the first skipped row). stats may be NULL. */
+ * diags (and with strict, at the first skipped row). stats may be NULL.
+ * Without strict, each skip reason seen adds one warning to diags, at its
+ * first row, with the count. A log with no rows, or no usable row, is an
+ * error; so are a line over 64 KiB, a NUL byte, an unterminated quoted
+ * field and a UTF-16 file. */
 int acd_calllog_read(const char *path, const struct acd_calllog_map *map, bool strict,
                      acd_calllog_fn *fn, void *ud, struct acd_calllog_stats *stats,
                      struct acd_diags *diags);
