@@ -222,7 +222,7 @@ acd_backtest_actual_add(void *ud, const struct acd_calllog_record *r)
     double wait = isnan(r->wait_s) ? r->answer_s - r->arrival_s : r->wait_s;
     s[A_ANSWERED]++;
     s[A_WAIT_S] += wait;
-    if (wait <= threshold_of(a, r->type))
+    if (wait <= (r->type ? threshold_of(a, r->type) : st->sl_threshold_s))
         s[A_WITHIN]++;
     /* The talk, over every interval of the day it overlaps. */
     if (isnan(r->answer_s) || isnan(r->end_s))
