@@ -20,11 +20,11 @@ unit = is_share ? ' (%)' : is_seconds ? ' (s)' : ' (calls)'
 fit_text = defined(fit) ? sprintf('%.0f%% of the intervals within the band', pct(fit)) : 'no interval judged'
 set title sprintf("Back-test: %s per interval, actual against simulated\n%s - %s", \
                   kpi_label, scenario, fit_text)
-set xlabel 'Interval (clock time)'
+unset xlabel  # the clock tics say it; the key is below
 set ylabel kpi_label . unit
 set xrange [open_s:close_s]
 if (is_share) { set yrange [0:105]; set ytics 0, 10, 100 } else { set yrange [0:*] }
-set key outside bottom center horizontal
+set key below center horizontal
 set style fill transparent solid 0.35 noborder
 
 plot datafile using 1:(vlo($4)):(vlo($5)) with filledcurves lc rgb band_color title band_label, \
