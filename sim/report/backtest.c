@@ -3,6 +3,7 @@
  * interval of the operating day. See backtest.h and docs/backtest.md.
  */
 #include "backtest.h"
+#include "escape.h"
 #include "json_out.h"
 #include "outdir.h"
 #include "plot.h"
@@ -431,8 +432,11 @@ acd_backtest_write_text(FILE *out, const struct acd_backtest *bt,
 {
     const struct acd_setup *st = bt->setup;
     char c1[16], c2[16];
-    fprintf(out, "Back-test: %s against %s\n", src && src->log_path ? src->log_path : "the log",
-            st->name && *st->name ? st->name : "the scenario");
+    fputs("Back-test: ", out); /* names and paths are data: escaped for the terminal */
+    acd_escape_fputs(src && src->log_path ? src->log_path : "the log", out);
+    fputs(" against ", out);
+    acd_escape_fputs(st->name && *st->name ? st->name : "the scenario", out);
+    fputc('\n', out);
     if (src && src->stats) {
         const struct acd_calllog_stats *s = src->stats;
         unsigned long skipped = 0;
