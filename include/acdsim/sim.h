@@ -107,6 +107,8 @@ struct acd_trace_rec {
     double t_end_s;    /* answered, abandoned, blocked... (end of waiting) */
     double t_done_s;   /* end of talk for answered legs, else t_end_s */
     size_t group;      /* answering group, SIZE_MAX if none */
+    size_t agent;      /* answering agent: its index in the replication (0-based,
+                          stable for the replication), SIZE_MAX if none */
     enum acd_outcome outcome;
     enum acd_after after;
     bool counted; /* arrived inside a reported bin (not in warm-up) */

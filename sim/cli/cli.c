@@ -48,6 +48,9 @@ static const struct command commands[] = {
     {.name = "schedule",
      .summary = "shift roster (GLPK) proven by simulation",
      .fn = acd_cli_schedule},
+    {.name = "backtest",
+     .summary = "a call log against the scenario's simulation, per interval",
+     .fn = acd_cli_backtest},
 };
 
 static void

@@ -31,6 +31,7 @@ int acd_cli_staff(int argc, char **argv);    /* cli_staff.c */
 int acd_cli_compare(int argc, char **argv);  /* cli_compare.c */
 int acd_cli_sweep(int argc, char **argv);    /* cli_sweep.c */
 int acd_cli_schedule(int argc, char **argv); /* cli_schedule.c */
+int acd_cli_backtest(int argc, char **argv); /* cli_backtest.c */
 
 /* ------------------------------- shared by the commands' option parsing (cli_opts.c) */
 

@@ -233,11 +233,13 @@ run_help(FILE *out)
           "--max-replications (a warning; exit 0). A line per round on stderr.\n"
           "\n--trace FILE writes one CSV row per call leg, in the order legs end:\n"
           "  call_id,issue_id,type,tier,attempt,source,arrival_s,end_s,done_s,group,\n"
-          "  outcome,after,counted,wait_total_s\n"
+          "  outcome,after,counted,wait_total_s,agent\n"
           "arrival_s, end_s (end of waiting) and done_s (end of talk) are clock\n"
           "seconds; group is empty if no agent took the leg; counted is 0 for legs\n"
           "outside the measured window (warm-up); wait_total_s is the issue's\n"
-          "cumulative wait (every leg's time in queue so far, this one's included).\n"
+          "cumulative wait (every leg's time in queue so far, this one's included);\n"
+          "agent is the answering agent's index in the replication (0-based, the\n"
+          "same agent throughout), empty if no agent took the leg.\n"
           "FILE appears only when complete.\n"
           "\n--out DIR writes a report folder, each file only once all are complete\n"
           "(a failed or interrupted run leaves none of them, nor any temporary file;\n"
@@ -292,7 +294,7 @@ struct trace_file {
 };
 
 static const char trace_header[] = "call_id,issue_id,type,tier,attempt,source,arrival_s,end_s,"
-                                   "done_s,group,outcome,after,counted,wait_total_s\n";
+                                   "done_s,group,outcome,after,counted,wait_total_s,agent\n";
 
 /* acd_trace_fn: runs on the worker thread of the traced replication only,
  * while the main thread waits in acd_run, so the stream needs no lock.
@@ -321,6 +323,9 @@ trace_row(void *ud, const struct acd_trace_rec *rec)
     fprintf(f, ",%s,%s,%d,", acd_sim_outcome_name(rec->outcome), acd_sim_after_name(rec->after),
             rec->counted ? 1 : 0);
     acd_report_csv_number(f, rec->wait_total_s);
+    fputc(',', f);
+    if (rec->agent != SIZE_MAX)
+        fprintf(f, "%zu", rec->agent);
     fputc('\n', f);
 }
 

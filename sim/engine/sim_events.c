@@ -101,10 +101,11 @@ wrap_base(struct acd_sim *s, uint32_t a, const struct acd_call *x)
 
 static void
 emit(struct acd_sim *s, const struct acd_call *c, enum acd_outcome out, enum acd_after after,
-     uint32_t group, double t_end)
+     uint32_t agent, double t_end)
 {
     if (!s->trace)
         return;
+    uint32_t group = agent == ACD_NONE ? ACD_NONE : s->agents[agent].group;
     struct acd_trace_rec r = {
         .call_id = c->id,
         .issue_id = s->issues[c->issue].id,
@@ -116,6 +117,7 @@ emit(struct acd_sim *s, const struct acd_call *c, enum acd_outcome out, enum acd
         .t_end_s = t_end,
         .t_done_s = s->now,
         .group = group == ACD_NONE ? SIZE_MAX : group,
+        .agent = agent == ACD_NONE ? SIZE_MAX : agent,
         .outcome = out,
         .after = after,
         .counted = c->bin < s->st.n_bins,
@@ -969,7 +971,7 @@ talk_end_transfer(struct acd_sim *s, uint32_t a, uint32_t c, const struct acd_tr
     struct acd_call *x = &s->calls[c];
     uint32_t k = x->type;
     uint64_t wb = wrap_base(s, a, x); /* the issue may end in transfer() */
-    emit(s, x, ACD_OUT_ANSWERED, ACD_AFTER_TRANSFERRED, s->agents[a].group, x->t_answer);
+    emit(s, x, ACD_OUT_ANSWERED, ACD_AFTER_TRANSFERRED, a, x->t_answer);
     if (transfer(s, a, c, tr))
         s->agents[a].held_wrap = wb; /* wraps up when the hold ends (on_hold_end) */
     else
@@ -999,7 +1001,7 @@ on_talk_end(struct acd_sim *s, uint32_t a)
     const struct acd_dist *w = g->wrap ? g->wrap[k] : NULL;
     uint64_t wb = w ? caller_next(s, x->issue, ACD_CALLER_WRAP) : 0; /* before resolve ends it */
     enum acd_after after = resolve(s, a, c);
-    emit(s, x, ACD_OUT_ANSWERED, after, gi, x->t_answer);
+    emit(s, x, ACD_OUT_ANSWERED, after, a, x->t_answer);
     if (after == ACD_AFTER_ESCALATED) {
         /* Warm transfer: the customer waits again in the next tier's queue. */
         x->id = s->next_call_id++;

@@ -26,17 +26,27 @@
 
 /* --------------------------------------------------------------- folder */
 
-/* What `acdsim staff --out`, `compare --out`, `sweep --out` and
- * `schedule --out` add (staff_report.c, compare_html.c, sweep_report.c and
- * schedule_report.c compose them; the names
+/* What `acdsim staff --out`, `compare --out`, `sweep --out`, `schedule
+ * --out` and `backtest -o` add (staff_report.c, compare_html.c,
+ * sweep_report.c, schedule_report.c and backtest.c compose them; the names
  * are here so that this module need not depend on those). */
-static const char *const staff_files[] = {"staffing.json",    "staffing.csv",    "recommended.yaml",
-                                          "staff_curve.json", "staff_curve.csv", "compare.json",
-                                          "compare.csv",      "sweep.json",      "sweep.csv",
-                                          "schedule.json",    "schedule.csv",    "roster.yaml"};
-static const char *const staff_charts[] = {"staffing",     "staff_curve", "compare_service_level",
-                                           "compare_diff", "sweep_kpi",   "sweep_pareto",
-                                           "coverage",     "gantt"};
+static const char *const staff_files[] = {
+    "staffing.json", "staffing.csv", "recommended.yaml", "staff_curve.json", "staff_curve.csv",
+    "compare.json",  "compare.csv",  "sweep.json",       "sweep.csv",        "schedule.json",
+    "schedule.csv",  "roster.yaml",  "backtest.json",    "backtest.csv"};
+static const char *const staff_charts[] = {"staffing",
+                                           "staff_curve",
+                                           "compare_service_level",
+                                           "compare_diff",
+                                           "sweep_kpi",
+                                           "sweep_pareto",
+                                           "coverage",
+                                           "gantt",
+                                           "backtest_offered",
+                                           "backtest_service_level",
+                                           "backtest_abandon_rate",
+                                           "backtest_asa_s",
+                                           "backtest_occupancy"};
 
 static bool
 is_stem(const char *name, size_t len, const char *stem)

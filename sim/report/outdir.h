@@ -59,7 +59,8 @@ int acd_outdir_write(const char *dir, const struct acd_results *r, const struct 
  * those of `acdsim staff --out` (staffing.json, staffing.csv,
  * recommended.yaml, staff_curve.json, staff_curve.csv and their charts) and
  * of `acdsim schedule --out` (schedule.json, schedule.csv, roster.yaml, the
- * charts coverage and gantt). */
+ * charts coverage and gantt) and of `acdsim backtest -o` (backtest.json,
+ * backtest.csv, the charts backtest_KPI). */
 bool acd_outdir_is_report_file(const char *name);
 
 #endif

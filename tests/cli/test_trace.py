@@ -21,7 +21,7 @@ import tempfile
 ACDSIM = os.environ.get("ACDSIM", "acdsim")
 
 HEADER = ("call_id,issue_id,type,tier,attempt,source,arrival_s,end_s,done_s,group,"
-          "outcome,after,counted,wait_total_s")
+          "outcome,after,counted,wait_total_s,agent")
 COLUMNS = HEADER.split(",")
 OFFERED_SOURCES = {"fresh", "retrial", "repeat", "callback"}
 LEG_SOURCES = OFFERED_SOURCES | {"escalation", "transfer"}
@@ -160,9 +160,31 @@ def _():
               f"{where}: group must be set exactly for answered legs")
         check((r["outcome"] == "answered") == (r["after"] == "resolved"),
               f"{where}: answered legs resolve the issue here, others do not")
+        check((r["outcome"] == "answered") == (r["agent"] != ""),
+              f"{where}: agent must be set exactly for answered legs")
+        check(r["agent"] == "" or r["agent"].isdigit(), f"{where}: agent not an index")
     check({r["type"] for r in rows} == types, "not every call type in the trace")
     check({r["counted"] for r in rows} == {"0", "1"}, "expected warm-up (0) and counted (1) rows")
     check(sum(r["type"] == "sales, east" for r in rows) > 0, "quoted type name not read back")
+
+
+@test("trace: an agent keeps its group and talks one leg at a time")
+def _():
+    path, doc = traced("agents", "-r", "1")
+    _, rows = read_trace(path)
+    talks, group = {}, {}
+    for r in rows:
+        if r["agent"] == "":
+            continue
+        a = int(r["agent"])
+        check(group.setdefault(a, r["group"]) == r["group"], f"agent {a} in two groups")
+        talks.setdefault(a, []).append((float(r["end_s"]), float(r["done_s"])))
+    check(len(talks) == 2, f"agents seen {sorted(talks)} (the scenario has 2)")
+    check(set(talks) == {0, 1}, f"agent indices {sorted(talks)} are not 0-based")
+    for a, ts in talks.items():
+        ts.sort()
+        for (_, d0), (e1, _) in zip(ts, ts[1:]):
+            check(e1 >= d0 - 1e-9, f"agent {a}: a talk starts at {e1} before {d0}")
 
 
 @test("trace: arrival_s <= end_s <= done_s on every row; done = end unless answered")
