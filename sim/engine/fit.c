@@ -43,7 +43,7 @@
 #define LOG_2PI    1.837877066409345483560659472811
 #define ERLANG_MAX 50u
 /* The censored search stops when the simplex is this small (log units). */
-#define SIMPLEX_TOL 1e-7
+#define SIMPLEX_TOL 1e-6
 #define SIMPLEX_MAX 3000
 /* A value no likelihood of a sensible parameter reaches (per event). */
 #define PENALTY 1e10
@@ -734,13 +734,15 @@ acd_fit_km(const struct acd_fit_censored *c)
     km->at_risk = acd_xmalloc(cap * sizeof *km->at_risk);
     uint64_t r = c->n_event + c->n_censored;
     double surv = 1, greenwood = 0;
-    /* Within a bin, events come before censorings (the usual tie rule). */
+    /* The censorings within a bin were at risk for half of it on average
+     * (the life-table correction): counting them fully would make the
+     * hazard of continuous times too small by the share censored per bin. */
     for (size_t b = 0; b <= ACD_FIT_MAX_T_S; b++) {
         uint64_t dead = c->event[b];
         if (dead) {
-            double rd = (double)r, dd = (double)dead, lo = 0, hi = 0;
-            surv = dead >= r ? 0 : surv * (1 - dd / rd);
-            if (dead < r)
+            double rd = (double)r - 0.5 * (double)c->censored[b], dd = (double)dead, lo = 0, hi = 0;
+            surv = dd >= rd ? 0 : surv * (1 - dd / rd);
+            if (dd < rd)
                 greenwood += dd / (rd * (rd - dd));
             if (surv > 0) {
                 double ls = log(surv), se = sqrt(greenwood) / fabs(ls);
