@@ -4,14 +4,17 @@
  *   sample      exact sums of the positive values and a uniform reservoir
  *               (Vitter's algorithm R, splitmix64 with a fixed seed).
  *   families    one table entry per distribution: its uncensored MLE, its
- *               CDF, log density and log survival, mean and cv, and the
- *               start of the censored search. Exponential, gamma,
- *               lognormal and Erlang use the exact sums; Weibull the
- *               reservoir (its shape solves the profile score equation).
+ *               CDF and log survival, mean and cv, and the start of the
+ *               censored search. Exponential, gamma, lognormal and Erlang
+ *               use the exact sums; Weibull the reservoir (its shape solves
+ *               the profile score equation).
  *   censored    1-second histograms; the Kaplan-Meier curve with Greenwood
  *               log-log bands; censored MLEs (exponential closed form,
  *               others by Nelder-Mead on log-parameters over the non-empty
- *               bins, at their midpoints) with CIs from a numerical Hessian.
+ *               bins: an event weighs the probability of its bin, a
+ *               censoring the survival at its bin's midpoint; the density
+ *               at the midpoint instead biases the shape where it is steep
+ *               near 0) with CIs from a numerical Hessian.
  *   counts      Garwood (Poisson) and Wilson (share) intervals.
  *
  * CIs of the mean and the cv come from the delta method on the log scale
@@ -774,6 +777,8 @@ acd_fit_km_free(struct acd_fit_km *km)
     free(km);
 }
 
+/* The log-likelihood of the bins: an event in [b, b + 1) weighs S(b) -
+ * S(b + 1) (the last bin, open-ended, S(b)); a censoring S(b + 0.5). */
 static double
 cens_loglik(const struct family *fam, const struct bins *b, const double *v)
 {
