@@ -40,6 +40,7 @@ PUBLIC = {
     "staff.h": "engine",
     "roster.h": "engine",
     "schedule.h": "engine",
+    "fit.h": "engine",
     "scenario_load.h": "input",
     "acdsim.h": "input",
 }

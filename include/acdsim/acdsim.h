@@ -10,6 +10,7 @@
  *   staff.h          the staffing search by simulation
  *   roster.h         the cheapest shifts covering a requirement (GLPK)
  *   schedule.h       a shift roster proven by simulation
+ *   fit.h            estimators for calibration: MLE fits, Kaplan-Meier
  *
  * Everything else under sim/ (reports, charts, the live view, the command
  * line) is the application built on it.
@@ -20,6 +21,7 @@
 #include "acdsim/diag.h"
 #include "acdsim/dist.h"
 #include "acdsim/erlang.h"
+#include "acdsim/fit.h"
 #include "acdsim/precision.h"
 #include "acdsim/roster.h"
 #include "acdsim/run.h"

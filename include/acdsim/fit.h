@@ -29,6 +29,7 @@
 
 struct acd_fit_sample {
     uint64_t n, n_zero; /* values seen; of them <= 0 (left out of the fits) */
+    /* of the positive values (n - n_zero of them) */
     double sum, sum2, sum_log, sum_log2, min, max;
     size_t n_kept; /* values in the reservoir */
     double *kept;  /* ACD_FIT_RESERVOIR, allocated at the first value */
@@ -70,7 +71,8 @@ struct acd_fit {
  * with the least AIC among those ok (ACD_FIT_FAMILIES if none). */
 size_t acd_fit_all(const struct acd_fit_sample *s, struct acd_fit out[ACD_FIT_FAMILIES]);
 
-/* The sample's mean with its 95% CI (Student t on the exact sums). */
+/* The sample's mean with its 95% CI (Student t on the exact sums), over
+ * the positive values (those fitted). */
 void acd_fit_sample_mean(const struct acd_fit_sample *s, double *mean, double *lo, double *hi);
 
 /* --------------------------------------------------- censored data */
@@ -88,7 +90,8 @@ void acd_fit_censored_add(struct acd_fit_censored *c, double t_s, bool event);
 void acd_fit_censored_fini(struct acd_fit_censored *c);
 
 /* The Kaplan-Meier curve: at each distinct event time t[i] (bin upper
- * edges, ascending) the survival S(t[i]) with its Greenwood 95% band
+ * edges, ascending) the survival S(t[i]) (the censorings within a bin
+ * count as at risk for half of it) with its Greenwood 95% band
  * (log-log transformed, within [0, 1]), and the number at risk. The curve
  * never increases. Arrays owned by the struct (free with
  * acd_fit_km_free). */
@@ -101,8 +104,9 @@ struct acd_fit_km *acd_fit_km(const struct acd_fit_censored *c);
 void acd_fit_km_free(struct acd_fit_km *km);
 
 /* Censored maximum likelihood fits of patience: exponential (closed
- * form), gamma, lognormal and Weibull (numerical), each as struct acd_fit
- * (ks: the largest distance between the fitted survival and the KM curve);
+ * form), gamma, lognormal and Weibull (numerical, on the bins), each as
+ * struct acd_fit (ks: the largest distance between the fitted survival and
+ * the KM curve where at least 20 are at risk);
  * returns the index of the least AIC among those ok. Erlang is left out
  * (out[ACD_FIT_ERLANG].ok false). */
 size_t acd_fit_censored_all(const struct acd_fit_censored *c, struct acd_fit out[ACD_FIT_FAMILIES]);
@@ -112,7 +116,7 @@ size_t acd_fit_censored_all(const struct acd_fit_censored *c, struct acd_fit out
 /* Poisson rate from a count over an exposure, with the exact (Garwood)
  * 95% CI of the count: lo/hi are counts (divide by the exposure). */
 void acd_fit_poisson_ci(double count, double *lo, double *hi);
-/* A proportion's 95% Wilson interval. */
+/* A proportion's 95% Wilson interval (n = 0: p 0 within [0, 1]). */
 void acd_fit_share_ci(double k, double n, double *p, double *lo, double *hi);
 
 #endif
