@@ -48,6 +48,9 @@ static const struct command commands[] = {
     {.name = "schedule",
      .summary = "shift roster (GLPK) proven by simulation",
      .fn = acd_cli_schedule},
+    {.name = "calibrate",
+     .summary = "build a scenario from an ACD's call log",
+     .fn = acd_cli_calibrate},
 };
 
 static void
