@@ -317,29 +317,29 @@ common_vars(const struct acd_calib *c, const char *log_name)
 
 #define HIST_BINS 40
 
+/* Type t's histogram range: the chosen fit's 98th percentile (3 means
+ * if that is not finite), at least the mean. */
+static double
+handle_xmax(const struct acd_calib_type *ty)
+{
+    if (ty->handle_best >= ACD_FIT_FAMILIES)
+        return ty->handle.n_kept && ty->handle.max > 0 ? ty->handle.max : 600;
+    const struct acd_fit *b = &ty->handle_fit[ty->handle_best];
+    double q = acd_calib_quantile(b, 0.98);
+    return isfinite(q) && q > b->mean ? q : 3 * b->mean;
+}
+
 /* Per type one block (blank lines between): bin center, density of the
  * sample (reservoir), then the density of each family (NaN if no fit). */
 static char *
-handle_data(const struct acd_calib *c, double *xmax_out)
+handle_data(const struct acd_calib *c)
 {
     char *s = NULL;
     size_t len = 0;
     FILE *f = acd_xmemstream_open(&s, &len);
-    double xmax = 0;
     for (size_t t = 0; t < c->n_types; t++) {
         const struct acd_calib_type *ty = &c->types[t];
-        if (ty->handle_best < ACD_FIT_FAMILIES) {
-            double m = ty->handle_fit[ty->handle_best].mean;
-            double q = acd_calib_quantile(&ty->handle_fit[ty->handle_best], 0.98);
-            double x = isfinite(q) && q > m ? q : 3 * m;
-            xmax = x > xmax ? x : xmax;
-        }
-    }
-    if (!(xmax > 0))
-        xmax = 600;
-    double w = xmax / HIST_BINS;
-    for (size_t t = 0; t < c->n_types; t++) {
-        const struct acd_calib_type *ty = &c->types[t];
+        double w = handle_xmax(ty) / HIST_BINS;
         size_t counts[HIST_BINS] = {0};
         for (size_t i = 0; i < ty->handle.n_kept; i++) {
             double b = floor(ty->handle.kept[i] / w);
@@ -348,17 +348,36 @@ handle_data(const struct acd_calib *c, double *xmax_out)
         }
         double n = ty->handle.n_kept ? (double)ty->handle.n_kept : 1;
         for (size_t b = 0; b < HIST_BINS; b++) {
-            double x = (b + 0.5) * w;
+            double x = ((double)b + 0.5) * w;
             acd_plot_num(f, x);
             acd_plot_num(f, (double)counts[b] / n / w);
             for (size_t k = 0; k < ACD_FIT_FAMILIES; k++)
-                acd_plot_num(f, ty->handle_fit[k].ok ? acd_calib_pdf(&ty->handle_fit[k], x) : (double)NAN);
+                acd_plot_num(f, ty->handle_fit[k].ok ? acd_calib_pdf(&ty->handle_fit[k], x)
+                                                     : (double)NAN);
             fputc('\n', f);
         }
         fputs("\n\n", f);
     }
     acd_xmemstream_close(f);
-    *xmax_out = xmax;
+    return s;
+}
+
+/* xmax[p]: each panel's x range. */
+static char *
+range_vars(const struct acd_calib *c, bool patience)
+{
+    char *s = NULL;
+    size_t len = 0;
+    FILE *f = acd_xmemstream_open(&s, &len);
+    fprintf(f, "array xmax[%zu] = [", c->n_types ? c->n_types : 1);
+    for (size_t t = 0; t < c->n_types; t++) {
+        const struct acd_calib_type *ty = &c->types[t];
+        double x =
+            patience ? (ty->km && ty->km->n ? ty->km->t_s[ty->km->n - 1] : 60) : handle_xmax(ty);
+        fprintf(f, "%s%.17g", t ? ", " : "", x > 0 ? x : 60);
+    }
+    fputs(c->n_types ? "]\n" : "1]\n", f);
+    acd_xmemstream_close(f);
     return s;
 }
 
@@ -395,27 +414,28 @@ patience_data(const struct acd_calib *c)
     return s;
 }
 
-/* One line per interval (and one at closing): start, then per type the
- * calls per day, band lo, hi, CI lo, hi. */
+/* Two lines per interval (its start and its end, so bands and lines
+ * draw as steps): time, then per type the calls per day, band lo, hi, CI
+ * lo, hi. */
 static char *
 arrivals_data(const struct acd_calib *c)
 {
     char *s = NULL;
     size_t len = 0;
     FILE *f = acd_xmemstream_open(&s, &len);
-    for (size_t k = c->first; k <= c->last + 1; k++) {
-        size_t sl = k <= c->last ? k : c->last;
-        acd_plot_num(f, (double)k * c->o.interval_s);
-        for (size_t t = 0; t < c->n_types; t++) {
-            const struct acd_calib_type *ty = &c->types[t];
-            acd_plot_num(f, ty->rate[sl]);
-            acd_plot_num(f, ty->day_lo[sl]);
-            acd_plot_num(f, ty->day_hi[sl]);
-            acd_plot_num(f, ty->rate_lo[sl]);
-            acd_plot_num(f, ty->rate_hi[sl]);
+    for (size_t k = c->first; k <= c->last; k++)
+        for (int edge = 0; edge < 2; edge++) {
+            acd_plot_num(f, (double)(k + (size_t)edge) * c->o.interval_s);
+            for (size_t t = 0; t < c->n_types; t++) {
+                const struct acd_calib_type *ty = &c->types[t];
+                acd_plot_num(f, ty->rate[k]);
+                acd_plot_num(f, ty->day_lo[k]);
+                acd_plot_num(f, ty->day_hi[k]);
+                acd_plot_num(f, ty->rate_lo[k]);
+                acd_plot_num(f, ty->rate_hi[k]);
+            }
+            fputc('\n', f);
         }
-        fputc('\n', f);
-    }
     acd_xmemstream_close(f);
     return s;
 }
@@ -446,13 +466,10 @@ acd_calib_write_dir(const char *dir, const struct acd_calib *c, const struct acd
         files[nf] = (struct acd_outdir_text){names[nf], texts[nf], strlen(texts[nf])};
         nf++;
     }
-    double xmax;
     char *vars = common_vars(c, log_name);
-    char *hvars = acd_xasprintf("%sxmax = %.17g\n", vars, 0.0);
-    char *hd = handle_data(c, &xmax);
-    free(hvars);
-    hvars = acd_xasprintf("%sxmax = %.17g\n", vars, xmax);
-    char *pd = patience_data(c), *ad = arrivals_data(c);
+    char *hr = range_vars(c, false), *pr = range_vars(c, true);
+    char *hvars = acd_xasprintf("%s%s", vars, hr), *pvars = acd_xasprintf("%s%s", vars, pr);
+    char *hd = handle_data(c), *pd = patience_data(c), *ad = arrivals_data(c);
     const struct acd_plot_extra charts[] = {
         {.name = "calib_handle",
          .title = "Handle time per call type: histogram and fitted densities",
@@ -463,7 +480,7 @@ acd_calib_write_dir(const char *dir, const struct acd_calib *c, const struct acd
          .title = "Patience per call type: Kaplan-Meier survival with its 95% band and the fit",
          .script = acd_plot_calib_patience_text,
          .data = pd,
-         .vars = vars},
+         .vars = pvars},
         {.name = "calib_arrivals",
          .title = "Fresh calls per interval: the mean day, its CI and the day-to-day band",
          .script = acd_plot_calib_arrivals_text,
@@ -483,6 +500,9 @@ acd_calib_write_dir(const char *dir, const struct acd_calib *c, const struct acd
     free(files);
     free(vars);
     free(hvars);
+    free(pvars);
+    free(hr);
+    free(pr);
     free(hd);
     free(pd);
     free(ad);
