@@ -257,12 +257,15 @@ acd_calib_add(void *ud, const struct acd_calllog_record *r)
         break;
     case ACD_CALLLOG_ABANDONED:
         ty->abandoned++;
-        if (!(r->wait_s >= ACD_CALIB_INSTANT_S)) {
+        if (!(r->wait_s >= ACD_CALIB_INSTANT_S))
             ty->instant++;
-        } else {
+        else
             ty->waited++;
-            acd_fit_censored_add(&ty->patience, r->wait_s, true);
-        }
+        /* instant hang-ups stay in the patience data: left out, the fits
+         * would see no abandon in the first second and bend away from a
+         * constant hazard; the balk written is what patience does not
+         * explain (finish) */
+        acd_fit_censored_add(&ty->patience, r->wait_s > 0 ? r->wait_s : 0, true);
         if (r->customer && r->customer[0]) {
             if (attempt == 1) {
                 ty->abandons1++;
@@ -604,6 +607,14 @@ acd_calib_finish(struct acd_calib *c, const struct acd_calllog_map *map)
                                  ty->patience_fit[ty->patience_best].ks > ACD_CALIB_MAX_KS;
         double need = (double)ty->waited + (double)ty->instant;
         acd_fit_share_ci((double)ty->instant, need, &ty->balk, &ty->balk_lo, &ty->balk_hi);
+        /* the share of instant hang-ups patience itself gives */
+        ty->instant_expected = 0;
+        if (ty->patience_best < ACD_FIT_FAMILIES)
+            ty->instant_expected =
+                1 - acd_calib_sf(&ty->patience_fit[ty->patience_best], ACD_CALIB_INSTANT_S);
+        ty->balk_excess = 0;
+        if (ty->instant > 0 && ty->balk_lo > ty->instant_expected)
+            ty->balk_excess = (ty->balk - ty->instant_expected) / (1 - ty->instant_expected);
         finish_retrials(c, ty);
     }
     finish_agents(c);
@@ -863,10 +874,14 @@ write_type(const struct acd_calib *c, size_t t, FILE *f)
     if (ty->instant > 0) {
         fprintf(f,
                 "    # %" PRIu64 " instant hang-ups (wait < %.0f s) of %" PRIu64
-                " calls that waited or hung up (95%% CI %.4f-%.4f)\n",
-                ty->instant, ACD_CALIB_INSTANT_S, ty->waited + ty->instant, ty->balk_lo,
-                ty->balk_hi);
-        fprintf(f, "    balk: %.4f\n", ty->balk);
+                " calls that waited or hung up: %.4f (95%% CI %.4f-%.4f);\n"
+                "    # the patience above gives %.4f of them",
+                ty->instant, ACD_CALIB_INSTANT_S, ty->waited + ty->instant, ty->balk, ty->balk_lo,
+                ty->balk_hi, ty->instant_expected);
+        if (ty->balk_excess > 0)
+            fprintf(f, ": the excess balks\n    balk: %.4f\n", ty->balk_excess);
+        else
+            fputs(", no more: no balk\n", f);
     }
     if (ty->has_retry) {
         unsigned max =

@@ -78,7 +78,10 @@ struct acd_calib_type {
     struct acd_fit_km *km; /* NULL when no abandon */
     double km_median_s;    /* NAN when the curve stays above 0.5 */
     bool patience_empirical;
-    double balk, balk_lo, balk_hi;
+    double balk, balk_lo, balk_hi; /* instant hang-ups / calls that waited or hung up */
+    double instant_expected;       /* that share as the fitted patience gives it */
+    double balk_excess;            /* the balk written: the share beyond patience's, when
+                                      the CI's low end is above it; else 0 */
     bool has_retry;
     double p_first, p_first_lo, p_first_hi, exposure1; /* exposure: abandons weighted by the
                                                            chance their retrial fell before the

@@ -83,8 +83,9 @@ acd_calib_write_text(FILE *out, const struct acd_calib *c, const struct acd_call
             fprintf(out, "%s\n", ty->patience_empirical ? ", written as empirical (KS > 0.1)" : "");
             text_fits(out, "patience", ty->patience_fit, ty->patience_best);
         }
-        fprintf(out, "  instant hang-ups: %.4f (95%% CI %.4f-%.4f)\n", ty->balk, ty->balk_lo,
-                ty->balk_hi);
+        fprintf(out,
+                "  instant hang-ups: %.4f (95%% CI %.4f-%.4f), patience gives %.4f, balk %.4f\n",
+                ty->balk, ty->balk_lo, ty->balk_hi, ty->instant_expected, ty->balk_excess);
         if (ty->has_retry) {
             fprintf(out,
                     "  retrials: p_first %.4f (95%% CI %.4f-%.4f), delay mean %.1f s (%.1f-%.1f)",
@@ -200,7 +201,10 @@ json_ctype(const struct acd_calib *c, const struct acd_calib_type *ty)
         }
     acd_json_set(p, "km", km);
     acd_json_set(o, "patience", p);
-    acd_json_set(o, "balk", json_ci(ty->balk, ty->balk_lo, ty->balk_hi));
+    json_t *b = json_ci(ty->balk, ty->balk_lo, ty->balk_hi);
+    acd_json_set(b, "patience_gives", acd_json_real(ty->instant_expected));
+    acd_json_set(b, "balk", acd_json_real(ty->balk_excess));
+    acd_json_set(o, "instant_hangups_share", b);
     if (ty->has_retry) {
         json_t *r = acd_json_check(json_object());
         acd_json_set(r, "p_first", json_ci(ty->p_first, ty->p_first_lo, ty->p_first_hi));
