@@ -96,6 +96,25 @@ def _():
               f"{t['name']}: {h['chosen']} mean {chosen['mean_s']} outside {lo}-{hi}")
 
 
+@test("sample day: an empirical patience (KS > 0.1) has its sample file in the folder")
+def _():
+    with open(os.path.join(SAMPLE_DIR, "calibrated.yaml")) as f:
+        text = f.read()
+    n = 0
+    for t in SAMPLE_JSON["call_types"]:
+        if not t["patience"]["empirical"]:
+            continue
+        n += 1
+        name = "patience_" + "".join(ch if ch.isalnum() or ch in "-_" else "_"
+                                     for ch in t["name"]) + ".csv"
+        check(f'file: "{name}"' in text, f"{name} not named in the scenario")
+        with open(os.path.join(SAMPLE_DIR, name)) as f:
+            vals = [float(x) for x in f if not x.startswith("#")]
+        check(len(vals) == 1000 and vals == sorted(vals) and vals[0] >= 0, f"{name} values")
+    if n == 0:
+        return "skip no patience fit was poor enough"
+
+
 @test("sample day: the scenario's comments say where numbers came from")
 def _():
     with open(os.path.join(SAMPLE_DIR, "calibrated.yaml")) as f:
@@ -241,6 +260,27 @@ def _():
     check("interval: 3600s" in text, "interval not 1h")
     check(text.count("      - 120   #") == 8, "not 8 intervals of 120 agents")
     expect_rc(acdsim("validate", "a120.yaml"), 0, "validate")
+
+
+@test("--agents FILE sets the intervals it names; --by date and --by weekday run")
+def _():
+    with open(path("agents.csv"), "w") as f:
+        f.write("start,agents\n# the morning\n08:00,90\n08:30,95\n")
+    expect_rc(acdsim("calibrate", "trace.csv", "-q", "--agents", "agents.csv",
+                     "-o", "afile.yaml"), 0, "calibrate")
+    with open(path("afile.yaml")) as f:
+        text = f.read()
+    check("      - 90   # 08:00" in text and "      - 95   # 08:30" in text, "file ignored")
+    expect_rc(acdsim("validate", "afile.yaml"), 0, "validate")
+    for by in ("date", "weekday"):
+        expect_rc(acdsim("calibrate", "trace.csv", "-q", "--by", by, "-o", f"by_{by}.yaml"), 0,
+                  f"--by {by}")
+    with open(path("bad_agents.csv"), "w") as f:
+        f.write("08:10,3\n")
+    _, err = expect_rc(acdsim("calibrate", "trace.csv", "--agents", "bad_agents.csv",
+                              "-o", "bad_agents.yaml"), 2, "a bad agents file")
+    check("bad_agents.csv:1:" in err, err)
+    nothing_written(["bad_agents.yaml"])
 
 
 # ------------------------------------------------------------- bad input
