@@ -183,7 +183,7 @@ acd_calib_add(void *ud, const struct acd_calllog_record *r)
 {
     struct acd_calib *c = ud;
     c->records++;
-    size_t t = find_type(c, r->type);
+    size_t t = find_type(c, r->type && r->type[0] ? r->type : "(no type)");
     size_t d = find_day(c, r->day, r->weekday);
     struct acd_calib_type *ty = &c->types[t];
     size_t slot = slot_of(c, r->arrival_s);

@@ -107,9 +107,14 @@ acd_calib_write_text(FILE *out, const struct acd_calib *c, const struct acd_call
           "  other work are missing): the agents seen are a bound the back-test must check.\n",
           out);
     fprintf(out, "    %-8s %7s %9s %9s %9s\n", "start", "agents", "seen", "busy", "occupancy");
-    for (size_t s = c->first; s <= c->last; s++)
-        fprintf(out, "    %-8s %7.0f %9.2f %9.2f %9.3f\n", acd_calib_clock(c, s, b1), c->agents[s],
-                c->agents_seen[s], c->busy_mean[s] / c->o.interval_s, c->occupancy[s]);
+    for (size_t s = c->first; s <= c->last; s++) {
+        fprintf(out, "    %-8s %7.0f %9.2f %9.2f", acd_calib_clock(c, s, b1), c->agents[s],
+                c->agents_seen[s], c->busy_mean[s] / c->o.interval_s);
+        if (isnan(c->occupancy[s]))
+            fprintf(out, " %9s\n", "-");
+        else
+            fprintf(out, " %9.3f\n", c->occupancy[s]);
+    }
     return ferror(out) ? -1 : 0;
 }
 
