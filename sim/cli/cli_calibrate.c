@@ -222,7 +222,7 @@ static const struct acd_cli_opt calibrate_opts[] = {
      .metavar = "N|FILE",
      .set = set_agents,
      .help = "agents in every interval, or a CSV of interval\nstart,agents (default: those seen "
-             "answering)"},
+             "working)"},
     {.name = "strict",
      .val = OPT_STRICT,
      .set = set_strict,

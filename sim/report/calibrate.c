@@ -248,11 +248,20 @@ acd_calib_add(void *ud, const struct acd_calllog_record *r)
             }
         }
         if (r->agent && r->agent[0]) {
+            /* seen working in every interval the talk overlaps (a long
+             * call keeps its agent on duty in the next interval too) */
             c->has_agent = true;
-            size_t as = slot_of(c, isfinite(r->answer_s) ? r->answer_s : r->arrival_s);
-            uint64_t key = mix64(hash64(r->agent) ^ mix64(((uint64_t)d << 20) ^ as));
-            if (agent_key_add(c, key))
-                c->seen[d][as]++;
+            double a = isfinite(r->answer_s) ? r->answer_s : r->arrival_s;
+            double e = isfinite(r->end_s) && r->end_s > a ? r->end_s : a;
+            uint64_t h = hash64(r->agent);
+            size_t first = slot_of(c, a), last = slot_of(c, e);
+            if (last > first && e <= (double)last * c->o.interval_s)
+                last--; /* ended on the boundary */
+            for (size_t s = first; s <= last; s++) {
+                uint64_t key = mix64(h ^ mix64(((uint64_t)d << 20) ^ s));
+                if (agent_key_add(c, key))
+                    c->seen[d][s]++;
+            }
         }
         break;
     case ACD_CALLLOG_ABANDONED:
@@ -919,9 +928,9 @@ acd_calib_write_scenario(const struct acd_calib *c, const char *log_name, FILE *
     fputs("# Calibrated by `acdsim calibrate` from ", f);
     comment_str(f, log_name);
     fprintf(f, " (%" PRIu64 " calls used).\n", c->records);
-    fputs("# Every number says where it came from; 95% confidence intervals in brackets.\n"
+    fputs("# Every number says where it came from; 95% confidence intervals in parentheses.\n"
           "# Not in a call log, so not here: wrap-up (none written), breaks and other work\n"
-          "# (the agents below are those seen answering, which is not those available), and\n"
+          "# (the agents below are those seen working, which is not those available), and\n"
           "# skills (one group answers every call type). Check with `acdsim backtest`.\n",
           f);
     fputs("name: ", f);
@@ -963,7 +972,7 @@ acd_calib_write_scenario(const struct acd_calib *c, const char *log_name, FILE *
     }
     fputs("]\n", f);
     if (strcmp(c->agents_from, "log") == 0)
-        fputs("    # agents seen answering per interval (mean over the days, rounded up): who\n"
+        fputs("    # agents seen working per interval (mean over the days, rounded up): who\n"
               "    # served, not who was available (breaks, wrap-up and other work are not in\n"
               "    # the log) - a bound the back-test must check\n",
               f);
