@@ -982,8 +982,10 @@ acd_calib_write_scenario(const struct acd_calib *c, const char *log_name, FILE *
         fprintf(f, "    # agents given (--agents, %s)\n", c->agents_from);
     fputs("    agents:\n", f);
     for (size_t s = c->first; s <= c->last; s++) {
-        fprintf(f, "      - %.0f   # %s: %.2f seen, %.2f busy", c->agents[s],
-                acd_calib_clock(c, s, b1), c->agents_seen[s], c->busy_mean[s] / c->o.interval_s);
+        fprintf(f, "      - %.0f   # %s: ", c->agents[s], acd_calib_clock(c, s, b1));
+        if (c->has_agent)
+            fprintf(f, "%.2f seen, ", c->agents_seen[s]);
+        fprintf(f, "%.2f busy", c->busy_mean[s] / c->o.interval_s);
         if (!isnan(c->occupancy[s]))
             fprintf(f, ", occupancy %.3f", c->occupancy[s]);
         fputc('\n', f);
