@@ -331,6 +331,12 @@ def _():
     expect_rc(acdsim("calibrate", SAMPLE, "--by", "month"), 2, "--by month")
     expect_rc(acdsim("calibrate", "no_such.csv", "-o", "x.yaml"), 2, "missing log")
     nothing_written(["x.yaml"])
+    with open(SAMPLE) as f, open(path("header_only.csv"), "w") as g:
+        g.write(f.readline())
+    _, err = expect_rc(acdsim("calibrate", "header_only.csv", "-o", "empty.yaml"), 2,
+                       "a log without calls")
+    check("header_only.csv:" in err and "error" in err, err)
+    nothing_written(["empty.yaml"])
     out, _ = expect_rc(acdsim("calibrate", "--help"), 0, "--help")
     check("calibrate LOG.csv" in out, out)
 
