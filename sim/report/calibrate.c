@@ -574,9 +574,11 @@ finish_agents(struct acd_calib *c)
             c->agents_from = "file";
         } else if (c->has_agent) {
             a = ceil(c->agents_seen[s] - 1e-9);
+            a = a > 0 ? a : 0; /* not -0 */
             c->agents_from = "log";
         } else {
             a = ceil(c->busy_mean[s] / c->o.interval_s / 0.85 - 1e-9);
+            a = a > 0 ? a : 0;
             c->agents_from = "busy time";
         }
         c->agents[s] = a;
@@ -590,8 +592,6 @@ void
 acd_calib_finish(struct acd_calib *c, const struct acd_calllog_map *map)
 {
     c->has_date = map && map->column[ACD_CALLLOG_DATE];
-    if (map && map->column[ACD_CALLLOG_AGENT])
-        c->has_agent = true;
     choose_days(c);
     finish_arrivals(c);
     for (size_t t = 0; t < c->n_types; t++) {

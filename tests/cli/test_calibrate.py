@@ -301,7 +301,8 @@ def _():
 @test("a missing column: exit 2, located error, nothing written")
 def _():
     _, err = expect_rc(acdsim("calibrate", SAMPLE, "--columns",
-                              "arrival=nope,outcome=outcome,outcome.AGENT=answered",
+                              "arrival=nope,answer=ser_start,end=ser_exit,outcome=outcome,"
+                              "outcome.AGENT=answered",
                               "-o", "bad2"), 2, "calibrate")
     check("error" in err and "nope" in err, err)
     nothing_written(["bad2"])
