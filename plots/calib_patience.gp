@@ -2,8 +2,8 @@
 # the Kaplan-Meier patience survival (abandons are events, answered waits
 # censored) as steps with its 95% band, and the chosen fit's survival.
 #
-# datafile: one block per call type (index p - 1), one line per event
-# time (the first at 0):
+# datafile: one block per call type (index p - 1), two lines per event
+# time (the values just before it, then at it: steps), the first at 0:
 #   1 wait (s), 2 KM survival, 3 band low, 4 band high, 5 the fit's survival
 # Uses: scenario (the log's name), n_panels, panels (call type names),
 # xmax[p] (each panel's range: the last event time; 60 s without one).
@@ -20,7 +20,7 @@ do for [p = 1:n_panels] {
     set xlabel 'Wait (s)' font ',8'
     set xrange [0:xmax[p]]
     plot datafile index (p - 1) using 1:3:4 with filledcurves fs solid 0.4 noborder lc rgb band_color title (p == 1 ? '95% band' : ''), \
-         datafile index (p - 1) using 1:2 with steps lc rgb center_color lw 2 title (p == 1 ? 'Kaplan-Meier' : ''), \
+         datafile index (p - 1) using 1:2 with lines lc rgb center_color lw 2 title (p == 1 ? 'Kaplan-Meier' : ''), \
          datafile index (p - 1) using 1:5 with lines lc rgb target_color lw 1.5 dt 2 title (p == 1 ? 'fit' : '')
 }
 unset multiplot

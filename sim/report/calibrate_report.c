@@ -391,7 +391,8 @@ range_vars(const struct acd_calib *c, bool patience)
 }
 
 /* Per type one block: t, KM survival, band lo, hi, the chosen fit's
- * survival (steps from 0). */
+ * survival; each event time twice (the values before it, then after it)
+ * so that lines and bands draw as steps. */
 static char *
 patience_data(const struct acd_calib *c)
 {
@@ -402,21 +403,23 @@ patience_data(const struct acd_calib *c)
         const struct acd_calib_type *ty = &c->types[t];
         const struct acd_fit *fit =
             ty->patience_best < ACD_FIT_FAMILIES ? &ty->patience_fit[ty->patience_best] : NULL;
-        acd_plot_num(f, 0);
-        acd_plot_num(f, 1);
-        acd_plot_num(f, 1);
-        acd_plot_num(f, 1);
-        acd_plot_num(f, 1);
-        fputc('\n', f);
-        if (ty->km)
-            for (size_t i = 0; i < ty->km->n; i++) {
-                acd_plot_num(f, ty->km->t_s[i]);
-                acd_plot_num(f, ty->km->surv[i]);
-                acd_plot_num(f, ty->km->lo[i]);
-                acd_plot_num(f, ty->km->hi[i]);
-                acd_plot_num(f, fit ? acd_calib_sf(fit, ty->km->t_s[i]) : (double)NAN);
+        double sv = 1, lo = 1, hi = 1;
+        for (size_t i = 0; i <= (ty->km ? ty->km->n : 0); i++) {
+            double x = i == 0 ? 0 : ty->km->t_s[i - 1];
+            for (int after = 0; after < 2; after++) {
+                if (after && i > 0) {
+                    sv = ty->km->surv[i - 1];
+                    lo = ty->km->lo[i - 1];
+                    hi = ty->km->hi[i - 1];
+                }
+                acd_plot_num(f, x);
+                acd_plot_num(f, sv);
+                acd_plot_num(f, lo);
+                acd_plot_num(f, hi);
+                acd_plot_num(f, fit ? acd_calib_sf(fit, x) : (double)NAN);
                 fputc('\n', f);
             }
+        }
         fputs("\n\n", f);
     }
     acd_xmemstream_close(f);
