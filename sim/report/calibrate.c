@@ -377,22 +377,27 @@ acd_calib_sf(const struct acd_fit *f, double x)
     }
 }
 
+/* By bisection on the survival function: GSL's inverses abort (through
+ * acdsim's GSL error handler) when they do not converge, as gamma's may
+ * far in a tail. */
 double
 acd_calib_quantile(const struct acd_fit *f, double p)
 {
-    double a, b;
-    params(f, &a, &b);
-    switch (f->family) {
-    case ACD_FIT_GAMMA:
-    case ACD_FIT_ERLANG:
-        return gsl_cdf_gamma_Pinv(p, a, b);
-    case ACD_FIT_LOGNORMAL:
-        return gsl_cdf_lognormal_Pinv(p, a, b);
-    case ACD_FIT_WEIBULL:
-        return gsl_cdf_weibull_Pinv(p, a, b);
-    default:
-        return gsl_cdf_exponential_Pinv(p, a);
+    if (!(p > 0))
+        return 0;
+    if (!(p < 1))
+        return INFINITY;
+    double lo = 0, hi = f->mean > 0 ? f->mean : 1;
+    for (int i = 0; i < 200 && 1 - acd_calib_sf(f, hi) < p; i++)
+        lo = hi, hi *= 2;
+    for (int i = 0; i < 100; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (1 - acd_calib_sf(f, mid) < p)
+            lo = mid;
+        else
+            hi = mid;
     }
+    return 0.5 * (lo + hi);
 }
 
 /* ----------------------------------------------------------- finish */
