@@ -283,6 +283,66 @@ def _():
     nothing_written(["bad_agents.yaml"])
 
 
+DAYS = ["2026-11-30", "2026-12-01", "2026-12-07", "2026-12-08", "2026-12-14"]  # Mon Tue x2, Mon
+SMALL = """\
+name: small days
+seed: 3
+replications: 5
+horizon: {open: "09:00", close: "12:00", interval: 30m}
+busyness: {cv: 0.2}
+call_types:
+  - name: calls
+    arrivals: {per_interval: [40, 60, 80, 80, 60, 40]}
+    handle_time: {dist: lognormal, mean: 180, cv: 0.7}
+    patience: {dist: exponential, mean: 120}
+agent_groups:
+  - name: all
+    skills: [calls]
+    agents: 8
+"""
+DATED_COLUMNS = ("arrival=arrival_s,exit=end_s,end=done_s,outcome=outcome,type=type,"
+                 "customer=issue_id,date=date,outcome.answered=answered,"
+                 "outcome.abandoned=abandoned,outcome.blocked=blocked")
+
+
+@test("days from a date column: busyness estimated, --by weekday and --by date pick days")
+def _():
+    with open(path("small.yaml"), "w") as f:
+        f.write(SMALL)
+    rows = []
+    for k, day in enumerate(DAYS):
+        expect_rc(acdsim("run", "small.yaml", "--trace", f"s{k}.csv", "--trace-replication",
+                         str(k), "-q"), 0, "run --trace")
+        with open(path(f"s{k}.csv")) as f:
+            lines = f.read().splitlines()
+        head = lines[0].split(",")
+        iid = head.index("issue_id")
+        for line in lines[1:]:
+            cells = line.split(",")
+            cells[iid] = f"{k}-{cells[iid]}"  # a customer per day
+            rows.append(",".join(cells) + "," + day)
+    with open(path("days.csv"), "w") as f:
+        f.write(lines[0] + ",date\n" + "\n".join(rows) + "\n")
+    res = {}
+    for by in ("all", "weekday", "date"):
+        out, _ = expect_rc(acdsim("calibrate", "days.csv", "--columns", DATED_COLUMNS, "--by", by,
+                                  "-f", "json", "-o", f"days_{by}.yaml"), 0, f"--by {by}")
+        res[by] = json.loads(out)
+        expect_rc(acdsim("validate", f"days_{by}.yaml"), 0, "validate")
+    check(res["all"]["days"] == 5 and res["all"]["profile_days"] == 5, f"{res['all']['days']}")
+    check(res["weekday"]["profile_days"] == 3, f"weekday: {res['weekday']['profile_days']}")
+    check(res["date"]["profile_days"] == 1, f"date: {res['date']['profile_days']}")
+    cv = res["all"]["busyness_cv"]
+    check(cv is not None and cv >= 0, f"busyness {cv}")
+    with open(path("days_all.yaml")) as f:
+        check("busyness: {cv: " in f.read(), "no busyness written")
+    with open(path("days_weekday.yaml")) as f:
+        check("(Monday)" in f.read(), "the weekday is not named")
+    # the pooled profile is the mean day: about the scenario's calls
+    total = sum(r["calls"] for r in res["all"]["call_types"][0]["arrivals"])
+    check(250 <= total <= 470, f"mean day {total} calls, scenario 360")
+
+
 # ------------------------------------------------------------- bad input
 
 def nothing_written(names):
