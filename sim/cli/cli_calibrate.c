@@ -419,6 +419,12 @@ acd_cli_calibrate(int argc, char **argv)
             fclose(f);
     }
     acd_calib_finish(c, have_map ? &map : NULL);
+    if (c->n_used_days == 0) {
+        acd_diags_error(&diags, log, 0, 0, "no %s in the log (--weekday)",
+                        weekday_names[a.o.weekday >= 0 && a.o.weekday < 7 ? a.o.weekday : 0]);
+        acd_calib_free(c);
+        goto fail;
+    }
 
     rc = ACD_EXIT_OK;
     acd_tmpfile_cleanup_install();

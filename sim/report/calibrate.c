@@ -418,9 +418,12 @@ choose_days(struct acd_calib *c)
                 if (count[i] && (w < 0 || count[i] > count[w]))
                     w = i;
         }
-        c->weekday_used = w;
+        bool dated = false;
         for (size_t d = 0; d < c->n_days; d++)
-            c->use_day[d] = w < 0 || c->weekday[d] == w;
+            dated |= c->weekday[d] >= 0;
+        c->weekday_used = dated ? w : -1; /* without dates: every day */
+        for (size_t d = 0; d < c->n_days; d++)
+            c->use_day[d] = !dated || c->weekday[d] == w;
     } else if (c->o.by == ACD_CALIB_BY_DATE) {
         size_t last = 0;
         for (size_t d = 1; d < c->n_days; d++)

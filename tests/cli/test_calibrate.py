@@ -332,6 +332,12 @@ def _():
     check(res["all"]["days"] == 5 and res["all"]["profile_days"] == 5, f"{res['all']['days']}")
     check(res["weekday"]["profile_days"] == 3, f"weekday: {res['weekday']['profile_days']}")
     check(res["date"]["profile_days"] == 1, f"date: {res['date']['profile_days']}")
+    _, err = expect_rc(acdsim("calibrate", "days.csv", "--columns", DATED_COLUMNS,
+                              "--weekday", "sunday", "-o", "sunday.yaml"), 2, "no Sunday")
+    check("no sunday" in err, err)
+    nothing_written(["sunday.yaml"])
+    expect_rc(acdsim("calibrate", "trace.csv", "-q", "--weekday", "fri", "-o", "fri.yaml"), 0,
+              "--weekday without dates")
     cv = res["all"]["busyness_cv"]
     check(cv is not None and cv >= 0, f"busyness {cv}")
     with open(path("days_all.yaml")) as f:
