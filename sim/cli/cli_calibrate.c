@@ -53,12 +53,15 @@ set_scenario(void *ud, const char *arg, char *err, size_t errlen)
     return 0;
 }
 
-/* -o: FILE.yaml is the scenario, anything else the report folder. */
+/* -o: FILE.yaml is the scenario, anything else (an existing folder too)
+ * the report folder. */
 static int
 set_out(void *ud, const char *arg, char *err, size_t errlen)
 {
     struct calibrate_args *a = ud;
-    if (is_yaml_name(arg))
+    struct stat st;
+    bool is_dir = stat(arg, &st) == 0 && S_ISDIR(st.st_mode);
+    if (is_yaml_name(arg) && !is_dir)
         return set_scenario(ud, arg, err, errlen);
     return acd_cli_set_out(&a->c, arg, err, errlen);
 }
