@@ -23,15 +23,16 @@ enum {
 /* cli_live.c, built when libev and ncurses are found (ACD_HAVE_LIVE) */
 int acd_cli_live(int argc, char **argv);
 
-int acd_cli_run(int argc, char **argv);      /* cli_run.c */
-int acd_cli_validate(int argc, char **argv); /* cli_run.c */
-int acd_cli_erlang(int argc, char **argv);   /* cli_erlang.c */
-int acd_cli_report(int argc, char **argv);   /* cli_report.c */
-int acd_cli_staff(int argc, char **argv);    /* cli_staff.c */
-int acd_cli_compare(int argc, char **argv);  /* cli_compare.c */
-int acd_cli_sweep(int argc, char **argv);    /* cli_sweep.c */
-int acd_cli_schedule(int argc, char **argv); /* cli_schedule.c */
-int acd_cli_backtest(int argc, char **argv); /* cli_backtest.c */
+int acd_cli_run(int argc, char **argv);       /* cli_run.c */
+int acd_cli_validate(int argc, char **argv);  /* cli_run.c */
+int acd_cli_erlang(int argc, char **argv);    /* cli_erlang.c */
+int acd_cli_report(int argc, char **argv);    /* cli_report.c */
+int acd_cli_staff(int argc, char **argv);     /* cli_staff.c */
+int acd_cli_compare(int argc, char **argv);   /* cli_compare.c */
+int acd_cli_sweep(int argc, char **argv);     /* cli_sweep.c */
+int acd_cli_schedule(int argc, char **argv);  /* cli_schedule.c */
+int acd_cli_backtest(int argc, char **argv);  /* cli_backtest.c */
+int acd_cli_calibrate(int argc, char **argv); /* cli_calibrate.c */
 
 /* ------------------------------- shared by the commands' option parsing (cli_opts.c) */
 
