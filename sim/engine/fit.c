@@ -955,6 +955,17 @@ void
 acd_fit_poisson_ci(double count, double *lo, double *hi)
 {
     ACD_ASSERT(count >= 0);
+    if (count > 1000) {
+        /* Wilson-Hilferty: the chi-square quantiles in closed form, within
+         * 1e-6 of Garwood's here; GSL's inversion stops converging for
+         * counts in the tens of thousands (its error handler aborts). */
+        double a = count, b = count + 1;
+        double l = 1 - 1 / (9 * a) - Z95 / (3 * sqrt(a));
+        double h = 1 - 1 / (9 * b) + Z95 / (3 * sqrt(b));
+        *lo = a * l * l * l;
+        *hi = b * h * h * h;
+        return;
+    }
     *lo = count > 0 ? 0.5 * gsl_cdf_chisq_Pinv(0.025, 2 * count) : 0;
     *hi = 0.5 * gsl_cdf_chisq_Pinv(0.975, 2 * count + 2);
 }

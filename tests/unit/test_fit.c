@@ -460,6 +460,15 @@ test_poisson_ci(void **state)
     assert_true(lo == 0 && fabs(hi - 3.6889) < 1e-4);
     acd_fit_poisson_ci(1, &lo, &hi);
     assert_true(fabs(lo - 0.0253) < 1e-4 && fabs(hi - 5.5716) < 1e-4);
+    /* Large counts (an interval of a million-row log): closed form, no
+     * GSL inversion (which stops converging); Garwood's values for 1001
+     * are 939.942 and 1064.98. */
+    acd_fit_poisson_ci(1001, &lo, &hi);
+    assert_true(fabs(lo - 939.942) < 1e-3 && fabs(hi - 1064.98) < 1e-2);
+    acd_fit_poisson_ci(23643, &lo, &hi);
+    assert_true(lo < 23643 && hi > 23643 && fabs((hi - lo) / 2 - 1.96 * sqrt(23643)) < 1);
+    acd_fit_poisson_ci(5e6, &lo, &hi);
+    assert_true(lo < 5e6 && hi > 5e6 && isfinite(lo) && isfinite(hi));
 }
 
 static void
