@@ -30,6 +30,7 @@ struct calibrate_args {
     const char *agents_file;
     struct acd_calib_opts o;
     bool strict, json;
+    bool as_seen; /* --availability seen: no availability fit */
 };
 
 static bool
@@ -189,8 +190,21 @@ enum {
     OPT_SL,
     OPT_AGENTS,
     OPT_STRICT,
-    OPT_SCENARIO
+    OPT_SCENARIO,
+    OPT_AVAILABILITY
 };
+
+static int
+set_availability(void *ud, const char *arg, char *err, size_t errlen)
+{
+    struct calibrate_args *a = ud;
+    if (strcmp(arg, "fit") == 0 || strcmp(arg, "seen") == 0) {
+        a->as_seen = strcmp(arg, "seen") == 0;
+        return 0;
+    }
+    snprintf(err, errlen, "expected 'fit' or 'seen', got '%s'", arg);
+    return -1;
+}
 
 static const struct acd_cli_opt calibrate_opts[] = {
     {.name = "columns",
@@ -226,6 +240,17 @@ static const struct acd_cli_opt calibrate_opts[] = {
      .set = set_agents,
      .help = "agents in every interval, or a CSV of interval\nstart,agents (default: those seen "
              "working)"},
+    {.name = "availability",
+     .val = OPT_AVAILABILITY,
+     .metavar = "HOW",
+     .set = set_availability,
+     .help = "fit (default): the share of the agents seen\nthat reproduces the log's abandon "
+             "rate in\nsimulation; seen: every agent seen, all interval"},
+    {.name = "threads",
+     .val = 'j',
+     .metavar = "T",
+     .set = acd_cli_set_threads,
+     .help = "worker threads of the availability fit\n(results do not depend on T)"},
     {.name = "strict",
      .val = OPT_STRICT,
      .set = set_strict,
@@ -428,6 +453,9 @@ acd_cli_calibrate(int argc, char **argv)
         acd_calib_free(c);
         goto fail;
     }
+    if (!a.as_seen && acd_calib_fit_availability(c, log_name, a.c.run.threads) != 0)
+        fprintf(stderr, "acdsim calibrate: warning: no availability fit (cannot write a "
+                        "temporary folder): the agents seen are written as available\n");
 
     rc = ACD_EXIT_OK;
     acd_tmpfile_cleanup_install();

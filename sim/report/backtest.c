@@ -247,9 +247,13 @@ acd_backtest_actual_add(void *ud, const struct acd_calllog_record *r)
     return 0;
 }
 
-/* One day's value of KPI k in an interval's sums; NAN when undefined. */
+/* One day's value of KPI k in an interval's sums; NAN when undefined.
+ * Occupancy: the log's talk time over the scenario's agents in the
+ * interval (staffed: the simulation's time-average agents on the phones),
+ * the simulated figure's own denominator: a log shows who talked, not who
+ * was available. */
 static double
-day_value(const double *s, enum acd_backtest_kpi k, double interval_s, bool has_agents)
+day_value(const double *s, enum acd_backtest_kpi k, double interval_s, double staffed)
 {
     switch (k) {
     case ACD_BT_OFFERED:
@@ -261,7 +265,7 @@ day_value(const double *s, enum acd_backtest_kpi k, double interval_s, bool has_
     case ACD_BT_ASA:
         return s[A_ANSWERED] > 0 ? s[A_WAIT_S] / s[A_ANSWERED] : ACD_NAN;
     case ACD_BT_OCCUPANCY:
-        return has_agents && s[A_AGENTS] > 0 ? s[A_TALK_S] / (s[A_AGENTS] * interval_s) : ACD_NAN;
+        return staffed > 0 ? s[A_TALK_S] / (staffed * interval_s) : ACD_NAN;
     case ACD_BT_KPIS:
         break;
     }
@@ -323,7 +327,8 @@ acd_backtest_make(const struct acd_backtest_actual *a, const struct acd_results 
             unsigned n = 0;
             for (size_t d = 0; d < a->n_days; d++) {
                 double x = day_value(a->days[d].sum + i * A_SUMS, (enum acd_backtest_kpi)k,
-                                     r->setup.interval_s, a->has_agents);
+                                     r->setup.interval_s,
+                                     r->intervals[i].all.metric[ACD_M_STAFFED_AGENTS].mean);
                 if (isnan(x))
                     continue;
                 n++;
@@ -464,10 +469,8 @@ acd_backtest_write_text(FILE *out, const struct acd_backtest *bt,
             bt->n_days == 1 ? "95% prediction band of one day"
                             : "95% band of the days' mean (the simulated mean's CI, widened "
                               "for the days' count)");
-    fprintf(out,
-            "cells: actual simulated[band]; * actual outside the band; shares in %%, ASA "
-            "in s%s\n\n",
-            bt->has_agents ? "" : "; no agent column: no occupancy");
+    fprintf(out, "cells: actual simulated[band]; * actual outside the band; shares in %%, ASA "
+                 "in s; occupancy: the log's talk over the scenario's agents\n\n");
     fprintf(out, "%-5s", "start");
     for (int k = 0; k < ACD_BT_KPIS; k++)
         fprintf(out, "  %*s ", CELL_W - 1, acd_backtest_kpis[k].label);

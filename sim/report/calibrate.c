@@ -2,6 +2,8 @@
  * calibrate: records -> estimates -> the scenario YAML (calibrate.h).
  */
 #include "calibrate.h"
+#include "acdsim/run.h"
+#include "acdsim/scenario_load.h"
 #include "util.h"
 
 #include <gsl/gsl_cdf.h>
@@ -11,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* One customer's last call, for the retrial tracker. */
 struct acd_calib_customer {
@@ -52,6 +55,8 @@ acd_calib_new(const struct acd_calib_opts *o)
     struct acd_calib *c = acd_xcalloc(1, sizeof *c);
     c->o = *o;
     c->n_slots = (size_t)ceil(172800.0 / o->interval_s);
+    c->availability = 1;
+    c->actual_abandon = c->fitted_abandon = c->seen_abandon = NAN;
     return c;
 }
 
@@ -558,10 +563,12 @@ finish_retrials(struct acd_calib *c, struct acd_calib_type *ty)
 static void
 finish_agents(struct acd_calib *c)
 {
-    c->agents = acd_xcalloc(c->n_slots, sizeof(double));
-    c->agents_seen = acd_xcalloc(c->n_slots, sizeof(double));
-    c->busy_mean = acd_xcalloc(c->n_slots, sizeof(double));
-    c->occupancy = acd_xcalloc(c->n_slots, sizeof(double));
+    if (!c->agents) {
+        c->agents = acd_xcalloc(c->n_slots, sizeof(double));
+        c->agents_seen = acd_xcalloc(c->n_slots, sizeof(double));
+        c->busy_mean = acd_xcalloc(c->n_slots, sizeof(double));
+        c->occupancy = acd_xcalloc(c->n_slots, sizeof(double));
+    }
     double days = c->n_used_days ? (double)c->n_used_days : 1;
     for (size_t s = c->first; s <= c->last; s++) {
         double seen = 0, busy = 0;
@@ -581,8 +588,10 @@ finish_agents(struct acd_calib *c)
             a = c->o.agents_by_slot[s];
             c->agents_from = "file";
         } else if (c->has_agent) {
-            a = ceil(c->agents_seen[s] - 1e-9);
-            a = a > 0 ? a : 0; /* not -0 */
+            /* the agents seen, times the share of them available (1 until
+             * acd_calib_fit_availability), at least one where some were */
+            double x = c->availability * c->agents_seen[s];
+            a = c->agents_seen[s] > 0 ? fmax(1, round(x)) : 0;
             c->agents_from = "log";
         } else {
             a = ceil(c->busy_mean[s] / c->o.interval_s / 0.85 - 1e-9);
@@ -979,8 +988,17 @@ acd_calib_write_scenario(const struct acd_calib *c, const char *log_name, FILE *
         yaml_str(f, c->types[t].name);
     }
     fputs("]\n", f);
-    if (strcmp(c->agents_from, "log") == 0)
-        fputs("    # agents seen working per interval (mean over the days, rounded up): who\n"
+    if (strcmp(c->agents_from, "log") == 0 && c->availability_fitted)
+        fprintf(f,
+                "    # agents seen working per interval (mean over the days) x %.3f, rounded:\n"
+                "    # a log shows who served, not who was available (wrap-up, breaks and other\n"
+                "    # work are not in it). With every agent seen there all interval the\n"
+                "    # simulated day abandons %.1f%% of the calls, the log %.1f%%; %.1f%% of\n"
+                "    # them reproduce it (%.1f%%, %d replications). Check with acdsim backtest.\n",
+                c->availability, 100 * c->seen_abandon, 100 * c->actual_abandon,
+                100 * c->availability, 100 * c->fitted_abandon, ACD_CALIB_FIT_REPS);
+    else if (strcmp(c->agents_from, "log") == 0)
+        fputs("    # agents seen working per interval (mean over the days, rounded): who\n"
               "    # served, not who was available (breaks, wrap-up and other work are not in\n"
               "    # the log) - a bound the back-test must check\n",
               f);
@@ -999,4 +1017,105 @@ acd_calib_write_scenario(const struct acd_calib *c, const char *log_name, FILE *
         fputc('\n', f);
     }
     return ferror(f) ? -1 : 0;
+}
+
+/* --------------------------------------------------------- availability */
+
+/* The simulated day's abandon rate of the scenario as written now
+ * (patience files in dir), or NAN if it does not load or run. */
+static double
+simulated_abandon(const struct acd_calib *c, const char *log_name, const char *dir,
+                  unsigned threads)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = acd_xmemstream_open(&text, &len);
+    acd_calib_write_scenario(c, log_name, f);
+    acd_xmemstream_close(f);
+    struct acd_diags d;
+    acd_diags_init(&d);
+    struct acd_scenario *sc = NULL;
+    double x = NAN;
+    if (acd_scenario_load_string(log_name, dir, text, len, &sc, &d) == 0) {
+        struct acd_run_opts ro = {
+            .replications = ACD_CALIB_FIT_REPS, .seed = 1, .seed_set = true, .threads = threads};
+        struct acd_results *r = acd_run(sc, &ro);
+        if (r) {
+            enum acd_metric m;
+            const struct acd_scope_result *all = acd_results_lookup(r, "", &m); /* the center */
+            x = all->metric[ACD_M_ABANDON_RATE].mean;
+        }
+        acd_results_free(r);
+    }
+    acd_scenario_free(sc);
+    acd_diags_fini(&d);
+    free(text);
+    return x;
+}
+
+int
+acd_calib_fit_availability(struct acd_calib *c, const char *log_name, unsigned threads)
+{
+    uint64_t offered = 0, abandoned = 0;
+    for (size_t t = 0; t < c->n_types; t++) {
+        offered += c->types[t].offered;
+        abandoned += c->types[t].abandoned;
+    }
+    if (!c->agents_from || strcmp(c->agents_from, "log") != 0 || offered == 0 || abandoned == 0)
+        return 0; /* agents given, or nothing to match: as seen */
+    c->actual_abandon = (double)abandoned / (double)offered;
+    char dir[] = "/tmp/acdsim-calibrate.XXXXXX";
+    if (!mkdtemp(dir))
+        return -1;
+    char **files = acd_xcalloc(c->n_types ? c->n_types : 1, sizeof(*files));
+    int rc = 0;
+    for (size_t t = 0; t < c->n_types && rc == 0; t++) {
+        if (!c->types[t].patience_empirical)
+            continue;
+        char *name = acd_calib_patience_file(c, t);
+        files[t] = acd_xasprintf("%s/%s", dir, name);
+        free(name);
+        FILE *f = fopen(files[t], "w");
+        if (!f || acd_calib_write_patience(c, t, f) != 0)
+            rc = -1;
+        if (f && fclose(f) != 0)
+            rc = -1;
+    }
+    if (rc == 0) {
+        /* The abandon rate falls as more of the agents seen are there:
+         * bisection on the share, the same seeds at every step. */
+        c->availability = 1;
+        finish_agents(c);
+        c->seen_abandon = simulated_abandon(c, log_name, dir, threads);
+        double lo = ACD_CALIB_MIN_AVAILABILITY, hi = 1, best = 1, best_x = c->seen_abandon;
+        if (!isnan(c->seen_abandon) && c->seen_abandon < c->actual_abandon) {
+            for (int i = 0; i < ACD_CALIB_FIT_STEPS; i++) {
+                double mid = 0.5 * (lo + hi);
+                c->availability = mid;
+                finish_agents(c);
+                double x = simulated_abandon(c, log_name, dir, threads);
+                if (isnan(x))
+                    break;
+                if (x > c->actual_abandon) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                    best = mid;
+                    best_x = x;
+                }
+            }
+            c->availability_fitted = true;
+        }
+        c->availability = best;
+        c->fitted_abandon = best_x;
+        finish_agents(c);
+    }
+    for (size_t t = 0; t < c->n_types; t++)
+        if (files[t]) {
+            unlink(files[t]);
+            free(files[t]);
+        }
+    free(files);
+    rmdir(dir);
+    return rc;
 }

@@ -122,6 +122,15 @@ struct acd_calib {
     double *agents;                              /* [slot] agents written */
     double *agents_seen, *busy_mean, *occupancy; /* [slot] means over the days used */
     const char *agents_from;                     /* "log", "constant", "file", "busy time" */
+    /* The share of the agents seen that were there to take calls
+     * (acd_calib_fit_availability; 1 until then, or when agents are
+     * given): agents written = round(availability x seen), at least 1. */
+    double availability;
+    bool availability_fitted;
+    /* The log's abandon rate (all offered calls), the simulated one with
+     * every agent seen available, and with the fitted share (NAN: not
+     * fitted). */
+    double actual_abandon, seen_abandon, fitted_abandon;
 };
 
 struct acd_calib *acd_calib_new(const struct acd_calib_opts *o);
@@ -131,6 +140,23 @@ int acd_calib_add(void *ud, const struct acd_calllog_record *r);
  * read with (which roles it had). */
 void acd_calib_finish(struct acd_calib *c, const struct acd_calllog_map *map);
 void acd_calib_free(struct acd_calib *c);
+
+/* An ACD log shows who served, not who was available: agents seen in an
+ * interval may have spent part of it on wrap-up, breaks or other work.
+ * After acd_calib_finish, with agents from the log, find the share of
+ * the agents seen that the simulation needs to reproduce the log's
+ * abandon rate: the calibrated scenario is simulated (ACD_CALIB_FIT_REPS
+ * replications, seed 1, `threads` workers) with round(share x seen)
+ * agents, and the share bisected (ACD_CALIB_FIT_STEPS steps) between
+ * ACD_CALIB_MIN_AVAILABILITY and 1 until the simulated abandon rate is
+ * the log's. When every agent seen already abandons as many callers or
+ * more, the share stays 1. Empirical patience files go to a private
+ * temporary folder for it. Returns 0, or -1 if that folder cannot be
+ * written (the share stays 1). */
+#define ACD_CALIB_FIT_REPS         20
+#define ACD_CALIB_FIT_STEPS        12
+#define ACD_CALIB_MIN_AVAILABILITY 0.05
+int acd_calib_fit_availability(struct acd_calib *c, const char *log_name, unsigned threads);
 
 /* "09:30" (or "09:30:15") of a slot's start into buf (>= 16 bytes). */
 const char *acd_calib_clock(const struct acd_calib *c, size_t slot, char *buf);

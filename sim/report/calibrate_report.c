@@ -106,6 +106,18 @@ acd_calib_write_text(FILE *out, const struct acd_calib *c, const struct acd_call
     fputs("  An ACD log shows who served, not who was available (wrap-up, breaks and\n"
           "  other work are missing): the agents seen are a bound the back-test must check.\n",
           out);
+    if (c->availability_fitted)
+        fprintf(out,
+                "  Availability: %.1f%% of the agents seen. With all of them there all interval\n"
+                "  the simulated day abandons %.1f%% of the calls, the log %.1f%%; with %.1f%%\n"
+                "  of them, %.1f%% (%d replications).\n",
+                100 * c->availability, 100 * c->seen_abandon, 100 * c->actual_abandon,
+                100 * c->availability, 100 * c->fitted_abandon, ACD_CALIB_FIT_REPS);
+    else if (!isnan(c->seen_abandon))
+        fprintf(out,
+                "  Availability: every agent seen (simulated they abandon %.1f%% of the calls,\n"
+                "  the log %.1f%%: no fewer agents reproduce it better).\n",
+                100 * c->seen_abandon, 100 * c->actual_abandon);
     fprintf(out, "    %-8s %7s %9s %9s %9s\n", "start", "agents", "seen", "busy", "occupancy");
     for (size_t s = c->first; s <= c->last; s++) {
         fprintf(out, "    %-8s %7.0f %9.2f %9.2f", acd_calib_clock(c, s, b1), c->agents[s],
@@ -277,6 +289,11 @@ json_text(const struct acd_calib *c, const struct acd_calllog_stats *st, const c
     acd_json_set(root, "call_types", types);
     json_t *ag = acd_json_check(json_object());
     acd_json_set(ag, "from", acd_json_str(c->agents_from));
+    acd_json_set(ag, "availability", acd_json_real(c->availability));
+    acd_json_set(ag, "availability_fitted", json_boolean(c->availability_fitted));
+    acd_json_set(ag, "log_abandon_rate", acd_json_real(c->actual_abandon));
+    acd_json_set(ag, "simulated_abandon_rate_seen", acd_json_real(c->seen_abandon));
+    acd_json_set(ag, "simulated_abandon_rate_fitted", acd_json_real(c->fitted_abandon));
     json_t *ia = acd_json_check(json_array());
     for (size_t s = c->first; s <= c->last; s++) {
         json_t *row = acd_json_check(json_object());

@@ -153,11 +153,14 @@ def _():
     check(near(iv0["service_level"]["actual"], 2 / 4), iv0["service_level"])
     check(near(iv0["abandon_rate"]["actual"], 1 / 4), iv0["abandon_rate"])
     check(near(iv0["asa_s"]["actual"], 15), iv0["asa_s"])
-    # Talk in 08:00-08:30: 600 + 1710 + 60 s by 2 agents.
-    check(near(iv0["occupancy"]["actual"], 2370 / (2 * 1800)), iv0["occupancy"])
+    # Talk in 08:00-08:30: 600 + 1710 + 60 s, over the scenario's agents
+    # on the phones there (the simulation's staffed_agents, same seed).
+    run_out, _ = expect_rc(acdsim("run", FULL, "-f", "json", "-r", "2"), 0, "run")
+    staffed = [iv["staffed_agents"]["mean"] for iv in json.loads(run_out)["intervals"]]
+    check(near(iv0["occupancy"]["actual"], 2370 / (staffed[0] * 1800)), iv0["occupancy"])
     # 08:30-09:00: no call arrived, b still talks 90 s: no judgement.
     check(iv1["has_calls"] is False and iv1["offered"]["actual"] == 0, iv1)
-    check(near(iv1["occupancy"]["actual"], 90 / 1800), iv1["occupancy"])
+    check(near(iv1["occupancy"]["actual"], 90 / (staffed[1] * 1800)), iv1["occupancy"])
     check(all(iv1[k]["within"] is None for k in KPIS), "an interval without calls is not judged")
 
 

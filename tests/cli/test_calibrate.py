@@ -69,6 +69,23 @@ def _():
     check(r["summary"]["offered"]["mean"] > 1000, f"offered {r['summary']['offered']}")
 
 
+@test("sample day back-tested: the fitted availability reproduces the log better than all seen")
+def _():
+    ag = SAMPLE_JSON["agents"]
+    check(ag["availability_fitted"] and 0 < ag["availability"] < 1, f"availability {ag}")
+    check(abs(ag["simulated_abandon_rate_fitted"] - ag["log_abandon_rate"]) < 0.03
+          and ag["simulated_abandon_rate_seen"] < ag["log_abandon_rate"] - 0.1, f"{ag}")
+    scen = os.path.join(SAMPLE_DIR, "calibrated.yaml")
+    out, _ = expect_rc(acdsim("backtest", SAMPLE, scen, "-r", "20", "-f", "json"), 0, "backtest")
+    fitted = json.loads(out)["fit"]["share"]
+    seen = path("bank-seen.yaml")
+    expect_rc(acdsim("calibrate", SAMPLE, "--availability", "seen", "-q", "-o", seen), 0, "seen")
+    out, _ = expect_rc(acdsim("backtest", SAMPLE, seen, "-r", "20", "-f", "json"), 0, "backtest")
+    as_seen = json.loads(out)["fit"]["share"]
+    check(fitted >= 0.7 and fitted > as_seen + 0.1,
+          f"back-test fit {fitted:.2f} with the fitted availability, {as_seen:.2f} as seen")
+
+
 @test("sample day: Kaplan-Meier survival never increases, within [0, 1], band around it")
 def _():
     seen = 0
