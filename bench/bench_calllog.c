@@ -6,7 +6,8 @@
  *                                    (bench/README.md: 1 million rows)
  *
  * Writes ROWS rows of an Anonymous-Bank-like log (the sample's 15
- * columns, H:MM:SS clocks, answered, abandoned, never-queued and phantom
+ * columns and the original data set's customer_id and date: 3,000 calls a
+ * day, H:MM:SS clocks, answered, abandoned, never-queued and phantom
  * calls) to a temporary file, reads it back with the detected preset and
  * prints rows per second of the read and peak RSS. The file is removed.
  */
@@ -47,7 +48,7 @@ main(int argc, char **argv)
     }
     FILE *f = fdopen(fd, "w");
     fputs("vru+line,call_id,type,vru_entry,vru_exit,vru_time,q_start,q_exit,q_time,outcome,"
-          "ser_start,ser_exit,ser_time,server,server_abv\n",
+          "ser_start,ser_exit,ser_time,server,server_abv,customer_id,date\n",
           f);
     static const char *const types[] = {"PS", "PS", "PS", "NW", "NE", "IN"};
     static const char *const servers[] = {"VICKY", "BENSION", "STEREN", "MORIAH", "ANAT"};
@@ -82,8 +83,14 @@ main(int argc, char **argv)
         clock_text(qx, sizeof(qx), qexit);
         clock_text(ss, sizeof(ss), ser_start);
         clock_text(sx, sizeof(sx), ser_exit);
-        fprintf(f, "AA%04lu,%lu,%s,%s,%s,%u,%s,%s,%u,%s,%s,%s,%u,%s,%.3s\n", i % 300, i,
-                types[x % 6], ve, vx, vru, qs, qx, wait, outcome, ss, sx, ser_time, server, server);
+        /* 3,000 calls a day from 1999-01-01 (YYMMDD, as the original data
+         * set), customers among 200,000 */
+        unsigned long day = i / 3000;
+        unsigned month = 1 + (unsigned)(day / 28) % 12, dom = 1 + (unsigned)(day % 28);
+        unsigned year = 99 + (unsigned)(day / (28 * 12));
+        fprintf(f, "AA%04lu,%lu,%s,%s,%s,%u,%s,%s,%u,%s,%s,%s,%u,%s,%.3s,%lu,%02u%02u%02u\n",
+                i % 300, i, types[x % 6], ve, vx, vru, qs, qx, wait, outcome, ss, sx, ser_time,
+                server, server, (unsigned long)((x >> 13) % 200000), year % 100, month, dom);
     }
     if (fclose(f) != 0) {
         perror("write");
