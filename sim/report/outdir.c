@@ -27,13 +27,15 @@
 /* --------------------------------------------------------------- folder */
 
 /* What `acdsim staff --out`, `compare --out`, `sweep --out`, `schedule
- * --out` and `backtest -o` add (staff_report.c, compare_html.c,
- * sweep_report.c, schedule_report.c and backtest.c compose them; the names
- * are here so that this module need not depend on those). */
+ * --out`, `backtest -o` and `calibrate -o` add (staff_report.c,
+ * compare_html.c, sweep_report.c, schedule_report.c, backtest.c and
+ * calibrate_report.c compose them; the names are here so that this module
+ * need not depend on those). */
 static const char *const staff_files[] = {
-    "staffing.json", "staffing.csv", "recommended.yaml", "staff_curve.json", "staff_curve.csv",
-    "compare.json",  "compare.csv",  "sweep.json",       "sweep.csv",        "schedule.json",
-    "schedule.csv",  "roster.yaml",  "backtest.json",    "backtest.csv"};
+    "staffing.json",   "staffing.csv",  "recommended.yaml", "staff_curve.json",
+    "staff_curve.csv", "compare.json",  "compare.csv",      "sweep.json",
+    "sweep.csv",       "schedule.json", "schedule.csv",     "roster.yaml",
+    "backtest.json",   "backtest.csv",  "calibrated.yaml",  "calibration.json"};
 static const char *const staff_charts[] = {"staffing",
                                            "staff_curve",
                                            "compare_service_level",
@@ -46,7 +48,10 @@ static const char *const staff_charts[] = {"staffing",
                                            "backtest_service_level",
                                            "backtest_abandon_rate",
                                            "backtest_asa_s",
-                                           "backtest_occupancy"};
+                                           "backtest_occupancy",
+                                           "calib_handle",
+                                           "calib_patience",
+                                           "calib_arrivals"};
 
 static bool
 is_stem(const char *name, size_t len, const char *stem)
@@ -65,6 +70,10 @@ acd_outdir_is_report_file(const char *name)
     for (size_t i = 0; i < ACD_ARRAY_LEN(staff_files); i++)
         if (strcmp(name, staff_files[i]) == 0)
             return true;
+    /* calibrate's empirical patience samples (acd_calib_patience_file) */
+    size_t n = strlen(name);
+    if (strncmp(name, "patience_", 9) == 0 && n > 13 && strcmp(name + n - 4, ".csv") == 0)
+        return true;
     const char *dot = strrchr(name, '.');
     if (!dot || (strcmp(dot, ".png") != 0 && strcmp(dot, ".svg") != 0))
         return false;
