@@ -3,6 +3,7 @@
  * interval of the operating day. See backtest.h and docs/backtest.md.
  */
 #include "backtest.h"
+#include "display.h"
 #include "escape.h"
 #include "json_out.h"
 #include "outdir.h"
@@ -373,8 +374,7 @@ pct_or_dash(char *buf, size_t n, double x)
 {
     if (isnan(x))
         return "-";
-    snprintf(buf, n, "%.0f%%", 100.0 * x);
-    return buf;
+    return acd_display_value(ACD_DISPLAY_SHARE, x, 0, buf, n);
 }
 
 char *

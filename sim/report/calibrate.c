@@ -4,6 +4,7 @@
 #include "calibrate.h"
 #include "acdsim/run.h"
 #include "acdsim/scenario_load.h"
+#include "display.h"
 #include "util.h"
 
 #include <gsl/gsl_cdf.h>
@@ -988,16 +989,20 @@ acd_calib_write_scenario(const struct acd_calib *c, const char *log_name, FILE *
         yaml_str(f, c->types[t].name);
     }
     fputs("]\n", f);
-    if (strcmp(c->agents_from, "log") == 0 && c->availability_fitted)
+    if (strcmp(c->agents_from, "log") == 0 && c->availability_fitted) {
+        char p1[32], p2[32], p3[32], p4[32];
         fprintf(f,
                 "    # agents seen working per interval (mean over the days) x %.3f, rounded:\n"
                 "    # a log shows who served, not who was available (wrap-up, breaks and other\n"
                 "    # work are not in it). With every agent seen there all interval the\n"
-                "    # simulated day abandons %.1f%% of the calls, the log %.1f%%; %.1f%% of\n"
-                "    # them reproduce it (%.1f%%, %d replications). Check with acdsim backtest.\n",
-                c->availability, 100 * c->seen_abandon, 100 * c->actual_abandon,
-                100 * c->availability, 100 * c->fitted_abandon, ACD_CALIB_FIT_REPS);
-    else if (strcmp(c->agents_from, "log") == 0)
+                "    # simulated day abandons %s of the calls, the log %s; %s of\n"
+                "    # them reproduce it (%s, %d replications). Check with acdsim backtest.\n",
+                c->availability, acd_display_value(ACD_DISPLAY_SHARE, c->seen_abandon, 0, p1, 32),
+                acd_display_value(ACD_DISPLAY_SHARE, c->actual_abandon, 0, p2, 32),
+                acd_display_value(ACD_DISPLAY_SHARE, c->availability, 0, p3, 32),
+                acd_display_value(ACD_DISPLAY_SHARE, c->fitted_abandon, 0, p4, 32),
+                ACD_CALIB_FIT_REPS);
+    } else if (strcmp(c->agents_from, "log") == 0)
         fputs("    # agents seen working per interval (mean over the days, rounded): who\n"
               "    # served, not who was available (breaks, wrap-up and other work are not in\n"
               "    # the log) - a bound the back-test must check\n",

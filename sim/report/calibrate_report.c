@@ -3,6 +3,7 @@
  * calibrate` (calibrate_report.h).
  */
 #include "calibrate_report.h"
+#include "display.h"
 #include "escape.h"
 #include "json_out.h"
 #include "outdir.h"
@@ -106,18 +107,22 @@ acd_calib_write_text(FILE *out, const struct acd_calib *c, const struct acd_call
     fputs("  An ACD log shows who served, not who was available (wrap-up, breaks and\n"
           "  other work are missing): the agents seen are a bound the back-test must check.\n",
           out);
+    char p1[32], p2[32], p3[32], p4[32];
+    acd_display_value(ACD_DISPLAY_SHARE, c->availability, 0, p1, sizeof(p1));
+    acd_display_value(ACD_DISPLAY_SHARE, c->seen_abandon, 0, p2, sizeof(p2));
+    acd_display_value(ACD_DISPLAY_SHARE, c->actual_abandon, 0, p3, sizeof(p3));
+    acd_display_value(ACD_DISPLAY_SHARE, c->fitted_abandon, 0, p4, sizeof(p4));
     if (c->availability_fitted)
         fprintf(out,
-                "  Availability: %.1f%% of the agents seen. With all of them there all interval\n"
-                "  the simulated day abandons %.1f%% of the calls, the log %.1f%%; with %.1f%%\n"
-                "  of them, %.1f%% (%d replications).\n",
-                100 * c->availability, 100 * c->seen_abandon, 100 * c->actual_abandon,
-                100 * c->availability, 100 * c->fitted_abandon, ACD_CALIB_FIT_REPS);
+                "  Availability: %s of the agents seen. With all of them there all interval\n"
+                "  the simulated day abandons %s of the calls, the log %s; with %s\n"
+                "  of them, %s (%d replications).\n",
+                p1, p2, p3, p1, p4, ACD_CALIB_FIT_REPS);
     else if (!isnan(c->seen_abandon))
         fprintf(out,
-                "  Availability: every agent seen (simulated they abandon %.1f%% of the calls,\n"
-                "  the log %.1f%%: no fewer agents reproduce it better).\n",
-                100 * c->seen_abandon, 100 * c->actual_abandon);
+                "  Availability: every agent seen (simulated they abandon %s of the calls,\n"
+                "  the log %s: no fewer agents reproduce it better).\n",
+                p2, p3);
     fprintf(out, "    %-8s %7s %9s %9s %9s\n", "start", "agents", "seen", "busy", "occupancy");
     for (size_t s = c->first; s <= c->last; s++) {
         fprintf(out, "    %-8s %7.0f %9.2f %9.2f", acd_calib_clock(c, s, b1), c->agents[s],
