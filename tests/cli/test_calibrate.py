@@ -198,6 +198,9 @@ def _():
     RT["types"] = {t["name"]: t for t in RT["call_types"]}
     check(set(RT["types"]) == set(TRUTH), f"types {sorted(RT['types'])}")
     check(RT["open"] == "08:00" and RT["close"] == "16:00", f"{RT['open']}-{RT['close']}")
+    # Every agent of the simulated center was available all day (no
+    # wrap-up, no breaks): the availability fit must not take any away.
+    check(RT["agents"]["availability"] > 0.9, f"availability {RT['agents']}")
 
 
 @test("round trip: at least 90% of the interval arrival CIs cover the true expected calls")
@@ -290,7 +293,8 @@ def _():
     check("      - 90   # 08:00" in text and "      - 95   # 08:30" in text, "file ignored")
     expect_rc(acdsim("validate", "afile.yaml"), 0, "validate")
     for by in ("date", "weekday"):
-        expect_rc(acdsim("calibrate", "trace.csv", "-q", "--by", by, "-o", f"by_{by}.yaml"), 0,
+        expect_rc(acdsim("calibrate", "trace.csv", "-q", "--by", by, "--availability", "seen",
+                           "-o", f"by_{by}.yaml"), 0,
                   f"--by {by}")
     with open(path("bad_agents.csv"), "w") as f:
         f.write("08:10,3\n")
@@ -343,7 +347,8 @@ def _():
     res = {}
     for by in ("all", "weekday", "date"):
         out, _ = expect_rc(acdsim("calibrate", "days.csv", "--columns", DATED_COLUMNS, "--by", by,
-                                  "-f", "json", "-o", f"days_{by}.yaml"), 0, f"--by {by}")
+                                  "--availability", "seen", "-f", "json", "-o",
+                                  f"days_{by}.yaml"), 0, f"--by {by}")
         res[by] = json.loads(out)
         expect_rc(acdsim("validate", f"days_{by}.yaml"), 0, "validate")
     check(res["all"]["days"] == 5 and res["all"]["profile_days"] == 5, f"{res['all']['days']}")
@@ -353,7 +358,8 @@ def _():
                               "--weekday", "sunday", "-o", "sunday.yaml"), 2, "no Sunday")
     check("no sunday" in err, err)
     nothing_written(["sunday.yaml"])
-    expect_rc(acdsim("calibrate", "trace.csv", "-q", "--weekday", "fri", "-o", "fri.yaml"), 0,
+    expect_rc(acdsim("calibrate", "trace.csv", "-q", "--weekday", "fri", "--availability", "seen",
+                     "-o", "fri.yaml"), 0,
               "--weekday without dates")
     cv = res["all"]["busyness_cv"]
     check(cv is not None and cv >= 0, f"busyness {cv}")
