@@ -248,31 +248,51 @@ acd_backtest_actual_add(void *ud, const struct acd_calllog_record *r)
     return 0;
 }
 
-/* One day's value of KPI k in an interval's sums; NAN when undefined.
- * Occupancy: the log's talk time over the scenario's agents in the
+/* One day's value of each KPI in an interval's sums (NAN when undefined),
+ * by KPI. Occupancy: the log's talk time over the scenario's agents in the
  * interval (staffed: the simulation's time-average agents on the phones),
  * the simulated figure's own denominator: a log shows who talked, not who
  * was available. */
 static double
-day_value(const double *s, enum acd_backtest_kpi k, double interval_s, double staffed)
+actual_offered(const double *s, double interval_s, double staffed)
 {
-    switch (k) {
-    case ACD_BT_OFFERED:
-        return s[A_OFFERED];
-    case ACD_BT_SERVICE_LEVEL:
-        return s[A_OFFERED] > 0 ? s[A_WITHIN] / s[A_OFFERED] : ACD_NAN;
-    case ACD_BT_ABANDON_RATE:
-        return s[A_OFFERED] > 0 ? s[A_ABANDONED] / s[A_OFFERED] : ACD_NAN;
-    case ACD_BT_ASA:
-        return s[A_ANSWERED] > 0 ? s[A_WAIT_S] / s[A_ANSWERED] : ACD_NAN;
-    case ACD_BT_OCCUPANCY:
-        return staffed > 0 ? s[A_TALK_S] / (staffed * interval_s) : ACD_NAN;
-    case ACD_BT_KPIS:
-        break;
-    }
-    ACD_ASSERT(0);
-    return ACD_NAN;
+    (void)interval_s, (void)staffed;
+    return s[A_OFFERED];
 }
+
+static double
+actual_service_level(const double *s, double interval_s, double staffed)
+{
+    (void)interval_s, (void)staffed;
+    return s[A_OFFERED] > 0 ? s[A_WITHIN] / s[A_OFFERED] : ACD_NAN;
+}
+
+static double
+actual_abandon_rate(const double *s, double interval_s, double staffed)
+{
+    (void)interval_s, (void)staffed;
+    return s[A_OFFERED] > 0 ? s[A_ABANDONED] / s[A_OFFERED] : ACD_NAN;
+}
+
+static double
+actual_asa(const double *s, double interval_s, double staffed)
+{
+    (void)interval_s, (void)staffed;
+    return s[A_ANSWERED] > 0 ? s[A_WAIT_S] / s[A_ANSWERED] : ACD_NAN;
+}
+
+static double
+actual_occupancy(const double *s, double interval_s, double staffed)
+{
+    return staffed > 0 ? s[A_TALK_S] / (staffed * interval_s) : ACD_NAN;
+}
+
+static double (*const actual_of[ACD_BT_KPIS])(const double *s, double interval_s,
+                                              double staffed) = {
+    [ACD_BT_OFFERED] = actual_offered,           [ACD_BT_SERVICE_LEVEL] = actual_service_level,
+    [ACD_BT_ABANDON_RATE] = actual_abandon_rate, [ACD_BT_ASA] = actual_asa,
+    [ACD_BT_OCCUPANCY] = actual_occupancy,
+};
 
 /* -------------------------------------------------------- comparison */
 
@@ -327,9 +347,8 @@ acd_backtest_make(const struct acd_backtest_actual *a, const struct acd_results 
             double sum = 0, sum2 = 0;
             unsigned n = 0;
             for (size_t d = 0; d < a->n_days; d++) {
-                double x = day_value(a->days[d].sum + i * A_SUMS, (enum acd_backtest_kpi)k,
-                                     r->setup.interval_s,
-                                     r->intervals[i].all.metric[ACD_M_STAFFED_AGENTS].mean);
+                double x = actual_of[k](a->days[d].sum + i * A_SUMS, r->setup.interval_s,
+                                        r->intervals[i].all.metric[ACD_M_STAFFED_AGENTS].mean);
                 if (isnan(x))
                     continue;
                 n++;
