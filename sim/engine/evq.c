@@ -1,7 +1,11 @@
 /*
- * evq: binary min-heap with cached keys and back-indices (libev's ANHE idea).
- * The comparison is inlined and branch-light; the heap moves 24-byte entries
- * and updates one back-index per move.
+ * evq: 4-ary min-heap with cached keys and back-indices (libev's ANHE idea).
+ * The children of position i are 4i+1..4i+4: half the levels of a binary
+ * heap, and the four 24-byte siblings are adjacent (96 bytes). The heap
+ * array has ARITY entries more than the slots, and every position from n on
+ * holds a sentinel that sorts after every event, so the smallest of four
+ * children needs no bounds test. Entries move into a hole, with one
+ * back-index write per move.
  */
 #include "evq.h"
 #include "util.h"
@@ -11,11 +15,30 @@
 #include <string.h>
 
 #define SEQ_BITS 47
+#define ARITY    4
 
+/* After every event: +inf, and a key above any (priority, sequence). */
+static const struct acd_evq_entry sentinel = {
+    .t = (double)INFINITY, .key = UINT64_MAX, .id = ACD_EVQ_NONE};
+
+/* (t, key) order: one test when the times differ, as they nearly always do. */
 static inline bool
 less(const struct acd_evq_entry *a, const struct acd_evq_entry *b)
 {
     return a->t < b->t || (a->t == b->t && a->key < b->key);
+}
+
+static inline size_t
+parent(size_t i)
+{
+    return (i - 1) / ARITY;
+}
+
+static void
+fill_sentinels(struct acd_evq_entry *h, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        h[i] = sentinel;
 }
 
 void
@@ -23,9 +46,10 @@ acd_evq_init(struct acd_evq *q, size_t cap_hint)
 {
     memset(q, 0, sizeof(*q));
     q->cap = cap_hint < 16 ? 16 : cap_hint;
-    q->heap = acd_xmalloc(q->cap * sizeof(*q->heap));
+    q->heap = acd_xmalloc((q->cap + ARITY) * sizeof(*q->heap));
     q->slot = acd_xmalloc(q->cap * sizeof(*q->slot));
     q->free = ACD_EVQ_NONE;
+    fill_sentinels(q->heap, 0, q->cap + ARITY);
 }
 
 void
@@ -41,8 +65,9 @@ grow(struct acd_evq *q)
 {
     size_t cap = q->cap * 2;
     ACD_ASSERT(cap < ACD_EVQ_NONE);
-    q->heap = acd_xrealloc(q->heap, cap * sizeof(*q->heap));
+    q->heap = acd_xrealloc(q->heap, (cap + ARITY) * sizeof(*q->heap));
     q->slot = acd_xrealloc(q->slot, cap * sizeof(*q->slot));
+    fill_sentinels(q->heap, q->cap + ARITY, cap + ARITY);
     q->cap = cap;
 }
 
@@ -56,30 +81,40 @@ place(struct acd_evq *q, size_t i, struct acd_evq_entry e)
 static void
 sift_up(struct acd_evq *q, size_t i, struct acd_evq_entry e)
 {
+    struct acd_evq_entry *h = q->heap;
     while (i > 0) {
-        size_t p = (i - 1) / 2;
-        if (!less(&e, &q->heap[p]))
+        size_t p = parent(i);
+        if (!less(&e, &h[p]))
             break;
-        place(q, i, q->heap[p]);
+        place(q, i, h[p]);
         i = p;
     }
     place(q, i, e);
 }
 
+/* The smallest of the four children from c (sentinels past the end). */
+static inline size_t
+min_child(const struct acd_evq_entry *h, size_t c)
+{
+    size_t a = less(&h[c + 1], &h[c]) ? c + 1 : c;
+    size_t b = less(&h[c + 3], &h[c + 2]) ? c + 3 : c + 2;
+    return less(&h[b], &h[a]) ? b : a;
+}
+
 static void
 sift_down(struct acd_evq *q, size_t i, struct acd_evq_entry e)
 {
+    struct acd_evq_entry *h = q->heap;
     size_t n = q->n;
     for (;;) {
-        size_t c = 2 * i + 1;
+        size_t c = ARITY * i + 1;
         if (c >= n)
             break;
-        if (c + 1 < n && less(&q->heap[c + 1], &q->heap[c]))
-            c++;
-        if (!less(&q->heap[c], &e))
+        size_t m = min_child(h, c);
+        if (!less(&h[m], &e))
             break;
-        place(q, i, q->heap[c]);
-        i = c;
+        place(q, i, h[m]);
+        i = m;
     }
     place(q, i, e);
 }
@@ -125,9 +160,10 @@ static void
 remove_at(struct acd_evq *q, size_t i)
 {
     struct acd_evq_entry last = q->heap[--q->n];
+    q->heap[q->n] = sentinel;
     if (i == q->n)
         return;
-    if (i > 0 && less(&last, &q->heap[(i - 1) / 2]))
+    if (i > 0 && less(&last, &q->heap[parent(i)]))
         sift_up(q, i, last);
     else
         sift_down(q, i, last);
@@ -170,7 +206,7 @@ acd_evq_reschedule(struct acd_evq *q, uint32_t h, double t)
     int prio = (int)(e.key >> SEQ_BITS) + ACD_EVQ_PRIO_MIN;
     e.t = t;
     e.key = make_key(q, prio);
-    if (i > 0 && less(&e, &q->heap[(i - 1) / 2]))
+    if (i > 0 && less(&e, &q->heap[parent(i)]))
         sift_up(q, i, e);
     else
         sift_down(q, i, e);
@@ -188,8 +224,12 @@ acd_evq_verify(const struct acd_evq *q)
     for (size_t i = 0; i < q->n; i++) {
         if (q->slot[q->heap[i].id].heap_idx != i)
             return false;
-        if (i > 0 && less(&q->heap[i], &q->heap[(i - 1) / 2]))
+        if (i > 0 && less(&q->heap[i], &q->heap[parent(i)]))
             return false;
     }
+    /* The sentinels the last parent's children can reach. */
+    for (size_t i = q->n; i < q->n + ARITY; i++)
+        if (q->heap[i].t != sentinel.t || q->heap[i].key != sentinel.key)
+            return false;
     return true;
 }

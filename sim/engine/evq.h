@@ -1,8 +1,9 @@
 /*
- * evq: the future event list - an array-backed binary heap of (time, priority,
- * sequence) keys with an index per event, so cancel and reschedule are
- * O(log n). Events are small records (kind, object) in a slot pool that
- * grows to the high-water mark and is then reused: no allocation per event.
+ * evq: the future event list - an array-backed 4-ary heap (the children of
+ * position i at 4i+1..4i+4) of (time, priority, sequence) keys with an index
+ * per event, so cancel and reschedule are O(log n). Events are small records
+ * (kind, object) in a slot pool that grows to the high-water mark and is then
+ * reused: no allocation per event.
  *
  * Order is total: earlier time first, then lower priority value, then
  * scheduling order (FIFO). Results therefore never depend on heap layout.
@@ -38,7 +39,7 @@ struct acd_evq {
     struct acd_evq_entry *heap;
     struct acd_evq_slot *slot;
     size_t n;        /* events pending */
-    size_t cap;      /* capacity of heap and slot arrays */
+    size_t cap;      /* events the heap and slot arrays hold (heap: + 4 sentinels) */
     uint32_t free;   /* head of the free slot list */
     uint32_t n_used; /* slots ever handed out (high-water mark) */
     uint64_t seq;
