@@ -19,7 +19,7 @@ build=$(cd "$1" && pwd) || exit 2
 secs=$2
 shift 2
 src=$(cd "$(dirname "$0")/../.." && pwd)
-harnesses=${*:-scenario csv results live_script expect units}
+harnesses=${*:-scenario csv calllog results live_script expect units}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/acdsim-fuzz.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -46,6 +46,7 @@ seed_lines() { # HARNESS FILE: one seed per line
 seed scenario "$src"/scenarios/*.yaml "$src"/tests/cli/bad/*.yaml "$src"/tests/live/*.yaml \
     "$src"/tests/golden/*.yaml
 seed csv "$src"/scenarios/data/*.csv "$src"/tests/cli/bad/*.csv
+seed calllog "$src"/tests/data/bad_logs/*.csv "$src"/tests/data/anonymous_bank_one_day.csv
 seed live_script "$src"/tests/live/*.txt
 seed results "$src"/tests/golden/plain.json
 # Golden results: unpacked here (not stored twice); the small ones only,
@@ -62,7 +63,7 @@ seed_lines units "$src"/tests/fuzz/seeds/units.txt
 max_len() {
     case $1 in
     results) echo 131072 ;;
-    scenario | csv) echo 65536 ;;
+    scenario | csv | calllog) echo 65536 ;;
     live_script) echo 16384 ;;
     *) echo 256 ;;
     esac
