@@ -34,6 +34,12 @@ struct acd_run_opts {
      * *overload (if not NULL) says where (the lowest such replication). */
     size_t max_calls;
     struct acd_overload *overload;
+    /* No histograms (acd_run_reps only): the replications keep no wait
+     * histograms (ACD_SIM_NO_HISTS), so the stats handed to fn have NULL
+     * hists and percentile metrics of these results are not computed;
+     * every count is unchanged. For the staffing search, which reads
+     * counts only. acd_run and the batches ignore it. */
+    bool no_hists;
 };
 
 struct acd_scope_result {

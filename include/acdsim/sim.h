@@ -42,6 +42,7 @@ struct acd_rep_stats {
     struct acd_counts *group_counts;
     struct acd_hist *hists;         /* answered calls' waits, per bin x type */
     struct acd_hist *abandon_hists; /* abandoned calls' waits, per type (reported bins) */
+    /* (both NULL for a sim made with ACD_SIM_NO_HISTS) */
     /* Calls waiting (all queues, on hold) sampled every sample_step_s from
      * sample_t0_s: n_samples points covering the reported window. */
     size_t n_samples;
@@ -130,6 +131,18 @@ const char *acd_sim_after_name(enum acd_after after);
 /* Create replication `replication` of `sc` with master seed `seed`. Borrows
  * sc, which must outlive the sim. Allocates all pools up front. */
 struct acd_sim *acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned replication);
+/* acd_sim_new with options: a bitwise or of ACD_SIM_* flags, 0 for none
+ * (then it is acd_sim_new). */
+enum {
+    /* No wait histograms: the stats' hists and abandon_hists are NULL, and
+     * nothing is allocated, zeroed or added for them. Every count is as
+     * without the flag; percentile metrics of these stats cannot be
+     * computed (for clients that read the counts only: the staffing
+     * search). */
+    ACD_SIM_NO_HISTS = 1u << 0,
+};
+struct acd_sim *acd_sim_new_flags(const struct acd_scenario *sc, uint64_t seed,
+                                  unsigned replication, unsigned flags);
 /* NULL is a no-op. */
 void acd_sim_free(struct acd_sim *s);
 

@@ -74,7 +74,8 @@ worker(void *arg)
         unsigned i = atomic_fetch_add(&j->next, 1);
         if (i >= j->n)
             break;
-        struct acd_sim *s = acd_sim_new(j->sc, j->seed, i);
+        struct acd_sim *s =
+            acd_sim_new_flags(j->sc, j->seed, i, j->opts->no_hists ? ACD_SIM_NO_HISTS : 0);
         acd_sim_set_max_calls(s, j->opts->max_calls);
         if (j->opts->trace && i == j->opts->trace_replication)
             acd_sim_set_trace(s, j->opts->trace, j->opts->trace_ud);
@@ -280,6 +281,7 @@ acd_run_batch_new(const struct acd_scenario *sc, const struct acd_run_opts *opts
     struct acd_run_batch *b = acd_xcalloc(1, sizeof(*b));
     b->sc = sc;
     b->opts = *opts;
+    b->opts.no_hists = false; /* the rows need the histograms */
     rows_init(&b->rw, sc, 0);
     return b;
 }

@@ -531,6 +531,12 @@ setup_staffing(struct acd_sim *s)
 struct acd_sim *
 acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
 {
+    return acd_sim_new_flags(sc, seed, rep, 0);
+}
+
+struct acd_sim *
+acd_sim_new_flags(const struct acd_scenario *sc, uint64_t seed, unsigned rep, unsigned flags)
+{
     struct acd_sim *s = acd_xcalloc(1, sizeof(*s));
     s->sc = sc;
     s->seed = seed;
@@ -615,8 +621,10 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
     s->st.n_groups = s->n_groups;
     s->st.type_counts = acd_xcalloc((n_bins + 1) * s->n_types, sizeof(struct acd_counts));
     s->st.group_counts = acd_xcalloc((n_bins + 1) * s->n_groups, sizeof(struct acd_counts));
-    s->st.hists = acd_xcalloc((n_bins + 1) * s->n_types, sizeof(struct acd_hist));
-    s->st.abandon_hists = acd_xcalloc(s->n_types, sizeof(struct acd_hist));
+    if (!(flags & ACD_SIM_NO_HISTS)) {
+        s->st.hists = acd_xcalloc((n_bins + 1) * s->n_types, sizeof(struct acd_hist));
+        s->st.abandon_hists = acd_xcalloc(s->n_types, sizeof(struct acd_hist));
+    }
     double w0, step;
     size_t n_samples = acd_sim_samples(sc, &w0, &step);
     s->st.n_samples = n_samples;

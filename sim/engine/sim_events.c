@@ -236,7 +236,8 @@ answer(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
         tc->answered_wait_sum_s += wait_s;
         if (x->source == ACD_SRC_FRESH && within)
             tc->customer_within_t++;
-        acd_stats_hist_add(&s->st.hists[(size_t)x->bin * s->n_types + k], wait_s);
+        if (s->st.hists)
+            acd_stats_hist_add(&s->st.hists[(size_t)x->bin * s->n_types + k], wait_s);
     }
     struct acd_counts *gc = acd_state_group_counts(s, x->bin, gi);
     gc->answered++;
@@ -660,7 +661,7 @@ on_abandon(struct acd_sim *s, uint32_t c)
         tc->abandoned++;
         tc->abandoned_within_t += wait_s <= s->types[x->type].sl_threshold_s;
         tc->wait_sum_s += wait_s;
-        if (x->bin < s->st.n_bins)
+        if (x->bin < s->st.n_bins && s->st.abandon_hists)
             acd_stats_hist_add(&s->st.abandon_hists[x->type], wait_s);
     } else if (x->source == ACD_SRC_AGENT_TRANSFER) {
         acd_state_type_counts(s, x->bin, x->type)->transfer_abandoned++;

@@ -357,6 +357,7 @@ evaluate(const struct acd_scenario *plan, const struct acd_staff_opts *o, struct
         .threads = o->threads,
         .max_calls = o->max_calls,
         .overload = o->overload,
+        .no_hists = true, /* reduce_rep reads counts only */
     };
     size_t nb = n_bins_of(plan);
     size_t n = o->replications ? o->replications : plan->replications;

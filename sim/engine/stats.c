@@ -637,11 +637,20 @@ acd_stats_metric_find(const char *key)
 
 /* The 97.5% quantile of Student's t with df degrees of freedom. The
  * inversion costs ~30,000 instructions and estimates come by the thousand
- * with the same df (every scope and metric of a run): the last one is kept
- * per thread, which changes no value. */
+ * with a few df (every scope and metric of a run; fewer values where some
+ * replications have none): each df below T975_TABLE is computed once per
+ * thread, when first asked, and kept in a table; beyond it, the last one
+ * is kept. The same call computes every value, so none changes. */
+#define T975_TABLE 1024
 static double
 t975(size_t df)
 {
+    static _Thread_local double table[T975_TABLE]; /* 0: not computed yet */
+    if (df < T975_TABLE) {
+        if (table[df] == 0)
+            table[df] = gsl_cdf_tdist_Pinv(0.975, (double)df);
+        return table[df];
+    }
     static _Thread_local size_t last_df;
     static _Thread_local double last_q;
     if (df != last_df) {

@@ -181,6 +181,56 @@ test_determinism_and_stepping(void **state)
     acd_sim_free(c);
 }
 
+/* ACD_SIM_NO_HISTS (the staffing search's days): no histograms, and every
+ * count, sample and event as with them. */
+static void
+assert_no_hists_same(const struct acd_scenario *sc, unsigned rep)
+{
+    struct acd_sim *a = acd_sim_new(sc, sc->seed, rep);
+    struct acd_sim *b = acd_sim_new_flags(sc, sc->seed, rep, ACD_SIM_NO_HISTS);
+    acd_sim_run(a);
+    acd_sim_run(b);
+    const struct acd_rep_stats *sa = acd_sim_stats(a), *sb = acd_sim_stats(b);
+    assert_non_null(sa->hists);
+    assert_null(sb->hists);
+    assert_null(sb->abandon_hists);
+    assert_int_equal(sa->n_bins, sb->n_bins);
+    size_t nb = sa->n_bins + 1;
+    assert_memory_equal(sa->type_counts, sb->type_counts,
+                        nb * sa->n_types * sizeof(struct acd_counts));
+    assert_memory_equal(sa->group_counts, sb->group_counts,
+                        nb * sa->n_groups * sizeof(struct acd_counts));
+    assert_int_equal(sa->n_samples, sb->n_samples);
+    if (sa->n_samples)
+        assert_memory_equal(sa->samples, sb->samples, sa->n_samples * sizeof(double));
+    assert_int_equal(sa->events, sb->events);
+    assert_int_equal(sa->calls, sb->calls);
+    assert_memory_equal(&sa->drain_s, &sb->drain_s, sizeof(double));
+    acd_sim_free(a);
+    acd_sim_free(b);
+}
+
+static void
+test_no_hists(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_init(&f, 0.3, 100, 120, 31, 20000, 2000);
+    assert_no_hists_same(&f.sc, 0);
+    /* The shipped scenarios (tests run in tests/). */
+    const char *files[] = {"../scenarios/helpdesk.yaml", "../scenarios/utility_day.yaml",
+                           "../scenarios/outage_surge.yaml", "../scenarios/training.yaml"};
+    for (size_t i = 0; i < ACD_ARRAY_LEN(files); i++) {
+        struct acd_diags diags;
+        acd_diags_init(&diags);
+        struct acd_scenario *sc = NULL;
+        assert_int_equal(acd_scenario_load_file(files[i], &sc, &diags), 0);
+        acd_diags_fini(&diags);
+        assert_no_hists_same(sc, 1);
+        acd_scenario_free(sc);
+    }
+}
+
 static void
 test_staffed_time_exact(void **state)
 {
@@ -809,6 +859,7 @@ main(void)
         cmocka_unit_test(test_conservation),
         cmocka_unit_test(test_overload_guard),
         cmocka_unit_test(test_determinism_and_stepping),
+        cmocka_unit_test(test_no_hists),
         cmocka_unit_test(test_staffed_time_exact),
         cmocka_unit_test(test_staffing_change_mid_run),
         cmocka_unit_test(test_memory_flat),
