@@ -229,6 +229,8 @@ clock_s(clockid_t id)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* As bench.h's bench_peak_rss_kb: the bare loop includes nothing of
+ * acdsim's (bench.h brings the library's headers), so it keeps a copy. */
 static long
 peak_rss_kb(void)
 {
