@@ -7,6 +7,7 @@
 #include "acdsim/diag.h"
 #include "acdsim/scenario.h"
 #include "acdsim/scenario_load.h"
+#include "bench_os.h"
 #include "util.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,30 +29,6 @@ bench_load_scenario(const char *path)
     }
     acd_diags_fini(&d);
     return sc;
-}
-
-/* Monotonic wall-clock seconds. */
-static inline double
-bench_wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Peak resident set size (VmHWM) in kB, -1 if unknown. */
-static inline long
-bench_peak_rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof(line), f))
-        if (strncmp(line, "VmHWM:", 6) == 0)
-            kb = strtol(line + 6, NULL, 10);
-    if (f)
-        fclose(f);
-    return kb;
 }
 
 #endif

@@ -32,6 +32,7 @@
  * and service level (answered within 20 s / offered) against the exact
  * Erlang-A values.
  */
+#include "bench_os.h"
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -219,7 +220,7 @@ q_pop(void)
     return w;
 }
 
-/* --- measurement helpers (as bench.h, without acdsim's headers) -------- */
+/* --- measurement helpers -------------------------------------------------- */
 
 static double
 clock_s(clockid_t id)
@@ -227,22 +228,6 @@ clock_s(clockid_t id)
     struct timespec ts;
     clock_gettime(id, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* As bench.h's bench_peak_rss_kb: the bare loop includes nothing of
- * acdsim's (bench.h brings the library's headers), so it keeps a copy. */
-static long
-peak_rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof(line), f))
-        if (strncmp(line, "VmHWM:", 6) == 0)
-            kb = strtol(line + 6, NULL, 10);
-    if (f)
-        fclose(f);
-    return kb;
 }
 
 /* --- the model --------------------------------------------------------- */
@@ -400,7 +385,7 @@ main(int argc, char **argv)
     printf("cpu_s       %.3f\n", cpu);
     printf("calls_per_s %.0f\n", (double)k.offered / wall);
     printf("events_per_s %.0f\n", (double)events / wall);
-    printf("peak_rss_kb %ld\n", peak_rss_kb());
+    printf("peak_rss_kb %ld\n", bench_peak_rss_kb());
     printf("check       abandon_rate %.5f (exact 0.013858), service_level %.5f (exact 0.985419)\n",
            (double)k.abandoned / (double)k.offered, (double)k.within / (double)k.offered);
     free(q);
