@@ -305,7 +305,7 @@ read_agents_file(const char *path, double interval_s, size_t n_slots, struct acd
     }
     double *v = acd_xmalloc(n_slots * sizeof *v);
     for (size_t i = 0; i < n_slots; i++)
-        v[i] = NAN;
+        v[i] = ACD_NAN;
     char line[512];
     unsigned ln = 0;
     int bad = 0;

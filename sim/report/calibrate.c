@@ -57,7 +57,7 @@ acd_calib_new(const struct acd_calib_opts *o)
     c->o = *o;
     c->n_slots = (size_t)ceil(172800.0 / o->interval_s);
     c->availability = 1;
-    c->actual_abandon = c->fitted_abandon = c->seen_abandon = NAN;
+    c->actual_abandon = c->fitted_abandon = c->seen_abandon = ACD_NAN;
     return c;
 }
 
@@ -107,7 +107,7 @@ find_day(struct acd_calib *c, int32_t day, int weekday)
     size_t i = c->n_days++;
     c->day[i] = day;
     c->weekday[i] = weekday;
-    c->day_last[i] = -INFINITY;
+    c->day_last[i] = -(double)INFINITY;
     c->busy[i] = acd_xcalloc(c->n_slots, sizeof(double));
     c->seen[i] = acd_xcalloc(c->n_slots, sizeof(uint32_t));
     return i;
@@ -392,7 +392,7 @@ acd_calib_quantile(const struct acd_fit *f, double p)
     if (!(p > 0))
         return 0;
     if (!(p < 1))
-        return INFINITY;
+        return (double)INFINITY;
     double lo = 0, hi = f->mean > 0 ? f->mean : 1;
     for (int i = 0; i < 200 && 1 - acd_calib_sf(f, hi) < p; i++)
         lo = hi, hi *= 2;
@@ -472,7 +472,7 @@ finish_arrivals(struct acd_calib *c)
         ty->day_lo = acd_xcalloc(c->n_slots, sizeof(double));
         ty->day_hi = acd_xcalloc(c->n_slots, sizeof(double));
         for (size_t s = c->first; s <= c->last; s++) {
-            double sum = 0, mn = INFINITY, mx = -INFINITY;
+            double sum = 0, mn = (double)INFINITY, mx = -(double)INFINITY;
             for (size_t d = 0; d < c->n_days; d++) {
                 if (!c->use_day[d])
                     continue;
@@ -496,7 +496,7 @@ finish_arrivals(struct acd_calib *c)
         }
     }
     /* busyness: the daily totals' variance beyond Poisson */
-    c->busyness_cv = NAN;
+    c->busyness_cv = ACD_NAN;
     if (c->n_used_days >= 3) {
         double s1 = 0, s2 = 0, n = (double)c->n_used_days;
         for (size_t d = 0; d < c->n_days; d++) {
@@ -558,7 +558,7 @@ finish_retrials(struct acd_calib *c, struct acd_calib_type *ty)
         acd_fit_share_ci((double)ty->retried2, (double)ty->abandons2, &ty->p_later, &ty->p_later_lo,
                          &ty->p_later_hi);
     else
-        ty->p_later = NAN;
+        ty->p_later = ACD_NAN;
 }
 
 static void
@@ -600,7 +600,7 @@ finish_agents(struct acd_calib *c)
             c->agents_from = "busy time";
         }
         c->agents[s] = a;
-        c->occupancy[s] = a > 0 ? c->busy_mean[s] / (a * c->o.interval_s) : (double)NAN;
+        c->occupancy[s] = a > 0 ? c->busy_mean[s] / (a * c->o.interval_s) : ACD_NAN;
     }
     if (!c->agents_from)
         c->agents_from = c->o.agents > 0 ? "constant" : c->has_agent ? "log" : "busy time";
@@ -615,12 +615,12 @@ acd_calib_finish(struct acd_calib *c, const struct acd_calllog_map *map)
     for (size_t t = 0; t < c->n_types; t++) {
         struct acd_calib_type *ty = &c->types[t];
         ty->handle_best = acd_fit_all(&ty->handle, ty->handle_fit);
-        ty->handle_mean = ty->handle_mean_lo = ty->handle_mean_hi = NAN;
+        ty->handle_mean = ty->handle_mean_lo = ty->handle_mean_hi = ACD_NAN;
         if (ty->handle.n >= 2)
             acd_fit_sample_mean(&ty->handle, &ty->handle_mean, &ty->handle_mean_lo,
                                 &ty->handle_mean_hi);
         ty->patience_best = acd_fit_censored_all(&ty->patience, ty->patience_fit);
-        ty->km_median_s = NAN;
+        ty->km_median_s = ACD_NAN;
         if (ty->patience.n_event > 0) {
             ty->km = acd_fit_km(&ty->patience);
             for (size_t i = 0; i < ty->km->n; i++)
@@ -1040,7 +1040,7 @@ simulated_abandon(const struct acd_calib *c, const char *log_name, const char *d
     struct acd_diags d;
     acd_diags_init(&d);
     struct acd_scenario *sc = NULL;
-    double x = NAN;
+    double x = ACD_NAN;
     if (acd_scenario_load_string(log_name, dir, text, len, &sc, &d) == 0) {
         struct acd_run_opts ro = {
             .replications = ACD_CALIB_FIT_REPS, .seed = 1, .seed_set = true, .threads = threads};

@@ -383,8 +383,8 @@ handle_data(const struct acd_calib *c)
             acd_plot_num(f, x);
             acd_plot_num(f, (double)counts[b] / n / w);
             for (size_t k = 0; k < ACD_FIT_FAMILIES; k++)
-                acd_plot_num(f, ty->handle_fit[k].ok ? acd_calib_pdf(&ty->handle_fit[k], x)
-                                                     : (double)NAN);
+                acd_plot_num(f,
+                             ty->handle_fit[k].ok ? acd_calib_pdf(&ty->handle_fit[k], x) : ACD_NAN);
             fputc('\n', f);
         }
         fputs("\n\n", f);
@@ -438,7 +438,7 @@ patience_data(const struct acd_calib *c)
                 acd_plot_num(f, sv);
                 acd_plot_num(f, lo);
                 acd_plot_num(f, hi);
-                acd_plot_num(f, fit ? acd_calib_sf(fit, x) : (double)NAN);
+                acd_plot_num(f, fit ? acd_calib_sf(fit, x) : ACD_NAN);
                 fputc('\n', f);
             }
         }

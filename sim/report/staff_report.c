@@ -1224,7 +1224,7 @@ struct staff_page {
 static double
 goal_of(const struct acd_staff_targets *t, size_t i, bool *at_least)
 {
-    const double bound[] = {t->sl_target, t->max_abandon, t->max_asa_s, t->max_occupancy, NAN};
+    const double bound[] = {t->sl_target, t->max_abandon, t->max_asa_s, t->max_occupancy, ACD_NAN};
     *at_least = i == 0;
     ACD_ASSERT(i < ACD_ARRAY_LEN(bound));
     return bound[i];

@@ -1,8 +1,9 @@
 /*
  * Fuzz the --assert expression parser (acd_expect_parse): any text is
  * parsed or gets a one-line message. A parsed expression has a finite
- * bound and a scope that is NULL or non-empty; its bound printed with %.17g
- * and parsed again in the same expression gives the same assertion.
+ * bound and a scope that is NULL or non-empty; rebuilt from its parts
+ * (scope, interval, metric, operator, the bound printed with %.17g) and
+ * parsed again, it gives the same assertion.
  */
 #include "acdsim/stats.h"
 #include "expect.h"
@@ -46,19 +47,33 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(!e.scope || e.scope[0], "empty scope");
     FUZZ_CHECK((unsigned)e.op < sizeof op_text / sizeof op_text[0], "op %d", (int)e.op);
 
-    /* Rebuilt from its parts, the assertion parses to the same. */
-    char again[4200];
-    char bound[32];
+    /* Rebuilt from its parts (scope, interval, metric, operator, bound),
+     * the assertion parses to the same. */
+    char again[4300];
+    char bound[32], when[48] = "";
     snprintf(bound, sizeof bound, "%.17g", e.value);
-    snprintf(again, sizeof again, "%s%s%s%s%s", e.scope ? e.scope : "", e.scope ? "." : "",
-             acd_metrics[e.metric].key, op_text[e.op], e.to_target ? "target" : bound);
+    if (e.when == ACD_WHEN_AT) {
+        long t = (long)e.at_s;
+        if ((double)t != e.at_s || t < 0) { /* no clock text for it: nothing to rebuild */
+            acd_expect_fini(&e);
+            free(s);
+            return 0;
+        }
+        snprintf(when, sizeof when, "%s%02ld:%02ld:%02ld", e.scope ? "@" : "", t / 3600,
+                 t / 60 % 60, t % 60);
+    } else if (e.when == ACD_WHEN_EVERY)
+        snprintf(when, sizeof when, "%severy_interval", e.scope ? "@" : "");
+    snprintf(again, sizeof again, "%s%s%s%s%s%s", e.scope ? e.scope : "", when,
+             e.scope || when[0] ? "." : "", acd_metrics[e.metric].key, op_text[e.op],
+             e.to_target ? "target" : bound);
     struct acd_expect e2 = {0};
     char err2[512] = "";
     FUZZ_CHECK(acd_expect_parse(again, &e2, err2, sizeof err2) == 0, "'%s' (from '%s'): %s", again,
                s, err2);
     FUZZ_CHECK(e2.metric == e.metric && e2.op == e.op && e2.to_target == e.to_target &&
                    (e.to_target || e2.value == e.value) &&
-                   (e.scope ? e2.scope && strcmp(e.scope, e2.scope) == 0 : !e2.scope),
+                   (e.scope ? e2.scope && strcmp(e.scope, e2.scope) == 0 : !e2.scope) &&
+                   e2.when == e.when && (e.when != ACD_WHEN_AT || e2.at_s == e.at_s),
                "'%s' parses differently from '%s'", again, s);
     acd_expect_fini(&e2);
     acd_expect_fini(&e);
