@@ -41,6 +41,7 @@ PUBLIC = {
     "roster.h": "engine",
     "schedule.h": "engine",
     "fit.h": "engine",
+    "ranks.h": "engine",
     "scenario_load.h": "input",
     "acdsim.h": "input",
 }

@@ -23,6 +23,7 @@
 #include "acdsim/erlang.h"
 #include "acdsim/fit.h"
 #include "acdsim/precision.h"
+#include "acdsim/ranks.h"
 #include "acdsim/roster.h"
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"

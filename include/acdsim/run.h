@@ -235,15 +235,20 @@ struct acd_results *acd_run_values(const struct acd_scenario *sc, const struct a
 void acd_rep_values_fini(struct acd_rep_values *vals);
 
 /* Run replications [0, n) of sc (n, seed and threads as in opts; trace
- * ignored) and hand each one's stats to fn, on the worker thread that ran
- * it, in no particular order: fn must only write to per-replication slots.
- * The stats are borrowed for the duration of the call. acd_run is this
- * plus the full reduction; the staffing search uses it with a light one. */
-typedef void acd_run_rep_fn(void *ud, unsigned replication, const struct acd_rep_stats *st);
-/* Returns false if the overload guard stopped a replication: fn was not
- * called for it, and replications not yet started never ran. */
+ * ignored) and reduce each one to a row of row_len doubles: fn gets the
+ * replication's stats (borrowed for the call) and its row (zeroed), on
+ * the worker thread that ran it, in no particular order, and must only
+ * write that row. On return rows[i * row_len ..] holds replication i's
+ * row, on every rank of a distributed run (ranks.h): the replications are
+ * spread over the ranks and their rows exchanged. acd_run is this plus
+ * the full reduction; the staffing search uses it with a light one. */
+typedef void acd_run_rep_fn(void *ud, unsigned replication, const struct acd_rep_stats *st,
+                            double *row);
+/* Returns false if the overload guard stopped a replication: its row and
+ * the rows of every later replication are zeros (whatever ran), and
+ * opts->overload reports the lowest such replication. */
 bool acd_run_reps(const struct acd_scenario *sc, const struct acd_run_opts *opts,
-                  acd_run_rep_fn *fn, void *ud);
+                  acd_run_rep_fn *fn, void *ud, double *rows, size_t row_len);
 
 /* Replications in batches, for a run that grows until a precision is
  * reached (precision.h): replication i uses the streams of (seed, i)

@@ -58,7 +58,7 @@ struct job {
     uint64_t seed;
     unsigned n; /* replications [next's start, n) */
     atomic_uint next;
-    acd_run_rep_fn *fn;
+    void (*fn)(void *ud, unsigned i, const struct acd_rep_stats *st);
     void *ud;
     pthread_mutex_t lock; /* guards the overload report */
     bool overloaded;
@@ -115,7 +115,7 @@ static void run_job(struct job *j, unsigned threads);
 /* Replications [r0, r1) of sc, each handed to fn (acd_run_reps). */
 static bool
 run_range(const struct acd_scenario *sc, const struct acd_run_opts *opts, unsigned r0, unsigned r1,
-          acd_run_rep_fn *fn, void *ud)
+          void (*fn)(void *ud, unsigned i, const struct acd_rep_stats *st), void *ud)
 {
     struct job j = {
         .sc = sc,
@@ -135,12 +135,29 @@ run_range(const struct acd_scenario *sc, const struct acd_run_opts *opts, unsign
     return !j.overloaded;
 }
 
+/* Interim: rows filled in place (the reduction in order comes next). */
+struct reps_rows {
+    acd_run_rep_fn *fn;
+    void *ud;
+    double *rows;
+    size_t row_len;
+};
+
+static void
+reps_row(void *ud, unsigned i, const struct acd_rep_stats *st)
+{
+    struct reps_rows *rr = ud;
+    rr->fn(rr->ud, i, st, rr->rows + (size_t)i * rr->row_len);
+}
+
 bool
 acd_run_reps(const struct acd_scenario *sc, const struct acd_run_opts *opts, acd_run_rep_fn *fn,
-             void *ud)
+             void *ud, double *rows, size_t row_len)
 {
-    return run_range(sc, opts, 0, opts->replications ? opts->replications : sc->replications, fn,
-                     ud);
+    unsigned n = opts->replications ? opts->replications : sc->replications;
+    memset(rows, 0, (size_t)n * row_len * sizeof(double));
+    struct reps_rows rr = {fn, ud, rows, row_len};
+    return run_range(sc, opts, 0, n, reps_row, &rr);
 }
 
 static void

@@ -259,11 +259,11 @@ reduce_counts(const struct eval *e, const struct acd_counts *c, const struct acd
 }
 
 static void
-reduce_rep(void *ud, unsigned rep, const struct acd_rep_stats *st)
+reduce_rep(void *ud, unsigned rep, const struct acd_rep_stats *st, double *v)
 {
     struct eval *e = ud;
+    (void)rep;
     ACD_ASSERT(st->n_bins == e->n_bins);
-    double *v = e->v + (size_t)rep * (e->n_bins + 1) * e->nv;
     size_t ng = e->g->n;
     /* [0, ng): this bin's counts of each type goal; [ng, 2 ng): the whole */
     struct acd_counts *tc = acd_xcalloc(2 * ng + 1, sizeof(*tc));
@@ -366,7 +366,7 @@ evaluate(const struct acd_scenario *plan, const struct acd_staff_opts *o, struct
     /* Zeros: a replication the overload guard stopped serves no call. */
     struct eval e = {&o->targets, &g, nb, NV + g.n, NULL};
     e.v = acd_xcalloc(n * (nb + 1) * e.nv, sizeof(double));
-    if (!acd_run_reps(plan, &ro, reduce_rep, &e) && o->overloaded)
+    if (!acd_run_reps(plan, &ro, reduce_rep, &e, e.v, (nb + 1) * e.nv) && o->overloaded)
         *o->overloaded = true;
     double *x = acd_xmalloc(n * sizeof(double));
     size_t met = 0;
