@@ -40,6 +40,10 @@ struct acd_run_opts {
      * every count is unchanged. For the staffing search, which reads
      * counts only. acd_run and the batches ignore it. */
     bool no_hists;
+    /* For acd_run_memory_estimate only: the caller keeps every
+     * replication's values (acd_run_values; a precision run's pending
+     * rows), so memory grows with replications. acd_run alone does not. */
+    bool keep_values;
 };
 
 struct acd_scope_result {
@@ -274,8 +278,8 @@ unsigned acd_run_batch_done(const struct acd_run_batch *b);
 /* Metric m of a scope (ACD_SCOPE_CENTER, or ACD_SCOPE_TYPE / ACD_SCOPE_GROUP
  * with the call type's or group's index) over replications [0, n), n at
  * most those run: what the results of n replications say. */
-struct acd_estimate acd_run_batch_estimate(const struct acd_run_batch *b, unsigned n,
-                                           unsigned scope, size_t idx, enum acd_metric m);
+struct acd_estimate acd_run_batch_estimate(struct acd_run_batch *b, unsigned n, unsigned scope,
+                                           size_t idx, enum acd_metric m);
 /* The results of replications [0, n), 0 < n <= those run (the rest are
  * dropped); the rows are freed and b accepts nothing but
  * acd_run_batch_free. */
@@ -291,7 +295,7 @@ struct acd_memory_estimate {
     size_t per_thread;      /* one running replication: stats, agents, pools */
     size_t calls;           /* ...of which the call pools: legs x bytes */
     size_t max_calls;       /* legs in the system the pools are sized for */
-    size_t per_replication; /* the row kept for each replication */
+    size_t per_replication; /* kept for each replication (keep_values), else 0 */
     unsigned threads, replications;
 };
 void acd_run_memory_estimate(const struct acd_scenario *sc, const struct acd_run_opts *opts,

@@ -285,6 +285,7 @@ check_memory(const struct compare_args *a, struct acd_scenario *const *sc, size_
     for (size_t i = 0; i < n; i++) {
         struct acd_cli_common cc = a->c;
         cc.run = opts;
+        cc.run.keep_values = true; /* paired: every replication's values */
         struct acd_memory_estimate est;
         bad += acd_cli_check_memory("compare", sc[i], &cc, &est) != 0;
         max_calls[i] = cc.run.max_calls;

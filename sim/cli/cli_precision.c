@@ -263,6 +263,7 @@ acd_cli_check_precision_memory(const char *cmd, const struct acd_scenario *sc,
 {
     unsigned batch = c->run.replications ? c->run.replications : sc->replications;
     unsigned max = c->max_replications;
+    c->run.keep_values = true; /* a round's rows wait for the checks */
     if (!max) {
         /* The default, lowered to what the memory limit holds (a stated
          * maximum that does not fit is an error, as -r is). */

@@ -96,8 +96,8 @@ wall_now(void)
 
 /* Every goal's estimate over replications [0, n); whether all are met. */
 static bool
-check(const struct acd_run_batch *b, unsigned n, const struct acd_precision_goal *goals,
-      size_t n_goals, struct acd_estimate *est)
+check(struct acd_run_batch *b, unsigned n, const struct acd_precision_goal *goals, size_t n_goals,
+      struct acd_estimate *est)
 {
     bool all = true;
     for (size_t i = 0; i < n_goals; i++) {

@@ -1,17 +1,19 @@
 /*
  * run: replications on worker threads and estimates across them.
  *
- * Workers take replication indices from a shared counter; each replication
- * is a fresh acd_sim seeded from (seed, index) and its stats are kept by
- * index. Estimates are computed afterwards in index order, so neither the
- * thread count nor the scheduling can change a single bit of the output.
+ * Replication i is a fresh acd_sim seeded from (seed, i), run on a worker
+ * thread (of one of the ranks, ranks.h) and reduced at once to a row of
+ * values; rows are folded into running estimates in replication order
+ * (run_rounds), so neither the thread or rank count nor the scheduling can
+ * change a single bit of the output, and memory does not grow with the
+ * number of replications.
  */
 #include "acdsim/run.h"
+#include "acdsim/ranks.h"
 #include "acdsim/sim.h"
 #include "util.h"
 
-#include <gsl/gsl_sort_double.h>
-#include <gsl/gsl_statistics_double.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -50,51 +52,99 @@ static void layout_init(struct row_layout *l, const struct acd_scenario *sc,
                         const struct scope_def *scopes, size_t n_scopes);
 static void observe(const struct row_layout *l, const struct acd_rep_stats *rs, double *row);
 
-/* Replications handed out to workers one at a time (replication i always
- * gets the streams of (seed, i)). */
-struct job {
-    const struct acd_scenario *sc;
-    const struct acd_run_opts *opts;
-    uint64_t seed;
-    unsigned n; /* replications [next's start, n) */
-    atomic_uint next;
-    void (*fn)(void *ud, unsigned i, const struct acd_rep_stats *st);
+/* ---------------------------------------------------------------- rounds
+ *
+ * Replications [r0, r1) run in rounds. In a round, each rank (ranks.h; one
+ * without MPI) runs a block of `per_rank` consecutive replications on its
+ * worker threads; each replication is reduced to a row (a header, then the
+ * caller's values) as soon as it ends. The blocks are exchanged, and every
+ * rank folds the round's rows in replication order. So the fold sees the
+ * same rows in the same order for any thread or rank count, and memory is
+ * one round's rows, whatever the number of replications. */
+
+/* A row's header. */
+enum {
+    H_STATUS,
+    H_CALLS,
+    H_EVENTS,
+    H_OV_TYPE,
+    H_OV_TIER,
+    H_OV_WAITING,
+    H_OV_CALLS,
+    H_OV_LIMIT,
+    H_OV_T,
+    HEAD
+};
+enum { ST_DONE = 1, ST_OVERLOAD, ST_SKIPPED };
+
+struct reducer {
+    size_t len; /* values after the header */
+    /* Worker thread: replication i's stats into row (len values, zeroed). */
+    void (*observe)(void *ud, unsigned i, const struct acd_rep_stats *st, double *row);
+    /* Main thread, in replication order, every rank: the row of i. */
+    void (*fold)(void *ud, unsigned i, const double *head, const double *row);
     void *ud;
-    pthread_mutex_t lock; /* guards the overload report */
-    bool overloaded;
-    unsigned overload_rep;
-    struct acd_overload overload;
 };
 
-static void *
-worker(void *arg)
+/* One rank's block of a round, on its worker threads. */
+struct block {
+    const struct acd_scenario *sc;
+    const struct acd_run_opts *opts;
+    const struct reducer *rd;
+    uint64_t seed;
+    unsigned b0, b1;     /* replications */
+    double *buf;         /* (b1 - b0) rows of HEAD + rd->len */
+    atomic_uint next;    /* next replication to hand out */
+    atomic_uint stop_at; /* lowest overloaded replication: later ones skip */
+};
+
+static void
+block_one(struct block *k, unsigned i)
 {
-    struct job *j = arg;
+    size_t stride = HEAD + k->rd->len;
+    double *h = k->buf + (size_t)(i - k->b0) * stride;
+    memset(h, 0, stride * sizeof(double));
+    if (i > atomic_load(&k->stop_at)) {
+        h[H_STATUS] = ST_SKIPPED;
+        return;
+    }
+    struct acd_sim *s =
+        acd_sim_new_flags(k->sc, k->seed, i, k->opts->no_hists ? ACD_SIM_NO_HISTS : 0);
+    acd_sim_set_max_calls(s, k->opts->max_calls);
+    if (k->opts->trace && i == k->opts->trace_replication)
+        acd_sim_set_trace(s, k->opts->trace, k->opts->trace_ud);
+    acd_sim_run(s);
+    struct acd_overload ov;
+    if (acd_sim_overload(s, &ov)) {
+        h[H_STATUS] = ST_OVERLOAD;
+        h[H_OV_TYPE] = (double)ov.type;
+        h[H_OV_TIER] = ov.tier;
+        h[H_OV_WAITING] = (double)ov.waiting;
+        h[H_OV_CALLS] = (double)ov.calls;
+        h[H_OV_LIMIT] = (double)ov.limit;
+        h[H_OV_T] = ov.t_s;
+        unsigned cur = atomic_load(&k->stop_at);
+        while (i < cur && !atomic_compare_exchange_weak(&k->stop_at, &cur, i))
+            ;
+    } else {
+        const struct acd_rep_stats *st = acd_sim_stats(s);
+        h[H_STATUS] = ST_DONE;
+        h[H_CALLS] = (double)st->calls;
+        h[H_EVENTS] = (double)st->events;
+        k->rd->observe(k->rd->ud, i, st, h + HEAD);
+    }
+    acd_sim_free(s);
+}
+
+static void *
+block_worker(void *arg)
+{
+    struct block *k = arg;
     for (;;) {
-        unsigned i = atomic_fetch_add(&j->next, 1);
-        if (i >= j->n)
+        unsigned i = atomic_fetch_add(&k->next, 1);
+        if (i >= k->b1)
             break;
-        struct acd_sim *s =
-            acd_sim_new_flags(j->sc, j->seed, i, j->opts->no_hists ? ACD_SIM_NO_HISTS : 0);
-        acd_sim_set_max_calls(s, j->opts->max_calls);
-        if (j->opts->trace && i == j->opts->trace_replication)
-            acd_sim_set_trace(s, j->opts->trace, j->opts->trace_ud);
-        acd_sim_run(s);
-        struct acd_overload ov;
-        if (acd_sim_overload(s, &ov)) {
-            /* Stop handing out replications; keep the lowest one's report. */
-            atomic_store(&j->next, j->n);
-            pthread_mutex_lock(&j->lock);
-            if (!j->overloaded || i < j->overload_rep) {
-                j->overloaded = true;
-                j->overload_rep = i;
-                j->overload = ov;
-            }
-            pthread_mutex_unlock(&j->lock);
-        } else {
-            j->fn(j->ud, i, acd_sim_stats(s));
-        }
-        acd_sim_free(s);
+        block_one(k, i);
     }
     return NULL;
 }
@@ -110,32 +160,101 @@ run_threads(const struct acd_run_opts *opts, unsigned n)
     return threads > n ? n : threads;
 }
 
-static void run_job(struct job *j, unsigned threads);
-
-/* Replications [r0, r1) of sc, each handed to fn (acd_run_reps). */
-static bool
-run_range(const struct acd_scenario *sc, const struct acd_run_opts *opts, unsigned r0, unsigned r1,
-          void (*fn)(void *ud, unsigned i, const struct acd_rep_stats *st), void *ud)
+static void
+block_run(struct block *k, unsigned threads)
 {
-    struct job j = {
-        .sc = sc,
-        .opts = opts,
-        .seed = opts->seed_set ? opts->seed : sc->seed,
-        .n = r1,
-        .fn = fn,
-        .ud = ud,
-    };
-    atomic_init(&j.next, r0);
-    ACD_ASSERT(r1 > r0);
-    pthread_mutex_init(&j.lock, NULL);
-    run_job(&j, run_threads(opts, r1 - r0));
-    pthread_mutex_destroy(&j.lock);
-    if (j.overloaded && opts->overload)
-        *opts->overload = j.overload;
-    return !j.overloaded;
+    if (threads <= 1) {
+        block_worker(k);
+        return;
+    }
+    pthread_t *tid = acd_xcalloc(threads, sizeof(*tid));
+    unsigned started = 0;
+    for (; started < threads; started++)
+        if (pthread_create(&tid[started], NULL, block_worker, k) != 0)
+            break;
+    if (started == 0)
+        block_worker(k); /* no thread could start: run here */
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    free(tid);
 }
 
-/* Interim: rows filled in place (the reduction in order comes next). */
+/* Replications a rank runs per round: a few MB of rows, at least 4, at
+ * most 256; from the row size only, so every rank agrees. */
+#define ROUND_BYTES ((size_t)8 << 20)
+static unsigned
+round_reps(size_t stride)
+{
+    size_t k = ROUND_BYTES / (stride * sizeof(double));
+    return k < 4 ? 4 : k > 256 ? 256 : (unsigned)k;
+}
+
+/* Replications [r0, r1) folded in order; false (and *overload, if not
+ * NULL, set) when the guard stopped a replication: rows are folded up to
+ * the lowest such replication, the rest dropped. */
+static bool
+run_rounds(const struct acd_scenario *sc, const struct acd_run_opts *opts, unsigned r0, unsigned r1,
+           const struct reducer *rd)
+{
+    ACD_ASSERT(r1 > r0);
+    size_t stride = HEAD + rd->len;
+    unsigned ranks = acd_ranks_size(), rank = acd_ranks_rank();
+    unsigned per = round_reps(stride);
+    if (per > r1 - r0)
+        per = r1 - r0;
+    double *mine = acd_xmalloc((size_t)per * stride * sizeof(double));
+    double *all = ranks > 1 ? acd_xmalloc((size_t)ranks * per * stride * sizeof(double)) : mine;
+    unsigned threads = run_threads(opts, per);
+    struct block k = {
+        .sc = sc, .opts = opts, .rd = rd, .seed = opts->seed_set ? opts->seed : sc->seed};
+    bool ok = true;
+    for (unsigned c0 = r0; c0 < r1 && ok; c0 += ranks * per) {
+        /* This rank's block; the part past r1 (or the whole) is padding. */
+        unsigned b0 = c0 + rank * per;
+        k.b0 = b0 < r1 ? b0 : r1;
+        k.b1 = b0 + per < r1 ? b0 + per : r1;
+        if (k.b1 < k.b0)
+            k.b1 = k.b0;
+        k.buf = mine;
+        atomic_init(&k.next, k.b0);
+        atomic_init(&k.stop_at, UINT_MAX);
+        if (k.b1 > k.b0)
+            block_run(&k, threads);
+        for (unsigned j = k.b1 - k.b0; j < per; j++)
+            memset(mine + (size_t)j * stride, 0, stride * sizeof(double));
+        if (ranks > 1)
+            acd_ranks_allgather(mine, all, (size_t)per * stride);
+        for (unsigned q = 0; q < ranks && ok; q++)
+            for (unsigned j = 0; j < per; j++) {
+                unsigned i = c0 + q * per + j;
+                if (i >= r1)
+                    break;
+                const double *h = all + ((size_t)q * per + j) * stride;
+                ACD_ASSERT(h[H_STATUS] == ST_DONE || h[H_STATUS] == ST_OVERLOAD);
+                if (h[H_STATUS] == ST_OVERLOAD) {
+                    if (opts->overload)
+                        *opts->overload = (struct acd_overload){
+                            .type = (size_t)h[H_OV_TYPE],
+                            .tier = (unsigned)h[H_OV_TIER],
+                            .waiting = (size_t)h[H_OV_WAITING],
+                            .calls = (size_t)h[H_OV_CALLS],
+                            .limit = (size_t)h[H_OV_LIMIT],
+                            .t_s = h[H_OV_T],
+                        };
+                    ok = false;
+                    break;
+                }
+                rd->fold(rd->ud, i, h, h + HEAD);
+            }
+    }
+    if (all != mine)
+        free(all);
+    free(mine);
+    return ok;
+}
+
+/* ------------------------------------------------------- acd_run_reps */
+
 struct reps_rows {
     acd_run_rep_fn *fn;
     void *ud;
@@ -144,10 +263,18 @@ struct reps_rows {
 };
 
 static void
-reps_row(void *ud, unsigned i, const struct acd_rep_stats *st)
+reps_observe(void *ud, unsigned i, const struct acd_rep_stats *st, double *row)
 {
     struct reps_rows *rr = ud;
-    rr->fn(rr->ud, i, st, rr->rows + (size_t)i * rr->row_len);
+    rr->fn(rr->ud, i, st, row);
+}
+
+static void
+reps_fold(void *ud, unsigned i, const double *head, const double *row)
+{
+    struct reps_rows *rr = ud;
+    (void)head;
+    memcpy(rr->rows + (size_t)i * rr->row_len, row, rr->row_len * sizeof(double));
 }
 
 bool
@@ -157,122 +284,143 @@ acd_run_reps(const struct acd_scenario *sc, const struct acd_run_opts *opts, acd
     unsigned n = opts->replications ? opts->replications : sc->replications;
     memset(rows, 0, (size_t)n * row_len * sizeof(double));
     struct reps_rows rr = {fn, ud, rows, row_len};
-    return run_range(sc, opts, 0, n, reps_row, &rr);
+    struct reducer rd = {row_len, reps_observe, reps_fold, &rr};
+    return run_rounds(sc, opts, 0, n, &rd);
 }
 
-static void
-run_job(struct job *j, unsigned threads)
-{
-    if (threads <= 1) {
-        worker(j);
-        return;
-    }
-    pthread_t *tid = acd_xcalloc(threads, sizeof(*tid));
-    unsigned started = 0;
-    for (; started < threads; started++)
-        if (pthread_create(&tid[started], NULL, worker, j) != 0)
-            break;
-    if (started == 0)
-        worker(j); /* no thread could start: run here */
-    for (unsigned i = 0; i < started; i++)
-        pthread_join(tid[i], NULL);
-    free(tid);
-}
+/* ------------------------------------------------------------ accumulators
+ *
+ * acd_run's fold: every row value into its running estimate, the
+ * calls-waiting samples into exact per-point counts (integers: the band's
+ * percentiles are those of the sorted values, as GSL's quantile), and with
+ * vals the scope part of each row kept for paired comparisons. */
 
-/* acd_run's reduction: each replication becomes its row. */
-struct rows {
-    struct scope_def *scopes;
-    struct row_layout layout;
-    size_t n, cap; /* rows kept, room for */
-    double **rows; /* [replication] -> layout.len values */
-    uint64_t *calls, *events;
+/* Counts of the integer values seen at one sample point: count[v - lo]. */
+struct ivals {
+    long lo;
+    size_t n, cap;   /* values, slots */
+    uint64_t *count; /* [cap] */
+    uint64_t total;
+    long double mean;
+};
+
+struct acc {
+    const struct row_layout *l;
+    size_t n;                  /* rows folded */
+    struct acd_stats_est *est; /* scope values, then the drain values */
+    struct acd_stats_est *cdf; /* 2 n_cdf: answered, abandoned */
+    struct ivals *q;           /* n_samples */
+    uint64_t calls, events;
+    struct acd_rep_values *vals; /* NULL: none kept */
+    size_t vals_cap;
 };
 
 static void
-rows_init(struct rows *rw, const struct acd_scenario *sc, size_t n)
+ivals_add(struct ivals *v, double x)
 {
-    size_t n_scopes = list_scopes(sc, &rw->scopes);
-    layout_init(&rw->layout, sc, rw->scopes, n_scopes);
-    rw->n = n;
-    rw->cap = n;
-    rw->rows = acd_xcalloc(n ? n : 1, sizeof(*rw->rows));
-    rw->calls = acd_xcalloc(n ? n : 1, sizeof(*rw->calls));
-    rw->events = acd_xcalloc(n ? n : 1, sizeof(*rw->events));
-}
-
-/* Room for rows [0, n), the new ones empty (NULL, 0). */
-static void
-rows_reserve(struct rows *rw, size_t n)
-{
-    if (n <= rw->cap)
+    if (isnan(x))
         return;
-    rw->rows = acd_xrealloc(rw->rows, n * sizeof(*rw->rows));
-    rw->calls = acd_xrealloc(rw->calls, n * sizeof(*rw->calls));
-    rw->events = acd_xrealloc(rw->events, n * sizeof(*rw->events));
-    for (size_t i = rw->cap; i < n; i++) {
-        rw->rows[i] = NULL;
-        rw->calls[i] = rw->events[i] = 0;
+    ACD_ASSERT(x >= 0 && x == floor(x) && x < 9e15);
+    long k = (long)x;
+    if (v->cap == 0) {
+        v->cap = 16;
+        v->lo = k;
+        v->count = acd_xcalloc(v->cap, sizeof(*v->count));
+    } else if (k < v->lo || k >= v->lo + (long)v->cap) {
+        long lo = k < v->lo ? k : v->lo;
+        long hi = k >= v->lo + (long)v->cap ? k + 1 : v->lo + (long)v->cap;
+        size_t cap = v->cap;
+        while ((long)cap < hi - lo)
+            cap *= 2;
+        uint64_t *c = acd_xcalloc(cap, sizeof(*c));
+        memcpy(c + (v->lo - lo), v->count, v->cap * sizeof(*c));
+        free(v->count);
+        v->count = c;
+        v->cap = cap;
+        v->lo = lo;
     }
-    rw->cap = n;
+    v->count[k - v->lo]++;
+    v->total++;
+    v->mean += (x - v->mean) / v->total;
+}
+
+/* The r-th smallest value (from 0). */
+static double
+ivals_at(const struct ivals *v, uint64_t r)
+{
+    uint64_t seen = 0;
+    for (size_t i = 0; i < v->cap; i++) {
+        seen += v->count[i];
+        if (seen > r)
+            return (double)(v->lo + (long)i);
+    }
+    ACD_ASSERT(!"rank beyond the values");
+    return ACD_NAN;
+}
+
+/* gsl_stats_quantile_from_sorted_data on the sorted values, exactly. */
+static double
+ivals_quantile(const struct ivals *v, double f)
+{
+    const double index = f * (double)(v->total - 1);
+    const size_t lhs = (size_t)index;
+    const double delta = index - (double)lhs;
+    if (lhs == v->total - 1)
+        return ivals_at(v, lhs);
+    return (1 - delta) * ivals_at(v, lhs) + delta * ivals_at(v, lhs + 1);
 }
 
 static void
-rows_free(struct rows *rw)
+acc_init(struct acc *a, const struct row_layout *l, struct acd_rep_values *vals)
 {
-    for (size_t i = 0; i < rw->cap; i++)
-        free(rw->rows[i]);
-    free(rw->rows);
-    free(rw->calls);
-    free(rw->events);
-    free(rw->scopes);
-    memset(rw, 0, sizeof(*rw));
+    memset(a, 0, sizeof(*a));
+    a->l = l;
+    size_t ne = l->n_scopes * ROW + (1 + l->n_groups) * DRAIN;
+    a->est = acd_xcalloc(ne, sizeof(*a->est));
+    a->cdf = acd_xcalloc(2 * l->n_cdf, sizeof(*a->cdf));
+    a->q = acd_xcalloc(l->n_samples ? l->n_samples : 1, sizeof(*a->q));
+    a->vals = vals;
 }
 
 static void
-keep_row(void *ud, unsigned i, const struct acd_rep_stats *st)
+acc_fini(struct acc *a)
 {
-    struct rows *rw = ud;
-    rw->rows[i] = acd_xmalloc(rw->layout.len * sizeof(double));
-    observe(&rw->layout, st, rw->rows[i]);
-    rw->calls[i] = st->calls;
-    rw->events[i] = st->events;
+    for (size_t i = 0; i < a->l->n_samples; i++)
+        free(a->q[i].count);
+    free(a->q);
+    free(a->cdf);
+    free(a->est);
+    memset(a, 0, sizeof(*a));
 }
 
-static struct acd_results *results_from_rows(const struct acd_scenario *sc,
-                                             const struct row_layout *l, const double *const *rows,
-                                             size_t n);
-
-static struct acd_scope_result *scope_place(struct acd_results *r, const struct scope_def *d,
-                                            size_t si);
-
-/* The estimates from every kept row [0, n); frees the rows, or with vals
- * hands their scope part over to it (shrunk to n_scopes * ROW). Rows
- * beyond n (a batch run that overshot) are freed either way. */
-static struct acd_results *
-rows_finish(struct rows *rw, const struct acd_scenario *sc, struct acd_rep_values *vals)
+static void
+acc_fold(void *ud, unsigned i, const double *head, const double *row)
 {
-    struct acd_results *r =
-        results_from_rows(sc, &rw->layout, (const double *const *)rw->rows, rw->n);
-    for (size_t i = 0; i < rw->n; i++) {
-        r->calls += rw->calls[i];
-        r->events += rw->events[i];
+    struct acc *a = ud;
+    const struct row_layout *l = a->l;
+    ACD_ASSERT(i == a->n);
+    a->n++;
+    a->calls += (uint64_t)head[H_CALLS];
+    a->events += (uint64_t)head[H_EVENTS];
+    size_t ns = l->n_scopes * ROW;
+    for (size_t v = 0; v < ns; v++)
+        acd_stats_est_add(&a->est[v], row[v]);
+    if (a->vals) {
+        struct acd_rep_values *vals = a->vals;
+        vals->rows = acd_xgrow(vals->rows, &a->vals_cap, vals->n + 1, sizeof(*vals->rows));
+        vals->rows[vals->n] = acd_xmalloc(ns * sizeof(double));
+        memcpy(vals->rows[vals->n], row, ns * sizeof(double));
+        vals->n++;
     }
-    if (vals) {
-        size_t ns = rw->layout.n_scopes;
-        vals->n = rw->n;
-        vals->n_scopes = ns;
-        vals->scope = acd_xcalloc(ns, sizeof(*vals->scope));
-        for (size_t si = 0; si < ns; si++)
-            vals->scope[si] = scope_place(r, rw->scopes, si);
-        vals->rows = acd_xcalloc(rw->n ? rw->n : 1, sizeof(*vals->rows));
-        for (size_t i = 0; i < rw->n; i++) {
-            double *shrunk = realloc(rw->rows[i], ns * ROW * sizeof(double));
-            vals->rows[i] = shrunk ? shrunk : rw->rows[i]; /* else keep the longer row */
-            rw->rows[i] = NULL;
-        }
-    }
-    rows_free(rw);
-    return r;
+    row += ns;
+    for (size_t p = 0; p < l->n_samples; p++)
+        ivals_add(&a->q[p], row[p]);
+    row += l->n_samples;
+    for (size_t p = 0; p < 2 * l->n_cdf; p++)
+        acd_stats_est_add(&a->cdf[p], row[p]);
+    row += 2 * l->n_cdf;
+    for (size_t v = 0; v < (1 + l->n_groups) * DRAIN; v++)
+        acd_stats_est_add(&a->est[ns + v], row[v]);
 }
 
 static double
@@ -283,37 +431,88 @@ wall_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Replications in batches: the rows of [0, n) kept, more appended by
- * acd_run_batch_more; acd_run is one batch. */
+/* Replications in batches. Rows of replications run but not yet asked
+ * for wait in `pend` (replications [folded, done)); an estimate or the
+ * results over [0, n) fold them up to n first. A plain run folds each row
+ * as it comes. */
 struct acd_run_batch {
     const struct acd_scenario *sc;
     struct acd_run_opts opts;
-    struct rows rw;
-    double wall_s; /* spent in more and results */
+    struct scope_def *scopes;
+    struct row_layout layout;
+    struct acc acc;
+    unsigned done;   /* replications run */
+    double *pend;    /* rows of [acc.n, done), HEAD + layout.len each */
+    size_t pend_cap; /* rows */
+    bool direct;     /* fold as they come (acd_run): no pending rows */
+    double wall_s;   /* spent in more and results */
 };
 
-struct acd_run_batch *
-acd_run_batch_new(const struct acd_scenario *sc, const struct acd_run_opts *opts)
+static struct acd_run_batch *
+batch_new(const struct acd_scenario *sc, const struct acd_run_opts *opts,
+          struct acd_rep_values *vals)
 {
     struct acd_run_batch *b = acd_xcalloc(1, sizeof(*b));
     b->sc = sc;
     b->opts = *opts;
     b->opts.no_hists = false; /* the rows need the histograms */
-    rows_init(&b->rw, sc, 0);
+    size_t n_scopes = list_scopes(sc, &b->scopes);
+    layout_init(&b->layout, sc, b->scopes, n_scopes);
+    acc_init(&b->acc, &b->layout, vals);
     return b;
+}
+
+struct acd_run_batch *
+acd_run_batch_new(const struct acd_scenario *sc, const struct acd_run_opts *opts)
+{
+    return batch_new(sc, opts, NULL);
+}
+
+/* Worker thread: acd_run's row (reads the layout only). */
+static void
+batch_observe(void *ud, unsigned i, const struct acd_rep_stats *st, double *row)
+{
+    const struct acd_run_batch *b = ud;
+    (void)i;
+    observe(&b->layout, st, row);
+}
+
+static void
+pend_fold(void *ud, unsigned i, const double *head, const double *row)
+{
+    struct acd_run_batch *b = ud;
+    size_t stride = HEAD + b->layout.len;
+    if (b->direct) {
+        acc_fold(&b->acc, i, head, row);
+        return;
+    }
+    size_t at = i - b->acc.n;
+    b->pend = acd_xgrow(b->pend, &b->pend_cap, at + 1, stride * sizeof(double));
+    memcpy(b->pend + at * stride, head, stride * sizeof(double));
+}
+
+/* Fold the pending rows of [acc.n, n). */
+static void
+batch_fold_to(struct acd_run_batch *b, unsigned n)
+{
+    ACD_ASSERT(n >= b->acc.n && n <= b->done);
+    size_t stride = HEAD + b->layout.len, k = n - b->acc.n;
+    for (size_t j = 0; j < k; j++)
+        acc_fold(&b->acc, (unsigned)b->acc.n, b->pend + j * stride, b->pend + j * stride + HEAD);
+    memmove(b->pend, b->pend + k * stride, (b->done - n) * stride * sizeof(double));
 }
 
 bool
 acd_run_batch_more(struct acd_run_batch *b, unsigned n)
 {
-    ACD_ASSERT(b->rw.scopes != NULL); /* not yet turned into results */
-    if (n <= b->rw.n)
+    ACD_ASSERT(b->scopes != NULL); /* not yet turned into results */
+    if (n <= b->done)
         return true;
     double t0 = wall_now();
-    rows_reserve(&b->rw, n);
-    bool ok = run_range(b->sc, &b->opts, (unsigned)b->rw.n, n, keep_row, &b->rw);
+    struct reducer rd = {b->layout.len, batch_observe, pend_fold, b};
+    bool ok = run_rounds(b->sc, &b->opts, b->done, n, &rd);
     if (ok)
-        b->rw.n = n;
+        b->done = n;
     b->wall_s += wall_now() - t0;
     return ok;
 }
@@ -321,11 +520,11 @@ acd_run_batch_more(struct acd_run_batch *b, unsigned n)
 unsigned
 acd_run_batch_done(const struct acd_run_batch *b)
 {
-    return (unsigned)b->rw.n;
+    return b->done;
 }
 
 struct acd_estimate
-acd_run_batch_estimate(const struct acd_run_batch *b, unsigned n, unsigned scope, size_t idx,
+acd_run_batch_estimate(struct acd_run_batch *b, unsigned n, unsigned scope, size_t idx,
                        enum acd_metric m)
 {
     /* list_scopes' order: the center, the call types, the groups. */
@@ -333,36 +532,48 @@ acd_run_batch_estimate(const struct acd_run_batch *b, unsigned n, unsigned scope
                 : scope == ACD_SCOPE_TYPE ? 1 + idx
                                           : 1 + b->sc->n_call_types + idx;
     ACD_ASSERT(scope == ACD_SCOPE_CENTER || scope == ACD_SCOPE_TYPE || scope == ACD_SCOPE_GROUP);
-    ACD_ASSERT(si < b->rw.layout.n_scopes);
-    ACD_ASSERT(m < ACD_METRIC_COUNT && n <= b->rw.n);
-    double *x = acd_xcalloc(n ? n : 1, sizeof(double));
-    for (size_t i = 0; i < n; i++)
-        x[i] = b->rw.rows[i][si * ROW + m];
-    struct acd_estimate e = acd_stats_estimate(x, n);
-    free(x);
-    return e;
+    ACD_ASSERT(si < b->layout.n_scopes);
+    ACD_ASSERT(m < ACD_METRIC_COUNT && n <= b->done);
+    batch_fold_to(b, n);
+    return acd_stats_est_get(&b->acc.est[si * ROW + m]);
 }
 
-/* acd_run_batch_results; with vals, the per-replication values too. */
+static struct acd_results *results_from_acc(const struct acd_scenario *sc, const struct acc *a);
+static struct acd_scope_result *scope_place(struct acd_results *r, const struct scope_def *d,
+                                            size_t si);
+
+/* acd_run_batch_results; with vals (given to batch_new), the scope values
+ * of every replication too. */
 static struct acd_results *
-batch_results(struct acd_run_batch *b, unsigned n, struct acd_rep_values *vals)
+batch_results(struct acd_run_batch *b, unsigned n)
 {
-    ACD_ASSERT(b->rw.scopes != NULL && n > 0 && n <= b->rw.n);
+    ACD_ASSERT(b->scopes != NULL && n > 0 && n <= b->done);
     double t0 = wall_now();
-    b->rw.n = n; /* rows_free frees the dropped ones too */
-    struct acd_results *r = rows_finish(&b->rw, b->sc, vals);
+    batch_fold_to(b, n);
+    struct acd_results *r = results_from_acc(b->sc, &b->acc);
+    struct acd_rep_values *vals = b->acc.vals;
+    if (vals) {
+        size_t ns = b->layout.n_scopes;
+        vals->n_scopes = ns;
+        vals->scope = acd_xcalloc(ns, sizeof(*vals->scope));
+        for (size_t si = 0; si < ns; si++)
+            vals->scope[si] = scope_place(r, b->scopes, si);
+    }
     r->seed = b->opts.seed_set ? b->opts.seed : b->sc->seed;
     unsigned threads = run_threads(&b->opts, n);
     r->threads = threads ? threads : 1;
     b->wall_s += wall_now() - t0;
     r->wall_s = b->wall_s;
+    acc_fini(&b->acc);
+    free(b->scopes);
+    b->scopes = NULL;
     return r;
 }
 
 struct acd_results *
 acd_run_batch_results(struct acd_run_batch *b, unsigned n)
 {
-    return batch_results(b, n, NULL);
+    return batch_results(b, n);
 }
 
 void
@@ -370,20 +581,24 @@ acd_run_batch_free(struct acd_run_batch *b)
 {
     if (!b)
         return;
-    if (b->rw.scopes)
-        rows_free(&b->rw);
+    if (b->scopes) {
+        acc_fini(&b->acc);
+        free(b->scopes);
+    }
+    free(b->pend);
     free(b);
 }
 
-/* acd_run; with vals, the scope part of every row is handed over to it. */
+/* acd_run; with vals, the scope part of every row is kept in it. */
 static struct acd_results *
 run_values(const struct acd_scenario *sc, const struct acd_run_opts *opts,
            struct acd_rep_values *vals)
 {
     unsigned n = opts->replications ? opts->replications : sc->replications;
     ACD_ASSERT(n > 0);
-    struct acd_run_batch *b = acd_run_batch_new(sc, opts);
-    struct acd_results *r = acd_run_batch_more(b, n) ? batch_results(b, n, vals) : NULL;
+    struct acd_run_batch *b = batch_new(sc, opts, vals);
+    b->direct = true;
+    struct acd_results *r = acd_run_batch_more(b, n) ? batch_results(b, n) : NULL;
     acd_run_batch_free(b);
     return r;
 }
@@ -698,43 +913,14 @@ observe(const struct row_layout *l, const struct acd_rep_stats *rs, double *row)
     drain_values(row, rs->drain_s, busy, staffed);
 }
 
-/* The estimates of one drain entry over the rows. */
+/* The estimates of one drain entry. */
 static void
-drain_estimate(const double *const *rows, size_t n, size_t off, struct acd_drain_result *d,
-               double *x)
+drain_estimate(const struct acd_stats_est *est, struct acd_drain_result *d)
 {
     struct acd_estimate *e[DRAIN] = {&d->duration_s, &d->busy_agent_s, &d->staffed_agent_s,
                                      &d->occupancy};
-    for (size_t v = 0; v < DRAIN; v++) {
-        for (size_t i = 0; i < n; i++)
-            x[i] = rows[i][off + v];
-        *e[v] = acd_stats_estimate(x, n);
-    }
-}
-
-/* Mean and 10th/90th percentiles across replications of rows[.][off+i]. */
-static void
-band(const double *const *rows, size_t n, size_t off, size_t points, double *mean, double *p10,
-     double *p90, double *x)
-{
-    for (size_t i = 0; i < points; i++) {
-        size_t m = 0;
-        for (size_t r = 0; r < n; r++)
-            if (!isnan(rows[r][off + i]))
-                x[m++] = rows[r][off + i];
-        if (m == 0) {
-            mean[i] = ACD_NAN;
-            if (p10)
-                p10[i] = p90[i] = ACD_NAN;
-            continue;
-        }
-        mean[i] = gsl_stats_mean(x, 1, m);
-        if (p10) {
-            gsl_sort(x, 1, m);
-            p10[i] = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.1);
-            p90[i] = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.9);
-        }
-    }
+    for (size_t v = 0; v < DRAIN; v++)
+        *e[v] = acd_stats_est_get(&est[v]);
 }
 
 /* Erlang figures for a stationary scenario with one call type. */
@@ -780,11 +966,11 @@ erlang_compare(const struct acd_scenario *sc, struct acd_erlang_cmp *e)
 }
 
 static struct acd_results *
-results_from_rows(const struct acd_scenario *sc, const struct row_layout *l,
-                  const double *const *rows, size_t n)
+results_from_acc(const struct acd_scenario *sc, const struct acc *a)
 {
+    const struct row_layout *l = a->l;
     const struct scope_def *d = l->scopes;
-    size_t n_scopes = l->n_scopes;
+    size_t n_scopes = l->n_scopes, n = a->n;
     ACD_ASSERT(n > 0);
     struct acd_results *r = acd_xcalloc(1, sizeof(*r));
     acd_setup_from_scenario(&r->setup, sc);
@@ -802,22 +988,20 @@ results_from_rows(const struct acd_scenario *sc, const struct row_layout *l,
             iv->groups = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*iv->groups));
         }
     }
-    double *x = acd_xcalloc(n, sizeof(double));
+    r->calls = a->calls;
+    r->events = a->events;
     for (size_t si = 0; si < n_scopes; si++) {
         struct acd_scope_result *out = d[si].place(r, d[si].place_idx);
         out->name = d[si].name;
         out->scope = d[si].scope;
         for (size_t v = 0; v < ROW; v++) {
-            for (size_t i = 0; i < n; i++)
-                x[i] = rows[i][si * ROW + v];
-            struct acd_estimate e = acd_stats_estimate(x, n);
+            struct acd_estimate e = acd_stats_est_get(&a->est[si * ROW + v]);
             if (v < ACD_METRIC_COUNT)
                 out->metric[v] = e;
             else
                 out->total[v - ACD_METRIC_COUNT] = e;
         }
     }
-    size_t off = n_scopes * ROW;
     struct acd_band *q = &r->queue_len;
     q->n = l->n_samples;
     q->t0_s = l->sample_t0_s;
@@ -825,8 +1009,12 @@ results_from_rows(const struct acd_scenario *sc, const struct row_layout *l,
     q->mean = acd_xcalloc(q->n ? q->n : 1, sizeof(double));
     q->p10 = acd_xcalloc(q->n ? q->n : 1, sizeof(double));
     q->p90 = acd_xcalloc(q->n ? q->n : 1, sizeof(double));
-    band(rows, n, off, q->n, q->mean, q->p10, q->p90, x);
-    off += q->n;
+    for (size_t p = 0; p < q->n; p++) {
+        const struct ivals *v = &a->q[p];
+        q->mean[p] = v->total ? (double)v->mean : ACD_NAN;
+        q->p10[p] = v->total ? ivals_quantile(v, 0.1) : ACD_NAN;
+        q->p90[p] = v->total ? ivals_quantile(v, 0.9) : ACD_NAN;
+    }
     struct acd_wait_cdf *w = &r->wait_cdf;
     w->n = l->n_cdf;
     w->x_s = acd_xcalloc(w->n, sizeof(double));
@@ -834,15 +1022,16 @@ results_from_rows(const struct acd_scenario *sc, const struct row_layout *l,
     w->abandoned = acd_xcalloc(w->n, sizeof(double));
     for (size_t i = 0; i < w->n; i++)
         w->x_s[i] = (double)i * l->cdf_dx_s;
-    band(rows, n, off, w->n, w->answered, NULL, NULL, x);
-    band(rows, n, off + w->n, w->n, w->abandoned, NULL, NULL, x);
-    off += 2 * w->n;
+    for (size_t p = 0; p < w->n; p++) {
+        w->answered[p] = acd_stats_est_get(&a->cdf[p]).mean;
+        w->abandoned[p] = acd_stats_est_get(&a->cdf[w->n + p]).mean;
+    }
     r->has_drain = true;
     r->group_drain = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*r->group_drain));
-    drain_estimate(rows, n, off, &r->drain, x);
+    const struct acd_stats_est *de = a->est + n_scopes * ROW;
+    drain_estimate(de, &r->drain);
     for (size_t g = 0; g < sc->n_groups; g++)
-        drain_estimate(rows, n, off + (1 + g) * DRAIN, &r->group_drain[g], x);
-    free(x);
+        drain_estimate(de + (1 + g) * DRAIN, &r->group_drain[g]);
     /* Scope names point into the results' own copy, not the scenario. */
     for (size_t k = 0; k < r->setup.n_call_types; k++) {
         r->types[k].name = r->setup.call_types[k].name;
@@ -862,11 +1051,25 @@ struct acd_results *
 acd_results_from_reps(const struct acd_scenario *sc, const struct acd_rep_stats *const *reps,
                       size_t n)
 {
-    struct rows rw;
-    rows_init(&rw, sc, n);
-    for (size_t i = 0; i < n; i++)
-        keep_row(&rw, (unsigned)i, reps[i]);
-    return rows_finish(&rw, sc, NULL);
+    struct acd_run_batch *b = batch_new(sc, &(struct acd_run_opts){0}, NULL);
+    size_t stride = HEAD + b->layout.len;
+    double *row = acd_xmalloc(stride * sizeof(double));
+    for (size_t i = 0; i < n; i++) {
+        memset(row, 0, stride * sizeof(double));
+        row[H_STATUS] = ST_DONE;
+        row[H_CALLS] = (double)reps[i]->calls;
+        row[H_EVENTS] = (double)reps[i]->events;
+        observe(&b->layout, reps[i], row + HEAD);
+        acc_fold(&b->acc, (unsigned)i, row, row + HEAD);
+    }
+    free(row);
+    b->done = (unsigned)n;
+    struct acd_results *r = batch_results(b, (unsigned)n);
+    acd_run_batch_free(b);
+    r->seed = 0; /* not a run: no seed, threads or time */
+    r->threads = 0;
+    r->wall_s = 0;
+    return r;
 }
 
 void
@@ -1096,9 +1299,19 @@ fixed_parts(const struct acd_scenario *sc, const struct acd_run_opts *opts, size
     struct row_layout l;
     layout_init(&l, sc, scopes, n_scopes);
     free(scopes);
-    *row = l.len * sizeof(double) + 3 * sizeof(uint64_t) + 32; /* + malloc overhead */
-    /* The results: a few rows' worth of estimates, and the sort buffers. */
-    *fixed = sat_add(MEM_BASE, sat_add(sat_mul(*row, *reps), sat_mul(*row, 8)));
+    size_t stride = HEAD + l.len;
+    *row = l.len * sizeof(double) + 32; /* + malloc overhead */
+    /* The running estimates, the results' estimates, one round's rows
+     * (twice across ranks), and the rows a caller keeps (keep_values). */
+    size_t est = sat_mul(n_scopes * ROW + (1 + ng) * DRAIN + 2 * l.n_cdf,
+                         sizeof(struct acd_stats_est) + sizeof(struct acd_estimate));
+    est = sat_add(est, sat_mul(n_samples, sizeof(struct ivals) + 64 * sizeof(uint64_t)));
+    unsigned ranks = acd_ranks_size();
+    size_t round = sat_mul(sat_mul(round_reps(stride), ranks > 1 ? 2 * ranks : 1),
+                           stride * sizeof(double));
+    *fixed = sat_add(MEM_BASE, sat_add(est, round));
+    if (opts->keep_values)
+        *fixed = sat_add(*fixed, sat_mul(*row, *reps));
 }
 
 void
@@ -1113,7 +1326,7 @@ acd_run_memory_estimate(const struct acd_scenario *sc, const struct acd_run_opts
     out->max_calls = bound < guard ? bound : guard;
     out->calls = sat_mul(out->max_calls, ACD_SIM_BYTES_PER_CALL);
     out->per_thread = sat_add(sim, out->calls);
-    out->per_replication = row;
+    out->per_replication = opts->keep_values ? row : 0;
     out->threads = threads;
     out->replications = reps;
     out->total = sat_add(fixed, sat_mul(out->per_thread, threads));

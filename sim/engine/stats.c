@@ -660,26 +660,37 @@ t975(size_t df)
     return last_q;
 }
 
+void
+acd_stats_est_add(struct acd_stats_est *a, double x)
+{
+    if (isnan(x))
+        return;
+    a->n++;
+    long double d = (long double)x - a->mean;
+    a->mean += d / a->n;
+    a->m2 += d * ((long double)x - a->mean);
+}
+
+struct acd_estimate
+acd_stats_est_get(const struct acd_stats_est *a)
+{
+    struct acd_estimate e = {.mean = ACD_NAN, .ci95 = ACD_NAN, .n = a->n};
+    if (a->n > 0)
+        e.mean = (double)a->mean;
+    if (a->n > 1) {
+        double sd = sqrt((double)(a->m2 / (a->n - 1)));
+        e.ci95 = t975(a->n - 1) * sd / sqrt((double)a->n);
+    }
+    return e;
+}
+
 struct acd_estimate
 acd_stats_estimate(const double *x, size_t n)
 {
-    struct acd_estimate e = {.mean = ACD_NAN, .ci95 = ACD_NAN, .n = 0};
-    double small[64];
-    double *v = n <= 64 ? small : acd_xmalloc(n * sizeof(double));
-    size_t m = 0;
+    struct acd_stats_est a = {0};
     for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i]))
-            v[m++] = x[i];
-    e.n = (unsigned)m;
-    if (m > 0)
-        e.mean = gsl_stats_mean(v, 1, m);
-    if (m > 1) {
-        double sd = gsl_stats_sd_m(v, 1, m, e.mean);
-        e.ci95 = t975(m - 1) * sd / sqrt((double)m);
-    }
-    if (v != small)
-        free(v);
-    return e;
+        acd_stats_est_add(&a, x[i]);
+    return acd_stats_est_get(&a);
 }
 
 double

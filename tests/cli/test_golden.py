@@ -5,6 +5,9 @@ golden/plain.json holds the metrics and totals that `acdsim run
 golden/plain.yaml -f json --no-timing` printed before the call-center model
 (operating days, tiers, callers, shifts...) was added. The same scenario and
 seed must give the same numbers, bit for bit, whatever the thread count.
+(The ci95 figures were re-recorded once, issue 16: replications are now
+folded one at a time, and Welford's sum of squares differs from the
+two-pass one in the last bit or two; every mean and total is unchanged.)
 Environment: ACDSIM (binary), TESTS_DIR (tests/ directory).
 """
 import json

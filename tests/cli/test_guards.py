@@ -113,14 +113,20 @@ def _():
     overloaded(OVER_1000, "live", "--no-ui")
 
 
-@test("row 5: run utility_day -r 1000000 is refused up front with the estimate (exit 2)")
+@test("row 5: what keeps every replication's values is refused up front with the estimate (exit 2)")
 def _():
-    rc, out, err, _ = acdsim("run", UTILITY_DAY, "-r", "1000000")
-    check(rc == 2 and out == "", f"exit {rc}")
-    check(re.search(r"acdsim run: error: .*utility_day.yaml: this run would need about "
-                    r"[\d.]+ GiB of memory, more than the limit of [\d.]+ [GM]iB \(1000000 "
-                    r"replications x [\d.]+ KiB kept each", err), err)
-    check("--max-memory" in err, err)
+    # A plain run folds each replication into running estimates (issue 16),
+    # so its memory does not grow with -r; a run to a precision (rows wait
+    # for the checks) and a paired comparison keep values per replication.
+    for cmd in (["run", UTILITY_DAY, "--precision", "service_level=0.0001",
+                 "--max-replications", "1000000"],
+                ["compare", UTILITY_DAY, UTILITY_DAY, "-r", "1000000"]):
+        rc, out, err, _ = acdsim(*cmd)
+        check(rc == 2 and out == "", f"{cmd}: exit {rc}")
+        check(re.search(rf"acdsim {cmd[0]}: error: .*utility_day.yaml: this run would need about "
+                        r"[\d.]+ GiB of memory, more than the limit of [\d.]+ [GM]iB \(1000000 "
+                        r"replications x [\d.]+ KiB kept each", err), err)
+        check("--max-memory" in err, err)
     # The shipped scenario itself, with its own 30 replications, is small.
     est = estimate(UTILITY_DAY)
     check(est < 100 * 2**20, f"estimate {est / 2**20:.0f} MiB for utility_day")
