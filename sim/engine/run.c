@@ -1307,8 +1307,8 @@ fixed_parts(const struct acd_scenario *sc, const struct acd_run_opts *opts, size
                          sizeof(struct acd_stats_est) + sizeof(struct acd_estimate));
     est = sat_add(est, sat_mul(n_samples, sizeof(struct ivals) + 64 * sizeof(uint64_t)));
     unsigned ranks = acd_ranks_size();
-    size_t round = sat_mul(sat_mul(round_reps(stride), ranks > 1 ? 2 * ranks : 1),
-                           stride * sizeof(double));
+    size_t round =
+        sat_mul(sat_mul(round_reps(stride), ranks > 1 ? 2 * ranks : 1), stride * sizeof(double));
     *fixed = sat_add(MEM_BASE, sat_add(est, round));
     if (opts->keep_values)
         *fixed = sat_add(*fixed, sat_mul(*row, *reps));
