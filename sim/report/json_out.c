@@ -89,3 +89,115 @@ acd_json_put(FILE *out, char *s)
     free(s);
     return w == len && !ferror(out) ? 0 : -1;
 }
+
+/* ------------------------------------------------------------ streaming */
+
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17))
+
+static void
+js_write(struct acd_json_stream *js, const char *s, size_t n)
+{
+    if (n && fwrite(s, 1, n, js->out) != n)
+        js->failed = true;
+}
+
+static void
+js_indent(struct acd_json_stream *js, unsigned level)
+{
+    static const char spaces[] = "                                ";
+    for (unsigned i = 0; i < level; i++)
+        js_write(js, spaces, 2);
+}
+
+/* The separator, indentation and key before a member or element. */
+static void
+js_item(struct acd_json_stream *js, const char *key)
+{
+    ACD_ASSERT(js->depth > 0);
+    unsigned d = js->depth - 1;
+    ACD_ASSERT(js->array[d] == (key == NULL));
+    js_write(js, js->has_items[d] ? ",\n" : "\n", js->has_items[d] ? 2 : 1);
+    js->has_items[d] = true;
+    js_indent(js, js->depth);
+    if (key) {
+        json_t *k = acd_json_str(key);
+        char *t = json_dumps(k, JSON_FLAGS | JSON_ENCODE_ANY);
+        json_decref(k);
+        if (!t)
+            acd_oom(0);
+        js_write(js, t, strlen(t));
+        js_write(js, ": ", 2);
+        free(t);
+    }
+}
+
+void
+acd_json_stream_begin(struct acd_json_stream *js, FILE *out)
+{
+    memset(js, 0, sizeof(*js));
+    js->out = out;
+    js->depth = 1;
+    js_write(js, "{", 1);
+}
+
+void
+acd_json_stream_open(struct acd_json_stream *js, const char *key, bool array)
+{
+    ACD_ASSERT(js->depth < ACD_JSON_STREAM_DEPTH);
+    js_item(js, key);
+    js_write(js, array ? "[" : "{", 1);
+    js->has_items[js->depth] = false;
+    js->array[js->depth] = array;
+    js->depth++;
+}
+
+void
+acd_json_stream_value(struct acd_json_stream *js, const char *key, json_t *value)
+{
+    acd_json_check(value);
+    js_item(js, key);
+    char *t = json_dumps(value, JSON_FLAGS | JSON_ENCODE_ANY);
+    json_decref(value);
+    if (!t)
+        acd_oom(0);
+    /* Nested at this depth: every line after the first moves right.
+     * Literal newlines never occur inside JSON strings. */
+    const char *p = t;
+    for (const char *nl; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+        js_write(js, p, (size_t)(nl - p) + 1);
+        js_indent(js, js->depth);
+    }
+    js_write(js, p, strlen(p));
+    free(t);
+}
+
+void
+acd_json_stream_raw(struct acd_json_stream *js, const char *key, const char *text)
+{
+    js_item(js, key);
+    js_write(js, text, strlen(text));
+}
+
+void
+acd_json_stream_close(struct acd_json_stream *js)
+{
+    ACD_ASSERT(js->depth > 1);
+    js->depth--;
+    bool array = js->array[js->depth];
+    if (js->has_items[js->depth]) {
+        js_write(js, "\n", 1);
+        js_indent(js, js->depth);
+    }
+    js_write(js, array ? "]" : "}", 1);
+}
+
+int
+acd_json_stream_end(struct acd_json_stream *js)
+{
+    ACD_ASSERT(js->depth == 1);
+    js->depth = 0;
+    js_write(js, js->has_items[0] ? "\n}\n" : "}\n", js->has_items[0] ? 3 : 2);
+    if (fflush(js->out) != 0 || ferror(js->out))
+        js->failed = true;
+    return js->failed ? -1 : 0;
+}

@@ -108,35 +108,30 @@ drain_json(const struct acd_drain_result *d)
     return o;
 }
 
+/* intervals[i]: its clock times, its figures, its call types and groups. */
 static json_t *
-intervals_json(const struct acd_results *r)
+interval_json(const struct acd_results *r, size_t i)
 {
-    json_t *a = acd_json_check(json_array());
-    for (size_t i = 0; i < r->n_intervals; i++) {
-        const struct acd_interval_result *iv = &r->intervals[i];
-        char buf[32];
-        json_t *o = acd_json_check(json_object());
-        acd_json_set(o, "start",
-                     acd_json_str(acd_units_format_clock(iv->start_s, buf, sizeof(buf))));
-        acd_json_set(o, "end", acd_json_str(acd_units_format_clock(iv->end_s, buf, sizeof(buf))));
-        fill_scope_json(o, &iv->all, ACD_SCOPE_INTERVAL);
-        if (iv->types && r->setup.known) {
-            json_t *ct = acd_json_check(json_object());
-            for (size_t k = 0; k < r->setup.n_call_types; k++)
-                acd_json_set(ct, r->setup.call_types[k].name,
-                             scope_json(&iv->types[k], ACD_SCOPE_TYPE));
-            acd_json_set(o, "call_types", ct);
-        }
-        if (iv->groups && r->setup.known) {
-            json_t *gs = acd_json_check(json_object());
-            for (size_t g = 0; g < r->setup.n_groups; g++)
-                acd_json_set(gs, r->setup.groups[g].name,
-                             scope_json(&iv->groups[g], ACD_SCOPE_GROUP));
-            acd_json_set(o, "agent_groups", gs);
-        }
-        acd_json_push(a, o);
+    const struct acd_interval_result *iv = &r->intervals[i];
+    char buf[32];
+    json_t *o = acd_json_check(json_object());
+    acd_json_set(o, "start", acd_json_str(acd_units_format_clock(iv->start_s, buf, sizeof(buf))));
+    acd_json_set(o, "end", acd_json_str(acd_units_format_clock(iv->end_s, buf, sizeof(buf))));
+    fill_scope_json(o, &iv->all, ACD_SCOPE_INTERVAL);
+    if (iv->types && r->setup.known) {
+        json_t *ct = acd_json_check(json_object());
+        for (size_t k = 0; k < r->setup.n_call_types; k++)
+            acd_json_set(ct, r->setup.call_types[k].name,
+                         scope_json(&iv->types[k], ACD_SCOPE_TYPE));
+        acd_json_set(o, "call_types", ct);
     }
-    return a;
+    if (iv->groups && r->setup.known) {
+        json_t *gs = acd_json_check(json_object());
+        for (size_t g = 0; g < r->setup.n_groups; g++)
+            acd_json_set(gs, r->setup.groups[g].name, scope_json(&iv->groups[g], ACD_SCOPE_GROUP));
+        acd_json_set(o, "agent_groups", gs);
+    }
+    return o;
 }
 
 static json_t *
@@ -382,20 +377,23 @@ targets_json(const struct acd_results *r)
     return a;
 }
 
-static json_t *
-results_json(const struct acd_results *r, const struct acd_report_opts *o)
+/* The results document, written as it is built (acd_json_stream): one
+ * interval's tree at a time, so memory does not grow with the intervals. */
+static int
+write_json(FILE *out, const struct acd_results *r, const struct acd_report_opts *o)
 {
     const struct acd_setup *st = &r->setup;
-    json_t *root = acd_json_check(json_object());
-    acd_json_set(root, "acdsim", acd_json_str(ACD_VERSION));
-    acd_json_set(root, "scenario", acd_json_str(st->name ? st->name : ""));
-    /* Placeholder: the seed is a uint64, wider than json_int_t; the real
-     * digits are spliced in after dumping (see acd_report_json_string). */
-    acd_json_set(root, "seed", json_integer(0));
-    acd_json_set(root, "replications", json_integer(r->replications));
+    struct acd_json_stream js;
+    acd_json_stream_begin(&js, out);
+    acd_json_stream_value(&js, "acdsim", acd_json_str(ACD_VERSION));
+    acd_json_stream_value(&js, "scenario", acd_json_str(st->name ? st->name : ""));
+    char seed[32];
+    snprintf(seed, sizeof(seed), "%" PRIu64, r->seed); /* wider than json_int_t */
+    acd_json_stream_raw(&js, "seed", seed);
+    acd_json_stream_value(&js, "replications", json_integer(r->replications));
     if (r->precision)
-        acd_json_set(root, "precision", precision_json(r->precision));
-    acd_json_set(root, "summary", scope_json(&r->summary, ACD_SCOPE_CENTER));
+        acd_json_stream_value(&js, "precision", precision_json(r->precision));
+    acd_json_stream_value(&js, "summary", scope_json(&r->summary, ACD_SCOPE_CENTER));
 
     json_t *types = acd_json_check(json_object());
     json_t *groups = acd_json_check(json_object());
@@ -403,27 +401,30 @@ results_json(const struct acd_results *r, const struct acd_report_opts *o)
         acd_json_set(types, st->call_types[k].name, scope_json(&r->types[k], ACD_SCOPE_TYPE));
     for (size_t g = 0; g < st->n_groups; g++)
         acd_json_set(groups, st->groups[g].name, scope_json(&r->groups[g], ACD_SCOPE_GROUP));
-    acd_json_set(root, "call_types", types);
-    acd_json_set(root, "agent_groups", groups);
-    acd_json_set(root, "intervals", intervals_json(r));
+    acd_json_stream_value(&js, "call_types", types);
+    acd_json_stream_value(&js, "agent_groups", groups);
+    acd_json_stream_open(&js, "intervals", true);
+    for (size_t i = 0; i < r->n_intervals; i++)
+        acd_json_stream_value(&js, NULL, interval_json(r, i));
+    acd_json_stream_close(&js);
     /* Extensions (interface.md allows them): enough to draw the report
      * again from results.json alone. */
     if (st->known)
-        acd_json_set(root, "setup", setup_json(st));
-    acd_json_set(root, "series", series_json(r));
-    acd_json_set(root, "wait_cdf", wait_cdf_json(r));
-    acd_json_set(root, "erlang", erlang_json(r));
+        acd_json_stream_value(&js, "setup", setup_json(st));
+    acd_json_stream_value(&js, "series", series_json(r));
+    acd_json_stream_value(&js, "wait_cdf", wait_cdf_json(r));
+    acd_json_stream_value(&js, "erlang", erlang_json(r));
     json_t *checks = acd_json_check(json_object());
     acd_json_set(checks, "assertions", assertions_json(r, o));
     acd_json_set(checks, "targets", targets_json(r));
-    acd_json_set(root, "checks", checks);
+    acd_json_stream_value(&js, "checks", checks);
     if (r->has_drain) {
         json_t *d = drain_json(&r->drain);
         json_t *gs = acd_json_check(json_object());
         for (size_t g = 0; g < st->n_groups; g++)
             acd_json_set(gs, st->groups[g].name, drain_json(&r->group_drain[g]));
         acd_json_set(d, "agent_groups", gs);
-        acd_json_set(root, "drain", d);
+        acd_json_stream_value(&js, "drain", d);
     }
 
     json_t *run = acd_json_check(json_object());
@@ -434,24 +435,22 @@ results_json(const struct acd_results *r, const struct acd_report_opts *o)
     acd_json_set(run, "threads", timing ? json_integer(r->threads) : json_null());
     acd_json_set(run, "calls", json_integer((json_int_t)r->calls));
     acd_json_set(run, "events", json_integer((json_int_t)r->events));
-    acd_json_set(root, "run", run);
-    return root;
+    acd_json_stream_value(&js, "run", run);
+    return acd_json_stream_end(&js);
 }
 
 char *
 acd_report_json_string(const struct acd_results *r, const struct acd_report_opts *o)
 {
-    return acd_json_dump(results_json(r, o), true, r->seed);
-}
-
-static int
-write_json(FILE *out, const struct acd_results *r, const struct acd_report_opts *o)
-{
-    char *s = acd_report_json_string(r, o);
-    size_t len = strlen(s);
-    size_t w = fwrite(s, 1, len, out);
-    free(s);
-    return w == len ? 0 : -1;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        acd_oom(0);
+    int rc = write_json(m, r, o);
+    if (fclose(m) != 0 || rc != 0 || !buf)
+        acd_oom(len); /* a memory stream fails only without memory */
+    return buf;
 }
 
 /* -------------------------------------------------------------------- csv */

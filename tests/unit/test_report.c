@@ -18,6 +18,7 @@
 #include "acdsim/stats.h"
 #include "display.h"
 #include "escape.h"
+#include "json_out.h"
 #include "plot.h"
 #include "report.h"
 
@@ -1347,6 +1348,48 @@ test_plot_string_quoting(void **state)
     }
 }
 
+/* acd_json_stream writes byte for byte what acd_json_dump prints for the
+ * same tree: nesting, empty containers, escapes, reals, the raw seed. */
+static void
+test_json_stream_equals_dump(void **state)
+{
+    (void)state;
+    const char *sub = "{\"e\": {}, \"f\": [], \"g\": [1, {\"h\": [2.5, null]}], "
+                      "\"s\": \"a\\\"b\\n\\u00e9\"}";
+    json_t *root = json_object();
+    json_object_set_new(root, "a", json_integer(1));
+    json_object_set_new(root, "seed", json_integer(0));
+    json_object_set_new(root, "t", json_loads(sub, 0, NULL));
+    json_t *list = json_array();
+    for (int i = 0; i < 3; i++)
+        json_array_append_new(list, json_loads(sub, 0, NULL));
+    json_object_set_new(root, "list\u00e9", list);
+    json_object_set_new(root, "none", json_array());
+    json_object_set_new(root, "x", json_real(0.1));
+    char *want = acd_json_dump(root, true, UINT64_MAX);
+
+    char *got = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&got, &len);
+    struct acd_json_stream js;
+    acd_json_stream_begin(&js, m);
+    acd_json_stream_value(&js, "a", json_integer(1));
+    acd_json_stream_raw(&js, "seed", "18446744073709551615");
+    acd_json_stream_value(&js, "t", json_loads(sub, 0, NULL));
+    acd_json_stream_open(&js, "list\u00e9", true);
+    for (int i = 0; i < 3; i++)
+        acd_json_stream_value(&js, NULL, json_loads(sub, 0, NULL));
+    acd_json_stream_close(&js);
+    acd_json_stream_open(&js, "none", true);
+    acd_json_stream_close(&js);
+    acd_json_stream_value(&js, "x", json_real(0.1));
+    assert_int_equal(acd_json_stream_end(&js), 0);
+    fclose(m);
+    assert_string_equal(got, want);
+    free(got);
+    free(want);
+}
+
 int
 main(void)
 {
@@ -1362,6 +1405,7 @@ main(void)
         cmocka_unit_test(test_escape_controls),
         cmocka_unit_test_setup_teardown(test_text_names_escaped, setup, teardown),
         cmocka_unit_test(test_plot_string_quoting),
+        cmocka_unit_test(test_json_stream_equals_dump),
         cmocka_unit_test_setup_teardown(test_text_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text_no_timing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text_all_met, setup, teardown),
