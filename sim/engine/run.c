@@ -30,12 +30,17 @@
 
 struct scope_def;
 
-/* A row: n_scopes * ROW scope values, then the calls-waiting samples, then
+/* A row: the values of every scope, then the calls-waiting samples, then
  * the answered and abandoned wait CDFs at n_cdf points, then the drain
- * (DRAIN values for the center, then for each group). */
+ * (DRAIN values for the center, then for each group). A scope keeps only
+ * the metrics and totals that apply to its kind (value_applies), in
+ * metric-then-total order, from off[si]: a group has no call figures, a
+ * call type no agent figures. */
 struct row_layout {
     const struct scope_def *scopes;
     size_t n_scopes;
+    size_t *off;     /* [n_scopes + 1], owned */
+    size_t n_values; /* off[n_scopes] */
     size_t n_samples;
     double sample_t0_s, sample_step_s;
     size_t n_cdf;
@@ -48,6 +53,8 @@ struct row_layout {
 enum { DRAIN_DURATION, DRAIN_BUSY, DRAIN_STAFFED, DRAIN_OCCUPANCY, DRAIN };
 
 static size_t list_scopes(const struct acd_scenario *sc, struct scope_def **out);
+static bool value_applies(unsigned scope, size_t v);
+static unsigned scope_kind(const struct row_layout *l, size_t si);
 static void layout_init(struct row_layout *l, const struct acd_scenario *sc,
                         const struct scope_def *scopes, size_t n_scopes);
 static void observe(const struct row_layout *l, const struct acd_rep_stats *rs, double *row);
@@ -375,7 +382,7 @@ acc_init(struct acc *a, const struct row_layout *l, struct acd_rep_values *vals)
 {
     memset(a, 0, sizeof(*a));
     a->l = l;
-    size_t ne = l->n_scopes * ROW + (1 + l->n_groups) * DRAIN;
+    size_t ne = l->n_values + (1 + l->n_groups) * DRAIN;
     a->est = acd_xcalloc(ne, sizeof(*a->est));
     a->cdf = acd_xcalloc(2 * l->n_cdf, sizeof(*a->cdf));
     a->q = acd_xcalloc(l->n_samples ? l->n_samples : 1, sizeof(*a->q));
@@ -402,15 +409,18 @@ acc_fold(void *ud, unsigned i, const double *head, const double *row)
     a->n++;
     a->calls += (uint64_t)head[H_CALLS];
     a->events += (uint64_t)head[H_EVENTS];
-    size_t ns = l->n_scopes * ROW;
+    size_t ns = l->n_values;
     for (size_t v = 0; v < ns; v++)
         acd_stats_est_add(&a->est[v], row[v]);
     if (a->vals) {
+        /* Every metric and total of every scope, NAN where it does not apply. */
         struct acd_rep_values *vals = a->vals;
         vals->rows = acd_xgrow(vals->rows, &a->vals_cap, vals->n + 1, sizeof(*vals->rows));
-        vals->rows[vals->n] = acd_xmalloc(ns * sizeof(double));
-        memcpy(vals->rows[vals->n], row, ns * sizeof(double));
-        vals->n++;
+        double *full = acd_xmalloc(l->n_scopes * ROW * sizeof(double));
+        for (size_t si = 0, j = 0; si < l->n_scopes; si++)
+            for (size_t v = 0; v < ROW; v++)
+                full[si * ROW + v] = value_applies(scope_kind(l, si), v) ? row[j++] : ACD_NAN;
+        vals->rows[vals->n++] = full;
     }
     row += ns;
     for (size_t p = 0; p < l->n_samples; p++)
@@ -535,7 +545,13 @@ acd_run_batch_estimate(struct acd_run_batch *b, unsigned n, unsigned scope, size
     ACD_ASSERT(si < b->layout.n_scopes);
     ACD_ASSERT(m < ACD_METRIC_COUNT && n <= b->done);
     batch_fold_to(b, n);
-    return acd_stats_est_get(&b->acc.est[si * ROW + m]);
+    unsigned kind = scope_kind(&b->layout, si);
+    if (!value_applies(kind, m))
+        return (struct acd_estimate){.mean = ACD_NAN, .ci95 = ACD_NAN, .n = 0};
+    size_t j = b->layout.off[si];
+    for (size_t v = 0; v < m; v++)
+        j += value_applies(kind, v);
+    return acd_stats_est_get(&b->acc.est[j]);
 }
 
 static struct acd_results *results_from_acc(const struct acd_scenario *sc, const struct acc *a);
@@ -566,6 +582,7 @@ batch_results(struct acd_run_batch *b, unsigned n)
     r->wall_s = b->wall_s;
     acc_fini(&b->acc);
     free(b->scopes);
+    free(b->layout.off);
     b->scopes = NULL;
     return r;
 }
@@ -584,6 +601,7 @@ acd_run_batch_free(struct acd_run_batch *b)
     if (b->scopes) {
         acc_fini(&b->acc);
         free(b->scopes);
+        free(b->layout.off);
     }
     free(b->pend);
     free(b);
@@ -844,7 +862,15 @@ layout_init(struct row_layout *l, const struct acd_scenario *sc, const struct sc
     l->n_cdf = 121;
     l->cdf_dx_s = x_max / 120;
     l->n_groups = sc->n_groups;
-    l->len = n_scopes * ROW + l->n_samples + 2 * l->n_cdf + (1 + l->n_groups) * DRAIN;
+    l->off = acd_xcalloc(n_scopes + 1, sizeof(*l->off));
+    for (size_t si = 0; si < n_scopes; si++) {
+        size_t k = 0;
+        for (size_t v = 0; v < ROW; v++)
+            k += value_applies(scopes[si].scope, v);
+        l->off[si + 1] = l->off[si] + k;
+    }
+    l->n_values = l->off[n_scopes];
+    l->len = l->n_values + l->n_samples + 2 * l->n_cdf + (1 + l->n_groups) * DRAIN;
 }
 
 /* One drain entry of a row: length, busy and staffed agent-seconds, their
@@ -858,31 +884,43 @@ drain_values(double *v, double drain_s, double busy_s, double staffed_s)
     v[DRAIN_OCCUPANCY] = staffed_s > 0 ? busy_s / staffed_s : ACD_NAN;
 }
 
-/* One replication's row: every metric (NAN where it does not apply or is
- * undefined) and total of every scope, then the series and the CDFs. */
+/* Whether metric/total v (a row index below ROW) applies to a scope. */
+static bool
+value_applies(unsigned scope, size_t v)
+{
+    return v < ACD_METRIC_COUNT ? (acd_metrics[v].scopes & scope) != 0
+                                : (acd_totals[v - ACD_METRIC_COUNT].scopes & scope) != 0;
+}
+
+static unsigned
+scope_kind(const struct row_layout *l, size_t si)
+{
+    return l->scopes[si].scope;
+}
+
+/* One replication's row: the metrics (NAN where undefined) and totals
+ * that apply to each scope, then the series and the CDFs. */
 static void
 observe(const struct row_layout *l, const struct acd_rep_stats *rs, double *row)
 {
     const struct scope_def *d = l->scopes;
     size_t nh = rs->n_bins * rs->n_types + rs->n_types + 1;
     struct hist_list hl = {acd_xmalloc(nh * sizeof(*hl.v)), 0};
-    for (size_t si = 0; si < l->n_scopes; si++, row += ROW) {
+    for (size_t si = 0; si < l->n_scopes; si++) {
         struct acd_counts c;
         hl.n = 0;
         d[si].get(rs, d[si].idx, &c, &hl);
         for (size_t m = 0; m < ACD_METRIC_COUNT; m++) {
             if (!(acd_metrics[m].scopes & d[si].scope))
-                row[m] = ACD_NAN;
-            else if (m == ACD_M_WAIT_P90)
-                row[m] = d[si].has_hist ? acd_stats_hist_quantile_n(hl.v, hl.n, 0.9) : ACD_NAN;
+                continue;
+            if (m == ACD_M_WAIT_P90)
+                *row++ = d[si].has_hist ? acd_stats_hist_quantile_n(hl.v, hl.n, 0.9) : ACD_NAN;
             else
-                row[m] = acd_metrics[m].eval(&c, NULL);
+                *row++ = acd_metrics[m].eval(&c, NULL);
         }
         for (size_t t = 0; t < ACD_TOTAL_COUNT; t++)
-            row[ACD_METRIC_COUNT + t] =
-                acd_totals[t].scopes & d[si].scope
-                    ? *(const double *)((const char *)&c + acd_totals[t].offset)
-                    : ACD_NAN;
+            if (acd_totals[t].scopes & d[si].scope)
+                *row++ = *(const double *)((const char *)&c + acd_totals[t].offset);
     }
     ACD_ASSERT(rs->n_samples == l->n_samples);
     memcpy(row, rs->samples, l->n_samples * sizeof(double));
@@ -990,12 +1028,15 @@ results_from_acc(const struct acd_scenario *sc, const struct acc *a)
     }
     r->calls = a->calls;
     r->events = a->events;
+    size_t j = 0; /* the next packed value */
     for (size_t si = 0; si < n_scopes; si++) {
         struct acd_scope_result *out = d[si].place(r, d[si].place_idx);
         out->name = d[si].name;
         out->scope = d[si].scope;
         for (size_t v = 0; v < ROW; v++) {
-            struct acd_estimate e = acd_stats_est_get(&a->est[si * ROW + v]);
+            struct acd_estimate e = {.mean = ACD_NAN, .ci95 = ACD_NAN, .n = 0};
+            if (value_applies(d[si].scope, v))
+                e = acd_stats_est_get(&a->est[j++]);
             if (v < ACD_METRIC_COUNT)
                 out->metric[v] = e;
             else
@@ -1028,7 +1069,7 @@ results_from_acc(const struct acd_scenario *sc, const struct acc *a)
     }
     r->has_drain = true;
     r->group_drain = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*r->group_drain));
-    const struct acd_stats_est *de = a->est + n_scopes * ROW;
+    const struct acd_stats_est *de = a->est + l->n_values;
     drain_estimate(de, &r->drain);
     for (size_t g = 0; g < sc->n_groups; g++)
         drain_estimate(de + (1 + g) * DRAIN, &r->group_drain[g]);
@@ -1299,11 +1340,12 @@ fixed_parts(const struct acd_scenario *sc, const struct acd_run_opts *opts, size
     struct row_layout l;
     layout_init(&l, sc, scopes, n_scopes);
     free(scopes);
+    free(l.off);
     size_t stride = HEAD + l.len;
     *row = l.len * sizeof(double) + 32; /* + malloc overhead */
     /* The running estimates, the results' estimates, one round's rows
      * (twice across ranks), and the rows a caller keeps (keep_values). */
-    size_t est = sat_mul(n_scopes * ROW + (1 + ng) * DRAIN + 2 * l.n_cdf,
+    size_t est = sat_mul(l.n_values + (1 + ng) * DRAIN + 2 * l.n_cdf,
                          sizeof(struct acd_stats_est) + sizeof(struct acd_estimate));
     est = sat_add(est, sat_mul(n_samples, sizeof(struct ivals) + 64 * sizeof(uint64_t)));
     unsigned ranks = acd_ranks_size();
