@@ -2,9 +2,11 @@
  * ranks (see include/acdsim/ranks.h) on Open MPI: compiled instead of
  * ranks.c when built with -Dmpi=enabled (sim/engine/meson.build).
  *
- * Started without mpirun, MPI_Init_thread makes a singleton: one rank, and
- * the program behaves as the one-process build; so does a program that
- * never calls acd_ranks_init (the engine's unit tests). Every call is made from
+ * Started without a launcher (mpirun, srun: none of the process manager's
+ * variables below is set), MPI is not started at all: one rank, exactly
+ * the one-process build, without Open MPI's singleton start-up (it forks a
+ * daemon: most of a second per command). So does a program that never
+ * calls acd_ranks_init (the engine's unit tests). Every call is made from
  * the main thread (MPI_THREAD_FUNNELED: worker threads never call MPI).
  *
  * Not here: what is exchanged (run.c) and which files a rank may write
@@ -42,10 +44,25 @@ silence(void)
     close(fd);
 }
 
+/* The environment a launcher gives its processes: Open MPI's mpirun
+ * (OMPI_*), PMIx (Open MPI 4, Slurm's srun --mpi=pmix), PMI-1/2 (srun
+ * --mpi=pmi2). */
+static bool
+launched(void)
+{
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"};
+    for (size_t i = 0; i < ACD_ARRAY_LEN(vars); i++)
+        if (getenv(vars[i]))
+            return true;
+    return false;
+}
+
 void
 acd_ranks_init(int *argc, char ***argv)
 {
     ACD_ASSERT(!started);
+    if (!launched())
+        return; /* one rank, no MPI */
     int provided = MPI_THREAD_SINGLE;
     if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
         fputs("acdsim: error: MPI_Init_thread failed\n", stderr);
