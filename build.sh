@@ -17,6 +17,9 @@ PKGS_BUILD="gcc pkg-config meson ninja-build libgsl-dev libyaml-dev libjansson-d
 PKGS_TEST="libcmocka-dev python3 chromium fonts-dejavu-core tmux libxml2-utils"
 # gnuplot draws the report's charts (run --out DIR); without it they are skipped.
 PKGS_REPORT="gnuplot-nox"
+# Open MPI (MESON_ARGS=-Dmpi=enabled; docs/mpi.md) is optional and not
+# installed here: libopenmpi-dev openmpi-bin (.ci/run installs them for its
+# MPI tree).
 
 install_missing() {
     missing=""

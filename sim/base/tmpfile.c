@@ -47,6 +47,21 @@ static _Atomic(const char *) created_dir;
 static _Atomic(const char *) stage_dir;
 static atomic_bool installed;
 
+/* acd_tmpfile_set_discard: every file goes to /dev/null. */
+static bool discard;
+
+void
+acd_tmpfile_set_discard(bool on)
+{
+    discard = on;
+}
+
+bool
+acd_tmpfile_discards(void)
+{
+    return discard;
+}
+
 void
 acd_tmpfile_track_tmp(const char *old, const char *tmp)
 {
@@ -185,9 +200,27 @@ temp_name(const char *prefix)
     return acd_xasprintf("%s.tmp.%ld.%s", prefix, (long)getpid(), r);
 }
 
+/* The stream of a discarded file (acd_tmpfile_set_discard). */
+static FILE *
+open_null(void)
+{
+    int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+    }
+    return f;
+}
+
 FILE *
 acd_tmpfile_create(const char *name)
 {
+    if (discard)
+        return open_null();
     int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0)
         return NULL;
@@ -206,6 +239,15 @@ acd_tmpfile_create(const char *name)
 static int
 open_tmp(struct acd_tmpfile *o, const char *stage, FILE *err)
 {
+    if (discard) { /* no name: o->tmp stays NULL */
+        o->f = open_null();
+        if (!o->f) {
+            write_error(err, o->path, errno);
+            acd_tmpfile_discard(o);
+            return -1;
+        }
+        return 0;
+    }
     for (int tries = 0;; tries++) {
         if (stage) {
             const char *slash = strrchr(o->path, '/');
@@ -237,6 +279,8 @@ int
 acd_tmpfile_open(struct acd_tmpfile *o, const char *path, FILE *err)
 {
     *o = (struct acd_tmpfile){.path = acd_xstrdup(path)};
+    if (discard)
+        return open_tmp(o, NULL, err);
     /* What killed runs left under PATH's temporary names goes first. */
     const char *slash = strrchr(path, '/');
     char *dir =
@@ -258,7 +302,7 @@ int
 acd_tmpfile_close(struct acd_tmpfile *o, int write_err, FILE *err)
 {
     errno = 0;
-    bool ok = fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;
+    bool ok = fflush(o->f) == 0 && !ferror(o->f) && (discard || fsync(fileno(o->f)) == 0);
     int saved = write_err ? write_err : errno;
     ok = fclose(o->f) == 0 && ok && !write_err;
     o->f = NULL;
@@ -272,6 +316,11 @@ acd_tmpfile_close(struct acd_tmpfile *o, int write_err, FILE *err)
 int
 acd_tmpfile_commit(struct acd_tmpfile *o, FILE *err)
 {
+    if (discard) {
+        free(o->path);
+        o->path = NULL;
+        return 0;
+    }
     if (rename(o->tmp, o->path) != 0) {
         write_error(err, o->path, errno);
         acd_tmpfile_discard(o);

@@ -14,6 +14,10 @@
  * (DIR/.acdsim.tmp.PID.RANDOM, mode 0700, acd_tmpfile_stage_make) that no
  * other user can enter. The PID in the name lets a later run remove what
  * a killed process left (acd_tmpfile_sweep).
+ *
+ * A process that must write no file at all (an MPI rank other than 0)
+ * turns on the discard switch (acd_tmpfile_set_discard): the files are
+ * then written to /dev/null and no name is ever created.
  */
 #ifndef ACDSIM_TMPFILE_H
 #define ACDSIM_TMPFILE_H
@@ -52,6 +56,16 @@ int acd_tmpfile_commit(struct acd_tmpfile *o, FILE *err);
 /* Close (if open), remove the temporary file and free. Keeps errno. A
  * zeroed struct is a no-op. */
 void acd_tmpfile_discard(struct acd_tmpfile *o);
+
+/* Discard switch: with on, acd_tmpfile_open, acd_tmpfile_open_in and
+ * acd_tmpfile_create hand out a stream on /dev/null and create, sweep and
+ * track no name; close syncs nothing and commit renames nothing (both
+ * return 0). Off by default. Set by the command line (from
+ * acd_ranks_writes) before any file is opened; a writer that does more
+ * than open files (a report folder: mkdir, gnuplot) asks
+ * acd_tmpfile_discards and writes nothing. */
+void acd_tmpfile_set_discard(bool on);
+bool acd_tmpfile_discards(void);
 
 /* ------------------------------------------------------ staging folder */
 

@@ -1,12 +1,16 @@
 /*
  * cli: main() of acdsim. Routes `acdsim COMMAND ...` to the command's
  * function through a table, answers --version and --help, and turns a
- * failed write to stdout into exit status 1.
+ * failed write to stdout into exit status 1. Under mpirun (-Dmpi=enabled)
+ * every rank runs main: the ranks start and end here, and only rank 0
+ * writes files (base's discard switch on the others).
  *
  * Not here: option parsing of the commands themselves (cli_run.c,
  * cli_erlang.c, ...), which receive argv starting at the command name.
  */
 #include "cli.h"
+#include "acdsim/ranks.h"
+#include "tmpfile.h"
 #include "util.h"
 
 #include <errno.h>
@@ -24,6 +28,7 @@ struct command {
     const char *name;
     const char *summary;
     int (*fn)(int argc, char **argv); /* NULL: announced but not available yet */
+    bool one_rank;                    /* refused under mpirun with more than one rank */
 };
 
 static const struct command commands[] = {
@@ -38,7 +43,10 @@ static const struct command commands[] = {
     {.name = "staff",
      .summary = "staffing recommendation per interval and group",
      .fn = acd_cli_staff},
-    {.name = "live", .summary = "live view of a running simulation", .fn = ACD_CLI_LIVE},
+    {.name = "live",
+     .summary = "live view of a running simulation",
+     .fn = ACD_CLI_LIVE,
+     .one_rank = true},
     {.name = "compare",
      .summary = "paired comparison of scenarios (B - A with CIs)",
      .fn = acd_cli_compare},
@@ -154,12 +162,20 @@ dispatch(int argc, char **argv)
         fprintf(stderr, "acdsim: '%s' is not available yet in this version\n", cmd->name);
         return ACD_EXIT_USAGE;
     }
+    if (cmd->one_rank && acd_ranks_size() > 1) {
+        fprintf(stderr, "acdsim %s: error: runs in one process only (started as %u MPI ranks)\n",
+                cmd->name, acd_ranks_size());
+        return ACD_EXIT_USAGE;
+    }
     return cmd->fn(argc - 1, argv + 1);
 }
 
 int
 main(int argc, char **argv)
 {
+    /* First: MPI_Init_thread may take its own arguments out of argv. */
+    acd_ranks_init(&argc, &argv);
+    acd_tmpfile_set_discard(!acd_ranks_writes());
     acd_util_install_gsl_handler();
     /* A closed pipe must be a write error (exit 1 with a message), not a
      * silent death by SIGPIPE. */
@@ -174,5 +190,6 @@ main(int argc, char **argv)
                 strerror(errno ? errno : EIO));
         rc = ACD_EXIT_RUNTIME;
     }
+    acd_ranks_fini();
     return rc;
 }

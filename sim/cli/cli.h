@@ -57,7 +57,8 @@ struct acd_cli_goals {
 struct acd_cli_common {
     struct acd_run_opts run;
     const char *out_dir;
-    bool out_dir_missing; /* --out DIR does not exist yet: create it */
+    bool out_dir_missing; /* --out DIR does not exist yet: create it (never on
+                           * a process that writes no file: acd_tmpfile_discards) */
     bool quiet, help;
     int n_errors;
     char **asserts; /* the --assert texts, borrowed from argv */

@@ -12,6 +12,7 @@
 #include "expect.h"
 #include "report.h"
 #include "scenario_set.h"
+#include "tmpfile.h"
 #include "units.h"
 #include "util.h"
 
@@ -257,7 +258,9 @@ acd_cli_set_out(void *a, const char *arg, char *err, size_t errlen)
         return -1;
     }
     int rc = acd_cli_check_parent(arg, err, errlen);
-    c->out_dir_missing = rc == 0;
+    /* A process that writes no file (an MPI rank other than 0) makes no
+     * folder either. */
+    c->out_dir_missing = rc == 0 && !acd_tmpfile_discards();
     return rc;
 }
 

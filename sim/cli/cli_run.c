@@ -15,6 +15,7 @@
  */
 #include "acdsim/diag.h"
 #include "acdsim/precision.h"
+#include "acdsim/ranks.h"
 #include "acdsim/run.h"
 #include "acdsim/scenario.h"
 #include "acdsim/sim.h"
@@ -369,13 +370,20 @@ same_dir(const char *a, size_t na, const char *b)
  * out/calls.csv; ./calls.csv keeps it here), and must not be one of the
  * report's own files. FILE's directory must exist, unless it is the --out
  * DIR this run creates. --trace-replication needs --trace and must name a
- * replication of this run (-r or the scenario's count). Returns the number
- * of errors reported. */
+ * replication of this run (-r or the scenario's count); no --trace with
+ * more than one MPI rank. Returns the number of errors reported. */
 static int
 check_trace(struct run_args *a, const struct acd_scenario *sc)
 {
     int errors = 0;
     char err[ERR_LEN];
+    /* One trace file of one replication: the ranks of an MPI run each
+     * simulate a share of the replications, so it is not supported there. */
+    if (a->trace_given && acd_ranks_size() > 1) {
+        acd_cli_error("run", "--trace: not supported with more than one MPI rank (started as %u)",
+                      acd_ranks_size());
+        errors++;
+    }
     if (a->trace_path) {
         const char *slash = strrchr(a->trace_path, '/');
         if (!slash && a->c.out_dir) {

@@ -206,6 +206,10 @@ acd_outdir_write(const char *dir_arg, const struct acd_results *r, const struct 
     static const struct acd_outdir_extra none = {0};
     if (!extra)
         extra = &none;
+    /* A process that writes no file (an MPI rank other than 0): no DIR,
+     * no file, no gnuplot. */
+    if (acd_tmpfile_discards())
+        return 0;
     acd_tmpfile_cleanup_install();
     char *dir = trim_dir(dir_arg);
     const char *prev_dir = NULL;

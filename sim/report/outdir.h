@@ -50,7 +50,10 @@ struct acd_outdir_extra {
  * extra (may be NULL): what a command adds, committed together with the
  * rest (data files, extra files, charts, index.html last). r may be NULL,
  * and then the folder holds only the extra files and charts (no data
- * files of a run, and index.html only with extra->page). */
+ * files of a run, and index.html only with extra->page).
+ *
+ * With base's discard switch on (acd_tmpfile_discards: an MPI rank other
+ * than 0), writes nothing at all, runs no gnuplot and returns 0. */
 int acd_outdir_write(const char *dir, const struct acd_results *r, const struct acd_report_opts *o,
                      const struct acd_outdir_extra *extra, FILE *err);
 

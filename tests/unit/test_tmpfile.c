@@ -1,7 +1,8 @@
 /*
  * Unit tests for tmpfile: temporary names unpredictable and never opened
  * through a planted link, the write errors' errno told as is, the private
- * staging directory, and the sweep of dead processes' leftovers.
+ * staging directory, the sweep of dead processes' leftovers, and the
+ * discard switch (an MPI rank other than 0: nothing created).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -252,6 +253,40 @@ test_sweep(void **state)
     assert_true(exists(live));
 }
 
+/* Discarding: the writer's calls all succeed and no name is created. */
+static void
+test_discard(void **state)
+{
+    (void)state;
+    char *path = in_dir("out.csv");
+    assert_false(acd_tmpfile_discards());
+    acd_tmpfile_set_discard(true);
+    assert_true(acd_tmpfile_discards());
+    struct acd_tmpfile a;
+    assert_int_equal(acd_tmpfile_open(&a, path, stderr), 0);
+    assert_null(a.tmp);
+    fputs("hello\n", a.f);
+    assert_int_equal(acd_tmpfile_close(&a, 0, stderr), 0);
+    assert_int_equal(acd_tmpfile_commit(&a, stderr), 0);
+    acd_tmpfile_discard(&a);
+    struct acd_tmpfile b;
+    assert_int_equal(acd_tmpfile_open_in(&b, path, dir, stderr), 0);
+    fputs("hello\n", b.f);
+    assert_int_equal(acd_tmpfile_close(&b, 0, stderr), 0);
+    assert_int_equal(acd_tmpfile_commit(&b, stderr), 0);
+    FILE *f = acd_tmpfile_create(path);
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(count_entries(), 0);
+    acd_tmpfile_set_discard(false);
+    /* Off again: written as usual. */
+    assert_int_equal(acd_tmpfile_open(&a, path, stderr), 0);
+    assert_int_equal(acd_tmpfile_close(&a, 0, stderr), 0);
+    assert_int_equal(acd_tmpfile_commit(&a, stderr), 0);
+    assert_int_equal(count_entries(), 1);
+    free(path);
+}
+
 int
 main(void)
 {
@@ -261,6 +296,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_errno_told, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_discard, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
