@@ -113,6 +113,17 @@ def _():
     return same_everywhere(["run", DAY, "-r", "12", "-f", "json", "--no-timing"], "run")
 
 
+@test("run of several rounds (700 replications of a one-hour day): -np 1, 2, 3 give the same bytes")
+def _():
+    one_hour = os.path.join(os.path.dirname(SCENARIOS), "bench", "one_hour.yaml")
+    return same_everywhere(["run", one_hour, "-r", "700", "-f", "json", "--no-timing"], "run")
+
+
+@test("schedule -q -f csv: -np 1, 2 give the same bytes")
+def _():
+    return same_everywhere(["schedule", TRAINING, "-q", "-f", "csv"], "schedule", ranks=(1, 2))
+
+
 @test("staff -q -f json: -np 1, 2, 3 give the same bytes")
 def _():
     return same_everywhere(["staff", TRAINING, "-q", "-f", "json"], "staff")
