@@ -206,9 +206,11 @@ run_rounds(const struct acd_scenario *sc, const struct acd_run_opts *opts, unsig
     ACD_ASSERT(r1 > r0);
     size_t stride = HEAD + rd->len;
     unsigned ranks = acd_ranks_size(), rank = acd_ranks_rank();
-    unsigned per = round_reps(stride);
-    if (per > r1 - r0)
-        per = r1 - r0;
+    /* A round's share per rank, the replications spread evenly when they
+     * are fewer than a full round. */
+    unsigned per = round_reps(stride), even = (r1 - r0 + ranks - 1) / ranks;
+    if (per > even)
+        per = even;
     double *mine = acd_xmalloc((size_t)per * stride * sizeof(double));
     double *all = ranks > 1 ? acd_xmalloc((size_t)ranks * per * stride * sizeof(double)) : mine;
     unsigned threads = run_threads(opts, per);
