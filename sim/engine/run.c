@@ -186,14 +186,15 @@ block_run(struct block *k, unsigned threads)
     free(tid);
 }
 
-/* Replications a rank runs per round: a few MB of rows, at least 4, at
- * most 256; from the row size only, so every rank agrees. */
+/* Replications a rank runs per round: 8 MB of rows, at least 2 (rows of
+ * a day of 1,440 intervals and 10 call types are ~7 MB), at most 256;
+ * from the row size only, so every rank agrees. */
 #define ROUND_BYTES ((size_t)8 << 20)
 static unsigned
 round_reps(size_t stride)
 {
     size_t k = ROUND_BYTES / (stride * sizeof(double));
-    return k < 4 ? 4 : k > 256 ? 256 : (unsigned)k;
+    return k < 2 ? 2 : k > 256 ? 256 : (unsigned)k;
 }
 
 /* Replications [r0, r1) folded in order; false (and *overload, if not
