@@ -263,11 +263,13 @@ struct acd_estimate acd_stats_estimate(const double *x, size_t n);
 
 /* The same estimate built one value at a time, in fixed memory: the mean
  * as GSL's running mean (long double, so bit for bit gsl_stats_mean), the
- * sum of squared deviations by Welford's update. Values are added in
- * replication order, so the result never depends on threads or ranks. */
+ * sum of squared deviations by Welford's update (kept as a double: 32
+ * bytes a value). Values are added in replication order, so the result
+ * never depends on threads or ranks. */
 struct acd_stats_est {
+    long double mean;
+    double m2;
     unsigned n; /* values added that were not NAN */
-    long double mean, m2;
 };
 void acd_stats_est_add(struct acd_stats_est *a, double x); /* NAN: skipped */
 struct acd_estimate acd_stats_est_get(const struct acd_stats_est *a);

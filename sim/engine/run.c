@@ -316,8 +316,13 @@ struct ivals {
 
 struct acc {
     const struct row_layout *l;
-    size_t n;                  /* rows folded */
-    struct acd_stats_est *est; /* scope values, then the drain values */
+    size_t n; /* rows folded */
+    /* The scope values' estimates, then the drain's, in blocks of
+     * EST_BLOCK (est_at): results_from_acc frees each block once its
+     * scopes are turned into results, so the two are not held whole at
+     * once (1.4 M values on a day of 1,440 intervals and 10 call types). */
+    struct acd_stats_est **est;
+    size_t n_est;
     struct acd_stats_est *cdf; /* 2 n_cdf: answered, abandoned */
     struct ivals *q;           /* n_samples */
     uint64_t calls, events;
@@ -380,13 +385,27 @@ ivals_quantile(const struct ivals *v, double f)
     return (1 - delta) * ivals_at(v, lhs) + delta * ivals_at(v, lhs + 1);
 }
 
+#define EST_BLOCK ((size_t)1 << 14)
+
+static inline struct acd_stats_est *
+est_at(const struct acc *a, size_t j)
+{
+    ACD_DEBUG_ASSERT(j < a->n_est && a->est[j / EST_BLOCK] != NULL);
+    return &a->est[j / EST_BLOCK][j % EST_BLOCK];
+}
+
 static void
 acc_init(struct acc *a, const struct row_layout *l, struct acd_rep_values *vals)
 {
     memset(a, 0, sizeof(*a));
     a->l = l;
-    size_t ne = l->n_values + (1 + l->n_groups) * DRAIN;
-    a->est = acd_xcalloc(ne, sizeof(*a->est));
+    a->n_est = l->n_values + (1 + l->n_groups) * DRAIN;
+    size_t nb = (a->n_est + EST_BLOCK - 1) / EST_BLOCK;
+    a->est = acd_xcalloc(nb, sizeof(*a->est));
+    for (size_t b = 0; b < nb; b++) {
+        size_t k = a->n_est - b * EST_BLOCK < EST_BLOCK ? a->n_est - b * EST_BLOCK : EST_BLOCK;
+        a->est[b] = acd_xcalloc(k, sizeof(**a->est));
+    }
     a->cdf = acd_xcalloc(2 * l->n_cdf, sizeof(*a->cdf));
     a->q = acd_xcalloc(l->n_samples ? l->n_samples : 1, sizeof(*a->q));
     a->vals = vals;
@@ -399,6 +418,8 @@ acc_fini(struct acc *a)
         free(a->q[i].count);
     free(a->q);
     free(a->cdf);
+    for (size_t b = 0; b * EST_BLOCK < a->n_est; b++)
+        free(a->est[b]);
     free(a->est);
     memset(a, 0, sizeof(*a));
 }
@@ -414,7 +435,7 @@ acc_fold(void *ud, unsigned i, const double *head, const double *row)
     a->events += (uint64_t)head[H_EVENTS];
     size_t ns = l->n_values;
     for (size_t v = 0; v < ns; v++)
-        acd_stats_est_add(&a->est[v], row[v]);
+        acd_stats_est_add(est_at(a, v), row[v]);
     if (a->vals) {
         /* Every metric and total of every scope, NAN where it does not apply. */
         struct acd_rep_values *vals = a->vals;
@@ -433,7 +454,7 @@ acc_fold(void *ud, unsigned i, const double *head, const double *row)
         acd_stats_est_add(&a->cdf[p], row[p]);
     row += 2 * l->n_cdf;
     for (size_t v = 0; v < (1 + l->n_groups) * DRAIN; v++)
-        acd_stats_est_add(&a->est[ns + v], row[v]);
+        acd_stats_est_add(est_at(a, ns + v), row[v]);
 }
 
 static double
@@ -554,10 +575,10 @@ acd_run_batch_estimate(struct acd_run_batch *b, unsigned n, unsigned scope, size
     size_t j = b->layout.off[si];
     for (size_t v = 0; v < m; v++)
         j += value_applies(kind, v);
-    return acd_stats_est_get(&b->acc.est[j]);
+    return acd_stats_est_get(est_at(&b->acc, j));
 }
 
-static struct acd_results *results_from_acc(const struct acd_scenario *sc, const struct acc *a);
+static struct acd_results *results_from_acc(const struct acd_scenario *sc, struct acc *a);
 static struct acd_scope_result *scope_place(struct acd_results *r, const struct scope_def *d,
                                             size_t si);
 
@@ -954,14 +975,14 @@ observe(const struct row_layout *l, const struct acd_rep_stats *rs, double *row)
     drain_values(row, rs->drain_s, busy, staffed);
 }
 
-/* The estimates of one drain entry. */
+/* The estimates of one drain entry, from value j on. */
 static void
-drain_estimate(const struct acd_stats_est *est, struct acd_drain_result *d)
+drain_estimate(const struct acc *a, size_t j, struct acd_drain_result *d)
 {
     struct acd_estimate *e[DRAIN] = {&d->duration_s, &d->busy_agent_s, &d->staffed_agent_s,
                                      &d->occupancy};
     for (size_t v = 0; v < DRAIN; v++)
-        *e[v] = acd_stats_est_get(&est[v]);
+        *e[v] = acd_stats_est_get(est_at(a, j + v));
 }
 
 /* Erlang figures for a stationary scenario with one call type. */
@@ -1007,7 +1028,7 @@ erlang_compare(const struct acd_scenario *sc, struct acd_erlang_cmp *e)
 }
 
 static struct acd_results *
-results_from_acc(const struct acd_scenario *sc, const struct acc *a)
+results_from_acc(const struct acd_scenario *sc, struct acc *a)
 {
     const struct row_layout *l = a->l;
     const struct scope_def *d = l->scopes;
@@ -1039,11 +1060,16 @@ results_from_acc(const struct acd_scenario *sc, const struct acc *a)
         for (size_t v = 0; v < ROW; v++) {
             struct acd_estimate e = {.mean = ACD_NAN, .ci95 = ACD_NAN, .n = 0};
             if (value_applies(d[si].scope, v))
-                e = acd_stats_est_get(&a->est[j++]);
+                e = acd_stats_est_get(est_at(a, j++));
             if (v < ACD_METRIC_COUNT)
                 out->metric[v] = e;
             else
                 out->total[v - ACD_METRIC_COUNT] = e;
+        }
+        /* Blocks wholly behind j are done with. */
+        for (size_t b = l->off[si] / EST_BLOCK; b < j / EST_BLOCK; b++) {
+            free(a->est[b]);
+            a->est[b] = NULL;
         }
     }
     struct acd_band *q = &r->queue_len;
@@ -1072,10 +1098,9 @@ results_from_acc(const struct acd_scenario *sc, const struct acc *a)
     }
     r->has_drain = true;
     r->group_drain = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*r->group_drain));
-    const struct acd_stats_est *de = a->est + l->n_values;
-    drain_estimate(de, &r->drain);
+    drain_estimate(a, l->n_values, &r->drain);
     for (size_t g = 0; g < sc->n_groups; g++)
-        drain_estimate(de + (1 + g) * DRAIN, &r->group_drain[g]);
+        drain_estimate(a, l->n_values + (1 + g) * DRAIN, &r->group_drain[g]);
     /* Scope names point into the results' own copy, not the scenario. */
     for (size_t k = 0; k < r->setup.n_call_types; k++) {
         r->types[k].name = r->setup.call_types[k].name;

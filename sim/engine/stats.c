@@ -668,7 +668,7 @@ acd_stats_est_add(struct acd_stats_est *a, double x)
     a->n++;
     long double d = (long double)x - a->mean;
     a->mean += d / a->n;
-    a->m2 += d * ((long double)x - a->mean);
+    a->m2 = (double)(a->m2 + d * ((long double)x - a->mean));
 }
 
 struct acd_estimate
@@ -678,7 +678,7 @@ acd_stats_est_get(const struct acd_stats_est *a)
     if (a->n > 0)
         e.mean = (double)a->mean;
     if (a->n > 1) {
-        double sd = sqrt((double)(a->m2 / (a->n - 1)));
+        double sd = sqrt(a->m2 / (a->n - 1));
         e.ci95 = t975(a->n - 1) * sd / sqrt((double)a->n);
     }
     return e;
