@@ -419,6 +419,9 @@ acd_rep_values_fini(struct acd_rep_values *v)
 struct hist_list {
     const struct acd_hist **v;
     size_t n;
+    /* Or (log) the sparse histograms [h0, h1) of bin_waits. */
+    bool log;
+    uint32_t h0, h1;
 };
 typedef void scope_fn(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c,
                       struct hist_list *hl);
@@ -453,8 +456,9 @@ static void
 scope_center(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c, struct hist_list *hl)
 {
     acd_run_center_counts(rs, bin, c);
-    for (size_t k = 0; k < rs->n_types; k++)
-        hl->v[hl->n++] = &rs->hists[bin * rs->n_types + k];
+    hl->log = true;
+    hl->h0 = (uint32_t)(bin * rs->n_types);
+    hl->h1 = (uint32_t)((bin + 1) * rs->n_types);
 }
 
 /* A call type over every reported bin (idx = type). */
@@ -465,10 +469,11 @@ scope_type(const struct acd_rep_stats *rs, size_t k, struct acd_counts *c, struc
     double window = 0;
     for (size_t b = 0; b < rs->n_bins; b++) {
         acd_stats_counts_add(c, &rs->type_counts[b * rs->n_types + k]);
-        hl->v[hl->n++] = &rs->hists[b * rs->n_types + k];
         window += rs->type_counts[b * rs->n_types + k].window_s;
     }
     c->window_s = window;
+    if (rs->type_hists)
+        hl->v[hl->n++] = &rs->type_hists[k];
 }
 
 /* An agent group over every reported bin (idx = group). */
@@ -500,6 +505,9 @@ scope_center_all(const struct acd_rep_stats *rs, size_t unused, struct acd_count
         window += part.window_s;
     }
     c->window_s = window;
+    hl->log = false;
+    for (size_t k = 0; rs->type_hists && k < rs->n_types; k++)
+        hl->v[hl->n++] = &rs->type_hists[k];
 }
 
 /* Interval scopes: idx = bin * (n_types + 1) + (type + 1), type -1 = all. */
@@ -513,7 +521,9 @@ scope_interval(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c,
         return;
     }
     *c = rs->type_counts[b * rs->n_types + k - 1];
-    hl->v[hl->n++] = &rs->hists[b * rs->n_types + k - 1];
+    hl->log = true;
+    hl->h0 = (uint32_t)(b * rs->n_types + k - 1);
+    hl->h1 = hl->h0 + 1;
 }
 
 /* Interval x group scopes: idx = bin * n_groups + group. */
@@ -649,17 +659,20 @@ static void
 observe(const struct row_layout *l, const struct acd_rep_stats *rs, double *row)
 {
     const struct scope_def *d = l->scopes;
-    size_t nh = rs->n_bins * rs->n_types + rs->n_types + 1;
-    struct hist_list hl = {acd_xmalloc(nh * sizeof(*hl.v)), 0};
+    size_t nh = rs->n_types + 1;
+    struct hist_list hl = {acd_xmalloc(nh * sizeof(*hl.v)), 0, false, 0, 0};
     for (size_t si = 0; si < l->n_scopes; si++, row += ROW) {
         struct acd_counts c;
         hl.n = 0;
+        hl.log = false;
         d[si].get(rs, d[si].idx, &c, &hl);
         for (size_t m = 0; m < ACD_METRIC_COUNT; m++) {
             if (!(acd_metrics[m].scopes & d[si].scope))
                 row[m] = ACD_NAN;
             else if (m == ACD_M_WAIT_P90)
-                row[m] = d[si].has_hist ? acd_stats_hist_quantile_n(hl.v, hl.n, 0.9) : ACD_NAN;
+                row[m] = !d[si].has_hist ? ACD_NAN
+                         : hl.log ? acd_stats_hlog_quantile(&rs->bin_waits, hl.h0, hl.h1, 0.9)
+                                  : acd_stats_hist_quantile_n(hl.v, hl.n, 0.9);
             else
                 row[m] = acd_metrics[m].eval(&c, NULL);
         }
@@ -674,8 +687,8 @@ observe(const struct row_layout *l, const struct acd_rep_stats *rs, double *row)
     row += l->n_samples;
     /* Answered waits of every reported bin; abandoned waits by type. */
     hl.n = 0;
-    for (size_t i = 0; i < rs->n_bins * rs->n_types; i++)
-        hl.v[hl.n++] = &rs->hists[i];
+    for (size_t k = 0; k < rs->n_types; k++)
+        hl.v[hl.n++] = &rs->type_hists[k];
     double *xs = acd_xmalloc(l->n_cdf * sizeof(double));
     for (size_t i = 0; i < l->n_cdf; i++)
         xs[i] = (double)i * l->cdf_dx_s;
@@ -1085,7 +1098,7 @@ fixed_parts(const struct acd_scenario *sc, const struct acd_run_opts *opts, size
     size_t nt = sc->n_call_types, ng = sc->n_groups;
     double w0, step;
     size_t n_samples = acd_sim_samples(sc, &w0, &step);
-    size_t s = sat_mul((nb + 1) * nt + nt, sizeof(struct acd_hist));
+    size_t s = sat_mul(nt + nt, sizeof(struct acd_hist));
     s = sat_add(s, sat_mul((nb + 1) * (nt + ng), sizeof(struct acd_counts) + 3 * sizeof(double)));
     s = sat_add(s, n_samples * sizeof(double));
     s = sat_add(s, sat_mul(nt * MEM_RNGS_PER_TYPE + 2, MEM_PER_RNG));

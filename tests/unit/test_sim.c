@@ -170,7 +170,7 @@ test_determinism_and_stepping(void **state)
     const struct acd_rep_stats *sa = acd_sim_stats(a), *sb = acd_sim_stats(b);
     assert_memory_equal(sa->type_counts, sb->type_counts, sizeof(struct acd_counts));
     assert_memory_equal(sa->group_counts, sb->group_counts, sizeof(struct acd_counts));
-    assert_memory_equal(sa->hists, sb->hists, sizeof(struct acd_hist));
+    assert_memory_equal(sa->type_hists, sb->type_hists, sizeof(struct acd_hist));
     assert_int_equal(sa->events, sb->events);
     /* Another replication differs. */
     struct acd_sim *c = acd_sim_new(&f.sc, 77, 4);
@@ -191,8 +191,8 @@ assert_no_hists_same(const struct acd_scenario *sc, unsigned rep)
     acd_sim_run(a);
     acd_sim_run(b);
     const struct acd_rep_stats *sa = acd_sim_stats(a), *sb = acd_sim_stats(b);
-    assert_non_null(sa->hists);
-    assert_null(sb->hists);
+    assert_non_null(sa->type_hists);
+    assert_null(sb->type_hists);
     assert_null(sb->abandon_hists);
     assert_int_equal(sa->n_bins, sb->n_bins);
     size_t nb = sa->n_bins + 1;
