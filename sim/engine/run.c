@@ -70,12 +70,15 @@ static void *
 worker(void *arg)
 {
     struct job *j = arg;
+    struct acd_sim *s = NULL; /* one per thread, reset per replication */
     for (;;) {
         unsigned i = atomic_fetch_add(&j->next, 1);
         if (i >= j->n)
             break;
-        struct acd_sim *s =
-            acd_sim_new_flags(j->sc, j->seed, i, j->opts->no_hists ? ACD_SIM_NO_HISTS : 0);
+        if (s)
+            acd_sim_reset(s, j->seed, i);
+        else
+            s = acd_sim_new_flags(j->sc, j->seed, i, j->opts->no_hists ? ACD_SIM_NO_HISTS : 0);
         acd_sim_set_max_calls(s, j->opts->max_calls);
         if (j->opts->trace && i == j->opts->trace_replication)
             acd_sim_set_trace(s, j->opts->trace, j->opts->trace_ud);
@@ -94,8 +97,8 @@ worker(void *arg)
         } else {
             j->fn(j->ud, i, acd_sim_stats(s));
         }
-        acd_sim_free(s);
     }
+    acd_sim_free(s);
     return NULL;
 }
 
