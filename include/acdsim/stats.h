@@ -56,6 +56,10 @@ struct acd_hist_log {
     uint64_t *tmp; /* the sort's scratch (cap) */
     size_t n, cap;
     bool sorted;
+    /* Once sorted: start[h] is the first entry of histogram h, for h <
+     * n_start (the entries of h >= n_start - 1 start at n). */
+    uint32_t *start;
+    size_t n_start, start_cap;
 };
 void acd_stats_hlog_add(struct acd_hist_log *l, uint32_t hist, double x);
 /* Empty it, keeping its memory. */
@@ -63,8 +67,8 @@ void acd_stats_hlog_clear(struct acd_hist_log *l);
 void acd_stats_hlog_free(struct acd_hist_log *l);
 /* Order the entries by histogram, then bin (no-op if already sorted). */
 void acd_stats_hlog_sort(struct acd_hist_log *l);
-/* The quantile of histograms h0..h1-1 taken together (the log sorted); NAN
- * as acd_stats_hist_quantile. */
+/* The quantile of histograms h0..h1-1 taken together (the log sorted, no
+ * value added since); NAN as acd_stats_hist_quantile. */
 double acd_stats_hlog_quantile(const struct acd_hist_log *l, uint32_t h0, uint32_t h1, double q);
 
 /* Raw per-replication counts and sums of one scope. The names are the

@@ -173,6 +173,7 @@ void
 acd_stats_hlog_clear(struct acd_hist_log *l)
 {
     l->n = 0;
+    l->n_start = 0;
     l->sorted = true;
 }
 
@@ -181,6 +182,7 @@ acd_stats_hlog_free(struct acd_hist_log *l)
 {
     free(l->e);
     free(l->tmp);
+    free(l->start);
     memset(l, 0, sizeof(*l));
 }
 
@@ -188,11 +190,31 @@ acd_stats_hlog_free(struct acd_hist_log *l)
 #define RADIX_BITS 11
 #define RADIX      (1u << RADIX_BITS)
 
+/* The index of the sorted entries: where each histogram's run starts. */
+static void
+hlog_index(struct acd_hist_log *l)
+{
+    ACD_ASSERT(l->n < UINT32_MAX);
+    size_t n_start = l->n ? (size_t)(l->e[l->n - 1] >> HLOG_CODE_BITS) + 2 : 0;
+    if (n_start > l->start_cap) {
+        l->start_cap = n_start;
+        l->start = acd_xrealloc(l->start, n_start * sizeof(*l->start));
+    }
+    l->n_start = n_start;
+    size_t i = 0;
+    for (size_t h = 0; h < n_start; h++) {
+        while (i < l->n && (l->e[i] >> HLOG_CODE_BITS) < h)
+            i++;
+        l->start[h] = (uint32_t)i;
+    }
+}
+
 void
 acd_stats_hlog_sort(struct acd_hist_log *l)
 {
     if (l->sorted || l->n < 2) {
         l->sorted = true;
+        hlog_index(l);
         return;
     }
     uint64_t top = 0;
@@ -217,56 +239,60 @@ acd_stats_hlog_sort(struct acd_hist_log *l)
         l->tmp = t;
     }
     l->sorted = true;
+    hlog_index(l);
 }
 
-/* First entry with key >= k in the sorted log. */
+/* First entry of histogram h in the sorted log. */
 static size_t
-hlog_lower(const struct acd_hist_log *l, uint64_t k)
+hlog_start(const struct acd_hist_log *l, uint32_t h)
 {
-    size_t lo = 0, hi = l->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (l->e[mid] < k)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return h < l->n_start ? l->start[h] : l->n;
 }
 
-static int
-cmp_u16(const void *a, const void *b)
+/* Sort n codes (< 4096) in place: two 6-bit counting passes through tmp. */
+static void
+sort_codes(uint16_t *v, uint16_t *tmp, size_t n)
 {
-    uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
-    return (x > y) - (x < y);
+    if (n <= 32) {
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
+                uint16_t t = v[j];
+                v[j] = v[j - 1];
+                v[j - 1] = t;
+            }
+        return;
+    }
+    for (unsigned shift = 0; shift < HLOG_CODE_BITS; shift += 6) {
+        size_t count[64] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[(v[i] >> shift) & 63]++;
+        size_t sum = 0;
+        for (size_t d = 0; d < 64; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(v[i] >> shift) & 63]++] = v[i];
+        memcpy(v, tmp, n * sizeof(*v));
+    }
 }
 
 double
 acd_stats_hlog_quantile(const struct acd_hist_log *l, uint32_t h0, uint32_t h1, double q)
 {
     ACD_ASSERT(l->sorted && h0 <= h1);
-    size_t i0 = hlog_lower(l, (uint64_t)h0 << HLOG_CODE_BITS);
-    size_t i1 = hlog_lower(l, (uint64_t)h1 << HLOG_CODE_BITS);
+    size_t i0 = hlog_start(l, h0), i1 = hlog_start(l, h1);
     size_t total = i1 - i0;
     if (total == 0)
         return ACD_NAN;
     /* The codes in order: one histogram's run is; several are merged. */
-    uint16_t small[256];
-    uint16_t *v = total <= 256 ? small : acd_xmalloc(total * sizeof(*v));
+    uint16_t small[2 * 256];
+    uint16_t *v = total <= 256 ? small : acd_xmalloc(2 * total * sizeof(*v));
     for (size_t i = 0; i < total; i++)
         v[i] = (uint16_t)(l->e[i0 + i] & HLOG_CODE_MASK);
-    if (h1 - h0 > 1) {
-        if (total <= 32) {
-            for (size_t i = 1; i < total; i++)
-                for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
-                    uint16_t t = v[j];
-                    v[j] = v[j - 1];
-                    v[j - 1] = t;
-                }
-        } else {
-            qsort(v, total, sizeof(*v), cmp_u16);
-        }
-    }
+    if (h1 - h0 > 1)
+        sort_codes(v, v + total, total);
     /* acd_stats_hist_quantile_n's walk over the non-empty bins: the same
      * integer counts as doubles, the same sums. */
     double result = ACD_NAN; /* q > 1 */
