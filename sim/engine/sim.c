@@ -545,6 +545,31 @@ zeroed(void *p, size_t n, size_t size)
     return p;
 }
 
+/* Statistics of bin b (a reported bin or the scratch one) back to zero. */
+static void
+bin_clear(struct acd_sim *s, size_t b)
+{
+    memset(&s->st.type_counts[b * s->n_types], 0, s->n_types * sizeof(struct acd_counts));
+    memset(&s->st.group_counts[b * s->n_groups], 0, s->n_groups * sizeof(struct acd_counts));
+    memset(&s->roster_s[b * s->n_groups], 0, s->n_groups * sizeof(double));
+}
+
+void
+acd_sim_bin_start(struct acd_sim *s, uint32_t b)
+{
+    bin_clear(s, b);
+}
+
+/* Reported bins that have started (an operating day's intervals so far);
+ * the others are zero, though a reset sim has not cleared them yet. */
+static size_t
+bins_started(const struct acd_sim *s)
+{
+    if (!s->day)
+        return s->st.n_bins;
+    return s->next_boundary < s->st.n_bins ? s->next_boundary : s->st.n_bins;
+}
+
 /* Generator r reseeded for (seed, rep, stream, index), or a new one. */
 static gsl_rng *
 rng_at(gsl_rng *r, uint64_t seed, unsigned rep, unsigned stream, uint64_t index)
@@ -661,10 +686,15 @@ sim_init(struct acd_sim *s, const struct acd_scenario *sc, uint64_t seed, unsign
     s->st.n_bins = n_bins;
     s->st.n_types = s->n_types;
     s->st.n_groups = s->n_groups;
-    s->st.type_counts =
-        zeroed(s->st.type_counts, (n_bins + 1) * s->n_types, sizeof(struct acd_counts));
-    s->st.group_counts =
-        zeroed(s->st.group_counts, (n_bins + 1) * s->n_groups, sizeof(struct acd_counts));
+    /* A reset sim clears a day's intervals as they start (acd_sim_bin_start,
+     * acd_sim_stats): zeroing (intervals + 1) x (types + groups) counts
+     * here would cost as much as a short replication. */
+    bool reused = s->st.type_counts != NULL;
+    if (!reused) {
+        s->st.type_counts = acd_xcalloc((n_bins + 1) * s->n_types, sizeof(struct acd_counts));
+        s->st.group_counts = acd_xcalloc((n_bins + 1) * s->n_groups, sizeof(struct acd_counts));
+        s->roster_s = acd_xcalloc((n_bins + 1) * s->n_groups, sizeof(double));
+    }
     if (!(flags & ACD_SIM_NO_HISTS)) {
         /* Per bin x type the waits are sparse (a few calls each): dense
          * histograms would cost (intervals + 1) x types x 14 kB to zero. */
@@ -680,7 +710,8 @@ sim_init(struct acd_sim *s, const struct acd_scenario *sc, uint64_t seed, unsign
     s->st.samples = zeroed(s->st.samples, n_samples ? n_samples : 1, sizeof(double));
     if (n_samples)
         acd_sim_push(s, w0, EV_SAMPLE, 0);
-    s->roster_s = zeroed(s->roster_s, (n_bins + 1) * s->n_groups, sizeof(double));
+    for (size_t b = s->day ? n_bins : 0; reused && b <= n_bins; b++)
+        bin_clear(s, b);
     size_t ng = s->n_groups ? s->n_groups : 1;
     s->drain_base = zeroed(s->drain_base, 2 * ng, sizeof(double));
     s->st.drain_busy_s = zeroed(s->st.drain_busy_s, ng, sizeof(double));
@@ -978,6 +1009,8 @@ const struct acd_rep_stats *
 acd_sim_stats(struct acd_sim *s)
 {
     acd_state_touch_all(s);
+    for (size_t b = bins_started(s); b < s->st.n_bins; b++)
+        bin_clear(s, b); /* not started: zero */
     acd_stats_hlog_sort(&s->st.bin_waits);
     if (s->closed && !s->drain_done)
         acd_sim_drain_measure(s); /* still draining: so far */
@@ -1070,10 +1103,10 @@ acd_sim_snapshot(const struct acd_sim *s, struct acd_snapshot *out)
     out->done = s->done;
     out->closed = s->closed;
     out->bin = s->call_bin;
-    size_t nb = s->st.n_bins;
+    size_t nb = s->st.n_bins, started = bins_started(s);
     for (size_t b = 0; b < nb; b++) {
         out->bin_offered[b] = out->bin_within_t[b] = 0;
-        for (size_t k = 0; k < s->n_types; k++) {
+        for (size_t k = 0; b < started && k < s->n_types; k++) {
             const struct acd_counts *c = &s->st.type_counts[b * s->n_types + k];
             out->bin_offered[b] += c->offered;
             out->bin_within_t[b] += c->answered_within_t;
@@ -1099,7 +1132,7 @@ acd_sim_snapshot(const struct acd_sim *s, struct acd_snapshot *out)
         memset(&st->day, 0, sizeof(st->day));
         if (s->call_bin < nb)
             calls_add(&st->interval, &s->st.type_counts[(size_t)s->call_bin * s->n_types + k]);
-        for (size_t b = 0; b < nb; b++)
+        for (size_t b = 0; b < started; b++)
             calls_add(&st->day, &s->st.type_counts[b * s->n_types + k]);
     }
     size_t n_agents = 0;
@@ -1134,7 +1167,7 @@ acd_sim_snapshot(const struct acd_sim *s, struct acd_snapshot *out)
         /* Extrapolated to now, nothing written: the sim's integrals stay
          * as they are (see struct acd_snapshot). */
         sg->busy_s = sg->staffed_s = 0;
-        for (size_t b = 0; b < nb; b++) {
+        for (size_t b = 0; b < started; b++) {
             sg->busy_s += s->st.group_counts[b * s->n_groups + g].busy_agent_s;
             sg->staffed_s += s->st.group_counts[b * s->n_groups + g].staffed_agent_s;
         }

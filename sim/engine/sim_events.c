@@ -1242,6 +1242,8 @@ on_boundary(struct acd_sim *s, uint32_t b)
     uint32_t bin = b < nb ? b : nb;
     s->time_bin = bin;
     s->call_bin = bin;
+    if (bin < nb)
+        acd_sim_bin_start(s, bin);
     if (!s->day) {
         if (b >= nb) {
             s->closed = true;
