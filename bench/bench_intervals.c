@@ -6,18 +6,25 @@
  * per interval are per_interval lists, so the loader, the engine and the
  * estimates see INTERVALS real intervals.
  *
- *   bench_intervals INTERVALS TYPES [REPLICATIONS]        run it, one thread
- *   bench_intervals INTERVALS TYPES [REPLICATIONS] --yaml print the scenario
+ *   bench_intervals INTERVALS TYPES [REPLICATIONS]          run it, one thread
+ *   bench_intervals INTERVALS TYPES [REPLICATIONS] --sim    the replications only
+ *   bench_intervals INTERVALS TYPES [REPLICATIONS] --new    ...each a new sim
+ *   bench_intervals INTERVALS TYPES [REPLICATIONS] --yaml   print the scenario
  *
  * The run prints calls, wall time, nanoseconds of wall time per call (the
- * whole run: simulation, estimates, no output) and peak RSS. For
- * instruction counts and the command line (JSON output included):
+ * whole run: simulation, estimates, no output) and peak RSS. --sim runs
+ * the replications on one sim, reset for each (acd_sim_reset, as a run's
+ * worker thread does), and reads their statistics (acd_sim_stats), no
+ * estimates: the engine's own cost; --new makes and frees a sim per
+ * replication instead. For instruction counts and the command line (JSON
+ * output included):
  *
  *   bench_intervals 1440 10 10 --yaml > /tmp/i1440.yaml
  *   valgrind --tool=callgrind --callgrind-out-file=/dev/null \
  *       acdsim run /tmp/i1440.yaml -j 1 -f json --no-timing > /dev/null
  */
 #include "acdsim/run.h"
+#include "acdsim/sim.h"
 #include "bench.h"
 
 #include <stdarg.h>
@@ -87,20 +94,51 @@ scenario_yaml(struct buf *b, unsigned intervals, unsigned types, unsigned reps)
     free(shape);
 }
 
+/* The replications alone: one sim reset for each, or (fresh) a new one. */
+static void
+sim_only(const struct acd_scenario *sc, unsigned reps, bool fresh)
+{
+    double t0 = bench_wall_now();
+    uint64_t calls = 0;
+    struct acd_sim *s = NULL;
+    for (unsigned i = 0; i < reps; i++) {
+        if (s && !fresh) {
+            acd_sim_reset(s, sc->seed, i);
+        } else {
+            acd_sim_free(s);
+            s = acd_sim_new(sc, sc->seed, i);
+        }
+        acd_sim_run(s);
+        calls += acd_sim_stats(s)->calls;
+    }
+    acd_sim_free(s);
+    double wall = bench_wall_now() - t0;
+    printf("mode         %s\n", fresh ? "new sim per replication" : "one sim, reset");
+    printf("replications %u\n", reps);
+    printf("calls        %llu\n", (unsigned long long)calls);
+    printf("wall_s       %.3f\n", wall);
+    printf("ns_per_call  %.0f\n", wall * 1e9 / (double)calls);
+}
+
 int
 main(int argc, char **argv)
 {
-    bool yaml = false;
+    bool yaml = false, sim = false, fresh = false;
     unsigned num[3] = {0, 0, 10};
     int n_num = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--yaml") == 0)
             yaml = true;
+        else if (strcmp(argv[i], "--sim") == 0)
+            sim = true;
+        else if (strcmp(argv[i], "--new") == 0)
+            sim = fresh = true;
         else if (n_num < 3)
             num[n_num++] = (unsigned)strtoul(argv[i], NULL, 10);
     }
     if (n_num < 2 || num[0] == 0 || num[1] == 0 || num[2] == 0 || 86400 % num[0] != 0) {
-        fprintf(stderr, "usage: bench_intervals INTERVALS TYPES [REPLICATIONS] [--yaml]\n"
+        fprintf(stderr, "usage: bench_intervals INTERVALS TYPES [REPLICATIONS] "
+                        "[--sim|--new|--yaml]\n"
                         "  (INTERVALS divides 86400)\n");
         return 2;
     }
@@ -121,6 +159,12 @@ main(int argc, char **argv)
     }
     acd_diags_fini(&d);
     free(b.p);
+    if (sim) {
+        sim_only(sc, num[2], fresh);
+        printf("peak_rss_kb  %ld\n", bench_peak_rss_kb());
+        acd_scenario_free(sc);
+        return 0;
+    }
     struct acd_run_opts o = {.threads = 1};
     struct acd_results *r = acd_run(sc, &o);
     printf("intervals    %u\n", num[0]);
