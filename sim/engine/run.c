@@ -1101,7 +1101,7 @@ fixed_parts(const struct acd_scenario *sc, const struct acd_run_opts *opts, size
     size_t nt = sc->n_call_types, ng = sc->n_groups;
     double w0, step;
     size_t n_samples = acd_sim_samples(sc, &w0, &step);
-    size_t s = sat_mul(nt + nt, sizeof(struct acd_hist));
+    size_t s = sat_mul((nb + 1) * nt + nt, sizeof(struct acd_hist));
     s = sat_add(s, sat_mul((nb + 1) * (nt + ng), sizeof(struct acd_counts) + 3 * sizeof(double)));
     s = sat_add(s, n_samples * sizeof(double));
     s = sat_add(s, sat_mul(nt * MEM_RNGS_PER_TYPE + 2, MEM_PER_RNG));
