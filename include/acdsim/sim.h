@@ -40,9 +40,13 @@ struct acd_rep_stats {
     size_t n_bins, n_types, n_groups;
     struct acd_counts *type_counts;
     struct acd_counts *group_counts;
-    struct acd_hist *hists;         /* answered calls' waits, per bin x type */
+    /* Answered calls' waits per type over the reported bins (dense), and
+     * per reported bin x type sparsely (histogram bin * n_types + type;
+     * an operating day only, else empty); sorted by acd_sim_stats. */
+    struct acd_hist *type_hists;
+    struct acd_hist_log bin_waits;
     struct acd_hist *abandon_hists; /* abandoned calls' waits, per type (reported bins) */
-    /* (both NULL for a sim made with ACD_SIM_NO_HISTS) */
+    /* (NULL and empty for a sim made with ACD_SIM_NO_HISTS) */
     /* Calls waiting (all queues, on hold) sampled every sample_step_s from
      * sample_t0_s: n_samples points covering the reported window. */
     size_t n_samples;
@@ -145,6 +149,14 @@ struct acd_sim *acd_sim_new_flags(const struct acd_scenario *sc, uint64_t seed,
                                   unsigned replication, unsigned flags);
 /* NULL is a no-op. */
 void acd_sim_free(struct acd_sim *s);
+/* Make s replication `replication` of its scenario with master seed `seed`,
+ * exactly as acd_sim_new_flags(sc, seed, replication, flags) would with its
+ * scenario and flags (the same results, bit for bit), reusing its memory:
+ * pools, event heap and statistics keep their size (those grown by an
+ * earlier replication stay grown), generators are reseeded. The overload
+ * limit goes back to the default and the trace to none. For a client
+ * running many replications on one thread. */
+void acd_sim_reset(struct acd_sim *s, uint64_t seed, unsigned replication);
 
 /* Execute every event with time <= t_s and set the clock to t_s (or to the
  * last event time if the run finishes earlier). Returns true while the run

@@ -44,6 +44,33 @@ void acd_stats_hist_cdf_many(const struct acd_hist *const *hs, size_t n, const d
  * acd_stats_hist_quantile. */
 double acd_stats_hist_quantile_n(const struct acd_hist *const *hs, size_t n, double q);
 
+/* Many small wait histograms kept sparsely (the intervals x call types of
+ * an operating day, a few values each): one entry per value, its
+ * histogram's index and its bin, so memory and time follow the values, not
+ * the histograms (a dense acd_hist is 14 kB). After acd_stats_hlog_sort,
+ * the quantile of a run of histograms is exactly acd_stats_hist_quantile_n
+ * over the dense histograms holding the same values. Owner: whoever made
+ * it (zero-initialised is empty; acd_stats_hlog_free releases it). */
+struct acd_hist_log {
+    uint64_t *e;   /* hist << 12 | code; code 0: a zero wait, else bin + 1 */
+    uint64_t *tmp; /* the sort's scratch (cap) */
+    size_t n, cap;
+    bool sorted;
+    /* Once sorted: start[h] is the first entry of histogram h, for h <
+     * n_start (the entries of h >= n_start - 1 start at n). */
+    uint32_t *start;
+    size_t n_start, start_cap;
+};
+void acd_stats_hlog_add(struct acd_hist_log *l, uint32_t hist, double x);
+/* Empty it, keeping its memory. */
+void acd_stats_hlog_clear(struct acd_hist_log *l);
+void acd_stats_hlog_free(struct acd_hist_log *l);
+/* Order the entries by histogram, then bin (no-op if already sorted). */
+void acd_stats_hlog_sort(struct acd_hist_log *l);
+/* The quantile of histograms h0..h1-1 taken together (the log sorted, no
+ * value added since); NAN as acd_stats_hist_quantile. */
+double acd_stats_hlog_quantile(const struct acd_hist_log *l, uint32_t h0, uint32_t h1, double q);
+
 /* Raw per-replication counts and sums of one scope. The names are the
  * `totals` keys of interface.md (plus a few more). Calls count in the scope
  * of their arrival; time integrals cover the measuring window only. */

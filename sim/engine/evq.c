@@ -53,6 +53,16 @@ acd_evq_init(struct acd_evq *q, size_t cap_hint)
 }
 
 void
+acd_evq_clear(struct acd_evq *q)
+{
+    q->n = 0;
+    q->free = ACD_EVQ_NONE;
+    q->n_used = 0;
+    q->seq = 0;
+    fill_sentinels(q->heap, 0, q->cap + ARITY);
+}
+
+void
 acd_evq_fini(struct acd_evq *q)
 {
     free(q->heap);

@@ -55,6 +55,9 @@ struct acd_evq_item {
 /* Prepare an empty queue with room for `cap_hint` events (grows as needed). */
 void acd_evq_init(struct acd_evq *q, size_t cap_hint);
 void acd_evq_fini(struct acd_evq *q);
+/* Empty the queue as acd_evq_init leaves it (the same handles and order
+ * from here on), keeping its memory. */
+void acd_evq_clear(struct acd_evq *q);
 
 /* Schedule; returns a handle valid until the event is popped or cancelled. */
 uint32_t acd_evq_push(struct acd_evq *q, double t, int prio, uint32_t kind, uint32_t obj);

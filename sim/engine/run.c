@@ -99,14 +99,16 @@ struct block {
     const struct acd_run_opts *opts;
     const struct reducer *rd;
     uint64_t seed;
-    unsigned b0, b1;     /* replications */
-    double *buf;         /* (b1 - b0) rows of HEAD + rd->len */
-    atomic_uint next;    /* next replication to hand out */
-    atomic_uint stop_at; /* lowest overloaded replication: later ones skip */
+    unsigned b0, b1;       /* replications */
+    double *buf;           /* (b1 - b0) rows of HEAD + rd->len */
+    atomic_uint next;      /* next replication to hand out */
+    atomic_uint stop_at;   /* lowest overloaded replication: later ones skip */
+    atomic_uint slot;      /* next worker's slot in sims */
+    struct acd_sim **sims; /* [threads]: kept from round to round, reset */
 };
 
 static void
-block_one(struct block *k, unsigned i)
+block_one(struct block *k, struct acd_sim **sp, unsigned i)
 {
     size_t stride = HEAD + k->rd->len;
     double *h = k->buf + (size_t)(i - k->b0) * stride;
@@ -115,8 +117,12 @@ block_one(struct block *k, unsigned i)
         h[H_STATUS] = ST_SKIPPED;
         return;
     }
-    struct acd_sim *s =
-        acd_sim_new_flags(k->sc, k->seed, i, k->opts->no_hists ? ACD_SIM_NO_HISTS : 0);
+    /* One sim per worker slot, reset per replication (and round). */
+    if (*sp)
+        acd_sim_reset(*sp, k->seed, i);
+    else
+        *sp = acd_sim_new_flags(k->sc, k->seed, i, k->opts->no_hists ? ACD_SIM_NO_HISTS : 0);
+    struct acd_sim *s = *sp;
     acd_sim_set_max_calls(s, k->opts->max_calls);
     if (k->opts->trace && i == k->opts->trace_replication)
         acd_sim_set_trace(s, k->opts->trace, k->opts->trace_ud);
@@ -140,18 +146,18 @@ block_one(struct block *k, unsigned i)
         h[H_EVENTS] = (double)st->events;
         k->rd->observe(k->rd->ud, i, st, h + HEAD);
     }
-    acd_sim_free(s);
 }
 
 static void *
 block_worker(void *arg)
 {
     struct block *k = arg;
+    struct acd_sim **sp = &k->sims[atomic_fetch_add(&k->slot, 1)];
     for (;;) {
         unsigned i = atomic_fetch_add(&k->next, 1);
         if (i >= k->b1)
             break;
-        block_one(k, i);
+        block_one(k, sp, i);
     }
     return NULL;
 }
@@ -217,6 +223,7 @@ run_rounds(const struct acd_scenario *sc, const struct acd_run_opts *opts, unsig
     unsigned threads = run_threads(opts, per);
     struct block k = {
         .sc = sc, .opts = opts, .rd = rd, .seed = opts->seed_set ? opts->seed : sc->seed};
+    k.sims = acd_xcalloc(threads ? threads : 1, sizeof(*k.sims));
     bool ok = true;
     for (unsigned c0 = r0; c0 < r1 && ok; c0 += ranks * per) {
         /* This rank's block; the part past r1 (or the whole) is padding. */
@@ -228,6 +235,7 @@ run_rounds(const struct acd_scenario *sc, const struct acd_run_opts *opts, unsig
         k.buf = mine;
         atomic_init(&k.next, k.b0);
         atomic_init(&k.stop_at, UINT_MAX);
+        atomic_init(&k.slot, 0);
         if (k.b1 > k.b0)
             block_run(&k, threads);
         for (unsigned j = k.b1 - k.b0; j < per; j++)
@@ -259,6 +267,9 @@ run_rounds(const struct acd_scenario *sc, const struct acd_run_opts *opts, unsig
     }
     if (all != mine)
         free(all);
+    for (unsigned t = 0; t < (threads ? threads : 1); t++)
+        acd_sim_free(k.sims[t]);
+    free(k.sims);
     free(mine);
     return ok;
 }
@@ -676,6 +687,9 @@ acd_rep_values_fini(struct acd_rep_values *v)
 struct hist_list {
     const struct acd_hist **v;
     size_t n;
+    /* Or (log) the sparse histograms [h0, h1) of bin_waits. */
+    bool log;
+    uint32_t h0, h1;
 };
 typedef void scope_fn(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c,
                       struct hist_list *hl);
@@ -710,8 +724,9 @@ static void
 scope_center(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c, struct hist_list *hl)
 {
     acd_run_center_counts(rs, bin, c);
-    for (size_t k = 0; k < rs->n_types; k++)
-        hl->v[hl->n++] = &rs->hists[bin * rs->n_types + k];
+    hl->log = true;
+    hl->h0 = (uint32_t)(bin * rs->n_types);
+    hl->h1 = (uint32_t)((bin + 1) * rs->n_types);
 }
 
 /* A call type over every reported bin (idx = type). */
@@ -722,10 +737,11 @@ scope_type(const struct acd_rep_stats *rs, size_t k, struct acd_counts *c, struc
     double window = 0;
     for (size_t b = 0; b < rs->n_bins; b++) {
         acd_stats_counts_add(c, &rs->type_counts[b * rs->n_types + k]);
-        hl->v[hl->n++] = &rs->hists[b * rs->n_types + k];
         window += rs->type_counts[b * rs->n_types + k].window_s;
     }
     c->window_s = window;
+    if (rs->type_hists)
+        hl->v[hl->n++] = &rs->type_hists[k];
 }
 
 /* An agent group over every reported bin (idx = group). */
@@ -757,6 +773,9 @@ scope_center_all(const struct acd_rep_stats *rs, size_t unused, struct acd_count
         window += part.window_s;
     }
     c->window_s = window;
+    hl->log = false;
+    for (size_t k = 0; rs->type_hists && k < rs->n_types; k++)
+        hl->v[hl->n++] = &rs->type_hists[k];
 }
 
 /* Interval scopes: idx = bin * (n_types + 1) + (type + 1), type -1 = all. */
@@ -770,7 +789,9 @@ scope_interval(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c,
         return;
     }
     *c = rs->type_counts[b * rs->n_types + k - 1];
-    hl->v[hl->n++] = &rs->hists[b * rs->n_types + k - 1];
+    hl->log = true;
+    hl->h0 = (uint32_t)(b * rs->n_types + k - 1);
+    hl->h1 = hl->h0 + 1;
 }
 
 /* Interval x group scopes: idx = bin * n_groups + group. */
@@ -928,17 +949,20 @@ static void
 observe(const struct row_layout *l, const struct acd_rep_stats *rs, double *row)
 {
     const struct scope_def *d = l->scopes;
-    size_t nh = rs->n_bins * rs->n_types + rs->n_types + 1;
-    struct hist_list hl = {acd_xmalloc(nh * sizeof(*hl.v)), 0};
+    size_t nh = rs->n_types + 1;
+    struct hist_list hl = {acd_xmalloc(nh * sizeof(*hl.v)), 0, false, 0, 0};
     for (size_t si = 0; si < l->n_scopes; si++) {
         struct acd_counts c;
         hl.n = 0;
+        hl.log = false;
         d[si].get(rs, d[si].idx, &c, &hl);
         for (size_t m = 0; m < ACD_METRIC_COUNT; m++) {
             if (!(acd_metrics[m].scopes & d[si].scope))
                 continue;
             if (m == ACD_M_WAIT_P90)
-                *row++ = d[si].has_hist ? acd_stats_hist_quantile_n(hl.v, hl.n, 0.9) : ACD_NAN;
+                *row++ = !d[si].has_hist ? ACD_NAN
+                         : hl.log ? acd_stats_hlog_quantile(&rs->bin_waits, hl.h0, hl.h1, 0.9)
+                                  : acd_stats_hist_quantile_n(hl.v, hl.n, 0.9);
             else
                 *row++ = acd_metrics[m].eval(&c, NULL);
         }
@@ -951,8 +975,8 @@ observe(const struct row_layout *l, const struct acd_rep_stats *rs, double *row)
     row += l->n_samples;
     /* Answered waits of every reported bin; abandoned waits by type. */
     hl.n = 0;
-    for (size_t i = 0; i < rs->n_bins * rs->n_types; i++)
-        hl.v[hl.n++] = &rs->hists[i];
+    for (size_t k = 0; k < rs->n_types; k++)
+        hl.v[hl.n++] = &rs->type_hists[k];
     double *xs = acd_xmalloc(l->n_cdf * sizeof(double));
     for (size_t i = 0; i < l->n_cdf; i++)
         xs[i] = (double)i * l->cdf_dx_s;

@@ -534,10 +534,59 @@ acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsigned rep)
     return acd_sim_new_flags(sc, seed, rep, 0);
 }
 
-struct acd_sim *
-acd_sim_new_flags(const struct acd_scenario *sc, uint64_t seed, unsigned rep, unsigned flags)
+/* p (n elements of `size`) zeroed, or a new zeroed array if NULL: what a
+ * reset keeps, a new sim allocates. */
+static void *
+zeroed(void *p, size_t n, size_t size)
 {
-    struct acd_sim *s = acd_xcalloc(1, sizeof(*s));
+    if (!p)
+        return acd_xcalloc(n, size);
+    memset(p, 0, n * size);
+    return p;
+}
+
+/* Statistics of bin b (a reported bin or the scratch one) back to zero. */
+static void
+bin_clear(struct acd_sim *s, size_t b)
+{
+    memset(&s->st.type_counts[b * s->n_types], 0, s->n_types * sizeof(struct acd_counts));
+    memset(&s->st.group_counts[b * s->n_groups], 0, s->n_groups * sizeof(struct acd_counts));
+    memset(&s->roster_s[b * s->n_groups], 0, s->n_groups * sizeof(double));
+}
+
+void
+acd_sim_bin_start(struct acd_sim *s, uint32_t b)
+{
+    bin_clear(s, b);
+}
+
+/* Reported bins that have started (an operating day's intervals so far);
+ * the others are zero, though a reset sim has not cleared them yet. */
+static size_t
+bins_started(const struct acd_sim *s)
+{
+    if (!s->day)
+        return s->st.n_bins;
+    return s->next_boundary < s->st.n_bins ? s->next_boundary : s->st.n_bins;
+}
+
+/* Generator r reseeded for (seed, rep, stream, index), or a new one. */
+static gsl_rng *
+rng_at(gsl_rng *r, uint64_t seed, unsigned rep, unsigned stream, uint64_t index)
+{
+    if (!r)
+        return acd_rng_new(seed, rep, stream, index);
+    acd_rng_reseed(r, seed, rep, stream, index);
+    return r;
+}
+
+/* Build replication `rep` in s: zero but for the buffers a reset keeps
+ * (acd_sim_reset), which are reused as they are (pools, event heap) or
+ * zeroed (statistics); NULL ones are allocated. */
+static void
+sim_init(struct acd_sim *s, const struct acd_scenario *sc, uint64_t seed, unsigned rep,
+         unsigned flags)
+{
     s->sc = sc;
     s->seed = seed;
     s->rep = rep;
@@ -563,18 +612,33 @@ acd_sim_new_flags(const struct acd_scenario *sc, uint64_t seed, unsigned rep, un
     size_t total_agents = 0; /* at most ACD_SCN_MAX_TOTAL_AGENTS: no wrap */
     for (size_t g = 0; g < s->n_groups; g++)
         total_agents += sc->groups[g].agents;
-    acd_evq_init(&s->evq, 64 + 2 * (size_t)total_agents);
-    s->calls_cap = 256 + 2 * (size_t)total_agents;
-    s->calls = acd_xmalloc(s->calls_cap * sizeof(*s->calls));
+    if (s->evq.heap)
+        acd_evq_clear(&s->evq);
+    else
+        acd_evq_init(&s->evq, 64 + 2 * (size_t)total_agents);
+    /* The pools: a reset keeps them at the size they grew to. Legs and
+     * issues are handed out in the same order whatever the size. */
+    if (!s->calls) {
+        s->calls_cap = 256 + 2 * (size_t)total_agents;
+        s->calls = acd_xmalloc(s->calls_cap * sizeof(*s->calls));
+        s->issues_cap = s->calls_cap;
+        s->issues = acd_xmalloc(s->issues_cap * sizeof(*s->issues));
+    }
     s->call_free = ACD_NONE;
-    s->issues_cap = s->calls_cap;
-    s->issues = acd_xmalloc(s->issues_cap * sizeof(*s->issues));
     s->issue_free = ACD_NONE;
     s->max_calls = ACD_SIM_DEFAULT_MAX_CALLS;
 
-    s->types = acd_xcalloc(s->n_types, sizeof(*s->types));
+    if (!s->types) {
+        s->types = acd_xcalloc(s->n_types, sizeof(*s->types));
+    } else {
+        for (size_t k = 0; k < s->n_types; k++) { /* the generators are reseeded below */
+            gsl_rng *r = s->types[k].r_arrivals;
+            memset(&s->types[k], 0, sizeof(s->types[k]));
+            s->types[k].r_arrivals = r;
+        }
+    }
     s->single_leg = true; /* until a call type says otherwise */
-    s->groups = acd_xcalloc(s->n_groups, sizeof(*s->groups));
+    s->groups = zeroed(s->groups, s->n_groups, sizeof(*s->groups));
     setup_groups(s);
     setup_queues(s);
     for (uint32_t k = 0; k < s->n_types; k++) {
@@ -585,7 +649,7 @@ acd_sim_new_flags(const struct acd_scenario *sc, uint64_t seed, unsigned rep, un
         t->plan_rate_per_s = t->rate_per_s;
         t->rate_factor = 1;
         t->patience = ct->has_patience ? &ct->patience : NULL;
-        t->r_arrivals = acd_rng_new(seed, rep, ACD_STREAM_ARRIVALS, k);
+        t->r_arrivals = rng_at(t->r_arrivals, seed, rep, ACD_STREAM_ARRIVALS, k);
         t->caller_key = acd_rng_seed(seed, rep, ACD_STREAM_CALLERS, k);
         t->transfers = ct->n_transfers > 0;
         if (ct->has_ring_time)
@@ -603,10 +667,13 @@ acd_sim_new_flags(const struct acd_scenario *sc, uint64_t seed, unsigned rep, un
             s->single_leg = false;
     }
     if (s->rings)
-        s->ring_rt = acd_xcalloc(s->n_groups, sizeof(*s->ring_rt));
-    s->r_routing = acd_rng_new(seed, rep, ACD_STREAM_ROUTING, 0);
-    s->r_day = acd_rng_new(seed, rep, ACD_STREAM_DAY, 0);
-    s->r_caller = acd_crng_new();
+        s->ring_rt = zeroed(s->ring_rt, s->n_groups, sizeof(*s->ring_rt));
+    s->r_routing = rng_at(s->r_routing, seed, rep, ACD_STREAM_ROUTING, 0);
+    s->r_day = rng_at(s->r_day, seed, rep, ACD_STREAM_DAY, 0);
+    if (s->r_caller)
+        gsl_rng_set(s->r_caller, gsl_rng_default_seed); /* as gsl_rng_alloc leaves it */
+    else
+        s->r_caller = acd_crng_new();
     s->busyness = 1;
     if (s->day && sc->busyness_cv > 0) {
         double cv2 = sc->busyness_cv * sc->busyness_cv;
@@ -619,27 +686,38 @@ acd_sim_new_flags(const struct acd_scenario *sc, uint64_t seed, unsigned rep, un
     s->st.n_bins = n_bins;
     s->st.n_types = s->n_types;
     s->st.n_groups = s->n_groups;
-    s->st.type_counts = acd_xcalloc((n_bins + 1) * s->n_types, sizeof(struct acd_counts));
-    s->st.group_counts = acd_xcalloc((n_bins + 1) * s->n_groups, sizeof(struct acd_counts));
+    /* A reset sim clears a day's intervals as they start (acd_sim_bin_start,
+     * acd_sim_stats): zeroing (intervals + 1) x (types + groups) counts
+     * here would cost as much as a short replication. */
+    bool reused = s->st.type_counts != NULL;
+    if (!reused) {
+        s->st.type_counts = acd_xcalloc((n_bins + 1) * s->n_types, sizeof(struct acd_counts));
+        s->st.group_counts = acd_xcalloc((n_bins + 1) * s->n_groups, sizeof(struct acd_counts));
+        s->roster_s = acd_xcalloc((n_bins + 1) * s->n_groups, sizeof(double));
+    }
     if (!(flags & ACD_SIM_NO_HISTS)) {
-        s->st.hists = acd_xcalloc((n_bins + 1) * s->n_types, sizeof(struct acd_hist));
-        s->st.abandon_hists = acd_xcalloc(s->n_types, sizeof(struct acd_hist));
+        /* Per bin x type the waits are sparse (a few calls each): dense
+         * histograms would cost (intervals + 1) x types x 14 kB to zero. */
+        s->st.type_hists = zeroed(s->st.type_hists, s->n_types, sizeof(struct acd_hist));
+        s->st.abandon_hists = zeroed(s->st.abandon_hists, s->n_types, sizeof(struct acd_hist));
+        acd_stats_hlog_clear(&s->st.bin_waits);
     }
     double w0, step;
     size_t n_samples = acd_sim_samples(sc, &w0, &step);
     s->st.n_samples = n_samples;
     s->st.sample_t0_s = w0;
     s->st.sample_step_s = step;
-    s->st.samples = acd_xcalloc(n_samples ? n_samples : 1, sizeof(double));
+    s->st.samples = zeroed(s->st.samples, n_samples ? n_samples : 1, sizeof(double));
     if (n_samples)
         acd_sim_push(s, w0, EV_SAMPLE, 0);
-    s->roster_s = acd_xcalloc((n_bins + 1) * s->n_groups, sizeof(double));
+    for (size_t b = s->day ? n_bins : 0; reused && b <= n_bins; b++)
+        bin_clear(s, b);
     size_t ng = s->n_groups ? s->n_groups : 1;
-    s->drain_base = acd_xcalloc(2 * ng, sizeof(double));
-    s->st.drain_busy_s = acd_xcalloc(ng, sizeof(double));
-    s->st.drain_staffed_s = acd_xcalloc(ng, sizeof(double));
-    s->bin_start_s = acd_xcalloc(n_bins + 1, sizeof(double));
-    s->bin_end_s = acd_xcalloc(n_bins + 1, sizeof(double));
+    s->drain_base = zeroed(s->drain_base, 2 * ng, sizeof(double));
+    s->st.drain_busy_s = zeroed(s->st.drain_busy_s, ng, sizeof(double));
+    s->st.drain_staffed_s = zeroed(s->st.drain_staffed_s, ng, sizeof(double));
+    s->bin_start_s = zeroed(s->bin_start_s, n_bins + 1, sizeof(double));
+    s->bin_end_s = zeroed(s->bin_end_s, n_bins + 1, sizeof(double));
     s->time_bin = s->call_bin = (uint32_t)n_bins;
     if (s->day) {
         for (size_t b = 0; b < n_bins; b++) {
@@ -667,23 +745,29 @@ acd_sim_new_flags(const struct acd_scenario *sc, uint64_t seed, unsigned rep, un
         }
     for (uint32_t k = 0; k < s->n_types; k++)
         acd_sim_schedule_arrival(s, k);
+}
+
+struct acd_sim *
+acd_sim_new_flags(const struct acd_scenario *sc, uint64_t seed, unsigned rep, unsigned flags)
+{
+    struct acd_sim *s = acd_xcalloc(1, sizeof(*s));
+    sim_init(s, sc, seed, rep, flags);
     return s;
 }
 
-void
-acd_sim_free(struct acd_sim *s)
+/* Free what a reset rebuilds (the scenario's structure: small, made per
+ * replication) and leave every pointer to it NULL. */
+static void
+release_parts(struct acd_sim *s)
 {
-    if (!s)
-        return;
-    for (size_t k = 0; k < s->n_types; k++)
-        gsl_rng_free(s->types[k].r_arrivals);
     for (size_t g = 0; g < s->n_groups; g++) {
-        free(s->groups[g].queues);
-        free(s->groups[g].members);
-        free(s->groups[g].handle);
-        free(s->groups[g].wrap);
-        free(s->groups[g].present_upto);
-        free(s->groups[g].idle_ix);
+        struct acd_group_rt *gr = &s->groups[g];
+        free(gr->queues);
+        free(gr->members);
+        free(gr->handle);
+        free(gr->wrap);
+        free(gr->present_upto);
+        free(gr->idle_ix);
     }
     for (size_t q = 0; q < s->n_queues; q++) {
         free(s->queues[q].groups);
@@ -693,22 +777,76 @@ acd_sim_free(struct acd_sim *s)
         free(s->shifts[i].steps);
     acd_sim_moves_free(s);
     free(s->pulled);
-    gsl_rng_free(s->r_routing);
-    gsl_rng_free(s->r_day);
-    gsl_rng_free(s->r_caller);
     free(s->shifts);
     free(s->queues);
     free(s->group_lane);
+    free(s->idle_pos);
+    s->pulled = NULL;
+    s->shifts = NULL;
+    s->queues = NULL;
+    s->group_lane = NULL;
+    s->idle_pos = NULL;
+}
+
+void
+acd_sim_reset(struct acd_sim *s, uint64_t seed, unsigned rep)
+{
+    unsigned flags = s->st.abandon_hists ? 0 : ACD_SIM_NO_HISTS;
+    const struct acd_scenario *sc = s->sc;
+    release_parts(s);
+    /* Everything else starts from zero, as in a new sim, but the buffers
+     * kept. */
+    struct acd_sim k = *s;
+    memset(s, 0, sizeof(*s));
+    s->evq = k.evq;
+    s->calls = k.calls;
+    s->calls_cap = k.calls_cap;
+    s->issues = k.issues;
+    s->issues_cap = k.issues_cap;
+    s->agents = k.agents;
+    s->agents_cap = k.agents_cap;
+    s->types = k.types;
+    s->groups = k.groups;
+    s->ring_rt = k.ring_rt;
+    s->r_routing = k.r_routing;
+    s->r_day = k.r_day;
+    s->r_caller = k.r_caller;
+    s->st.type_counts = k.st.type_counts;
+    s->st.group_counts = k.st.group_counts;
+    s->st.type_hists = k.st.type_hists;
+    s->st.bin_waits = k.st.bin_waits;
+    s->st.abandon_hists = k.st.abandon_hists;
+    s->st.samples = k.st.samples;
+    s->st.drain_busy_s = k.st.drain_busy_s;
+    s->st.drain_staffed_s = k.st.drain_staffed_s;
+    s->roster_s = k.roster_s;
+    s->drain_base = k.drain_base;
+    s->bin_start_s = k.bin_start_s;
+    s->bin_end_s = k.bin_end_s;
+    sim_init(s, sc, seed, rep, flags);
+}
+
+void
+acd_sim_free(struct acd_sim *s)
+{
+    if (!s)
+        return;
+    release_parts(s);
+    for (size_t k = 0; k < s->n_types; k++)
+        gsl_rng_free(s->types[k].r_arrivals);
+    gsl_rng_free(s->r_routing);
+    gsl_rng_free(s->r_day);
+    gsl_rng_free(s->r_caller);
     free(s->types);
     free(s->groups);
     free(s->ring_rt);
     free(s->calls);
     free(s->issues);
     free(s->agents);
-    free(s->idle_pos);
     free(s->st.type_counts);
     free(s->st.group_counts);
-    free(s->st.hists);
+    free(s->st.type_hists);
+    acd_stats_hlog_free(&s->st.bin_waits);
     free(s->st.abandon_hists);
     free(s->st.samples);
     free(s->roster_s);
@@ -871,6 +1009,9 @@ const struct acd_rep_stats *
 acd_sim_stats(struct acd_sim *s)
 {
     acd_state_touch_all(s);
+    for (size_t b = bins_started(s); b < s->st.n_bins; b++)
+        bin_clear(s, b); /* not started: zero */
+    acd_stats_hlog_sort(&s->st.bin_waits);
     if (s->closed && !s->drain_done)
         acd_sim_drain_measure(s); /* still draining: so far */
     if (s->single_leg)            /* issues are their one call: the same figures */
@@ -962,10 +1103,10 @@ acd_sim_snapshot(const struct acd_sim *s, struct acd_snapshot *out)
     out->done = s->done;
     out->closed = s->closed;
     out->bin = s->call_bin;
-    size_t nb = s->st.n_bins;
+    size_t nb = s->st.n_bins, started = bins_started(s);
     for (size_t b = 0; b < nb; b++) {
         out->bin_offered[b] = out->bin_within_t[b] = 0;
-        for (size_t k = 0; k < s->n_types; k++) {
+        for (size_t k = 0; b < started && k < s->n_types; k++) {
             const struct acd_counts *c = &s->st.type_counts[b * s->n_types + k];
             out->bin_offered[b] += c->offered;
             out->bin_within_t[b] += c->answered_within_t;
@@ -991,7 +1132,7 @@ acd_sim_snapshot(const struct acd_sim *s, struct acd_snapshot *out)
         memset(&st->day, 0, sizeof(st->day));
         if (s->call_bin < nb)
             calls_add(&st->interval, &s->st.type_counts[(size_t)s->call_bin * s->n_types + k]);
-        for (size_t b = 0; b < nb; b++)
+        for (size_t b = 0; b < started; b++)
             calls_add(&st->day, &s->st.type_counts[b * s->n_types + k]);
     }
     size_t n_agents = 0;
@@ -1026,7 +1167,7 @@ acd_sim_snapshot(const struct acd_sim *s, struct acd_snapshot *out)
         /* Extrapolated to now, nothing written: the sim's integrals stay
          * as they are (see struct acd_snapshot). */
         sg->busy_s = sg->staffed_s = 0;
-        for (size_t b = 0; b < nb; b++) {
+        for (size_t b = 0; b < started; b++) {
             sg->busy_s += s->st.group_counts[b * s->n_groups + g].busy_agent_s;
             sg->staffed_s += s->st.group_counts[b * s->n_groups + g].staffed_agent_s;
         }

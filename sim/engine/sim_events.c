@@ -236,8 +236,11 @@ answer(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
         tc->answered_wait_sum_s += wait_s;
         if (x->source == ACD_SRC_FRESH && within)
             tc->customer_within_t++;
-        if (s->st.hists)
-            acd_stats_hist_add(&s->st.hists[(size_t)x->bin * s->n_types + k], wait_s);
+        if (s->st.type_hists && x->bin < s->st.n_bins) {
+            acd_stats_hist_add(&s->st.type_hists[k], wait_s);
+            if (s->day)
+                acd_stats_hlog_add(&s->st.bin_waits, x->bin * (uint32_t)s->n_types + k, wait_s);
+        }
     }
     struct acd_counts *gc = acd_state_group_counts(s, x->bin, gi);
     gc->answered++;
@@ -1239,6 +1242,8 @@ on_boundary(struct acd_sim *s, uint32_t b)
     uint32_t bin = b < nb ? b : nb;
     s->time_bin = bin;
     s->call_bin = bin;
+    if (bin < nb)
+        acd_sim_bin_start(s, bin);
     if (!s->day) {
         if (b >= nb) {
             s->closed = true;

@@ -101,6 +101,9 @@ bool acd_sim_plan_active(const struct acd_sim *s);
  * taken off the phones by it? */
 void acd_sim_roster_offset(struct acd_sim *s, uint32_t g);
 bool acd_sim_is_pulled(const struct acd_sim *s, uint32_t a);
+/* Reported bin b starts (its boundary): its statistics are cleared (a reset
+ * sim reuses them without clearing them first). */
+void acd_sim_bin_start(struct acd_sim *s, uint32_t b);
 
 /* --- sim_moves.c -------------------------------------------------------- */
 

@@ -150,6 +150,183 @@ acd_stats_hist_quantile_n(const struct acd_hist *const *hs, size_t n, double q)
     return ACD_NAN; /* q > 1 */
 }
 
+/* --- sparse histograms ------------------------------------------------- */
+
+#define HLOG_CODE_BITS 12
+#define HLOG_CODE_MASK ((UINT64_C(1) << HLOG_CODE_BITS) - 1)
+_Static_assert(ACD_HIST_BINS < (1u << HLOG_CODE_BITS), "a bin + 1 fits the code");
+
+void
+acd_stats_hlog_add(struct acd_hist_log *l, uint32_t hist, double x)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 1024;
+        l->e = acd_xrealloc(l->e, l->cap * sizeof(*l->e));
+    }
+    uint64_t code = x <= 0 ? 0 : bin_of(x) + 1;
+    uint64_t e = (uint64_t)hist << HLOG_CODE_BITS | code;
+    l->sorted = l->sorted && (l->n == 0 || l->e[l->n - 1] <= e);
+    l->e[l->n++] = e;
+}
+
+void
+acd_stats_hlog_clear(struct acd_hist_log *l)
+{
+    l->n = 0;
+    l->n_start = 0;
+    l->sorted = true;
+}
+
+void
+acd_stats_hlog_free(struct acd_hist_log *l)
+{
+    free(l->e);
+    free(l->tmp);
+    free(l->start);
+    memset(l, 0, sizeof(*l));
+}
+
+/* LSD radix sort, 11-bit digits, as many as the largest key needs. */
+#define RADIX_BITS 11
+#define RADIX      (1u << RADIX_BITS)
+
+/* The index of the sorted entries: where each histogram's run starts. */
+static void
+hlog_index(struct acd_hist_log *l)
+{
+    ACD_ASSERT(l->n < UINT32_MAX);
+    size_t n_start = l->n ? (size_t)(l->e[l->n - 1] >> HLOG_CODE_BITS) + 2 : 0;
+    if (n_start > l->start_cap) {
+        l->start_cap = n_start;
+        l->start = acd_xrealloc(l->start, n_start * sizeof(*l->start));
+    }
+    l->n_start = n_start;
+    size_t i = 0;
+    for (size_t h = 0; h < n_start; h++) {
+        while (i < l->n && (l->e[i] >> HLOG_CODE_BITS) < h)
+            i++;
+        l->start[h] = (uint32_t)i;
+    }
+}
+
+void
+acd_stats_hlog_sort(struct acd_hist_log *l)
+{
+    if (l->sorted || l->n < 2) {
+        l->sorted = true;
+        hlog_index(l);
+        return;
+    }
+    uint64_t top = 0;
+    for (size_t i = 0; i < l->n; i++)
+        top |= l->e[i];
+    l->tmp = acd_xrealloc(l->tmp, l->cap * sizeof(*l->tmp));
+    size_t count[RADIX];
+    for (unsigned shift = 0; shift < 64 && (top >> shift) != 0; shift += RADIX_BITS) {
+        memset(count, 0, sizeof(count));
+        for (size_t i = 0; i < l->n; i++)
+            count[(l->e[i] >> shift) & (RADIX - 1)]++;
+        size_t sum = 0;
+        for (size_t d = 0; d < RADIX; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < l->n; i++)
+            l->tmp[count[(l->e[i] >> shift) & (RADIX - 1)]++] = l->e[i];
+        uint64_t *t = l->e;
+        l->e = l->tmp;
+        l->tmp = t;
+    }
+    l->sorted = true;
+    hlog_index(l);
+}
+
+/* First entry of histogram h in the sorted log. */
+static size_t
+hlog_start(const struct acd_hist_log *l, uint32_t h)
+{
+    return h < l->n_start ? l->start[h] : l->n;
+}
+
+/* Sort n codes (< 4096) in place: two 6-bit counting passes through tmp. */
+static void
+sort_codes(uint16_t *v, uint16_t *tmp, size_t n)
+{
+    if (n <= 32) {
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
+                uint16_t t = v[j];
+                v[j] = v[j - 1];
+                v[j - 1] = t;
+            }
+        return;
+    }
+    for (unsigned shift = 0; shift < HLOG_CODE_BITS; shift += 6) {
+        size_t count[64] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[(v[i] >> shift) & 63]++;
+        size_t sum = 0;
+        for (size_t d = 0; d < 64; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(v[i] >> shift) & 63]++] = v[i];
+        memcpy(v, tmp, n * sizeof(*v));
+    }
+}
+
+double
+acd_stats_hlog_quantile(const struct acd_hist_log *l, uint32_t h0, uint32_t h1, double q)
+{
+    ACD_ASSERT(l->sorted && h0 <= h1);
+    size_t i0 = hlog_start(l, h0), i1 = hlog_start(l, h1);
+    size_t total = i1 - i0;
+    if (total == 0)
+        return ACD_NAN;
+    /* The codes in order: one histogram's run is; several are merged. */
+    uint16_t small[2 * 256];
+    uint16_t *v = total <= 256 ? small : acd_xmalloc(2 * total * sizeof(*v));
+    for (size_t i = 0; i < total; i++)
+        v[i] = (uint16_t)(l->e[i0 + i] & HLOG_CODE_MASK);
+    if (h1 - h0 > 1)
+        sort_codes(v, v + total, total);
+    /* acd_stats_hist_quantile_n's walk over the non-empty bins: the same
+     * integer counts as doubles, the same sums. */
+    double result = ACD_NAN; /* q > 1 */
+    double target = q * (double)total;
+    size_t i = 0;
+    while (i < total && v[i] == 0)
+        i++;
+    double cum = (double)i;
+    if (cum >= target) {
+        result = 0;
+        i = total;
+    }
+    while (i < total) {
+        size_t j = i;
+        while (j < total && v[j] == v[i])
+            j++;
+        double c = (double)(j - i);
+        size_t b = (size_t)v[i] - 1;
+        if (cum + c >= target) {
+            if (b == ACD_HIST_BINS - 1)
+                break; /* beyond the top bin: unknown */
+            double lo, hi;
+            bin_bounds(b, &lo, &hi);
+            result = lo + (hi - lo) * (target - cum) / c;
+            break;
+        }
+        cum += c;
+        i = j;
+    }
+    if (v != small)
+        free(v);
+    return result;
+}
+
 /* --- counts ------------------------------------------------------------ */
 
 double

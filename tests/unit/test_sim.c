@@ -170,7 +170,7 @@ test_determinism_and_stepping(void **state)
     const struct acd_rep_stats *sa = acd_sim_stats(a), *sb = acd_sim_stats(b);
     assert_memory_equal(sa->type_counts, sb->type_counts, sizeof(struct acd_counts));
     assert_memory_equal(sa->group_counts, sb->group_counts, sizeof(struct acd_counts));
-    assert_memory_equal(sa->hists, sb->hists, sizeof(struct acd_hist));
+    assert_memory_equal(sa->type_hists, sb->type_hists, sizeof(struct acd_hist));
     assert_int_equal(sa->events, sb->events);
     /* Another replication differs. */
     struct acd_sim *c = acd_sim_new(&f.sc, 77, 4);
@@ -191,8 +191,8 @@ assert_no_hists_same(const struct acd_scenario *sc, unsigned rep)
     acd_sim_run(a);
     acd_sim_run(b);
     const struct acd_rep_stats *sa = acd_sim_stats(a), *sb = acd_sim_stats(b);
-    assert_non_null(sa->hists);
-    assert_null(sb->hists);
+    assert_non_null(sa->type_hists);
+    assert_null(sb->type_hists);
     assert_null(sb->abandon_hists);
     assert_int_equal(sa->n_bins, sb->n_bins);
     size_t nb = sa->n_bins + 1;
@@ -852,6 +852,134 @@ test_verify_detects_corruption(void **state)
     acd_sim_free(s);
 }
 
+/* acd_sim_reset: every figure of a replication, bit for bit. */
+static void
+assert_stats_same(const struct acd_rep_stats *a, const struct acd_rep_stats *b)
+{
+    assert_int_equal(a->n_bins, b->n_bins);
+    assert_int_equal(a->n_types, b->n_types);
+    assert_int_equal(a->n_groups, b->n_groups);
+    size_t nb = a->n_bins + 1;
+    assert_memory_equal(a->type_counts, b->type_counts,
+                        nb * a->n_types * sizeof(struct acd_counts));
+    assert_memory_equal(a->group_counts, b->group_counts,
+                        nb * a->n_groups * sizeof(struct acd_counts));
+    assert_true((a->type_hists == NULL) == (b->type_hists == NULL));
+    if (a->type_hists) {
+        assert_memory_equal(a->type_hists, b->type_hists, a->n_types * sizeof(struct acd_hist));
+        assert_memory_equal(a->abandon_hists, b->abandon_hists,
+                            a->n_types * sizeof(struct acd_hist));
+    }
+    assert_int_equal(a->bin_waits.n, b->bin_waits.n);
+    if (a->bin_waits.n)
+        assert_memory_equal(a->bin_waits.e, b->bin_waits.e, a->bin_waits.n * sizeof(uint64_t));
+    assert_int_equal(a->n_samples, b->n_samples);
+    if (a->n_samples)
+        assert_memory_equal(a->samples, b->samples, a->n_samples * sizeof(double));
+    assert_int_equal(a->calls, b->calls);
+    assert_int_equal(a->events, b->events);
+    assert_memory_equal(&a->drain_s, &b->drain_s, sizeof(double));
+    size_t ng = a->n_groups ? a->n_groups : 1;
+    assert_memory_equal(a->drain_busy_s, b->drain_busy_s, ng * sizeof(double));
+    assert_memory_equal(a->drain_staffed_s, b->drain_staffed_s, ng * sizeof(double));
+    assert_memory_equal(&a->moves_missing, &b->moves_missing, sizeof(double));
+}
+
+/* Replications reps[0..n) on one sim reset each time, against new sims. */
+static void
+assert_reset_same(const struct acd_scenario *sc, unsigned flags, const unsigned *reps, size_t n)
+{
+    struct acd_sim *r = acd_sim_new_flags(sc, sc->seed, 99, flags);
+    acd_sim_run(r);
+    for (size_t i = 0; i < n; i++) {
+        acd_sim_reset(r, sc->seed, reps[i]);
+        struct acd_sim *f = acd_sim_new_flags(sc, sc->seed, reps[i], flags);
+        /* Midway too: the intervals not started yet are zero (a reset sim
+         * clears them as they start), in the stats and the snapshot. */
+        double mid =
+            sc->horizon == ACD_HORIZON_DAY ? (sc->open_s + sc->close_s) / 2 : sc->duration_s / 2;
+        acd_sim_run_until(r, mid);
+        acd_sim_run_until(f, mid);
+        struct acd_snapshot *a = acd_snapshot_new(sc), *b = acd_snapshot_new(sc);
+        acd_sim_snapshot(r, a);
+        acd_sim_snapshot(f, b);
+        for (size_t k = 0; k < sc->n_call_types; k++)
+            assert_memory_equal(&a->types[k].day, &b->types[k].day, sizeof(a->types[k].day));
+        if (a->n_bins)
+            assert_memory_equal(a->bin_offered, b->bin_offered, a->n_bins * sizeof(double));
+        for (size_t g = 0; g < sc->n_groups; g++)
+            assert_memory_equal(&a->groups[g].busy_s, &b->groups[g].busy_s, sizeof(double));
+        acd_snapshot_free(a);
+        acd_snapshot_free(b);
+        assert_stats_same(acd_sim_stats(r), acd_sim_stats(f));
+        acd_sim_run(r);
+        acd_sim_run(f);
+        assert_stats_same(acd_sim_stats(r), acd_sim_stats(f));
+        acd_sim_free(f);
+    }
+    acd_sim_free(r);
+}
+
+static void
+test_reset(void **state)
+{
+    (void)state;
+    static const unsigned reps[] = {3, 0, 3, 1};
+    struct fixture f;
+    fixture_init(&f, 0.3, 100, 120, 31, 20000, 2000);
+    assert_reset_same(&f.sc, 0, reps, ACD_ARRAY_LEN(reps));
+    assert_reset_same(&f.sc, ACD_SIM_NO_HISTS, reps, 2);
+    /* A replication that grew the pools (a surge: 20x the calls, 60 more
+     * agents), then ordinary ones on the same sim. */
+    struct acd_sim *r = acd_sim_new(&f.sc, 5, 0);
+    size_t calls_cap = r->calls_cap, agents_cap = r->agents_cap, evq_cap = r->evq.cap;
+    acd_sim_run_until(r, 5000);
+    acd_sim_adjust_agents(r, 0, 60);
+    acd_sim_set_rate_factor(r, 0, 20);
+    acd_sim_run_until(r, 8000);
+    acd_sim_adjust_agents(r, 0, -60);
+    acd_sim_run(r);
+    assert_true(r->calls_cap > calls_cap);
+    assert_true(r->agents_cap > agents_cap);
+    assert_true(r->evq.cap > evq_cap);
+    for (unsigned rep = 0; rep < 3; rep++) {
+        acd_sim_reset(r, 5, rep);
+        acd_sim_run(r);
+        struct acd_sim *n = acd_sim_new(&f.sc, 5, rep);
+        acd_sim_run(n);
+        assert_stats_same(acd_sim_stats(r), acd_sim_stats(n));
+        acd_sim_free(n);
+    }
+    acd_sim_free(r);
+    /* Every feature (tiers, shifts, breaks, absenteeism, retrials, moves,
+     * transfers...) and the shipped scenarios (tests run in tests/). */
+    const char *policies[] = {"drain", "disconnect"};
+    for (size_t i = 0; i < ACD_ARRAY_LEN(policies); i++) {
+        struct acd_scenario *sc = load_every(policies[i]);
+        assert_reset_same(sc, 0, reps, 2);
+        acd_scenario_free(sc);
+        sc = load_moves(policies[i]);
+        assert_reset_same(sc, 0, reps, 2);
+        acd_scenario_free(sc);
+        sc = load_transfers(policies[i], i ? "random" : "longest_idle");
+        assert_reset_same(sc, 0, reps, 2);
+        acd_scenario_free(sc);
+    }
+    const char *files[] = {"../scenarios/helpdesk.yaml", "../scenarios/utility_day.yaml",
+                           "../scenarios/outage_surge.yaml", "../scenarios/training.yaml",
+                           "../scenarios/utility.yaml"};
+    for (size_t i = 0; i < ACD_ARRAY_LEN(files); i++) {
+        struct acd_diags diags;
+        acd_diags_init(&diags);
+        struct acd_scenario *sc = NULL;
+        assert_int_equal(acd_scenario_load_file(files[i], &sc, &diags), 0);
+        acd_diags_fini(&diags);
+        assert_reset_same(sc, 0, reps, ACD_ARRAY_LEN(reps));
+        assert_reset_same(sc, ACD_SIM_NO_HISTS, reps, 2);
+        acd_scenario_free(sc);
+    }
+}
+
 int
 main(void)
 {
@@ -860,6 +988,7 @@ main(void)
         cmocka_unit_test(test_overload_guard),
         cmocka_unit_test(test_determinism_and_stepping),
         cmocka_unit_test(test_no_hists),
+        cmocka_unit_test(test_reset),
         cmocka_unit_test(test_staffed_time_exact),
         cmocka_unit_test(test_staffing_change_mid_run),
         cmocka_unit_test(test_memory_flat),

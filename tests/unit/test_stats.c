@@ -11,6 +11,7 @@
 #include "approx.h"
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Issue 11 row 15: waits above the top bin made p90 (clamped to ~1.1e7 s)
  * smaller than the mean. */
@@ -176,13 +177,77 @@ test_metrics(void **state)
     assert_true(sum.offered == 2000 && sum.busy_agent_s == 54000 && sum.window_s == 3600);
 }
 
+/* The sparse histograms: every quantile of every run of histograms as the
+ * dense histograms holding the same values give it, bit for bit (zeros,
+ * the linear and log bins, the overflow bin, empty runs, big runs). */
+static void
+test_hist_log(void **state)
+{
+    (void)state;
+    enum { NH = 40 };
+    struct acd_hist *dense = calloc(NH, sizeof(*dense));
+    struct acd_hist_log log = {0};
+    srand(7);
+    for (int round = 0; round < 2; round++) {
+        for (size_t h = 0; h < NH; h++)
+            memset(&dense[h], 0, sizeof(dense[h]));
+        acd_stats_hlog_clear(&log);
+        for (int i = 0; i < 6000; i++) {
+            uint32_t h = (uint32_t)(rand() % NH);
+            if (h % 7 == 3)
+                continue; /* some histograms stay empty */
+            if (h == 5 && i % 2)
+                h = 6; /* a big one */
+            double u = (double)rand() / RAND_MAX, x;
+            switch (rand() % 5) {
+            case 0:
+                x = 0;
+                break;
+            case 1:
+                x = u * 120;
+                break;
+            case 2:
+                x = 120 + u * 3000;
+                break;
+            case 3:
+                x = round == 0 ? u * 20 : 2e7;
+                break; /* the overflow bin */
+            default:
+                x = floor(u * 40) * 0.05;
+                break; /* on bin edges */
+            }
+            acd_stats_hist_add(&dense[h], x);
+            acd_stats_hlog_add(&log, h, x);
+        }
+        acd_stats_hlog_sort(&log);
+        const double qs[] = {0, 0.1, 0.5, 0.9, 0.99, 1};
+        for (uint32_t h0 = 0; h0 < NH; h0++)
+            for (uint32_t h1 = h0; h1 <= NH + 2; h1 += 1 + h1 % 3) {
+                const struct acd_hist *hs[NH];
+                size_t n = 0;
+                for (uint32_t h = h0; h < h1 && h < NH; h++)
+                    hs[n++] = &dense[h];
+                for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+                    double a = acd_stats_hist_quantile_n(hs, n, qs[i]);
+                    double b = acd_stats_hlog_quantile(&log, h0, h1, qs[i]);
+                    if (isnan(a))
+                        assert_true(isnan(b));
+                    else
+                        assert_memory_equal(&a, &b, sizeof(a));
+                }
+            }
+    }
+    acd_stats_hlog_free(&log);
+    free(dense);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hist_quantiles), cmocka_unit_test(test_hist_overflow_quantile),
         cmocka_unit_test(test_estimate),       cmocka_unit_test(test_tally),
-        cmocka_unit_test(test_metrics),
+        cmocka_unit_test(test_metrics),        cmocka_unit_test(test_hist_log),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
