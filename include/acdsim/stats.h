@@ -298,7 +298,18 @@ struct acd_stats_est {
     double m2;
     unsigned n; /* values added that were not NAN */
 };
-void acd_stats_est_add(struct acd_stats_est *a, double x); /* NAN: skipped */
+/* NAN: skipped. Inline: a day of 1,440 intervals folds ~1 M values a
+ * replication. */
+static inline void
+acd_stats_est_add(struct acd_stats_est *a, double x)
+{
+    if (x != x) /* NAN */
+        return;
+    a->n++;
+    long double d = (long double)x - a->mean;
+    a->mean += d / a->n;
+    a->m2 = (double)(a->m2 + d * ((long double)x - a->mean));
+}
 struct acd_estimate acd_stats_est_get(const struct acd_stats_est *a);
 
 /* Streaming mean/variance (Welford), for benchmarks and internal checks. */

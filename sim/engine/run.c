@@ -112,7 +112,7 @@ block_one(struct block *k, struct acd_sim **sp, unsigned i)
 {
     size_t stride = HEAD + k->rd->len;
     double *h = k->buf + (size_t)(i - k->b0) * stride;
-    memset(h, 0, stride * sizeof(double));
+    memset(h, 0, HEAD * sizeof(double)); /* observe writes every value */
     if (i > atomic_load(&k->stop_at)) {
         h[H_STATUS] = ST_SKIPPED;
         return;
@@ -287,6 +287,7 @@ static void
 reps_observe(void *ud, unsigned i, const struct acd_rep_stats *st, double *row)
 {
     struct reps_rows *rr = ud;
+    memset(row, 0, rr->row_len * sizeof(double));
     rr->fn(rr->ud, i, st, row);
 }
 
@@ -445,8 +446,13 @@ acc_fold(void *ud, unsigned i, const double *head, const double *row)
     a->calls += (uint64_t)head[H_CALLS];
     a->events += (uint64_t)head[H_EVENTS];
     size_t ns = l->n_values;
-    for (size_t v = 0; v < ns; v++)
-        acd_stats_est_add(est_at(a, v), row[v]);
+    for (size_t b = 0; b * EST_BLOCK < ns; b++) {
+        size_t k = ns - b * EST_BLOCK < EST_BLOCK ? ns - b * EST_BLOCK : EST_BLOCK;
+        struct acd_stats_est *cell = a->est[b];
+        const double *x = row + b * EST_BLOCK;
+        for (size_t j = 0; j < k; j++)
+            acd_stats_est_add(&cell[j], x[j]);
+    }
     if (a->vals) {
         /* Every metric and total of every scope, NAN where it does not apply. */
         struct acd_rep_values *vals = a->vals;

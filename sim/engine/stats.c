@@ -837,17 +837,6 @@ t975(size_t df)
     return last_q;
 }
 
-void
-acd_stats_est_add(struct acd_stats_est *a, double x)
-{
-    if (isnan(x))
-        return;
-    a->n++;
-    long double d = (long double)x - a->mean;
-    a->mean += d / a->n;
-    a->m2 = (double)(a->m2 + d * ((long double)x - a->mean));
-}
-
 struct acd_estimate
 acd_stats_est_get(const struct acd_stats_est *a)
 {
