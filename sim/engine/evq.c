@@ -1,11 +1,16 @@
 /*
- * evq: 4-ary min-heap with cached keys and back-indices (libev's ANHE idea).
- * The children of position i are 4i+1..4i+4: half the levels of a binary
- * heap, and the four 24-byte siblings are adjacent (96 bytes). The heap
- * array has ARITY entries more than the slots, and every position from n on
- * holds a sentinel that sorts after every event, so the smallest of four
- * children needs no bounds test. Entries move into a hole, with one
- * back-index write per move.
+ * evq: 4-ary min-heap with cached times and back-indices (libev's ANHE
+ * idea). The children of position i are 4i+1..4i+4: half the levels of a
+ * binary heap. Entries are 16 bytes (time, slot, priority tag) and the
+ * array starts 3 entries into a 64-byte-aligned block, so the four
+ * children of every position share one cache line: a level of sift-down
+ * reads one line. The sequence, kind and object stay in the slot, which
+ * the heap never moves; the sequence is read only when two events have the
+ * same time and priority. Positions live in a dense array of their own
+ * (4 bytes per slot), written once per moved entry. The heap array has
+ * ARITY entries more than the slots, and every position from n on holds a
+ * sentinel that sorts after every event, so the smallest of four children
+ * needs no bounds test.
  */
 #include "evq.h"
 #include "util.h"
@@ -14,18 +19,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SEQ_BITS 47
 #define ARITY    4
+#define PAD      3 /* heap[1] (the first group of children) on a line boundary */
+#define LINE     64
+#define TAG_NONE UINT32_MAX
 
-/* After every event: +inf, and a key above any (priority, sequence). */
+/* After every event: +inf, and a tag above any priority's. */
 static const struct acd_evq_entry sentinel = {
-    .t = (double)INFINITY, .key = UINT64_MAX, .id = ACD_EVQ_NONE};
+    .t = (double)INFINITY, .id = ACD_EVQ_NONE, .tag = TAG_NONE};
 
-/* (t, key) order: one test when the times differ, as they nearly always do. */
-static inline bool
-less(const struct acd_evq_entry *a, const struct acd_evq_entry *b)
+/* Same time and priority: scheduling order. Sentinels (id NONE) have the
+ * highest tag, so two entries with equal tags are both events or both
+ * sentinels. Out of line: events rarely share a time and a priority. */
+static bool __attribute__((noinline))
+seq_less(const struct acd_evq *q, const struct acd_evq_entry *a, const struct acd_evq_entry *b)
 {
-    return a->t < b->t || (a->t == b->t && a->key < b->key);
+    if (a->id == ACD_EVQ_NONE)
+        return false;
+    return q->slot[a->id].seq < q->slot[b->id].seq;
+}
+
+/* (t, priority, sequence) order: one test when the times differ, as they
+ * nearly always do; past the last event, sentinels differ from events by
+ * tag and sentinels compare equal (not less) without leaving the loop. */
+static inline bool
+less(const struct acd_evq *q, const struct acd_evq_entry *a, const struct acd_evq_entry *b)
+{
+    return a->t < b->t ||
+           (a->t == b->t &&
+            (a->tag < b->tag || (a->tag == b->tag && a->id != b->id && seq_less(q, a, b))));
 }
 
 static inline size_t
@@ -41,13 +63,27 @@ fill_sentinels(struct acd_evq_entry *h, size_t from, size_t to)
         h[i] = sentinel;
 }
 
+/* A line-aligned block for cap events (+ the sentinels and the padding). */
+static struct acd_evq_entry *
+heap_alloc(size_t cap)
+{
+    size_t size = (cap + ARITY + PAD) * sizeof(struct acd_evq_entry);
+    size = (size + LINE - 1) / LINE * LINE;
+    void *p = aligned_alloc(LINE, size);
+    if (!p)
+        acd_oom(size);
+    return p;
+}
+
 void
 acd_evq_init(struct acd_evq *q, size_t cap_hint)
 {
     memset(q, 0, sizeof(*q));
     q->cap = cap_hint < 16 ? 16 : cap_hint;
-    q->heap = acd_xmalloc((q->cap + ARITY) * sizeof(*q->heap));
+    q->mem = heap_alloc(q->cap);
+    q->heap = q->mem + PAD;
     q->slot = acd_xmalloc(q->cap * sizeof(*q->slot));
+    q->pos = acd_xmalloc(q->cap * sizeof(*q->pos));
     q->free = ACD_EVQ_NONE;
     fill_sentinels(q->heap, 0, q->cap + ARITY);
 }
@@ -55,8 +91,9 @@ acd_evq_init(struct acd_evq *q, size_t cap_hint)
 void
 acd_evq_fini(struct acd_evq *q)
 {
-    free(q->heap);
+    free(q->mem);
     free(q->slot);
+    free(q->pos);
     memset(q, 0, sizeof(*q));
 }
 
@@ -65,67 +102,69 @@ grow(struct acd_evq *q)
 {
     size_t cap = q->cap * 2;
     ACD_ASSERT(cap < ACD_EVQ_NONE);
-    q->heap = acd_xrealloc(q->heap, (cap + ARITY) * sizeof(*q->heap));
+    struct acd_evq_entry *mem = heap_alloc(cap);
+    memcpy(mem + PAD, q->heap, (q->cap + ARITY) * sizeof(*q->heap));
+    free(q->mem);
+    q->mem = mem;
+    q->heap = mem + PAD;
     q->slot = acd_xrealloc(q->slot, cap * sizeof(*q->slot));
+    q->pos = acd_xrealloc(q->pos, cap * sizeof(*q->pos));
     fill_sentinels(q->heap, q->cap + ARITY, cap + ARITY);
     q->cap = cap;
-}
-
-static inline void
-place(struct acd_evq *q, size_t i, struct acd_evq_entry e)
-{
-    q->heap[i] = e;
-    q->slot[e.id].heap_idx = (uint32_t)i;
 }
 
 static void
 sift_up(struct acd_evq *q, size_t i, struct acd_evq_entry e)
 {
     struct acd_evq_entry *h = q->heap;
+    uint32_t *pos = q->pos;
     while (i > 0) {
         size_t p = parent(i);
-        if (!less(&e, &h[p]))
+        if (!less(q, &e, &h[p]))
             break;
-        place(q, i, h[p]);
+        h[i] = h[p];
+        pos[h[i].id] = (uint32_t)i;
         i = p;
     }
-    place(q, i, e);
+    h[i] = e;
+    pos[e.id] = (uint32_t)i;
 }
 
 /* The smallest of the four children from c (sentinels past the end). */
 static inline size_t
-min_child(const struct acd_evq_entry *h, size_t c)
+min_child(const struct acd_evq *q, const struct acd_evq_entry *h, size_t c)
 {
-    size_t a = less(&h[c + 1], &h[c]) ? c + 1 : c;
-    size_t b = less(&h[c + 3], &h[c + 2]) ? c + 3 : c + 2;
-    return less(&h[b], &h[a]) ? b : a;
+    size_t a = less(q, &h[c + 1], &h[c]) ? c + 1 : c;
+    size_t b = less(q, &h[c + 3], &h[c + 2]) ? c + 3 : c + 2;
+    return less(q, &h[b], &h[a]) ? b : a;
 }
 
 static void
 sift_down(struct acd_evq *q, size_t i, struct acd_evq_entry e)
 {
     struct acd_evq_entry *h = q->heap;
+    uint32_t *pos = q->pos;
     size_t n = q->n;
     for (;;) {
         size_t c = ARITY * i + 1;
         if (c >= n)
             break;
-        size_t m = min_child(h, c);
-        if (!less(&h[m], &e))
+        size_t m = min_child(q, h, c);
+        if (!less(q, &h[m], &e))
             break;
-        place(q, i, h[m]);
+        h[i] = h[m];
+        pos[h[i].id] = (uint32_t)i;
         i = m;
     }
-    place(q, i, e);
+    h[i] = e;
+    pos[e.id] = (uint32_t)i;
 }
 
-static inline uint64_t
-make_key(struct acd_evq *q, int prio)
+static inline uint32_t
+make_tag(int prio)
 {
     ACD_ASSERT(prio >= ACD_EVQ_PRIO_MIN && prio <= ACD_EVQ_PRIO_MAX);
-    uint64_t seq = q->seq++;
-    ACD_ASSERT(seq < (1ULL << SEQ_BITS));
-    return ((uint64_t)(prio - ACD_EVQ_PRIO_MIN) << SEQ_BITS) | seq;
+    return (uint32_t)(prio - ACD_EVQ_PRIO_MIN);
 }
 
 uint32_t
@@ -134,15 +173,16 @@ acd_evq_push(struct acd_evq *q, double t, int prio, uint32_t kind, uint32_t obj)
     ACD_ASSERT(!isnan(t));
     uint32_t id = q->free;
     if (id != ACD_EVQ_NONE) {
-        q->free = q->slot[id].next_free;
+        q->free = q->slot[id].obj;
     } else {
         if (q->n_used == q->cap)
             grow(q);
         id = q->n_used++;
     }
+    q->slot[id].seq = q->seq++;
     q->slot[id].kind = kind;
     q->slot[id].obj = obj;
-    struct acd_evq_entry e = {.t = t, .key = make_key(q, prio), .id = id};
+    struct acd_evq_entry e = {.t = t, .id = id, .tag = make_tag(prio)};
     sift_up(q, q->n++, e);
     return id;
 }
@@ -150,8 +190,8 @@ acd_evq_push(struct acd_evq *q, double t, int prio, uint32_t kind, uint32_t obj)
 static void
 release(struct acd_evq *q, uint32_t id)
 {
-    q->slot[id].heap_idx = ACD_EVQ_NONE;
-    q->slot[id].next_free = q->free;
+    q->pos[id] = ACD_EVQ_NONE;
+    q->slot[id].obj = q->free;
     q->free = id;
 }
 
@@ -163,7 +203,7 @@ remove_at(struct acd_evq *q, size_t i)
     q->heap[q->n] = sentinel;
     if (i == q->n)
         return;
-    if (i > 0 && less(&last, &q->heap[parent(i)]))
+    if (i > 0 && less(q, &last, &q->heap[parent(i)]))
         sift_up(q, i, last);
     else
         sift_down(q, i, last);
@@ -186,14 +226,14 @@ acd_evq_pop(struct acd_evq *q, struct acd_evq_item *out)
 bool
 acd_evq_is_pending(const struct acd_evq *q, uint32_t h)
 {
-    return h < q->n_used && q->slot[h].heap_idx != ACD_EVQ_NONE;
+    return h < q->n_used && q->pos[h] != ACD_EVQ_NONE;
 }
 
 void
 acd_evq_cancel(struct acd_evq *q, uint32_t h)
 {
     ACD_ASSERT(acd_evq_is_pending(q, h));
-    remove_at(q, q->slot[h].heap_idx);
+    remove_at(q, q->pos[h]);
     release(q, h);
 }
 
@@ -201,12 +241,11 @@ void
 acd_evq_reschedule(struct acd_evq *q, uint32_t h, double t)
 {
     ACD_ASSERT(acd_evq_is_pending(q, h));
-    size_t i = q->slot[h].heap_idx;
+    size_t i = q->pos[h];
     struct acd_evq_entry e = q->heap[i];
-    int prio = (int)(e.key >> SEQ_BITS) + ACD_EVQ_PRIO_MIN;
     e.t = t;
-    e.key = make_key(q, prio);
-    if (i > 0 && less(&e, &q->heap[parent(i)]))
+    q->slot[h].seq = q->seq++; /* keeps its priority (tag), gets a new sequence */
+    if (i > 0 && less(q, &e, &q->heap[parent(i)]))
         sift_up(q, i, e);
     else
         sift_down(q, i, e);
@@ -221,15 +260,18 @@ acd_evq_peek_time(const struct acd_evq *q)
 bool
 acd_evq_verify(const struct acd_evq *q)
 {
+    if ((uintptr_t)&q->heap[1] % LINE != 0)
+        return false;
     for (size_t i = 0; i < q->n; i++) {
-        if (q->slot[q->heap[i].id].heap_idx != i)
+        if (q->heap[i].id >= q->n_used || q->pos[q->heap[i].id] != i || q->heap[i].tag == TAG_NONE)
             return false;
-        if (i > 0 && less(&q->heap[i], &q->heap[parent(i)]))
+        if (i > 0 && less(q, &q->heap[i], &q->heap[parent(i)]))
             return false;
     }
     /* The sentinels the last parent's children can reach. */
     for (size_t i = q->n; i < q->n + ARITY; i++)
-        if (q->heap[i].t != sentinel.t || q->heap[i].key != sentinel.key)
+        if (q->heap[i].t != sentinel.t || q->heap[i].tag != TAG_NONE ||
+            q->heap[i].id != ACD_EVQ_NONE)
             return false;
     return true;
 }

@@ -1,9 +1,10 @@
 /*
  * evq: the future event list - an array-backed 4-ary heap (the children of
- * position i at 4i+1..4i+4) of (time, priority, sequence) keys with an index
- * per event, so cancel and reschedule are O(log n). Events are small records
- * (kind, object) in a slot pool that grows to the high-water mark and is then
- * reused: no allocation per event.
+ * position i at 4i+1..4i+4, one cache line) of (time, priority, slot)
+ * entries with a position per event, so cancel and reschedule are
+ * O(log n). Events are small records (sequence, kind, object) in a slot
+ * pool that grows to the high-water mark and is then reused: no allocation
+ * per event.
  *
  * Order is total: earlier time first, then lower priority value, then
  * scheduling order (FIFO). Results therefore never depend on heap layout.
@@ -22,22 +23,27 @@
 #define ACD_EVQ_PRIO_MIN (-32768)
 #define ACD_EVQ_PRIO_MAX 32767
 
+/* A heap entry: 16 bytes, so the four children of a position fill one
+ * 64-byte line (the array is offset to make them line-aligned). Ties of
+ * time go to `tag` (priority + 32768), then to the slot's sequence. */
 struct acd_evq_entry {
     double t;
-    uint64_t key; /* (priority + 32768) << 47 | sequence */
     uint32_t id;  /* slot index */
+    uint32_t tag; /* priority + 32768; UINT32_MAX for a sentinel */
 };
 
+/* The part of an event that the heap does not move: read once, at pop. */
 struct acd_evq_slot {
-    uint32_t heap_idx; /* position in heap, or ACD_EVQ_NONE when free */
+    uint64_t seq; /* scheduling order (FIFO among equal time and priority) */
     uint32_t kind;
-    uint32_t obj;
-    uint32_t next_free;
+    uint32_t obj; /* the next free slot while free */
 };
 
 struct acd_evq {
-    struct acd_evq_entry *heap;
+    struct acd_evq_entry *heap; /* heap[-3..-1]: padding; children of i at 4i+1..4i+4 */
+    struct acd_evq_entry *mem;  /* the aligned block heap points into */
     struct acd_evq_slot *slot;
+    uint32_t *pos;   /* per slot: position in heap, or ACD_EVQ_NONE when free */
     size_t n;        /* events pending */
     size_t cap;      /* events the heap and slot arrays hold (heap: + 4 sentinels) */
     uint32_t free;   /* head of the free slot list */
