@@ -32,23 +32,49 @@ struct acd_evq_entry {
     uint32_t tag; /* priority + 32768; UINT32_MAX for a sentinel */
 };
 
-/* The part of an event that the heap does not move: read once, at pop. */
+/* The part of an event that does not move: read once, at pop. */
 struct acd_evq_slot {
     uint64_t seq; /* scheduling order (FIFO among equal time and priority) */
     uint32_t kind;
-    uint32_t obj; /* the next free slot while free */
+    uint32_t obj;    /* the next free slot while free */
+    uint32_t bucket; /* in the calendar: its bucket (pos: ACD_EVQ_IN_BUCKET | index) */
 };
+
+/* Events further than the heap's window wait in a calendar: a ring of
+ * buckets of `width` seconds, unsorted, one per absolute bucket number
+ * modulo the ring size. */
+struct acd_evq_bucket {
+    struct acd_evq_entry *e;
+    uint32_t n, cap;
+};
+
+#define ACD_EVQ_IN_BUCKET 0x80000000u
 
 struct acd_evq {
     struct acd_evq_entry *heap; /* heap[-3..-1]: padding; children of i at 4i+1..4i+4 */
     struct acd_evq_entry *mem;  /* the aligned block heap points into */
     struct acd_evq_slot *slot;
-    uint32_t *pos;   /* per slot: position in heap, or ACD_EVQ_NONE when free */
+    /* Per slot: position in heap, ACD_EVQ_IN_BUCKET | index in its bucket,
+     * or ACD_EVQ_NONE when free. */
+    uint32_t *pos;
     size_t n;        /* events pending */
+    size_t n_heap;   /* of which in the heap (the rest in the calendar) */
     size_t cap;      /* events the heap and slot arrays hold (heap: + 4 sentinels) */
     uint32_t free;   /* head of the free slot list */
     uint32_t n_used; /* slots ever handed out (high-water mark) */
     uint64_t seq;
+    /* The calendar (NULL until the queue first holds ACD_EVQ_CAL_MIN
+     * events): the heap holds every event whose bucket number
+     * floor(t / width) is at most cur, the buckets the later ones. */
+    struct acd_evq_bucket *bkt;
+    size_t n_bkt; /* a power of two */
+    double width, inv_width;
+    int64_t cur;
+    /* Tuning: refills, buckets they stepped over and events they moved
+     * since the last rebuild. */
+    size_t n_refill, n_stepped, n_moved;
+    struct acd_evq_entry *scratch; /* rebuilds */
+    size_t scratch_cap;
 };
 
 /* A popped event. */
@@ -81,7 +107,7 @@ acd_evq_len(const struct acd_evq *q)
 /* Time of the earliest event; +INFINITY if empty. */
 double acd_evq_peek_time(const struct acd_evq *q);
 
-/* Check heap order and back-indices (tests; O(n)). */
+/* Check heap order, back-indices and the calendar (tests; O(n)). */
 bool acd_evq_verify(const struct acd_evq *q);
 
 #endif
