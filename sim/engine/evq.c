@@ -456,6 +456,8 @@ acd_evq_pop(struct acd_evq *q, struct acd_evq_item *out)
     q->n--;
     release(q, id);
     settle(q);
+    /* The next event's kind and object: while the caller runs this one. */
+    __builtin_prefetch(&q->slot[q->heap[0].id == ACD_EVQ_NONE ? 0 : q->heap[0].id]);
     return true;
 }
 
