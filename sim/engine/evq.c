@@ -2,18 +2,13 @@
  * evq: a 4-ary min-heap of the near events in front of a calendar of the
  * later ones.
  *
- * The heap: cached times and back-indices (libev's ANHE idea). The
+ * The heap: cached keys and back-indices (libev's ANHE idea). The
  * children of position i are 4i+1..4i+4: half the levels of a binary
- * heap. Entries are 16 bytes (time, slot, priority tag) and the array
- * starts 3 entries into a 64-byte-aligned block, so the four children of
- * every position share one cache line: a level of sift-down reads one
- * line. The sequence, kind and object stay in the slot, which never moves;
- * the sequence is read only when two events have the same time and
- * priority. Positions live in a dense array of their own (4 bytes per
- * slot), written once per moved entry. The heap array has ARITY entries
- * more than the slots, and every position from n_heap on holds a sentinel
- * that sorts after every event, so the smallest of four children needs no
- * bounds test.
+ * heap. Entries are (time, priority << 47 | sequence, slot); kind and
+ * object stay in the slot, which never moves. Positions live in a dense
+ * array of their own (4 bytes per slot), written once per moved entry. The heap array has ARITY
+ * entries more than the slots, and every position from n_heap on holds a sentinel that sorts after
+ * every event, so the smallest of four children needs no bounds test.
  *
  * The calendar (a calendar queue, Brown 1988): once the queue holds
  * ACD_EVQ_CAL_MIN events, an event whose bucket number floor(t / width) is
@@ -38,38 +33,23 @@
 #include <string.h>
 
 #define ARITY    4
-#define PAD      3 /* heap[1] (the first group of children) on a line boundary */
-#define LINE     64
-#define TAG_NONE UINT32_MAX
+#define SEQ_BITS 47
 
 #define CAL_MIN      1024 /* events before the calendar starts */
 #define CAL_PER_BKT  3.0  /* events per bucket the width aims at */
 #define CAL_TUNE_MIN 256  /* refills between checks of the width */
 
-/* After every event: +inf, and a tag above any priority's. */
+/* After every event: +inf, and a key above any (priority, sequence). */
 static const struct acd_evq_entry sentinel = {
-    .t = (double)INFINITY, .id = ACD_EVQ_NONE, .tag = TAG_NONE};
+    .t = (double)INFINITY, .key = UINT64_MAX, .id = ACD_EVQ_NONE};
 
-/* Same time and priority: scheduling order. Sentinels (id NONE) have the
- * highest tag, so two entries with equal tags are both events or both
- * sentinels. Out of line: events rarely share a time and a priority. */
-static bool __attribute__((noinline))
-seq_less(const struct acd_evq *q, const struct acd_evq_entry *a, const struct acd_evq_entry *b)
-{
-    if (a->id == ACD_EVQ_NONE)
-        return false;
-    return q->slot[a->id].seq < q->slot[b->id].seq;
-}
-
-/* (t, priority, sequence) order: one test when the times differ, as they
- * nearly always do; past the last event, sentinels differ from events by
- * tag and sentinels compare equal (not less) without leaving the loop. */
+/* (t, key) order: one test when the times differ, as they nearly always
+ * do. */
 static inline bool
 less(const struct acd_evq *q, const struct acd_evq_entry *a, const struct acd_evq_entry *b)
 {
-    return a->t < b->t ||
-           (a->t == b->t &&
-            (a->tag < b->tag || (a->tag == b->tag && a->id != b->id && seq_less(q, a, b))));
+    (void)q;
+    return a->t < b->t || (a->t == b->t && a->key < b->key);
 }
 
 static inline size_t
@@ -85,25 +65,12 @@ fill_sentinels(struct acd_evq_entry *h, size_t from, size_t to)
         h[i] = sentinel;
 }
 
-/* A line-aligned block for cap events (+ the sentinels and the padding). */
-static struct acd_evq_entry *
-heap_alloc(size_t cap)
-{
-    size_t size = (cap + ARITY + PAD) * sizeof(struct acd_evq_entry);
-    size = (size + LINE - 1) / LINE * LINE;
-    void *p = aligned_alloc(LINE, size);
-    if (!p)
-        acd_oom(size);
-    return p;
-}
-
 void
 acd_evq_init(struct acd_evq *q, size_t cap_hint)
 {
     memset(q, 0, sizeof(*q));
     q->cap = cap_hint < 16 ? 16 : cap_hint;
-    q->mem = heap_alloc(q->cap);
-    q->heap = q->mem + PAD;
+    q->heap = acd_xmalloc((q->cap + ARITY) * sizeof(*q->heap));
     q->slot = acd_xmalloc(q->cap * sizeof(*q->slot));
     q->pos = acd_xmalloc(q->cap * sizeof(*q->pos));
     q->free = ACD_EVQ_NONE;
@@ -113,7 +80,7 @@ acd_evq_init(struct acd_evq *q, size_t cap_hint)
 void
 acd_evq_fini(struct acd_evq *q)
 {
-    free(q->mem);
+    free(q->heap);
     free(q->slot);
     free(q->pos);
     for (size_t b = 0; b < q->n_bkt; b++)
@@ -123,16 +90,11 @@ acd_evq_fini(struct acd_evq *q)
     memset(q, 0, sizeof(*q));
 }
 
-static void
-grow(struct acd_evq *q)
+static void __attribute__((noinline, cold)) grow(struct acd_evq *q)
 {
     size_t cap = q->cap * 2;
     ACD_ASSERT(cap < ACD_EVQ_NONE);
-    struct acd_evq_entry *mem = heap_alloc(cap);
-    memcpy(mem + PAD, q->heap, (q->cap + ARITY) * sizeof(*q->heap));
-    free(q->mem);
-    q->mem = mem;
-    q->heap = mem + PAD;
+    q->heap = acd_xrealloc(q->heap, (cap + ARITY) * sizeof(*q->heap));
     q->slot = acd_xrealloc(q->slot, cap * sizeof(*q->slot));
     q->pos = acd_xrealloc(q->pos, cap * sizeof(*q->pos));
     fill_sentinels(q->heap, q->cap + ARITY, cap + ARITY);
@@ -186,11 +148,13 @@ sift_down(struct acd_evq *q, size_t i, struct acd_evq_entry e)
     pos[e.id] = (uint32_t)i;
 }
 
-static inline uint32_t
-make_tag(int prio)
+static inline uint64_t
+make_key(struct acd_evq *q, int prio)
 {
     ACD_ASSERT(prio >= ACD_EVQ_PRIO_MIN && prio <= ACD_EVQ_PRIO_MAX);
-    return (uint32_t)(prio - ACD_EVQ_PRIO_MIN);
+    uint64_t seq = q->seq++;
+    ACD_ASSERT(seq < (1ULL << SEQ_BITS));
+    return ((uint64_t)(prio - ACD_EVQ_PRIO_MIN) << SEQ_BITS) | seq;
 }
 
 /* --- the calendar ------------------------------------------------------ */
@@ -239,8 +203,7 @@ bucket_remove(struct acd_evq *q, uint32_t bi, uint32_t j)
 }
 
 /* A pending entry (slot already set up) into the heap or its bucket. */
-static inline void
-attach(struct acd_evq *q, struct acd_evq_entry e)
+static void __attribute__((noinline)) attach(struct acd_evq *q, struct acd_evq_entry e)
 {
     if (q->bkt) {
         int64_t b = bucket_of(q, e.t);
@@ -398,14 +361,17 @@ acd_evq_push(struct acd_evq *q, double t, int prio, uint32_t kind, uint32_t obj)
             grow(q);
         id = q->n_used++;
     }
-    q->slot[id].seq = q->seq++;
     q->slot[id].kind = kind;
     q->slot[id].obj = obj;
-    struct acd_evq_entry e = {.t = t, .id = id, .tag = make_tag(prio)};
-    attach(q, e);
-    q->n++;
-    if (!q->bkt && q->n >= CAL_MIN)
-        rebuild(q);
+    struct acd_evq_entry e = {.t = t, .key = make_key(q, prio), .id = id};
+    if (q->bkt) {
+        attach(q, e);
+        q->n++;
+    } else {
+        heap_insert(q, e);
+        if (++q->n >= CAL_MIN)
+            rebuild(q);
+    }
     return id;
 }
 
@@ -443,6 +409,16 @@ detach(struct acd_evq *q, uint32_t id)
         remove_at(q, p);
 }
 
+/* After a pop with the calendar on: refill the heap if it ran empty, and
+ * fetch the next event's slot while the caller runs this one (a large
+ * queue's slots are not in cache). */
+static void __attribute__((noinline)) pop_calendar(struct acd_evq *q)
+{
+    settle(q);
+    if (q->n_heap > 0)
+        __builtin_prefetch(&q->slot[q->heap[0].id]);
+}
+
 bool
 acd_evq_pop(struct acd_evq *q, struct acd_evq_item *out)
 {
@@ -452,12 +428,14 @@ acd_evq_pop(struct acd_evq *q, struct acd_evq_item *out)
     out->t = q->heap[0].t;
     out->kind = q->slot[id].kind;
     out->obj = q->slot[id].obj;
-    remove_at(q, 0);
     q->n--;
+    struct acd_evq_entry last = q->heap[--q->n_heap];
+    q->heap[q->n_heap] = sentinel;
+    if (q->n_heap > 0)
+        sift_down(q, 0, last);
     release(q, id);
-    settle(q);
-    /* The next event's kind and object: while the caller runs this one. */
-    __builtin_prefetch(&q->slot[q->heap[0].id == ACD_EVQ_NONE ? 0 : q->heap[0].id]);
+    if (q->bkt)
+        pop_calendar(q);
     return true;
 }
 
@@ -486,8 +464,9 @@ acd_evq_reschedule(struct acd_evq *q, uint32_t h, double t)
     struct acd_evq_entry e =
         p & ACD_EVQ_IN_BUCKET ? q->bkt[q->slot[h].bucket].e[p & ~ACD_EVQ_IN_BUCKET] : q->heap[p];
     detach(q, h);
+    int prio = (int)(e.key >> SEQ_BITS) + ACD_EVQ_PRIO_MIN;
     e.t = t;
-    q->slot[h].seq = q->seq++; /* keeps its priority (tag), gets a new sequence */
+    e.key = make_key(q, prio); /* its priority, a new sequence */
     q->n--;
     attach(q, e);
     q->n++;
@@ -503,11 +482,11 @@ acd_evq_peek_time(const struct acd_evq *q)
 bool
 acd_evq_verify(const struct acd_evq *q)
 {
-    if ((uintptr_t)&q->heap[1] % LINE != 0 || q->n_heap > q->n || (q->n > 0 && q->n_heap == 0))
+    if (q->n_heap > q->n || (q->n > 0 && q->n_heap == 0))
         return false;
     for (size_t i = 0; i < q->n_heap; i++) {
         const struct acd_evq_entry *e = &q->heap[i];
-        if (e->id >= q->n_used || q->pos[e->id] != i || e->tag == TAG_NONE)
+        if (e->id >= q->n_used || q->pos[e->id] != i || e->key == UINT64_MAX)
             return false;
         if (i > 0 && less(q, e, &q->heap[parent(i)]))
             return false;
@@ -516,7 +495,7 @@ acd_evq_verify(const struct acd_evq *q)
     }
     /* The sentinels the last parent's children can reach. */
     for (size_t i = q->n_heap; i < q->n_heap + ARITY; i++)
-        if (q->heap[i].t != sentinel.t || q->heap[i].tag != TAG_NONE ||
+        if (q->heap[i].t != sentinel.t || q->heap[i].key != UINT64_MAX ||
             q->heap[i].id != ACD_EVQ_NONE)
             return false;
     size_t in_cal = 0;
@@ -526,7 +505,7 @@ acd_evq_verify(const struct acd_evq *q)
             int64_t x = bucket_of(q, e->t);
             if (e->id >= q->n_used || q->pos[e->id] != (ACD_EVQ_IN_BUCKET | j) ||
                 q->slot[e->id].bucket != b || x <= q->cur || (uint64_t)x % q->n_bkt != b ||
-                e->tag == TAG_NONE)
+                e->key == UINT64_MAX)
                 return false;
             in_cal++;
         }

@@ -1,10 +1,10 @@
 /*
  * evq: the future event list - an array-backed 4-ary heap (the children of
- * position i at 4i+1..4i+4, one cache line) of (time, priority, slot)
- * entries with a position per event, so cancel and reschedule are
- * O(log n). Events are small records (sequence, kind, object) in a slot
- * pool that grows to the high-water mark and is then reused: no allocation
- * per event.
+ * position i at 4i+1..4i+4) of (time, priority and sequence, slot)
+ * entries in front of a calendar of later events (evq.c), with a position
+ * per event, so cancel and reschedule are O(log n). Events are small
+ * records (kind, object) in a slot pool that grows to the high-water mark and is then reused: no
+ * allocation per event.
  *
  * Order is total: earlier time first, then lower priority value, then
  * scheduling order (FIFO). Results therefore never depend on heap layout.
@@ -23,18 +23,14 @@
 #define ACD_EVQ_PRIO_MIN (-32768)
 #define ACD_EVQ_PRIO_MAX 32767
 
-/* A heap entry: 16 bytes, so the four children of a position fill one
- * 64-byte line (the array is offset to make them line-aligned). Ties of
- * time go to `tag` (priority + 32768), then to the slot's sequence. */
 struct acd_evq_entry {
     double t;
+    uint64_t key; /* (priority + 32768) << 47 | sequence */
     uint32_t id;  /* slot index */
-    uint32_t tag; /* priority + 32768; UINT32_MAX for a sentinel */
 };
 
 /* The part of an event that does not move: read once, at pop. */
 struct acd_evq_slot {
-    uint64_t seq; /* scheduling order (FIFO among equal time and priority) */
     uint32_t kind;
     uint32_t obj;    /* the next free slot while free */
     uint32_t bucket; /* in the calendar: its bucket (pos: ACD_EVQ_IN_BUCKET | index) */
@@ -51,8 +47,7 @@ struct acd_evq_bucket {
 #define ACD_EVQ_IN_BUCKET 0x80000000u
 
 struct acd_evq {
-    struct acd_evq_entry *heap; /* heap[-3..-1]: padding; children of i at 4i+1..4i+4 */
-    struct acd_evq_entry *mem;  /* the aligned block heap points into */
+    struct acd_evq_entry *heap; /* the children of i at 4i+1..4i+4 */
     struct acd_evq_slot *slot;
     /* Per slot: position in heap, ACD_EVQ_IN_BUCKET | index in its bucket,
      * or ACD_EVQ_NONE when free. */
