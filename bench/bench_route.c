@@ -97,8 +97,8 @@ main(int argc, char **argv)
             if (r == 0 || rd < best_r)
                 best_r = rd;
         }
-        printf("%8u %10llu %11.0f ns %11.0f ns %7.2fx\n", agents, n_li ? n_li : n_r, best_li, best_r,
-               best_r / best_li);
+        printf("%8u %10llu %11.0f ns %11.0f ns %7.2fx\n", agents, n_li ? n_li : n_r, best_li,
+               best_r, best_r / best_li);
         fflush(stdout);
     }
     printf("peak_rss_kb %ld\n", bench_peak_rss_kb());
