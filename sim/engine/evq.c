@@ -90,6 +90,20 @@ acd_evq_fini(struct acd_evq *q)
     memset(q, 0, sizeof(*q));
 }
 
+void
+acd_evq_clear(struct acd_evq *q)
+{
+    fill_sentinels(q->heap, 0, q->n_heap + ARITY);
+    for (size_t b = 0; b < q->n_bkt; b++)
+        q->bkt[b].n = 0;
+    q->n = q->n_heap = 0;
+    q->free = ACD_EVQ_NONE;
+    q->n_used = 0;
+    q->seq = 0;
+    q->cur = 0;
+    q->n_refill = q->n_stepped = q->n_moved = 0;
+}
+
 static void __attribute__((noinline, cold)) grow(struct acd_evq *q)
 {
     size_t cap = q->cap * 2;

@@ -82,6 +82,10 @@ struct acd_evq_item {
 /* Prepare an empty queue with room for `cap_hint` events (grows as needed). */
 void acd_evq_init(struct acd_evq *q, size_t cap_hint);
 void acd_evq_fini(struct acd_evq *q);
+/* Empty the queue for a new run, keeping its memory (heap, slots, the
+ * calendar's ring and buckets): the next run's handles and order are those
+ * of a freshly initialised queue. */
+void acd_evq_clear(struct acd_evq *q);
 
 /* Schedule; returns a handle valid until the event is popped or cancelled. */
 uint32_t acd_evq_push(struct acd_evq *q, double t, int prio, uint32_t kind, uint32_t obj);

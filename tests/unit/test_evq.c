@@ -265,6 +265,44 @@ test_pool_reuse(void **state)
     acd_evq_fini(&q);
 }
 
+/* A cleared queue behaves as a new one: the same handles and the same
+ * order, with the calendar on (past 1,024 events) or off. */
+static void
+test_clear_as_new(void **state)
+{
+    (void)state;
+    struct acd_evq used, fresh;
+    acd_evq_init(&used, 8);
+    srand(7);
+    for (int i = 0; i < 5000; i++)
+        acd_evq_push(&used, (double)(rand() % 1000), 0, 1, (uint32_t)i);
+    struct acd_evq_item it;
+    for (int i = 0; i < 100; i++)
+        acd_evq_pop(&used, &it);
+    acd_evq_clear(&used);
+    assert_true(acd_evq_verify(&used));
+    acd_evq_init(&fresh, 8);
+    for (int round = 0; round < 2; round++) {
+        size_t n = round ? 3000 : 50;
+        for (size_t i = 0; i < n; i++) {
+            double t = (double)(rand() % 500) * 0.25;
+            int prio = rand() % 3 - 1;
+            uint32_t a = acd_evq_push(&used, t, prio, 2, (uint32_t)i);
+            uint32_t b = acd_evq_push(&fresh, t, prio, 2, (uint32_t)i);
+            assert_int_equal(a, b);
+        }
+        struct acd_evq_item x, y;
+        while (acd_evq_pop(&fresh, &y)) {
+            assert_true(acd_evq_pop(&used, &x));
+            assert_true(x.t == y.t && x.obj == y.obj && x.kind == y.kind);
+        }
+        assert_false(acd_evq_pop(&used, &x));
+        assert_true(acd_evq_verify(&used));
+    }
+    acd_evq_fini(&used);
+    acd_evq_fini(&fresh);
+}
+
 int
 main(void)
 {
@@ -275,6 +313,7 @@ main(void)
         cmocka_unit_test(test_stress_against_reference),
         cmocka_unit_test(test_calendar_against_reference),
         cmocka_unit_test(test_pool_reuse),
+        cmocka_unit_test(test_clear_as_new),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
