@@ -53,8 +53,12 @@ verify_events(const struct acd_sim *s, size_t by_kind[EV_KINDS])
     VERIFY(acd_evq_verify(q), "event heap order and back-indices");
     VERIFY(q->n <= q->n_used && q->n_used <= q->cap, "event pool sizes");
     VERIFY(q->n == 0 || q->heap[0].t >= s->now, "no event before now");
-    for (size_t i = 0; i < q->n; i++) {
-        uint32_t id = q->heap[i].id;
+    /* Every pending event, in the heap or the calendar (evq.c): by slot. */
+    size_t pending = 0;
+    for (uint32_t id = 0; id < q->n_used; id++) {
+        if (!acd_evq_is_pending(q, id))
+            continue;
+        pending++;
         const struct acd_evq_slot *e = &q->slot[id];
         VERIFY(e->kind < EV_KINDS, "event kind");
         by_kind[e->kind]++;
@@ -122,6 +126,7 @@ verify_events(const struct acd_sim *s, size_t by_kind[EV_KINDS])
             break;
         }
     }
+    VERIFY(pending == q->n, "pending events = queue length");
 }
 
 /* Handles held by the state, to match against the pending events by kind

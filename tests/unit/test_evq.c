@@ -9,6 +9,7 @@
 
 #include "evq.h"
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 static void
@@ -165,6 +166,85 @@ test_stress_against_reference(void **state)
     free(r);
 }
 
+/* The calendar behind the heap (past 1,024 events): bursts up to a few
+ * thousand events and drains back to a few, times from a mix of scales
+ * (exponential, coarse ties, far, now, never), cancels and reschedules,
+ * against a reference of live events scanned for the minimum. */
+static double
+stress_time(double now)
+{
+    int k = rand() % 20;
+    double u = ((double)rand() + 1) / ((double)RAND_MAX + 2);
+    if (k < 14)
+        return now - 300 * log(u);
+    if (k < 16)
+        return now + (double)(rand() % 50) * 0.5;
+    if (k < 18)
+        return now + 1e5 * u;
+    if (k < 19)
+        return now;
+    return (double)INFINITY;
+}
+
+static void
+test_calendar_against_reference(void **state)
+{
+    (void)state;
+    enum { OPS = 200000, HIGH = 6000 };
+    struct ref *r = calloc(HIGH + 1, sizeof(*r)); /* the live events, unordered */
+    size_t live = 0;
+    uint64_t seq = 0;
+    uint32_t next_obj = 0;
+    struct acd_evq q;
+    acd_evq_init(&q, 8);
+    srand(16);
+    double now = 0;
+    bool filling = true;
+    for (int op = 0; op < OPS; op++) {
+        if (filling && live >= HIGH)
+            filling = false;
+        else if (!filling && live <= 10)
+            filling = true;
+        int what = rand() % 10;
+        if (live < HIGH && (filling ? what < 6 : what < 2)) {
+            double t = stress_time(now);
+            int prio = rand() % 3 - 1;
+            r[live] = (struct ref){t, prio, seq++, next_obj++, 0, 1};
+            r[live].h = acd_evq_push(&q, t, prio, 1, r[live].obj);
+            live++;
+        } else if (what < 7 && live > 0) {
+            size_t i = (size_t)rand() % live;
+            acd_evq_cancel(&q, r[i].h);
+            r[i] = r[--live];
+        } else if (what < 8 && live > 0) {
+            size_t i = (size_t)rand() % live;
+            double t = stress_time(now);
+            acd_evq_reschedule(&q, r[i].h, t);
+            r[i].t = t;
+            r[i].seq = seq++;
+        } else if (live > 0) {
+            size_t best = 0;
+            for (size_t i = 1; i < live; i++)
+                if (ref_less(&r[i], &r[best]))
+                    best = i;
+            struct acd_evq_item it;
+            assert_true(acd_evq_pop(&q, &it));
+            assert_int_equal(it.obj, r[best].obj);
+            assert_true(it.t == r[best].t);
+            if (isfinite(it.t))
+                now = it.t;
+            r[best] = r[--live];
+        }
+        assert_int_equal(acd_evq_len(&q), live);
+        if (op % 4999 == 0)
+            assert_true(acd_evq_verify(&q));
+    }
+    assert_true(q.bkt != NULL); /* the calendar was used */
+    assert_true(acd_evq_verify(&q));
+    acd_evq_fini(&q);
+    free(r);
+}
+
 static void
 test_pool_reuse(void **state)
 {
@@ -185,6 +265,44 @@ test_pool_reuse(void **state)
     acd_evq_fini(&q);
 }
 
+/* A cleared queue behaves as a new one: the same handles and the same
+ * order, with the calendar on (past 1,024 events) or off. */
+static void
+test_clear_as_new(void **state)
+{
+    (void)state;
+    struct acd_evq used, fresh;
+    acd_evq_init(&used, 8);
+    srand(7);
+    for (int i = 0; i < 5000; i++)
+        acd_evq_push(&used, (double)(rand() % 1000), 0, 1, (uint32_t)i);
+    struct acd_evq_item it;
+    for (int i = 0; i < 100; i++)
+        acd_evq_pop(&used, &it);
+    acd_evq_clear(&used);
+    assert_true(acd_evq_verify(&used));
+    acd_evq_init(&fresh, 8);
+    for (int round = 0; round < 2; round++) {
+        size_t n = round ? 3000 : 50;
+        for (size_t i = 0; i < n; i++) {
+            double t = (double)(rand() % 500) * 0.25;
+            int prio = rand() % 3 - 1;
+            uint32_t a = acd_evq_push(&used, t, prio, 2, (uint32_t)i);
+            uint32_t b = acd_evq_push(&fresh, t, prio, 2, (uint32_t)i);
+            assert_int_equal(a, b);
+        }
+        struct acd_evq_item x, y;
+        while (acd_evq_pop(&fresh, &y)) {
+            assert_true(acd_evq_pop(&used, &x));
+            assert_true(x.t == y.t && x.obj == y.obj && x.kind == y.kind);
+        }
+        assert_false(acd_evq_pop(&used, &x));
+        assert_true(acd_evq_verify(&used));
+    }
+    acd_evq_fini(&used);
+    acd_evq_fini(&fresh);
+}
+
 int
 main(void)
 {
@@ -193,7 +311,9 @@ main(void)
         cmocka_unit_test(test_ties_priority_then_fifo),
         cmocka_unit_test(test_cancel_and_reschedule),
         cmocka_unit_test(test_stress_against_reference),
+        cmocka_unit_test(test_calendar_against_reference),
         cmocka_unit_test(test_pool_reuse),
+        cmocka_unit_test(test_clear_as_new),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
