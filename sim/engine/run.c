@@ -1387,7 +1387,10 @@ fixed_parts(const struct acd_scenario *sc, const struct acd_run_opts *opts, size
     size_t nt = sc->n_call_types, ng = sc->n_groups;
     double w0, step;
     size_t n_samples = acd_sim_samples(sc, &w0, &step);
-    size_t s = sat_mul((nb + 1) * nt + nt, sizeof(struct acd_hist));
+    /* A dense wait histogram per call type (answered, abandoned), the
+     * per-interval waits as a log (within the per-call bytes below) and
+     * its index. */
+    size_t s = sat_add(sat_mul(2 * nt, sizeof(struct acd_hist)), sat_mul(nb * nt, 4));
     s = sat_add(s, sat_mul((nb + 1) * (nt + ng), sizeof(struct acd_counts) + 3 * sizeof(double)));
     s = sat_add(s, n_samples * sizeof(double));
     s = sat_add(s, sat_mul(nt * MEM_RNGS_PER_TYPE + 2, MEM_PER_RNG));
