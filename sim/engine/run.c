@@ -548,6 +548,8 @@ batch_fold_to(struct acd_run_batch *b, unsigned n)
 {
     ACD_ASSERT(n >= b->acc.n && n <= b->done);
     size_t stride = HEAD + b->layout.len, k = n - b->acc.n;
+    if (k == 0)
+        return; /* (a direct run has no pending rows at all) */
     for (size_t j = 0; j < k; j++)
         acc_fold(&b->acc, (unsigned)b->acc.n, b->pend + j * stride, b->pend + j * stride + HEAD);
     memmove(b->pend, b->pend + k * stride, (b->done - n) * stride * sizeof(double));
