@@ -844,14 +844,22 @@ static struct acd_scope_result *
 place_interval_group(struct acd_results *r, size_t i)
 {
     size_t ng = r->setup.n_groups;
-    return &r->intervals[i / ng].groups[i % ng];
+    struct acd_interval_result *iv = &r->intervals[i / ng];
+    if (!iv->groups)
+        iv->groups = acd_xcalloc(ng, sizeof(*iv->groups));
+    return &iv->groups[i % ng];
 }
 
 static struct acd_scope_result *
 place_interval(struct acd_results *r, size_t i)
 {
     size_t nt = r->setup.n_call_types, b = i / (nt + 1), k = i % (nt + 1);
-    return k == 0 ? &r->intervals[b].all : &r->intervals[b].types[k - 1];
+    struct acd_interval_result *iv = &r->intervals[b];
+    if (k == 0)
+        return &iv->all;
+    if (!iv->types)
+        iv->types = acd_xcalloc(nt, sizeof(*iv->types));
+    return &iv->types[k - 1];
 }
 
 static struct acd_scope_result *
@@ -1078,8 +1086,8 @@ results_from_acc(const struct acd_scenario *sc, struct acc *a)
             struct acd_interval_result *iv = &r->intervals[b];
             iv->start_s = sc->open_s + (double)b * sc->interval_s;
             iv->end_s = b + 1 == r->n_intervals ? sc->close_s : iv->start_s + sc->interval_s;
-            iv->types = acd_xcalloc(sc->n_call_types ? sc->n_call_types : 1, sizeof(*iv->types));
-            iv->groups = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*iv->groups));
+            /* types and groups: allocated as their scopes are placed,
+             * while the estimates behind them are freed (place_interval*). */
         }
     }
     r->calls = a->calls;
@@ -1103,6 +1111,13 @@ results_from_acc(const struct acd_scenario *sc, struct acc *a)
             free(a->est[b]);
             a->est[b] = NULL;
         }
+    }
+    for (size_t b = 0; b < r->n_intervals; b++) {
+        struct acd_interval_result *iv = &r->intervals[b];
+        if (!iv->types) /* no call types: an empty placeholder, as before */
+            iv->types = acd_xcalloc(1, sizeof(*iv->types));
+        if (!iv->groups)
+            iv->groups = acd_xcalloc(1, sizeof(*iv->groups));
     }
     struct acd_band *q = &r->queue_len;
     q->n = l->n_samples;
