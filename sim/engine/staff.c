@@ -698,12 +698,14 @@ all_ok(const struct search *s, const struct acd_staff_kpi *kpi, const double *sc
     return true;
 }
 
-/* Remove agents where bins meet without them: one group and every other
- * bin at a time (a bin's neighbours keep their staffing, so the effects
- * of removals on later calls do not pile up), keeping each removal after
- * which the bin and its neighbours still meet. */
+/* Remove agents where bins meet without them: one group and every
+ * step-th bin at a time (a bin's neighbours keep their staffing, so the
+ * effects of removals on later calls do not pile up), keeping each removal
+ * after which the bin and its neighbours still meet. With shrink, removals
+ * that fail to confirm together are narrowed down to those whose bins and
+ * neighbours still meet, and confirmed again (a few times). */
 static void
-phase_remove(struct search *s, unsigned *plan)
+phase_remove(struct search *s, unsigned *plan, size_t step, bool shrink)
 {
     size_t nb = s->nb, ng = s->ng;
     bool *take = acd_xcalloc(nb, sizeof(bool));
@@ -711,41 +713,54 @@ phase_remove(struct search *s, unsigned *plan)
     s->failing = 0;
     for (bool changed = true; changed && budget_left(s);) {
         changed = false;
-        for (size_t parity = 0; parity < 2 && budget_left(s); parity++)
+        for (size_t phase = 0; phase < step && budget_left(s); phase++)
             for (size_t g = 0; g < ng && budget_left(s); g++) {
                 if (s->sc->groups[g].held)
                     continue;
                 memcpy(s->trial, plan, nb * ng * sizeof(*plan));
                 size_t n_try = 0;
-                for (size_t b = parity; b < nb; b += 2)
-                    if (plan[b * ng + g] > 0) {
+                for (size_t b = phase; b < nb; b += step) {
+                    take[b] = plan[b * ng + g] > 0;
+                    if (take[b]) {
                         s->trial[b * ng + g]--;
                         n_try++;
                     }
+                }
                 if (n_try == 0)
                     continue;
-                eval_plan(s, s->trial, s->kpi_trial, s->score_trial);
-                size_t n_take = 0;
-                memcpy(s->trial, plan, nb * ng * sizeof(*plan));
-                for (size_t b = parity; b < nb; b += 2) {
+                bool confirmed = false;
+                for (int round = 0; round < (shrink ? 4 : 2) && budget_left(s); round++) {
+                    eval_plan(s, s->trial, s->kpi_trial, s->score_trial);
+                    if (round > 0 && all_ok(s, s->kpi_trial, s->score_trial)) {
+                        confirmed = true;
+                        break;
+                    }
+                    if (round > 0 && !shrink)
+                        break;
+                    size_t n_take = 0;
                     const struct acd_staff_kpi *k = s->kpi_trial;
                     const double *sc = s->score_trial;
-                    take[b] = plan[b * ng + g] > 0 && bin_ok(s, k, sc, b) &&
-                              (b == 0 || bin_ok(s, k, sc, b - 1)) &&
-                              (b + 1 == nb || bin_ok(s, k, sc, b + 1));
-                    if (take[b]) {
-                        s->trial[b * ng + g]--;
-                        n_take++;
+                    for (size_t b = phase; b < nb; b += step) {
+                        take[b] = take[b] && bin_ok(s, k, sc, b) &&
+                                  (b == 0 || bin_ok(s, k, sc, b - 1)) &&
+                                  (b + 1 == nb || bin_ok(s, k, sc, b + 1));
+                        n_take += take[b];
                     }
+                    if (n_take == 0)
+                        break;
+                    if (round == 0 && n_take == n_try) {
+                        confirmed = true; /* every removal tried meets as it is */
+                        break;
+                    }
+                    if (n_take == n_try)
+                        break; /* the same removals: they do not confirm */
+                    n_try = n_take;
+                    memcpy(s->trial, plan, nb * ng * sizeof(*plan));
+                    for (size_t b = phase; b < nb; b += step)
+                        s->trial[b * ng + g] -= take[b];
                 }
-                if (n_take == 0)
+                if (!confirmed)
                     continue;
-                if (n_take < n_try) {
-                    /* Fewer removals than tried: confirm them together. */
-                    eval_plan(s, s->trial, s->kpi_trial, s->score_trial);
-                    if (!all_ok(s, s->kpi_trial, s->score_trial))
-                        continue;
-                }
                 memcpy(plan, s->trial, nb * ng * sizeof(*plan));
                 changed = true;
             }
@@ -758,20 +773,29 @@ phase_remove(struct search *s, unsigned *plan)
  * Nearly every check of a minimal plan misses (that is the evidence), and
  * most miss in the interval of the missing agent or next to it. Such a
  * miss is found without simulating the rest of the day: the check's plan
- * is first simulated up to WINDOW_MARGIN intervals past b + WINDOW_AFTER
+ * is first simulated up to window_margin() intervals past b + WINDOW_AFTER
  * (a day that closes there), with the same replications and seeds. Up to
  * the new closing, that day is the full day's draw for draw: the same
  * calls arrive at the same times with the same handle times and patience
  * (every random stream is the same until the day differs), and a call
  * already waiting is served before later arrivals unless these have a
- * higher priority; the margin leaves them half an hour and more to clear.
+ * higher priority; the margin leaves them half an hour (and two intervals)
+ * and more to clear.
  * So the figures of every interval before b + WINDOW_AFTER + 1 are the
  * full day's, and where one (not frozen) misses, the check misses there:
  * the first such interval is the evidence, as the full day would give
  * it. Otherwise the check is simulated over the whole day and judged as
  * before (a removal is never made on a shortened day). */
-#define WINDOW_AFTER  1
-#define WINDOW_MARGIN 2
+#define WINDOW_AFTER    1
+#define WINDOW_MARGIN   2      /* intervals, and at least: */
+#define WINDOW_MARGIN_S 1800.0 /* seconds */
+
+static size_t
+window_margin(const struct acd_scenario *sc)
+{
+    double m = ceil(WINDOW_MARGIN_S / sc->interval_s);
+    return m > WINDOW_MARGIN ? (size_t)m : WINDOW_MARGIN;
+}
 
 /* The plan's day shortened to its first n_bins intervals (n_bins <= the
  * plan's); plan_new's copy, freed with acd_staff_plan_free. */
@@ -786,15 +810,20 @@ shorten(struct acd_scenario *p, size_t n_bins)
 }
 
 /* Evaluate a check's trial plan (s->trial, one agent fewer at bin b) into
- * kpi_trial/score_trial, first on the window. Returns the first interval
- * that misses within the window (then kpi_trial holds the window's bins
- * only), or SIZE_MAX when the check was simulated in full. */
+ * kpi_trial/score_trial, first on the window: intervals up to b +
+ * WINDOW_AFTER, or up to `last` when that is later (where this check
+ * missed before). Returns the first interval that misses within the window
+ * (then kpi_trial holds the window's bins only), or SIZE_MAX when the
+ * check was simulated in full. */
 static size_t
-eval_check(struct search *s, size_t b)
+eval_check(struct search *s, size_t b, size_t last)
 {
     struct acd_scenario *p = plan_new(s->sc, s->trial, &s->o->targets);
     size_t settled = SIZE_MAX, nb = s->nb;
-    size_t judged = b + WINDOW_AFTER + 1, n_win = judged + WINDOW_MARGIN;
+    size_t judged = b + WINDOW_AFTER + 1;
+    if (last != SIZE_MAX && last + 1 > judged)
+        judged = last + 1;
+    size_t n_win = s->sc->horizon == ACD_HORIZON_DAY ? judged + window_margin(s->sc) : nb;
     s->evals++;
     if (s->sc->horizon == ACD_HORIZON_DAY && n_win < nb) {
         shorten(p, n_win);
@@ -836,11 +865,12 @@ eval_check(struct search *s, size_t b)
 }
 
 /* A check's verdict (a miss, with its evidence) kept from an earlier
- * evaluation still holds, bit for bit, when the check's plan would be
- * simulated the same way: no agent removed since (kept_at == version), or,
- * for a verdict found on the window (win > 0 intervals), no agent removed
- * since in those intervals: the shortened day reads no staffing beyond
- * them. removed[v] is the interval of the removal that made version v + 1. */
+ * evaluation still holds, bit for bit, when the check's plan would give
+ * the same figures: no agent removed since (kept_at == version), or, for a
+ * verdict that depends on the first win intervals only (verdict_window),
+ * no agent removed since in those: a day shortened to them reads no
+ * staffing beyond. removed[v] is the interval of the removal that made
+ * version v + 1. */
 static bool
 verdict_holds(unsigned kept_at, size_t win, unsigned version, const size_t *removed)
 {
@@ -850,6 +880,21 @@ verdict_holds(unsigned kept_at, size_t win, unsigned version, const size_t *remo
         if (win == 0 || removed[v] < win)
             return false;
     return true;
+}
+
+/* The intervals a check's verdict depends on: where an interval m (not
+ * frozen) misses, the first one, a day closing window_margin() after m and
+ * after the check's own bin gives the same figures up to them (see
+ * "checks in a window"), so the same verdict and evidence, whatever the
+ * plan beyond; 0: the whole day (a frozen bin's verdict). */
+static size_t
+verdict_window(const struct search *s, const struct acd_staff_check *c)
+{
+    size_t m = c->missed_bin;
+    if (s->sc->horizon != ACD_HORIZON_DAY || c->missed.met || s->frozen[m])
+        return 0;
+    size_t w = (m > c->bin ? m : c->bin) + 1 + window_margin(s->sc);
+    return w < s->nb ? w : 0;
 }
 
 /* Local minimality: one agent fewer at any (bin, group) must make some bin
@@ -885,7 +930,7 @@ phase_check(struct search *s, unsigned *plan, struct acd_staff_result *r)
                 }
                 memcpy(s->trial, plan, nb * ng * sizeof(*plan));
                 s->trial[i]--;
-                size_t settled = eval_check(s, b);
+                size_t settled = eval_check(s, b, kept_at[i] ? kept[i].missed_bin : SIZE_MAX);
                 if (settled == SIZE_MAX && all_ok(s, s->kpi_trial, s->score_trial)) {
                     memcpy(plan, s->trial, nb * ng * sizeof(*plan));
                     if (n_removed + 1 >= cap_removed) {
@@ -900,7 +945,6 @@ phase_check(struct search *s, unsigned *plan, struct acd_staff_result *r)
                 }
                 struct acd_staff_check *c = &kept[i];
                 kept_at[i] = version;
-                kept_win[i] = settled != SIZE_MAX ? b + WINDOW_AFTER + 1 + WINDOW_MARGIN : 0;
                 c->bin = b;
                 c->group = g;
                 c->kpi = s->kpi_trial[b];
@@ -912,6 +956,7 @@ phase_check(struct search *s, unsigned *plan, struct acd_staff_result *r)
                         if (!s->kpi_trial[m].met && !s->frozen[m])
                             c->missed_bin = m;
                 c->missed = s->kpi_trial[c->missed_bin];
+                kept_win[i] = verdict_window(s, c);
                 if (!s->frozen[b]) /* a bin that misses anyway proves nothing */
                     r->checks[r->n_checks++] = *c;
             }
@@ -1084,7 +1129,7 @@ acd_staff_search(const struct acd_scenario *sc, const struct acd_staff_opts *o)
     phase_add(&s, plan);
     for (size_t b = 0; b < nb; b++)
         s.frozen_ref[b] = s.score[b];
-    phase_remove(&s, plan);
+    phase_remove(&s, plan, 2, false);
     phase_check(&s, plan, r);
 
     /* Final figures of both plans (the same replications). A candidate
