@@ -698,14 +698,12 @@ all_ok(const struct search *s, const struct acd_staff_kpi *kpi, const double *sc
     return true;
 }
 
-/* Remove agents where bins meet without them: one group and every
- * step-th bin at a time (a bin's neighbours keep their staffing, so the
- * effects of removals on later calls do not pile up), keeping each removal
- * after which the bin and its neighbours still meet. With shrink, removals
- * that fail to confirm together are narrowed down to those whose bins and
- * neighbours still meet, and confirmed again (a few times). */
+/* Remove agents where bins meet without them: one group and every other
+ * bin at a time (a bin's neighbours keep their staffing, so the effects
+ * of removals on later calls do not pile up), keeping each removal after
+ * which the bin and its neighbours still meet. */
 static void
-phase_remove(struct search *s, unsigned *plan, size_t step, bool shrink)
+phase_remove(struct search *s, unsigned *plan)
 {
     size_t nb = s->nb, ng = s->ng;
     bool *take = acd_xcalloc(nb, sizeof(bool));
@@ -713,54 +711,41 @@ phase_remove(struct search *s, unsigned *plan, size_t step, bool shrink)
     s->failing = 0;
     for (bool changed = true; changed && budget_left(s);) {
         changed = false;
-        for (size_t phase = 0; phase < step && budget_left(s); phase++)
+        for (size_t parity = 0; parity < 2 && budget_left(s); parity++)
             for (size_t g = 0; g < ng && budget_left(s); g++) {
                 if (s->sc->groups[g].held)
                     continue;
                 memcpy(s->trial, plan, nb * ng * sizeof(*plan));
                 size_t n_try = 0;
-                for (size_t b = phase; b < nb; b += step) {
-                    take[b] = plan[b * ng + g] > 0;
-                    if (take[b]) {
+                for (size_t b = parity; b < nb; b += 2)
+                    if (plan[b * ng + g] > 0) {
                         s->trial[b * ng + g]--;
                         n_try++;
                     }
-                }
                 if (n_try == 0)
                     continue;
-                bool confirmed = false;
-                for (int round = 0; round < (shrink ? 4 : 2) && budget_left(s); round++) {
-                    eval_plan(s, s->trial, s->kpi_trial, s->score_trial);
-                    if (round > 0 && all_ok(s, s->kpi_trial, s->score_trial)) {
-                        confirmed = true;
-                        break;
-                    }
-                    if (round > 0 && !shrink)
-                        break;
-                    size_t n_take = 0;
+                eval_plan(s, s->trial, s->kpi_trial, s->score_trial);
+                size_t n_take = 0;
+                memcpy(s->trial, plan, nb * ng * sizeof(*plan));
+                for (size_t b = parity; b < nb; b += 2) {
                     const struct acd_staff_kpi *k = s->kpi_trial;
                     const double *sc = s->score_trial;
-                    for (size_t b = phase; b < nb; b += step) {
-                        take[b] = take[b] && bin_ok(s, k, sc, b) &&
-                                  (b == 0 || bin_ok(s, k, sc, b - 1)) &&
-                                  (b + 1 == nb || bin_ok(s, k, sc, b + 1));
-                        n_take += take[b];
+                    take[b] = plan[b * ng + g] > 0 && bin_ok(s, k, sc, b) &&
+                              (b == 0 || bin_ok(s, k, sc, b - 1)) &&
+                              (b + 1 == nb || bin_ok(s, k, sc, b + 1));
+                    if (take[b]) {
+                        s->trial[b * ng + g]--;
+                        n_take++;
                     }
-                    if (n_take == 0)
-                        break;
-                    if (round == 0 && n_take == n_try) {
-                        confirmed = true; /* every removal tried meets as it is */
-                        break;
-                    }
-                    if (n_take == n_try)
-                        break; /* the same removals: they do not confirm */
-                    n_try = n_take;
-                    memcpy(s->trial, plan, nb * ng * sizeof(*plan));
-                    for (size_t b = phase; b < nb; b += step)
-                        s->trial[b * ng + g] -= take[b];
                 }
-                if (!confirmed)
+                if (n_take == 0)
                     continue;
+                if (n_take < n_try) {
+                    /* Fewer removals than tried: confirm them together. */
+                    eval_plan(s, s->trial, s->kpi_trial, s->score_trial);
+                    if (!all_ok(s, s->kpi_trial, s->score_trial))
+                        continue;
+                }
                 memcpy(plan, s->trial, nb * ng * sizeof(*plan));
                 changed = true;
             }
@@ -1129,7 +1114,7 @@ acd_staff_search(const struct acd_scenario *sc, const struct acd_staff_opts *o)
     phase_add(&s, plan);
     for (size_t b = 0; b < nb; b++)
         s.frozen_ref[b] = s.score[b];
-    phase_remove(&s, plan, 2, false);
+    phase_remove(&s, plan);
     phase_check(&s, plan, r);
 
     /* Final figures of both plans (the same replications). A candidate

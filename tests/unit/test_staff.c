@@ -1,7 +1,8 @@
 /*
  * Unit tests for staff: the plan scenario, the per-replication verdicts
  * behind --probability (recomputed here from the step API, replication by
- * replication), and a search that does not depend on the thread count.
+ * replication), a search that does not depend on the thread count, and
+ * checks settled on a shortened day with the whole day's evidence.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -286,6 +287,17 @@ test_search_windows(void **state)
     }
     free(plan);
     free(kpi);
+    /* The same search on one thread. */
+    o.threads = 1;
+    struct acd_staff_result *r1 = acd_staff_search(sc, &o);
+    assert_memory_equal(r1->agents, r->agents, nb * ng * sizeof(unsigned));
+    assert_int_equal(r1->evaluations, r->evaluations);
+    assert_int_equal(r1->n_checks, r->n_checks);
+    for (size_t i = 0; i < r->n_checks; i++) {
+        assert_int_equal(r1->checks[i].missed_bin, r->checks[i].missed_bin);
+        assert_true(kpi_same(&r1->checks[i].missed, &r->checks[i].missed));
+    }
+    acd_staff_result_free(r1);
     acd_staff_result_free(r);
     acd_scenario_free(sc);
 }
