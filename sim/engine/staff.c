@@ -13,7 +13,6 @@
 #include "acdsim/sim.h"
 #include "util.h"
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -347,28 +346,12 @@ kpi_of(const struct eval *e, size_t n, size_t slot, double *x, struct acd_staff_
     }
 }
 
-/* What an evaluation leaves for the caller: the rows of its replications
- * (only when asked for: rows != NULL on entry means "keep them"; caller
- * frees), their number and the row layout, and whether the overload guard
- * stopped a replication. */
-struct eval_rows {
-    bool keep;
-    double *v; /* [rep][bin + whole][nv] */
-    size_t n, nv;
-    bool overloaded;
-};
-
-/* Simulate plan over its first n replications (0: opts' or the plan's
- * count) and estimate kpi (n_bins), whole and score per bin. Returns the
- * bins that meet. */
 static size_t
-evaluate_n(const struct acd_scenario *plan, const struct acd_staff_opts *o, unsigned n_reps,
-           struct acd_staff_kpi *kpi, struct acd_staff_kpi *whole, double *score,
-           struct eval_rows *out)
+evaluate(const struct acd_scenario *plan, const struct acd_staff_opts *o, struct acd_staff_kpi *kpi,
+         struct acd_staff_kpi *whole, double *score)
 {
-    size_t n = n_reps ? n_reps : o->replications ? o->replications : plan->replications;
     struct acd_run_opts ro = {
-        .replications = (unsigned)n,
+        .replications = o->replications,
         .seed = o->seed,
         .seed_set = o->seed_set,
         .threads = o->threads,
@@ -377,13 +360,13 @@ evaluate_n(const struct acd_scenario *plan, const struct acd_staff_opts *o, unsi
         .no_hists = true, /* reduce_rep reads counts only */
     };
     size_t nb = n_bins_of(plan);
+    size_t n = o->replications ? o->replications : plan->replications;
     struct type_goals g;
     type_goals_init(&g, plan, &o->targets);
     /* Zeros: a replication the overload guard stopped serves no call. */
     struct eval e = {&o->targets, &g, nb, NV + g.n, NULL};
     e.v = acd_xcalloc(n * (nb + 1) * e.nv, sizeof(double));
-    bool ok = acd_run_reps(plan, &ro, reduce_rep, &e, e.v, (nb + 1) * e.nv);
-    if (!ok && o->overloaded)
+    if (!acd_run_reps(plan, &ro, reduce_rep, &e, e.v, (nb + 1) * e.nv) && o->overloaded)
         *o->overloaded = true;
     double *x = acd_xmalloc(n * sizeof(double));
     size_t met = 0;
@@ -395,26 +378,9 @@ evaluate_n(const struct acd_scenario *plan, const struct acd_staff_opts *o, unsi
     if (whole)
         kpi_of(&e, n, nb, x, whole, &unused);
     free(x);
-    if (out) {
-        out->overloaded = !ok;
-        out->n = n;
-        out->nv = e.nv;
-        if (out->keep)
-            out->v = e.v;
-        else
-            free(e.v);
-    } else {
-        free(e.v);
-    }
+    free(e.v);
     type_goals_fini(&g);
     return met;
-}
-
-static size_t
-evaluate(const struct acd_scenario *plan, const struct acd_staff_opts *o, struct acd_staff_kpi *kpi,
-         struct acd_staff_kpi *whole, double *score)
-{
-    return evaluate_n(plan, o, 0, kpi, whole, score, NULL);
 }
 
 size_t
@@ -812,7 +778,7 @@ eval_check(struct search *s, size_t b, size_t last)
     s->evals++;
     if (s->sc->horizon == ACD_HORIZON_DAY && n_win < nb) {
         shorten(p, n_win);
-        evaluate_n(p, s->o, 0, s->kpi_trial, NULL, s->score_trial, NULL);
+        evaluate(p, s->o, s->kpi_trial, NULL, s->score_trial);
         s->days_win += s->reps;
         s->bins_win += (uint64_t)s->reps * n_win;
         if (!s->kpi_trial[b].met && !s->frozen[b])
@@ -820,21 +786,6 @@ eval_check(struct search *s, size_t b, size_t last)
         for (size_t m = 0; m < judged && settled == SIZE_MAX; m++)
             if (!s->kpi_trial[m].met && !s->frozen[m])
                 settled = m;
-        if (getenv("ACD_STAFF_VERIFY_WINDOW")) {
-            struct acd_staff_kpi *k = acd_xcalloc(nb, sizeof(*k));
-            double *sc = acd_xcalloc(nb, sizeof(*sc));
-            struct acd_scenario *pf = plan_new(s->sc, s->trial, &s->o->targets);
-            evaluate(pf, s->o, k, NULL, sc);
-            acd_staff_plan_free(pf);
-            for (size_t m = 0; m < judged; m++)
-                if (memcmp(&k[m].sl, &s->kpi_trial[m].sl, sizeof(k[m].sl)) ||
-                    memcmp(&k[m].abandon_rate, &s->kpi_trial[m].abandon_rate, sizeof(k[m].sl)) ||
-                    k[m].met != s->kpi_trial[m].met)
-                    fprintf(stderr, "WINDOW DIFF b %zu m %zu sl %.17g %.17g met %d %d\n", b, m,
-                            k[m].sl.mean, s->kpi_trial[m].sl.mean, k[m].met, s->kpi_trial[m].met);
-            free(k);
-            free(sc);
-        }
         if (settled == SIZE_MAX) { /* the whole day again */
             p->n_intervals = s->sc->n_intervals;
             p->close_s = s->sc->close_s;
