@@ -5,8 +5,9 @@
  *   bench_staff SCENARIO [THREADS [REPLICATIONS]]   default: 2 threads, the scenario's
  *
  * Prints the wall time of the whole search, the plans simulated, the days
- * (or runs) simulated in all, the result (agent-hours, cost, feasible,
- * minimality checks) and peak RSS.
+ * (or runs) simulated: whole, and shortened to a check's window with their
+ * intervals in all (and what they come to in whole days), the result
+ * (agent-hours, cost, feasible, minimality checks) and peak RSS.
  */
 #include "acdsim/diag.h"
 #include "acdsim/scenario.h"
