@@ -5,8 +5,9 @@
  *   bench_staff SCENARIO [THREADS [REPLICATIONS]]   default: 2 threads, the scenario's
  *
  * Prints the wall time of the whole search, the plans simulated, the days
- * (or runs) simulated in all, the result (agent-hours, cost, feasible,
- * minimality checks) and peak RSS.
+ * (or runs) simulated: whole, and shortened to a check's window with their
+ * intervals in all (and what they come to in whole days), the result
+ * (agent-hours, cost, feasible, minimality checks) and peak RSS.
  */
 #include "acdsim/diag.h"
 #include "acdsim/scenario.h"
@@ -39,7 +40,11 @@ main(int argc, char **argv)
     printf("threads       %u\n", o.threads);
     printf("replications  %u\n", r->replications);
     printf("evaluations   %u\n", r->evaluations);
-    printf("days          %llu\n", (unsigned long long)r->evaluations * r->replications);
+    printf(
+        "days          %llu whole, %llu to a check's window (%llu intervals: %.0f days' worth)\n",
+        (unsigned long long)r->days, (unsigned long long)r->window_days,
+        (unsigned long long)r->window_bins,
+        r->n_bins ? (double)r->window_bins / (double)r->n_bins : 0.0);
     printf("wall_s        %.2f\n", r->wall_s);
     printf("agent_hours   %.1f (current %.1f)\n", r->agent_hours, r->current_agent_hours);
     printf("cost          %.2f (current %.2f)\n", r->cost, r->current_cost);

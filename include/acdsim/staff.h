@@ -150,8 +150,12 @@ struct acd_staff_result {
     double *shrinkage;
     unsigned *scheduled;
     double scheduled_hours, scheduled_cost, current_scheduled_hours, current_scheduled_cost;
-    bool feasible; /* false: some interval misses a target and no extra agent helps it */
-    unsigned evaluations;
+    bool feasible;        /* false: some interval misses a target and no extra agent helps it */
+    unsigned evaluations; /* plans simulated */
+    /* Work done: whole days simulated (an evaluation simulates one per
+     * replication), and the days a check simulated only up to its window
+     * (staff.c "checks in a window") with their intervals in all. */
+    uint64_t days, window_days, window_bins;
     double wall_s;
 };
 

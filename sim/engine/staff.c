@@ -528,6 +528,10 @@ struct search {
     const struct acd_staff_opts *o;
     size_t nb, ng;
     unsigned evals, max_evals;
+    unsigned reps;      /* replications of a full evaluation */
+    uint64_t days;      /* whole days simulated */
+    uint64_t days_win;  /* shortened days simulated (checks' windows) */
+    uint64_t bins_win;  /* their intervals */
     const char *phase;  /* for progress */
     size_t failing;     /* bins missing in the last evaluation of the plan itself */
     double *cost;       /* per group: weight of an agent-hour */
@@ -554,6 +558,7 @@ eval_plan(struct search *s, const unsigned *plan, struct acd_staff_kpi *kpi, dou
     size_t met = evaluate(p, s->o, kpi, NULL, score);
     acd_staff_plan_free(p);
     s->evals++;
+    s->days += s->reps;
     progress(s, s->phase, s->failing);
     return s->nb - met;
 }
@@ -714,44 +719,188 @@ phase_remove(struct search *s, unsigned *plan)
     free(take);
 }
 
+/* -------------------------------------------------- checks in a window
+ *
+ * Nearly every check of a minimal plan misses (that is the evidence), and
+ * most miss in the interval of the missing agent or next to it. Such a
+ * miss is found without simulating the rest of the day: the check's plan
+ * is first simulated up to window_margin() intervals past b + WINDOW_AFTER
+ * (a day that closes there), with the same replications and seeds. Up to
+ * the new closing, that day is the full day's draw for draw: the same
+ * calls arrive at the same times with the same handle times and patience
+ * (every random stream is the same until the day differs), and a call
+ * already waiting is served before later arrivals unless these have a
+ * higher priority; the margin leaves them half an hour (and two intervals)
+ * and more to clear.
+ * So the figures of every interval before b + WINDOW_AFTER + 1 are the
+ * full day's, and where one (not frozen) misses, the check misses there:
+ * the first such interval is the evidence, as the full day would give
+ * it. Otherwise the check is simulated over the whole day and judged as
+ * before (a removal is never made on a shortened day). */
+#define WINDOW_AFTER    1
+#define WINDOW_MARGIN   2      /* intervals, and at least: */
+#define WINDOW_MARGIN_S 1800.0 /* seconds */
+
+static size_t
+window_margin(const struct acd_scenario *sc)
+{
+    double m = ceil(WINDOW_MARGIN_S / sc->interval_s);
+    return m > WINDOW_MARGIN ? (size_t)m : WINDOW_MARGIN;
+}
+
+/* The plan's day shortened to its first n_bins intervals (n_bins <= the
+ * plan's); plan_new's copy, freed with acd_staff_plan_free. */
+static void
+shorten(struct acd_scenario *p, size_t n_bins)
+{
+    ACD_ASSERT(p->horizon == ACD_HORIZON_DAY && n_bins <= p->n_intervals);
+    if (n_bins == p->n_intervals)
+        return;
+    p->n_intervals = n_bins;
+    p->close_s = p->open_s + (double)n_bins * p->interval_s;
+}
+
+/* Evaluate a check's trial plan (s->trial, one agent fewer at bin b) into
+ * kpi_trial/score_trial, first on the window: intervals up to b +
+ * WINDOW_AFTER, or up to `last` when that is later (where this check
+ * missed before). Returns the first interval that misses within the window
+ * (then kpi_trial holds the window's bins only), or SIZE_MAX when the
+ * check was simulated in full. */
+static size_t
+eval_check(struct search *s, size_t b, size_t last)
+{
+    struct acd_scenario *p = plan_new(s->sc, s->trial, &s->o->targets);
+    size_t settled = SIZE_MAX, nb = s->nb;
+    size_t judged = b + WINDOW_AFTER + 1;
+    if (last != SIZE_MAX && last + 1 > judged)
+        judged = last + 1;
+    size_t n_win = s->sc->horizon == ACD_HORIZON_DAY ? judged + window_margin(s->sc) : nb;
+    s->evals++;
+    if (s->sc->horizon == ACD_HORIZON_DAY && n_win < nb) {
+        shorten(p, n_win);
+        evaluate(p, s->o, s->kpi_trial, NULL, s->score_trial);
+        s->days_win += s->reps;
+        s->bins_win += (uint64_t)s->reps * n_win;
+        if (!s->kpi_trial[b].met && !s->frozen[b])
+            settled = b;
+        for (size_t m = 0; m < judged && settled == SIZE_MAX; m++)
+            if (!s->kpi_trial[m].met && !s->frozen[m])
+                settled = m;
+        if (settled == SIZE_MAX) { /* the whole day again */
+            p->n_intervals = s->sc->n_intervals;
+            p->close_s = s->sc->close_s;
+        }
+    }
+    if (settled == SIZE_MAX) {
+        evaluate(p, s->o, s->kpi_trial, NULL, s->score_trial);
+        s->days += s->reps;
+    }
+    acd_staff_plan_free(p);
+    progress(s, s->phase, s->failing);
+    return settled;
+}
+
+/* A check's verdict (a miss, with its evidence) kept from an earlier
+ * evaluation still holds, bit for bit, when the check's plan would give
+ * the same figures: no agent removed since (kept_at == version), or, for a
+ * verdict that depends on the first win intervals only (verdict_window),
+ * no agent removed since in those: a day shortened to them reads no
+ * staffing beyond. removed[v] is the interval of the removal that made
+ * version v + 1. */
+static bool
+verdict_holds(unsigned kept_at, size_t win, unsigned version, const size_t *removed)
+{
+    if (kept_at == 0)
+        return false;
+    for (unsigned v = kept_at; v < version; v++)
+        if (win == 0 || removed[v] < win)
+            return false;
+    return true;
+}
+
+/* The intervals a check's verdict depends on: where an interval m (not
+ * frozen) misses, the first one, a day closing window_margin() after m and
+ * after the check's own bin gives the same figures up to them (see
+ * "checks in a window"), so the same verdict and evidence, whatever the
+ * plan beyond; 0: the whole day (a frozen bin's verdict). */
+static size_t
+verdict_window(const struct search *s, const struct acd_staff_check *c)
+{
+    size_t m = c->missed_bin;
+    if (s->sc->horizon != ACD_HORIZON_DAY || c->missed.met || s->frozen[m])
+        return 0;
+    size_t w = (m > c->bin ? m : c->bin) + 1 + window_margin(s->sc);
+    return w < s->nb ? w : 0;
+}
+
 /* Local minimality: one agent fewer at any (bin, group) must make some bin
  * miss. Where none misses, the agent goes and the pass goes on (a removal
  * only makes other removals harder, so earlier checks stay valid); passes
- * repeat until one removes nothing, and its checks are the evidence. */
+ * repeat until one removes nothing, and its checks are the evidence. A
+ * check whose verdict still holds (verdict_holds) is not simulated again:
+ * the same simulation would give the same verdict and evidence. */
 static void
 phase_check(struct search *s, unsigned *plan, struct acd_staff_result *r)
 {
-    size_t nb = s->nb, ng = s->ng;
-    r->checks = acd_xcalloc(nb * ng > 0 ? nb * ng : 1, sizeof(*r->checks));
+    size_t nb = s->nb, ng = s->ng, n = nb * ng;
+    r->checks = acd_xcalloc(n > 0 ? n : 1, sizeof(*r->checks));
+    struct acd_staff_check *kept = acd_xcalloc(n > 0 ? n : 1, sizeof(*kept));
+    unsigned *kept_at = acd_xcalloc(n > 0 ? n : 1, sizeof(*kept_at)); /* 0: none */
+    size_t *kept_win = acd_xcalloc(n > 0 ? n : 1, sizeof(*kept_win));
+    size_t n_removed = 0, cap_removed = 64;
+    size_t *removed = acd_xmalloc(cap_removed * sizeof(*removed));
+    unsigned version = 1; /* of the plan: one more per removal */
     s->phase = "check";
     for (bool again = true; again && budget_left(s);) {
         again = false;
         r->n_checks = 0;
         for (size_t b = 0; b < nb && budget_left(s); b++)
             for (size_t g = 0; g < ng && budget_left(s); g++) {
-                if (plan[b * ng + g] == 0 || s->sc->groups[g].held)
+                size_t i = b * ng + g;
+                if (plan[i] == 0 || s->sc->groups[g].held)
                     continue;
+                if (verdict_holds(kept_at[i], kept_win[i], version, removed)) {
+                    if (!s->frozen[b])
+                        r->checks[r->n_checks++] = kept[i];
+                    continue;
+                }
                 memcpy(s->trial, plan, nb * ng * sizeof(*plan));
-                s->trial[b * ng + g]--;
-                eval_plan(s, s->trial, s->kpi_trial, s->score_trial);
-                if (all_ok(s, s->kpi_trial, s->score_trial)) {
+                s->trial[i]--;
+                size_t settled = eval_check(s, b, kept_at[i] ? kept[i].missed_bin : SIZE_MAX);
+                if (settled == SIZE_MAX && all_ok(s, s->kpi_trial, s->score_trial)) {
                     memcpy(plan, s->trial, nb * ng * sizeof(*plan));
+                    if (n_removed + 1 >= cap_removed) {
+                        cap_removed *= 2;
+                        removed = acd_xrealloc(removed, cap_removed * sizeof(*removed));
+                    }
+                    removed[version] = b; /* version - 1 == n_removed */
+                    n_removed++;
+                    version++;
                     again = true;
                     continue;
                 }
-                if (s->frozen[b])
-                    continue; /* a bin that misses anyway proves nothing */
-                struct acd_staff_check *c = &r->checks[r->n_checks++];
+                struct acd_staff_check *c = &kept[i];
+                kept_at[i] = version;
                 c->bin = b;
                 c->group = g;
                 c->kpi = s->kpi_trial[b];
                 c->missed_bin = b;
-                for (size_t m = 0; m < nb && s->kpi_trial[c->missed_bin].met; m++)
-                    if (!s->kpi_trial[m].met && !s->frozen[m])
-                        c->missed_bin = m;
+                if (settled != SIZE_MAX)
+                    c->missed_bin = settled;
+                else
+                    for (size_t m = 0; m < nb && s->kpi_trial[c->missed_bin].met; m++)
+                        if (!s->kpi_trial[m].met && !s->frozen[m])
+                            c->missed_bin = m;
                 c->missed = s->kpi_trial[c->missed_bin];
+                kept_win[i] = verdict_window(s, c);
+                if (!s->frozen[b]) /* a bin that misses anyway proves nothing */
+                    r->checks[r->n_checks++] = *c;
             }
     }
+    free(kept);
+    free(kept_at);
+    free(kept_win);
+    free(removed);
 }
 
 static double
@@ -856,6 +1005,7 @@ acd_staff_search(const struct acd_scenario *sc, const struct acd_staff_opts *o)
         .nb = nb,
         .ng = ng,
         .max_evals = o->max_evaluations ? o->max_evaluations : 5000,
+        .reps = r->replications,
         .cost = acd_xcalloc(ng ? ng : 1, sizeof(double)),
         .cap = acd_xcalloc(ng ? ng : 1, sizeof(unsigned)),
         .frozen = acd_xcalloc(nb, sizeof(bool)),
@@ -941,6 +1091,7 @@ acd_staff_search(const struct acd_scenario *sc, const struct acd_staff_opts *o)
     if (final_overloaded && o->overload)
         *o->overload = final_overload;
     s.evals += 2;
+    s.days += 2 * (uint64_t)r->replications;
     r->feasible = met == nb;
     progress(&s, "final", nb - met);
 
@@ -959,6 +1110,9 @@ acd_staff_search(const struct acd_scenario *sc, const struct acd_staff_opts *o)
     }
 
     r->evaluations = s.evals;
+    r->days = s.days;
+    r->window_days = s.days_win;
+    r->window_bins = s.bins_win;
     free(s.cost);
     free(s.cap);
     free(s.frozen);

@@ -1,7 +1,8 @@
 /*
  * Unit tests for staff: the plan scenario, the per-replication verdicts
  * behind --probability (recomputed here from the step API, replication by
- * replication), and a search that does not depend on the thread count.
+ * replication), a search that does not depend on the thread count, and
+ * checks settled on a shortened day with the whole day's evidence.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -202,14 +203,117 @@ test_search_overloaded_current(void **state)
     acd_scenario_free(sc);
 }
 
+/* A longer day (16 quarter hours), two call types with priorities and
+ * overflow, retrials: most checks are settled on a shortened day (the
+ * check's window). Each check's evidence must be what the whole day gives
+ * for the plan with that agent fewer, bit for bit. */
+static const char long_yaml[] =
+    "name: long\n"
+    "seed: 5\n"
+    "replications: 12\n"
+    "horizon: {open: \"08:00\", close: \"12:00\", interval: 15m, close_policy: drain}\n"
+    "service_level: {threshold: 20s, target: 0.8}\n"
+    "targets: {max_abandon: 0.06}\n"
+    "routing: {policy: priority_score}\n"
+    "call_types:\n"
+    "  - name: billing\n"
+    "    arrivals: {per_interval: [8, 12, 18, 22, 25, 25, 22, 20, 18, 16, 14, 14, 12, 10, 8, 6]}\n"
+    "    handle_time: {dist: lognormal, mean: 4m, cv: 0.7}\n"
+    "    patience: {dist: exponential, mean: 3m}\n"
+    "    retry: {abandon: {p_first: 0.5, p_later: 0.3, delay: {dist: exponential, mean: 5m}, "
+    "max_attempts: 3}}\n"
+    "  - name: urgent\n"
+    "    priority: 5\n"
+    "    arrivals: {per_interval: [3, 3, 4, 5, 6, 6, 6, 5, 5, 4, 4, 4, 3, 3, 3, 2]}\n"
+    "    handle_time: {dist: exponential, mean: 3m}\n"
+    "    patience: {dist: exponential, mean: 2m}\n"
+    "agent_groups:\n"
+    "  - name: front\n"
+    "    skills: [billing, {type: urgent, level: 2}]\n"
+    "    agents: 6\n"
+    "  - name: desk\n"
+    "    skills: [urgent, {type: billing, level: 2}]\n"
+    "    agents: 2\n";
+
+/* Bit for bit (NaN included; not the structs' padding). */
+static bool
+est_same(struct acd_estimate a, struct acd_estimate b)
+{
+    return memcmp(&a.mean, &b.mean, sizeof(double)) == 0 &&
+           memcmp(&a.ci95, &b.ci95, sizeof(double)) == 0 && a.n == b.n;
+}
+
+static bool
+kpi_same(const struct acd_staff_kpi *a, const struct acd_staff_kpi *b)
+{
+    return est_same(a->sl, b->sl) && est_same(a->abandon_rate, b->abandon_rate) &&
+           est_same(a->asa_s, b->asa_s) && est_same(a->occupancy, b->occupancy) &&
+           est_same(a->offered, b->offered) && a->p_met == b->p_met && a->met == b->met;
+}
+
+static void
+test_search_windows(void **state)
+{
+    (void)state;
+    struct acd_diags d;
+    acd_diags_init(&d);
+    struct acd_scenario *sc = NULL;
+    int rc = acd_scenario_load_string("long.yaml", NULL, long_yaml, strlen(long_yaml), &sc, &d);
+    if (rc != 0)
+        acd_diags_print(&d, stderr);
+    acd_diags_fini(&d);
+    assert_int_equal(rc, 0);
+    struct acd_staff_opts o = {.threads = 2};
+    acd_staff_targets_from_scenario(sc, &o.targets);
+    struct acd_staff_result *r = acd_staff_search(sc, &o);
+    size_t nb = r->n_bins, ng = r->n_groups;
+    assert_int_equal(nb, 16);
+    assert_true(r->feasible);
+    assert_true(r->window_days > 0);
+    assert_true(r->n_checks > 0);
+    unsigned *plan = calloc(nb * ng, sizeof(unsigned));
+    struct acd_staff_kpi *kpi = calloc(nb, sizeof(*kpi));
+    for (size_t i = 0; i < r->n_checks; i++) {
+        const struct acd_staff_check *c = &r->checks[i];
+        memcpy(plan, r->agents, nb * ng * sizeof(unsigned));
+        plan[c->bin * ng + c->group]--;
+        struct acd_scenario *p = acd_staff_plan(sc, plan, &o.targets);
+        size_t met = acd_staff_evaluate(p, &o, kpi, NULL);
+        acd_staff_plan_free(p);
+        assert_true(met < nb);
+        assert_true(kpi_same(&kpi[c->bin], &c->kpi));
+        /* The first interval that misses (b itself when it does). */
+        size_t first = c->bin;
+        for (size_t m = 0; m < nb && kpi[first].met; m++)
+            if (!kpi[m].met)
+                first = m;
+        assert_int_equal(c->missed_bin, first);
+        assert_true(kpi_same(&kpi[first], &c->missed));
+    }
+    free(plan);
+    free(kpi);
+    /* The same search on one thread. */
+    o.threads = 1;
+    struct acd_staff_result *r1 = acd_staff_search(sc, &o);
+    assert_memory_equal(r1->agents, r->agents, nb * ng * sizeof(unsigned));
+    assert_int_equal(r1->evaluations, r->evaluations);
+    assert_int_equal(r1->n_checks, r->n_checks);
+    for (size_t i = 0; i < r->n_checks; i++) {
+        assert_int_equal(r1->checks[i].missed_bin, r->checks[i].missed_bin);
+        assert_true(kpi_same(&r1->checks[i].missed, &r->checks[i].missed));
+    }
+    acd_staff_result_free(r1);
+    acd_staff_result_free(r);
+    acd_scenario_free(sc);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plan_scenario),
-        cmocka_unit_test(test_probability_verdicts),
-        cmocka_unit_test(test_search_threads),
-        cmocka_unit_test(test_search_overloaded_current),
+        cmocka_unit_test(test_plan_scenario),  cmocka_unit_test(test_probability_verdicts),
+        cmocka_unit_test(test_search_threads), cmocka_unit_test(test_search_overloaded_current),
+        cmocka_unit_test(test_search_windows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
