@@ -200,38 +200,32 @@ temp_name(const char *prefix)
     return acd_xasprintf("%s.tmp.%ld.%s", prefix, (long)getpid(), r);
 }
 
-/* The stream of a discarded file (acd_tmpfile_set_discard). */
+/* A write stream on fd; on failure fd is closed and `name` (if not NULL)
+ * removed, errno kept. */
 static FILE *
-open_null(void)
+stream_of(int fd, const char *name)
 {
-    int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
     FILE *f = fdopen(fd, "w");
     if (!f) {
         int saved = errno;
         close(fd);
+        if (name)
+            unlink(name);
         errno = saved;
     }
     return f;
 }
 
+/* (name is not used while discarding.) */
 FILE *
 acd_tmpfile_create(const char *name)
 {
-    if (discard)
-        return open_null();
-    int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return NULL;
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        int saved = errno;
-        close(fd);
-        unlink(name);
-        errno = saved;
+    if (discard) { /* acd_tmpfile_set_discard: the stream of /dev/null */
+        int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        return fd < 0 ? NULL : stream_of(fd, NULL);
     }
-    return f;
+    int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    return fd < 0 ? NULL : stream_of(fd, name);
 }
 
 /* Create o->tmp (tracked before it exists: no window without cleanup);
@@ -240,7 +234,7 @@ static int
 open_tmp(struct acd_tmpfile *o, const char *stage, FILE *err)
 {
     if (discard) { /* no name: o->tmp stays NULL */
-        o->f = open_null();
+        o->f = acd_tmpfile_create(NULL);
         if (!o->f) {
             write_error(err, o->path, errno);
             acd_tmpfile_discard(o);
