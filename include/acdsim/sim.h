@@ -139,10 +139,11 @@ struct acd_sim *acd_sim_new(const struct acd_scenario *sc, uint64_t seed, unsign
  * (then it is acd_sim_new). */
 enum {
     /* No wait histograms: the stats' hists and abandon_hists are NULL, and
-     * nothing is allocated, zeroed or added for them. Every count is as
-     * without the flag; percentile metrics of these stats cannot be
-     * computed (for clients that read the counts only: the staffing
-     * search). */
+     * nothing is allocated, zeroed or added for them; and no calls-waiting
+     * series (samples stay 0, no sampling events, so `events` is lower).
+     * Every other count is as without the flag; percentile metrics of these
+     * stats cannot be computed (for clients that read the counts only: the
+     * staffing search). */
     ACD_SIM_NO_HISTS = 1u << 0,
 };
 struct acd_sim *acd_sim_new_flags(const struct acd_scenario *sc, uint64_t seed,
