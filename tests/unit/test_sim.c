@@ -181,6 +181,18 @@ test_determinism_and_stepping(void **state)
     acd_sim_free(c);
 }
 
+/* A shipped scenario (tests run in tests/), loaded without a diagnostic. */
+static struct acd_scenario *
+load_shipped(const char *path)
+{
+    struct acd_diags diags;
+    acd_diags_init(&diags);
+    struct acd_scenario *sc = NULL;
+    assert_int_equal(acd_scenario_load_file(path, &sc, &diags), 0);
+    acd_diags_fini(&diags);
+    return sc;
+}
+
 /* ACD_SIM_NO_HISTS (the staffing search's days): no histograms and no
  * calls-waiting series, and every count as with them. */
 static void
@@ -223,11 +235,7 @@ test_no_hists(void **state)
     const char *files[] = {"../scenarios/helpdesk.yaml", "../scenarios/utility_day.yaml",
                            "../scenarios/outage_surge.yaml", "../scenarios/training.yaml"};
     for (size_t i = 0; i < ACD_ARRAY_LEN(files); i++) {
-        struct acd_diags diags;
-        acd_diags_init(&diags);
-        struct acd_scenario *sc = NULL;
-        assert_int_equal(acd_scenario_load_file(files[i], &sc, &diags), 0);
-        acd_diags_fini(&diags);
+        struct acd_scenario *sc = load_shipped(files[i]);
         assert_no_hists_same(sc, 1);
         acd_scenario_free(sc);
     }
@@ -630,11 +638,7 @@ test_verify_every_step(void **state)
     const char *files[] = {"../scenarios/helpdesk.yaml", "../scenarios/utility_day.yaml",
                            "../scenarios/outage_surge.yaml", "../scenarios/training.yaml"};
     for (size_t i = 0; i < ACD_ARRAY_LEN(files); i++) {
-        struct acd_diags diags;
-        acd_diags_init(&diags);
-        struct acd_scenario *sc = NULL;
-        assert_int_equal(acd_scenario_load_file(files[i], &sc, &diags), 0);
-        acd_diags_fini(&diags);
+        struct acd_scenario *sc = load_shipped(files[i]);
         assert_true(step_verified(sc, 0) > 100);
         acd_scenario_free(sc);
     }
@@ -971,11 +975,7 @@ test_reset(void **state)
                            "../scenarios/outage_surge.yaml", "../scenarios/training.yaml",
                            "../scenarios/utility.yaml"};
     for (size_t i = 0; i < ACD_ARRAY_LEN(files); i++) {
-        struct acd_diags diags;
-        acd_diags_init(&diags);
-        struct acd_scenario *sc = NULL;
-        assert_int_equal(acd_scenario_load_file(files[i], &sc, &diags), 0);
-        acd_diags_fini(&diags);
+        struct acd_scenario *sc = load_shipped(files[i]);
         assert_reset_same(sc, 0, reps, ACD_ARRAY_LEN(reps));
         assert_reset_same(sc, ACD_SIM_NO_HISTS, reps, 2);
         acd_scenario_free(sc);
