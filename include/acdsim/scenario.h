@@ -98,8 +98,24 @@ enum {
     ACD_ANSWERS_TRANSFERS = 1u << 2,   /* legs transferred by an agent */
 };
 
+/* How contacts of a call type reach the center (call_types[].channel). */
+enum acd_channel {
+    ACD_CHANNEL_VOICE, /* default: a phone call, one per agent */
+    ACD_CHANNEL_CHAT,  /* an agent holds up to `concurrency` chats at once */
+    ACD_CHANNEL_EMAIL, /* deferrable work: taken when no call or chat waits; never abandoned */
+};
+#define ACD_N_CHANNELS 3
+
 struct acd_call_type {
     char *name;
+    enum acd_channel channel; /* `channel:`, voice by default */
+    /* Chat: chats one agent holds at once (1 to ACD_MAX_CONCURRENCY; 0
+     * reads as 1), and the handle-time stretch: a chat answered by an agent
+     * who then holds n chats (this one included) takes its drawn handle time
+     * times stretch[n - 1]. n_stretch is 0 (no stretch) or concurrency. */
+    unsigned concurrency;
+    size_t n_stretch;
+    double *stretch;
     double rate_per_s; /* Poisson arrival rate given as `rate` (day: also in calls_per_interval) */
     /* Day: expected calls per interval (n_intervals values), NULL otherwise.
      * Arrivals are a piecewise-constant Poisson process. */
@@ -247,6 +263,10 @@ struct acd_agent_group {
     /* Not a scenario key: `acdsim staff --hold` keeps the group as the
      * scenario staffs it (a staffing plan copies it unchanged). */
     bool held;
+    /* `blending: true`: a voice call may go to an agent of this group who
+     * holds chats (never a chat to an agent on a voice call). False: an
+     * agent serves one channel at a time. */
+    bool blending;
 };
 
 /* A break rule of a shift template (shift_templates[].breaks[]): the
@@ -278,7 +298,8 @@ struct acd_shift_template {
     struct acd_srcpos pos;
 };
 
-#define ACD_UNLIMITED (-1L)
+#define ACD_UNLIMITED       (-1L)
+#define ACD_MAX_CONCURRENCY 16u
 
 struct acd_scenario {
     char *name;
@@ -337,8 +358,13 @@ enum {
     ACD_FEAT_TRANSFER = 1u << 10,   /* some call type transfers after a talk */
     ACD_FEAT_RING = 1u << 11,       /* some call type has a ring time */
     ACD_FEAT_UNPAID = 1u << 12,     /* some shift's break is unpaid */
+    ACD_FEAT_CHAT = 1u << 13,       /* some call type is a chat */
+    ACD_FEAT_EMAIL = 1u << 14,      /* some call type is e-mail */
 };
 unsigned acd_scenario_features(const struct acd_scenario *sc);
+
+/* The channel's name in files and results: "voice", "chat", "email". */
+const char *acd_channel_name(enum acd_channel ch);
 
 /* NULL is a no-op. */
 void acd_scenario_free(struct acd_scenario *sc);

@@ -519,6 +519,23 @@ ct_handle_per_wait(struct ctx *c, void *obj, const struct acd_ynode *k, const st
     ct->handle_time_per_wait = x;
 }
 
+/* `channel`: voice, chat or email. */
+static void
+ct_channel(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct acd_call_type *ct = obj;
+    const char *names[ACD_N_CHANNELS];
+    const char *s = acd_scn_get_name(c, k, v);
+    if (!s)
+        return;
+    for (size_t i = 0; i < ACD_N_CHANNELS; i++)
+        if (strcmp(s, names[i] = acd_channel_name((enum acd_channel)i)) == 0) {
+            ct->channel = (enum acd_channel)i;
+            return;
+        }
+    acd_scn_unknown_name(c, v, "channel", "expected one of", names, ACD_N_CHANNELS);
+}
+
 static const struct key_desc call_type_keys[] = {
     KEY_FN("name", ct_name, KEY_REQUIRED),
     KEY_FN("arrivals", ct_arrivals, KEY_REQUIRED),
@@ -541,6 +558,7 @@ static const struct key_desc call_type_keys[] = {
     KEY_FN("transfer", ct_transfer, 0),
     KEY_VH("ring_time", V_DIST, struct acd_call_type, ring_time, has_ring_time, 0),
     KEY_FN("handle_time_per_wait", ct_handle_per_wait, 0),
+    KEY_FN("channel", ct_channel, 0),
 };
 
 /* Checks within one call type once all its keys are read. */

@@ -52,6 +52,7 @@ acd_scenario_free(struct acd_scenario *sc)
         }
         free(ct->transfers);
         acd_dist_fini(&ct->ring_time);
+        free(ct->stretch);
     }
     for (size_t i = 0; i < sc->n_groups; i++) {
         struct acd_agent_group *g = &sc->groups[i];
@@ -146,6 +147,19 @@ acd_scenario_find_group(const struct acd_scenario *sc, const char *name)
     return SIZE_MAX;
 }
 
+static const char *const channel_names[ACD_N_CHANNELS] = {
+    [ACD_CHANNEL_VOICE] = "voice",
+    [ACD_CHANNEL_CHAT] = "chat",
+    [ACD_CHANNEL_EMAIL] = "email",
+};
+
+const char *
+acd_channel_name(enum acd_channel ch)
+{
+    ACD_ASSERT((unsigned)ch < ACD_N_CHANNELS);
+    return channel_names[ch];
+}
+
 unsigned
 acd_scenario_features(const struct acd_scenario *sc)
 {
@@ -174,6 +188,10 @@ acd_scenario_features(const struct acd_scenario *sc)
             f |= ACD_FEAT_SAME_CALLER;
         if (ct->has_ring_time)
             f |= ACD_FEAT_RING;
+        if (ct->channel == ACD_CHANNEL_CHAT)
+            f |= ACD_FEAT_CHAT;
+        if (ct->channel == ACD_CHANNEL_EMAIL)
+            f |= ACD_FEAT_EMAIL;
     }
     for (size_t g = 0; g < sc->n_groups; g++) {
         const struct acd_agent_group *ag = &sc->groups[g];
