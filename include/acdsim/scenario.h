@@ -298,6 +298,20 @@ struct acd_shift_template {
     struct acd_srcpos pos;
 };
 
+/* One day of a multi-day period (`days:`). Times are seconds from
+ * midnight of the period's first day (day d's clock time c is
+ * d * 86400 + c). The period's intervals are every day's intervals, in day
+ * order: day d owns [first_interval, first_interval + n_intervals), and
+ * its interval first_interval + j starts at open_s + j * interval_s. */
+struct acd_day {
+    char *label; /* "2026-12-07" (a dated day) or "day 3" */
+    int weekday; /* 0 = Monday ... 6 = Sunday; -1 if the day has no date */
+    long date;   /* days since 1970-01-01 (civil), or -1 */
+    double open_s, close_s;
+    size_t first_interval, n_intervals;
+    struct acd_srcpos pos;
+};
+
 #define ACD_UNLIMITED       (-1L)
 #define ACD_MAX_CONCURRENCY 16u
 
@@ -315,6 +329,12 @@ struct acd_scenario {
     double interval_s;  /* day: interval length; (close - open) is a multiple */
     size_t n_intervals; /* day: (close - open) / interval; 0 for steady */
     enum acd_close_policy close_policy;
+    /* `days:` (operating day only): n_days > 0 makes one replication the
+     * whole period; open_s/close_s are then day 0's opening and the last
+     * day's closing, n_intervals counts every day's intervals. n_days 0:
+     * one day, as before (acd_scenario_n_days returns 1). */
+    size_t n_days;
+    struct acd_day *days;
     double busyness_cv; /* day-to-day volume: gamma multiplier (mean 1) per replication; 0: none */
 
     double sl_threshold_s; /* default 20 s */
@@ -362,6 +382,10 @@ enum {
     ACD_FEAT_EMAIL = 1u << 14,      /* some call type is e-mail */
 };
 unsigned acd_scenario_features(const struct acd_scenario *sc);
+
+/* Days of the period: n_days, or 1 for a single operating day; 0 for a
+ * steady state. */
+size_t acd_scenario_n_days(const struct acd_scenario *sc);
 
 /* The channel's name in files and results: "voice", "chat", "email". */
 const char *acd_channel_name(enum acd_channel ch);

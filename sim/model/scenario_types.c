@@ -54,6 +54,9 @@ acd_scenario_free(struct acd_scenario *sc)
         acd_dist_fini(&ct->ring_time);
         free(ct->stretch);
     }
+    for (size_t d = 0; d < sc->n_days; d++)
+        free(sc->days[d].label);
+    free(sc->days);
     for (size_t i = 0; i < sc->n_groups; i++) {
         struct acd_agent_group *g = &sc->groups[i];
         free(g->name);
@@ -152,6 +155,14 @@ static const char *const channel_names[ACD_N_CHANNELS] = {
     [ACD_CHANNEL_CHAT] = "chat",
     [ACD_CHANNEL_EMAIL] = "email",
 };
+
+size_t
+acd_scenario_n_days(const struct acd_scenario *sc)
+{
+    if (sc->horizon != ACD_HORIZON_DAY)
+        return 0;
+    return sc->n_days ? sc->n_days : 1;
+}
 
 const char *
 acd_channel_name(enum acd_channel ch)
