@@ -272,6 +272,11 @@ bool acd_scn_get_rate(struct ctx *c, const struct acd_ynode *k, const struct acd
                       double *out);
 bool acd_scn_get_real(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v,
                       const char *expect, double *out);
+/* A fraction: a number or a percentage ("80%" = 0.8) from 0 to 1, or
+ * below 1 when below_one; false after reporting (with a suggestion when a
+ * percentage was written without its sign). */
+bool acd_scn_get_fraction(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v,
+                          bool below_one, double *out);
 bool acd_scn_get_uint(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v,
                       unsigned long long max, unsigned long long *out);
 /* A clock time (V_CLOCK) on its own. */
