@@ -1248,6 +1248,23 @@ static const char *const top_keys[] = {
     "drain",        "checks",    "run",   "precision",
 };
 
+/* Other documents acdsim writes, known by two keys of theirs. */
+static const struct other_doc {
+    const char *key1, *key2;
+    const char *what, *hint;
+} other_docs[] = {
+    {"recommendation", "evaluations", "a staffing file (acdsim staff's staffing.json)",
+     "acdsim staff -o DIR writes the recommended plan's results beside it: acdsim report "
+     "DIR/results.json"},
+    {"roster", "coverage", "a schedule file (acdsim schedule's schedule.json)",
+     "acdsim schedule -o DIR writes the roster's results beside it: acdsim report "
+     "DIR/results.json"},
+    {"comparisons", "kpis", "a comparison file (acdsim compare's compare.json)",
+     "its report is index.html in the same folder; acdsim report reads one run's results.json"},
+    {"points", "parameters", "a sweep file (acdsim sweep's sweep.json)",
+     "its report is index.html in the same folder; acdsim report reads one run's results.json"},
+};
+
 /* The four estimates of a drain object; `extra` keys are allowed besides. */
 static void
 read_drain_fields(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p,
@@ -1371,6 +1388,16 @@ read_document(struct reader *rd, json_t *root, const uint64_t *seed, struct doc 
 {
     if (!want_object(rd, root, NULL))
         return;
+    /* Another acdsim document (staffing, schedule, comparison, sweep): say
+     * which, and where the results are. */
+    for (size_t i = 0; i < ACD_ARRAY_LEN(other_docs); i++) {
+        const struct other_doc *o = &other_docs[i];
+        if (!json_object_get(root, "summary") && json_object_get(root, o->key1) &&
+            json_object_get(root, o->key2)) {
+            ERROR(rd, NULL, "this is %s, not a run's results; %s", o->what, o->hint);
+            return;
+        }
+    }
     /* Some other JSON document: one error, not one per missing key. */
     if (!has_any(root, top_keys, ACD_ARRAY_LEN(top_keys))) {
         ERROR(rd, NULL,

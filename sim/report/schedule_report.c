@@ -568,7 +568,8 @@ write_text(FILE *out, const struct acd_schedule_result *s)
     fputc('\n', out);
     acd_staff_text_targets(out, targets_of(s), s->sc);
     if (s->staff)
-        fprintf(out, "%u replications, seed %" PRIu64 "\n", s->staff->replications, s->staff->seed);
+        fprintf(out, "%u replication%s, seed %" PRIu64 "\n", s->staff->replications,
+                acd_plural(s->staff->replications), s->staff->seed);
     text_status(out, s);
     text_roster(out, s);
     const char *sep = "\nNot rostered (held, or no template staffs them): ";

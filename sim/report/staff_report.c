@@ -915,8 +915,8 @@ write_text(FILE *out, const struct acd_staff_result *s)
     acd_escape_fputs(st->name, out);
     fputc('\n', out);
     acd_staff_text_targets(out, &s->targets, s->sc);
-    fprintf(out, "%u replications, seed %" PRIu64 ", %u evaluations\n", s->replications, s->seed,
-            s->evaluations);
+    fprintf(out, "%u replication%s, seed %" PRIu64 ", %u evaluation%s\n", s->replications,
+            acd_plural(s->replications), s->seed, s->evaluations, acd_plural(s->evaluations));
     if (steady(st))
         text_plan_steady(out, s, st);
     else

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Messages and formats a new user trips over (issue 18, points 10-17).
+
+* 12: `acdsim report` on another acdsim document (staffing, schedule,
+  comparison, sweep) says which it is and where the results are, in one
+  located error; `run -q` with nowhere to write says so on stderr; counts
+  agree with their nouns ("1 call type", "1 plan simulated").
+
+Environment: ACDSIM = the binary, TESTS_DIR = tests/.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import check, expect_rc, run, test  # noqa: E402
+
+ACDSIM = os.environ.get("ACDSIM", "acdsim")
+TESTS_DIR = os.environ.get("TESTS_DIR",
+                           os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+SCENARIOS = os.path.join(TESTS_DIR, "..", "scenarios")
+TRAINING = os.path.join(SCENARIOS, "training.yaml")
+TMP = tempfile.mkdtemp(prefix="acdsim-messages-")
+
+ONE = """name: one of each
+horizon: {duration: 1h}
+call_types:
+  - {name: a, arrivals: {rate: 1/min}, handle_time: {dist: exponential, mean: 1m}}
+agent_groups:
+  - {name: g, skills: [a], agents: 2}
+"""
+
+
+def acdsim(*args, stdin=None):
+    p = subprocess.run([ACDSIM, *args], capture_output=True, text=True, input=stdin,
+                       cwd=TMP)
+    return p.returncode, p.stdout, p.stderr
+
+
+def write(name, text):
+    path = os.path.join(TMP, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+@test("12: report on a staffing, schedule, comparison or sweep file: one error naming it")
+def _():
+    docs = {
+        "staffing.json": ({"scenario": "x", "seed": 1, "feasible": True, "evaluations": 3,
+                           "recommendation": []}, "this is a staffing file (acdsim staff's "
+                          "staffing.json), not a run's results; acdsim staff -o DIR writes the "
+                          "recommended plan's results beside it: acdsim report DIR/results.json"),
+        "schedule.json": ({"scenario": "x", "seed": 1, "roster": [], "coverage": []},
+                          "this is a schedule file"),
+        "compare.json": ({"version": 1, "kpis": [], "comparisons": [], "seed": 1},
+                         "this is a comparison file"),
+        "sweep.json": ({"scenario": "x", "seed": 1, "parameters": [], "points": []},
+                       "this is a sweep file"),
+    }
+    for name, (doc, want) in docs.items():
+        path = write(name, json.dumps(doc, indent=2))
+        rc, out, err = acdsim("report", path)
+        lines = err.strip().splitlines()
+        check(rc == 2 and out == "", f"{name}: rc {rc}")
+        check(len(lines) == 1 and lines[0].startswith(f"{path}:1:1: error: {want}"),
+              f"{name}: {err}")
+
+
+@test("12: a real staffing.json from `acdsim staff -o`: the same single error")
+def _():
+    out_dir = os.path.join(TMP, "staff")
+    expect_rc(acdsim("staff", TRAINING, "-q", "-r", "3", "--max-evaluations", "2", "-o",
+                     out_dir), 0, "staff")
+    rc, out, err = acdsim("report", os.path.join(out_dir, "staffing.json"))
+    check(rc == 2 and len(err.strip().splitlines()) == 1 and "this is a staffing file" in err,
+          err)
+    rc, out, err = acdsim("report", os.path.join(out_dir, "results.json"), "-f", "json")
+    check(rc == 0 and json.loads(out)["summary"], err)
+
+
+@test("12: run -q with nowhere to write warns; with --assert or --out it does not")
+def _():
+    path = write("one.yaml", ONE)
+    rc, out, err = acdsim("run", path, "-q", "-r", "2")
+    check(rc == 0 and out == "", f"rc {rc}")
+    check("acdsim run: warning: --quiet without --out, --trace, --junit or --assert: the "
+          "results are not written anywhere" in err, err)
+    rc, out, err = acdsim("run", path, "-q", "-r", "2", "--assert", "offered>=0")
+    check(rc == 0 and out == "" and err == "", err)
+
+
+@test("12: counts agree with their nouns: '1 call type, 1 agent group', '1 plan simulated'")
+def _():
+    path = write("one.yaml", ONE)
+    rc, out, err = acdsim("validate", path)
+    check(rc == 0 and f"{path}: ok (1 call type, 1 agent group)" in out, out)
+    rc, out, err = acdsim("staff", path, "-r", "1", "--max-evaluations", "1")
+    check(rc == 0 and "acdsim staff: add (1 plan simulated)" in err, err)
+    check("1 replication, seed 1," in out and "1 plans" not in err, out)
+
+
+sys.exit(run(cleanup=TMP))
