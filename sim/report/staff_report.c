@@ -1413,6 +1413,39 @@ staff_page_write(FILE *out, const void *ud, const struct acd_charts *charts)
     return acd_html_write_led(out, pg->plan, charts, &lead);
 }
 
+/* recommended.yaml's opening comment: where the plan came from, the goals
+ * and whether it meets them (it replaces the original's opening comments,
+ * which describe the original staffing). */
+static char *
+recommended_comment(const struct acd_staff_result *s)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = acd_xmemstream_open(&buf, &len);
+    fputs("Recommended staffing for ", f);
+    acd_escape_fputs(s->sc->name && *s->sc->name ? s->sc->name : "the scenario", f);
+    fprintf(f,
+            ", found by acdsim staff\nfrom %s (seed %" PRIu64 ", %u replication%s per plan, %u "
+            "plan%s simulated).\n",
+            s->sc->path ? s->sc->path : "the scenario", s->seed, s->replications,
+            acd_plural(s->replications), s->evaluations, acd_plural(s->evaluations));
+    acd_staff_text_targets(f, &s->targets, s->sc);
+    if (s->feasible)
+        fprintf(f,
+                "In the simulation this plan meets every goal with %.1f paid agent-hours "
+                "(the original: %.1f).\n",
+                s->agent_hours, s->current_agent_hours);
+    else
+        fputs("Some intervals miss a goal even with more agents (see staffing.json): this is the "
+              "closest plan found.\n",
+              f);
+    fputs("Only each group's agents differ from the original file; its opening comments, which\n"
+          "described the original staffing, are left out.",
+          f);
+    acd_xmemstream_close(f);
+    return buf;
+}
+
 int
 acd_staff_write_out(const char *dir, const struct acd_staff_result *s,
                     const struct acd_results *plan_results, const char *scenario_yaml,
@@ -1433,15 +1466,15 @@ acd_staff_write_out(const char *dir, const struct acd_staff_result *s,
         /* No date: the same search writes the same file. */
         /* The recommended YAML patches the scenario itself: its file, its
          * directory and its staffing (the one use of the scenario here). */
-        char *comment = acd_xasprintf("Staffing recommended by acdsim staff for %s (seed %llu, %u "
-                                      "replications per plan): agents on the phones per interval",
-                                      s->sc->path ? s->sc->path : "", (unsigned long long)s->seed,
-                                      s->replications);
+        char *comment = recommended_comment(s);
+        char *name = acd_xasprintf("%s (recommended staffing)",
+                                   s->sc->name && *s->sc->name ? s->sc->name : "scenario");
         char *base = acd_staff_scenario_dir(s->sc);
         struct acd_diags diags;
         acd_diags_init(&diags);
         rc = acd_scenario_patch_staffing(scenario_yaml, yaml_len, s->sc->path, base, s->sc,
-                                         s->agents, &s->targets, comment, &yaml, &diags);
+                                         s->agents, &s->targets, comment, name, &yaml, &diags);
+        free(name);
         if (rc != 0) {
             /* The search's results are worth the folder without it. */
             fputs("acdsim: warning: recommended.yaml not written:\n", err);

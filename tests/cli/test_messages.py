@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Messages and formats a new user trips over (issue 18, points 10-17).
 
+* 13: recommended.yaml (staff) and roster.yaml (schedule) are renamed and
+  open with where the plan came from, the goals and whether it meets them,
+  in place of the original's opening comments (which described the
+  original staffing); the file is valid and its other comments stay.
 * 12: `acdsim report` on another acdsim document (staffing, schedule,
   comparison, sweep) says which it is and where the results are, in one
   located error; `run -q` with nowhere to write says so on stderr; counts
@@ -101,6 +105,29 @@ def _():
     rc, out, err = acdsim("staff", path, "-r", "1", "--max-evaluations", "1")
     check(rc == 0 and "acdsim staff: add (1 plan simulated)" in err, err)
     check("1 replication, seed 1," in out and "1 plans" not in err, out)
+
+
+@test("13: recommended.yaml is renamed and says where the plan came from")
+def _():
+    out_dir = os.path.join(TMP, "staff13")
+    expect_rc(acdsim("staff", TRAINING, "-q", "-r", "3", "-o", out_dir), 0, "staff")
+    text = open(os.path.join(out_dir, "recommended.yaml")).read()
+    original = open(TRAINING).read()
+    head = text.split("\nname: ")[0]
+    check(head.startswith("# Recommended staffing for Harbor Street Books - Saturday order line "
+                          "(training), found by acdsim staff\n# from "), head)
+    check("(seed 4242, 3 replications per plan, " in head and " plans simulated)" in head, head)
+    check("# Targets: service level >= 80% within 20 s (of offered calls), abandoned <= 5%, "
+          "ASA <= 30 s; met on average" in head, head)
+    check("# In the simulation this plan meets every goal with " in head, head)
+    check('\nname: "Harbor Street Books - Saturday order line (training) (recommended '
+          'staffing)"\n' in text, text[:800])
+    # The original's opening comments are gone; its other comments stay.
+    first = original.splitlines()[0]
+    check(first.startswith("#") and first not in text, first)
+    check("# the classic 80/20" in text, "a comment after the header was lost")
+    out, _ = expect_rc(acdsim("validate", os.path.join(out_dir, "recommended.yaml")), 0,
+                       "validate")
 
 
 sys.exit(run(cleanup=TMP))
