@@ -366,6 +366,8 @@ curve_json(const struct acd_staff_curve *c, const struct acd_setup *st)
     acd_json_set(root, "group", acd_json_str(curve_group(c, st)));
     acd_json_set(root, "interval", jinterval(st, c->bin));
     acd_json_set(root, "targets", acd_staff_targets_json(t, c->sc));
+    acd_json_set(root, "current_agents", acd_json_real(c->current));
+    size_t now = acd_staff_curve_current(c);
     json_t *pts = acd_json_check(json_array());
     for (size_t i = 0; i < c->n; i++) {
         const struct acd_staff_curve_point *p = &c->v[i];
@@ -374,6 +376,7 @@ curve_json(const struct acd_staff_curve *c, const struct acd_setup *st)
         acd_json_set(o, "achieved", acd_staff_achieved_json(&p->kpi, t));
         acd_json_set(o, "p_met", acd_json_real(p->kpi.p_met));
         acd_json_set(o, "met", json_boolean(p->kpi.met));
+        acd_json_set(o, "current", json_boolean(i == now));
         if (p->has_erlang) {
             const struct acd_erlang_result *e = &p->erlang;
             json_t *x = acd_json_check(json_object());
@@ -499,7 +502,9 @@ write_curve_csv(FILE *out, const struct acd_staff_curve *c)
     const struct acd_staff_targets *t = &c->targets;
     fputs("agents", out);
     csv_head_kpis(out, t);
-    fprintf(out, ",erlang_%s,erlang_abandon_rate,erlang_asa_s,erlang_occupancy\n", sl_key(t));
+    fprintf(out, ",erlang_%s,erlang_abandon_rate,erlang_asa_s,erlang_occupancy,current\n",
+            sl_key(t));
+    size_t now = acd_staff_curve_current(c);
     for (size_t i = 0; i < c->n; i++) {
         const struct acd_staff_curve_point *p = &c->v[i];
         fprintf(out, "%u", p->agents);
@@ -510,7 +515,7 @@ write_curve_csv(FILE *out, const struct acd_staff_curve *c)
             fputc(',', out);
             acd_report_csv_number(out, v[k]);
         }
-        fputc('\n', out);
+        fprintf(out, ",%s\n", i == now ? "true" : "false");
     }
     return ferror(out) ? -1 : 0;
 }
@@ -967,6 +972,7 @@ write_curve_text(FILE *out, const struct acd_staff_curve *c)
         acd_display_put_right(out, "Erlang ASA", 11);
     }
     fputc('\n', out);
+    size_t now = acd_staff_curve_current(c);
     for (size_t i = 0; i < c->n; i++) {
         const struct acd_staff_curve_point *p = &c->v[i];
         char v[NUM_BUF];
@@ -993,8 +999,21 @@ write_curve_text(FILE *out, const struct acd_staff_curve *c)
             acd_display_put_right(out, fmt_value(ACD_DISPLAY_SHARE, e[1], v, sizeof(v)), 12);
             acd_display_put_right(out, fmt_value(ACD_DISPLAY_SECONDS, e[2], v, sizeof(v)), 11);
         }
+        if (i == now)
+            fputs("  <- current", out);
         fputc('\n', out);
     }
+    /* Where the scenario's own staffing stands. */
+    char cur[NUM_BUF];
+    snprintf(cur, sizeof(cur), "%.4g", c->current);
+    if (now == SIZE_MAX)
+        fprintf(out, "\nCurrent staffing: %s agent%s, outside the curve (--agents LO:HI).\n", cur,
+                c->current == 1 ? "" : "s");
+    else if (c->current != floor(c->current))
+        fprintf(out,
+                "\nCurrent staffing: %s agents on the phones on average (shifts and "
+                "breaks), marked at %u.\n",
+                cur, c->v[now].agents);
     return ferror(out) ? -1 : 0;
 }
 
@@ -1154,6 +1173,7 @@ curve_vars(FILE *f, const void *x)
     acd_plot_string(f, bin_label(ch->st, c->bin, label, sizeof(label)));
     unsigned lo = c->n ? c->v[0].agents : 0, hi = c->n ? c->v[c->n - 1].agents : 0;
     fprintf(f, "\nagents_lo = %u\nagents_hi = %u\n", lo, hi);
+    acd_plot_var(f, "current_agents", c->current);
     return 0;
 }
 

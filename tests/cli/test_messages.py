@@ -5,6 +5,9 @@
   open with where the plan came from, the goals and whether it meets them,
   in place of the original's opening comments (which described the
   original staffing); the file is valid and its other comments stay.
+* 14: `staff --curve` marks the scenario's own staffing: "<- current" in
+  text, `current` in JSON and CSV, and says where a fractional (shift)
+  staffing stands.
 * 12: `acdsim report` on another acdsim document (staffing, schedule,
   comparison, sweep) says which it is and where the results are, in one
   located error; `run -q` with nowhere to write says so on stderr; counts
@@ -128,6 +131,31 @@ def _():
     check("# the classic 80/20" in text, "a comment after the header was lost")
     out, _ = expect_rc(acdsim("validate", os.path.join(out_dir, "recommended.yaml")), 0,
                        "validate")
+
+
+@test("14: --curve marks the current staffing row (text, JSON, CSV)")
+def _():
+    out, _ = expect_rc(acdsim("staff", TRAINING, "--curve", "--agents", "6:10", "-r", "3", "-q"),
+                       0, "curve text")
+    rows = [l for l in out.splitlines() if l[:6].strip().isdigit()]
+    marked = [l for l in rows if l.endswith("<- current")]
+    check(len(rows) == 5 and len(marked) == 1 and marked[0].split()[0] == "8", out)
+    out, _ = expect_rc(acdsim("staff", TRAINING, "--curve", "--agents", "6:10", "-r", "3", "-q",
+                              "-f", "json"), 0, "curve json")
+    doc = json.loads(out)
+    check(doc["current_agents"] == 8, doc.get("current_agents"))
+    check([p["agents"] for p in doc["points"] if p["current"]] == [8], "current point")
+    out, _ = expect_rc(acdsim("staff", TRAINING, "--curve", "--agents", "6:10", "-r", "3", "-q",
+                              "-f", "csv"), 0, "curve csv")
+    lines = out.splitlines()
+    check(lines[0].endswith(",current"), lines[0])
+    check([l.split(",")[0] for l in lines[1:] if l.endswith(",true")] == ["8"], out)
+    out, _ = expect_rc(acdsim("staff", TRAINING, "--curve", "--agents", "10:12", "-r", "3",
+                              "-q"), 0, "curve without current")
+    check("<- current" not in out and "Current staffing: 8 agents, outside the curve" in out, out)
+    day = os.path.join(SCENARIOS, "utility_day.yaml")
+    out, _ = expect_rc(acdsim("staff", day, "--curve", "-r", "2", "-q"), 0, "shifts")
+    check("on the phones on average (shifts and breaks), marked at" in out, out)
 
 
 sys.exit(run(cleanup=TMP))
