@@ -832,8 +832,8 @@ text_target(FILE *out, const struct acd_scope_result *s, const struct acd_target
 {
     double x = s->metric[t->metric].mean;
     char mean[NUM_BUF], bound[NUM_BUF], line[2 * NUM_BUF + 64];
-    format_value(t->metric, t->bound, false, bound, sizeof(bound));
-    format_value(t->metric, x, false, mean, sizeof(mean));
+    acd_display_bound(acd_display_metric_unit(t->metric), t->bound, bound, sizeof(bound));
+    acd_display_beside(acd_display_metric_unit(t->metric), x, t->bound, mean, sizeof(mean));
     snprintf(line, sizeof(line), "%s %s %s", t->what, t->at_least ? ">=" : "<=", bound);
     enum acd_verdict v = acd_verdict_target(t, s);
     fprintf(out, "  %-*.*s", LABEL_W, LABEL_W, line);

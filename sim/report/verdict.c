@@ -2,6 +2,7 @@
  * verdict: goals against results, one rule (contract in verdict.h).
  */
 #include "verdict.h"
+#include "display.h"
 #include "units.h"
 #include "util.h"
 
@@ -9,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 const struct acd_verdict_look acd_verdict_looks[3] = {
     [ACD_VERDICT_MET] = {"met", "met", "\u2713", "met"},
@@ -251,8 +253,13 @@ acd_verdict_goal_line(const struct acd_results *r, const struct acd_goal *g, acd
     char mean[48], bound[48], runs[160];
     double x = s ? s->metric[g->t.metric].mean : ACD_NAN;
     if (fmt) {
+        /* The bound as given; never its figure beside a mean that is not
+         * equal to it. */
+        enum acd_display_unit u = acd_display_metric_unit(g->t.metric);
         fmt(g->t.metric, x, mean, sizeof(mean));
-        fmt(g->t.metric, g->t.bound, bound, sizeof(bound));
+        acd_display_bound(u, g->t.bound, bound, sizeof(bound));
+        if (x != g->t.bound && strcmp(mean, bound) == 0)
+            acd_display_beside(u, x, g->t.bound, mean, sizeof(mean));
     } else {
         snprintf(mean, sizeof(mean), "%.4g", x);
         snprintf(bound, sizeof(bound), "%.4g", g->t.bound);

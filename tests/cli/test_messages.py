@@ -8,6 +8,9 @@
 * 14: `staff --curve` marks the scenario's own staffing: "<- current" in
   text, `current` in JSON and CSV, and says where a fractional (shift)
   staffing stands.
+* 16: a goal's verdict line never shows the bound's own figure beside a
+  mean that differs from it (more digits until they differ), and the bound
+  reads as given (0.0405 is "4.05%").
 * 12: `acdsim report` on another acdsim document (staffing, schedule,
   comparison, sweep) says which it is and where the results are, in one
   located error; `run -q` with nowhere to write says so on stderr; counts
@@ -156,6 +159,44 @@ def _():
     day = os.path.join(SCENARIOS, "utility_day.yaml")
     out, _ = expect_rc(acdsim("staff", day, "--curve", "-r", "2", "-q"), 0, "shifts")
     check("on the phones on average (shifts and breaks), marked at" in out, out)
+
+
+ABANDONS = """name: abandons
+seed: 7
+replications: 20
+horizon: {duration: 4h, warmup: 30m}
+targets: {max_abandon: BOUND}
+call_types:
+  - name: a
+    arrivals: {rate: 100/h}
+    handle_time: {dist: exponential, mean: 4m}
+    patience: {dist: exponential, mean: 3m}
+agent_groups:
+  - {name: g, skills: [a], agents: 7}
+"""
+
+
+@test("16: the verdict line shows enough digits to tell the mean from the bound")
+def _():
+    path = write("abandons.yaml", ABANDONS.replace("BOUND", "0.5"))
+    out, _ = expect_rc(acdsim("run", path, "-f", "json", "--no-timing"), 0, "run json")
+    m = json.loads(out)["summary"]["abandon_rate"]["mean"]
+    # A bound that prints like the mean with one decimal but is not equal.
+    bound = round(m, 3)
+    check(bound != m and f"{100 * bound:.1f}" == f"{100 * m:.1f}", (m, bound))
+    path = write("abandons.yaml", ABANDONS.replace("BOUND", repr(bound)))
+    out, _ = expect_rc(acdsim("run", path, "--no-timing"), 0, "run text")
+    line = next(l for l in out.splitlines() if l.strip().startswith("Abandon rate <="))
+    words = line.split()
+    shown_bound, shown_mean, verdict = words[3], words[4], words[5]
+    check(shown_bound == f"{100 * bound:.1f}%", line)
+    check(shown_mean != shown_bound, line)
+    check(verdict == ("MISSED" if m > bound else "met"), line)
+    digits = len(shown_mean.split(".")[1]) - 1
+    check(f"{100 * m:.{digits}f}%" == shown_mean, line)
+    path = write("abandons.yaml", ABANDONS.replace("BOUND", "0.0405"))
+    out, _ = expect_rc(acdsim("run", path, "--no-timing"), 0, "run text")
+    check("  Abandon rate <= 4.05%  " in out, out)
 
 
 sys.exit(run(cleanup=TMP))
