@@ -1076,8 +1076,9 @@ read_erlang_metrics(struct reader *rd, json_t *v, const struct acd_jsonpos_path 
 static void
 read_erlang(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct acd_results *r)
 {
-    static const char *const keys[] = {"model",      "exact",  "rate_per_s",     "aht_s",
-                                       "patience_s", "agents", "queue_capacity", "metrics"};
+    static const char *const keys[] = {"model",  "exact",          "rate_per_s",
+                                       "aht_s",  "wrap_up_s",      "patience_s",
+                                       "agents", "queue_capacity", "metrics"};
     static const char *const models[] = {
         [ACD_ERLANG_B] = "b", [ACD_ERLANG_C] = "c", [ACD_ERLANG_A] = "a"};
     struct acd_erlang_cmp *e = &r->erlang;
@@ -1106,6 +1107,13 @@ read_erlang(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, stru
     }
     member_positive(rd, v, p, "rate_per_s", false, &ep->rate_per_s);
     member_positive(rd, v, p, "aht_s", false, &ep->aht_s);
+    /* Added in this version: older documents have no wrap-up in aht_s. */
+    if ((x = json_object_get(v, "wrap_up_s"))) {
+        kp = acd_jsonpos_key(p, "wrap_up_s");
+        if (get_real(rd, x, &kp, false, &e->wrap_up_s) &&
+            !(e->wrap_up_s >= 0 && e->wrap_up_s < ep->aht_s))
+            ERROR(rd, &kp, "expected a wrap-up from 0 to less than aht_s");
+    }
     if (member_real(rd, v, p, "patience_s", true, &ep->patience_s) && ep->model == ACD_ERLANG_A &&
         !(ep->patience_s > 0)) {
         kp = acd_jsonpos_key(p, "patience_s");

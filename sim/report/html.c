@@ -18,6 +18,7 @@
  * metrics only when the scenario uses the feature (setup.features).
  */
 #include "html.h"
+#include "report.h"
 #include "display.h"
 #include "svg.h"
 #include "units.h"
@@ -851,6 +852,19 @@ erlang_model_name(const struct acd_erlang_params *pr)
     return pr->queue_capacity >= 0 ? "Erlang C (M/M/c/K)" : "Erlang C (M/M/c)";
 }
 
+/* Why a one-queue steady center has no Erlang comparison. */
+static void
+put_erlang_left_out(FILE *out, const struct acd_results *r)
+{
+    char names[256];
+    fputs("<section id=\"erlang\" aria-labelledby=\"h-erlang\">\n"
+          "<h2 id=\"h-erlang\">Erlang comparison</h2>\n<p class=\"lead\" id=\"erlang-left-out\">"
+          "Not shown: the queueing formula leaves out this scenario's ",
+          out);
+    put_esc(out, acd_report_feature_list(acd_report_erlang_left_out(r), names, sizeof(names)));
+    fputs(", so it would describe another center.</p>\n</section>\n", out);
+}
+
 static void
 put_erlang(FILE *out, const struct page *p)
 {
@@ -867,6 +881,9 @@ put_erlang(FILE *out, const struct page *p)
     int dec = fabs(per_h - round(per_h)) < 1e-9 * fmax(1, per_h) ? 0 : 1;
     fprintf(out, ", %s calls/h, mean handle time %s", acd_display_grouped(per_h, dec, a, sizeof(a)),
             acd_units_format_duration(pr->aht_s, b, sizeof(b)));
+    if (e->wrap_up_s > 0)
+        fprintf(out, " (wrap-up of %s included: an agent in wrap-up takes no call)",
+                acd_units_format_duration(e->wrap_up_s, a, sizeof(a)));
     if (pr->model == ACD_ERLANG_A)
         fprintf(out, ", mean patience %s", acd_units_format_duration(pr->patience_s, a, sizeof(a)));
     fprintf(out, ", %u agent%s", pr->agents, pr->agents == 1 ? "" : "s");
@@ -879,9 +896,10 @@ put_erlang(FILE *out, const struct page *p)
                 ? "<strong>Exact.</strong> Handle times and patience are exponential, so the "
                   "formula is exact for this model: the simulation should agree within its "
                   "confidence intervals."
-                : "<strong>Approximation.</strong> Handle times or patience are not "
-                  "exponential, so the formula is the usual approximation: differences are "
-                  "expected and show how much the distributions matter.");
+                : "<strong>Approximation.</strong> Handle times (talk and wrap-up) or patience "
+                  "are not exponential, or the groups differ, so the formula is the usual "
+                  "approximation: differences are expected and show how much the "
+                  "distributions matter.");
     fputs("<div class=\"scroll\"><table id=\"erlang-table\">\n<thead><tr>"
           "<th scope=\"col\">Metric</th><th scope=\"col\">Simulation</th>"
           "<th scope=\"col\">Formula</th><th scope=\"col\">Difference</th>"
@@ -968,6 +986,8 @@ acd_html_write_led(FILE *out, const struct acd_results *r, const struct acd_char
     put_charts(out, &p);
     if (r->erlang.valid)
         put_erlang(out, &p);
+    else if (acd_report_erlang_left_out(r))
+        put_erlang_left_out(out, r);
     fputs("</main>\n", out);
     put_footer(out, r);
     fputs("</body>\n</html>\n", out);

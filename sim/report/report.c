@@ -234,6 +234,56 @@ wait_cdf_json(const struct acd_results *r)
     return o;
 }
 
+unsigned
+acd_report_erlang_left_out(const struct acd_results *r)
+{
+    const struct acd_setup *st = &r->setup;
+    if (r->erlang.valid || !st->known || st->horizon != ACD_HORIZON_STEADY || st->n_call_types != 1)
+        return 0;
+    return st->features & ACD_ERLANG_LEFT_OUT;
+}
+
+char *
+acd_report_feature_list(unsigned features, char *buf, size_t n)
+{
+    static const struct {
+        unsigned bit;
+        const char *words;
+    } words[] = {
+        {ACD_FEAT_RESOLUTION, "unresolved issues and repeat calls"},
+        {ACD_FEAT_ESCALATION, "escalations"},
+        {ACD_FEAT_RETRIAL, "retrials"},
+        {ACD_FEAT_CALLBACK, "callbacks"},
+        {ACD_FEAT_BALK, "balking"},
+        {ACD_FEAT_TIMEOUT, "queue timeouts"},
+        {ACD_FEAT_WRAP, "wrap-up"},
+        {ACD_FEAT_BREAK, "breaks"},
+        {ACD_FEAT_COST, "costs"},
+        {ACD_FEAT_SAME_CALLER, "same-caller patience"},
+        {ACD_FEAT_TRANSFER, "transfers"},
+        {ACD_FEAT_RING, "ring time"},
+        {ACD_FEAT_UNPAID, "unpaid breaks"},
+        {ACD_FEAT_CHAT, "chat"},
+        {ACD_FEAT_EMAIL, "e-mail"},
+    };
+    size_t total = 0, k = 0, used = 0;
+    for (size_t i = 0; i < ACD_ARRAY_LEN(words); i++)
+        total += (features & words[i].bit) != 0;
+    if (n)
+        buf[0] = '\0';
+    for (size_t i = 0; i < ACD_ARRAY_LEN(words) && n; i++) {
+        if (!(features & words[i].bit))
+            continue;
+        const char *sep = k == 0 ? "" : k + 1 == total ? " and " : ", ";
+        int w = snprintf(buf + used, n - used, "%s%s", sep, words[i].words);
+        if (w < 0 || (size_t)w >= n - used)
+            break;
+        used += (size_t)w;
+        k++;
+    }
+    return buf;
+}
+
 static json_t *
 erlang_json(const struct acd_results *r)
 {
@@ -247,6 +297,7 @@ erlang_json(const struct acd_results *r)
     acd_json_set(o, "exact", json_boolean(e->exponential));
     acd_json_set(o, "rate_per_s", acd_json_real(e->params.rate_per_s));
     acd_json_set(o, "aht_s", acd_json_real(e->params.aht_s));
+    acd_json_set(o, "wrap_up_s", acd_json_real(e->wrap_up_s));
     acd_json_set(o, "patience_s",
                  e->params.model == ACD_ERLANG_A ? acd_json_real(e->params.patience_s)
                                                  : json_null());
@@ -991,6 +1042,15 @@ text_erlang(FILE *out, const struct acd_results *r)
     static const char *const model[] = {
         [ACD_ERLANG_B] = "Erlang B", [ACD_ERLANG_C] = "Erlang C", [ACD_ERLANG_A] = "Erlang A"};
     const struct acd_erlang_cmp *e = &r->erlang;
+    unsigned left = acd_report_erlang_left_out(r);
+    if (left) {
+        char names[256];
+        fprintf(out,
+                "\nErlang comparison not shown: the formula leaves out this scenario's %s, so it\n"
+                "would describe another center.\n",
+                acd_report_feature_list(left, names, sizeof(names)));
+        return;
+    }
     if (!e->valid)
         return;
     char title[LABEL_W + 32];
@@ -1011,6 +1071,11 @@ text_erlang(FILE *out, const struct acd_results *r)
         acd_display_put_right(out, format_value(rows[i].m, exact, false, ex, sizeof(ex)), CI_W);
         fputc('\n', out);
     }
+    if (e->wrap_up_s > 0)
+        fprintf(out,
+                "  The formula's handle time (%.4gs) includes %.4gs of wrap-up: an agent in\n"
+                "  wrap-up takes no call.\n",
+                e->params.aht_s, e->wrap_up_s);
 }
 
 static int

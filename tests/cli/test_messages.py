@@ -11,6 +11,10 @@
 * 16: a goal's verdict line never shows the bound's own figure beside a
   mean that differs from it (more digits until they differ), and the bound
   reads as given (0.0405 is "4.05%").
+* 17: the Erlang comparison counts wrap-up in the formula's handle time
+  (and says so), and is not shown, with the reason, when the scenario has
+  features no Erlang formula has (retrials...); JSON, text, page and
+  `acdsim report` agree.
 * 12: `acdsim report` on another acdsim document (staffing, schedule,
   comparison, sweep) says which it is and where the results are, in one
   located error; `run -q` with nowhere to write says so on stderr; counts
@@ -197,6 +201,73 @@ def _():
     path = write("abandons.yaml", ABANDONS.replace("BOUND", "0.0405"))
     out, _ = expect_rc(acdsim("run", path, "--no-timing"), 0, "run text")
     check("  Abandon rate <= 4.05%  " in out, out)
+
+
+ERLANG = """name: erlang with EXTRA
+seed: 3
+replications: 20
+horizon: {duration: 10h, warmup: 1h}
+call_types:
+  - name: calls
+    arrivals: {rate: 360/h}
+    handle_time: {dist: exponential, mean: 10s}
+    patience: {dist: exponential, mean: 60s}
+    RETRY
+agent_groups:
+  - {name: agents, skills: [calls], agents: 1, WRAP}
+"""
+
+
+def erlang_case(name, wrap, retry):
+    text = (ERLANG.replace("EXTRA", name).replace("WRAP", wrap or "tier: 1")
+            .replace("RETRY", retry or "priority: 0"))
+    return write(name + ".yaml", text)
+
+
+@test("17: wrap-up is part of the formula's load, and the report says so")
+def _():
+    path = erlang_case("wrap", "wrap_up: {dist: deterministic, mean: 2s}", None)
+    out, _ = expect_rc(acdsim("run", path, "-f", "json", "--no-timing"), 0, "json")
+    doc = json.loads(out)
+    e = doc["erlang"]
+    check(e["aht_s"] == 12 and e["wrap_up_s"] == 2 and e["exact"] is False, e)
+    sim, formula = doc["summary"]["service_level"], e["metrics"]["service_level"]
+    # With the wrap-up in the load, the formula is within sampling noise of
+    # the simulation (two CI half-widths: the formula is an approximation).
+    check(abs(sim["mean"] - formula) <= 2 * sim["ci95"], (sim, formula))
+    text, _ = expect_rc(acdsim("run", path, "--no-timing"), 0, "text")
+    check("Erlang A (approximation)" in text and "The formula's handle time (12s) includes 2s "
+          "of wrap-up: an agent in\n  wrap-up takes no call." in text, text[-900:])
+    results = write("wrap.json", out)
+    again, _ = expect_rc(acdsim("report", results), 0, "report")
+    check(again == text, "acdsim report differs from run's text")
+    out_dir = os.path.join(TMP, "wrap-out")
+    expect_rc(acdsim("run", path, "--no-timing", "-q", "-o", out_dir), 0, "out")
+    page = open(os.path.join(out_dir, "index.html")).read()
+    check("(wrap-up of 2s included: an agent in wrap-up takes no call)" in page, "page")
+
+
+@test("17: with retrials the comparison is not shown, and the reason is")
+def _():
+    path = erlang_case("retry", None, "retry: {abandon: {p_first: 0.5, delay: {dist: "
+                       "exponential, mean: 5m}}}")
+    out, _ = expect_rc(acdsim("run", path, "-f", "json", "--no-timing"), 0, "json")
+    doc = json.loads(out)
+    check(doc["erlang"] is None and "retrial" in doc["setup"]["features"], doc["erlang"])
+    text, _ = expect_rc(acdsim("run", path, "--no-timing"), 0, "text")
+    check("Erlang comparison not shown: the formula leaves out this scenario's retrials, so it"
+          "\nwould describe another center." in text, text[-600:])
+    check("Erlang A" not in text, "a comparison was shown")
+    results = write("retry.json", out)
+    again, _ = expect_rc(acdsim("report", results), 0, "report")
+    check(again == text, "acdsim report differs from run's text")
+    out_dir = os.path.join(TMP, "retry-out")
+    expect_rc(acdsim("run", path, "--no-timing", "-q", "-o", out_dir), 0, "out")
+    page = open(os.path.join(out_dir, "index.html")).read()
+    check("Not shown: the queueing formula leaves out this scenario&#39;s retrials" in page
+          or "Not shown: the queueing formula leaves out this scenario's retrials" in page,
+          "page")
+    check(not os.path.exists(os.path.join(out_dir, "erlang.png")), "an Erlang chart was drawn")
 
 
 sys.exit(run(cleanup=TMP))
