@@ -229,6 +229,18 @@ def _():
     check(not bad, f"{len(bad)} e-mails taken by 'blended' while a call waited, first at {bad[:3]}")
 
 
+@test("acdsim report reads an e-mail run's JSON back: the same document, the same rows")
+def _():
+    path = write("hand-report.yaml", BY_HAND.replace("THRESHOLD", "3h"))
+    out, _ = expect_rc(acdsim("run", path, "-f", "json", "--no-timing"), 0, "run")
+    doc = write("hand-report.json", out)
+    again, _ = expect_rc(acdsim("report", doc, "-f", "json", "--no-timing"), 0, "report")
+    check(again == out, "report -f json differs from the run's document")
+    check("email" in json.loads(out)["setup"]["features"], "setup.features lacks email")
+    text, _ = expect_rc(acdsim("report", doc), 0, "report text")
+    check("E-mails waiting at closing" in text, "backlog rows lost on reading back")
+
+
 @test("without an e-mail type, no backlog keys in the JSON")
 def _():
     r = run_json(write("voice.yaml", MIXED.split("  - name: mail\n")[0] + """\
