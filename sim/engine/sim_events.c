@@ -1299,7 +1299,8 @@ acd_sim_disconnect_all(struct acd_sim *s)
  * are the backlog at close, counted in the bin of their arrival; those
  * that have waited no longer than their type's threshold are not decided
  * yet (acd_counts.backlog_undecided). They stay in their queues. */
-static void __attribute__((noinline)) email_close(struct acd_sim *s)
+void
+acd_sim_email_close(struct acd_sim *s)
 {
     for (uint32_t k = 0; k < s->n_types; k++) {
         const struct acd_queue *q = &s->queues[acd_state_queue_index(s, k, 1)];
@@ -1373,7 +1374,7 @@ on_boundary(struct acd_sim *s, uint32_t b)
             s->closed = true;
             drain_start(s);
             if (s->email)
-                email_close(s);
+                acd_sim_email_close(s);
             after_close_check(s);
         }
         return;
@@ -1409,7 +1410,7 @@ on_boundary(struct acd_sim *s, uint32_t b)
     s->closed = true;
     drain_start(s);
     if (s->email)
-        email_close(s);
+        acd_sim_email_close(s);
     for (uint32_t k = 0; k < s->n_types; k++)
         acd_sim_cancel(s, &s->types[k].arrival_ev);
     if (s->sc->close_policy == ACD_CLOSE_DISCONNECT) {

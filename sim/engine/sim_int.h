@@ -94,6 +94,11 @@ void acd_sim_agent_available(struct acd_sim *s, uint32_t a);
  * (call_bin). A later day of a period calls it with inject false: the
  * e-mails left at the last closing are still in their queues. */
 void acd_sim_email_open(struct acd_sim *s, bool inject);
+/* Closing (steady state: the end of the horizon), s->closed just set: the
+ * e-mails waiting are counted as backlog_close (and backlog_undecided,
+ * their wait so far in wait_sum_s) in the bin of their arrival; they stay
+ * in their queues, and nobody takes them while s->closed (route.c). */
+void acd_sim_email_close(struct acd_sim *s);
 /* Fill the drain figures of s->st from the scratch bin's integrals, which
  * the caller has brought up to now (the drain so far). */
 void acd_sim_drain_measure(struct acd_sim *s);

@@ -241,6 +241,14 @@ def _():
     check("E-mails waiting at closing" in text, "backlog rows lost on reading back")
 
 
+@test("-j 1 and -j 2 give the same bytes with e-mail")
+def _():
+    path = write("mixed-j.yaml", MIXED)
+    one, _ = expect_rc(acdsim("run", path, "-f", "json", "--no-timing", "-j", "1"), 0, "-j 1")
+    two, _ = expect_rc(acdsim("run", path, "-f", "json", "--no-timing", "-j", "2"), 0, "-j 2")
+    check(one == two, "-j 1 and -j 2 differ")
+
+
 @test("without an e-mail type, no backlog keys in the JSON")
 def _():
     r = run_json(write("voice.yaml", MIXED.split("  - name: mail\n")[0] + """\
