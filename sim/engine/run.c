@@ -1270,10 +1270,11 @@ const char *const acd_staffing_names[3] = {
 };
 
 const char *const acd_feature_names[] = {
-    "resolution", "escalation", "retrial",     "callback", "balk", "timeout",       "wrap_up",
-    "breaks",     "cost",       "same_caller", "transfer", "ring", "unpaid_breaks", NULL,
+    "resolution",    "escalation", "retrial", "callback",    "balk",     "timeout",
+    "wrap_up",       "breaks",     "cost",    "same_caller", "transfer", "ring",
+    "unpaid_breaks", "chat",       "email",   NULL,
 };
-_Static_assert(ACD_FEAT_UNPAID == 1u << 12, "one name per ACD_FEAT_* bit, in bit order");
+_Static_assert(ACD_FEAT_EMAIL == 1u << 14, "one name per ACD_FEAT_* bit, in bit order");
 
 static char *
 dup_or_null(const char *s)

@@ -3,6 +3,7 @@
  */
 #include "display.h"
 #include "escape.h"
+#include "units.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -188,6 +189,15 @@ acd_display_estimate(enum acd_display_unit u, const struct acd_estimate *e, char
     else
         snprintf(buf, n, "%s ±%.*f", v, u == ACD_DISPLAY_COUNT ? 0 : 1,
                  u == ACD_DISPLAY_SHARE ? 100.0 * e->ci95 : e->ci95);
+    return buf;
+}
+
+char *
+acd_display_threshold(double s, char *buf, size_t n)
+{
+    if (s >= 3600)
+        return acd_units_format_duration(s, buf, n);
+    snprintf(buf, n, "%gs", s);
     return buf;
 }
 

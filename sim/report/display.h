@@ -69,6 +69,10 @@ char *acd_display_estimate(enum acd_display_unit u, const struct acd_estimate *e
  * finite. */
 char *acd_display_half_width(enum acd_display_unit u, double x, char *buf, size_t n);
 
+/* A service-level threshold: "20s" below an hour (as ever), from an hour
+ * up as a duration ("24h", "1.5h", "90m": e-mail goals). */
+char *acd_display_threshold(double s, char *buf, size_t n);
+
 /* An agent count that may be fractional (a mean): "10", "10.5"; "n/a". */
 char *acd_display_agents(double x, char *buf, size_t n);
 

@@ -406,9 +406,10 @@ put_scenario(FILE *out, const struct page *p)
                 continue;
             fputs("; ", out);
             put_esc(out, ct->name);
-            fprintf(out, ": %s within %gs",
+            char tb[32];
+            fprintf(out, ": %s within %s",
                     format_mean(ACD_M_SERVICE_LEVEL, ct->sl_target, t, sizeof(t)),
-                    ct->sl_threshold_s);
+                    acd_display_threshold(ct->sl_threshold_s, tb, sizeof(tb)));
         }
         fputs("</dd>\n", out);
         fprintf(out, "<dt>Call types</dt><dd>");
@@ -678,11 +679,12 @@ put_kpi_table(FILE *out, const struct page *p, const struct kpi_table *k)
             const struct acd_setup_type *ct =
                 k->scope == ACD_SCOPE_TYPE && m == ACD_M_SERVICE_LEVEL ? &st->call_types[i] : NULL;
             if (ct && ct->has_sl) { /* the type's own goal beside its figure */
-                char t[NUM_BUF];
+                char t[NUM_BUF], tb[32];
                 fputs("<td>", out);
                 put_estimate(out, m, &k->cols[i].metric[m]);
-                fprintf(out, "<span class=\"sub\">goal &#8805; %s in %gs</span></td>",
-                        format_mean(m, ct->sl_target, t, sizeof(t)), ct->sl_threshold_s);
+                fprintf(out, "<span class=\"sub\">goal &#8805; %s in %s</span></td>",
+                        format_mean(m, ct->sl_target, t, sizeof(t)),
+                        acd_display_threshold(ct->sl_threshold_s, tb, sizeof(tb)));
                 continue;
             }
             put_kpi_cell(out, m, &k->cols[i], in_cols);

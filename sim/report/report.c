@@ -74,12 +74,14 @@ total_in(enum acd_total t, unsigned scope, unsigned used)
 /* ------------------------------------------------------------------- json */
 
 /* Add one scope's applicable metrics in table order, then "totals": JSON
- * is the whole document, every figure (only_with gates CSV and text). */
+ * is the whole document, every figure (only_with gates CSV and text), but
+ * json_gated ones only for a scenario using their feature (`used`). */
 static void
-fill_scope_json(json_t *o, const struct acd_scope_result *s, unsigned scope)
+fill_scope_json(json_t *o, const struct acd_scope_result *s, unsigned scope, unsigned used)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_applies(m, scope))
+        if (metric_applies(m, scope) &&
+            (!acd_metrics[m].json_gated || acd_stats_metric_shown(m, used)))
             acd_json_set(o, acd_metrics[m].key, acd_json_estimate(&s->metric[m]));
     json_t *t = acd_json_check(json_object());
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
@@ -89,10 +91,10 @@ fill_scope_json(json_t *o, const struct acd_scope_result *s, unsigned scope)
 }
 
 static json_t *
-scope_json(const struct acd_scope_result *s, unsigned scope)
+scope_json(const struct acd_scope_result *s, unsigned scope, unsigned used)
 {
     json_t *o = acd_json_check(json_object());
-    fill_scope_json(o, s, scope);
+    fill_scope_json(o, s, scope, used);
     return o;
 }
 
@@ -117,18 +119,19 @@ interval_json(const struct acd_results *r, size_t i)
     json_t *o = acd_json_check(json_object());
     acd_json_set(o, "start", acd_json_str(acd_units_format_clock(iv->start_s, buf, sizeof(buf))));
     acd_json_set(o, "end", acd_json_str(acd_units_format_clock(iv->end_s, buf, sizeof(buf))));
-    fill_scope_json(o, &iv->all, ACD_SCOPE_INTERVAL);
+    fill_scope_json(o, &iv->all, ACD_SCOPE_INTERVAL, used_features(r));
     if (iv->types && r->setup.known) {
         json_t *ct = acd_json_check(json_object());
         for (size_t k = 0; k < r->setup.n_call_types; k++)
             acd_json_set(ct, r->setup.call_types[k].name,
-                         scope_json(&iv->types[k], ACD_SCOPE_TYPE));
+                         scope_json(&iv->types[k], ACD_SCOPE_TYPE, used_features(r)));
         acd_json_set(o, "call_types", ct);
     }
     if (iv->groups && r->setup.known) {
         json_t *gs = acd_json_check(json_object());
         for (size_t g = 0; g < r->setup.n_groups; g++)
-            acd_json_set(gs, r->setup.groups[g].name, scope_json(&iv->groups[g], ACD_SCOPE_GROUP));
+            acd_json_set(gs, r->setup.groups[g].name,
+                         scope_json(&iv->groups[g], ACD_SCOPE_GROUP, used_features(r)));
         acd_json_set(o, "agent_groups", gs);
     }
     return o;
@@ -444,14 +447,17 @@ write_json(FILE *out, const struct acd_results *r, const struct acd_report_opts 
     acd_json_stream_value(&js, "replications", json_integer(r->replications));
     if (r->precision)
         acd_json_stream_value(&js, "precision", precision_json(r->precision));
-    acd_json_stream_value(&js, "summary", scope_json(&r->summary, ACD_SCOPE_CENTER));
+    acd_json_stream_value(&js, "summary",
+                          scope_json(&r->summary, ACD_SCOPE_CENTER, used_features(r)));
 
     json_t *types = acd_json_check(json_object());
     json_t *groups = acd_json_check(json_object());
     for (size_t k = 0; k < st->n_call_types; k++)
-        acd_json_set(types, st->call_types[k].name, scope_json(&r->types[k], ACD_SCOPE_TYPE));
+        acd_json_set(types, st->call_types[k].name,
+                     scope_json(&r->types[k], ACD_SCOPE_TYPE, used_features(r)));
     for (size_t g = 0; g < st->n_groups; g++)
-        acd_json_set(groups, st->groups[g].name, scope_json(&r->groups[g], ACD_SCOPE_GROUP));
+        acd_json_set(groups, st->groups[g].name,
+                     scope_json(&r->groups[g], ACD_SCOPE_GROUP, used_features(r)));
     acd_json_stream_value(&js, "call_types", types);
     acd_json_stream_value(&js, "agent_groups", groups);
     acd_json_stream_open(&js, "intervals", true);
@@ -946,8 +952,9 @@ text_intervals(FILE *out, const struct acd_results *r)
 {
     static const enum acd_metric cols[] = {ACD_M_OFFERED, ACD_M_SERVICE_LEVEL, ACD_M_ABANDON_RATE,
                                            ACD_M_ASA, ACD_M_OCCUPANCY};
-    char sl_head[32];
-    snprintf(sl_head, sizeof(sl_head), "SL %gs", r->setup.known ? r->setup.sl_threshold_s : 0.0);
+    char sl_head[32], tb[24];
+    snprintf(sl_head, sizeof(sl_head), "SL %s",
+             acd_display_threshold(r->setup.known ? r->setup.sl_threshold_s : 0.0, tb, sizeof(tb)));
     const char *heads[] = {"offered", sl_head, "abandoned", "ASA", "occupancy"};
     _Static_assert(ACD_ARRAY_LEN(cols) == ACD_ARRAY_LEN(heads), "one heading per column");
     fprintf(out, "\n%-13s", "Interval");
@@ -1101,8 +1108,10 @@ write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts 
         const struct acd_setup_type *ct = &st->call_types[k];
         if (ct->has_sl) { /* its own goal beside its figures */
             size_t len = strlen(title);
-            snprintf(title + len, sizeof(title) - len, " (SL %g%% in %gs)", 100 * ct->sl_target,
-                     ct->sl_threshold_s);
+            char tb[24];
+            snprintf(title + len, sizeof(title) - len, " (SL %g%% %s %s)", 100 * ct->sl_target,
+                     ct->sl_threshold_s >= 3600 ? "within" : "in",
+                     acd_display_threshold(ct->sl_threshold_s, tb, sizeof(tb)));
         }
         text_scope(out, &rows, title, &r->types[k], ACD_SCOPE_TYPE);
     }
