@@ -22,10 +22,10 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { OPT_NO_TIMING = 256 };
+enum { OPT_NO_TIMING = 256, OPT_DETAIL };
 
 static const char usage_text[] =
-    "usage: acdsim report RESULTS.json [--out DIR] [-f text|json|csv]\n"
+    "usage: acdsim report RESULTS.json [--out DIR] [-f text|json|csv] [--detail]\n"
     "\n"
     "Draw the report of a finished run again from its results document (the\n"
     "results.json of `acdsim run --out DIR`, or the output of `acdsim run -f\n"
@@ -40,6 +40,8 @@ static const char usage_text[] =
     "                         with --out\n"
     "      --no-timing        report run.wall_s and run.threads as null (a\n"
     "                         document without timing is always reported so)\n"
+    "      --detail           text: the 90th-percentile wait per interval, and\n"
+    "                         each call type's figures per interval\n"
     "  -h, --help             show this help\n"
     "\n"
     "The document is checked in full before anything is written: a malformed,\n"
@@ -53,7 +55,7 @@ struct report_args {
     const struct acd_format *format; /* NULL: the default (see usage) */
     const char *out_dir;
     const char *path;
-    bool no_timing, help;
+    bool no_timing, detail, help;
     int n_errors;
 };
 
@@ -78,6 +80,14 @@ set_no_timing(void *p, const char *arg, char *err, size_t errlen)
     return 0;
 }
 
+static int
+set_detail(void *p, const char *arg, char *err, size_t errlen)
+{
+    (void)arg, (void)err, (void)errlen;
+    ((struct report_parse *)p)->a->detail = true;
+    return 0;
+}
+
 /* The help is usage_text, written by hand. --out DIR must be a directory
  * we may write into, or not exist yet with an existing parent: checked
  * before reading, so that a report never fails for want of its folder
@@ -86,6 +96,7 @@ static const struct acd_cli_opt report_opts[] = {
     {.name = "format", .val = 'f', .metavar = "FMT", .set = set_format},
     {.name = "out", .val = 'o', .metavar = "DIR", .set = acd_cli_set_out},
     {.name = "no-timing", .val = OPT_NO_TIMING, .set = set_no_timing},
+    {.name = "detail", .val = OPT_DETAIL, .set = set_detail},
     {.name = "help", .val = 'h', .set = acd_cli_set_help},
 };
 
@@ -158,7 +169,8 @@ acd_cli_report(int argc, char **argv)
 
     /* A document written without timing stays without it: its wall time
      * reads as NaN and its thread count as 0, which would print as such. */
-    struct acd_report_opts opts = {.no_timing = a.no_timing || isnan(r->wall_s)};
+    struct acd_report_opts opts = {.no_timing = a.no_timing || isnan(r->wall_s),
+                                   .detail = a.detail};
     const struct acd_format *format = a.format;
     if (!format && !a.out_dir)
         format = acd_format_find("text");

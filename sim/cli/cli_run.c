@@ -126,8 +126,17 @@ set_no_timing(void *ud, const char *arg, char *err, size_t errlen)
     return 0;
 }
 
+static int
+set_detail(void *ud, const char *arg, char *err, size_t errlen)
+{
+    struct run_args *a = ud;
+    (void)arg, (void)err, (void)errlen;
+    a->report.detail = true;
+    return 0;
+}
+
 /* getopt_long values for options without a short form. */
-enum { OPT_ASSERT = 256, OPT_NO_TIMING, OPT_TRACE, OPT_TRACE_REPLICATION };
+enum { OPT_ASSERT = 256, OPT_NO_TIMING, OPT_TRACE, OPT_TRACE_REPLICATION, OPT_DETAIL };
 
 static const struct acd_cli_opt run_opts[] = {
     {.name = "replications",
@@ -182,6 +191,11 @@ static const struct acd_cli_opt run_opts[] = {
      .set = set_no_timing,
      .help = "report run.wall_s and run.threads as null (and\nno timing in text), so the "
              "output is byte-\nidentical between runs and thread counts"},
+    {.name = "detail",
+     .val = OPT_DETAIL,
+     .set = set_detail,
+     .help = "text: the 90th-percentile wait per interval, and\neach call type's figures per "
+             "interval"},
     {.name = "quiet",
      .val = 'q',
      .set = acd_cli_set_quiet,

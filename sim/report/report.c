@@ -945,31 +945,58 @@ text_verdict(FILE *out, const struct acd_results *r)
     free(goals);
 }
 
-/* Per-interval overview of an operating day, one line per interval with a
- * few center means: 13 + 5 * 11 = 68 columns. */
+/* Per-interval tables of an operating day, one line per interval with a
+ * few means of one scope (the center, or a call type): 13 + 5 * 11 = 68
+ * columns; with detail, the 90th-percentile wait too (79). */
 static void
-text_intervals(FILE *out, const struct acd_results *r)
+text_interval_table(FILE *out, const struct acd_results *r, size_t type, bool detail)
 {
     static const enum acd_metric cols[] = {ACD_M_OFFERED, ACD_M_SERVICE_LEVEL, ACD_M_ABANDON_RATE,
-                                           ACD_M_ASA, ACD_M_OCCUPANCY};
+                                           ACD_M_ASA,     ACD_M_OCCUPANCY,     ACD_M_WAIT_P90};
     char sl_head[32], tb[24];
-    snprintf(sl_head, sizeof(sl_head), "SL %s",
-             acd_display_threshold(r->setup.known ? r->setup.sl_threshold_s : 0.0, tb, sizeof(tb)));
-    const char *heads[] = {"offered", sl_head, "abandoned", "ASA", "occupancy"};
+    double threshold = r->setup.known ? r->setup.sl_threshold_s : 0.0;
+    if (type != SIZE_MAX && r->setup.known && r->setup.call_types[type].has_sl)
+        threshold = r->setup.call_types[type].sl_threshold_s;
+    snprintf(sl_head, sizeof(sl_head), "SL %s", acd_display_threshold(threshold, tb, sizeof(tb)));
+    const char *heads[] = {"offered", sl_head, "abandoned", "ASA", "occupancy", "p90 wait"};
     _Static_assert(ACD_ARRAY_LEN(cols) == ACD_ARRAY_LEN(heads), "one heading per column");
-    fprintf(out, "\n%-13s", "Interval");
-    for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++)
-        acd_display_put_right(out, heads[c], 11);
+    /* A call type has no occupancy (agents are the groups'). */
+    size_t n_cols = detail ? ACD_ARRAY_LEN(cols) : ACD_ARRAY_LEN(cols) - 1;
+    if (type != SIZE_MAX) {
+        char *name = acd_escape_xstrdup(r->setup.call_types[type].name);
+        fprintf(out, "\nCall type %s per interval\n%-13s", name, "Interval");
+        free(name);
+    } else {
+        fprintf(out, "\n%-13s", "Interval");
+    }
+    for (size_t c = 0; c < n_cols; c++)
+        if (type == SIZE_MAX || cols[c] != ACD_M_OCCUPANCY)
+            acd_display_put_right(out, heads[c], 11);
     fputc('\n', out);
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
+        const struct acd_scope_result *s = type == SIZE_MAX ? &iv->all : &iv->types[type];
         char a[32], b[32], v[NUM_BUF];
         fprintf(out, "  %s-%-5s", acd_units_format_clock(iv->start_s, a, sizeof(a)),
                 acd_units_format_clock(iv->end_s, b, sizeof(b)));
-        for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++)
-            acd_display_put_right(
-                out, format_value(cols[c], iv->all.metric[cols[c]].mean, false, v, sizeof(v)), 11);
+        for (size_t c = 0; c < n_cols; c++)
+            if (type == SIZE_MAX || cols[c] != ACD_M_OCCUPANCY)
+                acd_display_put_right(
+                    out, format_value(cols[c], s->metric[cols[c]].mean, false, v, sizeof(v)), 11);
         fputc('\n', out);
+    }
+}
+
+static void
+text_intervals(FILE *out, const struct acd_results *r, bool detail)
+{
+    text_interval_table(out, r, SIZE_MAX, detail);
+    if (!detail)
+        return;
+    for (size_t k = 0; r->setup.known && k < r->setup.n_call_types; k++) {
+        if (!r->intervals[0].types)
+            break;
+        text_interval_table(out, r, k, true);
     }
 }
 
@@ -1100,7 +1127,7 @@ write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts 
     text_costs(out, r);
     text_drain(out, r);
     if (r->n_intervals)
-        text_intervals(out, r);
+        text_intervals(out, r, o && o->detail);
     for (size_t k = 0; k < st->n_call_types; k++) {
         char *name = acd_escape_xstrdup(st->call_types[k].name);
         snprintf(title, sizeof(title), "Call type: %.*s", LABEL_W - 11, name);

@@ -14,6 +14,9 @@ struct acd_expect_result;
 
 struct acd_report_opts {
     bool no_timing; /* omit wall-clock time (run.wall_s = null): byte-identical output */
+    /* Text: the per-interval table gains the 90th-percentile wait, and each
+     * call type gets a table per interval (`--detail`). */
+    bool detail;
     /* The --assert checks evaluated on these results (expect.h), written
      * into the JSON's checks.assertions; NULL, 0: none. */
     const struct acd_expect_result *asserts;
