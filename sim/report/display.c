@@ -80,6 +80,25 @@ plain(enum acd_display_unit u, double x, unsigned flags, char *buf, size_t n)
     return buf;
 }
 
+/* Seconds for people: "12.3s" under a minute, else whole seconds as
+ * "15m20s" or "2h05m00s"; sign as given ("+"); the sign of a value that
+ * rounds to 0 is dropped. */
+static void
+duration(double x, const char *sign, char *buf, size_t n)
+{
+    if (fabs(x) < 59.95) {
+        snprintf(buf, n, sign[0] ? "%+.1fs" : "%.1fs", x);
+        return;
+    }
+    double r = round(fabs(x));
+    long long t = (long long)r, h = t / 3600, m = t / 60 % 60, s = t % 60;
+    const char *sg = x < 0 ? "-" : sign;
+    if (h > 0)
+        snprintf(buf, n, "%s%lldh%02lldm%02llds", sg, h, m, s);
+    else
+        snprintf(buf, n, "%s%lldm%02llds", sg, m, s);
+}
+
 char *
 acd_display_value(enum acd_display_unit u, double x, unsigned flags, char *buf, size_t n)
 {
@@ -88,7 +107,7 @@ acd_display_value(enum acd_display_unit u, double x, unsigned flags, char *buf, 
     else if (u == ACD_DISPLAY_SHARE)
         snprintf(buf, n, "%.1f%%", 100.0 * x);
     else if (u == ACD_DISPLAY_SECONDS)
-        snprintf(buf, n, "%.1fs", x);
+        duration(x, "", buf, n);
     else
         plain(u, x, flags, buf, n);
     return buf;
@@ -117,7 +136,8 @@ char *
 acd_display_bound(enum acd_display_unit u, double bound, char *buf, size_t n)
 {
     acd_display_value(u, bound, 0, buf, n);
-    if (!isfinite(bound) || u == ACD_DISPLAY_COUNT)
+    if (!isfinite(bound) || u == ACD_DISPLAY_COUNT ||
+        (u == ACD_DISPLAY_SECONDS && fabs(bound) >= 59.95 && bound == round(bound)))
         return buf;
     double scaled = u == ACD_DISPLAY_SHARE ? 100.0 * bound : bound;
     for (int d = value_decimals(u); d <= value_decimals(u) + 4; d++) {
@@ -158,7 +178,7 @@ acd_display_ci(enum acd_display_unit u, double ci, unsigned flags, char *buf, si
     else if (u == ACD_DISPLAY_SHARE)
         snprintf(v, sizeof(v), "%.1f", 100.0 * ci);
     else if (u == ACD_DISPLAY_SECONDS)
-        snprintf(v, sizeof(v), "%.1fs", ci);
+        duration(ci, "", v, sizeof(v));
     else
         plain(u, ci, flags, v, sizeof(v));
     snprintf(buf, n, "%s%s", *v ? "± " : "", v);
@@ -173,7 +193,7 @@ acd_display_diff(enum acd_display_unit u, double d, char *buf, size_t n)
     else if (u == ACD_DISPLAY_SHARE)
         snprintf(buf, n, "%+.1f pts", 100.0 * d);
     else if (u == ACD_DISPLAY_SECONDS)
-        snprintf(buf, n, "%+.1fs", d);
+        duration(d, "+", buf, n);
     else
         snprintf(buf, n, "%+.2f", d);
     return buf;
@@ -184,11 +204,16 @@ acd_display_estimate(enum acd_display_unit u, const struct acd_estimate *e, char
 {
     char v[24]; /* "-123456.7%": plenty; a longer one is cut, never overflows */
     acd_display_value(u, e->mean, 0, v, sizeof(v));
-    if (!isfinite(e->mean) || !isfinite(e->ci95))
+    if (!isfinite(e->mean) || !isfinite(e->ci95)) {
         snprintf(buf, n, "%s", v);
-    else
+    } else if (u == ACD_DISPLAY_SECONDS && e->ci95 >= 59.95) {
+        char c[24]; /* a CI of minutes in the same form as its mean */
+        duration(e->ci95, "", c, sizeof(c));
+        snprintf(buf, n, "%s ±%s", v, c);
+    } else {
         snprintf(buf, n, "%s ±%.*f", v, u == ACD_DISPLAY_COUNT ? 0 : 1,
                  u == ACD_DISPLAY_SHARE ? 100.0 * e->ci95 : e->ci95);
+    }
     return buf;
 }
 

@@ -76,7 +76,15 @@ test_value(void **state)
                         "5,312.50");
     /* Grouping is for counts and numbers: shares and times stay as they are. */
     assert_string_equal(acd_display_value(ACD_DISPLAY_SECONDS, 1234.5, ACD_DISPLAY_GROUPED, b, BUF),
-                        "1234.5s");
+                        "20m35s");
+    /* Durations of a minute or more read as minutes and seconds, hours. */
+    assert_string_equal(acd_display_value(ACD_DISPLAY_SECONDS, 59.94, 0, b, BUF), "59.9s");
+    assert_string_equal(acd_display_value(ACD_DISPLAY_SECONDS, 59.96, 0, b, BUF), "1m00s");
+    assert_string_equal(acd_display_value(ACD_DISPLAY_SECONDS, 920.3, 0, b, BUF), "15m20s");
+    assert_string_equal(acd_display_value(ACD_DISPLAY_SECONDS, 7505, 0, b, BUF), "2h05m05s");
+    assert_string_equal(acd_display_diff(ACD_DISPLAY_SECONDS, -75.4, b, BUF), "-1m15s");
+    assert_string_equal(acd_display_diff(ACD_DISPLAY_SECONDS, 75.4, b, BUF), "+1m15s");
+    assert_string_equal(acd_display_diff(ACD_DISPLAY_SECONDS, 7.4, b, BUF), "+7.4s");
     for (int u = ACD_DISPLAY_SHARE; u <= ACD_DISPLAY_MONEY; u++) {
         assert_string_equal(acd_display_value(u, (double)NAN, 0, b, BUF), "n/a");
         assert_string_equal(acd_display_value(u, (double)INFINITY, 0, b, BUF), "n/a");
