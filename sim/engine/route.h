@@ -39,6 +39,21 @@ struct acd_route_selection {
     bool uses_random; /* groups keep idle_ix */
 };
 
+/* Chat (channel chat; s->chat set). Whatever the policy:
+ *  - acd_route_chat_leg: the waiting chat agent a, which holds chats,
+ *    takes in a free slot: the longest-waiting eligible leg of its group's
+ *    chat queues whose call type allows more chats than a holds
+ *    (concurrency), or ACD_NONE;
+ *  - acd_route_chat_agent: for chat leg c of queue q when no idle agent
+ *    may take it (the policy's pick_agent first: an idle agent holds the
+ *    fewest chats, none), the eligible agent holding the fewest chats,
+ *    fewer than the call type's concurrency, and open to more
+ *    (acd_state_chat_open); ties to the group listed first for the queue,
+ *    then the agent created first. `extra` as in pick_agent.
+ * Neither changes state. */
+uint32_t acd_route_chat_leg(const struct acd_sim *s, uint32_t a);
+uint32_t acd_route_chat_agent(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra);
+
 /* NULL-terminated table. */
 extern const struct acd_route_policy *const acd_route_policies[];
 /* The policy called `name`, or NULL. */

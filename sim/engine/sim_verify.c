@@ -119,6 +119,16 @@ verify_events(const struct acd_sim *s, size_t by_kind[EV_KINDS])
                        s->agents[e->obj].state == ACD_AGENT_TALK,
                    "hold end of a held agent");
             break;
+        case EV_CHAT_END:
+            VERIFY(e->obj < s->n_calls_used && s->chat && s->calls[e->obj].agent < s->n_agents &&
+                       s->calls[e->obj].queue == ACD_NONE &&
+                       s->chat[s->calls[e->obj].agent].talk > 0,
+                   "chat end of a chat in talk at an agent holding chats");
+            break;
+        case EV_CHAT_WRAP:
+            VERIFY(e->obj < s->n_agents && s->chat && s->chat[e->obj].n > s->chat[e->obj].talk,
+                   "chat wrap-up end of an agent with a chat in wrap-up");
+            break;
         case EV_MOVE:
             VERIFY(e->obj < s->n_moves && s->moves[e->obj].ev == id &&
                        s->moves[e->obj].phase != ACD_MOVE_OVER,
@@ -134,6 +144,9 @@ verify_events(const struct acd_sim *s, size_t by_kind[EV_KINDS])
 struct handles {
     size_t plan, abandon, timeout, visible, ring;
     size_t held_agents, held_legs;
+    /* Chat: agents holding chats talking / all in wrap-up; chats talking;
+     * chats in wrap-up. */
+    size_t chat_talk_agents, chat_wrap_agents, chats_talk, chats_wrap;
 };
 
 static void
@@ -181,7 +194,20 @@ verify_group(const struct acd_sim *s, uint32_t gi, size_t *n_members, struct han
         unpaid += ag->state == ACD_AGENT_BREAK && ag->break_unpaid;
         h->plan += ag->ev != ACD_EVQ_NONE;
         VERIFY(!ag->held || ag->state == ACD_AGENT_TALK, "a held agent is talking");
-        if (ag->held) {
+        const struct acd_agent_chat *ch = s->chat ? &s->chat[a] : NULL;
+        if (ch && ch->n > 0) {
+            /* A voice call never goes to an agent holding chats, nor a chat
+             * to an agent on (or wrapping up) a voice call. */
+            VERIFY(ag->call == ACD_NONE && !ag->held && ch->talk <= ch->n &&
+                       ch->n <= ACD_MAX_CONCURRENCY,
+                   "an agent holding chats holds no voice call, at most its concurrency");
+            VERIFY(ag->state == (ch->talk ? ACD_AGENT_TALK : ACD_AGENT_WRAP),
+                   "an agent holding chats talks while one talks, else wraps up");
+            h->chat_talk_agents += ch->talk > 0;
+            h->chat_wrap_agents += ch->talk == 0;
+            h->chats_talk += ch->talk;
+            h->chats_wrap += (size_t)(ch->n - ch->talk);
+        } else if (ag->held) {
             VERIFY(ag->call == ACD_NONE && ag->held_type < s->n_types &&
                        ag->held_xfer < s->sc->call_types[ag->held_type].n_transfers,
                    "a held agent has no call in hand, and its transfer");
@@ -365,10 +391,15 @@ acd_sim_verify(const struct acd_sim *s)
     }
     VERIFY(n_members == s->n_agents, "every agent is a member of one group");
     size_t n_held = h.held_agents;
-    VERIFY(n_talk == s->n_talk + n_held, "sum of groups' n_talk = n_talk + held agents");
-    n_talk = s->n_talk; /* agents with a call in hand */
-    VERIFY(by_kind[EV_TALK_END] == n_talk, "one talk end pending per talking agent");
-    VERIFY(by_kind[EV_WRAP_END] == n_wrap, "one wrap-up end pending per agent in wrap-up");
+    VERIFY(h.chats_talk == s->n_chats && by_kind[EV_CHAT_END] == s->n_chats &&
+               by_kind[EV_CHAT_WRAP] == h.chats_wrap,
+           "chats talking = n_chats = pending chat ends; one wrap-up end per chat in wrap-up");
+    VERIFY(n_talk - h.chat_talk_agents == s->n_talk - s->n_chats + n_held,
+           "sum of groups' n_talk = n_talk + held agents (agents holding chats: once)");
+    n_talk = s->n_talk; /* legs in hand: voice calls and chats */
+    VERIFY(by_kind[EV_TALK_END] == n_talk - s->n_chats, "one talk end pending per talking agent");
+    VERIFY(by_kind[EV_WRAP_END] == n_wrap - h.chat_wrap_agents,
+           "one wrap-up end pending per agent in wrap-up");
     VERIFY(by_kind[EV_BREAK_END] >= n_break, "a break end pending per agent on break");
     VERIFY(h.ring == s->n_ringing && by_kind[EV_RING_END] == h.ring,
            "ringing agents = n_ringing = pending ring ends");

@@ -374,7 +374,7 @@ grp_shrinkage(struct ctx *c, void *obj, const struct acd_ynode *k, const struct 
     acd_scn_parse_shrinkage(c, k, v, &g->has_shrinkage, &g->shrinkage, &g->shrinkage_by_interval);
 }
 
-enum { G_NAME, G_SKILLS, G_AGENTS, G_SHIFTS, G_TIER };
+enum { G_NAME, G_SKILLS, G_AGENTS, G_SHIFTS, G_TIER, G_BLENDING = 13 };
 
 static const struct key_desc group_keys[] = {
     [G_NAME] = KEY_FN("name", grp_name, KEY_REQUIRED),
@@ -390,6 +390,7 @@ static const struct key_desc group_keys[] = {
     KEY_FN("shrinkage", grp_shrinkage, 0),
     KEY_FN("answers", grp_answers, 0),
     KEY_FN("moves", grp_moves, KEY_DAY),
+    [G_BLENDING] = KEY_V("blending", V_BOOL, struct acd_agent_group, blending, 0),
 };
 
 static void
@@ -398,6 +399,10 @@ finish_group(struct ctx *c, struct acd_agent_group *g, const struct acd_ynode *m
 {
     if (!(s->keys & BIT(G_TIER)))
         g->tier = 1;
+    if (acd_scn_is_ok(s, G_BLENDING) && g->blending)
+        acd_scn_err(c, s->val[G_BLENDING],
+                    "'blending: true' is not supported yet: an agent holding chats takes no "
+                    "voice call (leave it out, or give blending: false)");
     if ((s->bad | s->meant) & BIT(G_TIER))
         c->tiers_ok = false;
     unsigned staffing = s->keys & (BIT(G_AGENTS) | BIT(G_SHIFTS));
