@@ -1242,10 +1242,11 @@ const char *const acd_staffing_names[3] = {
 };
 
 const char *const acd_feature_names[] = {
-    "resolution", "escalation", "retrial",     "callback", "balk", "timeout",       "wrap_up",
-    "breaks",     "cost",       "same_caller", "transfer", "ring", "unpaid_breaks", NULL,
+    "resolution",    "escalation", "retrial", "callback",    "balk",     "timeout",
+    "wrap_up",       "breaks",     "cost",    "same_caller", "transfer", "ring",
+    "unpaid_breaks", "chat",       "email",   NULL,
 };
-_Static_assert(ACD_FEAT_UNPAID == 1u << 12, "one name per ACD_FEAT_* bit, in bit order");
+_Static_assert(ACD_FEAT_EMAIL == 1u << 14, "one name per ACD_FEAT_* bit, in bit order");
 
 static char *
 dup_or_null(const char *s)
@@ -1298,6 +1299,7 @@ acd_setup_from_scenario(struct acd_setup *st, const struct acd_scenario *sc)
         t->has_sl = acd_scenario_type_has_sl(sc, k);
         t->sl_threshold_s = acd_scenario_type_sl_threshold(sc, k);
         t->sl_target = acd_scenario_type_sl_target(sc, k);
+        t->channel = sc->call_types[k].channel;
     }
     st->n_groups = sc->n_groups;
     st->groups = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*st->groups));

@@ -397,8 +397,15 @@ write_json(FILE *out, const struct acd_results *r, const struct acd_report_opts 
 
     json_t *types = acd_json_check(json_object());
     json_t *groups = acd_json_check(json_object());
-    for (size_t k = 0; k < st->n_call_types; k++)
-        acd_json_set(types, st->call_types[k].name, scope_json(&r->types[k], ACD_SCOPE_TYPE));
+    /* Each type's channel, only when some type is not a call (single-channel
+     * results stay as they were). */
+    bool channels = st->features & (ACD_FEAT_CHAT | ACD_FEAT_EMAIL);
+    for (size_t k = 0; k < st->n_call_types; k++) {
+        json_t *t = scope_json(&r->types[k], ACD_SCOPE_TYPE);
+        if (channels)
+            acd_json_set(t, "channel", acd_json_str(acd_channel_name(st->call_types[k].channel)));
+        acd_json_set(types, st->call_types[k].name, t);
+    }
     for (size_t g = 0; g < st->n_groups; g++)
         acd_json_set(groups, st->groups[g].name, scope_json(&r->groups[g], ACD_SCOPE_GROUP));
     acd_json_stream_value(&js, "call_types", types);
@@ -1034,6 +1041,10 @@ write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts 
         snprintf(title, sizeof(title), "Call type: %.*s", LABEL_W - 11, name);
         free(name);
         const struct acd_setup_type *ct = &st->call_types[k];
+        if (ct->channel != ACD_CHANNEL_VOICE) { /* chat, email: the channel beside the name */
+            size_t len = strlen(title);
+            snprintf(title + len, sizeof(title) - len, " (%s)", acd_channel_name(ct->channel));
+        }
         if (ct->has_sl) { /* its own goal beside its figures */
             size_t len = strlen(title);
             snprintf(title + len, sizeof(title) - len, " (SL %g%% in %gs)", 100 * ct->sl_target,
