@@ -20,6 +20,11 @@
  *     leg waits flagged ACD_CALL_HELD or its EV_HOLD_END is pending (one of
  *     the two); leaving / break_pending only while busy; its shift-plan
  *     event is pending and its own;
+ *   - chat: an agent holding chats holds no voice call (a voice call
+ *     never reaches it, nor a chat an agent on a voice call), at most
+ *     ACD_MAX_CONCURRENCY, talks while one of them talks and wraps up
+ *     otherwise; the chats talking are n_chats (in n_talk, one pending
+ *     chat end each), each chat in wrap-up has its wrap-up end pending;
  *   - each queue's list has `len` legs of its call type and tier, linked
  *     both ways, in joining order; the legs waiting (placeholders excluded)
  *     add up to each type's n_waiting and to the total;

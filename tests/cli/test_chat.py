@@ -19,6 +19,7 @@
 * Routing, from a trace of a group serving voice and chat: an agent never
   talks on a voice call while it holds a chat, and never holds more chats
   than the concurrency.
+* Threads: -j 1 and -j 2 give the same bytes.
 
 Environment: ACDSIM = the binary. Python standard library only.
 """
@@ -294,6 +295,16 @@ def _():
                                       f"{len(new)} answered at once (concurrency {new})")
     check(voice_n > 100 and chat_n > 200 and mixed_agents >= 5,
           f"too little mixing: {voice_n} calls, {chat_n} chats, {mixed_agents} agents with both")
+
+
+
+@test("threads: a chat scenario's results are the same with -j 1 and -j 2")
+def _():
+    path = os.path.join(TMP, "threads.yaml")
+    with open(path, "w") as f:
+        f.write(MIXED.replace("replications: 1", "replications: 6"))
+    outs = [acdsim(["run", path, "--no-timing", "-f", "json", "-j", j]) for j in ("1", "2")]
+    check(outs[0] == outs[1], "-j 1 and -j 2 differ")
 
 
 sys.exit(run(cleanup=TMP))
