@@ -441,6 +441,14 @@ poke_queue(struct acd_sim *s, uint32_t qi)
             take(s, a, c);
         }
     }
+    if (s->chat && s->types[q->type].concurrency) /* then agents with a free chat slot */
+        while (q->len > 0) {
+            uint32_t c = q->head, a = acd_route_chat_agent(s, c, qi, 0);
+            if (a == ACD_NONE)
+                break;
+            dequeue(s, c);
+            answer(s, a, c, s->now - s->calls[c].t_queue);
+        }
 }
 
 /* Next time a waiting leg becomes visible to more agents, or INFINITY. */

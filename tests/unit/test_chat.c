@@ -70,6 +70,7 @@ static const char day_yaml[] =
     "    stretch: [1, 1.4]\n"
     "    arrivals: {per_interval: [20, 20, 20, 20, 20, 20, 20, 20]}\n"
     "    handle_time: {dist: exponential, mean: 5m}\n"
+    "    overflow_delay: 30s\n"
     "agent_groups:\n"
     "  - name: all\n"
     "    skills: [phone, web, {type: app, level: 2}]\n"
