@@ -9,7 +9,8 @@
   repeat calls and two groups.
 * Theory: chat with concurrency k = 3 at c = 5 agents, no stretch, no
   patience, is M/M/15: service level, ASA and the probability of waiting
-  within the run's own 95% CI of the Erlang C values.
+  within the run's own 95% CI of the Erlang C values; with exponential
+  patience, M/M/15+M (Erlang A): also the abandon rate and mean wait.
 * Stretch, exactly (deterministic handle time, one agent, concurrency 2):
   at log-on the agent answers two waiting chats at once; the first (1 chat
   held) lasts the handle time, the second (2 held) the handle time x
@@ -158,6 +159,28 @@ def _():
         check(abs(got["mean"] - want) <= got["ci95"],
               f"{key}: {got['mean']:.5g} +- {got['ci95']:.3g}, theory {want:.5g}")
 
+
+# Erlang A, c = 15, lambda = 600/h, mean handle 90 s, exponential patience
+# of mean 120 s, T = 20 s, from /work/shared/oracle/erlang.py
+# (erlang_a_metrics(600/3600, 90, 15, 120, 20)): sl_answered_over_offered,
+# p_abandon, mean_wait_served_s, mean_wait_all_s, p_wait.
+THEORY_A = {"service_level": 0.7016630219347897, "abandon_rate": 0.09515646974260861,
+            "asa_s": 10.85963015788081, "mean_wait_s": 11.418776369113033,
+            "p_wait": 0.5674370266151578}
+
+
+@test("theory: chat with patience, 5 agents x concurrency 3 = Erlang A with 15 servers "
+      "(SL, abandons, ASA, mean wait, P(wait) within the run's 95% CI)")
+def _():
+    text = MMCK.replace("500/h", "600/h").replace(
+        "handle_time: {dist: exponential, mean: 90s}",
+        "handle_time: {dist: exponential, mean: 90s}\n    patience: {dist: exponential, mean: 2m}")
+    res, _ = run_json(text, "erlang_a")
+    web = res["call_types"]["web"]
+    for key, want in THEORY_A.items():
+        got = web[key]
+        check(abs(got["mean"] - want) <= got["ci95"],
+              f"{key}: {got['mean']:.5g} +- {got['ci95']:.3g}, theory {want:.5g}")
 
 # --- stretch, deterministic ---------------------------------------------
 
