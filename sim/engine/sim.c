@@ -743,6 +743,8 @@ sim_init(struct acd_sim *s, const struct acd_scenario *sc, uint64_t seed, unsign
     for (uint32_t k = 0; k < s->n_types && !s->chat; k++)
         if (s->types[k].concurrency) /* before the first agent: agent_new sizes it */
             s->chat = acd_xcalloc(s->agents_cap ? s->agents_cap : 1, sizeof(*s->chat));
+    for (uint32_t g = 0; g < s->n_groups && s->chat; g++)
+        s->blend |= sc->groups[g].blending;
     setup_staffing(s);
     acd_sim_moves_setup(s);
     if (!s->day)

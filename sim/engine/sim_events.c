@@ -51,6 +51,9 @@ after_close_check(struct acd_sim *s)
 }
 static double hold_answered(struct acd_sim *s, struct acd_call *x);
 static void chat_start(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s);
+static void blend_count(struct acd_sim *s, uint32_t a);
+static bool blend_voice_done(struct acd_sim *s, uint32_t a);
+static void blend_talk_end(struct acd_sim *s, uint32_t a);
 static void hold_release(struct acd_sim *s, struct acd_call *x);
 
 /* --- the caller's random numbers ----------------------------------------
@@ -271,11 +274,15 @@ answer(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
     }
 
     struct acd_group_rt *g = &s->groups[gi];
-    acd_state_touch_busy(s, gi);
-    if (g->wrap)
-        acd_state_touch_talk(s, gi); /* without wrap-up (or ringing), talk time is busy time */
-    g->n_busy++;
-    g->n_talk++;
+    if (s->chat && s->chat[a].n) {
+        blend_count(s, a); /* a voice call for an agent holding chats (blending) */
+    } else {
+        acd_state_touch_busy(s, gi);
+        if (g->wrap)
+            acd_state_touch_talk(s, gi); /* without wrap-up (or ringing), talk time is busy time */
+        g->n_busy++;
+        g->n_talk++;
+    }
     s->n_talk++;
     ag->state = ACD_AGENT_TALK;
     ag->call = c;
@@ -441,9 +448,13 @@ poke_queue(struct acd_sim *s, uint32_t qi)
             take(s, a, c);
         }
     }
-    if (s->chat && s->types[q->type].concurrency) /* then agents with a free chat slot */
+    if (s->chat) /* then agents holding chats: a free slot, or blending */
         while (q->len > 0) {
-            uint32_t c = q->head, a = acd_route_chat_agent(s, c, qi, 0);
+            uint32_t c = q->head, a = ACD_NONE;
+            if (s->types[q->type].concurrency)
+                a = acd_route_chat_agent(s, c, qi, 0);
+            else if (s->blend && !(s->calls[c].flags & ACD_CALL_PLACEHOLDER))
+                a = acd_route_blend_agent(s, c, qi, 0);
             if (a == ACD_NONE)
                 break;
             dequeue(s, c);
@@ -576,6 +587,10 @@ offer(struct acd_sim *s, uint32_t c)
     }
     if (t->concurrency && (a = acd_route_chat_agent(s, c, qi, 1)) != ACD_NONE) {
         answer(s, a, c, 0.0); /* one more chat for an agent holding some */
+        return;
+    }
+    if (s->blend && (a = acd_route_blend_agent(s, c, qi, 1)) != ACD_NONE) {
+        answer(s, a, c, 0.0); /* a voice call for an agent holding chats */
         return;
     }
     /* Ringing calls hold a line but not a place in the queue. */
@@ -838,6 +853,8 @@ static void
 agent_done(struct acd_sim *s, uint32_t a)
 {
     struct acd_agent *ag = &s->agents[a];
+    if (s->chat && s->chat[a].voice && blend_voice_done(s, a))
+        return; /* back to the chats it holds */
     acd_state_touch_busy(s, ag->group);
     s->groups[ag->group].n_busy--;
     if (s->n_mv_soon) { /* some agent moves after its call (sim_moves.c) */
@@ -894,7 +911,8 @@ chat_start(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
     uint32_t gi = ag->group, k = x->type;
     struct acd_group_rt *g = &s->groups[gi];
     const struct acd_call_type *ct = acd_state_ctype(s, k);
-    ACD_ASSERT(ag->call == ACD_NONE && !ag->held && ch->n < s->types[k].concurrency);
+    ACD_ASSERT(ag->call == ACD_NONE && !ag->held && ch->voice == ACD_BLEND_NONE &&
+               ch->n < s->types[k].concurrency);
     if (ch->n == 0) {
         acd_state_touch_busy(s, gi);
         g->n_busy++;
@@ -922,13 +940,16 @@ chat_start(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
     chat_fill(s, a);
 }
 
-/* Agent a, holding chats, takes waiting chats while it has room. */
+/* Agent a, holding chats, takes waiting chats while it has room; of a
+ * blending group, a waiting voice call first. */
 static void
 chat_fill(struct acd_sim *s, uint32_t a)
 {
     if (!acd_state_chat_open(s, a))
         return;
-    uint32_t c = acd_route_chat_leg(s, a);
+    uint32_t c = s->blend ? acd_route_blend_leg(s, a) : ACD_NONE;
+    if (c == ACD_NONE)
+        c = acd_route_chat_leg(s, a);
     if (c == ACD_NONE)
         return;
     dequeue(s, c);
@@ -941,10 +962,54 @@ chat_slot_free(struct acd_sim *s, uint32_t a)
 {
     struct acd_agent_chat *ch = &s->chat[a];
     ACD_ASSERT(ch->n > ch->talk);
-    if (--ch->n == 0)
+    if (--ch->n == 0 && ch->voice == ACD_BLEND_NONE)
         agent_done(s, a); /* free for anything, voice included */
     else
-        chat_fill(s, a);
+        chat_fill(s, a); /* nothing while on a blended voice call */
+}
+
+/* Blending: agent a, holding chats, answers a voice call: busy already,
+ * talking from now. */
+static void
+blend_count(struct acd_sim *s, uint32_t a)
+{
+    struct acd_agent_chat *ch = &s->chat[a];
+    uint32_t gi = s->agents[a].group;
+    ACD_ASSERT(ch->voice == ACD_BLEND_NONE && s->sc->groups[gi].blending);
+    ch->voice = ACD_BLEND_TALK;
+    if (ch->talk == 0) {
+        if (s->groups[gi].wrap)
+            acd_state_touch_talk(s, gi);
+        s->groups[gi].n_talk++;
+    }
+}
+
+/* The blended voice call's talk ends: still talking if a chat is. */
+static void
+blend_talk_end(struct acd_sim *s, uint32_t a)
+{
+    struct acd_agent_chat *ch = &s->chat[a];
+    uint32_t gi = s->agents[a].group;
+    ch->voice = ACD_BLEND_WRAP;
+    if (ch->talk == 0) {
+        if (s->groups[gi].wrap)
+            acd_state_touch_talk(s, gi);
+        s->groups[gi].n_talk--;
+    }
+}
+
+/* The blended voice call is over (talk and wrap-up): back to the chats the
+ * agent still holds (true), or free as after any call (false). */
+static bool
+blend_voice_done(struct acd_sim *s, uint32_t a)
+{
+    struct acd_agent_chat *ch = &s->chat[a];
+    ch->voice = ACD_BLEND_NONE;
+    if (ch->n == 0)
+        return false;
+    s->agents[a].state = ch->talk ? ACD_AGENT_TALK : ACD_AGENT_WRAP;
+    chat_fill(s, a);
+    return true;
 }
 
 static void
@@ -956,7 +1021,7 @@ on_chat_end(struct acd_sim *s, uint32_t c)
     struct acd_agent_chat *ch = &s->chat[a];
     s->n_talk--;
     s->n_chats--;
-    if (--ch->talk == 0) {
+    if (--ch->talk == 0 && ch->voice != ACD_BLEND_TALK) { /* a blended call talks on */
         if (g->wrap)
             acd_state_touch_talk(s, gi);
         g->n_talk--;
@@ -1138,9 +1203,13 @@ on_talk_end(struct acd_sim *s, uint32_t a)
     uint32_t gi = ag->group, c = ag->call;
     struct acd_group_rt *g = &s->groups[gi];
     struct acd_call *x = &s->calls[c];
-    if (g->wrap)
-        acd_state_touch_talk(s, gi);
-    g->n_talk--;
+    if (s->chat && s->chat[a].voice) {
+        blend_talk_end(s, a);
+    } else {
+        if (g->wrap)
+            acd_state_touch_talk(s, gi);
+        g->n_talk--;
+    }
     s->n_talk--;
     ag->call = ACD_NONE;
     const struct acd_transfer *tr;
@@ -1167,6 +1236,8 @@ on_talk_end(struct acd_sim *s, uint32_t a)
     }
     if (w) {
         ag->state = ACD_AGENT_WRAP;
+        if (s->chat && s->chat[a].talk)
+            ag->state = ACD_AGENT_TALK; /* blended: its chats talk on */
         acd_sim_push(s, s->now + acd_dist_sample(w, caller_rng(s, wb, 0)), EV_WRAP_END, a);
     } else {
         agent_done(s, a);

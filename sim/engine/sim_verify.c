@@ -20,9 +20,10 @@
  *     leg waits flagged ACD_CALL_HELD or its EV_HOLD_END is pending (one of
  *     the two); leaving / break_pending only while busy; its shift-plan
  *     event is pending and its own;
- *   - chat: an agent holding chats holds no voice call (a voice call
- *     never reaches it, nor a chat an agent on a voice call), at most
- *     ACD_MAX_CONCURRENCY, talks while one of them talks and wraps up
+ *   - chat: an agent holding chats holds no voice call but, in a
+ *     blending group, one it took while holding chats (a chat never
+ *     reaches an agent on a voice call), at most ACD_MAX_CONCURRENCY
+ *     chats, talks while one of them (or its call) talks and wraps up
  *     otherwise; the chats talking are n_chats (in n_talk, one pending
  *     chat end each), each chat in wrap-up has its wrap-up end pending;
  *   - each queue's list has `len` legs of its call type and tier, linked
@@ -73,7 +74,8 @@ verify_events(const struct acd_sim *s, size_t by_kind[EV_KINDS])
                    "talk end of a talking agent");
             break;
         case EV_WRAP_END:
-            VERIFY(e->obj < s->n_agents && s->agents[e->obj].state == ACD_AGENT_WRAP,
+            VERIFY(e->obj < s->n_agents && (s->agents[e->obj].state == ACD_AGENT_WRAP ||
+                                            (s->chat && s->chat[e->obj].voice == ACD_BLEND_WRAP)),
                    "wrap-up end of an agent in wrap-up");
             break;
         case EV_PLAN:
@@ -152,6 +154,7 @@ struct handles {
     /* Chat: agents holding chats talking / all in wrap-up; chats talking;
      * chats in wrap-up. */
     size_t chat_talk_agents, chat_wrap_agents, chats_talk, chats_wrap;
+    size_t blend_wrap; /* blended voice calls in wrap-up (their wrap-up end pending) */
 };
 
 static void
@@ -200,16 +203,22 @@ verify_group(const struct acd_sim *s, uint32_t gi, size_t *n_members, struct han
         h->plan += ag->ev != ACD_EVQ_NONE;
         VERIFY(!ag->held || ag->state == ACD_AGENT_TALK, "a held agent is talking");
         const struct acd_agent_chat *ch = s->chat ? &s->chat[a] : NULL;
-        if (ch && ch->n > 0) {
-            /* A voice call never goes to an agent holding chats, nor a chat
-             * to an agent on (or wrapping up) a voice call. */
-            VERIFY(ag->call == ACD_NONE && !ag->held && ch->talk <= ch->n &&
-                       ch->n <= ACD_MAX_CONCURRENCY,
-                   "an agent holding chats holds no voice call, at most its concurrency");
-            VERIFY(ag->state == (ch->talk ? ACD_AGENT_TALK : ACD_AGENT_WRAP),
-                   "an agent holding chats talks while one talks, else wraps up");
-            h->chat_talk_agents += ch->talk > 0;
-            h->chat_wrap_agents += ch->talk == 0;
+        if (ch && (ch->n > 0 || ch->voice != ACD_BLEND_NONE)) {
+            /* A voice call reaches an agent holding chats only in a
+             * blending group, and a chat never an agent on a voice call. */
+            VERIFY(!ag->held && ch->talk <= ch->n && ch->n <= ACD_MAX_CONCURRENCY,
+                   "an agent holding chats holds at most the concurrency");
+            VERIFY((ag->call != ACD_NONE) == (ch->voice == ACD_BLEND_TALK),
+                   "an agent holding chats holds no voice call, but a blended one in talk");
+            VERIFY(ch->voice == ACD_BLEND_NONE || s->sc->groups[gi].blending,
+                   "a voice call reaches an agent holding chats only in a blending group");
+            bool talking = ch->talk > 0 || ch->voice == ACD_BLEND_TALK;
+            VERIFY(ag->state == (talking ? ACD_AGENT_TALK : ACD_AGENT_WRAP),
+                   "an agent holding chats talks while one of them (or its call) talks, else "
+                   "wraps up");
+            h->chat_talk_agents += talking && ch->voice != ACD_BLEND_TALK;
+            h->chat_wrap_agents += !talking;
+            h->blend_wrap += ch->voice == ACD_BLEND_WRAP;
             h->chats_talk += ch->talk;
             h->chats_wrap += (size_t)(ch->n - ch->talk);
         } else if (ag->held) {
@@ -403,7 +412,7 @@ acd_sim_verify(const struct acd_sim *s)
            "sum of groups' n_talk = n_talk + held agents (agents holding chats: once)");
     n_talk = s->n_talk; /* legs in hand: voice calls and chats */
     VERIFY(by_kind[EV_TALK_END] == n_talk - s->n_chats, "one talk end pending per talking agent");
-    VERIFY(by_kind[EV_WRAP_END] == n_wrap - h.chat_wrap_agents,
+    VERIFY(by_kind[EV_WRAP_END] == n_wrap - h.chat_wrap_agents + h.blend_wrap,
            "one wrap-up end pending per agent in wrap-up");
     VERIFY(by_kind[EV_BREAK_END] >= n_break, "a break end pending per agent on break");
     VERIFY(h.ring == s->n_ringing && by_kind[EV_RING_END] == h.ring,

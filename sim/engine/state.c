@@ -58,7 +58,7 @@ acd_state_agent_new(struct acd_sim *s, uint32_t gi, uint32_t shift)
     if (s->agent_mv)
         s->agent_mv[a] = (struct acd_agent_mv){ACD_NONE, ACD_MV_NONE};
     if (s->chat)
-        s->chat[a] = (struct acd_agent_chat){0, 0};
+        s->chat[a] = (struct acd_agent_chat){0, 0, ACD_BLEND_NONE};
     struct acd_group_rt *g = &s->groups[gi];
     acd_state_touch_roster(s, gi);
     size_t cap = g->members_cap;

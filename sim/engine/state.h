@@ -118,11 +118,16 @@ struct acd_agent {
 /* Chat (call types with channel chat): the chats an agent holds, in
  * acd_sim.chat beside the agents (the agent record stays 48 bytes). n
  * counts the chats whose slot is taken (talking or in their wrap-up),
- * talk those still talking. An agent with n > 0 is busy: state talk while
- * talk > 0, else wrap-up; it holds no voice call (ag->call is ACD_NONE). */
+ * talk those still talking. voice: a voice call the agent took while it
+ * held chats (group blending), ACD_BLEND_*. An agent with n > 0 or a
+ * blended voice call is busy, in state talk while a chat or that call is in
+ * talk, else wrap-up; it holds a voice call (ag->call) only as a blended
+ * one. */
+enum { ACD_BLEND_NONE, ACD_BLEND_TALK, ACD_BLEND_WRAP };
 struct acd_agent_chat {
     uint8_t n;
     uint8_t talk;
+    uint8_t voice; /* ACD_BLEND_* */
 };
 
 /* FIFO of waiting legs of one (call type, tier), linked through acd_call. */
@@ -310,6 +315,7 @@ struct acd_sim {
      * chats talking now (also counted in n_talk: they hold a line). */
     struct acd_agent_chat *chat;
     uint32_t n_chats;
+    bool blend; /* chat, and some group has blending: true */
     gsl_rng *r_routing, *r_day;
     gsl_rng *r_caller; /* acd_crng_type: positioned on a caller's sub-stream per draw */
     double busyness;   /* this day's volume multiplier */
@@ -621,13 +627,14 @@ acd_state_touch_roster(struct acd_sim *s, uint32_t gi)
     g->roster_last_t = s->now;
 }
 
-/* May agent a (holding chats) take one more: not leaving, not going on a
- * break or to another group after what it holds? */
+/* May agent a (holding chats) take one more chat (or, blending, a voice
+ * call): not on a voice call, not leaving, not going on a break or to
+ * another group after what it holds? */
 static inline bool
 acd_state_chat_open(const struct acd_sim *s, uint32_t a)
 {
     const struct acd_agent *ag = &s->agents[a];
-    if (ag->leaving || ag->break_pending)
+    if (ag->leaving || ag->break_pending || s->chat[a].voice != ACD_BLEND_NONE)
         return false;
     return !s->agent_mv ||
            (s->agent_mv[a].state != ACD_MV_OUT_SOON && s->agent_mv[a].state != ACD_MV_BACK_SOON);

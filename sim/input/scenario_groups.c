@@ -399,10 +399,6 @@ finish_group(struct ctx *c, struct acd_agent_group *g, const struct acd_ynode *m
 {
     if (!(s->keys & BIT(G_TIER)))
         g->tier = 1;
-    if (acd_scn_is_ok(s, G_BLENDING) && g->blending)
-        acd_scn_err(c, s->val[G_BLENDING],
-                    "'blending: true' is not supported yet: an agent holding chats takes no "
-                    "voice call (leave it out, or give blending: false)");
     if ((s->bad | s->meant) & BIT(G_TIER))
         c->tiers_ok = false;
     unsigned staffing = s->keys & (BIT(G_AGENTS) | BIT(G_SHIFTS));

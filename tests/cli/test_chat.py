@@ -20,6 +20,9 @@
 * Routing, from a trace of a group serving voice and chat: an agent never
   talks on a voice call while it holds a chat, and never holds more chats
   than the concurrency.
+* Blending (`blending: true` on a group): voice calls do reach agents of
+  that group holding chats, never agents of another group; no chat is
+  answered by an agent on a voice call.
 * Threads: -j 1 and -j 2 give the same bytes.
 
 Environment: ACDSIM = the binary. Python standard library only.
@@ -319,6 +322,35 @@ def _():
     check(voice_n > 100 and chat_n > 200 and mixed_agents >= 5,
           f"too little mixing: {voice_n} calls, {chat_n} chats, {mixed_agents} agents with both")
 
+
+
+@test("blending: voice calls reach agents holding chats in the blending group only; no chat "
+      "is answered by an agent on a voice call")
+def _():
+    text = MIXED.replace("  - name: all\n    skills: [phone, web, app]\n",
+                         "  - name: all\n    skills: [phone, web, app]\n    blending: true\n")
+    text = text.replace("    agents: 3\n", "    agents: 3\n  - name: plain\n"
+                        "    skills: [phone, web]\n    agents: 2\n")
+    check("blending: true" in text and "name: plain" in text, "scenario not edited")
+    _, rows = run_json(text, "blend", trace=True)
+    by_agent = {}
+    for r in rows:
+        if r["outcome"] == "answered":
+            by_agent.setdefault(r["agent"], []).append(r)
+    blended = 0
+    for agent, legs in by_agent.items():
+        chats = [r for r in legs if r["type"] != "phone"]
+        voice = [r for r in legs if r["type"] == "phone"]
+        for c in chats:
+            for v in voice:
+                if v["end_s"] < c["end_s"] < v["done_s"]:
+                    check(False, f"agent {agent}: chat {c['call_id']} answered during voice "
+                                 f"call {v['call_id']}")
+        for v in voice:
+            if any(c["end_s"] < v["end_s"] < c["done_s"] for c in chats):
+                check(v["group"] == "all", f"agent {agent} of {v['group']} blended a call")
+                blended += 1
+    check(blended > 20, f"only {blended} voice calls reached agents holding chats")
 
 
 @test("threads: a chat scenario's results are the same with -j 1 and -j 2")

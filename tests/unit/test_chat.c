@@ -75,6 +75,7 @@ static const char day_yaml[] =
     "  - name: all\n"
     "    skills: [phone, web, {type: app, level: 2}]\n"
     "    wrap_up: {dist: exponential, mean: 30s}\n"
+    "    blending: BLEND\n"
     "    shifts:\n"
     "      - {start: \"08:00\", end: \"12:00\", count: 8, breaks: [{start: \"10:00\", length: "
     "15m}]}\n"
@@ -85,11 +86,11 @@ static const char day_yaml[] =
     "    moves: [{to: all, count: 1, start: \"09:30\", end: \"10:30\"}]\n";
 
 static struct acd_scenario *
-load_day(const char *policy)
+load_day(const char *policy, bool blend)
 {
-    const char *p = strstr(day_yaml, "POLICY");
-    char *text =
-        acd_xasprintf("%.*s%s%s", (int)(p - day_yaml), day_yaml, policy, p + strlen("POLICY"));
+    const char *p = strstr(day_yaml, "POLICY"), *q = strstr(day_yaml, "BLEND");
+    char *text = acd_xasprintf("%.*s%s%.*s%s%s", (int)(p - day_yaml), day_yaml, policy,
+                               (int)(q - (p + 6)), p + 6, blend ? "true" : "false", q + 5);
     struct acd_scenario *sc = load(text);
     free(text);
     return sc;
@@ -99,7 +100,7 @@ static void
 test_parse(void **state)
 {
     (void)state;
-    struct acd_scenario *sc = load_day("longest_idle");
+    struct acd_scenario *sc = load_day("longest_idle", false);
     const struct acd_call_type *ph = &sc->call_types[0], *web = &sc->call_types[1],
                                *app = &sc->call_types[2];
     assert_int_equal(ph->channel, ACD_CHANNEL_VOICE);
@@ -112,25 +113,40 @@ test_parse(void **state)
     assert_int_equal(app->n_stretch, 2);
     assert_true(app->stretch[0] == 1 && app->stretch[1] == 1.4);
     assert_false(sc->groups[0].blending);
+    acd_scenario_free(sc);
+    sc = load_day("longest_idle", true);
+    assert_true(sc->groups[0].blending);
+    assert_false(sc->groups[1].blending);
     assert_true(acd_scenario_features(sc) & ACD_FEAT_CHAT);
     acd_scenario_free(sc);
 }
 
-/* No voice call in hand while holding chats; chats within the most any
- * chat type allows; an agent holding chats is busy. */
+/* No voice call in hand while holding chats, but a blended one (blending
+ * groups only); chats within the most any chat type allows; an agent
+ * holding chats is busy. Counts the instants an agent holds a blended
+ * voice call and chats. */
 static void
-check_agents(const struct acd_sim *s, size_t *held_max)
+check_agents(const struct acd_sim *s, size_t *held_max, uint64_t *blended)
 {
     for (uint32_t a = 0; a < s->n_agents; a++) {
         const struct acd_agent *ag = &s->agents[a];
-        unsigned n = s->chat[a].n;
-        if (n > *held_max)
-            *held_max = n;
-        if (n == 0)
+        const struct acd_agent_chat *ch = &s->chat[a];
+        if (ch->n > *held_max)
+            *held_max = ch->n;
+        if (ch->n == 0)
             continue;
-        assert_int_equal(ag->call, ACD_NONE);
+        if (ch->voice == ACD_BLEND_TALK) {
+            assert_true(s->sc->groups[ag->group].blending);
+            assert_true(ag->call != ACD_NONE);
+            assert_int_equal(s->sc->call_types[s->calls[ag->call].type].channel, ACD_CHANNEL_VOICE);
+            ++*blended;
+        } else {
+            assert_int_equal(ag->call, ACD_NONE);
+        }
+        if (ch->voice != ACD_BLEND_NONE)
+            assert_true(s->sc->groups[ag->group].blending);
         assert_false(ag->held);
-        assert_true(n <= 3);
+        assert_true(ch->n <= 3);
         assert_true(ag->state == ACD_AGENT_TALK || ag->state == ACD_AGENT_WRAP);
     }
 }
@@ -141,29 +157,34 @@ test_mixed_day_verified(void **state)
     (void)state;
     const char *policies[] = {"longest_idle", "random",       "skill_priority",
                               "overflow",     "ordered_fifo", "priority_score"};
-    for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
-        struct acd_scenario *sc = load_day(policies[i]);
-        struct acd_sim *s = acd_sim_new(sc, sc->seed, 0);
-        assert_non_null(s->chat);
-        assert_int_equal(acd_sim_verify(s), 0);
-        uint64_t n = 0;
-        size_t held_max = 0;
-        while (acd_sim_step(s)) {
+    for (int blend = 0; blend < 2; blend++)
+        for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
+            struct acd_scenario *sc = load_day(policies[i], blend);
+            struct acd_sim *s = acd_sim_new(sc, sc->seed, 0);
+            assert_non_null(s->chat);
             assert_int_equal(acd_sim_verify(s), 0);
-            check_agents(s, &held_max);
-            if (++n % 500 == 0) {
-                for (size_t g = 0; g < sc->n_groups; g++)
-                    acd_sim_adjust_agents(s, g, n % 1000 == 0 ? -2 : 2);
+            uint64_t n = 0, blended = 0;
+            size_t held_max = 0;
+            while (acd_sim_step(s)) {
                 assert_int_equal(acd_sim_verify(s), 0);
+                check_agents(s, &held_max, &blended);
+                if (++n % 500 == 0) {
+                    for (size_t g = 0; g < sc->n_groups; g++)
+                        acd_sim_adjust_agents(s, g, n % 1000 == 0 ? -2 : 2);
+                    assert_int_equal(acd_sim_verify(s), 0);
+                }
             }
+            assert_true(acd_sim_is_done(s));
+            assert_int_equal(acd_sim_verify(s), 0);
+            assert_true(n > 1000);
+            assert_int_equal(held_max, 3); /* agents did hold several chats */
+            if (blend)
+                assert_true(blended > 50); /* voice calls did reach agents holding chats */
+            else
+                assert_int_equal(blended, 0);
+            acd_sim_free(s);
+            acd_scenario_free(sc);
         }
-        assert_true(acd_sim_is_done(s));
-        assert_int_equal(acd_sim_verify(s), 0);
-        assert_true(n > 1000);
-        assert_int_equal(held_max, 3); /* agents did hold several chats */
-        acd_sim_free(s);
-        acd_scenario_free(sc);
-    }
 }
 
 static void
@@ -180,7 +201,7 @@ static void
 test_verify_detects_voice_on_chat_agent(void **state)
 {
     (void)state;
-    struct acd_scenario *sc = load_day("longest_idle");
+    struct acd_scenario *sc = load_day("longest_idle", false);
     struct acd_sim *s = acd_sim_new(sc, sc->seed, 0);
     bool holding = false;
     while (!holding && acd_sim_step(s))
