@@ -1037,6 +1037,10 @@ erlang_compare(const struct acd_scenario *sc, struct acd_erlang_cmp *e)
      * (the service does not start at assignment, or depends on the wait). */
     if (ct->has_ring_time || ct->handle_time_per_wait > 0)
         return;
+    /* Nor is chat: an agent holds several chats (M/M/ck for the waits
+     * without stretch, but occupancy counts agents, not Erlang's servers). */
+    if (ct->channel == ACD_CHANNEL_CHAT)
+        return;
     uint64_t agents = 0;
     for (size_t g = 0; g < sc->n_groups; g++)
         agents += sc->groups[g].agents;
