@@ -15,7 +15,8 @@
 #   11 the interval meets every goal (1) or not (0)
 # Uses: scenario, group, interval ('' for a steady state), threshold_s,
 # sl_target, max_abandon, max_asa_s, sl_answered, has_erlang, has_abandon,
-# has_asa, agents_lo, agents_hi (set by acdsim staff).
+# has_asa, agents_lo, agents_hi, current_agents (the scenario's own
+# staffing, a grey dotted line; set by acdsim staff).
 
 eval house_style
 of_what = sl_answered ? 'answered' : 'offered'
@@ -32,6 +33,12 @@ set y2range [0:*]
 set y2tics nomirror
 set key outside right top vertical
 if (agents_hi - agents_lo < 16) { set xtics 1 }
+if (current_agents == current_agents && current_agents >= agents_lo - 0.5 && \
+    current_agents <= agents_hi + 0.5) { \
+    set arrow from first current_agents, graph 0 to first current_agents, graph 1 nohead \
+        lc rgb '#888888' dt 3 lw 2 front; \
+    set label sprintf('current: %g', current_agents) at first current_agents, graph 0.97 \
+        offset 0.5, 0 left textcolor rgb '#555555' front }
 sh(y) = pct(clamp(y, 0, 1))
 erl = has_erlang ? 1 : 0
 

@@ -82,9 +82,20 @@ struct acd_wait_cdf {
  * waiting room), to set beside the simulation. `exact` holds when handle
  * times and patience are exponential; otherwise it is the usual Erlang
  * approximation. */
+/* Features of a scenario (ACD_FEAT_*) that no Erlang formula models: with
+ * any of them the comparison is not made (valid false), and reports say
+ * which the formula leaves out. */
+#define ACD_ERLANG_LEFT_OUT                                                                        \
+    (ACD_FEAT_RESOLUTION | ACD_FEAT_ESCALATION | ACD_FEAT_RETRIAL | ACD_FEAT_CALLBACK |            \
+     ACD_FEAT_BALK | ACD_FEAT_TIMEOUT | ACD_FEAT_TRANSFER | ACD_FEAT_SAME_CALLER | ACD_FEAT_RING | \
+     ACD_FEAT_CHAT | ACD_FEAT_EMAIL)
+
 struct acd_erlang_cmp {
     bool valid;
     bool exponential;
+    /* Mean wrap-up included in params.aht_s (an agent in wrap-up takes no
+     * call, so the formula's service time is talk + wrap-up); 0 without. */
+    double wrap_up_s;
     struct acd_erlang_params params;
     struct acd_erlang_result value;
 };

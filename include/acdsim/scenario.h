@@ -116,6 +116,13 @@ struct acd_call_type {
     unsigned concurrency;
     size_t n_stretch;
     double *stretch;
+    /* E-mail (`backlog`, operating day): backlog_count e-mails already
+     * waiting at opening (the first day's), their arrivals spread evenly
+     * over [backlog_since_s, open_s): the i-th (from 0) arrived at
+     * since + i * (open - since) / count, and waits from then. The parser
+     * sets since to open_s when the key leaves it out. */
+    unsigned backlog_count;
+    double backlog_since_s;
     double rate_per_s; /* Poisson arrival rate given as `rate` (day: also in calls_per_interval) */
     /* Day: expected calls per interval (n_intervals values), NULL otherwise.
      * Arrivals are a piecewise-constant Poisson process. */

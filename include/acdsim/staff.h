@@ -203,9 +203,17 @@ struct acd_staff_curve {
     const struct acd_scenario *sc; /* borrowed */
     struct acd_staff_targets targets;
     size_t group, bin;
+    /* The scenario's own staffing of the group in the interval (agents on
+     * the phones, time average: fractional with shifts and breaks); the
+     * curve's other intervals keep it rounded. */
+    double current;
     size_t n;
     struct acd_staff_curve_point *v;
 };
+
+/* The curve point of the scenario's own staffing (its count rounded), or
+ * SIZE_MAX when the curve does not reach it. */
+size_t acd_staff_curve_current(const struct acd_staff_curve *c);
 
 /* Returns a new curve (caller frees with acd_staff_curve_free); lo <= hi. */
 struct acd_staff_curve *acd_staff_curve(const struct acd_scenario *sc,

@@ -127,6 +127,14 @@ struct acd_counts {
     /* Integral of agents on an unpaid break (`paid: false`): part of
      * break_agent_s, not of the paid agent time. */
     double unpaid_break_agent_s;
+    /* E-mail (channel email), in the bin of the e-mail's arrival: e-mails
+     * waiting when the center opens (the `backlog` of the scenario, and
+     * e-mails left from an earlier day), and e-mails still waiting at
+     * closing (steady state: at the end of the horizon), of which
+     * backlog_undecided had waited no longer than the type's threshold
+     * (their service level is not decided yet: left out of its
+     * denominator). */
+    double backlog_open, backlog_close, backlog_undecided;
 };
 
 /* dst += src, field by field (window_s is not summed: scopes share it). */
@@ -185,6 +193,8 @@ enum acd_metric {
     ACD_M_AFTER_CLOSE_RATE,
     ACD_M_TRANSFER_RATE,
     ACD_M_RING_SHARE,
+    ACD_M_BACKLOG_AT_OPEN,
+    ACD_M_BACKLOG_AT_CLOSE,
     ACD_METRIC_COUNT
 };
 
@@ -208,6 +218,10 @@ struct acd_metric_def {
      * every other scenario keep their columns and rows; JSON always has it;
      * a reader does not require it (older documents). 0: always. */
     unsigned only_with;
+    /* JSON too carries it only for a scenario using one of its only_with
+     * features (figures added with a channel: the results of every other
+     * scenario keep their bytes). */
+    bool json_gated;
 };
 
 extern const struct acd_metric_def acd_metrics[ACD_METRIC_COUNT];

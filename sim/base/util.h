@@ -66,6 +66,13 @@ char *acd_read_file(const char *path, size_t max_bytes, size_t *len);
  * because every parameter is validated before GSL sees it. Idempotent. */
 void acd_util_install_gsl_handler(void);
 
+/* "s" unless n is 1: "%zu call type%s", n, acd_plural(n). */
+static inline const char *
+acd_plural(unsigned long long n)
+{
+    return n == 1 ? "" : "s";
+}
+
 /* MurmurHash3 finalizer: a bijective 64-bit mixer used to derive seeds. */
 static inline uint64_t
 acd_fmix64(uint64_t k)

@@ -532,6 +532,11 @@ acd_cli_run(int argc, char **argv)
             acd_cli_try_help("run");
         rc = ACD_EXIT_USAGE;
     } else {
+        /* Allowed (a timing, a smoke test), but never silently. */
+        if (a.c.quiet && !a.c.out_dir && !a.trace_path && !a.c.junit_path && !a.c.n_asserts)
+            fputs("acdsim run: warning: --quiet without --out, --trace, --junit or --assert: "
+                  "the results are not written anywhere\n",
+                  stderr);
         rc = execute(&a, sc, ex, goals);
     }
     for (size_t i = 0; ex && i < a.c.n_asserts; i++)
@@ -580,7 +585,8 @@ acd_cli_validate(int argc, char **argv)
         }
         char t[32], lim[32];
         acd_escape_fputs(argv[i], stdout);
-        printf(": ok (%zu call types, %zu agent groups)\n", sc->n_call_types, sc->n_groups);
+        printf(": ok (%zu call type%s, %zu agent group%s)\n", sc->n_call_types,
+               acd_plural(sc->n_call_types), sc->n_groups, acd_plural(sc->n_groups));
         printf("  memory: at most about %s for run (%u replications, %u threads; limit %s)\n",
                acd_cli_format_bytes(est.total, t, sizeof(t)), est.replications, est.threads,
                acd_cli_format_bytes(a.c.max_memory ? a.c.max_memory : acd_cli_default_memory(), lim,

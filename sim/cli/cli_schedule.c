@@ -157,12 +157,12 @@ on_staff_progress(void *ud, const char *phase, unsigned evaluations, size_t fail
 {
     struct progress *p = ud;
     if (p->tty) {
-        fprintf(stderr, "\racdsim schedule: requirement %-6s %5u plans, %zu missing   ", phase,
-                evaluations, failing);
+        fprintf(stderr, "\racdsim schedule: requirement %-6s %5u plan%s, %zu missing   ", phase,
+                evaluations, acd_plural(evaluations), failing);
         p->line_open = true;
     } else if (!p->last || strcmp(p->last, phase) != 0) {
-        fprintf(stderr, "acdsim schedule: requirement: %s (%u plans simulated)\n", phase,
-                evaluations);
+        fprintf(stderr, "acdsim schedule: requirement: %s (%u plan%s simulated)\n", phase,
+                evaluations, acd_plural(evaluations));
     }
     p->last = phase;
     fflush(stderr);

@@ -218,12 +218,13 @@ on_progress(void *ud, const char *phase, unsigned evaluations, size_t failing)
 {
     struct progress *p = ud;
     if (p->tty) {
-        fprintf(stderr, "\racdsim staff: %-6s %5u plans simulated, %zu interval%s missing a goal ",
-                phase, evaluations, failing, failing == 1 ? "" : "s");
+        fprintf(stderr, "\racdsim staff: %-6s %5u plan%s simulated, %zu interval%s missing a goal ",
+                phase, evaluations, acd_plural(evaluations), failing, acd_plural(failing));
         p->line_open = true;
     } else if (!p->last_phase || strcmp(p->last_phase, phase) != 0) {
         /* A log, not an animation: one line per phase. */
-        fprintf(stderr, "acdsim staff: %s (%u plans simulated)\n", phase, evaluations);
+        fprintf(stderr, "acdsim staff: %s (%u plan%s simulated)\n", phase, evaluations,
+                acd_plural(evaluations));
     }
     p->last_phase = phase;
     fflush(stderr);

@@ -183,19 +183,39 @@ sel_ordered(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra)
 
 enum call_order { BY_WAIT, BY_LEVEL, BY_SCORE };
 
+/* E-mail (queue q->email): the head of q if group gi may take it and it
+ * waited longer than `mail` (the oldest so far, or ACD_NONE); whatever the
+ * policy, an agent takes the oldest e-mail it may, and only when no call
+ * or chat it may take waits (best_leg). After closing (steady state: the
+ * end of the horizon) e-mails are the backlog: nobody takes them. */
+static uint32_t
+oldest_email(const struct acd_sim *s, uint32_t gi, uint32_t level, const struct acd_queue *q,
+             uint32_t mail, bool check, bool overflow)
+{
+    uint32_t c = q->head;
+    double t = s->calls[c].t_queue;
+    if (s->closed || (check && !eligible(s, gi, level, q, s->now - t, 0, overflow)))
+        return mail;
+    return mail == ACD_NONE || t < s->calls[mail].t_queue ? c : mail;
+}
+
 static uint32_t
 best_leg(const struct acd_sim *s, uint32_t a, enum call_order order, bool overflow)
 {
     uint32_t gi = s->agents[a].group;
     const struct acd_group_rt *g = &s->groups[gi];
     bool check = overflow || g->assist; /* else every queue of the group is open to it */
-    uint32_t best = ACD_NONE, best_level = 0;
+    uint32_t best = ACD_NONE, best_level = 0, mail = ACD_NONE;
     double best_t = 0, best_score = 0;
     for (uint32_t i = 0; i < g->n_queues; i++) {
         const struct acd_queue *q = &s->queues[g->queues[i].queue];
         if (q->len == 0)
             continue;
         uint32_t level = g->queues[i].level;
+        if (q->email) { /* below every call or chat: kept aside */
+            mail = oldest_email(s, gi, level, q, mail, check, overflow);
+            continue;
+        }
         if (order == BY_LEVEL && best != ACD_NONE && level > best_level)
             break;            /* queues are sorted by level: a better one was found */
         uint32_t c = q->head; /* the longest-waiting leg of its queue */
@@ -219,7 +239,7 @@ best_leg(const struct acd_sim *s, uint32_t a, enum call_order order, bool overfl
             best_score = score;
         }
     }
-    return best;
+    return best != ACD_NONE ? best : mail;
 }
 
 static uint32_t

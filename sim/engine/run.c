@@ -1033,20 +1033,47 @@ erlang_compare(const struct acd_scenario *sc, struct acd_erlang_cmp *e)
     if (sc->horizon != ACD_HORIZON_STEADY || sc->n_call_types != 1)
         return;
     const struct acd_call_type *ct = &sc->call_types[0];
-    /* A ring time or a wait-dependent handle time is not an Erlang model
-     * (the service does not start at assignment, or depends on the wait). */
-    if (ct->has_ring_time || ct->handle_time_per_wait > 0)
+    /* A wait-dependent handle time is not an Erlang model (the service
+     * depends on the wait), nor any feature the formulas leave out
+     * (retrials, callbacks...: reports name them), nor agents who come
+     * and go at random (absenteeism) or answer only part of the time
+     * (assist, answers, overflow_delay). */
+    if (ct->handle_time_per_wait > 0 || ct->overflow_delay_s > 0 ||
+        (acd_scenario_features(sc) & ACD_ERLANG_LEFT_OUT))
         return;
     /* Nor is chat: an agent holds several chats (M/M/ck for the waits
      * without stretch, but occupancy counts agents, not Erlang's servers). */
     if (ct->channel == ACD_CHANNEL_CHAT)
         return;
     uint64_t agents = 0;
-    for (size_t g = 0; g < sc->n_groups; g++)
-        agents += sc->groups[g].agents;
+    double talk_s = 0, wrap_s = 0;
+    bool same = true, exp_talk = true;
+    for (size_t g = 0; g < sc->n_groups; g++) {
+        const struct acd_agent_group *ag = &sc->groups[g];
+        if (ag->absenteeism > 0 || ag->assist_by_len || ag->assist_by_wait ||
+            (ag->answers && !(ag->answers & ACD_ANSWERS_CALLS)))
+            return;
+        /* The group's handle time and wrap-up for the type (overrides). */
+        const struct acd_dist *h = &ct->handle, *w = ag->has_wrap_up ? &ag->wrap_up : NULL;
+        for (size_t i = 0; i < ag->n_handle; i++)
+            if (ag->handle[i].type == 0)
+                h = &ag->handle[i].dist;
+        for (size_t i = 0; i < ag->n_wrap_by_type; i++)
+            if (ag->wrap_by_type[i].type == 0)
+                w = &ag->wrap_by_type[i].dist;
+        double t = h->mean_s, u = w ? w->mean_s : 0;
+        if (agents > 0 && (t != talk_s / (double)agents || u != wrap_s / (double)agents))
+            same = false;
+        exp_talk = exp_talk && strcmp(h->type->name, "exponential") == 0;
+        agents += ag->agents;
+        talk_s += (double)ag->agents * t;
+        wrap_s += (double)ag->agents * u;
+    }
     struct acd_erlang_params *p = &e->params;
     p->rate_per_s = ct->rate_per_s;
-    p->aht_s = ct->handle.mean_s;
+    /* Agents' mean service time: talk + wrap-up, weighted by agents. */
+    e->wrap_up_s = agents ? wrap_s / (double)agents : 0;
+    p->aht_s = agents ? (talk_s + wrap_s) / (double)agents : ct->handle.mean_s;
     p->agents = (unsigned)agents; /* at most ACD_SCN_MAX_TOTAL_AGENTS */
     p->sl_threshold_s = acd_scenario_type_sl_threshold(sc, 0);
     p->queue_capacity = sc->queue_capacity;
@@ -1067,7 +1094,8 @@ erlang_compare(const struct acd_scenario *sc, struct acd_erlang_cmp *e)
     if (agents == 0 || acd_erlang_eval(p, &e->value, err, sizeof(err)) != 0)
         return; /* e.g. unstable Erlang C: nothing to compare */
     e->valid = true;
-    e->exponential = strcmp(ct->handle.type->name, "exponential") == 0 &&
+    /* Exact for M/M/c(+M): exponential talk, no wrap-up, every group alike. */
+    e->exponential = exp_talk && same && e->wrap_up_s == 0 &&
                      (!ct->has_patience || strcmp(ct->patience.type->name, "exponential") == 0);
 }
 

@@ -374,6 +374,8 @@ setup_queues(struct acd_sim *s)
                 q->lane = (uint16_t)lane;
                 const struct acd_resolution *r = t > 1 ? acd_state_resolution_at(ct, t) : NULL;
                 q->priority = r ? r->priority : ct->priority;
+                q->email = ct->channel == ACD_CHANNEL_EMAIL;
+                s->email |= q->email;
                 q->groups = acd_xcalloc(s->n_groups, sizeof(*q->groups));
                 q->levels = acd_xcalloc(s->n_groups, sizeof(*q->levels));
             }

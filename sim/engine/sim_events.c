@@ -249,6 +249,10 @@ answer(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
     struct acd_agent *ag = &s->agents[a];
     uint32_t k = x->type, gi = ag->group;
     bool within = wait_s <= s->types[k].sl_threshold_s; /* the type's own T */
+#ifdef ACD_INVARIANTS
+    if (x->flags & ACD_CALL_EMAIL || acd_state_ctype(s, k)->channel == ACD_CHANNEL_EMAIL)
+        acd_sim_verify_email_answer(s, a);
+#endif
     issue_waited(s, x, wait_s, true);
     if (acd_state_is_offered(x)) {
         struct acd_counts *tc = acd_state_type_counts(s, x->bin, k);
@@ -394,7 +398,10 @@ dequeue(struct acd_sim *s, uint32_t c)
     if (!(x->flags & ACD_CALL_PLACEHOLDER)) {
         acd_state_touch_waiting(s, x->type);
         s->types[x->type].n_waiting--;
-        s->n_waiting--;
+        if (x->flags & ACD_CALL_EMAIL)
+            s->n_email_waiting--;
+        else
+            s->n_waiting--;
     }
     acd_state_queue_remove(s, q, c);
     x->queue = ACD_NONE;
@@ -543,6 +550,36 @@ predicted_wait(const struct acd_sim *s, const struct acd_queue *q)
     return (q->len + 1) * acd_state_ctype(s, q->type)->handle.mean_s / (agents ? agents : 1);
 }
 
+/* An e-mail (leg c, counted offered) reaches the center: an idle agent
+ * who may take it takes it (no call or chat waits for an idle agent);
+ * otherwise it waits, with no line, waiting place, patience or timer, in
+ * its type's queue, among the e-mails waiting (acd_sim.n_email_waiting). */
+static void __attribute__((noinline)) email_offer(struct acd_sim *s, uint32_t c)
+{
+    struct acd_call *x = &s->calls[c];
+    uint32_t k = x->type, qi = acd_state_queue_index(s, k, 1);
+    double t_queue = x->t_queue; /* a backlog e-mail arrived before now */
+    struct acd_type_rt *t = &s->types[k];
+    uint32_t a = s->closed ? ACD_NONE : t->pick_agent(s, c, qi, 1);
+    if (a != ACD_NONE) {
+        acd_state_idle_remove(s, &s->groups[s->agents[a].group], a);
+        if (s->now > t_queue)
+            acd_state_type_counts(s, x->bin, k)->waited++;
+        answer(s, a, c, s->now - t_queue);
+        return;
+    }
+    acd_state_type_counts(s, x->bin, k)->waited++;
+    struct acd_queue *q = &s->queues[qi];
+    x->queue = qi;
+    x->tier = q->tier;
+    x->priority = q->priority;
+    x->flags |= ACD_CALL_EMAIL;
+    acd_state_queue_push(s, q, c);
+    acd_state_touch_waiting(s, k);
+    t->n_waiting++;
+    s->n_email_waiting++;
+}
+
 /* A call attempt reaches the ACD. */
 static void
 offer(struct acd_sim *s, uint32_t c)
@@ -553,6 +590,12 @@ offer(struct acd_sim *s, uint32_t c)
     const struct acd_call_type *ct = acd_state_ctype(s, k);
     struct acd_counts *tc = acd_state_type_counts(s, x->bin, k);
     tc->offered++;
+    if (s->email && ct->channel == ACD_CHANNEL_EMAIL) {
+        tc->fresh++;
+        acd_state_issue_counts(s, x->issue)->issue_contacts++;
+        email_offer(s, c);
+        return;
+    }
     switch (x->source) {
     case ACD_SRC_FRESH:
         tc->fresh++;
@@ -1297,11 +1340,12 @@ acd_sim_log_on(struct acd_sim *s, uint32_t a)
     agent_available(s, a);
 }
 
+/* Nobody waits (e-mails aside: the backlog) or talks. */
 static bool
 system_empty(const struct acd_sim *s)
 {
     for (size_t q = 0; q < s->n_queues; q++)
-        if (s->queues[q].len)
+        if (s->queues[q].len && !s->queues[q].email)
             return false;
     return s->n_talk == 0 && s->n_ringing == 0;
 }
@@ -1431,7 +1475,7 @@ acd_sim_disconnect_all(struct acd_sim *s)
 {
     for (size_t qi = 0; qi < s->n_queues; qi++) {
         struct acd_queue *q = &s->queues[qi];
-        while (q->len) {
+        while (q->len && !q->email) { /* e-mails stay: the backlog */
             uint32_t c = q->head;
             struct acd_call *x = &s->calls[c];
             bool placeholder = x->flags & ACD_CALL_PLACEHOLDER;
@@ -1452,6 +1496,69 @@ acd_sim_disconnect_all(struct acd_sim *s)
     }
 }
 
+/* E-mails waiting at closing (steady state: at the end of the horizon)
+ * are the backlog at close, counted in the bin of their arrival; those
+ * that have waited no longer than their type's threshold are not decided
+ * yet (acd_counts.backlog_undecided). They stay in their queues. */
+void
+acd_sim_email_close(struct acd_sim *s)
+{
+    for (uint32_t k = 0; k < s->n_types; k++) {
+        const struct acd_queue *q = &s->queues[acd_state_queue_index(s, k, 1)];
+        if (!q->email)
+            continue;
+        for (uint32_t c = q->head; c != ACD_NONE; c = s->calls[c].next) {
+            const struct acd_call *x = &s->calls[c];
+            struct acd_counts *tc = acd_state_type_counts(s, x->bin, k);
+            double age = s->now - x->t_queue;
+            tc->backlog_close++;
+            tc->backlog_undecided += age <= s->types[k].sl_threshold_s;
+            tc->wait_sum_s += age;
+        }
+    }
+}
+
+/* Opening: e-mail type k's `backlog` joins its queue (their arrivals spread
+ * over [since, open), each a fresh issue in the first interval's bin), and
+ * the e-mails then waiting are counted as the backlog at open. Before
+ * agents log on for the interval: those already idle take e-mails (oldest
+ * first). */
+void
+acd_sim_email_open(struct acd_sim *s, bool inject)
+{
+    for (uint32_t k = 0; k < s->n_types; k++) {
+        const struct acd_call_type *ct = acd_state_ctype(s, k);
+        const struct acd_queue *q = &s->queues[acd_state_queue_index(s, k, 1)];
+        if (!q->email)
+            continue;
+        unsigned n = inject ? ct->backlog_count : 0;
+        acd_state_type_counts(s, s->call_bin, k)->backlog_open += q->len + n;
+        double span = s->now - ct->backlog_since_s;
+        for (unsigned j = 0; j < n; j++) {
+            struct acd_type_rt *t = &s->types[k];
+            uint32_t i = acd_state_issue_alloc(s);
+            struct acd_issue *is = &s->issues[i];
+            is->key = acd_crng_caller_key(t->caller_key, t->n_fresh++);
+            is->t_first = ct->backlog_since_s + span * j / n;
+            is->bin = s->call_bin;
+            is->type = k;
+            acd_state_type_counts(s, s->call_bin, k)->issues++;
+            uint32_t c = acd_state_call_alloc(s);
+            struct acd_call *x = &s->calls[c];
+            x->t_arrive = x->t_queue = is->t_first;
+            x->issue = i;
+            x->type = k;
+            x->bin = s->call_bin;
+            x->iv = 0;
+            x->source = ACD_SRC_FRESH;
+            x->attempt = ++is->contacts;
+            x->tier = 1;
+            s->st.calls++;
+            offer(s, c);
+        }
+    }
+}
+
 static void
 on_boundary(struct acd_sim *s, uint32_t b)
 {
@@ -1467,11 +1574,15 @@ on_boundary(struct acd_sim *s, uint32_t b)
         if (b >= nb) {
             s->closed = true;
             drain_start(s);
+            if (s->email)
+                acd_sim_email_close(s);
             after_close_check(s);
         }
         return;
     }
     if (b < nb) {
+        if (b == 0 && s->email)
+            acd_sim_email_open(s, true);
         for (uint32_t k = 0; k < s->n_types; k++) {
             const struct acd_call_type *ct = acd_state_ctype(s, k);
             double plan = ct->calls_per_interval
@@ -1499,6 +1610,8 @@ on_boundary(struct acd_sim *s, uint32_t b)
     /* Closing time: no new calls. */
     s->closed = true;
     drain_start(s);
+    if (s->email)
+        acd_sim_email_close(s);
     for (uint32_t k = 0; k < s->n_types; k++)
         acd_sim_cancel(s, &s->types[k].arrival_ev);
     if (s->sc->close_policy == ACD_CLOSE_DISCONNECT) {

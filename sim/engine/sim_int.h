@@ -92,9 +92,26 @@ void acd_sim_log_off(struct acd_sim *s, uint32_t a);
 void acd_sim_disconnect_all(struct acd_sim *s);
 /* Agent a became available: it takes a waiting leg or goes idle. */
 void acd_sim_agent_available(struct acd_sim *s, uint32_t a);
+/* The center opens (a day's first boundary, before its staffing):
+ * with `inject`, each e-mail type's scenario `backlog` joins its queue;
+ * then the e-mails waiting are counted as backlog_open in the current bin
+ * (call_bin). A later day of a period calls it with inject false: the
+ * e-mails left at the last closing are still in their queues. */
+void acd_sim_email_open(struct acd_sim *s, bool inject);
+/* Closing (steady state: the end of the horizon), s->closed just set: the
+ * e-mails waiting are counted as backlog_close (and backlog_undecided,
+ * their wait so far in wait_sum_s) in the bin of their arrival; they stay
+ * in their queues, and nobody takes them while s->closed (route.c). */
+void acd_sim_email_close(struct acd_sim *s);
 /* Fill the drain figures of s->st from the scratch bin's integrals, which
  * the caller has brought up to now (the drain so far). */
 void acd_sim_drain_measure(struct acd_sim *s);
+
+/* --- sim_verify.c ------------------------------------------------------- */
+
+/* Agent a is about to answer an e-mail: no call or chat that its group
+ * may take waits (the invariants build checks it at every answer). */
+void acd_sim_verify_email_answer(const struct acd_sim *s, uint32_t a);
 
 /* --- sim.c -------------------------------------------------------------- */
 

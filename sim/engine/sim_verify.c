@@ -37,10 +37,17 @@
  *     before now, and every pending event points at an object that points
  *     back at it (talk end -> talking agent, abandon -> the leg's
  *     ev_abandon, arrival -> the type's arrival_ev...);
+ *   - e-mail (verify_email): e-mails wait only in e-mail queues, flagged,
+ *     with no timer, counted in n_email_waiting and not in n_waiting;
+ *     per e-mail type, counted over the bins so far: offered = answered +
+ *     waiting now (no other outcome), and once closed the e-mails waiting
+ *     are the backlog at close; at every answer of an e-mail, no call or
+ *     chat its agent's group may take waits (acd_sim_verify_email_answer);
  *   - moves (verify_moves): a moved agent is a member of the group its
  *     move's phase says, busy while about to move; the counts of agents
  *     out and about to move match the records.
  */
+#include "route.h"
 #include "sim_int.h"
 #include "util.h"
 
@@ -311,6 +318,49 @@ verify_queue(const struct acd_sim *s, uint32_t qi, struct handles *h)
     return waiting;
 }
 
+/* E-mail: where e-mails wait, and conservation per e-mail type over the
+ * bins started so far and the scratch bin. */
+static void
+verify_email(const struct acd_sim *s)
+{
+    uint32_t waiting = 0;
+    size_t nb = s->st.n_bins;
+    size_t started = !s->day ? nb : s->next_boundary < nb ? s->next_boundary : nb;
+    for (uint32_t qi = 0; qi < s->n_queues; qi++) {
+        const struct acd_queue *q = &s->queues[qi];
+        VERIFY(q->email == (s->sc->call_types[q->type].channel == ACD_CHANNEL_EMAIL),
+               "e-mail queues are the e-mail types'");
+        for (uint32_t c = q->head; c != ACD_NONE; c = s->calls[c].next) {
+            const struct acd_call *x = &s->calls[c];
+            VERIFY(((x->flags & ACD_CALL_EMAIL) != 0) == q->email,
+                   "e-mails, only they, wait in e-mail queues");
+            VERIFY(!q->email || (x->ev_abandon == ACD_EVQ_NONE && x->ev_timeout == ACD_EVQ_NONE &&
+                                 x->tier == 1 && q->lane == 0),
+                   "an e-mail waits in its type's first queue, with no timer");
+            waiting += q->email;
+        }
+    }
+    VERIFY(waiting == s->n_email_waiting, "e-mails in e-mail queues = n_email_waiting");
+    if (!s->email)
+        return;
+    for (uint32_t k = 0; k < s->n_types; k++) {
+        if (s->sc->call_types[k].channel != ACD_CHANNEL_EMAIL)
+            continue;
+        struct acd_counts sum = {0};
+        for (size_t b = 0; b <= nb; b++)
+            if (b < started || b == nb)
+                acd_stats_counts_add(&sum, &s->st.type_counts[b * s->n_types + k]);
+        double now_waiting = s->types[k].n_waiting;
+        VERIFY(sum.abandoned == 0 && sum.blocked == 0 && sum.balked == 0 && sum.timed_out == 0 &&
+                   sum.callback_requested == 0 && sum.disconnected == 0,
+               "an e-mail is never abandoned, blocked, balked, timed out or disconnected");
+        VERIFY(sum.offered == sum.answered + now_waiting,
+               "e-mails: offered = answered + waiting (conservation)");
+        VERIFY(!s->closed || sum.backlog_close == now_waiting,
+               "e-mails waiting after closing = the backlog at close");
+    }
+}
+
 /* Moves: each pending move has its event; a moved agent is where its
  * move's phase says - about to go (busy, in `from`), away (in `to`) or
  * about to come back (busy, in `to`); the groups' counts of agents out
@@ -443,9 +493,11 @@ acd_sim_verify(const struct acd_sim *s)
         arrivals += t->arrival_ev != ACD_EVQ_NONE;
         total += waiting;
     }
-    VERIFY(total == s->n_waiting, "sum of types' n_waiting = n_waiting");
+    VERIFY(total == s->n_waiting + s->n_email_waiting,
+           "sum of types' n_waiting = n_waiting + n_email_waiting");
     VERIFY(by_kind[EV_PLAN] == h.plan, "agents' shift-plan handles = pending plan events");
     verify_moves(s, by_kind);
+    verify_email(s);
     VERIFY(by_kind[EV_ABANDON] == h.abandon && by_kind[EV_TIMEOUT] == h.timeout &&
                by_kind[EV_VISIBLE] == h.visible,
            "waiting legs' timer handles = pending timers");
@@ -471,4 +523,17 @@ acd_sim_verify(const struct acd_sim *s)
     VERIFY(!s->done || s->overloaded || acd_evq_len(&s->evq) == 0, "nothing pending once done");
     VERIFY(s->call_bin <= s->st.n_bins && s->time_bin <= s->st.n_bins, "current bins");
     return 0;
+}
+
+void
+acd_sim_verify_email_answer(const struct acd_sim *s, uint32_t a)
+{
+    const struct acd_group_rt *g = &s->groups[s->agents[a].group];
+    if (g->assist || s->route->uses_overflow)
+        return; /* a waiting call may not be visible to it yet */
+    for (uint32_t i = 0; i < g->n_queues; i++) {
+        const struct acd_queue *q = &s->queues[g->queues[i].queue];
+        VERIFY(q->email || q->len == 0, "an agent takes an e-mail only when no call it may take "
+                                        "waits (e-mail is below calls and chats)");
+    }
 }

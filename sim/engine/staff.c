@@ -1192,6 +1192,7 @@ acd_staff_curve(const struct acd_scenario *sc, const struct acd_staff_opts *o, s
     c->targets = o->targets;
     c->group = group;
     c->bin = bin;
+    c->current = current_agents(sc, group, bin);
     c->n = hi - lo + 1;
     c->v = acd_xcalloc(c->n, sizeof(*c->v));
     struct acd_staff_kpi *kpi = acd_xcalloc(nb, sizeof(*kpi));
@@ -1210,6 +1211,16 @@ acd_staff_curve(const struct acd_scenario *sc, const struct acd_staff_opts *o, s
     free(kpi);
     free(plan);
     return c;
+}
+
+size_t
+acd_staff_curve_current(const struct acd_staff_curve *c)
+{
+    long cur = lround(c->current);
+    for (size_t i = 0; i < c->n; i++)
+        if ((long)c->v[i].agents == cur)
+            return i;
+    return SIZE_MAX;
 }
 
 void

@@ -58,6 +58,7 @@ enum {
     ACD_CALL_XFER = 1u << 1,        /* transferred by an agent: not again */
     ACD_CALL_HELD = 1u << 2,        /* warm / conference: agent `held` waits with the caller */
     ACD_CALL_RINGING = 1u << 3,     /* out of its queue, ringing at agent `agent` */
+    ACD_CALL_EMAIL = 1u << 4,       /* an e-mail: in its type's n_waiting, not the center's */
 };
 
 /* One leg of a call: an attempt reaching the ACD, or the same call moved to
@@ -141,6 +142,9 @@ struct acd_queue {
     uint32_t *groups;  /* in the call type's group order (call_types[].groups) */
     uint8_t *levels;   /* their skill level for the call type */
     bool has_assist;   /* some of those groups are assist-only */
+    /* An e-mail type's queue: an agent takes its legs only when no other
+     * leg it may take waits, never after closing (route.c best_leg). */
+    bool email;
     /* How an idle agent is chosen for an arriving leg: the call type's
      * agent_selection, or the routing policy's own (route.h). */
     uint32_t (*pick_agent)(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra);
@@ -319,6 +323,14 @@ struct acd_sim {
     gsl_rng *r_routing, *r_day;
     gsl_rng *r_caller; /* acd_crng_type: positioned on a caller's sub-stream per draw */
     double busyness;   /* this day's volume multiplier */
+
+    /* E-mail (channel email): some call type is e-mail; e-mails waiting,
+     * kept out of n_waiting (they hold no line nor waiting place). The
+     * e-mails waiting are the legs of the e-mail types' queues (flagged
+     * ACD_CALL_EMAIL): at closing they are the backlog and stay there,
+     * neither worked nor disconnected, for a later day to start from. */
+    bool email;
+    uint32_t n_email_waiting;
 
     size_t n_shifts;
     struct acd_shift_rt *shifts;

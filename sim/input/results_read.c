@@ -1100,8 +1100,9 @@ read_erlang_metrics(struct reader *rd, json_t *v, const struct acd_jsonpos_path 
 static void
 read_erlang(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct acd_results *r)
 {
-    static const char *const keys[] = {"model",      "exact",  "rate_per_s",     "aht_s",
-                                       "patience_s", "agents", "queue_capacity", "metrics"};
+    static const char *const keys[] = {"model",  "exact",          "rate_per_s",
+                                       "aht_s",  "wrap_up_s",      "patience_s",
+                                       "agents", "queue_capacity", "metrics"};
     static const char *const models[] = {
         [ACD_ERLANG_B] = "b", [ACD_ERLANG_C] = "c", [ACD_ERLANG_A] = "a"};
     struct acd_erlang_cmp *e = &r->erlang;
@@ -1130,6 +1131,13 @@ read_erlang(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, stru
     }
     member_positive(rd, v, p, "rate_per_s", false, &ep->rate_per_s);
     member_positive(rd, v, p, "aht_s", false, &ep->aht_s);
+    /* Added in this version: older documents have no wrap-up in aht_s. */
+    if ((x = json_object_get(v, "wrap_up_s"))) {
+        kp = acd_jsonpos_key(p, "wrap_up_s");
+        if (get_real(rd, x, &kp, false, &e->wrap_up_s) &&
+            !(e->wrap_up_s >= 0 && e->wrap_up_s < ep->aht_s))
+            ERROR(rd, &kp, "expected a wrap-up from 0 to less than aht_s");
+    }
     if (member_real(rd, v, p, "patience_s", true, &ep->patience_s) && ep->model == ACD_ERLANG_A &&
         !(ep->patience_s > 0)) {
         kp = acd_jsonpos_key(p, "patience_s");
@@ -1272,6 +1280,23 @@ static const char *const top_keys[] = {
     "drain",        "checks",    "run",   "precision",
 };
 
+/* Other documents acdsim writes, known by two keys of theirs. */
+static const struct other_doc {
+    const char *key1, *key2;
+    const char *what, *hint;
+} other_docs[] = {
+    {"recommendation", "evaluations", "a staffing file (acdsim staff's staffing.json)",
+     "acdsim staff -o DIR writes the recommended plan's results beside it: acdsim report "
+     "DIR/results.json"},
+    {"roster", "coverage", "a schedule file (acdsim schedule's schedule.json)",
+     "acdsim schedule -o DIR writes the roster's results beside it: acdsim report "
+     "DIR/results.json"},
+    {"comparisons", "kpis", "a comparison file (acdsim compare's compare.json)",
+     "its report is index.html in the same folder; acdsim report reads one run's results.json"},
+    {"points", "parameters", "a sweep file (acdsim sweep's sweep.json)",
+     "its report is index.html in the same folder; acdsim report reads one run's results.json"},
+};
+
 /* The four estimates of a drain object; `extra` keys are allowed besides. */
 static void
 read_drain_fields(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p,
@@ -1395,6 +1420,16 @@ read_document(struct reader *rd, json_t *root, const uint64_t *seed, struct doc 
 {
     if (!want_object(rd, root, NULL))
         return;
+    /* Another acdsim document (staffing, schedule, comparison, sweep): say
+     * which, and where the results are. */
+    for (size_t i = 0; i < ACD_ARRAY_LEN(other_docs); i++) {
+        const struct other_doc *o = &other_docs[i];
+        if (!json_object_get(root, "summary") && json_object_get(root, o->key1) &&
+            json_object_get(root, o->key2)) {
+            ERROR(rd, NULL, "this is %s, not a run's results; %s", o->what, o->hint);
+            return;
+        }
+    }
     /* Some other JSON document: one error, not one per missing key. */
     if (!has_any(root, top_keys, ACD_ARRAY_LEN(top_keys))) {
         ERROR(rd, NULL,

@@ -13,6 +13,7 @@
 #include "util.h"
 #include "yamltree.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -554,9 +555,31 @@ enum {
     CT_TRANSFER = 17,
     CT_RING_TIME = 18,
     CT_CHANNEL = 20,
+    CT_BACKLOG,
     CT_CONCURRENCY,
     CT_STRETCH,
 };
+
+/* `backlog` (e-mail, operating day): {count: N, since: CLOCK}, e-mails
+ * already waiting at opening. Whether the type is e-mail and since is
+ * before opening are checked once the whole file is read. */
+static void
+ct_backlog(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    static const struct key_desc keys[] = {
+        KEY_N("count", V_UINT, struct acd_call_type, backlog_count, ACD_SCN_MAX_BACKLOG,
+              KEY_REQUIRED),
+        KEY_V("since", V_CLOCK, struct acd_call_type, backlog_since_s, 0),
+    };
+    struct ct_state *st = cur_ct(c);
+    st->backlog = k;
+    if (!acd_scn_expect_map(c, k, v, "a mapping like {count: 40, since: \"00:00\"}"))
+        return;
+    struct seen s;
+    acd_scn_walk_map(c, v, "backlog", keys, ACD_ARRAY_LEN(keys), obj, &s);
+    if (acd_scn_is_ok(&s, 1))
+        st->backlog_since = s.val[1];
+}
 
 static const struct key_desc call_type_keys[] = {
     KEY_FN("name", ct_name, KEY_REQUIRED),
@@ -581,6 +604,7 @@ static const struct key_desc call_type_keys[] = {
     KEY_VH("ring_time", V_DIST, struct acd_call_type, ring_time, has_ring_time, 0),
     KEY_FN("handle_time_per_wait", ct_handle_per_wait, 0),
     KEY_FN("channel", ct_channel, 0),
+    [CT_BACKLOG] = KEY_FN("backlog", ct_backlog, KEY_DAY),
     [CT_CONCURRENCY] =
         KEY_N("concurrency", V_UINT1, struct acd_call_type, concurrency, ACD_MAX_CONCURRENCY, 0),
     [CT_STRETCH] = KEY_FN("stretch", ct_stretch, 0),
@@ -668,11 +692,49 @@ check_channel(struct ctx *c, struct acd_call_type *ct, const struct seen *s)
         chat_stretch(c, ct, s->key[CT_STRETCH], s->val[CT_STRETCH]);
 }
 
+/* Keys an e-mail call type cannot have, and why. */
+static const struct {
+    const char *key, *why;
+} email_refuses[] = {
+    {"patience", "an e-mail never abandons"},
+    {"balk", "an e-mail never abandons"},
+    {"retry", "an e-mail is never abandoned nor refused, so never retried"},
+    {"callback", "an e-mail waits in its backlog; there is no virtual hold"},
+    {"queue_timeout", "an e-mail waits in its backlog until an agent takes it"},
+    {"ring_time", "an e-mail does not ring"},
+    {"resolution", "an e-mail is answered once (no escalation or repeat)"},
+    {"repeat_delay", "an e-mail is answered once (no repeat contacts)"},
+    {"transfer", "an e-mail is answered once (no transfer)"},
+};
+
+/* An e-mail type: the keys it cannot have are located errors; a `backlog`
+ * on any other type too. */
+static void
+check_channel_keys(struct ctx *c, const struct acd_call_type *ct, const struct seen *s)
+{
+    for (unsigned j = 0; j < ACD_ARRAY_LEN(call_type_keys); j++) {
+        if (!(s->keys & BIT(j)))
+            continue;
+        if (ct->channel != ACD_CHANNEL_EMAIL) {
+            if (strcmp(call_type_keys[j].name, "backlog") == 0)
+                acd_scn_err(c, s->key[j],
+                            "'backlog' is for e-mail call types: e-mails waiting at opening "
+                            "(add 'channel: email', or remove it)");
+            continue;
+        }
+        for (size_t r = 0; r < ACD_ARRAY_LEN(email_refuses); r++)
+            if (strcmp(call_type_keys[j].name, email_refuses[r].key) == 0)
+                acd_scn_err(c, s->key[j], "an e-mail call type cannot have '%s': %s",
+                            email_refuses[r].key, email_refuses[r].why);
+    }
+}
+
 /* Checks within one call type once all its keys are read. */
 static void
 finish_call_type(struct ctx *c, struct acd_call_type *ct, const struct seen *s)
 {
     struct ct_state *st = cur_ct(c);
+    check_channel_keys(c, ct, s);
     if (!((s->bad | s->meant) & BIT(CT_CHANNEL)))
         check_channel(c, ct, s);
     if (st->aht) {
@@ -736,6 +798,7 @@ acd_scn_top_call_types(struct ctx *c, void *obj, const struct acd_ynode *k,
             continue;
         }
         c->cur = i;
+        ct->backlog_since_s = ACD_NAN; /* `backlog.since` left out: the opening */
         struct seen s;
         acd_scn_walk_map(c, item, "call type", call_type_keys, ACD_ARRAY_LEN(call_type_keys), ct,
                          &s);

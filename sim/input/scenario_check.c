@@ -314,6 +314,11 @@ resolve_timeouts(struct ctx *c, const struct name_ix *ix, size_t n_ix)
                 "queue_timeout cannot send call type '%s' back to its own queue (name another "
                 "call type, or voicemail)",
                 acd_ytree_show(to->s).s);
+        } else if (sc->call_types[t].channel == ACD_CHANNEL_EMAIL) {
+            acd_scn_err(c, to,
+                        "queue_timeout cannot send calls to e-mail call type '%s' (a call is "
+                        "not an e-mail: name a voice or chat call type, or voicemail)",
+                        acd_ytree_show(to->s).s);
         } else if ((sc->call_types[t].channel == ACD_CHANNEL_CHAT) !=
                    (sc->call_types[i].channel == ACD_CHANNEL_CHAT)) {
             acd_scn_err(c, to,
@@ -474,7 +479,12 @@ resolve_transfers(struct ctx *c, const struct name_ix *ix, size_t n_ix)
             for (size_t h = 0; t == SIZE_MAX && h < sc->n_groups; h++)
                 if (sc->groups[h].name && strcmp(sc->groups[h].name, to->s) == 0)
                     g = h;
-            if (t != SIZE_MAX && sc->call_types[t].channel == ACD_CHANNEL_CHAT) {
+            if (t != SIZE_MAX && sc->call_types[t].channel == ACD_CHANNEL_EMAIL) {
+                acd_scn_err(c, to,
+                            "cannot transfer calls to e-mail call type '%s' (a call is not an "
+                            "e-mail: name a voice or chat call type, or an agent group)",
+                            acd_ytree_show(to->s).s);
+            } else if (t != SIZE_MAX && sc->call_types[t].channel == ACD_CHANNEL_CHAT) {
                 acd_scn_err(c, to,
                             "calls cannot be transferred to '%s', a chat call type (transfer to "
                             "a voice call type or an agent group)",
@@ -634,6 +644,27 @@ check_total_agents(struct ctx *c)
     }
 }
 
+/* E-mail backlogs: `since` left out is the opening; given, it is no later
+ * than the opening (their arrivals spread over [since, open)). */
+static void
+resolve_backlogs(struct ctx *c)
+{
+    struct acd_scenario *sc = c->sc;
+    for (size_t i = 0; i < sc->n_call_types; i++) {
+        struct acd_call_type *ct = &sc->call_types[i];
+        bool day = c->mode == MODE_DAY;
+        if (isnan(ct->backlog_since_s)) {
+            ct->backlog_since_s = day ? sc->open_s : 0;
+        } else if (day && c->cts[i].backlog_since && ct->backlog_since_s > sc->open_s) {
+            char buf[32];
+            acd_scn_err(c, c->cts[i].backlog_since,
+                        "backlog 'since' must be no later than the opening (%s): the e-mails "
+                        "of the backlog arrived before the center opens",
+                        acd_units_format_clock(sc->open_s, buf, sizeof(buf)));
+        }
+    }
+}
+
 void
 acd_scn_cross_check(struct ctx *c)
 {
@@ -653,6 +684,7 @@ acd_scn_cross_check(struct ctx *c)
     }
     if (!c->ct_listed)
         return;
+    resolve_backlogs(c);
     struct name_ix *ix = name_index(sc->call_types, sc->n_call_types, sizeof(*sc->call_types),
                                     offsetof(struct acd_call_type, name), &n);
     c->ct_dups = check_duplicates(c, ix, n, "call type", ct_pos);

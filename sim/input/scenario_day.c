@@ -182,7 +182,7 @@ elem_what(enum elem kind)
         [E_CALLS] = "numbers >= 0",
         [E_DURATION] = "durations > 0 like 4m or 240",
         [E_AGENTS] = "integers from 0 to 1000000",
-        [E_SHARE] = "fractions from 0 to less than 1, like 0.3",
+        [E_SHARE] = "fractions from 0 to less than 1, like 0.3 or 30%",
     };
     return what[kind];
 }
@@ -203,7 +203,7 @@ elem_value(enum elem kind, const char *s, double *out)
         *out = (double)u;
         return true;
     case E_SHARE:
-        return acd_units_parse_real(s, out) == 0 && isfinite(*out) && *out >= 0 && *out < 1;
+        return acd_units_parse_fraction(s, out) == 0 && isfinite(*out) && *out >= 0 && *out < 1;
     }
     return false;
 }
@@ -227,13 +227,8 @@ acd_scn_parse_shrinkage(struct ctx *c, const struct acd_ynode *k, const struct a
         return;
     }
     double y;
-    if (!acd_scn_get_real(c, k, v, "a fraction from 0 to less than 1, like 0.3", &y))
+    if (!acd_scn_get_fraction(c, k, v, true, &y))
         return;
-    if (!(y >= 0 && y < 1)) {
-        acd_scn_err(c, v, "'%s' must be at least 0 and less than 1 (found '%s')", k->s,
-                    acd_ytree_show(v->s).s);
-        return;
-    }
     *x = y;
     *has = true;
 }

@@ -34,6 +34,7 @@ enum {
     ACD_SCN_MAX_LEVEL = 1000,
     ACD_SCN_MAX_PRIORITY = 1000000,
     ACD_SCN_MAX_ATTEMPTS = 1000,
+    ACD_SCN_MAX_BACKLOG = 1000000,      /* e-mails waiting at opening, per call type */
     ACD_SCN_MAX_TEMPLATES = 100,        /* shift_templates */
     ACD_SCN_MAX_TEMPLATE_BREAKS = 8,    /* break rules per template */
     ACD_SCN_MAX_TEMPLATE_STARTS = 1000, /* start times, or one break's placements */
@@ -90,6 +91,8 @@ struct ct_state {
     const struct acd_ynode *groups;    /* `groups` (a list of names): resolved once all are known */
     const struct acd_ynode **xfer_to;  /* per transfer entry: its `to` value, NULL if bad */
     bool xfer_ok;                      /* every transfer entry is valid */
+    const struct acd_ynode *backlog;   /* `backlog` (e-mail), its `since` value if given */
+    const struct acd_ynode *backlog_since;
 };
 
 /* A move as written (agent_groups[].moves or shifts[].moves), for the
@@ -272,6 +275,11 @@ bool acd_scn_get_rate(struct ctx *c, const struct acd_ynode *k, const struct acd
                       double *out);
 bool acd_scn_get_real(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v,
                       const char *expect, double *out);
+/* A fraction: a number or a percentage ("80%" = 0.8) from 0 to 1, or
+ * below 1 when below_one; false after reporting (with a suggestion when a
+ * percentage was written without its sign). */
+bool acd_scn_get_fraction(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v,
+                          bool below_one, double *out);
 bool acd_scn_get_uint(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v,
                       unsigned long long max, unsigned long long *out);
 /* A clock time (V_CLOCK) on its own. */

@@ -29,7 +29,6 @@ static const char EXP_RATE[] = "a rate like 2/s, 120/min or 7200/h";
 static const char EXP_UINT[] = "a non-negative integer";
 static const char EXP_INT[] = "an integer";
 const char acd_scn_exp_number[] = "a number"; /* a distribution's `k` too */
-static const char EXP_FRACTION[] = "a number between 0 and 1";
 static const char EXP_CLOCK[] = "a clock time like \"07:30\" (from 00:00 to 48:00)";
 
 /* A missing value has no useful position of its own: point at its key. */
@@ -193,19 +192,41 @@ acd_scn_check_nonneg(struct ctx *c, const struct acd_ynode *k, const struct acd_
     return false;
 }
 
+/* A fraction, as a number or a percentage ("80%" is 0.8), from 0 to 1
+ * (below_one: less than 1). A number that reads as a percentage written
+ * without its sign (2 to 100: `target: 80`) gets the suggestion. */
+bool
+acd_scn_get_fraction(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v,
+                     bool below_one, double *out)
+{
+    const char *expect = below_one ? "a fraction from 0 to less than 1, like 0.3 or 30%"
+                                   : "a number between 0 and 1, like 0.8 or 80%";
+    const char *s = scalar(c, k, v, expect);
+    if (!s)
+        return false;
+    double x;
+    if (acd_units_parse_fraction(s, &x) != 0 || !isfinite(x)) {
+        acd_scn_err(c, v, "'%s' must be %s (found '%s')", k->s, expect, acd_ytree_show(s).s);
+        return false;
+    }
+    if (x >= 0 && (below_one ? x < 1 : x <= 1)) {
+        *out = x;
+        return true;
+    }
+    const char *range = below_one ? "at least 0 and less than 1" : "between 0 and 1";
+    bool pct = strchr(s, '%') != NULL;
+    if (!pct && x >= 2 && x <= 100)
+        acd_scn_err(c, v, "'%s' must be %s (found '%s'; did you mean %.10g or %s%%?)", k->s, range,
+                    acd_ytree_show(s).s, x / 100, acd_ytree_show(s).s);
+    else
+        acd_scn_err(c, v, "'%s' must be %s (found '%s')", k->s, range, acd_ytree_show(s).s);
+    return false;
+}
+
 static bool
 get_fraction(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v, double *out)
 {
-    double x;
-    if (!acd_scn_get_real(c, k, v, EXP_FRACTION, &x))
-        return false;
-    if (x < 0 || x > 1) {
-        acd_scn_err(c, v, "'%s' must be between 0 and 1 (found '%s')", k->s,
-                    acd_ytree_show(v->s).s);
-        return false;
-    }
-    *out = x;
-    return true;
+    return acd_scn_get_fraction(c, k, v, false, out);
 }
 
 /* true or false (YAML 1.2 core schema spellings), or false after

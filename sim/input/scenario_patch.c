@@ -618,6 +618,22 @@ sort_edits(struct acd_ypatch *p)
     return true;
 }
 
+/* The end of the comment lines starting at pos (the file's opening
+ * comments): pos itself if the text does not start with a comment. A
+ * blank line right after them goes too. */
+static size_t
+past_header(const struct acd_ypatch *p, size_t pos)
+{
+    size_t at = pos;
+    while (at < p->len && p->text[at] == '#') {
+        const char *nl = memchr(p->text + at, '\n', p->len - at);
+        at = nl ? (size_t)(nl - p->text) + 1 : p->len;
+    }
+    if (at > pos && at < p->len && p->text[at] == '\n')
+        at++;
+    return at;
+}
+
 /* The text with every (sorted) edit applied, the comment first. */
 static char *
 apply(struct acd_ypatch *p, const char *comment)
@@ -636,6 +652,10 @@ apply(struct acd_ypatch *p, const char *comment)
         fprintf(f, "# %.*s\n", (int)n, c);
         c += n + (c[n] == '\n');
     }
+    /* The new comment replaces the file's opening comments (they describe
+     * the original, not this plan), up to its first blank line. */
+    if (comment && *comment)
+        pos = past_header(p, pos);
     for (size_t i = 0; i < p->n_edits; i++) {
         struct edit *e = &p->edits[i];
         ACD_ASSERT(e->start >= pos); /* never overlapping */
@@ -650,6 +670,28 @@ apply(struct acd_ypatch *p, const char *comment)
     return buf;
 }
 
+/* The top-level `name` becomes new_name (added first when absent). */
+static void
+patch_name(struct acd_ypatch *p, const struct acd_ynode *root, const char *new_name)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = acd_xmemstream_open(&buf, &len);
+    size_t i = find_key(root, "name");
+    if (i == SIZE_MAX)
+        fputs("name: ", f);
+    put_quoted(f, new_name, strlen(new_name));
+    if (i == SIZE_MAX)
+        fputs(root->flow ? ", " : "\n", f);
+    acd_xmemstream_close(f);
+    if (i != SIZE_MAX) {
+        replace_value(p, root, i, buf);
+        free(buf);
+    } else {
+        add_edit(p, root->kids[0]->start, root->kids[0]->start, buf);
+    }
+}
+
 /* What both patches share: each group's staffing by text_of, the goals
  * (all of them when all_goals), relative files, copied aliases, the
  * comment. */
@@ -661,6 +703,7 @@ struct patch_job {
     const struct acd_staff_targets *t;
     bool all_goals;
     const char *comment;
+    const char *new_name; /* the scenario's new `name`, or NULL */
 };
 
 static int
@@ -699,6 +742,8 @@ patch_file(const char *text, size_t len, const char *name, const struct patch_jo
     }
     if (ok && job->t)
         patch_targets(&p, root, sc, job->t, job->all_goals);
+    if (ok && job->new_name)
+        patch_name(&p, root, job->new_name);
     p.n_primary = p.n_edits;
     if (ok)
         ok = patch_refs(&p, root, base_dir, 0);
@@ -740,8 +785,8 @@ agents_text(const void *ud, size_t g, size_t indent, const char **key)
 int
 acd_scenario_patch_staffing(const char *text, size_t len, const char *name, const char *base_dir,
                             const struct acd_scenario *sc, const unsigned *agents,
-                            const struct acd_staff_targets *t, const char *comment, char **out,
-                            struct acd_diags *diags)
+                            const struct acd_staff_targets *t, const char *comment,
+                            const char *new_name, char **out, struct acd_diags *diags)
 {
     const struct agents_plan a = {sc, agents};
     const struct patch_job job = {
@@ -751,6 +796,7 @@ acd_scenario_patch_staffing(const char *text, size_t len, const char *name, cons
         .ud = &a,
         .t = t,
         .comment = comment,
+        .new_name = new_name,
     };
     return patch_file(text, len, name, &job, out, diags);
 }
@@ -834,8 +880,8 @@ roster_text(const void *ud, size_t g, size_t indent, const char **key)
 int
 acd_scenario_patch_roster(const char *text, size_t len, const char *name, const char *base_dir,
                           const struct acd_scenario *plan, const bool *scheduled_group,
-                          const struct acd_staff_targets *t, const char *comment, char **out,
-                          struct acd_diags *diags)
+                          const struct acd_staff_targets *t, const char *comment,
+                          const char *new_name, char **out, struct acd_diags *diags)
 {
     const struct roster_plan r = {plan, scheduled_group};
     const struct patch_job job = {
@@ -846,6 +892,7 @@ acd_scenario_patch_roster(const char *text, size_t len, const char *name, const 
         .t = t,
         .all_goals = true,
         .comment = comment,
+        .new_name = new_name,
     };
     return patch_file(text, len, name, &job, out, diags);
 }

@@ -37,7 +37,10 @@
  *   - an alias elsewhere to an anchor inside a removed value is replaced
  *     by a copy of the anchored value (in flow style);
  *   - comment (may be NULL; one or more lines, without "# ") goes first as
- *     a YAML comment.
+ *     a YAML comment, in place of the file's opening comment lines (and
+ *     the blank line after them), which describe the original;
+ *   - new_name (may be NULL: unchanged) becomes the top-level `name`
+ *     (double-quoted; added first when the file has none).
  * Everything else is copied byte for byte. name is the file name used in
  * diagnostics. Returns 0 and a new NUL-terminated text in *out (caller
  * frees), or -1 with the problem in diags (text that yamltree refuses,
@@ -46,7 +49,8 @@
 int acd_scenario_patch_staffing(const char *text, size_t len, const char *name,
                                 const char *base_dir, const struct acd_scenario *sc,
                                 const unsigned *agents, const struct acd_staff_targets *t,
-                                const char *comment, char **out, struct acd_diags *diags);
+                                const char *comment, const char *new_name, char **out,
+                                struct acd_diags *diags);
 
 /* The same for a shift roster (`acdsim schedule`, roster.yaml): plan is
  * the scenario running the roster (acd_schedule_plan: the file's groups,
@@ -61,13 +65,14 @@ int acd_scenario_patch_staffing(const char *text, size_t len, const char *name,
  *     plan leaves as the scenario staffs them, are untouched;
  *   - when t is not NULL, every goal it sets is written (service_level,
  *     targets), whatever the file said;
- *   - base_dir, aliases and the comment as for acd_scenario_patch_staffing.
+ *   - base_dir, aliases, the comment and new_name as for
+ *     acd_scenario_patch_staffing.
  * Returns 0 and a new text in *out (caller frees), or -1 with the problem
  * in diags and *out NULL. Borrows everything. */
 int acd_scenario_patch_roster(const char *text, size_t len, const char *name, const char *base_dir,
                               const struct acd_scenario *plan, const bool *scheduled_group,
-                              const struct acd_staff_targets *t, const char *comment, char **out,
-                              struct acd_diags *diags);
+                              const struct acd_staff_targets *t, const char *comment,
+                              const char *new_name, char **out, struct acd_diags *diags);
 
 /* ------------------------------------------------ edits one by one
  *

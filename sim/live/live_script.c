@@ -144,6 +144,55 @@ cmd_remove(struct line_ctx *c, struct acd_live_event *ev)
     return parse_agents(c, ev, -1, "from");
 }
 
+/* A surge factor: `x2`, `X1.5`, `2x` or `1.5X` (a number with an x on
+ * either side). */
+static int
+parse_factor(const char *t, double *f)
+{
+    size_t n = strlen(t);
+    if (n < 2)
+        return -1;
+    if (t[0] == 'x' || t[0] == 'X')
+        return acd_units_parse_real(t + 1, f);
+    char buf[64];
+    if (n >= sizeof(buf))
+        return -1;
+    if (t[n - 1] != 'x' && t[n - 1] != 'X')
+        return -1;
+    memcpy(buf, t, n - 1);
+    buf[n - 1] = '\0';
+    return acd_units_parse_real(buf, f);
+}
+
+static bool
+is_factor(const char *t)
+{
+    double f;
+    return parse_factor(t, &f) == 0;
+}
+
+/* The duration after `for` at token i: `30m`, or a number and a unit as
+ * two words (`30 min`, `1 hour`). Returns the tokens used (1 or 2), or 0
+ * after reporting the error. */
+static size_t
+parse_for(struct line_ctx *c, size_t i, double *len_s)
+{
+    const char *t = c->tok[i].s;
+    double x;
+    if (i + 1 < c->n && acd_units_parse_real(t, &x) == 0) {
+        char buf[128];
+        int k = snprintf(buf, sizeof(buf), "%s%s", t, c->tok[i + 1].s);
+        if (k > 0 && (size_t)k < sizeof(buf) && acd_units_parse_duration(buf, len_s) == 0 &&
+            *len_s > 0)
+            return 2;
+    }
+    if (acd_units_parse_duration(t, len_s) == 0 && *len_s > 0)
+        return 1;
+    acd_diags_error(c->diags, c->file, c->line, c->tok[i].col,
+                    "expected a duration like 30m, 90s or 1h30m, got '%s'", t);
+    return 0;
+}
+
 /* `surge [TYPE|all] [xF] [for DURATION]`: defaults all types, x2, 30m. */
 static int
 cmd_surge(struct line_ctx *c, struct acd_live_event *ev)
@@ -153,7 +202,8 @@ cmd_surge(struct line_ctx *c, struct acd_live_event *ev)
     ev->index = ACD_LIVE_ALL;
     ev->factor = 2;
     double len_s = DEFAULT_SURGE_S;
-    if (i < c->n && c->tok[i].s[0] != 'x' && strcmp(c->tok[i].s, "for") != 0) {
+    if (i < c->n && strcmp(c->tok[i].s, "for") != 0 &&
+        (!is_factor(c->tok[i].s) || acd_scenario_find_call_type(c->sc, c->tok[i].s) != SIZE_MAX)) {
         const char *k = c->tok[i].s;
         if (strcmp(k, "all") != 0) {
             ev->index = acd_scenario_find_call_type(c->sc, k);
@@ -170,11 +220,11 @@ cmd_surge(struct line_ctx *c, struct acd_live_event *ev)
         }
         i++;
     }
-    if (i < c->n && c->tok[i].s[0] == 'x') {
+    if (i < c->n && is_factor(c->tok[i].s)) {
         double f;
-        if (acd_units_parse_real(c->tok[i].s + 1, &f) != 0 || !(f > 0) || f > MAX_FACTOR) {
+        if (parse_factor(c->tok[i].s, &f) != 0 || !(f > 0) || f > MAX_FACTOR) {
             acd_diags_error(c->diags, c->file, c->line, c->tok[i].col,
-                            "expected a factor like x2 (above 0, at most x%g), got '%s'",
+                            "expected a factor like x2 or 2x (above 0, at most x%g), got '%s'",
                             MAX_FACTOR, c->tok[i].s);
             return -1;
         }
@@ -184,12 +234,10 @@ cmd_surge(struct line_ctx *c, struct acd_live_event *ev)
     if (i < c->n && strcmp(c->tok[i].s, "for") == 0) {
         if (++i >= c->n)
             return missing(c, "a duration after 'for'");
-        if (acd_units_parse_duration(c->tok[i].s, &len_s) != 0 || !(len_s > 0)) {
-            acd_diags_error(c->diags, c->file, c->line, c->tok[i].col,
-                            "expected a duration like 30m, got '%s'", c->tok[i].s);
+        size_t used = parse_for(c, i, &len_s);
+        if (!used)
             return -1;
-        }
-        i++;
+        i += used;
     }
     if (i < c->n)
         return too_many(c, i);

@@ -52,6 +52,8 @@ const struct acd_cmp_kpi acd_cmp_kpis[] = {
     {ACD_M_AFTER_CLOSE_RATE, -1},
     {ACD_M_TRANSFER_RATE, 0},
     {ACD_M_RING_SHARE, 0},
+    {ACD_M_BACKLOG_AT_OPEN, 0},
+    {ACD_M_BACKLOG_AT_CLOSE, -1},
     {T(ACD_T_LABOR_COST), -1},
     {T(ACD_T_ABANDON_COST), -1},
     {T(ACD_T_REPEAT_COST), -1},

@@ -3,6 +3,7 @@
  */
 #include "display.h"
 #include "escape.h"
+#include "units.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -93,6 +94,61 @@ acd_display_value(enum acd_display_unit u, double x, unsigned flags, char *buf, 
     return buf;
 }
 
+/* x with `decimals` places in unit u ("5.04%", "19.96s", "3.275"). */
+static void
+with_decimals(enum acd_display_unit u, double x, int decimals, char *buf, size_t n)
+{
+    if (u == ACD_DISPLAY_SHARE)
+        snprintf(buf, n, "%.*f%%", decimals, 100.0 * x);
+    else if (u == ACD_DISPLAY_SECONDS)
+        snprintf(buf, n, "%.*fs", decimals, x);
+    else
+        snprintf(buf, n, "%.*f", decimals, x);
+}
+
+/* Decimals acd_display_value uses for u. */
+static int
+value_decimals(enum acd_display_unit u)
+{
+    return u == ACD_DISPLAY_SHARE || u == ACD_DISPLAY_SECONDS ? 1 : plain_decimals(u);
+}
+
+char *
+acd_display_bound(enum acd_display_unit u, double bound, char *buf, size_t n)
+{
+    acd_display_value(u, bound, 0, buf, n);
+    if (!isfinite(bound) || u == ACD_DISPLAY_COUNT)
+        return buf;
+    double scaled = u == ACD_DISPLAY_SHARE ? 100.0 * bound : bound;
+    for (int d = value_decimals(u); d <= value_decimals(u) + 4; d++) {
+        char t[RAW_BUF];
+        snprintf(t, sizeof(t), "%.*f", d, scaled);
+        if (fabs(strtod(t, NULL) - scaled) <= 1e-9 * fmax(1, fabs(scaled))) {
+            with_decimals(u, bound, d, buf, n);
+            break;
+        }
+    }
+    return buf;
+}
+
+char *
+acd_display_beside(enum acd_display_unit u, double x, double bound, char *buf, size_t n)
+{
+    char b[RAW_BUF];
+    acd_display_value(u, x, 0, buf, n);
+    acd_display_bound(u, bound, b, sizeof(b));
+    if (!isfinite(x) || !isfinite(bound) || x == bound || strcmp(buf, b) != 0)
+        return buf;
+    int d0 = value_decimals(u);
+    for (int d = d0 + 1; d <= d0 + 8; d++) {
+        with_decimals(u, x, d, buf, n);
+        with_decimals(u, bound, d, b, sizeof(b));
+        if (strcmp(buf, b) != 0)
+            break;
+    }
+    return buf;
+}
+
 char *
 acd_display_ci(enum acd_display_unit u, double ci, unsigned flags, char *buf, size_t n)
 {
@@ -133,6 +189,15 @@ acd_display_estimate(enum acd_display_unit u, const struct acd_estimate *e, char
     else
         snprintf(buf, n, "%s ±%.*f", v, u == ACD_DISPLAY_COUNT ? 0 : 1,
                  u == ACD_DISPLAY_SHARE ? 100.0 * e->ci95 : e->ci95);
+    return buf;
+}
+
+char *
+acd_display_threshold(double s, char *buf, size_t n)
+{
+    if (s >= 3600)
+        return acd_units_format_duration(s, buf, n);
+    snprintf(buf, n, "%gs", s);
     return buf;
 }
 

@@ -38,6 +38,17 @@ enum acd_display_unit acd_display_metric_unit(enum acd_metric m);
 /* A mean: "81.2%", "12.3s", "1520", "3.27"; "n/a" when not finite. */
 char *acd_display_value(enum acd_display_unit u, double x, unsigned flags, char *buf, size_t n);
 
+/* A mean beside its goal's bound (a verdict line): acd_display_value's
+ * text, with more decimals while it reads the same as the bound but is not
+ * equal to it, so a missed goal never shows the bound's own figure
+ * ("5.04%" beside "<= 5.0%", not "5.0%"). */
+char *acd_display_beside(enum acd_display_unit u, double x, double bound, char *buf, size_t n);
+
+/* A goal's bound as the user gave it: acd_display_value's text, with the
+ * decimals it needs to be exact (0.0405 reads "4.05%", not "4.0%"; at most
+ * four more). */
+char *acd_display_bound(enum acd_display_unit u, double bound, char *buf, size_t n);
+
 /* A CI half-width: "± 1.3" (percentage points for shares), "± 0.8s",
  * "± 12"; "" when not finite. */
 char *acd_display_ci(enum acd_display_unit u, double ci, unsigned flags, char *buf, size_t n);
@@ -57,6 +68,10 @@ char *acd_display_estimate(enum acd_display_unit u, const struct acd_estimate *e
  * pts" (a share, in percentage points), "2.1s", "0.0312"; "n/a" when not
  * finite. */
 char *acd_display_half_width(enum acd_display_unit u, double x, char *buf, size_t n);
+
+/* A service-level threshold: "20s" below an hour (as ever), from an hour
+ * up as a duration ("24h", "1.5h", "90m": e-mail goals). */
+char *acd_display_threshold(double s, char *buf, size_t n);
 
 /* An agent count that may be fractional (a mean): "10", "10.5"; "n/a". */
 char *acd_display_agents(double x, char *buf, size_t n);

@@ -661,7 +661,8 @@ eval_intervals(const struct acd_expect *e, const char *text, double bound,
         fprintf(out, "acdsim: assertion failed: %s: %s ", text,
                 interval_name(r, it->interval, name, sizeof(name)));
         put_measured(out, e, it);
-        fprintf(out, " (95%% CI over %u replications)\n", it->est.n ? it->est.n : r->replications);
+        unsigned n = it->est.n ? it->est.n : r->replications;
+        fprintf(out, " (95%% CI over %u replication%s)\n", n, acd_plural(n));
         return;
     }
     fprintf(out,

@@ -18,6 +18,7 @@
  * metrics only when the scenario uses the feature (setup.features).
  */
 #include "html.h"
+#include "report.h"
 #include "display.h"
 #include "svg.h"
 #include "units.h"
@@ -405,9 +406,10 @@ put_scenario(FILE *out, const struct page *p)
                 continue;
             fputs("; ", out);
             put_esc(out, ct->name);
-            fprintf(out, ": %s within %gs",
+            char tb[32];
+            fprintf(out, ": %s within %s",
                     format_mean(ACD_M_SERVICE_LEVEL, ct->sl_target, t, sizeof(t)),
-                    ct->sl_threshold_s);
+                    acd_display_threshold(ct->sl_threshold_s, tb, sizeof(tb)));
         }
         fputs("</dd>\n", out);
         fprintf(out, "<dt>Call types</dt><dd>");
@@ -677,11 +679,12 @@ put_kpi_table(FILE *out, const struct page *p, const struct kpi_table *k)
             const struct acd_setup_type *ct =
                 k->scope == ACD_SCOPE_TYPE && m == ACD_M_SERVICE_LEVEL ? &st->call_types[i] : NULL;
             if (ct && ct->has_sl) { /* the type's own goal beside its figure */
-                char t[NUM_BUF];
+                char t[NUM_BUF], tb[32];
                 fputs("<td>", out);
                 put_estimate(out, m, &k->cols[i].metric[m]);
-                fprintf(out, "<span class=\"sub\">goal &#8805; %s in %gs</span></td>",
-                        format_mean(m, ct->sl_target, t, sizeof(t)), ct->sl_threshold_s);
+                fprintf(out, "<span class=\"sub\">goal &#8805; %s in %s</span></td>",
+                        format_mean(m, ct->sl_target, t, sizeof(t)),
+                        acd_display_threshold(ct->sl_threshold_s, tb, sizeof(tb)));
                 continue;
             }
             put_kpi_cell(out, m, &k->cols[i], in_cols);
@@ -851,6 +854,19 @@ erlang_model_name(const struct acd_erlang_params *pr)
     return pr->queue_capacity >= 0 ? "Erlang C (M/M/c/K)" : "Erlang C (M/M/c)";
 }
 
+/* Why a one-queue steady center has no Erlang comparison. */
+static void
+put_erlang_left_out(FILE *out, const struct acd_results *r)
+{
+    char names[256];
+    fputs("<section id=\"erlang\" aria-labelledby=\"h-erlang\">\n"
+          "<h2 id=\"h-erlang\">Erlang comparison</h2>\n<p class=\"lead\" id=\"erlang-left-out\">"
+          "Not shown: the queueing formula leaves out this scenario's ",
+          out);
+    put_esc(out, acd_report_feature_list(acd_report_erlang_left_out(r), names, sizeof(names)));
+    fputs(", so it would describe another center.</p>\n</section>\n", out);
+}
+
 static void
 put_erlang(FILE *out, const struct page *p)
 {
@@ -867,6 +883,9 @@ put_erlang(FILE *out, const struct page *p)
     int dec = fabs(per_h - round(per_h)) < 1e-9 * fmax(1, per_h) ? 0 : 1;
     fprintf(out, ", %s calls/h, mean handle time %s", acd_display_grouped(per_h, dec, a, sizeof(a)),
             acd_units_format_duration(pr->aht_s, b, sizeof(b)));
+    if (e->wrap_up_s > 0)
+        fprintf(out, " (wrap-up of %s included: an agent in wrap-up takes no call)",
+                acd_units_format_duration(e->wrap_up_s, a, sizeof(a)));
     if (pr->model == ACD_ERLANG_A)
         fprintf(out, ", mean patience %s", acd_units_format_duration(pr->patience_s, a, sizeof(a)));
     fprintf(out, ", %u agent%s", pr->agents, pr->agents == 1 ? "" : "s");
@@ -879,9 +898,10 @@ put_erlang(FILE *out, const struct page *p)
                 ? "<strong>Exact.</strong> Handle times and patience are exponential, so the "
                   "formula is exact for this model: the simulation should agree within its "
                   "confidence intervals."
-                : "<strong>Approximation.</strong> Handle times or patience are not "
-                  "exponential, so the formula is the usual approximation: differences are "
-                  "expected and show how much the distributions matter.");
+                : "<strong>Approximation.</strong> Handle times (talk and wrap-up) or patience "
+                  "are not exponential, or the groups differ, so the formula is the usual "
+                  "approximation: differences are expected and show how much the "
+                  "distributions matter.");
     fputs("<div class=\"scroll\"><table id=\"erlang-table\">\n<thead><tr>"
           "<th scope=\"col\">Metric</th><th scope=\"col\">Simulation</th>"
           "<th scope=\"col\">Formula</th><th scope=\"col\">Difference</th>"
@@ -968,6 +988,8 @@ acd_html_write_led(FILE *out, const struct acd_results *r, const struct acd_char
     put_charts(out, &p);
     if (r->erlang.valid)
         put_erlang(out, &p);
+    else if (acd_report_erlang_left_out(r))
+        put_erlang_left_out(out, r);
     fputs("</main>\n", out);
     put_footer(out, r);
     fputs("</body>\n</html>\n", out);

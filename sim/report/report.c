@@ -74,12 +74,14 @@ total_in(enum acd_total t, unsigned scope, unsigned used)
 /* ------------------------------------------------------------------- json */
 
 /* Add one scope's applicable metrics in table order, then "totals": JSON
- * is the whole document, every figure (only_with gates CSV and text). */
+ * is the whole document, every figure (only_with gates CSV and text), but
+ * json_gated ones only for a scenario using their feature (`used`). */
 static void
-fill_scope_json(json_t *o, const struct acd_scope_result *s, unsigned scope)
+fill_scope_json(json_t *o, const struct acd_scope_result *s, unsigned scope, unsigned used)
 {
     for (int m = 0; m < ACD_METRIC_COUNT; m++)
-        if (metric_applies(m, scope))
+        if (metric_applies(m, scope) &&
+            (!acd_metrics[m].json_gated || acd_stats_metric_shown(m, used)))
             acd_json_set(o, acd_metrics[m].key, acd_json_estimate(&s->metric[m]));
     json_t *t = acd_json_check(json_object());
     for (int k = 0; k < ACD_TOTAL_COUNT; k++)
@@ -89,10 +91,10 @@ fill_scope_json(json_t *o, const struct acd_scope_result *s, unsigned scope)
 }
 
 static json_t *
-scope_json(const struct acd_scope_result *s, unsigned scope)
+scope_json(const struct acd_scope_result *s, unsigned scope, unsigned used)
 {
     json_t *o = acd_json_check(json_object());
-    fill_scope_json(o, s, scope);
+    fill_scope_json(o, s, scope, used);
     return o;
 }
 
@@ -117,18 +119,19 @@ interval_json(const struct acd_results *r, size_t i)
     json_t *o = acd_json_check(json_object());
     acd_json_set(o, "start", acd_json_str(acd_units_format_clock(iv->start_s, buf, sizeof(buf))));
     acd_json_set(o, "end", acd_json_str(acd_units_format_clock(iv->end_s, buf, sizeof(buf))));
-    fill_scope_json(o, &iv->all, ACD_SCOPE_INTERVAL);
+    fill_scope_json(o, &iv->all, ACD_SCOPE_INTERVAL, used_features(r));
     if (iv->types && r->setup.known) {
         json_t *ct = acd_json_check(json_object());
         for (size_t k = 0; k < r->setup.n_call_types; k++)
             acd_json_set(ct, r->setup.call_types[k].name,
-                         scope_json(&iv->types[k], ACD_SCOPE_TYPE));
+                         scope_json(&iv->types[k], ACD_SCOPE_TYPE, used_features(r)));
         acd_json_set(o, "call_types", ct);
     }
     if (iv->groups && r->setup.known) {
         json_t *gs = acd_json_check(json_object());
         for (size_t g = 0; g < r->setup.n_groups; g++)
-            acd_json_set(gs, r->setup.groups[g].name, scope_json(&iv->groups[g], ACD_SCOPE_GROUP));
+            acd_json_set(gs, r->setup.groups[g].name,
+                         scope_json(&iv->groups[g], ACD_SCOPE_GROUP, used_features(r)));
         acd_json_set(o, "agent_groups", gs);
     }
     return o;
@@ -234,6 +237,56 @@ wait_cdf_json(const struct acd_results *r)
     return o;
 }
 
+unsigned
+acd_report_erlang_left_out(const struct acd_results *r)
+{
+    const struct acd_setup *st = &r->setup;
+    if (r->erlang.valid || !st->known || st->horizon != ACD_HORIZON_STEADY || st->n_call_types != 1)
+        return 0;
+    return st->features & ACD_ERLANG_LEFT_OUT;
+}
+
+char *
+acd_report_feature_list(unsigned features, char *buf, size_t n)
+{
+    static const struct {
+        unsigned bit;
+        const char *words;
+    } words[] = {
+        {ACD_FEAT_RESOLUTION, "unresolved issues and repeat calls"},
+        {ACD_FEAT_ESCALATION, "escalations"},
+        {ACD_FEAT_RETRIAL, "retrials"},
+        {ACD_FEAT_CALLBACK, "callbacks"},
+        {ACD_FEAT_BALK, "balking"},
+        {ACD_FEAT_TIMEOUT, "queue timeouts"},
+        {ACD_FEAT_WRAP, "wrap-up"},
+        {ACD_FEAT_BREAK, "breaks"},
+        {ACD_FEAT_COST, "costs"},
+        {ACD_FEAT_SAME_CALLER, "same-caller patience"},
+        {ACD_FEAT_TRANSFER, "transfers"},
+        {ACD_FEAT_RING, "ring time"},
+        {ACD_FEAT_UNPAID, "unpaid breaks"},
+        {ACD_FEAT_CHAT, "chat"},
+        {ACD_FEAT_EMAIL, "e-mail"},
+    };
+    size_t total = 0, k = 0, used = 0;
+    for (size_t i = 0; i < ACD_ARRAY_LEN(words); i++)
+        total += (features & words[i].bit) != 0;
+    if (n)
+        buf[0] = '\0';
+    for (size_t i = 0; i < ACD_ARRAY_LEN(words) && n; i++) {
+        if (!(features & words[i].bit))
+            continue;
+        const char *sep = k == 0 ? "" : k + 1 == total ? " and " : ", ";
+        int w = snprintf(buf + used, n - used, "%s%s", sep, words[i].words);
+        if (w < 0 || (size_t)w >= n - used)
+            break;
+        used += (size_t)w;
+        k++;
+    }
+    return buf;
+}
+
 static json_t *
 erlang_json(const struct acd_results *r)
 {
@@ -247,6 +300,7 @@ erlang_json(const struct acd_results *r)
     acd_json_set(o, "exact", json_boolean(e->exponential));
     acd_json_set(o, "rate_per_s", acd_json_real(e->params.rate_per_s));
     acd_json_set(o, "aht_s", acd_json_real(e->params.aht_s));
+    acd_json_set(o, "wrap_up_s", acd_json_real(e->wrap_up_s));
     acd_json_set(o, "patience_s",
                  e->params.model == ACD_ERLANG_A ? acd_json_real(e->params.patience_s)
                                                  : json_null());
@@ -393,7 +447,8 @@ write_json(FILE *out, const struct acd_results *r, const struct acd_report_opts 
     acd_json_stream_value(&js, "replications", json_integer(r->replications));
     if (r->precision)
         acd_json_stream_value(&js, "precision", precision_json(r->precision));
-    acd_json_stream_value(&js, "summary", scope_json(&r->summary, ACD_SCOPE_CENTER));
+    acd_json_stream_value(&js, "summary",
+                          scope_json(&r->summary, ACD_SCOPE_CENTER, used_features(r)));
 
     json_t *types = acd_json_check(json_object());
     json_t *groups = acd_json_check(json_object());
@@ -401,13 +456,14 @@ write_json(FILE *out, const struct acd_results *r, const struct acd_report_opts 
      * results stay as they were). */
     bool channels = st->features & (ACD_FEAT_CHAT | ACD_FEAT_EMAIL);
     for (size_t k = 0; k < st->n_call_types; k++) {
-        json_t *t = scope_json(&r->types[k], ACD_SCOPE_TYPE);
+        json_t *t = scope_json(&r->types[k], ACD_SCOPE_TYPE, used_features(r));
         if (channels)
             acd_json_set(t, "channel", acd_json_str(acd_channel_name(st->call_types[k].channel)));
         acd_json_set(types, st->call_types[k].name, t);
     }
     for (size_t g = 0; g < st->n_groups; g++)
-        acd_json_set(groups, st->groups[g].name, scope_json(&r->groups[g], ACD_SCOPE_GROUP));
+        acd_json_set(groups, st->groups[g].name,
+                     scope_json(&r->groups[g], ACD_SCOPE_GROUP, used_features(r)));
     acd_json_stream_value(&js, "call_types", types);
     acd_json_stream_value(&js, "agent_groups", groups);
     acd_json_stream_open(&js, "intervals", true);
@@ -839,8 +895,8 @@ text_target(FILE *out, const struct acd_scope_result *s, const struct acd_target
 {
     double x = s->metric[t->metric].mean;
     char mean[NUM_BUF], bound[NUM_BUF], line[2 * NUM_BUF + 64];
-    format_value(t->metric, t->bound, false, bound, sizeof(bound));
-    format_value(t->metric, x, false, mean, sizeof(mean));
+    acd_display_bound(acd_display_metric_unit(t->metric), t->bound, bound, sizeof(bound));
+    acd_display_beside(acd_display_metric_unit(t->metric), x, t->bound, mean, sizeof(mean));
     snprintf(line, sizeof(line), "%s %s %s", t->what, t->at_least ? ">=" : "<=", bound);
     enum acd_verdict v = acd_verdict_target(t, s);
     fprintf(out, "  %-*.*s", LABEL_W, LABEL_W, line);
@@ -902,8 +958,9 @@ text_intervals(FILE *out, const struct acd_results *r)
 {
     static const enum acd_metric cols[] = {ACD_M_OFFERED, ACD_M_SERVICE_LEVEL, ACD_M_ABANDON_RATE,
                                            ACD_M_ASA, ACD_M_OCCUPANCY};
-    char sl_head[32];
-    snprintf(sl_head, sizeof(sl_head), "SL %gs", r->setup.known ? r->setup.sl_threshold_s : 0.0);
+    char sl_head[32], tb[24];
+    snprintf(sl_head, sizeof(sl_head), "SL %s",
+             acd_display_threshold(r->setup.known ? r->setup.sl_threshold_s : 0.0, tb, sizeof(tb)));
     const char *heads[] = {"offered", sl_head, "abandoned", "ASA", "occupancy"};
     _Static_assert(ACD_ARRAY_LEN(cols) == ACD_ARRAY_LEN(heads), "one heading per column");
     fprintf(out, "\n%-13s", "Interval");
@@ -998,6 +1055,15 @@ text_erlang(FILE *out, const struct acd_results *r)
     static const char *const model[] = {
         [ACD_ERLANG_B] = "Erlang B", [ACD_ERLANG_C] = "Erlang C", [ACD_ERLANG_A] = "Erlang A"};
     const struct acd_erlang_cmp *e = &r->erlang;
+    unsigned left = acd_report_erlang_left_out(r);
+    if (left) {
+        char names[256];
+        fprintf(out,
+                "\nErlang comparison not shown: the formula leaves out this scenario's %s, so it\n"
+                "would describe another center.\n",
+                acd_report_feature_list(left, names, sizeof(names)));
+        return;
+    }
     if (!e->valid)
         return;
     char title[LABEL_W + 32];
@@ -1018,6 +1084,11 @@ text_erlang(FILE *out, const struct acd_results *r)
         acd_display_put_right(out, format_value(rows[i].m, exact, false, ex, sizeof(ex)), CI_W);
         fputc('\n', out);
     }
+    if (e->wrap_up_s > 0)
+        fprintf(out,
+                "  The formula's handle time (%.4gs) includes %.4gs of wrap-up: an agent in\n"
+                "  wrap-up takes no call.\n",
+                e->params.aht_s, e->wrap_up_s);
 }
 
 static int
@@ -1041,14 +1112,20 @@ write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts 
         snprintf(title, sizeof(title), "Call type: %.*s", LABEL_W - 11, name);
         free(name);
         const struct acd_setup_type *ct = &st->call_types[k];
-        if (ct->channel != ACD_CHANNEL_VOICE) { /* chat, email: the channel beside the name */
+        /* Beside the name: the channel when not voice ("chat"), then the
+         * type's own goal: "(chat, SL 80% in 30s)". */
+        bool chan = ct->channel != ACD_CHANNEL_VOICE;
+        if (chan) {
             size_t len = strlen(title);
-            snprintf(title + len, sizeof(title) - len, " (%s)", acd_channel_name(ct->channel));
+            snprintf(title + len, sizeof(title) - len, " (%s%s", acd_channel_name(ct->channel),
+                     ct->has_sl ? "" : ")");
         }
         if (ct->has_sl) { /* its own goal beside its figures */
             size_t len = strlen(title);
-            snprintf(title + len, sizeof(title) - len, " (SL %g%% in %gs)", 100 * ct->sl_target,
-                     ct->sl_threshold_s);
+            char tb[24];
+            snprintf(title + len, sizeof(title) - len, "%sSL %g%% %s %s)", chan ? ", " : " (",
+                     100 * ct->sl_target, ct->sl_threshold_s >= 3600 ? "within" : "in",
+                     acd_display_threshold(ct->sl_threshold_s, tb, sizeof(tb)));
         }
         text_scope(out, &rows, title, &r->types[k], ACD_SCOPE_TYPE);
     }

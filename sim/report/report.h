@@ -38,6 +38,16 @@ const struct acd_format *acd_format_find(const char *name);
  * leading ' and quotes, per OWASP ("=1+1" is written "'=1+1"); a number in
  * the shortest form that reads back exactly (nothing for NaN), never
  * prefixed, so negative numbers stay numbers. docs/security.md. */
+/* The features of a stationary one-call-type scenario that kept it from
+ * its Erlang comparison (ACD_ERLANG_LEFT_OUT bits of setup.features), 0
+ * when the comparison was made or was never possible (several call types,
+ * an operating day, results without a known setup). */
+unsigned acd_report_erlang_left_out(const struct acd_results *r);
+
+/* Features (ACD_FEAT_* bits) as words for people, "retrials, callbacks and
+ * transfers", into buf. */
+char *acd_report_feature_list(unsigned features, char *buf, size_t n);
+
 void acd_report_csv_field(FILE *out, const char *s);
 void acd_report_csv_number(FILE *out, double x);
 

@@ -568,7 +568,8 @@ write_text(FILE *out, const struct acd_schedule_result *s)
     fputc('\n', out);
     acd_staff_text_targets(out, targets_of(s), s->sc);
     if (s->staff)
-        fprintf(out, "%u replications, seed %" PRIu64 "\n", s->staff->replications, s->staff->seed);
+        fprintf(out, "%u replication%s, seed %" PRIu64 "\n", s->staff->replications,
+                acd_plural(s->staff->replications), s->staff->seed);
     text_status(out, s);
     text_roster(out, s);
     const char *sep = "\nNot rostered (held, or no template staffs them): ";
@@ -991,14 +992,22 @@ acd_schedule_roster_yaml(const struct acd_schedule_result *s, const char *scenar
         return NULL;
     /* No date: the same schedule writes the same file. */
     const struct acd_staff_targets *t = targets_of(s);
+    unsigned reps = s->staff ? s->staff->replications : 0;
     char *comment = acd_xasprintf(
-        "Shift roster by acdsim schedule for %s (seed %" PRIu64 ", %u replications; status %s)",
-        s->sc->path ? s->sc->path : "", s->staff ? s->staff->seed : 0,
-        s->staff ? s->staff->replications : 0, acd_schedule_status_name(s->status));
+        "Shift roster by acdsim schedule for %s\nfrom %s (seed %" PRIu64
+        ", %u replication%s; status %s).\nOnly the shifts and agents of the scheduled groups "
+        "differ from the original file; its\nopening comments, which described the original "
+        "staffing, are left out.",
+        s->sc->name && *s->sc->name ? s->sc->name : "the scenario",
+        s->sc->path ? s->sc->path : "the scenario", s->staff ? s->staff->seed : 0, reps,
+        acd_plural(reps), acd_schedule_status_name(s->status));
+    char *name =
+        acd_xasprintf("%s (roster)", s->sc->name && *s->sc->name ? s->sc->name : "scenario");
     char *base = acd_staff_scenario_dir(s->sc);
     char *yaml = NULL;
     acd_scenario_patch_roster(scenario_yaml, len, s->sc->path, base, s->plan, s->scheduled_group,
-                              s->staff ? t : NULL, comment, &yaml, diags);
+                              s->staff ? t : NULL, comment, name, &yaml, diags);
+    free(name);
     free(base);
     free(comment);
     return yaml;

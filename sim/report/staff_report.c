@@ -366,6 +366,8 @@ curve_json(const struct acd_staff_curve *c, const struct acd_setup *st)
     acd_json_set(root, "group", acd_json_str(curve_group(c, st)));
     acd_json_set(root, "interval", jinterval(st, c->bin));
     acd_json_set(root, "targets", acd_staff_targets_json(t, c->sc));
+    acd_json_set(root, "current_agents", acd_json_real(c->current));
+    size_t now = acd_staff_curve_current(c);
     json_t *pts = acd_json_check(json_array());
     for (size_t i = 0; i < c->n; i++) {
         const struct acd_staff_curve_point *p = &c->v[i];
@@ -374,6 +376,7 @@ curve_json(const struct acd_staff_curve *c, const struct acd_setup *st)
         acd_json_set(o, "achieved", acd_staff_achieved_json(&p->kpi, t));
         acd_json_set(o, "p_met", acd_json_real(p->kpi.p_met));
         acd_json_set(o, "met", json_boolean(p->kpi.met));
+        acd_json_set(o, "current", json_boolean(i == now));
         if (p->has_erlang) {
             const struct acd_erlang_result *e = &p->erlang;
             json_t *x = acd_json_check(json_object());
@@ -499,7 +502,9 @@ write_curve_csv(FILE *out, const struct acd_staff_curve *c)
     const struct acd_staff_targets *t = &c->targets;
     fputs("agents", out);
     csv_head_kpis(out, t);
-    fprintf(out, ",erlang_%s,erlang_abandon_rate,erlang_asa_s,erlang_occupancy\n", sl_key(t));
+    fprintf(out, ",erlang_%s,erlang_abandon_rate,erlang_asa_s,erlang_occupancy,current\n",
+            sl_key(t));
+    size_t now = acd_staff_curve_current(c);
     for (size_t i = 0; i < c->n; i++) {
         const struct acd_staff_curve_point *p = &c->v[i];
         fprintf(out, "%u", p->agents);
@@ -510,7 +515,7 @@ write_curve_csv(FILE *out, const struct acd_staff_curve *c)
             fputc(',', out);
             acd_report_csv_number(out, v[k]);
         }
-        fputc('\n', out);
+        fprintf(out, ",%s\n", i == now ? "true" : "false");
     }
     return ferror(out) ? -1 : 0;
 }
@@ -915,8 +920,8 @@ write_text(FILE *out, const struct acd_staff_result *s)
     acd_escape_fputs(st->name, out);
     fputc('\n', out);
     acd_staff_text_targets(out, &s->targets, s->sc);
-    fprintf(out, "%u replications, seed %" PRIu64 ", %u evaluations\n", s->replications, s->seed,
-            s->evaluations);
+    fprintf(out, "%u replication%s, seed %" PRIu64 ", %u evaluation%s\n", s->replications,
+            acd_plural(s->replications), s->seed, s->evaluations, acd_plural(s->evaluations));
     if (steady(st))
         text_plan_steady(out, s, st);
     else
@@ -967,6 +972,7 @@ write_curve_text(FILE *out, const struct acd_staff_curve *c)
         acd_display_put_right(out, "Erlang ASA", 11);
     }
     fputc('\n', out);
+    size_t now = acd_staff_curve_current(c);
     for (size_t i = 0; i < c->n; i++) {
         const struct acd_staff_curve_point *p = &c->v[i];
         char v[NUM_BUF];
@@ -993,8 +999,21 @@ write_curve_text(FILE *out, const struct acd_staff_curve *c)
             acd_display_put_right(out, fmt_value(ACD_DISPLAY_SHARE, e[1], v, sizeof(v)), 12);
             acd_display_put_right(out, fmt_value(ACD_DISPLAY_SECONDS, e[2], v, sizeof(v)), 11);
         }
+        if (i == now)
+            fputs("  <- current", out);
         fputc('\n', out);
     }
+    /* Where the scenario's own staffing stands. */
+    char cur[NUM_BUF];
+    snprintf(cur, sizeof(cur), "%.4g", c->current);
+    if (now == SIZE_MAX)
+        fprintf(out, "\nCurrent staffing: %s agent%s, outside the curve (--agents LO:HI).\n", cur,
+                c->current == 1 ? "" : "s");
+    else if (c->current != floor(c->current))
+        fprintf(out,
+                "\nCurrent staffing: %s agents on the phones on average (shifts and "
+                "breaks), marked at %u.\n",
+                cur, c->v[now].agents);
     return ferror(out) ? -1 : 0;
 }
 
@@ -1154,6 +1173,7 @@ curve_vars(FILE *f, const void *x)
     acd_plot_string(f, bin_label(ch->st, c->bin, label, sizeof(label)));
     unsigned lo = c->n ? c->v[0].agents : 0, hi = c->n ? c->v[c->n - 1].agents : 0;
     fprintf(f, "\nagents_lo = %u\nagents_hi = %u\n", lo, hi);
+    acd_plot_var(f, "current_agents", c->current);
     return 0;
 }
 
@@ -1413,6 +1433,39 @@ staff_page_write(FILE *out, const void *ud, const struct acd_charts *charts)
     return acd_html_write_led(out, pg->plan, charts, &lead);
 }
 
+/* recommended.yaml's opening comment: where the plan came from, the goals
+ * and whether it meets them (it replaces the original's opening comments,
+ * which describe the original staffing). */
+static char *
+recommended_comment(const struct acd_staff_result *s)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = acd_xmemstream_open(&buf, &len);
+    fputs("Recommended staffing for ", f);
+    acd_escape_fputs(s->sc->name && *s->sc->name ? s->sc->name : "the scenario", f);
+    fprintf(f,
+            ", found by acdsim staff\nfrom %s (seed %" PRIu64 ", %u replication%s per plan, %u "
+            "plan%s simulated).\n",
+            s->sc->path ? s->sc->path : "the scenario", s->seed, s->replications,
+            acd_plural(s->replications), s->evaluations, acd_plural(s->evaluations));
+    acd_staff_text_targets(f, &s->targets, s->sc);
+    if (s->feasible)
+        fprintf(f,
+                "In the simulation this plan meets every goal with %.1f paid agent-hours "
+                "(the original: %.1f).\n",
+                s->agent_hours, s->current_agent_hours);
+    else
+        fputs("Some intervals miss a goal even with more agents (see staffing.json): this is the "
+              "closest plan found.\n",
+              f);
+    fputs("Only each group's agents differ from the original file; its opening comments, which\n"
+          "described the original staffing, are left out.",
+          f);
+    acd_xmemstream_close(f);
+    return buf;
+}
+
 int
 acd_staff_write_out(const char *dir, const struct acd_staff_result *s,
                     const struct acd_results *plan_results, const char *scenario_yaml,
@@ -1433,15 +1486,15 @@ acd_staff_write_out(const char *dir, const struct acd_staff_result *s,
         /* No date: the same search writes the same file. */
         /* The recommended YAML patches the scenario itself: its file, its
          * directory and its staffing (the one use of the scenario here). */
-        char *comment = acd_xasprintf("Staffing recommended by acdsim staff for %s (seed %llu, %u "
-                                      "replications per plan): agents on the phones per interval",
-                                      s->sc->path ? s->sc->path : "", (unsigned long long)s->seed,
-                                      s->replications);
+        char *comment = recommended_comment(s);
+        char *name = acd_xasprintf("%s (recommended staffing)",
+                                   s->sc->name && *s->sc->name ? s->sc->name : "scenario");
         char *base = acd_staff_scenario_dir(s->sc);
         struct acd_diags diags;
         acd_diags_init(&diags);
         rc = acd_scenario_patch_staffing(scenario_yaml, yaml_len, s->sc->path, base, s->sc,
-                                         s->agents, &s->targets, comment, &yaml, &diags);
+                                         s->agents, &s->targets, comment, name, &yaml, &diags);
+        free(name);
         if (rc != 0) {
             /* The search's results are worth the folder without it. */
             fputs("acdsim: warning: recommended.yaml not written:\n", err);

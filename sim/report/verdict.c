@@ -2,6 +2,7 @@
  * verdict: goals against results, one rule (contract in verdict.h).
  */
 #include "verdict.h"
+#include "display.h"
 #include "units.h"
 #include "util.h"
 
@@ -9,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 const struct acd_verdict_look acd_verdict_looks[3] = {
     [ACD_VERDICT_MET] = {"met", "met", "\u2713", "met"},
@@ -30,10 +32,12 @@ acd_verdict_targets(const struct acd_setup *st, struct acd_target t[ACD_N_TARGET
     bool own_t = false;
     for (size_t k = 0; k < st->n_call_types; k++)
         own_t |= st->call_types[k].has_sl && st->call_types[k].sl_threshold_s != st->sl_threshold_s;
+    char tb[32];
     if (own_t)
         snprintf(sl_what, ACD_SL_WHAT, "Service level (own T)");
     else
-        snprintf(sl_what, ACD_SL_WHAT, "Service level (%gs)", st->sl_threshold_s);
+        snprintf(sl_what, ACD_SL_WHAT, "Service level (%s)",
+                 acd_display_threshold(st->sl_threshold_s, tb, sizeof(tb)));
     t[0] = (struct acd_target){ACD_M_SERVICE_LEVEL, st->sl_target, true, sl_what};
     t[1] = (struct acd_target){ACD_M_ABANDON_RATE, st->max_abandon, false, "Abandon rate"};
     t[2] = (struct acd_target){ACD_M_ASA, st->max_asa_s, false, "Average speed of answer"};
@@ -75,7 +79,9 @@ acd_verdict_type_target(const struct acd_setup *st, size_t k, struct acd_target 
     if (!st->known || k >= st->n_call_types || !st->call_types[k].has_sl)
         return false;
     const struct acd_setup_type *ct = &st->call_types[k];
-    snprintf(what, ACD_SL_WHAT, "Service level %s (%gs)", ct->name, ct->sl_threshold_s);
+    char tb[32];
+    snprintf(what, ACD_SL_WHAT, "Service level %s (%s)", ct->name,
+             acd_display_threshold(ct->sl_threshold_s, tb, sizeof(tb)));
     *t = (struct acd_target){ACD_M_SERVICE_LEVEL, ct->sl_target, true, what};
     return true;
 }
@@ -251,8 +257,13 @@ acd_verdict_goal_line(const struct acd_results *r, const struct acd_goal *g, acd
     char mean[48], bound[48], runs[160];
     double x = s ? s->metric[g->t.metric].mean : ACD_NAN;
     if (fmt) {
+        /* The bound as given; never its figure beside a mean that is not
+         * equal to it. */
+        enum acd_display_unit u = acd_display_metric_unit(g->t.metric);
         fmt(g->t.metric, x, mean, sizeof(mean));
-        fmt(g->t.metric, g->t.bound, bound, sizeof(bound));
+        acd_display_bound(u, g->t.bound, bound, sizeof(bound));
+        if (x != g->t.bound && strcmp(mean, bound) == 0)
+            acd_display_beside(u, x, g->t.bound, mean, sizeof(mean));
     } else {
         snprintf(mean, sizeof(mean), "%.4g", x);
         snprintf(bound, sizeof(bound), "%.4g", g->t.bound);

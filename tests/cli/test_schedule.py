@@ -258,7 +258,9 @@ def _():
     script = write("live.txt", "at 09:00 add 2 agents to front\nat 10:00 quit\n")
     out, _ = expect_rc(acdsim("live", roster, "--no-ui", "--script", script), 0, "live roster")
     check("Service level" in out, f"live on roster.yaml printed no KPIs:\n{out}")
-    check("# a small morning" in text and "# the front line" in text, "comments lost")
+    # The opening comment (about the original) is replaced; others kept.
+    check("# a small morning" not in text and "# the front line" in text, "comments")
+    check(text.startswith("# Shift roster by acdsim schedule for "), text[:200])
     check("agents: [1, 1, 1, 1, 1, 1, 1, 1]   # kept as is with --hold" in text,
           "the held group was rewritten")
     check("shifts:" in text and "paid: false" in text, "no shifts with an unpaid lunch")

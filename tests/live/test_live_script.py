@@ -129,6 +129,22 @@ def _():
     check(fast == paced, "paced and max-speed runs differ")
 
 
+@test("surge in natural forms: '2x', 'for 30 min', 'for 0.5 hours' = 'x2 for 30m'")
+def _():
+    base = os.path.join(LIVE, "desk_surge.yaml")
+    want, _ = expect_rc(acdsim("live", base, "--no-ui", "--no-timing", "--script",
+                               os.path.join(LIVE, "surge.txt")), 0, "x2 for 30m")
+    for form in ("orders 2x for 30 min", "orders X2 for 30 minutes", "orders 2X for 0.5 hours",
+                 "orders x2 for 1800 s"):
+        out, _ = expect_rc(acdsim("live", base, "--no-ui", "--no-timing", "--script",
+                                  script(f"at 10:00 surge {form}\n")), 0, form)
+        check(out == want, f"'{form}' differs from 'x2 for 30m'")
+    _, err = expect_rc(acdsim("live", DESK, "--no-ui", "--script",
+                              script("at 10:00 surge orders x2 for half an hour\n")), 2,
+                       "for half")
+    check("1:30: error: expected a duration like 30m, 90s or 1h30m, got 'half'" in err, err)
+
+
 @test("script quit: stops there, summary says so")
 def _():
     out, _ = expect_rc(acdsim("live", DESK, "--no-ui", "--no-timing",
@@ -162,7 +178,7 @@ def _():
         "5:14: error: expected a number of agents from 1 to 100000, got '0'",
         "6:1: error: expected 'at TIME COMMAND', got 'foo'",
         "7:16: error: unknown call type 'ordrs' (did you mean 'orders'?)",
-        "8:16: error: expected a factor like x2 (above 0, at most x100), got 'x0'",
+        "8:16: error: expected a factor like x2 or 2x (above 0, at most x100), got 'x0'",
         "9:23: error: expected 'to'",
         "10:16: error: expected 'agents', got 'people'",
         "11:15: error: unexpected 'now'",

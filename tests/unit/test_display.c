@@ -21,6 +21,30 @@
 
 #define BUF 64
 
+/* A mean beside its bound never reads as the bound unless it is equal. */
+static void
+test_beside(void **state)
+{
+    (void)state;
+    char b[64];
+    assert_string_equal(acd_display_beside(ACD_DISPLAY_SHARE, 0.05036, 0.05, b, sizeof(b)),
+                        "5.04%");
+    assert_string_equal(acd_display_beside(ACD_DISPLAY_SHARE, 0.7996, 0.8, b, sizeof(b)), "79.96%");
+    assert_string_equal(acd_display_beside(ACD_DISPLAY_SHARE, 0.050001, 0.05, b, sizeof(b)),
+                        "5.0001%");
+    assert_string_equal(acd_display_beside(ACD_DISPLAY_SHARE, 0.05, 0.05, b, sizeof(b)), "5.0%");
+    assert_string_equal(acd_display_beside(ACD_DISPLAY_SHARE, 0.061, 0.05, b, sizeof(b)), "6.1%");
+    assert_string_equal(acd_display_beside(ACD_DISPLAY_SECONDS, 30.04, 30, b, sizeof(b)), "30.04s");
+    assert_string_equal(acd_display_beside(ACD_DISPLAY_SECONDS, nan(""), 30, b, sizeof(b)), "n/a");
+    assert_string_equal(acd_display_beside(ACD_DISPLAY_SHARE, 0.0406, 0.0405, b, sizeof(b)),
+                        "4.1%"); /* reads apart from "4.05%" already */
+    /* Bounds read as given. */
+    assert_string_equal(acd_display_bound(ACD_DISPLAY_SHARE, 0.0405, b, sizeof(b)), "4.05%");
+    assert_string_equal(acd_display_bound(ACD_DISPLAY_SHARE, 0.8, b, sizeof(b)), "80.0%");
+    assert_string_equal(acd_display_bound(ACD_DISPLAY_SECONDS, 22.5, b, sizeof(b)), "22.5s");
+    assert_string_equal(acd_display_bound(ACD_DISPLAY_SECONDS, 22.25, b, sizeof(b)), "22.25s");
+}
+
 static void
 test_metric_units(void **state)
 {
@@ -172,13 +196,10 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_metric_units),
-        cmocka_unit_test(test_value),
-        cmocka_unit_test(test_ci),
-        cmocka_unit_test(test_diff),
-        cmocka_unit_test(test_estimate_and_agents),
-        cmocka_unit_test(test_exact),
-        cmocka_unit_test(test_grouped),
+        cmocka_unit_test(test_metric_units), cmocka_unit_test(test_beside),
+        cmocka_unit_test(test_value),        cmocka_unit_test(test_ci),
+        cmocka_unit_test(test_diff),         cmocka_unit_test(test_estimate_and_agents),
+        cmocka_unit_test(test_exact),        cmocka_unit_test(test_grouped),
         cmocka_unit_test(test_alignment),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

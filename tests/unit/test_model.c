@@ -676,6 +676,60 @@ test_close_policies(void **state)
     free(f);
 }
 
+/* E-mail (channel email) beside calls on the same agents, under every
+ * close policy: e-mails are never disconnected nor worked after closing
+ * (the backlog stays, counted at close in the e-mail's arrival bin), the
+ * run ends, and conservation holds: offered = answered + backlog. An agent
+ * never takes an e-mail while a call waits (the trace). */
+static void
+test_email_backlog_close_policies(void **state)
+{
+    (void)state;
+    struct fixture *f = fixture_new(0, 300, 240, 4, 0);
+    day(f, 8 * 3600, 4, 1800, 40); /* calls: overloaded */
+    double close = f->sc.close_s;
+    f->ct[1] = (struct acd_call_type){.name = "mail", .channel = ACD_CHANNEL_EMAIL};
+    acd_dist_exponential(&f->ct[1].handle, 600);
+    for (size_t i = 0; i < 4; i++)
+        f->calls[1][i] = 10;
+    f->ct[1].calls_per_interval = f->calls[1];
+    f->ct[1].backlog_count = 20;
+    f->ct[1].backlog_since_s = 0;
+    f->sc.n_call_types = 2;
+    f->g[0].n_skills = 2;
+    f->skills[0][1] = 1;
+    f->lv[0][1] = (struct acd_skill){1, 1};
+    static const enum acd_close_policy policies[] = {ACD_CLOSE_DRAIN, ACD_CLOSE_DISCONNECT,
+                                                     ACD_CLOSE_UNTIL_EMPTY};
+    for (size_t p = 0; p < 3; p++) {
+        f->sc.close_policy = policies[p];
+        struct trace t;
+        struct acd_sim *s = run_traced(f, 0, &t);
+        assert_true(acd_sim_is_done(s));
+        assert_int_equal(acd_sim_verify(s), 0);
+        const struct acd_rep_stats *st = acd_sim_stats(s);
+        struct acd_counts m = {0};
+        for (size_t b = 0; b < st->n_bins; b++)
+            acd_stats_counts_add(&m, &st->type_counts[b * 2 + 1]);
+        assert_true(m.backlog_close > 0);
+        assert_true(m.backlog_open == 20);
+        assert_true(m.offered == m.answered + m.backlog_close);
+        assert_true(m.disconnected == 0 && m.abandoned == 0);
+        for (size_t i = 0; i < t.n; i++) {
+            const struct acd_trace_rec *r = &t.v[i];
+            if (r->type != 1)
+                continue;
+            assert_true(r->outcome == ACD_OUT_ANSWERED && r->t_end_s <= close);
+            for (size_t j = 0; j < t.n; j++) /* no call waited as it was taken */
+                assert_false(t.v[j].type == 0 && t.v[j].t_arrive_s < r->t_end_s &&
+                             r->t_end_s < t.v[j].t_end_s);
+        }
+        free(t.v);
+        acd_sim_free(s);
+    }
+    free(f);
+}
+
 /* Mean wait of answered fresh legs of call type k in a trace. */
 static double
 mean_wait(const struct trace *t, size_t k)
@@ -830,6 +884,7 @@ main(void)
         cmocka_unit_test(test_random_routing_spreads),
         cmocka_unit_test(test_busyness_and_absenteeism),
         cmocka_unit_test(test_close_policies),
+        cmocka_unit_test(test_email_backlog_close_policies),
         cmocka_unit_test(test_priorities),
         cmocka_unit_test(test_timeout_transfer_and_costs),
         cmocka_unit_test(test_series_and_wait_cdf),

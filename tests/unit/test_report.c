@@ -232,16 +232,17 @@ used_of(const struct acd_results *r)
 
 /* A scope object holds exactly the metrics and totals that apply, in table
  * order, with the right numbers (JSON carries the later figures, only_with,
- * whatever the features in use). */
+ * whatever the features in use, but json_gated ones only with their
+ * feature). */
 static void
 check_scope(const json_t *o, const struct acd_scope_result *s, unsigned scope, unsigned used)
 {
-    (void)used;
     assert_true(json_is_object(o));
     size_t want_keys = 1; /* totals */
     for (int m = 0; m < ACD_METRIC_COUNT; m++) {
         const json_t *e = json_object_get(o, acd_metrics[m].key);
-        if (acd_metrics[m].scopes & scope) {
+        if ((acd_metrics[m].scopes & scope) &&
+            (!acd_metrics[m].json_gated || acd_stats_metric_shown(m, used))) {
             check_estimate(e, &s->metric[m], acd_metrics[m].key);
             want_keys++;
         } else {

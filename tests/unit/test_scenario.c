@@ -644,13 +644,41 @@ test_types(void **state)
                   "level: 2} (found a list)");
 }
 
+/* Fractions take percentages ("80%"), in scenarios as on the command
+ * line; a percentage written without its sign gets a suggestion. */
+static void
+test_percentages(void **state)
+{
+    (void)state;
+    char *y = acd_xasprintf("%sservice_level: {target: 80%%}\n"
+                            "targets: {max_abandon: 5%%, max_occupancy: 0.9}\n"
+                            "shrinkage: 30%%\n",
+                            MINIMAL);
+    struct acd_scenario *sc = load_ok(y);
+    assert_float_equal(sc->sl_target, 0.8, 1e-15);
+    assert_float_equal(sc->max_abandon, 0.05, 1e-15);
+    assert_float_equal(sc->max_occupancy, 0.9, 0);
+    assert_float_equal(sc->shrinkage, 0.3, 1e-15);
+    acd_scenario_free(sc);
+    free(y);
+    y = acd_xasprintf("%sservice_level: {target: 80}\ntargets: {max_abandon: 101%%}\n"
+                      "shrinkage: 30\n",
+                      MINIMAL);
+    EXPECT_ERRORS(y,
+                  "10:25: 'target' must be between 0 and 1 (found '80'; did you mean 0.8 or 80%?)",
+                  "11:24: 'max_abandon' must be between 0 and 1 (found '101%')",
+                  "12:12: 'shrinkage' must be at least 0 and less than 1 (found '30'; did you mean "
+                  "0.3 or 30%?)");
+    free(y);
+}
+
 static void
 test_values(void **state)
 {
     (void)state;
     EXPECT_ERRORS("seed: -1\nreplications: 0\nhorizon: {duration: 0, warmup: -1s}\n"
                   "service_level: {threshold: -5s, target: 1.5}\n"
-                  "targets: {max_abandon: -0.1, max_asa: soon, max_occupancy: 80%}\n"
+                  "targets: {max_abandon: -0.1, max_asa: soon, max_occupancy: 180%}\n"
                   "queue: {capacity: -1, lines: 0}\n"
                   "call_types:\n"
                   "  - name: calls\n"
@@ -666,7 +694,7 @@ test_values(void **state)
                   "4:41: 'target' must be between 0 and 1 (found '1.5')",
                   "5:24: 'max_abandon' must be between 0 and 1 (found '-0.1')",
                   "5:39: 'max_asa' must be a duration like 90s, 4m or 2h (found 'soon')",
-                  "5:60: 'max_occupancy' must be a number between 0 and 1 (found '80%')",
+                  "5:60: 'max_occupancy' must be between 0 and 1 (found '180%')",
                   "6:19: 'capacity' must be a non-negative integer (found '-1')",
                   "6:30: 'lines' must be at least 1 (found '0')",
                   "9:22: 'rate' must be a rate like 2/s, 120/min or 7200/h (found '2 per second')",
@@ -1501,7 +1529,7 @@ test_call_type_errors(void **state)
         {"retry: {abandon: {delay: {dist: exponential, mean: 1m}}}",
          "6:22: abandon is missing 'p_first'"},
         {"retry: {busy: {p_first: 2, delay: {dist: exponential, mean: 1m}}}",
-         "6:29: 'p_first' must be between 0 and 1 (found '2')"},
+         "6:29: 'p_first' must be between 0 and 1 (found '2'; did you mean 0.02 or 2%?)"},
         {"retry: {busy: {p_first: 1, max_attempts: 0, delay: {dist: exponential, mean: 1m}}}",
          "6:46: 'max_attempts' must be at least 1 (found '0')"},
         {"retry: {busy: {p_first: 1, delay: {dist: exponential}}}",
@@ -2334,6 +2362,7 @@ main(void)
         cmocka_unit_test(test_duplicates),
         cmocka_unit_test(test_types),
         cmocka_unit_test(test_values),
+        cmocka_unit_test(test_percentages),
         cmocka_unit_test(test_distributions),
         cmocka_unit_test(test_cross_references),
         cmocka_unit_test(test_missing_keys),

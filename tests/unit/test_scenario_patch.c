@@ -202,8 +202,9 @@ patch_and_check(const char *name, const char *dir, const char *text,
     struct acd_diags d;
     acd_diags_init(&d);
     char *out = NULL;
-    int rc = acd_scenario_patch_staffing(text, strlen(text), name, abs, o, plan, t,
-                                         "Staffing recommended by a test\nsecond line", &out, &d);
+    int rc =
+        acd_scenario_patch_staffing(text, strlen(text), name, abs, o, plan, t,
+                                    "Staffing recommended by a test\nsecond line", NULL, &out, &d);
     if (rc != 0)
         acd_diags_print(&d, stderr);
     assert_int_equal(rc, 0);
@@ -217,7 +218,8 @@ patch_and_check(const char *name, const char *dir, const char *text,
     /* Patching the patched text with the same plan changes nothing more. */
     char *again = NULL;
     acd_diags_init(&d);
-    rc = acd_scenario_patch_staffing(out, strlen(out), name, abs, p, plan, t, NULL, &again, &d);
+    rc = acd_scenario_patch_staffing(out, strlen(out), name, abs, p, plan, t, NULL, NULL, &again,
+                                     &d);
     assert_int_equal(rc, 0);
     acd_diags_fini(&d);
     assert_string_equal(again, out);
@@ -499,7 +501,7 @@ test_utf8(void **state)
         acd_diags_init(&d);
         char *out = NULL;
         int rc = acd_scenario_patch_staffing(text, strlen(text), "utf8", NULL, sc, plan, &t, "c",
-                                             &out, &d);
+                                             NULL, &out, &d);
         assert_int_equal(rc, 0);
         assert_string_equal(out, expect);
         acd_diags_fini(&d);
@@ -536,7 +538,7 @@ test_bad_input(void **state)
         acd_diags_init(&d);
         char *out = NULL;
         int rc = acd_scenario_patch_staffing(bad[i], strlen(bad[i]), "bad", ".", sc, plan, NULL,
-                                             NULL, &out, &d);
+                                             NULL, NULL, &out, &d);
         /* Either a clean refusal or some text; never a crash. */
         if (rc != 0) {
             assert_null(out);
@@ -577,7 +579,8 @@ test_fuzz(void **state)
         struct acd_diags d;
         acd_diags_init(&d);
         char *out = NULL;
-        int rc = acd_scenario_patch_staffing(buf, n, "f", "/abs", sc, plan, &t, "c", &out, &d);
+        int rc =
+            acd_scenario_patch_staffing(buf, n, "f", "/abs", sc, plan, &t, "c", NULL, &out, &d);
         if (rc == 0)
             assert_non_null(out);
         else
@@ -686,13 +689,15 @@ test_roster(void **state)
     acd_diags_init(&d);
     char *out = NULL;
     int rc = acd_scenario_patch_roster(ROSTER_YAML, strlen(ROSTER_YAML), "roster.yaml", NULL, &plan,
-                                       scheduled, &t, "Roster by acdsim schedule", &out, &d);
+                                       scheduled, &t, "Roster by acdsim schedule", NULL, &out, &d);
     if (rc != 0)
         acd_diags_print(&d, stderr);
     acd_diags_fini(&d);
     assert_int_equal(rc, 0);
-    /* Comments elsewhere kept; one shift a line. */
-    assert_non_null(strstr(out, "# Roster by acdsim schedule\n# the center's day\n"));
+    /* The opening comment replaced (it described the original), comments
+     * elsewhere kept; one shift a line. */
+    assert_true(strncmp(out, "# Roster by acdsim schedule\ntargets: ", 37) == 0);
+    assert_null(strstr(out, "# the center's day"));
     assert_non_null(strstr(out, "skills: [calls]  # the first line\n"));
     assert_non_null(strstr(out, "    # keep me\n"));
     assert_non_null(strstr(out, "agents: 1 # supervisors\n"));
@@ -721,7 +726,7 @@ test_roster(void **state)
     groups[1].shifts = NULL;
     acd_diags_init(&d);
     rc = acd_scenario_patch_roster(ROSTER_YAML, strlen(ROSTER_YAML), "roster.yaml", NULL, &plan,
-                                   scheduled, NULL, NULL, &out, &d);
+                                   scheduled, NULL, NULL, NULL, &out, &d);
     acd_diags_fini(&d);
     assert_int_equal(rc, 0);
     back_sc = load("roster.yaml", NOWHERE, out);

@@ -585,8 +585,12 @@ test_write_out(void **state)
         acd_diags_print(&d, stderr);
     acd_diags_fini(&d);
     assert_non_null(yaml);
-    assert_non_null(strstr(yaml, "# Shift roster by acdsim schedule for test.yaml (seed 20261202, "
-                                 "4 replications; status unmet)\n"));
+    assert_non_null(strstr(yaml, "# Shift roster by acdsim schedule for Rostered \"day\", with "
+                                 "comma\n# from test.yaml (seed 20261202, 4 replications; status "
+                                 "unmet).\n"));
+    /* The scenario's name says it is the roster (quoted: the name has a
+     * quote and a comma). */
+    assert_non_null(strstr(yaml, "name: \"Rostered \\\"day\\\", with comma (roster)\"\n"));
     assert_null(strstr(yaml, "agents: [4, 5, 6, 2]")); /* the current plan: replaced */
     int rc;
     struct acd_run_opts o = {.replications = 2, .threads = 1};

@@ -665,7 +665,7 @@ test_curve(void **state)
     s = render_curve("csv", &c);
     assert_non_null(strstr(s, "agents,service_level,service_level_ci95,"));
     assert_non_null(strstr(s, ",erlang_service_level,erlang_abandon_rate,erlang_asa_s,"
-                              "erlang_occupancy\n"));
+                              "erlang_occupancy,current\n"));
     size_t lines = 0;
     for (const char *p = s; *p; p++)
         lines += *p == '\n';
