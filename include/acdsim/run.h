@@ -114,6 +114,7 @@ struct acd_setup_type {
      * either, and is judged on its own goal), else the center's. */
     bool has_sl;
     double sl_threshold_s, sl_target;
+    enum acd_channel channel; /* voice, chat, email (results.json: "channel", else voice) */
 };
 
 struct acd_setup_group {

@@ -266,6 +266,123 @@ call_by_score(const struct acd_sim *s, uint32_t a)
     return best_leg(s, a, BY_SCORE, false);
 }
 
+/* --- chat --------------------------------------------------------------- */
+
+uint32_t
+acd_route_chat_leg(const struct acd_sim *s, uint32_t a)
+{
+    uint32_t gi = s->agents[a].group;
+    const struct acd_group_rt *g = &s->groups[gi];
+    bool overflow = s->route->uses_overflow, check = overflow || g->assist;
+    unsigned held = s->chat[a].n;
+    uint32_t best = ACD_NONE;
+    double best_t = 0;
+    for (uint32_t i = 0; i < g->n_queues; i++) {
+        const struct acd_queue *q = &s->queues[g->queues[i].queue];
+        if (q->len == 0 || held >= s->types[q->type].concurrency) /* 0: not a chat */
+            continue;
+        uint32_t c = q->head;
+        double t = s->calls[c].t_queue;
+        if (check && !eligible(s, gi, g->queues[i].level, q, s->now - t, 0, overflow))
+            continue;
+        if (best == ACD_NONE || t < best_t) {
+            best = c;
+            best_t = t;
+        }
+    }
+    return best;
+}
+
+uint32_t
+acd_route_chat_agent(const struct acd_sim *s, uint32_t c, uint32_t qi, unsigned extra)
+{
+    const struct acd_queue *q = &s->queues[qi];
+    bool overflow = s->route->uses_overflow, check = overflow || q->has_assist;
+    double wait_s = extra || !check ? 0 : leg_wait(s, c);
+    uint32_t best = ACD_NONE;
+    unsigned best_n = s->types[q->type].concurrency; /* take fewer than this */
+    for (uint32_t i = 0; i < q->n_groups && best_n > 1; i++) {
+        uint32_t gi = q->groups[i];
+        const struct acd_group_rt *g = &s->groups[gi];
+        if (g->n_busy == 0 || (check && !eligible(s, gi, q->levels[i], q, wait_s, extra, overflow)))
+            continue;
+        for (uint32_t m = 0; m < g->n_members && best_n > 1; m++) {
+            uint32_t a = g->members[m];
+            unsigned n = s->chat[a].n;
+            if (n == 0 || n >= best_n || s->agents[a].group != gi || !acd_state_chat_open(s, a))
+                continue;
+            best = a;
+            best_n = n;
+        }
+    }
+    return best;
+}
+
+/* May a voice call of type k go to an agent holding chats (blending)? Not
+ * with a ring time or transfers (the blended path does neither). */
+static inline bool
+blendable(const struct acd_sim *s, uint32_t k)
+{
+    const struct acd_type_rt *t = &s->types[k];
+    return s->sc->call_types[k].channel == ACD_CHANNEL_VOICE && !t->ring && !t->transfers;
+}
+
+uint32_t
+acd_route_blend_agent(const struct acd_sim *s, uint32_t c, uint32_t qi, unsigned extra)
+{
+    const struct acd_queue *q = &s->queues[qi];
+    if (q->lane != 0 || !blendable(s, q->type))
+        return ACD_NONE;
+    bool overflow = s->route->uses_overflow, check = overflow || q->has_assist;
+    double wait_s = extra || !check ? 0 : leg_wait(s, c);
+    uint32_t best = ACD_NONE;
+    unsigned best_n = ACD_MAX_CONCURRENCY + 1;
+    for (uint32_t i = 0; i < q->n_groups && best_n > 1; i++) {
+        uint32_t gi = q->groups[i];
+        const struct acd_group_rt *g = &s->groups[gi];
+        if (!s->sc->groups[gi].blending || g->n_busy == 0 ||
+            (check && !eligible(s, gi, q->levels[i], q, wait_s, extra, overflow)))
+            continue;
+        for (uint32_t m = 0; m < g->n_members && best_n > 1; m++) {
+            uint32_t a = g->members[m];
+            unsigned n = s->chat[a].n;
+            if (n == 0 || n >= best_n || s->agents[a].group != gi || !acd_state_chat_open(s, a))
+                continue;
+            best = a;
+            best_n = n;
+        }
+    }
+    return best;
+}
+
+uint32_t
+acd_route_blend_leg(const struct acd_sim *s, uint32_t a)
+{
+    uint32_t gi = s->agents[a].group;
+    const struct acd_group_rt *g = &s->groups[gi];
+    if (!s->sc->groups[gi].blending)
+        return ACD_NONE;
+    bool overflow = s->route->uses_overflow, check = overflow || g->assist;
+    uint32_t best = ACD_NONE;
+    double best_t = 0;
+    for (uint32_t i = 0; i < g->n_queues; i++) {
+        const struct acd_queue *q = &s->queues[g->queues[i].queue];
+        if (q->len == 0 || q->lane != 0 || !blendable(s, q->type))
+            continue;
+        uint32_t c = q->head;
+        if (s->calls[c].flags & ACD_CALL_PLACEHOLDER)
+            continue; /* a callback to dial: left to agents free of chats */
+        double t = s->calls[c].t_queue;
+        if (check && !eligible(s, gi, g->queues[i].level, q, s->now - t, 0, overflow))
+            continue;
+        if (best == ACD_NONE || t < best_t) {
+            best = c;
+            best_t = t;
+        }
+    }
+    return best;
+}
+
 static const struct acd_route_policy longest_idle = {
     .name = "longest_idle",
     .summary = "calls go to the longest-idle skilled agent; agents take the longest-waiting call",

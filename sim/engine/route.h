@@ -39,6 +39,33 @@ struct acd_route_selection {
     bool uses_random; /* groups keep idle_ix */
 };
 
+/* Chat (channel chat; s->chat set). Whatever the policy:
+ *  - acd_route_chat_leg: the waiting chat agent a, which holds chats,
+ *    takes in a free slot: the longest-waiting eligible leg of its group's
+ *    chat queues whose call type allows more chats than a holds
+ *    (concurrency), or ACD_NONE;
+ *  - acd_route_chat_agent: for chat leg c of queue q when no idle agent
+ *    may take it (the policy's pick_agent first: an idle agent holds the
+ *    fewest chats, none), the eligible agent holding the fewest chats,
+ *    fewer than the call type's concurrency, and open to more
+ *    (acd_state_chat_open); ties to the group listed first for the queue,
+ *    then the agent created first. `extra` as in pick_agent.
+ * Blending (s->blend; groups with blending: true), for voice call types
+ * without ring time or transfers:
+ *  - acd_route_blend_agent: for voice leg c of queue q when no idle agent
+ *    may take it, the eligible agent of a blending group holding the
+ *    fewest chats (one at least) and open to more (not on a voice call),
+ *    ties as above; ACD_NONE otherwise;
+ *  - acd_route_blend_leg: the voice leg agent a (holding chats, of a
+ *    blending group) takes before filling a chat slot: the longest-waiting
+ *    eligible leg of its group's voice queues (callback placeholders
+ *    aside), or ACD_NONE.
+ * None of them changes state. */
+uint32_t acd_route_chat_leg(const struct acd_sim *s, uint32_t a);
+uint32_t acd_route_chat_agent(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra);
+uint32_t acd_route_blend_agent(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra);
+uint32_t acd_route_blend_leg(const struct acd_sim *s, uint32_t a);
+
 /* NULL-terminated table. */
 extern const struct acd_route_policy *const acd_route_policies[];
 /* The policy called `name`, or NULL. */

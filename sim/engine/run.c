@@ -1041,6 +1041,10 @@ erlang_compare(const struct acd_scenario *sc, struct acd_erlang_cmp *e)
     if (ct->handle_time_per_wait > 0 || ct->overflow_delay_s > 0 ||
         (acd_scenario_features(sc) & ACD_ERLANG_LEFT_OUT))
         return;
+    /* Nor is chat: an agent holds several chats (M/M/ck for the waits
+     * without stretch, but occupancy counts agents, not Erlang's servers). */
+    if (ct->channel == ACD_CHANNEL_CHAT)
+        return;
     uint64_t agents = 0;
     double talk_s = 0, wrap_s = 0;
     bool same = true, exp_talk = true;
@@ -1327,6 +1331,7 @@ acd_setup_from_scenario(struct acd_setup *st, const struct acd_scenario *sc)
         t->has_sl = acd_scenario_type_has_sl(sc, k);
         t->sl_threshold_s = acd_scenario_type_sl_threshold(sc, k);
         t->sl_target = acd_scenario_type_sl_target(sc, k);
+        t->channel = sc->call_types[k].channel;
     }
     st->n_groups = sc->n_groups;
     st->groups = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*st->groups));

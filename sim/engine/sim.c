@@ -664,6 +664,8 @@ sim_init(struct acd_sim *s, const struct acd_scenario *sc, uint64_t seed, unsign
             assist |= s->queues[acd_state_queue_index(s, k, tier)].has_assist;
         t->plain = !assist && !s->route->uses_overflow;
         t->sl_threshold_s = acd_scenario_type_sl_threshold(sc, k);
+        if (ct->channel == ACD_CHANNEL_CHAT)
+            t->concurrency = ct->concurrency ? ct->concurrency : 1;
         if (ct->retry_busy.enabled || ct->retry_abandon.enabled || ct->n_resolution ||
             ct->callback_enabled || ct->has_timeout_to || ct->same_caller || ct->n_transfers)
             s->single_leg = false;
@@ -740,6 +742,11 @@ sim_init(struct acd_sim *s, const struct acd_scenario *sc, uint64_t seed, unsign
         acd_sim_push(s, s->horizon_end_s, EV_BOUNDARY, (uint32_t)n_bins);
     }
 
+    for (uint32_t k = 0; k < s->n_types && !s->chat; k++)
+        if (s->types[k].concurrency) /* before the first agent: agent_new sizes it */
+            s->chat = acd_xcalloc(s->agents_cap ? s->agents_cap : 1, sizeof(*s->chat));
+    for (uint32_t g = 0; g < s->n_groups && s->chat; g++)
+        s->blend |= sc->groups[g].blending;
     setup_staffing(s);
     acd_sim_moves_setup(s);
     if (!s->day)
@@ -785,6 +792,8 @@ release_parts(struct acd_sim *s)
     free(s->queues);
     free(s->group_lane);
     free(s->idle_pos);
+    free(s->chat);
+    s->chat = NULL;
     s->pulled = NULL;
     s->shifts = NULL;
     s->queues = NULL;

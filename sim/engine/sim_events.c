@@ -50,6 +50,10 @@ after_close_check(struct acd_sim *s)
         after_close_settle(s);
 }
 static double hold_answered(struct acd_sim *s, struct acd_call *x);
+static void chat_start(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s);
+static void blend_count(struct acd_sim *s, uint32_t a);
+static bool blend_voice_done(struct acd_sim *s, uint32_t a);
+static void blend_talk_end(struct acd_sim *s, uint32_t a);
 static void hold_release(struct acd_sim *s, struct acd_call *x);
 
 /* --- the caller's random numbers ----------------------------------------
@@ -268,13 +272,21 @@ answer(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
     gc->answered++;
     gc->answered_within_t += within;
     gc->answered_wait_sum_s += wait_s;
+    if (s->chat && s->types[k].concurrency) {
+        chat_start(s, a, c, wait_s);
+        return;
+    }
 
     struct acd_group_rt *g = &s->groups[gi];
-    acd_state_touch_busy(s, gi);
-    if (g->wrap)
-        acd_state_touch_talk(s, gi); /* without wrap-up (or ringing), talk time is busy time */
-    g->n_busy++;
-    g->n_talk++;
+    if (s->chat && s->chat[a].n) {
+        blend_count(s, a); /* a voice call for an agent holding chats (blending) */
+    } else {
+        acd_state_touch_busy(s, gi);
+        if (g->wrap)
+            acd_state_touch_talk(s, gi); /* without wrap-up (or ringing), talk time is busy time */
+        g->n_busy++;
+        g->n_talk++;
+    }
     s->n_talk++;
     ag->state = ACD_AGENT_TALK;
     ag->call = c;
@@ -443,6 +455,18 @@ poke_queue(struct acd_sim *s, uint32_t qi)
             take(s, a, c);
         }
     }
+    if (s->chat) /* then agents holding chats: a free slot, or blending */
+        while (q->len > 0) {
+            uint32_t c = q->head, a = ACD_NONE;
+            if (s->types[q->type].concurrency)
+                a = acd_route_chat_agent(s, c, qi, 0);
+            else if (s->blend && !(s->calls[c].flags & ACD_CALL_PLACEHOLDER))
+                a = acd_route_blend_agent(s, c, qi, 0);
+            if (a == ACD_NONE)
+                break;
+            dequeue(s, c);
+            answer(s, a, c, s->now - s->calls[c].t_queue);
+        }
 }
 
 /* Next time a waiting leg becomes visible to more agents, or INFINITY. */
@@ -602,6 +626,14 @@ offer(struct acd_sim *s, uint32_t c)
             ring(s, a, c);
         else
             answer(s, a, c, 0.0);
+        return;
+    }
+    if (t->concurrency && (a = acd_route_chat_agent(s, c, qi, 1)) != ACD_NONE) {
+        answer(s, a, c, 0.0); /* one more chat for an agent holding some */
+        return;
+    }
+    if (s->blend && (a = acd_route_blend_agent(s, c, qi, 1)) != ACD_NONE) {
+        answer(s, a, c, 0.0); /* a voice call for an agent holding chats */
         return;
     }
     /* Ringing calls hold a line but not a place in the queue. */
@@ -864,6 +896,8 @@ static void
 agent_done(struct acd_sim *s, uint32_t a)
 {
     struct acd_agent *ag = &s->agents[a];
+    if (s->chat && s->chat[a].voice && blend_voice_done(s, a))
+        return; /* back to the chats it holds */
     acd_state_touch_busy(s, ag->group);
     s->groups[ag->group].n_busy--;
     if (s->n_mv_soon) { /* some agent moves after its call (sim_moves.c) */
@@ -893,6 +927,167 @@ static void __attribute__((noinline)) agent_done_moving(struct acd_sim *s, uint3
         start_break(s, a, ag->break_len_s);
     else
         agent_available(s, a);
+}
+
+/* --- chat ---------------------------------------------------------------
+ *
+ * A chat leg is answered like a call (the same statistics, the caller's
+ * same handle-time draw) but the agent keeps taking chats while it holds
+ * fewer than the call type's concurrency: acd_sim.chat counts them. The
+ * agent is busy from its first chat to the end of its last chat's wrap-up
+ * (a chat's slot stays taken through its wrap-up); it takes no voice call
+ * meanwhile (agent_available runs only once it holds none). Each chat's
+ * drawn handle time is stretched by stretch[n - 1], n the chats the agent
+ * holds once this one is answered. The parser keeps chats away from what
+ * this path does not do: ring time, transfers, escalation, callbacks. */
+
+static void chat_fill(struct acd_sim *s, uint32_t a);
+
+/* Agent a (idle and off the idle list, or holding chats) starts chat leg
+ * c; answer() has counted it. */
+static void
+chat_start(struct acd_sim *s, uint32_t a, uint32_t c, double wait_s)
+{
+    struct acd_call *x = &s->calls[c];
+    struct acd_agent *ag = &s->agents[a];
+    struct acd_agent_chat *ch = &s->chat[a];
+    uint32_t gi = ag->group, k = x->type;
+    struct acd_group_rt *g = &s->groups[gi];
+    const struct acd_call_type *ct = acd_state_ctype(s, k);
+    ACD_ASSERT(ag->call == ACD_NONE && !ag->held && ch->voice == ACD_BLEND_NONE &&
+               ch->n < s->types[k].concurrency);
+    if (ch->n == 0) {
+        acd_state_touch_busy(s, gi);
+        g->n_busy++;
+    }
+    if (ch->talk == 0) {
+        if (g->wrap)
+            acd_state_touch_talk(s, gi);
+        g->n_talk++;
+    }
+    ch->n++;
+    ch->talk++;
+    s->n_talk++;
+    s->n_chats++;
+    ag->state = ACD_AGENT_TALK;
+    x->t_answer = s->now;
+    x->agent = a;
+    double handle_s = caller_sample(s, x->issue, ACD_CALLER_HANDLE, handle_dist(s, gi, x));
+    if (ct->n_stretch) {
+        ACD_ASSERT(ch->n <= ct->n_stretch);
+        handle_s *= ct->stretch[ch->n - 1];
+    }
+    if (s->wait_handle)
+        handle_s += s->types[k].handle_per_wait * wait_s;
+    acd_sim_push(s, s->now + handle_s, EV_CHAT_END, c);
+    chat_fill(s, a);
+}
+
+/* Agent a, holding chats, takes waiting chats while it has room; of a
+ * blending group, a waiting voice call first. */
+static void
+chat_fill(struct acd_sim *s, uint32_t a)
+{
+    if (!acd_state_chat_open(s, a))
+        return;
+    uint32_t c = s->blend ? acd_route_blend_leg(s, a) : ACD_NONE;
+    if (c == ACD_NONE)
+        c = acd_route_chat_leg(s, a);
+    if (c == ACD_NONE)
+        return;
+    dequeue(s, c);
+    answer(s, a, c, s->now - s->calls[c].t_queue); /* chat_start fills on */
+}
+
+/* One of agent a's chat slots is free (talk and wrap-up over). */
+static void
+chat_slot_free(struct acd_sim *s, uint32_t a)
+{
+    struct acd_agent_chat *ch = &s->chat[a];
+    ACD_ASSERT(ch->n > ch->talk);
+    if (--ch->n == 0 && ch->voice == ACD_BLEND_NONE)
+        agent_done(s, a); /* free for anything, voice included */
+    else
+        chat_fill(s, a); /* nothing while on a blended voice call */
+}
+
+/* Blending: agent a, holding chats, answers a voice call: busy already,
+ * talking from now. */
+static void
+blend_count(struct acd_sim *s, uint32_t a)
+{
+    struct acd_agent_chat *ch = &s->chat[a];
+    uint32_t gi = s->agents[a].group;
+    ACD_ASSERT(ch->voice == ACD_BLEND_NONE && s->sc->groups[gi].blending);
+    ch->voice = ACD_BLEND_TALK;
+    if (ch->talk == 0) {
+        if (s->groups[gi].wrap)
+            acd_state_touch_talk(s, gi);
+        s->groups[gi].n_talk++;
+    }
+}
+
+/* The blended voice call's talk ends: still talking if a chat is. */
+static void
+blend_talk_end(struct acd_sim *s, uint32_t a)
+{
+    struct acd_agent_chat *ch = &s->chat[a];
+    uint32_t gi = s->agents[a].group;
+    ch->voice = ACD_BLEND_WRAP;
+    if (ch->talk == 0) {
+        if (s->groups[gi].wrap)
+            acd_state_touch_talk(s, gi);
+        s->groups[gi].n_talk--;
+    }
+}
+
+/* The blended voice call is over (talk and wrap-up): back to the chats the
+ * agent still holds (true), or free as after any call (false). */
+static bool
+blend_voice_done(struct acd_sim *s, uint32_t a)
+{
+    struct acd_agent_chat *ch = &s->chat[a];
+    ch->voice = ACD_BLEND_NONE;
+    if (ch->n == 0)
+        return false;
+    s->agents[a].state = ch->talk ? ACD_AGENT_TALK : ACD_AGENT_WRAP;
+    chat_fill(s, a);
+    return true;
+}
+
+static void
+on_chat_end(struct acd_sim *s, uint32_t c)
+{
+    struct acd_call *x = &s->calls[c];
+    uint32_t a = x->agent, gi = s->agents[a].group, k = x->type;
+    struct acd_group_rt *g = &s->groups[gi];
+    struct acd_agent_chat *ch = &s->chat[a];
+    s->n_talk--;
+    s->n_chats--;
+    if (--ch->talk == 0 && ch->voice != ACD_BLEND_TALK) { /* a blended call talks on */
+        if (g->wrap)
+            acd_state_touch_talk(s, gi);
+        g->n_talk--;
+        s->agents[a].state = ACD_AGENT_WRAP;
+    }
+    const struct acd_dist *w = g->wrap ? g->wrap[k] : NULL;
+    uint64_t wb = w ? caller_next(s, x->issue, ACD_CALLER_WRAP) : 0; /* before resolve ends it */
+    enum acd_after after = resolve(s, a, c);
+    ACD_ASSERT(after != ACD_AFTER_ESCALATED); /* the parser refuses escalating chats */
+    emit(s, x, ACD_OUT_ANSWERED, after, a, x->t_answer);
+    acd_state_call_free(s, c);
+    if (w)
+        acd_sim_push(s, s->now + acd_dist_sample(w, caller_rng(s, wb, 0)), EV_CHAT_WRAP, a);
+    else
+        chat_slot_free(s, a);
+    after_close_check(s);
+}
+
+static void
+on_chat_wrap(struct acd_sim *s, uint32_t a)
+{
+    chat_slot_free(s, a);
+    after_close_check(s);
 }
 
 /* --- transfers ---------------------------------------------------------- */
@@ -1051,9 +1246,13 @@ on_talk_end(struct acd_sim *s, uint32_t a)
     uint32_t gi = ag->group, c = ag->call;
     struct acd_group_rt *g = &s->groups[gi];
     struct acd_call *x = &s->calls[c];
-    if (g->wrap)
-        acd_state_touch_talk(s, gi);
-    g->n_talk--;
+    if (s->chat && s->chat[a].voice) {
+        blend_talk_end(s, a);
+    } else {
+        if (g->wrap)
+            acd_state_touch_talk(s, gi);
+        g->n_talk--;
+    }
     s->n_talk--;
     ag->call = ACD_NONE;
     const struct acd_transfer *tr;
@@ -1080,6 +1279,8 @@ on_talk_end(struct acd_sim *s, uint32_t a)
     }
     if (w) {
         ag->state = ACD_AGENT_WRAP;
+        if (s->chat && s->chat[a].talk)
+            ag->state = ACD_AGENT_TALK; /* blended: its chats talk on */
         acd_sim_push(s, s->now + acd_dist_sample(w, caller_rng(s, wb, 0)), EV_WRAP_END, a);
     } else {
         agent_done(s, a);
@@ -1436,4 +1637,5 @@ acd_sim_handler_fn *const acd_sim_handlers[EV_KINDS] = {
     [EV_TIMEOUT] = on_timeout,   [EV_VISIBLE] = on_visible,     [EV_RETRY] = on_retry,
     [EV_REPEAT] = on_repeat,     [EV_ARRIVAL] = on_arrival,     [EV_SAMPLE] = on_sample,
     [EV_HOLD_END] = on_hold_end, [EV_RING_END] = on_ring_end,   [EV_MOVE] = acd_sim_on_move,
+    [EV_CHAT_END] = on_chat_end, [EV_CHAT_WRAP] = on_chat_wrap,
 };

@@ -33,6 +33,9 @@ enum ev_kind {
     EV_HOLD_END, /* a warm transfer's first agent leaves the call */
     EV_RING_END, /* ring time over: the talk starts */
     EV_MOVE,     /* a move's start or end (obj: the move) */
+    EV_CHAT_END, /* a chat's talk ends (obj: the leg) */
+    /* A chat's wrap-up ends: its slot is free (obj: the agent). */
+    EV_CHAT_WRAP,
     EV_KINDS
 };
 
@@ -46,7 +49,8 @@ static const int ev_prio[EV_KINDS] = {
     [EV_BOUNDARY] = -4,  [EV_TALK_END] = -3, [EV_WRAP_END] = -3, [EV_PLAN] = -2,
     [EV_BREAK_END] = -2, [EV_ABANDON] = 0,   [EV_TIMEOUT] = 0,   [EV_VISIBLE] = 0,
     [EV_RETRY] = 1,      [EV_REPEAT] = 1,    [EV_ARRIVAL] = 1,   [EV_SAMPLE] = 2,
-    [EV_HOLD_END] = -3,  [EV_RING_END] = -3, [EV_MOVE] = -1,
+    [EV_HOLD_END] = -3,  [EV_RING_END] = -3, [EV_MOVE] = -1,     [EV_CHAT_END] = -3,
+    [EV_CHAT_WRAP] = -3,
 };
 
 /* Steps of a shift plan (struct acd_step). */

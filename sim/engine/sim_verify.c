@@ -20,6 +20,12 @@
  *     leg waits flagged ACD_CALL_HELD or its EV_HOLD_END is pending (one of
  *     the two); leaving / break_pending only while busy; its shift-plan
  *     event is pending and its own;
+ *   - chat: an agent holding chats holds no voice call but, in a
+ *     blending group, one it took while holding chats (a chat never
+ *     reaches an agent on a voice call), at most ACD_MAX_CONCURRENCY
+ *     chats, talks while one of them (or its call) talks and wraps up
+ *     otherwise; the chats talking are n_chats (in n_talk, one pending
+ *     chat end each), each chat in wrap-up has its wrap-up end pending;
  *   - each queue's list has `len` legs of its call type and tier, linked
  *     both ways, in joining order; the legs waiting (placeholders excluded)
  *     add up to each type's n_waiting and to the total;
@@ -75,7 +81,8 @@ verify_events(const struct acd_sim *s, size_t by_kind[EV_KINDS])
                    "talk end of a talking agent");
             break;
         case EV_WRAP_END:
-            VERIFY(e->obj < s->n_agents && s->agents[e->obj].state == ACD_AGENT_WRAP,
+            VERIFY(e->obj < s->n_agents && (s->agents[e->obj].state == ACD_AGENT_WRAP ||
+                                            (s->chat && s->chat[e->obj].voice == ACD_BLEND_WRAP)),
                    "wrap-up end of an agent in wrap-up");
             break;
         case EV_PLAN:
@@ -126,6 +133,16 @@ verify_events(const struct acd_sim *s, size_t by_kind[EV_KINDS])
                        s->agents[e->obj].state == ACD_AGENT_TALK,
                    "hold end of a held agent");
             break;
+        case EV_CHAT_END:
+            VERIFY(e->obj < s->n_calls_used && s->chat && s->calls[e->obj].agent < s->n_agents &&
+                       s->calls[e->obj].queue == ACD_NONE &&
+                       s->chat[s->calls[e->obj].agent].talk > 0,
+                   "chat end of a chat in talk at an agent holding chats");
+            break;
+        case EV_CHAT_WRAP:
+            VERIFY(e->obj < s->n_agents && s->chat && s->chat[e->obj].n > s->chat[e->obj].talk,
+                   "chat wrap-up end of an agent with a chat in wrap-up");
+            break;
         case EV_MOVE:
             VERIFY(e->obj < s->n_moves && s->moves[e->obj].ev == id &&
                        s->moves[e->obj].phase != ACD_MOVE_OVER,
@@ -141,6 +158,10 @@ verify_events(const struct acd_sim *s, size_t by_kind[EV_KINDS])
 struct handles {
     size_t plan, abandon, timeout, visible, ring;
     size_t held_agents, held_legs;
+    /* Chat: agents holding chats talking / all in wrap-up; chats talking;
+     * chats in wrap-up. */
+    size_t chat_talk_agents, chat_wrap_agents, chats_talk, chats_wrap;
+    size_t blend_wrap; /* blended voice calls in wrap-up (their wrap-up end pending) */
 };
 
 static void
@@ -188,7 +209,26 @@ verify_group(const struct acd_sim *s, uint32_t gi, size_t *n_members, struct han
         unpaid += ag->state == ACD_AGENT_BREAK && ag->break_unpaid;
         h->plan += ag->ev != ACD_EVQ_NONE;
         VERIFY(!ag->held || ag->state == ACD_AGENT_TALK, "a held agent is talking");
-        if (ag->held) {
+        const struct acd_agent_chat *ch = s->chat ? &s->chat[a] : NULL;
+        if (ch && (ch->n > 0 || ch->voice != ACD_BLEND_NONE)) {
+            /* A voice call reaches an agent holding chats only in a
+             * blending group, and a chat never an agent on a voice call. */
+            VERIFY(!ag->held && ch->talk <= ch->n && ch->n <= ACD_MAX_CONCURRENCY,
+                   "an agent holding chats holds at most the concurrency");
+            VERIFY((ag->call != ACD_NONE) == (ch->voice == ACD_BLEND_TALK),
+                   "an agent holding chats holds no voice call, but a blended one in talk");
+            VERIFY(ch->voice == ACD_BLEND_NONE || s->sc->groups[gi].blending,
+                   "a voice call reaches an agent holding chats only in a blending group");
+            bool talking = ch->talk > 0 || ch->voice == ACD_BLEND_TALK;
+            VERIFY(ag->state == (talking ? ACD_AGENT_TALK : ACD_AGENT_WRAP),
+                   "an agent holding chats talks while one of them (or its call) talks, else "
+                   "wraps up");
+            h->chat_talk_agents += talking && ch->voice != ACD_BLEND_TALK;
+            h->chat_wrap_agents += !talking;
+            h->blend_wrap += ch->voice == ACD_BLEND_WRAP;
+            h->chats_talk += ch->talk;
+            h->chats_wrap += (size_t)(ch->n - ch->talk);
+        } else if (ag->held) {
             VERIFY(ag->call == ACD_NONE && ag->held_type < s->n_types &&
                        ag->held_xfer < s->sc->call_types[ag->held_type].n_transfers,
                    "a held agent has no call in hand, and its transfer");
@@ -415,10 +455,15 @@ acd_sim_verify(const struct acd_sim *s)
     }
     VERIFY(n_members == s->n_agents, "every agent is a member of one group");
     size_t n_held = h.held_agents;
-    VERIFY(n_talk == s->n_talk + n_held, "sum of groups' n_talk = n_talk + held agents");
-    n_talk = s->n_talk; /* agents with a call in hand */
-    VERIFY(by_kind[EV_TALK_END] == n_talk, "one talk end pending per talking agent");
-    VERIFY(by_kind[EV_WRAP_END] == n_wrap, "one wrap-up end pending per agent in wrap-up");
+    VERIFY(h.chats_talk == s->n_chats && by_kind[EV_CHAT_END] == s->n_chats &&
+               by_kind[EV_CHAT_WRAP] == h.chats_wrap,
+           "chats talking = n_chats = pending chat ends; one wrap-up end per chat in wrap-up");
+    VERIFY(n_talk - h.chat_talk_agents == s->n_talk - s->n_chats + n_held,
+           "sum of groups' n_talk = n_talk + held agents (agents holding chats: once)");
+    n_talk = s->n_talk; /* legs in hand: voice calls and chats */
+    VERIFY(by_kind[EV_TALK_END] == n_talk - s->n_chats, "one talk end pending per talking agent");
+    VERIFY(by_kind[EV_WRAP_END] == n_wrap - h.chat_wrap_agents + h.blend_wrap,
+           "one wrap-up end pending per agent in wrap-up");
     VERIFY(by_kind[EV_BREAK_END] >= n_break, "a break end pending per agent on break");
     VERIFY(h.ring == s->n_ringing && by_kind[EV_RING_END] == h.ring,
            "ringing agents = n_ringing = pending ring ends");

@@ -46,6 +46,8 @@ acd_state_agent_new(struct acd_sim *s, uint32_t gi, uint32_t shift)
         s->idle_pos = acd_xrealloc(s->idle_pos, s->agents_cap * sizeof(*s->idle_pos));
     if (s->agent_mv && s->agents_cap != acap)
         s->agent_mv = acd_xrealloc(s->agent_mv, s->agents_cap * sizeof(*s->agent_mv));
+    if (s->chat && s->agents_cap != acap)
+        s->chat = acd_xrealloc(s->chat, s->agents_cap * sizeof(*s->chat));
     uint32_t a = (uint32_t)s->n_agents++;
     memset(&s->agents[a], 0, sizeof(s->agents[a]));
     s->agents[a].group = gi;
@@ -55,6 +57,8 @@ acd_state_agent_new(struct acd_sim *s, uint32_t gi, uint32_t shift)
     s->agents[a].ev = ACD_EVQ_NONE;
     if (s->agent_mv)
         s->agent_mv[a] = (struct acd_agent_mv){ACD_NONE, ACD_MV_NONE};
+    if (s->chat)
+        s->chat[a] = (struct acd_agent_chat){0, 0, ACD_BLEND_NONE};
     struct acd_group_rt *g = &s->groups[gi];
     acd_state_touch_roster(s, gi);
     size_t cap = g->members_cap;

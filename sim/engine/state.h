@@ -116,6 +116,21 @@ struct acd_agent {
     bool held : 1;          /* talking, no call in hand: kept on a warm transfer or conference */
 };
 
+/* Chat (call types with channel chat): the chats an agent holds, in
+ * acd_sim.chat beside the agents (the agent record stays 48 bytes). n
+ * counts the chats whose slot is taken (talking or in their wrap-up),
+ * talk those still talking. voice: a voice call the agent took while it
+ * held chats (group blending), ACD_BLEND_*. An agent with n > 0 or a
+ * blended voice call is busy, in state talk while a chat or that call is in
+ * talk, else wrap-up; it holds a voice call (ag->call) only as a blended
+ * one. */
+enum { ACD_BLEND_NONE, ACD_BLEND_TALK, ACD_BLEND_WRAP };
+struct acd_agent_chat {
+    uint8_t n;
+    uint8_t talk;
+    uint8_t voice; /* ACD_BLEND_* */
+};
+
 /* FIFO of waiting legs of one (call type, tier), linked through acd_call. */
 struct acd_queue {
     uint32_t head, tail, len;
@@ -157,6 +172,7 @@ struct acd_type_rt {
     bool transfers;        /* the type transfers (call_types[].transfers) */
     bool plain;            /* no caller behaviour, resolution or overflow: the fast path */
     double sl_threshold_s; /* the type's own service-level threshold, else the center's */
+    unsigned concurrency;  /* chat: chats an agent may hold while taking one; 0: not a chat */
     /* How an idle agent is chosen for an arriving call: the call type's
      * agent_selection, or the routing policy's own (route.h). */
     uint32_t (*pick_agent)(const struct acd_sim *s, uint32_t c, uint32_t q, unsigned extra);
@@ -299,6 +315,11 @@ struct acd_sim {
     bool rings;                  /* some call type has a ring time */
     struct acd_ring_rt *ring_rt; /* n_groups when rings, else NULL */
     bool wait_handle;            /* some call type has handle_time_per_wait */
+    /* Chat: per agent (agents_cap), NULL when no call type is a chat;
+     * chats talking now (also counted in n_talk: they hold a line). */
+    struct acd_agent_chat *chat;
+    uint32_t n_chats;
+    bool blend; /* chat, and some group has blending: true */
     gsl_rng *r_routing, *r_day;
     gsl_rng *r_caller; /* acd_crng_type: positioned on a caller's sub-stream per draw */
     double busyness;   /* this day's volume multiplier */
@@ -616,6 +637,19 @@ acd_state_touch_roster(struct acd_sim *s, uint32_t gi)
     s->roster_s[(size_t)s->time_bin * s->n_groups + gi] +=
         g->n_members * (s->now - g->roster_last_t);
     g->roster_last_t = s->now;
+}
+
+/* May agent a (holding chats) take one more chat (or, blending, a voice
+ * call): not on a voice call, not leaving, not going on a break or to
+ * another group after what it holds? */
+static inline bool
+acd_state_chat_open(const struct acd_sim *s, uint32_t a)
+{
+    const struct acd_agent *ag = &s->agents[a];
+    if (ag->leaving || ag->break_pending || s->chat[a].voice != ACD_BLEND_NONE)
+        return false;
+    return !s->agent_mv ||
+           (s->agent_mv[a].state != ACD_MV_OUT_SOON && s->agent_mv[a].state != ACD_MV_BACK_SOON);
 }
 
 /* --- state.c ------------------------------------------------------------ */

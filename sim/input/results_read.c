@@ -491,7 +491,30 @@ named_scope(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, size
     const struct named_scopes *ns = ud;
     const char *name =
         ns->scope == ACD_SCOPE_TYPE ? ns->st->call_types[i].name : ns->st->groups[i].name;
-    read_scope(rd, v, p, ns->scope, name, &ns->v[i], NULL, 0);
+    static const char *const type_extra[] = {"channel"}; /* read by read_channel */
+    if (ns->scope == ACD_SCOPE_TYPE)
+        read_scope(rd, v, p, ns->scope, name, &ns->v[i], type_extra, ACD_ARRAY_LEN(type_extra));
+    else
+        read_scope(rd, v, p, ns->scope, name, &ns->v[i], NULL, 0);
+}
+
+/* A top-level call type's "channel" (written when some type is not
+ * voice): voice when absent. */
+static void
+read_channel(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p,
+             struct acd_setup_type *t)
+{
+    struct acd_jsonpos_path kp = acd_jsonpos_key(p, "channel");
+    json_t *x = json_is_object(v) ? json_object_get(v, "channel") : NULL;
+    const char *s = x ? get_string(rd, x, &kp) : NULL;
+    if (!s)
+        return;
+    for (int ch = 0; ch < ACD_N_CHANNELS; ch++)
+        if (strcmp(s, acd_channel_name((enum acd_channel)ch)) == 0) {
+            t->channel = (enum acd_channel)ch;
+            return;
+        }
+    ERROR(rd, &kp, "unknown channel '%s' (expected voice, chat or email)", s);
 }
 
 static bool
@@ -614,6 +637,7 @@ read_scopes(struct reader *rd, json_t *root, struct doc *d)
     for (size_t k = 0; k < nt; k++) {
         struct acd_jsonpos_path kp = acd_jsonpos_key(&tp, d->type_names[k]);
         named_scope(rd, json_object_get(types, d->type_names[k]), &kp, k, &ts);
+        read_channel(rd, json_object_get(types, d->type_names[k]), &kp, &st->call_types[k]);
     }
     for (size_t g = 0; g < ng; g++) {
         struct acd_jsonpos_path kp = acd_jsonpos_key(&gp, d->group_names[g]);

@@ -537,6 +537,29 @@ ct_channel(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd
     acd_scn_unknown_name(c, v, "channel", "expected one of", names, ACD_N_CHANNELS);
 }
 
+/* `stretch`: read in finish_call_type, once the concurrency is known. */
+static void
+ct_stretch(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    (void)c;
+    (void)obj;
+    (void)k;
+    (void)v;
+}
+
+/* Positions in call_type_keys of the keys checked against the channel
+ * (check_channel). */
+enum {
+    CT_CALLBACK = 10,
+    CT_RESOLUTION = 11,
+    CT_TRANSFER = 17,
+    CT_RING_TIME = 18,
+    CT_CHANNEL = 20,
+    CT_BACKLOG,
+    CT_CONCURRENCY,
+    CT_STRETCH,
+};
+
 /* `backlog` (e-mail, operating day): {count: N, since: CLOCK}, e-mails
  * already waiting at opening. Whether the type is e-mail and since is
  * before opening are checked once the whole file is read. */
@@ -581,8 +604,93 @@ static const struct key_desc call_type_keys[] = {
     KEY_VH("ring_time", V_DIST, struct acd_call_type, ring_time, has_ring_time, 0),
     KEY_FN("handle_time_per_wait", ct_handle_per_wait, 0),
     KEY_FN("channel", ct_channel, 0),
-    KEY_FN("backlog", ct_backlog, KEY_DAY),
+    [CT_BACKLOG] = KEY_FN("backlog", ct_backlog, KEY_DAY),
+    [CT_CONCURRENCY] =
+        KEY_N("concurrency", V_UINT1, struct acd_call_type, concurrency, ACD_MAX_CONCURRENCY, 0),
+    [CT_STRETCH] = KEY_FN("stretch", ct_stretch, 0),
 };
+
+/* `stretch` of chat type ct (concurrency known): a number s >= 0, the
+ * factor 1 + s x (n - 1), or a list of `concurrency` factors > 0. */
+static void
+chat_stretch(struct ctx *c, struct acd_call_type *ct, const struct acd_ynode *k,
+             const struct acd_ynode *v)
+{
+    unsigned n = ct->concurrency ? ct->concurrency : 1;
+    static const char like[] =
+        "a number s >= 0 (a chat answered as the agent's n-th takes 1 + s x (n - 1) times its "
+        "handle time) or a list of concurrency factors > 0, like [1, 1.2, 1.5]";
+    double f[ACD_MAX_CONCURRENCY];
+    if (v->kind == ACD_Y_SEQ) {
+        if (v->n != n) {
+            acd_scn_err(c, v,
+                        "'%s' lists %zu factor%s but concurrency is %u: give one per number of "
+                        "chats held, or %s",
+                        k->s, v->n, v->n == 1 ? "" : "s", n, like);
+            return;
+        }
+        bool ok = true;
+        for (size_t i = 0; i < v->n; i++) {
+            if (!acd_scn_get_real(c, k, v->kids[i], like, &f[i])) {
+                ok = false;
+            } else if (!(f[i] > 0) || f[i] > 1e6) {
+                acd_scn_err(c, v->kids[i],
+                            "a '%s' factor must be a number above 0 (and at most 1e6), got %g",
+                            k->s, f[i]);
+                ok = false;
+            }
+        }
+        if (!ok)
+            return;
+    } else {
+        double x;
+        if (!acd_scn_get_real(c, k, v, like, &x))
+            return;
+        if (!(x >= 0) || x > 1e6) {
+            acd_scn_err(c, v, "'%s' must be %s; got %g", k->s, like, x);
+            return;
+        }
+        for (unsigned i = 0; i < n; i++)
+            f[i] = 1 + x * i;
+    }
+    ct->stretch = acd_xmalloc(n * sizeof(*ct->stretch));
+    memcpy(ct->stretch, f, n * sizeof(*ct->stretch));
+    ct->n_stretch = n;
+}
+
+/* Chat keys on a call type that is not a chat; what a chat does not do. */
+static void
+check_channel(struct ctx *c, struct acd_call_type *ct, const struct seen *s)
+{
+    const char *ch = acd_channel_name(ct->channel);
+    if (ct->channel != ACD_CHANNEL_CHAT) {
+        static const unsigned chat_only[] = {CT_CONCURRENCY, CT_STRETCH};
+        for (size_t i = 0; i < ACD_ARRAY_LEN(chat_only); i++)
+            if (s->keys & BIT(chat_only[i]))
+                acd_scn_err(c, s->key[chat_only[i]],
+                            "'%s' applies to chat call types only (this one's channel is %s; "
+                            "add channel: chat)",
+                            s->key[chat_only[i]]->s, ch);
+        return;
+    }
+    static const unsigned not_chat[] = {CT_CALLBACK, CT_TRANSFER, CT_RING_TIME};
+    for (size_t i = 0; i < ACD_ARRAY_LEN(not_chat); i++)
+        if (s->keys & BIT(not_chat[i]))
+            acd_scn_err(c, s->key[not_chat[i]],
+                        "'%s' is not supported on a chat call type (channel: chat): remove it, "
+                        "or model these contacts as a voice call type",
+                        s->key[not_chat[i]]->s);
+    if (acd_scn_is_ok(s, CT_RESOLUTION))
+        for (size_t i = 0; i < ct->n_resolution; i++)
+            if (ct->resolution[i].p_escalate > 0) {
+                acd_scn_err(c, s->key[CT_RESOLUTION],
+                            "escalation is not supported on a chat call type (channel: chat): "
+                            "give escalate: 0, or leave unresolved chats to repeat_delay");
+                break;
+            }
+    if (acd_scn_is_ok(s, CT_STRETCH) && !((s->bad | s->meant) & BIT(CT_CONCURRENCY)))
+        chat_stretch(c, ct, s->key[CT_STRETCH], s->val[CT_STRETCH]);
+}
 
 /* Keys an e-mail call type cannot have, and why. */
 static const struct {
@@ -627,6 +735,8 @@ finish_call_type(struct ctx *c, struct acd_call_type *ct, const struct seen *s)
 {
     struct ct_state *st = cur_ct(c);
     check_channel_keys(c, ct, s);
+    if (!((s->bad | s->meant) & BIT(CT_CHANNEL)))
+        check_channel(c, ct, s);
     if (st->aht) {
         if (st->handle_by)
             acd_scn_err(

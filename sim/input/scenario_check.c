@@ -319,6 +319,13 @@ resolve_timeouts(struct ctx *c, const struct name_ix *ix, size_t n_ix)
                         "queue_timeout cannot send calls to e-mail call type '%s' (a call is "
                         "not an e-mail: name a voice or chat call type, or voicemail)",
                         acd_ytree_show(to->s).s);
+        } else if ((sc->call_types[t].channel == ACD_CHANNEL_CHAT) !=
+                   (sc->call_types[i].channel == ACD_CHANNEL_CHAT)) {
+            acd_scn_err(c, to,
+                        "queue_timeout cannot move a %s contact to '%s', a %s call type (a "
+                        "contact keeps its channel)",
+                        acd_channel_name(sc->call_types[i].channel), acd_ytree_show(to->s).s,
+                        acd_channel_name(sc->call_types[t].channel));
         } else {
             sc->call_types[i].has_timeout_to = true;
             sc->call_types[i].timeout_to = t;
@@ -476,6 +483,11 @@ resolve_transfers(struct ctx *c, const struct name_ix *ix, size_t n_ix)
                 acd_scn_err(c, to,
                             "cannot transfer calls to e-mail call type '%s' (a call is not an "
                             "e-mail: name a voice or chat call type, or an agent group)",
+                            acd_ytree_show(to->s).s);
+            } else if (t != SIZE_MAX && sc->call_types[t].channel == ACD_CHANNEL_CHAT) {
+                acd_scn_err(c, to,
+                            "calls cannot be transferred to '%s', a chat call type (transfer to "
+                            "a voice call type or an agent group)",
                             acd_ytree_show(to->s).s);
             } else if (t != SIZE_MAX) {
                 bool served = false;
@@ -765,6 +777,23 @@ warn_moves(const struct acd_scenario *sc, struct acd_diags *diags)
         }
 }
 
+/* What one agent serves of call type ct at most, in erlangs: 1 for a call;
+ * for a chat the best of n / stretch(n) over the chats it may hold. */
+static double
+agent_erlangs(const struct acd_call_type *ct)
+{
+    if (ct->channel != ACD_CHANNEL_CHAT)
+        return 1;
+    unsigned conc = ct->concurrency ? ct->concurrency : 1;
+    double best = 1;
+    for (unsigned n = 1; n <= conc; n++) {
+        double f = ct->n_stretch ? ct->stretch[n - 1] : 1;
+        if (n / f > best)
+            best = n / f;
+    }
+    return best;
+}
+
 void
 acd_scenario_warn_overload(const struct acd_scenario *sc, struct acd_diags *diags)
 {
@@ -790,6 +819,7 @@ acd_scenario_warn_overload(const struct acd_scenario *sc, struct acd_diags *diag
             for (size_t g = 0; g < sc->n_groups; g++)
                 if (has_skill(&sc->groups[g], k))
                     n += agents_in(sc, g, b);
+            n *= agent_erlangs(ct);
             double ratio = a > 0 ? (n > 0 ? a / n : (double)INFINITY) : 0;
             if (ratio >= 1 && ratio > worst) {
                 worst = ratio;
@@ -806,11 +836,15 @@ acd_scenario_warn_overload(const struct acd_scenario *sc, struct acd_diags *diag
             acd_units_format_clock(sc->open_s + (double)at * sc->interval_s, clock, sizeof(clock));
             snprintf(when, sizeof(when), " from %s", clock);
         }
+        char chats[96] = "";
+        if (ct->channel == ACD_CHANNEL_CHAT)
+            snprintf(chats, sizeof(chats), " (%.0f chats at once, stretch included)", agents);
+        agents /= agent_erlangs(ct);
         acd_diags_add(diags, ACD_DIAG_WARNING, sc->path, ct->pos.line, ct->pos.col,
                       "call type '%s' is overloaded%s: offered load %.4g erlangs against %.0f "
-                      "agents, callers never abandon (no patience) and the queue has no limit, "
+                      "agents%s, callers never abandon (no patience) and the queue has no limit, "
                       "so its queue grows without bound (a run stops once the waiting calls "
                       "pass its memory limit)",
-                      ct->name, when, load, agents);
+                      ct->name, when, load, agents, chats);
     }
 }

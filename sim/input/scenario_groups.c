@@ -374,7 +374,7 @@ grp_shrinkage(struct ctx *c, void *obj, const struct acd_ynode *k, const struct 
     acd_scn_parse_shrinkage(c, k, v, &g->has_shrinkage, &g->shrinkage, &g->shrinkage_by_interval);
 }
 
-enum { G_NAME, G_SKILLS, G_AGENTS, G_SHIFTS, G_TIER };
+enum { G_NAME, G_SKILLS, G_AGENTS, G_SHIFTS, G_TIER, G_BLENDING = 13 };
 
 static const struct key_desc group_keys[] = {
     [G_NAME] = KEY_FN("name", grp_name, KEY_REQUIRED),
@@ -390,6 +390,7 @@ static const struct key_desc group_keys[] = {
     KEY_FN("shrinkage", grp_shrinkage, 0),
     KEY_FN("answers", grp_answers, 0),
     KEY_FN("moves", grp_moves, KEY_DAY),
+    [G_BLENDING] = KEY_V("blending", V_BOOL, struct acd_agent_group, blending, 0),
 };
 
 static void

@@ -254,10 +254,17 @@ draw_queues(const struct acd_live *l, const struct acd_live_ui *ui, int y, int m
         put(y, x_old + 30, 6, buf);
         snprintf(buf, sizeof(buf), "%7.0f", t->rate_per_s * 3600);
         put(y, x_old + 37, 7, buf);
+        int x_end = x_old + 44; /* the channel, when not voice, then an intervention */
+        enum acd_channel ch = l->sc->call_types[k].channel;
+        if (ch != ACD_CHANNEL_VOICE) {
+            snprintf(buf, sizeof(buf), " %s", acd_channel_name(ch));
+            put(y, x_end, COLS - x_end, buf);
+            x_end += (int)strlen(buf);
+        }
         if (t->rate_factor != 1) {
             snprintf(buf, sizeof(buf), " x%g", t->rate_factor);
             attron(A_BOLD);
-            put(y, x_old + 44, COLS - x_old - 44, buf);
+            put(y, x_end, COLS - x_end, buf);
             attroff(A_BOLD);
         }
     }

@@ -452,9 +452,15 @@ write_json(FILE *out, const struct acd_results *r, const struct acd_report_opts 
 
     json_t *types = acd_json_check(json_object());
     json_t *groups = acd_json_check(json_object());
-    for (size_t k = 0; k < st->n_call_types; k++)
-        acd_json_set(types, st->call_types[k].name,
-                     scope_json(&r->types[k], ACD_SCOPE_TYPE, used_features(r)));
+    /* Each type's channel, only when some type is not a call (single-channel
+     * results stay as they were). */
+    bool channels = st->features & (ACD_FEAT_CHAT | ACD_FEAT_EMAIL);
+    for (size_t k = 0; k < st->n_call_types; k++) {
+        json_t *t = scope_json(&r->types[k], ACD_SCOPE_TYPE, used_features(r));
+        if (channels)
+            acd_json_set(t, "channel", acd_json_str(acd_channel_name(st->call_types[k].channel)));
+        acd_json_set(types, st->call_types[k].name, t);
+    }
     for (size_t g = 0; g < st->n_groups; g++)
         acd_json_set(groups, st->groups[g].name,
                      scope_json(&r->groups[g], ACD_SCOPE_GROUP, used_features(r)));
@@ -1133,11 +1139,19 @@ write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts 
         snprintf(title, sizeof(title), "Call type: %.*s", LABEL_W - 11, name);
         free(name);
         const struct acd_setup_type *ct = &st->call_types[k];
+        /* Beside the name: the channel when not voice ("chat"), then the
+         * type's own goal: "(chat, SL 80% in 30s)". */
+        bool chan = ct->channel != ACD_CHANNEL_VOICE;
+        if (chan) {
+            size_t len = strlen(title);
+            snprintf(title + len, sizeof(title) - len, " (%s%s", acd_channel_name(ct->channel),
+                     ct->has_sl ? "" : ")");
+        }
         if (ct->has_sl) { /* its own goal beside its figures */
             size_t len = strlen(title);
             char tb[24];
-            snprintf(title + len, sizeof(title) - len, " (SL %g%% %s %s)", 100 * ct->sl_target,
-                     ct->sl_threshold_s >= 3600 ? "within" : "in",
+            snprintf(title + len, sizeof(title) - len, "%sSL %g%% %s %s)", chan ? ", " : " (",
+                     100 * ct->sl_target, ct->sl_threshold_s >= 3600 ? "within" : "in",
                      acd_display_threshold(ct->sl_threshold_s, tb, sizeof(tb)));
         }
         text_scope(out, &rows, title, &r->types[k], ACD_SCOPE_TYPE);

@@ -169,7 +169,8 @@ def _():
 def _():
     path = write("hand-text.yaml", BY_HAND.replace("THRESHOLD", "24h"))
     out, _ = expect_rc(acdsim("run", path, "--no-timing"), 0, "run")
-    check("Call type: mail (SL 90% within 24h)" in out, "no 'within 24h' in the type's title")
+    check("Call type: mail (email, SL 90% within 24h)" in out,
+          "no channel and 'within 24h' in the type's title")
     check("Service level mail (24h) >= 90.0%" in out, "no '(24h)' in the targets")
     check("E-mails waiting at opening" in out and "E-mails waiting at closing" in out,
           "no backlog rows")

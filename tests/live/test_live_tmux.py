@@ -309,6 +309,23 @@ def _():
         lv.close()
 
 
+@test("a chat queue shows its channel beside its figures; a voice queue shows none")
+def _():
+    if skip_without_tmux():
+        return skip_without_tmux()
+    chat = os.path.abspath(os.path.join(TESTS, "live", "desk_chat.yaml"))
+    lv = Live(100, 30, "--speed", "60", scenario=chat)
+    try:
+        text = lv.wait(lambda t: "webchat" in t and "QUEUES" in t, "the queues")
+        row = next(ln for ln in text.splitlines() if ln.startswith(" webchat"))
+        check(re.search(r"\bchat\s*$", row), f"no channel on the chat queue: {row!r}")
+        row = next(ln for ln in text.splitlines() if ln.startswith(" orders"))
+        check(not re.search(r"\b(voice|chat|email)\b", row), f"a channel on a voice queue: {row!r}")
+        quit_and_check(lv)
+    finally:
+        lv.close()
+
+
 try:
     if TMUX:
         # One idle session for the whole run: the server would exit with the
