@@ -317,7 +317,7 @@ resolve_timeouts(struct ctx *c, const struct name_ix *ix, size_t n_ix)
         } else if (sc->call_types[t].channel == ACD_CHANNEL_EMAIL) {
             acd_scn_err(c, to,
                         "queue_timeout cannot send calls to e-mail call type '%s' (a call is "
-                        "not an e-mail: name a voice or chat call type, or voicemail)",
+                        "not an e-mail: name a call type of the same channel, or voicemail)",
                         acd_ytree_show(to->s).s);
         } else if ((sc->call_types[t].channel == ACD_CHANNEL_CHAT) !=
                    (sc->call_types[i].channel == ACD_CHANNEL_CHAT)) {
@@ -482,7 +482,7 @@ resolve_transfers(struct ctx *c, const struct name_ix *ix, size_t n_ix)
             if (t != SIZE_MAX && sc->call_types[t].channel == ACD_CHANNEL_EMAIL) {
                 acd_scn_err(c, to,
                             "cannot transfer calls to e-mail call type '%s' (a call is not an "
-                            "e-mail: name a voice or chat call type, or an agent group)",
+                            "e-mail: name a voice call type or an agent group)",
                             acd_ytree_show(to->s).s);
             } else if (t != SIZE_MAX && sc->call_types[t].channel == ACD_CHANNEL_CHAT) {
                 acd_scn_err(c, to,
