@@ -781,7 +781,12 @@ static void
 text_scope(FILE *out, const struct text_rows *rows, const char *title,
            const struct acd_scope_result *s, unsigned scope)
 {
-    fprintf(out, "\n%-*s", 2 + LABEL_W, title);
+    /* A title wider than the label column gets a line of its own, so the
+     * column heads stay over their columns. */
+    if (acd_display_columns(title) > 2 + LABEL_W)
+        fprintf(out, "\n%s\n%-*s", title, 2 + LABEL_W, "");
+    else
+        fprintf(out, "\n%-*s", 2 + LABEL_W, title);
     acd_display_put_right(out, "mean", MEAN_W);
     acd_display_put_right(out, "±95% CI", CI_W);
     fputc('\n', out);
