@@ -679,6 +679,20 @@ sim_init(struct acd_sim *s, const struct acd_scenario *sc, uint64_t seed, unsign
         double cv2 = sc->busyness_cv * sc->busyness_cv;
         s->busyness = gsl_ran_gamma(s->r_day, 1 / cv2, cv2);
     }
+    /* A period: one factor per day, day d > 0 from its own stream (index
+     * d of the day stream), so day 0 keeps the one-day draw. */
+    if (sc->n_days) {
+        s->day_busyness = acd_xrealloc(s->day_busyness, sc->n_days * sizeof(double));
+        s->day_busyness[0] = s->busyness;
+        for (size_t d = 1; d < sc->n_days; d++) {
+            s->day_busyness[d] = 1;
+            if (sc->busyness_cv > 0) {
+                double cv2 = sc->busyness_cv * sc->busyness_cv;
+                acd_rng_reseed(s->r_day, seed, rep, ACD_STREAM_DAY, d);
+                s->day_busyness[d] = gsl_ran_gamma(s->r_day, 1 / cv2, cv2);
+            }
+        }
+    }
 
     /* Bins: one per interval (day) or one for [warm-up, end) (steady), plus
      * the scratch bin. */
@@ -721,7 +735,27 @@ sim_init(struct acd_sim *s, const struct acd_scenario *sc, uint64_t seed, unsign
     s->bin_start_s = zeroed(s->bin_start_s, n_bins + 1, sizeof(double));
     s->bin_end_s = zeroed(s->bin_end_s, n_bins + 1, sizeof(double));
     s->time_bin = s->call_bin = (uint32_t)n_bins;
-    if (s->day) {
+    if (s->day && sc->n_days) {
+        /* A period: each day's intervals from its opening; its closing (but
+         * the last day's, boundary n_bins) is boundary n_bins + 1 + d. */
+        for (size_t d = 0; d < sc->n_days; d++) {
+            const struct acd_day *dy = &sc->days[d];
+            for (size_t j = 0; j < dy->n_intervals; j++) {
+                size_t b = dy->first_interval + j;
+                s->bin_start_s[b] = dy->open_s + (double)j * sc->interval_s;
+                s->bin_end_s[b] =
+                    j + 1 == dy->n_intervals ? dy->close_s : s->bin_start_s[b] + sc->interval_s;
+            }
+        }
+        for (size_t d = 0; d < sc->n_days; d++) {
+            const struct acd_day *dy = &sc->days[d];
+            for (size_t j = 0; j < dy->n_intervals; j++)
+                acd_sim_push(s, s->bin_start_s[dy->first_interval + j], EV_BOUNDARY,
+                             (uint32_t)(dy->first_interval + j));
+            acd_sim_push(s, dy->close_s, EV_BOUNDARY,
+                         (uint32_t)(d + 1 == sc->n_days ? n_bins : n_bins + 1 + d));
+        }
+    } else if (s->day) {
         for (size_t b = 0; b < n_bins; b++) {
             s->bin_start_s[b] = sc->open_s + (double)b * sc->interval_s;
             s->bin_end_s[b] = b + 1 == n_bins ? sc->close_s : s->bin_start_s[b] + sc->interval_s;
@@ -825,6 +859,7 @@ acd_sim_reset(struct acd_sim *s, uint64_t seed, unsigned rep)
     s->drain_base = k.drain_base;
     s->bin_start_s = k.bin_start_s;
     s->bin_end_s = k.bin_end_s;
+    s->day_busyness = k.day_busyness;
     sim_init(s, sc, seed, rep, flags);
 }
 
@@ -857,6 +892,7 @@ acd_sim_free(struct acd_sim *s)
     free(s->st.drain_staffed_s);
     free(s->bin_start_s);
     free(s->bin_end_s);
+    free(s->day_busyness);
     acd_evq_fini(&s->evq);
     free(s);
 }

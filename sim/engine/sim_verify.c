@@ -109,7 +109,9 @@ verify_events(const struct acd_sim *s, size_t by_kind[EV_KINDS])
                    "arrival event is its call type's");
             break;
         case EV_BOUNDARY:
-            VERIFY(e->obj <= s->st.n_bins, "boundary of a bin");
+            VERIFY(e->obj <= s->st.n_bins ||
+                       (s->sc->n_days && e->obj < s->st.n_bins + s->sc->n_days),
+                   "boundary of a bin (or a period's day closing)");
             break;
         case EV_SAMPLE:
             VERIFY(e->obj < s->st.n_samples, "sample index");
@@ -408,6 +410,8 @@ acd_sim_verify(const struct acd_sim *s)
     VERIFY(h.held_legs + by_kind[EV_HOLD_END] == n_held,
            "each held agent: its leg waits, or its hold end is pending");
     VERIFY(!s->closed || arrivals == 0, "no arrival after closing");
+    VERIFY(!s->night || (s->closed && s->cur_day + 1 < s->sc->n_days),
+           "closed between two days of a period");
 
     uint32_t calls_free =
         free_list_len(s->calls, sizeof(*s->calls), offsetof(struct acd_call, next), s->call_free,

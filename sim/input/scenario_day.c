@@ -445,6 +445,8 @@ acd_scn_read_interval_csv(struct ctx *c, const struct acd_ynode *fv, enum csv_ki
     *v = NULL;
     if (aht)
         *aht = NULL;
+    if (acd_scn_days_refuse(c, fv, "file"))
+        return false;
     if (!c->n_iv)
         return false;
     const char *what = kind == CSV_ARRIVALS ? "arrivals file" : "staffing file";
@@ -645,6 +647,8 @@ void
 acd_scn_grp_shifts(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
 {
     struct acd_agent_group *g = obj;
+    if (acd_scn_days_refuse(c, k, "shifts"))
+        return;
     if (v->kind != ACD_Y_SEQ) {
         acd_scn_err(
             c, acd_scn_where(k, v),
