@@ -1378,10 +1378,17 @@ read_document(struct reader *rd, json_t *root, const uint64_t *seed, struct doc 
               "json`: acdsim, scenario, seed, summary...)");
         return;
     }
-    read_header(rd, root, seed, d);
-    read_scopes(rd, root, d);
     struct acd_jsonpos_path kp;
     json_t *x;
+    if (json_object_get(root, "days")) { /* issue 17: not read back yet */
+        kp = acd_jsonpos_key(NULL, "days");
+        ERROR(rd, &kp,
+              "the results of a multi-day period ('days') cannot be read back yet; "
+              "'acdsim run --out DIR' draws their reports");
+        return;
+    }
+    read_header(rd, root, seed, d);
+    read_scopes(rd, root, d);
     /* Setup first: the intervals are checked against its horizon. */
     if ((x = need(rd, root, NULL, "setup", &kp)))
         read_setup(rd, x, &kp, d);
