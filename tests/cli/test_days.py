@@ -18,6 +18,8 @@
     nothing arrives while the center is closed between two days; with
     close_policy disconnect, callbacks not made by closing are made on the
     next day;
+  * a forecast CSV with a `date` column and a staffing CSV with a
+    `weekday` column give the same run as the lists over the period;
   * what a period cannot do yet is refused by the commands that cannot
     handle it (staff, schedule, live, report of its results.json);
     compare runs (on the period's totals).
@@ -255,6 +257,62 @@ def _():
     check(len(carried) > 10, f"{len(carried)} callbacks of day 1 made on day 2")
     check(any(m[1] == open2 for m in carried), "callbacks made at the opening")
     check(not any(10 * 3600 <= m[1] < open2 for m in made), "no callback made in the night")
+
+
+FILES = """\
+name: files
+seed: 4
+replications: 3
+horizon: {open: "08:00", close: "10:00", interval: 1h}
+days:
+  from: 2026-12-07
+  to: 2026-12-13
+  weekdays: {sat: {open: "09:00", close: "10:00"}, sun: closed}
+call_types:
+  - {name: a, arrivals: ARRIVALS, handle_time: {dist: exponential, mean: 4m}}
+agent_groups:
+  - {name: g, skills: [a], agents: AGENTS}
+"""
+ARR_CSV = """date,interval,calls
+2026-12-07,08:00,30
+2026-12-07,09:00,40
+2026-12-08,1,20
+2026-12-08,2,25
+2026-12-09,08:00,10
+2026-12-09,09:00,11
+2026-12-10,08:00,12
+2026-12-10,09:00,13
+2026-12-11,08:00,14
+2026-12-11,09:00,15
+2026-12-12,09:00,50
+"""
+STAFF_CSV = """weekday,start,agents
+mon,08:00,4
+mon,09:00,5
+tue,08:00,3
+tue,09:00,3
+wed,08:00,2
+wed,09:00,2
+thu,08:00,2
+thu,09:00,3
+fri,08:00,2
+fri,09:00,2
+sat,09:00,6
+"""
+
+
+@test("forecast and staffing files with a date or weekday column = the lists over the period")
+def _():
+    write("arr.csv", ARR_CSV)
+    write("staff.csv", STAFF_CSV)
+    files = write("files.yaml", FILES.replace("ARRIVALS", "{file: arr.csv}")
+                  .replace("AGENTS", "{file: staff.csv}"))
+    lists = write("lists.yaml", FILES.replace(
+        "ARRIVALS", "{per_interval: [30, 40, 20, 25, 10, 11, 12, 13, 14, 15, 50]}")
+        .replace("AGENTS", "[4, 5, 3, 3, 2, 2, 2, 3, 2, 2, 6]"))
+    a, b = json.loads(run_json(files)), json.loads(run_json(lists))
+    check(a == b, "files and lists differ: " + ", ".join(k for k in a if a[k] != b.get(k)))
+    check(len(a["days"]) == 6 and a["days"][5]["weekday"] == "sat", "six days, Sunday closed")
 
 
 @test("commands that cannot work over a period yet refuse it, naming the limitation")
