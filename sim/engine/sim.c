@@ -481,6 +481,38 @@ absent(const struct acd_sim *s, uint32_t gi, size_t shift, unsigned slot, double
     return acd_crng_u01(acd_crng_base(key, part, 0), slot) < p;
 }
 
+/* A shift over a period (`days:`): on every day whose opening hours it
+ * overlaps, at its clock times; from the second day on it starts no
+ * earlier than the opening (work carried over the night waits for it),
+ * and it ends by the next day's opening. Its end is kept otherwise (an
+ * agent may stay into the drain, as in a single day); breaks starting
+ * outside the shift so clipped are dropped. Day 0 is the single day's. */
+static void
+period_steps(const struct acd_scenario *sc, const struct acd_shift *sh, struct acd_shift_rt *rt)
+{
+    rt->steps = acd_xcalloc(sc->n_days * (sh->n_breaks + 2), sizeof(*rt->steps));
+    rt->n_steps = 0;
+    for (size_t d = 0; d < sc->n_days; d++) {
+        const struct acd_day *dy = &sc->days[d];
+        double base = (double)(dy->date - sc->days[0].date) * 86400.0;
+        double lo = base + sh->start_s, hi = base + sh->end_s;
+        if (!(lo < dy->close_s && hi > dy->open_s))
+            continue; /* not during this day's opening hours */
+        if (d > 0 && lo < dy->open_s)
+            lo = dy->open_s;
+        if (d + 1 < sc->n_days && hi > sc->days[d + 1].open_s)
+            hi = sc->days[d + 1].open_s;
+        rt->steps[rt->n_steps++] = (struct acd_step){lo, STEP_LOGON, false, 0};
+        for (size_t b = 0; b < sh->n_breaks; b++) {
+            double t = base + sh->breaks[b].start_s;
+            if (t >= lo && t < hi)
+                rt->steps[rt->n_steps++] =
+                    (struct acd_step){t, STEP_BREAK, sh->breaks[b].unpaid, sh->breaks[b].length_s};
+        }
+        rt->steps[rt->n_steps++] = (struct acd_step){hi, STEP_LOGOFF, false, 0};
+    }
+}
+
 /* Absenteeism and shifts: drawn once per replication (absent). */
 static void
 setup_staffing(struct acd_sim *s)
@@ -511,6 +543,17 @@ setup_staffing(struct acd_sim *s)
             const struct acd_shift *sh = &ag->shifts[j];
             uint32_t si = (uint32_t)s->n_shifts++;
             struct acd_shift_rt *rt = &s->shifts[si];
+            if (sc->n_days) {
+                period_steps(sc, sh, rt);
+                for (unsigned i = 0; i < sh->count; i++) {
+                    if (ag->absenteeism > 0 && absent(s, gi, j, i, ag->absenteeism))
+                        continue;
+                    uint32_t a = acd_state_agent_new(s, gi, si);
+                    if (rt->n_steps)
+                        s->agents[a].ev = acd_sim_push(s, rt->steps[0].t_s, EV_PLAN, a);
+                }
+                continue;
+            }
             rt->steps = acd_xcalloc(sh->n_breaks + 2, sizeof(*rt->steps));
             rt->steps[rt->n_steps++] = (struct acd_step){sh->start_s, STEP_LOGON, false, 0};
             for (size_t b = 0; b < sh->n_breaks; b++)

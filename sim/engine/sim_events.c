@@ -1155,13 +1155,32 @@ on_plan(struct acd_sim *s, uint32_t a)
     }
 }
 
-/* Every agent leaves (after the call in hand): the day is over. */
+/* Between two days of a period: agent a's shift plan resumes at its next
+ * logon (a later day's), the rest of today's plan dropped. */
+static void
+plan_next_day(struct acd_sim *s, uint32_t a)
+{
+    struct acd_agent *ag = &s->agents[a];
+    if (ag->shift == ACD_NONE)
+        return;
+    const struct acd_shift_rt *sh = &s->shifts[ag->shift];
+    while (ag->step < sh->n_steps &&
+           !(sh->steps[ag->step].kind == STEP_LOGON && sh->steps[ag->step].t_s > s->now))
+        ag->step++;
+    if (ag->step < sh->n_steps)
+        ag->ev = acd_sim_push(s, sh->steps[ag->step].t_s, EV_PLAN, a);
+}
+
+/* Every agent leaves (after the call in hand): the day is over (between
+ * two days of a period: until its shift's next logon). */
 static void
 everyone_off(struct acd_sim *s)
 {
     for (uint32_t a = 0; a < s->n_agents; a++) {
         struct acd_agent *ag = &s->agents[a];
         acd_sim_cancel(s, &ag->ev);
+        if (s->night)
+            plan_next_day(s, a);
         switch (ag->state) {
         case ACD_AGENT_IDLE:
             acd_state_idle_remove(s, &s->groups[ag->group], a);

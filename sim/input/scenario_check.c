@@ -700,6 +700,15 @@ agents_in(const struct acd_scenario *sc, size_t gi, size_t b)
     if (sc->horizon != ACD_HORIZON_DAY)
         return g->agents;
     double mid = sc->open_s + ((double)b + 0.5) * sc->interval_s;
+    for (size_t d = 0; d < sc->n_days; d++) { /* a period: bin b on its day's clock */
+        const struct acd_day *dy = &sc->days[d];
+        if (b >= dy->first_interval && b < dy->first_interval + dy->n_intervals) {
+            double base = (double)(dy->date - sc->days[0].date) * 86400.0;
+            mid = dy->open_s - base + ((double)(b - dy->first_interval) + 0.5) * sc->interval_s;
+            if (!g->n_shifts)
+                return g->agents_by_interval ? g->agents_by_interval[b] : g->agents;
+        }
+    }
     double n = scheduled_at(sc, g, mid);
     for (size_t f = 0; f < sc->n_groups; f++)
         for (size_t i = 0; i < sc->groups[f].n_moves; i++) {

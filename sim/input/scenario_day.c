@@ -870,8 +870,6 @@ void
 acd_scn_grp_shifts(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
 {
     struct acd_agent_group *g = obj;
-    if (acd_scn_days_refuse(c, k, "shifts"))
-        return;
     if (v->kind != ACD_Y_SEQ) {
         acd_scn_err(
             c, acd_scn_where(k, v),

@@ -20,6 +20,8 @@
     next day;
   * a forecast CSV with a `date` column and a staffing CSV with a
     `weekday` column give the same run as the lists over the period;
+  * shifts repeat on every day at their clock times (from the second day
+    on, not before the opening);
   * what a period cannot do yet is refused by the commands that cannot
     handle it (staff, schedule, live, report of its results.json);
     compare runs (on the period's totals).
@@ -313,6 +315,35 @@ def _():
     a, b = json.loads(run_json(files)), json.loads(run_json(lists))
     check(a == b, "files and lists differ: " + ", ".join(k for k in a if a[k] != b.get(k)))
     check(len(a["days"]) == 6 and a["days"][5]["weekday"] == "sat", "six days, Sunday closed")
+
+
+SHIFTS = """\
+name: shifts
+seed: 6
+replications: 2
+horizon: {open: "08:00", close: "12:00", interval: 30m}
+days:
+  - {date: 2026-12-07}
+  - {date: 2026-12-08, open: "09:00", close: "11:00"}
+call_types:
+  - {name: a, arrivals: {rate: 0/h}, handle_time: {dist: exponential, mean: 3m}}
+agent_groups:
+  - name: g
+    skills: [a]
+    shifts:
+      - {start: "07:30", end: "12:00", count: 3, breaks: [{start: "10:00", length: 30m}]}
+      - {start: "10:00", end: "14:00", count: 2}
+"""
+
+
+@test("shifts repeat on every day (from the second day on, from the opening)")
+def _():
+    d = json.loads(run_json(write("shifts.yaml", SHIFTS)))
+    got = [(iv["day"], iv["start"], iv["staffed_agents"]["mean"]) for iv in d["intervals"]]
+    want = [(0, "08:00", 3), (0, "08:30", 3), (0, "09:00", 3), (0, "09:30", 3),
+            (0, "10:00", 2), (0, "10:30", 5), (0, "11:00", 5), (0, "11:30", 5),
+            (1, "09:00", 3), (1, "09:30", 3), (1, "10:00", 2), (1, "10:30", 5)]
+    check(got == want, f"staffed agents per interval {got}")
 
 
 @test("commands that cannot work over a period yet refuse it, naming the limitation")
