@@ -779,6 +779,8 @@ sim_init(struct acd_sim *s, const struct acd_scenario *sc, uint64_t seed, unsign
     s->bin_end_s = zeroed(s->bin_end_s, n_bins + 1, sizeof(double));
     s->time_bin = s->call_bin = (uint32_t)n_bins;
     if (s->day && sc->n_days) {
+        ACD_ASSERT(sc->days[sc->n_days - 1].first_interval + sc->days[sc->n_days - 1].n_intervals ==
+                   n_bins); /* a period's days cover its intervals (a shortened plan must not) */
         /* A period: each day's intervals from its opening; its closing (but
          * the last day's, boundary n_bins) is boundary n_bins + 1 + d. */
         for (size_t d = 0; d < sc->n_days; d++) {

@@ -684,7 +684,7 @@ int
 acd_report_write_intervals_csv(FILE *out, const struct acd_results *r)
 {
     const struct acd_setup *st = &r->setup;
-    fputs("start,end,call_type", out);
+    fputs(st->n_days ? "date,start,end,call_type" : "start,end,call_type", out);
     unsigned used = used_features(r);
     wide_header(out, INTERVAL_COLUMNS, used);
     if (r->n_intervals == 0) {
@@ -695,9 +695,12 @@ acd_report_write_intervals_csv(FILE *out, const struct acd_results *r)
     }
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
-        char start[32], end[32];
-        acd_units_format_clock(iv->start_s, start, sizeof(start));
-        acd_units_format_clock(iv->end_s, end, sizeof(end));
+        char start[64], end[32];
+        size_t d = day_of_interval(st, i); /* a period: its date, its day's clock */
+        double base = d == SIZE_MAX ? 0 : day_midnight_s(st, d);
+        int n = d == SIZE_MAX ? 0 : snprintf(start, sizeof(start), "%.32s,", st->days[d].label);
+        acd_units_format_clock(iv->start_s - base, start + n, sizeof(start) - (size_t)n);
+        acd_units_format_clock(iv->end_s - base, end, sizeof(end));
         interval_row(out, start, end, ACD_REPORT_ALL_TYPES, &iv->all, ACD_SCOPE_INTERVAL, used);
         for (size_t k = 0; iv->types && k < st->n_call_types; k++)
             interval_row(out, start, end, st->call_types[k].name, &iv->types[k], ACD_SCOPE_TYPE,

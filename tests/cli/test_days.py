@@ -315,6 +315,13 @@ def _():
     a, b = json.loads(run_json(files)), json.loads(run_json(lists))
     check(a == b, "files and lists differ: " + ", ".join(k for k in a if a[k] != b.get(k)))
     check(len(a["days"]) == 6 and a["days"][5]["weekday"] == "sat", "six days, Sunday closed")
+    out = os.path.join(TMP, "out")
+    rc, _, err = acdsim("run", "--out", out, files)
+    check(rc == 0, f"run --out: exit {rc}: {err[:300]}")
+    with open(os.path.join(out, "intervals.csv")) as f:
+        rows = list(csv.reader(f))
+    check(rows[0][:4] == ["date", "start", "end", "call_type"], f"header {rows[0][:4]}")
+    check(rows[-1][:3] == ["2026-12-12", "09:00", "10:00"], f"last row {rows[-1][:3]}")
 
 
 SHIFTS = """\
