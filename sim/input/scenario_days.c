@@ -12,6 +12,7 @@
  * are seconds from midnight of the first day (struct acd_day).
  */
 #include "scenario_int.h"
+#include "units.h"
 #include "util.h"
 #include "yamltree.h"
 
@@ -22,60 +23,12 @@
 #include <string.h>
 
 #define DAY_S 86400.0
-
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static long
-days_from_civil(long y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long)doe - 719468;
-}
-
-/* 0 = Monday ... 6 = Sunday. */
-static int
-weekday_of(long days)
-{
-    long w = (days + 3) % 7; /* 1970-01-01 was a Thursday */
-    return (int)(w < 0 ? w + 7 : w);
-}
-
-static bool
-leap(long y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* "YYYY-MM-DD" (a real calendar date, years 1900 to 9999) to days since
- * the epoch; false if it is not one. */
-static bool
-parse_date(const char *s, long *out)
-{
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    long y = strtol(s, NULL, 10);
-    unsigned m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0'));
-    unsigned d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
-    static const unsigned mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || m < 1 || m > 12 || d < 1)
-        return false;
-    if (d > mdays[m - 1] + (m == 2 && leap(y)))
-        return false;
-    *out = days_from_civil(y, m, d);
-    return true;
-}
-
 /* A date value; reports and returns false if it is not one. */
 static bool
 get_date(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v, long *out)
 {
-    if (v->kind != ACD_Y_SCALAR || v->is_null || strlen(v->s) != v->len || !parse_date(v->s, out)) {
+    if (v->kind != ACD_Y_SCALAR || v->is_null || strlen(v->s) != v->len ||
+        acd_units_parse_date(v->s, out) != 0) {
         acd_scn_err(c, acd_scn_where(k, v), "'%s' must be a date like 2026-12-07 (found %s)", k->s,
                     acd_ytree_found(v).s);
         return false;
@@ -294,7 +247,7 @@ range_days(struct ctx *c, struct days_parse *p, const struct acd_ynode *k,
     if (!p->ok)
         return;
     for (long day = r.from; day <= r.to; day++) {
-        int w = weekday_of(day);
+        int w = acd_units_weekday(day);
         if (r.wd[w].closed)
             continue;
         struct day_parse *d = days_add(p);
@@ -312,23 +265,6 @@ range_days(struct ctx *c, struct days_parse *p, const struct acd_ynode *k,
 
 /* ------------------------------------------------------------ layout */
 
-static void
-date_text(long days, char *buf, size_t n)
-{
-    /* civil_from_days */
-    long z = days + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = (long)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
-    snprintf(buf, n, "%04ld-%02u-%02u", y, m, d);
-}
-
 /* The days in order into sc: times from midnight of the first day, the
  * period's intervals. */
 static void
@@ -339,8 +275,8 @@ lay_out(struct ctx *c, const struct days_parse *p, const struct acd_ynode *v)
     for (size_t i = 0; i < p->n; i++) {
         if (i > 0 && p->v[i].date <= p->v[i - 1].date) {
             char a[32], b[32];
-            date_text(p->v[i].date, a, sizeof(a));
-            date_text(p->v[i - 1].date, b, sizeof(b));
+            acd_units_format_date(p->v[i].date, a, sizeof(a));
+            acd_units_format_date(p->v[i - 1].date, b, sizeof(b));
             acd_scn_err(c, p->v[i].at, "days must be in date order, each date once (%s after %s)",
                         a, b);
             return;
@@ -368,10 +304,10 @@ lay_out(struct ctx *c, const struct days_parse *p, const struct acd_ynode *v)
         struct acd_day *d = &sc->days[i];
         double base = (double)(p->v[i].date - p->v[0].date) * DAY_S;
         char buf[32];
-        date_text(p->v[i].date, buf, sizeof(buf));
+        acd_units_format_date(p->v[i].date, buf, sizeof(buf));
         d->label = acd_xstrdup(buf);
         d->date = p->v[i].date;
-        d->weekday = weekday_of(p->v[i].date);
+        d->weekday = acd_units_weekday(p->v[i].date);
         d->open_s = base + p->v[i].open_s;
         d->close_s = base + p->v[i].close_s;
         d->first_interval = first;
