@@ -20,6 +20,8 @@
     next day;
   * a forecast CSV with a `date` column and a staffing CSV with a
     `weekday` column give the same run as the lists over the period;
+  * run --out draws the interval x day heat maps (service level,
+    occupancy) when gnuplot is there;
   * shifts repeat on every day at their clock times (from the second day
     on, not before the opening);
   * what a period cannot do yet is refused by the commands that cannot
@@ -33,6 +35,7 @@ Environment: ACDSIM = the binary. Python standard library only.
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -324,6 +327,12 @@ def _():
         rows = list(csv.reader(f))
     check(rows[0][:4] == ["date", "start", "end", "call_type"], f"header {rows[0][:4]}")
     check(rows[-1][:3] == ["2026-12-12", "09:00", "10:00"], f"last row {rows[-1][:3]}")
+    if shutil.which("gnuplot"):  # the interval x day heat maps
+        for name in ("days_service_level", "days_occupancy"):
+            for ext in ("png", "svg"):
+                check(os.path.getsize(os.path.join(out, f"{name}.{ext}")) > 0, f"{name}.{ext}")
+        with open(os.path.join(out, "index.html")) as f:
+            check("days_service_level" in f.read(), "the heat map on the report page")
 
 
 SHIFTS = """\
