@@ -351,15 +351,17 @@ agent_groups:
     shifts:
       - {start: "07:30", end: "12:00", count: 3, breaks: [{start: "10:00", length: 30m}]}
       - {start: "10:00", end: "14:00", count: 2}
+      - {start: "11:30", end: "12:00", count: 1}
 """
 
 
-@test("shifts repeat on every day (from the second day on, from the opening)")
+@test("shifts repeat on every day (from the second day on, from the opening; none on a day "
+      "they do not overlap)")
 def _():
     d = json.loads(run_json(write("shifts.yaml", SHIFTS)))
     got = [(iv["day"], iv["start"], iv["staffed_agents"]["mean"]) for iv in d["intervals"]]
     want = [(0, "08:00", 3), (0, "08:30", 3), (0, "09:00", 3), (0, "09:30", 3),
-            (0, "10:00", 2), (0, "10:30", 5), (0, "11:00", 5), (0, "11:30", 5),
+            (0, "10:00", 2), (0, "10:30", 5), (0, "11:00", 5), (0, "11:30", 6),
             (1, "09:00", 3), (1, "09:30", 3), (1, "10:00", 2), (1, "10:30", 5)]
     check(got == want, f"staffed agents per interval {got}")
 

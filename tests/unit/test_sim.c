@@ -719,6 +719,10 @@ test_verify_days(void **state)
         for (unsigned rep = 0; rep < 2; rep++)
             assert_true(step_verified(sc, rep) > 1000);
         struct acd_sim *s = acd_sim_new(sc, sc->seed, 0);
+        /* busyness: one factor per day, each day its own */
+        assert_true(s->day_busyness[0] == s->busyness);
+        assert_true(s->day_busyness[1] != s->day_busyness[0] &&
+                    s->day_busyness[2] != s->day_busyness[1]);
         acd_sim_run(s);
         const struct acd_rep_stats *st = acd_sim_stats(s);
         for (size_t d = 0; d < sc->n_days; d++) {
@@ -740,6 +744,7 @@ test_verify_days(void **state)
     struct acd_scenario *one = load_days("drain", ""),
                         *period = load_days("drain", "days: [{date: 2026-12-07}]");
     struct acd_sim *a = acd_sim_new(one, one->seed, 1), *b = acd_sim_new(period, period->seed, 1);
+    assert_true(a->busyness == b->busyness && b->day_busyness[0] == a->busyness);
     acd_sim_run(a);
     acd_sim_run(b);
     const struct acd_rep_stats *sa = acd_sim_stats(a), *sb = acd_sim_stats(b);
