@@ -382,6 +382,8 @@ assertions_json(const struct acd_results *r, const struct acd_report_opts *o)
                 acd_json_set(io, "target", acd_json_str(it->what));
             check_item_json(io, r, it->interval, it->metric, it->op, it->bound, &it->est,
                             it->verdict);
+            if (it->day != SIZE_MAX) /* a period's day (--assert DATE.METRIC, every_day) */
+                acd_json_set(io, "day", acd_json_str(r->setup.days[it->day].label));
             acd_json_push(items, io);
         }
         acd_json_set(j, "results", items);

@@ -24,6 +24,7 @@
     occupancy) when gnuplot is there;
   * shifts repeat on every day at their clock times (from the second day
     on, not before the opening);
+  * --assert over a day (DATE.METRIC) and every day (every_day.METRIC);
   * what a period cannot do yet is refused by the commands that cannot
     handle it (staff, schedule, live); compare runs (on the period's
     totals);
@@ -386,6 +387,32 @@ def _():
     rc, _, err = acdsim("report", write("bad.json", json.dumps(bad)))
     check(rc == 2 and "days[1].first_interval" in err and "intervals[9].day" in err,
           f"a wrong day layout: exit {rc}: {err[:400]}")
+
+
+@test("--assert DATE.METRIC and every_day.METRIC judge the days; a wrong day is refused")
+def _():
+    path = write("three.yaml", THREE_DAYS)
+    d = json.loads(run_json(path))
+    sl = [x["service_level"]["mean"] for x in d["days"]]
+    lo = min(sl)
+    rc, out, err = acdsim("run", "-f", "json", "--no-timing", path,
+                          "--assert", f"every_day.service_level >= {lo / 2}",
+                          "--assert", f"2026-12-08.service_level <= {sl[1] + 0.01}")
+    check(rc == 0, f"holding day checks: exit {rc}: {err[:300]}")
+    a = json.loads(out)["checks"]["assertions"]
+    check([x["day"] for x in a[0]["results"]] == ["2026-12-07", "2026-12-08", "2026-12-09"],
+          f"every_day items {a[0]['results']}")
+    check(a[1]["results"][0]["day"] == "2026-12-08" and a[1]["results"][0]["mean"] == sl[1],
+          "one day's item is that day's figure")
+    rc, _, err = acdsim("run", "-q", path, "--assert", f"every_day.service_level >= {lo + 1e-9}")
+    check(rc == 3 and "of 3 days fail" in err and "2026-12-" in err,
+          f"a failing day: exit {rc}: {err[:300]}")
+    rc, _, err = acdsim("run", "-q", path, "--assert", "2026-12-10.service_level >= 0.5")
+    check(rc == 2 and "2026-12-10 is not a day of the period (2026-12-07 to 2026-12-09)" in err,
+          f"an unknown day: exit {rc}: {err[:300]}")
+    rc, _, err = acdsim("run", "-q", write("one.yaml", ONE_DAY.replace("DAYS\n", "")),
+                        "--assert", "every_day.service_level >= 0.5")
+    check(rc == 2 and "no days" in err, f"no period: exit {rc}: {err[:300]}")
 
 
 @test("commands that cannot work over a period yet refuse it, naming the limitation")
