@@ -108,25 +108,6 @@ drain_json(const struct acd_drain_result *d)
     return o;
 }
 
-/* A period (`days:`): the day owning interval i (SIZE_MAX: none, or no
- * period), and the start of day d's own calendar day in the period's
- * seconds (its date's midnight). */
-static size_t
-day_of_interval(const struct acd_setup *st, size_t i)
-{
-    for (size_t d = 0; d < st->n_days; d++)
-        if (i >= st->days[d].first_interval &&
-            i < st->days[d].first_interval + st->days[d].n_intervals)
-            return d;
-    return SIZE_MAX;
-}
-
-static double
-day_midnight_s(const struct acd_setup *st, size_t d)
-{
-    return (double)(st->days[d].date - st->days[0].date) * 86400.0;
-}
-
 static const char *const weekday_names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
 /* intervals[i]: its clock times, its figures, its call types and groups;
@@ -137,8 +118,8 @@ interval_json(const struct acd_results *r, size_t i)
     const struct acd_interval_result *iv = &r->intervals[i];
     char buf[32];
     json_t *o = acd_json_check(json_object());
-    size_t d = day_of_interval(&r->setup, i);
-    double base = d == SIZE_MAX ? 0 : day_midnight_s(&r->setup, d);
+    size_t d = acd_display_day_of(&r->setup, i);
+    double base = d == SIZE_MAX ? 0 : acd_display_day_midnight(&r->setup, d);
     acd_json_set(o, "start",
                  acd_json_str(acd_units_format_clock(iv->start_s - base, buf, sizeof(buf))));
     acd_json_set(o, "end",
@@ -168,7 +149,7 @@ static json_t *
 day_json(const struct acd_results *r, size_t d)
 {
     const struct acd_setup_day *dy = &r->setup.days[d];
-    double base = day_midnight_s(&r->setup, d);
+    double base = acd_display_day_midnight(&r->setup, d);
     char buf[32];
     json_t *o = acd_json_check(json_object());
     acd_json_set(o, "label", acd_json_str(dy->label));
@@ -698,8 +679,8 @@ acd_report_write_intervals_csv(FILE *out, const struct acd_results *r)
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
         char start[64], end[32];
-        size_t d = day_of_interval(st, i); /* a period: its date, its day's clock */
-        double base = d == SIZE_MAX ? 0 : day_midnight_s(st, d);
+        size_t d = acd_display_day_of(st, i); /* a period: its date, its day's clock */
+        double base = d == SIZE_MAX ? 0 : acd_display_day_midnight(st, d);
         int n = d == SIZE_MAX ? 0 : snprintf(start, sizeof(start), "%.32s,", st->days[d].label);
         acd_units_format_clock(iv->start_s - base, start + n, sizeof(start) - (size_t)n);
         acd_units_format_clock(iv->end_s - base, end, sizeof(end));
@@ -969,8 +950,8 @@ text_intervals(FILE *out, const struct acd_results *r)
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
         char a[32], b[32], v[NUM_BUF];
-        size_t d = day_of_interval(&r->setup, i);
-        double base = d == SIZE_MAX ? 0 : day_midnight_s(&r->setup, d);
+        size_t d = acd_display_day_of(&r->setup, i);
+        double base = d == SIZE_MAX ? 0 : acd_display_day_midnight(&r->setup, d);
         if (d != SIZE_MAX && i == r->setup.days[d].first_interval) {
             fputs(" ", out);
             acd_escape_fputs(r->setup.days[d].label, out);

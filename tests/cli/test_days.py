@@ -381,6 +381,8 @@ def _():
     check(rc == 0 and text.replace(" in 0.00s", "") .splitlines()[:-1] == ran.splitlines()[:-1],
           "the text report read back differs from the run's")
     check("2026-12-08 tue" in text, "the per-day table")
+    check("intervals miss it (2026-12-07 08:00" in text, "the verdict names the days of the "
+          "intervals it lists")
     bad = json.loads(doc_text)
     bad["days"][1]["first_interval"] = 7
     bad["intervals"][9]["day"] = 0
