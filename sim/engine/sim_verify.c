@@ -324,7 +324,8 @@ verify_moves(const struct acd_sim *s, const size_t by_kind[EV_KINDS])
                    "a moved agent is a member of the group it moved to");
             break;
         case ACD_MV_BACK_SOON:
-            VERIFY(mv->phase == ACD_MOVE_OVER && ag->group == mv->to && busy,
+            /* (a period's move may be waiting for its next day's occurrence) */
+            VERIFY((mv->phase == ACD_MOVE_OVER || s->sc->n_days > 0) && ag->group == mv->to && busy,
                    "an agent about to come back is busy where it moved, its move over");
             soon++;
             break;

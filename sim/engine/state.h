@@ -218,10 +218,11 @@ struct acd_move_rt {
     uint32_t shift; /* shifts[].moves: agents of this shift (acd_sim.shifts) only, else ACD_NONE */
     unsigned count;
     double start_s, end_s;
-    uint32_t ev;      /* its pending start or end (EV_MOVE), or ACD_EVQ_NONE */
-    uint8_t phase;    /* enum acd_move_phase */
-    unsigned moved;   /* agents it took at its start */
-    unsigned missing; /* count - moved: not on duty in `from` at its start */
+    uint32_t ev;                       /* its pending start or end (EV_MOVE), or ACD_EVQ_NONE */
+    uint8_t phase;                     /* enum acd_move_phase */
+    unsigned moved;                    /* agents it took at its start */
+    unsigned missing;                  /* count - moved: not on duty in `from` at its start */
+    double clock_start_s, clock_end_s; /* a period (`days:`): its times on each day's clock */
 };
 
 /* Where a moved agent is in its move (acd_sim.agent_mv). */

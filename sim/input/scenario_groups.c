@@ -303,8 +303,6 @@ acd_scn_parse_moves(struct ctx *c, const struct acd_ynode *k, const struct acd_y
 {
     static const char item_ex[] = "{to: collections, count: 2, start: \"09:00\", end: \"11:00\"}";
     struct grp_state *gs = cur_grp(c);
-    if (acd_scn_days_refuse(c, k, "moves"))
-        return;
     if (v->kind != ACD_Y_SEQ || v->n == 0) {
         acd_scn_err(c, acd_scn_where(k, v), "'%s' must be a non-empty list like [%s] (found %s)",
                     k->s, item_ex, acd_ytree_found(v).s);

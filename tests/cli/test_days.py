@@ -22,8 +22,8 @@
     `weekday` column give the same run as the lists over the period;
   * run --out draws the interval x day heat maps (service level,
     occupancy) when gnuplot is there;
-  * shifts repeat on every day at their clock times (from the second day
-    on, not before the opening);
+  * shifts and moves repeat on every day at their clock times (shifts,
+    from the second day on, not before the opening);
   * --assert over a day (DATE.METRIC) and every day (every_day.METRIC);
   * what a period cannot do yet is refused by the commands that cannot
     handle it (staff, schedule, live); compare runs (on the period's
@@ -353,18 +353,28 @@ agent_groups:
       - {start: "07:30", end: "12:00", count: 3, breaks: [{start: "10:00", length: 30m}]}
       - {start: "10:00", end: "14:00", count: 2}
       - {start: "11:30", end: "12:00", count: 1}
+  - name: m
+    skills: [a]
+    agents: 2
+    moves: [{to: g, count: 1, start: "09:00", end: "10:00"}]
 """
 
 
-@test("shifts repeat on every day (from the second day on, from the opening; none on a day "
-      "they do not overlap)")
+@test("shifts and moves repeat on every day (shifts from the second day on from the opening; "
+      "none on a day they do not overlap)")
 def _():
     d = json.loads(run_json(write("shifts.yaml", SHIFTS)))
     got = [(iv["day"], iv["start"], iv["staffed_agents"]["mean"]) for iv in d["intervals"]]
     want = [(0, "08:00", 3), (0, "08:30", 3), (0, "09:00", 3), (0, "09:30", 3),
             (0, "10:00", 2), (0, "10:30", 5), (0, "11:00", 5), (0, "11:30", 6),
             (1, "09:00", 3), (1, "09:30", 3), (1, "10:00", 2), (1, "10:30", 5)]
-    check(got == want, f"staffed agents per interval {got}")
+    got = [(iv["day"], iv["start"], iv["staffed_agents"]["mean"] - 2,
+            iv["agent_groups"]["m"]["staffed_agents"]["mean"]) for iv in d["intervals"]]
+    moved = {(0, "09:00"), (0, "09:30"), (1, "09:00"), (1, "09:30")}
+    want = [(w[0], w[1], w[2], 1 if (w[0], w[1]) in moved else 2) for w in want]
+    check(got == want, f"staffed agents per interval (center, group m) {got}")
+    gm = [iv["agent_groups"]["g"]["staffed_agents"]["mean"] for iv in d["intervals"]]
+    check(gm[2] == 4 and gm[8] == 4 and gm[0] == 3, f"the move on each day: g {gm}")
 
 
 @test("acdsim report reads a period's results.json back: the same document and text")

@@ -675,14 +675,18 @@ static const char days_yaml[] =
     "    repeat_delay: {dist: exponential, mean: 8h}\n"
     "    callback: {threshold: 1m, accept: 0.5}\n"
     "agent_groups:\n"
-    "  - {name: g, skills: [a], agents: 3}\n"
+    "  - name: g\n"
+    "    skills: [a]\n"
+    "    agents: 3\n"
+    "    moves: [{to: h, count: 1, start: \"09:00\", end: \"10:30\"}]\n"
     "  - name: h\n"
     "    skills: [a]\n"
     "    absenteeism: 0.2\n"
     "    shifts:\n"
     "      - {start: \"08:00\", end: \"11:00\", count: 2, breaks: [{start: \"09:30\", length: "
     "15m}]}\n"
-    "      - {start: \"10:00\", end: \"12:00\", count: 1}\n";
+    "      - {start: \"10:00\", end: \"12:00\", count: 1}\n"
+    "    moves: [{to: g, count: 1, start: \"10:00\", end: \"10:30\"}]\n";
 
 static struct acd_scenario *
 load_days(const char *policy, const char *days)
