@@ -780,8 +780,18 @@ acd_scenario_warn_overload(const struct acd_scenario *sc, struct acd_diags *diag
         char when[64] = "";
         if (day) {
             char clock[32];
-            acd_units_format_clock(sc->open_s + (double)at * sc->interval_s, clock, sizeof(clock));
-            snprintf(when, sizeof(when), " from %s", clock);
+            double t = sc->open_s + (double)at * sc->interval_s;
+            const char *on = "";
+            for (size_t d = 0; d < sc->n_days; d++) { /* a period: the day's clock */
+                const struct acd_day *dy = &sc->days[d];
+                if (at >= dy->first_interval && at < dy->first_interval + dy->n_intervals) {
+                    t = dy->open_s - (double)(dy->date - sc->days[0].date) * 86400.0 +
+                        (double)(at - dy->first_interval) * sc->interval_s;
+                    on = dy->label;
+                }
+            }
+            acd_units_format_clock(t, clock, sizeof(clock));
+            snprintf(when, sizeof(when), " from %s%s%s", on, *on ? " " : "", clock);
         }
         acd_diags_add(diags, ACD_DIAG_WARNING, sc->path, ct->pos.line, ct->pos.col,
                       "call type '%s' is overloaded%s: offered load %.4g erlangs against %.0f "
