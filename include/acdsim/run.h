@@ -134,6 +134,17 @@ struct acd_setup_group {
  * known == false (results built by hand, without a scenario): nothing is
  * known, and writers show every metric row, no targets and no names.
  */
+/* One day of a multi-day period (scenario `days:`), as results carry it:
+ * times from midnight of the period's first day; its intervals are
+ * [first_interval, first_interval + n_intervals) of the results'. */
+struct acd_setup_day {
+    char *label; /* "2026-12-07" */
+    long date;   /* days since 1970-01-01, or -1 */
+    int weekday; /* 0 = Monday ... 6 = Sunday, or -1 */
+    double open_s, close_s;
+    size_t first_interval, n_intervals;
+};
+
 struct acd_setup {
     bool known;
     char *name; /* scenario name (NULL: none) */
@@ -155,6 +166,8 @@ struct acd_setup {
     struct acd_setup_type *call_types; /* scenario order */
     size_t n_groups;
     struct acd_setup_group *groups; /* scenario order */
+    size_t n_days;                  /* `days:` given: the period's days; else 0 */
+    struct acd_setup_day *days;
 };
 
 /* The names of the staffing kinds as results.json writes them
@@ -210,6 +223,9 @@ struct acd_results {
     struct acd_scope_result *groups; /* setup.n_groups */
     size_t n_intervals;              /* 0 for a steady-state horizon */
     struct acd_interval_result *intervals;
+    /* A multi-day period: the center over each day's intervals
+     * (setup.n_days; NULL without `days:`). The summary is the period's. */
+    struct acd_scope_result *days;
     struct acd_band queue_len;    /* calls waiting over the horizon */
     struct acd_erlang_cmp erlang; /* valid only for a stationary one-call-type scenario */
     struct acd_wait_cdf wait_cdf;

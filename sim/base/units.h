@@ -31,4 +31,12 @@ char *acd_units_format_clock(double t_s, char *buf, size_t n);
  * Returns buf. */
 char *acd_units_format_duration(double s, char *buf, size_t n);
 
+/* Calendar dates (`days:`): "YYYY-MM-DD", a real date of years 1900 to
+ * 9999, as days since 1970-01-01 (proleptic Gregorian); -1 if not one. */
+int acd_units_parse_date(const char *s, long *out_days);
+/* "2026-12-07". Returns buf. */
+char *acd_units_format_date(long days, char *buf, size_t n);
+/* Its weekday: 0 = Monday ... 6 = Sunday. */
+int acd_units_weekday(long days);
+
 #endif

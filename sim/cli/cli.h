@@ -250,6 +250,9 @@ void acd_cli_try_help(const char *cmd);
  * --set changes (c may be NULL: none); prints every diagnostic; NULL if
  * invalid. Caller frees. */
 struct acd_scenario *acd_cli_load_scenario(const struct acd_cli_common *c, const char *path);
+/* Commands that do not handle a multi-day period (`days:`) yet: prints
+ * the limitation and returns -1 when sc has days, else 0. */
+int acd_cli_refuse_days(const char *cmd, const struct acd_scenario *sc, const char *path);
 /* Flush stdout; on an error report it for `cmd` and return -1. */
 int acd_cli_check_stdout(const char *cmd);
 

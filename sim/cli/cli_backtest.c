@@ -153,7 +153,7 @@ acd_cli_backtest(int argc, char **argv)
         have_map = true;
     }
     sc = acd_cli_load_scenario(&a.c, sc_path);
-    if (!sc) {
+    if (!sc || acd_cli_refuse_days("backtest", sc, sc_path) != 0) {
         rc = ACD_EXIT_USAGE;
         goto done;
     }

@@ -36,6 +36,11 @@ acd_cli_goals_scenario(const char *cmd, struct acd_cli_common *c, int argc, char
     struct acd_scenario *sc = *path && argc - first == 1 ? acd_cli_load_scenario(c, *path) : NULL;
     if (*path && !sc)
         c->n_errors++;
+    if (acd_cli_refuse_days(cmd, sc, *path) != 0) {
+        acd_scenario_free(sc);
+        sc = NULL;
+        c->n_errors++;
+    }
     return sc;
 }
 

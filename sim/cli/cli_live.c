@@ -179,6 +179,11 @@ acd_cli_live(int argc, char **argv)
         argc - first <= 1 ? acd_cli_load_scenario(&a.c, first < argc ? argv[first] : NULL) : NULL;
     if (!sc && argc - first <= 1)
         a.c.n_errors++;
+    if (acd_cli_refuse_days("live", sc, first < argc ? argv[first] : NULL) != 0) {
+        acd_scenario_free(sc);
+        sc = NULL;
+        a.c.n_errors++;
+    }
     struct acd_live_script script = {0};
     if (sc && a.script) {
         struct acd_diags diags;

@@ -466,6 +466,18 @@ acd_cli_load_scenario(const struct acd_cli_common *c, const char *path)
     return sc;
 }
 
+int
+acd_cli_refuse_days(const char *cmd, const struct acd_scenario *sc, const char *path)
+{
+    if (!sc || sc->n_days == 0)
+        return 0;
+    fprintf(stderr,
+            "acdsim %s: error: %s: a multi-day period ('days:') is not supported by 'acdsim %s' "
+            "yet; use 'acdsim run', or one scenario per day\n",
+            cmd, path ? path : "<default>", cmd);
+    return -1;
+}
+
 /* stdout after the report: flush so a full disk or a closed pipe shows now. */
 int
 acd_cli_check_stdout(const char *cmd)

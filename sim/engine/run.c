@@ -811,6 +811,27 @@ scope_interval_group(const struct acd_rep_stats *rs, size_t idx, struct acd_coun
     *c = rs->group_counts[idx];
 }
 
+/* A day of a period: the center over its bins, idx = first * DAY_IDX + n
+ * (at most ACD_SCN_MAX_INTERVALS bins each, well below DAY_IDX). */
+#define DAY_IDX ((size_t)1 << 20)
+static void
+scope_day(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c, struct hist_list *hl)
+{
+    size_t first = idx / DAY_IDX, n = idx % DAY_IDX;
+    struct acd_counts part;
+    memset(c, 0, sizeof(*c));
+    double window = 0;
+    for (size_t b = first; b < first + n; b++) {
+        scope_center(rs, b, &part, hl);
+        acd_stats_counts_add(c, &part);
+        window += part.window_s;
+    }
+    c->window_s = window;
+    hl->log = true;
+    hl->h0 = (uint32_t)(first * rs->n_types);
+    hl->h1 = (uint32_t)((first + n) * rs->n_types);
+}
+
 struct scope_def {
     unsigned scope; /* ACD_SCOPE_* for applicability */
     const char *name;
@@ -863,6 +884,14 @@ place_interval(struct acd_results *r, size_t i)
 }
 
 static struct acd_scope_result *
+place_day(struct acd_results *r, size_t d)
+{
+    if (!r->days)
+        r->days = acd_xcalloc(r->setup.n_days, sizeof(*r->days));
+    return &r->days[d];
+}
+
+static struct acd_scope_result *
 scope_place(struct acd_results *r, const struct scope_def *d, size_t si)
 {
     return d[si].place(r, d[si].place_idx);
@@ -874,7 +903,7 @@ list_scopes(const struct acd_scenario *sc, struct scope_def **out)
 {
     size_t nt = sc->n_call_types, ng = sc->n_groups;
     size_t ni = sc->horizon == ACD_HORIZON_DAY ? sc->n_intervals : 0;
-    size_t n = 1 + nt + ng + ni * (nt + 1 + ng), i = 0;
+    size_t n = 1 + nt + ng + ni * (nt + 1 + ng) + (ni ? sc->n_days : 0), i = 0;
     struct scope_def *d = acd_xcalloc(n, sizeof(*d));
     d[i++] = (struct scope_def){ACD_SCOPE_CENTER, "", scope_center_all, 0, true, place_summary, 0};
     for (size_t k = 0; k < nt; k++)
@@ -899,6 +928,12 @@ list_scopes(const struct acd_scenario *sc, struct scope_def **out)
             d[i++] = (struct scope_def){
                 ACD_SCOPE_GROUP,      sc->groups[g].name, scope_interval_group, b * ng + g, false,
                 place_interval_group, b * ng + g};
+    for (size_t dd = 0; ni && dd < sc->n_days; dd++) {
+        const struct acd_day *dy = &sc->days[dd];
+        d[i++] = (struct scope_def){
+            ACD_SCOPE_INTERVAL, "", scope_day, dy->first_interval * DAY_IDX + dy->n_intervals, true,
+            place_day,          dd};
+    }
     ACD_ASSERT(i == n);
     *out = d;
     return n;
@@ -1118,6 +1153,15 @@ results_from_acc(const struct acd_scenario *sc, struct acc *a)
             struct acd_interval_result *iv = &r->intervals[b];
             iv->start_s = sc->open_s + (double)b * sc->interval_s;
             iv->end_s = b + 1 == r->n_intervals ? sc->close_s : iv->start_s + sc->interval_s;
+            for (size_t dd = 0; dd < sc->n_days; dd++) { /* a period: each day's hours */
+                const struct acd_day *dy = &sc->days[dd];
+                if (b >= dy->first_interval && b < dy->first_interval + dy->n_intervals) {
+                    size_t j = b - dy->first_interval;
+                    iv->start_s = dy->open_s + (double)j * sc->interval_s;
+                    iv->end_s =
+                        j + 1 == dy->n_intervals ? dy->close_s : iv->start_s + sc->interval_s;
+                }
+            }
             /* types and groups: allocated as their scopes are placed,
              * while the estimates behind them are freed (place_interval*). */
         }
@@ -1233,6 +1277,7 @@ acd_results_free(struct acd_results *r)
         free(r->intervals[i].groups);
     }
     free(r->intervals);
+    free(r->days);
     free(r->queue_len.mean);
     free(r->queue_len.p10);
     free(r->queue_len.p90);
@@ -1316,6 +1361,14 @@ acd_setup_from_scenario(struct acd_setup *st, const struct acd_scenario *sc)
     st->close_s = sc->close_s;
     st->interval_s = sc->interval_s;
     st->n_intervals = sc->horizon == ACD_HORIZON_DAY ? sc->n_intervals : 0;
+    st->n_days = sc->n_days;
+    st->days = sc->n_days ? acd_xcalloc(sc->n_days, sizeof(*st->days)) : NULL;
+    for (size_t d = 0; d < sc->n_days; d++) {
+        const struct acd_day *dy = &sc->days[d];
+        st->days[d] = (struct acd_setup_day){
+            acd_xstrdup(dy->label), dy->date,       dy->weekday, dy->open_s, dy->close_s,
+            dy->first_interval,     dy->n_intervals};
+    }
     st->sl_threshold_s = sc->sl_threshold_s;
     st->sl_target = sc->sl_target;
     st->max_abandon = sc->max_abandon;
@@ -1357,6 +1410,9 @@ acd_setup_fini(struct acd_setup *st)
     for (size_t g = 0; g < st->n_groups; g++)
         free(st->groups[g].name);
     free(st->groups);
+    for (size_t d = 0; d < st->n_days; d++)
+        free(st->days[d].label);
+    free(st->days);
     memset(st, 0, sizeof(*st));
 }
 

@@ -483,6 +483,38 @@ absent(const struct acd_sim *s, uint32_t gi, size_t shift, unsigned slot, double
     return acd_crng_u01(acd_crng_base(key, part, 0), slot) < p;
 }
 
+/* A shift over a period (`days:`): on every day whose opening hours it
+ * overlaps, at its clock times; from the second day on it starts no
+ * earlier than the opening (work carried over the night waits for it),
+ * and it ends by the next day's opening. Its end is kept otherwise (an
+ * agent may stay into the drain, as in a single day); breaks starting
+ * outside the shift so clipped are dropped. Day 0 is the single day's. */
+static void
+period_steps(const struct acd_scenario *sc, const struct acd_shift *sh, struct acd_shift_rt *rt)
+{
+    rt->steps = acd_xcalloc(sc->n_days * (sh->n_breaks + 2), sizeof(*rt->steps));
+    rt->n_steps = 0;
+    for (size_t d = 0; d < sc->n_days; d++) {
+        const struct acd_day *dy = &sc->days[d];
+        double base = (double)(dy->date - sc->days[0].date) * 86400.0;
+        double lo = base + sh->start_s, hi = base + sh->end_s;
+        if (!(lo < dy->close_s && hi > dy->open_s))
+            continue; /* not during this day's opening hours */
+        if (d > 0 && lo < dy->open_s)
+            lo = dy->open_s;
+        if (d + 1 < sc->n_days && hi > sc->days[d + 1].open_s)
+            hi = sc->days[d + 1].open_s;
+        rt->steps[rt->n_steps++] = (struct acd_step){lo, STEP_LOGON, false, 0};
+        for (size_t b = 0; b < sh->n_breaks; b++) {
+            double t = base + sh->breaks[b].start_s;
+            if (t >= lo && t < hi)
+                rt->steps[rt->n_steps++] =
+                    (struct acd_step){t, STEP_BREAK, sh->breaks[b].unpaid, sh->breaks[b].length_s};
+        }
+        rt->steps[rt->n_steps++] = (struct acd_step){hi, STEP_LOGOFF, false, 0};
+    }
+}
+
 /* Absenteeism and shifts: drawn once per replication (absent). */
 static void
 setup_staffing(struct acd_sim *s)
@@ -513,6 +545,17 @@ setup_staffing(struct acd_sim *s)
             const struct acd_shift *sh = &ag->shifts[j];
             uint32_t si = (uint32_t)s->n_shifts++;
             struct acd_shift_rt *rt = &s->shifts[si];
+            if (sc->n_days) {
+                period_steps(sc, sh, rt);
+                for (unsigned i = 0; i < sh->count; i++) {
+                    if (ag->absenteeism > 0 && absent(s, gi, j, i, ag->absenteeism))
+                        continue;
+                    uint32_t a = acd_state_agent_new(s, gi, si);
+                    if (rt->n_steps)
+                        s->agents[a].ev = acd_sim_push(s, rt->steps[0].t_s, EV_PLAN, a);
+                }
+                continue;
+            }
             rt->steps = acd_xcalloc(sh->n_breaks + 2, sizeof(*rt->steps));
             rt->steps[rt->n_steps++] = (struct acd_step){sh->start_s, STEP_LOGON, false, 0};
             for (size_t b = 0; b < sh->n_breaks; b++)
@@ -683,6 +726,20 @@ sim_init(struct acd_sim *s, const struct acd_scenario *sc, uint64_t seed, unsign
         double cv2 = sc->busyness_cv * sc->busyness_cv;
         s->busyness = gsl_ran_gamma(s->r_day, 1 / cv2, cv2);
     }
+    /* A period: one factor per day, day d > 0 from its own stream (index
+     * d of the day stream), so day 0 keeps the one-day draw. */
+    if (sc->n_days) {
+        s->day_busyness = acd_xrealloc(s->day_busyness, sc->n_days * sizeof(double));
+        s->day_busyness[0] = s->busyness;
+        for (size_t d = 1; d < sc->n_days; d++) {
+            s->day_busyness[d] = 1;
+            if (sc->busyness_cv > 0) {
+                double cv2 = sc->busyness_cv * sc->busyness_cv;
+                acd_rng_reseed(s->r_day, seed, rep, ACD_STREAM_DAY, d);
+                s->day_busyness[d] = gsl_ran_gamma(s->r_day, 1 / cv2, cv2);
+            }
+        }
+    }
 
     /* Bins: one per interval (day) or one for [warm-up, end) (steady), plus
      * the scratch bin. */
@@ -725,7 +782,29 @@ sim_init(struct acd_sim *s, const struct acd_scenario *sc, uint64_t seed, unsign
     s->bin_start_s = zeroed(s->bin_start_s, n_bins + 1, sizeof(double));
     s->bin_end_s = zeroed(s->bin_end_s, n_bins + 1, sizeof(double));
     s->time_bin = s->call_bin = (uint32_t)n_bins;
-    if (s->day) {
+    if (s->day && sc->n_days) {
+        ACD_ASSERT(sc->days[sc->n_days - 1].first_interval + sc->days[sc->n_days - 1].n_intervals ==
+                   n_bins); /* a period's days cover its intervals (a shortened plan must not) */
+        /* A period: each day's intervals from its opening; its closing (but
+         * the last day's, boundary n_bins) is boundary n_bins + 1 + d. */
+        for (size_t d = 0; d < sc->n_days; d++) {
+            const struct acd_day *dy = &sc->days[d];
+            for (size_t j = 0; j < dy->n_intervals; j++) {
+                size_t b = dy->first_interval + j;
+                s->bin_start_s[b] = dy->open_s + (double)j * sc->interval_s;
+                s->bin_end_s[b] =
+                    j + 1 == dy->n_intervals ? dy->close_s : s->bin_start_s[b] + sc->interval_s;
+            }
+        }
+        for (size_t d = 0; d < sc->n_days; d++) {
+            const struct acd_day *dy = &sc->days[d];
+            for (size_t j = 0; j < dy->n_intervals; j++)
+                acd_sim_push(s, s->bin_start_s[dy->first_interval + j], EV_BOUNDARY,
+                             (uint32_t)(dy->first_interval + j));
+            acd_sim_push(s, dy->close_s, EV_BOUNDARY,
+                         (uint32_t)(d + 1 == sc->n_days ? n_bins : n_bins + 1 + d));
+        }
+    } else if (s->day) {
         for (size_t b = 0; b < n_bins; b++) {
             s->bin_start_s[b] = sc->open_s + (double)b * sc->interval_s;
             s->bin_end_s[b] = b + 1 == n_bins ? sc->close_s : s->bin_start_s[b] + sc->interval_s;
@@ -836,6 +915,7 @@ acd_sim_reset(struct acd_sim *s, uint64_t seed, unsigned rep)
     s->drain_base = k.drain_base;
     s->bin_start_s = k.bin_start_s;
     s->bin_end_s = k.bin_end_s;
+    s->day_busyness = k.day_busyness;
     sim_init(s, sc, seed, rep, flags);
 }
 
@@ -868,6 +948,7 @@ acd_sim_free(struct acd_sim *s)
     free(s->st.drain_staffed_s);
     free(s->bin_start_s);
     free(s->bin_end_s);
+    free(s->day_busyness);
     acd_evq_fini(&s->evq);
     free(s);
 }

@@ -202,7 +202,7 @@ schedule_again(struct acd_sim *s, uint32_t issue, const struct acd_dist *delay, 
                enum ev_kind kind)
 {
     double t = s->now + acd_dist_sample(delay, r);
-    if (s->closed || t >= s->horizon_end_s) {
+    if ((s->closed && !s->night) || t >= s->horizon_end_s) {
         reach_closed(s, issue);
         return false;
     }
@@ -718,6 +718,11 @@ on_arrival(struct acd_sim *s, uint32_t k)
 static void
 call_again(struct acd_sim *s, uint32_t i, enum acd_call_source src)
 {
+    if (s->night) { /* between two days: at the next opening, in the order due */
+        acd_sim_push(s, s->sc->days[s->cur_day + 1].open_s,
+                     src == ACD_SRC_RETRIAL ? EV_RETRY : EV_REPEAT, i);
+        return;
+    }
     if (s->closed) {
         reach_closed(s, i);
         return;
@@ -1395,13 +1400,32 @@ on_plan(struct acd_sim *s, uint32_t a)
     }
 }
 
-/* Every agent leaves (after the call in hand): the day is over. */
+/* Between two days of a period: agent a's shift plan resumes at its next
+ * logon (a later day's), the rest of today's plan dropped. */
+static void
+plan_next_day(struct acd_sim *s, uint32_t a)
+{
+    struct acd_agent *ag = &s->agents[a];
+    if (ag->shift == ACD_NONE)
+        return;
+    const struct acd_shift_rt *sh = &s->shifts[ag->shift];
+    while (ag->step < sh->n_steps &&
+           !(sh->steps[ag->step].kind == STEP_LOGON && sh->steps[ag->step].t_s > s->now))
+        ag->step++;
+    if (ag->step < sh->n_steps)
+        ag->ev = acd_sim_push(s, sh->steps[ag->step].t_s, EV_PLAN, a);
+}
+
+/* Every agent leaves (after the call in hand): the day is over (between
+ * two days of a period: until its shift's next logon). */
 static void
 everyone_off(struct acd_sim *s)
 {
     for (uint32_t a = 0; a < s->n_agents; a++) {
         struct acd_agent *ag = &s->agents[a];
         acd_sim_cancel(s, &ag->ev);
+        if (s->night)
+            plan_next_day(s, a);
         switch (ag->state) {
         case ACD_AGENT_IDLE:
             acd_state_idle_remove(s, &s->groups[ag->group], a);
@@ -1456,7 +1480,7 @@ after_close_settle(struct acd_sim *s)
 {
     if (s->n_talk != 0 || !system_empty(s))
         return;
-    if (!s->drain_done) {
+    if (!s->drain_done && !s->night) { /* the drain measured is the last day's */
         bool busy = false;
         for (uint32_t g = 0; g < s->n_groups && !busy; g++)
             busy = s->groups[g].n_busy > 0;
@@ -1475,10 +1499,14 @@ acd_sim_disconnect_all(struct acd_sim *s)
 {
     for (size_t qi = 0; qi < s->n_queues; qi++) {
         struct acd_queue *q = &s->queues[qi];
-        while (q->len && !q->email) { /* e-mails stay: the backlog */
-            uint32_t c = q->head;
+        if (q->email)
+            continue; /* e-mails stay: the backlog */
+        for (uint32_t c = q->head, next; c != ACD_NONE; c = next) {
             struct acd_call *x = &s->calls[c];
+            next = x->next;
             bool placeholder = x->flags & ACD_CALL_PLACEHOLDER;
+            if (placeholder && s->night)
+                continue; /* a callback promised: made at the next opening */
             dequeue(s, c);
             if (!placeholder)
                 issue_waited(s, x, s->now - x->t_queue, false);
@@ -1559,12 +1587,55 @@ acd_sim_email_open(struct acd_sim *s, bool inject)
     }
 }
 
+/* A period's day closes (not the last: that is the closing boundary): no
+ * new calls; the close policy applies to the day as to a single day; the
+ * center stays closed until the next day's opening (day_open). Retrials
+ * and repeat calls due meanwhile come at the opening (call_again). With
+ * `disconnect`, callbacks still queued are kept for the next opening. */
+static void
+day_close(struct acd_sim *s)
+{
+    s->time_bin = s->call_bin = (uint32_t)s->st.n_bins;
+    s->closed = true;
+    s->night = true;
+    for (uint32_t k = 0; k < s->n_types; k++) {
+        acd_sim_cancel(s, &s->types[k].arrival_ev);
+        s->types[k].rate_per_s = 0; /* the opening draws afresh */
+    }
+    if (s->sc->close_policy == ACD_CLOSE_DISCONNECT) {
+        acd_sim_disconnect_all(s);
+        everyone_off(s);
+    }
+    after_close_check(s);
+}
+
+/* The next day opens (before its first interval's boundary applies the
+ * plan): the center takes calls again. */
+static void
+day_open(struct acd_sim *s)
+{
+    s->cur_day++;
+    s->night = false;
+    s->closed = false;
+    s->drain_done = false;
+    s->busyness = s->day_busyness[s->cur_day];
+}
+
 static void
 on_boundary(struct acd_sim *s, uint32_t b)
 {
     acd_state_touch_all(s);
-    s->next_boundary = b + 1;
     uint32_t nb = (uint32_t)s->st.n_bins;
+    if (b > nb) {
+        day_close(s);
+        return;
+    }
+    bool opening = b == 0;
+    if (s->night && b == s->sc->days[s->cur_day + 1].first_interval) {
+        day_open(s);
+        opening = true;
+    }
+    s->next_boundary = b + 1;
     uint32_t bin = b < nb ? b : nb;
     s->time_bin = bin;
     s->call_bin = bin;
@@ -1581,8 +1652,10 @@ on_boundary(struct acd_sim *s, uint32_t b)
         return;
     }
     if (b < nb) {
-        if (b == 0 && s->email)
-            acd_sim_email_open(s, true);
+        /* Each opening counts the e-mails waiting; the first also brings
+         * the scenario's backlog (later days start from the last close's). */
+        if (opening && s->email)
+            acd_sim_email_open(s, b == 0);
         for (uint32_t k = 0; k < s->n_types; k++) {
             const struct acd_call_type *ct = acd_state_ctype(s, k);
             double plan = ct->calls_per_interval

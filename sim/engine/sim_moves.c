@@ -21,6 +21,7 @@
 #include "sim_int.h"
 #include "util.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,30 @@ shift_of(const struct acd_scenario *sc, uint32_t g, size_t first_shift, const st
     if (m->shift == SIZE_MAX || m->shift >= sc->groups[g].n_shifts)
         return ACD_NONE;
     return (uint32_t)(first_shift + m->shift);
+}
+
+/* A period (`days:`): move k's next occurrence starting after t - its
+ * clock times on the first day whose opening hours hold them - into its
+ * start_s/end_s, its start event pushed; false if no day is left. */
+static bool
+move_next_day(struct acd_sim *s, uint32_t k, double t)
+{
+    const struct acd_scenario *sc = s->sc;
+    struct acd_move_rt *mv = &s->moves[k];
+    for (size_t d = 0; d < sc->n_days; d++) {
+        const struct acd_day *dy = &sc->days[d];
+        double base = (double)(dy->date - sc->days[0].date) * 86400.0;
+        double a = base + mv->clock_start_s, b = base + mv->clock_end_s;
+        if (a <= t || a < dy->open_s || b > dy->close_s)
+            continue;
+        mv->start_s = a;
+        mv->end_s = b;
+        mv->phase = ACD_MOVE_WAITING;
+        mv->moved = mv->missing = 0;
+        mv->ev = acd_sim_push(s, a, EV_MOVE, k);
+        return true;
+    }
+    return false;
 }
 
 void
@@ -64,7 +89,14 @@ acd_sim_moves_setup(struct acd_sim *s)
                 .start_s = m->start_s,
                 .end_s = m->end_s,
                 .phase = ACD_MOVE_WAITING,
+                .clock_start_s = m->start_s,
+                .clock_end_s = m->end_s,
             };
+            if (sc->n_days) { /* a period: on every day whose hours hold it */
+                if (!move_next_day(s, k, -(double)INFINITY))
+                    s->moves[k].phase = ACD_MOVE_OVER;
+                continue;
+            }
             s->moves[k].ev = acd_sim_push(s, m->start_s, EV_MOVE, k);
         }
 }
@@ -239,6 +271,8 @@ move_end(struct acd_sim *s, uint32_t m)
     mv->phase = ACD_MOVE_OVER;
     if (s->sc->groups[mv->from].n_shifts == 0 && acd_sim_plan_active(s))
         acd_sim_set_agents(s, mv->from, acd_state_with_offset(s, mv->from));
+    if (s->sc->n_days)
+        move_next_day(s, m, s->now); /* a period: the next day's */
 }
 
 void

@@ -123,7 +123,9 @@ verify_events(const struct acd_sim *s, size_t by_kind[EV_KINDS])
                    "arrival event is its call type's");
             break;
         case EV_BOUNDARY:
-            VERIFY(e->obj <= s->st.n_bins, "boundary of a bin");
+            VERIFY(e->obj <= s->st.n_bins ||
+                       (s->sc->n_days && e->obj < s->st.n_bins + s->sc->n_days),
+                   "boundary of a bin (or a period's day closing)");
             break;
         case EV_SAMPLE:
             VERIFY(e->obj < s->st.n_samples, "sample index");
@@ -356,7 +358,9 @@ verify_email(const struct acd_sim *s)
                "an e-mail is never abandoned, blocked, balked, timed out or disconnected");
         VERIFY(sum.offered == sum.answered + now_waiting,
                "e-mails: offered = answered + waiting (conservation)");
-        VERIFY(!s->closed || sum.backlog_close == now_waiting,
+        /* The backlog at close is counted at the last closing (a period's
+         * nights carry e-mails to the next opening uncounted). */
+        VERIFY(!s->closed || s->night || sum.backlog_close == now_waiting,
                "e-mails waiting after closing = the backlog at close");
     }
 }
@@ -412,7 +416,8 @@ verify_moves(const struct acd_sim *s, const size_t by_kind[EV_KINDS])
                    "a moved agent is a member of the group it moved to");
             break;
         case ACD_MV_BACK_SOON:
-            VERIFY(mv->phase == ACD_MOVE_OVER && ag->group == mv->to && busy,
+            /* (a period's move may be waiting for its next day's occurrence) */
+            VERIFY((mv->phase == ACD_MOVE_OVER || s->sc->n_days > 0) && ag->group == mv->to && busy,
                    "an agent about to come back is busy where it moved, its move over");
             soon++;
             break;
@@ -505,6 +510,8 @@ acd_sim_verify(const struct acd_sim *s)
     VERIFY(h.held_legs + by_kind[EV_HOLD_END] == n_held,
            "each held agent: its leg waits, or its hold end is pending");
     VERIFY(!s->closed || arrivals == 0, "no arrival after closing");
+    VERIFY(!s->night || (s->closed && s->cur_day + 1 < s->sc->n_days),
+           "closed between two days of a period");
 
     uint32_t calls_free =
         free_list_len(s->calls, sizeof(*s->calls), offsetof(struct acd_call, next), s->call_free,

@@ -238,10 +238,11 @@ struct acd_move_rt {
     uint32_t shift; /* shifts[].moves: agents of this shift (acd_sim.shifts) only, else ACD_NONE */
     unsigned count;
     double start_s, end_s;
-    uint32_t ev;      /* its pending start or end (EV_MOVE), or ACD_EVQ_NONE */
-    uint8_t phase;    /* enum acd_move_phase */
-    unsigned moved;   /* agents it took at its start */
-    unsigned missing; /* count - moved: not on duty in `from` at its start */
+    uint32_t ev;                       /* its pending start or end (EV_MOVE), or ACD_EVQ_NONE */
+    uint8_t phase;                     /* enum acd_move_phase */
+    unsigned moved;                    /* agents it took at its start */
+    unsigned missing;                  /* count - moved: not on duty in `from` at its start */
+    double clock_start_s, clock_end_s; /* a period (`days:`): its times on each day's clock */
 };
 
 /* Where a moved agent is in its move (acd_sim.agent_mv). */
@@ -269,6 +270,13 @@ struct acd_sim {
     double horizon_end_s; /* arrivals stop (steady: duration, day: close) */
     bool day;
     bool closed; /* arrivals have stopped */
+    /* Multi-day period (sc->n_days > 0): the day in force (the last one
+     * opened), and whether the center is closed between that day and the
+     * next (closed is then set too: no arrivals; retrials and repeat calls
+     * due meanwhile wait for the next opening). */
+    uint32_t cur_day;
+    bool night;
+    double *day_busyness; /* per day: the busyness factor (day 0: busyness) */
     /* No call type has retrials, repeat calls, escalation, callbacks or
      * timeout transfers: every issue is one leg, its cumulative figures
      * are its call's, and the engine does not track them per issue
@@ -413,6 +421,15 @@ acd_state_interval_at(const struct acd_sim *s, double t)
 {
     if (!s->day)
         return 0;
+    if (s->sc->n_days) { /* the current day's interval (t is now) */
+        const struct acd_day *d = &s->sc->days[s->cur_day];
+        double j = floor((t - d->open_s) / s->sc->interval_s);
+        if (j < 0)
+            return (uint32_t)d->first_interval;
+        if (j >= (double)d->n_intervals)
+            return (uint32_t)(d->first_interval + d->n_intervals - 1);
+        return (uint32_t)(d->first_interval + (size_t)j);
+    }
     double i = floor((t - s->sc->open_s) / s->sc->interval_s);
     if (i < 0)
         return 0;

@@ -451,6 +451,7 @@ struct doc {
     const char **type_names, **group_names; /* borrowed from the tree */
     bool types_ok, groups_ok;
     bool horizon_ok;   /* st's horizon fields are valid */
+    bool days_ok;      /* a period's days (st->days) were read without error */
     bool has_features; /* setup.features was in the document */
     bool has_staffing; /* setup.agent_groups.NAME.staffing was (added after 0.1) */
     bool has_routing;  /* setup.routing was (added after 0.1) */
@@ -645,6 +646,86 @@ read_scopes(struct reader *rd, json_t *root, struct doc *d)
     }
 }
 
+/* ------------------------------------------------------------------- days */
+
+static const char *const day_extra[] = {"label", "date",           "weekday",    "open",
+                                        "close", "first_interval", "n_intervals"};
+static const char *const weekday_keys[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+/* Day i of a period: its figures, then what it is (times from midnight of
+ * the first day, as the engine's). */
+static void
+read_one_day(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, size_t i, size_t *next,
+             struct doc *d)
+{
+    struct acd_setup_day *dy = &d->st->days[i];
+    dy->date = -1;
+    dy->weekday = -1;
+    read_scope(rd, v, p, ACD_SCOPE_INTERVAL, "", &d->r->days[i], day_extra,
+               ACD_ARRAY_LEN(day_extra));
+    if (!json_is_object(v))
+        return; /* reported */
+    struct acd_jsonpos_path kp;
+    json_t *x;
+    const char *label = (x = need(rd, v, p, "label", &kp)) ? get_string(rd, x, &kp) : NULL;
+    dy->label = acd_xstrdup(label ? label : "");
+    if ((x = need(rd, v, p, "date", &kp)) && !json_is_null(x)) {
+        const char *s = get_string(rd, x, &kp);
+        if (s && acd_units_parse_date(s, &dy->date) != 0)
+            ERROR(rd, &kp, "expected a date such as \"2026-12-07\", got \"%s\"", s);
+    }
+    if ((x = need(rd, v, p, "weekday", &kp)) && !json_is_null(x)) {
+        const char *s = get_string(rd, x, &kp);
+        for (int w = 0; s && w < 7; w++)
+            if (strcmp(s, weekday_keys[w]) == 0)
+                dy->weekday = w;
+        if (s && dy->weekday < 0)
+            ERROR(rd, &kp, "expected mon, tue, wed, thu, fri, sat or sun, got \"%s\"", s);
+    }
+    double open = 0, close = 0;
+    bool ok = member_clock(rd, v, p, "open", &open);
+    ok = member_clock(rd, v, p, "close", &close) && ok;
+    unsigned long long first = 0, n = 0;
+    ok = member_uint(rd, v, p, "first_interval", 0, MAX_INTERVALS, &first) && ok;
+    ok = member_uint(rd, v, p, "n_intervals", 1, MAX_INTERVALS, &n) && ok;
+    if (!ok)
+        return;
+    if (first != *next) {
+        kp = acd_jsonpos_key(p, "first_interval");
+        ERROR(rd, &kp, "expected %zu (the day before's intervals end there)", *next);
+    }
+    double base = dy->date >= 0 && d->st->days[0].date >= 0
+                      ? (double)(dy->date - d->st->days[0].date) * 86400.0
+                      : 0;
+    dy->open_s = base + open;
+    dy->close_s = base + close;
+    dy->first_interval = (size_t)first;
+    dy->n_intervals = (size_t)n;
+    *next = (size_t)(first + n);
+}
+
+/* "days": a multi-day period's days (setup.days) and their figures. */
+static void
+read_days(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct doc *d)
+{
+    if (!want_array(rd, v, p))
+        return;
+    size_t n = json_array_size(v);
+    if (n == 0 || n > 366) {
+        ERROR(rd, p, "expected 1 to 366 days, found %zu", n);
+        return;
+    }
+    d->st->n_days = n;
+    d->st->days = acd_xcalloc(n, sizeof(*d->st->days));
+    d->r->days = new_scopes(n, ACD_SCOPE_INTERVAL);
+    size_t next = 0, before = rd->n_errors;
+    for (size_t i = 0; i < n; i++) {
+        struct acd_jsonpos_path ip = acd_jsonpos_index(p, i);
+        read_one_day(rd, json_array_get(v, i), &ip, i, &next, d);
+    }
+    d->days_ok = rd->n_errors == before;
+}
+
 /* ------------------------------------------------------------------ setup */
 
 static const char *const day_keys[] = {"open", "close", "interval_s"};
@@ -716,6 +797,20 @@ read_horizon(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, str
 {
     if (!want_object(rd, v, p))
         return;
+    if (d->st->n_days) { /* a period: its days make the horizon */
+        double iv;
+        warn_unknown(rd, v, p, day_keys, ACD_ARRAY_LEN(day_keys));
+        if (!member_positive(rd, v, p, "interval_s", false, &iv) || !d->days_ok)
+            return;
+        const struct acd_setup_day *last = &d->st->days[d->st->n_days - 1];
+        d->st->horizon = ACD_HORIZON_DAY;
+        d->st->open_s = d->st->days[0].open_s;
+        d->st->close_s = last->close_s;
+        d->st->interval_s = iv;
+        d->st->n_intervals = last->first_interval + last->n_intervals;
+        d->horizon_ok = true;
+        return;
+    }
     bool day = has_any(v, day_keys, ACD_ARRAY_LEN(day_keys));
     bool steady = has_any(v, steady_keys, ACD_ARRAY_LEN(steady_keys));
     if (day && steady)
@@ -927,17 +1022,18 @@ read_setup(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struc
 
 /* -------------------------------------------------------------- intervals */
 
-static const char *const interval_extra[] = {"start", "end", "call_types", "agent_groups"};
+static const char *const interval_extra[] = {"start", "end", "call_types", "agent_groups", "day"};
 
 /* An interval's "start" or "end". With `known`, *t is what the horizon
  * says and the text must agree; otherwise the text sets *t. */
 static void
 interval_clock(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, const char *key,
-               bool known, double *t)
+               bool known, double base, double *t)
 {
     double x;
     if (!member_clock(rd, v, p, key, &x))
         return;
+    x += base; /* a period: the text is its day's clock */
     if (!known) {
         *t = x;
         return;
@@ -962,12 +1058,29 @@ read_interval(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, si
         iv->start_s = st->open_s + (double)i * st->interval_s;
         iv->end_s = i + 1 == st->n_intervals ? st->close_s : iv->start_s + st->interval_s;
     }
+    double base = 0; /* a period: the interval's day */
+    for (size_t k = 0; k < st->n_days; k++) {
+        const struct acd_setup_day *dy = &st->days[k];
+        if (i < dy->first_interval || i >= dy->first_interval + dy->n_intervals)
+            continue;
+        if (dy->date >= 0 && st->days[0].date >= 0)
+            base = (double)(dy->date - st->days[0].date) * 86400.0;
+        size_t j = i - dy->first_interval;
+        if (times_known) {
+            iv->start_s = dy->open_s + (double)j * st->interval_s;
+            iv->end_s = j + 1 == dy->n_intervals ? dy->close_s : iv->start_s + st->interval_s;
+        }
+        struct acd_jsonpos_path kp;
+        json_t *x = json_is_object(v) ? need(rd, v, p, "day", &kp) : NULL;
+        if (x && (!json_is_integer(x) || (size_t)json_integer_value(x) != k))
+            ERROR(rd, &kp, "expected %zu (the day the interval belongs to)", k);
+    }
     read_scope(rd, v, p, ACD_SCOPE_INTERVAL, "", &iv->all, interval_extra,
                ACD_ARRAY_LEN(interval_extra));
     if (!json_is_object(v))
         return; /* reported */
-    interval_clock(rd, v, p, "start", times_known, &iv->start_s);
-    interval_clock(rd, v, p, "end", times_known, &iv->end_s);
+    interval_clock(rd, v, p, "start", times_known, base, &iv->start_s);
+    interval_clock(rd, v, p, "end", times_known, base, &iv->end_s);
     struct acd_jsonpos_path kp;
     json_t *x;
     if ((x = need(rd, v, p, "call_types", &kp)) && d->types_ok) {
@@ -1277,7 +1390,7 @@ finish(struct doc *d)
 static const char *const top_keys[] = {
     "acdsim",       "scenario",  "seed",  "replications", "summary",  "call_types",
     "agent_groups", "intervals", "setup", "series",       "wait_cdf", "erlang",
-    "drain",        "checks",    "run",   "precision",
+    "drain",        "checks",    "run",   "precision",    "days",
 };
 
 /* Other documents acdsim writes, known by two keys of theirs. */
@@ -1437,10 +1550,15 @@ read_document(struct reader *rd, json_t *root, const uint64_t *seed, struct doc 
               "json`: acdsim, scenario, seed, summary...)");
         return;
     }
-    read_header(rd, root, seed, d);
-    read_scopes(rd, root, d);
     struct acd_jsonpos_path kp;
     json_t *x;
+    read_header(rd, root, seed, d);
+    read_scopes(rd, root, d);
+    /* A period's days (issue 17) before the setup: they make its horizon. */
+    if ((x = json_object_get(root, "days"))) {
+        kp = acd_jsonpos_key(NULL, "days");
+        read_days(rd, x, &kp, d);
+    }
     /* Setup first: the intervals are checked against its horizon. */
     if ((x = need(rd, root, NULL, "setup", &kp)))
         read_setup(rd, x, &kp, d);

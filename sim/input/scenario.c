@@ -139,6 +139,13 @@ top_horizon(struct ctx *c, void *obj, const struct acd_ynode *k, const struct ac
     (void)c, (void)obj, (void)k, (void)v;
 }
 
+/* Likewise `days`, read right after the horizon (scenario_days.c). */
+static void
+top_days(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    (void)c, (void)obj, (void)k, (void)v;
+}
+
 static void
 top_busyness(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
 {
@@ -319,6 +326,7 @@ static const struct key_desc top_keys[] = {
     KEY_FN("seed", top_seed, 0),
     KEY_N("replications", V_UINT1, struct acd_scenario, replications, ACD_SCN_MAX_REPLICATIONS, 0),
     KEY_FN("horizon", top_horizon, KEY_REQUIRED),
+    KEY_FN("days", top_days, KEY_DAY),
     KEY_FN("busyness", top_busyness, KEY_DAY),
     KEY_FN("service_level", top_service_level, 0),
     KEY_FN("targets", top_targets, 0),
@@ -421,6 +429,13 @@ parse(struct ctx *c, const char *text, size_t len)
         const struct acd_ynode *k = root->kids[i];
         if (k->kind == ACD_Y_SCALAR && !k->is_null && strcmp(k->s, "horizon") == 0) {
             acd_scn_parse_horizon(c, k, root->kids[i + 1]);
+            break;
+        }
+    }
+    for (size_t i = 0; i + 1 < root->n; i += 2) {
+        const struct acd_ynode *k = root->kids[i];
+        if (k->kind == ACD_Y_SCALAR && !k->is_null && strcmp(k->s, "days") == 0) {
+            acd_scn_parse_days(c, k, root->kids[i + 1]);
             break;
         }
     }

@@ -744,6 +744,15 @@ agents_in(const struct acd_scenario *sc, size_t gi, size_t b)
     if (sc->horizon != ACD_HORIZON_DAY)
         return g->agents;
     double mid = sc->open_s + ((double)b + 0.5) * sc->interval_s;
+    for (size_t d = 0; d < sc->n_days; d++) { /* a period: bin b on its day's clock */
+        const struct acd_day *dy = &sc->days[d];
+        if (b >= dy->first_interval && b < dy->first_interval + dy->n_intervals) {
+            double base = (double)(dy->date - sc->days[0].date) * 86400.0;
+            mid = dy->open_s - base + ((double)(b - dy->first_interval) + 0.5) * sc->interval_s;
+            if (!g->n_shifts)
+                return g->agents_by_interval ? g->agents_by_interval[b] : g->agents;
+        }
+    }
     double n = scheduled_at(sc, g, mid);
     for (size_t f = 0; f < sc->n_groups; f++)
         for (size_t i = 0; i < sc->groups[f].n_moves; i++) {
@@ -833,8 +842,18 @@ acd_scenario_warn_overload(const struct acd_scenario *sc, struct acd_diags *diag
         char when[64] = "";
         if (day) {
             char clock[32];
-            acd_units_format_clock(sc->open_s + (double)at * sc->interval_s, clock, sizeof(clock));
-            snprintf(when, sizeof(when), " from %s", clock);
+            double t = sc->open_s + (double)at * sc->interval_s;
+            const char *on = "";
+            for (size_t d = 0; d < sc->n_days; d++) { /* a period: the day's clock */
+                const struct acd_day *dy = &sc->days[d];
+                if (at >= dy->first_interval && at < dy->first_interval + dy->n_intervals) {
+                    t = dy->open_s - (double)(dy->date - sc->days[0].date) * 86400.0 +
+                        (double)(at - dy->first_interval) * sc->interval_s;
+                    on = dy->label;
+                }
+            }
+            acd_units_format_clock(t, clock, sizeof(clock));
+            snprintf(when, sizeof(when), " from %s%s%s", on, *on ? " " : "", clock);
         }
         char chats[96] = "";
         if (ct->channel == ACD_CHANNEL_CHAT)

@@ -428,6 +428,212 @@ csv_missing(struct csv_read *r, unsigned header_line, const unsigned *row_of)
             n_missing, n_missing == 1 ? " is" : "s are", list, first, last);
 }
 
+/* ---- a period's file (`days:`): a date or weekday column first ---- */
+
+static const char *const csv_weekdays[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+/* Interval i of the period as "2026-12-08 09:00" (its day's clock). */
+static char *
+period_iv_text(const struct ctx *c, size_t i, char *buf, size_t n)
+{
+    const struct acd_scenario *sc = c->sc;
+    for (size_t d = 0; d < sc->n_days; d++) {
+        const struct acd_day *dy = &sc->days[d];
+        if (i < dy->first_interval || i >= dy->first_interval + dy->n_intervals)
+            continue;
+        char t[24];
+        double base = (double)(dy->date - sc->days[0].date) * 86400.0;
+        acd_units_format_clock(
+            dy->open_s - base + (double)(i - dy->first_interval) * sc->interval_s, t, sizeof(t));
+        snprintf(buf, n, "%s %s", dy->label, t);
+        return buf;
+    }
+    snprintf(buf, n, "?");
+    return buf;
+}
+
+/* The days a row's first field names: a date of the period (by_weekday
+ * false) or a weekday (every day of the period on it). Sets days[] (at most
+ * n_days) and returns how many; 0 after reporting. */
+static size_t
+csv_days(struct csv_read *r, unsigned line, const struct csv_field *f, bool by_weekday,
+         size_t *days)
+{
+    const struct acd_scenario *sc = r->c->sc;
+    size_t n = 0;
+    if (by_weekday) {
+        int w = -1;
+        for (int i = 0; i < 7; i++)
+            if (same_word(f->s, csv_weekdays[i]))
+                w = i;
+        if (w < 0) {
+            const char *near = acd_scn_suggest(f->s, csv_weekdays, 7);
+            if (near)
+                csv_err(r, line, f->col, "unknown weekday '%s' (did you mean '%s'?)",
+                        acd_ytree_show(f->s).s, near);
+            else
+                csv_err(r, line, f->col, "unknown weekday '%s' (expected mon, tue, ... sun)",
+                        acd_ytree_show(f->s).s);
+            return 0;
+        }
+        for (size_t d = 0; d < sc->n_days; d++)
+            if (sc->days[d].weekday == w)
+                days[n++] = d;
+        if (n == 0)
+            csv_err(r, line, f->col, "no day of the period is a '%s'", acd_ytree_show(f->s).s);
+        return n;
+    }
+    for (size_t d = 0; d < sc->n_days; d++)
+        if (strcmp(sc->days[d].label, f->s) == 0)
+            days[n++] = d;
+    if (n == 0)
+        csv_err(r, line, f->col, "'%s' is not a day of the period (%s to %s, as YYYY-MM-DD)",
+                acd_ytree_show(f->s).s, sc->days[0].label, sc->days[sc->n_days - 1].label);
+    return n;
+}
+
+/* The interval of day d a row's interval field names: its start on the
+ * day's clock, or its 1-based number within the day. */
+static bool
+csv_day_interval(struct csv_read *r, unsigned line, const struct csv_field *f, size_t d,
+                 size_t *out)
+{
+    const struct acd_scenario *sc = r->c->sc;
+    const struct acd_day *dy = &sc->days[d];
+    double base = (double)(dy->date - sc->days[0].date) * 86400.0, open = dy->open_s - base;
+    double t;
+    unsigned long long u;
+    if (strchr(f->s, ':') && acd_units_parse_clock(f->s, &t) == 0) {
+        double k = (t - open) / sc->interval_s, n = round(k);
+        if (fabs(k - n) <= ACD_SCN_INTERVAL_TOL && n >= 0 && n < (double)dy->n_intervals) {
+            *out = dy->first_interval + (size_t)n;
+            return true;
+        }
+        char a[24], b[24];
+        csv_err(r, line, f->col,
+                "'%s' is not the start of an interval of %s (they start every %s from %s to %s)",
+                acd_ytree_show(f->s).s, dy->label, acd_ytree_show(r->c->interval_text).s,
+                acd_units_format_clock(open, a, sizeof(a)),
+                acd_units_format_clock(open + (double)(dy->n_intervals - 1) * sc->interval_s, b,
+                                       sizeof(b)));
+        return false;
+    }
+    if (acd_units_parse_uint(f->s, &u) == 0 && u >= 1 && u <= dy->n_intervals) {
+        *out = dy->first_interval + (size_t)(u - 1);
+        return true;
+    }
+    csv_err(r, line, f->col,
+            "expected an interval start or an interval number from 1 to %zu of %s (found '%s')",
+            dy->n_intervals, dy->label, acd_ytree_show(f->s).s);
+    return false;
+}
+
+/* A period's missing intervals (every day's, each once). */
+static void
+csv_missing_period(struct csv_read *r, unsigned header_line, const unsigned *row_of)
+{
+    struct ctx *c = r->c;
+    size_t n_missing = 0;
+    char list[ACD_SCN_MISSING_SHOWN * 40 + 8] = "";
+    for (size_t i = 0; i < c->n_iv; i++) {
+        if (row_of[i])
+            continue;
+        if (n_missing < ACD_SCN_MISSING_SHOWN) {
+            char t[40];
+            snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+                     n_missing ? ", " : "", period_iv_text(c, i, t, sizeof(t)));
+        } else if (n_missing == ACD_SCN_MISSING_SHOWN) {
+            strcat(list, ", ...");
+        }
+        n_missing++;
+    }
+    if (n_missing)
+        csv_err(r, header_line, 1,
+                "%zu interval%s missing (%s): every interval of every day of the period must "
+                "be given once",
+                n_missing, n_missing == 1 ? " is" : "s are", list);
+}
+
+/* A period's header: 'date' or 'weekday', then the single day's columns.
+ * Names the first offending column. */
+static bool
+csv_period_header(struct csv_read *r, unsigned line, const struct csv_field *f, size_t nf,
+                  enum csv_kind kind, bool *by_weekday)
+{
+    static const char *const first[] = {"date", "weekday"};
+    const char *forms = kind == CSV_ARRIVALS ? "'date,interval,calls' or 'weekday,start,calls,aht'"
+                                             : "'date,interval,agents' or 'weekday,start,agents'";
+    if (nf < 1 || !(same_word(f[0].s, "date") || same_word(f[0].s, "weekday"))) {
+        const char *near = nf >= 1 ? acd_scn_suggest(f[0].s, first, 2) : NULL;
+        csv_err(r, line, nf >= 1 ? f[0].col : 1,
+                "column 1 of the header must be 'date' or 'weekday' in a period (found '%s'%s%s%s; "
+                "expected the header row %s)",
+                nf >= 1 ? acd_ytree_show(f[0].s).s : "", near ? ", did you mean '" : "",
+                near ? near : "", near ? "'?" : "", forms);
+        return false;
+    }
+    *by_weekday = same_word(f[0].s, "weekday");
+    const char *want[3] = {"interval or start", kind == CSV_ARRIVALS ? "calls" : "agents", "aht"};
+    size_t max = kind == CSV_ARRIVALS ? 4 : 3;
+    for (size_t j = 1; j < nf && j < max; j++) {
+        bool ok = j == 1 ? same_word(f[j].s, "interval") || same_word(f[j].s, "start")
+                         : same_word(f[j].s, want[j - 1]);
+        if (!ok) {
+            csv_err(r, line, f[j].col,
+                    "column %zu of the header must be '%s' (found '%s'; expected the header row "
+                    "%s)",
+                    j + 1, want[j - 1], acd_ytree_show(f[j].s).s, forms);
+            return false;
+        }
+    }
+    if (nf < 3 || nf > max) {
+        csv_err(r, line, nf > max ? f[max].col : 1,
+                "the header has %zu columns (expected the header row %s)", nf, forms);
+        return false;
+    }
+    return true;
+}
+
+/* One row of a period's file: its day(s), its interval, its values. */
+static bool
+csv_period_row(struct csv_read *r, unsigned line, const struct csv_field *f, bool by_weekday,
+               enum csv_kind kind, double *vals, double *ahts, unsigned *row_of, size_t *days)
+{
+    struct ctx *c = r->c;
+    size_t nd = csv_days(r, line, &f[0], by_weekday, days);
+    if (nd == 0)
+        return false;
+    enum elem ek = kind == CSV_ARRIVALS ? E_CALLS : E_AGENTS;
+    double x, a = 0;
+    bool good = elem_value(ek, f[2].s, &x);
+    if (!good)
+        csv_err(r, line, f[2].col, "'%s' values must be %s (found '%s')",
+                kind == CSV_ARRIVALS ? "calls" : "agents", elem_what(ek), acd_ytree_show(f[2].s).s);
+    if (ahts && !elem_value(E_DURATION, f[3].s, &a)) {
+        csv_err(r, line, f[3].col, "'aht' values must be %s (found '%s')", elem_what(E_DURATION),
+                acd_ytree_show(f[3].s).s);
+        good = false;
+    }
+    for (size_t i = 0; i < nd; i++) {
+        size_t iv;
+        if (!csv_day_interval(r, line, &f[1], days[i], &iv))
+            return false;
+        if (row_of[iv]) {
+            char at[40];
+            csv_err(r, line, f[1].col, "interval %s is given twice (first on line %u)",
+                    period_iv_text(c, iv, at, sizeof(at)), row_of[iv]);
+            return true;
+        }
+        row_of[iv] = line;
+        if (good) {
+            vals[iv] = x;
+            if (ahts)
+                ahts[iv] = a;
+        }
+    }
+    return true;
+}
+
 /* Read a per-interval CSV named by `fv` (a `file:` value): values per
  * interval into *v (n_intervals) and, for arrivals with an aht column,
  * handle time means into *aht (else NULL). Returns false after reporting,
@@ -458,6 +664,8 @@ acd_scn_read_interval_csv(struct ctx *c, const struct acd_ynode *fv, enum csv_ki
         free(path);
         return false;
     }
+    bool period = c->sc->n_days > 0, by_weekday = false;
+    size_t *day_buf = period ? acd_xcalloc(c->sc->n_days, sizeof(*day_buf)) : NULL;
     double *vals = acd_xcalloc(c->n_iv, sizeof(*vals));
     double *ahts = NULL;
     unsigned *row_of = acd_xcalloc(c->n_iv, sizeof(*row_of)); /* line giving each interval */
@@ -491,6 +699,15 @@ acd_scn_read_interval_csv(struct ctx *c, const struct acd_ynode *fv, enum csv_ki
             continue;
         struct csv_field f[ACD_SCN_CSV_FIELDS];
         size_t nf = csv_split(ln, f, ACD_SCN_CSV_FIELDS);
+        if (!header_line && period) {
+            header_line = line;
+            if (!csv_period_header(&r, line, f, nf, kind, &by_weekday))
+                break;
+            n_cols = nf;
+            if (nf == 4)
+                ahts = acd_xcalloc(c->n_iv, sizeof(*ahts));
+            continue;
+        }
         if (!header_line) {
             header_line = line;
             bool first = nf >= 1 && (same_word(f[0].s, "interval") || same_word(f[0].s, "start"));
@@ -512,6 +729,11 @@ acd_scn_read_interval_csv(struct ctx *c, const struct acd_ynode *fv, enum csv_ki
             csv_err(&r, line, nf > n_cols ? f[n_cols].col : 1,
                     "expected %zu fields as in the header (found %zu)", n_cols, nf);
             iv_bad = true;
+            continue;
+        }
+        if (period) {
+            if (!csv_period_row(&r, line, f, by_weekday, kind, vals, ahts, row_of, day_buf))
+                iv_bad = true;
             continue;
         }
         size_t iv;
@@ -537,8 +759,11 @@ acd_scn_read_interval_csv(struct ctx *c, const struct acd_ynode *fv, enum csv_ki
     }
     if (r.ok && !header_line)
         csv_err(&r, 1, 1, "%s is empty (expected the header row %s)", what, forms);
+    else if (header_line && n_cols && !iv_bad && period)
+        csv_missing_period(&r, header_line, row_of);
     else if (header_line && n_cols && !iv_bad)
         csv_missing(&r, header_line, row_of);
+    free(day_buf);
     free(row_of);
     free(text);
     free(path);

@@ -132,6 +132,7 @@ struct ctx {
     enum mode mode;
     size_t n_iv;               /* day: n_intervals once the horizon is valid, else 0 */
     const char *interval_text; /* the horizon's `interval` as written */
+    bool days_given;           /* `days:` was given (valid or not) */
 
     /* What the cross-reference checks may rely on, so that one mistake
      * does not cascade into nonsense errors. */
@@ -314,6 +315,15 @@ bool acd_scn_read_interval_csv(struct ctx *c, const struct acd_ynode *fv, enum c
                                double **v, double **aht);
 void acd_scn_grp_shifts(struct ctx *c, void *obj, const struct acd_ynode *k,
                         const struct acd_ynode *v);
+
+/* -------------------------------------------------- scenario_days.c */
+
+/* `days:` (read after the horizon, before the walk): sc->n_days/days and
+ * the period's intervals (c->n_iv; 0 when the days are invalid). */
+void acd_scn_parse_days(struct ctx *c, const struct acd_ynode *k, const struct acd_ynode *v);
+/* With `days:` given, reports "'what' cannot be combined with 'days'
+ * yet" at k and returns true (a feature the period does not support). */
+bool acd_scn_days_refuse(struct ctx *c, const struct acd_ynode *k, const char *what);
 
 /* -------------------------------------------------- scenario_dist.c */
 

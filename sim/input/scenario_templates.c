@@ -226,6 +226,8 @@ acd_scn_top_templates(struct ctx *c, void *obj, const struct acd_ynode *k,
                       const struct acd_ynode *v)
 {
     struct acd_scenario *sc = obj;
+    if (acd_scn_days_refuse(c, k, "shift_templates"))
+        return;
     if (v->kind != ACD_Y_SEQ || v->n == 0) {
         acd_scn_err(c, acd_scn_where(k, v),
                     "'%s' must be a non-empty list of shift templates (found %s)", k->s,

@@ -285,3 +285,41 @@ acd_display_put_left(FILE *out, const char *s, int width)
     for (int c = acd_display_columns(s); c < width; c++)
         fputc(' ', out);
 }
+
+/* ---------------------------------------------------- a period's days */
+
+size_t
+acd_display_day_of(const struct acd_setup *st, size_t i)
+{
+    for (size_t d = 0; d < st->n_days; d++)
+        if (i >= st->days[d].first_interval &&
+            i < st->days[d].first_interval + st->days[d].n_intervals)
+            return d;
+    return SIZE_MAX;
+}
+
+double
+acd_display_day_midnight(const struct acd_setup *st, size_t d)
+{
+    if (st->days[d].date < 0 || st->days[0].date < 0)
+        return 0;
+    return (double)(st->days[d].date - st->days[0].date) * 86400.0;
+}
+
+char *
+acd_display_interval_time(const struct acd_results *r, size_t i, bool end, bool with_day, char *buf,
+                          size_t n)
+{
+    const struct acd_interval_result *iv = &r->intervals[i];
+    double t = end ? iv->end_s : iv->start_s;
+    size_t d = acd_display_day_of(&r->setup, i);
+    if (d == SIZE_MAX)
+        return acd_units_format_clock(t, buf, n);
+    char c[32];
+    acd_units_format_clock(t - acd_display_day_midnight(&r->setup, d), c, sizeof(c));
+    if (with_day)
+        snprintf(buf, n, "%s %s", r->setup.days[d].label, c);
+    else
+        snprintf(buf, n, "%s", c);
+    return buf;
+}

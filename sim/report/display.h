@@ -15,7 +15,9 @@
 #ifndef ACDSIM_DISPLAY_H
 #define ACDSIM_DISPLAY_H
 
+#include "acdsim/run.h"
 #include "acdsim/stats.h"
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -93,5 +95,15 @@ int acd_display_columns(const char *s);
  * left (right) to `width` display columns; a wider s is written whole. */
 void acd_display_put_right(FILE *out, const char *s, int width);
 void acd_display_put_left(FILE *out, const char *s, int width);
+
+/* A period (`days:`, setup.days): the day owning interval i (SIZE_MAX: none,
+ * or no period), and midnight of day d's date in the period's seconds. */
+size_t acd_display_day_of(const struct acd_setup *st, size_t i);
+double acd_display_day_midnight(const struct acd_setup *st, size_t d);
+/* Interval i's start (end: its end) as people read it: its clock time; in
+ * a period, on its day's clock, after the day's label ("2026-12-08 09:00")
+ * when with_day. */
+char *acd_display_interval_time(const struct acd_results *r, size_t i, bool end, bool with_day,
+                                char *buf, size_t n);
 
 #endif

@@ -56,7 +56,8 @@ static const struct op_def ops[] = {
 
 static const char grammar[] =
     "expected [SCOPE.]METRIC OP NUMBER with OP one of >=, <=, >, <, or 'targets'; SCOPE a call "
-    "type or agent group, an interval (09:00, every_interval) or both (billing@09:00)";
+    "type or agent group, an interval (09:00, every_interval) or both (billing@09:00), or a "
+    "period's day (2026-12-08, every_day)";
 
 /* Metrics that may be held to the service-level goal (`>= target`). */
 static bool
@@ -185,6 +186,24 @@ interval_like(const char *w, size_t n)
     return n && isdigit((unsigned char)w[0]) && memchr(w, ':', n);
 }
 
+static const char every_day_word[] = "every_day";
+
+/* Whether a scope word names a period's day: every_day or a date. */
+static bool
+day_like(const char *w, size_t n, long *date)
+{
+    if (n == strlen(every_day_word) && strncmp(w, every_day_word, n) == 0) {
+        *date = -1;
+        return true;
+    }
+    char buf[16];
+    if (n != 10)
+        return false;
+    memcpy(buf, w, n);
+    buf[n] = '\0';
+    return acd_units_parse_date(buf, date) == 0;
+}
+
 /* The interval part of a scope (sp in text) into e; -1 with a message. */
 static int
 parse_when(const char *text, struct acd_expect_span sp, struct acd_expect *e, char *err,
@@ -277,7 +296,13 @@ acd_expect_parse(const char *text, struct acd_expect *e, char *err, size_t errle
         for (size_t i = 0; i < scope_sp.len; i++)
             if (w[i] == '@')
                 amp = w + i;
-        if (interval_like(w, scope_sp.len)) {
+        long date;
+        if (day_like(w, scope_sp.len, &date)) { /* the center on a day of a period */
+            e->when = date < 0 ? ACD_WHEN_EVERY_DAY : ACD_WHEN_DAY;
+            e->day = date;
+            e->when_span = scope_sp;
+            scoped = false;
+        } else if (interval_like(w, scope_sp.len)) {
             if (parse_when(text, scope_sp, e, err, errlen) != 0)
                 goto fail;
             scoped = false;
@@ -421,6 +446,20 @@ check_when(const struct acd_expect *e, const struct acd_setup *st, char *err, si
 {
     if (e->when == ACD_WHEN_RUN)
         return 0;
+    if (e->when == ACD_WHEN_DAY || e->when == ACD_WHEN_EVERY_DAY) {
+        if (st->n_days == 0) {
+            located(err, errlen, e->text, e->when_span,
+                    "the scenario has no days; day checks need a period ('days:')");
+            return -1;
+        }
+        for (size_t k = 0; k < st->n_days; k++)
+            if (e->when == ACD_WHEN_EVERY_DAY || st->days[k].date == e->day)
+                return 0;
+        located(err, errlen, e->text, e->when_span, "%.*s is not a day of the period (%s to %s)",
+                (int)e->when_span.len, e->text + e->when_span.off, st->days[0].label,
+                st->days[st->n_days - 1].label);
+        return -1;
+    }
     char a[32], b[32], c[32], d[32];
     if (st->horizon != ACD_HORIZON_DAY || st->n_intervals == 0) {
         located(err, errlen, e->text, e->when_span,
@@ -545,6 +584,7 @@ add_item(struct acd_expect_result *res, size_t *cap)
     struct acd_expect_item *it = &res->items[res->n_items++];
     memset(it, 0, sizeof(*it));
     it->interval = SIZE_MAX;
+    it->day = SIZE_MAX;
     it->est = (struct acd_estimate){.mean = ACD_NAN, .ci95 = ACD_NAN};
     return it;
 }
@@ -679,6 +719,58 @@ eval_intervals(const struct acd_expect *e, const char *text, double bound,
     }
 }
 
+/* An assertion over one day of a period or every one: the center's
+ * figure over each day, an item per day; the message names each failing
+ * day with its value and CI. */
+static void
+eval_days(const struct acd_expect *e, const char *text, double bound, const struct acd_results *r,
+          struct acd_expect_result *res, FILE *out)
+{
+    size_t cap = 0, failed = 0, judged = 0;
+    const struct acd_setup *st = &r->setup;
+    for (size_t d = 0; r->days && d < st->n_days; d++) {
+        if (e->when == ACD_WHEN_DAY && st->days[d].date != e->day)
+            continue;
+        const struct acd_estimate *est = &r->days[d].metric[e->metric];
+        struct acd_expect_item *it = add_item(res, &cap);
+        it->day = d;
+        it->metric = e->metric;
+        it->op = ops[e->op].text;
+        it->bound = bound;
+        it->est = *est;
+        bool ok = !isnan(est->mean) && !isnan(bound) && ops[e->op].holds(est->mean, bound);
+        it->verdict = ok                                   ? ACD_VERDICT_MET
+                      : !isnan(est->mean) && !isnan(bound) ? ACD_VERDICT_MISSED
+                                                           : ACD_VERDICT_NA;
+        judged++;
+        failed += !ok;
+    }
+    if (judged == 0) {
+        res->failed = true;
+        fprintf(out, "acdsim: assertion failed: %s: the results have no such day\n", text);
+        return;
+    }
+    if (!failed)
+        return;
+    res->failed = true;
+    if (isnan(bound)) {
+        fprintf(out, "acdsim: assertion failed: %s: no service-level target known\n", text);
+        return;
+    }
+    fprintf(out,
+            "acdsim: assertion failed: %s: %zu of %zu day%s fail%s (95%% CIs over %u "
+            "replications):\n",
+            text, failed, judged, judged == 1 ? "" : "s", failed == 1 ? "s" : "", r->replications);
+    for (size_t i = 0; i < res->n_items; i++) {
+        const struct acd_expect_item *it = &res->items[i];
+        if (it->verdict == ACD_VERDICT_MET)
+            continue;
+        fprintf(out, "  %s: ", st->days[it->day].label);
+        put_measured(out, e, it);
+        fputc('\n', out);
+    }
+}
+
 /* One assertion: its items and, when it failed, its message to out. */
 static void
 eval_one(const struct acd_expect *e, const struct acd_results *r, struct acd_expect_result *res,
@@ -694,6 +786,10 @@ eval_one(const struct acd_expect *e, const struct acd_results *r, struct acd_exp
     if (e->to_target) { /* name the bound the word stood for */
         snprintf(with_target, sizeof(with_target), "%s (target %.4g)", e->text, bound);
         text = with_target;
+    }
+    if (e->when == ACD_WHEN_DAY || e->when == ACD_WHEN_EVERY_DAY) {
+        eval_days(e, text, bound, r, res, out);
+        return;
     }
     if (e->when != ACD_WHEN_RUN) {
         eval_intervals(e, text, bound, r, res, out);

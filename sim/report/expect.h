@@ -25,9 +25,11 @@ enum acd_expect_op { ACD_OP_GE, ACD_OP_LE, ACD_OP_GT, ACD_OP_LT };
 
 /* Which part of the horizon an assertion looks at. */
 enum acd_expect_when {
-    ACD_WHEN_RUN,   /* the whole measuring window (the day) */
-    ACD_WHEN_AT,    /* the interval starting at at_s */
-    ACD_WHEN_EVERY, /* each interval */
+    ACD_WHEN_RUN,       /* the whole measuring window (the day) */
+    ACD_WHEN_AT,        /* the interval starting at at_s */
+    ACD_WHEN_EVERY,     /* each interval */
+    ACD_WHEN_DAY,       /* a period (`days:`): the day of date `day` (DATE.METRIC) */
+    ACD_WHEN_EVERY_DAY, /* ...each day (every_day.METRIC) */
 };
 
 /* A part of the expression (byte offset and length in text), for the
@@ -46,6 +48,7 @@ struct acd_expect {
     bool targets;   /* the expression `targets`: every goal of the verdict is met */
     enum acd_expect_when when;
     double at_s; /* ACD_WHEN_AT: the interval's start, clock seconds */
+    long day;    /* ACD_WHEN_DAY: the date, days since 1970-01-01 */
     struct acd_expect_span scope_span, when_span;
 };
 
@@ -63,6 +66,7 @@ void acd_expect_fini(struct acd_expect *e);
 /* One figure an assertion judged: over the run or in one interval. */
 struct acd_expect_item {
     size_t interval;   /* index in the results' intervals; SIZE_MAX: the run */
+    size_t day;        /* a period's day (index in the results' days), else SIZE_MAX */
     const char *scope; /* call type / group name, NULL: the center (borrowed) */
     const char *what;  /* `targets`: the goal's caption (the result's), else NULL */
     enum acd_metric metric;

@@ -163,7 +163,11 @@ put_header(FILE *out, const struct acd_results *r, const struct acd_html_lead *l
     else
         put_esc(out, st->known && st->name && *st->name ? st->name : "Unnamed scenario");
     fputs("</h1>\n<p class=\"sub\">", out);
-    if (st->known && st->horizon == ACD_HORIZON_DAY)
+    if (st->known && st->n_days) /* a period (`days:`) */
+        fprintf(out, "%zu operating day%s, %s to %s, in %zu intervals of %s", st->n_days,
+                st->n_days == 1 ? "" : "s", st->days[0].label, st->days[st->n_days - 1].label,
+                st->n_intervals, acd_units_format_duration(st->interval_s, c, sizeof(c)));
+    else if (st->known && st->horizon == ACD_HORIZON_DAY)
         fprintf(out, "Operating day %s\u2013%s in %zu intervals of %s", /* en dash */
                 acd_units_format_clock(st->open_s, a, sizeof(a)),
                 acd_units_format_clock(st->close_s, b, sizeof(b)), st->n_intervals,
@@ -244,14 +248,15 @@ put_interval_summary(FILE *out, const struct acd_results *r)
                acd_verdict_judge(iv[j + 1].all.metric[ACD_M_SERVICE_LEVEL].mean, st->sl_target,
                                  true) == ACD_VERDICT_MISSED)
             j++;
-        char a[32], b[32];
+        char a[48], b[48];
         if (runs == MAX_MISSED_RUNS) {
             fputs(", \u2026", out);
             break;
         }
+        bool other = acd_display_day_of(&r->setup, i) != acd_display_day_of(&r->setup, j);
         fprintf(out, "%s%s\u2013%s", runs ? ", " : "; missed ",
-                acd_units_format_clock(iv[i].start_s, a, sizeof(a)),
-                acd_units_format_clock(iv[j].end_s, b, sizeof(b)));
+                acd_display_interval_time(r, i, false, true, a, sizeof(a)),
+                acd_display_interval_time(r, j, true, other, b, sizeof(b)));
         runs++;
         i = j + 1;
     }
@@ -383,7 +388,11 @@ put_scenario(FILE *out, const struct page *p)
     }
     if (st->known) {
         fputs("<dt>Horizon</dt><dd>", out);
-        if (st->horizon == ACD_HORIZON_DAY)
+        if (st->n_days)
+            fprintf(out, "%zu operating day%s, %s to %s, %zu intervals of %s", st->n_days,
+                    st->n_days == 1 ? "" : "s", st->days[0].label, st->days[st->n_days - 1].label,
+                    st->n_intervals, acd_units_format_duration(st->interval_s, c, sizeof(c)));
+        else if (st->horizon == ACD_HORIZON_DAY)
             fprintf(out, "operating day %s\u2013%s, %zu intervals of %s",
                     acd_units_format_clock(st->open_s, a, sizeof(a)),
                     acd_units_format_clock(st->close_s, b, sizeof(b)), st->n_intervals,
@@ -547,7 +556,7 @@ put_intervals(FILE *out, const struct page *p)
 {
     const struct acd_results *r = p->r;
     const struct acd_setup *st = &r->setup;
-    char t[NUM_BUF], a[32], b[32];
+    char t[NUM_BUF], a[32];
     fputs("<section id=\"intervals\" aria-labelledby=\"h-intervals\">\n"
           "<h2 id=\"h-intervals\">Service level by interval</h2>\n<p class=\"lead\">",
           out);
@@ -578,9 +587,14 @@ put_intervals(FILE *out, const struct page *p)
             double sl = iv->all.metric[ACD_M_SERVICE_LEVEL].mean;
             enum acd_verdict v = acd_verdict_judge(sl, st->sl_target, true);
             char x[NUM_BUF];
+            char ts[48], us[48];
+            (void)iv;
             fprintf(out, "<li class=\"%s\" title=\"%s\u2013%s: %s\"><b>%s</b>%s %s</li>\n",
-                    acd_verdict_looks[v].cls, acd_units_format_clock(iv->start_s, a, sizeof(a)),
-                    acd_units_format_clock(iv->end_s, b, sizeof(b)), acd_verdict_looks[v].word, a,
+                    acd_verdict_looks[v].cls,
+                    acd_display_interval_time(r, i, false, true, ts, sizeof(ts)),
+                    acd_display_interval_time(r, i, true, false, us, sizeof(us)),
+                    acd_verdict_looks[v].word,
+                    acd_display_interval_time(r, i, false, false, a, sizeof(a)),
                     acd_verdict_looks[v].mark, format_mean(ACD_M_SERVICE_LEVEL, sl, x, sizeof(x)));
         }
         fputs("</ol>\n", out);
@@ -596,10 +610,10 @@ put_intervals(FILE *out, const struct page *p)
         put_interval_row(out, "Measuring window", &r->summary, st);
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
-        char when[80];
+        char when[120], ts[48], us[48];
         snprintf(when, sizeof(when), "%s\u2013%s",
-                 acd_units_format_clock(iv->start_s, a, sizeof(a)),
-                 acd_units_format_clock(iv->end_s, b, sizeof(b)));
+                 acd_display_interval_time(r, i, false, true, ts, sizeof(ts)),
+                 acd_display_interval_time(r, i, true, false, us, sizeof(us)));
         put_interval_row(out, when, &iv->all, st);
     }
     fputs("</tbody></table></div>\n</section>\n", out);

@@ -40,6 +40,7 @@ extern const char acd_plot_wait_cdf_text[];
 extern const char acd_plot_queue_text[];
 extern const char acd_plot_resolution_text[];
 extern const char acd_plot_erlang_text[];
+extern const char acd_plot_days_heatmap_text[];
 
 /* -------------------------------------------------------------- helpers */
 
@@ -192,6 +193,19 @@ has_interval_groups(const struct acd_results *r)
     return r->n_intervals > 0 && r->intervals[0].groups && n_groups(r) > 0;
 }
 
+/* A period (`days:`): the day heat maps. */
+static bool
+has_days(const struct acd_results *r)
+{
+    return r->days && r->setup.n_days > 0 && r->n_intervals > 0;
+}
+
+static bool
+has_days_groups(const struct acd_results *r)
+{
+    return has_days(r) && has_interval_groups(r);
+}
+
 static bool
 has_wait_cdf(const struct acd_results *r)
 {
@@ -312,6 +326,67 @@ data_agents(FILE *f, const struct acd_results *r)
         }
         fputs("\n\n", f);
     }
+}
+
+/* A period's heat map of metric m of the center: each interval's midpoint
+ * on its day's clock, its day, the figure. */
+static void
+data_days_heat(FILE *f, const struct acd_results *r, enum acd_metric m)
+{
+    const struct acd_setup *st = &r->setup;
+    fputs("# midpoint_on_its_day day value\n", f);
+    for (size_t d = 0; d < st->n_days; d++) {
+        const struct acd_setup_day *dy = &st->days[d];
+        double base = dy->date >= 0 && st->days[0].date >= 0
+                          ? (double)(dy->date - st->days[0].date) * 86400.0
+                          : 0;
+        for (size_t j = 0; j < dy->n_intervals && dy->first_interval + j < r->n_intervals; j++) {
+            const struct acd_interval_result *iv = &r->intervals[dy->first_interval + j];
+            acd_plot_num(f, mid(iv) - base);
+            acd_plot_num(f, (double)d);
+            acd_plot_num(f, iv->all.metric[m].mean);
+            fputc('\n', f);
+        }
+    }
+}
+
+static void
+data_days_sl(FILE *f, const struct acd_results *r)
+{
+    data_days_heat(f, r, ACD_M_SERVICE_LEVEL);
+}
+
+static void
+data_days_occupancy(FILE *f, const struct acd_results *r)
+{
+    data_days_heat(f, r, ACD_M_OCCUPANCY);
+}
+
+static const char *
+day_label(const void *ud, size_t i)
+{
+    return ((const struct acd_setup *)ud)->days[i].label;
+}
+
+static void
+vars_days(FILE *f, const struct acd_results *r, const char *title, bool good_high)
+{
+    fputs("heat_title = ", f);
+    acd_plot_string(f, title);
+    fprintf(f, "\nheat_good_high = %d\n", good_high);
+    acd_plot_array(f, "days", r->setup.n_days, day_label, &r->setup);
+}
+
+static void
+vars_days_sl(FILE *f, const struct acd_results *r)
+{
+    vars_days(f, r, "Service level", true);
+}
+
+static void
+vars_days_occupancy(FILE *f, const struct acd_results *r)
+{
+    vars_days(f, r, "Occupancy", false);
 }
 
 static void
@@ -564,6 +639,10 @@ static const struct chart_def charts[] = {
      has_resolution, data_resolution, vars_resolution},
     {"erlang", "Simulation against Erlang", acd_plot_erlang_text, has_erlang, data_erlang,
      vars_erlang},
+    {"days_service_level", "Service level per interval and day", acd_plot_days_heatmap_text,
+     has_days, data_days_sl, vars_days_sl},
+    {"days_occupancy", "Occupancy per interval and day", acd_plot_days_heatmap_text,
+     has_days_groups, data_days_occupancy, vars_days_occupancy},
 };
 
 #define N_CHARTS ACD_ARRAY_LEN(charts)

@@ -110,15 +110,24 @@ drain_json(const struct acd_drain_result *d)
     return o;
 }
 
-/* intervals[i]: its clock times, its figures, its call types and groups. */
+static const char *const weekday_names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+/* intervals[i]: its clock times, its figures, its call types and groups;
+ * in a period also its day (index into days), the times that day's clock. */
 static json_t *
 interval_json(const struct acd_results *r, size_t i)
 {
     const struct acd_interval_result *iv = &r->intervals[i];
     char buf[32];
     json_t *o = acd_json_check(json_object());
-    acd_json_set(o, "start", acd_json_str(acd_units_format_clock(iv->start_s, buf, sizeof(buf))));
-    acd_json_set(o, "end", acd_json_str(acd_units_format_clock(iv->end_s, buf, sizeof(buf))));
+    size_t d = acd_display_day_of(&r->setup, i);
+    double base = d == SIZE_MAX ? 0 : acd_display_day_midnight(&r->setup, d);
+    acd_json_set(o, "start",
+                 acd_json_str(acd_units_format_clock(iv->start_s - base, buf, sizeof(buf))));
+    acd_json_set(o, "end",
+                 acd_json_str(acd_units_format_clock(iv->end_s - base, buf, sizeof(buf))));
+    if (d != SIZE_MAX)
+        acd_json_set(o, "day", json_integer((json_int_t)d));
     fill_scope_json(o, &iv->all, ACD_SCOPE_INTERVAL, used_features(r));
     if (iv->types && r->setup.known) {
         json_t *ct = acd_json_check(json_object());
@@ -134,6 +143,30 @@ interval_json(const struct acd_results *r, size_t i)
                          scope_json(&iv->groups[g], ACD_SCOPE_GROUP, used_features(r)));
         acd_json_set(o, "agent_groups", gs);
     }
+    return o;
+}
+
+/* days[d]: the day, its hours (its own clock) and intervals, the center's
+ * figures over them. */
+static json_t *
+day_json(const struct acd_results *r, size_t d)
+{
+    const struct acd_setup_day *dy = &r->setup.days[d];
+    double base = acd_display_day_midnight(&r->setup, d);
+    char buf[32];
+    json_t *o = acd_json_check(json_object());
+    acd_json_set(o, "label", acd_json_str(dy->label));
+    acd_json_set(o, "date", dy->date >= 0 ? acd_json_str(dy->label) : json_null());
+    acd_json_set(o, "weekday",
+                 dy->weekday >= 0 && dy->weekday < 7 ? acd_json_str(weekday_names[dy->weekday])
+                                                     : json_null());
+    acd_json_set(o, "open",
+                 acd_json_str(acd_units_format_clock(dy->open_s - base, buf, sizeof(buf))));
+    acd_json_set(o, "close",
+                 acd_json_str(acd_units_format_clock(dy->close_s - base, buf, sizeof(buf))));
+    acd_json_set(o, "first_interval", json_integer((json_int_t)dy->first_interval));
+    acd_json_set(o, "n_intervals", json_integer((json_int_t)dy->n_intervals));
+    fill_scope_json(o, &r->days[d], ACD_SCOPE_INTERVAL, used_features(r));
     return o;
 }
 
@@ -384,6 +417,8 @@ assertions_json(const struct acd_results *r, const struct acd_report_opts *o)
                 acd_json_set(io, "target", acd_json_str(it->what));
             check_item_json(io, r, it->interval, it->metric, it->op, it->bound, &it->est,
                             it->verdict);
+            if (it->day != SIZE_MAX) /* a period's day (--assert DATE.METRIC, every_day) */
+                acd_json_set(io, "day", acd_json_str(r->setup.days[it->day].label));
             acd_json_push(items, io);
         }
         acd_json_set(j, "results", items);
@@ -470,6 +505,12 @@ write_json(FILE *out, const struct acd_results *r, const struct acd_report_opts 
     for (size_t i = 0; i < r->n_intervals; i++)
         acd_json_stream_value(&js, NULL, interval_json(r, i));
     acd_json_stream_close(&js);
+    if (r->days) {
+        acd_json_stream_open(&js, "days", true);
+        for (size_t d = 0; d < st->n_days; d++)
+            acd_json_stream_value(&js, NULL, day_json(r, d));
+        acd_json_stream_close(&js);
+    }
     /* Extensions (interface.md allows them): enough to draw the report
      * again from results.json alone. */
     if (st->known)
@@ -689,7 +730,7 @@ int
 acd_report_write_intervals_csv(FILE *out, const struct acd_results *r)
 {
     const struct acd_setup *st = &r->setup;
-    fputs("start,end,call_type", out);
+    fputs(st->n_days ? "date,start,end,call_type" : "start,end,call_type", out);
     unsigned used = used_features(r);
     wide_header(out, INTERVAL_COLUMNS, used);
     if (r->n_intervals == 0) {
@@ -700,9 +741,12 @@ acd_report_write_intervals_csv(FILE *out, const struct acd_results *r)
     }
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
-        char start[32], end[32];
-        acd_units_format_clock(iv->start_s, start, sizeof(start));
-        acd_units_format_clock(iv->end_s, end, sizeof(end));
+        char start[64], end[32];
+        size_t d = acd_display_day_of(st, i); /* a period: its date, its day's clock */
+        double base = d == SIZE_MAX ? 0 : acd_display_day_midnight(st, d);
+        int n = d == SIZE_MAX ? 0 : snprintf(start, sizeof(start), "%.32s,", st->days[d].label);
+        acd_units_format_clock(iv->start_s - base, start + n, sizeof(start) - (size_t)n);
+        acd_units_format_clock(iv->end_s - base, end, sizeof(end));
         interval_row(out, start, end, ACD_REPORT_ALL_TYPES, &iv->all, ACD_SCOPE_INTERVAL, used);
         for (size_t k = 0; iv->types && k < st->n_call_types; k++)
             interval_row(out, start, end, st->call_types[k].name, &iv->types[k], ACD_SCOPE_TYPE,
@@ -988,8 +1032,15 @@ text_interval_table(FILE *out, const struct acd_results *r, size_t type, bool de
         const struct acd_interval_result *iv = &r->intervals[i];
         const struct acd_scope_result *s = type == SIZE_MAX ? &iv->all : &iv->types[type];
         char a[32], b[32], v[NUM_BUF];
-        fprintf(out, "  %s-%-5s", acd_units_format_clock(iv->start_s, a, sizeof(a)),
-                acd_units_format_clock(iv->end_s, b, sizeof(b)));
+        size_t d = acd_display_day_of(&r->setup, i);
+        double base = d == SIZE_MAX ? 0 : acd_display_day_midnight(&r->setup, d);
+        if (d != SIZE_MAX && i == r->setup.days[d].first_interval) {
+            fputs(" ", out);
+            acd_escape_fputs(r->setup.days[d].label, out);
+            fputc('\n', out);
+        }
+        fprintf(out, "  %s-%-5s", acd_units_format_clock(iv->start_s - base, a, sizeof(a)),
+                acd_units_format_clock(iv->end_s - base, b, sizeof(b)));
         for (size_t c = 0; c < n_cols; c++)
             if (type == SIZE_MAX || cols[c] != ACD_M_OCCUPANCY)
                 acd_display_put_right(
@@ -1011,6 +1062,33 @@ text_intervals(FILE *out, const struct acd_results *r, bool detail)
     }
 }
 
+/* A period: one line per day with a few center means. */
+static void
+text_days(FILE *out, const struct acd_results *r)
+{
+    static const enum acd_metric cols[] = {ACD_M_OFFERED, ACD_M_SERVICE_LEVEL, ACD_M_ABANDON_RATE,
+                                           ACD_M_ASA, ACD_M_OCCUPANCY};
+    char sl_head[32];
+    snprintf(sl_head, sizeof(sl_head), "SL %gs", r->setup.sl_threshold_s);
+    const char *heads[] = {"offered", sl_head, "abandoned", "ASA", "occupancy"};
+    _Static_assert(ACD_ARRAY_LEN(cols) == ACD_ARRAY_LEN(heads), "one heading per column");
+    fprintf(out, "\n%-17s", "Day");
+    for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++)
+        acd_display_put_right(out, heads[c], 11);
+    fputc('\n', out);
+    for (size_t d = 0; d < r->setup.n_days; d++) {
+        const struct acd_setup_day *dy = &r->setup.days[d];
+        char v[NUM_BUF];
+        fprintf(out, "  %-10.10s %-3s ", dy->label,
+                dy->weekday >= 0 && dy->weekday < 7 ? weekday_names[dy->weekday] : "");
+        for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++)
+            acd_display_put_right(
+                out, format_value(cols[c], r->days[d].metric[cols[c]].mean, false, v, sizeof(v)),
+                11);
+        fputc('\n', out);
+    }
+}
+
 /* "N replications, seed S" and the horizon, on one line if it fits. */
 static void
 text_header(FILE *out, const struct acd_results *r)
@@ -1026,6 +1104,11 @@ text_header(FILE *out, const struct acd_results *r)
         snprintf(horizon, sizeof(horizon), "steady state, %s each (%s warm-up)",
                  acd_units_format_duration(st->duration_s, a, sizeof(a)),
                  acd_units_format_duration(st->warmup_s, b, sizeof(b)));
+    else if (st->known && st->n_days)
+        snprintf(horizon, sizeof(horizon), "%zu operating day%s %s to %s, %zu intervals of %s",
+                 st->n_days, st->n_days == 1 ? "" : "s", st->days[0].label,
+                 st->days[st->n_days - 1].label, st->n_intervals,
+                 acd_units_format_duration(st->interval_s, c, sizeof(c)));
     else if (st->known && st->horizon == ACD_HORIZON_DAY)
         snprintf(horizon, sizeof(horizon), "operating day %s-%s, %zu intervals of %s",
                  acd_units_format_clock(st->open_s, a, sizeof(a)),
@@ -1137,6 +1220,8 @@ write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts 
     text_scope(out, &rows, "Call center", &r->summary, ACD_SCOPE_CENTER);
     text_costs(out, r);
     text_drain(out, r);
+    if (r->days)
+        text_days(out, r);
     if (r->n_intervals)
         text_intervals(out, r, o && o->detail);
     for (size_t k = 0; k < st->n_call_types; k++) {

@@ -199,10 +199,11 @@ acd_verdict_missed_runs(const struct acd_results *r, const struct acd_goal *g, c
         if (runs == MAX_MISSED_RUNS) {
             w = snprintf(buf + len, n - len, ", ...");
         } else {
-            char a[32], b[32];
+            char a[48], b[48]; /* a period: the day, and the end's if another */
+            bool other = acd_display_day_of(&r->setup, i) != acd_display_day_of(&r->setup, j);
             w = snprintf(buf + len, n - len, "%s%s\u2013%s", runs ? ", " : "",
-                         acd_units_format_clock(r->intervals[i].start_s, a, sizeof(a)),
-                         acd_units_format_clock(r->intervals[j].end_s, b, sizeof(b)));
+                         acd_display_interval_time(r, i, false, true, a, sizeof(a)),
+                         acd_display_interval_time(r, j, true, other, b, sizeof(b)));
         }
         if (w < 0)
             break;

@@ -533,7 +533,7 @@ test_unknown_keys(void **state)
     EXPECT_ERRORS(y, "10:1: unknown key 'seeds' in scenario (did you mean 'seed'?)",
                   "11:1: unknown key 'rep' in scenario (did you mean 'replications'?)",
                   "12:1: unknown key 'foo' in scenario (expected one of: name, seed, replications, "
-                  "horizon, busyness, service_level, targets, shrinkage, call_types, "
+                  "horizon, days, busyness, service_level, targets, shrinkage, call_types, "
                   "agent_groups, queue, routing, shift_templates)");
     free(y);
     y = acd_xasprintf("%sservice_level: {treshold: 20s, Target: 0.8}\n"

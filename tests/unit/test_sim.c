@@ -649,6 +649,121 @@ test_verify_every_step(void **state)
     assert_true(step_verified(&f.sc, 0) > 10000);
 }
 
+/* A multi-day period (`days:`, issue 17): three days with their own
+ * hours, retrials, repeat calls landing in the night, callbacks and
+ * busyness, under each close policy. The invariants hold after every
+ * event (closed between two days included); per day, every offered call
+ * ended one way; no call arrives while the center is closed between two
+ * days. A one-day period is the single day, count for count. */
+static const char days_yaml[] =
+    "name: days\n"
+    "seed: 21\n"
+    "replications: 2\n"
+    "horizon: {open: \"08:00\", close: \"11:00\", interval: 30m, close_policy: CLOSE_POLICY}\n"
+    "DAYS\n"
+    "busyness: {cv: 0.2}\n"
+    "call_types:\n"
+    "  - name: a\n"
+    "    arrivals: {rate: 70/h}\n"
+    "    handle_time: {dist: exponential, mean: 4m}\n"
+    "    patience: {dist: exponential, mean: 2m}\n"
+    "    retry:\n"
+    "      abandon: {p_first: 0.6, p_later: 0.4, delay: {dist: exponential, mean: 2h}, "
+    "max_attempts: 3}\n"
+    "    resolution:\n"
+    "      - {tier: 1, resolve: 0.6}\n"
+    "    repeat_delay: {dist: exponential, mean: 8h}\n"
+    "    callback: {threshold: 1m, accept: 0.5}\n"
+    "agent_groups:\n"
+    "  - name: g\n"
+    "    skills: [a]\n"
+    "    agents: 3\n"
+    "    moves: [{to: h, count: 1, start: \"09:00\", end: \"10:30\"}]\n"
+    "  - name: h\n"
+    "    skills: [a]\n"
+    "    absenteeism: 0.2\n"
+    "    shifts:\n"
+    "      - {start: \"08:00\", end: \"11:00\", count: 2, breaks: [{start: \"09:30\", length: "
+    "15m}]}\n"
+    "      - {start: \"10:00\", end: \"12:00\", count: 1}\n"
+    "    moves: [{to: g, count: 1, start: \"10:00\", end: \"10:30\"}]\n";
+
+static struct acd_scenario *
+load_days(const char *policy, const char *days)
+{
+    const char *m1 = strstr(days_yaml, "CLOSE_POLICY"), *m2 = strstr(days_yaml, "DAYS");
+    char *text = acd_xasprintf("%.*s%s%.*s%s%s", (int)(m1 - days_yaml), days_yaml, policy,
+                               (int)(m2 - (m1 + strlen("CLOSE_POLICY"))),
+                               m1 + strlen("CLOSE_POLICY"), days, m2 + strlen("DAYS"));
+    struct acd_diags diags;
+    acd_diags_init(&diags);
+    struct acd_scenario *sc = NULL;
+    int rc = acd_scenario_load_string("days.yaml", NULL, text, strlen(text), &sc, &diags);
+    free(text);
+    if (rc != 0)
+        acd_diags_print(&diags, stderr);
+    acd_diags_fini(&diags);
+    assert_int_equal(rc, 0);
+    return sc;
+}
+
+static void
+test_verify_days(void **state)
+{
+    (void)state;
+    const char *policies[] = {"drain", "disconnect", "until_empty"};
+    for (size_t i = 0; i < ACD_ARRAY_LEN(policies); i++) {
+        struct acd_scenario *sc =
+            load_days(policies[i], "days:\n  - {date: 2026-12-07}\n  - {date: 2026-12-08, open: "
+                                   "\"09:00\", close: \"12:00\"}\n  - {date: 2026-12-10}");
+        assert_int_equal(sc->n_days, 3);
+        assert_int_equal(sc->n_intervals, 18);
+        assert_true(sc->days[1].open_s == 86400 + 9 * 3600.0);
+        assert_true(sc->days[2].open_s == 3 * 86400 + 8 * 3600.0);
+        for (unsigned rep = 0; rep < 2; rep++)
+            assert_true(step_verified(sc, rep) > 1000);
+        struct acd_sim *s = acd_sim_new(sc, sc->seed, 0);
+        /* busyness: one factor per day, each day its own */
+        assert_true(s->day_busyness[0] == s->busyness);
+        assert_true(s->day_busyness[1] != s->day_busyness[0] &&
+                    s->day_busyness[2] != s->day_busyness[1]);
+        acd_sim_run(s);
+        const struct acd_rep_stats *st = acd_sim_stats(s);
+        for (size_t d = 0; d < sc->n_days; d++) {
+            struct acd_counts c;
+            memset(&c, 0, sizeof(c));
+            for (size_t j = 0; j < sc->days[d].n_intervals; j++)
+                acd_stats_counts_add(&c, &st->type_counts[sc->days[d].first_interval + j]);
+            assert_true(c.offered > 50);
+            assert_true(c.answered + c.abandoned + c.blocked + c.balked + c.timed_out +
+                            c.callback_requested + c.disconnected ==
+                        c.offered);
+            if (d > 0)
+                assert_true(c.retrials > 0 && c.repeats > 0); /* carried over */
+        }
+        acd_sim_free(s);
+        acd_scenario_free(sc);
+    }
+    /* One day: the single day's counts, bin for bin. */
+    struct acd_scenario *one = load_days("drain", ""),
+                        *period = load_days("drain", "days: [{date: 2026-12-07}]");
+    struct acd_sim *a = acd_sim_new(one, one->seed, 1), *b = acd_sim_new(period, period->seed, 1);
+    assert_true(a->busyness == b->busyness && b->day_busyness[0] == a->busyness);
+    acd_sim_run(a);
+    acd_sim_run(b);
+    const struct acd_rep_stats *sa = acd_sim_stats(a), *sb = acd_sim_stats(b);
+    assert_int_equal(sa->n_bins, sb->n_bins);
+    assert_int_equal(sa->events, sb->events);
+    assert_memory_equal(sa->type_counts, sb->type_counts,
+                        (sa->n_bins + 1) * sa->n_types * sizeof(struct acd_counts));
+    assert_memory_equal(sa->group_counts, sb->group_counts,
+                        (sa->n_bins + 1) * sa->n_groups * sizeof(struct acd_counts));
+    acd_sim_free(a);
+    acd_sim_free(b);
+    acd_scenario_free(one);
+    acd_scenario_free(period);
+}
+
 /* Transfers (issue 12 §2.4) in every mode, to a call type and to groups,
  * with if_idle, their own patience, wrap-up after a held talk, breaks and
  * log-offs of held agents, escalation of transferred legs, and each close
@@ -1000,6 +1115,7 @@ main(void)
         cmocka_unit_test(test_verify_every_step),
         cmocka_unit_test(test_verify_moves),
         cmocka_unit_test(test_verify_transfers),
+        cmocka_unit_test(test_verify_days),
         cmocka_unit_test(test_roster_offset),
         cmocka_unit_test(test_verify_detects_corruption),
     };

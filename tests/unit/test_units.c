@@ -326,6 +326,31 @@ test_format_clock(void **state)
     }
 }
 
+/* Calendar dates of `days:`: real dates only, weekdays, round trips. */
+static void
+test_dates(void **state)
+{
+    (void)state;
+    long d;
+    assert_int_equal(acd_units_parse_date("1970-01-01", &d), 0);
+    assert_int_equal(d, 0);
+    assert_int_equal(acd_units_weekday(d), 3); /* a Thursday */
+    assert_int_equal(acd_units_parse_date("2026-12-07", &d), 0);
+    assert_int_equal(acd_units_weekday(d), 0); /* a Monday */
+    char buf[32];
+    assert_string_equal(acd_units_format_date(d + 25, buf, sizeof(buf)), "2027-01-01");
+    assert_int_equal(acd_units_parse_date("2024-02-29", &d), 0);
+    assert_string_equal(acd_units_format_date(d, buf, sizeof(buf)), "2024-02-29");
+    assert_int_equal(acd_units_parse_date("1900-03-01", &d), 0);
+    assert_string_equal(acd_units_format_date(d - 1, buf, sizeof(buf)), "1900-02-28");
+    const char *bad[] = {"2026-02-29", "2100-02-29", "2026-13-01", "2026-00-10",
+                         "2026-04-31", "2026-4-01",  "26-04-01",   "2026/04/01",
+                         "1899-12-31", "",           "2026-04-01x"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_int_equal(acd_units_parse_date(bad[i], &d), -1);
+    assert_int_equal(acd_units_parse_date(NULL, &d), -1);
+}
+
 int
 main(void)
 {
@@ -340,6 +365,7 @@ main(void)
         cmocka_unit_test(test_uint),
         cmocka_unit_test(test_locale_independent),
         cmocka_unit_test(test_format_clock),
+        cmocka_unit_test(test_dates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
