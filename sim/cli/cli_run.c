@@ -25,11 +25,13 @@
 #include "outdir.h"
 #include "report.h"
 #include "tmpfile.h"
+#include "units.h"
 #include "util.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -308,8 +310,28 @@ struct trace_file {
     const struct acd_scenario *sc;
 };
 
-static const char trace_header[] = "call_id,issue_id,type,tier,attempt,source,arrival_s,end_s,"
-                                   "done_s,group,outcome,after,counted,wait_total_s,agent\n";
+static const char trace_header[] =
+    "call_id,issue_id,type,tier,attempt,source,arrival_s,end_s,done_s,group,outcome,after,"
+    "counted,wait_total_s,agent,arrival_clock,end_clock,done_clock\n";
+
+/* A trace time for people, beside its seconds: "09:30:15" (hours past 24
+ * as the scenario writes them: "25:10:00"); in a period (`days:`) the
+ * date first, "2026-12-08 09:30:15". Whole seconds, rounded down. */
+static void
+trace_clock(FILE *f, const struct acd_scenario *sc, double t_s)
+{
+    if (!isfinite(t_s))
+        return;
+    double whole = floor(t_s);
+    if (sc->n_days && sc->days[0].date >= 0) {
+        double day = floor(whole / 86400);
+        char d[16];
+        fprintf(f, "%s ", acd_units_format_date(sc->days[0].date + (long)day, d, sizeof(d)));
+        whole -= day * 86400;
+    }
+    long long s = (long long)whole;
+    fprintf(f, "%02lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+}
 
 /* acd_trace_fn: runs on the worker thread of the traced replication only,
  * while the main thread waits in acd_run, so the stream needs no lock.
@@ -341,6 +363,12 @@ trace_row(void *ud, const struct acd_trace_rec *rec)
     fputc(',', f);
     if (rec->agent != SIZE_MAX)
         fprintf(f, "%zu", rec->agent);
+    fputc(',', f);
+    trace_clock(f, sc, rec->t_arrive_s);
+    fputc(',', f);
+    trace_clock(f, sc, rec->t_end_s);
+    fputc(',', f);
+    trace_clock(f, sc, rec->t_done_s);
     fputc('\n', f);
 }
 

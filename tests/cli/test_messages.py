@@ -15,6 +15,9 @@
   (and says so), and is not shown, with the reason, when the scenario has
   features no Erlang formula has (retrials...); JSON, text, page and
   `acdsim report` agree.
+* 11: durations of a minute or more read "15m20s" in text output; the
+  trace has clock columns ("09:30:15", a period's "2026-12-08 09:30:15")
+  beside its seconds.
 * 12: `acdsim report` on another acdsim document (staffing, schedule,
   comparison, sweep) says which it is and where the results are, in one
   located error; `run -q` with nowhere to write says so on stderr; counts
@@ -22,8 +25,10 @@
 
 Environment: ACDSIM = the binary, TESTS_DIR = tests/.
 """
+import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -268,6 +273,33 @@ def _():
           or "Not shown: the queueing formula leaves out this scenario's retrials" in page,
           "page")
     check(not os.path.exists(os.path.join(out_dir, "erlang.png")), "an Erlang chart was drawn")
+
+
+@test("11: text durations as 15m20s; the trace's clock columns beside its seconds")
+def _():
+    day = os.path.join(SCENARIOS, "utility_day.yaml")
+    out, _ = expect_rc(acdsim("run", day, "-r", "2", "--no-timing"), 0, "text")
+    line = next(l for l in out.splitlines() if l.strip().startswith("Time to resolution"))
+    check(re.search(r"\s\d+m\d\ds\s", line), line)
+    trace = os.path.join(TMP, "trace.csv")
+    expect_rc(acdsim("run", TRAINING, "-r", "1", "-q", "--trace", trace), 0, "trace")
+    with open(trace, newline="") as f:
+        rows = list(csv.DictReader(f))
+    check(rows and all(k in rows[0] for k in ("arrival_clock", "end_clock", "done_clock")),
+          "no clock columns")
+    for r in rows[:50]:
+        for k in ("arrival", "end", "done"):
+            t = int(float(r[k + "_s"]))
+            want = f"{t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}"
+            check(r[k + "_clock"] == want, (r[k + "_s"], r[k + "_clock"]))
+    week = os.path.join(TESTS_DIR, "..", "bench", "week.yaml")
+    expect_rc(acdsim("run", week, "-r", "1", "-q", "--trace", trace), 0, "period trace")
+    with open(trace, newline="") as f:
+        rows = list(csv.DictReader(f))
+    last = max(rows, key=lambda r: float(r["done_s"]))
+    t = int(float(last["done_s"]))
+    check(last["done_clock"] == f"2026-12-{7 + t // 86400:02d} {t % 86400 // 3600:02d}:"
+          f"{t // 60 % 60:02d}:{t % 60:02d}", last["done_clock"])
 
 
 sys.exit(run(cleanup=TMP))

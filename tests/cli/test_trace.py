@@ -21,7 +21,7 @@ import tempfile
 ACDSIM = os.environ.get("ACDSIM", "acdsim")
 
 HEADER = ("call_id,issue_id,type,tier,attempt,source,arrival_s,end_s,done_s,group,"
-          "outcome,after,counted,wait_total_s,agent")
+          "outcome,after,counted,wait_total_s,agent,arrival_clock,end_clock,done_clock")
 COLUMNS = HEADER.split(",")
 OFFERED_SOURCES = {"fresh", "retrial", "repeat", "callback"}
 LEG_SOURCES = OFFERED_SOURCES | {"escalation", "transfer"}
