@@ -554,6 +554,47 @@ csv_missing_period(struct csv_read *r, unsigned header_line, const unsigned *row
                 n_missing, n_missing == 1 ? " is" : "s are", list);
 }
 
+/* A single day's header: 'interval' or 'start', then 'calls' (and
+ * optionally 'aht') or 'agents', any case. Names the first offending
+ * column and lists what is accepted. */
+static bool
+csv_day_header(struct csv_read *r, unsigned line, const struct csv_field *f, size_t nf,
+               enum csv_kind kind)
+{
+    const char *accepted = kind == CSV_ARRIVALS
+                               ? "accepted: interval,calls / start,calls / interval,calls,aht / "
+                                 "start,calls,aht, in any case"
+                               : "accepted: interval,agents / start,agents, in any case";
+    const char *want[3] = {"'interval' or 'start'", kind == CSV_ARRIVALS ? "'calls'" : "'agents'",
+                           "'aht'"};
+    size_t max = kind == CSV_ARRIVALS ? 3 : 2;
+    for (size_t j = 0; j < nf; j++) {
+        bool ok = j == 0   ? same_word(f[j].s, "interval") || same_word(f[j].s, "start")
+                  : j == 1 ? same_word(f[j].s, kind == CSV_ARRIVALS ? "calls" : "agents")
+                  : j == 2 ? kind == CSV_ARRIVALS && same_word(f[j].s, "aht")
+                           : false;
+        if (ok)
+            continue;
+        if (same_word(f[j].s, "date") || same_word(f[j].s, "weekday"))
+            csv_err(r, line, f[j].col,
+                    "column %zu '%s' needs a period of days (`days:` in the scenario); a "
+                    "single day's file has no such column (%s)",
+                    j + 1, acd_ytree_show(f[j].s).s, accepted);
+        else if (j < max)
+            csv_err(r, line, f[j].col, "column %zu of the header must be %s, found '%s' (%s)",
+                    j + 1, want[j], acd_ytree_show(f[j].s).s, accepted);
+        else
+            csv_err(r, line, f[j].col, "unexpected column %zu '%s' (%s)", j + 1,
+                    acd_ytree_show(f[j].s).s, accepted);
+        return false;
+    }
+    if (nf < 2) {
+        csv_err(r, line, 1, "the header has %zu column%s (%s)", nf, nf == 1 ? "" : "s", accepted);
+        return false;
+    }
+    return true;
+}
+
 /* A period's header: 'date' or 'weekday', then the single day's columns.
  * Names the first offending column. */
 static bool
@@ -710,16 +751,10 @@ acd_scn_read_interval_csv(struct ctx *c, const struct acd_ynode *fv, enum csv_ki
         }
         if (!header_line) {
             header_line = line;
-            bool first = nf >= 1 && (same_word(f[0].s, "interval") || same_word(f[0].s, "start"));
-            bool good = kind == CSV_ARRIVALS
-                            ? first && (nf == 2 || nf == 3) && same_word(f[1].s, "calls") &&
-                                  (nf == 2 || same_word(f[2].s, "aht"))
-                            : first && nf == 2 && same_word(f[1].s, "agents");
-            if (!good) {
-                /* Without its header the file's columns are unknown. */
-                csv_err(&r, line, 1, "expected the header row %s", forms);
+            /* Without its header the file's columns are unknown: name the
+             * first column that is wrong, and what is accepted. */
+            if (!csv_day_header(&r, line, f, nf, kind))
                 break;
-            }
             n_cols = nf;
             if (nf == 3)
                 ahts = acd_xcalloc(c->n_iv, sizeof(*ahts));

@@ -15,6 +15,9 @@
   (and says so), and is not shown, with the reason, when the scenario has
   features no Erlang formula has (retrials...); JSON, text, page and
   `acdsim report` agree.
+* 10: a forecast CSV's header: every accepted form works (any case), and a
+  wrong one names its offending column and lists what is accepted; a
+  `date` column in a single day says it needs `days:`.
 * 11: durations of a minute or more read "15m20s" in text output; the
   trace has clock columns ("09:30:15", a period's "2026-12-08 09:30:15")
   beside its seconds.
@@ -300,6 +303,40 @@ def _():
     t = int(float(last["done_s"]))
     check(last["done_clock"] == f"2026-12-{7 + t // 86400:02d} {t % 86400 // 3600:02d}:"
           f"{t // 60 % 60:02d}:{t % 60:02d}", last["done_clock"])
+
+
+FORECAST_DAY = """name: forecast
+horizon: {open: "08:00", close: "10:00", interval: 1h}
+call_types:
+  - {name: a, arrivals: {file: FILE}, handle_time: {dist: exponential, mean: 1m}}
+agent_groups:
+  - {name: g, skills: [a], agents: 2}
+"""
+ACCEPTED = ("accepted: interval,calls / start,calls / interval,calls,aht / start,calls,aht, "
+            "in any case")
+
+
+@test("10: forecast CSV headers: accepted forms; the offending column named")
+def _():
+    good = ["interval,calls\n1,10\n2,12\n", "start,calls\n08:00,10\n09:00,12\n",
+            "Start,Calls,AHT\n08:00,10,4m\n09:00,12,4m\n", "INTERVAL,CALLS,aht\n1,3,1m\n2,4,1m\n"]
+    for i, text in enumerate(good):
+        csv_path = write(f"good{i}.csv", text)
+        path = write("forecast.yaml", FORECAST_DAY.replace("FILE", csv_path))
+        expect_rc(acdsim("validate", path), 0, text.splitlines()[0])
+    bad = {"interval,calls,date\n": f"1:16: error: column 3 'date' needs a period of days "
+                                     f"(`days:` in the scenario); a single day's file has no such "
+                                     f"column ({ACCEPTED})",
+           "when,calls\n": f"1:1: error: column 1 of the header must be 'interval' or 'start', "
+                           f"found 'when' ({ACCEPTED})",
+           "start,volume\n": f"1:7: error: column 2 of the header must be 'calls', found 'volume' "
+                             f"({ACCEPTED})",
+           "start,calls,aht,note\n": f"1:17: error: unexpected column 4 'note' ({ACCEPTED})"}
+    for i, (text, want) in enumerate(bad.items()):
+        csv_path = write(f"bad{i}.csv", text)
+        path = write("forecast.yaml", FORECAST_DAY.replace("FILE", csv_path))
+        rc, out, err = acdsim("validate", path)
+        check(rc == 2 and err.strip() == f"{csv_path}:{want}", err)
 
 
 sys.exit(run(cleanup=TMP))

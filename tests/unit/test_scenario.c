@@ -1297,7 +1297,9 @@ test_csv_errors(void **state)
         "@/rows.csv:9:10: expected 2 fields as in the header (found 3)",
         "@/rows.csv:10:1: '10:00' is not the start of an interval (they start every 30m from "
         "08:00 to 09:30)",
-        "@/header.csv:1:1: expected the header row 'interval,calls' or 'start,calls,aht'",
+        "@/header.csv:1:1: column 1 of the header must be 'interval' or 'start', found 'time' "
+        "(accepted: interval,calls / start,calls / interval,calls,aht / start,calls,aht, in any "
+        "case)",
         "@/empty.csv:1:1: arrivals file is empty (expected the header row 'interval,calls' or "
         "'start,calls,aht')",
         "@/missing.csv:3:5: 'aht' values must be durations > 0 like 4m or 240 (found '0')",
