@@ -1062,6 +1062,62 @@ text_intervals(FILE *out, const struct acd_results *r, bool detail)
     }
 }
 
+/* A center with more than one channel: the center's figures mix a
+ * call's seconds with an e-mail's hours, so each channel gets a line of
+ * its own, from its call types' totals (means over replications): offered,
+ * answered within each type's own threshold / offered, abandoned /
+ * offered, answered wait / answered. Ratios of means: no CI. */
+static void
+text_channels(FILE *out, const struct acd_results *r)
+{
+    const struct acd_setup *st = &r->setup;
+    if (!st->known || !r->types)
+        return;
+    unsigned seen = 0;
+    for (size_t k = 0; k < st->n_call_types; k++)
+        seen |= 1u << st->call_types[k].channel;
+    if ((seen & (seen - 1)) == 0)
+        return; /* one channel: the center's figures are its own */
+    fprintf(out, "\n%-17s", "Channel");
+    static const char *const heads[] = {"offered", "SL (own T)", "abandoned", "ASA"};
+    for (size_t c = 0; c < ACD_ARRAY_LEN(heads); c++)
+        acd_display_put_right(out, heads[c], 11);
+    fputc('\n', out);
+    for (unsigned ch = 0; ch < ACD_N_CHANNELS; ch++) {
+        if (!(seen & (1u << ch)))
+            continue;
+        double offered = 0, within = 0, abandoned = 0, answered = 0, wait = 0;
+        for (size_t k = 0; k < st->n_call_types; k++) {
+            if (st->call_types[k].channel != (enum acd_channel)ch)
+                continue;
+            const struct acd_scope_result *s = &r->types[k];
+            offered += s->total[ACD_T_OFFERED].mean;
+            within += s->total[ACD_T_ANSWERED_WITHIN_T].mean;
+            abandoned += s->total[ACD_T_ABANDONED].mean;
+            answered += s->total[ACD_T_ANSWERED].mean;
+            wait += s->total[ACD_T_ANSWERED_WAIT_SUM].mean;
+        }
+        char v[NUM_BUF];
+        fprintf(out, "  %-15s", acd_channel_name((enum acd_channel)ch));
+        acd_display_put_right(out, format_value(ACD_M_OFFERED, offered, false, v, sizeof(v)), 11);
+        acd_display_put_right(out,
+                              format_value(ACD_M_SERVICE_LEVEL,
+                                           offered > 0 ? within / offered : ACD_NAN, false, v,
+                                           sizeof(v)),
+                              11);
+        acd_display_put_right(out,
+                              format_value(ACD_M_ABANDON_RATE,
+                                           offered > 0 ? abandoned / offered : ACD_NAN, false, v,
+                                           sizeof(v)),
+                              11);
+        acd_display_put_right(
+            out,
+            format_value(ACD_M_ASA, answered > 0 ? wait / answered : ACD_NAN, false, v, sizeof(v)),
+            11);
+        fputc('\n', out);
+    }
+}
+
 /* A period: one line per day with a few center means. */
 static void
 text_days(FILE *out, const struct acd_results *r)
@@ -1220,6 +1276,7 @@ write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts 
     text_scope(out, &rows, "Call center", &r->summary, ACD_SCOPE_CENTER);
     text_costs(out, r);
     text_drain(out, r);
+    text_channels(out, r);
     if (r->days)
         text_days(out, r);
     if (r->n_intervals)

@@ -13,6 +13,9 @@ stretch, blending CSRs) and e-mail (a backlog at the first opening).
   day's closing are exactly those waiting at the next opening, and that
   count is the next day's `backlog_at_open` in the results.
 * A chat agent never holds more than its concurrency, across days.
+* The text report gives each channel its own line (the center's figures
+  mix a call's seconds with an e-mail's hours), from the call types'
+  totals.
 
 Environment: ACDSIM = the binary, TESTS_DIR = tests/.
 """
@@ -118,6 +121,23 @@ def _():
         held[agent] = held.get(agent, 0) + step
         most = max(most, held[agent])
     check(len(chats) > 1000 and most == 3, f"{len(chats)} chats, at most {most} at once")
+
+
+@test("text: a line per channel, from the call types' totals")
+def _():
+    out, _ = expect_rc(acdsim("run", WEEK, "-r", "3", "--no-timing"), 0, "text")
+    doc, _ = expect_rc(acdsim("run", WEEK, "-r", "3", "--no-timing", "-f", "json"), 0, "json")
+    d = json.loads(doc)
+    lines = out.splitlines()
+    head = lines.index(next(l for l in lines if l.startswith("Channel ")))
+    rows = {l.split()[0]: l.split()[1:] for l in lines[head + 1:head + 4]}
+    check(set(rows) == {"voice", "chat", "email"}, rows)
+    for ch in ("voice", "chat", "email"):
+        types = [t for t in d["call_types"].values() if t.get("channel", "voice") == ch]
+        offered = sum(total(t, "offered") for t in types)
+        within = sum(total(t, "answered_within_t") for t in types)
+        check(rows[ch][0] == f"{offered:.0f}", (ch, rows[ch], offered))
+        check(rows[ch][1] == f"{100 * within / offered:.1f}%", (ch, rows[ch], within / offered))
 
 
 sys.exit(run(cleanup=TMP))
