@@ -1143,6 +1143,31 @@ text_days(FILE *out, const struct acd_results *r)
                 11);
         fputc('\n', out);
     }
+    if (!(r->setup.features & ACD_FEAT_EMAIL))
+        return;
+    /* The e-mail backlog at each opening and closing: a day closes with
+     * what the next one opens with (nothing is taken overnight); the last
+     * closes with what is left at the end of the period. */
+    fprintf(out, "\n%-17s", "E-mail backlog");
+    acd_display_put_right(out, "at opening", 11);
+    acd_display_put_right(out, "at closing", 11);
+    fputc('\n', out);
+    for (size_t d = 0; d < r->setup.n_days; d++) {
+        const struct acd_setup_day *dy = &r->setup.days[d];
+        char v[NUM_BUF];
+        double close = d + 1 < r->setup.n_days ? r->days[d + 1].metric[ACD_M_BACKLOG_AT_OPEN].mean
+                                               : r->summary.metric[ACD_M_BACKLOG_AT_CLOSE].mean;
+        fprintf(out, "  %-10.10s %-3s ", dy->label,
+                dy->weekday >= 0 && dy->weekday < 7 ? weekday_names[dy->weekday] : "");
+        acd_display_put_right(out,
+                              format_value(ACD_M_BACKLOG_AT_OPEN,
+                                           r->days[d].metric[ACD_M_BACKLOG_AT_OPEN].mean, false, v,
+                                           sizeof(v)),
+                              11);
+        acd_display_put_right(out, format_value(ACD_M_BACKLOG_AT_CLOSE, close, false, v, sizeof(v)),
+                              11);
+        fputc('\n', out);
+    }
 }
 
 /* "N replications, seed S" and the horizon, on one line if it fits. */

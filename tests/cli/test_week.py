@@ -138,6 +138,14 @@ def _():
         within = sum(total(t, "answered_within_t") for t in types)
         check(rows[ch][0] == f"{offered:.0f}", (ch, rows[ch], offered))
         check(rows[ch][1] == f"{100 * within / offered:.1f}%", (ch, rows[ch], within / offered))
+    # The e-mail backlog at each opening and closing: a day closes with what
+    # the next opens with; the last with what is left at the end.
+    head = lines.index("E-mail backlog    at opening at closing")
+    table = [l.split() for l in lines[head + 1:head + 8]]
+    check([float(t[2]) for t in table] == [round(x["backlog_at_open"]["mean"], 2)
+                                           for x in d["days"]], table)
+    check([float(t[3]) for t in table[:-1]] == [float(t[2]) for t in table[1:]], table)
+    check(float(table[-1][3]) == round(d["summary"]["backlog_at_close"]["mean"], 2), table)
 
 
 sys.exit(run(cleanup=TMP))
