@@ -1,5 +1,5 @@
 #!/bin/sh
-# A 7-day week of the utility center with chat and e-mail (bench/week.yaml,
+# A 7-day week of the utility center with chat and e-mail (scenarios/utility_week.yaml,
 # 30 replications): wall and CPU seconds of `acdsim run` on 2 threads, the
 # whole command (parsing, simulation, estimates, text output), 5 runs.
 # Usage: bench/bench_week.sh [BUILD_DIR] [RUNS]      (issue 17, acceptance 5)
@@ -10,6 +10,6 @@ here=$(dirname "$0")
 i=0
 while [ "$i" -lt "$runs" ]; do
     /usr/bin/time -f "%e s wall, %U s user, %S s sys, %M KB" \
-        "$build/acdsim" run "$here/week.yaml" -j 2 --no-timing >/dev/null
+        "$build/acdsim" run "$here/../scenarios/utility_week.yaml" -j 2 --no-timing >/dev/null
     i=$((i + 1))
 done

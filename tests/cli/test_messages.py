@@ -295,7 +295,7 @@ def _():
             t = int(float(r[k + "_s"]))
             want = f"{t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}"
             check(r[k + "_clock"] == want, (r[k + "_s"], r[k + "_clock"]))
-    week = os.path.join(TESTS_DIR, "..", "bench", "week.yaml")
+    week = os.path.join(SCENARIOS, "utility_week.yaml")
     expect_rc(acdsim("run", week, "-r", "1", "-q", "--trace", trace), 0, "period trace")
     with open(trace, newline="") as f:
         rows = list(csv.DictReader(f))

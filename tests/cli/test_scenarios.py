@@ -102,7 +102,7 @@ def check_scope(where, scope):
     """Every metric present is a {mean, ci95} whose mean is a number (or
     null: undefined in every replication) in its range."""
     for m, e in scope.items():
-        if m in ("totals", "call_types", "agent_groups", "start", "end"):
+        if m in ("totals", "call_types", "agent_groups", "start", "end", "day", "channel"):
             continue
         check(isinstance(e, dict) and "mean" in e and "ci95" in e, f"{where}.{m}: {e!r}")
         v, ci = e["mean"], e["ci95"]
@@ -195,16 +195,23 @@ def per_scenario_tests(sc):
         if not sc.day:
             check(iv == [], f"steady-state run with {len(iv)} intervals")
             return
-        open_s, close_s = clock(sc.horizon["open"]), clock(sc.horizon["close"])
         check(len(iv) > 0, "no intervals")
-        check(iv[0]["start"] == sc.horizon["open"], f"first interval starts {iv[0]['start']}")
-        check(iv[-1]["end"] == sc.horizon["close"], f"last interval ends {iv[-1]['end']}")
-        length = (close_s - open_s) / len(iv)
-        for i, x in enumerate(iv):
-            check(clock(x["end"]) - clock(x["start"]) == length,
-                  f"interval {i}: {x['start']}-{x['end']}, expected {length:g} s long")
-            if i:
-                check(x["start"] == iv[i - 1]["end"], f"gap before interval {i} ({x['start']})")
+        # A period (`days:`): each day's intervals cover its own hours.
+        days = doc.get("days") or [{"open": sc.horizon["open"], "close": sc.horizon["close"],
+                                    "first_interval": 0, "n_intervals": len(iv)}]
+        check(sum(d["n_intervals"] for d in days) == len(iv), "days do not cover the intervals")
+        for d in days:
+            div = iv[d["first_interval"]:d["first_interval"] + d["n_intervals"]]
+            open_s, close_s = clock(d["open"]), clock(d["close"])
+            check(div[0]["start"] == d["open"], f"first interval starts {div[0]['start']}")
+            check(div[-1]["end"] == d["close"], f"last interval ends {div[-1]['end']}")
+            length = (close_s - open_s) / len(div)
+            for i, x in enumerate(div):
+                check(clock(x["end"]) - clock(x["start"]) == length,
+                      f"interval {i}: {x['start']}-{x['end']}, expected {length:g} s long")
+                if i:
+                    check(x["start"] == div[i - 1]["end"],
+                          f"gap before interval {i} ({x['start']})")
             check_scope(f"intervals[{i}] {x['start']}", x)
         total = sum(value(x, "offered") or 0 for x in iv)
         day = value(doc["summary"], "offered")
@@ -278,6 +285,24 @@ def story_tests(scenarios):
             check(sl["p1"] > sl["p3"] and sl["p2"] > sl["p3"],
                   f"P3 is served as well as P1/P2: {sl}")
             check(cb is not None and cb > 0, "no P3 caller took a callback")
+
+    sc = find(scenarios, "utility_week.yaml")
+    if sc:
+        @test("utility_week.yaml: voice misses 80/20, chats barely wait, Monday opens with e-mails")
+        def _(sc=sc):
+            doc, _ = sc.json_run()
+            ct = doc["call_types"]
+            voice = [t for t in ct.values() if t.get("channel", "voice") == "voice"]
+            within = sum(t["totals"]["answered_within_t"]["mean"] for t in voice)
+            offered = sum(t["totals"]["offered"]["mean"] for t in voice)
+            chat = value(ct["web_chat"], "service_level")
+            monday = value(doc["days"][0], "backlog_at_open")
+            print(f"# voice SL {within / offered:.3f}, chat SL {chat:.3f}, Monday's e-mail "
+                  f"backlog {monday:.1f}")
+            check(len(doc["days"]) == 7, "not a week")
+            check(within / offered < 0.8, "voice meets 80/20")
+            check(chat > 0.95, f"chat service level {chat:.3f}")
+            check(monday >= 60, f"Monday opens with {monday} e-mails")
 
     sc = find(scenarios, "training.yaml")
     if sc:

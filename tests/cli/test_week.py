@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A week with three channels (issue 17, acceptance 2 and 3 with chat and
-e-mail): bench/week.yaml, a 7-day period of voice, chat (concurrency 3,
+e-mail): scenarios/utility_week.yaml, a 7-day period of voice, chat (concurrency 3,
 stretch, blending CSRs) and e-mail (a backlog at the first opening).
 
 * Conservation per day and over the period: every offered contact of a day
@@ -32,7 +32,7 @@ from taplib import check, expect_rc, run, test  # noqa: E402
 ACDSIM = os.environ.get("ACDSIM", "acdsim")
 TESTS_DIR = os.environ.get("TESTS_DIR",
                            os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-WEEK = os.path.join(TESTS_DIR, "..", "bench", "week.yaml")
+WEEK = os.path.join(TESTS_DIR, "..", "scenarios", "utility_week.yaml")
 TMP = tempfile.mkdtemp(prefix="acdsim-week-")
 ENDS = ["answered", "abandoned", "blocked", "balked", "timed_out", "disconnected",
         "callback_requested"]
