@@ -18,8 +18,8 @@
  * metrics only when the scenario uses the feature (setup.features).
  */
 #include "html.h"
-#include "report.h"
 #include "display.h"
+#include "report.h"
 #include "svg.h"
 #include "units.h"
 #include "util.h"
