@@ -293,18 +293,22 @@ acd_route_chat_leg(const struct acd_sim *s, uint32_t a)
     return best;
 }
 
-uint32_t
-acd_route_chat_agent(const struct acd_sim *s, uint32_t c, uint32_t qi, unsigned extra)
+/* Among the agents of q's eligible groups (only groups with `blending`
+ * when blending_only) who hold chats and may take more, the one holding
+ * the fewest, fewer than best_n; ties: the first group listed, then the
+ * first member. ACD_NONE if none. */
+static uint32_t
+fewest_chats(const struct acd_sim *s, uint32_t c, const struct acd_queue *q, unsigned extra,
+             bool blending_only, unsigned best_n)
 {
-    const struct acd_queue *q = &s->queues[qi];
     bool overflow = s->route->uses_overflow, check = overflow || q->has_assist;
     double wait_s = extra || !check ? 0 : leg_wait(s, c);
     uint32_t best = ACD_NONE;
-    unsigned best_n = s->types[q->type].concurrency; /* take fewer than this */
     for (uint32_t i = 0; i < q->n_groups && best_n > 1; i++) {
         uint32_t gi = q->groups[i];
         const struct acd_group_rt *g = &s->groups[gi];
-        if (g->n_busy == 0 || (check && !eligible(s, gi, q->levels[i], q, wait_s, extra, overflow)))
+        if ((blending_only && !s->sc->groups[gi].blending) || g->n_busy == 0 ||
+            (check && !eligible(s, gi, q->levels[i], q, wait_s, extra, overflow)))
             continue;
         for (uint32_t m = 0; m < g->n_members && best_n > 1; m++) {
             uint32_t a = g->members[m];
@@ -316,6 +320,14 @@ acd_route_chat_agent(const struct acd_sim *s, uint32_t c, uint32_t qi, unsigned 
         }
     }
     return best;
+}
+
+uint32_t
+acd_route_chat_agent(const struct acd_sim *s, uint32_t c, uint32_t qi, unsigned extra)
+{
+    const struct acd_queue *q = &s->queues[qi];
+    /* Take fewer chats than the type's concurrency. */
+    return fewest_chats(s, c, q, extra, false, s->types[q->type].concurrency);
 }
 
 /* May a voice call of type k go to an agent holding chats (blending)? Not
@@ -333,26 +345,7 @@ acd_route_blend_agent(const struct acd_sim *s, uint32_t c, uint32_t qi, unsigned
     const struct acd_queue *q = &s->queues[qi];
     if (q->lane != 0 || !blendable(s, q->type))
         return ACD_NONE;
-    bool overflow = s->route->uses_overflow, check = overflow || q->has_assist;
-    double wait_s = extra || !check ? 0 : leg_wait(s, c);
-    uint32_t best = ACD_NONE;
-    unsigned best_n = ACD_MAX_CONCURRENCY + 1;
-    for (uint32_t i = 0; i < q->n_groups && best_n > 1; i++) {
-        uint32_t gi = q->groups[i];
-        const struct acd_group_rt *g = &s->groups[gi];
-        if (!s->sc->groups[gi].blending || g->n_busy == 0 ||
-            (check && !eligible(s, gi, q->levels[i], q, wait_s, extra, overflow)))
-            continue;
-        for (uint32_t m = 0; m < g->n_members && best_n > 1; m++) {
-            uint32_t a = g->members[m];
-            unsigned n = s->chat[a].n;
-            if (n == 0 || n >= best_n || s->agents[a].group != gi || !acd_state_chat_open(s, a))
-                continue;
-            best = a;
-            best_n = n;
-        }
-    }
-    return best;
+    return fewest_chats(s, c, q, extra, true, ACD_MAX_CONCURRENCY + 1);
 }
 
 uint32_t
