@@ -226,8 +226,9 @@ put_sl(const struct acd_live *l, const struct acd_live_ui *ui, int y, int x, int
        double offered)
 {
     if (offered > 0 && offered < ACD_LIVE_SL_MIN_CALLS) {
-        char buf[24];
-        snprintf(buf, sizeof(buf), "%*s%.0f", w - 3, "n=", offered);
+        char n[16], buf[24];
+        snprintf(n, sizeof(n), "n=%.0f", offered);
+        snprintf(buf, sizeof(buf), "%*s", w, n);
         put(y, x, w, buf);
         return;
     }
