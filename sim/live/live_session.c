@@ -151,16 +151,21 @@ static void
 watch_shifts(struct acd_live *l)
 {
     acd_live_snapshot(l);
+    if (l->snap->closed && !l->closed_noted) {
+        l->closed_noted = true;
+        /* At the closing time, not when the view looked (a fast run
+         * looks once per tick). */
+        struct acd_live_note *n = note(l, ACD_NOTE_CLOSED, 0, 0, 0, 0);
+        double close_s = l->sc->horizon == ACD_HORIZON_DAY ? l->sc->close_s : l->sc->duration_s;
+        if (n->t_s > close_s)
+            n->t_s = close_s;
+    }
     for (size_t g = 0; g < l->sc->n_groups; g++) {
         const struct acd_snapshot_group *sg = &l->snap->groups[g];
         unsigned on = sg->members - sg->by_state[ACD_AGENT_OFF];
         if (on != l->on_shift[g])
             note(l, ACD_NOTE_SHIFT, g, (long)l->on_shift[g], (long)on, 0);
         l->on_shift[g] = on;
-    }
-    if (l->snap->closed && !l->closed_noted) {
-        l->closed_noted = true;
-        note(l, ACD_NOTE_CLOSED, 0, 0, 0, 0);
     }
 }
 

@@ -535,6 +535,8 @@ def _():
     try:
         text = lv.wait(lambda t: "PAUSED" in header(t), "the pause after closing")
         check("closed" in header(text), header(text))
+        check(any(ln == "11:00:00  closed: no new calls" for ln in ticker(text)),
+              f"closing not at 11:00:00 in the ticker:\n{text}")
         for name in ("orders", "webchat"):
             check(queue_row(text, name)[4] == "0", f"{name} CALLS/H after closing:\n{text}")
         lv.keys("Space")
