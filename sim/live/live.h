@@ -35,6 +35,20 @@ enum acd_live_note_kind {
     ACD_NOTE_SURGE,     /* index: call type or ACD_LIVE_ALL, x: factor, b: 1 if scripted */
     ACD_NOTE_RESTART,   /* a: new seed (low 32 bits) */
     ACD_NOTE_CLOSED,
+    ACD_NOTE_STEP, /* what one `n` step did: a: enum acd_live_step, index: call
+                      type or group, b: group (or -1) or count, x: wait (NaN: none) */
+};
+
+/* What one engine event did, as `n` (acd_live_step) sees it in the
+ * snapshots before and after (the engine does not name its events). */
+enum acd_live_step {
+    ACD_STEP_ARRIVE,          /* index: type; b: callers waiting after it */
+    ACD_STEP_ARRIVE_ANSWERED, /* index: type; b: answering group */
+    ACD_STEP_ANSWER,          /* index: type; b: answering group; x: its wait */
+    ACD_STEP_TALK_END,        /* index: group; b: 1 into wrap-up, 0 idle */
+    ACD_STEP_WRAP_END,        /* index: group */
+    ACD_STEP_BREAK,           /* index: group; b: 1 starts, 0 ends */
+    ACD_STEP_OTHER,           /* nothing the wallboard shows changed */
 };
 
 struct acd_live_note {
@@ -43,6 +57,8 @@ struct acd_live_note {
     size_t index;
     long a, b;
     double x;
+    bool step;   /* made by an `n` step (drawn with "step") */
+    bool warmup; /* the call arrived in the warm-up: not counted */
 };
 
 #define ACD_LIVE_NOTES 64 /* ring size: more than any screen shows */
@@ -53,9 +69,11 @@ struct acd_live {
     size_t next_script;                   /* first script event not applied */
     uint64_t seed;
     struct acd_sim *sim;
-    struct acd_snapshot *snap; /* refreshed by acd_live_snapshot */
-    double start_s;            /* where the view starts (day: opening) */
-    double surge_end_s;        /* keyboard surge: when it ends (INFINITY: none) */
+    struct acd_snapshot *snap;   /* refreshed by acd_live_snapshot */
+    struct acd_snapshot *before; /* acd_live_step: the state before its event */
+    size_t step_group;           /* acd_live_step: group of the last call that ended in it */
+    double start_s;              /* where the view starts (day: opening) */
+    double surge_end_s;          /* keyboard surge: when it ends (INFINITY: none) */
     bool surge_on;
     bool quit, pause; /* a script asked (the caller clears pause) */
     bool closed_noted;
@@ -79,7 +97,9 @@ void acd_live_set_max_calls(struct acd_live *l, size_t max_calls);
  * due on the way. Stops early at a scripted `quit` (l->quit) or `pause`
  * (l->pause). Returns false once the replication is finished. */
 bool acd_live_advance(struct acd_live *l, double t_s);
-/* Exactly one engine event (the interventions due before it first). */
+/* Exactly one engine event (the interventions due before it first). The
+ * ticker says what it did: the notes it caused (an abandon...) are marked
+ * `step`, else one ACD_NOTE_STEP note describes it. */
 bool acd_live_step(struct acd_live *l);
 /* Keyboard interventions at the current time: one agent more or fewer in
  * group g (on a shift-staffed group an offset on top of the roster;
@@ -99,5 +119,8 @@ const struct acd_live_note *acd_live_note(const struct acd_live *l, size_t i);
 
 #define ACD_LIVE_SURGE_FACTOR 2.0
 #define ACD_LIVE_SURGE_S      (30 * 60.0)
+/* A service level over fewer offered calls is not shown as a percentage
+ * (it jumps on every call): the wallboard shows the count, "n=4", instead. */
+#define ACD_LIVE_SL_MIN_CALLS 10
 
 #endif

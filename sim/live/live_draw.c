@@ -85,6 +85,85 @@ put(int y, int x, int w, const char *s)
     free(t);
 }
 
+/* Columns a name takes: its code points (a name is UTF-8 text). */
+static int
+text_width(const char *s)
+{
+    int n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += (*p & 0xc0) != 0x80;
+    return n;
+}
+
+/* s in at most w columns into buf: whole when it fits, else its first w - 1
+ * code points and an ellipsis ("~" without UTF-8), so a cut is always
+ * marked. */
+static const char *
+fit(const char *s, int w, bool utf8, char *buf, size_t n)
+{
+    ACD_ASSERT(n > 4);
+    if (w < 1) {
+        buf[0] = '\0';
+        return buf;
+    }
+    bool cut = text_width(s) > w;
+    int keep = cut ? w - 1 : w, cols = 0;
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        bool lead = (*p & 0xc0) != 0x80;
+        if (lead && cols == keep)
+            break;
+        if (o + 4 >= n)
+            break;
+        cols += lead;
+        buf[o++] = (char)*p;
+    }
+    if (cut) {
+        const char *e = utf8 ? "\u2026" : "~";
+        size_t el = strlen(e);
+        if (o + el < n) {
+            memcpy(buf + o, e, el);
+            o += el;
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* put() of s cut to fit w columns with a mark (see fit). */
+static void
+put_fit(int y, int x, int w, const char *s, bool utf8)
+{
+    char buf[512];
+    if (x + w > COLS)
+        w = COLS - x;
+    fit(s, w, utf8, buf, sizeof(buf));
+    put(y, x, (int)strlen(buf), buf);
+}
+
+/* Width of the name column of call types or groups: the longest name, at
+ * least 10, at most 10 plus half the columns past 80 (longer names are cut
+ * with a mark). */
+static int
+name_width(const struct acd_live *l, bool types)
+{
+    size_t n = types ? l->sc->n_call_types : l->sc->n_groups;
+    int w = 10, cap = 10 + (COLS > 80 ? (COLS - 80) / 2 : 0);
+    for (size_t i = 0; i < n; i++) {
+        int t = text_width(types ? l->sc->call_types[i].name : l->sc->groups[i].name);
+        w = t > w ? t : w;
+    }
+    return w < cap ? w : cap;
+}
+
+/* A steady-state run in its warm-up: nothing it shows is counted yet. */
+static bool
+in_warmup(const struct acd_live *l)
+{
+    const struct acd_snapshot *sn = l->snap;
+    return l->sc->horizon != ACD_HORIZON_DAY && sn->bin >= sn->n_bins && !sn->closed && !sn->done;
+}
+
 static const char *
 clock_text(const struct acd_live *l, double t_s, char *buf, size_t n)
 {
@@ -139,6 +218,24 @@ put_pct(int y, int x, int w, double v, attr_t attr)
     attroff(attr);
 }
 
+/* A service level over `offered` calls: "--" for none, "n=4" (the calls
+ * so far) below ACD_LIVE_SL_MIN_CALLS, too few to be a percentage that
+ * does not jump on every call; else the percentage, coloured. */
+static void
+put_sl(const struct acd_live *l, const struct acd_live_ui *ui, int y, int x, int w, double within,
+       double offered)
+{
+    if (offered > 0 && offered < ACD_LIVE_SL_MIN_CALLS) {
+        char n[16], buf[24];
+        snprintf(n, sizeof(n), "n=%.0f", offered);
+        snprintf(buf, sizeof(buf), "%*s", w, n);
+        put(y, x, w, buf);
+        return;
+    }
+    double sl = ratio(within, offered);
+    put_pct(y, x, w, sl, sl_attr(l, ui, sl));
+}
+
 /* --- panels ----------------------------------------------------------------- */
 
 static void
@@ -162,7 +259,10 @@ draw_header(const struct acd_live *l, const struct acd_live_ui *ui)
     } else if (sc->horizon == ACD_HORIZON_DAY) {
         snprintf(iv, sizeof(iv), "%s", sn->closed ? "closed" : "before opening");
     } else {
-        snprintf(iv, sizeof(iv), "%s", sn->bin < sn->n_bins ? "steady state" : "warm-up");
+        snprintf(iv, sizeof(iv), "%s",
+                 sn->bin < sn->n_bins ? "steady state"
+                 : in_warmup(l)       ? (wide ? "WARM-UP (not counted)" : "WARM-UP")
+                                      : "over");
     }
     if (ui->speed > 0)
         snprintf(speed, sizeof(speed), "speed %gx", ui->speed);
@@ -192,7 +292,7 @@ draw_header(const struct acd_live *l, const struct acd_live_ui *ui)
     put(0, x, COLS - x, ev);
     x += (int)strlen(ev);
     if (COLS - x > 8)
-        put(0, x, COLS - x - 1, sc->name ? sc->name : "");
+        put_fit(0, x, COLS - x - 1, sc->name ? sc->name : "", ui->utf8);
     attroff(A_REVERSE);
 }
 
@@ -201,16 +301,21 @@ static int
 draw_queues(const struct acd_live *l, const struct acd_live_ui *ui, int y, int max_rows)
 {
     const struct acd_snapshot *sn = l->snap;
-    int bar_w = COLS - 70;
-    if (bar_w < 6)
-        bar_w = 6;
-    int x_old = 12 + 5 + bar_w + 1;
+    /* name, waiting count, bar, then 49 columns of figures and 8 for the
+     * channel and a surge factor */
+    int nw = name_width(l, true);
+    int bar_w = COLS - 65 - nw;
+    if (bar_w < 4)
+        bar_w = 4;
+    int x_bar = nw + 7, x_old = x_bar + bar_w + 1;
     attron(A_BOLD);
     put(y, 0, COLS, " QUEUES");
     char h[256];
-    snprintf(h, sizeof(h), "%-*s %6s %7s %7s %6s %6s %7s", bar_w + 5, "WAITING", "OLDEST", "SL int",
-             "SL day", "ASA", "ABAND", "CALLS/H");
-    put(y, 12, COLS - 12, h);
+    /* "int": this interval; "day": the day so far (the whole run so far
+     * in steady state). */
+    snprintf(h, sizeof(h), "%-*s %6s %7s %7s %8s %9s %7s", bar_w + 5, "WAITING", "OLDEST", "SL int",
+             "SL day", "ASA day", "ABAND day", "CALLS/H");
+    put(y, nw + 2, COLS - nw - 2, h);
     attroff(A_BOLD);
     y++;
     int shown = 0;
@@ -223,13 +328,14 @@ draw_queues(const struct acd_live *l, const struct acd_live_ui *ui, int y, int m
             y++;
             break;
         }
-        snprintf(buf, sizeof(buf), " %-10.10s %4u ", l->sc->call_types[k].name, t->waiting);
-        put(y, 0, COLS, buf);
+        put_fit(y, 1, nw, l->sc->call_types[k].name, ui->utf8);
+        snprintf(buf, sizeof(buf), "%4u", t->waiting);
+        put(y, nw + 2, 4, buf);
         /* Bar: one cell per caller up to the width; a full bar means more. */
         int cells = (int)t->waiting < bar_w ? (int)t->waiting : bar_w;
         attron(ui->color ? COLOR_PAIR(t->waiting ? PAIR_WARN : PAIR_GOOD) : A_BOLD);
         for (int i = 0; i < cells; i++)
-            put(y, 17 + i, 3, ui->utf8 ? "\u2588" : "#");
+            put(y, x_bar + i, 3, ui->utf8 ? "\u2588" : "#");
         attroff(ui->color ? COLOR_PAIR(t->waiting ? PAIR_WARN : PAIR_GOOD) : A_BOLD);
         char old[16];
         if (t->waiting) {
@@ -240,21 +346,21 @@ draw_queues(const struct acd_live *l, const struct acd_live_ui *ui, int y, int m
             snprintf(old, sizeof(old), "-");
         snprintf(buf, sizeof(buf), "%6s", old);
         put(y, x_old, 6, buf);
-        double sl_i = ratio(t->interval.answered_within_t, t->interval.offered);
-        double sl_d = ratio(t->day.answered_within_t, t->day.offered);
-        put_pct(y, x_old + 7, 7, sl_i, sl_attr(l, ui, sl_i));
-        put_pct(y, x_old + 15, 7, sl_d, sl_attr(l, ui, sl_d));
+        put_sl(l, ui, y, x_old + 7, 7, t->interval.answered_within_t, t->interval.offered);
+        put_sl(l, ui, y, x_old + 15, 7, t->day.answered_within_t, t->day.offered);
         double asa = ratio(t->day.answered_wait_sum_s, t->day.answered);
         if (isnan(asa))
-            snprintf(buf, sizeof(buf), "%6s", "--");
+            snprintf(buf, sizeof(buf), "%8s", "--");
         else
-            snprintf(buf, sizeof(buf), "%5.0fs", asa);
-        put(y, x_old + 23, 6, buf);
-        snprintf(buf, sizeof(buf), "%6.0f", t->day.abandoned + t->day.blocked);
-        put(y, x_old + 30, 6, buf);
-        snprintf(buf, sizeof(buf), "%7.0f", t->rate_per_s * 3600);
-        put(y, x_old + 37, 7, buf);
-        int x_end = x_old + 44; /* the channel, when not voice, then an intervention */
+            snprintf(buf, sizeof(buf), "%7.0fs", asa);
+        put(y, x_old + 23, 8, buf);
+        snprintf(buf, sizeof(buf), "%9.0f", t->day.abandoned + t->day.blocked);
+        put(y, x_old + 32, 9, buf);
+        /* No arrivals once closed (the plan's rate would still show). */
+        double rate = sn->closed || sn->done ? 0 : t->rate_per_s * 3600;
+        snprintf(buf, sizeof(buf), "%7.0f", rate);
+        put(y, x_old + 42, 7, buf);
+        int x_end = x_old + 49; /* the channel, when not voice, then an intervention */
         enum acd_channel ch = l->sc->call_types[k].channel;
         if (ch != ACD_CHANNEL_VOICE) {
             snprintf(buf, sizeof(buf), " %s", acd_channel_name(ch));
@@ -285,6 +391,7 @@ draw_agents(const struct acd_live *l, const struct acd_live_ui *ui, int y, int r
     int w = COLS - 3;
     if (w < 10)
         w = 10;
+    int nw = name_width(l, false);
     attron(A_BOLD);
     put(y, 0, COLS, " AGENTS   (i idle, T talk, w wrap-up, b break, - off shift)");
     attroff(A_BOLD);
@@ -332,15 +439,18 @@ draw_agents(const struct acd_live *l, const struct acd_live_ui *ui, int y, int r
         char ring[24] = "";
         if (acd_scenario_features(l->sc) & ACD_FEAT_RING)
             snprintf(ring, sizeof(ring), " ring %u", sg->by_state[ACD_AGENT_RING]);
+        char name[128];
+        fit(l->sc->groups[g].name, nw, ui->utf8, name, sizeof(name));
+        /* occupancy: over the day so far (the run so far in steady state) */
         snprintf(buf, sizeof(buf),
-                 "%c%-10.10s %3u on %s talk %u wrap %u idle %u brk %u off %u  occ %s  %s",
-                 g == ui->selected ? '>' : ' ', l->sc->groups[g].name,
+                 "%c%s%*s %3u on %s talk %u wrap %u idle %u brk %u off %u  occ day %s  %s",
+                 g == ui->selected ? '>' : ' ', name, nw - text_width(name), "",
                  sg->members - sg->by_state[ACD_AGENT_OFF], ring, sg->by_state[ACD_AGENT_TALK],
                  sg->by_state[ACD_AGENT_WRAP], sg->by_state[ACD_AGENT_IDLE],
                  sg->by_state[ACD_AGENT_BREAK], sg->by_state[ACD_AGENT_OFF], occ_s, plan);
         if (g == ui->selected)
             attron(A_BOLD);
-        put(y, 0, COLS, buf);
+        put_fit(y, 0, COLS, buf, ui->utf8);
         if (g == ui->selected)
             attroff(A_BOLD);
         y++;
@@ -380,6 +490,15 @@ draw_sparkline(const struct acd_live *l, const struct acd_live_ui *ui, int y)
     attron(A_BOLD);
     put(y, 0, COLS, " SL/interval");
     attroff(A_BOLD);
+    if (in_warmup(l)) {
+        char t[24], buf[96];
+        snprintf(buf, sizeof(buf), " WARM-UP until %s: calls arriving now are not counted",
+                 clock_text(l, l->sc->warmup_s, t, sizeof(t)));
+        attron(A_BOLD);
+        put_fit(y, 12, COLS - 12, buf, ui->utf8);
+        attroff(A_BOLD);
+        return;
+    }
     size_t upto = sn->bin < sn->n_bins ? sn->bin + 1 : (sn->done || sn->closed ? sn->n_bins : 0);
     int x = 13;
     size_t first = 0;
@@ -415,49 +534,96 @@ draw_sparkline(const struct acd_live *l, const struct acd_live_ui *ui, int y)
     put(y, x + 10, COLS - x - 10, buf);
 }
 
+/* The text of an `n` step's own note (live.h enum acd_live_step). */
 static void
-note_text(const struct acd_live *l, const struct acd_live_note *n, char *buf, size_t len)
+step_text(const struct acd_live *l, const struct acd_live_note *n, char *buf, size_t len)
 {
     const struct acd_scenario *sc = l->sc;
-    char t[24];
-    hms(l, n->t_s, t, sizeof(t));
-    const char *type = n->index < sc->n_call_types ? sc->call_types[n->index].name : "all";
+    const char *type = n->index < sc->n_call_types ? sc->call_types[n->index].name : "a call type";
     const char *group = n->index < sc->n_groups ? sc->groups[n->index].name : "?";
-    switch (n->kind) {
-    case ACD_NOTE_ABANDON:
-        snprintf(buf, len, "%s  %s: caller abandoned", t, type);
+    const char *by = n->b >= 0 && (size_t)n->b < sc->n_groups ? sc->groups[n->b].name : NULL;
+    char w[24] = "";
+    switch ((enum acd_live_step)n->a) {
+    case ACD_STEP_ARRIVE:
+        snprintf(buf, len, "%s: call arrived, %ld waiting", type, n->b);
         break;
-    case ACD_NOTE_BLOCKED:
-        snprintf(buf, len, "%s  %s: busy signal", t, type);
+    case ACD_STEP_ARRIVE_ANSWERED:
+        snprintf(buf, len, "%s: call arrived, answered at once%s%s", type, by ? " by " : "",
+                 by ? by : "");
         break;
-    case ACD_NOTE_ESCALATED:
-        snprintf(buf, len, "%s  %s: escalated to tier %ld", t, type, n->a);
-        break;
-    case ACD_NOTE_SHIFT:
-        snprintf(buf, len, "%s  %s: agents on shift %ld -> %ld", t, group, n->a, n->b);
-        break;
-    case ACD_NOTE_AGENTS:
-        snprintf(buf, len, "%s  %s: %+ld agent%s (%s)", t, group, n->a,
-                 n->a == 1 || n->a == -1 ? "" : "s", n->b ? "script" : "key");
-        break;
-    case ACD_NOTE_SURGE:
-        if (n->x == 1)
-            snprintf(buf, len, "%s  %s: surge over, arrivals as planned", t, type);
+    case ACD_STEP_ANSWER:
+        if (!isnan(n->x)) {
+            int s = n->x < 5999 ? (int)floor(n->x) : 5999;
+            snprintf(w, sizeof(w), " after %d:%02d", s / 60, s % 60);
+        }
+        if (by)
+            snprintf(buf, len, "%s: call answered by %s%s", type, by, w);
         else
-            snprintf(buf, len, "%s  %s: SURGE, arrivals x%g (%s)", t, type, n->x,
-                     n->b ? "script" : "key");
+            snprintf(buf, len, "%s: a caller left the queue", type);
         break;
-    case ACD_NOTE_RESTART:
-        snprintf(buf, len, "%s  restarted with seed %llu", t, (unsigned long long)l->seed);
+    case ACD_STEP_TALK_END:
+        snprintf(buf, len, "%s: call ended, agent %s", group, n->b ? "in wrap-up" : "idle");
         break;
-    case ACD_NOTE_CLOSED:
-        snprintf(buf, len, "%s  closed: no new calls", t);
+    case ACD_STEP_WRAP_END:
+        snprintf(buf, len, "%s: wrap-up over, agent idle", group);
+        break;
+    case ACD_STEP_BREAK:
+        snprintf(buf, len, "%s: agent %s", group, n->b ? "went on break" : "back from break");
+        break;
+    case ACD_STEP_OTHER:
+        snprintf(buf, len, "an engine event that changes nothing shown (timer, boundary)");
         break;
     }
 }
 
 static void
-draw_ticker(const struct acd_live *l, int y, int rows)
+note_text(const struct acd_live *l, const struct acd_live_note *n, char *buf, size_t len)
+{
+    const struct acd_scenario *sc = l->sc;
+    char t[24], body[256];
+    hms(l, n->t_s, t, sizeof(t));
+    const char *type = n->index < sc->n_call_types ? sc->call_types[n->index].name : "all";
+    const char *group = n->index < sc->n_groups ? sc->groups[n->index].name : "?";
+    switch (n->kind) {
+    case ACD_NOTE_ABANDON:
+        snprintf(body, sizeof(body), "%s: caller abandoned", type);
+        break;
+    case ACD_NOTE_BLOCKED:
+        snprintf(body, sizeof(body), "%s: busy signal", type);
+        break;
+    case ACD_NOTE_ESCALATED:
+        snprintf(body, sizeof(body), "%s: escalated to tier %ld", type, n->a);
+        break;
+    case ACD_NOTE_SHIFT:
+        snprintf(body, sizeof(body), "%s: agents on shift %ld -> %ld", group, n->a, n->b);
+        break;
+    case ACD_NOTE_AGENTS:
+        snprintf(body, sizeof(body), "%s: %+ld agent%s (%s)", group, n->a,
+                 n->a == 1 || n->a == -1 ? "" : "s", n->b ? "script" : "key");
+        break;
+    case ACD_NOTE_SURGE:
+        if (n->x == 1)
+            snprintf(body, sizeof(body), "%s: surge over, arrivals as planned", type);
+        else
+            snprintf(body, sizeof(body), "%s: SURGE, arrivals x%g (%s)", type, n->x,
+                     n->b ? "script" : "key");
+        break;
+    case ACD_NOTE_RESTART:
+        snprintf(body, sizeof(body), "restarted with seed %llu", (unsigned long long)l->seed);
+        break;
+    case ACD_NOTE_CLOSED:
+        snprintf(body, sizeof(body), "closed: no new calls");
+        break;
+    case ACD_NOTE_STEP:
+        step_text(l, n, body, sizeof(body));
+        break;
+    }
+    snprintf(buf, len, "%s  %s%s%s", t, n->step ? "step: " : "", body,
+             n->warmup ? " (warm-up: not counted)" : "");
+}
+
+static void
+draw_ticker(const struct acd_live *l, const struct acd_live_ui *ui, int y, int rows)
 {
     attron(A_BOLD);
     put(y, 0, COLS, " EVENTS");
@@ -468,9 +634,9 @@ draw_ticker(const struct acd_live *l, int y, int rows)
         const struct acd_live_note *n = acd_live_note(l, (size_t)i);
         if (!n)
             break;
-        char buf[160];
+        char buf[320];
         note_text(l, n, buf, sizeof(buf));
-        put(y + i % rows, 8 + (i / rows) * cw, cw - 9, buf);
+        put_fit(y + i % rows, 8 + (i / rows) * cw, cw - 9, buf, ui->utf8);
     }
 }
 
@@ -482,7 +648,7 @@ draw_help(void)
         "",
         "space  pause / resume",
         "+ -    speed: 1x ... 3600x, max",
-        "n      one event (while paused)",
+        "n      pause, then one event",
         "a d    add / remove an agent",
         "[ ]    select the agent group",
         "s      surge: arrivals x2, 30 min",
@@ -516,20 +682,27 @@ acd_live_draw(const struct acd_live *l, const struct acd_live_ui *ui)
     const struct acd_snapshot *sn = l->snap;
     int rows = LINES;
     draw_header(l, ui);
-    /* Bottom: key line, ticker (2 rows at 24 lines, more when taller),
-     * sparkline. The middle is shared by queues and agents. */
-    int ticker = rows >= 30 ? 3 + (rows - 30) / 3 : 2;
-    int bottom = 1 + ticker + 1;
-    int middle = rows - 1 - bottom;
+    /* Bottom: sparkline, ticker, key line; the queues take up to a third of
+     * the middle, the agents what their grids need, and the ticker the
+     * rest (at least 2 rows, 3 from 30 lines): no blank rows while there
+     * are events to show. */
+    int ticker_min = rows >= 30 ? 3 : 2;
+    int middle = rows - 1 - (1 + ticker_min + 1);
     int q_rows = (int)sn->n_types;
     int q_max = middle / 3;
     if (q_rows > q_max)
         q_rows = q_max > 1 ? q_max : 1;
     int y = draw_queues(l, ui, 1, q_rows);
-    draw_agents(l, ui, y, rows - bottom - y);
-    int yb = rows - bottom;
+    int w = COLS - 3 < 10 ? 10 : COLS - 3;
+    int need = 1;
+    for (size_t g = 0; g < sn->n_groups; g++)
+        need += 1 + grid_rows(sn->groups[g].members, w);
+    int avail = rows - 2 - y; /* agents + ticker */
+    int a_rows = need < avail - ticker_min ? need : avail - ticker_min;
+    draw_agents(l, ui, y, a_rows);
+    int yb = y + (a_rows > 0 ? a_rows : 0);
     draw_sparkline(l, ui, yb);
-    draw_ticker(l, yb + 1, ticker);
+    draw_ticker(l, ui, yb + 1, rows - 2 - yb);
     char keys[160];
     snprintf(keys, sizeof(keys),
              " SPC pause  +/- speed  n step  a/d agent  [/] group  s surge  r restart  ? help  "

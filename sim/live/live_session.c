@@ -10,11 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
+static struct acd_live_note *
 note(struct acd_live *l, enum acd_live_note_kind kind, size_t index, long a, long b, double x)
 {
-    l->notes[l->n_notes++ % ACD_LIVE_NOTES] = (struct acd_live_note){
+    struct acd_live_note *n = &l->notes[l->n_notes++ % ACD_LIVE_NOTES];
+    *n = (struct acd_live_note){
         .t_s = acd_sim_now(l->sim), .kind = kind, .index = index, .a = a, .b = b, .x = x};
+    return n;
 }
 
 /* acd_trace_fn: abandons, busy signals and escalations go to the ticker.
@@ -23,12 +25,17 @@ static void
 on_trace(void *ud, const struct acd_trace_rec *r)
 {
     struct acd_live *l = ud;
+    struct acd_live_note *n = NULL;
+    if (r->group != SIZE_MAX)
+        l->step_group = r->group;
     if (r->outcome == ACD_OUT_ABANDONED)
-        note(l, ACD_NOTE_ABANDON, r->type, 0, 0, 0);
+        n = note(l, ACD_NOTE_ABANDON, r->type, 0, 0, 0);
     else if (r->outcome == ACD_OUT_BLOCKED)
-        note(l, ACD_NOTE_BLOCKED, r->type, 0, 0, 0);
+        n = note(l, ACD_NOTE_BLOCKED, r->type, 0, 0, 0);
     else if (r->after == ACD_AFTER_ESCALATED)
-        note(l, ACD_NOTE_ESCALATED, r->type, (long)r->tier + 1, 0, 0);
+        n = note(l, ACD_NOTE_ESCALATED, r->type, (long)r->tier + 1, 0, 0);
+    if (n)
+        n->warmup = !r->counted;
 }
 
 static void
@@ -54,6 +61,7 @@ acd_live_new(const struct acd_scenario *sc, uint64_t seed, const struct acd_live
     l->seed = seed;
     l->script = script;
     l->snap = acd_snapshot_new(sc);
+    l->before = acd_snapshot_new(sc);
     l->on_shift = acd_xcalloc(sc->n_groups ? sc->n_groups : 1, sizeof(*l->on_shift));
     l->start_s = sc->horizon == ACD_HORIZON_DAY ? sc->open_s : 0;
     start(l);
@@ -74,6 +82,7 @@ acd_live_free(struct acd_live *l)
         return;
     acd_sim_free(l->sim);
     acd_snapshot_free(l->snap);
+    acd_snapshot_free(l->before);
     free(l->on_shift);
     free(l);
 }
@@ -142,16 +151,21 @@ static void
 watch_shifts(struct acd_live *l)
 {
     acd_live_snapshot(l);
+    if (l->snap->closed && !l->closed_noted) {
+        l->closed_noted = true;
+        /* At the closing time, not when the view looked (a fast run
+         * looks once per tick). */
+        struct acd_live_note *n = note(l, ACD_NOTE_CLOSED, 0, 0, 0, 0);
+        double close_s = l->sc->horizon == ACD_HORIZON_DAY ? l->sc->close_s : l->sc->duration_s;
+        if (n->t_s > close_s)
+            n->t_s = close_s;
+    }
     for (size_t g = 0; g < l->sc->n_groups; g++) {
         const struct acd_snapshot_group *sg = &l->snap->groups[g];
         unsigned on = sg->members - sg->by_state[ACD_AGENT_OFF];
         if (on != l->on_shift[g])
             note(l, ACD_NOTE_SHIFT, g, (long)l->on_shift[g], (long)on, 0);
         l->on_shift[g] = on;
-    }
-    if (l->snap->closed && !l->closed_noted) {
-        l->closed_noted = true;
-        note(l, ACD_NOTE_CLOSED, 0, 0, 0, 0);
     }
 }
 
@@ -172,6 +186,68 @@ acd_live_advance(struct acd_live *l, double t_s)
     return !acd_sim_is_done(l->sim);
 }
 
+/* Agents of group g talking to a caller (ringing counts: the call is
+ * theirs). */
+static unsigned
+talking(const struct acd_snapshot *sn, size_t g)
+{
+    return sn->groups[g].by_state[ACD_AGENT_TALK] + sn->groups[g].by_state[ACD_AGENT_RING];
+}
+
+/* The note of one step that caused no other: what changed between
+ * l->before and l->snap, the first that applies of: an arrival, an answer,
+ * the end of a talk, of a wrap-up, a break. */
+static void
+describe_step(struct acd_live *l)
+{
+    const struct acd_snapshot *a = l->before, *z = l->snap;
+    /* The answering group: one with more agents talking, else the one whose
+     * agent just ended a call (and took the next at once). */
+    long answering = -1;
+    for (size_t g = 0; g < z->n_groups && answering < 0; g++)
+        if (talking(z, g) > talking(a, g))
+            answering = (long)g;
+    if (answering < 0 && l->step_group != SIZE_MAX)
+        answering = (long)l->step_group;
+    size_t grew = SIZE_MAX, shrank = SIZE_MAX, offered = SIZE_MAX;
+    for (size_t k = 0; k < z->n_types; k++) {
+        if (z->types[k].waiting > a->types[k].waiting && grew == SIZE_MAX)
+            grew = k;
+        if (z->types[k].waiting < a->types[k].waiting && shrank == SIZE_MAX)
+            shrank = k;
+        if (z->types[k].day.offered > a->types[k].day.offered && offered == SIZE_MAX)
+            offered = k;
+    }
+    struct acd_live_note *n;
+    if (z->calls > a->calls && grew != SIZE_MAX) {
+        n = note(l, ACD_NOTE_STEP, grew, ACD_STEP_ARRIVE, (long)z->types[grew].waiting, 0);
+    } else if (z->calls > a->calls) {
+        n = note(l, ACD_NOTE_STEP, offered, ACD_STEP_ARRIVE_ANSWERED, answering, 0);
+    } else if (shrank != SIZE_MAX) {
+        const struct acd_snapshot_calls *c0 = &a->types[shrank].day, *c1 = &z->types[shrank].day;
+        double wait = c1->answered > c0->answered
+                          ? c1->answered_wait_sum_s - c0->answered_wait_sum_s
+                          : ACD_NAN;
+        n = note(l, ACD_NOTE_STEP, shrank, ACD_STEP_ANSWER, answering, wait);
+    } else {
+        n = NULL;
+        for (size_t g = 0; g < z->n_groups && !n; g++) {
+            const unsigned *s0 = a->groups[g].by_state, *s1 = z->groups[g].by_state;
+            if (talking(z, g) < talking(a, g))
+                n = note(l, ACD_NOTE_STEP, g, ACD_STEP_TALK_END,
+                         s1[ACD_AGENT_WRAP] > s0[ACD_AGENT_WRAP], 0);
+            else if (s1[ACD_AGENT_WRAP] < s0[ACD_AGENT_WRAP])
+                n = note(l, ACD_NOTE_STEP, g, ACD_STEP_WRAP_END, 0, 0);
+            else if (s1[ACD_AGENT_BREAK] != s0[ACD_AGENT_BREAK])
+                n = note(l, ACD_NOTE_STEP, g, ACD_STEP_BREAK,
+                         s1[ACD_AGENT_BREAK] > s0[ACD_AGENT_BREAK], 0);
+        }
+        if (!n)
+            n = note(l, ACD_NOTE_STEP, 0, ACD_STEP_OTHER, 0, 0);
+    }
+    n->step = true;
+}
+
 bool
 acd_live_step(struct acd_live *l)
 {
@@ -180,8 +256,16 @@ acd_live_step(struct acd_live *l)
     double te = next_due(l);
     if (te <= acd_sim_next_event_s(l->sim))
         apply_due(l, te);
+    watch_shifts(l); /* what the interventions did is theirs, not the step's */
+    acd_sim_snapshot(l->sim, l->before);
+    uint64_t n0 = l->n_notes;
+    l->step_group = SIZE_MAX;
     bool more = acd_sim_step(l->sim);
     watch_shifts(l);
+    if (l->n_notes == n0)
+        describe_step(l);
+    for (uint64_t i = n0; i < l->n_notes; i++)
+        l->notes[i % ACD_LIVE_NOTES].step = true;
     return more;
 }
 

@@ -326,6 +326,282 @@ def _():
         lv.close()
 
 
+# --- issue 18, points 1-7: what a trainer in front of a class reads ----------
+
+DESK_STEADY = os.path.abspath(os.path.join(TESTS, "live", "desk_steady.yaml"))
+README = os.path.abspath(os.path.join(TESTS, "..", "README.md"))
+# A queue cell: a percentage, "n=4" (fewer than 10 calls) or "--".
+CELL = r"(\d+%|n=\d+|--)"
+
+
+def script(name, *lines):
+    path = os.path.join(TMP, name)
+    with open(path, "w") as f:
+        f.write("".join(line + "\n" for line in lines))
+    return path
+
+
+def queue_row(text, name):
+    """The figures of a queue row: (sl_int, sl_day, asa, aband, calls_h)."""
+    for ln in text.splitlines():
+        m = re.match(r"^ " + re.escape(name) + r"\s+\d+\D*?\s+(?:-|\d+:\d\d)\s+" + CELL + r"\s+"
+                     + CELL + r"\s+(--|\d+s)\s+(\d+)\s+(\d+)", ln)
+        if m:
+            return m.groups()
+    raise Failure(f"no {name} row:\n{text}")
+
+
+def ticker(text):
+    """The ticker's lines, newest first (the EVENTS column)."""
+    lines = text.splitlines()
+    i = next((k for k, ln in enumerate(lines) if ln.startswith(" EVENTS")), None)
+    if i is None:
+        raise Failure(f"no ticker:\n{text}")
+    return [ln[8:].rstrip() for ln in lines[i:-1]]
+
+
+@test("1: the queue columns and occupancy say which figures are the interval's and which the day's")
+def _():
+    if skip_without_tmux():
+        return skip_without_tmux()
+    lv = Live(100, 30, "--speed", "max", "--script", script("p1.txt", "at 09:40 pause"))
+    try:
+        text = lv.wait(lambda t: "PAUSED" in header(t), "the script's pause")
+        head = next(ln for ln in text.splitlines() if ln.startswith(" QUEUES"))
+        for col in ("SL int", "SL day", "ASA day", "ABAND day", "CALLS/H"):
+            check(col in head, f"no {col!r} column: {head!r}")
+        check(re.search(r"^>csr1 .* occ day \d+%", text, re.M), f"occupancy not labelled:\n{text}")
+        quit_and_check(lv)
+    finally:
+        lv.close()
+
+
+@test("2: SL int and SL day show the call count, not a jumping percentage, below 10 calls")
+def _():
+    if skip_without_tmux():
+        return skip_without_tmux()
+    # 60 calls in the first half hour: a handful by 09:03, about 40 by 09:20.
+    path = script("p2.txt", "at 09:03 pause", "at 09:20 pause")
+    lv = Live(100, 30, "--speed", "max", "--script", path)
+    try:
+        text = lv.wait(lambda t: "PAUSED" in header(t), "the pause at 09:03")
+        check("09:03:00" in header(text), header(text))
+        sl_int, sl_day = queue_row(text, "orders")[:2]
+        m = re.fullmatch(r"n=(\d+)", sl_int)
+        check(m and 1 <= int(m.group(1)) < 10, f"SL int at 09:03: {sl_int!r}\n{text}")
+        check(sl_day == sl_int, f"SL day at 09:03: {sl_day!r} (SL int {sl_int!r})")
+        lv.keys("Space")
+        text = lv.wait(lambda t: "09:20:00" in header(t) and "PAUSED" in header(t),
+                       "the pause at 09:20")
+        sl_int = queue_row(text, "orders")[0]
+        check(re.fullmatch(r"\d+%", sl_int), f"SL int at 09:20: {sl_int!r}\n{text}")
+        quit_and_check(lv)
+    finally:
+        lv.close()
+
+
+@test("3: n names the event it executed in the ticker, one line per n")
+def _():
+    if skip_without_tmux():
+        return skip_without_tmux()
+    lv = Live(100, 30, "--paused")
+    known = re.compile(r"^\d\d:\d\d:\d\d  step: (orders: call arrived, \d+ waiting|"
+                       r"orders: call arrived, answered at once by csr1|"
+                       r"orders: call answered by csr1( after \d+:\d\d)?|"
+                       r"orders: caller abandoned|csr1: call ended, agent (idle|in wrap-up)|"
+                       r"an engine event that changes nothing shown \(timer, boundary\))$")
+    try:
+        text = lv.wait(lambda t: "PAUSED" in header(t) and panels_ok(t), "the paused wallboard")
+        seen = set()
+        for i in range(12):
+            ev = num(r"\bev (\d+)", header(text))
+            lv.keys("n")
+            text = lv.wait(lambda t: num(r"\bev (\d+)", header(t)) == ev + 1, f"step {i + 1}")
+            steps = [ln for ln in ticker(text) if "step: " in ln]
+            check(len(steps) == i + 1, f"step {i + 1}: {len(steps)} step lines:\n{text}")
+            check(known.match(steps[0]), f"step {i + 1}: {steps[0]!r}")
+            seen.add(re.sub(r"\d", "", steps[0].split("step: ")[1])[:20])
+        check(len(seen) >= 2, f"every step said the same: {seen}")
+        quit_and_check(lv)
+    finally:
+        lv.close()
+
+
+@test("4: warm-up labelled: header, SL row and the ticker's abandons; ABAND counts after it")
+def _():
+    if skip_without_tmux():
+        return skip_without_tmux()
+    path = script("p4.txt", "at 00:20 pause", "at 00:50 pause")
+    lv = Live(100, 30, "--speed", "max", "--script", path, scenario=DESK_STEADY)
+    try:
+        text = lv.wait(lambda t: "PAUSED" in header(t), "the pause in the warm-up")
+        check("WARM-UP (not counted)" in header(text), header(text))
+        check("WARM-UP until t+00:30:00: calls arriving now are not counted" in text, text)
+        ab = [ln for ln in ticker(text) if "caller abandoned" in ln]
+        check(ab and all(ln.endswith("(warm-up: not counted)") for ln in ab),
+              f"warm-up abandons not labelled:\n{text}")
+        check(queue_row(text, "orders")[3] == "0", f"ABAND day in the warm-up:\n{text}")
+        lv.keys("Space")
+        text = lv.wait(lambda t: "t+00:50:00" in header(t) and "PAUSED" in header(t),
+                       "the pause after the warm-up")
+        check("WARM-UP" not in text and "steady state" in header(text), text)
+        counted = [ln for ln in ticker(text) if "caller abandoned" in ln
+                   and not ln.endswith("(warm-up: not counted)")]
+        check(counted and all(ln >= "t+00:30:00" for ln in counted),
+              f"no counted abandon after the warm-up:\n{text}")
+        check(int(queue_row(text, "orders")[3]) >= len(counted), f"ABAND day:\n{text}")
+        quit_and_check(lv)
+    finally:
+        lv.close()
+
+
+LONG = os.path.join(TMP, "long_names.yaml")
+with open(LONG, "w") as f:
+    f.write("""name: long names
+seed: 11
+replications: 1
+horizon: {open: "09:00", close: "11:00", interval: 30m}
+service_level: {threshold: 20s, target: 0.80}
+call_types:
+  - name: Harbor Street emergency line
+    arrivals: {per_interval: [60, 90, 100, 70]}
+    handle_time: {dist: exponential, mean: 3m}
+    patience: {dist: exponential, mean: 2m}
+  - name: service_orders
+    arrivals: {per_interval: [30, 40, 40, 30]}
+    handle_time: {dist: exponential, mean: 3m}
+    patience: {dist: exponential, mean: 2m}
+agent_groups:
+  - name: Harbor Street
+    skills: [Harbor Street emergency line, service_orders]
+    agents: [12, 14, 14, 12]
+""")
+
+
+def long_names_test(w, h):
+    if skip_without_tmux():
+        return skip_without_tmux()
+    lv = Live(w, h, "--speed", "max", "--script", script("p5.txt", "at 10:30 pause"),
+              scenario=LONG)
+    try:
+        text = lv.wait(lambda t: "PAUSED" in header(t), "the pause at 10:30")
+        lines = text.rstrip("\n").split("\n")
+        check(len(lines) == h and "paused by the script" in lines[-1], f"{len(lines)} rows")
+        check(all(len(ln) <= w for ln in lines), "lines wider than the window")
+        # Every row is used: the ticker fills what the panels leave.
+        blank = [i for i, ln in enumerate(lines) if not ln.strip()]
+        check(not blank, f"blank rows {blank}:\n{text}")
+        check(len(ticker(text)) >= h - 14, f"{len(ticker(text))} ticker lines:\n{text}")
+        # A name is whole or cut with a mark, never cut silently.
+        rows = [ln for ln in lines[2:4]]
+        names = ("Harbor Street emergency line", "service_orders")
+        for ln, name in zip(rows, names):
+            shown = re.match(r"^ (.+?)\s+\d+ ", ln).group(1)
+            check(shown == name or (shown.endswith("\u2026") and name.startswith(shown[:-1])),
+                  f"{name!r} shown as {shown!r}")
+        group = re.search(r"^>(.+?)\s+\d+ on ", text, re.M).group(1)
+        check(group == "Harbor Street" if w >= 100 else group == "Harbor St\u2026",
+              f"group shown as {group!r}")
+        check(all(len(ln) <= w - 9 for ln in ticker(text)), "ticker lines past the window")
+        quit_and_check(lv)
+        return lines
+    finally:
+        lv.close()
+
+
+@test("5: 100x30: no blank rows (the ticker takes them), names whole or cut with a mark")
+def _():
+    lines = long_names_test(100, 30)
+    if lines:
+        check(lines[3].startswith(" service_orders "), f"service_orders cut: {lines[3]!r}")
+        check(lines[2].startswith(" Harbor Street emerg\u2026 "), lines[2])
+
+
+@test("5: 80x24: the same, shorter names cut with a mark")
+def _():
+    lines = long_names_test(80, 24)
+    if lines:
+        check(lines[2].startswith(" Harbor St\u2026 ") and lines[3].startswith(" service_o\u2026 "),
+              f"{lines[2]!r} {lines[3]!r}")
+
+
+@test("6: CALLS/H shows 0 once closed and at DAY OVER")
+def _():
+    if skip_without_tmux():
+        return skip_without_tmux()
+    chat = os.path.abspath(os.path.join(TESTS, "live", "desk_chat.yaml"))
+    lv = Live(100, 30, "--speed", "max", "--script", script("p6.txt", "at 11:00:30 pause"),
+              scenario=chat)
+    try:
+        text = lv.wait(lambda t: "PAUSED" in header(t), "the pause after closing")
+        check("closed" in header(text), header(text))
+        check(any(ln == "11:00:00  closed: no new calls" for ln in ticker(text)),
+              f"closing not at 11:00:00 in the ticker:\n{text}")
+        for name in ("orders", "webchat"):
+            check(queue_row(text, name)[4] == "0", f"{name} CALLS/H after closing:\n{text}")
+        lv.keys("Space")
+        text = lv.wait(lambda t: "DAY OVER" in header(t), "DAY OVER")
+        for name in ("orders", "webchat"):
+            check(queue_row(text, name)[4] == "0", f"{name} CALLS/H at DAY OVER:\n{text}")
+        quit_and_check(lv)
+    finally:
+        lv.close()
+
+
+@test("7: n pauses first, then executes one event; the help box and the README say so")
+def _():
+    if skip_without_tmux():
+        return skip_without_tmux()
+    with open(README) as f:
+        readme = f.read()
+    check(re.search(r"^\| `n` \| pause, then one event", readme, re.M),
+          "README's key table does not say n pauses first")
+    lv = Live(100, 30, "--speed", "1")
+    try:
+        lv.wait(lambda t: "RUNNING" in header(t) and panels_ok(t), "the running wallboard")
+        lv.keys("n")
+        text = lv.wait(lambda t: "PAUSED" in header(t), "PAUSED after n")
+        check(any("step: " in ln for ln in ticker(text)), f"no step in the ticker:\n{text}")
+        ev = num(r"\bev (\d+)", header(text))
+        time.sleep(0.3)
+        check(num(r"\bev (\d+)", header(lv.screen())) == ev, "the run went on after n")
+        lv.keys("?")
+        text = lv.wait(lambda t: "HELP" in t, "the help box")
+        check(re.search(r"\bn +pause, then one event\b", text), f"help box:\n{text}")
+        lv.keys("x")
+        quit_and_check(lv)
+    finally:
+        lv.close()
+
+
+@test("README: the wallboard capture is what its two commands show today (header to sparkline)")
+def _():
+    if skip_without_tmux():
+        return skip_without_tmux()
+    with open(README) as f:
+        readme = f.read()
+    m = re.search(r"^```sh\n(printf 'at 10:45 pause\\n' > pause\.txt)\n"
+                  r"acdsim live (scenarios/utility_day\.yaml --speed max --script pause\.txt)\n"
+                  r"```\n\n```\n(.*?)^```", readme, re.S | re.M)
+    check(m, "README: no live capture after its two commands")
+    want = m.group(3).splitlines()
+    path = script("pause.txt", "at 10:45 pause")
+    root = os.path.abspath(os.path.join(TESTS, ".."))
+    lv = Live(100, 30, m.group(2).replace("scenarios/", root + "/scenarios/")
+              .replace("pause.txt", path), scenario="")
+    try:
+        text = lv.wait(lambda t: "PAUSED" in header(t) and "q quit" in t, "the paused wallboard")
+        got = [ln.rstrip() for ln in text.splitlines()]
+        # Up to the sparkline: the ticker's shift notes carry the time the
+        # view looked (how a max-speed run was cut into ticks).
+        n = next(i for i, ln in enumerate(want) if ln.startswith(" SL/interval")) + 1
+        check(got[:n] == want[:n], "README capture out of date; now:\n" + "\n".join(got))
+        check(len(want) == 30 and got[-1] == want[-1], "README capture: size or key line")
+        quit_and_check(lv)
+    finally:
+        lv.close()
+
+
 try:
     if TMUX:
         # One idle session for the whole run: the server would exit with the
