@@ -119,6 +119,12 @@ def _():
     return same_everywhere(["run", one_hour, "-r", "700", "-f", "json", "--no-timing"], "run")
 
 
+@test("a week of three channels (days, chat, e-mail): -np 1, 2, 3 give the same bytes")
+def _():
+    week = os.path.join(SCENARIOS, "utility_week.yaml")
+    return same_everywhere(["run", week, "-r", "8", "-f", "json", "--no-timing"], "week")
+
+
 @test("schedule -q -f csv: -np 1, 2 give the same bytes")
 def _():
     return same_everywhere(["schedule", TRAINING, "-q", "-f", "csv"], "schedule", ranks=(1, 2))
