@@ -8,6 +8,9 @@
 * 14: `staff --curve` marks the scenario's own staffing: "<- current" in
   text, `current` in JSON and CSV, and says where a fractional (shift)
   staffing stands.
+* 15: `run --detail` (and `report --detail`) adds the per-interval
+  90th-percentile wait and a table per call type and interval; without it
+  the text is as before.
 * 16: a goal's verdict line never shows the bound's own figure beside a
   mean that differs from it (more digits until they differ), and the bound
   reads as given (0.0405 is "4.05%").
@@ -337,6 +340,31 @@ def _():
         path = write("forecast.yaml", FORECAST_DAY.replace("FILE", csv_path))
         rc, out, err = acdsim("validate", path)
         check(rc == 2 and err.strip() == f"{csv_path}:{want}", err)
+
+
+@test("15: --detail: p90 wait per interval and a table per call type; report --detail agrees")
+def _():
+    plain, _ = expect_rc(acdsim("run", TRAINING, "-r", "3", "--no-timing"), 0, "plain")
+    out, _ = expect_rc(acdsim("run", TRAINING, "-r", "3", "--no-timing", "--detail"), 0, "detail")
+    doc, _ = expect_rc(acdsim("run", TRAINING, "-r", "3", "--no-timing", "-f", "json"), 0, "json")
+    d = json.loads(doc)
+    check("p90 wait" not in plain and "per interval" not in plain, "plain text changed")
+    lines = out.splitlines()
+    head = next(i for i, l in enumerate(lines) if l.startswith("Interval") and "p90 wait" in l)
+    for k, iv in enumerate(d["intervals"]):
+        cells = lines[head + 1 + k].split()
+        p90 = iv["wait_p90_s"]["mean"]
+        shown = (f"{p90:.1f}s" if p90 < 59.95 else
+                 f"{int(round(p90)) // 60}m{int(round(p90)) % 60:02d}s")
+        check(cells[0] == f"{iv['start']}-{iv['end']}" and cells[-1] == shown, (cells, p90))
+    for name, _t in d["call_types"].items():
+        i = lines.index(f"Call type {name} per interval")
+        cells = lines[i + 2].split()
+        first = d["intervals"][0]["call_types"][name]
+        check(cells[1] == f"{first['offered']['mean']:.0f}", (name, cells))
+    path = write("detail.json", doc)
+    again, _ = expect_rc(acdsim("report", path, "--detail"), 0, "report --detail")
+    check(again == out, "report --detail differs from run --detail")
 
 
 sys.exit(run(cleanup=TMP))
