@@ -135,6 +135,65 @@ overlap(double a0, double a1, double b0, double b1)
     return hi > lo ? hi - lo : 0;
 }
 
+/* The day of a period (`days:`) holding interval b; SIZE_MAX for a
+ * single day. */
+static size_t
+day_of_bin(const struct acd_scenario *sc, size_t b)
+{
+    for (size_t d = 0; d < sc->n_days; d++)
+        if (b >= sc->days[d].first_interval &&
+            b < sc->days[d].first_interval + sc->days[d].n_intervals)
+            return d;
+    return SIZE_MAX;
+}
+
+/* Operating day: interval b's start and end in the scenario's seconds (in
+ * a period, on its own day: the engine's grid, sim.c). */
+static void
+bin_span(const struct acd_scenario *sc, size_t b, double *b0, double *b1)
+{
+    size_t d = day_of_bin(sc, b);
+    if (d == SIZE_MAX) {
+        *b0 = sc->open_s + (double)b * sc->interval_s;
+        *b1 = b + 1 == sc->n_intervals ? sc->close_s : *b0 + sc->interval_s;
+        return;
+    }
+    const struct acd_day *dy = &sc->days[d];
+    size_t j = b - dy->first_interval;
+    *b0 = dy->open_s + (double)j * sc->interval_s;
+    *b1 = j + 1 == dy->n_intervals ? dy->close_s : *b0 + sc->interval_s;
+}
+
+/* Seconds of shift sh on duty within [b0, b1), breaks left out; in a
+ * period, on day d as the engine runs it (sim.c period_steps: from the
+ * second day on from the opening, by the next day's opening). */
+static double
+shift_on_s(const struct acd_scenario *sc, const struct acd_shift *sh, size_t d, double b0,
+           double b1)
+{
+    double base = 0, lo = sh->start_s, hi = sh->end_s;
+    if (d != SIZE_MAX) {
+        const struct acd_day *dy = &sc->days[d];
+        base = (double)(dy->date - sc->days[0].date) * 86400.0;
+        lo += base;
+        hi += base;
+        if (!(lo < dy->close_s && hi > dy->open_s))
+            return 0;
+        if (d > 0 && lo < dy->open_s)
+            lo = dy->open_s;
+        if (d + 1 < sc->n_days && hi > sc->days[d + 1].open_s)
+            hi = sc->days[d + 1].open_s;
+    }
+    double on = overlap(lo, hi, b0, b1);
+    for (size_t k = 0; k < sh->n_breaks; k++) {
+        double t = base + sh->breaks[k].start_s;
+        if (d != SIZE_MAX && !(t >= lo && t < hi))
+            continue; /* dropped by the clipping */
+        on -= overlap(t, t + sh->breaks[k].length_s, b0, b1);
+    }
+    return on;
+}
+
 /* The scenario's own staffing of group g in bin b: agents on the phones,
  * time average over the bin (shifts counted, breaks left out). */
 static double
@@ -143,16 +202,13 @@ current_agents(const struct acd_scenario *sc, size_t g, size_t b)
     const struct acd_agent_group *ag = &sc->groups[g];
     if (ag->n_shifts == 0 || sc->horizon != ACD_HORIZON_DAY)
         return ag->agents_by_interval ? ag->agents_by_interval[b] : ag->agents;
-    double b0 = sc->open_s + (double)b * sc->interval_s;
-    double b1 = b + 1 == sc->n_intervals ? sc->close_s : b0 + sc->interval_s;
+    double b0, b1;
+    bin_span(sc, b, &b0, &b1);
+    size_t d = day_of_bin(sc, b);
     double agent_s = 0;
     for (size_t i = 0; i < ag->n_shifts; i++) {
-        const struct acd_shift *sh = &ag->shifts[i];
-        double on = overlap(sh->start_s, sh->end_s, b0, b1);
-        for (size_t k = 0; k < sh->n_breaks; k++)
-            on -= overlap(sh->breaks[k].start_s, sh->breaks[k].start_s + sh->breaks[k].length_s, b0,
-                          b1);
-        agent_s += sh->count * (on > 0 ? on : 0);
+        double on = shift_on_s(sc, &ag->shifts[i], d, b0, b1);
+        agent_s += ag->shifts[i].count * (on > 0 ? on : 0);
     }
     return agent_s / (b1 - b0);
 }
@@ -774,9 +830,11 @@ eval_check(struct search *s, size_t b, size_t last)
     size_t judged = b + WINDOW_AFTER + 1;
     if (last != SIZE_MAX && last + 1 > judged)
         judged = last + 1;
-    size_t n_win = s->sc->horizon == ACD_HORIZON_DAY ? judged + window_margin(s->sc) : nb;
+    /* A period is checked whole (windows: one operating day only). */
+    bool windowed = s->sc->horizon == ACD_HORIZON_DAY && s->sc->n_days == 0;
+    size_t n_win = windowed ? judged + window_margin(s->sc) : nb;
     s->evals++;
-    if (s->sc->horizon == ACD_HORIZON_DAY && n_win < nb) {
+    if (windowed && n_win < nb) {
         shorten(p, n_win);
         evaluate(p, s->o, s->kpi_trial, NULL, s->score_trial);
         s->days_win += s->reps;
@@ -827,7 +885,7 @@ static size_t
 verdict_window(const struct search *s, const struct acd_staff_check *c)
 {
     size_t m = c->missed_bin;
-    if (s->sc->horizon != ACD_HORIZON_DAY || c->missed.met || s->frozen[m])
+    if (s->sc->horizon != ACD_HORIZON_DAY || s->sc->n_days || c->missed.met || s->frozen[m])
         return 0;
     size_t w = (m > c->bin ? m : c->bin) + 1 + window_margin(s->sc);
     return w < s->nb ? w : 0;
@@ -917,8 +975,8 @@ bin_hours(const struct acd_scenario *sc, size_t b)
 {
     if (sc->horizon != ACD_HORIZON_DAY)
         return (sc->duration_s - sc->warmup_s) / 3600.0;
-    double start = sc->open_s + (double)b * sc->interval_s;
-    double end = b + 1 == sc->n_intervals ? sc->close_s : start + sc->interval_s;
+    double start, end;
+    bin_span(sc, b, &start, &end);
     return (end - start) / 3600.0;
 }
 
