@@ -792,7 +792,12 @@ phase_remove(struct search *s, unsigned *plan)
  * full day's, and where one (not frozen) misses, the check misses there:
  * the first such interval is the evidence, as the full day would give
  * it. Otherwise the check is simulated over the whole day and judged as
- * before (a removal is never made on a shortened day). */
+ * before (a removal is never made on a shortened day).
+ * A period (`days:`) is shortened the same way: its days up to the one
+ * holding the window's last interval, that day closing there. The days
+ * before close as in the whole period (each day's busyness, shifts and
+ * moves are its own), and what the night after the new closing would
+ * carry over lands after the window. */
 #define WINDOW_AFTER    1
 #define WINDOW_MARGIN   2      /* intervals, and at least: */
 #define WINDOW_MARGIN_S 1800.0 /* seconds */
@@ -805,15 +810,42 @@ window_margin(const struct acd_scenario *sc)
 }
 
 /* The plan's day shortened to its first n_bins intervals (n_bins <= the
- * plan's); plan_new's copy, freed with acd_staff_plan_free. */
+ * plan's); plan_new's copy, freed with acd_staff_plan_free. A period
+ * (`days:`) keeps its days up to the one holding interval n_bins - 1, that
+ * day closing after it: *cut gets the days (the caller frees it; NULL for
+ * a single day) and p->days points to it. */
 static void
-shorten(struct acd_scenario *p, size_t n_bins)
+shorten(struct acd_scenario *p, size_t n_bins, struct acd_day **cut)
 {
-    ACD_ASSERT(p->horizon == ACD_HORIZON_DAY && n_bins <= p->n_intervals);
+    ACD_ASSERT(p->horizon == ACD_HORIZON_DAY && n_bins <= p->n_intervals && n_bins > 0);
+    *cut = NULL;
     if (n_bins == p->n_intervals)
         return;
     p->n_intervals = n_bins;
-    p->close_s = p->open_s + (double)n_bins * p->interval_s;
+    if (p->n_days == 0) {
+        p->close_s = p->open_s + (double)n_bins * p->interval_s;
+        return;
+    }
+    size_t d = day_of_bin(p, n_bins - 1);
+    ACD_ASSERT(d != SIZE_MAX);
+    *cut = acd_xmalloc((d + 1) * sizeof(**cut));
+    memcpy(*cut, p->days, (d + 1) * sizeof(**cut));
+    struct acd_day *last = &(*cut)[d];
+    last->n_intervals = n_bins - last->first_interval;
+    last->close_s = last->open_s + (double)last->n_intervals * p->interval_s;
+    p->n_days = d + 1;
+    p->days = *cut;
+    p->close_s = last->close_s;
+}
+
+/* Undo shorten: the scenario's whole day or period. */
+static void
+unshorten(struct acd_scenario *p, const struct acd_scenario *sc)
+{
+    p->n_intervals = sc->n_intervals;
+    p->close_s = sc->close_s;
+    p->n_days = sc->n_days;
+    p->days = sc->days;
 }
 
 /* Evaluate a check's trial plan (s->trial, one agent fewer at bin b) into
@@ -830,12 +862,12 @@ eval_check(struct search *s, size_t b, size_t last)
     size_t judged = b + WINDOW_AFTER + 1;
     if (last != SIZE_MAX && last + 1 > judged)
         judged = last + 1;
-    /* A period is checked whole (windows: one operating day only). */
-    bool windowed = s->sc->horizon == ACD_HORIZON_DAY && s->sc->n_days == 0;
+    bool windowed = s->sc->horizon == ACD_HORIZON_DAY;
     size_t n_win = windowed ? judged + window_margin(s->sc) : nb;
+    struct acd_day *cut = NULL;
     s->evals++;
     if (windowed && n_win < nb) {
-        shorten(p, n_win);
+        shorten(p, n_win, &cut);
         evaluate(p, s->o, s->kpi_trial, NULL, s->score_trial);
         s->days_win += s->reps;
         s->bins_win += (uint64_t)s->reps * n_win;
@@ -844,16 +876,15 @@ eval_check(struct search *s, size_t b, size_t last)
         for (size_t m = 0; m < judged && settled == SIZE_MAX; m++)
             if (!s->kpi_trial[m].met && !s->frozen[m])
                 settled = m;
-        if (settled == SIZE_MAX) { /* the whole day again */
-            p->n_intervals = s->sc->n_intervals;
-            p->close_s = s->sc->close_s;
-        }
+        if (settled == SIZE_MAX) /* the whole day again */
+            unshorten(p, s->sc);
     }
     if (settled == SIZE_MAX) {
         evaluate(p, s->o, s->kpi_trial, NULL, s->score_trial);
         s->days += s->reps;
     }
     acd_staff_plan_free(p);
+    free(cut);
     progress(s, s->phase, s->failing);
     return settled;
 }
@@ -885,7 +916,7 @@ static size_t
 verdict_window(const struct search *s, const struct acd_staff_check *c)
 {
     size_t m = c->missed_bin;
-    if (s->sc->horizon != ACD_HORIZON_DAY || s->sc->n_days || c->missed.met || s->frozen[m])
+    if (s->sc->horizon != ACD_HORIZON_DAY || c->missed.met || s->frozen[m])
         return 0;
     size_t w = (m > c->bin ? m : c->bin) + 1 + window_margin(s->sc);
     return w < s->nb ? w : 0;
