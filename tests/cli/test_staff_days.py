@@ -16,6 +16,8 @@ to end (TAP):
   * --curve names its interval with --day and --interval; an interval
     without its day on a period of several days, a day not in the period
     and an interval outside the day's hours are refused (exit 2);
+  * `acdsim compare` over a period: the period's totals, each interval
+    named by its day (JSON `day`, CSV `date`, text "2026-12-08 12:00");
   * `acdsim schedule` still refuses a period.
 
 Environment: ACDSIM = the binary. Python standard library only.
@@ -24,6 +26,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -236,6 +239,32 @@ def _():
     single = write("single.yaml", period("", "[40, 60, 70, 50]", "[20, 30, 25, 15]"))
     rc, out, err = acdsim("staff", single, "-q", "--curve", "--day", "1")
     check(rc == 2 and "one operating day" in err, f"--day on one day: exit {rc}: {err[:200]}")
+
+
+@test("compare over a period: the period's totals, and intervals named by their day")
+def _():
+    a = write("three.yaml", period(THREE_DAYS, BILLING3, OUTAGES3))
+    b = write("three_more.yaml", period(THREE_DAYS, BILLING3, OUTAGES3)
+              .replace("name: three days staff", "name: more")
+              .replace("agents: 6}", "agents: 7}"))
+    rc, out, err = acdsim("compare", a, b, "-r", REPS, "-f", "json")
+    check(rc == 0, f"compare: exit {rc}: {err[:300]}")
+    scopes = json.loads(out)["comparisons"][0]["scopes"]
+    ivs = [(x["day"], x["start"]) for x in scopes if x["scope"] == "interval"]
+    check(ivs == LABELS3, f"interval scopes by day and clock: {ivs}")
+    center = [x for x in scopes if x["scope"] == "center"][0]
+    check("day" not in center, "the center is the period's")
+    rc, out, err = acdsim("compare", a, b, "-r", REPS, "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    check(rc == 0 and rows and "date" in rows[0], f"a date column: {out[:200]}")
+    check({(r["date"], r["start"]) for r in rows if r["scope"] == "interval"} == set(LABELS3),
+          "CSV rows by date and clock")
+    rc, out, err = acdsim("compare", a, b, "-r", REPS)
+    check(rc == 0 and re.search(r"\n    2026-12-0[789] 1?\d:00", out) and
+          not re.search(r"\n    [2-9]\d:00", out), f"text names the day: {out[-1500:]}")
+    single = write("single.yaml", period("", "[40, 60, 70, 50]", "[20, 30, 25, 15]"))
+    rc, out, err = acdsim("compare", single, single, "-r", REPS, "-f", "csv")
+    check(rc == 0 and out.startswith("b,scope,start,"), f"one day: no date column: {out[:80]}")
 
 
 @test("schedule still refuses a period")
