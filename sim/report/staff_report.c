@@ -1191,8 +1191,12 @@ staffing_vars(FILE *f, const void *x)
     fprintf(f, "day = %d\n", !steady(st));
     acd_plot_var(f, "open_s", steady(st) ? ACD_NAN : st->open_s);
     acd_plot_var(f, "interval_s", steady(st) ? ACD_NAN : st->interval_s);
+    /* A period: its whole span, as run's charts (the clock axis wraps at
+     * midnight). */
     acd_plot_var(f, "close_s",
-                 steady(st) ? ACD_NAN : st->open_s + (double)s->n_bins * st->interval_s);
+                 steady(st)   ? ACD_NAN
+                 : st->n_days ? st->days[st->n_days - 1].close_s
+                              : st->open_s + (double)s->n_bins * st->interval_s);
     fprintf(f, "n_bins = %zu\n", s->n_bins);
     acd_plot_array(f, "groups", s->n_groups, group_name, st);
     acd_plot_tic_array(f, "group_tics", s->n_groups, group_name, st);
