@@ -200,7 +200,8 @@ staff_help(FILE *out)
           "interval and group is checked to miss a goal. Goals come from the\n"
           "scenario (service_level, targets) unless given here. A plan counts agents\n"
           "on the phones per interval (shifts and breaks are not planned; absenteeism\n"
-          "still applies).\n"
+          "still applies). On a multi-day period (`days:`) the plan covers every\n"
+          "interval of every day, each replication running the whole period.\n"
           "\n"
           "options:\n",
           out);

@@ -9,6 +9,8 @@ to end (TAP):
     same seed and replications gives the plan's results.json (the same
     document but for the name and the timing) and, interval by interval,
     the very figures staff reported (each meeting the goal as staff said);
+  * with shifts, the current plan per interval follows the period's
+    shifts (from the second day on, not before the opening);
   * the CSV gains a `date` column and the JSON a `day` only for a period;
   * a one-day `days:` period gives the single-day recommendation (the
     same JSON once the `day` keys are left out);
@@ -182,6 +184,22 @@ def _():
             check(ivs[mb]["service_level"]["mean"] == m["missed"]["achieved"]["service_level"]
                   ["mean"], f"{where}: the missed interval's service level is the run's")
         check(not m["met"] and m["minimal"], f"{where}: misses a goal")
+
+
+@test("with shifts, the current plan is each interval's time average as the period runs them")
+def _():
+    # tech: 3 agents 07:30-11:30 with a 15-minute break at 09:45, on every
+    # day; from the second day on the shift starts at the opening (Tue
+    # 09:00), so Tue 09:00-10:00 has 45 minutes of 3 agents: 2.25.
+    text = period(THREE_DAYS, BILLING3, OUTAGES3).replace(
+        "  - {name: tech, skills: [outages], agents: 2}",
+        "  - name: tech\n    skills: [outages]\n    shifts:\n"
+        "      - {start: \"07:30\", end: \"11:30\", count: 3,"
+        " breaks: [{start: \"09:45\", length: 15m}]}")
+    doc = json.loads(staff(write("shifts.yaml", text), "-f", "json"))
+    cur = [r["current"] for r in doc["recommendation"] if r["group"] == "tech"]
+    want = [3, 2.25, 3, 1.5, 2.25, 3, 1.5, 0, 3, 2.25, 3, 1.5]
+    check(cur == want, f"current tech agents per interval {cur}, want {want}")
 
 
 @test("the CSV has a date column and the text names the day only for a period")
