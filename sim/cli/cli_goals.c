@@ -36,7 +36,8 @@ acd_cli_goals_scenario(const char *cmd, struct acd_cli_common *c, int argc, char
     struct acd_scenario *sc = *path && argc - first == 1 ? acd_cli_load_scenario(c, *path) : NULL;
     if (*path && !sc)
         c->n_errors++;
-    if (acd_cli_refuse_days(cmd, sc, *path) != 0) {
+    /* `staff` plans a period's every interval; `schedule` plans one day. */
+    if (strcmp(cmd, "staff") != 0 && acd_cli_refuse_days(cmd, sc, *path) != 0) {
         acd_scenario_free(sc);
         sc = NULL;
         c->n_errors++;
@@ -265,10 +266,20 @@ acd_cli_staff_check_resources(const char *cmd, struct acd_cli_common *c,
     int rc = 0;
     if (peak > ACD_STAFF_MAX_TOTAL) {
         char when[48] = "";
-        if (sc->horizon == ACD_HORIZON_DAY) {
+        if (sc->horizon == ACD_HORIZON_DAY && sc->n_days == 0) {
             char t[32];
             acd_units_format_clock(sc->open_s + (double)peak_bin * sc->interval_s, t, sizeof(t));
             snprintf(when, sizeof(when), " at %s", t);
+        }
+        for (size_t d = 0; d < sc->n_days; d++) { /* a period: on its day's clock */
+            const struct acd_day *dy = &sc->days[d];
+            if (peak_bin < dy->first_interval || peak_bin >= dy->first_interval + dy->n_intervals)
+                continue;
+            char t[32];
+            double t0 = dy->open_s + (double)(peak_bin - dy->first_interval) * sc->interval_s;
+            acd_units_format_clock(t0 - (double)(dy->date - sc->days[0].date) * 86400.0, t,
+                                   sizeof(t));
+            snprintf(when, sizeof(when), " on %s at %s", dy->label, t);
         }
         acd_cli_error(cmd,
                       "%s: the Erlang estimate to start from needs %s%" PRIu64

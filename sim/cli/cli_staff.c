@@ -35,7 +35,7 @@ struct staff_args {
     enum acd_staff_start start;
     unsigned max_evaluations;
     bool curve;
-    const char *group, *interval;
+    const char *group, *interval, *day;
     double interval_clock_s; /* --interval, parsed */
     unsigned lo, hi;         /* --agents LO:HI; 0, 0: automatic */
 };
@@ -106,6 +106,14 @@ set_interval(void *ud, const char *arg, char *err, size_t errlen)
 }
 
 static int
+set_day(void *ud, const char *arg, char *err, size_t errlen)
+{
+    (void)err, (void)errlen;
+    ((struct staff_args *)ud)->day = arg; /* checked against the scenario's days */
+    return 0;
+}
+
+static int
 set_agents(void *ud, const char *arg, char *err, size_t errlen)
 {
     struct staff_args *a = ud;
@@ -135,6 +143,7 @@ enum {
     OPT_CURVE,
     OPT_GROUP,
     OPT_INTERVAL,
+    OPT_DAY,
     OPT_AGENTS,
     OPT_ASSERT,
 };
@@ -150,6 +159,10 @@ static const struct acd_cli_opt staff_opts[] = {
     {"group", OPT_GROUP, "NAME", "--curve: the group to vary (default: the first)", set_group},
     {"interval", OPT_INTERVAL, "HH:MM",
      "--curve: the interval (operating day; default:\nthe busiest)", set_interval},
+    {"day", OPT_DAY, "DAY",
+     "--curve on a period (`days:`): the day of\n--interval, a date YYYY-MM-DD or its number\n"
+     "(1: the first); default: the busiest interval's",
+     set_day},
     {"agents", OPT_AGENTS, "LO:HI",
      "--curve: the agent counts (default: around the\nanalytic estimate)", set_agents},
     {"replications", 'r', "N",
@@ -187,7 +200,8 @@ staff_help(FILE *out)
           "interval and group is checked to miss a goal. Goals come from the\n"
           "scenario (service_level, targets) unless given here. A plan counts agents\n"
           "on the phones per interval (shifts and breaks are not planned; absenteeism\n"
-          "still applies).\n"
+          "still applies). On a multi-day period (`days:`) the plan covers every\n"
+          "interval of every day, each replication running the whole period.\n"
           "\n"
           "options:\n",
           out);
@@ -259,6 +273,83 @@ busiest_bin(const struct acd_scenario *sc)
     return best;
 }
 
+/* The busiest interval of day d of a period. */
+static size_t
+busiest_bin_of_day(const struct acd_scenario *sc, size_t d)
+{
+    const struct acd_day *dy = &sc->days[d];
+    size_t best = dy->first_interval;
+    double most = -1;
+    for (size_t b = dy->first_interval; b < dy->first_interval + dy->n_intervals; b++) {
+        double calls = 0;
+        for (size_t k = 0; k < sc->n_call_types; k++)
+            if (sc->call_types[k].calls_per_interval)
+                calls += sc->call_types[k].calls_per_interval[b];
+        if (calls > most) {
+            most = calls;
+            best = b;
+        }
+    }
+    return best;
+}
+
+/* --day against a period: its index, or SIZE_MAX (an error, reported). */
+static size_t
+find_day(const struct acd_scenario *sc, const char *arg)
+{
+    long date;
+    unsigned long long k;
+    if (acd_units_parse_date(arg, &date) == 0) {
+        for (size_t d = 0; d < sc->n_days; d++)
+            if (sc->days[d].date == date)
+                return d;
+    } else if (acd_cli_parse_uint(arg, 1, sc->n_days, &k) == 0) {
+        return (size_t)k - 1;
+    }
+    acd_cli_error("staff", "--day: '%s' is not a day of the period (%s to %s, or 1 to %zu)", arg,
+                  sc->days[0].label, sc->days[sc->n_days - 1].label, sc->n_days);
+    return SIZE_MAX;
+}
+
+/* --interval on a period (`days:`): on day d (SIZE_MAX: --day not given;
+ * the only day, or an error). Returns the errors. */
+static int
+check_period_curve(const struct staff_args *a, const struct acd_scenario *sc, size_t *bin)
+{
+    size_t d = SIZE_MAX;
+    if (a->day && (d = find_day(sc, a->day)) == SIZE_MAX)
+        return 1;
+    if (!a->interval) {
+        *bin = d == SIZE_MAX ? busiest_bin(sc) : busiest_bin_of_day(sc, d);
+        return 0;
+    }
+    if (d == SIZE_MAX && sc->n_days > 1) {
+        acd_cli_error("staff",
+                      "--interval: the scenario is a period of %zu days (%s to %s): name the "
+                      "day with --day DATE",
+                      sc->n_days, sc->days[0].label, sc->days[sc->n_days - 1].label);
+        return 1;
+    }
+    if (d == SIZE_MAX)
+        d = 0;
+    const struct acd_day *dy = &sc->days[d];
+    double midnight = (double)(dy->date - sc->days[0].date) * 86400.0;
+    double t = midnight + a->interval_clock_s;
+    double k = (t - dy->open_s) / sc->interval_s;
+    if (t < dy->open_s || t >= dy->close_s || fabs(k - round(k)) > 1e-9) {
+        char o[16], c[16];
+        acd_cli_error(
+            "staff",
+            "--interval: %s is not the start of an interval on %s (%s to %s, every %g "
+            "min)",
+            a->interval, dy->label, acd_units_format_clock(dy->open_s - midnight, o, sizeof(o)),
+            acd_units_format_clock(dy->close_s - midnight, c, sizeof(c)), sc->interval_s / 60);
+        return 1;
+    }
+    *bin = dy->first_interval + (size_t)round(k);
+    return 0;
+}
+
 /* --group and --interval against the scenario. Returns the errors. */
 static int
 check_curve(const struct staff_args *a, const struct acd_scenario *sc, size_t *group, size_t *bin)
@@ -267,8 +358,8 @@ check_curve(const struct staff_args *a, const struct acd_scenario *sc, size_t *g
     *group = 0;
     *bin = 0;
     if (!a->curve) {
-        if (a->group || a->interval || a->lo) {
-            acd_cli_error("staff", "--group, --interval and --agents go with --curve");
+        if (a->group || a->interval || a->lo || a->day) {
+            acd_cli_error("staff", "--group, --interval, --day and --agents go with --curve");
             errors++;
         }
         return errors;
@@ -290,7 +381,17 @@ check_curve(const struct staff_args *a, const struct acd_scenario *sc, size_t *g
             acd_cli_error("staff", "--interval: the scenario has no operating day (steady state)");
             errors++;
         }
+        if (a->day) {
+            acd_cli_error("staff", "--day: the scenario has no operating day (steady state)");
+            errors++;
+        }
         return errors;
+    }
+    if (sc->n_days)
+        return errors + check_period_curve(a, sc, bin);
+    if (a->day) {
+        acd_cli_error("staff", "--day: the scenario has one operating day (no 'days:')");
+        errors++;
     }
     *bin = busiest_bin(sc);
     if (a->interval) {

@@ -135,6 +135,65 @@ overlap(double a0, double a1, double b0, double b1)
     return hi > lo ? hi - lo : 0;
 }
 
+/* The day of a period (`days:`) holding interval b; SIZE_MAX for a
+ * single day. */
+static size_t
+day_of_bin(const struct acd_scenario *sc, size_t b)
+{
+    for (size_t d = 0; d < sc->n_days; d++)
+        if (b >= sc->days[d].first_interval &&
+            b < sc->days[d].first_interval + sc->days[d].n_intervals)
+            return d;
+    return SIZE_MAX;
+}
+
+/* Operating day: interval b's start and end in the scenario's seconds (in
+ * a period, on its own day: the engine's grid, sim.c). */
+static void
+bin_span(const struct acd_scenario *sc, size_t b, double *b0, double *b1)
+{
+    size_t d = day_of_bin(sc, b);
+    if (d == SIZE_MAX) {
+        *b0 = sc->open_s + (double)b * sc->interval_s;
+        *b1 = b + 1 == sc->n_intervals ? sc->close_s : *b0 + sc->interval_s;
+        return;
+    }
+    const struct acd_day *dy = &sc->days[d];
+    size_t j = b - dy->first_interval;
+    *b0 = dy->open_s + (double)j * sc->interval_s;
+    *b1 = j + 1 == dy->n_intervals ? dy->close_s : *b0 + sc->interval_s;
+}
+
+/* Seconds of shift sh on duty within [b0, b1), breaks left out; in a
+ * period, on day d as the engine runs it (sim.c period_steps: from the
+ * second day on from the opening, by the next day's opening). */
+static double
+shift_on_s(const struct acd_scenario *sc, const struct acd_shift *sh, size_t d, double b0,
+           double b1)
+{
+    double base = 0, lo = sh->start_s, hi = sh->end_s;
+    if (d != SIZE_MAX) {
+        const struct acd_day *dy = &sc->days[d];
+        base = (double)(dy->date - sc->days[0].date) * 86400.0;
+        lo += base;
+        hi += base;
+        if (!(lo < dy->close_s && hi > dy->open_s))
+            return 0;
+        if (d > 0 && lo < dy->open_s)
+            lo = dy->open_s;
+        if (d + 1 < sc->n_days && hi > sc->days[d + 1].open_s)
+            hi = sc->days[d + 1].open_s;
+    }
+    double on = overlap(lo, hi, b0, b1);
+    for (size_t k = 0; k < sh->n_breaks; k++) {
+        double t = base + sh->breaks[k].start_s;
+        if (d != SIZE_MAX && !(t >= lo && t < hi))
+            continue; /* dropped by the clipping */
+        on -= overlap(t, t + sh->breaks[k].length_s, b0, b1);
+    }
+    return on;
+}
+
 /* The scenario's own staffing of group g in bin b: agents on the phones,
  * time average over the bin (shifts counted, breaks left out). */
 static double
@@ -143,16 +202,13 @@ current_agents(const struct acd_scenario *sc, size_t g, size_t b)
     const struct acd_agent_group *ag = &sc->groups[g];
     if (ag->n_shifts == 0 || sc->horizon != ACD_HORIZON_DAY)
         return ag->agents_by_interval ? ag->agents_by_interval[b] : ag->agents;
-    double b0 = sc->open_s + (double)b * sc->interval_s;
-    double b1 = b + 1 == sc->n_intervals ? sc->close_s : b0 + sc->interval_s;
+    double b0, b1;
+    bin_span(sc, b, &b0, &b1);
+    size_t d = day_of_bin(sc, b);
     double agent_s = 0;
     for (size_t i = 0; i < ag->n_shifts; i++) {
-        const struct acd_shift *sh = &ag->shifts[i];
-        double on = overlap(sh->start_s, sh->end_s, b0, b1);
-        for (size_t k = 0; k < sh->n_breaks; k++)
-            on -= overlap(sh->breaks[k].start_s, sh->breaks[k].start_s + sh->breaks[k].length_s, b0,
-                          b1);
-        agent_s += sh->count * (on > 0 ? on : 0);
+        double on = shift_on_s(sc, &ag->shifts[i], d, b0, b1);
+        agent_s += ag->shifts[i].count * (on > 0 ? on : 0);
     }
     return agent_s / (b1 - b0);
 }
@@ -736,7 +792,12 @@ phase_remove(struct search *s, unsigned *plan)
  * full day's, and where one (not frozen) misses, the check misses there:
  * the first such interval is the evidence, as the full day would give
  * it. Otherwise the check is simulated over the whole day and judged as
- * before (a removal is never made on a shortened day). */
+ * before (a removal is never made on a shortened day).
+ * A period (`days:`) is shortened the same way: its days up to the one
+ * holding the window's last interval, that day closing there. The days
+ * before close as in the whole period (each day's busyness, shifts and
+ * moves are its own), and what the night after the new closing would
+ * carry over lands after the window. */
 #define WINDOW_AFTER    1
 #define WINDOW_MARGIN   2      /* intervals, and at least: */
 #define WINDOW_MARGIN_S 1800.0 /* seconds */
@@ -749,15 +810,42 @@ window_margin(const struct acd_scenario *sc)
 }
 
 /* The plan's day shortened to its first n_bins intervals (n_bins <= the
- * plan's); plan_new's copy, freed with acd_staff_plan_free. */
+ * plan's); plan_new's copy, freed with acd_staff_plan_free. A period
+ * (`days:`) keeps its days up to the one holding interval n_bins - 1, that
+ * day closing after it: *cut gets the days (the caller frees it; NULL for
+ * a single day) and p->days points to it. */
 static void
-shorten(struct acd_scenario *p, size_t n_bins)
+shorten(struct acd_scenario *p, size_t n_bins, struct acd_day **cut)
 {
-    ACD_ASSERT(p->horizon == ACD_HORIZON_DAY && n_bins <= p->n_intervals);
+    ACD_ASSERT(p->horizon == ACD_HORIZON_DAY && n_bins <= p->n_intervals && n_bins > 0);
+    *cut = NULL;
     if (n_bins == p->n_intervals)
         return;
     p->n_intervals = n_bins;
-    p->close_s = p->open_s + (double)n_bins * p->interval_s;
+    if (p->n_days == 0) {
+        p->close_s = p->open_s + (double)n_bins * p->interval_s;
+        return;
+    }
+    size_t d = day_of_bin(p, n_bins - 1);
+    ACD_ASSERT(d != SIZE_MAX);
+    *cut = acd_xmalloc((d + 1) * sizeof(**cut));
+    memcpy(*cut, p->days, (d + 1) * sizeof(**cut));
+    struct acd_day *last = &(*cut)[d];
+    last->n_intervals = n_bins - last->first_interval;
+    last->close_s = last->open_s + (double)last->n_intervals * p->interval_s;
+    p->n_days = d + 1;
+    p->days = *cut;
+    p->close_s = last->close_s;
+}
+
+/* Undo shorten: the scenario's whole day or period. */
+static void
+unshorten(struct acd_scenario *p, const struct acd_scenario *sc)
+{
+    p->n_intervals = sc->n_intervals;
+    p->close_s = sc->close_s;
+    p->n_days = sc->n_days;
+    p->days = sc->days;
 }
 
 /* Evaluate a check's trial plan (s->trial, one agent fewer at bin b) into
@@ -774,10 +862,12 @@ eval_check(struct search *s, size_t b, size_t last)
     size_t judged = b + WINDOW_AFTER + 1;
     if (last != SIZE_MAX && last + 1 > judged)
         judged = last + 1;
-    size_t n_win = s->sc->horizon == ACD_HORIZON_DAY ? judged + window_margin(s->sc) : nb;
+    bool windowed = s->sc->horizon == ACD_HORIZON_DAY;
+    size_t n_win = windowed ? judged + window_margin(s->sc) : nb;
+    struct acd_day *cut = NULL;
     s->evals++;
-    if (s->sc->horizon == ACD_HORIZON_DAY && n_win < nb) {
-        shorten(p, n_win);
+    if (windowed && n_win < nb) {
+        shorten(p, n_win, &cut);
         evaluate(p, s->o, s->kpi_trial, NULL, s->score_trial);
         s->days_win += s->reps;
         s->bins_win += (uint64_t)s->reps * n_win;
@@ -786,16 +876,15 @@ eval_check(struct search *s, size_t b, size_t last)
         for (size_t m = 0; m < judged && settled == SIZE_MAX; m++)
             if (!s->kpi_trial[m].met && !s->frozen[m])
                 settled = m;
-        if (settled == SIZE_MAX) { /* the whole day again */
-            p->n_intervals = s->sc->n_intervals;
-            p->close_s = s->sc->close_s;
-        }
+        if (settled == SIZE_MAX) /* the whole day again */
+            unshorten(p, s->sc);
     }
     if (settled == SIZE_MAX) {
         evaluate(p, s->o, s->kpi_trial, NULL, s->score_trial);
         s->days += s->reps;
     }
     acd_staff_plan_free(p);
+    free(cut);
     progress(s, s->phase, s->failing);
     return settled;
 }
@@ -917,8 +1006,8 @@ bin_hours(const struct acd_scenario *sc, size_t b)
 {
     if (sc->horizon != ACD_HORIZON_DAY)
         return (sc->duration_s - sc->warmup_s) / 3600.0;
-    double start = sc->open_s + (double)b * sc->interval_s;
-    double end = b + 1 == sc->n_intervals ? sc->close_s : start + sc->interval_s;
+    double start, end;
+    bin_span(sc, b, &start, &end);
     return (end - start) / 3600.0;
 }
 

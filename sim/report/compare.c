@@ -4,6 +4,7 @@
  */
 #include "compare.h"
 #include "acdsim/stats.h"
+#include "display.h"
 #include "units.h"
 #include "util.h"
 
@@ -103,9 +104,21 @@ const char *const acd_cmp_kind_names[6] = {
 };
 
 char *
+acd_cmp_scope_clock(const struct acd_cmp_scope *s, char *buf, size_t n)
+{
+    return acd_units_format_clock(s->start_s - s->day_midnight_s, buf, n);
+}
+
+char *
 acd_cmp_scope_label(const struct acd_cmp_scope *s, char *buf, size_t n)
 {
-    char clock[16];
+    char clock[48];
+    if (s->day && s->kind >= ACD_CMP_INTERVAL) { /* a period: the day, then its clock */
+        char c[16];
+        snprintf(clock, sizeof(clock), "%s %s", s->day, acd_cmp_scope_clock(s, c, sizeof(c)));
+    } else {
+        acd_cmp_scope_clock(s, clock, sizeof(clock));
+    }
     switch (s->kind) {
     case ACD_CMP_CENTER:
         snprintf(buf, n, "center");
@@ -115,11 +128,10 @@ acd_cmp_scope_label(const struct acd_cmp_scope *s, char *buf, size_t n)
         snprintf(buf, n, "%s", s->name);
         break;
     case ACD_CMP_INTERVAL:
-        snprintf(buf, n, "%s", acd_units_format_clock(s->start_s, clock, sizeof(clock)));
+        snprintf(buf, n, "%s", clock);
         break;
     default:
-        snprintf(buf, n, "%s %s", acd_units_format_clock(s->start_s, clock, sizeof(clock)),
-                 s->name);
+        snprintf(buf, n, "%s %s", clock, s->name);
         break;
     }
     return buf;
@@ -140,6 +152,8 @@ struct scope_ref {
     const char *name;
     double start_s;
     const struct acd_scope_result *res;
+    const char *day; /* a period: the interval's day label; NULL */
+    double day_midnight_s;
 };
 
 /* Every scope of r in output order: center, types, groups, then per
@@ -150,20 +164,36 @@ list_scopes(const struct acd_results *r, struct scope_ref **out)
     size_t nt = r->setup.n_call_types, ng = r->setup.n_groups;
     size_t n = 1 + nt + ng + r->n_intervals * (1 + nt + ng), i = 0;
     struct scope_ref *s = acd_xcalloc(n, sizeof(*s));
-    s[i++] = (struct scope_ref){ACD_CMP_CENTER, "", 0, &r->summary};
+    s[i++] = (struct scope_ref){ACD_CMP_CENTER, "", 0, &r->summary, NULL, 0};
     for (size_t k = 0; k < nt; k++)
-        s[i++] = (struct scope_ref){ACD_CMP_TYPE, r->setup.call_types[k].name, 0, &r->types[k]};
+        s[i++] =
+            (struct scope_ref){ACD_CMP_TYPE, r->setup.call_types[k].name, 0, &r->types[k], NULL, 0};
     for (size_t g = 0; g < ng; g++)
-        s[i++] = (struct scope_ref){ACD_CMP_GROUP, r->setup.groups[g].name, 0, &r->groups[g]};
+        s[i++] =
+            (struct scope_ref){ACD_CMP_GROUP, r->setup.groups[g].name, 0, &r->groups[g], NULL, 0};
     for (size_t b = 0; b < r->n_intervals; b++) {
         const struct acd_interval_result *iv = &r->intervals[b];
-        s[i++] = (struct scope_ref){ACD_CMP_INTERVAL, "", iv->start_s, &iv->all};
+        size_t first = i;
+        s[i++] = (struct scope_ref){ACD_CMP_INTERVAL, "", iv->start_s, &iv->all, NULL, 0};
         for (size_t k = 0; k < nt; k++)
-            s[i++] = (struct scope_ref){ACD_CMP_INTERVAL_TYPE, r->setup.call_types[k].name,
-                                        iv->start_s, &iv->types[k]};
+            s[i++] = (struct scope_ref){ACD_CMP_INTERVAL_TYPE,
+                                        r->setup.call_types[k].name,
+                                        iv->start_s,
+                                        &iv->types[k],
+                                        NULL,
+                                        0};
         for (size_t g = 0; g < ng; g++)
-            s[i++] = (struct scope_ref){ACD_CMP_INTERVAL_GROUP, r->setup.groups[g].name,
-                                        iv->start_s, &iv->groups[g]};
+            s[i++] = (struct scope_ref){ACD_CMP_INTERVAL_GROUP,
+                                        r->setup.groups[g].name,
+                                        iv->start_s,
+                                        &iv->groups[g],
+                                        NULL,
+                                        0};
+        size_t d = r->setup.n_days ? acd_display_day_of(&r->setup, b) : SIZE_MAX;
+        for (size_t j = first; d != SIZE_MAX && j < i; j++) {
+            s[j].day = r->setup.days[d].label;
+            s[j].day_midnight_s = acd_display_day_midnight(&r->setup, d);
+        }
     }
     ACD_ASSERT(i == n);
     *out = s;
@@ -260,6 +290,8 @@ acd_compare_add(struct acd_compare *c, const struct acd_results *x, const struct
         o->kind = sa[i].kind;
         o->name = sa[i].name;
         o->start_s = sa[i].start_s;
+        o->day = sa[i].day;
+        o->day_midnight_s = sa[i].day_midnight_s;
         o->in_a = true;
         size_t j = 0;
         while (j < nx && (matched[j] || !same_scope(&sa[i], &sx[j])))
@@ -304,6 +336,8 @@ acd_compare_add(struct acd_compare *c, const struct acd_results *x, const struct
         o->kind = sx[j].kind;
         o->name = sx[j].name;
         o->start_s = sx[j].start_s;
+        o->day = sx[j].day;
+        o->day_midnight_s = sx[j].day_midnight_s;
         o->in_x = true;
     }
     free(d);

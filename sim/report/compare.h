@@ -62,8 +62,13 @@ struct acd_cmp_value {
 
 struct acd_cmp_scope {
     enum acd_cmp_kind kind;
-    const char *name;        /* "" for center and interval; borrowed from the results */
-    double start_s;          /* interval scopes: the interval's start (clock seconds) */
+    const char *name; /* "" for center and interval; borrowed from the results */
+    double start_s;   /* interval scopes: the interval's start (clock seconds) */
+    /* A period (`days:`): the interval's day label (borrowed from A's or
+     * X's results) and midnight of that day in the period's seconds; NULL
+     * and 0 otherwise. */
+    const char *day;
+    double day_midnight_s;
     bool in_a, in_x;         /* present in each scenario */
     struct acd_cmp_value *v; /* [acd_cmp_n_kpis]; NULL unless in both */
 };
@@ -96,8 +101,11 @@ void acd_compare_fini(struct acd_compare *c);
 
 /* Whether text shows KPI k for results using `features` (as run's table). */
 bool acd_cmp_kpi_shown(const struct acd_cmp_kpi *k, unsigned features);
-/* "09:00 billing", "billing", "center", "09:00" ... into buf. */
+/* "09:00 billing", "billing", "center", "09:00" ... into buf; in a
+ * period, after the day's label ("2026-12-08 09:00 billing"). */
 char *acd_cmp_scope_label(const struct acd_cmp_scope *s, char *buf, size_t n);
+/* An interval scope's start on its day's clock ("09:00") into buf. */
+char *acd_cmp_scope_clock(const struct acd_cmp_scope *s, char *buf, size_t n);
 /* The verdict of a significant change: +1 better, -1 worse, 0 neither. */
 int acd_cmp_direction(const struct acd_cmp_kpi *k, const struct acd_cmp_value *v);
 

@@ -33,9 +33,10 @@ scope_json(const struct acd_cmp_scope *s)
     char clock[16];
     acd_json_set(o, "scope", acd_json_str(acd_cmp_kind_names[s->kind]));
     acd_json_set(o, "name", acd_json_str(s->name));
+    if (s->kind >= ACD_CMP_INTERVAL && s->day) /* a period only */
+        acd_json_set(o, "day", acd_json_str(s->day));
     if (s->kind >= ACD_CMP_INTERVAL)
-        acd_json_set(o, "start",
-                     acd_json_str(acd_units_format_clock(s->start_s, clock, sizeof(clock))));
+        acd_json_set(o, "start", acd_json_str(acd_cmp_scope_clock(s, clock, sizeof(clock))));
     acd_json_set(o, "in", acd_json_str(s->in_a && s->in_x ? "both" : s->in_a ? "a" : "b"));
     if (!s->v)
         return o;
@@ -111,9 +112,9 @@ csv_estimate(FILE *out, const struct acd_estimate *e)
 int
 acd_compare_write_csv(FILE *out, const struct acd_compare *c)
 {
-    fputs("b,scope,start,name,in,kpi,a,a_ci95,b_value,b_ci95,diff,diff_ci95,significant,"
-          "better\n",
-          out);
+    bool period = c->a->setup.n_days > 0; /* a `date` column: a period only */
+    fputs(period ? "b,scope,date,start," : "b,scope,start,", out);
+    fputs("name,in,kpi,a,a_ci95,b_value,b_ci95,diff,diff_ci95,significant,better\n", out);
     for (size_t i = 0; i < c->n_pairs; i++) {
         const struct acd_cmp_pair *p = &c->pairs[i];
         const char *bname = p->x->setup.name ? p->x->setup.name : "";
@@ -121,11 +122,14 @@ acd_compare_write_csv(FILE *out, const struct acd_compare *c)
             const struct acd_cmp_scope *sc = &p->scopes[s];
             char clock[16] = "";
             if (sc->kind >= ACD_CMP_INTERVAL)
-                acd_units_format_clock(sc->start_s, clock, sizeof(clock));
+                acd_cmp_scope_clock(sc, clock, sizeof(clock));
             const char *in = sc->in_a && sc->in_x ? "both" : sc->in_a ? "a" : "b";
             for (size_t k = 0; k < (sc->v ? acd_cmp_n_kpis : 1); k++) {
                 acd_report_csv_field(out, bname);
-                fprintf(out, ",%s,%s,", acd_cmp_kind_names[sc->kind], clock);
+                fprintf(out, ",%s,", acd_cmp_kind_names[sc->kind]);
+                if (period)
+                    fprintf(out, "%s,", sc->day && sc->kind >= ACD_CMP_INTERVAL ? sc->day : "");
+                fprintf(out, "%s,", clock);
                 acd_report_csv_field(out, sc->name);
                 fprintf(out, ",%s,", in);
                 if (!sc->v) {

@@ -103,15 +103,61 @@ steady(const struct acd_setup *st)
     return st->horizon == ACD_HORIZON_STEADY;
 }
 
-/* "07:00" where bin b starts; "" for a steady state. Returns buf. */
+/* A period (`days:`): the day of bin b; NULL for a single day or a
+ * steady state. */
+static const struct acd_setup_day *
+bin_day(const struct acd_setup *st, size_t b)
+{
+    if (steady(st) || st->n_days == 0)
+        return NULL;
+    size_t d = acd_display_day_of(st, b);
+    ACD_ASSERT(d != SIZE_MAX);
+    return &st->days[d];
+}
+
+/* Where bin b starts, in the scenario's seconds (a period: on its own
+ * day's grid). */
+static double
+bin_start_s(const struct acd_setup *st, size_t b)
+{
+    const struct acd_setup_day *dy = bin_day(st, b);
+    if (!dy)
+        return st->open_s + (double)b * st->interval_s;
+    return dy->open_s + (double)(b - dy->first_interval) * st->interval_s;
+}
+
+/* "07:00" where bin b starts, on its day's clock in a period; "" for a
+ * steady state. Returns buf. */
 static char *
-bin_label(const struct acd_setup *st, size_t b, char *buf, size_t n)
+bin_clock(const struct acd_setup *st, size_t b, char *buf, size_t n)
 {
     if (steady(st)) {
         snprintf(buf, n, "%s", "");
         return buf;
     }
-    return acd_units_format_clock(st->open_s + (double)b * st->interval_s, buf, n);
+    const struct acd_setup_day *dy = bin_day(st, b);
+    double midnight = dy ? acd_display_day_midnight(st, (size_t)(dy - st->days)) : 0;
+    return acd_units_format_clock(bin_start_s(st, b) - midnight, buf, n);
+}
+
+/* bin_clock, after its day's label in a period ("2026-12-08 09:00").
+ * Returns buf. */
+static char *
+bin_label(const struct acd_setup *st, size_t b, char *buf, size_t n)
+{
+    const struct acd_setup_day *dy = bin_day(st, b);
+    if (!dy)
+        return bin_clock(st, b, buf, n);
+    char c[16];
+    snprintf(buf, n, "%s %s", dy->label, bin_clock(st, b, c, sizeof(c)));
+    return buf;
+}
+
+/* Width of the interval label column of a text table. */
+static int
+label_width(const struct acd_setup *st)
+{
+    return st->n_days && !steady(st) ? 18 : 9;
 }
 
 void
@@ -170,7 +216,16 @@ static json_t *
 jinterval(const struct acd_setup *st, size_t b)
 {
     char buf[32];
-    return steady(st) ? json_null() : acd_json_str(bin_label(st, b, buf, sizeof(buf)));
+    return steady(st) ? json_null() : acd_json_str(bin_clock(st, b, buf, sizeof(buf)));
+}
+
+/* A period: o[key] = bin b's day label (nothing for a single day). */
+static void
+jday(json_t *o, const char *key, const struct acd_setup *st, size_t b)
+{
+    const struct acd_setup_day *dy = bin_day(st, b);
+    if (dy)
+        acd_json_set(o, key, acd_json_str(dy->label));
 }
 
 json_t *
@@ -266,6 +321,7 @@ result_json(const struct acd_staff_result *s, const struct acd_setup *st)
         for (size_t g = 0; g < s->n_groups; g++) {
             size_t i = b * s->n_groups + g;
             json_t *o = acd_json_check(json_object());
+            jday(o, "day", st, b);
             acd_json_set(o, "interval", jinterval(st, b));
             acd_json_set(o, "group", acd_json_str(st->groups[g].name));
             acd_json_set(o, "agents", json_integer(s->agents[i]));
@@ -304,6 +360,7 @@ result_json(const struct acd_staff_result *s, const struct acd_setup *st)
     json_t *ivs = acd_json_check(json_array());
     for (size_t b = 0; b < s->n_bins; b++) {
         json_t *o = acd_json_check(json_object());
+        jday(o, "day", st, b);
         acd_json_set(o, "interval", jinterval(st, b));
         acd_staff_interval_json(o, &s->kpi[b], t);
         json_t *c = acd_json_check(json_object());
@@ -319,6 +376,7 @@ result_json(const struct acd_staff_result *s, const struct acd_setup *st)
         ACD_ASSERT(ck->bin < s->n_bins && ck->group < s->n_groups);
         unsigned rec_agents = s->agents[ck->bin * s->n_groups + ck->group];
         json_t *o = acd_json_check(json_object());
+        jday(o, "day", st, ck->bin);
         acd_json_set(o, "interval", jinterval(st, ck->bin));
         acd_json_set(o, "group", acd_json_str(st->groups[ck->group].name));
         acd_json_set(o, "agents", json_integer(rec_agents > 0 ? rec_agents - 1 : 0));
@@ -327,6 +385,7 @@ result_json(const struct acd_staff_result *s, const struct acd_setup *st)
         acd_json_set(o, "met", json_boolean(ck->kpi.met));
         acd_json_set(o, "minimal", json_boolean(check_holds(s, ck)));
         if (ck->missed_bin < s->n_bins && !ck->missed.met) {
+            jday(o, "missed_day", st, ck->missed_bin);
             acd_json_set(o, "missed_interval", jinterval(st, ck->missed_bin));
             if (ck->missed_bin != ck->bin) {
                 json_t *m = acd_json_check(json_object());
@@ -364,6 +423,7 @@ curve_json(const struct acd_staff_curve *c, const struct acd_setup *st)
     json_t *root = acd_json_check(json_object());
     acd_json_set(root, "scenario", acd_json_str(st->name));
     acd_json_set(root, "group", acd_json_str(curve_group(c, st)));
+    jday(root, "day", st, c->bin);
     acd_json_set(root, "interval", jinterval(st, c->bin));
     acd_json_set(root, "targets", acd_staff_targets_json(t, c->sc));
     acd_json_set(root, "current_agents", acd_json_real(c->current));
@@ -454,6 +514,8 @@ write_csv(FILE *out, const struct acd_staff_result *s)
     setup_of(&setup, s->sc);
     const struct acd_setup *st = &setup;
     ACD_ASSERT(st->known && s->n_groups == st->n_groups);
+    if (st->n_days && !steady(st))
+        fputs("date,", out); /* a period only: single-day files as before */
     fputs("interval,group,agents,current,start", out);
     csv_head_kpis(out, &s->targets);
     if (s->has_shrinkage)
@@ -461,9 +523,12 @@ write_csv(FILE *out, const struct acd_staff_result *s)
     fputc('\n', out);
     for (size_t b = 0; b < s->n_bins; b++) {
         char label[32];
-        bin_label(st, b, label, sizeof(label));
+        bin_clock(st, b, label, sizeof(label));
+        const struct acd_setup_day *dy = bin_day(st, b);
         for (size_t g = 0; g < s->n_groups; g++) {
             size_t i = b * s->n_groups + g;
+            if (dy)
+                fprintf(out, "%s,", dy->label);
             fprintf(out, "%s,", label);
             acd_report_csv_field(out, st->groups[g].name);
             fprintf(out, ",%u,", s->agents[i]);
@@ -610,7 +675,8 @@ total_cell(const struct acd_staff_result *s, size_t b, char *buf, size_t n)
 static void
 text_plan_day(FILE *out, const struct acd_staff_result *s, const struct acd_setup *st)
 {
-    enum { LABEL = 9, GAP = 2 };
+    enum { GAP = 2 };
+    const int label_w = label_width(st);
     size_t ng = s->n_groups;
     int *w = acd_xcalloc(ng + 1, sizeof(*w));
     for (size_t g = 0; g < ng; g++)
@@ -624,11 +690,11 @@ text_plan_day(FILE *out, const struct acd_staff_result *s, const struct acd_setu
     fputs("\nRecommended agents per interval and group (current plan in parentheses)\n", out);
     for (size_t first = 0; first <= ng;) {
         size_t last = first; /* one past the block's last column; column ng is the total */
-        int used = LABEL;
+        int used = label_w;
         while (last <= ng && (last == first || used + GAP + w[last] <= TEXT_COLS))
             used += GAP + w[last++];
         fputc('\n', out);
-        acd_display_put_left(out, "Interval", LABEL);
+        acd_display_put_left(out, "Interval", label_w);
         for (size_t g = first; g < last; g++) {
             char name[NAME_W + 1];
             snprintf(name, sizeof(name), "%s", g < ng ? st->groups[g].name : "Total");
@@ -637,7 +703,7 @@ text_plan_day(FILE *out, const struct acd_staff_result *s, const struct acd_setu
         fputc('\n', out);
         for (size_t b = 0; b < s->n_bins; b++) {
             char label[32], cell[2 * NUM_BUF];
-            acd_display_put_left(out, bin_label(st, b, label, sizeof(label)), LABEL);
+            acd_display_put_left(out, bin_label(st, b, label, sizeof(label)), label_w);
             for (size_t g = first; g < last; g++) {
                 if (g < ng)
                     fmt_cell(s->agents[b * ng + g], s->current[b * ng + g], cell, sizeof(cell));
@@ -702,10 +768,11 @@ acd_staff_text_achieved(FILE *out, const char *heading, const struct acd_staff_k
                         size_t n_bins, const struct acd_staff_kpi *whole,
                         const struct acd_staff_targets *t, const struct acd_setup *st)
 {
-    enum { LABEL = 9, COL = 16 };
+    enum { COL = 16 };
+    const int label_w = label_width(st);
     bool prob = isfinite(t->probability);
     fprintf(out, "\n%s (mean ±95%% CI)\n\n", heading);
-    acd_display_put_left(out, "Interval", LABEL);
+    acd_display_put_left(out, "Interval", label_w);
     for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++)
         if (kpis[i].csv)
             acd_display_put_right(out, kpis[i].head, COL);
@@ -715,8 +782,11 @@ acd_staff_text_achieved(FILE *out, const char *heading, const struct acd_staff_k
     for (size_t b = 0; b < n_bins + (whole != NULL); b++) {
         const struct acd_staff_kpi *k = b < n_bins ? &kpi[b] : whole;
         char label[32], v[NUM_BUF];
-        acd_display_put_left(out, b < n_bins ? bin_label(st, b, label, sizeof(label)) : "Day",
-                             LABEL);
+        acd_display_put_left(out,
+                             b < n_bins        ? bin_label(st, b, label, sizeof(label))
+                             : st->n_days == 0 ? "Day"
+                                               : "Period",
+                             label_w);
         for (size_t i = 0; i < ACD_ARRAY_LEN(kpis); i++)
             if (kpis[i].csv)
                 acd_display_put_right(
@@ -787,7 +857,11 @@ text_whole(FILE *out, const struct acd_staff_result *s, const struct acd_setup *
 {
     enum { LABEL = 16, COL = 20 };
     fputc('\n', out);
-    acd_display_put_left(out, steady(st) ? "Whole run" : "Whole day", LABEL);
+    acd_display_put_left(out,
+                         steady(st)        ? "Whole run"
+                         : st->n_days == 0 ? "Whole day"
+                                           : "Whole period",
+                         LABEL);
     acd_display_put_right(out, "Recommended", COL);
     acd_display_put_right(out, "Current", COL);
     fputc('\n', out);
@@ -860,7 +934,8 @@ text_feasible(FILE *out, const struct acd_staff_result *s, const struct acd_setu
 static void
 text_scheduled(FILE *out, const struct acd_staff_result *s, const struct acd_setup *st)
 {
-    enum { LABEL = 9, GAP = 2 };
+    enum { GAP = 2 };
+    const int label_w = label_width(st);
     if (!s->has_shrinkage)
         return;
     fputs("\nAgents scheduled (recommended on the phones / (1 - shrinkage), rounded up;\n"
@@ -873,7 +948,7 @@ text_scheduled(FILE *out, const struct acd_staff_result *s, const struct acd_set
         snprintf(name, sizeof(name), "%s", st->groups[g].name);
         w[g] = acd_display_columns(name) > 12 ? acd_display_columns(name) : 12;
     }
-    acd_display_put_left(out, steady(st) ? "" : "Interval", LABEL);
+    acd_display_put_left(out, steady(st) ? "" : "Interval", label_w);
     for (size_t g = 0; g < ng; g++) {
         char name[NAME_W + 1];
         snprintf(name, sizeof(name), "%s", st->groups[g].name);
@@ -882,7 +957,8 @@ text_scheduled(FILE *out, const struct acd_staff_result *s, const struct acd_set
     fputc('\n', out);
     for (size_t b = 0; b < s->n_bins; b++) {
         char label[32], cell[2 * NUM_BUF];
-        acd_display_put_left(out, steady(st) ? "" : bin_label(st, b, label, sizeof(label)), LABEL);
+        acd_display_put_left(out, steady(st) ? "" : bin_label(st, b, label, sizeof(label)),
+                             label_w);
         for (size_t g = 0; g < ng; g++) {
             size_t i = b * ng + g;
             snprintf(cell, sizeof(cell), "%u (%g%%)", s->scheduled[i],
@@ -1089,7 +1165,7 @@ staffing_data(FILE *f, const void *x)
             rec += s->agents[b * ng + g];
             cur += s->current[b * ng + g];
         }
-        acd_plot_num(f, steady(st) ? ACD_NAN : st->open_s + (double)b * st->interval_s);
+        acd_plot_num(f, steady(st) ? ACD_NAN : bin_start_s(st, b));
         acd_plot_num(f, rec);
         acd_plot_num(f, cur);
         acd_plot_num(f, s->kpi[b].sl.mean);
@@ -1115,8 +1191,12 @@ staffing_vars(FILE *f, const void *x)
     fprintf(f, "day = %d\n", !steady(st));
     acd_plot_var(f, "open_s", steady(st) ? ACD_NAN : st->open_s);
     acd_plot_var(f, "interval_s", steady(st) ? ACD_NAN : st->interval_s);
+    /* A period: its whole span, as run's charts (the clock axis wraps at
+     * midnight). */
     acd_plot_var(f, "close_s",
-                 steady(st) ? ACD_NAN : st->open_s + (double)s->n_bins * st->interval_s);
+                 steady(st)   ? ACD_NAN
+                 : st->n_days ? st->days[st->n_days - 1].close_s
+                              : st->open_s + (double)s->n_bins * st->interval_s);
     fprintf(f, "n_bins = %zu\n", s->n_bins);
     acd_plot_array(f, "groups", s->n_groups, group_name, st);
     acd_plot_tic_array(f, "group_tics", s->n_groups, group_name, st);

@@ -26,8 +26,8 @@
     from the second day on, not before the opening);
   * --assert over a day (DATE.METRIC) and every day (every_day.METRIC);
   * what a period cannot do yet is refused by the commands that cannot
-    handle it (staff, schedule, live); compare runs (on the period's
-    totals);
+    handle it (schedule, live); compare runs (on the period's totals);
+    staff plans a period (test_staff_days.py);
   * acdsim report reads a period's results.json back (the same document,
     the same text report) and names a wrong day layout.
 
@@ -430,7 +430,7 @@ def _():
 @test("commands that cannot work over a period yet refuse it, naming the limitation")
 def _():
     path = write("three.yaml", THREE_DAYS)
-    for args in (["staff", path], ["schedule", path], ["live", "--script", "/dev/null", path]):
+    for args in (["schedule", path], ["live", "--script", "/dev/null", path]):
         rc, out, err = acdsim(*args)
         if args[0] == "live" and "unknown command" in err:
             continue  # built without the live view
