@@ -220,6 +220,9 @@ struct acd_shift {
     unsigned count;
     size_t n_breaks;
     struct acd_break *breaks; /* sorted, inside [start, end) */
+    /* A period (`days:`): bit w set (0 = Monday) for each weekday the shift
+     * works (`weekdays:`); 0: every day. */
+    unsigned weekdays;
 };
 
 /* Handle time or wrap-up for one call type in a group (overrides). */
@@ -389,6 +392,17 @@ enum {
     ACD_FEAT_EMAIL = 1u << 14,      /* some call type is e-mail */
 };
 unsigned acd_scenario_features(const struct acd_scenario *sc);
+
+/* Shift sh of a period on day d, as the engine runs it: on a day whose
+ * opening hours it overlaps (and whose weekday it works), at its clock
+ * times on that day; from the second day on it starts no earlier than the
+ * opening (work carried over the night waits for it) and ends by the next
+ * day's opening. Day 0 is the single day's. Returns false when the shift
+ * does not work day d; else *base_s is the day's midnight and [*lo_s,
+ * *hi_s) the shift's time on duty (period seconds); a break starting
+ * outside it is dropped. */
+bool acd_scenario_shift_day(const struct acd_scenario *sc, const struct acd_shift *sh, size_t d,
+                            double *base_s, double *lo_s, double *hi_s);
 
 /* Days of the period: n_days, or 1 for a single operating day; 0 for a
  * steady state. */

@@ -376,6 +376,8 @@ days_from_civil(long y, unsigned m, unsigned d)
     return era * 146097 + (long)doe - 719468;
 }
 
+const char *const acd_units_weekday_names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
 int
 acd_units_weekday(long days)
 {

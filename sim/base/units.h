@@ -38,5 +38,7 @@ int acd_units_parse_date(const char *s, long *out_days);
 char *acd_units_format_date(long days, char *buf, size_t n);
 /* Its weekday: 0 = Monday ... 6 = Sunday. */
 int acd_units_weekday(long days);
+/* Weekdays as scenarios and results write them: "mon" ... "sun". */
+extern const char *const acd_units_weekday_names[7];
 
 #endif

@@ -483,27 +483,19 @@ absent(const struct acd_sim *s, uint32_t gi, size_t shift, unsigned slot, double
     return acd_crng_u01(acd_crng_base(key, part, 0), slot) < p;
 }
 
-/* A shift over a period (`days:`): on every day whose opening hours it
- * overlaps, at its clock times; from the second day on it starts no
- * earlier than the opening (work carried over the night waits for it),
- * and it ends by the next day's opening. Its end is kept otherwise (an
- * agent may stay into the drain, as in a single day); breaks starting
- * outside the shift so clipped are dropped. Day 0 is the single day's. */
+/* A shift over a period (`days:`): its steps on every day it works
+ * (acd_scenario_shift_day: the one rule, which staff.c counts too). Its
+ * end is kept otherwise (an agent may stay into the drain, as in a single
+ * day); breaks starting outside the shift so clipped are dropped. */
 static void
 period_steps(const struct acd_scenario *sc, const struct acd_shift *sh, struct acd_shift_rt *rt)
 {
     rt->steps = acd_xcalloc(sc->n_days * (sh->n_breaks + 2), sizeof(*rt->steps));
     rt->n_steps = 0;
     for (size_t d = 0; d < sc->n_days; d++) {
-        const struct acd_day *dy = &sc->days[d];
-        double base = (double)(dy->date - sc->days[0].date) * 86400.0;
-        double lo = base + sh->start_s, hi = base + sh->end_s;
-        if (!(lo < dy->close_s && hi > dy->open_s))
-            continue; /* not during this day's opening hours */
-        if (d > 0 && lo < dy->open_s)
-            lo = dy->open_s;
-        if (d + 1 < sc->n_days && hi > sc->days[d + 1].open_s)
-            hi = sc->days[d + 1].open_s;
+        double base, lo, hi;
+        if (!acd_scenario_shift_day(sc, sh, d, &base, &lo, &hi))
+            continue;
         rt->steps[rt->n_steps++] = (struct acd_step){lo, STEP_LOGON, false, 0};
         for (size_t b = 0; b < sh->n_breaks; b++) {
             double t = base + sh->breaks[b].start_s;

@@ -165,25 +165,14 @@ bin_span(const struct acd_scenario *sc, size_t b, double *b0, double *b1)
 }
 
 /* Seconds of shift sh on duty within [b0, b1), breaks left out; in a
- * period, on day d as the engine runs it (sim.c period_steps: from the
- * second day on from the opening, by the next day's opening). */
+ * period, on day d as the engine runs it (acd_scenario_shift_day). */
 static double
 shift_on_s(const struct acd_scenario *sc, const struct acd_shift *sh, size_t d, double b0,
            double b1)
 {
     double base = 0, lo = sh->start_s, hi = sh->end_s;
-    if (d != SIZE_MAX) {
-        const struct acd_day *dy = &sc->days[d];
-        base = (double)(dy->date - sc->days[0].date) * 86400.0;
-        lo += base;
-        hi += base;
-        if (!(lo < dy->close_s && hi > dy->open_s))
-            return 0;
-        if (d > 0 && lo < dy->open_s)
-            lo = dy->open_s;
-        if (d + 1 < sc->n_days && hi > sc->days[d + 1].open_s)
-            hi = sc->days[d + 1].open_s;
-    }
+    if (d != SIZE_MAX && !acd_scenario_shift_day(sc, sh, d, &base, &lo, &hi))
+        return 0;
     double on = overlap(lo, hi, b0, b1);
     for (size_t k = 0; k < sh->n_breaks; k++) {
         double t = base + sh->breaks[k].start_s;

@@ -650,7 +650,6 @@ read_scopes(struct reader *rd, json_t *root, struct doc *d)
 
 static const char *const day_extra[] = {"label", "date",           "weekday",    "open",
                                         "close", "first_interval", "n_intervals"};
-static const char *const weekday_keys[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
 /* Day i of a period: its figures, then what it is (times from midnight of
  * the first day, as the engine's). */
@@ -677,7 +676,7 @@ read_one_day(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, siz
     if ((x = need(rd, v, p, "weekday", &kp)) && !json_is_null(x)) {
         const char *s = get_string(rd, x, &kp);
         for (int w = 0; s && w < 7; w++)
-            if (strcmp(s, weekday_keys[w]) == 0)
+            if (strcmp(s, acd_units_weekday_names[w]) == 0)
                 dy->weekday = w;
         if (s && dy->weekday < 0)
             ERROR(rd, &kp, "expected mon, tue, wed, thu, fri, sat or sun, got \"%s\"", s);

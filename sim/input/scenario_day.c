@@ -430,7 +430,6 @@ csv_missing(struct csv_read *r, unsigned header_line, const unsigned *row_of)
 
 /* ---- a period's file (`days:`): a date or weekday column first ---- */
 
-static const char *const csv_weekdays[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
 /* Interval i of the period as "2026-12-08 09:00" (its day's clock). */
 static char *
@@ -464,10 +463,10 @@ csv_days(struct csv_read *r, unsigned line, const struct csv_field *f, bool by_w
     if (by_weekday) {
         int w = -1;
         for (int i = 0; i < 7; i++)
-            if (same_word(f->s, csv_weekdays[i]))
+            if (same_word(f->s, acd_units_weekday_names[i]))
                 w = i;
         if (w < 0) {
-            const char *near = acd_scn_suggest(f->s, csv_weekdays, 7);
+            const char *near = acd_scn_suggest(f->s, acd_units_weekday_names, 7);
             if (near)
                 csv_err(r, line, f->col, "unknown weekday '%s' (did you mean '%s'?)",
                         acd_ytree_show(f->s).s, near);
@@ -824,7 +823,48 @@ parse_later(struct ctx *c, void *obj, const struct acd_ynode *k, const struct ac
     (void)c, (void)obj, (void)k, (void)v;
 }
 
-enum { SH_START, SH_END, SH_COUNT, SH_BREAKS, SH_MOVES };
+/* `weekdays: [mon, tue, ...]`: a period's weekdays the shift works. */
+static void
+shift_weekdays(struct ctx *c, void *obj, const struct acd_ynode *k, const struct acd_ynode *v)
+{
+    struct acd_shift *sh = obj;
+    if (c->sc->n_days == 0) {
+        acd_scn_err(c, k, "'%s' needs a period of days ('days:' in the scenario)", k->s);
+        return;
+    }
+    if (v->kind != ACD_Y_SEQ || v->n == 0) {
+        acd_scn_err(c, acd_scn_where(k, v),
+                    "'%s' must be a non-empty list of weekdays like [mon, tue, wed] (found %s)",
+                    k->s, acd_ytree_found(v).s);
+        return;
+    }
+    unsigned bits = 0;
+    bool ok = true;
+    for (size_t i = 0; i < v->n; i++) {
+        const struct acd_ynode *w = v->kids[i];
+        size_t d = 7;
+        if (w->kind == ACD_Y_SCALAR && !w->is_null)
+            for (d = 0; d < 7 && strcmp(w->s, acd_units_weekday_names[d]) != 0; d++)
+                ;
+        if (d == 7) {
+            if (w->kind == ACD_Y_SCALAR && !w->is_null)
+                acd_scn_unknown_name(c, w, "weekday", "expected one of", acd_units_weekday_names,
+                                     7);
+            else
+                acd_scn_err(c, w, "a weekday must be one of mon ... sun (found %s)",
+                            acd_ytree_found(w).s);
+            ok = false;
+        } else if (bits & (1u << d)) {
+            acd_scn_err(c, w, "'%s' is listed twice", w->s);
+            ok = false;
+        }
+        bits |= d < 7 ? 1u << d : 0;
+    }
+    if (ok)
+        sh->weekdays = bits;
+}
+
+enum { SH_START, SH_END, SH_COUNT, SH_BREAKS, SH_MOVES, SH_WEEKDAYS };
 
 static const struct key_desc shift_keys[] = {
     [SH_START] = KEY_V("start", V_CLOCK, struct acd_shift, start_s, KEY_REQUIRED),
@@ -832,6 +872,7 @@ static const struct key_desc shift_keys[] = {
     [SH_COUNT] = KEY_N("count", V_UINT1, struct acd_shift, count, ACD_SCN_MAX_AGENTS, KEY_REQUIRED),
     [SH_BREAKS] = KEY_FN("breaks", parse_later, 0),
     [SH_MOVES] = KEY_FN("moves", parse_later, 0),
+    [SH_WEEKDAYS] = KEY_FN("weekdays", shift_weekdays, 0),
 };
 
 /* A break as written (paid unless `paid: false`). */

@@ -156,6 +156,28 @@ static const char *const channel_names[ACD_N_CHANNELS] = {
     [ACD_CHANNEL_EMAIL] = "email",
 };
 
+bool
+acd_scenario_shift_day(const struct acd_scenario *sc, const struct acd_shift *sh, size_t d,
+                       double *base_s, double *lo_s, double *hi_s)
+{
+    ACD_ASSERT(d < sc->n_days);
+    const struct acd_day *dy = &sc->days[d];
+    if (sh->weekdays && dy->weekday >= 0 && !(sh->weekdays & (1u << dy->weekday)))
+        return false;
+    double base = (double)(dy->date - sc->days[0].date) * 86400.0;
+    double lo = base + sh->start_s, hi = base + sh->end_s;
+    if (!(lo < dy->close_s && hi > dy->open_s))
+        return false; /* not during this day's opening hours */
+    if (d > 0 && lo < dy->open_s)
+        lo = dy->open_s;
+    if (d + 1 < sc->n_days && hi > sc->days[d + 1].open_s)
+        hi = sc->days[d + 1].open_s;
+    *base_s = base;
+    *lo_s = lo;
+    *hi_s = hi;
+    return true;
+}
+
 size_t
 acd_scenario_n_days(const struct acd_scenario *sc)
 {

@@ -110,7 +110,6 @@ drain_json(const struct acd_drain_result *d)
     return o;
 }
 
-static const char *const weekday_names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
 /* intervals[i]: its clock times, its figures, its call types and groups;
  * in a period also its day (index into days), the times that day's clock. */
@@ -158,7 +157,7 @@ day_json(const struct acd_results *r, size_t d)
     acd_json_set(o, "label", acd_json_str(dy->label));
     acd_json_set(o, "date", dy->date >= 0 ? acd_json_str(dy->label) : json_null());
     acd_json_set(o, "weekday",
-                 dy->weekday >= 0 && dy->weekday < 7 ? acd_json_str(weekday_names[dy->weekday])
+                 dy->weekday >= 0 && dy->weekday < 7 ? acd_json_str(acd_units_weekday_names[dy->weekday])
                                                      : json_null());
     acd_json_set(o, "open",
                  acd_json_str(acd_units_format_clock(dy->open_s - base, buf, sizeof(buf))));
@@ -1136,7 +1135,7 @@ text_days(FILE *out, const struct acd_results *r)
         const struct acd_setup_day *dy = &r->setup.days[d];
         char v[NUM_BUF];
         fprintf(out, "  %-10.10s %-3s ", dy->label,
-                dy->weekday >= 0 && dy->weekday < 7 ? weekday_names[dy->weekday] : "");
+                dy->weekday >= 0 && dy->weekday < 7 ? acd_units_weekday_names[dy->weekday] : "");
         for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++)
             acd_display_put_right(
                 out, format_value(cols[c], r->days[d].metric[cols[c]].mean, false, v, sizeof(v)),
@@ -1158,7 +1157,7 @@ text_days(FILE *out, const struct acd_results *r)
         double close = d + 1 < r->setup.n_days ? r->days[d + 1].metric[ACD_M_BACKLOG_AT_OPEN].mean
                                                : r->summary.metric[ACD_M_BACKLOG_AT_CLOSE].mean;
         fprintf(out, "  %-10.10s %-3s ", dy->label,
-                dy->weekday >= 0 && dy->weekday < 7 ? weekday_names[dy->weekday] : "");
+                dy->weekday >= 0 && dy->weekday < 7 ? acd_units_weekday_names[dy->weekday] : "");
         acd_display_put_right(out,
                               format_value(ACD_M_BACKLOG_AT_OPEN,
                                            r->days[d].metric[ACD_M_BACKLOG_AT_OPEN].mean, false, v,

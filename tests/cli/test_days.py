@@ -440,4 +440,38 @@ def _():
     check(rc == 0, f"compare over a period: exit {rc}: {err[:300]}")
 
 
+SHIFT_DAYS = """name: a roster per weekday
+seed: 3
+replications: 2
+horizon: {open: "08:00", close: "12:00", interval: 1h}
+days: [{date: 2026-12-07}, {date: 2026-12-08}, {date: 2026-12-09}]
+call_types:
+  - {name: a, arrivals: {rate: 20/h}, handle_time: {dist: exponential, mean: 3m}}
+agent_groups:
+  - name: g
+    skills: [a]
+    shifts:
+      - {start: "08:00", end: "12:00", count: 3}
+      - {start: "08:00", end: "12:00", count: 2, weekdays: WEEKDAYS}
+"""
+
+
+@test("shifts[].weekdays: a shift works only its weekdays of the period; bad lists refused")
+def _():
+    d = json.loads(run_json(write("shift_days.yaml", SHIFT_DAYS.replace("WEEKDAYS",
+                                                                         "[mon, wed]"))))
+    staffed = [x["staffed_agents"]["mean"] for x in d["days"]]
+    check(staffed == [5, 3, 5], f"staffed agents per day {staffed}, expected [5, 3, 5]")
+    for bad, want in (("[mon, tues]", "unknown weekday 'tues' (did you mean 'tue'?)"),
+                      ("[mon, mon]", "'mon' is listed twice"),
+                      ("[]", "'weekdays' must be a non-empty list of weekdays")):
+        path = write("shift_days_bad.yaml", SHIFT_DAYS.replace("WEEKDAYS", bad))
+        rc, out, err = acdsim("validate", path)
+        check(rc == 2 and want in err, f"{bad}: exit {rc}: {err}")
+    single = SHIFT_DAYS.replace("WEEKDAYS", "[mon]").replace(
+        "days: [{date: 2026-12-07}, {date: 2026-12-08}, {date: 2026-12-09}]\n", "")
+    rc, out, err = acdsim("validate", write("shift_days_single.yaml", single))
+    check(rc == 2 and "'weekdays' needs a period of days ('days:' in the scenario)" in err, err)
+
+
 sys.exit(taplib.run(cleanup=TMP))

@@ -456,7 +456,7 @@ test_breaks_and_shift_end(void **state)
     struct fixture *f = fixture_new(0, 300, 0, 0, 0);
     day(f, 8 * 3600, 8, 1800, 80);
     f->brk[0] = (struct acd_break){10 * 3600, 900, false};
-    f->shift[0] = (struct acd_shift){8 * 3600, 12 * 3600, 12, 1, &f->brk[0]};
+    f->shift[0] = (struct acd_shift){8 * 3600, 12 * 3600, 12, 1, &f->brk[0], 0};
     f->g[0].n_shifts = 1;
     f->g[0].shifts = &f->shift[0];
     f->sc.close_s = 12 * 3600;
@@ -660,7 +660,7 @@ test_close_policies(void **state)
 
     /* Shift agents leaving at close stay until the queue is empty. */
     f->g[0].agents = 0;
-    f->shift[0] = (struct acd_shift){8 * 3600, close, 4, 0, NULL};
+    f->shift[0] = (struct acd_shift){8 * 3600, close, 4, 0, NULL, 0};
     f->g[0].n_shifts = 1;
     f->g[0].shifts = &f->shift[0];
     f->sc.close_policy = ACD_CLOSE_UNTIL_EMPTY;

@@ -838,7 +838,7 @@ test_text_group_and_costs(void **state)
     all_off(f);
     /* csr works a shift with a break, and is paid. */
     struct acd_break brk = {10 * 3600.0, 900, false};
-    struct acd_shift shift = {8 * 3600.0, 12 * 3600.0, 4, 1, &brk};
+    struct acd_shift shift = {8 * 3600.0, 12 * 3600.0, 4, 1, &brk, 0};
     f->groups[0].n_shifts = 1;
     f->groups[0].shifts = &shift;
     struct acd_scope_result *c = &f->r.summary, *g = &f->group_res[0];
