@@ -39,8 +39,11 @@ class Live:
     def __init__(self, w, h, *args, scenario=DESK):
         self.name = f"s{w}x{h}{len(args)}{int(time.monotonic() * 1000) % 100000}"
         # The shell stays to report acdsim's exit status (128 + N: killed
-        # by signal N) on the pane once it is gone.
-        cmd = f"ulimit -c 0; {ACDSIM} live {scenario} {' '.join(args)}; echo EXIT=$?"
+        # by signal N) on the pane once it is gone, and then lingers: a pane
+        # whose process has just exited may lose the last of its output
+        # (the summary's tail, EXIT=) before tmux has read it.
+        cmd = (f"ulimit -c 0; {ACDSIM} live {scenario} {' '.join(args)}; echo EXIT=$?; "
+               f"exec sleep 600")
         tmux("new-session", "-d", "-s", self.name, "-x", str(w), "-y", str(h),
              "-e", "LANG=C.UTF-8", "sh", "-c", cmd)
         # Keep the pane (and its text) after the shell exits, to read the summary.
