@@ -254,13 +254,13 @@ progress_end(struct progress *p)
 
 /* ----------------------------------------------------------- checks */
 
-/* The busiest interval: most expected calls. */
+/* The busiest interval of [first, first + n): most expected calls. */
 static size_t
-busiest_bin(const struct acd_scenario *sc)
+busiest_in(const struct acd_scenario *sc, size_t first, size_t n)
 {
-    size_t best = 0;
+    size_t best = first;
     double most = -1;
-    for (size_t b = 0; b < sc->n_intervals; b++) {
+    for (size_t b = first; b < first + n; b++) {
         double calls = 0;
         for (size_t k = 0; k < sc->n_call_types; k++)
             if (sc->call_types[k].calls_per_interval)
@@ -273,24 +273,18 @@ busiest_bin(const struct acd_scenario *sc)
     return best;
 }
 
+/* The busiest interval of the day (a period: of all its days). */
+static size_t
+busiest_bin(const struct acd_scenario *sc)
+{
+    return busiest_in(sc, 0, sc->n_intervals);
+}
+
 /* The busiest interval of day d of a period. */
 static size_t
 busiest_bin_of_day(const struct acd_scenario *sc, size_t d)
 {
-    const struct acd_day *dy = &sc->days[d];
-    size_t best = dy->first_interval;
-    double most = -1;
-    for (size_t b = dy->first_interval; b < dy->first_interval + dy->n_intervals; b++) {
-        double calls = 0;
-        for (size_t k = 0; k < sc->n_call_types; k++)
-            if (sc->call_types[k].calls_per_interval)
-                calls += sc->call_types[k].calls_per_interval[b];
-        if (calls > most) {
-            most = calls;
-            best = b;
-        }
-    }
-    return best;
+    return busiest_in(sc, sc->days[d].first_interval, sc->days[d].n_intervals);
 }
 
 /* --day against a period: its index, or SIZE_MAX (an error, reported). */
