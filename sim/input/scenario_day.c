@@ -430,7 +430,6 @@ csv_missing(struct csv_read *r, unsigned header_line, const unsigned *row_of)
 
 /* ---- a period's file (`days:`): a date or weekday column first ---- */
 
-
 /* Interval i of the period as "2026-12-08 09:00" (its day's clock). */
 static char *
 period_iv_text(const struct ctx *c, size_t i, char *buf, size_t n)

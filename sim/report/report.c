@@ -110,7 +110,6 @@ drain_json(const struct acd_drain_result *d)
     return o;
 }
 
-
 /* intervals[i]: its clock times, its figures, its call types and groups;
  * in a period also its day (index into days), the times that day's clock. */
 static json_t *
@@ -157,8 +156,9 @@ day_json(const struct acd_results *r, size_t d)
     acd_json_set(o, "label", acd_json_str(dy->label));
     acd_json_set(o, "date", dy->date >= 0 ? acd_json_str(dy->label) : json_null());
     acd_json_set(o, "weekday",
-                 dy->weekday >= 0 && dy->weekday < 7 ? acd_json_str(acd_units_weekday_names[dy->weekday])
-                                                     : json_null());
+                 dy->weekday >= 0 && dy->weekday < 7
+                     ? acd_json_str(acd_units_weekday_names[dy->weekday])
+                     : json_null());
     acd_json_set(o, "open",
                  acd_json_str(acd_units_format_clock(dy->open_s - base, buf, sizeof(buf))));
     acd_json_set(o, "close",
