@@ -178,6 +178,9 @@ extern const char *const acd_staffing_names[3];
  * results.json writes them in setup.features. */
 extern const char *const acd_feature_names[];
 
+/* The channels of st's call types, as acd_scenario_channels. */
+unsigned acd_setup_channels(const struct acd_setup *st);
+
 /* Fill *st from sc (copies; sc is not kept). Cannot fail. */
 void acd_setup_from_scenario(struct acd_setup *st, const struct acd_scenario *sc);
 /* Free what *st owns and zero it. */
@@ -226,6 +229,13 @@ struct acd_results {
     /* A multi-day period: the center over each day's intervals
      * (setup.n_days; NULL without `days:`). The summary is the period's. */
     struct acd_scope_result *days;
+    /* A center whose call types use more than one channel: each channel's
+     * figures over the reported window, the sum of its call types (a
+     * type's metrics; the center's mix a call's seconds with an e-mail's
+     * hours). Indexed by enum acd_channel, [ACD_N_CHANNELS]; a channel
+     * no type uses has no estimates (n == 0; acd_setup_channels). NULL
+     * with one channel. */
+    struct acd_scope_result *channels;
     struct acd_band queue_len;    /* calls waiting over the horizon */
     struct acd_erlang_cmp erlang; /* valid only for a stationary one-call-type scenario */
     struct acd_wait_cdf wait_cdf;

@@ -410,6 +410,10 @@ size_t acd_scenario_n_days(const struct acd_scenario *sc);
 
 /* The channel's name in files and results: "voice", "chat", "email". */
 const char *acd_channel_name(enum acd_channel ch);
+/* The channels sc's call types use: bit ch set for enum acd_channel ch. */
+unsigned acd_scenario_channels(const struct acd_scenario *sc);
+/* How many channels a mask (acd_scenario_channels) holds. */
+unsigned acd_channel_count(unsigned mask);
 
 /* NULL is a no-op. */
 void acd_scenario_free(struct acd_scenario *sc);

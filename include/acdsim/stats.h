@@ -155,7 +155,14 @@ enum {
     ACD_SCOPE_TYPE = 1u << 1,
     ACD_SCOPE_GROUP = 1u << 2,
     ACD_SCOPE_INTERVAL = 1u << 3,
+    /* A channel of a multi-channel center (results' channels): the sum of
+     * its call types, so a call type's metrics apply; never in a metric's
+     * or total's scopes (acd_stats_scope_applies maps it). */
+    ACD_SCOPE_CHANNEL = 1u << 4,
 };
+/* Whether ACD_SCOPE_* bits `applies` (a metric's or total's scopes) cover
+ * a scope of kind `kind`. */
+bool acd_stats_scope_applies(unsigned applies, unsigned kind);
 
 enum acd_metric {
     ACD_M_OFFERED,

@@ -94,6 +94,12 @@ resolve_scope(const struct acd_scenario *sc, const char *scope, enum acd_metric 
     unsigned kind = acd_expect_resolve_scope(&st, scope, m, &idx);
     acd_setup_fini(&st);
     unsigned applies = acd_metrics[m].scopes;
+    if (kind == ACD_SCOPE_CHANNEL) {
+        snprintf(err, errlen,
+                 "a precision target names a call type or agent group, not a channel ('%s')",
+                 scope);
+        return -1;
+    }
     if (kind) {
         g->scope = kind;
         g->index = idx;

@@ -699,8 +699,21 @@ struct hist_list {
     bool log;
     uint32_t h0, h1;
 };
-typedef void scope_fn(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c,
-                      struct hist_list *hl);
+struct scope_def;
+/* A scope's counts and histograms in one replication (d: its entry). */
+typedef void scope_fn(const struct acd_rep_stats *rs, const struct scope_def *d,
+                      struct acd_counts *c, struct hist_list *hl);
+
+struct scope_def {
+    unsigned scope; /* ACD_SCOPE_* for applicability */
+    const char *name;
+    scope_fn *get;
+    size_t idx;
+    bool has_hist;
+    struct acd_scope_result *(*place)(struct acd_results *r, size_t idx); /* where it goes */
+    size_t place_idx;
+    const struct acd_scenario *sc; /* whose scope (borrowed): a channel's call types */
+};
 
 void
 acd_run_center_counts(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c)
@@ -739,8 +752,10 @@ scope_center(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c, s
 
 /* A call type over every reported bin (idx = type). */
 static void
-scope_type(const struct acd_rep_stats *rs, size_t k, struct acd_counts *c, struct hist_list *hl)
+scope_type(const struct acd_rep_stats *rs, const struct scope_def *d, struct acd_counts *c,
+           struct hist_list *hl)
 {
+    size_t k = d->idx;
     memset(c, 0, sizeof(*c));
     double window = 0;
     for (size_t b = 0; b < rs->n_bins; b++) {
@@ -754,9 +769,11 @@ scope_type(const struct acd_rep_stats *rs, size_t k, struct acd_counts *c, struc
 
 /* An agent group over every reported bin (idx = group). */
 static void
-scope_group(const struct acd_rep_stats *rs, size_t g, struct acd_counts *c, struct hist_list *hl)
+scope_group(const struct acd_rep_stats *rs, const struct scope_def *d, struct acd_counts *c,
+            struct hist_list *hl)
 {
     (void)hl;
+    size_t g = d->idx;
     memset(c, 0, sizeof(*c));
     double window = 0;
     for (size_t b = 0; b < rs->n_bins; b++) {
@@ -768,10 +785,10 @@ scope_group(const struct acd_rep_stats *rs, size_t g, struct acd_counts *c, stru
 
 /* The whole center over every reported bin. */
 static void
-scope_center_all(const struct acd_rep_stats *rs, size_t unused, struct acd_counts *c,
+scope_center_all(const struct acd_rep_stats *rs, const struct scope_def *d, struct acd_counts *c,
                  struct hist_list *hl)
 {
-    (void)unused;
+    (void)d;
     struct acd_counts part;
     memset(c, 0, sizeof(*c));
     double window = 0;
@@ -788,9 +805,10 @@ scope_center_all(const struct acd_rep_stats *rs, size_t unused, struct acd_count
 
 /* Interval scopes: idx = bin * (n_types + 1) + (type + 1), type -1 = all. */
 static void
-scope_interval(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c,
+scope_interval(const struct acd_rep_stats *rs, const struct scope_def *d, struct acd_counts *c,
                struct hist_list *hl)
 {
+    size_t idx = d->idx;
     size_t b = idx / (rs->n_types + 1), k = idx % (rs->n_types + 1);
     if (k == 0) {
         scope_center(rs, b, c, hl);
@@ -804,19 +822,21 @@ scope_interval(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c,
 
 /* Interval x group scopes: idx = bin * n_groups + group. */
 static void
-scope_interval_group(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c,
-                     struct hist_list *hl)
+scope_interval_group(const struct acd_rep_stats *rs, const struct scope_def *d,
+                     struct acd_counts *c, struct hist_list *hl)
 {
     (void)hl;
-    *c = rs->group_counts[idx];
+    *c = rs->group_counts[d->idx];
 }
 
 /* A day of a period: the center over its bins, idx = first * DAY_IDX + n
  * (at most ACD_SCN_MAX_INTERVALS bins each, well below DAY_IDX). */
 #define DAY_IDX ((size_t)1 << 20)
 static void
-scope_day(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c, struct hist_list *hl)
+scope_day(const struct acd_rep_stats *rs, const struct scope_def *d, struct acd_counts *c,
+          struct hist_list *hl)
 {
+    size_t idx = d->idx;
     size_t first = idx / DAY_IDX, n = idx % DAY_IDX;
     struct acd_counts part;
     memset(c, 0, sizeof(*c));
@@ -832,15 +852,23 @@ scope_day(const struct acd_rep_stats *rs, size_t idx, struct acd_counts *c, stru
     hl->h1 = (uint32_t)((first + n) * rs->n_types);
 }
 
-struct scope_def {
-    unsigned scope; /* ACD_SCOPE_* for applicability */
-    const char *name;
-    scope_fn *get;
-    size_t idx;
-    bool has_hist;
-    struct acd_scope_result *(*place)(struct acd_results *r, size_t idx); /* where it goes */
-    size_t place_idx;
-};
+/* A channel (idx = enum acd_channel) over every reported bin: the sum
+ * of its call types, a type-like scope (agents' time is the groups'). */
+static void
+scope_channel(const struct acd_rep_stats *rs, const struct scope_def *d, struct acd_counts *c,
+              struct hist_list *hl)
+{
+    struct acd_counts part;
+    memset(c, 0, sizeof(*c));
+    for (size_t k = 0; k < rs->n_types; k++) {
+        if (d->sc->call_types[k].channel != (enum acd_channel)d->idx)
+            continue;
+        struct scope_def type = {.idx = k};
+        scope_type(rs, &type, &part, hl);
+        acd_stats_counts_add(c, &part);
+        c->window_s = part.window_s;
+    }
+}
 
 static struct acd_scope_result *
 place_summary(struct acd_results *r, size_t i)
@@ -892,6 +920,14 @@ place_day(struct acd_results *r, size_t d)
 }
 
 static struct acd_scope_result *
+place_channel(struct acd_results *r, size_t ch)
+{
+    if (!r->channels)
+        r->channels = acd_xcalloc(ACD_N_CHANNELS, sizeof(*r->channels));
+    return &r->channels[ch];
+}
+
+static struct acd_scope_result *
 scope_place(struct acd_results *r, const struct scope_def *d, size_t si)
 {
     return d[si].place(r, d[si].place_idx);
@@ -903,15 +939,18 @@ list_scopes(const struct acd_scenario *sc, struct scope_def **out)
 {
     size_t nt = sc->n_call_types, ng = sc->n_groups;
     size_t ni = sc->horizon == ACD_HORIZON_DAY ? sc->n_intervals : 0;
-    size_t n = 1 + nt + ng + ni * (nt + 1 + ng) + (ni ? sc->n_days : 0), i = 0;
+    unsigned channels = acd_scenario_channels(sc);
+    size_t n_ch = acd_channel_count(channels) > 1 ? acd_channel_count(channels) : 0;
+    size_t n = 1 + nt + ng + ni * (nt + 1 + ng) + (ni ? sc->n_days : 0) + n_ch, i = 0;
     struct scope_def *d = acd_xcalloc(n, sizeof(*d));
-    d[i++] = (struct scope_def){ACD_SCOPE_CENTER, "", scope_center_all, 0, true, place_summary, 0};
+    d[i++] =
+        (struct scope_def){ACD_SCOPE_CENTER, "", scope_center_all, 0, true, place_summary, 0, sc};
     for (size_t k = 0; k < nt; k++)
         d[i++] = (struct scope_def){
-            ACD_SCOPE_TYPE, sc->call_types[k].name, scope_type, k, true, place_type, k};
+            ACD_SCOPE_TYPE, sc->call_types[k].name, scope_type, k, true, place_type, k, sc};
     for (size_t g = 0; g < ng; g++)
-        d[i++] = (struct scope_def){
-            ACD_SCOPE_GROUP, sc->groups[g].name, scope_group, g, false, place_group, g};
+        d[i++] = (struct scope_def){ACD_SCOPE_GROUP, sc->groups[g].name, scope_group, g,
+                                    false,           place_group,        g,           sc};
     for (size_t b = 0; b < ni; b++)
         for (size_t k = 0; k <= nt; k++) {
             size_t idx = b * (nt + 1) + k;
@@ -921,19 +960,32 @@ list_scopes(const struct acd_scenario *sc, struct scope_def **out)
                                         idx,
                                         true,
                                         place_interval,
-                                        idx};
+                                        idx,
+                                        sc};
         }
     for (size_t b = 0; b < ni; b++)
         for (size_t g = 0; g < ng; g++)
             d[i++] = (struct scope_def){
-                ACD_SCOPE_GROUP,      sc->groups[g].name, scope_interval_group, b * ng + g, false,
-                place_interval_group, b * ng + g};
+                ACD_SCOPE_GROUP, sc->groups[g].name,   scope_interval_group, b * ng + g,
+                false,           place_interval_group, b * ng + g,           sc};
     for (size_t dd = 0; ni && dd < sc->n_days; dd++) {
         const struct acd_day *dy = &sc->days[dd];
         d[i++] = (struct scope_def){
             ACD_SCOPE_INTERVAL, "", scope_day, dy->first_interval * DAY_IDX + dy->n_intervals, true,
-            place_day,          dd};
+            place_day,          dd, sc};
     }
+    /* More than one channel: each channel's figures (the center's mix a
+     * call's seconds with an e-mail's hours). */
+    for (unsigned ch = 0; n_ch && ch < ACD_N_CHANNELS; ch++)
+        if (channels & (1u << ch))
+            d[i++] = (struct scope_def){ACD_SCOPE_TYPE,
+                                        acd_channel_name((enum acd_channel)ch),
+                                        scope_channel,
+                                        ch,
+                                        true,
+                                        place_channel,
+                                        ch,
+                                        sc};
     ACD_ASSERT(i == n);
     *out = d;
     return n;
@@ -1006,7 +1058,7 @@ observe(const struct row_layout *l, const struct acd_rep_stats *rs, double *row)
         struct acd_counts c;
         hl.n = 0;
         hl.log = false;
-        d[si].get(rs, d[si].idx, &c, &hl);
+        d[si].get(rs, &d[si], &c, &hl);
         for (size_t m = 0; m < ACD_METRIC_COUNT; m++) {
             if (!(acd_metrics[m].scopes & d[si].scope))
                 continue;
@@ -1278,6 +1330,7 @@ acd_results_free(struct acd_results *r)
     }
     free(r->intervals);
     free(r->days);
+    free(r->channels);
     free(r->queue_len.mean);
     free(r->queue_len.p10);
     free(r->queue_len.p90);
@@ -1394,6 +1447,15 @@ acd_setup_from_scenario(struct acd_setup *st, const struct acd_scenario *sc)
         if (st->groups[g].tier > st->max_tier)
             st->max_tier = st->groups[g].tier;
     }
+}
+
+unsigned
+acd_setup_channels(const struct acd_setup *st)
+{
+    unsigned mask = 0;
+    for (size_t k = 0; k < st->n_call_types; k++)
+        mask |= 1u << st->call_types[k].channel;
+    return mask;
 }
 
 void

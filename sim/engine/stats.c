@@ -814,6 +814,12 @@ const struct acd_total_def acd_totals[ACD_TOTAL_COUNT] = {
 };
 
 bool
+acd_stats_scope_applies(unsigned applies, unsigned kind)
+{
+    return (applies & (kind == ACD_SCOPE_CHANNEL ? ACD_SCOPE_TYPE : kind)) != 0;
+}
+
+bool
 acd_stats_metric_shown(enum acd_metric m, unsigned features)
 {
     return !acd_metrics[m].only_with || (acd_metrics[m].only_with & features);

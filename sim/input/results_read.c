@@ -646,6 +646,33 @@ read_scopes(struct reader *rd, json_t *root, struct doc *d)
     }
 }
 
+/* "channels": each channel's figures, written when the call types use
+ * more than one channel (their channels read, read_scopes); absent from
+ * older documents. */
+static void
+read_channels(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct doc *d)
+{
+    if (!want_object(rd, v, p))
+        return;
+    unsigned used = acd_setup_channels(d->st);
+    d->r->channels = new_scopes(ACD_N_CHANNELS, ACD_SCOPE_TYPE);
+    const char *names[ACD_N_CHANNELS];
+    for (unsigned ch = 0; ch < ACD_N_CHANNELS; ch++) {
+        names[ch] = acd_channel_name((enum acd_channel)ch);
+        struct acd_jsonpos_path kp = acd_jsonpos_key(p, names[ch]);
+        json_t *x = json_object_get(v, names[ch]);
+        if (x && !(used & (1u << ch)))
+            ERROR(rd, &kp, "no call type is of channel %s", names[ch]);
+        else if (used & (1u << ch)) {
+            if (!x)
+                ERROR(rd, p, "missing key '%s' (a channel of the call types)", names[ch]);
+            else
+                read_scope(rd, x, &kp, ACD_SCOPE_TYPE, names[ch], &d->r->channels[ch], NULL, 0);
+        }
+    }
+    warn_unknown(rd, v, p, names, ACD_N_CHANNELS);
+}
+
 /* ------------------------------------------------------------------- days */
 
 static const char *const day_extra[] = {"label", "date",           "weekday",    "open",
@@ -1389,7 +1416,7 @@ finish(struct doc *d)
 static const char *const top_keys[] = {
     "acdsim",       "scenario",  "seed",  "replications", "summary",  "call_types",
     "agent_groups", "intervals", "setup", "series",       "wait_cdf", "erlang",
-    "drain",        "checks",    "run",   "precision",    "days",
+    "drain",        "checks",    "run",   "precision",    "days",     "channels",
 };
 
 /* Other documents acdsim writes, known by two keys of theirs. */
@@ -1553,6 +1580,10 @@ read_document(struct reader *rd, json_t *root, const uint64_t *seed, struct doc 
     json_t *x;
     read_header(rd, root, seed, d);
     read_scopes(rd, root, d);
+    if ((x = json_object_get(root, "channels"))) {
+        kp = acd_jsonpos_key(NULL, "channels");
+        read_channels(rd, x, &kp, d);
+    }
     /* A period's days (issue 17) before the setup: they make its horizon. */
     if ((x = json_object_get(root, "days"))) {
         kp = acd_jsonpos_key(NULL, "days");

@@ -194,6 +194,24 @@ acd_channel_name(enum acd_channel ch)
 }
 
 unsigned
+acd_scenario_channels(const struct acd_scenario *sc)
+{
+    unsigned mask = 0;
+    for (size_t k = 0; k < sc->n_call_types; k++)
+        mask |= 1u << sc->call_types[k].channel;
+    return mask;
+}
+
+unsigned
+acd_channel_count(unsigned mask)
+{
+    unsigned n = 0;
+    for (unsigned ch = 0; ch < ACD_N_CHANNELS; ch++)
+        n += (mask >> ch) & 1u;
+    return n;
+}
+
+unsigned
 acd_scenario_features(const struct acd_scenario *sc)
 {
     unsigned f = 0;

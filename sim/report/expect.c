@@ -56,7 +56,8 @@ static const struct op_def ops[] = {
 
 static const char grammar[] =
     "expected [SCOPE.]METRIC OP NUMBER with OP one of >=, <=, >, <, or 'targets'; SCOPE a call "
-    "type or agent group, an interval (09:00, every_interval) or both (billing@09:00), or a "
+    "type, agent group or channel (voice, chat, email), an interval (09:00, every_interval) or "
+    "both (billing@09:00), or a "
     "period's day (2026-12-08, every_day)";
 
 /* Metrics that may be held to the service-level goal (`>= target`). */
@@ -388,15 +389,23 @@ acd_expect_resolve_scope(const struct acd_setup *st, const char *scope, enum acd
         *idx = group;
         return ACD_SCOPE_GROUP;
     }
+    /* A channel of a center with more than one (no type or group named so). */
+    unsigned used = acd_setup_channels(st);
+    for (unsigned ch = 0; acd_channel_count(used) > 1 && ch < ACD_N_CHANNELS; ch++)
+        if ((used & (1u << ch)) && strcmp(acd_channel_name((enum acd_channel)ch), scope) == 0) {
+            *idx = ch;
+            return ACD_SCOPE_CHANNEL;
+        }
     return 0;
 }
 
 static const char *
 scope_kind_name(unsigned kind)
 {
-    return kind == ACD_SCOPE_TYPE    ? "call type"
-           : kind == ACD_SCOPE_GROUP ? "agent group"
-                                     : "center";
+    return kind == ACD_SCOPE_TYPE      ? "call type"
+           : kind == ACD_SCOPE_GROUP   ? "agent group"
+           : kind == ACD_SCOPE_CHANNEL ? "channel"
+                                       : "center";
 }
 
 static void
@@ -519,7 +528,12 @@ acd_expect_check(const struct acd_expect *e, const struct acd_scenario *sc, char
         if (!kind) {
             unknown_scope(e, &st, err, errlen);
             rc = -1;
-        } else if (!(d->scopes & kind)) {
+        } else if (kind == ACD_SCOPE_CHANNEL && e->when != ACD_WHEN_RUN) {
+            located(err, errlen, e->text, e->when_span,
+                    "a channel's figures are for the whole run; give a call type for an "
+                    "interval (NAME@HH:MM)");
+            rc = -1;
+        } else if (!acd_stats_scope_applies(d->scopes, kind)) {
             located(err, errlen, e->text, e->scope_span, "metric '%s' does not apply to %s '%s'",
                     d->key, scope_kind_name(kind), e->scope);
             rc = -1;
@@ -547,6 +561,8 @@ lookup(const struct acd_expect *e, const struct acd_results *r, size_t interval)
         return &types[idx].metric[e->metric];
     if (kind == ACD_SCOPE_GROUP && groups)
         return &groups[idx].metric[e->metric];
+    if (kind == ACD_SCOPE_CHANNEL && r->channels && interval == SIZE_MAX)
+        return &r->channels[idx].metric[e->metric];
     return NULL;
 }
 

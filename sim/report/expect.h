@@ -102,8 +102,10 @@ size_t acd_expect_eval(const struct acd_expect *e, size_t n, const struct acd_re
 
 /* Where a scope name points, for metric m: a call type or an agent group.
  * A name used by both resolves to whichever the metric applies to (call
- * type first). Returns the ACD_SCOPE_* kind with the index in *idx, or 0
- * when no call type or group has that name. The rule of --assert and of
+ * type first). Else, in a center whose call types use more than one
+ * channel, a channel's name (voice, chat, email): ACD_SCOPE_CHANNEL, the
+ * enum acd_channel in *idx. Returns the ACD_SCOPE_* kind with the index
+ * in *idx, or 0 when nothing has that name. The rule of --assert and of
  * --precision. */
 unsigned acd_expect_resolve_scope(const struct acd_setup *st, const char *scope, enum acd_metric m,
                                   size_t *idx);

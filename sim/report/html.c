@@ -629,12 +629,25 @@ struct kpi_table {
     const struct acd_scope_result *cols;
     size_t n;
     const char *(*name)(const struct acd_setup *st, size_t i);
+    bool type_goals; /* cols are the call types: each one's own SL goal beside it */
 };
 
 static const char *
 type_name(const struct acd_setup *st, size_t i)
 {
     return st->call_types[i].name;
+}
+
+/* The i-th channel st's call types use. */
+static const char *
+channel_name(const struct acd_setup *st, size_t i)
+{
+    unsigned used = acd_setup_channels(st);
+    for (unsigned ch = 0; ch < ACD_N_CHANNELS; ch++)
+        if ((used & (1u << ch)) && i-- == 0)
+            return acd_channel_name((enum acd_channel)ch);
+    ACD_ASSERT(!"a channel the call types use");
+    return "";
 }
 
 static const char *
@@ -691,7 +704,7 @@ put_kpi_table(FILE *out, const struct page *p, const struct kpi_table *k)
             put_kpi_cell(out, m, k->center, in_center);
         for (size_t i = 0; i < k->n; i++) {
             const struct acd_setup_type *ct =
-                k->scope == ACD_SCOPE_TYPE && m == ACD_M_SERVICE_LEVEL ? &st->call_types[i] : NULL;
+                k->type_goals && m == ACD_M_SERVICE_LEVEL ? &st->call_types[i] : NULL;
             if (ct && ct->has_sl) { /* the type's own goal beside its figure */
                 char t[NUM_BUF], tb[32];
                 fputs("<td>", out);
@@ -716,7 +729,10 @@ put_kpis(FILE *out, const struct page *p)
     fputs("<section id=\"kpis\" aria-labelledby=\"h-kpis\">\n"
           "<h2 id=\"h-kpis\">Key figures</h2>\n<p class=\"lead\">Mean over ",
           out);
-    fputs(st->known && st->horizon == ACD_HORIZON_DAY ? "the day" : "the measuring window", out);
+    fputs(st->known && st->n_days > 1                   ? "the period"
+          : st->known && st->horizon == ACD_HORIZON_DAY ? "the day"
+                                                        : "the measuring window",
+          out);
     fputs(", &#177; the half-width of its 95% confidence interval across replications "
           "(percentage points for shares).</p>\n",
           out);
@@ -730,8 +746,30 @@ put_kpis(FILE *out, const struct page *p)
         .cols = per_type ? r->types : NULL,
         .n = per_type ? st->n_call_types : 0,
         .name = type_name,
+        .type_goals = true,
     };
     put_kpi_table(out, p, &calls);
+    if (st->known && r->channels) { /* more than one channel */
+        struct acd_scope_result chans[ACD_N_CHANNELS];
+        unsigned used = acd_setup_channels(st);
+        size_t n = 0;
+        for (unsigned ch = 0; ch < ACD_N_CHANNELS; ch++)
+            if (used & (1u << ch))
+                chans[n++] = r->channels[ch];
+        fputs("<h3>Channels</h3>\n<p class=\"lead\">The call center's figures above mix "
+              "channels (a call's wait in seconds, an e-mail's in hours); each channel's own "
+              "are its call types' together, each answered within its own threshold.</p>\n",
+              out);
+        struct kpi_table channels = {
+            .id = "channels",
+            .caption = "Metric",
+            .scope = ACD_SCOPE_TYPE,
+            .cols = chans,
+            .n = n,
+            .name = channel_name,
+        };
+        put_kpi_table(out, p, &channels);
+    }
     if (st->known && r->groups && st->n_groups) {
         fputs("<h3>Agent groups</h3>\n", out);
         struct kpi_table groups = {

@@ -500,6 +500,15 @@ write_json(FILE *out, const struct acd_results *r, const struct acd_report_opts 
                      scope_json(&r->groups[g], ACD_SCOPE_GROUP, used_features(r)));
     acd_json_stream_value(&js, "call_types", types);
     acd_json_stream_value(&js, "agent_groups", groups);
+    if (r->channels) { /* more than one channel: each one's figures */
+        json_t *chs = acd_json_check(json_object());
+        unsigned used = acd_setup_channels(st);
+        for (unsigned ch = 0; ch < ACD_N_CHANNELS; ch++)
+            if (used & (1u << ch))
+                acd_json_set(chs, acd_channel_name((enum acd_channel)ch),
+                             scope_json(&r->channels[ch], ACD_SCOPE_TYPE, used_features(r)));
+        acd_json_stream_value(&js, "channels", chs);
+    }
     acd_json_stream_open(&js, "intervals", true);
     for (size_t i = 0; i < r->n_intervals; i++)
         acd_json_stream_value(&js, NULL, interval_json(r, i));
@@ -668,6 +677,15 @@ write_csv(FILE *out, const struct acd_results *r, const struct acd_report_opts *
             free(name);
         }
     }
+    /* A period's days (named by label), then each channel of a center
+     * with more than one. */
+    for (size_t d = 0; r->days && d < st->n_days; d++)
+        csv_scope(out, "day", st->days[d].label, &r->days[d], ACD_SCOPE_INTERVAL, used);
+    unsigned channels = r->channels ? acd_setup_channels(st) : 0;
+    for (unsigned ch = 0; ch < ACD_N_CHANNELS; ch++)
+        if (channels & (1u << ch))
+            csv_scope(out, "channel", acd_channel_name((enum acd_channel)ch), &r->channels[ch],
+                      ACD_SCOPE_TYPE, used);
     return ferror(out) ? -1 : 0;
 }
 
@@ -1063,56 +1081,37 @@ text_intervals(FILE *out, const struct acd_results *r, bool detail)
 
 /* A center with more than one channel: the center's figures mix a
  * call's seconds with an e-mail's hours, so each channel gets a line of
- * its own, from its call types' totals (means over replications): offered,
- * answered within each type's own threshold / offered, abandoned /
- * offered, answered wait / answered. Ratios of means: no CI. */
+ * its own (results' channels: the sum of its call types, each answered
+ * within its own threshold), mean and 95% CI. */
 static void
 text_channels(FILE *out, const struct acd_results *r)
 {
-    const struct acd_setup *st = &r->setup;
-    if (!st->known || !r->types)
-        return;
-    unsigned seen = 0;
-    for (size_t k = 0; k < st->n_call_types; k++)
-        seen |= 1u << st->call_types[k].channel;
-    if ((seen & (seen - 1)) == 0)
-        return; /* one channel: the center's figures are its own */
-    fprintf(out, "\n%-17s", "Channel");
+    static const enum acd_metric cols[] = {ACD_M_OFFERED, ACD_M_SERVICE_LEVEL, ACD_M_ABANDON_RATE,
+                                           ACD_M_ASA};
     static const char *const heads[] = {"offered", "SL (own T)", "abandoned", "ASA"};
+    _Static_assert(ACD_ARRAY_LEN(cols) == ACD_ARRAY_LEN(heads), "one heading per column");
+    enum { CELL_W = 17, CI_CELL_W = 8 };
+    if (!r->channels)
+        return; /* one channel: the center's figures are its own */
+    unsigned used = acd_setup_channels(&r->setup);
+    fprintf(out, "\n%-17s", "Channel");
     for (size_t c = 0; c < ACD_ARRAY_LEN(heads); c++)
-        acd_display_put_right(out, heads[c], 11);
+        acd_display_put_right(out, heads[c], CELL_W);
     fputc('\n', out);
     for (unsigned ch = 0; ch < ACD_N_CHANNELS; ch++) {
-        if (!(seen & (1u << ch)))
+        if (!(used & (1u << ch)))
             continue;
-        double offered = 0, within = 0, abandoned = 0, answered = 0, wait = 0;
-        for (size_t k = 0; k < st->n_call_types; k++) {
-            if (st->call_types[k].channel != (enum acd_channel)ch)
-                continue;
-            const struct acd_scope_result *s = &r->types[k];
-            offered += s->total[ACD_T_OFFERED].mean;
-            within += s->total[ACD_T_ANSWERED_WITHIN_T].mean;
-            abandoned += s->total[ACD_T_ABANDONED].mean;
-            answered += s->total[ACD_T_ANSWERED].mean;
-            wait += s->total[ACD_T_ANSWERED_WAIT_SUM].mean;
-        }
-        char v[NUM_BUF];
+        const struct acd_scope_result *s = &r->channels[ch];
         fprintf(out, "  %-15s", acd_channel_name((enum acd_channel)ch));
-        acd_display_put_right(out, format_value(ACD_M_OFFERED, offered, false, v, sizeof(v)), 11);
-        acd_display_put_right(out,
-                              format_value(ACD_M_SERVICE_LEVEL,
-                                           offered > 0 ? within / offered : ACD_NAN, false, v,
-                                           sizeof(v)),
-                              11);
-        acd_display_put_right(out,
-                              format_value(ACD_M_ABANDON_RATE,
-                                           offered > 0 ? abandoned / offered : ACD_NAN, false, v,
-                                           sizeof(v)),
-                              11);
-        acd_display_put_right(
-            out,
-            format_value(ACD_M_ASA, answered > 0 ? wait / answered : ACD_NAN, false, v, sizeof(v)),
-            11);
+        for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++) {
+            char mean[NUM_BUF], ci[NUM_BUF];
+            acd_display_put_right(
+                out, format_value(cols[c], s->metric[cols[c]].mean, false, mean, sizeof(mean)),
+                CELL_W - CI_CELL_W);
+            acd_display_put_right(
+                out, format_value(cols[c], s->metric[cols[c]].ci95, true, ci, sizeof(ci)),
+                CI_CELL_W);
+        }
         fputc('\n', out);
     }
 }
@@ -1297,7 +1296,9 @@ write_text(FILE *out, const struct acd_results *r, const struct acd_report_opts 
         text_precision(out, r);
 
     char title[LABEL_W + 64];
-    text_scope(out, &rows, "Call center", &r->summary, ACD_SCOPE_CENTER);
+    /* More than one channel: the center's figures mix them (text_channels). */
+    text_scope(out, &rows, r->channels ? "Call center (all channels)" : "Call center", &r->summary,
+               ACD_SCOPE_CENTER);
     text_costs(out, r);
     text_drain(out, r);
     text_channels(out, r);

@@ -100,6 +100,7 @@ agent_groups:
 
 
 def strip_channel(res):
+    res.pop("channels", None)  # per channel: only with more than one
     for t in res["call_types"].values():
         t.pop("channel", None)
     feats = res.get("setup", {}).get("features")

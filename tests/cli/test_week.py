@@ -13,9 +13,10 @@ stretch, blending CSRs) and e-mail (a backlog at the first opening).
   day's closing are exactly those waiting at the next opening, and that
   count is the next day's `backlog_at_open` in the results.
 * A chat agent never holds more than its concurrency, across days.
-* The text report gives each channel its own line (the center's figures
-  mix a call's seconds with an e-mail's hours), from the call types'
-  totals.
+* Each channel has its own scope (the center's figures mix a call's
+  seconds with an e-mail's hours): its totals are its call types' sums,
+  its metrics are estimated per replication with a CI; the text table,
+  the CSV rows and `acdsim report` show them; a channel in --assert.
 
 Environment: ACDSIM = the binary, TESTS_DIR = tests/.
 """
@@ -123,21 +124,68 @@ def _():
     check(len(chats) > 1000 and most == 3, f"{len(chats)} chats, at most {most} at once")
 
 
-@test("text: a line per channel, from the call types' totals")
+@test("channels: each channel's scope is its call types' sum, with CIs; text, CSV, report")
 def _():
     out, _ = expect_rc(acdsim("run", WEEK, "-r", "3", "--no-timing"), 0, "text")
     doc, _ = expect_rc(acdsim("run", WEEK, "-r", "3", "--no-timing", "-f", "json"), 0, "json")
     d = json.loads(doc)
+    check(list(d["channels"]) == ["voice", "chat", "email"], list(d["channels"]))
+    keys = list(d)
+    check(keys.index("channels") == keys.index("agent_groups") + 1, keys)
     lines = out.splitlines()
+    check(lines[4].startswith("Call center (all channels)"), lines[4])
     head = lines.index(next(l for l in lines if l.startswith("Channel ")))
     rows = {l.split()[0]: l.split()[1:] for l in lines[head + 1:head + 4]}
     check(set(rows) == {"voice", "chat", "email"}, rows)
     for ch in ("voice", "chat", "email"):
+        c = d["channels"][ch]
         types = [t for t in d["call_types"].values() if t.get("channel", "voice") == ch]
-        offered = sum(total(t, "offered") for t in types)
-        within = sum(total(t, "answered_within_t") for t in types)
-        check(rows[ch][0] == f"{offered:.0f}", (ch, rows[ch], offered))
-        check(rows[ch][1] == f"{100 * within / offered:.1f}%", (ch, rows[ch], within / offered))
+        # Totals: the channel's are the sums of its types' (in every
+        # replication, so in the means).
+        for key in ("offered", "answered", "answered_within_t", "abandoned",
+                    "answered_wait_sum_s"):
+            want = sum(total(t, key) for t in types)
+            check(abs(total(c, key) - want) <= 1e-9 * max(1.0, want), (ch, key, total(c, key), want))
+        # Metrics are estimated per replication (mean of the replications'
+        # ratios), with a CI: close to the ratio of the means, not equal.
+        sl = c["service_level"]
+        ratio = total(c, "answered_within_t") / total(c, "offered")
+        check(sl["ci95"] is not None and abs(sl["mean"] - ratio) <= sl["ci95"] + 1e-12,
+              (ch, sl, ratio))
+        # Text: mean and CI, as the JSON rounds them.
+        check(rows[ch][0] == f"{c['offered']['mean']:.0f}", (ch, rows[ch]))
+        check(rows[ch][1:3] == ["±", f"{c['offered']['ci95']:.0f}"], (ch, rows[ch]))
+        check(rows[ch][3] == f"{100 * sl['mean']:.1f}%", (ch, rows[ch], sl))
+        check(rows[ch][4:6] == ["±", f"{100 * sl['ci95']:.1f}"], (ch, rows[ch], sl))
+    # A type-like scope: no agent figures.
+    check(d["channels"]["chat"].get("occupancy") is None, "occupancy on a channel")
+    # CSV: a row per channel and figure, and per day.
+    csv_out, _ = expect_rc(acdsim("run", WEEK, "-r", "3", "--no-timing", "-f", "csv"), 0, "csv")
+    rows_csv = list(csv.reader(csv_out.splitlines()))
+    chan = {(r[1], r[2]): r[3] for r in rows_csv if r[0] == "channel"}
+    check(float(chan[("email", "service_level")]) == d["channels"]["email"]["service_level"]["mean"],
+          chan.get(("email", "service_level")))
+    days = [r[1] for r in rows_csv if r[0] == "day" and r[2] == "offered"]
+    check(days == [x["label"] for x in d["days"]], days)
+    # Read back: acdsim report prints the same table from results.json.
+    path = os.path.join(TMP, "week-results.json")
+    with open(path, "w") as f:
+        f.write(doc)
+    again, _ = expect_rc(acdsim("report", path), 0, "report")
+    a = again.splitlines()
+    h2 = a.index(next(l for l in a if l.startswith("Channel ")))
+    check(a[h2:h2 + 4] == lines[head:head + 4], (a[h2:h2 + 4], lines[head:head + 4]))
+    # The HTML report has a table of them.
+    outdir = os.path.join(TMP, "week-report")
+    expect_rc(acdsim("run", WEEK, "-r", "3", "-q", "-o", outdir), 0, "report folder")
+    with open(os.path.join(outdir, "index.html")) as f:
+        html = f.read()
+    check('<table class="kpi-table" id="channels">' in html and "Mean over the period" in html,
+          "no channel table in index.html")
+    # A single-channel center has none.
+    one, _ = expect_rc(acdsim("run", os.path.join(TESTS_DIR, "..", "scenarios", "helpdesk.yaml"),
+                              "-r", "2", "-f", "json", "--no-timing"), 0, "helpdesk")
+    check("channels" not in json.loads(one), "channels in a single-channel document")
     # The e-mail backlog at each opening and closing: a day closes with what
     # the next opens with; the last with what is left at the end.
     head = lines.index("E-mail backlog    at opening at closing")
@@ -146,6 +194,24 @@ def _():
                                            for x in d["days"]], table)
     check([float(t[3]) for t in table[:-1]] == [float(t[2]) for t in table[1:]], table)
     check(float(table[-1][3]) == round(d["summary"]["backlog_at_close"]["mean"], 2), table)
+
+
+@test("--assert names a channel; not per interval; --precision refuses one")
+def _():
+    _, err = expect_rc(acdsim("run", WEEK, "-r", "3", "-q", "--assert", "chat.service_level>=0.9",
+                              "--assert", "email.service_level>=0.95"), 0, "channels hold")
+    _, err = expect_rc(acdsim("run", WEEK, "-r", "3", "-q", "--assert",
+                              "voice.service_level>=0.9"), 3, "voice misses")
+    check("voice.service_level>=0.9: measured 0." in err, err)
+    _, err = expect_rc(acdsim("run", WEEK, "-r", "3", "-q", "--assert",
+                              "chat@09:00.service_level>=0.9"), 2, "channel at an interval")
+    check("a channel's figures are for the whole run" in err, err)
+    _, err = expect_rc(acdsim("run", WEEK, "-r", "3", "-q", "--assert", "chat.occupancy<=0.9"), 2,
+                       "agent metric on a channel")
+    check("metric 'occupancy' does not apply to channel 'chat'" in err, err)
+    _, err = expect_rc(acdsim("run", WEEK, "-q", "--precision", "chat.service_level=0.01"), 2,
+                       "precision on a channel")
+    check("not a channel ('chat')" in err, err)
 
 
 sys.exit(run(cleanup=TMP))
