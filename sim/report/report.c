@@ -1017,6 +1017,22 @@ text_verdict(FILE *out, const struct acd_results *r)
     free(goals);
 }
 
+/* The heading of the center's service level in a table: "SL 20s", or
+ * "SL (own T)" when some call type has a threshold of its own (the
+ * center's counts each call answered within its own type's). */
+static void
+center_sl_head(const struct acd_setup *st, char *buf, size_t n)
+{
+    char tb[24];
+    double threshold = st->known ? st->sl_threshold_s : 0.0;
+    for (size_t k = 0; st->known && k < st->n_call_types; k++)
+        if (st->call_types[k].has_sl && st->call_types[k].sl_threshold_s != threshold) {
+            snprintf(buf, n, "SL (own T)");
+            return;
+        }
+    snprintf(buf, n, "SL %s", acd_display_threshold(threshold, tb, sizeof(tb)));
+}
+
 /* Per-interval tables of an operating day, one line per interval with a
  * few means of one scope (the center, or a call type): 13 + 5 * 11 = 68
  * columns; with detail, the 90th-percentile wait too (79). */
@@ -1026,10 +1042,15 @@ text_interval_table(FILE *out, const struct acd_results *r, size_t type, bool de
     static const enum acd_metric cols[] = {ACD_M_OFFERED, ACD_M_SERVICE_LEVEL, ACD_M_ABANDON_RATE,
                                            ACD_M_ASA,     ACD_M_OCCUPANCY,     ACD_M_WAIT_P90};
     char sl_head[32], tb[24];
-    double threshold = r->setup.known ? r->setup.sl_threshold_s : 0.0;
     if (type != SIZE_MAX && r->setup.known && r->setup.call_types[type].has_sl)
-        threshold = r->setup.call_types[type].sl_threshold_s;
-    snprintf(sl_head, sizeof(sl_head), "SL %s", acd_display_threshold(threshold, tb, sizeof(tb)));
+        snprintf(sl_head, sizeof(sl_head), "SL %s",
+                 acd_display_threshold(r->setup.call_types[type].sl_threshold_s, tb, sizeof(tb)));
+    else if (type != SIZE_MAX)
+        snprintf(
+            sl_head, sizeof(sl_head), "SL %s",
+            acd_display_threshold(r->setup.known ? r->setup.sl_threshold_s : 0.0, tb, sizeof(tb)));
+    else
+        center_sl_head(&r->setup, sl_head, sizeof(sl_head));
     const char *heads[] = {"offered", sl_head, "abandoned", "ASA", "occupancy", "p90 wait"};
     _Static_assert(ACD_ARRAY_LEN(cols) == ACD_ARRAY_LEN(heads), "one heading per column");
     /* A call type has no occupancy (agents are the groups'). */
@@ -1123,7 +1144,7 @@ text_days(FILE *out, const struct acd_results *r)
     static const enum acd_metric cols[] = {ACD_M_OFFERED, ACD_M_SERVICE_LEVEL, ACD_M_ABANDON_RATE,
                                            ACD_M_ASA, ACD_M_OCCUPANCY};
     char sl_head[32];
-    snprintf(sl_head, sizeof(sl_head), "SL %gs", r->setup.sl_threshold_s);
+    center_sl_head(&r->setup, sl_head, sizeof(sl_head));
     const char *heads[] = {"offered", sl_head, "abandoned", "ASA", "occupancy"};
     _Static_assert(ACD_ARRAY_LEN(cols) == ACD_ARRAY_LEN(heads), "one heading per column");
     fprintf(out, "\n%-17s", "Day");
