@@ -99,9 +99,16 @@ acd_cmp_kpi_shown(const struct acd_cmp_kpi *k, unsigned features)
            acd_stats_metric_shown(m, features);
 }
 
-const char *const acd_cmp_kind_names[6] = {
-    "center", "call_type", "group", "interval", "interval_call_type", "interval_group",
+const char *const acd_cmp_kind_names[8] = {
+    "center",         "call_type", "group",   "interval", "interval_call_type",
+    "interval_group", "day",       "channel",
 };
+
+bool
+acd_cmp_kind_timed(enum acd_cmp_kind k)
+{
+    return k == ACD_CMP_INTERVAL || k == ACD_CMP_INTERVAL_TYPE || k == ACD_CMP_INTERVAL_GROUP;
+}
 
 char *
 acd_cmp_scope_clock(const struct acd_cmp_scope *s, char *buf, size_t n)
@@ -113,7 +120,7 @@ char *
 acd_cmp_scope_label(const struct acd_cmp_scope *s, char *buf, size_t n)
 {
     char clock[48];
-    if (s->day && s->kind >= ACD_CMP_INTERVAL) { /* a period: the day, then its clock */
+    if (s->day && acd_cmp_kind_timed(s->kind)) { /* a period: the day, then its clock */
         char c[16];
         snprintf(clock, sizeof(clock), "%s %s", s->day, acd_cmp_scope_clock(s, c, sizeof(c)));
     } else {
@@ -129,6 +136,12 @@ acd_cmp_scope_label(const struct acd_cmp_scope *s, char *buf, size_t n)
         break;
     case ACD_CMP_INTERVAL:
         snprintf(buf, n, "%s", clock);
+        break;
+    case ACD_CMP_DAY:
+        snprintf(buf, n, "%s", s->name);
+        break;
+    case ACD_CMP_CHANNEL:
+        snprintf(buf, n, "channel %s", s->name);
         break;
     default:
         snprintf(buf, n, "%s %s", clock, s->name);
@@ -156,13 +169,20 @@ struct scope_ref {
     double day_midnight_s;
 };
 
-/* Every scope of r in output order: center, types, groups, then per
- * interval the center, its types and its groups. Caller frees. */
+/* Every scope of r in output order: center, types, groups, channels
+ * (when either side has more than one: `channels`), a period's days, then
+ * per interval the center, its types and its groups. Caller frees. */
 static size_t
-list_scopes(const struct acd_results *r, struct scope_ref **out)
+list_scopes(const struct acd_results *r, bool channels_wanted, struct scope_ref **out)
 {
     size_t nt = r->setup.n_call_types, ng = r->setup.n_groups;
-    size_t n = 1 + nt + ng + r->n_intervals * (1 + nt + ng), i = 0;
+    unsigned channels = r->setup.known ? acd_setup_channels(&r->setup) : 0;
+    /* One channel: its scope is the summary (its own call types' figures). */
+    size_t nch = channels_wanted && (r->channels || acd_channel_count(channels) == 1)
+                     ? acd_channel_count(channels)
+                     : 0;
+    size_t nd = r->days ? r->setup.n_days : 0;
+    size_t n = 1 + nt + ng + nch + nd + r->n_intervals * (1 + nt + ng), i = 0;
     struct scope_ref *s = acd_xcalloc(n, sizeof(*s));
     s[i++] = (struct scope_ref){ACD_CMP_CENTER, "", 0, &r->summary, NULL, 0};
     for (size_t k = 0; k < nt; k++)
@@ -171,6 +191,18 @@ list_scopes(const struct acd_results *r, struct scope_ref **out)
     for (size_t g = 0; g < ng; g++)
         s[i++] =
             (struct scope_ref){ACD_CMP_GROUP, r->setup.groups[g].name, 0, &r->groups[g], NULL, 0};
+    for (unsigned ch = 0; nch && ch < ACD_N_CHANNELS; ch++)
+        if (channels & (1u << ch))
+            s[i++] = (struct scope_ref){ACD_CMP_CHANNEL,
+                                        acd_channel_name((enum acd_channel)ch),
+                                        0,
+                                        r->channels ? &r->channels[ch] : &r->summary,
+                                        NULL,
+                                        0};
+    for (size_t d = 0; d < nd; d++)
+        s[i++] = (struct scope_ref){
+            ACD_CMP_DAY, r->setup.days[d].label, 0,
+            &r->days[d], r->setup.days[d].label, acd_display_day_midnight(&r->setup, d)};
     for (size_t b = 0; b < r->n_intervals; b++) {
         const struct acd_interval_result *iv = &r->intervals[b];
         size_t first = i;
@@ -215,6 +247,14 @@ value_index(const struct acd_rep_values *v, const struct acd_scope_result *res)
         if (v->scope[s] == res)
             return s;
     return SIZE_MAX;
+}
+
+static bool
+slot_applies_to_type(size_t slot)
+{
+    unsigned scopes = slot < ACD_METRIC_COUNT ? acd_metrics[slot].scopes
+                                              : acd_totals[slot - ACD_METRIC_COUNT].scopes;
+    return (scopes & ACD_SCOPE_TYPE) != 0;
 }
 
 static const struct acd_estimate *
@@ -280,7 +320,8 @@ acd_compare_add(struct acd_compare *c, const struct acd_results *x, const struct
     p->paired = av && xv;
     p->var_independent = p->var_paired = p->vr_factor = ACD_NAN;
     struct scope_ref *sa, *sx;
-    size_t na = list_scopes(c->a, &sa), nx = list_scopes(x, &sx);
+    bool channels = c->a->channels || x->channels; /* some side has more than one */
+    size_t na = list_scopes(c->a, channels, &sa), nx = list_scopes(x, channels, &sx);
     bool *matched = acd_xcalloc(nx ? nx : 1, sizeof(bool));
     p->scopes = acd_xcalloc(na + nx, sizeof(*p->scopes));
     size_t reps = p->paired ? (av->n > xv->n ? av->n : xv->n) : 1;
@@ -308,6 +349,10 @@ acd_compare_add(struct acd_compare *c, const struct acd_results *x, const struct
         for (size_t k = 0; k < acd_cmp_n_kpis; k++) {
             size_t slot = acd_cmp_kpis[k].slot;
             struct acd_cmp_value *v = &o->v[k];
+            /* A channel: a call type's figures (a one-channel center's
+             * summary has the agents' too). */
+            if (o->kind == ACD_CMP_CHANNEL && !slot_applies_to_type(slot))
+                continue;
             v->a = *estimate_of(sa[i].res, slot);
             v->x = *estimate_of(sx[j].res, slot);
             v->diff = p->paired ? paired_diff(av, ia, xv, ix, slot, d) : welch_diff(&v->a, &v->x);

@@ -51,9 +51,17 @@ enum acd_cmp_kind {
     ACD_CMP_INTERVAL,       /* the whole center in an interval */
     ACD_CMP_INTERVAL_TYPE,  /* a call type in an interval */
     ACD_CMP_INTERVAL_GROUP, /* a group in an interval */
+    ACD_CMP_DAY,            /* the whole center on a day of a period (named by its label) */
+    /* A channel (named voice, chat, email): results' channels; a center
+     * with one channel is its own channel's scope (the figures that apply
+     * to call types, from its summary). */
+    ACD_CMP_CHANNEL,
 };
-/* "center", "call_type", "group", "interval", "interval_call_type", "interval_group" */
-extern const char *const acd_cmp_kind_names[6];
+/* "center", "call_type", "group", "interval", "interval_call_type",
+ * "interval_group", "day", "channel" */
+extern const char *const acd_cmp_kind_names[8];
+/* Whether a scope of this kind is an interval's (it has a start). */
+bool acd_cmp_kind_timed(enum acd_cmp_kind k);
 
 struct acd_cmp_value {
     struct acd_estimate a, x, diff;
@@ -64,9 +72,9 @@ struct acd_cmp_scope {
     enum acd_cmp_kind kind;
     const char *name; /* "" for center and interval; borrowed from the results */
     double start_s;   /* interval scopes: the interval's start (clock seconds) */
-    /* A period (`days:`): the interval's day label (borrowed from A's or
-     * X's results) and midnight of that day in the period's seconds; NULL
-     * and 0 otherwise. */
+    /* A period (`days:`): the interval's or day's label (borrowed from A's
+     * or X's results) and midnight of that day in the period's seconds;
+     * NULL and 0 otherwise. */
     const char *day;
     double day_midnight_s;
     bool in_a, in_x;         /* present in each scenario */

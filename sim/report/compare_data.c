@@ -33,9 +33,9 @@ scope_json(const struct acd_cmp_scope *s)
     char clock[16];
     acd_json_set(o, "scope", acd_json_str(acd_cmp_kind_names[s->kind]));
     acd_json_set(o, "name", acd_json_str(s->name));
-    if (s->kind >= ACD_CMP_INTERVAL && s->day) /* a period only */
+    if (acd_cmp_kind_timed(s->kind) && s->day) /* a period only */
         acd_json_set(o, "day", acd_json_str(s->day));
-    if (s->kind >= ACD_CMP_INTERVAL)
+    if (acd_cmp_kind_timed(s->kind))
         acd_json_set(o, "start", acd_json_str(acd_cmp_scope_clock(s, clock, sizeof(clock))));
     acd_json_set(o, "in", acd_json_str(s->in_a && s->in_x ? "both" : s->in_a ? "a" : "b"));
     if (!s->v)
@@ -121,14 +121,14 @@ acd_compare_write_csv(FILE *out, const struct acd_compare *c)
         for (size_t s = 0; s < p->n_scopes; s++) {
             const struct acd_cmp_scope *sc = &p->scopes[s];
             char clock[16] = "";
-            if (sc->kind >= ACD_CMP_INTERVAL)
+            if (acd_cmp_kind_timed(sc->kind))
                 acd_cmp_scope_clock(sc, clock, sizeof(clock));
             const char *in = sc->in_a && sc->in_x ? "both" : sc->in_a ? "a" : "b";
             for (size_t k = 0; k < (sc->v ? acd_cmp_n_kpis : 1); k++) {
                 acd_report_csv_field(out, bname);
                 fprintf(out, ",%s,", acd_cmp_kind_names[sc->kind]);
                 if (period)
-                    fprintf(out, "%s,", sc->day && sc->kind >= ACD_CMP_INTERVAL ? sc->day : "");
+                    fprintf(out, "%s,", sc->day ? sc->day : ""); /* intervals and days */
                 fprintf(out, "%s,", clock);
                 acd_report_csv_field(out, sc->name);
                 fprintf(out, ",%s,", in);

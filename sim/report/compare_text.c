@@ -2,7 +2,8 @@
  * compare_text: the comparison for people, read in ten seconds. For each
  * scenario X against A: the center's KPIs (A, X, X - A with its CI, a mark
  * and better/worse), then the significant changes of the other scopes,
- * worse first, then better, each list by KPI and by size, then the scopes
+ * worse first, then better, each list with the whole run's scopes before
+ * the intervals', by KPI and by size, then the scopes
  * found in one scenario only and the variance reduction of the pairing.
  */
 #include "compare.h"
@@ -50,10 +51,15 @@ struct change {
     int dir;
 };
 
+/* Whole-run scopes (call types, groups, channels, days) before the
+ * intervals', then by KPI, then by size. */
 static int
 by_kpi_then_size(const void *pa, const void *pb)
 {
     const struct change *a = pa, *b = pb;
+    bool ta = acd_cmp_kind_timed(a->s->kind), tb = acd_cmp_kind_timed(b->s->kind);
+    if (ta != tb)
+        return ta ? 1 : -1;
     if (a->k != b->k)
         return a->k < b->k ? -1 : 1;
     double da = fabs(a->s->v[a->k].diff.mean), db = fabs(b->s->v[b->k].diff.mean);
@@ -166,7 +172,13 @@ write_pair(FILE *out, const struct acd_compare *c, const struct acd_cmp_pair *p,
             }
         }
     }
-    fputs("\nCall types, groups and intervals:\n", out);
+    bool days = false, channels = false;
+    for (size_t s = 1; s < p->n_scopes; s++) {
+        days = days || p->scopes[s].kind == ACD_CMP_DAY;
+        channels = channels || p->scopes[s].kind == ACD_CMP_CHANNEL;
+    }
+    fprintf(out, "\nCall types, groups%s%s and intervals:\n", channels ? ", channels" : "",
+            days ? ", days" : "");
     if (n_worse + n_better + n_other == 0) {
         fputs("  no significant change\n", out);
     } else {
@@ -191,10 +203,13 @@ write_pair(FILE *out, const struct acd_compare *c, const struct acd_cmp_pair *p,
         if (sc->kind == ACD_CMP_INTERVAL_TYPE || sc->kind == ACD_CMP_INTERVAL_GROUP)
             continue; /* follows from its type, group or interval */
         char label[128];
-        fprintf(out, "  only in %c: %s ", sc->in_a ? 'A' : letter,
-                sc->kind == ACD_CMP_TYPE    ? "call type"
-                : sc->kind == ACD_CMP_GROUP ? "group"
-                                            : "interval");
+        /* A channel's label names its kind ("channel chat"). */
+        fprintf(out, "  only in %c: %s", sc->in_a ? 'A' : letter,
+                sc->kind == ACD_CMP_TYPE      ? "call type "
+                : sc->kind == ACD_CMP_GROUP   ? "group "
+                : sc->kind == ACD_CMP_DAY     ? "day "
+                : sc->kind == ACD_CMP_CHANNEL ? ""
+                                              : "interval ");
         acd_display_put_left(out, acd_cmp_scope_label(sc, label, sizeof(label)), 0);
         fputc('\n', out);
     }

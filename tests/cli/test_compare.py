@@ -275,4 +275,83 @@ def _():
     check(one[0] == 0 and one == two, "outputs differ")
 
 
+WEEK = os.path.join(SCENARIOS, "utility_week.yaml")
+WEEK_LESS_CHAT = edited(WEEK, "  - name: chat_team\n    skills: [web_chat]\n    agents: 4",
+                        "  - name: chat_team\n    skills: [web_chat]\n    agents: 3",
+                        "week_less_chat.yaml")
+VOICE = """name: one channel
+seed: 5
+replications: 8
+horizon: {open: "08:00", close: "12:00", interval: 30m}
+service_level: {threshold: 20s, target: 0.80}
+call_types:
+  - name: phone
+    arrivals: {rate: 60/h}
+    handle_time: {dist: exponential, mean: 4m}
+    patience: {dist: exponential, mean: 3m}
+%sagent_groups:
+  - name: desk
+    skills: [phone%s]
+    agents: 5
+"""
+CHAT_TYPE = """  - name: web
+    channel: chat
+    concurrency: 2
+    arrivals: {rate: 30/h}
+    handle_time: {dist: exponential, mean: 6m}
+    patience: {dist: exponential, mean: 5m}
+"""
+
+
+@test("a period and channels: each day and each channel is a scope, paired; listed first")
+def _():
+    doc = compare_json(WEEK, WEEK_LESS_CHAT, "-r", "6")
+    sc = scopes(doc)
+    days = [s for s in sc if s["scope"] == "day"]
+    chans = {s["name"]: s for s in sc if s["scope"] == "channel"}
+    check([s["name"] for s in days] == ["2026-12-%02d" % d for d in range(7, 14)],
+          [s["name"] for s in days])
+    check(set(chans) == {"voice", "chat", "email"}, list(chans))
+    # The days' A figures are A's run's days; the chat channel is the one
+    # chat type's figures, paired difference and all.
+    run_a, _ = expect_rc(acdsim("run", WEEK, "-r", "6", "-f", "json", "--no-timing"), 0, "run A")
+    ra = json.loads(run_a)
+    for s, d in zip(days, ra["days"]):
+        check(s["kpis"]["service_level"]["a"] == d["service_level"], (s["name"], s["kpis"]))
+    web = next(s for s in sc if s["scope"] == "call_type" and s["name"] == "web_chat")
+    check(chans["chat"]["kpis"]["service_level"] == web["kpis"]["service_level"],
+          (chans["chat"]["kpis"]["service_level"], web["kpis"]["service_level"]))
+    check(chans["chat"]["kpis"]["service_level"]["significant"]
+          and chans["chat"]["kpis"]["service_level"]["diff"]["mean"] < 0, chans["chat"])
+    check("occupancy" not in chans["chat"]["kpis"], "an agent figure on a channel")
+    out, _ = expect_rc(acdsim("compare", WEEK, WEEK_LESS_CHAT, "-r", "6"), 0, "text")
+    check("Call types, groups, channels, days and intervals:" in out, out[:3000])
+    listed = out[out.index("  worse ("):].splitlines()[1:4]
+    check(any(l.strip().startswith("channel chat: Service level") for l in listed), listed)
+    # CSV: a day's date in the date column.
+    out, _ = expect_rc(acdsim("compare", WEEK, WEEK_LESS_CHAT, "-r", "2", "-f", "csv"), 0, "csv")
+    rows = [r for r in csv.DictReader(io.StringIO(out)) if r["scope"] == "day"]
+    check(rows and all(r["date"] == r["name"] for r in rows), rows[:2])
+
+
+@test("one channel against two: A's channel is its center's call figures; the new one is B's")
+def _():
+    a = write("voice.yaml", VOICE % ("", ""))
+    b = write("voice_chat.yaml", VOICE % (CHAT_TYPE, ", web"))
+    doc = compare_json(a, b)
+    sc = scopes(doc)
+    center = sc[0]
+    voice = next(s for s in sc if s["scope"] == "channel" and s["name"] == "voice")
+    chat = next(s for s in sc if s["scope"] == "channel" and s["name"] == "chat")
+    check(voice["in"] == "both" and chat["in"] == "b", (voice["in"], chat["in"]))
+    check(voice["kpis"]["service_level"]["a"] == center["kpis"]["service_level"]["a"],
+          (voice["kpis"]["service_level"], center["kpis"]["service_level"]))
+    check("occupancy" not in voice["kpis"] and "occupancy" in center["kpis"], voice["kpis"].keys())
+    out, _ = expect_rc(acdsim("compare", a, b), 0, "text")
+    check("only in B: channel chat" in out, out[-800:])
+    # Two one-channel scenarios: no channel scopes.
+    doc = compare_json(a, a)
+    check(not [s for s in scopes(doc) if s["scope"] == "channel"], "channel scopes")
+
+
 sys.exit(run(cleanup=TMP))
