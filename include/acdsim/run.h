@@ -236,6 +236,10 @@ struct acd_results {
      * no type uses has no estimates (n == 0; acd_setup_channels). NULL
      * with one channel. */
     struct acd_scope_result *channels;
+    /* Both (a period, more than one channel): each channel on each day,
+     * [day * ACD_N_CHANNELS + channel], as channels (no percentiles);
+     * NULL otherwise. */
+    struct acd_scope_result *day_channels;
     struct acd_band queue_len;    /* calls waiting over the horizon */
     struct acd_erlang_cmp erlang; /* valid only for a stationary one-call-type scenario */
     struct acd_wait_cdf wait_cdf;

@@ -852,6 +852,28 @@ scope_day(const struct acd_rep_stats *rs, const struct scope_def *d, struct acd_
     hl->h1 = (uint32_t)((first + n) * rs->n_types);
 }
 
+/* A channel on a day of a period: idx as scope_day's, place_idx = day *
+ * ACD_N_CHANNELS + channel; its call types over the day's bins. No wait
+ * histograms (the day's bins of several types are no one range of the
+ * sparse log): no percentiles. */
+static void
+scope_day_channel(const struct acd_rep_stats *rs, const struct scope_def *d, struct acd_counts *c,
+                  struct hist_list *hl)
+{
+    (void)hl;
+    size_t first = d->idx / DAY_IDX, n = d->idx % DAY_IDX;
+    enum acd_channel ch = (enum acd_channel)(d->place_idx % ACD_N_CHANNELS);
+    memset(c, 0, sizeof(*c));
+    double window = 0;
+    for (size_t b = first; b < first + n; b++) {
+        for (size_t k = 0; k < rs->n_types; k++)
+            if (d->sc->call_types[k].channel == ch)
+                acd_stats_counts_add(c, &rs->type_counts[b * rs->n_types + k]);
+        window += rs->type_counts[b * rs->n_types].window_s;
+    }
+    c->window_s = window;
+}
+
 /* A channel (idx = enum acd_channel) over every reported bin: the sum
  * of its call types, a type-like scope (agents' time is the groups'). */
 static void
@@ -928,6 +950,14 @@ place_channel(struct acd_results *r, size_t ch)
 }
 
 static struct acd_scope_result *
+place_day_channel(struct acd_results *r, size_t i)
+{
+    if (!r->day_channels)
+        r->day_channels = acd_xcalloc(r->setup.n_days * ACD_N_CHANNELS, sizeof(*r->day_channels));
+    return &r->day_channels[i];
+}
+
+static struct acd_scope_result *
 scope_place(struct acd_results *r, const struct scope_def *d, size_t si)
 {
     return d[si].place(r, d[si].place_idx);
@@ -941,7 +971,8 @@ list_scopes(const struct acd_scenario *sc, struct scope_def **out)
     size_t ni = sc->horizon == ACD_HORIZON_DAY ? sc->n_intervals : 0;
     unsigned channels = acd_scenario_channels(sc);
     size_t n_ch = acd_channel_count(channels) > 1 ? acd_channel_count(channels) : 0;
-    size_t n = 1 + nt + ng + ni * (nt + 1 + ng) + (ni ? sc->n_days : 0) + n_ch, i = 0;
+    size_t n_days = ni ? sc->n_days : 0;
+    size_t n = 1 + nt + ng + ni * (nt + 1 + ng) + n_days * (1 + n_ch) + n_ch, i = 0;
     struct scope_def *d = acd_xcalloc(n, sizeof(*d));
     d[i++] =
         (struct scope_def){ACD_SCOPE_CENTER, "", scope_center_all, 0, true, place_summary, 0, sc};
@@ -986,6 +1017,19 @@ list_scopes(const struct acd_scenario *sc, struct scope_def **out)
                                         place_channel,
                                         ch,
                                         sc};
+    /* ...and on each day of a period. */
+    for (size_t dd = 0; n_ch && dd < n_days; dd++)
+        for (unsigned ch = 0; ch < ACD_N_CHANNELS; ch++)
+            if (channels & (1u << ch))
+                d[i++] = (struct scope_def){ACD_SCOPE_TYPE,
+                                            acd_channel_name((enum acd_channel)ch),
+                                            scope_day_channel,
+                                            sc->days[dd].first_interval * DAY_IDX +
+                                                sc->days[dd].n_intervals,
+                                            false,
+                                            place_day_channel,
+                                            dd * ACD_N_CHANNELS + ch,
+                                            sc};
     ACD_ASSERT(i == n);
     *out = d;
     return n;
@@ -1331,6 +1375,7 @@ acd_results_free(struct acd_results *r)
     free(r->intervals);
     free(r->days);
     free(r->channels);
+    free(r->day_channels);
     free(r->queue_len.mean);
     free(r->queue_len.p10);
     free(r->queue_len.p90);

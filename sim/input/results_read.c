@@ -646,16 +646,17 @@ read_scopes(struct reader *rd, json_t *root, struct doc *d)
     }
 }
 
-/* "channels": each channel's figures, written when the call types use
- * more than one channel (their channels read, read_scopes); absent from
- * older documents. */
+/* "channels" (top level, or a day's): each channel's figures into
+ * out[ACD_N_CHANNELS], written when the call types use more than one
+ * channel (their channels read, read_scopes); absent from older
+ * documents. */
 static void
-read_channels(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struct doc *d)
+read_channels(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p,
+              const struct acd_setup *st, struct acd_scope_result *out)
 {
     if (!want_object(rd, v, p))
         return;
-    unsigned used = acd_setup_channels(d->st);
-    d->r->channels = new_scopes(ACD_N_CHANNELS, ACD_SCOPE_TYPE);
+    unsigned used = acd_setup_channels(st);
     const char *names[ACD_N_CHANNELS];
     for (unsigned ch = 0; ch < ACD_N_CHANNELS; ch++) {
         names[ch] = acd_channel_name((enum acd_channel)ch);
@@ -667,7 +668,7 @@ read_channels(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, st
             if (!x)
                 ERROR(rd, p, "missing key '%s' (a channel of the call types)", names[ch]);
             else
-                read_scope(rd, x, &kp, ACD_SCOPE_TYPE, names[ch], &d->r->channels[ch], NULL, 0);
+                read_scope(rd, x, &kp, ACD_SCOPE_TYPE, names[ch], &out[ch], NULL, 0);
         }
     }
     warn_unknown(rd, v, p, names, ACD_N_CHANNELS);
@@ -675,8 +676,8 @@ read_channels(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, st
 
 /* ------------------------------------------------------------------- days */
 
-static const char *const day_extra[] = {"label", "date",           "weekday",    "open",
-                                        "close", "first_interval", "n_intervals"};
+static const char *const day_extra[] = {"label", "date",           "weekday",     "open",
+                                        "close", "first_interval", "n_intervals", "channels"};
 
 /* Day i of a period: its figures, then what it is (times from midnight of
  * the first day, as the engine's). */
@@ -693,6 +694,12 @@ read_one_day(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, siz
         return; /* reported */
     struct acd_jsonpos_path kp;
     json_t *x;
+    if ((x = json_object_get(v, "channels"))) { /* more than one channel */
+        kp = acd_jsonpos_key(p, "channels");
+        if (!d->r->day_channels)
+            d->r->day_channels = new_scopes(d->st->n_days * ACD_N_CHANNELS, ACD_SCOPE_TYPE);
+        read_channels(rd, x, &kp, d->st, &d->r->day_channels[i * ACD_N_CHANNELS]);
+    }
     const char *label = (x = need(rd, v, p, "label", &kp)) ? get_string(rd, x, &kp) : NULL;
     dy->label = acd_xstrdup(label ? label : "");
     if ((x = need(rd, v, p, "date", &kp)) && !json_is_null(x)) {
@@ -1582,7 +1589,8 @@ read_document(struct reader *rd, json_t *root, const uint64_t *seed, struct doc 
     read_scopes(rd, root, d);
     if ((x = json_object_get(root, "channels"))) {
         kp = acd_jsonpos_key(NULL, "channels");
-        read_channels(rd, x, &kp, d);
+        d->r->channels = new_scopes(ACD_N_CHANNELS, ACD_SCOPE_TYPE);
+        read_channels(rd, x, &kp, d->st, d->r->channels);
     }
     /* A period's days (issue 17) before the setup: they make its horizon. */
     if ((x = json_object_get(root, "days"))) {

@@ -166,6 +166,16 @@ day_json(const struct acd_results *r, size_t d)
     acd_json_set(o, "first_interval", json_integer((json_int_t)dy->first_interval));
     acd_json_set(o, "n_intervals", json_integer((json_int_t)dy->n_intervals));
     fill_scope_json(o, &r->days[d], ACD_SCOPE_INTERVAL, used_features(r));
+    if (r->day_channels) { /* more than one channel: each one's figures that day */
+        json_t *chs = acd_json_check(json_object());
+        unsigned used = acd_setup_channels(&r->setup);
+        for (unsigned ch = 0; ch < ACD_N_CHANNELS; ch++)
+            if (used & (1u << ch))
+                acd_json_set(chs, acd_channel_name((enum acd_channel)ch),
+                             scope_json(&r->day_channels[d * ACD_N_CHANNELS + ch], ACD_SCOPE_TYPE,
+                                        used_features(r)));
+        acd_json_set(o, "channels", chs);
+    }
     return o;
 }
 
@@ -1141,25 +1151,49 @@ text_channels(FILE *out, const struct acd_results *r)
 static void
 text_days(FILE *out, const struct acd_results *r)
 {
-    static const enum acd_metric cols[] = {ACD_M_OFFERED, ACD_M_SERVICE_LEVEL, ACD_M_ABANDON_RATE,
-                                           ACD_M_ASA, ACD_M_OCCUPANCY};
-    char sl_head[32];
-    center_sl_head(&r->setup, sl_head, sizeof(sl_head));
-    const char *heads[] = {"offered", sl_head, "abandoned", "ASA", "occupancy"};
-    _Static_assert(ACD_ARRAY_LEN(cols) == ACD_ARRAY_LEN(heads), "one heading per column");
+    /* One column: a metric of the center's day, or (ch >= 0) of a
+     * channel's day. More than one channel: the service level per channel
+     * instead of the center's, and no ASA (a call's seconds and an
+     * e-mail's hours do not mean together). */
+    struct col {
+        char head[32];
+        enum acd_metric m;
+        int ch;
+    } cols[4 + ACD_N_CHANNELS];
+    size_t n = 0;
+    cols[n++] = (struct col){"offered", ACD_M_OFFERED, -1};
+    if (r->day_channels) {
+        unsigned used = acd_setup_channels(&r->setup);
+        for (unsigned ch = 0; ch < ACD_N_CHANNELS; ch++)
+            if (used & (1u << ch)) {
+                cols[n] = (struct col){"", ACD_M_SERVICE_LEVEL, (int)ch};
+                snprintf(cols[n++].head, sizeof(cols[0].head), "SL %s",
+                         acd_channel_name((enum acd_channel)ch));
+            }
+    } else {
+        cols[n] = (struct col){"", ACD_M_SERVICE_LEVEL, -1};
+        center_sl_head(&r->setup, cols[n++].head, sizeof(cols[0].head));
+    }
+    cols[n++] = (struct col){"abandoned", ACD_M_ABANDON_RATE, -1};
+    if (!r->day_channels)
+        cols[n++] = (struct col){"ASA", ACD_M_ASA, -1};
+    cols[n++] = (struct col){"occupancy", ACD_M_OCCUPANCY, -1};
     fprintf(out, "\n%-17s", "Day");
-    for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++)
-        acd_display_put_right(out, heads[c], 11);
+    for (size_t c = 0; c < n; c++)
+        acd_display_put_right(out, cols[c].head, 11);
     fputc('\n', out);
     for (size_t d = 0; d < r->setup.n_days; d++) {
         const struct acd_setup_day *dy = &r->setup.days[d];
         char v[NUM_BUF];
         fprintf(out, "  %-10.10s %-3s ", dy->label,
                 dy->weekday >= 0 && dy->weekday < 7 ? acd_units_weekday_names[dy->weekday] : "");
-        for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++)
+        for (size_t c = 0; c < n; c++) {
+            const struct acd_scope_result *s =
+                cols[c].ch < 0 ? &r->days[d]
+                               : &r->day_channels[d * ACD_N_CHANNELS + (size_t)cols[c].ch];
             acd_display_put_right(
-                out, format_value(cols[c], r->days[d].metric[cols[c]].mean, false, v, sizeof(v)),
-                11);
+                out, format_value(cols[c].m, s->metric[cols[c].m].mean, false, v, sizeof(v)), 11);
+        }
         fputc('\n', out);
     }
     if (!(r->setup.features & ACD_FEAT_EMAIL))

@@ -157,6 +157,26 @@ def _():
         check(rows[ch][1:3] == ["±", f"{c['offered']['ci95']:.0f}"], (ch, rows[ch]))
         check(rows[ch][3] == f"{100 * sl['mean']:.1f}%", (ch, rows[ch], sl))
         check(rows[ch][4:6] == ["±", f"{100 * sl['ci95']:.1f}"], (ch, rows[ch], sl))
+    # Each day: each channel's scope, its totals the day's call types'...
+    # by channel: the channels add up to the day, and over the days to
+    # the channel's period totals.
+    for key in ("offered", "answered_within_t", "abandoned"):
+        for ch in ("voice", "chat", "email"):
+            days_sum = sum(total(x["channels"][ch], key) for x in d["days"])
+            check(abs(days_sum - total(d["channels"][ch], key)) <= 1e-6 * max(1.0, days_sum),
+                  (ch, key, days_sum))
+        for x in d["days"]:
+            parts = sum(total(x["channels"][ch], key) for ch in x["channels"])
+            check(abs(parts - total(x, key)) <= 1e-6 * max(1.0, parts), (x["label"], key))
+    # ...and the text's day table shows each channel's service level
+    # instead of the center's mix (and no ASA).
+    h = lines.index(next(l for l in lines if l.startswith("Day ")))
+    check(lines[h].split() == ["Day", "offered", "SL", "voice", "SL", "chat", "SL", "email",
+                               "abandoned", "occupancy"], lines[h])
+    for x, l in zip(d["days"], lines[h + 1:h + 8]):
+        cells = l.split()
+        check(cells[0] == x["label"] and cells[3] == f"{100 * x['channels']['voice']['service_level']['mean']:.1f}%"
+              and cells[4] == f"{100 * x['channels']['chat']['service_level']['mean']:.1f}%", (l, x["label"]))
     # A type-like scope: no agent figures.
     check(d["channels"]["chat"].get("occupancy") is None, "occupancy on a channel")
     # CSV: a row per channel and figure, and per day.
@@ -175,6 +195,9 @@ def _():
     a = again.splitlines()
     h2 = a.index(next(l for l in a if l.startswith("Channel ")))
     check(a[h2:h2 + 4] == lines[head:head + 4], (a[h2:h2 + 4], lines[head:head + 4]))
+    d2 = a.index(next(l for l in a if l.startswith("Day ")))
+    d1 = lines.index(next(l for l in lines if l.startswith("Day ")))
+    check(a[d2:d2 + 8] == lines[d1:d1 + 8], (a[d2:d2 + 8], lines[d1:d1 + 8]))
     # The HTML report has a table of them.
     outdir = os.path.join(TMP, "week-report")
     expect_rc(acdsim("run", WEEK, "-r", "3", "-q", "-o", outdir), 0, "report folder")
