@@ -195,11 +195,11 @@ put_nav(FILE *out, const struct page *p)
     /* Anchors only: a table of contents that needs no script. */
     static const struct {
         const char *id, *label;
-        bool erlang_only;
+        bool erlang_only, days_only;
     } links[] = {
-        {"overview", "Overview", false},  {"intervals", "Intervals", false},
-        {"kpis", "Key figures", false},   {"charts", "Charts", false},
-        {"erlang", "Erlang check", true},
+        {"overview", "Overview", false, false}, {"intervals", "Intervals", false, false},
+        {"days", "Days", false, true},          {"kpis", "Key figures", false, false},
+        {"charts", "Charts", false, false},     {"erlang", "Erlang check", true, false},
     };
     fputs("<nav class=\"toc\" aria-label=\"Sections\"><div class=\"wrap\">", out);
     if (p->lead) {
@@ -208,7 +208,7 @@ put_nav(FILE *out, const struct page *p)
         fputs("</a>", out);
     }
     for (size_t i = 0; i < ACD_ARRAY_LEN(links); i++)
-        if (!links[i].erlang_only || p->r->erlang.valid)
+        if ((!links[i].erlang_only || p->r->erlang.valid) && (!links[i].days_only || p->r->days))
             fprintf(out, "<a href=\"#%s\">%s</a>", links[i].id, links[i].label);
     fputs("</div></nav>\n", out);
 }
@@ -524,7 +524,9 @@ put_interval_row(FILE *out, const char *when, const struct acd_scope_result *s,
         acd_verdict_judge(s->metric[ACD_M_SERVICE_LEVEL].mean, st->sl_target, true);
     /* The verdict comes right after the time, so a phone shows both
      * before the table scrolls. */
-    fprintf(out, "<tr class=\"%s\"><td>%s</td><td class=\"v\">", acd_verdict_looks[v].cls, when);
+    fprintf(out, "<tr class=\"%s\"><td>", acd_verdict_looks[v].cls);
+    put_esc(out, when); /* a day's label read back from a document is data */
+    fputs("</td><td class=\"v\">", out);
     put_badge(out, v, NULL);
     fputs("</td>", out);
     for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++) {
@@ -617,6 +619,67 @@ put_intervals(FILE *out, const struct page *p)
         put_interval_row(out, when, &iv->all, st);
     }
     fputs("</tbody></table></div>\n</section>\n", out);
+}
+
+/* A period (`days:`): each day's figures, judged as an interval is; with
+ * more than one channel, each channel's service level per day too (the
+ * center's mixes a call's seconds with an e-mail's hours). */
+static void
+put_days(FILE *out, const struct page *p)
+{
+    const struct acd_results *r = p->r;
+    const struct acd_setup *st = &r->setup;
+    if (!r->days || !st->known)
+        return;
+    fputs("<section id=\"days\" aria-labelledby=\"h-days\">\n"
+          "<h2 id=\"h-days\">Days</h2>\n<p class=\"lead\">The center over each day of the "
+          "period: calls count on the day they arrived.",
+          out);
+    if (r->day_channels)
+        fputs(" Its service level mixes the channels: each channel's is below.", out);
+    fputs("</p>\n", out);
+    fputs("<div class=\"scroll\"><table id=\"days-table\">\n<thead><tr><th scope=\"col\">Day"
+          "</th><th scope=\"col\" class=\"v\">Verdict</th><th scope=\"col\">Service level</th>"
+          "<th scope=\"col\">Offered</th><th scope=\"col\">Abandoned</th>"
+          "<th scope=\"col\">ASA</th><th scope=\"col\">Occupancy</th></tr></thead>\n"
+          "<tbody>\n",
+          out);
+    for (size_t d = 0; d < st->n_days; d++) {
+        const struct acd_setup_day *dy = &st->days[d];
+        char when[64];
+        snprintf(when, sizeof(when), "%.32s %s", dy->label,
+                 dy->weekday >= 0 && dy->weekday < 7 ? acd_units_weekday_names[dy->weekday] : "");
+        put_interval_row(out, when, &r->days[d], st);
+    }
+    fputs("</tbody></table></div>\n", out);
+    if (r->day_channels) {
+        unsigned used = acd_setup_channels(st);
+        fputs("<h3>Service level by channel</h3>\n<p class=\"lead\">Each channel's call "
+              "types answered within their own thresholds, &#177; the 95% CI.</p>\n"
+              "<div class=\"scroll\"><table class=\"kpi-table narrow\" id=\"days-channels\">\n"
+              "<thead><tr><th scope=\"col\">Day</th>",
+              out);
+        for (unsigned ch = 0; ch < ACD_N_CHANNELS; ch++)
+            if (used & (1u << ch))
+                fprintf(out, "<th scope=\"col\">%s</th>", acd_channel_name((enum acd_channel)ch));
+        fputs("</tr></thead>\n<tbody>\n", out);
+        for (size_t d = 0; d < st->n_days; d++) {
+            fputs("<tr><th scope=\"row\">", out);
+            put_esc(out, st->days[d].label);
+            fputs("</th>", out);
+            for (unsigned ch = 0; ch < ACD_N_CHANNELS; ch++)
+                if (used & (1u << ch)) {
+                    fputs("<td>", out);
+                    put_estimate(
+                        out, ACD_M_SERVICE_LEVEL,
+                        &r->day_channels[d * ACD_N_CHANNELS + ch].metric[ACD_M_SERVICE_LEVEL]);
+                    fputs("</td>", out);
+                }
+            fputs("</tr>\n", out);
+        }
+        fputs("</tbody></table></div>\n", out);
+    }
+    fputs("</section>\n", out);
 }
 
 /* A table of metric rows by scope columns. `first` is the center (NULL:
@@ -1036,6 +1099,7 @@ acd_html_write_led(FILE *out, const struct acd_results *r, const struct acd_char
     put_scenario(out, &p);
     fputs("</div>\n", out);
     put_intervals(out, &p);
+    put_days(out, &p);
     put_kpis(out, &p);
     put_charts(out, &p);
     if (r->erlang.valid)

@@ -9,7 +9,9 @@ headless Chromium load DIR/index.html from disk:
   - --dump-dom: the rendered DOM holds the KPI table (id="kpi") with its
     "Service level" rows, the interval verdicts and the charts section;
   - Chromium's log (--enable-logging=stderr) has no console message and no
-    uncaught error: the page runs no script, so any is a bug.
+    uncaught error: the page runs no script, so any is a bug;
+  - scenarios/utility_week.yaml: the Days section (a verdict per day, each
+    channel's service level per day) and the channels' key figures.
 The page itself must be self-contained: no script, no external reference.
 
 Skipped (TAP SKIP) when /usr/bin/chromium is missing (Debian package
@@ -29,6 +31,7 @@ import zlib
 ACDSIM = os.environ.get("ACDSIM", "acdsim")
 TESTS_DIR = os.environ.get("TESTS_DIR", os.path.dirname(os.path.dirname(__file__)))
 SCENARIO = os.path.join(TESTS_DIR, "..", "scenarios", "training.yaml")
+WEEK = os.path.join(TESTS_DIR, "..", "scenarios", "utility_week.yaml")
 # Debian's browser; CHROMIUM overrides it (e.g. to check the skip path).
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # A generous bound: the first start of a browser on a cold VM is slow.
@@ -258,6 +261,30 @@ def run(work):
     rc, _, err = browser(["--dump-dom", "file://" + control], work)
     tap(any("Uncaught" in l for l in console_lines(err)),
         "control: a script error in a page shows in the log", err.strip()[-300:])
+
+    # A week with three channels (scenarios/utility_week.yaml): the Days
+    # section (a verdict per day, each channel's service level per day)
+    # and the per-channel key figures.
+    week = os.path.join(work, "week")
+    p = subprocess.run([ACDSIM, "run", WEEK, "-r", "3", "--out", week, "-q"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+    tap(p.returncode == 0, "week: acdsim run --out exits 0", p.stderr.decode()[-300:])
+    url = "file://" + os.path.abspath(os.path.join(week, "index.html"))
+    shot = os.path.join(work, "shot-week.png")
+    rc, _, err = browser(["--screenshot=" + shot, "--window-size=1280,800", url], work)
+    check_screenshot(shot, 1280, 800, "week")
+    rc, dom, err = browser(["--dump-dom", url], work)
+    days = re.search(r'<table[^>]*\bid="days-table"[^>]*>(.*?)</table>', dom, re.S)
+    verdicts = re.findall(r'<tr class="(met|missed|na)"', days.group(1)) if days else []
+    tap(len(verdicts) == 7, "week dump-dom: a verdict per day", repr(verdicts))
+    chans = re.search(r'<table[^>]*\bid="days-channels"[^>]*>(.*?)</table>', dom, re.S)
+    body = chans.group(1) if chans else ""
+    tap(body.count("<tr") == 8 and all(">%s<" % c in body for c in ("voice", "chat", "email")),
+        "week dump-dom: each channel's service level per day", body[:300])
+    tap(re.search(r'<table[^>]*\bid="channels"', dom) is not None and 'href="#days"' in dom,
+        "week dump-dom: the channels' key figures and the Days link")
+    bad = console_lines(err)
+    tap(not bad, "week dump-dom: no console errors", "\n".join(bad[:5]))
     return 0
 
 
