@@ -65,13 +65,22 @@ class Live:
         return tmux("display", "-p", "-t", self.name, f).strip()
 
     def wait(self, cond, what):
-        """Poll the pane until cond(text) holds; returns the text."""
+        """Poll the pane until cond(text) holds; returns the text. A
+        paused screen must also have settled (two captures 0.1 s apart
+        alike): one taken while the terminal is still redrawing holds the
+        new header over the old panels. A running one changes all the
+        time and is taken as it is."""
         end = time.monotonic() + TIMEOUT
         text = ""
         while time.monotonic() < end:
             text = self.screen()
             if cond(text):
-                return text
+                if "PAUSED" not in header(text):
+                    return text
+                time.sleep(0.1)
+                if self.screen() == text:
+                    return text
+                continue
             time.sleep(0.05)
         raise Failure(f"timed out waiting for {what}; screen:\n{text}")
 
