@@ -278,8 +278,14 @@ def _():
     check({(r["date"], r["start"]) for r in rows if r["scope"] == "interval"} == set(LABELS3),
           "CSV rows by date and clock")
     rc, out, err = acdsim("compare", a, b, "-r", REPS)
-    check(rc == 0 and re.search(r"\n    2026-12-0[789] 1?\d:00", out) and
+    # The whole run's scopes come first (a day is named by its label), an
+    # interval by its day and clock, never by the period's clock ("33:00").
+    check(rc == 0 and re.search(r"\n    2026-12-0[789](:| 1?\d:00)", out) and
           not re.search(r"\n    [2-9]\d:00", out), f"text names the day: {out[-1500:]}")
+    rc, out, err = acdsim("compare", a, b, "-r", REPS, "-f", "csv")
+    check(any(r["scope"] == "interval" and r["date"] == "2026-12-08" and r["start"] == "09:00"
+              and r["significant"] == "1" for r in csv.DictReader(io.StringIO(out))),
+          "an interval's significant change named by its date and clock")
     single = write("single.yaml", period("", "[40, 60, 70, 50]", "[20, 30, 25, 15]"))
     rc, out, err = acdsim("compare", single, single, "-r", REPS, "-f", "csv")
     check(rc == 0 and out.startswith("b,scope,start,"), f"one day: no date column: {out[:80]}")
