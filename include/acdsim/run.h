@@ -58,6 +58,11 @@ struct acd_interval_result {
     struct acd_scope_result all;
     struct acd_scope_result *types;  /* n_call_types */
     struct acd_scope_result *groups; /* n_groups */
+    /* More than one channel: each channel's figures in the interval,
+     * [ACD_N_CHANNELS] as results' channels (no percentiles); NULL
+     * otherwise. Not in results.json: the goals' verdicts judged on them
+     * are (checks). */
+    struct acd_scope_result *channels;
 };
 
 /* A quantity sampled over time in every replication: its mean and the 10th
@@ -351,6 +356,11 @@ size_t acd_run_max_calls_for(const struct acd_scenario *sc, const struct acd_run
 /* The whole center's counts in bin `bin` of a replication: the call types'
  * calls and the groups' agent time (what an interval's `*` row reports). */
 void acd_run_center_counts(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c);
+/* The center's counts in bin `bin` as its goals on calls judge them
+ * (acd_channel_goal): with more than one channel, the goal channel's
+ * call types' calls; the groups' agent time. */
+void acd_run_goal_counts(const struct acd_rep_stats *rs, size_t bin, const struct acd_scenario *sc,
+                         struct acd_counts *c);
 
 /* Combine replications' stats into estimates. Exposed for the staffing
  * search and tests: reps[0..n) all from the same scenario. */

@@ -414,6 +414,20 @@ const char *acd_channel_name(enum acd_channel ch);
 unsigned acd_scenario_channels(const struct acd_scenario *sc);
 /* How many channels a mask (acd_scenario_channels) holds. */
 unsigned acd_channel_count(unsigned mask);
+/* The goals of a center whose call types use more than one channel
+ * (mask: acd_scenario_channels), one rule for the staffing search and
+ * every report: the center's goals on calls (service level, abandon
+ * rate, ASA) are judged on one channel's contacts, voice if used, else
+ * chat (an e-mail's wait is counted in hours: never e-mail); agents'
+ * goals (occupancy) on the whole center. Returns that channel, or
+ * ACD_N_CHANNELS with one channel (the center's own figures). */
+unsigned acd_channel_goal(unsigned mask);
+/* Whether a call type of channel ch is held to a service-level goal of
+ * its own: when it gives one (has_sl), or, in a center with more than
+ * one channel, when it is a chat outside the goal channel (held to the
+ * center's target within the center's threshold, as its figures count).
+ * An e-mail type only with its own. */
+bool acd_channel_type_goal(unsigned mask, enum acd_channel ch, bool has_sl);
 
 /* NULL is a no-op. */
 void acd_scenario_free(struct acd_scenario *sc);

@@ -715,12 +715,16 @@ struct scope_def {
     const struct acd_scenario *sc; /* whose scope (borrowed): a channel's call types */
 };
 
-void
-acd_run_center_counts(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c)
+/* The center's counts in one bin over the call types of channel ch
+ * (ACD_N_CHANNELS: every type), with the groups' agent time. */
+static void
+center_counts(const struct acd_rep_stats *rs, size_t bin, const struct acd_scenario *sc,
+              unsigned ch, struct acd_counts *c)
 {
     memset(c, 0, sizeof(*c));
     for (size_t k = 0; k < rs->n_types; k++) {
-        acd_stats_counts_add(c, &rs->type_counts[bin * rs->n_types + k]);
+        if (ch == ACD_N_CHANNELS || sc->call_types[k].channel == (enum acd_channel)ch)
+            acd_stats_counts_add(c, &rs->type_counts[bin * rs->n_types + k]);
         c->window_s = rs->type_counts[bin * rs->n_types + k].window_s;
     }
     /* Agent time and labor cost come from the groups; the types carry
@@ -739,6 +743,19 @@ acd_run_center_counts(const struct acd_rep_stats *rs, size_t bin, struct acd_cou
         c->ring_agent_s += gc->ring_agent_s;
         c->labor_cost += gc->labor_cost;
     }
+}
+
+void
+acd_run_center_counts(const struct acd_rep_stats *rs, size_t bin, struct acd_counts *c)
+{
+    center_counts(rs, bin, NULL, ACD_N_CHANNELS, c);
+}
+
+void
+acd_run_goal_counts(const struct acd_rep_stats *rs, size_t bin, const struct acd_scenario *sc,
+                    struct acd_counts *c)
+{
+    center_counts(rs, bin, sc, acd_channel_goal(acd_scenario_channels(sc)), c);
 }
 
 static void
@@ -852,6 +869,22 @@ scope_day(const struct acd_rep_stats *rs, const struct scope_def *d, struct acd_
     hl->h1 = (uint32_t)((first + n) * rs->n_types);
 }
 
+/* A channel in one interval (idx = bin * ACD_N_CHANNELS + channel): its
+ * call types' counts; no percentiles (as a channel's day). */
+static void
+scope_interval_channel(const struct acd_rep_stats *rs, const struct scope_def *d,
+                       struct acd_counts *c, struct hist_list *hl)
+{
+    (void)hl;
+    size_t b = d->idx / ACD_N_CHANNELS;
+    enum acd_channel ch = (enum acd_channel)(d->idx % ACD_N_CHANNELS);
+    memset(c, 0, sizeof(*c));
+    for (size_t k = 0; k < rs->n_types; k++)
+        if (d->sc->call_types[k].channel == ch)
+            acd_stats_counts_add(c, &rs->type_counts[b * rs->n_types + k]);
+    c->window_s = rs->type_counts[b * rs->n_types].window_s;
+}
+
 /* A channel on a day of a period: idx as scope_day's, place_idx = day *
  * ACD_N_CHANNELS + channel; its call types over the day's bins. No wait
  * histograms (the day's bins of several types are no one range of the
@@ -950,6 +983,15 @@ place_channel(struct acd_results *r, size_t ch)
 }
 
 static struct acd_scope_result *
+place_interval_channel(struct acd_results *r, size_t i)
+{
+    struct acd_interval_result *iv = &r->intervals[i / ACD_N_CHANNELS];
+    if (!iv->channels)
+        iv->channels = acd_xcalloc(ACD_N_CHANNELS, sizeof(*iv->channels));
+    return &iv->channels[i % ACD_N_CHANNELS];
+}
+
+static struct acd_scope_result *
 place_day_channel(struct acd_results *r, size_t i)
 {
     if (!r->day_channels)
@@ -972,7 +1014,7 @@ list_scopes(const struct acd_scenario *sc, struct scope_def **out)
     unsigned channels = acd_scenario_channels(sc);
     size_t n_ch = acd_channel_count(channels) > 1 ? acd_channel_count(channels) : 0;
     size_t n_days = ni ? sc->n_days : 0;
-    size_t n = 1 + nt + ng + ni * (nt + 1 + ng) + n_days * (1 + n_ch) + n_ch, i = 0;
+    size_t n = 1 + nt + ng + ni * (nt + 1 + ng + n_ch) + n_days * (1 + n_ch) + n_ch, i = 0;
     struct scope_def *d = acd_xcalloc(n, sizeof(*d));
     d[i++] =
         (struct scope_def){ACD_SCOPE_CENTER, "", scope_center_all, 0, true, place_summary, 0, sc};
@@ -1029,6 +1071,19 @@ list_scopes(const struct acd_scenario *sc, struct scope_def **out)
                                             false,
                                             place_day_channel,
                                             dd * ACD_N_CHANNELS + ch,
+                                            sc};
+    /* ...and in each interval (the center's goals are judged on one
+     * channel there too: acd_channel_goal). */
+    for (size_t b = 0; n_ch && b < ni; b++)
+        for (unsigned ch = 0; ch < ACD_N_CHANNELS; ch++)
+            if (channels & (1u << ch))
+                d[i++] = (struct scope_def){ACD_SCOPE_TYPE,
+                                            acd_channel_name((enum acd_channel)ch),
+                                            scope_interval_channel,
+                                            b * ACD_N_CHANNELS + ch,
+                                            false,
+                                            place_interval_channel,
+                                            b * ACD_N_CHANNELS + ch,
                                             sc};
     ACD_ASSERT(i == n);
     *out = d;
@@ -1371,6 +1426,7 @@ acd_results_free(struct acd_results *r)
     for (size_t i = 0; i < r->n_intervals; i++) {
         free(r->intervals[i].types);
         free(r->intervals[i].groups);
+        free(r->intervals[i].channels);
     }
     free(r->intervals);
     free(r->days);

@@ -205,8 +205,9 @@ current_agents(const struct acd_scenario *sc, size_t g, size_t b)
 /* -------------------------------------------------------- evaluation */
 
 /* The call types held to a service-level goal of their own
- * (call_types[].service_level): each must meet it too, in every interval
- * as the center's goal is checked. Their target is their own, else the
+ * (call_types[].service_level, or a chat outside the goal channel:
+ * acd_channel_type_goal): each must meet it too, in every interval as the
+ * center's goal is checked. Their target is their own, else the
  * goals' (--target-sl overrides the center's only); none when the goals
  * set no service level. */
 struct type_goals {
@@ -224,9 +225,10 @@ type_goals_init(struct type_goals *g, const struct acd_scenario *sc,
     g->target = acd_xcalloc(sc->n_call_types ? sc->n_call_types : 1, sizeof(*g->target));
     if (isnan(t->sl_target))
         return;
+    unsigned channels = acd_scenario_channels(sc);
     for (size_t k = 0; k < sc->n_call_types; k++) {
         const struct acd_call_type *ct = &sc->call_types[k];
-        if (!acd_scenario_type_has_sl(sc, k))
+        if (!acd_channel_type_goal(channels, ct->channel, acd_scenario_type_has_sl(sc, k)))
             continue;
         g->type[g->n] = k;
         g->target[g->n++] = ct->has_sl_target ? ct->sl_target : t->sl_target;
@@ -271,6 +273,7 @@ shortfall(const struct acd_staff_targets *t, const struct type_goals *g, const d
 struct eval {
     const struct acd_staff_targets *t;
     const struct type_goals *g;
+    const struct acd_scenario *sc; /* the plan evaluated (its channels) */
     size_t n_bins;
     size_t nv; /* figures per slot: NV + g->n */
     double *v; /* [rep][bin + whole][nv] */
@@ -282,15 +285,16 @@ sl_metric(const struct acd_staff_targets *t)
     return t->sl_answered ? ACD_M_SERVICE_LEVEL_ANSWERED : ACD_M_SERVICE_LEVEL;
 }
 
-/* c: the center's counts; tc[j]: type goal j's counts. */
+/* c: the center's counts; cg: the center's as its goals on calls judge
+ * them (acd_run_goal_counts); tc[j]: type goal j's counts. */
 static void
-reduce_counts(const struct eval *e, const struct acd_counts *c, const struct acd_counts *tc,
-              double *v)
+reduce_counts(const struct eval *e, const struct acd_counts *c, const struct acd_counts *cg,
+              const struct acd_counts *tc, double *v)
 {
     enum acd_metric sl = sl_metric(e->t);
-    v[V_SL] = acd_metrics[sl].eval(c, NULL);
-    v[V_ABANDON] = acd_metrics[ACD_M_ABANDON_RATE].eval(c, NULL);
-    v[V_ASA] = acd_metrics[ACD_M_ASA].eval(c, NULL);
+    v[V_SL] = acd_metrics[sl].eval(cg, NULL);
+    v[V_ABANDON] = acd_metrics[ACD_M_ABANDON_RATE].eval(cg, NULL);
+    v[V_ASA] = acd_metrics[ACD_M_ASA].eval(cg, NULL);
     v[V_OCC] = acd_metrics[ACD_M_OCCUPANCY].eval(c, NULL);
     v[V_OFFERED] = acd_metrics[ACD_M_OFFERED].eval(c, NULL);
     v[V_COST] = acd_stats_cost(c);
@@ -312,21 +316,25 @@ reduce_rep(void *ud, unsigned rep, const struct acd_rep_stats *st, double *v)
     size_t ng = e->g->n;
     /* [0, ng): this bin's counts of each type goal; [ng, 2 ng): the whole */
     struct acd_counts *tc = acd_xcalloc(2 * ng + 1, sizeof(*tc));
-    struct acd_counts whole, c;
+    struct acd_counts whole, whole_g, c, cg;
     memset(&whole, 0, sizeof(whole));
+    memset(&whole_g, 0, sizeof(whole_g));
     double window = 0;
     for (size_t b = 0; b < e->n_bins; b++, v += e->nv) {
         acd_run_center_counts(st, b, &c);
+        acd_run_goal_counts(st, b, e->sc, &cg);
         for (size_t j = 0; j < ng; j++) {
             tc[j] = st->type_counts[b * st->n_types + e->g->type[j]];
             acd_stats_counts_add(&tc[ng + j], &tc[j]);
         }
-        reduce_counts(e, &c, tc, v);
+        reduce_counts(e, &c, &cg, tc, v);
         acd_stats_counts_add(&whole, &c);
+        acd_stats_counts_add(&whole_g, &cg);
         window += c.window_s;
     }
     whole.window_s = window;
-    reduce_counts(e, &whole, tc + ng, v);
+    whole_g.window_s = window;
+    reduce_counts(e, &whole, &whole_g, tc + ng, v);
     free(tc);
 }
 
@@ -409,7 +417,7 @@ evaluate(const struct acd_scenario *plan, const struct acd_staff_opts *o, struct
     struct type_goals g;
     type_goals_init(&g, plan, &o->targets);
     /* Zeros: a replication the overload guard stopped serves no call. */
-    struct eval e = {&o->targets, &g, nb, NV + g.n, NULL};
+    struct eval e = {&o->targets, &g, plan, nb, NV + g.n, NULL};
     e.v = acd_xcalloc(n * (nb + 1) * e.nv, sizeof(double));
     if (!acd_run_reps(plan, &ro, reduce_rep, &e, e.v, (nb + 1) * e.nv) && o->overloaded)
         *o->overloaded = true;

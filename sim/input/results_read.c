@@ -1055,7 +1055,8 @@ read_setup(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, struc
 
 /* -------------------------------------------------------------- intervals */
 
-static const char *const interval_extra[] = {"start", "end", "call_types", "agent_groups", "day"};
+static const char *const interval_extra[] = {"start",        "end", "call_types",
+                                             "agent_groups", "day", "channels"};
 
 /* An interval's "start" or "end". With `known`, *t is what the horizon
  * says and the text must agree; otherwise the text sets *t. */
@@ -1116,6 +1117,11 @@ read_interval(struct reader *rd, json_t *v, const struct acd_jsonpos_path *p, si
     interval_clock(rd, v, p, "end", times_known, base, &iv->end_s);
     struct acd_jsonpos_path kp;
     json_t *x;
+    if ((x = json_object_get(v, "channels"))) { /* more than one channel */
+        kp = acd_jsonpos_key(p, "channels");
+        iv->channels = new_scopes(ACD_N_CHANNELS, ACD_SCOPE_TYPE);
+        read_channels(rd, x, &kp, st, iv->channels);
+    }
     if ((x = need(rd, v, p, "call_types", &kp)) && d->types_ok) {
         struct named_scopes ns = {iv->types, st, ACD_SCOPE_TYPE};
         read_named(rd, x, &kp, "call type", d->type_names, st->n_call_types, "call_types",

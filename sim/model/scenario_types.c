@@ -212,6 +212,21 @@ acd_channel_count(unsigned mask)
 }
 
 unsigned
+acd_channel_goal(unsigned mask)
+{
+    if (acd_channel_count(mask) < 2)
+        return ACD_N_CHANNELS;
+    return (mask & (1u << ACD_CHANNEL_VOICE)) ? ACD_CHANNEL_VOICE : ACD_CHANNEL_CHAT;
+}
+
+bool
+acd_channel_type_goal(unsigned mask, enum acd_channel ch, bool has_sl)
+{
+    unsigned goal = acd_channel_goal(mask);
+    return has_sl || (goal != ACD_N_CHANNELS && ch == ACD_CHANNEL_CHAT && goal != ACD_CHANNEL_CHAT);
+}
+
+unsigned
 acd_scenario_features(const struct acd_scenario *sc)
 {
     unsigned f = 0;

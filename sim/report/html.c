@@ -213,6 +213,15 @@ put_nav(FILE *out, const struct page *p)
     fputs("</div></nav>\n", out);
 }
 
+/* Interval i's service level as the center's goal judges it (the goal
+ * channel's with more than one channel: acd_verdict_metric_scope). */
+static double
+interval_sl(const struct acd_results *r, size_t i)
+{
+    const struct acd_scope_result *s = acd_verdict_metric_scope(r, ACD_M_SERVICE_LEVEL, i);
+    return s ? s->metric[ACD_M_SERVICE_LEVEL].mean : ACD_NAN;
+}
+
 /* Most runs of missed intervals named in the overview; more read "...". */
 #define MAX_MISSED_RUNS 4
 
@@ -229,24 +238,21 @@ put_interval_summary(FILE *out, const struct acd_results *r)
     }
     size_t met = 0, judged = 0, runs = 0;
     for (size_t i = 0; i < r->n_intervals; i++) {
-        enum acd_verdict v = acd_verdict_judge(r->intervals[i].all.metric[ACD_M_SERVICE_LEVEL].mean,
-                                               st->sl_target, true);
+        enum acd_verdict v = acd_verdict_judge(interval_sl(r, i), st->sl_target, true);
         met += v == ACD_VERDICT_MET;
         judged += v != ACD_VERDICT_NA;
     }
-    fprintf(out, "Service level goal met in %zu of %zu interval%s", met, judged,
-            judged == 1 ? "" : "s");
+    const char *ch = acd_verdict_goal_channel(st);
+    fprintf(out, "Service level goal%s%s%s met in %zu of %zu interval%s", ch ? " (" : "",
+            ch ? ch : "", ch ? ")" : "", met, judged, judged == 1 ? "" : "s");
     for (size_t i = 0; i < r->n_intervals;) {
-        const struct acd_interval_result *iv = r->intervals;
-        if (acd_verdict_judge(iv[i].all.metric[ACD_M_SERVICE_LEVEL].mean, st->sl_target, true) !=
-            ACD_VERDICT_MISSED) {
+        if (acd_verdict_judge(interval_sl(r, i), st->sl_target, true) != ACD_VERDICT_MISSED) {
             i++;
             continue;
         }
         size_t j = i;
         while (j + 1 < r->n_intervals &&
-               acd_verdict_judge(iv[j + 1].all.metric[ACD_M_SERVICE_LEVEL].mean, st->sl_target,
-                                 true) == ACD_VERDICT_MISSED)
+               acd_verdict_judge(interval_sl(r, j + 1), st->sl_target, true) == ACD_VERDICT_MISSED)
             j++;
         char a[48], b[48];
         if (runs == MAX_MISSED_RUNS) {
@@ -306,10 +312,15 @@ put_cards(FILE *out, const struct page *p)
 {
     static const enum acd_metric headline[] = {ACD_M_SERVICE_LEVEL, ACD_M_ABANDON_RATE, ACD_M_ASA,
                                                ACD_M_OCCUPANCY, ACD_M_OFFERED};
-    const struct acd_scope_result *s = &p->r->summary;
+    const char *ch = acd_verdict_goal_channel(&p->r->setup);
     fputs("<div class=\"cards\">\n", out);
     for (size_t i = 0; i < ACD_ARRAY_LEN(headline); i++) {
         enum acd_metric m = headline[i];
+        /* The center's, or its goal channel's (more than one channel). */
+        const struct acd_scope_result *s = acd_verdict_metric_scope(p->r, m, SIZE_MAX);
+        if (!s)
+            s = &p->r->summary;
+        bool on_channel = ch && s != &p->r->summary;
         const struct acd_target *t = NULL;
         for (int k = 0; k < ACD_N_TARGETS; k++)
             if (p->targets[k].metric == m && !isnan(p->targets[k].bound))
@@ -318,6 +329,8 @@ put_cards(FILE *out, const struct page *p)
         fprintf(out, "<div class=\"kpi%s%s\"><div class=\"label\">", t ? " " : "",
                 t ? acd_verdict_looks[v].cls : "");
         put_esc(out, m == ACD_M_SERVICE_LEVEL ? p->sl_what : acd_metrics[m].label);
+        if (on_channel && m != ACD_M_SERVICE_LEVEL)
+            fprintf(out, " (%s)", ch);
         fputs("</div><div class=\"value\">", out);
         put_estimate(out, m, &s->metric[m]);
         fputs("</div><div class=\"goal\">", out);
@@ -513,15 +526,37 @@ put_legend(FILE *out, const struct acd_setup *st)
     fputs(" no calls offered</span></div>\n", out);
 }
 
-/* One line of the interval table: the center's figures over [a, b). */
+/* The head of an interval or day table: the first column's name, the
+ * verdict, then the figures of put_interval_row, those of calls named by
+ * the goal channel when there is one. */
 static void
-put_interval_row(FILE *out, const char *when, const struct acd_scope_result *s,
-                 const struct acd_setup *st)
+put_rows_head(FILE *out, const char *id, const char *first, const struct acd_setup *st)
+{
+    const char *ch = acd_verdict_goal_channel(st);
+    char sfx[32] = "";
+    if (ch)
+        snprintf(sfx, sizeof(sfx), " (%s)", ch);
+    fprintf(out,
+            "<div class=\"scroll\"><table id=\"%s\">\n<thead><tr><th scope=\"col\">%s</th>"
+            "<th scope=\"col\" class=\"v\">Verdict</th><th scope=\"col\">Service level%s</th>"
+            "<th scope=\"col\">Offered</th><th scope=\"col\">Abandoned%s</th>"
+            "<th scope=\"col\">ASA%s</th><th scope=\"col\">Occupancy</th></tr></thead>\n"
+            "<tbody>\n",
+            id, first, sfx, sfx, sfx);
+}
+
+/* One line of the interval table: the center's figures over [a, b) (center),
+ * the figures of calls as the goals judge them (calls: the center's, or its
+ * goal channel's; NULL: not held). */
+static void
+put_interval_row(FILE *out, const char *when, const struct acd_scope_result *center,
+                 const struct acd_scope_result *calls, const struct acd_setup *st)
 {
     static const enum acd_metric cols[] = {ACD_M_SERVICE_LEVEL, ACD_M_OFFERED, ACD_M_ABANDON_RATE,
                                            ACD_M_ASA, ACD_M_OCCUPANCY};
-    enum acd_verdict v =
-        acd_verdict_judge(s->metric[ACD_M_SERVICE_LEVEL].mean, st->sl_target, true);
+    static const struct acd_estimate none = {ACD_NAN, ACD_NAN, 0};
+    enum acd_verdict v = acd_verdict_judge(
+        calls ? calls->metric[ACD_M_SERVICE_LEVEL].mean : ACD_NAN, st->sl_target, true);
     /* The verdict comes right after the time, so a phone shows both
      * before the table scrolls. */
     fprintf(out, "<tr class=\"%s\"><td>", acd_verdict_looks[v].cls);
@@ -530,12 +565,16 @@ put_interval_row(FILE *out, const char *when, const struct acd_scope_result *s,
     put_badge(out, v, NULL);
     fputs("</td>", out);
     for (size_t c = 0; c < ACD_ARRAY_LEN(cols); c++) {
+        /* offered and occupancy: the center's; the rest: as judged */
+        bool whole = cols[c] == ACD_M_OFFERED || cols[c] == ACD_M_OCCUPANCY;
+        const struct acd_scope_result *s = whole ? center : calls;
+        const struct acd_estimate *e = s ? &s->metric[cols[c]] : &none;
         fputs("<td>", out);
         if (cols[c] == ACD_M_SERVICE_LEVEL) {
-            put_estimate(out, cols[c], &s->metric[cols[c]]);
+            put_estimate(out, cols[c], e);
         } else {
             char v_buf[NUM_BUF];
-            double x = s->metric[cols[c]].mean;
+            double x = e->mean;
             format_mean(cols[c], x, v_buf, sizeof(v_buf));
             fprintf(out, isfinite(x) ? "%s" : "<span class=\"nil\">%s</span>", v_buf);
         }
@@ -567,8 +606,10 @@ put_intervals(FILE *out, const struct page *p)
         return;
     }
     format_mean(ACD_M_SERVICE_LEVEL, st->sl_target, t, sizeof(t));
-    fprintf(out, "Share of offered calls answered within %gs, against the %s goal. ",
-            st->sl_threshold_s, t);
+    const char *ch = acd_verdict_goal_channel(st);
+    fprintf(out, "Share of offered %s%s answered within %gs, against the %s goal%s. ",
+            ch ? ch : "calls", ch ? " contacts" : "", st->sl_threshold_s, t,
+            ch ? " (the center's goals are judged on this channel)" : "");
     if (r->n_intervals)
         fputs("Each interval is judged on its own mean.</p>\n", out);
     else
@@ -585,12 +626,10 @@ put_intervals(FILE *out, const struct page *p)
                 balanced_cols(r->n_intervals, 16), balanced_cols(r->n_intervals, 8),
                 balanced_cols(r->n_intervals, 4));
         for (size_t i = 0; i < r->n_intervals; i++) {
-            const struct acd_interval_result *iv = &r->intervals[i];
-            double sl = iv->all.metric[ACD_M_SERVICE_LEVEL].mean;
+            double sl = interval_sl(r, i);
             enum acd_verdict v = acd_verdict_judge(sl, st->sl_target, true);
             char x[NUM_BUF];
             char ts[48], us[48];
-            (void)iv;
             fprintf(out, "<li class=\"%s\" title=\"%s\u2013%s: %s\"><b>%s</b>%s %s</li>\n",
                     acd_verdict_looks[v].cls,
                     acd_display_interval_time(r, i, false, true, ts, sizeof(ts)),
@@ -602,21 +641,18 @@ put_intervals(FILE *out, const struct page *p)
         fputs("</ol>\n", out);
     }
 
-    fputs("<div class=\"scroll\"><table id=\"sla\">\n<thead><tr><th scope=\"col\">Interval</th>"
-          "<th scope=\"col\" class=\"v\">Verdict</th><th scope=\"col\">Service level</th>"
-          "<th scope=\"col\">Offered</th><th scope=\"col\">Abandoned</th>"
-          "<th scope=\"col\">ASA</th><th scope=\"col\">Occupancy</th></tr></thead>\n"
-          "<tbody>\n",
-          out);
+    put_rows_head(out, "sla", "Interval", st);
     if (r->n_intervals == 0)
-        put_interval_row(out, "Measuring window", &r->summary, st);
+        put_interval_row(out, "Measuring window", &r->summary,
+                         acd_verdict_metric_scope(r, ACD_M_SERVICE_LEVEL, SIZE_MAX), st);
     for (size_t i = 0; i < r->n_intervals; i++) {
         const struct acd_interval_result *iv = &r->intervals[i];
         char when[120], ts[48], us[48];
         snprintf(when, sizeof(when), "%s\u2013%s",
                  acd_display_interval_time(r, i, false, true, ts, sizeof(ts)),
                  acd_display_interval_time(r, i, true, false, us, sizeof(us)));
-        put_interval_row(out, when, &iv->all, st);
+        put_interval_row(out, when, &iv->all, acd_verdict_metric_scope(r, ACD_M_SERVICE_LEVEL, i),
+                         st);
     }
     fputs("</tbody></table></div>\n</section>\n", out);
 }
@@ -636,20 +672,18 @@ put_days(FILE *out, const struct page *p)
           "period: calls count on the day they arrived.",
           out);
     if (r->day_channels)
-        fputs(" Its service level mixes the channels: each channel's is below.", out);
+        fputs(" Service level, abandoned and ASA are the goal channel's (the center's goals "
+              "are judged on it); each channel's service level is below.",
+              out);
     fputs("</p>\n", out);
-    fputs("<div class=\"scroll\"><table id=\"days-table\">\n<thead><tr><th scope=\"col\">Day"
-          "</th><th scope=\"col\" class=\"v\">Verdict</th><th scope=\"col\">Service level</th>"
-          "<th scope=\"col\">Offered</th><th scope=\"col\">Abandoned</th>"
-          "<th scope=\"col\">ASA</th><th scope=\"col\">Occupancy</th></tr></thead>\n"
-          "<tbody>\n",
-          out);
+    put_rows_head(out, "days-table", "Day", st);
     for (size_t d = 0; d < st->n_days; d++) {
         const struct acd_setup_day *dy = &st->days[d];
         char when[64];
         snprintf(when, sizeof(when), "%.32s %s", dy->label,
                  dy->weekday >= 0 && dy->weekday < 7 ? acd_units_weekday_names[dy->weekday] : "");
-        put_interval_row(out, when, &r->days[d], st);
+        put_interval_row(out, when, &r->days[d], acd_verdict_day_scope(r, ACD_M_SERVICE_LEVEL, d),
+                         st);
     }
     fputs("</tbody></table></div>\n", out);
     if (r->day_channels) {

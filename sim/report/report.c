@@ -110,6 +110,19 @@ drain_json(const struct acd_drain_result *d)
     return o;
 }
 
+/* Each channel the call types use (more than one): its scope in s[ch]. */
+static json_t *
+channels_json(const struct acd_results *r, const struct acd_scope_result *s)
+{
+    json_t *chs = acd_json_check(json_object());
+    unsigned used = acd_setup_channels(&r->setup);
+    for (unsigned ch = 0; ch < ACD_N_CHANNELS; ch++)
+        if (used & (1u << ch))
+            acd_json_set(chs, acd_channel_name((enum acd_channel)ch),
+                         scope_json(&s[ch], ACD_SCOPE_TYPE, used_features(r)));
+    return chs;
+}
+
 /* intervals[i]: its clock times, its figures, its call types and groups;
  * in a period also its day (index into days), the times that day's clock. */
 static json_t *
@@ -141,6 +154,8 @@ interval_json(const struct acd_results *r, size_t i)
                          scope_json(&iv->groups[g], ACD_SCOPE_GROUP, used_features(r)));
         acd_json_set(o, "agent_groups", gs);
     }
+    if (iv->channels) /* more than one channel */
+        acd_json_set(o, "channels", channels_json(r, iv->channels));
     return o;
 }
 
@@ -166,16 +181,8 @@ day_json(const struct acd_results *r, size_t d)
     acd_json_set(o, "first_interval", json_integer((json_int_t)dy->first_interval));
     acd_json_set(o, "n_intervals", json_integer((json_int_t)dy->n_intervals));
     fill_scope_json(o, &r->days[d], ACD_SCOPE_INTERVAL, used_features(r));
-    if (r->day_channels) { /* more than one channel: each one's figures that day */
-        json_t *chs = acd_json_check(json_object());
-        unsigned used = acd_setup_channels(&r->setup);
-        for (unsigned ch = 0; ch < ACD_N_CHANNELS; ch++)
-            if (used & (1u << ch))
-                acd_json_set(chs, acd_channel_name((enum acd_channel)ch),
-                             scope_json(&r->day_channels[d * ACD_N_CHANNELS + ch], ACD_SCOPE_TYPE,
-                                        used_features(r)));
-        acd_json_set(o, "channels", chs);
-    }
+    if (r->day_channels) /* more than one channel: each one's figures that day */
+        acd_json_set(o, "channels", channels_json(r, &r->day_channels[d * ACD_N_CHANNELS]));
     return o;
 }
 
@@ -510,15 +517,8 @@ write_json(FILE *out, const struct acd_results *r, const struct acd_report_opts 
                      scope_json(&r->groups[g], ACD_SCOPE_GROUP, used_features(r)));
     acd_json_stream_value(&js, "call_types", types);
     acd_json_stream_value(&js, "agent_groups", groups);
-    if (r->channels) { /* more than one channel: each one's figures */
-        json_t *chs = acd_json_check(json_object());
-        unsigned used = acd_setup_channels(st);
-        for (unsigned ch = 0; ch < ACD_N_CHANNELS; ch++)
-            if (used & (1u << ch))
-                acd_json_set(chs, acd_channel_name((enum acd_channel)ch),
-                             scope_json(&r->channels[ch], ACD_SCOPE_TYPE, used_features(r)));
-        acd_json_stream_value(&js, "channels", chs);
-    }
+    if (r->channels) /* more than one channel: each one's figures */
+        acd_json_stream_value(&js, "channels", channels_json(r, r->channels));
     acd_json_stream_open(&js, "intervals", true);
     for (size_t i = 0; i < r->n_intervals; i++)
         acd_json_stream_value(&js, NULL, interval_json(r, i));
@@ -999,9 +999,12 @@ text_verdict(FILE *out, const struct acd_results *r)
     acd_display_put_right(out, "mean", MEAN_W);
     acd_display_put_right(out, "verdict", CI_W);
     fputc('\n', out);
-    for (size_t i = 0; i < ACD_N_TARGETS; i++)
-        if (!isnan(targets[i].bound)) /* goal given in the scenario */
-            text_target(out, &r->summary, &targets[i]);
+    for (size_t i = 0; i < ACD_N_TARGETS; i++) {
+        /* the center's, or its goal channel's (acd_verdict_metric_scope) */
+        const struct acd_scope_result *s = acd_verdict_metric_scope(r, targets[i].metric, SIZE_MAX);
+        if (!isnan(targets[i].bound) && s) /* goal given in the scenario */
+            text_target(out, s, &targets[i]);
+    }
     for (size_t k = 0; r->types && k < r->setup.n_call_types; k++) {
         struct acd_target tt;
         char what[ACD_SL_WHAT];
@@ -1061,7 +1064,16 @@ text_interval_table(FILE *out, const struct acd_results *r, size_t type, bool de
             acd_display_threshold(r->setup.known ? r->setup.sl_threshold_s : 0.0, tb, sizeof(tb)));
     else
         center_sl_head(&r->setup, sl_head, sizeof(sl_head));
-    const char *heads[] = {"offered", sl_head, "abandoned", "ASA", "occupancy", "p90 wait"};
+    /* More than one channel: the center's row shows the figures of calls
+     * as its goals judge them, the goal channel's (acd_verdict_metric_scope). */
+    const char *ch = type == SIZE_MAX ? acd_verdict_goal_channel(&r->setup) : NULL;
+    char ab_head[32] = "abandoned", asa_head[32] = "ASA";
+    if (ch) {
+        snprintf(sl_head, sizeof(sl_head), "SL %s", ch);
+        snprintf(ab_head, sizeof(ab_head), "ab. %s", ch);
+        snprintf(asa_head, sizeof(asa_head), "ASA %s", ch);
+    }
+    const char *heads[] = {"offered", sl_head, ab_head, asa_head, "occupancy", "p90 wait"};
     _Static_assert(ACD_ARRAY_LEN(cols) == ACD_ARRAY_LEN(heads), "one heading per column");
     /* A call type has no occupancy (agents are the groups'). */
     size_t n_cols = detail ? ACD_ARRAY_LEN(cols) : ACD_ARRAY_LEN(cols) - 1;
@@ -1089,10 +1101,17 @@ text_interval_table(FILE *out, const struct acd_results *r, size_t type, bool de
         }
         fprintf(out, "  %s-%-5s", acd_units_format_clock(iv->start_s - base, a, sizeof(a)),
                 acd_units_format_clock(iv->end_s - base, b, sizeof(b)));
-        for (size_t c = 0; c < n_cols; c++)
-            if (type == SIZE_MAX || cols[c] != ACD_M_OCCUPANCY)
-                acd_display_put_right(
-                    out, format_value(cols[c], s->metric[cols[c]].mean, false, v, sizeof(v)), 11);
+        for (size_t c = 0; c < n_cols; c++) {
+            if (type != SIZE_MAX && cols[c] == ACD_M_OCCUPANCY)
+                continue;
+            const struct acd_scope_result *sc = s;
+            bool calls = cols[c] == ACD_M_SERVICE_LEVEL || cols[c] == ACD_M_ABANDON_RATE ||
+                         cols[c] == ACD_M_ASA;
+            if (ch && calls)
+                sc = acd_verdict_metric_scope(r, cols[c], i);
+            double x = sc ? sc->metric[cols[c]].mean : ACD_NAN;
+            acd_display_put_right(out, format_value(cols[c], x, false, v, sizeof(v)), 11);
+        }
         fputc('\n', out);
     }
 }
@@ -1174,7 +1193,15 @@ text_days(FILE *out, const struct acd_results *r)
         cols[n] = (struct col){"", ACD_M_SERVICE_LEVEL, -1};
         center_sl_head(&r->setup, cols[n++].head, sizeof(cols[0].head));
     }
-    cols[n++] = (struct col){"abandoned", ACD_M_ABANDON_RATE, -1};
+    if (r->day_channels) { /* the goal channel's, as the center's goals judge it */
+        unsigned goal = acd_channel_goal(acd_setup_channels(&r->setup));
+        cols[n] = (struct col){"", ACD_M_ABANDON_RATE, (int)goal};
+        snprintf(cols[n].head, sizeof(cols[n].head), "ab. %s",
+                 acd_channel_name((enum acd_channel)goal));
+        n++;
+    } else {
+        cols[n++] = (struct col){"abandoned", ACD_M_ABANDON_RATE, -1};
+    }
     if (!r->day_channels)
         cols[n++] = (struct col){"ASA", ACD_M_ASA, -1};
     cols[n++] = (struct col){"occupancy", ACD_M_OCCUPANCY, -1};

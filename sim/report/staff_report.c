@@ -164,14 +164,21 @@ void
 acd_staff_text_targets(FILE *out, const struct acd_staff_targets *t, const struct acd_scenario *sc)
 {
     const char *sep = "Targets: ";
+    /* More than one channel: the center's goals on calls are one
+     * channel's (acd_channel_goal). */
+    unsigned channels = acd_scenario_channels(sc), goal = acd_channel_goal(channels);
+    const char *ch = goal == ACD_N_CHANNELS ? "" : acd_channel_name((enum acd_channel)goal);
+    const char *what = goal == ACD_N_CHANNELS      ? "calls"
+                       : goal == ACD_CHANNEL_VOICE ? "voice calls"
+                                                   : "chats";
     if (isfinite(t->sl_target)) {
-        fprintf(out, "%sservice level >= %g%% within %g s (of %s calls)", sep, 100.0 * t->sl_target,
-                t->sl_threshold_s, t->sl_answered ? "answered" : "offered");
+        fprintf(out, "%sservice level >= %g%% within %g s (of %s %s)", sep, 100.0 * t->sl_target,
+                t->sl_threshold_s, t->sl_answered ? "answered" : "offered", what);
         sep = ", ";
         /* The call types' own goals (staff.c: each is checked too). */
         for (size_t k = 0; k < sc->n_call_types; k++) {
             const struct acd_call_type *ct = &sc->call_types[k];
-            if (!acd_scenario_type_has_sl(sc, k))
+            if (!acd_channel_type_goal(channels, ct->channel, acd_scenario_type_has_sl(sc, k)))
                 continue;
             fputs(sep, out);
             acd_escape_fputs(ct->name, out);
@@ -181,11 +188,11 @@ acd_staff_text_targets(FILE *out, const struct acd_staff_targets *t, const struc
         }
     }
     if (isfinite(t->max_abandon)) {
-        fprintf(out, "%sabandoned <= %g%%", sep, 100.0 * t->max_abandon);
+        fprintf(out, "%sabandoned%s%s <= %g%%", sep, *ch ? " " : "", ch, 100.0 * t->max_abandon);
         sep = ", ";
     }
     if (isfinite(t->max_asa_s)) {
-        fprintf(out, "%sASA <= %g s", sep, t->max_asa_s);
+        fprintf(out, "%sASA%s%s <= %g s", sep, *ch ? " " : "", ch, t->max_asa_s);
         sep = ", ";
     }
     if (isfinite(t->max_occupancy)) {
@@ -255,10 +262,15 @@ acd_staff_targets_json(const struct acd_staff_targets *t, const struct acd_scena
     json_t *o = acd_json_check(json_object());
     if (isfinite(t->sl_target))
         acd_json_set(o, "service_level", json_real(t->sl_target));
+    /* More than one channel: the channel the center's goals on calls are
+     * judged on (acd_channel_goal). */
+    unsigned channels = acd_scenario_channels(sc), goal = acd_channel_goal(channels);
+    if (goal != ACD_N_CHANNELS)
+        acd_json_set(o, "channel", acd_json_str(acd_channel_name((enum acd_channel)goal)));
     json_t *types = NULL; /* the call types' own goals, when some has one */
     for (size_t k = 0; isfinite(t->sl_target) && k < sc->n_call_types; k++) {
         const struct acd_call_type *ct = &sc->call_types[k];
-        if (!acd_scenario_type_has_sl(sc, k))
+        if (!acd_channel_type_goal(channels, ct->channel, acd_scenario_type_has_sl(sc, k)))
             continue;
         if (!types)
             types = acd_json_check(json_object());

@@ -18,6 +18,46 @@ const struct acd_verdict_look acd_verdict_looks[3] = {
     [ACD_VERDICT_NA] = {"n/a", "na", "\u2013", "n/a"},
 };
 
+const char *
+acd_verdict_goal_channel(const struct acd_setup *st)
+{
+    unsigned goal = st->known ? acd_channel_goal(acd_setup_channels(st)) : ACD_N_CHANNELS;
+    return goal == ACD_N_CHANNELS ? NULL : acd_channel_name((enum acd_channel)goal);
+}
+
+/* The goal channel (acd_channel_goal), or ACD_N_CHANNELS when the
+ * center's figure m is judged on the center. */
+static unsigned
+goal_channel_of(const struct acd_results *r, enum acd_metric m)
+{
+    if (!r->setup.known || !(acd_metrics[m].scopes & ACD_SCOPE_TYPE))
+        return ACD_N_CHANNELS;
+    return acd_channel_goal(acd_setup_channels(&r->setup));
+}
+
+const struct acd_scope_result *
+acd_verdict_metric_scope(const struct acd_results *r, enum acd_metric m, size_t interval)
+{
+    /* A document without channel scopes (written before they were) is
+     * judged on the center's. */
+    unsigned ch = r->channels ? goal_channel_of(r, m) : ACD_N_CHANNELS;
+    if (interval == SIZE_MAX)
+        return ch == ACD_N_CHANNELS ? &r->summary : &r->channels[ch];
+    if (interval >= r->n_intervals)
+        return NULL;
+    const struct acd_interval_result *iv = &r->intervals[interval];
+    return ch == ACD_N_CHANNELS || !iv->channels ? &iv->all : &iv->channels[ch];
+}
+
+const struct acd_scope_result *
+acd_verdict_day_scope(const struct acd_results *r, enum acd_metric m, size_t d)
+{
+    if (!r->days || d >= r->setup.n_days)
+        return NULL;
+    unsigned ch = r->day_channels ? goal_channel_of(r, m) : ACD_N_CHANNELS;
+    return ch == ACD_N_CHANNELS ? &r->days[d] : &r->day_channels[d * ACD_N_CHANNELS + ch];
+}
+
 void
 acd_verdict_targets(const struct acd_setup *st, struct acd_target t[ACD_N_TARGETS], char *sl_what)
 {
@@ -27,20 +67,31 @@ acd_verdict_targets(const struct acd_setup *st, struct acd_target t[ACD_N_TARGET
             t[i] = (struct acd_target){.metric = ACD_M_SERVICE_LEVEL, .bound = ACD_NAN};
         return;
     }
-    /* With call types on thresholds of their own, the center's figure
-     * counts each call against its type's threshold. */
+    /* With more than one channel the center's goals on calls are one
+     * channel's (acd_channel_goal), named in their captions. With call
+     * types on thresholds of their own, the figure counts each call
+     * against its type's threshold. */
+    unsigned goal = acd_channel_goal(acd_setup_channels(st));
+    const char *ch = goal == ACD_N_CHANNELS ? NULL : acd_channel_name((enum acd_channel)goal);
     bool own_t = false;
     for (size_t k = 0; k < st->n_call_types; k++)
-        own_t |= st->call_types[k].has_sl && st->call_types[k].sl_threshold_s != st->sl_threshold_s;
-    char tb[32];
+        own_t |= (goal == ACD_N_CHANNELS || st->call_types[k].channel == (enum acd_channel)goal) &&
+                 st->call_types[k].has_sl && st->call_types[k].sl_threshold_s != st->sl_threshold_s;
+    char th[40];
     if (own_t)
-        snprintf(sl_what, ACD_SL_WHAT, "Service level (own T)");
+        snprintf(th, sizeof(th), "own T");
     else
-        snprintf(sl_what, ACD_SL_WHAT, "Service level (%s)",
-                 acd_display_threshold(st->sl_threshold_s, tb, sizeof(tb)));
+        acd_display_threshold(st->sl_threshold_s, th, sizeof(th));
+    snprintf(sl_what, ACD_SL_WHAT, "Service level%s%s (%s)", ch ? " " : "", ch ? ch : "", th);
     t[0] = (struct acd_target){ACD_M_SERVICE_LEVEL, st->sl_target, true, sl_what};
-    t[1] = (struct acd_target){ACD_M_ABANDON_RATE, st->max_abandon, false, "Abandon rate"};
-    t[2] = (struct acd_target){ACD_M_ASA, st->max_asa_s, false, "Average speed of answer"};
+    t[1] = (struct acd_target){ACD_M_ABANDON_RATE, st->max_abandon, false,
+                               !ch                         ? "Abandon rate"
+                               : goal == ACD_CHANNEL_VOICE ? "Abandon rate voice"
+                                                           : "Abandon rate chat"};
+    t[2] = (struct acd_target){ACD_M_ASA, st->max_asa_s, false,
+                               !ch                         ? "Average speed of answer"
+                               : goal == ACD_CHANNEL_VOICE ? "ASA voice"
+                                                           : "ASA chat"};
     t[3] = (struct acd_target){ACD_M_OCCUPANCY, st->max_occupancy, false, "Occupancy"};
 }
 
@@ -76,7 +127,9 @@ acd_verdict_count(const struct acd_target *t, size_t n, const struct acd_scope_r
 bool
 acd_verdict_type_target(const struct acd_setup *st, size_t k, struct acd_target *t, char *what)
 {
-    if (!st->known || k >= st->n_call_types || !st->call_types[k].has_sl)
+    if (!st->known || k >= st->n_call_types ||
+        !acd_channel_type_goal(acd_setup_channels(st), st->call_types[k].channel,
+                               st->call_types[k].has_sl))
         return false;
     const struct acd_setup_type *ct = &st->call_types[k];
     char tb[32];
@@ -89,7 +142,16 @@ acd_verdict_type_target(const struct acd_setup *st, size_t k, struct acd_target 
 struct acd_verdict_count
 acd_verdict_count_all(const struct acd_target *t, size_t n, const struct acd_results *r)
 {
-    struct acd_verdict_count c = acd_verdict_count(t, n, &r->summary);
+    struct acd_verdict_count c = {0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        const struct acd_scope_result *s = acd_verdict_metric_scope(r, t[i].metric, SIZE_MAX);
+        struct acd_verdict_count ci =
+            s ? acd_verdict_count(&t[i], 1, s)
+              : (struct acd_verdict_count){!isnan(t[i].bound), 0, !isnan(t[i].bound)};
+        c.n += ci.n;
+        c.missed += ci.missed;
+        c.unknown += ci.unknown;
+    }
     char what[ACD_SL_WHAT];
     struct acd_target tt;
     for (size_t k = 0; r->types && k < r->setup.n_call_types; k++) {
@@ -150,13 +212,13 @@ acd_verdict_goals(const struct acd_results *r, size_t *n)
 const struct acd_scope_result *
 acd_verdict_goal_scope(const struct acd_results *r, const struct acd_goal *g, size_t interval)
 {
+    if (g->type == SIZE_MAX)
+        return acd_verdict_metric_scope(r, g->t.metric, interval);
     if (interval == SIZE_MAX)
-        return g->type == SIZE_MAX ? &r->summary : r->types ? &r->types[g->type] : NULL;
+        return r->types ? &r->types[g->type] : NULL;
     if (interval >= r->n_intervals)
         return NULL;
     const struct acd_interval_result *iv = &r->intervals[interval];
-    if (g->type == SIZE_MAX)
-        return &iv->all;
     return iv->types ? &iv->types[g->type] : NULL;
 }
 
@@ -272,8 +334,11 @@ acd_verdict_goal_line(const struct acd_results *r, const struct acd_goal *g, acd
     static const char *const day[] = {[ACD_VERDICT_MET] = "met for the day",
                                       [ACD_VERDICT_MISSED] = "MISSED for the day",
                                       [ACD_VERDICT_NA] = "not measurable for the day"};
+    static const char *const period[] = {[ACD_VERDICT_MET] = "met for the period",
+                                         [ACD_VERDICT_MISSED] = "MISSED for the period",
+                                         [ACD_VERDICT_NA] = "not measurable for the period"};
     snprintf(buf, n, "%s %s %s %s %s; %zu of %zu intervals miss it (%s)", g->t.what, mean,
-             g->t.at_least ? ">=" : "<=", bound, day[v], c.missed, c.judged,
-             acd_verdict_missed_runs(r, g, runs, sizeof(runs)));
+             g->t.at_least ? ">=" : "<=", bound, r->setup.n_days > 1 ? period[v] : day[v], c.missed,
+             c.judged, acd_verdict_missed_runs(r, g, runs, sizeof(runs)));
     return true;
 }

@@ -47,6 +47,21 @@ struct acd_target {
 void acd_verdict_targets(const struct acd_setup *st, struct acd_target t[ACD_N_TARGETS],
                          char *sl_what);
 
+/* The scope on which the center's figure m is judged (acd_channel_goal):
+ * with more than one channel, a figure of calls (one that applies to call
+ * types) is the goal channel's: the run's (interval SIZE_MAX) or an
+ * interval's; otherwise (or in a document without channel scopes) the
+ * center's (summary, the interval's `all`). NULL only for an interval
+ * or day the results do not have. acd_verdict_day_scope: the same for
+ * day d of a period. */
+const struct acd_scope_result *acd_verdict_metric_scope(const struct acd_results *r,
+                                                        enum acd_metric m, size_t interval);
+const struct acd_scope_result *acd_verdict_day_scope(const struct acd_results *r, enum acd_metric m,
+                                                     size_t d);
+/* The goal channel's name when the center's goals on calls are judged on
+ * one channel (more than one in use), else NULL. */
+const char *acd_verdict_goal_channel(const struct acd_setup *st);
+
 /* x against a bound: NA when x is NaN. */
 enum acd_verdict acd_verdict_judge(double x, double bound, bool at_least);
 
@@ -61,9 +76,10 @@ struct acd_verdict_count {
 struct acd_verdict_count acd_verdict_count(const struct acd_target *t, size_t n,
                                            const struct acd_scope_result *s);
 
-/* Call type k's own service-level goal (setup.call_types[k].has_sl):
- * its service level at least its target (own, else the center's), within
- * its threshold, judged on the type's mean. Fills *t with the caption
+/* Call type k's own service-level goal (acd_channel_type_goal: one it
+ * gives, or a chat outside the goal channel): its service level at least
+ * its target (own, else the center's), within its threshold (own, else
+ * the center's), judged on the type's mean. Fills *t with the caption
  * "Service level NAME (30s)", written into what (ACD_SL_WHAT bytes), and
  * returns true; false (t untouched) when the type has no goal of its own. */
 bool acd_verdict_type_target(const struct acd_setup *st, size_t k, struct acd_target *t,
