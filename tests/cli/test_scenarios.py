@@ -102,6 +102,10 @@ def check_scope(where, scope):
     """Every metric present is a {mean, ci95} whose mean is a number (or
     null: undefined in every replication) in its range."""
     for m, e in scope.items():
+        if m == "channels":  # each channel's scope (more than one channel)
+            for ch, cs in e.items():
+                check_scope(f"{where}.channels.{ch}", cs)
+            continue
         if m in ("totals", "call_types", "agent_groups", "start", "end", "day", "channel"):
             continue
         check(isinstance(e, dict) and "mean" in e and "ci95" in e, f"{where}.{m}: {e!r}")
