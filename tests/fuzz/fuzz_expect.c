@@ -8,6 +8,7 @@
 #include "acdsim/stats.h"
 #include "expect.h"
 #include "fuzz_common.h"
+#include "units.h"
 #include <stdint.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -61,8 +62,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         snprintf(when, sizeof when, "%s%02ld:%02ld:%02ld", e.scope ? "@" : "", t / 3600,
                  t / 60 % 60, t % 60);
-    } else if (e.when == ACD_WHEN_EVERY)
+    } else if (e.when == ACD_WHEN_EVERY) {
         snprintf(when, sizeof when, "%severy_interval", e.scope ? "@" : "");
+    } else if (e.when == ACD_WHEN_EVERY_DAY) { /* a period's day: no scope before it */
+        snprintf(when, sizeof when, "every_day");
+    } else if (e.when == ACD_WHEN_DAY) {
+        acd_units_format_date(e.day, when, sizeof when);
+    }
     snprintf(again, sizeof again, "%s%s%s%s%s%s", e.scope ? e.scope : "", when,
              e.scope || when[0] ? "." : "", acd_metrics[e.metric].key, op_text[e.op],
              e.to_target ? "target" : bound);
@@ -73,7 +79,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(e2.metric == e.metric && e2.op == e.op && e2.to_target == e.to_target &&
                    (e.to_target || e2.value == e.value) &&
                    (e.scope ? e2.scope && strcmp(e.scope, e2.scope) == 0 : !e2.scope) &&
-                   e2.when == e.when && (e.when != ACD_WHEN_AT || e2.at_s == e.at_s),
+                   e2.when == e.when && (e.when != ACD_WHEN_AT || e2.at_s == e.at_s) &&
+                   (e.when != ACD_WHEN_DAY || e2.day == e.day),
                "'%s' parses differently from '%s'", again, s);
     acd_expect_fini(&e2);
     acd_expect_fini(&e);
